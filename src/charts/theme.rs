@@ -1,0 +1,1 @@
+//! Chart palettes: the only place chart colours are written.

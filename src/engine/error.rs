@@ -1,0 +1,19 @@
+//! The engine's error type: one enum per module, composed here.
+
+use serde::{Deserialize, Serialize};
+
+use super::{ingest::IngestError, rfm::RfmError};
+
+/// Any engine failure. Each variant carries its module's typed error, which says where.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+pub enum EngineError {
+    /// Reading or cleaning the file failed.
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    /// Scoring failed (bad parameters, nothing to score).
+    #[error(transparent)]
+    Rfm(#[from] RfmError),
+}
+
+/// Engine result alias.
+pub type Result<T> = std::result::Result<T, EngineError>;

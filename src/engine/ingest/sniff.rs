@@ -1,0 +1,1 @@
+//! Encoding, delimiter and header detection. (Implementation by the ingest work.)

@@ -1,0 +1,137 @@
+//! Pure human formatting shared by the UI, charts, CLI and exports.
+
+use chrono::{Datelike as _, NaiveDate};
+
+use crate::engine::Day;
+
+const EPOCH_FROM_CE: i32 = 719_163; // NaiveDate(1970-01-01).num_days_from_ce()
+
+/// The calendar date of `day` (days since 1970-01-01).
+pub fn date_of(day: Day) -> Option<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(day.checked_add(EPOCH_FROM_CE)?)
+}
+
+/// Days since 1970-01-01 of a calendar date.
+pub fn day_of(date: NaiveDate) -> Day {
+    date.num_days_from_ce() - EPOCH_FROM_CE
+}
+
+/// Days since 1970-01-01 of (year, month, day); `None` for an invalid date.
+pub fn day_from_ymd(year: i32, month: u32, day: u32) -> Option<Day> {
+    NaiveDate::from_ymd_opt(year, month, day).map(day_of)
+}
+
+/// `YYYY-MM-DD`.
+pub fn iso_day(day: Day) -> String {
+    date_of(day).map_or_else(|| format!("day {day}"), |d| d.format("%Y-%m-%d").to_string())
+}
+
+/// Parses `YYYY-MM-DD`.
+pub fn parse_iso_day(text: &str) -> Option<Day> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok().map(day_of)
+}
+
+/// (year, month) of a day.
+pub fn year_month(day: Day) -> Option<(i32, u32)> {
+    date_of(day).map(|d| (d.year(), d.month()))
+}
+
+/// Groups the integer part with `sep` every three digits: 1234567.891 → "1,234,567.89".
+pub fn grouped(value: f64, decimals: usize, sep: char) -> String {
+    if !value.is_finite() {
+        return "–".to_string();
+    }
+    let text = format!("{:.*}", decimals, value.abs());
+    let (int_part, frac) = text.split_once('.').map_or((text.as_str(), None), |(a, b)| (a, Some(b)));
+    let mut out = String::with_capacity(text.len() + text.len() / 3 + 1);
+    if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        out.push('-');
+    }
+    let digits = int_part.len();
+    for (i, c) in int_part.chars().enumerate() {
+        if i > 0 && (digits - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    if let Some(frac) = frac {
+        out.push('.');
+        out.push_str(frac);
+    }
+    out
+}
+
+/// A compact number for axes and cards: 950, 12.3k, 4.56M, 7.8B.
+pub fn compact(value: f64) -> String {
+    let a = value.abs();
+    let (v, suffix) = if a >= 1e9 {
+        (value / 1e9, "B")
+    } else if a >= 1e6 {
+        (value / 1e6, "M")
+    } else if a >= 1e4 {
+        (value / 1e3, "k")
+    } else {
+        return grouped(value, if a < 10.0 && a.fract() != 0.0 { 2 } else { 0 }, ',');
+    };
+    let decimals = if v.abs() >= 100.0 { 0 } else if v.abs() >= 10.0 { 1 } else { 2 };
+    format!("{v:.decimals$}{suffix}")
+}
+
+/// A share 0..=1 as a percentage with one decimal: 0.1234 → "12.3%".
+pub fn percent(share: f64) -> String {
+    if share.is_finite() {
+        format!("{:.1}%", share * 100.0)
+    } else {
+        "–".to_string()
+    }
+}
+
+/// A plain machine-readable number for `data-value` attributes and CSV: no grouping, at most
+/// `decimals` decimals, trailing zeros trimmed.
+pub fn plain(value: f64, decimals: usize) -> String {
+    if !value.is_finite() {
+        return String::new();
+    }
+    let mut s = format!("{value:.decimals$}");
+    if s.contains('.') {
+        while s.ends_with('0') {
+            s.pop();
+        }
+        if s.ends_with('.') {
+            s.pop();
+        }
+    }
+    if s == "-0" {
+        s = "0".to_string();
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_round_trip_through_iso() {
+        assert_eq!(day_from_ymd(1970, 1, 1), Some(0));
+        assert_eq!(day_from_ymd(2024, 3, 5), Some(19_787));
+        assert_eq!(iso_day(19_787), "2024-03-05");
+        assert_eq!(parse_iso_day("2024-03-05"), Some(19_787));
+        assert_eq!(day_from_ymd(2023, 2, 29), None);
+        assert_eq!(year_month(19_787), Some((2024, 3)));
+    }
+
+    #[test]
+    fn numbers_format_for_people_and_machines() {
+        assert_eq!(grouped(1_234_567.891, 2, ','), "1,234,567.89");
+        assert_eq!(grouped(-999.0, 0, ','), "-999");
+        assert_eq!(grouped(-0.001, 2, ','), "0.00");
+        assert_eq!(compact(12_345.0), "12.3k");
+        assert_eq!(compact(4_560_000.0), "4.56M");
+        assert_eq!(compact(950.0), "950");
+        assert_eq!(percent(0.1234), "12.3%");
+        assert_eq!(plain(1234.50, 2), "1234.5");
+        assert_eq!(plain(-0.0001, 2), "0");
+        assert_eq!(plain(100.0, 2), "100");
+    }
+}

@@ -1,0 +1,1 @@
+//! The one catalog of UI strings, English and 简体中文.

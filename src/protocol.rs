@@ -1,0 +1,202 @@
+//! The messages between the page and the worker, and nothing else.
+//!
+//! Each message travels as a JS object `{ json: string, blob?: Blob }`: the typed part as JSON
+//! (small: previews, reports, one table page), plus an optional `Blob` that the browser passes by
+//! reference (the user's file going in, an export coming out), so big data is never copied
+//! through serde. [`encode`]/[`decode`] are the only (de)serialisation points.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{
+    ingest::{IngestError, IngestParams, Preview, PreviewParams, QualityReport},
+    rfm::{CustomerPage, CustomerQuery, Report, RfmParams},
+    EngineError,
+};
+
+/// Bumped whenever a message changes shape; the page refuses a worker of another version.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Page → worker. Every request carries an id that its responses echo.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Envelope<T> {
+    /// Request id (the page's counter).
+    pub id: u64,
+    /// The message.
+    pub body: T,
+}
+
+/// What the page asks for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum Request {
+    /// A new file (the attached Blob): keep it, drop any previous dataset, preview its head.
+    Open {
+        /// Detection overrides.
+        params: PreviewParams,
+    },
+    /// Re-preview the kept file with other overrides (encoding, delimiter, header).
+    Repreview {
+        /// Detection overrides.
+        params: PreviewParams,
+    },
+    /// Parse the kept file with the confirmed mapping, then analyse: the user's "Analyse".
+    Ingest {
+        /// Confirmed ingest parameters.
+        ingest: IngestParams,
+        /// Analysis parameters.
+        rfm: RfmParams,
+        /// First page of the customer table.
+        query: CustomerQuery,
+    },
+    /// Re-analyse the cached dataset with new parameters.
+    Analyze {
+        /// Analysis parameters.
+        rfm: RfmParams,
+        /// Customer table page to return with it.
+        query: CustomerQuery,
+    },
+    /// One page of the customer table of the current analysis.
+    Customers {
+        /// The page.
+        query: CustomerQuery,
+    },
+    /// All matching customers as a CSV Blob (attached to the response).
+    Export {
+        /// The filter and sort (offset and limit ignored).
+        query: CustomerQuery,
+    },
+}
+
+/// Stages of a long job, for the progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stage {
+    /// Reading and parsing the file.
+    Reading,
+    /// Scoring customers and building the report.
+    Scoring,
+    /// Writing an export.
+    Exporting,
+}
+
+/// What the worker answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum Response {
+    /// Sent once at start-up (id 0).
+    Ready {
+        /// The worker's [`PROTOCOL_VERSION`].
+        protocol_version: u32,
+    },
+    /// Progress of a long request: `done` of `total` units (bytes when reading).
+    Progress {
+        /// The stage.
+        stage: Stage,
+        /// Units done.
+        done: u64,
+        /// Units in all.
+        total: u64,
+    },
+    /// The head of the file with detections.
+    Preview {
+        /// Size of the whole file in bytes.
+        file_bytes: u64,
+        /// The preview.
+        preview: Preview,
+    },
+    /// An analysis, after `Ingest` (with the quality report) or `Analyze` (without).
+    Analyzed {
+        /// Present after an ingest.
+        quality: Option<QualityReport>,
+        /// The dashboard.
+        report: Report,
+        /// The first customer page.
+        page: CustomerPage,
+        /// Milliseconds spent in the worker (parse + analysis).
+        elapsed_ms: f64,
+    },
+    /// A customer table page.
+    Customers {
+        /// The page.
+        page: CustomerPage,
+    },
+    /// The export Blob is attached.
+    Exported {
+        /// Customers written.
+        rows: u64,
+    },
+    /// The request failed; nothing the page holds is invalidated.
+    Failed {
+        /// Why.
+        error: WorkerError,
+    },
+}
+
+/// A failure as the page sees it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+pub enum WorkerError {
+    /// The engine refused the data or the parameters (typed, says where).
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    /// The request needs a file or dataset the worker does not hold (e.g. after a cancel).
+    #[error("the worker holds no {what}")]
+    NothingLoaded {
+        /// "file" or "dataset" or "analysis".
+        what: String,
+    },
+    /// The browser failed to read the file.
+    #[error("could not read the file: {message}")]
+    Read {
+        /// The browser's message.
+        message: String,
+    },
+    /// A message that could not be decoded (version skew or a bug).
+    #[error("bad message: {message}")]
+    BadMessage {
+        /// The decoder's message.
+        message: String,
+    },
+}
+
+impl From<IngestError> for WorkerError {
+    fn from(e: IngestError) -> Self {
+        Self::Engine(EngineError::Ingest(e))
+    }
+}
+
+/// Serialises a message to the JSON part of the wire object.
+pub fn encode<T: Serialize>(message: &T) -> String {
+    // Serialising these plain data types cannot fail (no maps with non-string keys, no custom
+    // Serialize impls); fall back to a decodable error rather than panicking.
+    serde_json::to_string(message).unwrap_or_else(|e| {
+        format!(r#"{{"id":0,"body":{{"Failed":{{"error":{{"BadMessage":{{"message":"{e}"}}}}}}}}}}"#)
+    })
+}
+
+/// Parses the JSON part of the wire object.
+pub fn decode<T: for<'de> Deserialize<'de>>(json: &str) -> Result<T, WorkerError> {
+    serde_json::from_str(json).map_err(|e| WorkerError::BadMessage { message: e.to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_and_responses_round_trip() {
+        let req = Envelope { id: 7, body: Request::Customers { query: CustomerQuery::default() } };
+        let back: Envelope<Request> = decode(&encode(&req)).unwrap();
+        assert_eq!(back, req);
+        let resp = Envelope {
+            id: 7,
+            body: Response::Failed { error: IngestError::HeaderOnly.into() },
+        };
+        let back: Envelope<Response> = decode(&encode(&resp)).unwrap();
+        assert_eq!(back, resp);
+    }
+
+    #[test]
+    fn garbage_decodes_to_a_typed_error() {
+        let r: Result<Envelope<Request>, _> = decode("{not json");
+        assert!(matches!(r, Err(WorkerError::BadMessage { .. })));
+    }
+}

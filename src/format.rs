@@ -107,6 +107,18 @@ pub fn plain(value: f64, decimals: usize) -> String {
     s
 }
 
+/// A file size for people: 1536 → "1.5 KB".
+pub fn bytes(bytes: u64) -> String {
+    let b = bytes as f64;
+    if b >= 1024.0 * 1024.0 {
+        format!("{:.1} MB", b / 1024.0 / 1024.0)
+    } else if b >= 1024.0 {
+        format!("{:.1} KB", b / 1024.0)
+    } else {
+        format!("{bytes} B")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +145,7 @@ mod tests {
         assert_eq!(plain(1234.50, 2), "1234.5");
         assert_eq!(plain(-0.0001, 2), "0");
         assert_eq!(plain(100.0, 2), "100");
+        assert_eq!(bytes(1536), "1.5 KB");
+        assert_eq!(bytes(46 * 1024 * 1024), "46.0 MB");
     }
 }

@@ -1,1 +1,526 @@
 //! The one catalog of UI strings, English and 简体中文.
+//!
+//! Every string the page shows comes from here: plain [`Text`] constants, parameterised ones
+//! through [`fill`] (`{0}`, `{1}` placeholders), and translations of typed engine values (errors,
+//! drop reasons, segments, roles). The catalog is plain data, tested natively: every entry has both
+//! languages and the same placeholders in each.
+
+use crate::engine::{
+    ingest::{ColumnRole, DateOrder, DropReason, IngestError},
+    rfm::{RfmError, Segment},
+    EngineError,
+};
+use crate::protocol::{Stage, WorkerError};
+
+/// A UI language.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// 简体中文.
+    Zh,
+}
+
+impl Lang {
+    /// BCP 47 code for `<html lang>` and localStorage.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Zh => "zh-CN",
+        }
+    }
+    /// Parses [`Lang::code`] (or any `zh*`).
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "en" => Some(Self::En),
+            c if c.starts_with("zh") => Some(Self::Zh),
+            c if c.starts_with("en") => Some(Self::En),
+            _ => None,
+        }
+    }
+    /// The other language.
+    pub fn other(self) -> Self {
+        match self {
+            Self::En => Self::Zh,
+            Self::Zh => Self::En,
+        }
+    }
+}
+
+/// One string in both languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Text {
+    /// English.
+    pub en: &'static str,
+    /// 简体中文.
+    pub zh: &'static str,
+}
+
+impl Text {
+    /// The string in `lang`.
+    pub const fn get(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.en,
+            Lang::Zh => self.zh,
+        }
+    }
+}
+
+/// Replaces `{0}`, `{1}`, ... in `text` (in `lang`) with `args`.
+pub fn fill(lang: Lang, text: Text, args: &[&str]) -> String {
+    let mut out = text.get(lang).to_string();
+    for (i, a) in args.iter().enumerate() {
+        out = out.replace(&format!("{{{i}}}"), a);
+    }
+    out
+}
+
+macro_rules! catalog {
+    ($($(#[$doc:meta])* $name:ident = $en:expr, $zh:expr;)*) => {
+        $( $(#[$doc])* #[allow(missing_docs)] pub const $name: Text = Text { en: $en, zh: $zh }; )*
+        /// Every catalog entry with its name, for tests and audits.
+        pub const ALL: &[(&str, Text)] = &[$((stringify!($name), $name)),*];
+    };
+}
+
+/// The catalog.
+pub mod t {
+    use super::Text;
+
+    catalog! {
+        APP_TAGLINE = "Private customer analytics: RFM segments, value tiers and target lists, computed in your browser.",
+            "私有化客户分析：RFM 分层、价值分级与目标名单，全部在您的浏览器中计算。";
+        PRIVACY_NOTE = "Your data stays on this device: the file is read and analysed inside this browser tab, and nothing is uploaded.",
+            "您的数据只留在本机：文件在此浏览器标签页内读取和分析，不会上传任何内容。";
+        LANG_SWITCH = "中文", "English";
+        THEME_DARK = "Dark", "深色";
+        THEME_LIGHT = "Light", "浅色";
+        DROP_TITLE = "Drop a transactions CSV here", "将交易明细 CSV 拖到此处";
+        DROP_OR = "or", "或";
+        CHOOSE_FILE = "Choose a file", "选择文件";
+        TRY_DEMO = "Try the demo data", "试用演示数据";
+        DEMO_HINT = "2,000 generated customers of a fictional shop (about 20,000 order lines).",
+            "虚构商店的 2,000 位生成客户（约 20,000 条订单明细）。";
+        FORMAT_HINT = "One row per order line: customer id, date and amount are required; order id, product, quantity, region and channel are optional. CSV or TSV, UTF-8, UTF-16 or GBK, English or Chinese headers.",
+            "每行一条订单明细：必需客户ID、日期和金额；订单号、商品、数量、地区和渠道可选。支持 CSV 或 TSV，UTF-8、UTF-16 或 GBK 编码，中英文表头均可。";
+        READING_FILE = "Reading {0}…", "正在读取 {0}…";
+        MAPPING_TITLE = "Check the columns", "确认列映射";
+        MAPPING_HELP = "SegScope guessed what each column means. Correct anything wrong, then analyse.",
+            "SegScope 已推测每列的含义。如有错误请更正，然后开始分析。";
+        FILE_SIZE = "{0} · {1}", "{0} · {1}";
+        ENCODING = "Encoding", "编码";
+        DELIMITER = "Delimiter", "分隔符";
+        DELIM_COMMA = "comma ,", "逗号 ,";
+        DELIM_SEMICOLON = "semicolon ;", "分号 ;";
+        DELIM_TAB = "tab", "制表符";
+        DELIM_PIPE = "pipe |", "竖线 |";
+        HAS_HEADER = "First row is a header", "首行为表头";
+        DATE_ORDER = "Date order", "日期顺序";
+        DATE_ORDER_AMBIGUOUS = "These dates could be day/month or month/day: please choose.",
+            "这些日期既可能是日/月也可能是月/日，请选择。";
+        ROLE_NONE = "— ignore —", "— 忽略 —";
+        REQUIRED_MISSING = "Map a column to: {0}", "请为以下角色指定列：{0}";
+        ANALYSE = "Analyse", "开始分析";
+        CHOOSE_ANOTHER = "Choose another file", "换一个文件";
+        PROGRESS_READING = "Reading and cleaning the file", "正在读取并清洗文件";
+        PROGRESS_SCORING = "Scoring customers", "正在为客户评分";
+        PROGRESS_EXPORTING = "Writing the export", "正在生成导出文件";
+        PROGRESS_STARTING = "Starting", "正在启动";
+        CANCEL = "Cancel", "取消";
+        CANCELLED = "Cancelled. Nothing you did was lost.", "已取消，您的操作均已保留。";
+        ERROR_TITLE = "Something needs your attention", "需要您处理的问题";
+        ERROR_BACK_TO_MAPPING = "Back to the column mapping", "返回列映射";
+        DISMISS = "Dismiss", "关闭";
+        CRASHED = "The analysis engine stopped unexpectedly ({0}). It has been restarted; your file and settings are kept.",
+            "分析引擎意外停止（{0}），已重新启动；您的文件和设置均已保留。";
+        QUALITY_TITLE = "Data quality", "数据质量报告";
+        Q_ROWS_READ = "Rows read", "读取行数";
+        Q_ROWS_KEPT = "Rows kept", "保留行数";
+        Q_ROWS_DROPPED = "Rows dropped", "丢弃行数";
+        Q_DUPLICATES = "Exact duplicate rows", "完全重复行";
+        Q_DUP_REMOVED = "removed (the file has order ids, so a repeated line is an export error)",
+            "已移除（文件含订单号，重复行应为导出错误）";
+        Q_DUP_KEPT = "kept (without order ids, two identical purchases on one day can be real)",
+            "已保留（无订单号时，同日两笔相同购买可能真实存在）";
+        Q_REMOVE_DUPLICATES = "Remove exact duplicates", "移除完全重复行";
+        Q_RETURNS = "Return lines (negative amounts)", "退货行（负金额）";
+        Q_RETURNS_DETAIL = "{0} lines, {1} in total, netted per order", "{0} 行，共 {1}，已按订单冲抵";
+        Q_FULLY_RETURNED = "Orders fully returned (not counted as orders)", "整单退货（不计入订单数）";
+        Q_NO_PURCHASE = "Customers with only returns (not scored)", "仅有退货的客户（未评分）";
+        Q_DATE_RANGE = "Date range", "日期范围";
+        Q_CUSTOMERS = "Customers", "客户数";
+        Q_ORDERS = "Orders", "订单数";
+        Q_PRODUCTS = "Products", "商品数";
+        Q_MISSING = "Empty cells", "空值";
+        Q_OUTLIERS = "Order-value outliers", "订单金额异常值";
+        Q_OUTLIER_RULE = "{0} orders above {1} (robust rule: above Q3 + 3×IQR of log order values)",
+            "{0} 笔订单高于 {1}（稳健规则：高于对数订单金额的 Q3 + 3×IQR）";
+        Q_CAP_OUTLIERS = "Cap outliers at the fence", "将异常值截断至阈值";
+        Q_DROP_REASONS = "Dropped rows by reason", "按原因统计的丢弃行";
+        Q_EXAMPLES = "e.g. line {0}: “{1}”", "例如第 {0} 行：“{1}”";
+        Q_REPLACED = "Characters not valid in {0} were replaced: {1}", "{0} 编码中无效的字符已替换：{1} 个";
+        Q_ENCODING_USED = "Read as {0}, delimiter {1}", "按 {0} 编码读取，分隔符 {1}";
+        Q_TIMING = "Parsed and analysed in {0} ms", "解析与分析耗时 {0} 毫秒";
+        SETTINGS_AS_OF = "As-of date", "基准日期";
+        SETTINGS_AS_OF_HELP = "Recency is counted back from this day (default: the day after the last purchase).",
+            "最近消费天数从该日期往回计算（默认：最后一笔交易的次日）。";
+        KPI_CUSTOMERS = "Customers", "客户数";
+        KPI_ORDERS = "Orders", "订单数";
+        KPI_REVENUE = "Revenue", "销售额";
+        KPI_AOV = "Average order value", "客单价";
+        KPI_REPEAT = "Repeat-customer rate", "复购率";
+        PARETO_SENTENCE = "{0} of customers bring 80% of revenue.", "{0} 的客户贡献了 80% 的销售额。";
+        PARETO_TOP = "Top {0}% of customers: {1} of revenue", "前 {0}% 的客户：贡献 {1} 的销售额";
+        PARETO_GINI = "Gini coefficient: {0}", "基尼系数：{0}";
+        CHART_TREND = "Monthly revenue and orders", "月度销售额与订单数";
+        CHART_SEGMENTS = "Customers and revenue by segment", "各分层的客户与销售额占比";
+        CHART_HEATMAP = "Customers by recency (R) and frequency (F) score", "按最近消费 (R) 与频次 (F) 评分的客户分布";
+        CHART_LORENZ = "Revenue concentration (Lorenz curve)", "销售额集中度（洛伦兹曲线）";
+        CHART_RECENCY = "Recency distribution", "最近消费天数分布";
+        CHART_FREQUENCY = "Frequency distribution", "购买频次分布";
+        CHART_MONETARY = "Monetary distribution", "消费金额分布";
+        AXIS_MONTH = "Month", "月份";
+        AXIS_REVENUE = "Revenue", "销售额";
+        AXIS_ORDERS = "Orders", "订单数";
+        AXIS_SHARE = "Share (%)", "占比 (%)";
+        AXIS_CUSTOMER_SHARE = "Customers, smallest spenders first (%)", "客户（按消费从低到高，%）";
+        AXIS_REVENUE_SHARE = "Cumulative revenue (%)", "累计销售额 (%)";
+        AXIS_F_SCORE = "F score (frequency)", "F 评分（频次）";
+        AXIS_R_SCORE = "R score (recency)", "R 评分（最近消费）";
+        AXIS_RECENCY_DAYS = "Days since last order", "距上次购买天数";
+        AXIS_FREQUENCY = "Orders per customer", "每位客户订单数";
+        AXIS_MONETARY = "Revenue per customer (log scale)", "每位客户消费额（对数刻度）";
+        AXIS_MONETARY_LINEAR = "Revenue per customer", "每位客户消费额";
+        AXIS_CUSTOMERS = "Customers", "客户数";
+        AXIS_CUSTOMERS_LOG = "Customers (log scale)", "客户数（对数刻度）";
+        LEGEND_CUSTOMERS = "Customers", "客户";
+        LEGEND_REVENUE = "Revenue", "销售额";
+        NO_DATA = "No data", "暂无数据";
+        DOWNLOAD_PNG = "PNG", "PNG";
+        DOWNLOAD_PNG_TITLE = "Download this chart as PNG", "将此图表下载为 PNG";
+        READOUT_MONTH = "{0}: revenue {1}, {2} orders, {3} customers", "{0}：销售额 {1}，订单 {2} 笔，客户 {3} 位";
+        READOUT_LORENZ = "Bottom {0} of customers bring {1} of revenue", "消费最低的 {0} 客户贡献 {1} 的销售额";
+        SEGMENTS_TITLE = "RFM segments", "RFM 客户分层";
+        COL_SEGMENT = "Segment", "分层";
+        COL_CUSTOMERS = "Customers", "客户数";
+        COL_CUSTOMER_SHARE = "% customers", "客户占比";
+        COL_REVENUE = "Revenue", "销售额";
+        COL_REVENUE_SHARE = "% revenue", "销售额占比";
+        COL_MEAN_RECENCY = "Mean recency (days)", "平均最近消费（天）";
+        COL_MEAN_FREQUENCY = "Mean orders", "平均订单数";
+        COL_MEAN_MONETARY = "Mean revenue", "人均消费";
+        COL_ACTION = "Suggested action", "建议动作";
+        GRID_TITLE = "Segment rules (R × F grid per M score)", "分层规则（每个 M 评分下的 R × F 网格）";
+        GRID_HELP = "Each of the 125 (R, F, M) score combinations belongs to exactly one segment. Change a cell to reassign it.",
+            "125 种 (R, F, M) 评分组合各自恰好属于一个分层。修改单元格即可重新分配。";
+        GRID_M = "M score", "M 评分";
+        GRID_ALL_M = "all five (edits all)", "全部五个（统一修改）";
+        GRID_RESET = "Reset to the default rules", "恢复默认规则";
+        CUSTOMERS_TITLE = "Customers", "客户列表";
+        SEARCH_ID = "Search customer id", "搜索客户ID";
+        FILTER_SEGMENT = "Segment", "分层";
+        ALL_SEGMENTS = "All segments", "全部分层";
+        COL_CUSTOMER_ID = "Customer id", "客户ID";
+        COL_RECENCY = "Recency (days)", "最近消费（天）";
+        COL_FREQUENCY = "Orders", "订单数";
+        COL_MONETARY = "Revenue", "消费额";
+        COL_AOV = "Avg order", "客单价";
+        COL_RFM = "R F M", "R F M";
+        COL_LAST_ORDER = "Last order", "最近下单";
+        PAGE_OF = "{0}–{1} of {2}", "第 {0}–{1} 条，共 {2} 条";
+        PREV = "Previous", "上一页";
+        NEXT = "Next", "下一页";
+        EXPORT = "Export target list (CSV)", "导出目标名单 (CSV)";
+        EXPORTED = "Exported {0} customers.", "已导出 {0} 位客户。";
+        NO_MATCH = "No customer matches.", "没有符合条件的客户。";
+        NEW_FILE = "New file", "新文件";
+        FOOTER = "SegScope runs entirely in your browser. No server, no upload, no tracking.",
+            "SegScope 完全在您的浏览器中运行：无服务器、无上传、无追踪。";
+        ERR_EMPTY = "The file is empty.", "文件为空。";
+        ERR_HEADER_ONLY = "The file has a header row but no data rows.", "文件只有表头，没有数据行。";
+        ERR_BINARY = "This is not a text table (binary data near byte {0}). Export the sheet as CSV first (in Excel: File › Save As › CSV UTF-8).",
+            "这不是文本表格（第 {0} 字节附近为二进制数据）。请先将表格导出为 CSV（Excel：文件 › 另存为 › CSV UTF-8）。";
+        ERR_MISSING_COLUMN = "No column is mapped to “{0}”, which is required.", "必需的“{0}”没有对应的列。";
+        ERR_COLUMN_RANGE = "The column chosen for “{0}” (no. {1}) does not exist: the file has {2} columns.",
+            "为“{0}”选择的第 {1} 列不存在：文件只有 {2} 列。";
+        ERR_DUPLICATE_MAPPING = "Column {0} is used for both “{1}” and “{2}”.", "第 {0} 列同时被用作“{1}”和“{2}”。";
+        ERR_MOST_ROWS_BAD = "{0} of {1} rows could not be used. Most common problem: {2} in column “{3}”, e.g. line {4}: “{5}”. Check the column mapping and the date order.",
+            "{1} 行中有 {0} 行无法使用。最常见的问题：列“{3}”{2}，例如第 {4} 行：“{5}”。请检查列映射和日期顺序。";
+        ERR_CSV = "The CSV could not be read at line {0}: {1}", "CSV 在第 {0} 行无法读取：{1}";
+        ERR_IO = "The file could not be read: {0}", "无法读取文件：{0}";
+        ERR_AS_OF = "The as-of date {0} is before the first purchase ({1}).", "基准日期 {0} 早于第一笔交易（{1}）。";
+        ERR_GRID = "The segment rules are incomplete; reset them to the default.", "分层规则不完整，请恢复默认规则。";
+        ERR_NO_CUSTOMERS = "No customer has a purchase left to score (all orders net to zero or less).",
+            "没有可评分的客户（所有订单冲抵后金额均不大于零）。";
+        ERR_NOTHING_LOADED = "The analysis engine lost the data (it was restarted). Analyse the file again.",
+            "分析引擎已重启，数据已丢失，请重新分析文件。";
+        ERR_READ = "The browser could not read the file: {0}", "浏览器无法读取文件：{0}";
+        ERR_BAD_MESSAGE = "Internal message error: {0}", "内部消息错误：{0}";
+        ERR_WORKER_START = "The analysis engine could not start: {0}", "分析引擎无法启动：{0}";
+        ERR_DEMO = "The demo data could not be loaded: {0}", "无法加载演示数据：{0}";
+        DROP_MISSING_CUSTOMER = "empty customer id", "客户ID为空";
+        DROP_MISSING_DATE = "empty date", "日期为空";
+        DROP_BAD_DATE = "not a date", "不是有效日期";
+        DROP_MISSING_AMOUNT = "empty amount", "金额为空";
+        DROP_BAD_AMOUNT = "not a number", "不是有效数字";
+        DROP_TOO_FEW_FIELDS = "too few fields", "字段数不足";
+        ROLE_CUSTOMER_ID = "Customer id", "客户ID";
+        ROLE_DATE = "Order date", "下单日期";
+        ROLE_AMOUNT = "Amount", "金额";
+        ROLE_ORDER_ID = "Order id", "订单号";
+        ROLE_PRODUCT = "Product", "商品";
+        ROLE_QUANTITY = "Quantity", "数量";
+        ROLE_REGION = "Region", "地区";
+        ROLE_CHANNEL = "Channel", "渠道";
+        REQUIRED_MARK = "(required)", "（必需）";
+        ORDER_YMD = "year-month-day (2024-03-05)", "年-月-日（2024-03-05）";
+        ORDER_DMY = "day/month/year (05/03/2024)", "日/月/年（05/03/2024）";
+        ORDER_MDY = "month/day/year (03/05/2024)", "月/日/年（03/05/2024）";
+        SEG_CHAMPIONS = "Champions", "重要价值客户";
+        SEG_LOYAL = "Loyal Customers", "忠诚客户";
+        SEG_POTENTIAL = "Potential Loyalists", "潜力客户";
+        SEG_NEW = "New Customers", "新客户";
+        SEG_PROMISING = "Promising", "有望客户";
+        SEG_NEED_ATTENTION = "Need Attention", "需要关注";
+        SEG_ABOUT_TO_SLEEP = "About to Sleep", "即将沉睡";
+        SEG_AT_RISK = "At Risk", "流失风险";
+        SEG_CANT_LOSE = "Can't Lose Them", "不能失去的客户";
+        SEG_HIBERNATING = "Hibernating", "沉睡客户";
+        SEG_LOST = "Lost", "已流失";
+        ACT_CHAMPIONS = "Reward them; ask for reviews and referrals; early access to new products.",
+            "给予奖励；邀请评价和推荐；新品优先体验。";
+        ACT_LOYAL = "Upsell higher-value products; loyalty programme; ask for reviews.",
+            "推荐更高价值商品；会员忠诚计划；邀请评价。";
+        ACT_POTENTIAL = "Offer membership or a loyalty programme; recommend related products.",
+            "邀请加入会员或忠诚计划；推荐相关商品。";
+        ACT_NEW = "Onboard well: welcome series, first-repeat incentive.", "做好新客引导：欢迎邮件序列、首次复购激励。";
+        ACT_PROMISING = "Build brand awareness; free trials; a small second-order offer.",
+            "提升品牌认知；免费试用；小额二次购买优惠。";
+        ACT_NEED_ATTENTION = "Limited-time offers based on past purchases; reactivate before they slip.",
+            "基于历史购买的限时优惠；在流失前重新激活。";
+        ACT_ABOUT_TO_SLEEP = "Share popular products and discounts; reconnect now.", "推送热门商品和折扣；立即重新建立联系。";
+        ACT_AT_RISK = "Personalised win-back emails; renewals; helpful reminders.", "个性化召回邮件；续费提醒；贴心回访。";
+        ACT_CANT_LOSE = "Win them back with your best offers; talk to them; don't lose them to a competitor.",
+            "用最优惠的方案挽回；主动沟通；别让竞争对手抢走。";
+        ACT_HIBERNATING = "Offer other relevant products and special discounts; recreate value.",
+            "推荐其他相关商品和专属折扣；重建价值感。";
+        ACT_LOST = "Revive interest with a reach-out campaign, or stop spending on them.",
+            "通过触达活动重新唤起兴趣，否则停止投入。";
+    }
+}
+
+/// The name of a segment.
+pub fn segment_name(lang: Lang, s: Segment) -> &'static str {
+    segment_text(s).0.get(lang)
+}
+
+/// The suggested action for a segment.
+pub fn segment_action(lang: Lang, s: Segment) -> &'static str {
+    segment_text(s).1.get(lang)
+}
+
+fn segment_text(s: Segment) -> (Text, Text) {
+    match s {
+        Segment::Champions => (t::SEG_CHAMPIONS, t::ACT_CHAMPIONS),
+        Segment::LoyalCustomers => (t::SEG_LOYAL, t::ACT_LOYAL),
+        Segment::PotentialLoyalists => (t::SEG_POTENTIAL, t::ACT_POTENTIAL),
+        Segment::NewCustomers => (t::SEG_NEW, t::ACT_NEW),
+        Segment::Promising => (t::SEG_PROMISING, t::ACT_PROMISING),
+        Segment::NeedAttention => (t::SEG_NEED_ATTENTION, t::ACT_NEED_ATTENTION),
+        Segment::AboutToSleep => (t::SEG_ABOUT_TO_SLEEP, t::ACT_ABOUT_TO_SLEEP),
+        Segment::AtRisk => (t::SEG_AT_RISK, t::ACT_AT_RISK),
+        Segment::CantLoseThem => (t::SEG_CANT_LOSE, t::ACT_CANT_LOSE),
+        Segment::Hibernating => (t::SEG_HIBERNATING, t::ACT_HIBERNATING),
+        Segment::Lost => (t::SEG_LOST, t::ACT_LOST),
+    }
+}
+
+/// The name of a column role.
+pub fn role_name(lang: Lang, role: ColumnRole) -> &'static str {
+    match role {
+        ColumnRole::CustomerId => t::ROLE_CUSTOMER_ID,
+        ColumnRole::Date => t::ROLE_DATE,
+        ColumnRole::Amount => t::ROLE_AMOUNT,
+        ColumnRole::OrderId => t::ROLE_ORDER_ID,
+        ColumnRole::Product => t::ROLE_PRODUCT,
+        ColumnRole::Quantity => t::ROLE_QUANTITY,
+        ColumnRole::Region => t::ROLE_REGION,
+        ColumnRole::Channel => t::ROLE_CHANNEL,
+    }
+    .get(lang)
+}
+
+/// The name of a date order.
+pub fn date_order_name(lang: Lang, order: DateOrder) -> &'static str {
+    match order {
+        DateOrder::Ymd => t::ORDER_YMD,
+        DateOrder::Dmy => t::ORDER_DMY,
+        DateOrder::Mdy => t::ORDER_MDY,
+    }
+    .get(lang)
+}
+
+/// Why a row was dropped, as a phrase.
+pub fn drop_reason(lang: Lang, reason: DropReason) -> &'static str {
+    match reason {
+        DropReason::MissingCustomerId => t::DROP_MISSING_CUSTOMER,
+        DropReason::MissingDate => t::DROP_MISSING_DATE,
+        DropReason::BadDate => t::DROP_BAD_DATE,
+        DropReason::MissingAmount => t::DROP_MISSING_AMOUNT,
+        DropReason::BadAmount => t::DROP_BAD_AMOUNT,
+        DropReason::TooFewFields => t::DROP_TOO_FEW_FIELDS,
+    }
+    .get(lang)
+}
+
+/// The label of a progress stage.
+pub fn stage_name(lang: Lang, stage: Stage) -> &'static str {
+    match stage {
+        Stage::Reading => t::PROGRESS_READING,
+        Stage::Scoring => t::PROGRESS_SCORING,
+        Stage::Exporting => t::PROGRESS_EXPORTING,
+    }
+    .get(lang)
+}
+
+/// A delimiter byte as a phrase.
+pub fn delimiter_name(lang: Lang, delimiter: u8) -> String {
+    match delimiter {
+        b',' => t::DELIM_COMMA.get(lang).to_string(),
+        b';' => t::DELIM_SEMICOLON.get(lang).to_string(),
+        b'\t' => t::DELIM_TAB.get(lang).to_string(),
+        b'|' => t::DELIM_PIPE.get(lang).to_string(),
+        other => format!("{:?}", char::from(other)),
+    }
+}
+
+/// A user-facing message for any failure the worker reports: names the problem and where.
+pub fn describe_error(lang: Lang, error: &WorkerError) -> String {
+    match error {
+        WorkerError::Engine(EngineError::Ingest(e)) => describe_ingest_error(lang, e),
+        WorkerError::Engine(EngineError::Rfm(e)) => match e {
+            RfmError::AsOfBeforeData { as_of, first } => fill(lang, t::ERR_AS_OF, &[as_of, first]),
+            RfmError::IncompleteGrid => t::ERR_GRID.get(lang).to_string(),
+            RfmError::NoCustomers => t::ERR_NO_CUSTOMERS.get(lang).to_string(),
+        },
+        WorkerError::NothingLoaded { .. } => t::ERR_NOTHING_LOADED.get(lang).to_string(),
+        WorkerError::Read { message } => fill(lang, t::ERR_READ, &[message]),
+        WorkerError::BadMessage { message } => fill(lang, t::ERR_BAD_MESSAGE, &[message]),
+        WorkerError::Crashed { message } => fill(lang, t::CRASHED, &[message]),
+    }
+}
+
+fn describe_ingest_error(lang: Lang, e: &IngestError) -> String {
+    match e {
+        IngestError::Empty => t::ERR_EMPTY.get(lang).to_string(),
+        IngestError::HeaderOnly => t::ERR_HEADER_ONLY.get(lang).to_string(),
+        IngestError::Binary { byte_offset } => {
+            fill(lang, t::ERR_BINARY, &[&byte_offset.to_string()])
+        }
+        IngestError::MissingColumn { role } => {
+            fill(lang, t::ERR_MISSING_COLUMN, &[role_name(lang, *role)])
+        }
+        IngestError::ColumnOutOfRange { role, column, columns } => fill(
+            lang,
+            t::ERR_COLUMN_RANGE,
+            &[role_name(lang, *role), &(column + 1).to_string(), &columns.to_string()],
+        ),
+        IngestError::DuplicateMapping { column, first, second } => fill(
+            lang,
+            t::ERR_DUPLICATE_MAPPING,
+            &[&(column + 1).to_string(), role_name(lang, *first), role_name(lang, *second)],
+        ),
+        IngestError::MostRowsBad { read, dropped, reason, column, example_line, example_value } => {
+            fill(
+                lang,
+                t::ERR_MOST_ROWS_BAD,
+                &[
+                    &dropped.to_string(),
+                    &read.to_string(),
+                    drop_reason(lang, *reason),
+                    column,
+                    &example_line.to_string(),
+                    example_value,
+                ],
+            )
+        }
+        IngestError::Csv { line, message } => fill(lang, t::ERR_CSV, &[&line.to_string(), message]),
+        IngestError::Io { message } => fill(lang, t::ERR_IO, &[message]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placeholders(s: &str) -> Vec<usize> {
+        let mut v: Vec<usize> =
+            (0..10).filter(|i| s.contains(&format!("{{{i}}}"))).collect();
+        v.sort_unstable();
+        v
+    }
+
+    #[test]
+    fn every_entry_has_both_languages_with_the_same_placeholders() {
+        assert!(t::ALL.len() > 100);
+        for (name, text) in t::ALL {
+            assert!(!text.en.trim().is_empty(), "{name}: empty English");
+            assert!(!text.zh.trim().is_empty(), "{name}: empty Chinese");
+            assert_eq!(placeholders(text.en), placeholders(text.zh), "{name}: placeholders differ");
+        }
+    }
+
+    #[test]
+    fn chinese_entries_are_translated() {
+        // Entries that are legitimately identical in both languages.
+        let same = ["FILE_SIZE", "DOWNLOAD_PNG", "COL_RFM", "LANG_SWITCH"]; // LANG_SWITCH names the other language
+        for (name, text) in t::ALL {
+            if same.contains(name) {
+                continue;
+            }
+            assert!(
+                text.zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{name}: the Chinese text has no Chinese characters: {}",
+                text.zh
+            );
+        }
+    }
+
+    #[test]
+    fn errors_name_the_problem_and_where() {
+        let e = WorkerError::Engine(EngineError::Ingest(IngestError::MostRowsBad {
+            read: 10,
+            dropped: 8,
+            reason: DropReason::BadDate,
+            column: "日期".into(),
+            example_line: 3,
+            example_value: "31/31/2024".into(),
+        }));
+        let en = describe_error(Lang::En, &e);
+        assert!(en.contains("8 of 10") && en.contains("line 3") && en.contains("31/31/2024"), "{en}");
+        assert!(en.contains("日期") && en.contains("not a date"), "{en}");
+        let zh = describe_error(Lang::Zh, &e);
+        assert!(zh.contains("第 3 行") && zh.contains("不是有效日期"), "{zh}");
+    }
+
+    #[test]
+    fn every_segment_has_a_name_and_an_action_in_both_languages() {
+        for s in Segment::ALL {
+            for lang in [Lang::En, Lang::Zh] {
+                assert!(!segment_name(lang, s).is_empty());
+                assert!(!segment_action(lang, s).is_empty());
+            }
+        }
+        assert_eq!(segment_name(Lang::En, Segment::CantLoseThem), "Can't Lose Them");
+    }
+
+    #[test]
+    fn language_codes_round_trip() {
+        for l in [Lang::En, Lang::Zh] {
+            assert_eq!(Lang::from_code(l.code()), Some(l));
+        }
+        assert_eq!(Lang::from_code("zh-TW"), Some(Lang::Zh));
+        assert_eq!(Lang::from_code("fr"), None);
+    }
+}

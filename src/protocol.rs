@@ -149,6 +149,12 @@ pub enum WorkerError {
         /// The browser's message.
         message: String,
     },
+    /// The worker panicked or died; the page restarts it.
+    #[error("the worker stopped: {message}")]
+    Crashed {
+        /// The panic or error text.
+        message: String,
+    },
     /// A message that could not be decoded (version skew or a bug).
     #[error("bad message: {message}")]
     BadMessage {

@@ -1,0 +1,192 @@
+//! The page's side of the worker protocol: spawns the worker, queues requests until it is ready,
+//! routes each response to the callback of the request it answers, and cancels by terminating
+//! the worker and starting a fresh one.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
+use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};
+
+use crate::protocol::{decode, encode, Envelope, Request, Response, WorkerError, PROTOCOL_VERSION};
+
+/// Where Trunk puts the worker's loader (relative, so any path prefix works).
+const WORKER_URL: &str = "./worker_loader.js";
+
+type Callback = Box<dyn FnMut(Response, Option<Blob>)>;
+
+struct Client {
+    worker: Worker,
+    ready: bool,
+    queue: Vec<Object>,
+    pending: HashMap<u64, Callback>,
+    _on_message: Closure<dyn Fn(MessageEvent)>,
+    _on_error: Closure<dyn Fn(ErrorEvent)>,
+}
+
+thread_local! {
+    static CLIENT: RefCell<Option<Client>> = const { RefCell::new(None) };
+    static NEXT_ID: RefCell<u64> = const { RefCell::new(1) };
+    static ON_CRASH: RefCell<Option<Box<dyn Fn(String)>>> = const { RefCell::new(None) };
+}
+
+/// Called with a message when the worker dies (after it was restarted).
+pub fn on_crash(f: impl Fn(String) + 'static) {
+    ON_CRASH.with(|c| *c.borrow_mut() = Some(Box::new(f)));
+}
+
+fn spawn() -> Result<Client, String> {
+    let worker = Worker::new(WORKER_URL).map_err(|e| format!("{e:?}"))?;
+    let on_message = Closure::<dyn Fn(MessageEvent)>::new(on_message);
+    let on_error = Closure::<dyn Fn(ErrorEvent)>::new(|e: ErrorEvent| {
+        e.prevent_default();
+        crash(e.message());
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Ok(Client {
+        worker,
+        ready: false,
+        queue: Vec::new(),
+        pending: HashMap::new(),
+        _on_message: on_message,
+        _on_error: on_error,
+    })
+}
+
+/// Starts the worker (idempotent).
+pub fn start() -> Result<(), String> {
+    CLIENT.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.is_none() {
+            *c = Some(spawn()?);
+        }
+        Ok(())
+    })
+}
+
+/// Sends a request (with an optional Blob passed by reference) and calls `on_reply` with every
+/// response to it: zero or more `Progress`, then exactly one final response. Returns the id.
+pub fn send(
+    request: &Request,
+    blob: Option<&Blob>,
+    on_reply: impl FnMut(Response, Option<Blob>) + 'static,
+) -> u64 {
+    let id = NEXT_ID.with(|n| {
+        let mut n = n.borrow_mut();
+        *n += 1;
+        *n
+    });
+    let msg = Object::new();
+    let _ = Reflect::set(&msg, &"json".into(), &encode(&Envelope { id, body: request }).into());
+    if let Some(b) = blob {
+        let _ = Reflect::set(&msg, &"blob".into(), b);
+    }
+    let mut on_reply: Callback = Box::new(on_reply);
+    let started = start();
+    let failed = CLIENT.with(|c| {
+        let mut c = c.borrow_mut();
+        let Some(client) = c.as_mut() else {
+            return true;
+        };
+        if client.ready {
+            if client.worker.post_message(&msg).is_err() {
+                return true;
+            }
+        } else {
+            client.queue.push(msg);
+        }
+        client.pending.insert(id, std::mem::replace(&mut on_reply, Box::new(|_, _| {})));
+        false
+    });
+    if failed {
+        let message = started.err().unwrap_or_else(|| "postMessage failed".to_string());
+        on_reply(Response::Failed { error: WorkerError::Crashed { message } }, None);
+    }
+    id
+}
+
+/// Stops whatever the worker is doing: terminates it, forgets pending requests (their callbacks
+/// are never called) and starts a fresh worker, which holds no file or dataset.
+pub fn cancel() {
+    CLIENT.with(|c| {
+        if let Some(old) = c.borrow_mut().take() {
+            old.worker.terminate();
+        }
+    });
+    let _ = start();
+}
+
+fn on_message(event: MessageEvent) {
+    let data = event.data();
+    let json = Reflect::get(&data, &"json".into()).ok().and_then(|v| v.as_string());
+    let blob = Reflect::get(&data, &"blob".into()).ok().and_then(|v| v.dyn_into::<Blob>().ok());
+    let envelope: Envelope<Response> = match json.as_deref().map(decode) {
+        Some(Ok(e)) => e,
+        Some(Err(e)) => return crash(e.to_string()),
+        None => return crash("message without json".to_string()),
+    };
+    if let Response::Ready { protocol_version } = envelope.body {
+        if protocol_version != PROTOCOL_VERSION {
+            return crash(format!(
+                "worker protocol {protocol_version}, page protocol {PROTOCOL_VERSION}: reload the page"
+            ));
+        }
+        CLIENT.with(|c| {
+            if let Some(client) = c.borrow_mut().as_mut() {
+                client.ready = true;
+                for msg in client.queue.drain(..) {
+                    let _ = client.worker.post_message(&msg);
+                }
+            }
+        });
+        return;
+    }
+    let is_final = !matches!(envelope.body, Response::Progress { .. });
+    // Take the callback out while it runs: it may send new requests.
+    let callback = CLIENT.with(|c| {
+        let mut c = c.borrow_mut();
+        let client = c.as_mut()?;
+        client.pending.remove(&envelope.id)
+    });
+    if let Some(mut callback) = callback {
+        callback(envelope.body, blob);
+        if !is_final {
+            CLIENT.with(|c| {
+                if let Some(client) = c.borrow_mut().as_mut() {
+                    client.pending.insert(envelope.id, callback);
+                }
+            });
+        }
+    } else if let Response::Failed { error: WorkerError::Crashed { message } } = envelope.body {
+        crash(message);
+    }
+}
+
+/// The worker died: fail every pending request, restart, tell the page.
+fn crash(message: String) {
+    let (pending, was_ready): (Vec<Callback>, bool) = CLIENT.with(|c| {
+        let mut c = c.borrow_mut();
+        let old = c.take();
+        old.map(|mut client| {
+            client.worker.terminate();
+            (client.pending.drain().map(|(_, cb)| cb).collect(), client.ready)
+        })
+        .unwrap_or_default()
+    });
+    // A worker that dies before it is ready (missing or broken bundle) would die again: do not
+    // respawn in a loop; the next request tries once more.
+    if was_ready {
+        let _ = start();
+    }
+    let error = WorkerError::Crashed { message: message.clone() };
+    for mut cb in pending {
+        cb(Response::Failed { error: error.clone() }, None);
+    }
+    ON_CRASH.with(|f| {
+        if let Some(f) = f.borrow().as_ref() {
+            f(message);
+        }
+    });
+}

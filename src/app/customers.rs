@@ -1,0 +1,140 @@
+//! The customer table: sorting, filtering and paging happen in the worker; only the visible page
+//! crosses to the UI.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use super::{tr, AppState};
+use crate::engine::rfm::{CustomerQuery, Segment, SortKey};
+use crate::format::{grouped, iso_day, plain};
+use crate::i18n::{fill, segment_name, t, Text};
+
+const PAGE_SIZE: usize = 50;
+const SEARCH_DEBOUNCE: Duration = Duration::from_millis(250);
+
+/// Table, filters, pager and export.
+#[component]
+pub fn Customers() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let lang = state.lang;
+    let change = move |f: &dyn Fn(&mut CustomerQuery)| {
+        let mut q = state.query.get_untracked();
+        f(&mut q);
+        q.limit = PAGE_SIZE;
+        state.set_query(q);
+    };
+    let search_timer = StoredValue::new_local(None::<leptos::prelude::TimeoutHandle>);
+    let on_search = move |ev: web_sys::Event| {
+        let text = event_target_value(&ev);
+        if let Some(h) = search_timer.get_value() {
+            h.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                let mut q = state.query.get_untracked();
+                q.search = text.clone();
+                q.offset = 0;
+                q.limit = PAGE_SIZE;
+                state.set_query(q);
+            },
+            SEARCH_DEBOUNCE,
+        )
+        .ok();
+        search_timer.set_value(handle);
+    };
+    let on_segment = move |ev: web_sys::Event| {
+        let seg = Segment::from_name(&event_target_value(&ev));
+        change(&|q| {
+            q.segments = seg.into_iter().collect();
+            q.offset = 0;
+        });
+    };
+    let header = move |label: Text, key: SortKey, numeric: bool| {
+        let sort = move |_| {
+            change(&|q| {
+                if q.sort == key {
+                    q.descending = !q.descending;
+                } else {
+                    q.sort = key;
+                    q.descending = numeric;
+                }
+                q.offset = 0;
+            })
+        };
+        let arrow = move || state.query.with(|q| if q.sort == key { if q.descending { " ▼" } else { " ▲" } } else { "" });
+        view! {
+            <th class:num=numeric data-sort=format!("{key:?}")>
+                <button class="link sort" on:click=sort>{tr(state, label)}{arrow}</button>
+            </th>
+        }
+    };
+    let page = state.page;
+    let range = move || {
+        let p = page.get();
+        let first = if p.matching == 0 { 0 } else { p.offset + 1 };
+        let last = p.offset + p.rows.len();
+        fill(lang.get(), t::PAGE_OF, &[&grouped(first as f64, 0, ','), &grouped(last as f64, 0, ','), &grouped(p.matching as f64, 0, ',')])
+    };
+    let can_prev = move || page.with(|p| p.offset > 0);
+    let can_next = move || page.with(|p| (p.offset + p.rows.len()) < p.matching as usize);
+    view! {
+        <section class="card customers" data-testid="customers">
+            <div class="card-head">
+                <h2>{tr(state, t::CUSTOMERS_TITLE)}</h2>
+                <button class="button primary" data-testid="export-button" disabled=move || state.busy.get() on:click=move |_| state.export()>
+                    {tr(state, t::EXPORT)}
+                </button>
+            </div>
+            <div class="controls">
+                <input type="search" data-testid="customer-search" placeholder=tr(state, t::SEARCH_ID) on:input=on_search
+                    prop:value=move || state.query.with(|q| q.search.clone())/>
+                <label>
+                    {tr(state, t::FILTER_SEGMENT)}" "
+                    <select data-testid="segment-filter" on:change=on_segment>
+                        <option value="" selected=move || state.query.with(|q| q.segments.is_empty())>{tr(state, t::ALL_SEGMENTS)}</option>
+                        {Segment::ALL.into_iter().map(|s| view! {
+                            <option value=s.name() selected=move || state.query.with(|q| q.segments == [s])>{move || segment_name(lang.get(), s)}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <span class="muted" data-testid="customer-count" data-value=move || page.with(|p| p.matching.to_string())>{range}</span>
+            </div>
+            <div class="table-wrap">
+                <table data-testid="customer-table">
+                    <thead><tr>
+                        {header(t::COL_CUSTOMER_ID, SortKey::CustomerId, false)}
+                        {header(t::COL_RECENCY, SortKey::RecencyDays, true)}
+                        {header(t::COL_FREQUENCY, SortKey::Frequency, true)}
+                        {header(t::COL_MONETARY, SortKey::Monetary, true)}
+                        {header(t::COL_AOV, SortKey::AverageOrderValue, true)}
+                        {header(t::COL_RFM, SortKey::RfmScore, true)}
+                        {header(t::COL_SEGMENT, SortKey::Segment, false)}
+                        <th>{tr(state, t::COL_LAST_ORDER)}</th>
+                    </tr></thead>
+                    <tbody>
+                        <For each=move || page.get().rows key=|r| (r.customer_id.clone(), r.segment, r.recency_days, r.monetary.to_bits(), r.r_score, r.f_score, r.m_score) let:row>
+                            <tr data-customer=row.customer_id.clone()>
+                                <td>{row.customer_id.clone()}</td>
+                                <td class="num">{row.recency_days.to_string()}</td>
+                                <td class="num">{row.frequency.to_string()}</td>
+                                <td class="num" data-value=plain(row.monetary, 2)>{grouped(row.monetary, 2, ',')}</td>
+                                <td class="num">{grouped(row.average_order_value, 2, ',')}</td>
+                                <td class="num">{format!("{} {} {}", row.r_score, row.f_score, row.m_score)}</td>
+                                <td>{move || segment_name(lang.get(), row.segment)}</td>
+                                <td>{iso_day(row.last_day)}</td>
+                            </tr>
+                        </For>
+                    </tbody>
+                </table>
+            </div>
+            <Show when=move || page.with(|p| p.matching == 0)>
+                <p class="muted">{tr(state, t::NO_MATCH)}</p>
+            </Show>
+            <div class="pager">
+                <button class="button" data-testid="page-prev" disabled=move || !can_prev() on:click=move |_| change(&|q| q.offset = q.offset.saturating_sub(PAGE_SIZE))>{tr(state, t::PREV)}</button>
+                <button class="button" data-testid="page-next" disabled=move || !can_next() on:click=move |_| change(&|q| q.offset += PAGE_SIZE)>{tr(state, t::NEXT)}</button>
+            </div>
+        </section>
+    }
+}

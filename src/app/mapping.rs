@@ -1,0 +1,184 @@
+//! The column-mapping screen: the first rows of the file with a role picker over each column, and
+//! the detections (encoding, delimiter, header, date order) the user can correct.
+
+use leptos::prelude::*;
+
+use super::{tr, AppState, Phase};
+use crate::engine::ingest::{ColumnRole, DateOrder, PreviewParams, TextEncoding};
+use crate::i18n::{date_order_name, delimiter_name, fill, role_name, t};
+
+const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// Mapping editor and "Analyse".
+#[component]
+pub fn Mapping() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let lang = state.lang;
+    let working = move || state.phase.get() == Phase::Working;
+
+    let missing_required = move || {
+        state.ingest.with(|p| {
+            let Some(p) = p else { return Vec::new() };
+            ColumnRole::ALL
+                .into_iter()
+                .filter(|r| r.is_required() && p.mapping.get(*r).is_none())
+                .collect::<Vec<_>>()
+        })
+    };
+
+    let set_encoding = move |ev: web_sys::Event| {
+        let params = PreviewParams {
+            encoding: TextEncoding::from_name(&event_target_value(&ev)),
+            ..state.preview_params.get_untracked()
+        };
+        state.repreview(params);
+    };
+    let set_delimiter = move |ev: web_sys::Event| {
+        let params = PreviewParams {
+            delimiter: event_target_value(&ev).parse::<u8>().ok(),
+            ..state.preview_params.get_untracked()
+        };
+        state.repreview(params);
+    };
+    let set_header = move |ev: web_sys::Event| {
+        let params = PreviewParams {
+            has_header: Some(event_target_checked(&ev)),
+            ..state.preview_params.get_untracked()
+        };
+        state.repreview(params);
+    };
+    let set_date_order = move |ev: web_sys::Event| {
+        let order = match event_target_value(&ev).as_str() {
+            "dmy" => DateOrder::Dmy,
+            "mdy" => DateOrder::Mdy,
+            _ => DateOrder::Ymd,
+        };
+        state.ingest.update(|p| {
+            if let Some(p) = p {
+                p.date_order = order;
+            }
+        });
+    };
+
+    let columns = move || state.preview.with(|p| p.as_ref().map(|p| p.columns.clone()).unwrap_or_default());
+    let rows = move || state.preview.with(|p| p.as_ref().map(|p| p.rows.clone()).unwrap_or_default());
+    let ambiguous = move || state.preview.with(|p| p.as_ref().is_some_and(|p| p.date_order_ambiguous));
+
+    view! {
+        <section class="card mapping" data-testid="mapping">
+            <div class="card-head">
+                <h2>{tr(state, t::MAPPING_TITLE)}</h2>
+                <span class="muted">{move || fill(lang.get(), t::FILE_SIZE, &[&state.file_name.get(), &crate::format::bytes(state.file_bytes.get())])}</span>
+            </div>
+            <p class="hint">{tr(state, t::MAPPING_HELP)}</p>
+            <div class="controls">
+                <label>
+                    {tr(state, t::ENCODING)}
+                    <select data-testid="encoding-select" on:change=set_encoding disabled=working>
+                        {TextEncoding::ALL.into_iter().map(|e| view! {
+                            <option value=e.name() selected=move || state.preview.with(|p| p.as_ref().is_some_and(|p| p.encoding == e))>{e.name()}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>
+                    {tr(state, t::DELIMITER)}
+                    <select data-testid="delimiter-select" on:change=set_delimiter disabled=working>
+                        {DELIMITERS.into_iter().map(|d| view! {
+                            <option value=d.to_string() selected=move || state.preview.with(|p| p.as_ref().is_some_and(|p| p.delimiter == d))>
+                                {move || delimiter_name(lang.get(), d)}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="check">
+                    <input type="checkbox" data-testid="header-checkbox" on:change=set_header disabled=working
+                        prop:checked=move || state.preview.with(|p| p.as_ref().is_some_and(|p| p.has_header))/>
+                    {tr(state, t::HAS_HEADER)}
+                </label>
+                <label class:attention=ambiguous>
+                    {tr(state, t::DATE_ORDER)}
+                    <select data-testid="date-order-select" on:change=set_date_order disabled=working>
+                        {[(DateOrder::Ymd, "ymd"), (DateOrder::Dmy, "dmy"), (DateOrder::Mdy, "mdy")].into_iter().map(|(o, v)| view! {
+                            <option value=v selected=move || state.ingest.with(|p| p.as_ref().is_some_and(|p| p.date_order == o))>
+                                {move || date_order_name(lang.get(), o)}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                </label>
+            </div>
+            <Show when=ambiguous>
+                <p class="warning" data-testid="date-order-warning">{tr(state, t::DATE_ORDER_AMBIGUOUS)}</p>
+            </Show>
+            <div class="table-wrap">
+                <table class="preview-table" data-testid="preview-table">
+                    <thead>
+                        <tr>
+                            {move || columns().into_iter().enumerate().map(|(i, _)| view! { <th><RolePicker column=i/></th> }).collect_view()}
+                        </tr>
+                        <tr>
+                            {move || columns().into_iter().map(|c| view! { <th class="colname">{c}</th> }).collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || rows().into_iter().map(|r| view! {
+                            <tr>{r.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}</tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <Show when=move || !missing_required().is_empty()>
+                <p class="warning" data-testid="mapping-missing">
+                    {move || {
+                        let l = lang.get();
+                        let names: Vec<&str> = missing_required().into_iter().map(|r| role_name(l, r)).collect();
+                        fill(l, t::REQUIRED_MISSING, &[&names.join(", ")])
+                    }}
+                </p>
+            </Show>
+            <div class="actions">
+                <button class="button primary" data-testid="mapping-confirm"
+                    disabled=move || working() || !missing_required().is_empty()
+                    on:click=move |_| state.confirm_mapping()>
+                    {tr(state, t::ANALYSE)}
+                </button>
+                <button class="button" disabled=working on:click=move |_| state.reset()>{tr(state, t::CHOOSE_ANOTHER)}</button>
+            </div>
+        </section>
+    }
+}
+
+/// The role select above one column. A role belongs to at most one column: choosing it here
+/// removes it from any other column.
+#[component]
+fn RolePicker(column: usize) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let lang = state.lang;
+    let current = move || state.ingest.with(|p| p.as_ref().and_then(|p| p.mapping.role_of(column)));
+    let on_change = move |ev: web_sys::Event| {
+        let value = event_target_value(&ev);
+        state.ingest.update(|p| {
+            let Some(p) = p else { return };
+            if let Some(old) = p.mapping.role_of(column) {
+                p.mapping.set(old, None);
+            }
+            if let Some(role) = ColumnRole::from_name(&value) {
+                p.mapping.set(role, Some(column));
+            }
+        });
+    };
+    view! {
+        <select class="role-picker" data-testid=format!("role-select-{column}") data-role=move || current().map(ColumnRole::name).unwrap_or("")
+            class:required=move || current().is_some_and(ColumnRole::is_required)
+            on:change=on_change>
+            <option value="" selected=move || current().is_none()>{tr(state, t::ROLE_NONE)}</option>
+            {ColumnRole::ALL.into_iter().map(|r| view! {
+                <option value=r.name() selected=move || current() == Some(r)>
+                    {move || {
+                        let l = lang.get();
+                        if r.is_required() { format!("{} {}", role_name(l, r), t::REQUIRED_MARK.get(l)) } else { role_name(l, r).to_string() }
+                    }}
+                </option>
+            }).collect_view()}
+        </select>
+    }
+}

@@ -1,0 +1,351 @@
+//! The page's state (narrow signals in one `Copy` context) and the user intents that change it.
+//! Each intent sends one request to the worker; nothing here parses or computes.
+
+use std::cell::RefCell;
+
+use leptos::prelude::*;
+use web_sys::Blob;
+
+use super::{browser, client};
+use crate::engine::{
+    ingest::{IngestParams, Preview, PreviewParams, QualityReport},
+    rfm::{CustomerPage, CustomerQuery, Report, RfmParams},
+};
+use crate::i18n::Lang;
+use crate::protocol::{Request, Response, Stage, WorkerError};
+
+/// Which screen the page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Upload area and demo button.
+    Start,
+    /// Reading the head of a file.
+    Opening,
+    /// Column mapping on a preview.
+    Mapping,
+    /// First analysis of a file running (progress shown).
+    Working,
+    /// The dashboard (further requests may run on top of it).
+    Dashboard,
+}
+
+/// A failure shown in the error panel, localised when rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UiError {
+    /// From the worker.
+    Worker(WorkerError),
+    /// The worker could not start.
+    WorkerStart(String),
+    /// The demo file could not be fetched.
+    Demo(String),
+}
+
+/// The page's state: signals, each narrow. `Copy`, provided as context.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// UI language.
+    pub lang: RwSignal<Lang>,
+    /// Dark theme.
+    pub dark: RwSignal<bool>,
+    /// Current screen.
+    pub phase: RwSignal<Phase>,
+    /// Name of the open file.
+    pub file_name: RwSignal<String>,
+    /// Size of the open file.
+    pub file_bytes: RwSignal<u64>,
+    /// Detection overrides used for the preview.
+    pub preview_params: RwSignal<PreviewParams>,
+    /// The preview of the open file.
+    pub preview: RwSignal<Option<Preview>>,
+    /// The mapping being edited / confirmed.
+    pub ingest: RwSignal<Option<IngestParams>>,
+    /// Analysis parameters.
+    pub rfm: RwSignal<RfmParams>,
+    /// Quality report of the last ingest.
+    pub quality: RwSignal<Option<QualityReport>>,
+    /// Current report.
+    pub report: RwSignal<Option<Report>>,
+    /// Worker milliseconds for the last analysis.
+    pub elapsed_ms: RwSignal<f64>,
+    /// Current customer table page.
+    pub page: RwSignal<CustomerPage>,
+    /// Current customer table query.
+    pub query: RwSignal<CustomerQuery>,
+    /// Progress of the running request: (stage, done, total).
+    pub progress: RwSignal<Option<(Stage, u64, u64)>>,
+    /// A request that blocks the UI is running (shows the progress bar and Cancel).
+    pub busy: RwSignal<bool>,
+    /// Error panel.
+    pub error: RwSignal<Option<UiError>>,
+    /// One-line notice (cancelled, exported).
+    pub notice: RwSignal<Option<String>>,
+    /// Bumped on window resize and theme change, so charts redraw.
+    pub redraw: RwSignal<u32>,
+}
+
+thread_local! {
+    /// The user's file, kept on the page so a restarted worker can be given it again.
+    static FILE: RefCell<Option<Blob>> = const { RefCell::new(None) };
+    /// Generation of the newest customer-page request; older answers are ignored.
+    static LATEST_PAGE: RefCell<u64> = const { RefCell::new(0) };
+    /// Whether the current worker holds the dataset (false after cancel or a crash).
+    static WORKER_HAS_DATASET: RefCell<bool> = const { RefCell::new(false) };
+}
+
+impl AppState {
+    /// Fresh state, with language and theme from localStorage (or the browser).
+    pub fn new() -> Self {
+        Self {
+            lang: RwSignal::new(browser::stored_lang()),
+            dark: RwSignal::new(browser::stored_dark()),
+            phase: RwSignal::new(Phase::Start),
+            file_name: RwSignal::new(String::new()),
+            file_bytes: RwSignal::new(0),
+            preview_params: RwSignal::new(PreviewParams::default()),
+            preview: RwSignal::new(None),
+            ingest: RwSignal::new(None),
+            rfm: RwSignal::new(RfmParams::default()),
+            quality: RwSignal::new(None),
+            report: RwSignal::new(None),
+            elapsed_ms: RwSignal::new(0.0),
+            page: RwSignal::new(CustomerPage::default()),
+            query: RwSignal::new(CustomerQuery::default()),
+            progress: RwSignal::new(None),
+            busy: RwSignal::new(false),
+            error: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            redraw: RwSignal::new(0),
+        }
+    }
+
+    fn fail(self, error: WorkerError) {
+        if matches!(error, WorkerError::Crashed { .. } | WorkerError::NothingLoaded { .. }) {
+            WORKER_HAS_DATASET.with(|h| *h.borrow_mut() = false);
+        }
+        self.error.set(Some(UiError::Worker(error)));
+    }
+
+    fn done(self) {
+        self.busy.set(false);
+        self.progress.set(None);
+    }
+
+    /// A file was chosen (or the demo fetched): keep it and preview its head.
+    pub fn open_file(self, blob: Blob, name: String) {
+        FILE.with(|f| *f.borrow_mut() = Some(blob.clone()));
+        WORKER_HAS_DATASET.with(|h| *h.borrow_mut() = false);
+        self.file_name.set(name);
+        self.file_bytes.set(blob.size() as u64);
+        self.error.set(None);
+        self.notice.set(None);
+        self.preview.set(None);
+        self.quality.set(None);
+        self.report.set(None);
+        self.rfm.set(RfmParams::default());
+        self.query.set(CustomerQuery::default());
+        self.preview_params.set(PreviewParams::default());
+        self.phase.set(Phase::Opening);
+        let request = Request::Open { params: PreviewParams::default() };
+        client::send(&request, Some(&blob), move |response, _| self.on_preview(response));
+    }
+
+    /// Preview again with other encoding / delimiter / header settings.
+    pub fn repreview(self, params: PreviewParams) {
+        self.preview_params.set(params.clone());
+        let file = FILE.with(|f| f.borrow().clone());
+        let Some(file) = file else { return };
+        // `Open` re-attaches the file, so this works after a cancel too.
+        client::send(&Request::Open { params }, Some(&file), move |response, _| {
+            self.on_preview(response)
+        });
+    }
+
+    fn on_preview(self, response: Response) {
+        match response {
+            Response::Preview { file_bytes, preview } => {
+                self.file_bytes.set(file_bytes);
+                self.ingest.set(Some(IngestParams {
+                    encoding: preview.encoding,
+                    delimiter: preview.delimiter,
+                    has_header: preview.has_header,
+                    date_order: preview.date_order,
+                    mapping: preview.mapping.clone(),
+                }));
+                self.preview.set(Some(preview));
+                self.error.set(None);
+                self.phase.set(Phase::Mapping);
+            }
+            Response::Failed { error } => {
+                // Keep an existing preview if there is one (a bad override), else back to start.
+                if self.preview.with_untracked(Option::is_none) {
+                    self.phase.set(Phase::Start);
+                }
+                self.fail(error);
+            }
+            _ => {}
+        }
+    }
+
+    /// The user confirmed the mapping: parse the whole file and analyse it.
+    pub fn confirm_mapping(self) {
+        let Some(ingest) = self.ingest.get_untracked() else { return };
+        let file = FILE.with(|f| f.borrow().clone());
+        self.error.set(None);
+        self.notice.set(None);
+        self.busy.set(true);
+        self.progress.set(Some((Stage::Reading, 0, self.file_bytes.get_untracked())));
+        if self.report.with_untracked(Option::is_none) {
+            self.phase.set(Phase::Working);
+        }
+        let mut query = self.query.get_untracked();
+        query.offset = 0;
+        let request = Request::Ingest { ingest, rfm: self.rfm.get_untracked(), query };
+        client::send(&request, file.as_ref(), move |response, _| match response {
+            Response::Progress { stage, done, total } => self.progress.set(Some((stage, done, total))),
+            Response::Analyzed { quality, report, page, elapsed_ms } => {
+                WORKER_HAS_DATASET.with(|h| *h.borrow_mut() = true);
+                if quality.is_some() {
+                    self.quality.set(quality);
+                }
+                self.report.set(Some(report));
+                self.page.set(page);
+                self.elapsed_ms.set(elapsed_ms);
+                self.phase.set(Phase::Dashboard);
+                self.done();
+            }
+            Response::Failed { error } => {
+                self.done();
+                if self.report.with_untracked(Option::is_none) {
+                    self.phase.set(Phase::Mapping);
+                }
+                self.fail(error);
+            }
+            _ => {}
+        });
+    }
+
+    /// Analysis parameters changed: re-analyse the cached dataset (or re-ingest after a restart).
+    pub fn set_rfm(self, rfm: RfmParams) {
+        self.rfm.set(rfm.clone());
+        if !WORKER_HAS_DATASET.with(|h| *h.borrow()) {
+            self.confirm_mapping();
+            return;
+        }
+        self.busy.set(true);
+        self.progress.set(Some((Stage::Scoring, 0, 1)));
+        let mut query = self.query.get_untracked();
+        query.offset = 0;
+        self.query.set(query.clone());
+        client::send(&Request::Analyze { rfm, query }, None, move |response, _| match response {
+            Response::Progress { stage, done, total } => self.progress.set(Some((stage, done, total))),
+            Response::Analyzed { report, page, elapsed_ms, .. } => {
+                self.report.set(Some(report));
+                self.page.set(page);
+                self.elapsed_ms.set(elapsed_ms);
+                self.error.set(None);
+                self.done();
+            }
+            Response::Failed { error } => {
+                self.done();
+                let lost = matches!(error, WorkerError::NothingLoaded { .. });
+                self.fail(error);
+                if lost {
+                    self.confirm_mapping();
+                }
+            }
+            _ => {}
+        });
+    }
+
+    /// The customer table query changed: fetch that page. Answers to older queries are ignored.
+    pub fn set_query(self, query: CustomerQuery) {
+        self.query.set(query.clone());
+        let generation = LATEST_PAGE.with(|l| {
+            let mut l = l.borrow_mut();
+            *l += 1;
+            *l
+        });
+        client::send(&Request::Customers { query }, None, move |response, _| {
+            if LATEST_PAGE.with(|l| *l.borrow()) != generation {
+                return;
+            }
+            match response {
+                Response::Customers { page } => self.page.set(page),
+                Response::Failed { error } => self.fail(error),
+                _ => {}
+            }
+        });
+    }
+
+    /// Export every customer matching the current filters as CSV.
+    pub fn export(self) {
+        let query = self.query.get_untracked();
+        self.busy.set(true);
+        client::send(&Request::Export { query }, None, move |response, blob| match response {
+            Response::Progress { stage, done, total } => self.progress.set(Some((stage, done, total))),
+            Response::Exported { rows } => {
+                self.done();
+                if let Some(blob) = blob {
+                    browser::download_blob(&blob, &export_file_name(&self.file_name.get_untracked()));
+                }
+                let lang = self.lang.get_untracked();
+                self.notice.set(Some(crate::i18n::fill(lang, crate::i18n::t::EXPORTED, &[&rows.to_string()])));
+            }
+            Response::Failed { error } => {
+                self.done();
+                self.fail(error);
+            }
+            _ => {}
+        });
+    }
+
+    /// Stop the running request. Nothing the user did is lost: the file, mapping, parameters and
+    /// the last dashboard stay; the fresh worker is given the file again when needed.
+    pub fn cancel(self) {
+        client::cancel();
+        WORKER_HAS_DATASET.with(|h| *h.borrow_mut() = false);
+        self.done();
+        if self.phase.get_untracked() == Phase::Working {
+            self.phase.set(Phase::Mapping);
+        }
+        if self.phase.get_untracked() == Phase::Opening {
+            self.phase.set(Phase::Start);
+        }
+        let lang = self.lang.get_untracked();
+        self.notice.set(Some(crate::i18n::t::CANCELLED.get(lang).to_string()));
+    }
+
+    /// Back to the upload screen (the current file is forgotten).
+    pub fn reset(self) {
+        FILE.with(|f| *f.borrow_mut() = None);
+        self.preview.set(None);
+        self.report.set(None);
+        self.quality.set(None);
+        self.error.set(None);
+        self.notice.set(None);
+        self.phase.set(Phase::Start);
+    }
+
+    /// The worker died and was restarted (called by the client).
+    pub fn worker_crashed(self, message: String) {
+        WORKER_HAS_DATASET.with(|h| *h.borrow_mut() = false);
+        self.done();
+        if self.phase.get_untracked() == Phase::Working {
+            self.phase.set(Phase::Mapping);
+        }
+        self.error.set(Some(UiError::Worker(WorkerError::Crashed { message })));
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// `orders.csv` → `orders-segscope-customers.csv`.
+pub fn export_file_name(file_name: &str) -> String {
+    let stem = file_name.rsplit_once('.').map_or(file_name, |(s, _)| s);
+    let stem = if stem.is_empty() { "segscope" } else { stem };
+    format!("{stem}-customers.csv")
+}

@@ -1,0 +1,233 @@
+//! The Web Worker: owns the user's file, the parsed dataset and the current analysis, and runs
+//! engine jobs for the page. All parsing and computing happens here, off the UI thread.
+//!
+//! Cancel is `Worker.terminate()` on the page side (a synchronous job cannot be interrupted from
+//! inside); the page then starts a fresh worker and re-sends the file when needed.
+
+mod blob_reader;
+
+use std::cell::{Cell, RefCell};
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use web_sys::{Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, MessageEvent};
+
+use crate::engine::{
+    ingest::{self, PreviewParams},
+    rfm::{self, Analysis, CustomerQuery},
+    Dataset,
+};
+use crate::protocol::{
+    decode, encode, Envelope, Request, Response, Stage, WorkerError, PROTOCOL_VERSION,
+};
+use blob_reader::BlobReader;
+
+/// Bytes of the file head given to the preview.
+const PREVIEW_BYTES: f64 = 1024.0 * 1024.0;
+/// Minimum milliseconds between two progress messages.
+const PROGRESS_INTERVAL_MS: f64 = 80.0;
+
+#[derive(Default)]
+struct State {
+    file: Option<Blob>,
+    dataset: Option<Dataset>,
+    analysis: Option<Analysis>,
+}
+
+thread_local! {
+    static STATE: RefCell<State> = RefCell::new(State::default());
+    static CURRENT_REQUEST: Cell<u64> = const { Cell::new(0) };
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(id: u64, body: &Response, blob: Option<&Blob>) {
+    let msg = Object::new();
+    let json = encode(&Envelope { id, body });
+    // Setting plain properties on a fresh object cannot fail.
+    let _ = Reflect::set(&msg, &"json".into(), &json.into());
+    if let Some(b) = blob {
+        let _ = Reflect::set(&msg, &"blob".into(), b);
+    }
+    if let Err(e) = scope().post_message(&msg) {
+        web_sys::console::error_2(&"segscope worker: postMessage failed".into(), &e);
+    }
+}
+
+/// Entry point of the worker binary.
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        // Tell the page which request died, then let the default hook log it.
+        let message = info.to_string();
+        let id = CURRENT_REQUEST.with(Cell::get);
+        post(id, &Response::Failed { error: WorkerError::Crashed { message } }, None);
+        console_error_panic_hook::hook(info);
+    }));
+    let on_message = Closure::<dyn Fn(MessageEvent)>::new(on_message);
+    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    post(0, &Response::Ready { protocol_version: PROTOCOL_VERSION }, None);
+}
+
+fn on_message(event: MessageEvent) {
+    let data = event.data();
+    let json = Reflect::get(&data, &"json".into()).ok().and_then(|v| v.as_string());
+    let blob = Reflect::get(&data, &"blob".into()).ok().and_then(|v| v.dyn_into::<Blob>().ok());
+    let Some(json) = json else {
+        post(0, &bad("message without json"), None);
+        return;
+    };
+    let envelope: Envelope<Request> = match decode(&json) {
+        Ok(e) => e,
+        Err(error) => {
+            post(0, &Response::Failed { error }, None);
+            return;
+        }
+    };
+    let id = envelope.id;
+    CURRENT_REQUEST.with(|c| c.set(id));
+    match handle(id, envelope.body, blob) {
+        Ok((response, out_blob)) => post(id, &response, out_blob.as_ref()),
+        Err(error) => post(id, &Response::Failed { error }, None),
+    }
+}
+
+fn bad(message: &str) -> Response {
+    Response::Failed { error: WorkerError::BadMessage { message: message.to_string() } }
+}
+
+type Handled = Result<(Response, Option<Blob>), WorkerError>;
+
+fn handle(id: u64, request: Request, blob: Option<Blob>) -> Handled {
+    match request {
+        Request::Open { params } => {
+            let file = blob.ok_or_else(|| nothing("file"))?;
+            STATE.with(|s| {
+                let mut s = s.borrow_mut();
+                s.dataset = None;
+                s.analysis = None;
+                s.file = Some(file.clone());
+            });
+            preview(&file, &params)
+        }
+        Request::Repreview { params } => {
+            let file = STATE.with(|s| s.borrow().file.clone()).ok_or_else(|| nothing("file"))?;
+            preview(&file, &params)
+        }
+        Request::Ingest { ingest: params, rfm: rfm_params, query } => {
+            if let Some(file) = blob {
+                STATE.with(|s| s.borrow_mut().file = Some(file));
+            }
+            let file = STATE.with(|s| s.borrow().file.clone()).ok_or_else(|| nothing("file"))?;
+            let started = now_ms();
+            let total = file.size();
+            let mut reader = BlobReader::new(file);
+            let mut last = 0.0;
+            let mut on_progress = |done: u64| {
+                let t = now_ms();
+                if t - last >= PROGRESS_INTERVAL_MS {
+                    last = t;
+                    progress(id, Stage::Reading, done, total as u64);
+                }
+            };
+            let parsed = ingest::ingest(&mut reader, total as u64, &params, &mut on_progress);
+            if let Some(message) = reader.take_error() {
+                return Err(WorkerError::Read { message });
+            }
+            let (dataset, quality) = parsed?;
+            progress(id, Stage::Scoring, 0, 1);
+            // Keep the dataset even if scoring fails: the user can change parameters and retry.
+            let result = rfm::analyze(&dataset, &rfm_params);
+            STATE.with(|s| {
+                let mut s = s.borrow_mut();
+                s.dataset = Some(dataset);
+                s.analysis = None;
+            });
+            let analysis = result.map_err(crate::engine::EngineError::from)?;
+            Ok((finish(analysis, Some(quality), &query, started), None))
+        }
+        Request::Analyze { rfm: rfm_params, query } => {
+            let started = now_ms();
+            progress(id, Stage::Scoring, 0, 1);
+            let analysis = STATE.with(|s| {
+                let s = s.borrow();
+                let dataset = s.dataset.as_ref().ok_or_else(|| nothing("dataset"))?;
+                rfm::analyze(dataset, &rfm_params)
+                    .map_err(|e| WorkerError::Engine(crate::engine::EngineError::from(e)))
+            })?;
+            Ok((finish(analysis, None, &query, started), None))
+        }
+        Request::Customers { query } => {
+            let page = with_analysis(|d, a| rfm::query(d, a, &query))?;
+            Ok((Response::Customers { page }, None))
+        }
+        Request::Export { query } => {
+            progress(id, Stage::Exporting, 0, 1);
+            let (csv, rows) = with_analysis(|d, a| {
+                let all = CustomerQuery { offset: 0, limit: usize::MAX, ..query.clone() };
+                let rows = rfm::query(d, a, &CustomerQuery { limit: 0, ..all.clone() }).matching;
+                (rfm::export_csv(d, a, &all), rows)
+            })?;
+            // A UTF-8 BOM so that Excel opens Chinese ids correctly.
+            let parts = Array::of2(&"\u{feff}".into(), &csv.into());
+            let options = BlobPropertyBag::new();
+            options.set_type("text/csv;charset=utf-8");
+            let blob = Blob::new_with_str_sequence_and_options(&parts, &options)
+                .map_err(|e| WorkerError::Read { message: js_text(&e) })?;
+            Ok((Response::Exported { rows }, Some(blob)))
+        }
+    }
+}
+
+fn finish(
+    analysis: Analysis,
+    quality: Option<ingest::QualityReport>,
+    query: &CustomerQuery,
+    started: f64,
+) -> Response {
+    let page = STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        let page = s.dataset.as_ref().map(|d| rfm::query(d, &analysis, query)).unwrap_or_default();
+        let report = analysis.report.clone();
+        s.analysis = Some(analysis);
+        (report, page)
+    });
+    Response::Analyzed { quality, report: page.0, page: page.1, elapsed_ms: now_ms() - started }
+}
+
+fn with_analysis<T>(f: impl FnOnce(&Dataset, &Analysis) -> T) -> Result<T, WorkerError> {
+    STATE.with(|s| {
+        let s = s.borrow();
+        match (s.dataset.as_ref(), s.analysis.as_ref()) {
+            (Some(d), Some(a)) => Ok(f(d, a)),
+            _ => Err(nothing("analysis")),
+        }
+    })
+}
+
+fn preview(file: &Blob, params: &PreviewParams) -> Handled {
+    let head_end = file.size().min(PREVIEW_BYTES);
+    let head = BlobReader::read_range(file, 0.0, head_end).map_err(|message| WorkerError::Read { message })?;
+    let preview = ingest::preview(&head, params)?;
+    Ok((Response::Preview { file_bytes: file.size() as u64, preview }, None))
+}
+
+fn nothing(what: &str) -> WorkerError {
+    WorkerError::NothingLoaded { what: what.to_string() }
+}
+
+fn progress(id: u64, stage: Stage, done: u64, total: u64) {
+    post(id, &Response::Progress { stage, done, total }, None);
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+fn js_text(v: &JsValue) -> String {
+    v.as_string()
+        .or_else(|| v.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())))
+        .unwrap_or_else(|| format!("{v:?}"))
+}

@@ -10,6 +10,7 @@ mod params;
 mod query;
 mod report;
 mod segments;
+mod summary;
 
 pub use analysis::{analyze, Analysis, CustomerScores};
 pub use errors::RfmError;

@@ -47,7 +47,11 @@ pub(super) fn kpis(c: &CustomerScores) -> Kpis {
 ///
 /// `start[c]..start[c + 1]` are the orders of customer `c` in `day`/`net`.
 pub(super) fn monthly(start: &[usize], day: &[Day], net: &[f64]) -> Vec<MonthPoint> {
-    let positive_days = day.iter().zip(net).filter(|(_, n)| **n > 0.0).map(|(d, _)| *d);
+    let positive_days = day
+        .iter()
+        .zip(net)
+        .filter(|(_, n)| **n > 0.0)
+        .map(|(d, _)| *d);
     let (Some(first), Some(last)) = (positive_days.clone().min(), positive_days.max()) else {
         return Vec::new();
     };
@@ -64,9 +68,39 @@ pub(super) fn monthly(start: &[usize], day: &[Day], net: &[f64]) -> Vec<MonthPoi
             return Vec::new();
         };
         month_starts.push(first_day);
-        points.push(MonthPoint { year, month, revenue: 0.0, orders: 0, customers: 0 });
-        (year, month) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+        points.push(MonthPoint {
+            year,
+            month,
+            revenue: 0.0,
+            orders: 0,
+            customers: 0,
+        });
+        (year, month) = if month == 12 {
+            (year + 1, 1)
+        } else {
+            (year, month + 1)
+        };
     }
+    // Month of each day offset from `first` (a small table: the data spans few years), or a
+    // binary search over the month starts for an implausibly long span.
+    let span = usize::try_from(i64::from(last) - i64::from(first) + 1).unwrap_or(usize::MAX);
+    let month_of_offset: Vec<u32> = if span <= 1 << 16 {
+        (0..span)
+            .map(|offset| {
+                let d = first.saturating_add(offset as Day);
+                month_starts.partition_point(|s| *s <= d).saturating_sub(1) as u32
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let month_of = |d: Day| -> usize {
+        let offset = usize::try_from(i64::from(d) - i64::from(first)).unwrap_or(usize::MAX);
+        match month_of_offset.get(offset) {
+            Some(m) => *m as usize,
+            None => month_starts.partition_point(|s| *s <= d).saturating_sub(1),
+        }
+    };
     // Last customer counted in each month, so each customer counts once per month.
     let mut counted = vec![usize::MAX; points.len()];
     for (c, bounds) in start.windows(2).enumerate() {
@@ -80,7 +114,7 @@ pub(super) fn monthly(start: &[usize], day: &[Day], net: &[f64]) -> Vec<MonthPoi
             if *n <= 0.0 {
                 continue;
             }
-            let m = month_starts.partition_point(|s| s <= d).saturating_sub(1);
+            let m = month_of(*d);
             let (Some(point), Some(last_counted)) = (points.get_mut(m), counted.get_mut(m)) else {
                 continue;
             };
@@ -105,7 +139,12 @@ pub(super) fn segment_rows(c: &CustomerScores) -> Vec<SegmentRow> {
         frequency: f64,
     }
     let mut sums = [Sums::default(); 11];
-    for (((s, r), f), m) in c.segment.iter().zip(&c.recency_days).zip(&c.frequency).zip(&c.monetary)
+    for (((s, r), f), m) in c
+        .segment
+        .iter()
+        .zip(&c.recency_days)
+        .zip(&c.frequency)
+        .zip(&c.monetary)
     {
         if let Some(sum) = sums.get_mut(s.index()) {
             sum.customers += 1;
@@ -188,7 +227,9 @@ pub(super) fn pareto(monetary: &[f64]) -> Pareto {
     let total = running;
     let share_of = |k: usize| -> f64 {
         if total > 0.0 {
-            cumulative.get(k).map_or(0.0, |s| (s / total).clamp(0.0, 1.0))
+            cumulative
+                .get(k)
+                .map_or(0.0, |s| (s / total).clamp(0.0, 1.0))
         } else {
             k as f64 / nf
         }
@@ -198,7 +239,9 @@ pub(super) fn pareto(monetary: &[f64]) -> Pareto {
         (0..=n).map(lorenz_at).collect()
     } else {
         let steps = LORENZ_POINTS - 1;
-        (0..=steps).map(|j| lorenz_at((j * n + steps / 2) / steps)).collect()
+        (0..=steps)
+            .map(|j| lorenz_at((j * n + steps / 2) / steps))
+            .collect()
     };
     // Top-k sum = total − sum of the n − k smallest.
     let top_share = |k: usize| -> f64 {
@@ -214,7 +257,11 @@ pub(super) fn pareto(monetary: &[f64]) -> Pareto {
         .map(|p| (*p as f64, top_share((p * n).div_ceil(100))))
         .collect();
     let gini = if total > 0.0 {
-        let weighted: f64 = values.iter().enumerate().map(|(i, v)| (i + 1) as f64 * v).sum();
+        let weighted: f64 = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i + 1) as f64 * v)
+            .sum();
         (2.0 * weighted / (nf * total) - (nf + 1.0) / nf).clamp(0.0, 1.0)
     } else {
         0.0
@@ -229,7 +276,12 @@ pub(super) fn pareto(monetary: &[f64]) -> Pareto {
     } else {
         0.0
     };
-    Pareto { lorenz, top_shares, gini, customer_share_for_80_percent }
+    Pareto {
+        lorenz,
+        top_shares,
+        gini,
+        customer_share_for_80_percent,
+    }
 }
 
 /// Recency: equal-width bins of whole days over `0..=max`: width `w = ceil((max + 1) / 20)`
@@ -281,7 +333,11 @@ pub(super) fn frequency_histogram(frequency: &[u32]) -> Histogram {
         .map(|(k, count)| {
             let lower = (k + 1) as f64;
             let is_tail = tail && k + 1 == BINS;
-            HistogramBin { lower, upper: if is_tail { f64::from(max) } else { lower + 1.0 }, count }
+            HistogramBin {
+                lower,
+                upper: if is_tail { f64::from(max) } else { lower + 1.0 },
+                count,
+            }
         })
         .collect();
     Histogram { bins, log_x: false }
@@ -293,9 +349,11 @@ pub(super) fn frequency_histogram(frequency: &[u32]) -> Histogram {
 pub(super) fn monetary_histogram(monetary: &[f64]) -> Histogram {
     let mut positive: Vec<f64> = monetary.iter().copied().filter(|m| *m > 0.0).collect();
     positive.sort_unstable_by(f64::total_cmp);
-    let (Some(&min), Some(&max), Some(median)) =
-        (positive.first(), positive.last(), stats::quantile_sorted(&positive, 0.5))
-    else {
+    let (Some(&min), Some(&max), Some(median)) = (
+        positive.first(),
+        positive.last(),
+        stats::quantile_sorted(&positive, 0.5),
+    ) else {
         return Histogram::default();
     };
     let log_x = max / median > 20.0;
@@ -309,7 +367,11 @@ pub(super) fn monetary_histogram(monetary: &[f64]) -> Histogram {
     };
     let mut counts = [0u64; BINS];
     for v in &positive {
-        let t = if log_x { (v / min).ln() / (max / min).ln() } else { v / max };
+        let t = if log_x {
+            (v / min).ln() / (max / min).ln()
+        } else {
+            v / max
+        };
         let k = ((t * BINS as f64).floor().max(0.0) as usize).min(BINS - 1);
         if let Some(count) = counts.get_mut(k) {
             *count += 1;
@@ -340,9 +402,15 @@ mod tests {
         // [0, 0, 0, 10]: G = 2·(4·10) / (4·10) − 5/4 = 0.75 (n-normalised formula).
         let p = pareto(&[0.0, 10.0, 0.0, 0.0]);
         assert!(close(p.gini, 0.75));
-        assert_eq!(p.lorenz, vec![(0.0, 0.0), (0.25, 0.0), (0.5, 0.0), (0.75, 0.0), (1.0, 1.0)]);
+        assert_eq!(
+            p.lorenz,
+            vec![(0.0, 0.0), (0.25, 0.0), (0.5, 0.0), (0.75, 0.0), (1.0, 1.0)]
+        );
         // ceil(p·4/100) = 1 customer for every p: the top customer has everything.
-        assert_eq!(p.top_shares, vec![(1.0, 1.0), (5.0, 1.0), (10.0, 1.0), (20.0, 1.0)]);
+        assert_eq!(
+            p.top_shares,
+            vec![(1.0, 1.0), (5.0, 1.0), (10.0, 1.0), (20.0, 1.0)]
+        );
         assert!(close(p.customer_share_for_80_percent, 0.25));
     }
 
@@ -398,7 +466,10 @@ mod tests {
         // max 39 → span 40 → width 2 → 20 bins.
         let h = recency_histogram(&[0, 1, 2, 39]);
         assert_eq!(h.bins.len(), 20);
-        assert_eq!((h.bins[0].lower, h.bins[0].upper, h.bins[0].count), (0.0, 2.0, 2));
+        assert_eq!(
+            (h.bins[0].lower, h.bins[0].upper, h.bins[0].count),
+            (0.0, 2.0, 2)
+        );
         assert_eq!(h.bins[19].count, 1);
         // max 4 → width 1 → 5 bins.
         assert_eq!(recency_histogram(&[4]).bins.len(), 5);

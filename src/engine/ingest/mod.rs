@@ -7,6 +7,7 @@
 //!    and counting everything it drops in a [`QualityReport`].
 
 mod errors;
+mod hash;
 mod params;
 mod parse;
 mod schema;
@@ -16,5 +17,7 @@ mod values;
 pub use errors::{DropReason, IngestError};
 pub use params::{ColumnMapping, ColumnRole, DateOrder, IngestParams, PreviewParams, TextEncoding};
 pub use parse::{ingest, QualityReport, DroppedRows, ColumnMissing, ReturnsSummary};
+pub use parse::PROGRESS_STEP_BYTES;
 pub use schema::{preview, Preview};
+pub use schema::HEAD_CUT_MIN_BYTES;
 pub use values::{parse_amount, parse_date, DateParse};

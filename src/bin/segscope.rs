@@ -38,10 +38,10 @@ The first megabyte is previewed to detect the encoding, delimiter, header and co
 the options below override the detection. Then the whole file is streamed and analysed.
 
 Input options:
-  --column ROLE=HEADER     map a column to a role (repeatable). ROLE is one of customer_id,
-                           date, amount, order_id, product, quantity, region, channel. HEADER
-                           is a column name as in the file (exact match first, then ignoring
-                           case). An empty HEADER (--column order_id=) unmaps an optional role.
+  --column ROLE=HEADER     map a column to a role (repeatable). ROLE is one of
+                           customer_id, date, amount, order_id, product, quantity, region, channel.
+                           HEADER is a column name as in the file (exact match first, then
+                           ignoring case). An empty HEADER (--column order_id=) unmaps a role.
   --encoding NAME          utf-8, utf-16le, utf-16be or gb18030 (also gbk); default: detect
   --delimiter C            field delimiter: one character, or tab; default: detect
   --date-order ORDER       ymd, dmy or mdy for numeric dates like 03/05/2024; default: detect

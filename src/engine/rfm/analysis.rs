@@ -97,6 +97,7 @@ pub fn analyze(dataset: &Dataset, params: &RfmParams) -> Result<Analysis, RfmErr
         .iter()
         .zip(&f_score)
         .zip(&m_score)
+        // Scores are 1..=5 and `check` verified the grid is complete, so `segment` is `Some`.
         .map(|((r, f), m)| valid.grid.segment(*r, *f, *m).unwrap_or(Segment::Lost))
         .collect();
     let customers = CustomerScores {
@@ -437,6 +438,7 @@ impl Orders {
 
 #[cfg(test)]
 pub(super) mod tests {
+    use super::super::{export_csv, query, CustomerQuery, SortKey};
     use super::*;
     use crate::engine::Interned;
     use crate::format::day_from_ymd;
@@ -910,6 +912,30 @@ pub(super) mod tests {
                 "analyze 1M lines, 100k customers, order ids {order_ids}: \
                  median wall {:?} (min {:?}), median thread CPU {:?} (min {:?})",
                 wall[4], wall[0], cpu[4], cpu[0]
+            );
+            let a = analyze(&ds, &RfmParams::default()).unwrap();
+            let time = |f: &dyn Fn() -> usize| {
+                let t = std::time::Instant::now();
+                let n = f();
+                (t.elapsed(), n)
+            };
+            let first = CustomerQuery::default();
+            let by_frequency = CustomerQuery {
+                sort: SortKey::Frequency,
+                ..first.clone()
+            };
+            let every = CustomerQuery {
+                limit: usize::MAX,
+                ..by_frequency.clone()
+            };
+            let (page, rows) = time(&|| query(&ds, &a, &first).rows.len());
+            assert_eq!(rows, 50);
+            let (all, rows) = time(&|| query(&ds, &a, &every).rows.len());
+            assert_eq!(rows, a.customers.len());
+            let (export, lines) = time(&|| export_csv(&ds, &a, &by_frequency).lines().count());
+            assert_eq!(lines, a.customers.len() + 1);
+            println!(
+                "  query: first page {page:?}; all rows by frequency {all:?}; export {export:?}"
             );
         }
     }

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
@@ -116,8 +117,10 @@ pub fn query(dataset: &Dataset, analysis: &Analysis, q: &CustomerQuery) -> Custo
         if end < total {
             matching.select_nth_unstable_by(end - 1, |a, b| order.cmp(*a, *b));
             matching.truncate(end);
+            matching.sort_unstable_by(|a, b| order.cmp(*a, *b));
+        } else {
+            order.sort(&mut matching);
         }
-        matching.sort_unstable_by(|a, b| order.cmp(*a, *b));
     }
     let rows = matching
         .get(q.offset.min(end)..end)
@@ -143,24 +146,30 @@ pub fn query(dataset: &Dataset, analysis: &Analysis, q: &CustomerQuery) -> Custo
 pub fn export_csv(dataset: &Dataset, analysis: &Analysis, q: &CustomerQuery) -> String {
     let mut positions = matching_positions(dataset, analysis, q);
     let order = Order::new(dataset, analysis, q);
-    positions.sort_unstable_by(|a, b| order.cmp(*a, *b));
-    let mut out = csv::Writer::from_writer(Vec::new());
+    order.sort(&mut positions);
+    let c = &analysis.customers;
+    let dates = IsoDays::new(c.first_day.iter().chain(&c.last_day).copied());
+    let mut out = csv::Writer::from_writer(Vec::with_capacity(64 * (positions.len() + 1)));
+    let mut cell = String::new();
     let mut write = || -> Result<(), csv::Error> {
         out.write_record(EXPORT_HEADER)?;
-        for row in positions.iter().filter_map(|i| row(dataset, analysis, *i)) {
-            out.write_record([
-                neutralize_formula(&row.customer_id).as_ref(),
-                &row.recency_days.to_string(),
-                &row.frequency.to_string(),
-                &format::plain(row.monetary, 2),
-                &format::plain(row.average_order_value, 2),
-                &row.r_score.to_string(),
-                &row.f_score.to_string(),
-                &row.m_score.to_string(),
-                row.segment.name(),
-                &format::iso_day(row.first_day),
-                &format::iso_day(row.last_day),
-            ])?;
+        for row in positions.iter().filter_map(|i| row_view(analysis, *i)) {
+            let id = dataset.customer_ids.get(row.customer);
+            out.write_field(neutralize_formula(id).as_bytes())?;
+            for number in [i64::from(row.recency_days), i64::from(row.frequency)] {
+                cell.clear();
+                let _ = write!(cell, "{number}");
+                out.write_field(&cell)?;
+            }
+            out.write_field(format::plain(row.monetary, 2))?;
+            out.write_field(format::plain(aov(row.monetary, row.frequency), 2))?;
+            for score in [row.r_score, row.f_score, row.m_score] {
+                out.write_field([b'0' + score.min(9)])?;
+            }
+            out.write_field(row.segment.name())?;
+            out.write_field(dates.get(row.first_day).as_ref())?;
+            out.write_field(dates.get(row.last_day).as_ref())?;
+            out.write_record(None::<&[u8]>)?;
         }
         out.flush()?;
         Ok(())
@@ -171,6 +180,44 @@ pub fn export_csv(dataset: &Dataset, analysis: &Analysis, q: &CustomerQuery) -> 
         Ok(bytes) => String::from_utf8(bytes)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
         Err(_) => String::new(),
+    }
+}
+
+/// ISO texts of the days in a range, formatted once ([`format::iso_day`] is slow-ish and an
+/// export repeats few distinct days); days outside the table are formatted on the fly.
+struct IsoDays {
+    first: Day,
+    texts: Vec<String>,
+}
+
+impl IsoDays {
+    /// At most this many days are tabulated (about 270 years).
+    const MAX_SPAN: i64 = 100_000;
+
+    fn new(days: impl Iterator<Item = Day> + Clone) -> Self {
+        let (Some(first), Some(last)) = (days.clone().min(), days.max()) else {
+            return Self {
+                first: 0,
+                texts: Vec::new(),
+            };
+        };
+        let span = i64::from(last) - i64::from(first) + 1;
+        if span > Self::MAX_SPAN {
+            return Self {
+                first,
+                texts: Vec::new(),
+            };
+        }
+        let texts = (first..=last).map(format::iso_day).collect();
+        Self { first, texts }
+    }
+
+    fn get(&self, day: Day) -> Cow<'_, str> {
+        let offset = usize::try_from(i64::from(day) - i64::from(self.first)).ok();
+        match offset.and_then(|o| self.texts.get(o)) {
+            Some(text) => Cow::Borrowed(text),
+            None => Cow::Owned(format::iso_day(day)),
+        }
     }
 }
 
@@ -305,6 +352,23 @@ impl<'a> Order<'a> {
         }
     }
 
+    /// Sorts all of `positions`: by id first (the tie-break), then a stable sort by the key, so
+    /// the many ties of coarse keys (frequency, scores, segment) cost no string comparisons.
+    fn sort(&self, positions: &mut [usize]) {
+        if self.key.is_empty() {
+            positions.sort_unstable_by(|a, b| self.cmp(*a, *b));
+            return;
+        }
+        let id = |i: usize| self.ids.get(i).copied().unwrap_or_default();
+        positions.sort_unstable_by(|a, b| id(*a).cmp(id(*b)).then(a.cmp(b)));
+        let k = |i: usize| self.key.get(i).copied().unwrap_or(0.0);
+        if self.descending {
+            positions.sort_by(|a, b| k(*b).total_cmp(&k(*a)));
+        } else {
+            positions.sort_by(|a, b| k(*a).total_cmp(&k(*b)));
+        }
+    }
+
     fn cmp(&self, a: usize, b: usize) -> Ordering {
         let id = |i: usize| self.ids.get(i).copied().unwrap_or_default();
         let primary = if self.key.is_empty() {
@@ -328,6 +392,36 @@ fn aov(monetary: f64, frequency: u32) -> f64 {
     } else {
         monetary / f64::from(frequency)
     }
+}
+
+/// One customer's columns, borrowed (no id text).
+struct RowView {
+    customer: u32,
+    recency_days: i32,
+    frequency: u32,
+    monetary: f64,
+    r_score: u8,
+    f_score: u8,
+    m_score: u8,
+    segment: Segment,
+    first_day: Day,
+    last_day: Day,
+}
+
+fn row_view(analysis: &Analysis, i: usize) -> Option<RowView> {
+    let c = &analysis.customers;
+    Some(RowView {
+        customer: *c.customer.get(i)?,
+        recency_days: *c.recency_days.get(i)?,
+        frequency: *c.frequency.get(i)?,
+        monetary: *c.monetary.get(i)?,
+        r_score: *c.r_score.get(i)?,
+        f_score: *c.f_score.get(i)?,
+        m_score: *c.m_score.get(i)?,
+        segment: *c.segment.get(i)?,
+        first_day: *c.first_day.get(i)?,
+        last_day: *c.last_day.get(i)?,
+    })
 }
 
 fn row(dataset: &Dataset, analysis: &Analysis, i: usize) -> Option<CustomerRow> {
@@ -540,6 +634,51 @@ dave,10,3,15,5,2,5,2,at_risk,2024-01-01,2024-03-01
         );
         assert_eq!(neutralize_formula("\rx"), "'\rx");
         assert_eq!(neutralize_formula("a=b"), "a=b");
+    }
+
+    /// Pages use partial selection and the comparator; whole lists use an id sort followed by a
+    /// stable key sort. Both must give the same order.
+    #[test]
+    fn pages_concatenate_to_the_full_order_for_every_key() {
+        let ds = super::super::analysis::tests::synthetic(3_000, 300, true);
+        let a = analyze(&ds, &RfmParams::default()).unwrap();
+        let keys = [
+            SortKey::CustomerId,
+            SortKey::RecencyDays,
+            SortKey::Frequency,
+            SortKey::Monetary,
+            SortKey::AverageOrderValue,
+            SortKey::RfmScore,
+            SortKey::Segment,
+        ];
+        for sort in keys {
+            for descending in [false, true] {
+                let all = CustomerQuery {
+                    sort,
+                    descending,
+                    limit: usize::MAX,
+                    ..Default::default()
+                };
+                let full = query(&ds, &a, &all);
+                let mut paged = Vec::new();
+                for offset in (0..a.customers.len()).step_by(37) {
+                    let q = CustomerQuery {
+                        offset,
+                        limit: 37,
+                        ..all.clone()
+                    };
+                    paged.extend(query(&ds, &a, &q).rows);
+                }
+                assert_eq!(paged, full.rows, "{sort:?} descending {descending}");
+                let exported: Vec<String> = export_csv(&ds, &a, &all)
+                    .lines()
+                    .skip(1)
+                    .map(|l| l.split(',').next().unwrap_or_default().to_string())
+                    .collect();
+                let ids: Vec<String> = full.rows.iter().map(|r| r.customer_id.clone()).collect();
+                assert_eq!(exported, ids);
+            }
+        }
     }
 
     #[test]

@@ -660,24 +660,58 @@ fn peak_rss_kb() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// Nanoseconds the current thread has spent on a CPU (Linux `/proc/thread-self/schedstat`), so
+/// figures stay meaningful on a busy machine.
+fn thread_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    stat.split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+        .map(Duration::from_nanos)
+}
+
+/// Wall and CPU time of one phase, over all runs.
+#[derive(Default)]
+struct PhaseTimes {
+    wall: Vec<Duration>,
+    cpu: Vec<Duration>,
+}
+
+impl PhaseTimes {
+    fn time<T>(&mut self, phase: impl FnOnce() -> CliResult<T>) -> CliResult<T> {
+        let (start, cpu_start) = (Instant::now(), thread_cpu());
+        let result = phase()?;
+        self.wall.push(start.elapsed());
+        if let (Some(before), Some(after)) = (cpu_start, thread_cpu()) {
+            self.cpu.push(after.saturating_sub(before));
+        }
+        Ok(result)
+    }
+
+    /// (median wall, median CPU if measured).
+    fn medians(&mut self) -> (Duration, Option<Duration>) {
+        let cpu = (!self.cpu.is_empty()).then(|| median(&mut self.cpu));
+        (median(&mut self.wall), cpu)
+    }
+}
+
 fn run_bench(args: &BenchArgs) -> CliResult<()> {
-    let (mut preview_times, mut ingest_times, mut analyze_times) =
-        (Vec::new(), Vec::new(), Vec::new());
+    let (mut preview_times, mut ingest_times, mut analyze_times) = (
+        PhaseTimes::default(),
+        PhaseTimes::default(),
+        PhaseTimes::default(),
+    );
     let mut rows = (0u64, 0u64, 0u64);
     for _ in 0..args.runs {
-        let start = Instant::now();
-        let preview = preview_file(&args.input)?;
-        let params = ingest_params(&preview, &args.input)?;
-        preview_times.push(start.elapsed());
-
-        let start = Instant::now();
-        let (dataset, quality) = ingest_file(&args.input.file, &params)?;
-        ingest_times.push(start.elapsed());
-
-        let start = Instant::now();
-        let analysis =
-            rfm::analyze(&dataset, &RfmParams::default()).map_err(|e| run_error(e.to_string()))?;
-        analyze_times.push(start.elapsed());
+        let params = preview_times.time(|| {
+            let preview = preview_file(&args.input)?;
+            ingest_params(&preview, &args.input)
+        })?;
+        let (dataset, quality) = ingest_times.time(|| ingest_file(&args.input.file, &params))?;
+        let analysis = analyze_times.time(|| {
+            rfm::analyze(&dataset, &RfmParams::default()).map_err(|e| run_error(e.to_string()))
+        })?;
         rows = (
             quality.rows_read,
             quality.rows_kept,
@@ -687,21 +721,15 @@ fn run_bench(args: &BenchArgs) -> CliResult<()> {
     let bytes = std::fs::metadata(&args.input.file)
         .map(|m| m.len())
         .unwrap_or(0);
-    let (preview, ingest, analyze) = (
-        median(&mut preview_times),
-        median(&mut ingest_times),
-        median(&mut analyze_times),
-    );
-    let total = preview + ingest + analyze;
-    let per_second = |count: u64, time: Duration| {
-        let seconds = time.as_secs_f64();
-        if seconds > 0.0 {
-            format::grouped(count as f64 / seconds, 0, ',')
-        } else {
-            "–".to_string()
-        }
-    };
+    let phases = [
+        ("preview", preview_times.medians(), None),
+        ("ingest", ingest_times.medians(), Some(rows.0)),
+        ("analyze", analyze_times.medians(), Some(rows.1)),
+    ];
     let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1e3);
+    let per_second = |count: u64, time: Duration| {
+        format::grouped(count as f64 / time.as_secs_f64().max(1e-9), 0, ',')
+    };
     println!(
         "{}: {:.1} MB, {} rows read, {} kept, {} customers scored; median of {} runs",
         args.input.file.display(),
@@ -711,25 +739,34 @@ fn run_bench(args: &BenchArgs) -> CliResult<()> {
         format::grouped(rows.2 as f64, 0, ','),
         args.runs
     );
-    println!("  preview  {:>12}", ms(preview));
     println!(
-        "  ingest   {:>12}  {:>14} rows/s  {:.1} MB/s",
-        ms(ingest),
-        per_second(rows.0, ingest),
-        bytes as f64 / 1e6 / ingest.as_secs_f64().max(1e-9)
+        "  {:<8}{:>12}{:>16}{:>12}",
+        "phase", "wall", "rows/s (wall)", "thread CPU"
+    );
+    let (mut total_wall, mut total_cpu) = (Duration::ZERO, Some(Duration::ZERO));
+    for (name, (wall, cpu), count) in phases {
+        total_wall += wall;
+        total_cpu = total_cpu.zip(cpu).map(|(a, b)| a + b);
+        println!(
+            "  {name:<8}{:>12}{:>16}{:>12}",
+            ms(wall),
+            count.map_or(String::new(), |n| per_second(n, wall)),
+            cpu.map_or("–".to_string(), ms)
+        );
+    }
+    println!(
+        "  {:<8}{:>12}{:>16}{:>12}",
+        "total",
+        ms(total_wall),
+        per_second(rows.0, total_wall),
+        total_cpu.map_or("–".to_string(), ms)
     );
     println!(
-        "  analyze  {:>12}  {:>14} rows/s",
-        ms(analyze),
-        per_second(rows.1, analyze)
-    );
-    println!(
-        "  total    {:>12}  {:>14} rows/s",
-        ms(total),
-        per_second(rows.0, total)
+        "  ingest throughput {:.1} MB/s",
+        bytes as f64 / 1e6 / ingest_times.medians().0.as_secs_f64().max(1e-9)
     );
     match peak_rss_kb() {
-        Some(kb) => println!("  peak RSS {:>9.1} MB (VmHWM)", kb as f64 / 1024.0),
+        Some(kb) => println!("  peak RSS {:.1} MB (VmHWM)", kb as f64 / 1024.0),
         None => println!("  peak RSS unavailable (no /proc/self/status)"),
     }
     Ok(())

@@ -2,6 +2,9 @@
 //!
 //! `cargo test --release --test ingest_bench -- --ignored --nocapture`
 
+// Test helpers outside `#[test]` functions unwrap too (clippy.toml only exempts the tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::time::Instant;
 
 use segscope::engine::ingest::{ingest, preview, IngestParams, PreviewParams};

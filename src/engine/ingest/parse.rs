@@ -164,10 +164,10 @@ pub fn ingest<R: Read>(
         .from_reader(source);
 
     let mut record = csv::ByteRecord::new();
-    let mut last_line = 0u64;
+    let mut lines = LineTracker::default();
     // The first non-blank record: the header, or the first data row.
     let columns = loop {
-        if !read_record(&mut csv_reader, &mut record, &mut last_line)? {
+        if !read_record(&mut csv_reader, &mut record, &mut lines)? {
             return Err(IngestError::Empty);
         }
         if !is_blank(&record) {
@@ -187,11 +187,11 @@ pub fn ingest<R: Read>(
     let estimated_rows = usize::try_from(total_bytes / 48).unwrap_or(0).min(1 << 26);
     let mut builder = Builder::new(params, columns, estimated_rows, params.encoding)?;
     if !params.has_header {
-        builder.push(&record, last_line);
+        builder.push(&record, lines.line);
     }
-    while read_record(&mut csv_reader, &mut record, &mut last_line)? {
+    while read_record(&mut csv_reader, &mut record, &mut lines)? {
         if !is_blank(&record) {
-            builder.push(&record, last_line);
+            builder.push(&record, lines.line);
         }
     }
     drop(csv_reader);
@@ -225,21 +225,37 @@ fn io_error(e: io::Error) -> IngestError {
     }
 }
 
-/// Reads the next record; `Ok(false)` at the end. Keeps `last_line` (1-based) up to date.
+/// The physical 1-based line of each record. The `csv` reader counts record terminators only,
+/// so line breaks inside quoted fields are added here.
+#[derive(Debug, Default)]
+struct LineTracker {
+    /// Line where the last record read starts.
+    line: u64,
+    /// Line breaks seen inside quoted fields so far.
+    embedded: u64,
+}
+
+/// Reads the next record; `Ok(false)` at the end. Keeps `lines` up to date.
 fn read_record<R: Read>(
     reader: &mut csv::Reader<R>,
     record: &mut csv::ByteRecord,
-    last_line: &mut u64,
+    lines: &mut LineTracker,
 ) -> Result<bool, IngestError> {
     match reader.read_byte_record(record) {
         Ok(more) => {
             if let Some(position) = record.position() {
-                *last_line = position.line();
+                lines.line = position.line() + lines.embedded;
+            }
+            let text = record.as_slice();
+            if text.contains(&b'\n') {
+                lines.embedded += text.iter().filter(|&&b| b == b'\n').count() as u64;
             }
             Ok(more)
         }
         Err(e) => {
-            let line = e.position().map_or(*last_line, csv::Position::line);
+            let line = e
+                .position()
+                .map_or(lines.line, |p| p.line() + lines.embedded);
             let message = e.to_string();
             match e.into_kind() {
                 csv::ErrorKind::Io(io) => Err(io_error(io)),

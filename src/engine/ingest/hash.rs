@@ -73,12 +73,12 @@ mod tests {
     }
 
     #[test]
-    fn no_collisions_among_a_million_short_ids() {
-        let mut seen: Vec<u64> = (0..1_000_000u32)
+    fn no_collisions_among_many_short_ids() {
+        let mut seen: Vec<u64> = (0..200_000u32)
             .map(|i| hash64(i.to_string().as_bytes(), 0))
             .collect();
         seen.sort_unstable();
         seen.dedup();
-        assert_eq!(seen.len(), 1_000_000);
+        assert_eq!(seen.len(), 200_000);
     }
 }

@@ -16,8 +16,8 @@ mod values;
 
 pub use errors::{DropReason, IngestError};
 pub use params::{ColumnMapping, ColumnRole, DateOrder, IngestParams, PreviewParams, TextEncoding};
-pub use parse::{ingest, QualityReport, DroppedRows, ColumnMissing, ReturnsSummary};
 pub use parse::PROGRESS_STEP_BYTES;
-pub use schema::{preview, Preview};
+pub use parse::{ingest, ColumnMissing, DroppedRows, QualityReport, ReturnsSummary};
 pub use schema::HEAD_CUT_MIN_BYTES;
+pub use schema::{preview, Preview};
 pub use values::{parse_amount, parse_date, DateParse};

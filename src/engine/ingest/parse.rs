@@ -6,8 +6,7 @@
 //! decoded from bytes only when needed (dates and amounts on a cache miss, new interned values).
 
 use std::cell::Cell;
-use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::{self, Cursor, Read};
 use std::rc::Rc;
 
@@ -165,10 +164,10 @@ pub fn ingest<R: Read>(
         .from_reader(source);
 
     let mut record = csv::ByteRecord::new();
-    let mut last_line = 0u64;
+    let mut lines = LineTracker::default();
     // The first non-blank record: the header, or the first data row.
     let columns = loop {
-        if !read_record(&mut csv_reader, &mut record, &mut last_line)? {
+        if !read_record(&mut csv_reader, &mut record, &mut lines)? {
             return Err(IngestError::Empty);
         }
         if !is_blank(&record) {
@@ -185,16 +184,14 @@ pub fn ingest<R: Read>(
     };
     check_ranges(&params.mapping, columns.len())?;
 
-    let estimated_rows = usize::try_from(total_bytes / 48)
-        .unwrap_or(0)
-        .min(1 << 26);
+    let estimated_rows = usize::try_from(total_bytes / 48).unwrap_or(0).min(1 << 26);
     let mut builder = Builder::new(params, columns, estimated_rows, params.encoding)?;
     if !params.has_header {
-        builder.push(&record, last_line);
+        builder.push(&record, lines.line);
     }
-    while read_record(&mut csv_reader, &mut record, &mut last_line)? {
+    while read_record(&mut csv_reader, &mut record, &mut lines)? {
         if !is_blank(&record) {
-            builder.push(&record, last_line);
+            builder.push(&record, lines.line);
         }
     }
     drop(csv_reader);
@@ -228,21 +225,37 @@ fn io_error(e: io::Error) -> IngestError {
     }
 }
 
-/// Reads the next record; `Ok(false)` at the end. Keeps `last_line` (1-based) up to date.
+/// The physical 1-based line of each record. The `csv` reader counts record terminators only,
+/// so line breaks inside quoted fields are added here.
+#[derive(Debug, Default)]
+struct LineTracker {
+    /// Line where the last record read starts.
+    line: u64,
+    /// Line breaks seen inside quoted fields so far.
+    embedded: u64,
+}
+
+/// Reads the next record; `Ok(false)` at the end. Keeps `lines` up to date.
 fn read_record<R: Read>(
     reader: &mut csv::Reader<R>,
     record: &mut csv::ByteRecord,
-    last_line: &mut u64,
+    lines: &mut LineTracker,
 ) -> Result<bool, IngestError> {
     match reader.read_byte_record(record) {
         Ok(more) => {
             if let Some(position) = record.position() {
-                *last_line = position.line();
+                lines.line = position.line() + lines.embedded;
+            }
+            let text = record.as_slice();
+            if text.contains(&b'\n') {
+                lines.embedded += text.iter().filter(|&&b| b == b'\n').count() as u64;
             }
             Ok(more)
         }
         Err(e) => {
-            let line = e.position().map_or(*last_line, csv::Position::line);
+            let line = e
+                .position()
+                .map_or(lines.line, |p| p.line() + lines.embedded);
             let message = e.to_string();
             match e.into_kind() {
                 csv::ErrorKind::Io(io) => Err(io_error(io)),
@@ -344,30 +357,84 @@ impl<R: Read> Read for ReplacementCounter<R> {
     }
 }
 
+/// A value of at most 23 bytes packed into three words with its length, so the interning table
+/// holds it inline: a lookup compares three words and never follows a pointer.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct ShortKey([u64; 3]);
+
+impl ShortKey {
+    const MAX_LEN: usize = 23;
+
+    #[inline]
+    fn new(bytes: &[u8]) -> Option<Self> {
+        if bytes.len() > Self::MAX_LEN {
+            return None;
+        }
+        let mut packed = [0u8; 24];
+        packed.get_mut(..bytes.len())?.copy_from_slice(bytes);
+        *packed.last_mut()? = bytes.len() as u8;
+        let word = |i: usize| {
+            let mut w = [0u8; 8];
+            if let Some(src) = packed.get(i * 8..i * 8 + 8) {
+                w.copy_from_slice(src);
+            }
+            u64::from_le_bytes(w)
+        };
+        Some(Self([word(0), word(1), word(2)]))
+    }
+}
+
+impl std::hash::Hash for ShortKey {
+    #[inline]
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let [a, b, c] = self.0;
+        state.write_u64(mix(a ^ SEED_ORDER, b ^ SEED_RECORD) ^ mix(c ^ SEED_ORDER_KEY, a));
+    }
+}
+
 /// Interned strings looked up by their raw bytes, so a value seen before costs one hash lookup
 /// and no UTF-8 check or allocation.
 struct Interner {
-    index: FxHashMap<Box<[u8]>, u32>,
+    short: HashMap<ShortKey, u32, BuildPassThrough>,
+    long: FxHashMap<Box<[u8]>, u32>,
     table: Interned,
     /// U+FFFD introduced when decoding each value (all zero for valid UTF-8).
     replaced: Vec<u32>,
     any_replaced: bool,
+    /// The value looked up last (consecutive lines of one order often repeat it).
+    last: Option<(ShortKey, u32)>,
 }
 
 impl Interner {
     fn new() -> Self {
         Self {
-            index: FxHashMap::default(),
+            short: HashMap::default(),
+            long: FxHashMap::default(),
             table: Interned::default(),
             replaced: Vec::new(),
             any_replaced: false,
+            last: None,
         }
     }
 
     /// The index of `bytes` and the replacement characters its text needed.
     #[inline]
     fn intern(&mut self, bytes: &[u8]) -> (u32, u32) {
-        if let Some(&i) = self.index.get(bytes) {
+        let key = ShortKey::new(bytes);
+        let found = match key {
+            Some(key) => match self.last {
+                Some((last, i)) if last == key => Some(i),
+                _ => {
+                    let found = self.short.get(&key).copied();
+                    if let Some(i) = found {
+                        self.last = Some((key, i));
+                    }
+                    found
+                }
+            },
+            None => self.long.get(bytes).copied(),
+        };
+        if let Some(i) = found {
             let replaced = if self.any_replaced {
                 self.replaced.get(i as usize).copied().unwrap_or(0)
             } else {
@@ -375,6 +442,11 @@ impl Interner {
             };
             return (i, replaced);
         }
+        self.insert(bytes, key)
+    }
+
+    #[cold]
+    fn insert(&mut self, bytes: &[u8], key: Option<ShortKey>) -> (u32, u32) {
         let (text, replaced) = match std::str::from_utf8(bytes) {
             Ok(text) => (text.to_string(), 0),
             Err(_) => {
@@ -387,7 +459,14 @@ impl Interner {
         self.table.values.push(text);
         self.replaced.push(replaced);
         self.any_replaced |= replaced > 0;
-        self.index.insert(bytes.into(), i);
+        match key {
+            Some(key) => {
+                self.short.insert(key, i);
+            }
+            None => {
+                self.long.insert(bytes.into(), i);
+            }
+        }
         (i, replaced)
     }
 }
@@ -456,7 +535,9 @@ struct Builder {
     channel: Option<TextColumn>,
     is_exact_duplicate: Vec<bool>,
 
-    first_line_of: HashMap<u64, u64, BuildPassThrough>,
+    /// (hash of the whole record, kept row, line) of every kept row, sorted at the end to find
+    /// exact duplicates (cheaper than a hash map: no random memory access per line).
+    record_keys: Vec<(u64, u32, u32)>,
     last_date: Vec<u8>,
     last_day: Option<Day>,
 
@@ -482,7 +563,8 @@ impl Builder {
         encoding: TextEncoding,
     ) -> Result<Self, IngestError> {
         let mapping = &params.mapping;
-        let required = |role: ColumnRole| mapping.get(role).ok_or(IngestError::MissingColumn { role });
+        let required =
+            |role: ColumnRole| mapping.get(role).ok_or(IngestError::MissingColumn { role });
         let with_capacity = |column: Option<usize>| {
             if column.is_some() {
                 capacity
@@ -534,8 +616,8 @@ impl Builder {
             product: TextColumn::new(ColumnRole::Product, mapping.product, capacity),
             region: TextColumn::new(ColumnRole::Region, mapping.region, capacity),
             channel: TextColumn::new(ColumnRole::Channel, mapping.channel, capacity),
-            is_exact_duplicate: Vec::with_capacity(capacity),
-            first_line_of: HashMap::with_capacity_and_hasher(capacity, BuildPassThrough::default()),
+            is_exact_duplicate: Vec::new(),
+            record_keys: Vec::with_capacity(capacity),
             last_date: Vec::new(),
             last_day: None,
             rows_read: 0,
@@ -561,7 +643,9 @@ impl Builder {
             tally.count += 1;
             if tally.examples.len() < MAX_EXAMPLES {
                 let text = String::from_utf8_lossy(value);
-                tally.examples.push((line, truncate_chars(&text, EXAMPLE_CHARS)));
+                tally
+                    .examples
+                    .push((line, truncate_chars(&text, EXAMPLE_CHARS)));
             }
         }
     }
@@ -665,7 +749,9 @@ impl Builder {
             let quantity = if cell.is_empty() {
                 self.missing_quantity += 1;
                 f64::NAN
-            } else if let Some((q, _)) = std::str::from_utf8(cell).ok().and_then(parse_amount_detail) {
+            } else if let Some((q, _)) =
+                std::str::from_utf8(cell).ok().and_then(parse_amount_detail)
+            {
                 q
             } else {
                 self.bad_quantity += 1;
@@ -688,21 +774,40 @@ impl Builder {
         for field in record {
             bounds = bounds.wrapping_mul(0x100_0000_01b3) ^ field.len() as u64;
         }
-        let key = mix(hash64(record.as_slice(), SEED_RECORD) ^ bounds, SEED_ORDER_KEY);
-        let duplicate = match self.first_line_of.entry(key) {
-            Entry::Occupied(first) => {
-                self.exact_duplicates += 1;
-                if self.duplicate_examples.len() < MAX_EXAMPLES {
-                    self.duplicate_examples.push((line, *first.get()));
+        let key = mix(
+            hash64(record.as_slice(), SEED_RECORD) ^ bounds,
+            SEED_ORDER_KEY,
+        );
+        let row = u32::try_from(self.customer.len() - 1).unwrap_or(u32::MAX);
+        let line = u32::try_from(line).unwrap_or(u32::MAX);
+        self.record_keys.push((key, row, line));
+    }
+
+    /// Flags exact duplicates: equal record hashes, all but the first (in file order).
+    fn find_duplicates(&mut self) {
+        let mut keys = std::mem::take(&mut self.record_keys);
+        self.is_exact_duplicate = vec![false; self.customer.len()];
+        keys.sort_unstable();
+        let mut examples: Vec<(u64, u64)> = Vec::new();
+        for run in keys.chunk_by(|a, b| a.0 == b.0) {
+            let Some((&(_, _, first_line), rest)) = run.split_first() else {
+                continue;
+            };
+            for &(_, row, line) in rest {
+                if let Some(flag) = self.is_exact_duplicate.get_mut(row as usize) {
+                    *flag = true;
                 }
-                true
+                self.exact_duplicates += 1;
+                examples.push((u64::from(line), u64::from(first_line)));
+                if examples.len() > 4 * MAX_EXAMPLES {
+                    examples.sort_unstable();
+                    examples.truncate(MAX_EXAMPLES);
+                }
             }
-            Entry::Vacant(slot) => {
-                slot.insert(line);
-                false
-            }
-        };
-        self.is_exact_duplicate.push(duplicate);
+        }
+        examples.sort_unstable();
+        examples.truncate(MAX_EXAMPLES);
+        self.duplicate_examples = examples;
     }
 
     fn finish(mut self, decoder_replaced: u64) -> Result<(Dataset, QualityReport), IngestError> {
@@ -727,6 +832,7 @@ impl Builder {
             }
         }
 
+        self.find_duplicates();
         let orders = if self.order_column.is_some() {
             distinct_keys(
                 self.customer
@@ -738,7 +844,10 @@ impl Builder {
         } else {
             distinct_keys(
                 self.customer.iter().zip(&self.day).map(|(&c, &d)| {
-                    mix((u64::from(c) << 32 | u64::from(d as u32)) ^ SEED_ORDER_KEY, SEED_RECORD)
+                    mix(
+                        (u64::from(c) << 32 | u64::from(d as u32)) ^ SEED_ORDER_KEY,
+                        SEED_RECORD,
+                    )
                 }),
                 self.customer.len(),
             )
@@ -752,7 +861,10 @@ impl Builder {
             let count = self.missing_quantity + self.bad_quantity;
             missing.push(self.missing_column(ColumnRole::Quantity, column, count));
         }
-        for text in [&self.product, &self.region, &self.channel].into_iter().flatten() {
+        for text in [&self.product, &self.region, &self.channel]
+            .into_iter()
+            .flatten()
+        {
             missing.push(self.missing_column(text.role, text.column, text.missing));
         }
         missing.sort_by_key(|m| m.role);
@@ -788,10 +900,14 @@ impl Builder {
             ));
         }
 
-        let products = self
-            .product
-            .as_ref()
-            .map_or(0, |p| p.interner.table.values.iter().filter(|v| !v.is_empty()).count() as u64);
+        let products = self.product.as_ref().map_or(0, |p| {
+            p.interner
+                .table
+                .values
+                .iter()
+                .filter(|v| !v.is_empty())
+                .count() as u64
+        });
         let date_range = (rows_kept > 0).then_some((self.min_day, self.max_day));
         let (product, products_table) = split_text(self.product);
         let (region, regions) = split_text(self.region);
@@ -853,10 +969,11 @@ impl Builder {
 
 /// Number of distinct 64-bit keys.
 fn distinct_keys(keys: impl Iterator<Item = u64>, capacity: usize) -> u64 {
-    let mut set: HashSet<u64, BuildPassThrough> =
-        HashSet::with_capacity_and_hasher(capacity / 2, BuildPassThrough::default());
-    set.extend(keys);
-    set.len() as u64
+    let mut all: Vec<u64> = Vec::with_capacity(capacity);
+    all.extend(keys);
+    all.sort_unstable();
+    all.dedup();
+    all.len() as u64
 }
 
 fn split_text(column: Option<TextColumn>) -> (Vec<u32>, Interned) {

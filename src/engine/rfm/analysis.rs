@@ -219,6 +219,9 @@ struct LineRecord {
     /// Order id hash, or the day without order ids.
     key: u64,
     day: Day,
+    /// Position of the line in the file (modulo 2³²; fills the struct's padding): sorting by
+    /// (key, line) keeps file order within an order, so the sums are deterministic.
+    line: u32,
     amount: f64,
 }
 
@@ -285,7 +288,7 @@ impl Orders {
             .copied()
             .map(Some)
             .chain(std::iter::repeat(None));
-        for ((((c, d), a), duplicate), hash) in line_iter().zip(keys) {
+        for (line, ((((c, d), a), duplicate), hash)) in line_iter().zip(keys).enumerate() {
             if !takes_part(*d, *a, duplicate) {
                 continue;
             }
@@ -298,6 +301,7 @@ impl Orders {
                 *record = LineRecord {
                     key,
                     day: *d,
+                    line: line as u32,
                     amount: *a,
                 };
             }
@@ -305,7 +309,7 @@ impl Orders {
         }
         drop(cursor);
 
-        // Per customer: sort by key (stable; usually already sorted), sum runs of equal keys.
+        // Per customer: sort by (key, line) unless already sorted by key, sum runs of equal keys.
         let mut orders = Orders {
             start: Vec::with_capacity(customer_count + 1),
             day: Vec::with_capacity(kept_lines / 2),
@@ -321,7 +325,7 @@ impl Orders {
                 continue;
             };
             if !customer_lines.is_sorted_by_key(|line| line.key) {
-                customer_lines.sort_by_key(|line| line.key);
+                customer_lines.sort_unstable_by_key(|line| (line.key, line.line));
             }
             let mut current: Option<LineRecord> = None;
             for line in customer_lines.iter() {

@@ -118,6 +118,14 @@ fn run_errors_exit_1_and_name_the_problem() {
         "{message}"
     );
 
+    let o = segscope(&["rfm", csv.to_str().unwrap(), "--column", "amount="]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("--column amount=HEADER"),
+        "{}",
+        stderr(&o)
+    );
+
     let o = segscope(&["rfm", csv.to_str().unwrap(), "--as-of", "2023-01-01"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(

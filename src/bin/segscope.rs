@@ -429,6 +429,18 @@ fn ingest_params(preview: &Preview, input: &InputArgs) -> CliResult<IngestParams
         }
         mapping.set(*role, Some(column));
     }
+    if let Some(role) = ColumnRole::ALL
+        .into_iter()
+        .find(|r| r.is_required() && mapping.get(*r).is_none())
+    {
+        return Err(run_error(format!(
+            "{}: no column was recognised as {}; choose one with --column {}=HEADER (the columns are: {})",
+            input.file.display(),
+            role.name(),
+            role.name(),
+            preview.columns.join(", ")
+        )));
+    }
     let date_order = match input.date_order {
         Some(order) => order,
         None => {

@@ -71,6 +71,9 @@ pub struct Analysis {
 
 /// Runs orders → RFM → segments → report.
 ///
+/// Lines dated after the as-of day are ignored (the data as it stood that day), so recency is
+/// never negative.
+///
 /// Fails with [`RfmError::NoCustomers`] for an empty dataset or when no customer has an order
 /// with a positive net amount, and with the errors of [`RfmParams::check`].
 pub fn analyze(dataset: &Dataset, params: &RfmParams) -> Result<Analysis, RfmError> {

@@ -247,7 +247,7 @@ pub fn neutralize_formula(text: &str) -> Cow<'_, str> {
 }
 
 /// Positions (into the columns of `analysis.customers`) of the customers matching the segment
-/// filter and the case-insensitive search.
+/// filter and the case-insensitive search (the search text is trimmed first).
 fn matching_positions(dataset: &Dataset, analysis: &Analysis, q: &CustomerQuery) -> Vec<usize> {
     let c = &analysis.customers;
     let needle = q.search.trim();
@@ -273,7 +273,7 @@ fn matching_positions(dataset: &Dataset, analysis: &Analysis, q: &CustomerQuery)
 /// Case-insensitive substring search (ASCII fast path, Unicode lower-casing otherwise).
 enum Search {
     All,
-    Ascii(Vec<u8>),
+    Ascii(String),
     Unicode(String),
 }
 
@@ -282,7 +282,7 @@ impl Search {
         if needle.is_empty() {
             Self::All
         } else if needle.is_ascii() {
-            Self::Ascii(needle.to_ascii_lowercase().into_bytes())
+            Self::Ascii(needle.to_ascii_lowercase())
         } else {
             Self::Unicode(needle.to_lowercase())
         }
@@ -293,17 +293,14 @@ impl Search {
             Self::All => true,
             Self::Ascii(needle) if id.is_ascii() => id.as_bytes().windows(needle.len()).any(|w| {
                 w.iter()
-                    .zip(needle)
+                    .zip(needle.as_bytes())
                     .all(|(a, b)| a.to_ascii_lowercase() == *b)
             }),
-            Self::Ascii(needle) => id.to_lowercase().contains(needle_str(needle)),
-            Self::Unicode(needle) => id.to_lowercase().contains(needle.as_str()),
+            Self::Ascii(needle) | Self::Unicode(needle) => {
+                id.to_lowercase().contains(needle.as_str())
+            }
         }
     }
-}
-
-fn needle_str(needle: &[u8]) -> &str {
-    std::str::from_utf8(needle).unwrap_or_default()
 }
 
 /// The sort order of a query: a precomputed numeric key per customer, then the customer id

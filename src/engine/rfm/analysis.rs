@@ -889,6 +889,33 @@ pub(super) mod tests {
         );
     }
 
+    #[test]
+    fn scores_are_monotone_and_tie_consistent_on_synthetic_data() {
+        let ds = synthetic(30_000, 3_000, false);
+        let a = analyze(&ds, &RfmParams::default()).unwrap();
+        let c = &a.customers;
+        let n = c.len();
+        // Sort by value; scores must never decrease (R: by decreasing recency), equal values
+        // share a score, and the exact rule holds for every customer.
+        let check = |key: &dyn Fn(usize) -> f64, score: &[u8]| {
+            let mut idx: Vec<usize> = (0..n).collect();
+            idx.sort_by(|x, y| key(*x).total_cmp(&key(*y)));
+            for w in idx.windows(2) {
+                assert!(score[w[0]] <= score[w[1]]);
+                if key(w[0]) == key(w[1]) {
+                    assert_eq!(score[w[0]], score[w[1]]);
+                }
+            }
+            for i in (0..n).step_by(97) {
+                let below = (0..n).filter(|j| key(*j) < key(i)).count();
+                assert_eq!(usize::from(score[i]), 1 + 5 * below / n);
+            }
+        };
+        check(&|i| -f64::from(c.recency_days[i]), &c.r_score);
+        check(&|i| f64::from(c.frequency[i]), &c.f_score);
+        check(&|i| c.monetary[i], &c.m_score);
+    }
+
     /// Nanoseconds this thread has been on a CPU (Linux), so the figure is meaningful on a busy
     /// machine; 0 elsewhere.
     fn thread_cpu_ns() -> u64 {

@@ -315,8 +315,9 @@ impl Orders {
         // Per customer: sort by (key, line) unless already sorted by key, sum runs of equal keys.
         let mut orders = Orders {
             start: Vec::with_capacity(customer_count + 1),
-            day: Vec::with_capacity(kept_lines / 2),
-            net: Vec::with_capacity(kept_lines / 2),
+            // An upper bound; pages never written are never touched.
+            day: Vec::with_capacity(kept_lines),
+            net: Vec::with_capacity(kept_lines),
             duplicates_removed,
         };
         for bounds in line_start.windows(2) {

@@ -13,7 +13,7 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::hash::{hash64, mix, BuildPassThrough};
+use super::hash::{hash64, mix, pack_upto8, BuildPassThrough};
 use super::schema::{column_names, truncate_chars};
 use super::sniff::{self, is_blank};
 use super::values::{parse_amount_detail, parse_date, DateParse};
@@ -357,38 +357,30 @@ impl<R: Read> Read for ReplacementCounter<R> {
     }
 }
 
-/// A value of at most 23 bytes packed into three words with its length, so the interning table
+/// A value of at most 16 bytes packed into two words plus its length, so the interning table
 /// holds it inline: a lookup compares three words and never follows a pointer.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct ShortKey([u64; 3]);
 
 impl ShortKey {
-    const MAX_LEN: usize = 23;
+    const MAX_LEN: usize = 16;
 
     #[inline]
     fn new(bytes: &[u8]) -> Option<Self> {
-        if bytes.len() > Self::MAX_LEN {
+        let len = bytes.len();
+        if len > Self::MAX_LEN {
             return None;
         }
-        let mut packed = [0u8; 24];
-        packed.get_mut(..bytes.len())?.copy_from_slice(bytes);
-        *packed.last_mut()? = bytes.len() as u8;
-        let word = |i: usize| {
-            let mut w = [0u8; 8];
-            if let Some(src) = packed.get(i * 8..i * 8 + 8) {
-                w.copy_from_slice(src);
-            }
-            u64::from_le_bytes(w)
-        };
-        Some(Self([word(0), word(1), word(2)]))
+        let (first, second) = bytes.split_at(len.min(8));
+        Some(Self([pack_upto8(first), pack_upto8(second), len as u64]))
     }
 }
 
 impl std::hash::Hash for ShortKey {
     #[inline]
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        let [a, b, c] = self.0;
-        state.write_u64(mix(a ^ SEED_ORDER, b ^ SEED_RECORD) ^ mix(c ^ SEED_ORDER_KEY, a));
+        let [a, b, len] = self.0;
+        state.write_u64(mix(a ^ SEED_ORDER, b ^ len ^ SEED_RECORD));
     }
 }
 
@@ -787,13 +779,19 @@ impl Builder {
     fn find_duplicates(&mut self) {
         let mut keys = std::mem::take(&mut self.record_keys);
         self.is_exact_duplicate = vec![false; self.customer.len()];
-        keys.sort_unstable();
+        // Sorting by hash alone is enough: a run of equal hashes is small, and its first row is
+        // found by looking at it.
+        keys.sort_unstable_by_key(|&(key, _, _)| key);
         let mut examples: Vec<(u64, u64)> = Vec::new();
         for run in keys.chunk_by(|a, b| a.0 == b.0) {
-            let Some((&(_, _, first_line), rest)) = run.split_first() else {
+            if run.len() < 2 {
+                continue;
+            }
+            let Some(&(_, first_row, first_line)) = run.iter().min_by_key(|&&(_, row, _)| row)
+            else {
                 continue;
             };
-            for &(_, row, line) in rest {
+            for &(_, row, line) in run.iter().filter(|&&(_, row, _)| row != first_row) {
                 if let Some(flag) = self.is_exact_duplicate.get_mut(row as usize) {
                     *flag = true;
                 }

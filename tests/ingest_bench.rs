@@ -31,6 +31,7 @@ fn ingest_one_million_rows() {
         date_order: shape.date_order,
         mapping: shape.mapping.clone(),
     };
+    println!("preview: {shape:?}");
     let mut params = params;
     if std::env::var("BENCH_REQUIRED_ONLY").is_ok() {
         params.mapping.product = None;

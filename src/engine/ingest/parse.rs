@@ -968,7 +968,14 @@ impl Builder {
 /// Number of distinct 64-bit keys.
 fn distinct_keys(keys: impl Iterator<Item = u64>, capacity: usize) -> u64 {
     let mut all: Vec<u64> = Vec::with_capacity(capacity);
-    all.extend(keys);
+    // Lines of one order are usually adjacent: skip repeats of the previous key before sorting.
+    let mut previous = None;
+    for key in keys {
+        if previous != Some(key) {
+            all.push(key);
+            previous = Some(key);
+        }
+    }
     all.sort_unstable();
     all.dedup();
     all.len() as u64

@@ -184,8 +184,12 @@ pub fn ingest<R: Read>(
     };
     check_ranges(&params.mapping, columns.len())?;
 
-    let estimated_rows = usize::try_from(total_bytes / 48).unwrap_or(0).min(1 << 26);
-    let mut builder = Builder::new(params, columns, estimated_rows, params.encoding)?;
+    // A first guess at the row count (about 48 bytes a line), capped so that a wrong
+    // `total_bytes` cannot reserve much; the columns grow as needed past it.
+    let estimated_rows = usize::try_from(total_bytes / 48)
+        .unwrap_or(0)
+        .min(MAX_RESERVED_ROWS);
+    let mut builder = Builder::new(params, columns, estimated_rows)?;
     if !params.has_header {
         builder.push(&record, lines.line);
     }
@@ -207,6 +211,8 @@ pub fn ingest<R: Read>(
 
 /// `progress` is called at least this often (in raw bytes read).
 pub const PROGRESS_STEP_BYTES: u64 = 256 * 1024;
+/// Rows reserved up front at most (about 200 MB of columns).
+const MAX_RESERVED_ROWS: usize = 4 << 20;
 /// Bytes read up front to check that the input is text.
 const HEAD_BYTES: usize = 64 * 1024;
 /// Examples kept per drop reason and for duplicates.
@@ -552,7 +558,6 @@ impl Builder {
         params: &IngestParams,
         columns: Vec<String>,
         capacity: usize,
-        encoding: TextEncoding,
     ) -> Result<Self, IngestError> {
         let mapping = &params.mapping;
         let required =
@@ -591,7 +596,7 @@ impl Builder {
         })
         .collect();
         Ok(Self {
-            encoding,
+            encoding: params.encoding,
             delimiter: params.delimiter,
             customer_column: required(ColumnRole::CustomerId)?,
             date_column: required(ColumnRole::Date)?,

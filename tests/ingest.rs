@@ -515,3 +515,151 @@ fn preview_overrides_win() {
     assert_eq!(shape.columns, ["column 1"]);
     assert_eq!(shape.rows.len(), 7);
 }
+
+fn simple_params(mapping: ColumnMapping) -> IngestParams {
+    IngestParams {
+        encoding: TextEncoding::Utf8,
+        delimiter: b',',
+        has_header: true,
+        date_order: DateOrder::Ymd,
+        mapping,
+    }
+}
+
+#[test]
+fn missing_optional_cells_are_counted_not_dropped() {
+    use segscope::engine::ingest::ColumnRole;
+    let bytes = b"customer,order,date,amount,product,qty\n\
+        A,1,2024-03-05,10,Tea,2\n\
+        A,,2024-03-05,5,,x\n\
+        A,,2024-03-06,5,Cup,\n\
+        B,2,2024-03-06,1,Tea,1.5\n";
+    let params = simple_params(ColumnMapping {
+        customer_id: Some(0),
+        order_id: Some(1),
+        date: Some(2),
+        amount: Some(3),
+        product: Some(4),
+        quantity: Some(5),
+        ..ColumnMapping::default()
+    });
+    let (data, report) = run_with(bytes, &params).unwrap();
+    assert_eq!(report.rows_kept, 4);
+    // Empty product cells are interned as "" (a valid index) and not counted as products.
+    assert_eq!(data.products.values, ["Tea", "", "Cup"]);
+    assert_eq!(data.product, [0, 1, 2, 0]);
+    assert_eq!(report.products, 2);
+    assert_eq!(data.quantity[0], 2.0);
+    assert!(data.quantity[1].is_nan() && data.quantity[2].is_nan());
+    assert_eq!(data.quantity[3], 1.5);
+    // Lines without an order id group per customer and day: orders 1, (A, 03-05), (A, 03-06), 2.
+    assert_eq!(report.orders, 4);
+    let missing: Vec<_> = report
+        .missing
+        .iter()
+        .map(|m| (m.role, m.column.as_str(), m.missing))
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            (ColumnRole::OrderId, "order", 2),
+            (ColumnRole::Product, "product", 1),
+            (ColumnRole::Quantity, "qty", 2),
+        ]
+    );
+    assert!(report.notes.iter().any(|n| n.contains("no order id")));
+}
+
+#[test]
+fn progress_comes_every_256_kilobytes() {
+    let mut text = String::from("customer,date,amount\n");
+    while text.len() < 1_100_000 {
+        text.push_str("C12345,2024-03-05,12.50\n");
+    }
+    let bytes = text.as_bytes();
+    let params = simple_params(ColumnMapping {
+        customer_id: Some(0),
+        date: Some(1),
+        amount: Some(2),
+        ..ColumnMapping::default()
+    });
+    let mut seen = Vec::new();
+    let (data, _) = ingest(bytes, bytes.len() as u64, &params, &mut |n| seen.push(n)).unwrap();
+    assert_eq!(data.len(), (bytes.len() - 21) / 24);
+    assert!(seen.len() >= 4, "{seen:?}");
+    assert!(seen.windows(2).all(|w| w[1] > w[0]));
+    assert!(seen
+        .windows(2)
+        .all(|w| w[1] == bytes.len() as u64 || w[1] - w[0] >= 256 * 1024));
+    assert_eq!(seen.last(), Some(&(bytes.len() as u64)));
+}
+
+#[test]
+fn invalid_bytes_are_replaced_and_counted() {
+    let params = simple_params(ColumnMapping {
+        customer_id: Some(0),
+        date: Some(1),
+        amount: Some(2),
+        ..ColumnMapping::default()
+    });
+    // UTF-8 with a stray byte in a customer id that occurs twice.
+    let bytes = b"customer,date,amount\nA\xff,2024-03-05,1\nA\xff,2024-03-06,2\nB,2024-03-06,3\n";
+    let (data, report) = run_with(bytes, &params).unwrap();
+    assert_eq!(data.customer_ids.values, ["A\u{FFFD}", "B"]);
+    assert_eq!(report.replaced_characters, 2);
+
+    // GB18030 with a byte that is not valid there.
+    let mut gbk = encoding_rs::GB18030
+        .encode("客户,日期,金额\n张三,2024-03-05,1\n")
+        .0
+        .into_owned();
+    gbk.extend_from_slice(b"\xff,2024-03-06,2\n");
+    let params = IngestParams {
+        encoding: TextEncoding::Gb18030,
+        ..params
+    };
+    let (data, report) = run_with(&gbk, &params).unwrap();
+    assert_eq!(data.customer_ids.values, ["张三", "\u{FFFD}"]);
+    assert_eq!(report.replaced_characters, 1);
+}
+
+#[test]
+fn read_failures_are_io_errors() {
+    struct Failing;
+    impl std::io::Read for Failing {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("disk gone"))
+        }
+    }
+    let params = simple_params(ColumnMapping {
+        customer_id: Some(0),
+        date: Some(1),
+        amount: Some(2),
+        ..ColumnMapping::default()
+    });
+    assert_eq!(
+        ingest(Failing, 100, &params, &mut |_| {}).unwrap_err(),
+        IngestError::Io {
+            message: "disk gone".to_string()
+        }
+    );
+}
+
+#[test]
+fn nul_bytes_mean_binary() {
+    let bytes = b"customer,date,amount\nA,2024-03-05,1\0\n";
+    assert_eq!(
+        preview(bytes, &PreviewParams::default()),
+        Err(IngestError::Binary { byte_offset: 35 })
+    );
+    let params = simple_params(ColumnMapping {
+        customer_id: Some(0),
+        date: Some(1),
+        amount: Some(2),
+        ..ColumnMapping::default()
+    });
+    assert_eq!(
+        run_with(bytes, &params).unwrap_err(),
+        IngestError::Binary { byte_offset: 35 }
+    );
+}

@@ -13,7 +13,7 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::hash::{hash64, mix, BuildPassThrough};
+use super::hash::{hash64, mix, pack_upto8, BuildPassThrough};
 use super::schema::{column_names, truncate_chars};
 use super::sniff::{self, is_blank};
 use super::values::{parse_amount_detail, parse_date, DateParse};
@@ -184,8 +184,12 @@ pub fn ingest<R: Read>(
     };
     check_ranges(&params.mapping, columns.len())?;
 
-    let estimated_rows = usize::try_from(total_bytes / 48).unwrap_or(0).min(1 << 26);
-    let mut builder = Builder::new(params, columns, estimated_rows, params.encoding)?;
+    // A first guess at the row count (about 48 bytes a line), capped so that a wrong
+    // `total_bytes` cannot reserve much; the columns grow as needed past it.
+    let estimated_rows = usize::try_from(total_bytes / 48)
+        .unwrap_or(0)
+        .min(MAX_RESERVED_ROWS);
+    let mut builder = Builder::new(params, columns, estimated_rows)?;
     if !params.has_header {
         builder.push(&record, lines.line);
     }
@@ -207,6 +211,8 @@ pub fn ingest<R: Read>(
 
 /// `progress` is called at least this often (in raw bytes read).
 pub const PROGRESS_STEP_BYTES: u64 = 256 * 1024;
+/// Rows reserved up front at most (about 200 MB of columns).
+const MAX_RESERVED_ROWS: usize = 4 << 20;
 /// Bytes read up front to check that the input is text.
 const HEAD_BYTES: usize = 64 * 1024;
 /// Examples kept per drop reason and for duplicates.
@@ -357,38 +363,30 @@ impl<R: Read> Read for ReplacementCounter<R> {
     }
 }
 
-/// A value of at most 23 bytes packed into three words with its length, so the interning table
+/// A value of at most 16 bytes packed into two words plus its length, so the interning table
 /// holds it inline: a lookup compares three words and never follows a pointer.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct ShortKey([u64; 3]);
 
 impl ShortKey {
-    const MAX_LEN: usize = 23;
+    const MAX_LEN: usize = 16;
 
     #[inline]
     fn new(bytes: &[u8]) -> Option<Self> {
-        if bytes.len() > Self::MAX_LEN {
+        let len = bytes.len();
+        if len > Self::MAX_LEN {
             return None;
         }
-        let mut packed = [0u8; 24];
-        packed.get_mut(..bytes.len())?.copy_from_slice(bytes);
-        *packed.last_mut()? = bytes.len() as u8;
-        let word = |i: usize| {
-            let mut w = [0u8; 8];
-            if let Some(src) = packed.get(i * 8..i * 8 + 8) {
-                w.copy_from_slice(src);
-            }
-            u64::from_le_bytes(w)
-        };
-        Some(Self([word(0), word(1), word(2)]))
+        let (first, second) = bytes.split_at(len.min(8));
+        Some(Self([pack_upto8(first), pack_upto8(second), len as u64]))
     }
 }
 
 impl std::hash::Hash for ShortKey {
     #[inline]
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        let [a, b, c] = self.0;
-        state.write_u64(mix(a ^ SEED_ORDER, b ^ SEED_RECORD) ^ mix(c ^ SEED_ORDER_KEY, a));
+        let [a, b, len] = self.0;
+        state.write_u64(mix(a ^ SEED_ORDER, b ^ len ^ SEED_RECORD));
     }
 }
 
@@ -560,7 +558,6 @@ impl Builder {
         params: &IngestParams,
         columns: Vec<String>,
         capacity: usize,
-        encoding: TextEncoding,
     ) -> Result<Self, IngestError> {
         let mapping = &params.mapping;
         let required =
@@ -599,7 +596,7 @@ impl Builder {
         })
         .collect();
         Ok(Self {
-            encoding,
+            encoding: params.encoding,
             delimiter: params.delimiter,
             customer_column: required(ColumnRole::CustomerId)?,
             date_column: required(ColumnRole::Date)?,
@@ -787,13 +784,19 @@ impl Builder {
     fn find_duplicates(&mut self) {
         let mut keys = std::mem::take(&mut self.record_keys);
         self.is_exact_duplicate = vec![false; self.customer.len()];
-        keys.sort_unstable();
+        // Sorting by hash alone is enough: a run of equal hashes is small, and its first row is
+        // found by looking at it.
+        keys.sort_unstable_by_key(|&(key, _, _)| key);
         let mut examples: Vec<(u64, u64)> = Vec::new();
         for run in keys.chunk_by(|a, b| a.0 == b.0) {
-            let Some((&(_, _, first_line), rest)) = run.split_first() else {
+            if run.len() < 2 {
+                continue;
+            }
+            let Some(&(_, first_row, first_line)) = run.iter().min_by_key(|&&(_, row, _)| row)
+            else {
                 continue;
             };
-            for &(_, row, line) in rest {
+            for &(_, row, line) in run.iter().filter(|&&(_, row, _)| row != first_row) {
                 if let Some(flag) = self.is_exact_duplicate.get_mut(row as usize) {
                     *flag = true;
                 }
@@ -970,7 +973,14 @@ impl Builder {
 /// Number of distinct 64-bit keys.
 fn distinct_keys(keys: impl Iterator<Item = u64>, capacity: usize) -> u64 {
     let mut all: Vec<u64> = Vec::with_capacity(capacity);
-    all.extend(keys);
+    // Lines of one order are usually adjacent: skip repeats of the previous key before sorting.
+    let mut previous = None;
+    for key in keys {
+        if previous != Some(key) {
+            all.push(key);
+            previous = Some(key);
+        }
+    }
     all.sort_unstable();
     all.dedup();
     all.len() as u64

@@ -42,6 +42,10 @@ pub const HEAD_CUT_MIN_BYTES: usize = 64 * 1024;
 /// The head may end in the middle of a line: when it is at least [`HEAD_CUT_MIN_BYTES`] long and
 /// does not end with a newline, its last line is dropped. Fails with [`IngestError::Empty`] (no
 /// text), [`IngestError::Binary`], or [`IngestError::HeaderOnly`] (a header row and nothing else).
+///
+/// The first record (the header, or the first data row without one) sets the number of columns,
+/// as in [`ingest`](super::ingest); each preview row has exactly that many cells (short rows are
+/// padded with "", cells past the last column are left out).
 pub fn preview(head: &[u8], params: &PreviewParams) -> Result<Preview, IngestError> {
     let encoding = match params.encoding {
         Some(forced) => {
@@ -79,12 +83,9 @@ pub fn preview(head: &[u8], params: &PreviewParams) -> Result<Preview, IngestErr
     if has_header && records.is_empty() {
         return Err(IngestError::HeaderOnly);
     }
-    let width = records
-        .iter()
-        .map(Vec::len)
-        .chain(header.as_ref().map(Vec::len))
-        .max()
-        .unwrap_or(0);
+    // The first record (header or first data row) sets the width, as in `ingest`, so every
+    // column offered here can be mapped there.
+    let width = header.as_ref().or(records.first()).map_or(0, Vec::len);
     let columns = column_names(header.as_deref().unwrap_or_default(), width);
 
     let mut mapping = mapping_from_names(&columns, header.is_some());
@@ -106,7 +107,7 @@ pub fn preview(head: &[u8], params: &PreviewParams) -> Result<Preview, IngestErr
                 .iter()
                 .map(|c| truncate_chars(c, PREVIEW_CELL_CHARS))
                 .collect();
-            row.resize(width, String::new());
+            row.resize(width, String::new()); // pads short rows, cuts cells past the header
             row
         })
         .collect();

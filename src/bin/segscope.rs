@@ -1,6 +1,853 @@
-//! The native CLI. (Implementation by the RFM work.)
+//! The native CLI: the browser app's engine over a file on disk, for batch use and benchmarks.
+//!
+//! `segscope rfm FILE` previews the head of the file (encoding, delimiter, header, column roles,
+//! date order), applies the command-line overrides, streams the file through the ingest and runs
+//! the RFM analysis. `segscope bench FILE` times the same phases. Arguments are parsed with std
+//! only. Exit codes: 0 success, 1 the file or the analysis failed, 2 bad command line.
 
-fn main() {
-    eprintln!("segscope: not implemented yet");
-    std::process::exit(2);
+use std::fs::File;
+use std::io::{BufReader, Read as _, Seek as _, SeekFrom, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use segscope::engine::ingest::{
+    self, ColumnRole, DateOrder, IngestParams, Preview, PreviewParams, QualityReport, TextEncoding,
+};
+use segscope::engine::rfm::{self, Analysis, CustomerQuery, RfmParams, SortKey};
+use segscope::engine::{Dataset, Day};
+use segscope::format;
+
+const MAIN_HELP: &str = "\
+segscope — private customer analytics (RFM segments, Pareto) on a transactions CSV
+
+Usage:
+  segscope rfm FILE [options]      score customers and print a summary, JSON or a customer CSV
+  segscope bench FILE [options]    time preview, ingest and analysis on FILE
+  segscope --help                  this help (also: segscope rfm --help, segscope bench --help)
+  segscope --version               print the version
+
+Exit status: 0 success, 1 the file or the analysis failed, 2 bad command line.";
+
+const RFM_HELP: &str = "\
+segscope rfm — RFM analysis of a transactions CSV
+
+Usage: segscope rfm FILE [options]
+
+The first megabyte is previewed to detect the encoding, delimiter, header and column roles;
+the options below override the detection. Then the whole file is streamed and analysed.
+
+Input options:
+  --column ROLE=HEADER     map a column to a role (repeatable). ROLE is one of
+                           customer_id, date, amount, order_id, product, quantity, region, channel.
+                           HEADER is a column name as in the file (exact match first, then
+                           ignoring case). An empty HEADER (--column order_id=) unmaps a role.
+  --encoding NAME          utf-8, utf-16le, utf-16be or gb18030 (also gbk); default: detect
+  --delimiter C            field delimiter: one character, or tab; default: detect
+  --date-order ORDER       ymd, dmy or mdy for numeric dates like 03/05/2024; default: detect
+
+Analysis options:
+  --as-of YYYY-MM-DD       day recency is measured from (default: the day after the last
+                           transaction); lines after it are ignored
+  --remove-duplicates      drop lines that repeat an earlier line exactly (the default when
+                           the file has order ids)
+  --keep-duplicates        keep them (the default without order ids)
+  --cap-outliers           value orders above the outlier fence at the fence (default: flag only)
+
+Output options:
+  --out PATH               write one row per customer, sorted by customer id, with the header
+                           customer_id,recency_days,frequency,monetary,r_score,f_score,m_score,segment
+  --json                   print one JSON object {quality, segments, pareto, kpis, as_of}
+                           instead of the human summary
+  -h, --help               this help";
+
+const BENCH_HELP: &str = "\
+segscope bench — time preview, ingest and analysis
+
+Usage: segscope bench FILE [--runs N] [input options of segscope rfm]
+
+Runs preview + ingest + analysis N times (default 5) and prints the median time of each phase,
+rows per second, and the peak resident memory of the process (VmHWM from /proc/self/status).
+
+Options:
+  --runs N                 number of runs (1..=1000, default 5)
+  --column ROLE=HEADER, --encoding NAME, --delimiter C, --date-order ORDER
+                           as for segscope rfm
+  -h, --help               this help";
+
+/// A failure, with the exit code it maps to.
+#[derive(Debug)]
+enum CliError {
+    /// Bad command line: exit 2.
+    Usage(String),
+    /// The file or the analysis failed: exit 1.
+    Run(String),
+}
+
+type CliResult<T> = Result<T, CliError>;
+
+fn usage(message: impl Into<String>) -> CliError {
+    CliError::Usage(message.into())
+}
+
+fn run_error(message: impl Into<String>) -> CliError {
+    CliError::Run(message.into())
+}
+
+/// What to read and how to override the detection.
+#[derive(Debug, Default)]
+struct InputArgs {
+    file: PathBuf,
+    columns: Vec<(ColumnRole, String)>,
+    encoding: Option<TextEncoding>,
+    delimiter: Option<u8>,
+    date_order: Option<DateOrder>,
+}
+
+#[derive(Debug, Default)]
+struct RfmArgs {
+    input: InputArgs,
+    as_of_day: Option<Day>,
+    remove_duplicates: Option<bool>,
+    cap_outliers: bool,
+    out: Option<PathBuf>,
+    json: bool,
+}
+
+#[derive(Debug)]
+struct BenchArgs {
+    input: InputArgs,
+    runs: usize,
+}
+
+#[derive(Debug)]
+enum Command {
+    Help(&'static str),
+    Version,
+    Rfm(RfmArgs),
+    Bench(BenchArgs),
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = parse_command(&args).and_then(|command| match command {
+        Command::Help(text) => {
+            println!("{text}");
+            Ok(())
+        }
+        Command::Version => {
+            println!("segscope {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+        Command::Rfm(args) => run_rfm(&args),
+        Command::Bench(args) => run_bench(&args),
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::Usage(message)) => {
+            eprintln!("segscope: {message} (see segscope --help)");
+            ExitCode::from(2)
+        }
+        Err(CliError::Run(message)) => {
+            eprintln!("segscope: error: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command line
+
+fn parse_command(args: &[String]) -> CliResult<Command> {
+    let Some((first, rest)) = args.split_first() else {
+        return Err(usage("missing command: rfm or bench"));
+    };
+    match first.as_str() {
+        "-h" | "--help" | "help" => Ok(Command::Help(MAIN_HELP)),
+        "-V" | "--version" => Ok(Command::Version),
+        "rfm" => parse_rfm(rest),
+        "bench" => parse_bench(rest),
+        other => Err(usage(format!(
+            "unknown command '{other}': expected rfm or bench"
+        ))),
+    }
+}
+
+/// Splits `--flag=value` / `--flag value`; `None` for arguments that are not options.
+struct ArgCursor<'a> {
+    args: &'a [String],
+    position: usize,
+}
+
+impl<'a> ArgCursor<'a> {
+    fn new(args: &'a [String]) -> Self {
+        Self { args, position: 0 }
+    }
+
+    /// The next argument as (flag, inline value), or a positional argument as (arg, None) with
+    /// `is_flag` false.
+    fn next(&mut self) -> Option<(&'a str, Option<&'a str>, bool)> {
+        let arg = self.args.get(self.position)?;
+        self.position += 1;
+        if arg.starts_with("--") {
+            match arg.split_once('=') {
+                Some((flag, value)) => Some((flag, Some(value), true)),
+                None => Some((arg.as_str(), None, true)),
+            }
+        } else if arg.starts_with('-') && arg.len() > 1 {
+            Some((arg.as_str(), None, true))
+        } else {
+            Some((arg.as_str(), None, false))
+        }
+    }
+
+    fn value(&mut self, flag: &str, inline: Option<&'a str>) -> CliResult<&'a str> {
+        if let Some(value) = inline {
+            return Ok(value);
+        }
+        let value = self
+            .args
+            .get(self.position)
+            .ok_or_else(|| usage(format!("{flag} needs a value")))?;
+        self.position += 1;
+        Ok(value)
+    }
+}
+
+/// Parses one input option; `Ok(false)` when `flag` is not an input option.
+fn parse_input_option<'a>(
+    input: &mut InputArgs,
+    cursor: &mut ArgCursor<'a>,
+    flag: &str,
+    inline: Option<&'a str>,
+) -> CliResult<bool> {
+    match flag {
+        "--column" => {
+            let spec = cursor.value(flag, inline)?;
+            let Some((role, header)) = spec.split_once('=') else {
+                return Err(usage(format!("--column expects ROLE=HEADER, got '{spec}'")));
+            };
+            let role = ColumnRole::from_name(role).ok_or_else(|| {
+                let roles: Vec<&str> = ColumnRole::ALL.iter().map(|r| r.name()).collect();
+                usage(format!(
+                    "unknown role '{role}' in --column; roles: {}",
+                    roles.join(", ")
+                ))
+            })?;
+            input.columns.push((role, header.to_string()));
+        }
+        "--encoding" => {
+            let name = cursor.value(flag, inline)?;
+            input.encoding = Some(TextEncoding::from_name(name).ok_or_else(|| {
+                usage(format!(
+                    "unknown encoding '{name}': use utf-8, utf-16le, utf-16be or gb18030"
+                ))
+            })?);
+        }
+        "--delimiter" => {
+            let text = cursor.value(flag, inline)?;
+            input.delimiter = Some(match text {
+                "tab" | "\\t" | "\t" => b'\t',
+                _ if text.len() == 1 && text.is_ascii() => {
+                    text.as_bytes().first().copied().unwrap_or(b',')
+                }
+                _ => {
+                    return Err(usage(format!(
+                        "--delimiter expects one ASCII character or tab, got '{text}'"
+                    )))
+                }
+            });
+        }
+        "--date-order" => {
+            let text = cursor.value(flag, inline)?;
+            input.date_order = Some(match text.to_ascii_lowercase().as_str() {
+                "ymd" => DateOrder::Ymd,
+                "dmy" => DateOrder::Dmy,
+                "mdy" => DateOrder::Mdy,
+                _ => {
+                    return Err(usage(format!(
+                        "--date-order expects ymd, dmy or mdy, got '{text}'"
+                    )))
+                }
+            });
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+fn set_file(input: &mut InputArgs, arg: &str) -> CliResult<()> {
+    if !input.file.as_os_str().is_empty() {
+        return Err(usage(format!("unexpected argument '{arg}': only one FILE")));
+    }
+    input.file = PathBuf::from(arg);
+    Ok(())
+}
+
+fn parse_rfm(args: &[String]) -> CliResult<Command> {
+    let mut parsed = RfmArgs::default();
+    let mut cursor = ArgCursor::new(args);
+    while let Some((arg, inline, is_flag)) = cursor.next() {
+        if !is_flag {
+            set_file(&mut parsed.input, arg)?;
+            continue;
+        }
+        if parse_input_option(&mut parsed.input, &mut cursor, arg, inline)? {
+            continue;
+        }
+        let no_value = |flag: &str| match inline {
+            Some(_) => Err(usage(format!("{flag} takes no value"))),
+            None => Ok(()),
+        };
+        match arg {
+            "-h" | "--help" => return Ok(Command::Help(RFM_HELP)),
+            "--as-of" => {
+                let text = cursor.value(arg, inline)?;
+                parsed.as_of_day =
+                    Some(format::parse_iso_day(text).ok_or_else(|| {
+                        usage(format!("--as-of expects YYYY-MM-DD, got '{text}'"))
+                    })?);
+            }
+            "--keep-duplicates" | "--remove-duplicates" => {
+                no_value(arg)?;
+                let remove = arg == "--remove-duplicates";
+                if parsed.remove_duplicates.is_some_and(|r| r != remove) {
+                    return Err(usage(
+                        "--keep-duplicates and --remove-duplicates exclude each other",
+                    ));
+                }
+                parsed.remove_duplicates = Some(remove);
+            }
+            "--cap-outliers" => {
+                no_value(arg)?;
+                parsed.cap_outliers = true;
+            }
+            "--out" => parsed.out = Some(PathBuf::from(cursor.value(arg, inline)?)),
+            "--json" => {
+                no_value(arg)?;
+                parsed.json = true;
+            }
+            _ => return Err(usage(format!("unknown option '{arg}' for rfm"))),
+        }
+    }
+    if parsed.input.file.as_os_str().is_empty() {
+        return Err(usage("rfm needs a FILE"));
+    }
+    Ok(Command::Rfm(parsed))
+}
+
+fn parse_bench(args: &[String]) -> CliResult<Command> {
+    let mut input = InputArgs::default();
+    let mut runs = 5;
+    let mut cursor = ArgCursor::new(args);
+    while let Some((arg, inline, is_flag)) = cursor.next() {
+        if !is_flag {
+            set_file(&mut input, arg)?;
+            continue;
+        }
+        if parse_input_option(&mut input, &mut cursor, arg, inline)? {
+            continue;
+        }
+        match arg {
+            "-h" | "--help" => return Ok(Command::Help(BENCH_HELP)),
+            "--runs" => {
+                let text = cursor.value(arg, inline)?;
+                runs = text
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=1000).contains(n))
+                    .ok_or_else(|| {
+                        usage(format!("--runs expects a number 1..=1000, got '{text}'"))
+                    })?;
+            }
+            _ => return Err(usage(format!("unknown option '{arg}' for bench"))),
+        }
+    }
+    if input.file.as_os_str().is_empty() {
+        return Err(usage("bench needs a FILE"));
+    }
+    Ok(Command::Bench(BenchArgs { input, runs }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading
+
+/// The head of the file read for the preview.
+const PREVIEW_BYTES: u64 = 1 << 20;
+
+fn open(path: &Path) -> CliResult<File> {
+    File::open(path).map_err(|e| run_error(format!("cannot open {}: {e}", path.display())))
+}
+
+/// Reads the first megabyte and previews it with the command-line overrides.
+fn preview_file(input: &InputArgs) -> CliResult<Preview> {
+    let file = open(&input.file)?;
+    let mut head = Vec::new();
+    file.take(PREVIEW_BYTES)
+        .read_to_end(&mut head)
+        .map_err(|e| run_error(format!("cannot read {}: {e}", input.file.display())))?;
+    let params = PreviewParams {
+        encoding: input.encoding,
+        delimiter: input.delimiter,
+        has_header: None,
+    };
+    ingest::preview(&head, &params).map_err(|e| run_error(format!("{}: {e}", input.file.display())))
+}
+
+/// The preview's detections with the command-line overrides applied.
+fn ingest_params(preview: &Preview, input: &InputArgs) -> CliResult<IngestParams> {
+    let mut mapping = preview.mapping.clone();
+    for (role, header) in &input.columns {
+        if header.is_empty() {
+            mapping.set(*role, None);
+            continue;
+        }
+        let column = preview
+            .columns
+            .iter()
+            .position(|c| c == header)
+            .or_else(|| {
+                preview
+                    .columns
+                    .iter()
+                    .position(|c| c.to_lowercase() == header.to_lowercase())
+            })
+            .ok_or_else(|| {
+                run_error(format!(
+                    "--column {}={header}: no such column; the columns are: {}",
+                    role.name(),
+                    preview.columns.join(", ")
+                ))
+            })?;
+        // A column plays one role: a detected role on that column gives way, unless the user
+        // asked for it too (then ingest reports the conflict).
+        if let Some(other) = mapping.role_of(column) {
+            let explicit = input.columns.iter().any(|(r, _)| *r == other);
+            if other != *role && !explicit {
+                mapping.set(other, None);
+            }
+        }
+        mapping.set(*role, Some(column));
+    }
+    if let Some(role) = ColumnRole::ALL
+        .into_iter()
+        .find(|r| r.is_required() && mapping.get(*r).is_none())
+    {
+        return Err(run_error(format!(
+            "{}: no column was recognised as {}; choose one with --column {}=HEADER (the columns are: {})",
+            input.file.display(),
+            role.name(),
+            role.name(),
+            preview.columns.join(", ")
+        )));
+    }
+    let date_order = match input.date_order {
+        Some(order) => order,
+        None => {
+            if preview.date_order_ambiguous {
+                eprintln!(
+                    "segscope: warning: the dates fit both day/month/year and month/day/year; \
+                     assuming {:?} (choose with --date-order)",
+                    preview.date_order
+                );
+            }
+            preview.date_order
+        }
+    };
+    Ok(IngestParams {
+        encoding: preview.encoding,
+        delimiter: preview.delimiter,
+        has_header: preview.has_header,
+        date_order,
+        mapping,
+    })
+}
+
+/// Streams the whole file through the ingest.
+fn ingest_file(path: &Path, params: &IngestParams) -> CliResult<(Dataset, QualityReport)> {
+    let mut file = open(path)?;
+    let total_bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+    file.seek(SeekFrom::Start(0))
+        .map_err(|e| run_error(format!("cannot read {}: {e}", path.display())))?;
+    let reader = BufReader::with_capacity(1 << 16, file);
+    ingest::ingest(reader, total_bytes, params, &mut |_| {})
+        .map_err(|e| run_error(format!("{}: {e}", path.display())))
+}
+
+// ---------------------------------------------------------------------------------------------
+// rfm
+
+fn run_rfm(args: &RfmArgs) -> CliResult<()> {
+    let preview = preview_file(&args.input)?;
+    let params = ingest_params(&preview, &args.input)?;
+    let (dataset, quality) = ingest_file(&args.input.file, &params)?;
+    let rfm_params = RfmParams {
+        as_of_day: args.as_of_day,
+        remove_duplicates: args.remove_duplicates,
+        cap_outliers: args.cap_outliers,
+        ..Default::default()
+    };
+    let analysis = rfm::analyze(&dataset, &rfm_params).map_err(|e| run_error(e.to_string()))?;
+    if let Some(out) = &args.out {
+        write_customers(out, &dataset, &analysis)?;
+    }
+    let stdout = std::io::stdout();
+    let mut stdout = stdout.lock();
+    let text = if args.json {
+        json_summary(&quality, &analysis)?
+    } else {
+        human_summary(&quality, &analysis, args.out.as_deref())
+    };
+    writeln!(stdout, "{text}").map_err(|e| run_error(format!("cannot write output: {e}")))
+}
+
+/// One row per customer, sorted by customer id ascending.
+fn write_customers(path: &Path, dataset: &Dataset, analysis: &Analysis) -> CliResult<()> {
+    let all = CustomerQuery {
+        sort: SortKey::CustomerId,
+        descending: false,
+        offset: 0,
+        limit: usize::MAX,
+        ..Default::default()
+    };
+    let page = rfm::query(dataset, analysis, &all);
+    let failed =
+        |e: &dyn std::fmt::Display| run_error(format!("cannot write {}: {e}", path.display()));
+    let file = File::create(path).map_err(|e| failed(&e))?;
+    let mut out = csv::Writer::from_writer(std::io::BufWriter::new(file));
+    out.write_record([
+        "customer_id",
+        "recency_days",
+        "frequency",
+        "monetary",
+        "r_score",
+        "f_score",
+        "m_score",
+        "segment",
+    ])
+    .map_err(|e| failed(&e))?;
+    for row in &page.rows {
+        out.write_record([
+            rfm::neutralize_formula(&row.customer_id).as_ref(),
+            &row.recency_days.to_string(),
+            &row.frequency.to_string(),
+            &format::plain(row.monetary, 2),
+            &row.r_score.to_string(),
+            &row.f_score.to_string(),
+            &row.m_score.to_string(),
+            row.segment.name(),
+        ])
+        .map_err(|e| failed(&e))?;
+    }
+    out.flush().map_err(|e| failed(&e))
+}
+
+fn json_summary(quality: &QualityReport, analysis: &Analysis) -> CliResult<String> {
+    let report = &analysis.report;
+    let value = serde_json::json!({
+        "quality": quality,
+        "segments": report.segments,
+        "pareto": report.pareto,
+        "kpis": report.kpis,
+        "as_of": format::iso_day(report.as_of_day),
+    });
+    serde_json::to_string_pretty(&value).map_err(|e| run_error(format!("cannot encode JSON: {e}")))
+}
+
+fn human_summary(quality: &QualityReport, analysis: &Analysis, out: Option<&Path>) -> String {
+    let r = &analysis.report;
+    let k = &r.kpis;
+    let n = |v: u64| format::grouped(v as f64, 0, ',');
+    let money = |v: f64| format::grouped(v, 2, ',');
+    let mut lines = Vec::new();
+    let dropped: u64 = quality.dropped.iter().map(|d| d.count).sum();
+    lines.push(format!(
+        "Rows: {} read, {} kept, {} dropped; {} exact duplicates ({})",
+        n(quality.rows_read),
+        n(quality.rows_kept),
+        n(dropped),
+        n(quality.exact_duplicates),
+        if r.duplicates_were_removed {
+            format!("{} removed", n(r.duplicates_removed))
+        } else {
+            "kept".to_string()
+        }
+    ));
+    for d in &quality.dropped {
+        let example = d.examples.first().map_or(String::new(), |(line, value)| {
+            format!(", e.g. line {line}: '{value}'")
+        });
+        lines.push(format!(
+            "  dropped {} × {:?} in '{}'{example}",
+            n(d.count),
+            d.reason,
+            d.column
+        ));
+    }
+    lines.push(format!(
+        "As of {}; orders from {} to {}",
+        format::iso_day(r.as_of_day),
+        format::iso_day(r.first_day),
+        format::iso_day(r.last_day)
+    ));
+    lines.push(format!(
+        "Customers {}  Orders {}  Revenue {}  Average order {}  Repeat customers {}",
+        n(k.customers),
+        n(k.orders),
+        money(k.revenue),
+        money(k.average_order_value),
+        format::percent(k.repeat_customer_rate)
+    ));
+    if r.customers_without_purchase > 0 || r.fully_returned_orders > 0 {
+        lines.push(format!(
+            "Fully returned orders {} (not counted); customers with nothing left to score {}",
+            n(r.fully_returned_orders),
+            n(r.customers_without_purchase)
+        ));
+    }
+    let top20 = r
+        .pareto
+        .top_shares
+        .iter()
+        .find(|(p, _)| *p == 20.0)
+        .map_or(0.0, |(_, s)| *s);
+    lines.push(format!(
+        "Top 20% of customers bring {} of revenue; 80% of revenue comes from {} of customers; Gini {:.2}",
+        format::percent(top20),
+        format::percent(r.pareto.customer_share_for_80_percent),
+        r.pareto.gini
+    ));
+    let o = &r.outliers;
+    lines.push(format!(
+        "Outlier orders above {}: {} worth {} ({})",
+        money(o.fence),
+        n(o.flagged_orders),
+        money(o.flagged_revenue),
+        if o.capped {
+            "capped at the fence"
+        } else {
+            "flagged, not capped"
+        }
+    ));
+    lines.push(String::new());
+    lines.push(format!(
+        "{:<22}{:>11}{:>8}{:>16}{:>8}{:>10}{:>8}",
+        "segment", "customers", "share", "revenue", "share", "recency", "orders"
+    ));
+    for s in &r.segments {
+        lines.push(format!(
+            "{:<22}{:>11}{:>8}{:>16}{:>8}{:>10.0}{:>8.1}",
+            s.segment.name(),
+            n(s.customers),
+            format::percent(s.customer_share),
+            money(s.revenue),
+            format::percent(s.revenue_share),
+            s.mean_recency_days,
+            s.mean_frequency
+        ));
+    }
+    if let Some(out) = out {
+        lines.push(String::new());
+        lines.push(format!(
+            "Wrote {} customers to {}",
+            n(k.customers),
+            out.display()
+        ));
+    }
+    lines.join("\n")
+}
+
+// ---------------------------------------------------------------------------------------------
+// bench
+
+fn median(times: &mut [Duration]) -> Duration {
+    times.sort();
+    times.get(times.len() / 2).copied().unwrap_or_default()
+}
+
+/// Peak resident set size in kB (VmHWM), when /proc is available.
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Nanoseconds the current thread has spent on a CPU (Linux `/proc/thread-self/schedstat`), so
+/// figures stay meaningful on a busy machine.
+fn thread_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    stat.split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+        .map(Duration::from_nanos)
+}
+
+/// Wall and CPU time of one phase, over all runs.
+#[derive(Default)]
+struct PhaseTimes {
+    wall: Vec<Duration>,
+    cpu: Vec<Duration>,
+}
+
+impl PhaseTimes {
+    fn time<T>(&mut self, phase: impl FnOnce() -> CliResult<T>) -> CliResult<T> {
+        let (start, cpu_start) = (Instant::now(), thread_cpu());
+        let result = phase()?;
+        self.wall.push(start.elapsed());
+        if let (Some(before), Some(after)) = (cpu_start, thread_cpu()) {
+            self.cpu.push(after.saturating_sub(before));
+        }
+        Ok(result)
+    }
+
+    /// (median wall, median CPU if measured).
+    fn medians(&mut self) -> (Duration, Option<Duration>) {
+        let cpu = (!self.cpu.is_empty()).then(|| median(&mut self.cpu));
+        (median(&mut self.wall), cpu)
+    }
+}
+
+fn run_bench(args: &BenchArgs) -> CliResult<()> {
+    let (mut preview_times, mut ingest_times, mut analyze_times) = (
+        PhaseTimes::default(),
+        PhaseTimes::default(),
+        PhaseTimes::default(),
+    );
+    let mut rows = (0u64, 0u64, 0u64);
+    for _ in 0..args.runs {
+        let params = preview_times.time(|| {
+            let preview = preview_file(&args.input)?;
+            ingest_params(&preview, &args.input)
+        })?;
+        let (dataset, quality) = ingest_times.time(|| ingest_file(&args.input.file, &params))?;
+        let analysis = analyze_times.time(|| {
+            rfm::analyze(&dataset, &RfmParams::default()).map_err(|e| run_error(e.to_string()))
+        })?;
+        rows = (
+            quality.rows_read,
+            quality.rows_kept,
+            analysis.report.kpis.customers,
+        );
+    }
+    let bytes = std::fs::metadata(&args.input.file)
+        .map(|m| m.len())
+        .unwrap_or(0);
+    let phases = [
+        ("preview", preview_times.medians(), None),
+        ("ingest", ingest_times.medians(), Some(rows.0)),
+        ("analyze", analyze_times.medians(), Some(rows.1)),
+    ];
+    let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1e3);
+    let per_second = |count: u64, time: Duration| {
+        format::grouped(count as f64 / time.as_secs_f64().max(1e-9), 0, ',')
+    };
+    println!(
+        "{}: {:.1} MB, {} rows read, {} kept, {} customers scored; median of {} runs",
+        args.input.file.display(),
+        bytes as f64 / 1e6,
+        format::grouped(rows.0 as f64, 0, ','),
+        format::grouped(rows.1 as f64, 0, ','),
+        format::grouped(rows.2 as f64, 0, ','),
+        args.runs
+    );
+    println!(
+        "  {:<8}{:>12}{:>16}{:>12}",
+        "phase", "wall", "rows/s (wall)", "thread CPU"
+    );
+    let (mut total_wall, mut total_cpu) = (Duration::ZERO, Some(Duration::ZERO));
+    for (name, (wall, cpu), count) in phases {
+        total_wall += wall;
+        total_cpu = total_cpu.zip(cpu).map(|(a, b)| a + b);
+        println!(
+            "  {name:<8}{:>12}{:>16}{:>12}",
+            ms(wall),
+            count.map_or(String::new(), |n| per_second(n, wall)),
+            cpu.map_or("–".to_string(), ms)
+        );
+    }
+    println!(
+        "  {:<8}{:>12}{:>16}{:>12}",
+        "total",
+        ms(total_wall),
+        per_second(rows.0, total_wall),
+        total_cpu.map_or("–".to_string(), ms)
+    );
+    println!(
+        "  ingest throughput {:.1} MB/s",
+        bytes as f64 / 1e6 / ingest_times.medians().0.as_secs_f64().max(1e-9)
+    );
+    match peak_rss_kb() {
+        Some(kb) => println!("  peak RSS {:.1} MB (VmHWM)", kb as f64 / 1024.0),
+        None => println!("  peak RSS unavailable (no /proc/self/status)"),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn parses_rfm_options() {
+        let command = parse_command(&args(&[
+            "rfm",
+            "t.csv",
+            "--as-of=2024-03-05",
+            "--column",
+            "amount=实付金额",
+            "--delimiter",
+            "tab",
+            "--date-order",
+            "dmy",
+            "--remove-duplicates",
+            "--cap-outliers",
+            "--out",
+            "c.csv",
+            "--json",
+        ]))
+        .unwrap();
+        let Command::Rfm(a) = command else {
+            panic!("rfm expected")
+        };
+        assert_eq!(a.input.file, PathBuf::from("t.csv"));
+        assert_eq!(a.as_of_day, format::day_from_ymd(2024, 3, 5));
+        assert_eq!(
+            a.input.columns,
+            vec![(ColumnRole::Amount, "实付金额".to_string())]
+        );
+        assert_eq!(a.input.delimiter, Some(b'\t'));
+        assert_eq!(a.input.date_order, Some(DateOrder::Dmy));
+        assert_eq!(a.remove_duplicates, Some(true));
+        assert!(a.cap_outliers && a.json);
+        assert_eq!(a.out, Some(PathBuf::from("c.csv")));
+    }
+
+    #[test]
+    fn usage_errors_are_reported() {
+        let bad = [
+            &["rfm"][..],
+            &["rfm", "a.csv", "b.csv"],
+            &["rfm", "a.csv", "--as-of", "2024-13-01"],
+            &["rfm", "a.csv", "--column", "colour=x"],
+            &["rfm", "a.csv", "--column", "amount"],
+            &["rfm", "a.csv", "--keep-duplicates", "--remove-duplicates"],
+            &["rfm", "a.csv", "--delimiter", ";;"],
+            &["rfm", "a.csv", "--json=yes"],
+            &["rfm", "a.csv", "--out"],
+            &["bench", "a.csv", "--runs", "0"],
+            &["frobnicate"],
+            &[],
+        ];
+        for list in bad {
+            assert!(
+                matches!(parse_command(&args(list)), Err(CliError::Usage(_))),
+                "{list:?}"
+            );
+        }
+    }
 }

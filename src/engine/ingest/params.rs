@@ -158,7 +158,9 @@ impl ColumnMapping {
     }
     /// The role of `column`, if any.
     pub fn role_of(&self, column: usize) -> Option<ColumnRole> {
-        ColumnRole::ALL.into_iter().find(|r| self.get(*r) == Some(column))
+        ColumnRole::ALL
+            .into_iter()
+            .find(|r| self.get(*r) == Some(column))
     }
 }
 

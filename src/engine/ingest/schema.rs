@@ -1,8 +1,10 @@
-//! Column-role detection and the preview. (Interface fixed; implementation by the ingest work.)
+//! Column-role detection and the preview.
 
 use serde::{Deserialize, Serialize};
 
-use super::{ColumnMapping, DateOrder, IngestError, PreviewParams, TextEncoding};
+use super::sniff;
+use super::values::{date_order_hint, looks_like_date_text, parse_amount, DateOrderHint};
+use super::{ColumnMapping, ColumnRole, DateOrder, IngestError, PreviewParams, TextEncoding};
 
 /// What the head of the file looks like, with SegScope's guesses for the user to confirm.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -25,8 +27,570 @@ pub struct Preview {
     pub date_order_ambiguous: bool,
 }
 
+/// Rows shown in the preview.
+const PREVIEW_ROWS: usize = 20;
+/// Characters kept per preview cell.
+const PREVIEW_CELL_CHARS: usize = 80;
+/// Records sampled for detection (header, values, date order).
+const SAMPLE_RECORDS: usize = 200;
+/// A head at least this long is assumed to be cut from a longer file, so its last line (which
+/// does not end in a newline) is dropped. A shorter head is taken to be the whole file.
+pub const HEAD_CUT_MIN_BYTES: usize = 64 * 1024;
+
 /// Reads the head of a file (the first megabyte is plenty) and guesses its shape.
+///
+/// The head may end in the middle of a line: when it is at least [`HEAD_CUT_MIN_BYTES`] long and
+/// does not end with a newline, its last line is dropped. Fails with [`IngestError::Empty`] (no
+/// text), [`IngestError::Binary`], or [`IngestError::HeaderOnly`] (a header row and nothing else).
+///
+/// The first record (the header, or the first data row without one) sets the number of columns,
+/// as in [`ingest`](super::ingest); each preview row has exactly that many cells (short rows are
+/// padded with "", cells past the last column are left out).
 pub fn preview(head: &[u8], params: &PreviewParams) -> Result<Preview, IngestError> {
-    let _ = (head, params);
-    Err(IngestError::Empty)
+    let encoding = match params.encoding {
+        Some(forced) => {
+            sniff::check_binary(head, forced)?;
+            forced
+        }
+        None => sniff::detect_encoding(head)?,
+    };
+    let decoded = sniff::decode(head, encoding);
+    let mut text: &str = &decoded;
+    if head.len() >= HEAD_CUT_MIN_BYTES && !text.ends_with('\n') {
+        if let Some(end) = text.rfind('\n') {
+            text = text.get(..=end).unwrap_or(text);
+        }
+    }
+    if text.trim().is_empty() {
+        return Err(IngestError::Empty);
+    }
+
+    let delimiter = params
+        .delimiter
+        .unwrap_or_else(|| sniff::sniff_delimiter(text));
+    let mut records = sniff::records(text, delimiter, SAMPLE_RECORDS + 1);
+    if records.is_empty() {
+        return Err(IngestError::Empty);
+    }
+    let has_header = params
+        .has_header
+        .unwrap_or_else(|| sniff::detect_header(&records, is_role_name));
+    let header = if has_header {
+        Some(records.remove(0))
+    } else {
+        None
+    };
+    if has_header && records.is_empty() {
+        return Err(IngestError::HeaderOnly);
+    }
+    // The first record (header or first data row) sets the width, as in `ingest`, so every
+    // column offered here can be mapped there.
+    let width = header.as_ref().or(records.first()).map_or(0, Vec::len);
+    let columns = column_names(header.as_deref().unwrap_or_default(), width);
+
+    let mut mapping = mapping_from_names(&columns, header.is_some());
+    mapping_from_values(&mut mapping, &records, width);
+    let (date_order, date_order_ambiguous) =
+        mapping.date.map_or((DateOrder::Ymd, false), |column| {
+            infer_date_order(
+                records
+                    .iter()
+                    .filter_map(|r| r.get(column).map(String::as_str)),
+            )
+        });
+
+    let rows = records
+        .iter()
+        .take(PREVIEW_ROWS)
+        .map(|record| {
+            let mut row: Vec<String> = record
+                .iter()
+                .map(|c| truncate_chars(c, PREVIEW_CELL_CHARS))
+                .collect();
+            row.resize(width, String::new()); // pads short rows, cuts cells past the header
+            row
+        })
+        .collect();
+
+    Ok(Preview {
+        encoding,
+        delimiter,
+        has_header,
+        columns,
+        rows,
+        mapping,
+        date_order,
+        date_order_ambiguous,
+    })
+}
+
+/// Header cells (trimmed) padded to `width` with "column N"; empty header cells are named the same way.
+pub(crate) fn column_names(header: &[String], width: usize) -> Vec<String> {
+    (0..width.max(header.len()))
+        .map(|i| match header.get(i).map(|h| h.trim()) {
+            Some(name) if !name.is_empty() => name.to_string(),
+            _ => format!("column {}", i + 1),
+        })
+        .collect()
+}
+
+/// The first `max` characters of `text`.
+pub(crate) fn truncate_chars(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => text.get(..end).unwrap_or(text).to_string(),
+        None => text.to_string(),
+    }
+}
+
+/// Column names per role, written normalised (see [`normalize_name`]), best first.
+const SYNONYMS: [(ColumnRole, &[&str]); 8] = [
+    (
+        ColumnRole::CustomerId,
+        &[
+            "customerid",
+            "customer",
+            "customerno",
+            "customernumber",
+            "customercode",
+            "clientid",
+            "client",
+            "memberid",
+            "member",
+            "memberno",
+            "userid",
+            "user",
+            "buyerid",
+            "buyer",
+            "accountid",
+            "客户id",
+            "客户编号",
+            "客户号",
+            "客户",
+            "会员号",
+            "会员id",
+            "会员编号",
+            "会员",
+            "用户id",
+            "用户",
+            "买家id",
+            "买家",
+            "顾客id",
+            "顾客",
+        ],
+    ),
+    (
+        ColumnRole::Date,
+        &[
+            "orderdate",
+            "date",
+            "purchasedate",
+            "invoicedate",
+            "transactiondate",
+            "timestamp",
+            "orderdatetime",
+            "ordertime",
+            "datetime",
+            "createdat",
+            "time",
+            "日期",
+            "下单时间",
+            "订单日期",
+            "交易日期",
+            "购买日期",
+            "下单日期",
+            "交易时间",
+            "付款时间",
+            "支付时间",
+            "创建时间",
+            "时间",
+        ],
+    ),
+    (
+        ColumnRole::Amount,
+        &[
+            "amount",
+            "total",
+            "revenue",
+            "sales",
+            "ordervalue",
+            "spend",
+            "totalamount",
+            "linetotal",
+            "netamount",
+            "value",
+            "price",
+            "金额",
+            "实付金额",
+            "订单金额",
+            "销售额",
+            "支付金额",
+            "消费金额",
+            "总金额",
+            "实收金额",
+            "付款金额",
+            "单价",
+        ],
+    ),
+    (
+        ColumnRole::OrderId,
+        &[
+            "orderid",
+            "order",
+            "orderno",
+            "ordernumber",
+            "invoice",
+            "invoiceno",
+            "invoiceid",
+            "invoicenumber",
+            "transactionid",
+            "transaction",
+            "receiptid",
+            "订单号",
+            "订单编号",
+            "交易号",
+            "订单id",
+            "单号",
+            "流水号",
+        ],
+    ),
+    (
+        ColumnRole::Product,
+        &[
+            "product",
+            "item",
+            "sku",
+            "productname",
+            "productid",
+            "itemname",
+            "stockcode",
+            "description",
+            "category",
+            "商品",
+            "商品名称",
+            "产品",
+            "品类",
+            "商品名",
+            "产品名称",
+            "商品编码",
+            "类目",
+        ],
+    ),
+    (
+        ColumnRole::Quantity,
+        &[
+            "quantity",
+            "qty",
+            "units",
+            "count",
+            "数量",
+            "件数",
+            "购买数量",
+        ],
+    ),
+    (
+        ColumnRole::Region,
+        &[
+            "region", "province", "state", "city", "country", "area", "地区", "省份", "城市",
+            "区域", "省", "国家",
+        ],
+    ),
+    (
+        ColumnRole::Channel,
+        &[
+            "channel", "source", "store", "shop", "platform", "渠道", "来源", "门店", "平台",
+            "店铺",
+        ],
+    ),
+];
+
+/// Lower case, full-width ASCII folded to ASCII, everything but letters and digits removed:
+/// "Customer ID", "customer_id" and "CustomerID" all become "customerid"; "客户 ID" → "客户id".
+pub(crate) fn normalize_name(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// How well a (normalised) header names `role`: an exact synonym scores above any partial one;
+/// earlier synonyms score higher; a partial match ("orderdateutc" contains "orderdate") needs a
+/// synonym of at least 6 ASCII letters or 2 Chinese characters, and longer ones win.
+fn role_score(normalized: &str, synonyms: &[&str]) -> Option<usize> {
+    let mut best = None;
+    for (rank, synonym) in synonyms.iter().enumerate() {
+        let score = if normalized == *synonym {
+            10_000 - rank
+        } else {
+            let long_enough = if synonym.is_ascii() {
+                synonym.len() >= 6
+            } else {
+                synonym.chars().count() >= 2
+            };
+            if long_enough && normalized.contains(synonym) {
+                1_000 + synonym.len()
+            } else {
+                continue;
+            }
+        };
+        best = best.max(Some(score));
+    }
+    best
+}
+
+/// Whether `cell` is a known column name for some role.
+pub(crate) fn is_role_name(cell: &str) -> bool {
+    let normalized = normalize_name(cell);
+    !normalized.is_empty()
+        && SYNONYMS
+            .iter()
+            .any(|(_, synonyms)| role_score(&normalized, synonyms).is_some())
+}
+
+/// Suggests roles from header names (best matches first, each role and column used once).
+pub(crate) fn mapping_from_names(columns: &[String], has_header: bool) -> ColumnMapping {
+    let mut mapping = ColumnMapping::default();
+    if !has_header {
+        return mapping;
+    }
+    let mut candidates: Vec<(usize, usize, ColumnRole)> = Vec::new(); // (score, column, role)
+    for (column, name) in columns.iter().enumerate() {
+        let normalized = normalize_name(name);
+        if normalized.is_empty() {
+            continue;
+        }
+        for (role, synonyms) in SYNONYMS {
+            if let Some(score) = role_score(&normalized, synonyms) {
+                candidates.push((score, column, role));
+            }
+        }
+    }
+    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    for (_, column, role) in candidates {
+        if mapping.get(role).is_none() && mapping.role_of(column).is_none() {
+            mapping.set(role, Some(column));
+        }
+    }
+    mapping
+}
+
+/// Non-empty, trimmed cells of `column` in `rows`.
+fn column_cells(rows: &[Vec<String>], column: usize) -> Vec<&str> {
+    rows.iter()
+        .filter_map(|r| r.get(column))
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+/// Fills still-unmapped required roles from the values: a column of dates → date; a column of
+/// numbers with decimals or currency signs → amount; an id-like column with repeated values →
+/// customer id (the leftmost such column).
+pub(crate) fn mapping_from_values(mapping: &mut ColumnMapping, rows: &[Vec<String>], width: usize) {
+    let free = |mapping: &ColumnMapping, column: usize| mapping.role_of(column).is_none();
+    if mapping.date.is_none() {
+        let best = (0..width)
+            .filter(|&c| free(mapping, c))
+            .filter_map(|c| {
+                let cells = column_cells(rows, c);
+                let dates = cells.iter().filter(|v| looks_like_date_text(v)).count();
+                (!cells.is_empty() && dates * 10 >= cells.len() * 8)
+                    .then_some((dates * 1000 / cells.len(), c))
+            })
+            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        if let Some((_, column)) = best {
+            mapping.date = Some(column);
+        }
+    }
+    if mapping.amount.is_none() {
+        let best = (0..width)
+            .filter(|&c| free(mapping, c))
+            .filter_map(|c| {
+                let cells = column_cells(rows, c);
+                let numbers = cells.iter().filter(|v| parse_amount(v).is_some()).count();
+                let decorated = cells
+                    .iter()
+                    .filter(|v| v.bytes().any(|b| !b.is_ascii_digit() && b != b'-'))
+                    .filter(|v| parse_amount(v).is_some())
+                    .count();
+                (!cells.is_empty() && numbers * 10 >= cells.len() * 9 && decorated > 0)
+                    .then_some((numbers * 1000 / cells.len(), c))
+            })
+            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        if let Some((_, column)) = best {
+            mapping.amount = Some(column);
+        }
+    }
+    if mapping.customer_id.is_none() {
+        let id_like = |v: &str| {
+            v.chars().count() <= 40
+                && !looks_like_date_text(v)
+                && v.chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '#' | '@' | '.'))
+                && !(v.contains('.') && parse_amount(v).is_some())
+        };
+        let column = (0..width).filter(|&c| free(mapping, c)).find(|&c| {
+            let cells = column_cells(rows, c);
+            let all = rows.iter().filter(|r| r.get(c).is_some()).count();
+            let mut distinct = cells.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            !cells.is_empty()
+                && cells.len() * 10 >= all * 9
+                && cells.iter().all(|v| id_like(v))
+                && distinct.len() < cells.len()
+        });
+        if let Some(column) = column {
+            mapping.customer_id = Some(column);
+        }
+    }
+}
+
+/// Infers the date order from sample cells: a first number above 12 means D/M/Y, a second one
+/// above 12 means M/D/Y (the majority wins if both occur); when every day/month date fits both,
+/// D/M/Y is the guess and the result is flagged ambiguous; year-first dates (or none) give Ymd.
+pub(crate) fn infer_date_order<'a>(cells: impl Iterator<Item = &'a str>) -> (DateOrder, bool) {
+    let (mut day_first, mut month_first, mut either) = (0usize, 0usize, 0usize);
+    for cell in cells {
+        match date_order_hint(cell) {
+            DateOrderHint::DayFirst => day_first += 1,
+            DateOrderHint::MonthFirst => month_first += 1,
+            DateOrderHint::Either => either += 1,
+            DateOrderHint::YearFirst | DateOrderHint::NotADate => {}
+        }
+    }
+    if day_first + month_first > 0 {
+        if day_first >= month_first {
+            (DateOrder::Dmy, false)
+        } else {
+            (DateOrder::Mdy, false)
+        }
+    } else if either > 0 {
+        (DateOrder::Dmy, true)
+    } else {
+        (DateOrder::Ymd, false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn names_are_normalised() {
+        assert_eq!(normalize_name("Customer ID"), "customerid");
+        assert_eq!(normalize_name("customer_id"), "customerid");
+        assert_eq!(normalize_name("客户ＩＤ"), "客户id");
+        assert_eq!(normalize_name(" Order-Date (UTC) "), "orderdateutc");
+    }
+
+    #[test]
+    fn english_header_names_map_to_roles() {
+        let m = mapping_from_names(
+            &names(&[
+                "Order Date (UTC)",
+                "Client",
+                "Total",
+                "Invoice",
+                "SKU",
+                "Qty",
+                "State",
+                "Store",
+            ]),
+            true,
+        );
+        assert_eq!(m.date, Some(0));
+        assert_eq!(m.customer_id, Some(1));
+        assert_eq!(m.amount, Some(2));
+        assert_eq!(m.order_id, Some(3));
+        assert_eq!(m.product, Some(4));
+        assert_eq!(m.quantity, Some(5));
+        assert_eq!(m.region, Some(6));
+        assert_eq!(m.channel, Some(7));
+    }
+
+    #[test]
+    fn chinese_header_names_map_to_roles() {
+        let m = mapping_from_names(
+            &names(&[
+                "会员号",
+                "订单编号",
+                "下单时间",
+                "实付金额",
+                "商品名称",
+                "数量",
+                "省份",
+                "渠道",
+            ]),
+            true,
+        );
+        assert_eq!(
+            m,
+            ColumnMapping {
+                customer_id: Some(0),
+                order_id: Some(1),
+                date: Some(2),
+                amount: Some(3),
+                product: Some(4),
+                quantity: Some(5),
+                region: Some(6),
+                channel: Some(7),
+            }
+        );
+    }
+
+    #[test]
+    fn exact_names_beat_partial_ones() {
+        // "price" and "total" both mean amount; the better synonym wins, the other stays free.
+        let m = mapping_from_names(
+            &names(&["price", "total", "customer name", "customer_id"]),
+            true,
+        );
+        assert_eq!(m.amount, Some(1));
+        assert_eq!(m.customer_id, Some(3));
+    }
+
+    #[test]
+    fn roles_from_values_without_header() {
+        let rows: Vec<Vec<String>> = [
+            ["C1", "05/03/2024", "12.50"],
+            ["C2", "06/03/2024", "3.10"],
+            ["C1", "07/03/2024", "8"],
+        ]
+        .iter()
+        .map(|r| names(r))
+        .collect();
+        let mut m = ColumnMapping::default();
+        mapping_from_values(&mut m, &rows, 3);
+        assert_eq!(
+            (m.customer_id, m.date, m.amount),
+            (Some(0), Some(1), Some(2))
+        );
+    }
+
+    #[test]
+    fn date_order_inference() {
+        let infer = |cells: &[&str]| infer_date_order(cells.iter().copied());
+        assert_eq!(
+            infer(&["2024-03-05", "2024-03-25"]),
+            (DateOrder::Ymd, false)
+        );
+        assert_eq!(
+            infer(&["05/03/2024", "25/03/2024"]),
+            (DateOrder::Dmy, false)
+        );
+        assert_eq!(
+            infer(&["03/05/2024", "03/25/2024"]),
+            (DateOrder::Mdy, false)
+        );
+        assert_eq!(infer(&["03/05/2024", "04/06/2024"]), (DateOrder::Dmy, true));
+        assert_eq!(infer(&[]), (DateOrder::Ymd, false));
+    }
 }

@@ -10,11 +10,15 @@ mod params;
 mod query;
 mod report;
 mod segments;
+mod summary;
 
 pub use analysis::{analyze, Analysis, CustomerScores};
 pub use errors::RfmError;
 pub use params::{RfmParams, RfmValidParams};
-pub use query::{export_csv, query, CustomerPage, CustomerQuery, CustomerRow, SortKey};
+pub use query::{
+    export_csv, neutralize_formula, query, CustomerPage, CustomerQuery, CustomerRow, SortKey,
+    EXPORT_HEADER,
+};
 pub use report::{
     Histogram, HistogramBin, Kpis, MonthPoint, OutlierSummary, Pareto, Report, RfHeatmapCell,
     SegmentRow,

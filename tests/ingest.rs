@@ -1,0 +1,665 @@
+//! Ingest end to end on small fixtures (made by `tests/fixtures/ingest/make_fixtures.py`):
+//! preview detections, then the kept rows, counts, drops and errors of `ingest`.
+
+// Test helpers outside `#[test]` functions unwrap too (clippy.toml only exempts the tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use segscope::engine::ingest::{
+    ingest, preview, ColumnMapping, DateOrder, DropReason, IngestError, IngestParams, Preview,
+    PreviewParams, QualityReport, TextEncoding,
+};
+use segscope::engine::{Dataset, Day};
+use segscope::format::day_from_ymd;
+
+macro_rules! fixture {
+    ($name:literal) => {
+        include_bytes!(concat!("fixtures/ingest/", $name)).as_slice()
+    };
+}
+
+fn day(y: i32, m: u32, d: u32) -> Day {
+    day_from_ymd(y, m, d).unwrap()
+}
+
+fn detect(bytes: &[u8]) -> Preview {
+    preview(bytes, &PreviewParams::default()).unwrap()
+}
+
+fn params_of(shape: &Preview) -> IngestParams {
+    IngestParams {
+        encoding: shape.encoding,
+        delimiter: shape.delimiter,
+        has_header: shape.has_header,
+        date_order: shape.date_order,
+        mapping: shape.mapping.clone(),
+    }
+}
+
+/// Ingests with the preview's own suggestions.
+fn run(bytes: &[u8]) -> Result<(Dataset, QualityReport), IngestError> {
+    let params = match preview(bytes, &PreviewParams::default()) {
+        Ok(shape) => params_of(&shape),
+        Err(_) => IngestParams {
+            encoding: TextEncoding::Utf8,
+            delimiter: b',',
+            has_header: true,
+            date_order: DateOrder::Ymd,
+            mapping: ColumnMapping {
+                customer_id: Some(0),
+                date: Some(1),
+                amount: Some(2),
+                ..ColumnMapping::default()
+            },
+        },
+    };
+    run_with(bytes, &params)
+}
+
+fn run_with(bytes: &[u8], params: &IngestParams) -> Result<(Dataset, QualityReport), IngestError> {
+    ingest(bytes, bytes.len() as u64, params, &mut |_| {})
+}
+
+fn sum(dataset: &Dataset) -> f64 {
+    dataset.amount.iter().sum()
+}
+
+fn assert_close(actual: f64, expected: f64) {
+    assert!(
+        (actual - expected).abs() < 1e-9,
+        "{actual} is not {expected}"
+    );
+}
+
+fn full_mapping() -> ColumnMapping {
+    ColumnMapping {
+        customer_id: Some(0),
+        order_id: Some(1),
+        date: Some(2),
+        amount: Some(3),
+        product: Some(4),
+        quantity: None,
+        region: Some(5),
+        channel: Some(6),
+    }
+}
+
+/// The same table in four encodings gives the same dataset.
+fn check_basic(bytes: &[u8], encoding: TextEncoding) {
+    let shape = detect(bytes);
+    assert_eq!(shape.encoding, encoding);
+    assert_eq!(shape.delimiter, b',');
+    assert!(shape.has_header);
+    assert_eq!(
+        shape.columns,
+        [
+            "customer_id",
+            "order_id",
+            "date",
+            "amount",
+            "product",
+            "region",
+            "channel"
+        ]
+    );
+    assert_eq!(shape.mapping, full_mapping());
+    assert_eq!(
+        (shape.date_order, shape.date_order_ambiguous),
+        (DateOrder::Ymd, false)
+    );
+    assert_eq!(shape.rows.len(), 6);
+    assert_eq!(shape.rows[5][4], "茶叶");
+
+    let (data, report) = run_with(bytes, &params_of(&shape)).unwrap();
+    assert_eq!(report.encoding, encoding);
+    assert_eq!((report.rows_read, report.rows_kept), (6, 6));
+    assert_eq!(data.customer_ids.values, ["C001", "C002", "C003"]);
+    assert_eq!(data.customer, [0, 0, 1, 2, 1, 0]);
+    assert_eq!(
+        data.day,
+        [
+            day(2024, 3, 5),
+            day(2024, 3, 5),
+            day(2024, 3, 6),
+            day(2024, 3, 10),
+            day(2024, 4, 1),
+            day(2024, 4, 2)
+        ]
+    );
+    assert_eq!(data.amount, [12.5, 7.25, 30.0, 5.0, -7.25, 19.99]);
+    assert_close(sum(&data), 67.49);
+    assert_eq!(data.products.values, ["Tea", "Cup", "Teapot", "茶叶"]);
+    assert_eq!(data.product, [0, 1, 2, 0, 1, 3]);
+    assert_eq!(data.regions.values, ["North", "South", "East"]);
+    assert_eq!(data.channels.values, ["web", "store", "app"]);
+    assert!(data.quantity.is_empty());
+    assert_eq!(data.order_hash.len(), 6);
+    assert_eq!(data.order_hash[0], data.order_hash[1]);
+    assert_ne!(data.order_hash[0], data.order_hash[2]);
+    assert_eq!(report.customers, 3);
+    assert_eq!(report.orders, 5);
+    assert_eq!(report.products, 4);
+    assert_eq!(report.date_range, Some((day(2024, 3, 5), day(2024, 4, 2))));
+    assert_eq!(report.returns.lines, 1);
+    assert_close(report.returns.amount, -7.25);
+    assert!(report.dropped.is_empty());
+    assert_eq!(report.exact_duplicates, 0);
+    assert_eq!(data.is_exact_duplicate, [false; 6]);
+    assert_eq!(report.replaced_characters, 0);
+    assert_eq!(report.missing.len(), 4); // order id, product, region, channel
+    assert!(report.missing.iter().all(|m| m.missing == 0));
+}
+
+#[test]
+fn utf8_without_bom() {
+    check_basic(fixture!("basic_utf8.csv"), TextEncoding::Utf8);
+}
+
+#[test]
+fn utf8_with_bom() {
+    check_basic(fixture!("basic_utf8_bom.csv"), TextEncoding::Utf8);
+}
+
+#[test]
+fn utf16_little_endian_with_bom() {
+    check_basic(fixture!("basic_utf16le.csv"), TextEncoding::Utf16Le);
+}
+
+#[test]
+fn utf16_big_endian_with_bom() {
+    check_basic(fixture!("basic_utf16be.csv"), TextEncoding::Utf16Be);
+}
+
+#[test]
+fn progress_is_reported_up_to_the_whole_file() {
+    let bytes = fixture!("basic_utf8.csv");
+    let shape = detect(bytes);
+    let mut seen = Vec::new();
+    ingest(bytes, bytes.len() as u64, &params_of(&shape), &mut |n| {
+        seen.push(n)
+    })
+    .unwrap();
+    assert_eq!(seen.last(), Some(&(bytes.len() as u64)));
+}
+
+#[test]
+fn gbk_with_chinese_headers_and_dates() {
+    let bytes = fixture!("gbk_chinese.csv");
+    let shape = detect(bytes);
+    assert_eq!(shape.encoding, TextEncoding::Gb18030);
+    assert_eq!(shape.columns[0], "客户ID");
+    assert_eq!(shape.mapping, full_mapping());
+    assert_eq!(shape.date_order, DateOrder::Ymd);
+    assert!(!shape.date_order_ambiguous);
+
+    let (data, report) = run(bytes).unwrap();
+    assert_eq!(report.rows_kept, 4);
+    assert_eq!(data.customer_ids.values, ["张三", "李四", "王五"]);
+    assert_eq!(
+        data.day,
+        [
+            day(2024, 3, 5),
+            day(2024, 3, 5),
+            day(2024, 4, 1),
+            day(2024, 4, 2)
+        ]
+    );
+    assert_eq!(data.amount, [128.5, 66.0, 88.0, -20.0]);
+    assert_close(sum(&data), 262.5);
+    assert_eq!(data.products.values, ["绿茶", "乌龙茶", "红茶"]);
+    assert_eq!(data.regions.values, ["浙江", "福建", "江苏"]);
+    assert_eq!(data.channels.values, ["天猫", "京东", "门店"]);
+    assert_eq!((report.customers, report.orders), (3, 4));
+    assert_eq!(report.returns.lines, 1);
+    assert_eq!(report.replaced_characters, 0);
+}
+
+#[test]
+fn semicolons_with_decimal_comma_and_day_first_dates() {
+    let bytes = fixture!("semicolon_dmy.csv");
+    let shape = detect(bytes);
+    assert_eq!(shape.delimiter, b';');
+    assert_eq!(
+        (shape.date_order, shape.date_order_ambiguous),
+        (DateOrder::Dmy, false)
+    );
+    assert_eq!(
+        shape.mapping,
+        ColumnMapping {
+            customer_id: Some(0),
+            date: Some(1),
+            amount: Some(2),
+            product: Some(3),
+            ..ColumnMapping::default()
+        }
+    );
+    let (data, report) = run(bytes).unwrap();
+    assert_eq!(data.amount, [12.5, 1234.56, 3.0]);
+    assert_eq!(
+        data.day,
+        [day(2024, 3, 5), day(2024, 3, 25), day(2024, 4, 1)]
+    );
+    // No order ids: orders are customer-days.
+    assert!(!data.has_order_ids());
+    assert_eq!((report.customers, report.orders), (2, 3));
+    assert!(report.notes.iter().any(|n| n.contains("decimal comma")));
+}
+
+#[test]
+fn tab_separated() {
+    let bytes = fixture!("tab.tsv");
+    let shape = detect(bytes);
+    assert_eq!(shape.delimiter, b'\t');
+    assert_eq!(shape.mapping.channel, Some(3));
+    let (data, report) = run(bytes).unwrap();
+    assert_eq!(report.rows_kept, 3);
+    assert_close(sum(&data), 31.75);
+    assert_eq!(data.channels.values, ["web", "store"]);
+}
+
+#[test]
+fn pipe_separated_with_commas_in_cells() {
+    let bytes = fixture!("pipe.csv");
+    let shape = detect(bytes);
+    assert_eq!(shape.delimiter, b'|');
+    let (data, _) = run(bytes).unwrap();
+    assert_eq!(data.products.values, ["Tea, green", "Tea; black"]);
+}
+
+#[test]
+fn rfc4180_quotes_newlines_and_crlf() {
+    let bytes = fixture!("quoted_crlf.csv");
+    let shape = detect(bytes);
+    assert_eq!(shape.delimiter, b',');
+    assert_eq!(shape.rows[0][3], "Tea, \"Dragon Well\"");
+    let (data, report) = run(bytes).unwrap();
+    assert_eq!(data.customer_ids.values, ["C1", "C2", "C4"]);
+    assert_eq!(data.amount, [1234.5, 10.0, 2.5]);
+    assert_eq!(
+        data.products.values,
+        ["Tea, \"Dragon Well\"", "Multi\r\nline note", "a|b;c"]
+    );
+    // The quoted line break puts C3 on line 5.
+    assert_eq!(report.rows_read, 4);
+    assert_eq!(report.dropped.len(), 1);
+    assert_eq!(report.dropped[0].reason, DropReason::MissingDate);
+    assert_eq!(report.dropped[0].column, "date");
+    assert_eq!(report.dropped[0].examples, [(5, String::new())]);
+}
+
+#[test]
+fn excel_serial_dates() {
+    let (data, report) = run(fixture!("excel_serial.csv")).unwrap();
+    assert_eq!(
+        data.day,
+        [day(2024, 3, 5), day(2024, 3, 6), day(2024, 4, 1)]
+    );
+    assert_eq!(report.date_range, Some((day(2024, 3, 5), day(2024, 4, 1))));
+}
+
+#[test]
+fn month_first_dates_settled_by_a_day_above_12() {
+    let bytes = fixture!("mdy.csv");
+    let shape = detect(bytes);
+    assert_eq!(
+        (shape.date_order, shape.date_order_ambiguous),
+        (DateOrder::Mdy, false)
+    );
+    let (data, _) = run(bytes).unwrap();
+    assert_eq!(
+        data.day,
+        [day(2024, 3, 5), day(2024, 3, 25), day(2024, 4, 1)]
+    );
+}
+
+#[test]
+fn ambiguous_dates_are_flagged_and_follow_the_confirmed_order() {
+    let bytes = fixture!("ambiguous_dates.csv");
+    let shape = detect(bytes);
+    assert_eq!(
+        (shape.date_order, shape.date_order_ambiguous),
+        (DateOrder::Dmy, true)
+    );
+    let (data, _) = run(bytes).unwrap();
+    assert_eq!(data.day, [day(2024, 5, 3), day(2024, 6, 4)]);
+    let mut params = params_of(&shape);
+    params.date_order = DateOrder::Mdy;
+    let (data, _) = run_with(bytes, &params).unwrap();
+    assert_eq!(data.day, [day(2024, 3, 5), day(2024, 4, 6)]);
+}
+
+#[test]
+fn currency_returns_and_exact_duplicates() {
+    let bytes = fixture!("currency_returns_duplicates.csv");
+    let shape = detect(bytes);
+    assert_eq!(shape.mapping.order_id, Some(1));
+    let (data, report) = run(bytes).unwrap();
+    assert_eq!(data.amount, [1234.5, 1234.5, -12.5, 8.0, -3.0, 8.0]);
+    assert_close(sum(&data), 2469.5);
+    assert_eq!(report.rows_kept, 6);
+    assert_eq!(report.returns.lines, 2);
+    assert_close(report.returns.amount, -15.5);
+    assert_eq!(report.exact_duplicates, 2);
+    assert_eq!(report.duplicate_examples, [(3, 2), (7, 5)]);
+    assert_eq!(
+        data.is_exact_duplicate,
+        [false, true, false, false, false, true]
+    );
+    assert_eq!((report.customers, report.orders), (3, 4));
+}
+
+#[test]
+fn drops_are_counted_by_reason_with_line_numbers() {
+    let (data, report) = run(fixture!("drops.csv")).unwrap();
+    assert_eq!(report.rows_read, 13); // the blank line 9 is not a row
+    assert_eq!(report.rows_kept, 7);
+    assert_eq!(data.len(), 7);
+    let drops: Vec<_> = report
+        .dropped
+        .iter()
+        .map(|d| (d.reason, d.column.as_str(), d.count, d.examples.clone()))
+        .collect();
+    let one = |line: u64, value: &str| vec![(line, value.to_string())];
+    assert_eq!(
+        drops,
+        [
+            (DropReason::MissingCustomerId, "customer_id", 1, one(3, "")),
+            (DropReason::MissingDate, "date", 1, one(4, "")),
+            (DropReason::BadDate, "date", 1, one(5, "2023-02-29")),
+            (DropReason::MissingAmount, "amount", 1, one(6, "")),
+            (DropReason::BadAmount, "amount", 1, one(7, "abc")),
+            (DropReason::TooFewFields, "", 1, one(8, "F")),
+        ]
+    );
+    assert_eq!(report.date_range, Some((day(2024, 3, 5), day(2024, 3, 12))));
+    assert_close(sum(&data), 31.0);
+}
+
+#[test]
+fn no_header_roles_from_values() {
+    let bytes = fixture!("no_header.csv");
+    let shape = detect(bytes);
+    assert!(!shape.has_header);
+    assert_eq!(shape.columns, ["column 1", "column 2", "column 3"]);
+    assert_eq!(
+        (
+            shape.mapping.customer_id,
+            shape.mapping.date,
+            shape.mapping.amount
+        ),
+        (Some(0), Some(1), Some(2))
+    );
+    let (data, report) = run(bytes).unwrap();
+    assert_eq!(report.rows_kept, 3);
+    assert_eq!(data.customer_ids.values, ["C1", "C2"]);
+    assert_close(sum(&data), 23.6);
+}
+
+#[test]
+fn empty_files_are_refused() {
+    assert_eq!(
+        preview(fixture!("empty.csv"), &PreviewParams::default()),
+        Err(IngestError::Empty)
+    );
+    assert_eq!(run(fixture!("empty.csv")).unwrap_err(), IngestError::Empty);
+    assert_eq!(
+        preview(fixture!("whitespace.csv"), &PreviewParams::default()),
+        Err(IngestError::Empty)
+    );
+    assert_eq!(
+        run(fixture!("whitespace.csv")).unwrap_err(),
+        IngestError::Empty
+    );
+}
+
+#[test]
+fn header_only_is_refused() {
+    assert_eq!(
+        preview(fixture!("header_only.csv"), &PreviewParams::default()),
+        Err(IngestError::HeaderOnly)
+    );
+    assert_eq!(
+        run(fixture!("header_only.csv")).unwrap_err(),
+        IngestError::HeaderOnly
+    );
+}
+
+#[test]
+fn binary_is_refused() {
+    let bytes = fixture!("binary.png");
+    assert_eq!(
+        preview(bytes, &PreviewParams::default()),
+        Err(IngestError::Binary { byte_offset: 0 })
+    );
+    assert_eq!(
+        run(bytes).unwrap_err(),
+        IngestError::Binary { byte_offset: 0 }
+    );
+}
+
+#[test]
+fn no_usable_columns() {
+    let bytes = fixture!("no_usable_columns.csv");
+    let shape = detect(bytes);
+    assert_eq!(shape.mapping, ColumnMapping::default());
+    assert_eq!(
+        run_with(bytes, &params_of(&shape)).unwrap_err(),
+        IngestError::MissingColumn {
+            role: segscope::engine::ingest::ColumnRole::CustomerId
+        }
+    );
+}
+
+#[test]
+fn most_rows_bad_names_the_first_problem() {
+    assert_eq!(
+        run(fixture!("most_rows_bad.csv")).unwrap_err(),
+        IngestError::MostRowsBad {
+            read: 4,
+            dropped: 3,
+            reason: DropReason::BadDate,
+            column: "date".to_string(),
+            example_line: 2,
+            example_value: "yesterday".to_string(),
+        }
+    );
+}
+
+#[test]
+fn mapping_errors() {
+    use segscope::engine::ingest::ColumnRole;
+    let bytes = fixture!("basic_utf8.csv");
+    let mut params = params_of(&detect(bytes));
+    params.mapping.region = Some(3);
+    assert_eq!(
+        run_with(bytes, &params).unwrap_err(),
+        IngestError::DuplicateMapping {
+            column: 3,
+            first: ColumnRole::Amount,
+            second: ColumnRole::Region
+        }
+    );
+    params.mapping.region = Some(9);
+    assert_eq!(
+        run_with(bytes, &params).unwrap_err(),
+        IngestError::ColumnOutOfRange {
+            role: ColumnRole::Region,
+            column: 9,
+            columns: 7
+        }
+    );
+    params.mapping.region = None;
+    params.mapping.date = None;
+    assert_eq!(
+        run_with(bytes, &params).unwrap_err(),
+        IngestError::MissingColumn {
+            role: ColumnRole::Date
+        }
+    );
+}
+
+#[test]
+fn preview_overrides_win() {
+    let bytes = fixture!("basic_utf8.csv");
+    let shape = preview(
+        bytes,
+        &PreviewParams {
+            encoding: Some(TextEncoding::Gb18030),
+            delimiter: Some(b';'),
+            has_header: Some(false),
+        },
+    )
+    .unwrap();
+    assert_eq!(shape.encoding, TextEncoding::Gb18030);
+    assert_eq!(shape.delimiter, b';');
+    assert!(!shape.has_header);
+    assert_eq!(shape.columns, ["column 1"]);
+    assert_eq!(shape.rows.len(), 7);
+}
+
+fn simple_params(mapping: ColumnMapping) -> IngestParams {
+    IngestParams {
+        encoding: TextEncoding::Utf8,
+        delimiter: b',',
+        has_header: true,
+        date_order: DateOrder::Ymd,
+        mapping,
+    }
+}
+
+#[test]
+fn missing_optional_cells_are_counted_not_dropped() {
+    use segscope::engine::ingest::ColumnRole;
+    let bytes = b"customer,order,date,amount,product,qty\n\
+        A,1,2024-03-05,10,Tea,2\n\
+        A,,2024-03-05,5,,x\n\
+        A,,2024-03-06,5,Cup,\n\
+        B,2,2024-03-06,1,Tea,1.5\n";
+    let params = simple_params(ColumnMapping {
+        customer_id: Some(0),
+        order_id: Some(1),
+        date: Some(2),
+        amount: Some(3),
+        product: Some(4),
+        quantity: Some(5),
+        ..ColumnMapping::default()
+    });
+    let (data, report) = run_with(bytes, &params).unwrap();
+    assert_eq!(report.rows_kept, 4);
+    // Empty product cells are interned as "" (a valid index) and not counted as products.
+    assert_eq!(data.products.values, ["Tea", "", "Cup"]);
+    assert_eq!(data.product, [0, 1, 2, 0]);
+    assert_eq!(report.products, 2);
+    assert_eq!(data.quantity[0], 2.0);
+    assert!(data.quantity[1].is_nan() && data.quantity[2].is_nan());
+    assert_eq!(data.quantity[3], 1.5);
+    // Lines without an order id group per customer and day: orders 1, (A, 03-05), (A, 03-06), 2.
+    assert_eq!(report.orders, 4);
+    let missing: Vec<_> = report
+        .missing
+        .iter()
+        .map(|m| (m.role, m.column.as_str(), m.missing))
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            (ColumnRole::OrderId, "order", 2),
+            (ColumnRole::Product, "product", 1),
+            (ColumnRole::Quantity, "qty", 2),
+        ]
+    );
+    assert!(report.notes.iter().any(|n| n.contains("no order id")));
+}
+
+#[test]
+fn progress_comes_every_256_kilobytes() {
+    let mut text = String::from("customer,date,amount\n");
+    while text.len() < 1_100_000 {
+        text.push_str("C12345,2024-03-05,12.50\n");
+    }
+    let bytes = text.as_bytes();
+    let params = simple_params(ColumnMapping {
+        customer_id: Some(0),
+        date: Some(1),
+        amount: Some(2),
+        ..ColumnMapping::default()
+    });
+    let mut seen = Vec::new();
+    let (data, _) = ingest(bytes, bytes.len() as u64, &params, &mut |n| seen.push(n)).unwrap();
+    assert_eq!(data.len(), (bytes.len() - 21) / 24);
+    assert!(seen.len() >= 4, "{seen:?}");
+    assert!(seen.windows(2).all(|w| w[1] > w[0]));
+    assert!(seen
+        .windows(2)
+        .all(|w| w[1] == bytes.len() as u64 || w[1] - w[0] >= 256 * 1024));
+    assert_eq!(seen.last(), Some(&(bytes.len() as u64)));
+}
+
+#[test]
+fn invalid_bytes_are_replaced_and_counted() {
+    let params = simple_params(ColumnMapping {
+        customer_id: Some(0),
+        date: Some(1),
+        amount: Some(2),
+        ..ColumnMapping::default()
+    });
+    // UTF-8 with a stray byte in a customer id that occurs twice.
+    let bytes = b"customer,date,amount\nA\xff,2024-03-05,1\nA\xff,2024-03-06,2\nB,2024-03-06,3\n";
+    let (data, report) = run_with(bytes, &params).unwrap();
+    assert_eq!(data.customer_ids.values, ["A\u{FFFD}", "B"]);
+    assert_eq!(report.replaced_characters, 2);
+
+    // GB18030 with a byte that is not valid there.
+    let mut gbk = encoding_rs::GB18030
+        .encode("客户,日期,金额\n张三,2024-03-05,1\n")
+        .0
+        .into_owned();
+    gbk.extend_from_slice(b"\xff,2024-03-06,2\n");
+    let params = IngestParams {
+        encoding: TextEncoding::Gb18030,
+        ..params
+    };
+    let (data, report) = run_with(&gbk, &params).unwrap();
+    assert_eq!(data.customer_ids.values, ["张三", "\u{FFFD}"]);
+    assert_eq!(report.replaced_characters, 1);
+}
+
+#[test]
+fn read_failures_are_io_errors() {
+    struct Failing;
+    impl std::io::Read for Failing {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("disk gone"))
+        }
+    }
+    let params = simple_params(ColumnMapping {
+        customer_id: Some(0),
+        date: Some(1),
+        amount: Some(2),
+        ..ColumnMapping::default()
+    });
+    assert_eq!(
+        ingest(Failing, 100, &params, &mut |_| {}).unwrap_err(),
+        IngestError::Io {
+            message: "disk gone".to_string()
+        }
+    );
+}
+
+#[test]
+fn nul_bytes_mean_binary() {
+    let bytes = b"customer,date,amount\nA,2024-03-05,1\0\n";
+    assert_eq!(
+        preview(bytes, &PreviewParams::default()),
+        Err(IngestError::Binary { byte_offset: 35 })
+    );
+    let params = simple_params(ColumnMapping {
+        customer_id: Some(0),
+        date: Some(1),
+        amount: Some(2),
+        ..ColumnMapping::default()
+    });
+    assert_eq!(
+        run_with(bytes, &params).unwrap_err(),
+        IngestError::Binary { byte_offset: 35 }
+    );
+}

@@ -4,7 +4,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::util::{begin, builder, plot_layout, text_style, AXIS_TITLE_PX, LABEL_PX};
+use super::util::{begin, builder, plot_layout, text_style, ticked, AXIS_TITLE_PX, LABEL_PX};
 use super::{ChartLabels, ChartResult, ChartTheme, PlotLayout};
 use crate::engine::rfm::Pareto;
 use crate::format::percent;
@@ -33,12 +33,9 @@ pub fn draw_lorenz<DB: DrawingBackend>(
     let mut chart = builder(area, labels, theme)
         .x_label_area_size(if labels.x_axis.is_empty() { 28 } else { 46 })
         .y_label_area_size(if labels.y_axis.is_empty() { 52 } else { 70 })
-        .build_cartesian_2d(0.0..1.0, 0.0..1.0)?;
+        .build_cartesian_2d(ticked(0.0..1.0, quarters()), ticked(0.0..1.0, quarters()))?;
     chart
         .configure_mesh()
-        .max_light_lines(0)
-        .x_labels(6)
-        .y_labels(6)
         .bold_line_style(theme.grid)
         .axis_style(theme.axis)
         .label_style(text_style(theme, LABEL_PX))
@@ -146,6 +143,11 @@ pub fn lorenz_at(pareto: &Pareto, customer_share: f64) -> f64 {
         }
     }
     last.1
+}
+
+/// Ticks at 0, 25, 50, 75 and 100%.
+fn quarters() -> Vec<f64> {
+    vec![0.0, 0.25, 0.5, 0.75, 1.0]
 }
 
 /// The curve's finite points, clamped to the unit square.

@@ -4,7 +4,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::theme::{heat, text_on};
-use super::util::{begin, builder, centered, text_style, ticked, AXIS_TITLE_PX, LABEL_PX};
+use super::util::{begin, builder, centered, header, text_style, ticked, AXIS_TITLE_PX, LABEL_PX};
 use super::{ChartLabels, ChartResult, ChartTheme};
 use crate::engine::rfm::RfHeatmapCell;
 use crate::format::compact;
@@ -45,7 +45,8 @@ pub fn draw_rf_heatmap<DB: DrawingBackend>(
 
     let keys: Vec<f64> = (0..SCORES).map(|i| i as f64 + 0.5).collect();
     let score_label = |v: &f64| format!("{}", v.floor() + 1.0);
-    let mut chart = builder(area, labels, theme)
+    let body = header(area, labels, theme, &[])?;
+    let mut chart = builder(&body)
         .x_label_area_size(if labels.x_axis.is_empty() { 28 } else { 46 })
         .y_label_area_size(if labels.y_axis.is_empty() { 28 } else { 46 })
         .build_cartesian_2d(

@@ -4,7 +4,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::util::{
-    begin, builder, nice_ticks, plot_layout, text_style, thinned, ticked, AXIS_TITLE_PX, LABEL_PX,
+    begin, builder, header, nice_ticks, plot_layout, text_style, thinned, ticked, AXIS_TITLE_PX,
+    LABEL_PX,
 };
 use super::{ChartLabels, ChartResult, ChartTheme, PlotLayout};
 use crate::engine::rfm::{Histogram, HistogramBin};
@@ -108,7 +109,8 @@ pub fn draw_histogram<DB: DrawingBackend>(
     let x_label = |v: &f64| compact(untx(*v));
     let y_label = |v: &f64| compact(unty(*v).round());
 
-    let mut chart = builder(area, labels, theme)
+    let body = header(area, labels, theme, &[])?;
+    let mut chart = builder(&body)
         .x_label_area_size(if labels.x_axis.is_empty() { 28 } else { 46 })
         .y_label_area_size(if y_title.is_empty() { 52 } else { 70 })
         .build_cartesian_2d(ticked(x_lo..x_hi, x_keys), ticked(y_lo..y_hi, y_keys))?;

@@ -4,7 +4,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::util::{begin, builder, plot_layout, text_style, ticked, AXIS_TITLE_PX, LABEL_PX};
+use super::util::{
+    begin, builder, header, plot_layout, text_style, ticked, Swatch, AXIS_TITLE_PX, LABEL_PX,
+};
 use super::{ChartLabels, ChartResult, ChartTheme, PlotLayout};
 use crate::engine::rfm::Pareto;
 use crate::format::percent;
@@ -30,7 +32,16 @@ pub fn draw_lorenz<DB: DrawingBackend>(
         return Ok(PlotLayout::default());
     }
 
-    let mut chart = builder(area, labels, theme)
+    let body = header(
+        area,
+        labels,
+        theme,
+        &[
+            (labels.series_name(0), Swatch::Line(theme.accent)),
+            (labels.series_name(1), Swatch::Dashed(theme.axis)),
+        ],
+    )?;
+    let mut chart = builder(&body)
         .x_label_area_size(if labels.x_axis.is_empty() { 28 } else { 46 })
         .y_label_area_size(if labels.y_axis.is_empty() { 52 } else { 70 })
         .build_cartesian_2d(ticked(0.0..1.0, quarters()), ticked(0.0..1.0, quarters()))?;
@@ -47,16 +58,12 @@ pub fn draw_lorenz<DB: DrawingBackend>(
         .draw()?;
 
     let diagonal = theme.axis.stroke_width(1);
-    let anno = chart.draw_series(DashedLineSeries::new(
+    chart.draw_series(DashedLineSeries::new(
         [(0.0, 0.0), (1.0, 1.0)],
         6,
         5,
         diagonal,
     ))?;
-    if !labels.series_name(1).is_empty() {
-        anno.label(labels.series_name(1))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 12, y)], diagonal));
-    }
 
     chart.draw_series(AreaSeries::new(
         points.iter().copied(),
@@ -64,11 +71,7 @@ pub fn draw_lorenz<DB: DrawingBackend>(
         theme.accent.mix(0.15),
     ))?;
     let curve = theme.accent.stroke_width(2);
-    let anno = chart.draw_series(LineSeries::new(points.iter().copied(), curve))?;
-    if !labels.series_name(0).is_empty() {
-        anno.label(labels.series_name(0))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 12, y)], curve));
-    }
+    chart.draw_series(LineSeries::new(points.iter().copied(), curve))?;
 
     let top_share = pareto.customer_share_for_80_percent;
     if top_share.is_finite() && top_share > 0.0 && top_share <= 1.0 {
@@ -85,16 +88,6 @@ pub fn draw_lorenz<DB: DrawingBackend>(
             let at = chart.backend_coord(&(x, y));
             area.draw_text(&text, &style, relative(area, (at.0 - 8, at.1 - 8)))?;
         }
-    }
-
-    if !labels.series.iter().all(String::is_empty) {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(theme.background.mix(0.85))
-            .border_style(theme.grid)
-            .label_font(text_style(theme, LABEL_PX))
-            .draw()?;
     }
 
     let mut layout = plot_layout(&chart);

@@ -4,7 +4,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::util::{
-    begin, builder, finite_or, text_style, text_width_px, ticked, AXIS_TITLE_PX, LABEL_PX,
+    begin, builder, finite_or, header, text_style, text_width_px, ticked, Swatch, AXIS_TITLE_PX,
+    LABEL_PX,
 };
 use super::{ChartLabels, ChartResult, ChartTheme};
 use crate::engine::rfm::SegmentRow;
@@ -67,7 +68,16 @@ pub fn draw_segments<DB: DrawingBackend>(
         names.get(from_top as usize).cloned().unwrap_or_default()
     };
 
-    let mut chart = builder(area, labels, theme)
+    let body = header(
+        area,
+        labels,
+        theme,
+        &[
+            (labels.series_name(0), Swatch::Bar(theme.accent)),
+            (labels.series_name(1), Swatch::Bar(theme.accent2)),
+        ],
+    )?;
+    let mut chart = builder(&body)
         .x_label_area_size(if labels.x_axis.is_empty() { 28 } else { 46 })
         .y_label_area_size(y_area)
         .build_cartesian_2d(lo..hi, ticked(0.0..n as f64, keys))?;
@@ -105,22 +115,8 @@ pub fn draw_segments<DB: DrawingBackend>(
             };
             Some(Rectangle::new([(0.0, y0), (share, y1)], style))
         });
-        let anno = chart.draw_series(bars)?;
-        let name = labels.series_name(series);
-        if !name.is_empty() {
-            anno.label(name)
-                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], style));
-        }
+        chart.draw_series(bars)?;
     }
 
-    if !labels.series.iter().all(String::is_empty) {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(theme.background.mix(0.85))
-            .border_style(theme.grid)
-            .label_font(text_style(theme, LABEL_PX))
-            .draw()?;
-    }
     Ok(())
 }

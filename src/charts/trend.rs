@@ -4,7 +4,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::util::{
-    begin, builder, finite_or, plot_layout, text_style, thinned, ticked, AXIS_TITLE_PX, LABEL_PX,
+    begin, builder, finite_or, header, nice_ticks, plot_layout, text_style, thinned, ticked,
+    Swatch, AXIS_TITLE_PX, LABEL_PX,
 };
 use super::{ChartLabels, ChartResult, ChartTheme, PlotLayout};
 use crate::engine::rfm::MonthPoint;
@@ -35,10 +36,16 @@ pub fn draw_monthly_trend<DB: DrawingBackend>(
 
     let (rev_lo, rev_hi) = padded_range(&revenues);
     let (_, orders_hi) = padded_range(&orders);
+    let orders_max = orders.iter().copied().fold(0.0, f64::max);
+    // Orders are whole numbers: no 0.5-order ticks.
+    let orders_ticks: Vec<f64> = nice_ticks(0.0, orders_max.max(1.0), 5)
+        .into_iter()
+        .filter(|v| v.fract() == 0.0)
+        .collect();
 
     let (width, _) = area.dim_in_pixel();
     let max_labels = (width.saturating_sub(140) / MONTH_LABEL_PX).max(1) as usize;
-    let keys: Vec<f64> = thinned(n, max_labels)
+    let keys: Vec<f64> = month_ticks(months, max_labels)
         .into_iter()
         .map(|i| i as f64)
         .collect();
@@ -54,7 +61,16 @@ pub fn draw_monthly_trend<DB: DrawingBackend>(
             .unwrap_or_default()
     };
 
-    let mut chart = builder(area, labels, theme)
+    let body = header(
+        area,
+        labels,
+        theme,
+        &[
+            (labels.series_name(0), Swatch::Bar(theme.accent)),
+            (labels.series_name(1), Swatch::Line(theme.accent2)),
+        ],
+    )?;
+    let mut chart = builder(&body)
         .x_label_area_size(if labels.x_axis.is_empty() { 28 } else { 46 })
         .y_label_area_size(if labels.y_axis.is_empty() { 52 } else { 70 })
         .right_y_label_area_size(if labels.secondary_y_axis.is_empty() {
@@ -63,7 +79,7 @@ pub fn draw_monthly_trend<DB: DrawingBackend>(
             62
         })
         .build_cartesian_2d(ticked(x_range.clone(), keys.clone()), rev_lo..rev_hi)?
-        .set_secondary_coord(ticked(x_range, keys), 0.0..orders_hi);
+        .set_secondary_coord(ticked(x_range, keys), ticked(0.0..orders_hi, orders_ticks));
 
     chart
         .configure_mesh()
@@ -96,11 +112,7 @@ pub fn draw_monthly_trend<DB: DrawingBackend>(
             let x = i as f64;
             Rectangle::new([(x - 0.35, 0.0), (x + 0.35, m.revenue)], bar_style)
         });
-    let anno = chart.draw_series(bars)?;
-    if !labels.series_name(0).is_empty() {
-        anno.label(labels.series_name(0))
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], bar_style));
-    }
+    chart.draw_series(bars)?;
 
     let line_style = theme.accent2.stroke_width(2);
     let points: Vec<(f64, f64)> = orders
@@ -108,32 +120,44 @@ pub fn draw_monthly_trend<DB: DrawingBackend>(
         .enumerate()
         .map(|(i, o)| (i as f64, *o))
         .collect();
-    let anno = chart.draw_secondary_series(LineSeries::new(points.iter().copied(), line_style))?;
-    if !labels.series_name(1).is_empty() {
-        anno.label(labels.series_name(1))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 12, y)], line_style));
-    }
+    chart.draw_secondary_series(LineSeries::new(points.iter().copied(), line_style))?;
     chart.draw_secondary_series(
         points
             .iter()
             .map(|p| Circle::new(*p, 3, theme.accent2.filled())),
     )?;
 
-    if !labels.series.iter().all(String::is_empty) {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(theme.background.mix(0.85))
-            .border_style(theme.grid)
-            .label_font(text_style(theme, LABEL_PX))
-            .draw()?;
-    }
-
     let mut layout = plot_layout(&chart);
     layout.point_x_px = (0..n)
         .map(|i| f64::from(chart.backend_coord(&(i as f64, 0.0)).0))
         .collect();
     Ok(layout)
+}
+
+/// Indices of the months to label: every month when they fit, else every 2, 3, 4, 6 or 12
+/// months (or whole multiples of a year), aligned to the calendar (quarters start in January).
+fn month_ticks(months: &[MonthPoint], max_labels: usize) -> Vec<usize> {
+    let n = months.len();
+    let needed = n.div_ceil(max_labels.max(1)).max(1);
+    let step = [1, 2, 3, 4, 6, 12, 24, 36, 60, 120]
+        .into_iter()
+        .find(|s| *s >= needed)
+        .unwrap_or_else(|| needed.next_multiple_of(12));
+    let step = i64::try_from(step).unwrap_or(i64::MAX);
+    let aligned: Vec<usize> = months
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| {
+            let k = i64::from(m.year) * 12 + i64::from(m.month) - 1;
+            k.rem_euclid(step) == 0
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if aligned.is_empty() || aligned.len() > max_labels.max(1) {
+        thinned(n, max_labels)
+    } else {
+        aligned
+    }
 }
 
 /// `(low, high)` for an axis over `values`: includes 0, 8% headroom above, never empty.
@@ -154,6 +178,25 @@ pub(crate) fn padded_range(values: &[f64]) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn month_ticks_align_to_the_calendar() {
+        let months: Vec<MonthPoint> = (0..48)
+            .map(|i| MonthPoint {
+                year: 2021 + i / 12,
+                month: (i % 12) as u32 + 1,
+                revenue: 1.0,
+                orders: 1,
+                customers: 1,
+            })
+            .collect();
+        assert_eq!(month_ticks(&months[..5], 10), vec![0, 1, 2, 3, 4]);
+        // 48 months in at most 10 labels: every 6 months from January.
+        assert_eq!(month_ticks(&months, 10), vec![0, 6, 12, 18, 24, 30, 36, 42]);
+        // Starting in March: quarters fall on Apr, Jul, Oct, Jan.
+        assert_eq!(month_ticks(&months[2..14], 4), vec![1, 4, 7, 10]);
+        assert!(month_ticks(&[], 10).is_empty());
+    }
 
     #[test]
     fn padded_range_includes_zero_and_is_never_empty() {

@@ -58,17 +58,90 @@ pub(crate) fn begin<DB: DrawingBackend>(
     Ok(true)
 }
 
-/// A chart builder with the theme's caption (when the title is not empty) and a margin.
-pub(crate) fn builder<'a, 'b, DB: DrawingBackend>(
-    area: &'a DrawingArea<DB, Shift>,
+/// How a legend entry shows its series.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Swatch {
+    /// A filled square (bars).
+    Bar(RGBColor),
+    /// A solid line (line series).
+    Line(RGBColor),
+    /// A dashed line (reference lines).
+    Dashed(RGBColor),
+}
+
+/// Draws the title and a one-row legend (entries with an empty name are left out) across the top
+/// of `area`, and returns the area below them for the plot. Doing this outside the plot keeps
+/// the legend from ever covering data.
+pub(crate) fn header<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
     labels: &ChartLabels,
     theme: &ChartTheme,
-) -> ChartBuilder<'a, 'b, DB> {
-    let mut b = ChartBuilder::on(area);
-    b.margin(12);
-    if !labels.title.is_empty() {
-        b.caption(&labels.title, text_style(theme, TITLE_PX));
+    legend: &[(&str, Swatch)],
+) -> ChartResult<DrawingArea<DB, Shift>> {
+    let legend: Vec<(&str, Swatch)> = legend
+        .iter()
+        .copied()
+        .filter(|(name, _)| !name.is_empty())
+        .collect();
+    let title_h: u32 = if labels.title.is_empty() { 0 } else { 30 };
+    let legend_h: u32 = if legend.is_empty() { 0 } else { 22 };
+    if title_h + legend_h == 0 {
+        return Ok(area.clone());
     }
+    let (head, body) = area.split_vertically(title_h + legend_h + 2);
+    let (w, _) = head.dim_in_pixel();
+    let w = i32::try_from(w).unwrap_or(i32::MAX);
+    if title_h > 0 {
+        let style = text_style(theme, TITLE_PX).pos(Pos::new(HPos::Center, VPos::Top));
+        head.draw_text(&labels.title, &style, (w / 2, 8))?;
+    }
+    if legend.is_empty() {
+        return Ok(body);
+    }
+    const SWATCH: i32 = 14;
+    const GAP: i32 = 6;
+    const SPACING: i32 = 18;
+    let style = text_style(theme, LABEL_PX).pos(Pos::new(HPos::Left, VPos::Center));
+    let mut widths = Vec::with_capacity(legend.len());
+    for (name, _) in &legend {
+        let (tw, _) = head.estimate_text_size(name, &style)?;
+        widths.push(i32::try_from(tw).unwrap_or(0));
+    }
+    let total: i32 = widths.iter().map(|tw| SWATCH + GAP + tw).sum::<i32>()
+        + SPACING * (widths.len() as i32 - 1);
+    let mut x = ((w - total) / 2).max(0);
+    let y = i32::try_from(title_h + legend_h / 2).unwrap_or(0);
+    for ((name, swatch), tw) in legend.iter().zip(widths) {
+        match *swatch {
+            Swatch::Bar(c) => head.draw(&Rectangle::new(
+                [(x, y - 5), (x + SWATCH, y + 5)],
+                c.filled(),
+            ))?,
+            Swatch::Line(c) => {
+                head.draw(&PathElement::new(
+                    vec![(x, y), (x + SWATCH, y)],
+                    c.stroke_width(2),
+                ))?;
+            }
+            Swatch::Dashed(c) => {
+                for dx in [0, 6, 12] {
+                    let seg = vec![(x + dx, y), (x + (dx + 3).min(SWATCH), y)];
+                    head.draw(&PathElement::new(seg, c.stroke_width(1)))?;
+                }
+            }
+        }
+        head.draw_text(name, &style, (x + SWATCH + GAP, y))?;
+        x += SWATCH + GAP + tw + SPACING;
+    }
+    Ok(body)
+}
+
+/// A chart builder on the area below [`header`], with the house margins.
+pub(crate) fn builder<'a, 'b, DB: DrawingBackend>(
+    body: &'a DrawingArea<DB, Shift>,
+) -> ChartBuilder<'a, 'b, DB> {
+    let mut b = ChartBuilder::on(body);
+    b.margin(12).margin_top(8);
     b
 }
 

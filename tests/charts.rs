@@ -21,7 +21,9 @@ fn render<T>(draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> T) -> (St
     {
         let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
         out = draw(&root);
-        root.present().expect("svg present");
+        if let Err(err) = root.present() {
+            panic!("svg present failed: {err}");
+        }
     }
     if let Some(dir) = std::env::var_os("SEGSCOPE_CHART_DUMP") {
         // Debug aid: SEGSCOPE_CHART_DUMP=/tmp/charts cargo test --test charts

@@ -604,3 +604,38 @@ fn dark_and_light_themes_paint_different_backgrounds() {
         .iter()
         .any(|t| t.contains(&text_fill)));
 }
+
+#[test]
+fn extreme_values_draw_without_panicking() {
+    let theme = ChartTheme::dark();
+    let labels = ChartLabels::new("x").no_data("-");
+    let months = [
+        month(2024, 1, f64::MAX, u64::MAX),
+        month(2024, 2, -f64::MAX, 0),
+    ];
+    let (_, res) = render(|a| draw_monthly_trend(a, &months, &labels, &theme));
+    assert_eq!(res.expect("drawn").point_x_px.len(), 2);
+
+    let mut rows = segment_rows();
+    rows[0].customer_share = f64::MAX;
+    rows[1].revenue_share = -f64::MAX;
+    let (_, res) = render(|a| draw_segments(a, &rows, &segment_names(), &labels, &theme));
+    res.expect("drawn");
+
+    let cells = [RfHeatmapCell {
+        r_score: 3,
+        f_score: 3,
+        customers: u64::MAX,
+        mean_monetary: f64::MAX,
+    }];
+    let (svg, res) = render(|a| draw_rf_heatmap(a, &cells, &labels, &theme));
+    res.expect("drawn");
+    assert!(has_text(&svg, "0"), "empty cells still show their count");
+
+    let hist = Histogram {
+        bins: bins(&[-f64::MAX, 0.0, f64::MAX], &[u64::MAX, 1]),
+        log_x: false,
+    };
+    let (_, res) = render(|a| draw_histogram(a, &hist, &labels, &theme));
+    res.expect("drawn");
+}

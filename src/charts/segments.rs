@@ -4,8 +4,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::util::{
-    begin, builder, finite_or, header, text_style, text_width_px, ticked, Swatch, AXIS_TITLE_PX,
-    LABEL_PX,
+    begin, builder, finite_or, header, nice_ticks, text_style, text_width_px, ticked, Swatch,
+    AXIS_TITLE_PX, LABEL_PX,
 };
 use super::{ChartLabels, ChartResult, ChartTheme};
 use crate::engine::rfm::SegmentRow;
@@ -55,7 +55,7 @@ pub fn draw_segments<DB: DrawingBackend>(
     let (lo, hi) = if hi - lo <= f64::EPSILON {
         (0.0, 1.0)
     } else {
-        (lo, hi + (hi - lo) * 0.06)
+        (lo, finite_or(hi + (hi - lo) * 0.06, hi))
     };
 
     // Row i occupies y in [n-1-i, n-i]; its label sits at the middle.
@@ -80,7 +80,10 @@ pub fn draw_segments<DB: DrawingBackend>(
     let mut chart = builder(&body)
         .x_label_area_size(if labels.x_axis.is_empty() { 28 } else { 46 })
         .y_label_area_size(y_area)
-        .build_cartesian_2d(lo..hi, ticked(0.0..n as f64, keys))?;
+        .build_cartesian_2d(
+            ticked(lo..hi, nice_ticks(lo, hi, 8)),
+            ticked(0.0..n as f64, keys),
+        )?;
     chart
         .configure_mesh()
         .disable_y_mesh()

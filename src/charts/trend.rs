@@ -78,7 +78,10 @@ pub fn draw_monthly_trend<DB: DrawingBackend>(
         } else {
             62
         })
-        .build_cartesian_2d(ticked(x_range.clone(), keys.clone()), rev_lo..rev_hi)?
+        .build_cartesian_2d(
+            ticked(x_range.clone(), keys.clone()),
+            ticked(rev_lo..rev_hi, nice_ticks(rev_lo, rev_hi, 6)),
+        )?
         .set_secondary_coord(ticked(x_range, keys), ticked(0.0..orders_hi, orders_ticks));
 
     chart
@@ -168,11 +171,19 @@ pub(crate) fn padded_range(values: &[f64]) -> (f64, f64) {
     if hi - lo <= f64::EPSILON {
         return (lo, lo + 1.0);
     }
-    let pad = (hi - lo) * 0.08;
-    (
-        if lo < 0.0 { lo - pad } else { lo },
-        if hi > 0.0 { hi + pad } else { hi },
-    )
+    // Infinite when the values span more than f64 can hold: then no headroom.
+    let pad = finite_or((hi - lo) * 0.08, 0.0);
+    let lo = if lo < 0.0 {
+        finite_or(lo - pad, lo)
+    } else {
+        lo
+    };
+    let hi = if hi > 0.0 {
+        finite_or(hi + pad, hi)
+    } else {
+        hi
+    };
+    (lo, hi)
 }
 
 #[cfg(test)]
@@ -206,6 +217,8 @@ mod tests {
         let (lo, hi) = padded_range(&[10.0, 100.0]);
         assert_eq!(lo, 0.0);
         assert!((hi - 108.0).abs() < 1e-9);
+        let (lo, hi) = padded_range(&[f64::MAX, -f64::MAX]);
+        assert!(lo.is_finite() && hi.is_finite() && lo < hi);
         let (lo, hi) = padded_range(&[-50.0, 50.0]);
         assert!(lo < -50.0 && hi > 50.0);
     }

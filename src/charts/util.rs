@@ -218,6 +218,10 @@ pub(crate) fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
     if !lo.is_finite() || !hi.is_finite() || hi <= lo || target == 0 {
         return if lo.is_finite() { vec![lo] } else { Vec::new() };
     }
+    if !(hi - lo).is_finite() {
+        // Wider than f64 can measure: just the ends.
+        return vec![lo, hi];
+    }
     let raw = (hi - lo) / target as f64;
     let mag = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 5.0, 10.0]
@@ -259,6 +263,10 @@ mod tests {
         assert_eq!(nice_ticks(3.0, 3.0, 5), vec![3.0]);
         assert!(nice_ticks(f64::NAN, 3.0, 5).is_empty());
         assert_eq!(nice_ticks(0.0, f64::INFINITY, 5), vec![0.0]);
+        assert_eq!(
+            nice_ticks(-f64::MAX, f64::MAX, 5),
+            vec![-f64::MAX, f64::MAX]
+        );
         let t = nice_ticks(0.0, 0.3, 3);
         assert_eq!(t.len(), 4);
         assert!(t.last().is_some_and(|v| (v - 0.3).abs() < 1e-12));

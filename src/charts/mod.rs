@@ -1,4 +1,33 @@
 //! One drawing function per chart, generic over plotters' `DrawingBackend`: the page draws on a
 //! canvas, native tests and the CLI draw SVG. Colours live only in [`theme`].
+//!
+//! Every `draw_*` function takes the drawing area, the report slice it shows, the caller's
+//! already-localised [`ChartLabels`] (no chart writes words of its own, only numbers) and a
+//! [`ChartTheme`]. Empty input draws [`ChartLabels::no_data`] and returns `Ok`; NaN and infinite
+//! values are treated as missing, never as a reason to panic.
+//!
+//! Charts with hover return a [`PlotLayout`]: the plot rectangle and the pixel x of each data
+//! point, in the backend's pixel space (for a canvas: canvas pixels, so the UI scales CSS pixels
+//! by `canvas.width / rect.width` first). [`nearest_point`] maps a mouse x to a data index, and
+//! [`lorenz_at`] reads the Lorenz curve at any customer share.
 
+mod error;
+mod heatmap;
+mod histogram;
+mod labels;
+mod layout;
+mod lorenz;
+mod segments;
 pub mod theme;
+mod trend;
+mod util;
+
+pub use error::{ChartError, ChartResult};
+pub use heatmap::draw_rf_heatmap;
+pub use histogram::{draw_histogram, histogram_log_y, LOG_Y_SKEW_RATIO};
+pub use labels::ChartLabels;
+pub use layout::{nearest_point, PlotLayout};
+pub use lorenz::{draw_lorenz, lorenz_at};
+pub use segments::draw_segments;
+pub use theme::{heat, ChartTheme};
+pub use trend::draw_monthly_trend;

@@ -23,12 +23,17 @@ pub fn day_from_ymd(year: i32, month: u32, day: u32) -> Option<Day> {
 
 /// `YYYY-MM-DD`.
 pub fn iso_day(day: Day) -> String {
-    date_of(day).map_or_else(|| format!("day {day}"), |d| d.format("%Y-%m-%d").to_string())
+    date_of(day).map_or_else(
+        || format!("day {day}"),
+        |d| d.format("%Y-%m-%d").to_string(),
+    )
 }
 
 /// Parses `YYYY-MM-DD`.
 pub fn parse_iso_day(text: &str) -> Option<Day> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok().map(day_of)
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .ok()
+        .map(day_of)
 }
 
 /// (year, month) of a day.
@@ -42,7 +47,9 @@ pub fn grouped(value: f64, decimals: usize, sep: char) -> String {
         return "–".to_string();
     }
     let text = format!("{:.*}", decimals, value.abs());
-    let (int_part, frac) = text.split_once('.').map_or((text.as_str(), None), |(a, b)| (a, Some(b)));
+    let (int_part, frac) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(a, b)| (a, Some(b)));
     let mut out = String::with_capacity(text.len() + text.len() / 3 + 1);
     if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
         out.push('-');
@@ -73,7 +80,13 @@ pub fn compact(value: f64) -> String {
     } else {
         return grouped(value, if a < 10.0 && a.fract() != 0.0 { 2 } else { 0 }, ',');
     };
-    let decimals = if v.abs() >= 100.0 { 0 } else if v.abs() >= 10.0 { 1 } else { 2 };
+    let decimals = if v.abs() >= 100.0 {
+        0
+    } else if v.abs() >= 10.0 {
+        1
+    } else {
+        2
+    };
     format!("{v:.decimals$}{suffix}")
 }
 

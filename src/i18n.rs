@@ -421,30 +421,51 @@ fn describe_ingest_error(lang: Lang, e: &IngestError) -> String {
         IngestError::MissingColumn { role } => {
             fill(lang, t::ERR_MISSING_COLUMN, &[role_name(lang, *role)])
         }
-        IngestError::ColumnOutOfRange { role, column, columns } => fill(
+        IngestError::ColumnOutOfRange {
+            role,
+            column,
+            columns,
+        } => fill(
             lang,
             t::ERR_COLUMN_RANGE,
-            &[role_name(lang, *role), &(column + 1).to_string(), &columns.to_string()],
+            &[
+                role_name(lang, *role),
+                &(column + 1).to_string(),
+                &columns.to_string(),
+            ],
         ),
-        IngestError::DuplicateMapping { column, first, second } => fill(
+        IngestError::DuplicateMapping {
+            column,
+            first,
+            second,
+        } => fill(
             lang,
             t::ERR_DUPLICATE_MAPPING,
-            &[&(column + 1).to_string(), role_name(lang, *first), role_name(lang, *second)],
+            &[
+                &(column + 1).to_string(),
+                role_name(lang, *first),
+                role_name(lang, *second),
+            ],
         ),
-        IngestError::MostRowsBad { read, dropped, reason, column, example_line, example_value } => {
-            fill(
-                lang,
-                t::ERR_MOST_ROWS_BAD,
-                &[
-                    &dropped.to_string(),
-                    &read.to_string(),
-                    drop_reason(lang, *reason),
-                    column,
-                    &example_line.to_string(),
-                    example_value,
-                ],
-            )
-        }
+        IngestError::MostRowsBad {
+            read,
+            dropped,
+            reason,
+            column,
+            example_line,
+            example_value,
+        } => fill(
+            lang,
+            t::ERR_MOST_ROWS_BAD,
+            &[
+                &dropped.to_string(),
+                &read.to_string(),
+                drop_reason(lang, *reason),
+                column,
+                &example_line.to_string(),
+                example_value,
+            ],
+        ),
         IngestError::Csv { line, message } => fill(lang, t::ERR_CSV, &[&line.to_string(), message]),
         IngestError::Io { message } => fill(lang, t::ERR_IO, &[message]),
     }
@@ -455,8 +476,9 @@ mod tests {
     use super::*;
 
     fn placeholders(s: &str) -> Vec<usize> {
-        let mut v: Vec<usize> =
-            (0..10).filter(|i| s.contains(&format!("{{{i}}}"))).collect();
+        let mut v: Vec<usize> = (0..10)
+            .filter(|i| s.contains(&format!("{{{i}}}")))
+            .collect();
         v.sort_unstable();
         v
     }
@@ -467,7 +489,11 @@ mod tests {
         for (name, text) in t::ALL {
             assert!(!text.en.trim().is_empty(), "{name}: empty English");
             assert!(!text.zh.trim().is_empty(), "{name}: empty Chinese");
-            assert_eq!(placeholders(text.en), placeholders(text.zh), "{name}: placeholders differ");
+            assert_eq!(
+                placeholders(text.en),
+                placeholders(text.zh),
+                "{name}: placeholders differ"
+            );
         }
     }
 
@@ -480,7 +506,9 @@ mod tests {
                 continue;
             }
             assert!(
-                text.zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                text.zh
+                    .chars()
+                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
                 "{name}: the Chinese text has no Chinese characters: {}",
                 text.zh
             );
@@ -498,10 +526,16 @@ mod tests {
             example_value: "31/31/2024".into(),
         }));
         let en = describe_error(Lang::En, &e);
-        assert!(en.contains("8 of 10") && en.contains("line 3") && en.contains("31/31/2024"), "{en}");
+        assert!(
+            en.contains("8 of 10") && en.contains("line 3") && en.contains("31/31/2024"),
+            "{en}"
+        );
         assert!(en.contains("日期") && en.contains("not a date"), "{en}");
         let zh = describe_error(Lang::Zh, &e);
-        assert!(zh.contains("第 3 行") && zh.contains("不是有效日期"), "{zh}");
+        assert!(
+            zh.contains("第 3 行") && zh.contains("不是有效日期"),
+            "{zh}"
+        );
     }
 
     #[test]
@@ -512,7 +546,10 @@ mod tests {
                 assert!(!segment_action(lang, s).is_empty());
             }
         }
-        assert_eq!(segment_name(Lang::En, Segment::CantLoseThem), "Can't Lose Them");
+        assert_eq!(
+            segment_name(Lang::En, Segment::CantLoseThem),
+            "Can't Lose Them"
+        );
     }
 
     #[test]

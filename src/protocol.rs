@@ -174,13 +174,17 @@ pub fn encode<T: Serialize>(message: &T) -> String {
     // Serialising these plain data types cannot fail (no maps with non-string keys, no custom
     // Serialize impls); fall back to a decodable error rather than panicking.
     serde_json::to_string(message).unwrap_or_else(|e| {
-        format!(r#"{{"id":0,"body":{{"Failed":{{"error":{{"BadMessage":{{"message":"{e}"}}}}}}}}}}"#)
+        format!(
+            r#"{{"id":0,"body":{{"Failed":{{"error":{{"BadMessage":{{"message":"{e}"}}}}}}}}}}"#
+        )
     })
 }
 
 /// Parses the JSON part of the wire object.
 pub fn decode<T: for<'de> Deserialize<'de>>(json: &str) -> Result<T, WorkerError> {
-    serde_json::from_str(json).map_err(|e| WorkerError::BadMessage { message: e.to_string() })
+    serde_json::from_str(json).map_err(|e| WorkerError::BadMessage {
+        message: e.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -189,12 +193,19 @@ mod tests {
 
     #[test]
     fn requests_and_responses_round_trip() {
-        let req = Envelope { id: 7, body: Request::Customers { query: CustomerQuery::default() } };
+        let req = Envelope {
+            id: 7,
+            body: Request::Customers {
+                query: CustomerQuery::default(),
+            },
+        };
         let back: Envelope<Request> = decode(&encode(&req)).unwrap();
         assert_eq!(back, req);
         let resp = Envelope {
             id: 7,
-            body: Response::Failed { error: IngestError::HeaderOnly.into() },
+            body: Response::Failed {
+                error: IngestError::HeaderOnly.into(),
+            },
         };
         let back: Envelope<Response> = decode(&encode(&resp)).unwrap();
         assert_eq!(back, resp);

@@ -17,7 +17,10 @@ fn storage() -> Option<web_sys::Storage> {
 pub fn stored_lang() -> Lang {
     let stored = storage().and_then(|s| s.get_item(LANG_KEY).ok().flatten());
     let browser = web_sys::window().and_then(|w| w.navigator().language());
-    stored.or(browser).and_then(|c| Lang::from_code(&c)).unwrap_or_default()
+    stored
+        .or(browser)
+        .and_then(|c| Lang::from_code(&c))
+        .unwrap_or_default()
 }
 
 /// Remembers the language and sets `<html lang>`.
@@ -25,14 +28,20 @@ pub fn store_lang(lang: Lang) {
     if let Some(s) = storage() {
         let _ = s.set_item(LANG_KEY, lang.code());
     }
-    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
         let _ = el.set_attribute("lang", lang.code());
     }
 }
 
 /// The remembered theme, else the system preference.
 pub fn stored_dark() -> bool {
-    match storage().and_then(|s| s.get_item(THEME_KEY).ok().flatten()).as_deref() {
+    match storage()
+        .and_then(|s| s.get_item(THEME_KEY).ok().flatten())
+        .as_deref()
+    {
         Some("dark") => true,
         Some("light") => false,
         _ => web_sys::window()
@@ -47,16 +56,25 @@ pub fn store_dark(dark: bool) {
     if let Some(s) = storage() {
         let _ = s.set_item(THEME_KEY, name);
     }
-    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
         let _ = el.set_attribute("data-theme", name);
     }
 }
 
 /// Saves `href` (a blob: or data: URL) under `file_name` through a temporary `<a download>`.
 pub fn download_url(href: &str, file_name: &str) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-    let Ok(a) = doc.create_element("a") else { return };
-    let Ok(a) = a.dyn_into::<HtmlAnchorElement>() else { return };
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(a) = doc.create_element("a") else {
+        return;
+    };
+    let Ok(a) = a.dyn_into::<HtmlAnchorElement>() else {
+        return;
+    };
     a.set_href(href);
     a.set_download(file_name);
     a.click();
@@ -71,7 +89,10 @@ pub fn download_blob(blob: &Blob, file_name: &str) {
             let _ = Url::revoke_object_url(&url);
         });
         if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000);
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                revoke.unchecked_ref(),
+                10_000,
+            );
         }
     }
 }
@@ -85,11 +106,15 @@ pub async fn fetch_demo() -> Result<Blob, String> {
             .unwrap_or_else(|| format!("{e:?}"))
     };
     let window = web_sys::window().ok_or("no window")?;
-    let response = JsFuture::from(window.fetch_with_str("demo/transactions.csv")).await.map_err(text)?;
+    let response = JsFuture::from(window.fetch_with_str("demo/transactions.csv"))
+        .await
+        .map_err(text)?;
     let response: web_sys::Response = response.dyn_into().map_err(text)?;
     if !response.ok() {
         return Err(format!("HTTP {}", response.status()));
     }
-    let blob = JsFuture::from(response.blob().map_err(text)?).await.map_err(text)?;
+    let blob = JsFuture::from(response.blob().map_err(text)?)
+        .await
+        .map_err(text)?;
     blob.dyn_into::<Blob>().map_err(text)
 }

@@ -79,7 +79,11 @@ pub fn send(
         *n
     });
     let msg = Object::new();
-    let _ = Reflect::set(&msg, &"json".into(), &encode(&Envelope { id, body: request }).into());
+    let _ = Reflect::set(
+        &msg,
+        &"json".into(),
+        &encode(&Envelope { id, body: request }).into(),
+    );
     if let Some(b) = blob {
         let _ = Reflect::set(&msg, &"blob".into(), b);
     }
@@ -97,12 +101,21 @@ pub fn send(
         } else {
             client.queue.push(msg);
         }
-        client.pending.insert(id, std::mem::replace(&mut on_reply, Box::new(|_, _| {})));
+        client
+            .pending
+            .insert(id, std::mem::replace(&mut on_reply, Box::new(|_, _| {})));
         false
     });
     if failed {
-        let message = started.err().unwrap_or_else(|| "postMessage failed".to_string());
-        on_reply(Response::Failed { error: WorkerError::Crashed { message } }, None);
+        let message = started
+            .err()
+            .unwrap_or_else(|| "postMessage failed".to_string());
+        on_reply(
+            Response::Failed {
+                error: WorkerError::Crashed { message },
+            },
+            None,
+        );
     }
     id
 }
@@ -120,8 +133,12 @@ pub fn cancel() {
 
 fn on_message(event: MessageEvent) {
     let data = event.data();
-    let json = Reflect::get(&data, &"json".into()).ok().and_then(|v| v.as_string());
-    let blob = Reflect::get(&data, &"blob".into()).ok().and_then(|v| v.dyn_into::<Blob>().ok());
+    let json = Reflect::get(&data, &"json".into())
+        .ok()
+        .and_then(|v| v.as_string());
+    let blob = Reflect::get(&data, &"blob".into())
+        .ok()
+        .and_then(|v| v.dyn_into::<Blob>().ok());
     let envelope: Envelope<Response> = match json.as_deref().map(decode) {
         Some(Ok(e)) => e,
         Some(Err(e)) => return crash(e.to_string()),
@@ -159,7 +176,10 @@ fn on_message(event: MessageEvent) {
                 }
             });
         }
-    } else if let Response::Failed { error: WorkerError::Crashed { message } } = envelope.body {
+    } else if let Response::Failed {
+        error: WorkerError::Crashed { message },
+    } = envelope.body
+    {
         crash(message);
     }
 }
@@ -171,7 +191,10 @@ fn crash(message: String) {
         let old = c.take();
         old.map(|mut client| {
             client.worker.terminate();
-            (client.pending.drain().map(|(_, cb)| cb).collect(), client.ready)
+            (
+                client.pending.drain().map(|(_, cb)| cb).collect(),
+                client.ready,
+            )
         })
         .unwrap_or_default()
     });
@@ -180,9 +203,16 @@ fn crash(message: String) {
     if was_ready {
         let _ = start();
     }
-    let error = WorkerError::Crashed { message: message.clone() };
+    let error = WorkerError::Crashed {
+        message: message.clone(),
+    };
     for mut cb in pending {
-        cb(Response::Failed { error: error.clone() }, None);
+        cb(
+            Response::Failed {
+                error: error.clone(),
+            },
+            None,
+        );
     }
     ON_CRASH.with(|f| {
         if let Some(f) = f.borrow().as_ref() {

@@ -62,7 +62,19 @@ pub fn Customers() -> impl IntoView {
                 q.offset = 0;
             })
         };
-        let arrow = move || state.query.with(|q| if q.sort == key { if q.descending { " ▼" } else { " ▲" } } else { "" });
+        let arrow = move || {
+            state.query.with(|q| {
+                if q.sort == key {
+                    if q.descending {
+                        " ▼"
+                    } else {
+                        " ▲"
+                    }
+                } else {
+                    ""
+                }
+            })
+        };
         view! {
             <th class:num=numeric data-sort=format!("{key:?}")>
                 <button class="link sort" on:click=sort>{tr(state, label)}{arrow}</button>
@@ -74,7 +86,15 @@ pub fn Customers() -> impl IntoView {
         let p = page.get();
         let first = if p.matching == 0 { 0 } else { p.offset + 1 };
         let last = p.offset + p.rows.len();
-        fill(lang.get(), t::PAGE_OF, &[&grouped(first as f64, 0, ','), &grouped(last as f64, 0, ','), &grouped(p.matching as f64, 0, ',')])
+        fill(
+            lang.get(),
+            t::PAGE_OF,
+            &[
+                &grouped(first as f64, 0, ','),
+                &grouped(last as f64, 0, ','),
+                &grouped(p.matching as f64, 0, ','),
+            ],
+        )
     };
     let can_prev = move || page.with(|p| p.offset > 0);
     let can_next = move || page.with(|p| (p.offset + p.rows.len()) < p.matching as usize);

@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::{chart::Chart, chart::ChartKind, customers::Customers, segments::Segments, tr, AppState};
+use super::{
+    chart::Chart, chart::ChartKind, customers::Customers, segments::Segments, tr, AppState,
+};
 use crate::engine::rfm::RfmParams;
 use crate::format::{grouped, iso_day, parse_iso_day, percent, plain};
 use crate::i18n::{drop_reason, fill, role_name, t, Lang, Text};
@@ -19,7 +21,11 @@ pub fn Dashboard() -> impl IntoView {
         state.report.track();
         drawn.set(0);
     });
-    let ready = move || state.report.with(Option::is_some) && drawn.get() >= ChartKind::ALL.len() as u32 && !state.busy.get();
+    let ready = move || {
+        state.report.with(Option::is_some)
+            && drawn.get() >= ChartKind::ALL.len() as u32
+            && !state.busy.get()
+    };
     view! {
         <Quality/>
         <Settings/>
@@ -50,7 +56,12 @@ fn count(v: u64) -> String {
 
 /// One labelled figure with a machine-readable value.
 #[component]
-fn Figure(label: Text, testid: &'static str, #[prop(into)] value: Signal<String>, #[prop(into)] shown: Signal<String>) -> impl IntoView {
+fn Figure(
+    label: Text,
+    testid: &'static str,
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] shown: Signal<String>,
+) -> impl IntoView {
     let state = expect_context::<AppState>();
     view! {
         <div class="figure" data-testid=testid data-value=move || value.get()>
@@ -67,7 +78,12 @@ fn Quality() -> impl IntoView {
     let q = move |f: fn(&crate::engine::ingest::QualityReport) -> u64| {
         Signal::derive(move || state.quality.with(|q| q.as_ref().map(f).unwrap_or(0)))
     };
-    let n = move |s: Signal<u64>| (Signal::derive(move || s.get().to_string()), Signal::derive(move || count(s.get())));
+    let n = move |s: Signal<u64>| {
+        (
+            Signal::derive(move || s.get().to_string()),
+            Signal::derive(move || count(s.get())),
+        )
+    };
     let read = n(q(|q| q.rows_read));
     let kept = n(q(|q| q.rows_kept));
     let dropped = n(q(|q| q.dropped.iter().map(|d| d.count).sum()));
@@ -77,15 +93,30 @@ fn Quality() -> impl IntoView {
     let products = n(q(|q| q.products));
     let returns = n(q(|q| q.returns.lines));
     let range = Signal::derive(move || {
-        state.quality.with(|q| q.as_ref().and_then(|q| q.date_range).map(|(a, b)| format!("{} – {}", iso_day(a), iso_day(b))).unwrap_or_default())
+        state.quality.with(|q| {
+            q.as_ref()
+                .and_then(|q| q.date_range)
+                .map(|(a, b)| format!("{} – {}", iso_day(a), iso_day(b)))
+                .unwrap_or_default()
+        })
     });
-    let dup_removed = move || state.report.with(|r| r.as_ref().is_some_and(|r| r.duplicates_were_removed));
+    let dup_removed = move || {
+        state
+            .report
+            .with(|r| r.as_ref().is_some_and(|r| r.duplicates_were_removed))
+    };
     let on_dups = move |ev: web_sys::Event| {
-        let rfm = RfmParams { remove_duplicates: Some(event_target_checked(&ev)), ..state.rfm.get_untracked() };
+        let rfm = RfmParams {
+            remove_duplicates: Some(event_target_checked(&ev)),
+            ..state.rfm.get_untracked()
+        };
         state.set_rfm(rfm);
     };
     let on_cap = move |ev: web_sys::Event| {
-        let rfm = RfmParams { cap_outliers: event_target_checked(&ev), ..state.rfm.get_untracked() };
+        let rfm = RfmParams {
+            cap_outliers: event_target_checked(&ev),
+            ..state.rfm.get_untracked()
+        };
         state.set_rfm(rfm);
     };
     let drops = move || {
@@ -106,9 +137,11 @@ fn Quality() -> impl IntoView {
     let missing = move || {
         let l = lang.get();
         state.quality.with(|q| {
-            q.as_ref().map(|q| q.missing.iter().filter(|m| m.missing > 0).map(|m| view! {
+            q.as_ref().map(|q| {
+                q.missing.iter().filter(|m| m.missing > 0).map(|m| view! {
                 <li>{format!("{} ({}): {}", m.column, role_name(l, m.role), count(m.missing))}</li>
-            }).collect_view())
+            }).collect_view()
+            })
         })
     };
     view! {
@@ -175,12 +208,19 @@ fn Quality() -> impl IntoView {
 #[component]
 fn Settings() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let as_of = move || state.report.with(|r| r.as_ref().map(|r| iso_day(r.as_of_day)).unwrap_or_default());
+    let as_of = move || {
+        state
+            .report
+            .with(|r| r.as_ref().map(|r| iso_day(r.as_of_day)).unwrap_or_default())
+    };
     let on_as_of = move |ev: web_sys::Event| {
         let value = event_target_value(&ev);
         let day = parse_iso_day(&value);
         if day.is_some() || value.is_empty() {
-            state.set_rfm(RfmParams { as_of_day: day, ..state.rfm.get_untracked() });
+            state.set_rfm(RfmParams {
+                as_of_day: day,
+                ..state.rfm.get_untracked()
+            });
         }
     };
     view! {
@@ -197,17 +237,29 @@ fn Settings() -> impl IntoView {
 #[component]
 fn Kpis() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let k = move |f: fn(&crate::engine::rfm::Kpis) -> f64| Signal::derive(move || state.report.with(|r| r.as_ref().map(|r| f(&r.kpis)).unwrap_or(0.0)));
+    let k = move |f: fn(&crate::engine::rfm::Kpis) -> f64| {
+        Signal::derive(move || {
+            state
+                .report
+                .with(|r| r.as_ref().map(|r| f(&r.kpis)).unwrap_or(0.0))
+        })
+    };
     let customers = k(|k| k.customers as f64);
     let orders = k(|k| k.orders as f64);
     let revenue = k(|k| k.revenue);
     let aov = k(|k| k.average_order_value);
     let repeat = k(|k| k.repeat_customer_rate);
-    let card = move |label: Text, testid: &'static str, value: Signal<f64>, decimals: usize, shown: fn(f64) -> String| view! {
-        <div class="kpi" data-testid=testid data-value=move || plain(value.get(), decimals)>
-            <span class="kpi-label">{tr(state, label)}</span>
-            <span class="kpi-value">{move || shown(value.get())}</span>
-        </div>
+    let card = move |label: Text,
+                     testid: &'static str,
+                     value: Signal<f64>,
+                     decimals: usize,
+                     shown: fn(f64) -> String| {
+        view! {
+            <div class="kpi" data-testid=testid data-value=move || plain(value.get(), decimals)>
+                <span class="kpi-label">{tr(state, label)}</span>
+                <span class="kpi-value">{move || shown(value.get())}</span>
+            </div>
+        }
     };
     view! {
         <section class="kpis">

@@ -60,9 +60,21 @@ pub fn Mapping() -> impl IntoView {
         });
     };
 
-    let columns = move || state.preview.with(|p| p.as_ref().map(|p| p.columns.clone()).unwrap_or_default());
-    let rows = move || state.preview.with(|p| p.as_ref().map(|p| p.rows.clone()).unwrap_or_default());
-    let ambiguous = move || state.preview.with(|p| p.as_ref().is_some_and(|p| p.date_order_ambiguous));
+    let columns = move || {
+        state
+            .preview
+            .with(|p| p.as_ref().map(|p| p.columns.clone()).unwrap_or_default())
+    };
+    let rows = move || {
+        state
+            .preview
+            .with(|p| p.as_ref().map(|p| p.rows.clone()).unwrap_or_default())
+    };
+    let ambiguous = move || {
+        state
+            .preview
+            .with(|p| p.as_ref().is_some_and(|p| p.date_order_ambiguous))
+    };
 
     view! {
         <section class="card mapping" data-testid="mapping">
@@ -153,7 +165,11 @@ pub fn Mapping() -> impl IntoView {
 fn RolePicker(column: usize) -> impl IntoView {
     let state = expect_context::<AppState>();
     let lang = state.lang;
-    let current = move || state.ingest.with(|p| p.as_ref().and_then(|p| p.mapping.role_of(column)));
+    let current = move || {
+        state
+            .ingest
+            .with(|p| p.as_ref().and_then(|p| p.mapping.role_of(column)))
+    };
     let on_change = move |ev: web_sys::Event| {
         let value = event_target_value(&ev);
         state.ingest.update(|p| {

@@ -28,8 +28,12 @@ pub fn start() {
 /// A panic on the UI thread leaves the reactive system unusable: write a plain error panel into
 /// the DOM instead of leaving a dead page.
 fn show_panic(message: &str) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-    let Ok(panel) = doc.create_element("div") else { return };
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(panel) = doc.create_element("div") else {
+        return;
+    };
     let _ = panel.set_attribute("data-testid", "error-panel");
     let _ = panel.set_attribute("class", "error-panel panic");
     let lang = browser::stored_lang();
@@ -164,7 +168,11 @@ fn ProgressBar() -> impl IntoView {
         let lang = state.lang.get();
         match state.progress.get() {
             Some((stage, done, total)) if total > 1 => {
-                format!("{} · {}%", stage_name(lang, stage), done.saturating_mul(100) / total.max(1))
+                format!(
+                    "{} · {}%",
+                    stage_name(lang, stage),
+                    done.saturating_mul(100) / total.max(1)
+                )
             }
             Some((stage, _, _)) => stage_name(lang, stage).to_string(),
             None => t::PROGRESS_STARTING.get(lang).to_string(),

@@ -12,7 +12,11 @@ use crate::i18n::{segment_action, segment_name, t};
 pub fn Segments() -> impl IntoView {
     let state = expect_context::<AppState>();
     let lang = state.lang;
-    let rows = move || state.report.with(|r| r.as_ref().map(|r| r.segments.clone()).unwrap_or_default());
+    let rows = move || {
+        state
+            .report
+            .with(|r| r.as_ref().map(|r| r.segments.clone()).unwrap_or_default())
+    };
     let filter_to = move |segment: Segment| {
         let mut q = state.query.get_untracked();
         q.segments = vec![segment];

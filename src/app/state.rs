@@ -119,7 +119,10 @@ impl AppState {
     }
 
     fn fail(self, error: WorkerError) {
-        if matches!(error, WorkerError::Crashed { .. } | WorkerError::NothingLoaded { .. }) {
+        if matches!(
+            error,
+            WorkerError::Crashed { .. } | WorkerError::NothingLoaded { .. }
+        ) {
             WORKER_HAS_DATASET.with(|h| *h.borrow_mut() = false);
         }
         self.error.set(Some(UiError::Worker(error)));
@@ -145,8 +148,12 @@ impl AppState {
         self.query.set(CustomerQuery::default());
         self.preview_params.set(PreviewParams::default());
         self.phase.set(Phase::Opening);
-        let request = Request::Open { params: PreviewParams::default() };
-        client::send(&request, Some(&blob), move |response, _| self.on_preview(response));
+        let request = Request::Open {
+            params: PreviewParams::default(),
+        };
+        client::send(&request, Some(&blob), move |response, _| {
+            self.on_preview(response)
+        });
     }
 
     /// Preview again with other encoding / delimiter / header settings.
@@ -155,14 +162,19 @@ impl AppState {
         let file = FILE.with(|f| f.borrow().clone());
         let Some(file) = file else { return };
         // `Open` re-attaches the file, so this works after a cancel too.
-        client::send(&Request::Open { params }, Some(&file), move |response, _| {
-            self.on_preview(response)
-        });
+        client::send(
+            &Request::Open { params },
+            Some(&file),
+            move |response, _| self.on_preview(response),
+        );
     }
 
     fn on_preview(self, response: Response) {
         match response {
-            Response::Preview { file_bytes, preview } => {
+            Response::Preview {
+                file_bytes,
+                preview,
+            } => {
                 self.file_bytes.set(file_bytes);
                 self.ingest.set(Some(IngestParams {
                     encoding: preview.encoding,
@@ -188,21 +200,35 @@ impl AppState {
 
     /// The user confirmed the mapping: parse the whole file and analyse it.
     pub fn confirm_mapping(self) {
-        let Some(ingest) = self.ingest.get_untracked() else { return };
+        let Some(ingest) = self.ingest.get_untracked() else {
+            return;
+        };
         let file = FILE.with(|f| f.borrow().clone());
         self.error.set(None);
         self.notice.set(None);
         self.busy.set(true);
-        self.progress.set(Some((Stage::Reading, 0, self.file_bytes.get_untracked())));
+        self.progress
+            .set(Some((Stage::Reading, 0, self.file_bytes.get_untracked())));
         if self.report.with_untracked(Option::is_none) {
             self.phase.set(Phase::Working);
         }
         let mut query = self.query.get_untracked();
         query.offset = 0;
-        let request = Request::Ingest { ingest, rfm: self.rfm.get_untracked(), query };
+        let request = Request::Ingest {
+            ingest,
+            rfm: self.rfm.get_untracked(),
+            query,
+        };
         client::send(&request, file.as_ref(), move |response, _| match response {
-            Response::Progress { stage, done, total } => self.progress.set(Some((stage, done, total))),
-            Response::Analyzed { quality, report, page, elapsed_ms } => {
+            Response::Progress { stage, done, total } => {
+                self.progress.set(Some((stage, done, total)))
+            }
+            Response::Analyzed {
+                quality,
+                report,
+                page,
+                elapsed_ms,
+            } => {
                 WORKER_HAS_DATASET.with(|h| *h.borrow_mut() = true);
                 if quality.is_some() {
                     self.quality.set(quality);
@@ -236,25 +262,36 @@ impl AppState {
         let mut query = self.query.get_untracked();
         query.offset = 0;
         self.query.set(query.clone());
-        client::send(&Request::Analyze { rfm, query }, None, move |response, _| match response {
-            Response::Progress { stage, done, total } => self.progress.set(Some((stage, done, total))),
-            Response::Analyzed { report, page, elapsed_ms, .. } => {
-                self.report.set(Some(report));
-                self.page.set(page);
-                self.elapsed_ms.set(elapsed_ms);
-                self.error.set(None);
-                self.done();
-            }
-            Response::Failed { error } => {
-                self.done();
-                let lost = matches!(error, WorkerError::NothingLoaded { .. });
-                self.fail(error);
-                if lost {
-                    self.confirm_mapping();
+        client::send(
+            &Request::Analyze { rfm, query },
+            None,
+            move |response, _| match response {
+                Response::Progress { stage, done, total } => {
+                    self.progress.set(Some((stage, done, total)))
                 }
-            }
-            _ => {}
-        });
+                Response::Analyzed {
+                    report,
+                    page,
+                    elapsed_ms,
+                    ..
+                } => {
+                    self.report.set(Some(report));
+                    self.page.set(page);
+                    self.elapsed_ms.set(elapsed_ms);
+                    self.error.set(None);
+                    self.done();
+                }
+                Response::Failed { error } => {
+                    self.done();
+                    let lost = matches!(error, WorkerError::NothingLoaded { .. });
+                    self.fail(error);
+                    if lost {
+                        self.confirm_mapping();
+                    }
+                }
+                _ => {}
+            },
+        );
     }
 
     /// The customer table query changed: fetch that page. Answers to older queries are ignored.
@@ -281,22 +318,35 @@ impl AppState {
     pub fn export(self) {
         let query = self.query.get_untracked();
         self.busy.set(true);
-        client::send(&Request::Export { query }, None, move |response, blob| match response {
-            Response::Progress { stage, done, total } => self.progress.set(Some((stage, done, total))),
-            Response::Exported { rows } => {
-                self.done();
-                if let Some(blob) = blob {
-                    browser::download_blob(&blob, &export_file_name(&self.file_name.get_untracked()));
+        client::send(
+            &Request::Export { query },
+            None,
+            move |response, blob| match response {
+                Response::Progress { stage, done, total } => {
+                    self.progress.set(Some((stage, done, total)))
                 }
-                let lang = self.lang.get_untracked();
-                self.notice.set(Some(crate::i18n::fill(lang, crate::i18n::t::EXPORTED, &[&rows.to_string()])));
-            }
-            Response::Failed { error } => {
-                self.done();
-                self.fail(error);
-            }
-            _ => {}
-        });
+                Response::Exported { rows } => {
+                    self.done();
+                    if let Some(blob) = blob {
+                        browser::download_blob(
+                            &blob,
+                            &export_file_name(&self.file_name.get_untracked()),
+                        );
+                    }
+                    let lang = self.lang.get_untracked();
+                    self.notice.set(Some(crate::i18n::fill(
+                        lang,
+                        crate::i18n::t::EXPORTED,
+                        &[&rows.to_string()],
+                    )));
+                }
+                Response::Failed { error } => {
+                    self.done();
+                    self.fail(error);
+                }
+                _ => {}
+            },
+        );
     }
 
     /// Stop the running request. Nothing the user did is lost: the file, mapping, parameters and
@@ -312,7 +362,8 @@ impl AppState {
             self.phase.set(Phase::Start);
         }
         let lang = self.lang.get_untracked();
-        self.notice.set(Some(crate::i18n::t::CANCELLED.get(lang).to_string()));
+        self.notice
+            .set(Some(crate::i18n::t::CANCELLED.get(lang).to_string()));
     }
 
     /// Back to the upload screen (the current file is forgotten).
@@ -333,7 +384,8 @@ impl AppState {
         if self.phase.get_untracked() == Phase::Working {
             self.phase.set(Phase::Mapping);
         }
-        self.error.set(Some(UiError::Worker(WorkerError::Crashed { message })));
+        self.error
+            .set(Some(UiError::Worker(WorkerError::Crashed { message })));
     }
 }
 

@@ -19,8 +19,14 @@ pub fn Upload() -> impl IntoView {
     let state = expect_context::<AppState>();
     let dragging = RwSignal::new(false);
     let on_change = move |ev: web_sys::Event| {
-        let input = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok());
-        if let Some(file) = input.as_ref().and_then(HtmlInputElement::files).and_then(|f| f.get(0)) {
+        let input = ev
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok());
+        if let Some(file) = input
+            .as_ref()
+            .and_then(HtmlInputElement::files)
+            .and_then(|f| f.get(0))
+        {
             open(state, file);
         }
         // Let the same file be chosen again later.
@@ -31,7 +37,11 @@ pub fn Upload() -> impl IntoView {
     let on_drop = move |ev: DragEvent| {
         ev.prevent_default();
         dragging.set(false);
-        if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
+        if let Some(file) = ev
+            .data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|f| f.get(0))
+        {
             open(state, file);
         }
     };

@@ -11,6 +11,7 @@
 //! by `canvas.width / rect.width` first). [`nearest_point`] maps a mouse x to a data index, and
 //! [`lorenz_at`] reads the Lorenz curve at any customer share.
 
+mod dashboard;
 mod error;
 mod heatmap;
 mod histogram;
@@ -22,6 +23,7 @@ pub mod theme;
 mod trend;
 mod util;
 
+pub use dashboard::{draw_dashboard_chart, ChartKind};
 pub use error::{ChartError, ChartResult};
 pub use heatmap::draw_rf_heatmap;
 pub use histogram::{draw_histogram, histogram_log_y, LOG_Y_SKEW_RATIO};

@@ -23,7 +23,14 @@ impl BlobReader {
     /// Reads `blob` from the start.
     pub fn new(blob: Blob) -> Self {
         let size = blob.size();
-        Self { blob, size, next_offset: 0.0, chunk: Vec::new(), position: 0, error: None }
+        Self {
+            blob,
+            size,
+            next_offset: 0.0,
+            chunk: Vec::new(),
+            position: 0,
+            error: None,
+        }
     }
 
     /// The browser's error, if a chunk could not be read (the engine only sees an `io::Error`).

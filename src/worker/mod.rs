@@ -62,19 +62,35 @@ pub fn start() {
         // Tell the page which request died, then let the default hook log it.
         let message = info.to_string();
         let id = CURRENT_REQUEST.with(Cell::get);
-        post(id, &Response::Failed { error: WorkerError::Crashed { message } }, None);
+        post(
+            id,
+            &Response::Failed {
+                error: WorkerError::Crashed { message },
+            },
+            None,
+        );
         console_error_panic_hook::hook(info);
     }));
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(on_message);
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
-    post(0, &Response::Ready { protocol_version: PROTOCOL_VERSION }, None);
+    post(
+        0,
+        &Response::Ready {
+            protocol_version: PROTOCOL_VERSION,
+        },
+        None,
+    );
 }
 
 fn on_message(event: MessageEvent) {
     let data = event.data();
-    let json = Reflect::get(&data, &"json".into()).ok().and_then(|v| v.as_string());
-    let blob = Reflect::get(&data, &"blob".into()).ok().and_then(|v| v.dyn_into::<Blob>().ok());
+    let json = Reflect::get(&data, &"json".into())
+        .ok()
+        .and_then(|v| v.as_string());
+    let blob = Reflect::get(&data, &"blob".into())
+        .ok()
+        .and_then(|v| v.dyn_into::<Blob>().ok());
     let Some(json) = json else {
         post(0, &bad("message without json"), None);
         return;
@@ -95,7 +111,11 @@ fn on_message(event: MessageEvent) {
 }
 
 fn bad(message: &str) -> Response {
-    Response::Failed { error: WorkerError::BadMessage { message: message.to_string() } }
+    Response::Failed {
+        error: WorkerError::BadMessage {
+            message: message.to_string(),
+        },
+    }
 }
 
 type Handled = Result<(Response, Option<Blob>), WorkerError>;
@@ -113,14 +133,22 @@ fn handle(id: u64, request: Request, blob: Option<Blob>) -> Handled {
             preview(&file, &params)
         }
         Request::Repreview { params } => {
-            let file = STATE.with(|s| s.borrow().file.clone()).ok_or_else(|| nothing("file"))?;
+            let file = STATE
+                .with(|s| s.borrow().file.clone())
+                .ok_or_else(|| nothing("file"))?;
             preview(&file, &params)
         }
-        Request::Ingest { ingest: params, rfm: rfm_params, query } => {
+        Request::Ingest {
+            ingest: params,
+            rfm: rfm_params,
+            query,
+        } => {
             if let Some(file) = blob {
                 STATE.with(|s| s.borrow_mut().file = Some(file));
             }
-            let file = STATE.with(|s| s.borrow().file.clone()).ok_or_else(|| nothing("file"))?;
+            let file = STATE
+                .with(|s| s.borrow().file.clone())
+                .ok_or_else(|| nothing("file"))?;
             let started = now_ms();
             let total = file.size();
             let mut reader = BlobReader::new(file);
@@ -148,7 +176,10 @@ fn handle(id: u64, request: Request, blob: Option<Blob>) -> Handled {
             let analysis = result.map_err(crate::engine::EngineError::from)?;
             Ok((finish(analysis, Some(quality), &query, started), None))
         }
-        Request::Analyze { rfm: rfm_params, query } => {
+        Request::Analyze {
+            rfm: rfm_params,
+            query,
+        } => {
             let started = now_ms();
             progress(id, Stage::Scoring, 0, 1);
             let analysis = STATE.with(|s| {
@@ -166,16 +197,31 @@ fn handle(id: u64, request: Request, blob: Option<Blob>) -> Handled {
         Request::Export { query } => {
             progress(id, Stage::Exporting, 0, 1);
             let (csv, rows) = with_analysis(|d, a| {
-                let all = CustomerQuery { offset: 0, limit: usize::MAX, ..query.clone() };
-                let rows = rfm::query(d, a, &CustomerQuery { limit: 0, ..all.clone() }).matching;
+                let all = CustomerQuery {
+                    offset: 0,
+                    limit: usize::MAX,
+                    ..query.clone()
+                };
+                let rows = rfm::query(
+                    d,
+                    a,
+                    &CustomerQuery {
+                        limit: 0,
+                        ..all.clone()
+                    },
+                )
+                .matching;
                 (rfm::export_csv(d, a, &all), rows)
             })?;
             // A UTF-8 BOM so that Excel opens Chinese ids correctly.
             let parts = Array::of2(&"\u{feff}".into(), &csv.into());
             let options = BlobPropertyBag::new();
             options.set_type("text/csv;charset=utf-8");
-            let blob = Blob::new_with_str_sequence_and_options(&parts, &options)
-                .map_err(|e| WorkerError::Read { message: js_text(&e) })?;
+            let blob = Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|e| {
+                WorkerError::Read {
+                    message: js_text(&e),
+                }
+            })?;
             Ok((Response::Exported { rows }, Some(blob)))
         }
     }
@@ -189,12 +235,21 @@ fn finish(
 ) -> Response {
     let page = STATE.with(|s| {
         let mut s = s.borrow_mut();
-        let page = s.dataset.as_ref().map(|d| rfm::query(d, &analysis, query)).unwrap_or_default();
+        let page = s
+            .dataset
+            .as_ref()
+            .map(|d| rfm::query(d, &analysis, query))
+            .unwrap_or_default();
         let report = analysis.report.clone();
         s.analysis = Some(analysis);
         (report, page)
     });
-    Response::Analyzed { quality, report: page.0, page: page.1, elapsed_ms: now_ms() - started }
+    Response::Analyzed {
+        quality,
+        report: page.0,
+        page: page.1,
+        elapsed_ms: now_ms() - started,
+    }
 }
 
 fn with_analysis<T>(f: impl FnOnce(&Dataset, &Analysis) -> T) -> Result<T, WorkerError> {
@@ -209,13 +264,22 @@ fn with_analysis<T>(f: impl FnOnce(&Dataset, &Analysis) -> T) -> Result<T, Worke
 
 fn preview(file: &Blob, params: &PreviewParams) -> Handled {
     let head_end = file.size().min(PREVIEW_BYTES);
-    let head = BlobReader::read_range(file, 0.0, head_end).map_err(|message| WorkerError::Read { message })?;
+    let head = BlobReader::read_range(file, 0.0, head_end)
+        .map_err(|message| WorkerError::Read { message })?;
     let preview = ingest::preview(&head, params)?;
-    Ok((Response::Preview { file_bytes: file.size() as u64, preview }, None))
+    Ok((
+        Response::Preview {
+            file_bytes: file.size() as u64,
+            preview,
+        },
+        None,
+    ))
 }
 
 fn nothing(what: &str) -> WorkerError {
-    WorkerError::NothingLoaded { what: what.to_string() }
+    WorkerError::NothingLoaded {
+        what: what.to_string(),
+    }
 }
 
 fn progress(id: u64, stage: Stage, done: u64, total: u64) {
@@ -228,6 +292,9 @@ fn now_ms() -> f64 {
 
 fn js_text(v: &JsValue) -> String {
     v.as_string()
-        .or_else(|| v.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())))
+        .or_else(|| {
+            v.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
         .unwrap_or_else(|| format!("{v:?}"))
 }

@@ -72,12 +72,23 @@ mod tests {
         let p = RfmParams::default().check((100, 200), false).unwrap();
         assert_eq!(p.as_of_day, 201);
         assert!(!p.remove_duplicates);
-        assert!(RfmParams::default().check((100, 200), true).unwrap().remove_duplicates);
+        assert!(
+            RfmParams::default()
+                .check((100, 200), true)
+                .unwrap()
+                .remove_duplicates
+        );
     }
 
     #[test]
     fn as_of_before_the_data_is_refused() {
-        let p = RfmParams { as_of_day: Some(99), ..Default::default() };
-        assert!(matches!(p.check((100, 200), false), Err(RfmError::AsOfBeforeData { .. })));
+        let p = RfmParams {
+            as_of_day: Some(99),
+            ..Default::default()
+        };
+        assert!(matches!(
+            p.check((100, 200), false),
+            Err(RfmError::AsOfBeforeData { .. })
+        ));
     }
 }

@@ -100,9 +100,27 @@ impl Default for SegmentGrid {
         const BY_R_FM: [[Segment; 5]; 5] = [
             [Lost, Lost, AtRisk, AtRisk, CantLoseThem],
             [Hibernating, Hibernating, AtRisk, AtRisk, CantLoseThem],
-            [AboutToSleep, AboutToSleep, NeedAttention, LoyalCustomers, LoyalCustomers],
-            [Promising, PotentialLoyalists, PotentialLoyalists, LoyalCustomers, LoyalCustomers],
-            [NewCustomers, PotentialLoyalists, PotentialLoyalists, Champions, Champions],
+            [
+                AboutToSleep,
+                AboutToSleep,
+                NeedAttention,
+                LoyalCustomers,
+                LoyalCustomers,
+            ],
+            [
+                Promising,
+                PotentialLoyalists,
+                PotentialLoyalists,
+                LoyalCustomers,
+                LoyalCustomers,
+            ],
+            [
+                NewCustomers,
+                PotentialLoyalists,
+                PotentialLoyalists,
+                Champions,
+                Champions,
+            ],
         ];
         let mut cells = Vec::with_capacity(125);
         for r in 1..=5u8 {

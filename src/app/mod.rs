@@ -120,7 +120,7 @@ fn Header() -> impl IntoView {
                 <button class="toggle" data-testid="lang-toggle" on:click=toggle_lang>{tr(state, t::LANG_SWITCH)}</button>
             </div>
         </header>
-        <p class="privacy" data-testid="privacy-note">"🔒 "{tr(state, t::PRIVACY_NOTE)}</p>
+        <p class="privacy" data-testid="privacy-note">{tr(state, t::PRIVACY_NOTE)}</p>
     }
 }
 

@@ -1,0 +1,159 @@
+//! Browser tests, run by wasm-bindgen-test in headless Chromium (`./test`): what only a browser
+//! can show. The engine gives the native answers when compiled to wasm32, every dashboard chart
+//! draws real pixels on a canvas (text measured by the browser), and the app mounts with its
+//! documented test ids and switches language. The full user flow is in tests/e2e (Playwright).
+#![cfg(target_arch = "wasm32")]
+
+use plotters::prelude::IntoDrawingArea as _;
+use plotters_canvas::CanvasBackend;
+use segscope::charts::{draw_dashboard_chart, ChartKind, ChartTheme};
+use segscope::engine::ingest::{self, IngestParams, PreviewParams};
+use segscope::engine::rfm::{self, RfmParams};
+use segscope::i18n::Lang;
+use wasm_bindgen::JsCast as _;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+// Hand-checked: A has orders 1 (100) and 2 (50, plus a 10 return line), B has order 3 (20),
+// C's only order 4 is fully returned (30 - 30). Revenue = 140 + 20 + 0 = 160; orders = 3
+// (order 4 nets to zero); scored customers = 2.
+const CSV: &[u8] = b"customer_id,order_id,date,amount\n\
+A,1,2024-01-05,100\n\
+A,2,2024-02-05,50\n\
+A,2,2024-02-05,-10\n\
+B,3,2024-02-10,\"20,00\"\n\
+C,4,2024-02-11,30\n\
+C,4,2024-02-12,-30\n";
+
+fn analysed() -> (segscope::engine::Dataset, rfm::Analysis) {
+    let preview = ingest::preview(CSV, &PreviewParams::default()).expect("preview");
+    let params = IngestParams {
+        encoding: preview.encoding,
+        delimiter: preview.delimiter,
+        has_header: preview.has_header,
+        date_order: preview.date_order,
+        mapping: preview.mapping.clone(),
+    };
+    let (dataset, quality) =
+        ingest::ingest(CSV, CSV.len() as u64, &params, &mut |_| {}).expect("ingest");
+    assert_eq!(quality.rows_read, 6);
+    assert_eq!(quality.customers, 3);
+    let analysis = rfm::analyze(&dataset, &RfmParams::default()).expect("analyze");
+    (dataset, analysis)
+}
+
+#[wasm_bindgen_test]
+fn the_engine_gives_the_hand_computed_answers_in_wasm() {
+    let (_, a) = analysed();
+    let k = &a.report.kpis;
+    assert_eq!(k.customers, 2);
+    assert_eq!(k.orders, 3);
+    assert!((k.revenue - 160.0).abs() < 1e-9, "revenue {}", k.revenue);
+    assert_eq!(a.report.fully_returned_orders, 1);
+    assert_eq!(a.report.customers_without_purchase, 1);
+}
+
+fn canvas(width: u32, height: u32) -> web_sys::HtmlCanvasElement {
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("document");
+    let canvas: web_sys::HtmlCanvasElement = doc
+        .create_element("canvas")
+        .expect("canvas")
+        .unchecked_into();
+    canvas.set_width(width);
+    canvas.set_height(height);
+    doc.body()
+        .expect("body")
+        .append_child(&canvas)
+        .expect("append");
+    canvas
+}
+
+fn painted_pixels(canvas: &web_sys::HtmlCanvasElement) -> usize {
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .expect("2d")
+        .unchecked_into();
+    let data = ctx
+        .get_image_data(
+            0.0,
+            0.0,
+            f64::from(canvas.width()),
+            f64::from(canvas.height()),
+        )
+        .expect("image data")
+        .data();
+    let first = [data[0], data[1], data[2]];
+    data.chunks_exact(4)
+        .filter(|p| [p[0], p[1], p[2]] != first)
+        .count()
+}
+
+#[wasm_bindgen_test]
+fn every_dashboard_chart_draws_on_a_canvas_in_both_themes_and_languages() {
+    let (_, a) = analysed();
+    for (theme, lang) in [
+        (ChartTheme::light(), Lang::En),
+        (ChartTheme::dark(), Lang::Zh),
+    ] {
+        for kind in ChartKind::ALL {
+            let c = canvas(600, 320);
+            let backend = CanvasBackend::with_canvas_object(c.clone()).expect("backend");
+            let area = backend.into_drawing_area();
+            draw_dashboard_chart(&area, kind, &a.report, lang, &theme, true).expect("draw");
+            area.present().expect("present");
+            let painted = painted_pixels(&c);
+            assert!(painted > 1_000, "{kind:?} painted only {painted} pixels");
+            c.remove();
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_app_mounts_with_its_test_ids_and_switches_language() {
+    let window = web_sys::window().expect("window");
+    if let Ok(Some(storage)) = window.local_storage() {
+        let _ = storage.set_item("segscope.lang", "en");
+    }
+    leptos::mount::mount_to_body(segscope::app::App).forget();
+    gloo_timers::future::TimeoutFuture::new(50).await;
+    let doc = window.document().expect("document");
+    for id in ["upload-input", "demo-button", "lang-toggle", "privacy-note"] {
+        assert!(
+            doc.query_selector(&format!("[data-testid={id}]"))
+                .ok()
+                .flatten()
+                .is_some(),
+            "missing data-testid={id}"
+        );
+    }
+    let text = |id: &str| {
+        doc.query_selector(&format!("[data-testid={id}]"))
+            .ok()
+            .flatten()
+            .and_then(|e| e.text_content())
+            .unwrap_or_default()
+    };
+    assert_eq!(text("demo-button").trim(), "Try the demo data");
+    let toggle: web_sys::HtmlElement = doc
+        .query_selector("[data-testid=lang-toggle]")
+        .ok()
+        .flatten()
+        .expect("toggle")
+        .unchecked_into();
+    toggle.click();
+    gloo_timers::future::TimeoutFuture::new(50).await;
+    assert_eq!(text("demo-button").trim(), "试用演示数据");
+    let lang_attr = doc.document_element().and_then(|e| e.get_attribute("lang"));
+    assert_eq!(lang_attr.as_deref(), Some("zh-CN"));
+    let stored = window
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_item("segscope.lang").ok().flatten());
+    assert_eq!(stored.as_deref(), Some("zh-CN"));
+}

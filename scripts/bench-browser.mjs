@@ -217,6 +217,12 @@ async function oneRun(i) {
     r.worker_ingest_ms_est = r.scoring_start_ms;
     r.worker_score_ms_est = scoring && analyzed ? r1(analyzed.t - scoring.t) : null;
     r.progress_messages = progress.length;
+    // The worker's wasm linear memory never shrinks: its size now is its peak during the job.
+    for (const w of page.workers()) {
+      const bytes = await w.evaluate(async () => (typeof wasm_bindgen === 'function'
+        ? (await wasm_bindgen()).memory.buffer.byteLength : null)).catch(() => null);
+      if (bytes) r.worker_wasm_memory_mb = Math.round(bytes / 1048576);
+    }
   } else if (outcome === 'failed') {
     r.error = await page.textContent('[data-testid=error-panel]').catch(() => null);
   }
@@ -250,7 +256,7 @@ const summary = {
   outcomes: results.map(r => r.outcome), chromium: browser.version(), host_cpus: os.cpus().length, loadavg_end: loadavg(),
   medians: Object.fromEntries(['confirm_to_ready_ms', 'page_click_to_ready_ms', 'worker_elapsed_ms', 'scoring_start_ms',
     'worker_score_ms_est', 'analyzed_arrival_ms', 'render_after_arrival_ms', 'analyzed_json_kb', 'page_load_ms',
-    'idle_rss_mb', 'peak_rss_mb', 'peak_minus_idle_mb'].map(k => [k, med(k)])),
+    'idle_rss_mb', 'peak_rss_mb', 'peak_minus_idle_mb', 'worker_wasm_memory_mb'].map(k => [k, med(k)])),
   max_peak_rss_mb: Math.max(...results.map(r => r.peak_rss_mb)),
   max_peak_minus_idle_mb: Math.max(...results.map(r => r.peak_minus_idle_mb)),
 };

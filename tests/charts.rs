@@ -1,5 +1,6 @@
 //! Chart snapshot-style tests: each chart drawn into an SVG string from small hand-made inputs,
 //! asserting on what the SVG contains (bars, texts, paths) rather than on exact bytes.
+#![cfg(not(target_arch = "wasm32"))] // SVG output is native-only
 
 use plotters::coord::Shift;
 use plotters::prelude::*;

@@ -1,4 +1,5 @@
 //! The `segscope` binary end to end: real preview, ingest and analysis on small CSV files.
+#![cfg(not(target_arch = "wasm32"))] // runs a native binary
 
 // Helpers outside #[test] functions are test code too.
 #![allow(clippy::unwrap_used)]

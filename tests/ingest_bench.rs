@@ -1,6 +1,8 @@
 //! Timing of `ingest` on the 1M-row benchmark file (generated elsewhere, not committed).
 //!
 //! `cargo test --release --test ingest_bench -- --ignored --nocapture`
+#![cfg(not(target_arch = "wasm32"))]
+// reads a file from disk
 
 // Test helpers outside `#[test]` functions unwrap too (clippy.toml only exempts the tests).
 #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -3,6 +3,8 @@
 //! draws real pixels on a canvas (text measured by the browser), and the app mounts with its
 //! documented test ids and switches language. The full user flow is in tests/e2e (Playwright).
 #![cfg(target_arch = "wasm32")]
+// Helpers outside test functions are test code too: a failed expect is a failed test.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use plotters::prelude::IntoDrawingArea as _;
 use plotters_canvas::CanvasBackend;
@@ -119,7 +121,7 @@ async fn the_app_mounts_with_its_test_ids_and_switches_language() {
     if let Ok(Some(storage)) = window.local_storage() {
         let _ = storage.set_item("segscope.lang", "en");
     }
-    leptos::mount::mount_to_body(segscope::app::App).forget();
+    leptos::mount::mount_to_body(segscope::app::App);
     gloo_timers::future::TimeoutFuture::new(50).await;
     let doc = window.document().expect("document");
     for id in ["upload-input", "demo-button", "lang-toggle", "privacy-note"] {

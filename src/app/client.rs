@@ -15,6 +15,7 @@ use crate::protocol::{decode, encode, Envelope, Request, Response, WorkerError, 
 const WORKER_URL: &str = "./worker_loader.js";
 
 type Callback = Box<dyn FnMut(Response, Option<Blob>)>;
+type CrashHandler = Box<dyn Fn(String)>;
 
 struct Client {
     worker: Worker,
@@ -28,7 +29,7 @@ struct Client {
 thread_local! {
     static CLIENT: RefCell<Option<Client>> = const { RefCell::new(None) };
     static NEXT_ID: RefCell<u64> = const { RefCell::new(1) };
-    static ON_CRASH: RefCell<Option<Box<dyn Fn(String)>>> = const { RefCell::new(None) };
+    static ON_CRASH: RefCell<Option<CrashHandler>> = const { RefCell::new(None) };
 }
 
 /// Called with a message when the worker dies (after it was restarted).

@@ -136,6 +136,9 @@ export async function openApp(browser, server, { viewport = { width: 1280, heigh
     async goto() {
       await page.goto(server.url + gotoPath, { waitUntil: 'load' });
       await page.locator('[data-testid=upload-input]').waitFor({ state: 'attached', timeout: LOAD_TIMEOUT });
+      // The worker starts with the page; a user needs seconds to pick a file, the test does not:
+      // wait for its bundle so that no start-up request is counted as "after the file".
+      await app.workerLoaded();
     },
     /** Waits until the worker's wasm was fetched (so the page can go offline). */
     async workerLoaded() {

@@ -1,0 +1,123 @@
+// 6. Bad input: each failure gets a clear message in the error panel naming the problem and where,
+// and the mapping problems can be fixed in place, without reloading.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { startServer, launchBrowser, openApp, FIXTURES } from './harness.mjs';
+
+let browser, server;
+before(async () => { browser = await launchBrowser(); server = await startServer(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const file = (name, content) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(content) });
+
+test('empty, header-only and binary files: a clear message, back on the upload screen', async () => {
+  const app = await openApp(browser, server);
+  try {
+    await app.goto();
+    const { page } = app;
+    const cases = [
+      [file('empty.csv', ''), /^The file is empty\.$/],
+      [file('blank.csv', '\n  \n\n'), /^The file is empty\.$/],
+      [file('header.csv', 'customer_id,date,amount\n'), /^The file has a header row but no data rows\.$/],
+      // A PNG renamed .csv: the signature's 0x1A/NUL bytes are binary.
+      [{ name: 'data.csv', mimeType: 'text/csv', buffer: Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex') },
+        /not a text table \(binary data near byte \d+\).*Save As › CSV UTF-8/],
+    ];
+    for (const [input, expected] of cases) {
+      await app.upload(input, { expectMapping: false });
+      const message = await app.errorText();
+      assert.match(message, expected, `${input.name}: ${message}`);
+      // Back on the upload screen, no mapping, no dashboard.
+      await page.locator('[data-testid=upload-input]').waitFor({ state: 'attached' });
+      assert.equal(await page.locator('[data-testid=mapping]').count(), 0);
+      assert.equal(await page.locator('[data-testid=report-ready]').count(), 0);
+      await page.getByRole('button', { name: 'Dismiss' }).click();
+      await page.locator('[data-testid=error-panel]').waitFor({ state: 'detached' });
+    }
+    await app.assertClean();
+  } finally {
+    await app.close();
+  }
+});
+
+test('amount column of text: message with line and value, fixed by remapping without reloading', async () => {
+  // fixtures/bad-amount.csv: `customer_id,date,amount,paid`; “amount” holds words (ten, twenty,
+  // n/a, thirty, five) on 5 of 6 rows, “paid” the numbers.
+  // With “paid” as the amount: customers C1..C5 = 5; no order ids, so orders are customer-days:
+  // C1 ×2 (01-05, 02-01), C2, C3, C4, C5 = 6; revenue 10 + 20 + 30 + 30 + 5 + 12.50 = 107.50.
+  const app = await openApp(browser, server);
+  try {
+    await app.goto();
+    const { page } = app;
+    await app.upload(path.join(FIXTURES, 'bad-amount.csv'));
+    assert.deepEqual(await app.roles(), ['customer_id', 'date', 'amount', '']);
+    await page.locator('[data-testid=mapping-confirm]').click();
+    const message = await app.errorText();
+    assert.match(message, /^5 of 6 rows could not be used\./, message);
+    assert.match(message, /not a number in column “amount”/, message);
+    assert.match(message, /line 2: “ten”/, message);
+    assert.ok(await page.locator('[data-testid=mapping]').isVisible(), 'still on the mapping');
+    assert.equal(await page.locator('[data-testid=report-ready]').count(), 0);
+
+    // Fix: the amount is the “paid” column.
+    await page.locator('[data-testid=role-select-3]').selectOption('amount');
+    assert.deepEqual(await app.roles(), ['customer_id', 'date', '', 'amount'], 'a role belongs to one column');
+    await app.confirm();
+    assert.equal(await page.locator('[data-testid=error-panel]').count(), 0, 'the error is gone');
+    assert.equal(await app.number('q-rows-dropped'), 0);
+    assert.equal(await app.number('kpi-customers'), 5);
+    assert.equal(await app.number('kpi-orders'), 6);
+    assert.equal(await app.number('kpi-revenue'), 107.5);
+    await app.assertClean();
+  } finally {
+    await app.close();
+  }
+});
+
+test('ambiguous D/M/Y head: the day-first guess fails with a line number, month-first makes it valid', async () => {
+  // 200 rows whose dates fit both orders (both numbers ≤ 12: all the preview samples), then 300
+  // rows that only fit month/day/year (second number 13..28). Read day-first, 300 of 500 rows are
+  // not dates (first: line 202, “01/13/2024”); read month-first, all 500 are kept.
+  const pad = (n) => String(n).padStart(2, '0');
+  const rows = [];
+  const isoDays = [];
+  for (let i = 0; i < 200; i++) {
+    const [m, d] = [1 + (i % 12), 1 + ((i * 7) % 12)];
+    rows.push(`C${i % 50},${pad(m)}/${pad(d)}/2024,${10 + (i % 5)}.50`);
+    isoDays.push(`2024-${pad(m)}-${pad(d)}`);
+  }
+  for (let i = 0; i < 300; i++) {
+    const [m, d] = [1 + (i % 12), 13 + (i % 16)];
+    rows.push(`C${i % 50},${pad(m)}/${pad(d)}/2024,${10 + (i % 5)}.50`);
+    isoDays.push(`2024-${pad(m)}-${pad(d)}`);
+  }
+  isoDays.sort();
+  const csv = 'customer_id,date,amount\n' + rows.join('\n') + '\n';
+  const app = await openApp(browser, server);
+  try {
+    await app.goto();
+    const { page } = app;
+    await app.upload(file('dates.csv', csv));
+    assert.ok(await page.locator('[data-testid=date-order-warning]').isVisible(), 'the ambiguity is flagged');
+    assert.equal(await page.locator('[data-testid=date-order-select]').inputValue(), 'dmy', 'day-first guessed');
+    await page.locator('[data-testid=mapping-confirm]').click();
+    const message = await app.errorText();
+    assert.match(message, /^300 of 500 rows could not be used\./, message);
+    assert.match(message, /not a date in column “date”/, message);
+    assert.match(message, /line 202: “01\/13\/2024”/, message);
+    assert.match(message, /date order/, 'the message points at the date order');
+
+    await page.locator('[data-testid=date-order-select]').selectOption('mdy');
+    await app.confirm();
+    assert.equal(await app.number('q-rows-read'), 500);
+    assert.equal(await app.number('q-rows-kept'), 500);
+    assert.equal(await app.number('q-rows-dropped'), 0);
+    assert.equal(await app.value('q-date-range'), `${isoDays[0]} – ${isoDays.at(-1)}`);
+    assert.equal(await app.number('kpi-customers'), 50);
+    await app.assertClean();
+  } finally {
+    await app.close();
+  }
+});

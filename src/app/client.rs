@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use js_sys::{Object, Reflect};
+use js_sys::Object;
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};
 
@@ -79,15 +79,7 @@ pub fn send(
         *n += 1;
         *n
     });
-    let msg = Object::new();
-    let _ = Reflect::set(
-        &msg,
-        &"json".into(),
-        &encode(&Envelope { id, body: request }).into(),
-    );
-    if let Some(b) = blob {
-        let _ = Reflect::set(&msg, &"blob".into(), b);
-    }
+    let msg = crate::wire::pack(encode(&Envelope { id, body: request }), blob);
     let mut on_reply: Callback = Box::new(on_reply);
     let started = start();
     let failed = CLIENT.with(|c| {
@@ -133,13 +125,7 @@ pub fn cancel() {
 }
 
 fn on_message(event: MessageEvent) {
-    let data = event.data();
-    let json = Reflect::get(&data, &"json".into())
-        .ok()
-        .and_then(|v| v.as_string());
-    let blob = Reflect::get(&data, &"blob".into())
-        .ok()
-        .and_then(|v| v.dyn_into::<Blob>().ok());
+    let (json, blob) = crate::wire::unpack(&event.data());
     let envelope: Envelope<Response> = match json.as_deref().map(decode) {
         Some(Ok(e)) => e,
         Some(Err(e)) => return crash(e.to_string()),

@@ -8,7 +8,7 @@ mod blob_reader;
 
 use std::cell::{Cell, RefCell};
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, MessageEvent};
 
@@ -44,13 +44,7 @@ fn scope() -> DedicatedWorkerGlobalScope {
 }
 
 fn post(id: u64, body: &Response, blob: Option<&Blob>) {
-    let msg = Object::new();
-    let json = encode(&Envelope { id, body });
-    // Setting plain properties on a fresh object cannot fail.
-    let _ = Reflect::set(&msg, &"json".into(), &json.into());
-    if let Some(b) = blob {
-        let _ = Reflect::set(&msg, &"blob".into(), b);
-    }
+    let msg = crate::wire::pack(encode(&Envelope { id, body }), blob);
     if let Err(e) = scope().post_message(&msg) {
         web_sys::console::error_2(&"segscope worker: postMessage failed".into(), &e);
     }
@@ -84,13 +78,7 @@ pub fn start() {
 }
 
 fn on_message(event: MessageEvent) {
-    let data = event.data();
-    let json = Reflect::get(&data, &"json".into())
-        .ok()
-        .and_then(|v| v.as_string());
-    let blob = Reflect::get(&data, &"blob".into())
-        .ok()
-        .and_then(|v| v.dyn_into::<Blob>().ok());
+    let (json, blob) = crate::wire::unpack(&event.data());
     let Some(json) = json else {
         post(0, &bad("message without json"), None);
         return;

@@ -100,8 +100,8 @@ pub mod t {
         DROP_OR = "or", "或";
         CHOOSE_FILE = "Choose a file", "选择文件";
         TRY_DEMO = "Try the demo data", "试用演示数据";
-        DEMO_HINT = "2,000 generated customers of a fictional shop (about 20,000 order lines).",
-            "虚构商店的 2,000 位生成客户（约 20,000 条订单明细）。";
+        DEMO_HINT = "2,000 generated customers of a fictional shop (about 16,000 order lines).",
+            "虚构商店的 2,000 位生成客户（约 16,000 条订单明细）。";
         FORMAT_HINT = "One row per order line: customer id, date and amount are required; order id, product, quantity, region and channel are optional. CSV or TSV, UTF-8, UTF-16 or GBK, English or Chinese headers.",
             "每行一条订单明细：必需客户ID、日期和金额；订单号、商品、数量、地区和渠道可选。支持 CSV 或 TSV，UTF-8、UTF-16 或 GBK 编码，中英文表头均可。";
         READING_FILE = "Reading {0}…", "正在读取 {0}…";
@@ -120,6 +120,7 @@ pub mod t {
         DATE_ORDER_AMBIGUOUS = "These dates could be day/month or month/day: please choose.",
             "这些日期既可能是日/月也可能是月/日，请选择。";
         ROLE_NONE = "— ignore —", "— 忽略 —";
+        REQUIRED_LEGEND = "* required", "* 必需";
         REQUIRED_MISSING = "Map a column to: {0}", "请为以下角色指定列：{0}";
         ANALYSE = "Analyse", "开始分析";
         CHOOSE_ANOTHER = "Choose another file", "换一个文件";
@@ -154,8 +155,8 @@ pub mod t {
         Q_PRODUCTS = "Products", "商品数";
         Q_MISSING = "Empty cells", "空值";
         Q_OUTLIERS = "Order-value outliers", "订单金额异常值";
-        Q_OUTLIER_RULE = "{0} orders above {1} (robust rule: above Q3 + 3×IQR of log order values)",
-            "{0} 笔订单高于 {1}（稳健规则：高于对数订单金额的 Q3 + 3×IQR）";
+        Q_OUTLIER_RULE = "orders above {1}: {0} (robust rule: above Q3 + 3×IQR of log order values)",
+            "高于 {1} 的订单：{0} 笔（稳健规则：高于对数订单金额的 Q3 + 3×IQR）";
         Q_CAP_OUTLIERS = "Cap outliers at the fence", "将异常值截断至阈值";
         Q_DROP_REASONS = "Dropped rows by reason", "按原因统计的丢弃行";
         Q_EXAMPLES = "e.g. line {0}: “{1}”", "例如第 {0} 行：“{1}”";
@@ -190,6 +191,7 @@ pub mod t {
         AXIS_R_SCORE = "R score (recency)", "R 评分（最近消费）";
         AXIS_RECENCY_DAYS = "Days since last order", "距上次购买天数";
         AXIS_FREQUENCY = "Orders per customer", "每位客户订单数";
+        AXIS_FREQUENCY_TAIL = "Orders per customer (the last bar counts 20 or more)", "每位客户订单数（最后一栏为 20 单及以上）";
         AXIS_MONETARY = "Revenue per customer (log scale)", "每位客户消费额（对数刻度）";
         AXIS_MONETARY_LINEAR = "Revenue per customer", "每位客户消费额";
         AXIS_CUSTOMERS = "Customers", "客户数";
@@ -232,7 +234,7 @@ pub mod t {
         PREV = "Previous", "上一页";
         NEXT = "Next", "下一页";
         EXPORT = "Export target list (CSV)", "导出目标名单 (CSV)";
-        EXPORTED = "Exported {0} customers.", "已导出 {0} 位客户。";
+        EXPORTED = "Customers exported: {0}.", "已导出客户：{0} 位。";
         NO_MATCH = "No customer matches.", "没有符合条件的客户。";
         NEW_FILE = "New file", "新文件";
         FOOTER = "SegScope runs entirely in your browser. No server, no upload, no tracking.",
@@ -273,7 +275,7 @@ pub mod t {
         ROLE_QUANTITY = "Quantity", "数量";
         ROLE_REGION = "Region", "地区";
         ROLE_CHANNEL = "Channel", "渠道";
-        REQUIRED_MARK = "(required)", "（必需）";
+        REQUIRED_MARK = "*", "*";
         ORDER_YMD = "year-month-day (2024-03-05)", "年-月-日（2024-03-05）";
         ORDER_DMY = "day/month/year (05/03/2024)", "日/月/年（05/03/2024）";
         ORDER_MDY = "month/day/year (03/05/2024)", "月/日/年（03/05/2024）";
@@ -500,7 +502,13 @@ mod tests {
     #[test]
     fn chinese_entries_are_translated() {
         // Entries that are legitimately identical in both languages.
-        let same = ["FILE_SIZE", "DOWNLOAD_PNG", "COL_RFM", "LANG_SWITCH"]; // LANG_SWITCH names the other language
+        let same = [
+            "FILE_SIZE",
+            "DOWNLOAD_PNG",
+            "COL_RFM",
+            "LANG_SWITCH",
+            "REQUIRED_MARK",
+        ]; // LANG_SWITCH names the other language
         for (name, text) in t::ALL {
             if same.contains(name) {
                 continue;

@@ -82,7 +82,7 @@ pub fn Mapping() -> impl IntoView {
                 <h2>{tr(state, t::MAPPING_TITLE)}</h2>
                 <span class="muted">{move || fill(lang.get(), t::FILE_SIZE, &[&state.file_name.get(), &crate::format::bytes(state.file_bytes.get())])}</span>
             </div>
-            <p class="hint">{tr(state, t::MAPPING_HELP)}</p>
+            <p class="hint">{tr(state, t::MAPPING_HELP)}" "{tr(state, t::REQUIRED_LEGEND)}</p>
             <div class="controls">
                 <label>
                     {tr(state, t::ENCODING)}

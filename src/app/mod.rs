@@ -14,7 +14,7 @@ mod upload;
 use leptos::prelude::*;
 
 use crate::i18n::{describe_error, fill, stage_name, t, Lang, Text};
-pub use state::{AppState, Phase, UiError};
+pub use state::{AppState, Notice, Phase, UiError};
 
 /// Entry point of the page binary: panic hook, worker, mount.
 pub fn start() {
@@ -154,7 +154,14 @@ fn Notice() -> impl IntoView {
     view! {
         <Show when=move || state.notice.with(Option::is_some)>
             <div class="notice" role="status" data-testid="notice">
-                {move || state.notice.get().unwrap_or_default()}
+                {move || {
+                    let lang = state.lang.get();
+                    match state.notice.get() {
+                        Some(Notice::Cancelled) => t::CANCELLED.get(lang).to_string(),
+                        Some(Notice::Exported { rows }) => fill(lang, t::EXPORTED, &[&rows.to_string()]),
+                        None => String::new(),
+                    }
+                }}
                 <button class="link" on:click=move |_| state.notice.set(None)>"×"</button>
             </div>
         </Show>

@@ -40,6 +40,18 @@ pub enum UiError {
     Demo(String),
 }
 
+/// A one-line notice, localised when rendered (so it follows a language switch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// A running job was cancelled.
+    Cancelled,
+    /// An export was written.
+    Exported {
+        /// Customers written.
+        rows: u64,
+    },
+}
+
 /// The page's state: signals, each narrow. `Copy`, provided as context.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -78,7 +90,10 @@ pub struct AppState {
     /// Error panel.
     pub error: RwSignal<Option<UiError>>,
     /// One-line notice (cancelled, exported).
-    pub notice: RwSignal<Option<String>>,
+    pub notice: RwSignal<Option<Notice>>,
+    /// The analysis parameters of the report on screen (restored when a re-analysis is
+    /// cancelled, so the controls keep matching the numbers).
+    pub report_rfm: RwSignal<RfmParams>,
     /// Bumped on window resize and theme change, so charts redraw.
     pub redraw: RwSignal<u32>,
 }
@@ -114,6 +129,7 @@ impl AppState {
             busy: RwSignal::new(false),
             error: RwSignal::new(None),
             notice: RwSignal::new(None),
+            report_rfm: RwSignal::new(RfmParams::default()),
             redraw: RwSignal::new(0),
         }
     }
@@ -297,6 +313,11 @@ impl AppState {
     /// The customer table query changed: fetch that page. Answers to older queries are ignored.
     pub fn set_query(self, query: CustomerQuery) {
         self.query.set(query.clone());
+        if !WORKER_HAS_DATASET.with(|h| *h.borrow()) {
+            // The ingest answers with the page of the current query.
+            self.confirm_mapping();
+            return;
+        }
         let generation = LATEST_PAGE.with(|l| {
             let mut l = l.borrow_mut();
             *l += 1;
@@ -316,6 +337,10 @@ impl AppState {
 
     /// Export every customer matching the current filters as CSV.
     pub fn export(self) {
+        if !WORKER_HAS_DATASET.with(|h| *h.borrow()) {
+            self.ingest_then(move || self.export());
+            return;
+        }
         let query = self.query.get_untracked();
         self.busy.set(true);
         client::send(
@@ -395,7 +420,7 @@ impl Default for AppState {
     }
 }
 
-/// `orders.csv` → `orders-segscope-customers.csv`.
+/// `orders.csv` → `orders-customers.csv`.
 pub fn export_file_name(file_name: &str) -> String {
     let stem = file_name.rsplit_once('.').map_or(file_name, |(s, _)| s);
     let stem = if stem.is_empty() { "segscope" } else { stem };

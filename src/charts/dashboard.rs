@@ -119,7 +119,18 @@ pub fn draw_dashboard_chart<DB: DrawingBackend>(
         ChartKind::Recency | ChartKind::Frequency | ChartKind::Monetary => {
             let (hist, x_axis) = match kind {
                 ChartKind::Recency => (&report.recency_histogram, l(t::AXIS_RECENCY_DAYS)),
-                ChartKind::Frequency => (&report.frequency_histogram, l(t::AXIS_FREQUENCY)),
+                ChartKind::Frequency => {
+                    let h = &report.frequency_histogram;
+                    let has_tail = h.bins.last().is_some_and(|b| b.lower >= 20.0);
+                    (
+                        h,
+                        l(if has_tail {
+                            t::AXIS_FREQUENCY_TAIL
+                        } else {
+                            t::AXIS_FREQUENCY
+                        }),
+                    )
+                }
                 _ if report.monetary_histogram.log_x => {
                     (&report.monetary_histogram, l(t::AXIS_MONETARY))
                 }

@@ -14,7 +14,7 @@ use crate::format::percent;
 /// Draws the Lorenz curve (share of customers, poorest first → share of revenue) over a shaded
 /// area, the equality diagonal (dashed), and a marker where the top
 /// `customer_share_for_80_percent` of customers bring 80% of revenue, annotated
-/// "customers% → revenue%" in numbers. Both axes are 0..100%.
+/// with its coordinates "(x%, y%)". Both axes are 0..100%.
 ///
 /// Labels: `title`, `x_axis` (customer share), `y_axis` (revenue share), `series[0]` (curve) and
 /// `series[1]` (equality line) for the legend, `no_data` (drawn when fewer than two curve points
@@ -83,7 +83,8 @@ pub fn draw_lorenz<DB: DrawingBackend>(
                 5,
                 theme.accent2.filled(),
             )))?;
-            let text = format!("{} → {}", percent(top_share), percent(1.0 - y));
+            // The point's own coordinates, as on the axes; the page states the 80% sentence.
+            let text = format!("({}, {})", percent(x), percent(y));
             let style = text_style(theme, LABEL_PX).pos(Pos::new(HPos::Right, VPos::Bottom));
             let at = chart.backend_coord(&(x, y));
             area.draw_text(&text, &style, relative(area, (at.0 - 8, at.1 - 8)))?;

@@ -141,7 +141,8 @@ pub(crate) fn builder<'a, 'b, DB: DrawingBackend>(
     body: &'a DrawingArea<DB, Shift>,
 ) -> ChartBuilder<'a, 'b, DB> {
     let mut b = ChartBuilder::on(body);
-    b.margin(12).margin_top(8);
+    // The right margin leaves room for the last x tick label ("100.0%") to be centred on it.
+    b.margin(12).margin_top(8).margin_right(24);
     b
 }
 

@@ -311,8 +311,9 @@ pub(super) fn recency_histogram(recency_days: &[i32]) -> Histogram {
 }
 
 /// Orders per customer: one bin per count, `[1, 2)`, `[2, 3)`, … When somebody has 20 orders or
-/// more, the 20th bin is a tail `[20, max]` (upper inclusive) holding everyone with ≥ 20 orders;
-/// otherwise the bins stop at the largest count.
+/// more, the 20th bin `[20, 21)` is a tail holding everyone with ≥ 20 orders (drawn as wide as the
+/// others, so its height is not mistaken for a density); otherwise the bins stop at the largest
+/// count.
 pub(super) fn frequency_histogram(frequency: &[u32]) -> Histogram {
     let max = frequency.iter().copied().max().unwrap_or(0);
     if max == 0 {
@@ -326,16 +327,14 @@ pub(super) fn frequency_histogram(frequency: &[u32]) -> Histogram {
             *count += 1;
         }
     }
-    let tail = max as usize > BINS;
     let bins = counts
         .into_iter()
         .enumerate()
         .map(|(k, count)| {
             let lower = (k + 1) as f64;
-            let is_tail = tail && k + 1 == BINS;
             HistogramBin {
                 lower,
-                upper: if is_tail { f64::from(max) } else { lower + 1.0 },
+                upper: lower + 1.0,
                 count,
             }
         })
@@ -457,7 +456,7 @@ mod tests {
         let h = frequency_histogram(&[1, 19, 20, 25, 40]);
         assert_eq!(h.bins.len(), 20);
         let last = h.bins.last().unwrap();
-        assert_eq!((last.lower, last.upper, last.count), (20.0, 40.0, 3));
+        assert_eq!((last.lower, last.upper, last.count), (20.0, 21.0, 3));
         assert_eq!(h.bins[18].count, 1);
     }
 

@@ -216,9 +216,16 @@ impl AppState {
 
     /// The user confirmed the mapping: parse the whole file and analyse it.
     pub fn confirm_mapping(self) {
+        self.ingest_then(|| {});
+    }
+
+    /// Parses and analyses the kept file, then runs `then` (used to redo a table or export
+    /// request after a cancel or crash left the worker without the dataset).
+    fn ingest_then(self, then: impl FnOnce() + 'static) {
         let Some(ingest) = self.ingest.get_untracked() else {
             return;
         };
+        let mut then = Some(then);
         let file = FILE.with(|f| f.borrow().clone());
         self.error.set(None);
         self.notice.set(None);
@@ -230,9 +237,10 @@ impl AppState {
         }
         let mut query = self.query.get_untracked();
         query.offset = 0;
+        let rfm = self.rfm.get_untracked();
         let request = Request::Ingest {
             ingest,
-            rfm: self.rfm.get_untracked(),
+            rfm: rfm.clone(),
             query,
         };
         client::send(&request, file.as_ref(), move |response, _| match response {
@@ -250,10 +258,14 @@ impl AppState {
                     self.quality.set(quality);
                 }
                 self.report.set(Some(report));
+                self.report_rfm.set(rfm.clone());
                 self.page.set(page);
                 self.elapsed_ms.set(elapsed_ms);
                 self.phase.set(Phase::Dashboard);
                 self.done();
+                if let Some(then) = then.take() {
+                    then();
+                }
             }
             Response::Failed { error } => {
                 self.done();
@@ -278,6 +290,7 @@ impl AppState {
         let mut query = self.query.get_untracked();
         query.offset = 0;
         self.query.set(query.clone());
+        let applied = rfm.clone();
         client::send(
             &Request::Analyze { rfm, query },
             None,
@@ -292,6 +305,7 @@ impl AppState {
                     ..
                 } => {
                     self.report.set(Some(report));
+                    self.report_rfm.set(applied.clone());
                     self.page.set(page);
                     self.elapsed_ms.set(elapsed_ms);
                     self.error.set(None);
@@ -358,12 +372,7 @@ impl AppState {
                             &export_file_name(&self.file_name.get_untracked()),
                         );
                     }
-                    let lang = self.lang.get_untracked();
-                    self.notice.set(Some(crate::i18n::fill(
-                        lang,
-                        crate::i18n::t::EXPORTED,
-                        &[&rows.to_string()],
-                    )));
+                    self.notice.set(Some(Notice::Exported { rows }));
                 }
                 Response::Failed { error } => {
                     self.done();
@@ -386,9 +395,10 @@ impl AppState {
         if self.phase.get_untracked() == Phase::Opening {
             self.phase.set(Phase::Start);
         }
-        let lang = self.lang.get_untracked();
-        self.notice
-            .set(Some(crate::i18n::t::CANCELLED.get(lang).to_string()));
+        if self.report.with_untracked(Option::is_some) {
+            self.rfm.set(self.report_rfm.get_untracked());
+        }
+        self.notice.set(Some(Notice::Cancelled));
     }
 
     /// Back to the upload screen (the current file is forgotten).

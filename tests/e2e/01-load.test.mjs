@@ -63,12 +63,14 @@ test('CSP, privacy note and same-origin requests only, served under a path prefi
     assert.ok(urls.some((u) => /\/app-[0-9a-f]+_bg\.wasm$/.test(u)), 'app wasm loaded');
 
     // The relative demo URL works under the prefix too: demo → mapping → dashboard.
+    app.fileChosen(); // the demo click is the file choice
     await page.locator('[data-testid=demo-button]').click();
-    app.fileChosen();
     await page.locator('[data-testid=mapping]').waitFor({ state: 'visible', timeout: 60_000 });
     await app.confirm();
     assert.equal(await app.number('kpi-customers'), 2000, 'the demo has 2,000 customers');
-    // The demo CSV itself is the only request after clicking the demo button.
+    // The demo CSV itself is the only request after clicking the demo button (and seeing it
+    // recorded proves the recorder catches requests made after a file was chosen).
+    assert.ok(log.afterFile.some((r) => r.url === server.url + 'demo/transactions.csv'), 'the demo fetch was recorded');
     await app.assertClean({ allowAfterFile: [(r) => r.url === server.url + 'demo/transactions.csv' && r.method === 'GET'] });
   } finally {
     await app.close();
@@ -85,8 +87,8 @@ test('drawing the dashboard violates no CSP directive', async () => {
   const app = await openApp(browser, server);
   try {
     await app.goto();
+    app.fileChosen(); // the demo click is the file choice
     await app.page.locator('[data-testid=demo-button]').click();
-    app.fileChosen();
     await app.page.locator('[data-testid=mapping]').waitFor({ state: 'visible', timeout: 60_000 });
     await app.confirm();
     const violations = await app.cspViolations();

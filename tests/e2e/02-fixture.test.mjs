@@ -121,7 +121,7 @@ test('export: header, one row per customer, formula neutralised; a segment filte
     assert.equal(byId.C3[3], '80', 'C3 duplicate line removed');
     assert.equal(byId.C1[2], '2', 'C1 has two orders');
     assert.equal(byId.C6[10], '2024-03-25', 'last order of C6');
-    assert.match(await page.locator('[data-testid=notice]').textContent(), /Exported 8 customers/);
+    assert.match(await page.locator('[data-testid=notice]').textContent(), /Customers exported: 8\./);
 
     // Filter on the segment with the most customers, export again.
     const rows = (await app.segmentRows()).filter((r) => r.customers > 0).sort((a, b) => b.customers - a.customers);
@@ -134,6 +134,38 @@ test('export: header, one row per customer, formula neutralised; a segment filte
     assert.equal(fbody.length, seg.customers, `export of ${seg.segment} has its table count`);
     for (const r of fbody) assert.equal(r[8], seg.segment, 'every exported row is in the segment');
 
+    await app.assertClean();
+  } finally {
+    await app.close();
+  }
+});
+
+test('segment rules: reassigning an (R, F) cell moves its customers; reset restores the defaults', async () => {
+  const app = await openApp(browser, server);
+  try {
+    await app.goto();
+    const { page } = app;
+    await app.analyse(SMALL);
+    const before = await app.segmentRows();
+    // The top customer by revenue (the default sort) and its scores.
+    const first = page.locator('[data-testid=customer-table] tbody tr').first();
+    const id = await first.getAttribute('data-customer');
+    const [r, f] = (await first.locator('td').nth(5).textContent()).trim().split(/\s+/).map(Number);
+    const segmentOf = async () => page.locator(`[data-testid=customer-table] tbody tr[data-customer="${id}"] td`).nth(6).textContent();
+    const was = await segmentOf();
+    assert.notEqual(was, 'Lost');
+
+    await page.locator('[data-testid=segment-grid] summary').click();
+    await page.locator(`[data-testid=grid-cell-${r}-${f}]`).selectOption('lost');
+    await until(page, async () => (await segmentOf()) === 'Lost', `${id} moved to Lost`);
+    const after = await app.segmentRows();
+    const lost = (rows) => rows.find((x) => x.segment === 'lost').customers;
+    assert.ok(lost(after) > lost(before), 'Lost has more customers');
+    assert.equal(after.reduce((s, x) => s + x.customers, 0), 8, 'still 8 customers in all');
+
+    await page.locator('[data-testid=segment-grid]').getByRole('button', { name: 'Reset to the default rules' }).click();
+    await until(page, async () => (await segmentOf()) === was, `${id} back in ${was}`);
+    assert.deepEqual((await app.segmentRows()).map((x) => x.customers), before.map((x) => x.customers));
     await app.assertClean();
   } finally {
     await app.close();

@@ -66,10 +66,9 @@ test('language toggle: Chinese strings, <html lang>, kept across a reload, and b
   }
 });
 
-// Red while the product bug stands: notices (“Exported N customers.”, “Cancelled…”) are stored
-// as strings already translated (src/app/state.rs: export() and cancel() set `notice` to a
-// filled String), so switching the language leaves them in the old language, unlike the error
-// panel, which is re-translated (describe_error runs in the view).
+// Regression: notices (“Customers exported: N.”, “Cancelled…”) used to be stored as strings
+// already translated, so switching the language left them in the old language. They are now a
+// typed `Notice`, localised when rendered, like the error panel.
 test('a notice on screen follows a language switch', async () => {
   const app = await openApp(browser, server);
   try {
@@ -78,10 +77,10 @@ test('a notice on screen follows a language switch', async () => {
     await app.analyse(path.join(FIXTURES, 'small.csv'));
     await app.exportCsv();
     const notice = page.locator('[data-testid=notice]');
-    assert.match(await notice.textContent(), /Exported 8 customers\./);
+    assert.match(await notice.textContent(), /Customers exported: 8\./);
     await page.locator('[data-testid=lang-toggle]').click();
     await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
-    assert.match(await notice.textContent(), /已导出 8 位客户。/, 'the notice is shown in Chinese');
+    assert.match(await notice.textContent(), /已导出客户：8 位。/, 'the notice is shown in Chinese');
     await app.assertClean();
   } finally {
     await app.close();

@@ -15,8 +15,8 @@ test('demo dashboard: table search, filter, sort, paging; charts drawn; trend re
   try {
     await app.goto();
     const { page } = app;
+    app.fileChosen(); // the demo click is the file choice
     await page.locator('[data-testid=demo-button]').click();
-    app.fileChosen();
     await page.locator('[data-testid=mapping]').waitFor({ state: 'visible', timeout: 60_000 });
     await app.confirm();
     const total = await app.number('kpi-customers');

@@ -92,18 +92,17 @@ test('cancel a large analysis: back to the mapping with a notice, then analyse a
   }
 });
 
-// Red while the product bug stands. cancel() promises “the fresh worker is given the file again
-// when needed” (src/app/state.rs), but only set_rfm() re-ingests when the worker lost the
-// dataset: set_query() (segment filter, search, sort, paging) and export() send their request to
-// the fresh, empty worker and fail with “The analysis engine lost the data (it was restarted).
-// Analyse the file again.”, and the dashboard has no Analyse button to do so.
+// Regression: cancel() promises “the fresh worker is given the file again when needed”, but only
+// set_rfm() used to re-ingest when the worker had lost the dataset; set_query() (filter, search,
+// sort, paging) and export() failed with “The analysis engine lost the data”. Both now re-ingest
+// the kept file first.
 test('after cancelling a re-analysis on the dashboard, the table and the export still work', async () => {
   const app = await openApp(browser, server);
   try {
     await app.goto();
     const { page } = app;
+    app.fileChosen(); // the demo click is the file choice
     await page.locator('[data-testid=demo-button]').click();
-    app.fileChosen();
     await page.locator('[data-testid=mapping]').waitFor({ state: 'visible', timeout: 60_000 });
     await app.confirm();
     const segRows = await app.segmentRows();

@@ -19,8 +19,8 @@ test('README screenshot of the demo dashboard', { skip: enabled ? false : 'set S
     const { page } = app;
     assert.equal(await page.getAttribute('html', 'data-theme'), 'light');
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    app.fileChosen(); // the demo click is the file choice
     await page.locator('[data-testid=demo-button]').click();
-    app.fileChosen();
     await page.locator('[data-testid=mapping]').waitFor({ state: 'visible', timeout: 60_000 });
     await app.confirm();
     await page.mouse.move(0, 0);

@@ -4,12 +4,16 @@
 //
 //   node scripts/bench-browser.mjs [--dist /tmp/bench-dist] [--csv /tmp/bench-data/tx_1m.csv] [--runs 3]
 //        [--mode timing|crash] [--timeout-s 900] [--duckdb] [--duckdb-runs 3]
-//        [--duckdb-modes filehandle,buffer] [--json out.jsonl]
+//        [--pairs] [--duckdb-modes filehandle,buffer] [--json out.jsonl]
 //
 // --mode timing (default): N runs, each in a fresh browser context; prints one JSON line per run and
 //   a SUMMARY line with medians (t1-t0 measured in Node and in the page, worker ms, phases, memory).
 // --mode crash: one run with a long timeout; reports whether the report was drawn, the tab
-//   crashed (page 'crash' event), the worker failed (error panel / Failed response) or it timed out.
+//   crashed (page 'crash' event), the job failed (error panel shown) or it timed out.
+// --pairs: interleave: after each SegScope run, one run of the DuckDB-WASM peer page
+//   (/work/shared/bench/duckdb-wasm/index.html, same SQL) per mode in the same browser, with CPU
+//   seconds of all Chromium processes (less sensitive to machine load) besides wall times; prints DUCKDB_SUMMARY with
+//   per-pair ratios.
 // --duckdb: afterwards, run the DuckDB-WASM peer (/work/shared/bench/duckdb-wasm/bench.mjs) on the same
 //   file in the same session and print its SUMMARY too.
 //
@@ -52,11 +56,19 @@ const TYPES = {
   '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.woff2': 'font/woff2',
   '.txt': 'text/plain; charset=utf-8', '.csv': 'text/csv; charset=utf-8', '.map': 'application/json',
 };
+const peerDir = args['duckdb-dir'] || '/work/shared/bench/duckdb-wasm';
+const peerDeps = path.resolve(args['duckdb-deps'] || '/tmp/peers-duckdb-wasm');
+// The peer page, with one hook so that the CPU used by DuckDB's start-up can be told apart from
+// the query's (the hook runs before the peer starts its query timer).
+const peerPage = () => fs.readFileSync(path.join(peerDir, 'index.html'), 'utf8')
+  .replace('const conn = await db.connect();', 'const conn = await db.connect();\n  if (window.__phase) await window.__phase();');
 const server = http.createServer((req, res) => {
   let url;
   try { url = decodeURIComponent(new URL(req.url, 'http://x').pathname); } catch { res.writeHead(400); res.end(); return; }
-  let file = path.join(dist, url.endsWith('/') ? url + 'index.html' : url);
-  if (!file.startsWith(dist + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+  if (url === '/duckdb/') { res.writeHead(200, { 'Content-Type': TYPES['.html'] }); res.end(peerPage()); return; }
+  const root = url.startsWith('/node_modules/') ? peerDeps : dist;
+  let file = path.join(root, url.endsWith('/') ? url + 'index.html' : url);
+  if (!file.startsWith(root + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
     res.writeHead(404); res.end(); return;
   }
   res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store' });
@@ -109,6 +121,26 @@ function treeRss() {
   }
   return { mb: total / 1024, byKind: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, Math.round(v / 1024)])) };
 }
+// CPU seconds (user + system) used so far by the live descendants of this process
+const TICK = 100; // USER_HZ on Linux
+function treeCpu() {
+  const ppid = new Map(), cpu = new Map();
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const st = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      ppid.set(+d, +f[1]); cpu.set(+d, (+f[11] + +f[12]) / TICK);
+    } catch { /* gone */ }
+  }
+  let total = 0;
+  for (const [pid, c] of cpu) {
+    let p = pid, hops = 0;
+    while (p && p !== process.pid && hops++ < 64) p = ppid.get(p);
+    if (p === process.pid && pid !== process.pid) total += c;
+  }
+  return total;
+}
 let sampling = null;
 function startSampling() {
   const s = { peak: 0, peakByKind: {}, samples: 0, timer: null };
@@ -153,6 +185,7 @@ const INIT = () => {
 const median = xs => { const s = xs.filter(x => x != null && !Number.isNaN(x)).sort((a, b) => a - b); if (!s.length) return null;
   const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const r1 = x => (x == null ? null : Math.round(x * 10) / 10);
+const r2 = x => (x == null || Number.isNaN(x) ? null : Math.round(x * 100) / 100);
 const loadavg = () => os.loadavg().map(x => Math.round(x * 100) / 100);
 
 const browser = await chromium.launch({
@@ -186,6 +219,7 @@ async function oneRun(i) {
   await page.setInputFiles('[data-testid=upload-input]', csv);
   await page.waitForSelector('[data-testid=mapping-confirm]', { state: 'visible', timeout: 60000 });
   const tPick = performance.now() - tSet;
+  const cpu0 = treeCpu();
   const t0 = performance.now();
   await page.click('[data-testid=mapping-confirm]');
   const readyP = page.waitForSelector('[data-testid=report-ready]', { state: 'attached', timeout: timeoutMs })
@@ -194,10 +228,11 @@ async function oneRun(i) {
     .then(() => 'failed', () => new Promise(() => {}));
   const outcome = await Promise.race([readyP, crashP, failP]);
   const t1 = performance.now();
+  const cpuUsed = treeCpu() - cpu0;
   stopSampling(s);
   const r = { run: i + 1, csv: path.basename(csv), file_mb: r1(fileBytes / 1048576), outcome, load1_at_start: load1,
               page_load_ms: Math.round(loadMs), pick_to_mapping_ms: Math.round(tPick),
-              confirm_to_ready_ms: r1(t1 - t0) };
+              confirm_to_ready_ms: r1(t1 - t0), chromium_cpu_s: r2(cpuUsed) };
   if (outcome === 'completed') {
     r.worker_elapsed_ms = parseFloat(await page.getAttribute('[data-testid=report-ready]', 'data-elapsed-ms'));
     const b = await page.evaluate(() => window.__bench);
@@ -239,11 +274,62 @@ async function oneRun(i) {
   return r;
 }
 
+// One DuckDB-WASM run of the peer page (same SQL, same file, same browser): wall times from the
+// page, plus CPU seconds of all Chromium processes for start-up and for the query, and memory.
+async function duckRun(i, mode) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  let cpuInstantiated = null, crashed = false;
+  await page.exposeFunction('__phase', () => { cpuInstantiated = treeCpu(); });
+  page.on('pageerror', e => console.error('duckdb pageerror', e.message));
+  page.on('crash', () => { crashed = true; });
+  await page.goto(base + 'duckdb/');
+  await page.waitForFunction(() => window.harnessReady === true, null, { timeout: 60000 });
+  await page.setInputFiles('#file', csv);
+  await page.waitForTimeout(500);
+  const idle = treeRss();
+  const s = startSampling();
+  const load1 = loadavg()[0];
+  const cpu0 = treeCpu();
+  const t0 = performance.now();
+  let r, outcome = 'completed';
+  try {
+    r = await page.evaluate(m => window.runRFM(m), mode);
+  } catch (e) {
+    outcome = crashed ? 'crashed' : 'error: ' + String(e.message).slice(0, 200);
+  }
+  const t1 = performance.now();
+  const cpu1 = treeCpu();
+  stopSampling(s);
+  await context.close().catch(() => {});
+  const out = { tool: 'duckdb-wasm', run: i + 1, mode, csv: path.basename(csv), outcome, load1_at_start: load1,
+                total_wall_ms: r1(t1 - t0) };
+  if (r) Object.assign(out, { duckdb: r.duckdb_version, instantiate_ms: r1(r.instantiate_ms), register_ms: r1(r.register_ms),
+    load_ms: r1(r.load_ms), rfm_ms: r1(r.rfm_ms), query_total_ms: r1(r.query_total_ms),
+    cpu_instantiate_s: cpuInstantiated == null ? null : r2(cpuInstantiated - cpu0),
+    cpu_query_s: cpuInstantiated == null ? null : r2(cpu1 - cpuInstantiated),
+    rows: r.checksum.rows, customers: r.checksum.customers });
+  Object.assign(out, { idle_rss_mb: Math.round(idle.mb), peak_rss_mb: Math.round(s.peak),
+    peak_minus_idle_mb: Math.round(s.peak - idle.mb), peak_by_process_type_mb: s.peakByKind });
+  return out;
+}
+
+// --pairs: after each SegScope run, one DuckDB-WASM run per mode (interleaved, so both see the
+// same machine load).
+const duckModes = args.pairs ? String(args['duckdb-modes'] || 'filehandle,buffer').split(',') : [];
+const duckResults = [];
 try {
   for (let i = 0; i < runs; i++) {
     const r = await oneRun(i);
     results.push(r);
     emit(r);
+    for (const m of duckModes) {
+      const d = await duckRun(i, m);
+      d.pair_segscope_page_ms = r.page_click_to_ready_ms;
+      d.pair_segscope_cpu_s = r.chromium_cpu_s;
+      duckResults.push(d);
+      emit(d);
+    }
   }
 } finally {
   await browser.close().catch(() => {});
@@ -256,12 +342,27 @@ const summary = {
   outcomes: results.map(r => r.outcome), chromium: browser.version(), host_cpus: os.cpus().length, loadavg_end: loadavg(),
   medians: Object.fromEntries(['confirm_to_ready_ms', 'page_click_to_ready_ms', 'worker_elapsed_ms', 'scoring_start_ms',
     'worker_score_ms_est', 'analyzed_arrival_ms', 'render_after_arrival_ms', 'analyzed_json_kb', 'page_load_ms',
-    'idle_rss_mb', 'peak_rss_mb', 'peak_minus_idle_mb', 'worker_wasm_memory_mb'].map(k => [k, med(k)])),
+    'idle_rss_mb', 'peak_rss_mb', 'peak_minus_idle_mb', 'worker_wasm_memory_mb', 'chromium_cpu_s'].map(k => [k, med(k)])),
   max_peak_rss_mb: Math.max(...results.map(r => r.peak_rss_mb)),
   max_peak_minus_idle_mb: Math.max(...results.map(r => r.peak_minus_idle_mb)),
 };
 summary.max_peak_minus_idle_x_file = Math.round(summary.max_peak_minus_idle_mb / (fileBytes / 1048576) * 100) / 100;
 emit({ SUMMARY: summary });
+if (duckResults.length) {
+  const ds = {};
+  for (const m of duckModes) {
+    const rs = duckResults.filter(d => d.mode === m && d.outcome === 'completed');
+    const mm = k => r2(median(rs.map(d => d[k])));
+    ds[m] = Object.fromEntries(['instantiate_ms', 'query_total_ms', 'load_ms', 'rfm_ms', 'cpu_instantiate_s', 'cpu_query_s',
+      'peak_rss_mb', 'peak_minus_idle_mb'].map(k => [k, mm(k)]));
+    // per pair, then median: DuckDB query (register + read CSV + RFM) over SegScope confirm -> drawn
+    ds[m].ratio_query_wall_over_segscope = r2(median(rs.map(d => d.query_total_ms / d.pair_segscope_page_ms)));
+    ds[m].ratio_query_cpu_over_segscope = r2(median(rs.map(d => d.cpu_query_s / d.pair_segscope_cpu_s)));
+    ds[m].ratio_startup_plus_query_wall_over_segscope = r2(median(rs.map(d => (d.instantiate_ms + d.query_total_ms) / d.pair_segscope_page_ms)));
+    ds[m].runs = rs.length;
+  }
+  emit({ DUCKDB_SUMMARY: { csv, pairs: runs, loadavg_end: loadavg(), modes: ds } });
+}
 
 // ---------------------------------------------------------------------------------------------
 // DuckDB-WASM peer on the same file, same session

@@ -4,6 +4,9 @@
 //! tolerances land at slightly different points of a flat optimum; everything computed at given
 //! parameters must agree to 1e-4 relative.
 
+// Test helpers outside #[test] functions unwrap too (fixture data is ours).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use chrono::NaiveDate;
 use segscope::engine::clv::{
     BgNbdModel, BgNbdParams, ClvError, CustomerSummary, GammaGammaModel, GammaGammaParams, TimeUnit,

@@ -60,7 +60,7 @@ impl CustomerSummary {
             .filter(|((_, day), _)| **day <= calibration_end_day)
             .map(|((customer, day), amount)| (*customer, *day, *amount))
             .collect();
-        lines.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+        lines.sort_unstable_by_key(|x| (x.0, x.1));
 
         let mut summary = CustomerSummary {
             time_unit,

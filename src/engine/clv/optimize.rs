@@ -16,7 +16,9 @@ pub(crate) struct Minimum {
     pub gradient_norm: f64,
     /// BFGS iterations taken.
     pub iterations: usize,
-    /// True when the gradient norm fell below the tolerance.
+    /// True when the gradient norm fell below the tolerance (whatever stopped the iterations:
+    /// the tolerance, the cap, a failed line search, or three iterations of rounding-level
+    /// progress).
     pub converged: bool,
 }
 
@@ -52,6 +54,9 @@ where
     let mut g_new = vec![0.0; n];
     let mut direction = vec![0.0; n];
     let mut iterations = 0;
+    // Iterations in a row whose decrease was at rounding level: the objective's noise floor is
+    // reached (the line search then accepts noise), so stop instead of spinning to the cap.
+    let mut stalled = 0;
     while iterations < max_iterations {
         if dot(&g, &g).sqrt() <= gradient_tolerance {
             break;
@@ -109,9 +114,17 @@ where
                 }
             }
         }
+        if f - f_new <= 1e-14 * f.abs().max(1.0) {
+            stalled += 1;
+        } else {
+            stalled = 0;
+        }
         x.copy_from_slice(&x_new);
         g.copy_from_slice(&g_new);
         f = f_new;
+        if stalled >= 3 {
+            break;
+        }
     }
     let gradient_norm = dot(&g, &g).sqrt();
     Some(Minimum {

@@ -300,13 +300,17 @@ fn everybody_repeating_daily_gives_finite_results() {
     let s = days_summary(&rows);
     match BgNbdParams::new().check().unwrap().fit(&s) {
         Ok(m) => {
+            // The optimum is at the boundary (a → 0: nobody drops out); the fit stops with finite
+            // parameters and says it did not converge.
+            assert!(!m.convergence().unwrap().converged);
             for v in [m.r(), m.alpha(), m.a(), m.b(), m.log_likelihood().unwrap()] {
                 assert!(v.is_finite(), "{m:?}");
             }
             for &(x, rec, t, _) in &rows {
                 assert!(m.probability_alive(x, rec, t).unwrap().is_finite());
                 if let Ok(e) = m.expected_purchases(30.0, x, rec, t) {
-                    assert!(e.is_finite() && e >= 0.0);
+                    // Everyone buys every day, so about 30 purchases in the next 30 days.
+                    assert!(e.is_finite() && (25.0..=30.5).contains(&e), "{e}");
                 }
             }
         }

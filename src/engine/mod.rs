@@ -5,8 +5,10 @@
 //!   into a columnar [`Dataset`] with a [`ingest::QualityReport`].
 //! - [`rfm`]: orders, RFM scores, the eleven named segments, Pareto/Lorenz, and the dashboard
 //!   [`rfm::Report`]; [`rfm::query`] pages, sorts, filters and exports the customer table.
+//! - [`clv`]: BG/NBD and Gamma-Gamma models (probability alive, expected purchases and spend).
 //! - [`stats`]: shared numerics.
 
+pub mod clv;
 pub mod dataset;
 pub mod error;
 pub mod ingest;

@@ -1,0 +1,21 @@
+//! Predictive customer-base models: the BG/NBD purchase model and the Gamma-Gamma spend model,
+//! fitted by maximum likelihood on the per-customer [`CustomerSummary`].
+//!
+//! [`CustomerSummary::from_dataset`] → [`BgNbdParams`] → [`BgNbdParams::check`] →
+//! [`BgNbdValidParams::fit`] → [`BgNbdModel`] (`probability_alive`, `expected_purchases`); likewise
+//! [`GammaGammaParams`] → [`GammaGammaModel`] (`expected_average_value`). Checked against the
+//! Python `lifetimes` package (`tests/clv.rs`, `tests/fixtures/clv/make_golden.py`).
+
+mod bg_nbd;
+mod errors;
+mod gamma_gamma;
+mod optimize;
+mod params;
+pub mod special;
+mod summary;
+
+pub use bg_nbd::{BgNbdModel, Convergence};
+pub use errors::ClvError;
+pub use gamma_gamma::GammaGammaModel;
+pub use params::{BgNbdParams, BgNbdValidParams, GammaGammaParams, GammaGammaValidParams};
+pub use summary::{CustomerSummary, TimeUnit};

@@ -420,23 +420,10 @@ mod tests {
             TimeUnit::Days,
         );
         let p = Patterns::new(&s, 1.0).unwrap();
-        let base = [0.7, 8.0, 0.6, 2.2];
-        let mut g = [0.0; 4];
-        p.log_likelihood(base, &mut g);
-        for i in 0..4 {
-            let h = 1e-6 * base[i];
-            let (mut up, mut down) = (base, base);
-            up[i] += h;
-            down[i] -= h;
-            let numeric = (p.log_likelihood(up, &mut [0.0; 4])
-                - p.log_likelihood(down, &mut [0.0; 4]))
-                / (2.0 * h);
-            assert!(
-                (numeric - g[i]).abs() < 1e-6 * g[i].abs().max(1.0),
-                "{i}: {numeric} vs {}",
-                g[i]
-            );
-        }
+        crate::engine::clv::optimize::assert_gradient_matches_finite_differences(
+            |params, gradient| p.log_likelihood(params, gradient),
+            [0.7, 8.0, 0.6, 2.2],
+        );
     }
 
     #[test]

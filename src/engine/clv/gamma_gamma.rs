@@ -250,23 +250,10 @@ mod tests {
             TimeUnit::Days,
         );
         let spends = Spends::new(&s).unwrap();
-        let base = [3.0, 4.0, 25.0];
-        let mut g = [0.0; 3];
-        spends.log_likelihood(base, &mut g);
-        for i in 0..3 {
-            let h = 1e-6 * base[i];
-            let (mut up, mut down) = (base, base);
-            up[i] += h;
-            down[i] -= h;
-            let numeric = (spends.log_likelihood(up, &mut [0.0; 3])
-                - spends.log_likelihood(down, &mut [0.0; 3]))
-                / (2.0 * h);
-            assert!(
-                (numeric - g[i]).abs() < 1e-6 * g[i].abs().max(1.0),
-                "{i}: {numeric} vs {}",
-                g[i]
-            );
-        }
+        crate::engine::clv::optimize::assert_gradient_matches_finite_differences(
+            |params, gradient| spends.log_likelihood(params, gradient),
+            [3.0, 4.0, 25.0],
+        );
     }
 
     #[test]

@@ -136,6 +136,29 @@ where
     })
 }
 
+/// Test helper: asserts that `f`'s analytic gradient (written into its second argument) matches
+/// central finite differences at `base`, to 1e-6 relative.
+#[cfg(test)]
+pub(crate) fn assert_gradient_matches_finite_differences<const N: usize>(
+    f: impl Fn([f64; N], &mut [f64; N]) -> f64,
+    base: [f64; N],
+) {
+    let mut g = [0.0; N];
+    f(base, &mut g);
+    for i in 0..N {
+        let h = 1e-6 * base[i];
+        let (mut up, mut down) = (base, base);
+        up[i] += h;
+        down[i] -= h;
+        let numeric = (f(up, &mut [0.0; N]) - f(down, &mut [0.0; N])) / (2.0 * h);
+        assert!(
+            (numeric - g[i]).abs() < 1e-6 * g[i].abs().max(1.0),
+            "{i}: {numeric} vs {}",
+            g[i]
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -81,4 +81,10 @@ pub enum ClvError {
         /// The fitted q.
         q: f64,
     },
+    /// The monthly discount rate was negative or not finite.
+    #[error("the monthly discount rate must be ≥ 0, got {value}")]
+    InvalidDiscountRate {
+        /// The rejected rate.
+        value: f64,
+    },
 }

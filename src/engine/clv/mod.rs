@@ -11,6 +11,7 @@ mod errors;
 mod gamma_gamma;
 mod optimize;
 mod params;
+mod purchase;
 pub mod special;
 mod summary;
 
@@ -18,4 +19,8 @@ pub use bg_nbd::{BgNbdModel, Convergence};
 pub use errors::ClvError;
 pub use gamma_gamma::GammaGammaModel;
 pub use params::{BgNbdParams, BgNbdValidParams, GammaGammaParams, GammaGammaValidParams};
+pub use purchase::{
+    customer_lifetime_value, customer_lifetime_value_with_spend_model, units_per_month,
+    PurchaseModel,
+};
 pub use summary::{CustomerSummary, TimeUnit};

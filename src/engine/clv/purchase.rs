@@ -1,0 +1,113 @@
+//! What the page needs from a purchase model (BG/NBD or Pareto/NBD), and the discounted customer
+//! lifetime value built on it.
+
+use super::{BgNbdModel, ClvError, GammaGammaModel, TimeUnit};
+
+/// A fitted purchase-count model: the per-customer predictions both BG/NBD and Pareto/NBD give.
+/// All times (`recency`, `t` = T, `horizon`) are in [`time_unit`](PurchaseModel::time_unit).
+pub trait PurchaseModel {
+    /// Display name (`BG/NBD`, `Pareto/NBD`).
+    fn name(&self) -> &'static str;
+    /// Unit of recency, T and horizons.
+    fn time_unit(&self) -> TimeUnit;
+    /// Probability the customer is still active at the calibration end.
+    fn probability_alive(&self, frequency: f64, recency: f64, t: f64) -> Result<f64, ClvError>;
+    /// Expected purchases in the next `horizon` time units.
+    fn expected_purchases(
+        &self,
+        horizon: f64,
+        frequency: f64,
+        recency: f64,
+        t: f64,
+    ) -> Result<f64, ClvError>;
+    /// Mean purchase rate per time unit of this customer if still active: the posterior mean
+    /// `(r + x) / (alpha + T)` of the Gamma-distributed rate (the same in both models).
+    fn expected_rate_if_alive(&self, frequency: f64, t: f64) -> f64;
+}
+
+impl PurchaseModel for BgNbdModel {
+    fn name(&self) -> &'static str {
+        "BG/NBD"
+    }
+    fn time_unit(&self) -> TimeUnit {
+        BgNbdModel::time_unit(self)
+    }
+    fn probability_alive(&self, frequency: f64, recency: f64, t: f64) -> Result<f64, ClvError> {
+        BgNbdModel::probability_alive(self, frequency, recency, t)
+    }
+    fn expected_purchases(
+        &self,
+        horizon: f64,
+        frequency: f64,
+        recency: f64,
+        t: f64,
+    ) -> Result<f64, ClvError> {
+        BgNbdModel::expected_purchases(self, horizon, frequency, recency, t)
+    }
+    fn expected_rate_if_alive(&self, frequency: f64, t: f64) -> f64 {
+        (self.r() + frequency) / (self.alpha() + t)
+    }
+}
+
+/// Time units in a month, as `lifetimes`' `customer_lifetime_value` counts them (30 days, 4.345
+/// weeks).
+pub fn units_per_month(time_unit: TimeUnit) -> f64 {
+    match time_unit {
+        TimeUnit::Days => 30.0,
+        TimeUnit::Weeks => 4.345,
+    }
+}
+
+/// Discounted customer lifetime value over `horizon_months` months (`lifetimes`'
+/// `customer_lifetime_value`): for each month m = 1..=horizon, the expected purchases during that
+/// month times `expected_spend`, divided by `(1 + discount_monthly)^m`.
+///
+/// Errors when `discount_monthly` is negative or not finite, or the model refuses the inputs.
+pub fn customer_lifetime_value(
+    model: &dyn PurchaseModel,
+    expected_spend: f64,
+    frequency: f64,
+    recency: f64,
+    t: f64,
+    horizon_months: u32,
+    discount_monthly: f64,
+) -> Result<f64, ClvError> {
+    if !(discount_monthly.is_finite() && discount_monthly >= 0.0) {
+        return Err(ClvError::InvalidDiscountRate {
+            value: discount_monthly,
+        });
+    }
+    let month = units_per_month(model.time_unit());
+    let mut value = 0.0;
+    let mut previous = 0.0;
+    for m in 1..=horizon_months {
+        let cumulative = model.expected_purchases(f64::from(m) * month, frequency, recency, t)?;
+        value += expected_spend * (cumulative - previous) / (1.0 + discount_monthly).powi(m as i32);
+        previous = cumulative;
+    }
+    Ok(value)
+}
+
+/// Convenience: the Gamma-Gamma expected spend, then [`customer_lifetime_value`].
+#[allow(clippy::too_many_arguments)]
+pub fn customer_lifetime_value_with_spend_model(
+    model: &dyn PurchaseModel,
+    spend: &GammaGammaModel,
+    frequency: f64,
+    recency: f64,
+    t: f64,
+    monetary: f64,
+    horizon_months: u32,
+    discount_monthly: f64,
+) -> Result<f64, ClvError> {
+    let expected_spend = spend.expected_average_value(frequency, monetary)?;
+    customer_lifetime_value(
+        model,
+        expected_spend,
+        frequency,
+        recency,
+        t,
+        horizon_months,
+        discount_monthly,
+    )
+}

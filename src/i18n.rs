@@ -6,6 +6,7 @@
 //! languages and the same placeholders in each.
 
 use crate::engine::{
+    clv::ClvError,
     ingest::{ColumnRole, DateOrder, DropReason, IngestError},
     rfm::{RfmError, Segment},
     EngineError,
@@ -255,6 +256,30 @@ pub mod t {
         ERR_GRID = "The segment rules are incomplete; reset them to the default.", "分层规则不完整，请恢复默认规则。";
         ERR_NO_CUSTOMERS = "No customer has a purchase left to score (all orders net to zero or less).",
             "没有可评分的客户（所有订单冲抵后金额均不大于零）。";
+        ERR_CLV_SETTINGS = "Prediction settings: {0}", "预测设置有误：{0}";
+        ERR_CLV_ITERATIONS = "the iteration limit must be at least 1", "迭代次数上限至少为 1";
+        ERR_CLV_TOLERANCE = "the tolerance must be a positive number (got {0})", "收敛容差必须为正数（当前为 {0}）";
+        ERR_CLV_INITIAL = "the starting value of {0} must be positive (got {1})", "参数 {0} 的初始值必须为正数（当前为 {1}）";
+        ERR_CLV_HORIZON = "the horizon must be between 1 and {0} {1} (got {2})", "预测期必须在 1 到 {0} {1} 之间（当前为 {2}）";
+        ERR_CLV_DISCOUNT = "the monthly discount rate must be between 0 % and 100 % (got {0})", "月贴现率必须在 0% 到 100% 之间（当前为 {0}）";
+        ERR_CLV_CHURN = "the churn thresholds must satisfy 0 < high-risk ≤ low-risk ≤ 1 (got {0} and {1})", "流失阈值必须满足 0 < 高风险阈值 ≤ 低风险阈值 ≤ 1（当前为 {0} 和 {1}）";
+        ERR_CLV_TOO_FEW = "The prediction models need at least 2 customers with a purchase before the calibration end; there are {0}.",
+            "预测模型至少需要 2 位在校准截止日前有购买的客户，当前只有 {0} 位。";
+        ERR_CLV_NO_REPEATS = "Nobody bought twice before the calibration end, so repeat buying cannot be predicted. Choose a later calibration end or a file with a longer history.",
+            "校准截止日前没有客户重复购买，无法预测复购。请选择更晚的校准截止日，或使用时间跨度更长的文件。";
+        ERR_CLV_ROW = "Customer summary row {0} is invalid (frequency {1}, recency {2}, T {3}): {4}.",
+            "客户汇总第 {0} 行无效（频次 {1}，最近购买 {2}，T {3}）：{4}。";
+        ERR_CLV_NON_FINITE = "The {0} model broke down numerically at {1}. The data may be too small or too regular for it.",
+            "{0} 模型在 {1} 处出现数值异常，数据可能过少或过于规律。";
+        ERR_CLV_PREDICTION = "A prediction was asked outside the model's range (frequency {0}, recency {1}, T {2}, horizon {3}): {4}.",
+            "预测输入超出模型范围（频次 {0}，最近购买 {1}，T {2}，预测期 {3}）：{4}。";
+        ERR_CLV_SPEND = "The spend model's mean order value is undefined (q = {0} is not above 1): spending varies too wildly between customers.",
+            "消费金额模型的平均客单价无定义（q = {0} 不大于 1）：客户间消费差异过大。";
+        ERR_CLV_CALIBRATION = "The calibration end {0} must lie after the first purchase ({1}) and not after {2}.",
+            "校准截止日 {0} 必须晚于第一笔交易（{1}），且不晚于 {2}。";
+        ERR_CLV_HOLDOUT = "The holdout end {0} must be after the calibration end {1}.", "验证期结束日 {0} 必须晚于校准截止日 {1}。";
+        UNIT_DAYS = "days", "天";
+        UNIT_MONTHS = "months", "个月";
         ERR_NOTHING_LOADED = "The analysis engine lost the data (it was restarted). Analyse the file again.",
             "分析引擎已重启，数据已丢失，请重新分析文件。";
         ERR_READ = "The browser could not read the file: {0}", "浏览器无法读取文件：{0}";
@@ -406,10 +431,107 @@ pub fn describe_error(lang: Lang, error: &WorkerError) -> String {
             RfmError::IncompleteGrid => t::ERR_GRID.get(lang).to_string(),
             RfmError::NoCustomers => t::ERR_NO_CUSTOMERS.get(lang).to_string(),
         },
+        WorkerError::Engine(EngineError::Clv(e)) => describe_clv_error(lang, e),
         WorkerError::NothingLoaded { .. } => t::ERR_NOTHING_LOADED.get(lang).to_string(),
         WorkerError::Read { message } => fill(lang, t::ERR_READ, &[message]),
         WorkerError::BadMessage { message } => fill(lang, t::ERR_BAD_MESSAGE, &[message]),
         WorkerError::Crashed { message } => fill(lang, t::CRASHED, &[message]),
+    }
+}
+
+/// A CLV error in the user's language.
+pub fn describe_clv_error(lang: Lang, e: &ClvError) -> String {
+    let n = |v: f64| crate::format::plain(v, 4);
+    let settings = |detail: String| fill(lang, t::ERR_CLV_SETTINGS, &[&detail]);
+    match e {
+        ClvError::ZeroIterations => settings(t::ERR_CLV_ITERATIONS.get(lang).to_string()),
+        ClvError::InvalidTolerance { value } => {
+            settings(fill(lang, t::ERR_CLV_TOLERANCE, &[&n(*value)]))
+        }
+        ClvError::InvalidInitialParameter { name, value } => {
+            settings(fill(lang, t::ERR_CLV_INITIAL, &[name, &n(*value)]))
+        }
+        ClvError::InvalidHorizon { value, unit, max } => {
+            let unit = if unit == "months" {
+                t::UNIT_MONTHS
+            } else {
+                t::UNIT_DAYS
+            };
+            settings(fill(
+                lang,
+                t::ERR_CLV_HORIZON,
+                &[&max.to_string(), unit.get(lang), &value.to_string()],
+            ))
+        }
+        ClvError::InvalidDiscountRate { value } => settings(fill(
+            lang,
+            t::ERR_CLV_DISCOUNT,
+            &[&format!("{} %", crate::format::plain(value * 100.0, 2))],
+        )),
+        ClvError::InvalidChurnThresholds { high, low } => {
+            settings(fill(lang, t::ERR_CLV_CHURN, &[&n(*high), &n(*low)]))
+        }
+        ClvError::TooFewCustomers { count } => {
+            fill(lang, t::ERR_CLV_TOO_FEW, &[&count.to_string()])
+        }
+        ClvError::NoRepeatCustomers => t::ERR_CLV_NO_REPEATS.get(lang).to_string(),
+        ClvError::InvalidSummaryRow {
+            row,
+            frequency,
+            recency,
+            age,
+            reason,
+            ..
+        } => fill(
+            lang,
+            t::ERR_CLV_ROW,
+            &[
+                &(row + 1).to_string(),
+                &n(*frequency),
+                &n(*recency),
+                &n(*age),
+                reason,
+            ],
+        ),
+        ClvError::NonFiniteLikelihood { model, parameters } => {
+            fill(lang, t::ERR_CLV_NON_FINITE, &[model, parameters])
+        }
+        ClvError::InvalidPredictionInput {
+            frequency,
+            recency,
+            age,
+            horizon,
+            reason,
+        } => fill(
+            lang,
+            t::ERR_CLV_PREDICTION,
+            &[&n(*frequency), &n(*recency), &n(*age), &n(*horizon), reason],
+        ),
+        ClvError::UndefinedMeanSpend { q } => fill(lang, t::ERR_CLV_SPEND, &[&n(*q)]),
+        ClvError::CalibrationEndOutsideData {
+            calibration_end_day,
+            first_day,
+            last_day,
+        } => fill(
+            lang,
+            t::ERR_CLV_CALIBRATION,
+            &[
+                &crate::format::iso_day(*calibration_end_day),
+                &crate::format::iso_day(*first_day),
+                &crate::format::iso_day(*last_day),
+            ],
+        ),
+        ClvError::HoldoutEndBeforeCalibrationEnd {
+            holdout_end_day,
+            calibration_end_day,
+        } => fill(
+            lang,
+            t::ERR_CLV_HOLDOUT,
+            &[
+                &crate::format::iso_day(*holdout_end_day),
+                &crate::format::iso_day(*calibration_end_day),
+            ],
+        ),
     }
 }
 
@@ -543,6 +665,77 @@ mod tests {
         assert!(
             zh.contains("第 3 行") && zh.contains("不是有效日期"),
             "{zh}"
+        );
+    }
+
+    #[test]
+    fn every_clv_error_reads_in_both_languages_with_its_values() {
+        let errors = [
+            ClvError::ZeroIterations,
+            ClvError::InvalidTolerance { value: -1.0 },
+            ClvError::InvalidInitialParameter {
+                name: "alpha".into(),
+                value: 0.0,
+            },
+            ClvError::InvalidHorizon {
+                value: 0,
+                unit: "months".into(),
+                max: 120,
+            },
+            ClvError::InvalidDiscountRate { value: -0.05 },
+            ClvError::InvalidChurnThresholds {
+                high: 0.8,
+                low: 0.5,
+            },
+            ClvError::TooFewCustomers { count: 1 },
+            ClvError::NoRepeatCustomers,
+            ClvError::InvalidSummaryRow {
+                row: 4,
+                frequency: 2.0,
+                recency: 9.0,
+                age: 5.0,
+                monetary: 1.0,
+                reason: "recency must lie between 0 and T".into(),
+            },
+            ClvError::NonFiniteLikelihood {
+                model: "BG/NBD".into(),
+                parameters: "r=1".into(),
+            },
+            ClvError::InvalidPredictionInput {
+                frequency: 1.0,
+                recency: 2.0,
+                age: 3.0,
+                horizon: -1.0,
+                reason: "horizon must be ≥ 0".into(),
+            },
+            ClvError::UndefinedMeanSpend { q: 0.9 },
+            ClvError::CalibrationEndOutsideData {
+                calibration_end_day: 20000,
+                first_day: 19000,
+                last_day: 19500,
+            },
+            ClvError::HoldoutEndBeforeCalibrationEnd {
+                holdout_end_day: 19000,
+                calibration_end_day: 19500,
+            },
+        ];
+        for e in &errors {
+            for lang in [Lang::En, Lang::Zh] {
+                let text = describe_error(lang, &WorkerError::Engine(EngineError::Clv(e.clone())));
+                assert!(!text.contains('{'), "{text}");
+            }
+        }
+        let zh = describe_clv_error(Lang::Zh, &errors[12]);
+        assert!(
+            zh.contains("2024-10-04") && zh.contains("校准截止日"),
+            "{zh}"
+        );
+        let en = describe_clv_error(Lang::En, &errors[4]);
+        assert!(en.contains("-5 %"), "{en}");
+        let en = describe_clv_error(Lang::En, &errors[8]);
+        assert!(
+            en.contains("row 5") && en.contains("recency must lie"),
+            "{en}"
         );
     }
 

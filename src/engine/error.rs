@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ingest::IngestError, rfm::RfmError};
+use super::{clv::ClvError, ingest::IngestError, rfm::RfmError};
 
 /// Any engine failure. Each variant carries its module's typed error, which says where.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
@@ -13,6 +13,9 @@ pub enum EngineError {
     /// Scoring failed (bad parameters, nothing to score).
     #[error(transparent)]
     Rfm(#[from] RfmError),
+    /// Predictive scoring failed (bad settings, too little data, a fit that broke down).
+    #[error(transparent)]
+    Clv(#[from] ClvError),
 }
 
 /// Engine result alias.

@@ -87,4 +87,46 @@ pub enum ClvError {
         /// The rejected rate.
         value: f64,
     },
+    /// A horizon was zero or too long.
+    #[error("the horizon must be between 1 and {max} {unit}, got {value}")]
+    InvalidHorizon {
+        /// The rejected horizon.
+        value: u32,
+        /// `days` or `months`.
+        unit: String,
+        /// The longest accepted.
+        max: u32,
+    },
+    /// The churn-risk thresholds were not `0 < high ≤ low ≤ 1`.
+    #[error("churn thresholds must satisfy 0 < high ≤ low ≤ 1, got high {high}, low {low}")]
+    InvalidChurnThresholds {
+        /// Probability alive below which the risk is high.
+        high: f64,
+        /// Probability alive from which the risk is low.
+        low: f64,
+    },
+    /// The calibration end is not after the first day of the data, or is after its last day.
+    #[error(
+        "the calibration end (day {calibration_end_day}) must be after the first day \
+         ({first_day}) and not after the last day ({last_day}) of the data"
+    )]
+    CalibrationEndOutsideData {
+        /// The requested calibration end (days since 1970-01-01).
+        calibration_end_day: i32,
+        /// First day of the data.
+        first_day: i32,
+        /// Last day of the data.
+        last_day: i32,
+    },
+    /// The holdout end is not after the calibration end.
+    #[error(
+        "the holdout end (day {holdout_end_day}) must be after the calibration end \
+         (day {calibration_end_day})"
+    )]
+    HoldoutEndBeforeCalibrationEnd {
+        /// The requested holdout end.
+        holdout_end_day: i32,
+        /// The calibration end.
+        calibration_end_day: i32,
+    },
 }

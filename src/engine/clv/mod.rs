@@ -6,21 +6,33 @@
 //! [`GammaGammaParams`] → [`GammaGammaModel`] (`expected_average_value`). Checked against the
 //! Python `lifetimes` package (`tests/clv.rs`, `tests/fixtures/clv/make_golden.py`).
 
+mod analysis;
 mod bg_nbd;
 mod errors;
 mod gamma_gamma;
+mod holdout;
 mod optimize;
 mod params;
+mod pareto_stub;
 mod purchase;
+mod report;
 pub mod special;
 mod summary;
 
+pub use analysis::{
+    fit_models, ChurnRisk, ClvAnalysis, ClvScores, ClvSettings, ClvWarning, ModelFit,
+    ParameterEstimate, PurchaseModelKind, MAX_CLV_HORIZON_MONTHS, MAX_HORIZON_DAYS,
+    SPEND_CORRELATION_WARNING,
+};
 pub use bg_nbd::{BgNbdModel, Convergence};
 pub use errors::ClvError;
 pub use gamma_gamma::GammaGammaModel;
+pub use holdout::{CumulativePoint, FrequencyBucket, HoldoutComparison, FREQUENCY_BUCKETS};
 pub use params::{BgNbdParams, BgNbdValidParams, GammaGammaParams, GammaGammaValidParams};
+pub use pareto_stub::{ParetoNbdModel, ParetoNbdParams, ParetoNbdValidParams};
 pub use purchase::{
     customer_lifetime_value, customer_lifetime_value_with_spend_model, units_per_month,
     PurchaseModel,
 };
+pub use report::{ClvKpis, ClvReport, ModelMatrix, SegmentChurn, TopCustomer, TOP_CUSTOMERS};
 pub use summary::{CustomerSummary, TimeUnit};

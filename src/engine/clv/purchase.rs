@@ -23,6 +23,9 @@ pub trait PurchaseModel {
     /// Mean purchase rate per time unit of this customer if still active: the posterior mean
     /// `(r + x) / (alpha + T)` of the Gamma-distributed rate (the same in both models).
     fn expected_rate_if_alive(&self, frequency: f64, t: f64) -> f64;
+    /// Expected repeat purchases of a new customer in their first `t` time units (the
+    /// unconditional `E[X(t)]`), for the cumulative holdout chart.
+    fn expected_purchases_new_customer(&self, t: f64) -> f64;
 }
 
 impl PurchaseModel for BgNbdModel {
@@ -46,6 +49,21 @@ impl PurchaseModel for BgNbdModel {
     }
     fn expected_rate_if_alive(&self, frequency: f64, t: f64) -> f64 {
         (self.r() + frequency) / (self.alpha() + t)
+    }
+    /// Eq. 9 of the paper (`lifetimes`' `expected_number_of_purchases_up_to_time`):
+    /// `(a+b−1)/(a−1) · [1 − (α/(α+t))^r · 2F1(r, b; a+b−1; t/(α+t))]`.
+    fn expected_purchases_new_customer(&self, t: f64) -> f64 {
+        let (r, alpha, a, b) = (self.r(), self.alpha(), self.a(), self.b());
+        if t <= 0.0 || a + b - 1.0 <= 0.0 {
+            return 0.0;
+        }
+        let ln_hyp = super::special::ln_hyp2f1(r, b, a + b - 1.0, t / (alpha + t));
+        let value = (a + b - 1.0) / (a - 1.0) * -(ln_hyp + r * (alpha / (alpha + t)).ln()).exp_m1();
+        if value.is_finite() {
+            value.max(0.0)
+        } else {
+            0.0
+        }
     }
 }
 

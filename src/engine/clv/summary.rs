@@ -48,34 +48,39 @@ pub struct CustomerSummary {
     pub time_unit: TimeUnit,
 }
 
+/// The purchases of the papers' convention up to and including `until`: one per customer and day
+/// (the day's lines summed), days whose net value is ≤ 0 dropped, as `(customer, day, net value)`
+/// sorted by customer then day.
+pub(crate) fn purchase_days(dataset: &Dataset, until: Day) -> Vec<(u32, Day, f64)> {
+    let mut lines: Vec<(u32, Day, f64)> = dataset
+        .customer
+        .iter()
+        .zip(&dataset.day)
+        .zip(&dataset.amount)
+        .filter(|((_, day), _)| **day <= until)
+        .map(|((customer, day), amount)| (*customer, *day, *amount))
+        .collect();
+    lines.sort_unstable_by_key(|x| (x.0, x.1));
+    let mut purchase_days: Vec<(u32, Day, f64)> = Vec::with_capacity(lines.len());
+    for (customer, day, amount) in lines {
+        match purchase_days.last_mut() {
+            Some(last) if last.0 == customer && last.1 == day => last.2 += amount,
+            _ => purchase_days.push((customer, day, amount)),
+        }
+    }
+    purchase_days.retain(|(_, _, net)| *net > 0.0);
+    purchase_days
+}
+
 impl CustomerSummary {
     /// Summarises `dataset` up to and including `calibration_end_day`.
     pub fn from_dataset(dataset: &Dataset, calibration_end_day: Day, time_unit: TimeUnit) -> Self {
-        // (customer, day, amount) of the calibration lines, sorted by customer then day.
-        let mut lines: Vec<(u32, Day, f64)> = dataset
-            .customer
-            .iter()
-            .zip(&dataset.day)
-            .zip(&dataset.amount)
-            .filter(|((_, day), _)| **day <= calibration_end_day)
-            .map(|((customer, day), amount)| (*customer, *day, *amount))
-            .collect();
-        lines.sort_unstable_by_key(|x| (x.0, x.1));
-
         let mut summary = CustomerSummary {
             time_unit,
             ..Default::default()
         };
         let days_per_unit = time_unit.days_per_unit();
-        // Net value of each (customer, day), positive days only, still sorted.
-        let mut purchase_days: Vec<(u32, Day, f64)> = Vec::new();
-        for (customer, day, amount) in lines {
-            match purchase_days.last_mut() {
-                Some(last) if last.0 == customer && last.1 == day => last.2 += amount,
-                _ => purchase_days.push((customer, day, amount)),
-            }
-        }
-        purchase_days.retain(|(_, _, net)| *net > 0.0);
+        let purchase_days = purchase_days(dataset, calibration_end_day);
 
         let mut start = 0;
         while let Some(&(customer, first_day, _)) = purchase_days.get(start) {

@@ -24,3 +24,6 @@ pub use report::{
     SegmentRow,
 };
 pub use segments::{Segment, SegmentGrid};
+/// Histogram of the positive values of a column (log-spaced bins when skewed), as the monetary
+/// histogram; reused for the CLV distribution.
+pub(crate) use summary::monetary_histogram as positive_value_histogram;

@@ -345,7 +345,7 @@ pub(super) fn frequency_histogram(frequency: &[u32]) -> Histogram {
 /// Net revenue of customers with a positive net (non-positive ones cannot sit on a log axis and
 /// are left out). Skewed data (max / median > 20): 20 log-spaced bins from the smallest to the
 /// largest value (`log_x`); otherwise 20 equal-width bins over `0..=max`.
-pub(super) fn monetary_histogram(monetary: &[f64]) -> Histogram {
+pub(crate) fn monetary_histogram(monetary: &[f64]) -> Histogram {
     let mut positive: Vec<f64> = monetary.iter().copied().filter(|m| *m > 0.0).collect();
     positive.sort_unstable_by(f64::total_cmp);
     let (Some(&min), Some(&max), Some(median)) = (

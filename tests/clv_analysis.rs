@@ -1,0 +1,316 @@
+//! The scoring layer (CLV, churn bands, next purchase, holdout comparison) against `lifetimes`
+//! (tests/fixtures/clv/make_golden_clv.py) and hand-checkable cases.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{assert_rel, dataset_from_csv, day};
+use segscope::engine::clv::{
+    customer_lifetime_value_with_spend_model, BgNbdModel, ChurnRisk, ClvAnalysis, ClvError,
+    ClvReport, ClvSettings, ClvWarning, GammaGammaModel, HoldoutComparison, PurchaseModel,
+    TimeUnit,
+};
+use serde_json::Value;
+
+const GOLDEN: &str = include_str!("fixtures/clv/golden_clv.json");
+const SAMPLE_CSV: &str = include_str!("fixtures/clv/tx_sample.csv");
+
+fn golden() -> Value {
+    serde_json::from_str(GOLDEN).unwrap()
+}
+
+fn f(v: &Value, key: &str) -> f64 {
+    v[key].as_f64().unwrap()
+}
+
+fn no_clock() -> impl FnMut() -> f64 {
+    || 0.0
+}
+
+fn lifetimes_models(g: &Value) -> (BgNbdModel, GammaGammaModel) {
+    let b = &g["bgnbd"];
+    let gg = &g["gamma_gamma"];
+    (
+        BgNbdModel::from_parameters(
+            f(b, "r"),
+            f(b, "alpha"),
+            f(b, "a"),
+            f(b, "b"),
+            TimeUnit::Days,
+        )
+        .unwrap(),
+        GammaGammaModel::from_parameters(f(gg, "p"), f(gg, "q"), f(gg, "v")).unwrap(),
+    )
+}
+
+#[test]
+fn clv_at_lifetimes_parameters_agrees_with_lifetimes() {
+    let g = golden();
+    let (bg, gg) = lifetimes_models(&g);
+    let ds = dataset_from_csv(SAMPLE_CSV);
+    let analysis = ClvAnalysis::run(
+        &ds,
+        &ClvSettings {
+            calibration_end_day: Some(day("2024-06-30")),
+            ..ClvSettings::default()
+        },
+        &mut no_clock(),
+    )
+    .unwrap();
+    let s = &analysis.summary;
+    let expected = g["clv"].as_object().unwrap();
+    assert_eq!(s.len(), expected.len());
+    for row in 0..s.len() {
+        let id = ds.customer_ids.get(s.customer[row]);
+        let clv = customer_lifetime_value_with_spend_model(
+            &bg,
+            &gg,
+            s.frequency[row],
+            s.recency[row],
+            s.age[row],
+            s.monetary[row],
+            12,
+            0.01,
+        )
+        .unwrap();
+        assert_rel(clv, expected[id].as_f64().unwrap(), 1e-4, id);
+    }
+}
+
+#[test]
+fn fitted_run_scores_agree_with_lifetimes_to_the_fit_tolerance() {
+    // Our own fit lands within ~1e-3 of lifetimes' parameters (tests/clv.rs), so the CLVs of the
+    // whole run agree to a few 1e-3; the total to 1e-3.
+    let g = golden();
+    let ds = dataset_from_csv(SAMPLE_CSV);
+    let analysis = ClvAnalysis::run(
+        &ds,
+        &ClvSettings {
+            calibration_end_day: Some(day("2024-06-30")),
+            ..ClvSettings::default()
+        },
+        &mut no_clock(),
+    )
+    .unwrap();
+    let clv = analysis.scores.clv.as_ref().unwrap();
+    let total: f64 = clv.iter().sum();
+    let expected_total: f64 = g["clv"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_f64().unwrap())
+        .sum();
+    assert_rel(total, expected_total, 2e-3, "total CLV");
+    assert_eq!(analysis.fits.len(), 3, "{:?}", analysis.warnings);
+}
+
+#[test]
+fn unconditional_expected_purchases_agree_with_lifetimes() {
+    let g = golden();
+    let (bg, _) = lifetimes_models(&g);
+    for point in g["unconditional"].as_array().unwrap() {
+        let t = f(point, "t");
+        assert_rel(
+            bg.expected_purchases_new_customer(t),
+            f(point, "expected"),
+            1e-4,
+            &format!("E[X({t})]"),
+        );
+    }
+}
+
+#[test]
+fn holdout_actuals_and_buckets_agree_with_lifetimes() {
+    let g = golden();
+    let h = &g["holdout"];
+    let ds = dataset_from_csv(SAMPLE_CSV);
+    let comparison = HoldoutComparison::run(
+        &ds,
+        day("2024-03-31"),
+        Some(day("2024-06-30")),
+        TimeUnit::Days,
+        &mut no_clock(),
+    )
+    .unwrap();
+    assert_eq!(comparison.models[0], "BG/NBD");
+    let buckets = h["by_frequency"].as_array().unwrap();
+    assert_eq!(comparison.by_frequency.len(), buckets.len());
+    for (ours, theirs) in comparison.by_frequency.iter().zip(buckets) {
+        assert_eq!(
+            u64::from(ours.calibration_frequency),
+            theirs["bucket"].as_u64().unwrap()
+        );
+        assert_eq!(ours.customers, theirs["customers"].as_u64().unwrap());
+        // Actual counts are exact.
+        assert_rel(
+            ours.actual_mean,
+            f(theirs, "actual_mean"),
+            1e-12,
+            "actual mean",
+        );
+        // Predictions come from our own calibration fit (within 1e-3 of lifetimes' parameters).
+        assert_rel(
+            ours.predicted_mean[0],
+            f(theirs, "predicted_mean"),
+            5e-3,
+            &format!("bucket {}", ours.calibration_frequency),
+        );
+    }
+    let actual_total: f64 = h["frequency_holdout"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_f64().unwrap())
+        .sum();
+    assert_eq!(comparison.actual_holdout_purchases, actual_total);
+    // The cumulative curve ends at the holdout end with every repeat purchase of the cohort, and
+    // passes through the calibration end.
+    let last = comparison.cumulative.last().unwrap();
+    assert_eq!(last.day, day("2024-06-30"));
+    assert!(comparison
+        .cumulative
+        .iter()
+        .any(|p| p.day == day("2024-03-31")));
+    let calibration_repeats: f64 = comparison
+        .by_frequency
+        .iter()
+        .map(|b| f64::from(b.calibration_frequency) * b.customers as f64)
+        .sum();
+    // Bucket 7 holds "7 or more", so the calibration repeats are at least this.
+    let at_split = comparison
+        .cumulative
+        .iter()
+        .find(|p| p.day == day("2024-03-31"))
+        .unwrap();
+    assert!(at_split.actual >= calibration_repeats);
+    assert_eq!(last.actual, at_split.actual + actual_total);
+    // In-sample, the model's cumulative expectation tracks the actual within 10 %.
+    assert_rel(
+        at_split.predicted[0],
+        at_split.actual,
+        0.1,
+        "cumulative at split",
+    );
+}
+
+#[test]
+fn scores_bands_and_next_purchase_are_consistent() {
+    let ds = dataset_from_csv(SAMPLE_CSV);
+    let settings = ClvSettings {
+        calibration_end_day: Some(day("2024-06-30")),
+        horizon_days: 60,
+        ..ClvSettings::default()
+    };
+    let a = ClvAnalysis::run(&ds, &settings, &mut no_clock()).unwrap();
+    let s = &a.scores;
+    for i in 0..a.summary.len() {
+        let p = s.probability_alive[i];
+        assert!((0.0..=1.0).contains(&p));
+        assert_eq!(s.churn_risk[i], settings.churn_risk(p));
+        assert!(s.expected_purchases_30_days[i] <= s.expected_purchases_horizon[i] + 1e-12);
+        assert!(s.expected_purchases_horizon[i] <= s.expected_purchases_90_days[i] + 1e-12);
+        assert!(s.expected_purchases_90_days[i] <= s.expected_purchases_365_days[i] + 1e-12);
+        match s.next_purchase_day[i] {
+            Some(d) => assert!(d > a.calibration_end_day && s.churn_risk[i] != ChurnRisk::High),
+            None => assert_eq!(s.churn_risk[i], ChurnRisk::High),
+        }
+    }
+    // A customer with a long gap since their last repeat purchase is less likely alive than one
+    // who bought at the calibration end (same x and T).
+    let m = &a.bg_nbd;
+    assert!(
+        m.probability_alive(5.0, 100.0, 400.0).unwrap()
+            < m.probability_alive(5.0, 390.0, 400.0).unwrap()
+    );
+
+    let report = ClvReport::new(&ds, &a, None);
+    assert_eq!(report.kpis.customers as usize, a.summary.len());
+    assert_eq!(
+        report.kpis.churn_customers.iter().sum::<u64>() as usize,
+        a.summary.len()
+    );
+    assert_eq!(report.top_customers.len(), 20);
+    assert!(report
+        .top_customers
+        .windows(2)
+        .all(|w| w[0].clv >= w[1].clv));
+    let matrix = &report.probability_alive_matrix;
+    assert_eq!(matrix.values.len(), matrix.recencies.len());
+    // Probability alive rises with recency at fixed frequency.
+    let column = 3;
+    assert!(matrix.values.first().unwrap()[column] < matrix.values.last().unwrap()[column]);
+
+    let csv = a.export_scores_csv(&ds);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(reader.headers().unwrap().len(), 14);
+    assert_eq!(&reader.headers().unwrap()[9], "expected_purchases_60d");
+    assert_eq!(reader.records().count(), a.summary.len());
+}
+
+#[test]
+fn settings_and_dates_are_checked() {
+    let ds = dataset_from_csv(SAMPLE_CSV);
+    let run = |settings: ClvSettings| ClvAnalysis::run(&ds, &settings, &mut no_clock());
+    assert!(matches!(
+        run(ClvSettings {
+            horizon_days: 0,
+            ..ClvSettings::default()
+        }),
+        Err(ClvError::InvalidHorizon { .. })
+    ));
+    assert!(matches!(
+        run(ClvSettings {
+            discount_monthly: -0.1,
+            ..ClvSettings::default()
+        }),
+        Err(ClvError::InvalidDiscountRate { .. })
+    ));
+    assert!(matches!(
+        run(ClvSettings {
+            churn_high_below: 0.8,
+            churn_low_from: 0.5,
+            ..ClvSettings::default()
+        }),
+        Err(ClvError::InvalidChurnThresholds { .. })
+    ));
+    assert!(matches!(
+        run(ClvSettings {
+            calibration_end_day: Some(day("2030-01-01")),
+            ..ClvSettings::default()
+        }),
+        Err(ClvError::CalibrationEndOutsideData { .. })
+    ));
+    assert!(matches!(
+        HoldoutComparison::run(
+            &ds,
+            day("2024-03-31"),
+            Some(day("2024-03-01")),
+            TimeUnit::Days,
+            &mut no_clock()
+        ),
+        Err(ClvError::HoldoutEndBeforeCalibrationEnd { .. })
+    ));
+}
+
+#[test]
+fn equal_spend_is_a_warning_not_a_failure() {
+    // Everyone spends exactly 10: Gamma-Gamma has no spread to fit; the run still scores purchases.
+    let mut text = String::from("customer_id,date,amount\n");
+    for c in 0..40 {
+        for k in 0..(c % 5 + 1) {
+            text.push_str(&format!("C{c},2024-01-{:02},10\n", 1 + k * 5 + c % 3));
+        }
+    }
+    let ds = dataset_from_csv(&text);
+    let a = ClvAnalysis::run(&ds, &ClvSettings::default(), &mut no_clock()).unwrap();
+    assert!(a.scores.probability_alive.iter().all(|p| p.is_finite()));
+    if a.scores.clv.is_none() {
+        assert!(a
+            .warnings
+            .iter()
+            .any(|w| matches!(w, ClvWarning::SpendModelFailed { .. })));
+    } else {
+        assert!(a.scores.clv.as_ref().unwrap().iter().all(|v| v.is_finite()));
+    }
+}

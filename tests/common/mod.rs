@@ -1,0 +1,43 @@
+//! Helpers shared by the CLV test files.
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+
+use chrono::NaiveDate;
+use segscope::engine::{Dataset, Day};
+
+/// Days since 1970-01-01 of an ISO date.
+pub fn day(text: &str) -> Day {
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+    Day::try_from((date - epoch).num_days()).unwrap()
+}
+
+/// A dataset from `customer_id,date,amount` CSV text (ISO dates), customers numbered in order of
+/// first appearance.
+pub fn dataset_from_csv(text: &str) -> Dataset {
+    let mut d = Dataset::default();
+    let mut index = std::collections::HashMap::new();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    for record in reader.records() {
+        let record = record.unwrap();
+        let id = record[0].to_string();
+        let next = index.len() as u32;
+        let customer = *index.entry(id.clone()).or_insert_with(|| {
+            d.customer_ids.values.push(id);
+            next
+        });
+        d.customer.push(customer);
+        d.day.push(day(&record[1]));
+        d.amount.push(record[2].parse().unwrap());
+    }
+    d
+}
+
+/// Asserts `actual` is within `rel` relative of `expected`.
+#[track_caller]
+pub fn assert_rel(actual: f64, expected: f64, rel: f64, what: &str) {
+    let err = (actual - expected).abs() / expected.abs().max(1e-12);
+    assert!(
+        err <= rel,
+        "{what}: {actual} vs reference {expected} (rel {err:.2e} > {rel:.0e})"
+    );
+}

@@ -253,3 +253,88 @@ fn bench_reports_phases_and_peak_memory() {
         assert!(text.contains(word), "{word} missing in {text}");
     }
 }
+
+#[test]
+fn clv_json_has_the_documented_keys_and_lifetimes_parameters() {
+    let dir = temp_dir("clv");
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/clv/tx_sample.csv"
+    );
+    let out = dir.join("scores.csv");
+    let o = segscope(&[
+        "clv",
+        sample,
+        "--calibration-end",
+        "2024-03-31",
+        "--holdout-end",
+        "2024-06-30",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    for key in ["r", "alpha", "a", "b", "log_likelihood"] {
+        assert!(v["bgnbd"][key].is_number(), "bgnbd.{key}");
+    }
+    for key in ["p", "q", "v", "log_likelihood"] {
+        assert!(v["gamma_gamma"][key].is_number(), "gamma_gamma.{key}");
+    }
+    for key in ["r", "alpha", "s", "beta", "log_likelihood"] {
+        assert!(v["pareto_nbd"][key].is_number(), "pareto_nbd.{key}");
+    }
+    // lifetimes' calibration fit on the same sample (tests/fixtures/clv/golden_clv.json).
+    let golden: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/clv/golden_clv.json")).unwrap();
+    for key in ["r", "alpha", "a", "b"] {
+        let (ours, theirs) = (
+            v["bgnbd"][key].as_f64().unwrap(),
+            golden["holdout"]["bgnbd"][key].as_f64().unwrap(),
+        );
+        assert!(
+            (ours / theirs - 1.0).abs() < 1e-3,
+            "{key}: {ours} vs {theirs}"
+        );
+    }
+    assert_eq!(v["calibration"]["end"], "2024-03-31");
+    assert!(v["calibration"]["customers"].as_u64().unwrap() > 400);
+    let buckets = v["holdout"]["by_frequency"].as_array().unwrap();
+    assert_eq!(buckets.len(), 8);
+    assert_eq!(buckets[7]["customers"], 65);
+    let scores = std::fs::read_to_string(&out).unwrap();
+    assert!(scores
+        .starts_with("customer_id,frequency,recency_days,t_days,monetary_value,probability_alive"));
+    assert_eq!(
+        scores.lines().count() as u64,
+        v["calibration"]["customers"].as_u64().unwrap() + 1
+    );
+
+    for args in [
+        &["clv", sample][..],
+        &["clv", sample, "--calibration-end", "31/03/2024"],
+        &[
+            "clv",
+            sample,
+            "--calibration-end",
+            "2024-03-31",
+            "--time-unit",
+            "months",
+        ],
+        &[
+            "clv",
+            sample,
+            "--calibration-end",
+            "2024-03-31",
+            "--discount-monthly",
+            "2",
+        ],
+    ] {
+        let o = segscope(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(stderr(&o).lines().count(), 1, "{args:?}: {}", stderr(&o));
+    }
+    let o = segscope(&["clv", sample, "--calibration-end", "2030-01-01"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("calibration end"), "{}", stderr(&o));
+}

@@ -11,6 +11,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use segscope::engine::clv::{
+    ClvAnalysis, ClvKpis, ClvSettings, HoldoutComparison, ModelFit, PurchaseModelKind, TimeUnit,
+    FREQUENCY_BUCKETS, MAX_CLV_HORIZON_MONTHS, MAX_HORIZON_DAYS,
+};
 use segscope::engine::ingest::{
     self, ColumnRole, DateOrder, IngestParams, Preview, PreviewParams, QualityReport, TextEncoding,
 };
@@ -23,6 +27,8 @@ segscope — private customer analytics (RFM segments, Pareto) on a transactions
 
 Usage:
   segscope rfm FILE [options]      score customers and print a summary, JSON or a customer CSV
+  segscope clv FILE --calibration-end YYYY-MM-DD [options]
+                                   fit BG/NBD, Pareto/NBD and Gamma-Gamma; score CLV and churn
   segscope bench FILE [options]    time preview, ingest and analysis on FILE
   segscope --help                  this help (also: segscope rfm --help, segscope bench --help)
   segscope --version               print the version
@@ -59,6 +65,33 @@ Output options:
                            customer_id,recency_days,frequency,monetary,r_score,f_score,m_score,segment
   --json                   print one JSON object {quality, segments, pareto, kpis, as_of}
                            instead of the human summary
+  -h, --help               this help";
+
+const CLV_HELP: &str = "\
+segscope clv — predictive scoring: probability alive, expected purchases, CLV, churn risk
+
+Usage: segscope clv FILE --calibration-end YYYY-MM-DD [options]
+
+Fits BG/NBD, Pareto/NBD and Gamma-Gamma by maximum likelihood on the purchases up to the
+calibration end (purchases on one day count as one; frequency = repeat purchase days) and scores
+every customer as of that day. With --holdout-end, the purchases after the calibration end up to
+that day are compared with the models' predictions.
+
+Input options: --column ROLE=HEADER, --encoding NAME, --delimiter C, --date-order ORDER
+                           as for segscope rfm
+
+Model options:
+  --calibration-end DAY    last day of the calibration period (required)
+  --holdout-end DAY        last day of the holdout period (default: no holdout comparison)
+  --time-unit UNIT         days or weeks (default days): the unit of recency, T and the rates
+  --model MODEL            bgnbd or pareto: which model scores the customers (default bgnbd)
+  --horizon-days N         the custom horizon of expected purchases, 1..=3650 (default 180)
+  --clv-months N           CLV horizon in months, 1..=120 (default 12)
+  --discount-monthly R     monthly discount rate of the CLV, 0..=1 (default 0.01)
+
+Output options:
+  --out PATH               write the per-customer scores CSV (highest CLV first)
+  --json                   print {bgnbd, pareto_nbd, gamma_gamma, calibration, holdout, warnings}
   -h, --help               this help";
 
 const BENCH_HELP: &str = "\
@@ -114,6 +147,15 @@ struct RfmArgs {
     json: bool,
 }
 
+#[derive(Debug, Default)]
+struct ClvArgs {
+    input: InputArgs,
+    settings: ClvSettings,
+    holdout_end_day: Option<Day>,
+    out: Option<PathBuf>,
+    json: bool,
+}
+
 #[derive(Debug)]
 struct BenchArgs {
     input: InputArgs,
@@ -125,6 +167,7 @@ enum Command {
     Help(&'static str),
     Version,
     Rfm(RfmArgs),
+    Clv(ClvArgs),
     Bench(BenchArgs),
 }
 
@@ -140,6 +183,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Command::Rfm(args) => run_rfm(&args),
+        Command::Clv(args) => run_clv(&args),
         Command::Bench(args) => run_bench(&args),
     });
     match result {
@@ -160,15 +204,16 @@ fn main() -> ExitCode {
 
 fn parse_command(args: &[String]) -> CliResult<Command> {
     let Some((first, rest)) = args.split_first() else {
-        return Err(usage("missing command: rfm or bench"));
+        return Err(usage("missing command: rfm, clv or bench"));
     };
     match first.as_str() {
         "-h" | "--help" | "help" => Ok(Command::Help(MAIN_HELP)),
         "-V" | "--version" => Ok(Command::Version),
         "rfm" => parse_rfm(rest),
+        "clv" => parse_clv(rest),
         "bench" => parse_bench(rest),
         other => Err(usage(format!(
-            "unknown command '{other}': expected rfm or bench"
+            "unknown command '{other}': expected rfm, clv or bench"
         ))),
     }
 }
@@ -334,6 +379,101 @@ fn parse_rfm(args: &[String]) -> CliResult<Command> {
         return Err(usage("rfm needs a FILE"));
     }
     Ok(Command::Rfm(parsed))
+}
+
+fn parse_day(flag: &str, text: &str) -> CliResult<Day> {
+    format::parse_iso_day(text)
+        .ok_or_else(|| usage(format!("{flag} expects YYYY-MM-DD, got '{text}'")))
+}
+
+fn parse_number<T: std::str::FromStr + PartialOrd + std::fmt::Display>(
+    flag: &str,
+    text: &str,
+    range: std::ops::RangeInclusive<T>,
+) -> CliResult<T> {
+    text.parse::<T>()
+        .ok()
+        .filter(|v| range.contains(v))
+        .ok_or_else(|| {
+            usage(format!(
+                "{flag} expects a number from {} to {}, got '{text}'",
+                range.start(),
+                range.end()
+            ))
+        })
+}
+
+fn parse_clv(args: &[String]) -> CliResult<Command> {
+    let mut parsed = ClvArgs::default();
+    let mut cursor = ArgCursor::new(args);
+    while let Some((arg, inline, is_flag)) = cursor.next() {
+        if !is_flag {
+            set_file(&mut parsed.input, arg)?;
+            continue;
+        }
+        if parse_input_option(&mut parsed.input, &mut cursor, arg, inline)? {
+            continue;
+        }
+        match arg {
+            "-h" | "--help" => return Ok(Command::Help(CLV_HELP)),
+            "--calibration-end" => {
+                parsed.settings.calibration_end_day =
+                    Some(parse_day(arg, cursor.value(arg, inline)?)?);
+            }
+            "--holdout-end" => {
+                parsed.holdout_end_day = Some(parse_day(arg, cursor.value(arg, inline)?)?);
+            }
+            "--time-unit" => {
+                parsed.settings.time_unit = match cursor.value(arg, inline)? {
+                    "days" | "day" | "d" => TimeUnit::Days,
+                    "weeks" | "week" | "w" => TimeUnit::Weeks,
+                    other => {
+                        return Err(usage(format!(
+                            "--time-unit expects days or weeks, got '{other}'"
+                        )))
+                    }
+                };
+            }
+            "--model" => {
+                parsed.settings.purchase_model = match cursor.value(arg, inline)? {
+                    "bgnbd" | "bg-nbd" | "bg/nbd" => PurchaseModelKind::BgNbd,
+                    "pareto" | "pareto-nbd" | "pareto/nbd" => PurchaseModelKind::ParetoNbd,
+                    other => {
+                        return Err(usage(format!(
+                            "--model expects bgnbd or pareto, got '{other}'"
+                        )))
+                    }
+                };
+            }
+            "--horizon-days" => {
+                parsed.settings.horizon_days =
+                    parse_number(arg, cursor.value(arg, inline)?, 1..=MAX_HORIZON_DAYS)?;
+            }
+            "--clv-months" => {
+                parsed.settings.clv_horizon_months =
+                    parse_number(arg, cursor.value(arg, inline)?, 1..=MAX_CLV_HORIZON_MONTHS)?;
+            }
+            "--discount-monthly" => {
+                parsed.settings.discount_monthly =
+                    parse_number(arg, cursor.value(arg, inline)?, 0.0..=1.0)?;
+            }
+            "--out" => parsed.out = Some(PathBuf::from(cursor.value(arg, inline)?)),
+            "--json" => {
+                if inline.is_some() {
+                    return Err(usage("--json takes no value"));
+                }
+                parsed.json = true;
+            }
+            _ => return Err(usage(format!("unknown option '{arg}' for clv"))),
+        }
+    }
+    if parsed.input.file.as_os_str().is_empty() {
+        return Err(usage("clv needs a FILE"));
+    }
+    if parsed.settings.calibration_end_day.is_none() {
+        return Err(usage("clv needs --calibration-end YYYY-MM-DD"));
+    }
+    Ok(Command::Clv(parsed))
 }
 
 fn parse_bench(args: &[String]) -> CliResult<Command> {
@@ -651,6 +791,213 @@ fn human_summary(quality: &QualityReport, analysis: &Analysis, out: Option<&Path
         lines.push(format!(
             "Wrote {} customers to {}",
             n(k.customers),
+            out.display()
+        ));
+    }
+    lines.join("\n")
+}
+
+// ---------------------------------------------------------------------------------------------
+// clv
+
+fn run_clv(args: &ClvArgs) -> CliResult<()> {
+    let preview = preview_file(&args.input)?;
+    let params = ingest_params(&preview, &args.input)?;
+    let (dataset, _quality) = ingest_file(&args.input.file, &params)?;
+    let started = Instant::now();
+    let mut clock = || started.elapsed().as_secs_f64() * 1000.0;
+    let analysis = ClvAnalysis::run(&dataset, &args.settings, &mut clock)
+        .map_err(|e| clv_error(&args.input.file, &e))?;
+    let holdout = match args.holdout_end_day {
+        Some(end) => Some(
+            HoldoutComparison::run(
+                &dataset,
+                analysis.calibration_end_day,
+                Some(end),
+                args.settings.time_unit,
+                &mut clock,
+            )
+            .map_err(|e| clv_error(&args.input.file, &e))?,
+        ),
+        None => None,
+    };
+    if let Some(out) = &args.out {
+        std::fs::write(out, analysis.export_scores_csv(&dataset))
+            .map_err(|e| run_error(format!("cannot write {}: {e}", out.display())))?;
+    }
+    let text = if args.json {
+        clv_json(&analysis, holdout.as_ref())?
+    } else {
+        clv_human(&analysis, holdout.as_ref(), args.out.as_deref())
+    };
+    let stdout = std::io::stdout();
+    let mut stdout = stdout.lock();
+    writeln!(stdout, "{text}").map_err(|e| run_error(format!("cannot write output: {e}")))
+}
+
+/// A CLV failure in the page's English wording (dates as dates).
+fn clv_error(file: &Path, e: &segscope::engine::clv::ClvError) -> CliError {
+    run_error(format!(
+        "{}: {}",
+        file.display(),
+        segscope::i18n::describe_clv_error(segscope::i18n::Lang::En, e)
+    ))
+}
+
+fn fit_json(fit: Option<&ModelFit>) -> serde_json::Value {
+    let Some(fit) = fit else {
+        return serde_json::Value::Null;
+    };
+    let mut object = serde_json::Map::new();
+    for p in &fit.parameters {
+        object.insert(p.name.clone(), serde_json::json!(p.value));
+    }
+    object.insert(
+        "log_likelihood".into(),
+        serde_json::json!(fit.log_likelihood),
+    );
+    object.insert("customers".into(), serde_json::json!(fit.customers));
+    object.insert("converged".into(), serde_json::json!(fit.converged));
+    object.insert("iterations".into(), serde_json::json!(fit.iterations));
+    object.insert("fit_ms".into(), serde_json::json!(fit.fit_ms));
+    serde_json::Value::Object(object)
+}
+
+fn clv_json(analysis: &ClvAnalysis, holdout: Option<&HoldoutComparison>) -> CliResult<String> {
+    let fit = |name: &str| analysis.fits.iter().find(|f| f.model == name);
+    let holdout = holdout.map(|h| {
+        serde_json::json!({
+            "calibration_end": format::iso_day(h.calibration_end_day),
+            "holdout_end": format::iso_day(h.holdout_end_day),
+            "models": h.models,
+            "actual_purchases": h.actual_holdout_purchases,
+            "predicted_purchases": h.predicted_holdout_purchases,
+            "mean_absolute_error": h.mean_absolute_error,
+            "bucket_mean_absolute_error": h.bucket_mean_absolute_error,
+            "by_frequency": h.by_frequency,
+            "cumulative": h.cumulative.iter().map(|p| serde_json::json!({
+                "date": format::iso_day(p.day), "actual": p.actual, "predicted": p.predicted,
+            })).collect::<Vec<_>>(),
+        })
+    });
+    let report = ClvKpis::of(analysis);
+    let value = serde_json::json!({
+        "time_unit": match analysis.settings.time_unit { TimeUnit::Days => "days", TimeUnit::Weeks => "weeks" },
+        "scoring_model": analysis.scoring_model().name(),
+        "bgnbd": fit_json(fit("BG/NBD")),
+        "pareto_nbd": fit_json(fit("Pareto/NBD")),
+        "gamma_gamma": fit_json(fit("Gamma-Gamma")),
+        "spend_correlation": analysis.gamma_gamma.as_ref().and_then(|g| g.frequency_monetary_correlation()),
+        "calibration": {
+            "end": format::iso_day(analysis.calibration_end_day),
+            "customers": analysis.summary.len(),
+            "repeat_customers": analysis.repeat_customers,
+        },
+        "kpis": report,
+        "holdout": holdout,
+        "warnings": analysis.warnings,
+    });
+    serde_json::to_string_pretty(&value).map_err(|e| run_error(format!("cannot encode JSON: {e}")))
+}
+
+fn clv_human(
+    analysis: &ClvAnalysis,
+    holdout: Option<&HoldoutComparison>,
+    out: Option<&Path>,
+) -> String {
+    let n = |v: f64| format::grouped(v, 0, ',');
+    let mut lines = vec![format!(
+        "Calibration end {}: {} customers, {} with repeat purchases; time unit {:?}",
+        format::iso_day(analysis.calibration_end_day),
+        n(analysis.summary.len() as f64),
+        n(analysis.repeat_customers as f64),
+        analysis.settings.time_unit
+    )];
+    for fit in &analysis.fits {
+        let parameters: Vec<String> = fit
+            .parameters
+            .iter()
+            .map(|p| format!("{} {:.4}", p.name, p.value))
+            .collect();
+        lines.push(format!(
+            "{:<12} {}  log-likelihood {:.2}  {} iterations{}  {:.0} ms",
+            fit.model,
+            parameters.join("  "),
+            fit.log_likelihood,
+            fit.iterations,
+            if fit.converged {
+                ""
+            } else {
+                " (not converged)"
+            },
+            fit.fit_ms
+        ));
+    }
+    for warning in &analysis.warnings {
+        lines.push(format!("warning: {warning:?}"));
+    }
+    let k = ClvKpis::of(analysis);
+    lines.push(format!(
+        "Scored with {}: expected purchases in {} days {:.1}; mean probability alive {}; total CLV ({} months, {} a month) {}",
+        analysis.scoring_model().name(),
+        analysis.settings.horizon_days,
+        k.expected_purchases_horizon,
+        format::percent(k.mean_probability_alive),
+        analysis.settings.clv_horizon_months,
+        format::percent(analysis.settings.discount_monthly),
+        k.total_clv.map_or("n/a".to_string(), |v| format::grouped(v, 2, ','))
+    ));
+    lines.push(format!(
+        "Churn risk: low {}, medium {}, high {}",
+        n(k.churn_customers[0] as f64),
+        n(k.churn_customers[1] as f64),
+        n(k.churn_customers[2] as f64)
+    ));
+    if let Some(h) = holdout {
+        lines.push(String::new());
+        lines.push(format!(
+            "Holdout {} to {}: actual {:.0} purchases; predicted {}",
+            format::iso_day(h.calibration_end_day + 1),
+            format::iso_day(h.holdout_end_day),
+            h.actual_holdout_purchases,
+            h.models
+                .iter()
+                .zip(&h.predicted_holdout_purchases)
+                .map(|(m, p)| format!("{m} {p:.1}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        lines.push(format!(
+            "{:>10}{:>11}{:>10}{}",
+            "frequency",
+            "customers",
+            "actual",
+            h.models
+                .iter()
+                .map(|m| format!("{m:>12}"))
+                .collect::<String>()
+        ));
+        for b in &h.by_frequency {
+            let label = if b.calibration_frequency == FREQUENCY_BUCKETS {
+                format!("{}+", b.calibration_frequency)
+            } else {
+                b.calibration_frequency.to_string()
+            };
+            lines.push(format!(
+                "{label:>10}{:>11}{:>10.3}{}",
+                b.customers,
+                b.actual_mean,
+                b.predicted_mean
+                    .iter()
+                    .map(|p| format!("{p:>12.3}"))
+                    .collect::<String>()
+            ));
+        }
+    }
+    if let Some(out) = out {
+        lines.push(format!(
+            "Wrote {} customers to {}",
+            n(analysis.summary.len() as f64),
             out.display()
         ));
     }

@@ -155,6 +155,31 @@ fn model_matrix(
     }
 }
 
+impl ClvKpis {
+    /// The headline figures of a run.
+    pub fn of(analysis: &ClvAnalysis) -> Self {
+        let scores = &analysis.scores;
+        let n = analysis.summary.len();
+        let mut churn_customers = [0u64; 3];
+        let mut churn_clv = [0.0; 3];
+        for (i, risk) in scores.churn_risk.iter().enumerate() {
+            churn_customers[risk.index()] += 1;
+            if let Some(clv) = scores.clv.as_ref().and_then(|c| c.get(i)) {
+                churn_clv[risk.index()] += clv;
+            }
+        }
+        ClvKpis {
+            customers: n as u64,
+            repeat_customers: analysis.repeat_customers as u64,
+            expected_purchases_horizon: scores.expected_purchases_horizon.iter().sum(),
+            mean_probability_alive: scores.probability_alive.iter().sum::<f64>() / n.max(1) as f64,
+            total_clv: scores.clv.as_ref().map(|c| c.iter().sum()),
+            churn_customers,
+            churn_clv: scores.clv.as_ref().map(|_| churn_clv),
+        }
+    }
+}
+
 impl ClvReport {
     /// Builds the report. `segments` gives each RFM-scored customer's segment as
     /// `(customer indexes, segments)` columns, for the churn-by-segment chart.
@@ -169,23 +194,7 @@ impl ClvReport {
         let horizon = f64::from(settings.horizon_days) / settings.time_unit.days_per_unit();
         let n = analysis.summary.len();
 
-        let mut churn_customers = [0u64; 3];
-        let mut churn_clv = [0.0; 3];
-        for (i, risk) in scores.churn_risk.iter().enumerate() {
-            churn_customers[risk.index()] += 1;
-            if let Some(clv) = scores.clv.as_ref().and_then(|c| c.get(i)) {
-                churn_clv[risk.index()] += clv;
-            }
-        }
-        let kpis = ClvKpis {
-            customers: n as u64,
-            repeat_customers: analysis.repeat_customers as u64,
-            expected_purchases_horizon: scores.expected_purchases_horizon.iter().sum(),
-            mean_probability_alive: scores.probability_alive.iter().sum::<f64>() / n.max(1) as f64,
-            total_clv: scores.clv.as_ref().map(|c| c.iter().sum()),
-            churn_customers,
-            churn_clv: scores.clv.as_ref().map(|_| churn_clv),
-        };
+        let kpis = ClvKpis::of(analysis);
 
         let probability_alive_matrix = model_matrix(model, analysis, &|x, recency, t| {
             model.probability_alive(x, recency, t).unwrap_or(f64::NAN)

@@ -8,8 +8,8 @@
 //! Needs Python 3 with numpy and pandas (the generator writes its CSV with pandas): `./test`
 //! makes `target/pyenv` (scripts/ensure-tools test) and runs
 //! `SEGSCOPE_PYTHON=target/pyenv/bin/python cargo test --test clv_recovery -- --ignored`.
-//! By hand: `SEGSCOPE_PYTHON=/path/to/python cargo test --test clv_recovery -- --ignored --nocapture`
-//! (default `python3`).
+//! By hand (`SEGSCOPE_PYTHON` defaults to `python3`):
+//! `SEGSCOPE_PYTHON=/path/to/python cargo test --test clv_recovery -- --ignored --nocapture`.
 #![cfg(not(target_arch = "wasm32"))] // runs a Python process
 
 // Helpers outside #[test] functions are test code too.
@@ -50,10 +50,10 @@ const SEED: u64 = 20_240;
 /// | floored + merge, calibration end 1 day on  | 0.4119 ± 0.0031 | 3.7040 ± 0.0453 |
 ///
 /// so the merge alone moves r by +1.6% and alpha by +5.8% (+2 and +4.5 standard errors at this
-/// size; more with more customers, as the standard errors shrink and the bias does not), while a, b and the
-/// Gamma-Gamma parameters stay within 3 standard errors. Our fit of the CSV equals `lifetimes`' fit
-/// of the merged summary to 4 decimals. The allowance is one-sided and a little above that
-/// measured bias.
+/// size; more with more customers, as the standard errors shrink and the bias does not), while a,
+/// b and the Gamma-Gamma parameters stay within 3 standard errors. Our fit of the CSV equals
+/// `lifetimes`' fit of the merged summary to 4 decimals. The allowance is one-sided and a little
+/// above that measured bias.
 const SAME_DAY_MERGE_ALLOWANCE: [(&str, f64); 2] = [("r", 0.03), ("alpha", 0.08)];
 
 /// Runs the generator into `dir`; returns the CSV path and the parsed truth sidecar.

@@ -16,6 +16,7 @@ use serde_json::Value;
 
 const GOLDEN: &str = include_str!("fixtures/clv/golden.json");
 const SAMPLE_CSV: &str = include_str!("fixtures/clv/tx_sample.csv");
+const GOLDEN_SE: &str = include_str!("fixtures/clv/golden_se.json");
 
 fn golden() -> Value {
     serde_json::from_str(GOLDEN).unwrap()
@@ -241,6 +242,58 @@ fn gamma_gamma_agrees_with_lifetimes_on_cdnow() {
     assert_rel(fitted.p(), num(f, "p"), 1e-3, "p");
     assert_rel(fitted.q(), num(f, "q"), 1e-3, "q");
     assert_rel(fitted.v(), num(f, "v"), 1e-3, "v");
+}
+
+/// Standard errors against lifetimes' `summary["se(coef)"]` on the same CDNOW data
+/// (tests/fixtures/clv/make_golden_se.py). lifetimes takes autograd's exact Hessian in the
+/// log-parameters at its own optimum and maps it by the delta method; ours are central differences
+/// of the analytic gradient in the natural parameters at our optimum. Both are the diagonal of the
+/// inverse observed information, so they agree up to the two optimisers' stopping points.
+#[test]
+fn standard_errors_agree_with_lifetimes_on_cdnow() {
+    let se: Value = serde_json::from_str(GOLDEN_SE).unwrap();
+    let g = golden();
+    let bg = BgNbdParams::new()
+        .check()
+        .unwrap()
+        .fit(&summary_of(&g["cdnow"]))
+        .unwrap();
+    let expected = &se["cdnow_bgnbd"];
+    let ours = bg.standard_errors().unwrap();
+    for (name, value) in ["r", "alpha", "a", "b"].into_iter().zip(ours) {
+        let theirs = num(&expected[name], "se");
+        println!(
+            "BG/NBD {name}: se {value:.7} vs lifetimes {theirs:.7} (rel {:.1e})",
+            (value - theirs).abs() / theirs
+        );
+        assert_rel(value, theirs, 1e-3, name);
+    }
+
+    let rows = g["cdnow_monetary"]["rows"].as_array().unwrap();
+    let x: Vec<f64> = rows.iter().map(|r| num(r, "frequency")).collect();
+    let m: Vec<f64> = rows.iter().map(|r| num(r, "monetary")).collect();
+    let n = x.len();
+    assert_eq!(n as f64, num(&se["cdnow_gamma_gamma"], "repeat_customers"));
+    let s = CustomerSummary::from_columns(x, vec![0.0; n], vec![0.0; n], m, TimeUnit::Weeks);
+    let gg = GammaGammaParams::new().check().unwrap().fit(&s).unwrap();
+    let expected = &se["cdnow_gamma_gamma"];
+    let ours = gg.standard_errors().unwrap();
+    for (name, value) in ["p", "q", "v"].into_iter().zip(ours) {
+        let theirs = num(&expected[name], "se");
+        println!(
+            "Gamma-Gamma {name}: se {value:.7} vs lifetimes {theirs:.7} (rel {:.1e})",
+            (value - theirs).abs() / theirs
+        );
+        assert_rel(value, theirs, 1e-3, name);
+    }
+}
+
+#[test]
+fn models_from_given_parameters_have_no_standard_errors() {
+    let bg = BgNbdModel::from_parameters(0.5, 10.0, 0.8, 2.5, TimeUnit::Days).unwrap();
+    assert_eq!(bg.standard_errors(), None);
+    let gg = GammaGammaModel::from_parameters(6.0, 4.0, 30.0).unwrap();
+    assert_eq!(gg.standard_errors(), None);
 }
 
 // Degenerate data: typed errors or finite numbers, never NaN or a panic.

@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::optimize::bfgs;
+use super::optimize::{bfgs, standard_errors};
 use super::special::{digamma, ln_gamma, ln_hyp2f1};
 use super::{BgNbdValidParams, ClvError, CustomerSummary, TimeUnit};
 
@@ -35,6 +35,9 @@ pub struct BgNbdModel {
     time_unit: TimeUnit,
     log_likelihood: Option<f64>,
     convergence: Option<Convergence>,
+    /// Standard errors of (r, alpha, a, b), alpha's in `time_unit`.
+    #[serde(default)]
+    standard_errors: Option<[f64; 4]>,
 }
 
 /// Distinct `(x, t_x, T)` patterns with their customer counts, plus per-`x` totals.
@@ -237,6 +240,19 @@ impl BgNbdValidParams {
             gradient_norm: minimum.gradient_norm,
             converged: minimum.converged,
         });
+        // On the rescaled time axis alpha is alpha·time_scale, a linear change of variable, so
+        // its standard error scales back the same way.
+        let scaled_point = [params[0], params[1] * time_scale, params[2], params[3]];
+        model.standard_errors = standard_errors(
+            |point, out| {
+                let mut gradient = [0.0; 4];
+                let point = [point[0], point[1], point[2], point[3]];
+                scaled.log_likelihood(point, &mut gradient);
+                out.copy_from_slice(&gradient);
+            },
+            &scaled_point,
+        )
+        .map(|se| [se[0], se[1] / time_scale, se[2], se[3]]);
         Ok(model)
     }
 }
@@ -265,6 +281,7 @@ impl BgNbdModel {
             time_unit,
             log_likelihood: None,
             convergence: None,
+            standard_errors: None,
         })
     }
 
@@ -295,6 +312,14 @@ impl BgNbdModel {
     /// How the fit finished; `None` for a model built from given parameters.
     pub fn convergence(&self) -> Option<&Convergence> {
         self.convergence.as_ref()
+    }
+    /// Asymptotic standard errors of `[r, alpha, a, b]` (alpha's in `time_unit()`): square
+    /// roots of the diagonal of the inverse observed information (minus the Hessian of the total
+    /// log-likelihood in these parameters, by central differences of the analytic gradient) at
+    /// the fitted point. `None` for a model built from given parameters, or when the information
+    /// is not positive definite there (a fit stopped on a boundary of the parameter space).
+    pub fn standard_errors(&self) -> Option<[f64; 4]> {
+        self.standard_errors
     }
 
     /// Total log-likelihood of `summary` (in its time unit, assumed equal to the model's) at this

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::bg_nbd::validate_row;
-use super::optimize::bfgs;
+use super::optimize::{bfgs, standard_errors};
 use super::special::{digamma, ln_gamma};
 use super::{ClvError, Convergence, CustomerSummary, GammaGammaValidParams};
 use crate::engine::stats::pearson;
@@ -24,6 +24,9 @@ pub struct GammaGammaModel {
     convergence: Option<Convergence>,
     frequency_monetary_correlation: Option<f64>,
     repeat_customers: usize,
+    /// Standard errors of (p, q, v).
+    #[serde(default)]
+    standard_errors: Option<[f64; 3]>,
 }
 
 /// Repeat customers grouped by frequency.
@@ -157,6 +160,15 @@ impl GammaGammaValidParams {
         });
         model.frequency_monetary_correlation = pearson(&frequency, &monetary);
         model.repeat_customers = n;
+        model.standard_errors = standard_errors(
+            |point, out| {
+                let mut gradient = [0.0; 3];
+                spends.log_likelihood([point[0], point[1], point[2]], &mut gradient);
+                out.copy_from_slice(&gradient);
+            },
+            &params,
+        )
+        .map(|se| [se[0], se[1], se[2]]);
         Ok(model)
     }
 }
@@ -178,6 +190,7 @@ impl GammaGammaModel {
             convergence: None,
             frequency_monetary_correlation: None,
             repeat_customers: 0,
+            standard_errors: None,
         })
     }
 
@@ -200,6 +213,13 @@ impl GammaGammaModel {
     /// How the fit finished; `None` for given parameters.
     pub fn convergence(&self) -> Option<&Convergence> {
         self.convergence.as_ref()
+    }
+    /// Asymptotic standard errors of `[p, q, v]`: square roots of the diagonal of the inverse
+    /// observed information (minus the Hessian of the total log-likelihood of the repeat customers
+    /// in these parameters, by central differences of the analytic gradient) at the fitted point.
+    /// `None` for given parameters, or when the information is not positive definite there.
+    pub fn standard_errors(&self) -> Option<[f64; 3]> {
+        self.standard_errors
     }
     /// Repeat customers the model was fitted on (0 for given parameters).
     pub fn repeat_customers(&self) -> usize {

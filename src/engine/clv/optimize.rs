@@ -136,6 +136,87 @@ where
     })
 }
 
+/// Standard errors of maximum-likelihood estimates at `point`: the square roots of the diagonal
+/// of the inverse observed information, i.e. of minus the Hessian of the total log-likelihood in
+/// the parameters as given (natural parameters, not the optimiser's log-parameters).
+///
+/// `gradient(x, out)` writes the gradient of the total log-likelihood (not its negative, not a
+/// mean) at `x`. The Hessian is taken by central differences of that gradient with relative steps
+/// of 1e-5 and symmetrised. Returns `None` when a gradient is not finite or the information is not
+/// positive definite (the point is not a proper maximum, e.g. a fit that stopped on a boundary).
+pub(crate) fn standard_errors<F>(mut gradient: F, point: &[f64]) -> Option<Vec<f64>>
+where
+    F: FnMut(&[f64], &mut [f64]),
+{
+    let n = point.len();
+    if n == 0 || point.iter().any(|v| !v.is_finite()) {
+        return None;
+    }
+    // Minus the Hessian, row-major; column j from the gradients at point ± h_j e_j.
+    let mut information = vec![0.0; n * n];
+    let mut x = point.to_vec();
+    let (mut up, mut down) = (vec![0.0; n], vec![0.0; n]);
+    for j in 0..n {
+        let step = 1e-5 * point[j].abs().max(1e-3);
+        x[j] = point[j] + step;
+        let step_up = x[j] - point[j]; // the step actually taken, after rounding
+        gradient(&x, &mut up);
+        x[j] = point[j] - step;
+        let step_down = point[j] - x[j];
+        gradient(&x, &mut down);
+        x[j] = point[j];
+        for i in 0..n {
+            information[i * n + j] = -(up[i] - down[i]) / (step_up + step_down);
+        }
+    }
+    if information.iter().any(|v| !v.is_finite()) {
+        return None;
+    }
+    for i in 0..n {
+        for j in 0..i {
+            let mean = 0.5 * (information[i * n + j] + information[j * n + i]);
+            information[i * n + j] = mean;
+            information[j * n + i] = mean;
+        }
+    }
+    // Cholesky factor L (lower, row-major) of the information; fails unless positive definite.
+    let mut l = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..=i {
+            let partial = information[i * n + j] - dot(&l[i * n..i * n + j], &l[j * n..j * n + j]);
+            if i == j {
+                if !(partial > 0.0 && partial.is_finite()) {
+                    return None;
+                }
+                l[i * n + i] = partial.sqrt();
+            } else {
+                l[i * n + j] = partial / l[j * n + j];
+            }
+        }
+    }
+    // inverse(information) = L⁻ᵀ L⁻¹, so its diagonal entry i is the squared norm of column i of
+    // L⁻¹ (lower triangular, by forward substitution).
+    let mut l_inverse = vec![0.0; n * n];
+    for column in 0..n {
+        for i in column..n {
+            let known: f64 = (column..i)
+                .map(|k| l[i * n + k] * l_inverse[k * n + column])
+                .sum();
+            let identity = if i == column { 1.0 } else { 0.0 };
+            l_inverse[i * n + column] = (identity - known) / l[i * n + i];
+        }
+    }
+    let errors: Vec<f64> = (0..n)
+        .map(|i| {
+            (i..n)
+                .map(|k| l_inverse[k * n + i].powi(2))
+                .sum::<f64>()
+                .sqrt()
+        })
+        .collect();
+    errors.iter().all(|v| v.is_finite()).then_some(errors)
+}
+
 /// Test helper: asserts that `f`'s analytic gradient (written into its second argument) matches
 /// central finite differences at `base`, to 1e-6 relative.
 #[cfg(test)]
@@ -174,6 +255,63 @@ mod tests {
         let m = bfgs(rosen, &[-1.2, 1.0], 500, 1e-10).unwrap();
         assert!(m.converged, "{m:?}");
         assert!((m.point[0] - 1.0).abs() < 1e-8 && (m.point[1] - 1.0).abs() < 1e-8);
+    }
+
+    /// Normal sample with unknown mean and standard deviation: at the maximum the observed
+    /// information is diag(n/σ², 2n/σ²), so the standard errors are σ/√n and σ/√(2n).
+    #[test]
+    fn standard_errors_of_the_normal_mean_and_deviation() {
+        let data = [2.1, 3.4, 1.9, 5.2, 4.4, 3.3, 2.8, 3.9];
+        let n = data.len() as f64;
+        let mean = data.iter().sum::<f64>() / n;
+        let sigma = (data.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n).sqrt();
+        let gradient = |p: &[f64], g: &mut [f64]| {
+            let (mu, s) = (p[0], p[1]);
+            let squares: f64 = data.iter().map(|x| (x - mu).powi(2)).sum();
+            g[0] = data.iter().map(|x| x - mu).sum::<f64>() / (s * s);
+            g[1] = -n / s + squares / s.powi(3);
+        };
+        let se = standard_errors(gradient, &[mean, sigma]).unwrap();
+        assert!((se[0] - sigma / n.sqrt()).abs() < 1e-8 * se[0], "{se:?}");
+        assert!(
+            (se[1] - sigma / (2.0 * n).sqrt()).abs() < 1e-8 * se[1],
+            "{se:?}"
+        );
+    }
+
+    /// A correlated quadratic log-likelihood −½ xᵀAx: the information is A, so the standard
+    /// errors are √diag(A⁻¹); at a minimum (−A) or a saddle there are none.
+    #[test]
+    fn standard_errors_need_a_maximum() {
+        let a = [[4.0, 1.5, 0.5], [1.5, 3.0, -0.7], [0.5, -0.7, 2.0]];
+        let quadratic = |sign: f64| {
+            move |p: &[f64], g: &mut [f64]| {
+                for i in 0..3 {
+                    g[i] = -sign * (0..3).map(|j| a[i][j] * p[j]).sum::<f64>();
+                }
+            }
+        };
+        let se = standard_errors(quadratic(1.0), &[1.0, 2.0, 3.0]).unwrap();
+        // diag(A⁻¹) by cofactors.
+        let det: f64 = 4.0 * (3.0 * 2.0 - 0.49) - 1.5 * (1.5 * 2.0 + 0.35) + 0.5 * (-1.05 - 1.5);
+        let expected: [f64; 3] = [
+            (3.0 * 2.0 - 0.49) / det,
+            (4.0 * 2.0 - 0.25) / det,
+            (4.0 * 3.0 - 2.25) / det,
+        ];
+        for i in 0..3 {
+            assert!(
+                (se[i] - expected[i].sqrt()).abs() < 1e-8,
+                "{se:?} {expected:?}"
+            );
+        }
+        assert_eq!(standard_errors(quadratic(-1.0), &[1.0, 2.0, 3.0]), None);
+        let saddle = |p: &[f64], g: &mut [f64]| {
+            g[0] = -p[0];
+            g[1] = p[1];
+        };
+        assert_eq!(standard_errors(saddle, &[1.0, 1.0]), None);
+        assert_eq!(standard_errors(saddle, &[f64::NAN, 1.0]), None);
     }
 
     #[test]

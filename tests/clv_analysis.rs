@@ -314,3 +314,51 @@ fn equal_spend_is_a_warning_not_a_failure() {
         assert!(a.scores.clv.as_ref().unwrap().iter().all(|v| v.is_finite()));
     }
 }
+
+#[test]
+fn customer_table_filters_by_churn_risk_and_sorts_by_clv() {
+    use segscope::engine::rfm::{self, CustomerQuery, Predictions, RfmParams, SortKey};
+    let ds = dataset_from_csv(SAMPLE_CSV);
+    let rfm_analysis = rfm::analyze(&ds, &RfmParams::default()).unwrap();
+    let clv = ClvAnalysis::run(&ds, &ClvSettings::default(), &mut no_clock()).unwrap();
+    let predictions = Predictions::new(&clv);
+    // "High value, probably churning": the high-risk band, highest CLV first.
+    let q = CustomerQuery {
+        churn_risks: vec![ChurnRisk::High],
+        sort: SortKey::Clv,
+        descending: true,
+        limit: 1000,
+        ..CustomerQuery::default()
+    };
+    let page = rfm::query(&ds, &rfm_analysis, Some(&predictions), &q);
+    let high = clv
+        .scores
+        .churn_risk
+        .iter()
+        .filter(|r| **r == ChurnRisk::High)
+        .count();
+    assert!(high > 0);
+    assert_eq!(page.matching as usize, high);
+    let values: Vec<f64> = page
+        .rows
+        .iter()
+        .map(|r| {
+            let p = r.prediction.as_ref().unwrap();
+            assert_eq!(p.churn_risk, ChurnRisk::High);
+            assert!(p.next_purchase_day.is_none());
+            p.clv.unwrap()
+        })
+        .collect();
+    assert!(values.windows(2).all(|w| w[0] >= w[1]), "{values:?}");
+    // Without predictions the filter matches nobody rather than everybody.
+    assert_eq!(rfm::query(&ds, &rfm_analysis, None, &q).matching, 0);
+
+    let csv = rfm::export_csv(&ds, &rfm_analysis, Some(&predictions), &q);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    assert_eq!(header.len(), 16);
+    assert_eq!(&header[12], "expected_purchases_180d");
+    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(records.len(), high);
+    assert!(records.iter().all(|r| &r[14] == "high" && r[15].is_empty()));
+}

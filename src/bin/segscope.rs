@@ -650,7 +650,7 @@ fn write_customers(path: &Path, dataset: &Dataset, analysis: &Analysis) -> CliRe
         limit: usize::MAX,
         ..Default::default()
     };
-    let page = rfm::query(dataset, analysis, &all);
+    let page = rfm::query(dataset, analysis, None, &all);
     let failed =
         |e: &dyn std::fmt::Display| run_error(format!("cannot write {}: {e}", path.display()));
     let file = File::create(path).map_err(|e| failed(&e))?;

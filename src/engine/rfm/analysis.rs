@@ -971,11 +971,12 @@ pub(super) mod tests {
                 limit: usize::MAX,
                 ..by_frequency.clone()
             };
-            let (page, rows) = time(&|| query(&ds, &a, &first).rows.len());
+            let (page, rows) = time(&|| query(&ds, &a, None, &first).rows.len());
             assert_eq!(rows, 50);
-            let (all, rows) = time(&|| query(&ds, &a, &every).rows.len());
+            let (all, rows) = time(&|| query(&ds, &a, None, &every).rows.len());
             assert_eq!(rows, a.customers.len());
-            let (export, lines) = time(&|| export_csv(&ds, &a, &by_frequency).lines().count());
+            let (export, lines) =
+                time(&|| export_csv(&ds, &a, None, &by_frequency).lines().count());
             assert_eq!(lines, a.customers.len() + 1);
             println!(
                 "  query: first page {page:?}; all rows by frequency {all:?}; export {export:?}"

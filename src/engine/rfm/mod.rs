@@ -16,8 +16,8 @@ pub use analysis::{analyze, Analysis, CustomerScores};
 pub use errors::RfmError;
 pub use params::{RfmParams, RfmValidParams};
 pub use query::{
-    export_csv, neutralize_formula, query, CustomerPage, CustomerQuery, CustomerRow, SortKey,
-    EXPORT_HEADER,
+    export_csv, neutralize_formula, query, CustomerPage, CustomerPrediction, CustomerQuery,
+    CustomerRow, Predictions, SortKey, EXPORT_HEADER,
 };
 pub use report::{
     Histogram, HistogramBin, Kpis, MonthPoint, OutlierSummary, Pareto, Report, RfHeatmapCell,

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use super::{Analysis, Segment};
+use crate::engine::clv::{ChurnRisk, ClvAnalysis};
 use crate::engine::{Dataset, Day};
 use crate::format;
 
@@ -29,6 +30,12 @@ pub enum SortKey {
     RfmScore,
     /// Segment in [`Segment::ALL`] order.
     Segment,
+    /// Probability alive (customers without a prediction sort as lowest).
+    ProbabilityAlive,
+    /// Expected purchases in the prediction's own horizon.
+    ExpectedPurchases,
+    /// Discounted CLV.
+    Clv,
 }
 
 /// A page request.
@@ -42,6 +49,10 @@ pub struct CustomerQuery {
     pub segments: Vec<Segment>,
     /// Keep only customer ids containing this text (case-insensitive); empty = all.
     pub search: String,
+    /// Keep only these churn-risk bands (needs a prediction run; customers without a prediction
+    /// are then left out); empty = all.
+    #[serde(default)]
+    pub churn_risks: Vec<ChurnRisk>,
     /// First matching row to return.
     pub offset: usize,
     /// Rows to return (the UI asks for one page).
@@ -55,6 +66,7 @@ impl Default for CustomerQuery {
             descending: true,
             segments: Vec::new(),
             search: String::new(),
+            churn_risks: Vec::new(),
             offset: 0,
             limit: 50,
         }
@@ -86,6 +98,73 @@ pub struct CustomerRow {
     pub first_day: Day,
     /// Last order day.
     pub last_day: Day,
+    /// The prediction run's scores, when there is one and it scored this customer.
+    pub prediction: Option<CustomerPrediction>,
+}
+
+/// One customer's predictive scores, as the table shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerPrediction {
+    /// Probability alive.
+    pub probability_alive: f64,
+    /// Expected purchases in the run's own horizon (`horizon_days`).
+    pub expected_purchases: f64,
+    /// Discounted CLV; `None` without a spend model.
+    pub clv: Option<f64>,
+    /// Churn-risk band.
+    pub churn_risk: ChurnRisk,
+    /// Expected next purchase day; `None` at high churn risk.
+    pub next_purchase_day: Option<Day>,
+}
+
+/// Predictions joined to the table: the run and the summary row of each customer index.
+pub struct Predictions<'a> {
+    clv: &'a ClvAnalysis,
+    rows: Vec<Option<usize>>,
+}
+
+impl<'a> Predictions<'a> {
+    /// Indexes `clv` by customer.
+    pub fn new(clv: &'a ClvAnalysis) -> Self {
+        Self {
+            clv,
+            rows: clv.rows_by_customer(),
+        }
+    }
+
+    fn row(&self, customer: u32) -> Option<usize> {
+        self.rows.get(customer as usize).copied().flatten()
+    }
+
+    fn get(&self, customer: u32) -> Option<CustomerPrediction> {
+        let row = self.row(customer)?;
+        let s = &self.clv.scores;
+        Some(CustomerPrediction {
+            probability_alive: *s.probability_alive.get(row)?,
+            expected_purchases: *s.expected_purchases_horizon.get(row)?,
+            clv: s.clv.as_ref().and_then(|c| c.get(row).copied()),
+            churn_risk: *s.churn_risk.get(row)?,
+            next_purchase_day: s.next_purchase_day.get(row).copied().flatten(),
+        })
+    }
+
+    fn key(&self, customer: u32, sort: SortKey) -> f64 {
+        let Some(row) = self.row(customer) else {
+            return -1.0;
+        };
+        let s = &self.clv.scores;
+        let value = match sort {
+            SortKey::ProbabilityAlive => s.probability_alive.get(row).copied(),
+            SortKey::ExpectedPurchases => s.expected_purchases_horizon.get(row).copied(),
+            SortKey::Clv => s.clv.as_ref().and_then(|c| c.get(row).copied()),
+            _ => None,
+        };
+        value.unwrap_or(-1.0)
+    }
+
+    fn risk(&self, customer: u32) -> Option<ChurnRisk> {
+        self.clv.scores.churn_risk.get(self.row(customer)?).copied()
+    }
 }
 
 /// A page of the customer table.
@@ -106,14 +185,19 @@ pub struct CustomerPage {
 /// Filtering is O(n); the page is found with a partial selection (O(n) on average) and only the
 /// `offset + limit` first rows are sorted, so asking for the first page of a million customers
 /// does not sort them all.
-pub fn query(dataset: &Dataset, analysis: &Analysis, q: &CustomerQuery) -> CustomerPage {
-    let mut matching = matching_positions(dataset, analysis, q);
+pub fn query(
+    dataset: &Dataset,
+    analysis: &Analysis,
+    predictions: Option<&Predictions>,
+    q: &CustomerQuery,
+) -> CustomerPage {
+    let mut matching = matching_positions(dataset, analysis, predictions, q);
     let total = matching.len();
     let end = q.offset.saturating_add(q.limit).min(total);
     if end <= q.offset {
         matching.clear();
     } else {
-        let order = Order::new(dataset, analysis, q);
+        let order = Order::new(dataset, analysis, predictions, q);
         if end < total {
             matching.select_nth_unstable_by(end - 1, |a, b| order.cmp(*a, *b));
             matching.truncate(end);
@@ -126,7 +210,7 @@ pub fn query(dataset: &Dataset, analysis: &Analysis, q: &CustomerQuery) -> Custo
         .get(q.offset.min(end)..end)
         .unwrap_or_default()
         .iter()
-        .filter_map(|i| row(dataset, analysis, *i))
+        .filter_map(|i| row(dataset, analysis, predictions, *i))
         .collect();
     CustomerPage {
         total_customers: analysis.customers.len() as u64,
@@ -143,16 +227,29 @@ pub fn query(dataset: &Dataset, analysis: &Analysis, q: &CustomerQuery) -> Custo
 ///
 /// Rows come in the query's order. Money has at most 2 decimals ([`format::plain`]), days are
 /// ISO dates, the segment is its [`Segment::name`]; cells are quoted per RFC 4180 when needed.
-pub fn export_csv(dataset: &Dataset, analysis: &Analysis, q: &CustomerQuery) -> String {
-    let mut positions = matching_positions(dataset, analysis, q);
-    let order = Order::new(dataset, analysis, q);
+pub fn export_csv(
+    dataset: &Dataset,
+    analysis: &Analysis,
+    predictions: Option<&Predictions>,
+    q: &CustomerQuery,
+) -> String {
+    let mut positions = matching_positions(dataset, analysis, predictions, q);
+    let order = Order::new(dataset, analysis, predictions, q);
     order.sort(&mut positions);
     let c = &analysis.customers;
     let dates = IsoDays::new(c.first_day.iter().chain(&c.last_day).copied());
     let mut out = csv::Writer::from_writer(Vec::with_capacity(64 * (positions.len() + 1)));
     let mut cell = String::new();
     let mut write = || -> Result<(), csv::Error> {
-        out.write_record(EXPORT_HEADER)?;
+        match predictions {
+            Some(p) => out.write_record(
+                EXPORT_HEADER
+                    .iter()
+                    .map(|h| h.to_string())
+                    .chain(prediction_header(p.clv)),
+            )?,
+            None => out.write_record(EXPORT_HEADER)?,
+        }
         for row in positions.iter().filter_map(|i| row_view(analysis, *i)) {
             let id = dataset.customer_ids.get(row.customer);
             out.write_field(neutralize_formula(id).as_bytes())?;
@@ -169,6 +266,26 @@ pub fn export_csv(dataset: &Dataset, analysis: &Analysis, q: &CustomerQuery) -> 
             out.write_field(row.segment.name())?;
             out.write_field(dates.get(row.first_day).as_ref())?;
             out.write_field(dates.get(row.last_day).as_ref())?;
+            if let Some(p) = predictions {
+                match p.get(row.customer) {
+                    Some(c) => {
+                        out.write_field(format::plain(c.probability_alive, 4))?;
+                        out.write_field(format::plain(c.expected_purchases, 4))?;
+                        out.write_field(c.clv.map(|v| format::plain(v, 2)).unwrap_or_default())?;
+                        out.write_field(c.churn_risk.name())?;
+                        out.write_field(
+                            c.next_purchase_day
+                                .map(|d| dates.get(d).into_owned())
+                                .unwrap_or_default(),
+                        )?;
+                    }
+                    None => {
+                        for _ in 0..5 {
+                            out.write_field("")?;
+                        }
+                    }
+                }
+            }
             out.write_record(None::<&[u8]>)?;
         }
         out.flush()?;
@@ -236,6 +353,17 @@ pub const EXPORT_HEADER: [&str; 11] = [
     "last_order",
 ];
 
+/// The columns [`export_csv`] appends after [`EXPORT_HEADER`] when predictions are joined.
+fn prediction_header(clv: &ClvAnalysis) -> [String; 5] {
+    [
+        "probability_alive".to_string(),
+        format!("expected_purchases_{}d", clv.settings.horizon_days),
+        format!("clv_{}m", clv.settings.clv_horizon_months),
+        "churn_risk".to_string(),
+        "next_purchase_date".to_string(),
+    ]
+}
+
 /// Neutralises spreadsheet formula injection in a text cell: text starting with `=` `+` `-` `@`,
 /// tab or carriage return gets a leading `'`, so spreadsheet programs show it as text.
 pub fn neutralize_formula(text: &str) -> Cow<'_, str> {
@@ -248,7 +376,12 @@ pub fn neutralize_formula(text: &str) -> Cow<'_, str> {
 
 /// Positions (into the columns of `analysis.customers`) of the customers matching the segment
 /// filter and the case-insensitive search (the search text is trimmed first).
-fn matching_positions(dataset: &Dataset, analysis: &Analysis, q: &CustomerQuery) -> Vec<usize> {
+fn matching_positions(
+    dataset: &Dataset,
+    analysis: &Analysis,
+    predictions: Option<&Predictions>,
+    q: &CustomerQuery,
+) -> Vec<usize> {
     let c = &analysis.customers;
     let needle = q.search.trim();
     let search = Search::new(needle);
@@ -264,6 +397,10 @@ fn matching_positions(dataset: &Dataset, analysis: &Analysis, q: &CustomerQuery)
         .enumerate()
         .filter(|(_, (segment, customer))| {
             wanted.get(segment.index()).copied().unwrap_or(false)
+                && (q.churn_risks.is_empty()
+                    || predictions
+                        .and_then(|p| p.risk(**customer))
+                        .is_some_and(|r| q.churn_risks.contains(&r)))
                 && search.matches(dataset.customer_ids.get(**customer))
         })
         .map(|(i, _)| i)
@@ -313,7 +450,12 @@ struct Order<'a> {
 }
 
 impl<'a> Order<'a> {
-    fn new(dataset: &'a Dataset, analysis: &Analysis, q: &CustomerQuery) -> Self {
+    fn new(
+        dataset: &'a Dataset,
+        analysis: &Analysis,
+        predictions: Option<&Predictions>,
+        q: &CustomerQuery,
+    ) -> Self {
         let c = &analysis.customers;
         let ids = c
             .customer
@@ -341,6 +483,11 @@ impl<'a> Order<'a> {
                 })
                 .collect(),
             SortKey::Segment => c.segment.iter().map(|s| s.index() as f64).collect(),
+            SortKey::ProbabilityAlive | SortKey::ExpectedPurchases | SortKey::Clv => c
+                .customer
+                .iter()
+                .map(|customer| predictions.map_or(-1.0, |p| p.key(*customer, q.sort)))
+                .collect(),
         };
         Self {
             ids,
@@ -421,8 +568,14 @@ fn row_view(analysis: &Analysis, i: usize) -> Option<RowView> {
     })
 }
 
-fn row(dataset: &Dataset, analysis: &Analysis, i: usize) -> Option<CustomerRow> {
+fn row(
+    dataset: &Dataset,
+    analysis: &Analysis,
+    predictions: Option<&Predictions>,
+    i: usize,
+) -> Option<CustomerRow> {
     let c = &analysis.customers;
+    let customer = *c.customer.get(i)?;
     let monetary = *c.monetary.get(i)?;
     let frequency = *c.frequency.get(i)?;
     Some(CustomerRow {
@@ -437,6 +590,7 @@ fn row(dataset: &Dataset, analysis: &Analysis, i: usize) -> Option<CustomerRow> 
         segment: *c.segment.get(i)?,
         first_day: *c.first_day.get(i)?,
         last_day: *c.last_day.get(i)?,
+        prediction: predictions.and_then(|p| p.get(customer)),
     })
 }
 
@@ -488,31 +642,31 @@ mod tests {
     #[test]
     fn sorts_with_ties_broken_by_id_ascending() {
         let (ds, a) = fixture();
-        let page = query(&ds, &a, &CustomerQuery::default());
+        let page = query(&ds, &a, None, &CustomerQuery::default());
         assert_eq!(
             (page.total_customers, page.matching, page.offset),
             (5, 5, 0)
         );
         // Bob and carol tie on 20: id ascending in both directions ('B' < 'c').
         assert_eq!(ids(&page), ["alice", "Bob", "carol", "dave", "=cmd"]);
-        let page = query(&ds, &a, &q(SortKey::Monetary, false));
+        let page = query(&ds, &a, None, &q(SortKey::Monetary, false));
         assert_eq!(ids(&page), ["=cmd", "dave", "Bob", "carol", "alice"]);
-        let page = query(&ds, &a, &q(SortKey::RfmScore, true));
+        let page = query(&ds, &a, None, &q(SortKey::RfmScore, true));
         assert_eq!(ids(&page), ["carol", "=cmd", "dave", "alice", "Bob"]);
-        let page = query(&ds, &a, &q(SortKey::Segment, false));
+        let page = query(&ds, &a, None, &q(SortKey::Segment, false));
         assert_eq!(ids(&page), ["carol", "=cmd", "dave", "alice", "Bob"]);
-        let page = query(&ds, &a, &q(SortKey::CustomerId, false));
+        let page = query(&ds, &a, None, &q(SortKey::CustomerId, false));
         assert_eq!(ids(&page), ["=cmd", "Bob", "alice", "carol", "dave"]);
-        let page = query(&ds, &a, &q(SortKey::CustomerId, true));
+        let page = query(&ds, &a, None, &q(SortKey::CustomerId, true));
         assert_eq!(ids(&page), ["dave", "carol", "alice", "Bob", "=cmd"]);
         // Recency ascending: carol 1, =cmd 6, alice 10 = dave 10, Bob 39.
-        let page = query(&ds, &a, &q(SortKey::RecencyDays, false));
+        let page = query(&ds, &a, None, &q(SortKey::RecencyDays, false));
         assert_eq!(ids(&page), ["carol", "=cmd", "alice", "dave", "Bob"]);
         // Frequency descending: dave 3, alice 2, then the 1s by id.
-        let page = query(&ds, &a, &q(SortKey::Frequency, true));
+        let page = query(&ds, &a, None, &q(SortKey::Frequency, true));
         assert_eq!(ids(&page), ["dave", "alice", "=cmd", "Bob", "carol"]);
         // AOV descending: alice 75, Bob 20, carol 20, dave 5, =cmd −20.
-        let page = query(&ds, &a, &q(SortKey::AverageOrderValue, true));
+        let page = query(&ds, &a, None, &q(SortKey::AverageOrderValue, true));
         assert_eq!(ids(&page), ["alice", "Bob", "carol", "dave", "=cmd"]);
         let alice = &page.rows[0];
         assert_eq!(
@@ -537,7 +691,7 @@ mod tests {
             search: "O".into(),
             ..Default::default()
         };
-        let page = query(&ds, &a, &search);
+        let page = query(&ds, &a, None, &search);
         assert_eq!((page.matching, ids(&page)), (2, vec!["Bob", "carol"]));
         let segments = CustomerQuery {
             segments: vec![Segment::Lost, Segment::Promising],
@@ -545,18 +699,18 @@ mod tests {
             descending: false,
             ..Default::default()
         };
-        assert_eq!(ids(&query(&ds, &a, &segments)), ["=cmd", "Bob"]);
+        assert_eq!(ids(&query(&ds, &a, None, &segments)), ["=cmd", "Bob"]);
         let both = CustomerQuery {
             search: "b".into(),
             ..segments
         };
-        assert_eq!(ids(&query(&ds, &a, &both)), ["Bob"]);
+        assert_eq!(ids(&query(&ds, &a, None, &both)), ["Bob"]);
         let paged = CustomerQuery {
             offset: 1,
             limit: 2,
             ..Default::default()
         };
-        let page = query(&ds, &a, &paged);
+        let page = query(&ds, &a, None, &paged);
         assert_eq!(
             (page.matching, page.offset, ids(&page)),
             (5, 1, vec!["Bob", "carol"])
@@ -566,19 +720,19 @@ mod tests {
             limit: 10,
             ..Default::default()
         };
-        assert_eq!(ids(&query(&ds, &a, &last)), ["=cmd"]);
+        assert_eq!(ids(&query(&ds, &a, None, &last)), ["=cmd"]);
         let past = CustomerQuery {
             offset: 10,
             limit: 10,
             ..Default::default()
         };
-        let page = query(&ds, &a, &past);
+        let page = query(&ds, &a, None, &past);
         assert_eq!((page.matching, page.rows.len()), (5, 0));
         let none = CustomerQuery {
             limit: 0,
             ..Default::default()
         };
-        assert!(query(&ds, &a, &none).rows.is_empty());
+        assert!(query(&ds, &a, None, &none).rows.is_empty());
     }
 
     #[test]
@@ -589,7 +743,7 @@ mod tests {
             limit: 1,
             ..Default::default()
         };
-        let csv = export_csv(&ds, &a, &paged);
+        let csv = export_csv(&ds, &a, None, &paged);
         let expected = "\
 customer_id,recency_days,frequency,monetary,average_order_value,r_score,f_score,m_score,segment,first_order,last_order
 alice,10,2,150,75,2,4,5,cant_lose_them,2024-01-10,2024-03-01
@@ -616,7 +770,7 @@ dave,10,3,15,5,2,5,2,at_risk,2024-01-01,2024-03-01
             descending: false,
             ..Default::default()
         };
-        let csv = export_csv(&ds, &a, &q);
+        let csv = export_csv(&ds, &a, None, &q);
         let lines: Vec<&str> = csv.lines().skip(1).collect();
         // A tab needs no quoting in RFC 4180; the csv crate quotes only when needed.
         assert!(lines[0].starts_with("'\tt,"), "{}", lines[0]);
@@ -656,7 +810,7 @@ dave,10,3,15,5,2,5,2,at_risk,2024-01-01,2024-03-01
                     limit: usize::MAX,
                     ..Default::default()
                 };
-                let full = query(&ds, &a, &all);
+                let full = query(&ds, &a, None, &all);
                 let mut paged = Vec::new();
                 for offset in (0..a.customers.len()).step_by(37) {
                     let q = CustomerQuery {
@@ -664,10 +818,10 @@ dave,10,3,15,5,2,5,2,at_risk,2024-01-01,2024-03-01
                         limit: 37,
                         ..all.clone()
                     };
-                    paged.extend(query(&ds, &a, &q).rows);
+                    paged.extend(query(&ds, &a, None, &q).rows);
                 }
                 assert_eq!(paged, full.rows, "{sort:?} descending {descending}");
-                let exported: Vec<String> = export_csv(&ds, &a, &all)
+                let exported: Vec<String> = export_csv(&ds, &a, None, &all)
                     .lines()
                     .skip(1)
                     .map(|l| l.split(',').next().unwrap_or_default().to_string())
@@ -689,8 +843,8 @@ dave,10,3,15,5,2,5,2,at_risk,2024-01-01,2024-03-01
             search: s.into(),
             ..Default::default()
         };
-        assert_eq!(ids(&query(&ds, &a, &q("är"))), ["Ärger"]);
-        assert_eq!(ids(&query(&ds, &a, &q("a"))), ["客户A"]);
-        assert_eq!(ids(&query(&ds, &a, &q("客户"))), ["客户A"]);
+        assert_eq!(ids(&query(&ds, &a, None, &q("är"))), ["Ärger"]);
+        assert_eq!(ids(&query(&ds, &a, None, &q("a"))), ["客户A"]);
+        assert_eq!(ids(&query(&ds, &a, None, &q("客户"))), ["客户A"]);
     }
 }

@@ -280,6 +280,62 @@ pub mod t {
         ERR_CLV_HOLDOUT = "The holdout end {0} must be after the calibration end {1}.", "验证期结束日 {0} 必须晚于校准截止日 {1}。";
         UNIT_DAYS = "days", "天";
         UNIT_MONTHS = "months", "个月";
+        PROGRESS_FITTING = "Fitting the prediction models", "正在拟合预测模型";
+        PREDICT_TITLE = "Predictions: who will buy again, and what they are worth", "预测：谁会再次购买，价值几何";
+        PREDICT_HELP = "Probabilistic customer-base models (BG/NBD or Pareto/NBD for purchases, Gamma-Gamma for spend) fitted to this file by maximum likelihood. Purchases on the same day count as one.",
+            "基于概率的客户行为模型（购买次数用 BG/NBD 或 Pareto/NBD，消费金额用 Gamma-Gamma），以最大似然法在此文件上拟合。同一天的多次购买计为一次。";
+        PREDICT_RUN = "Run predictions", "运行预测";
+        PREDICT_RERUN = "Update predictions", "更新预测";
+        PREDICT_MODEL = "Purchase model", "购买模型";
+        PREDICT_TIME_UNIT = "Time unit", "时间单位";
+        UNIT_WEEKS = "weeks", "周";
+        PREDICT_HORIZON = "Expected purchases over (days)", "预期购买的预测天数";
+        PREDICT_CLV_MONTHS = "CLV horizon (months)", "CLV 期限（月）";
+        PREDICT_DISCOUNT = "Monthly discount rate (%)", "月贴现率（%）";
+        PREDICT_AS_OF = "Scores as of {0}", "评分基准日 {0}";
+        PREDICT_ELAPSED = "Fitted and scored in {0} ms", "拟合与评分耗时 {0} 毫秒";
+        COL_MODEL = "Model", "模型";
+        COL_PARAMETERS = "Parameters", "参数";
+        COL_LOG_LIKELIHOOD = "Log-likelihood", "对数似然";
+        COL_FIT_TIME = "Fit time", "拟合耗时";
+        COL_CONVERGED = "Converged", "是否收敛";
+        COL_CUSTOMERS_FITTED = "Customers fitted", "拟合客户数";
+        YES = "yes", "是";
+        NO = "no", "否";
+        SCORING_MODEL = "Scores come from {0}. The model with the higher log-likelihood fits this file better.", "评分来自 {0}。对数似然越高的模型与此文件拟合得越好。";
+        KPI_EXPECTED_PURCHASES = "Expected purchases, next {0} days", "未来 {0} 天预期购买次数";
+        KPI_MEAN_ALIVE = "Mean probability alive", "平均存活概率";
+        KPI_TOTAL_CLV = "Total CLV, {0} months", "{0} 个月总 CLV";
+        KPI_HIGH_RISK = "High churn risk", "高流失风险客户";
+        KPI_HIGH_RISK_CLV = "{0} of CLV at stake", "涉及 CLV {0}";
+        WARN_NOT_CONVERGED = "{0}: the optimiser stopped before reaching its tolerance; treat the estimates with care.", "{0}：优化器在达到收敛容差前停止，请谨慎看待估计值。";
+        WARN_MODEL_FAILED = "{0} could not be fitted: {1}", "{0} 无法拟合：{1}";
+        WARN_SPEND_FAILED = "No CLV: the spend model could not be used. {0}", "无法计算 CLV：消费金额模型不可用。{0}";
+        WARN_SPEND_CORRELATED = "Purchase frequency and spend are correlated (ρ = {0}); the Gamma-Gamma model assumes they are independent, so CLV may be biased.", "购买频次与消费金额存在相关性（ρ = {0}）；Gamma-Gamma 模型假设二者独立，CLV 可能有偏差。";
+        SPEND_CORRELATION = "Frequency–spend correlation among repeat customers: ρ = {0} (Gamma-Gamma assumes about 0).", "复购客户的频次与消费金额相关系数：ρ = {0}（Gamma-Gamma 模型假设接近 0）。";
+        TOP_CLV_TITLE = "Top customers by CLV", "CLV 最高的客户";
+        COL_P_ALIVE = "P(alive)", "存活概率";
+        COL_EXPECTED = "Expected purchases", "预期购买次数";
+        COL_CLV = "CLV", "客户终身价值";
+        COL_CHURN = "Churn risk", "流失风险";
+        COL_NEXT_PURCHASE = "Next purchase", "预计下次购买";
+        CHURN_LOW = "low", "低";
+        CHURN_MEDIUM = "medium", "中";
+        CHURN_HIGH = "high", "高";
+        FILTER_CHURN = "Churn risk", "流失风险";
+        PRESET_AT_RISK_VALUE = "High value, probably churning", "高价值但可能流失";
+        EXPORT_SCORES = "Export scores (CSV)", "导出预测评分（CSV）";
+        VALIDATE_TITLE = "Check the models on a holdout period", "用验证期检验模型";
+        VALIDATE_HELP = "Fit on the purchases up to the calibration end, predict the period after it, and compare with what happened.",
+            "只用校准截止日之前的购买数据拟合模型，预测之后的时期，并与实际发生的情况比较。";
+        VALIDATE_SPLIT = "Calibration end", "校准截止日";
+        VALIDATE_HOLDOUT_END = "Holdout end", "验证期结束日";
+        COL_CALIBRATION_FREQUENCY = "Repeat purchases in calibration", "校准期复购次数";
+        COL_ACTUAL_MEAN = "Actual holdout purchases (mean)", "验证期实际购买（均值）";
+        READOUT_CUMULATIVE = "{0}: actual {1}; {2}", "{0}：实际 {1}；{2}";
+        VALIDATE_RUN = "Validate", "开始验证";
+        VALIDATE_SUMMARY = "Holdout purchases of the {0} calibration customers: actual {1}; predicted {2}.", "{0} 位校准期客户在验证期的购买次数：实际 {1}；预测 {2}。";
+        VALIDATE_ERRORS = "{0}: mean absolute error {1} per customer, {2} per frequency group.", "{0}：每位客户平均绝对误差 {1}，每个频次组平均绝对误差 {2}。";
         ERR_NOTHING_LOADED = "The analysis engine lost the data (it was restarted). Analyse the file again.",
             "分析引擎已重启，数据已丢失，请重新分析文件。";
         ERR_READ = "The browser could not read the file: {0}", "浏览器无法读取文件：{0}";
@@ -401,12 +457,24 @@ pub fn drop_reason(lang: Lang, reason: DropReason) -> &'static str {
     .get(lang)
 }
 
+/// A churn-risk band's name.
+pub fn churn_name(lang: Lang, risk: crate::engine::clv::ChurnRisk) -> &'static str {
+    use crate::engine::clv::ChurnRisk;
+    match risk {
+        ChurnRisk::Low => t::CHURN_LOW,
+        ChurnRisk::Medium => t::CHURN_MEDIUM,
+        ChurnRisk::High => t::CHURN_HIGH,
+    }
+    .get(lang)
+}
+
 /// The label of a progress stage.
 pub fn stage_name(lang: Lang, stage: Stage) -> &'static str {
     match stage {
         Stage::Reading => t::PROGRESS_READING,
         Stage::Scoring => t::PROGRESS_SCORING,
         Stage::Exporting => t::PROGRESS_EXPORTING,
+        Stage::Fitting => t::PROGRESS_FITTING,
     }
     .get(lang)
 }

@@ -8,13 +8,14 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{
+    clv::{ClvReport, ClvSettings, HoldoutComparison, TimeUnit},
     ingest::{IngestError, IngestParams, Preview, PreviewParams, QualityReport},
     rfm::{CustomerPage, CustomerQuery, Report, RfmParams},
     EngineError,
 };
 
 /// Bumped whenever a message changes shape; the page refuses a worker of another version.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// Page → worker. Every request carries an id that its responses echo.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -65,6 +66,25 @@ pub enum Request {
         /// The filter and sort (offset and limit ignored).
         query: CustomerQuery,
     },
+    /// Fit the purchase and spend models on the cached dataset and score every customer; the
+    /// customer table then shows the predictions.
+    Predict {
+        /// Prediction settings.
+        settings: ClvSettings,
+        /// Customer table page to return with it.
+        query: CustomerQuery,
+    },
+    /// Calibration/holdout validation on the cached dataset.
+    Validate {
+        /// Last day of the calibration period (days since 1970-01-01).
+        calibration_end_day: i32,
+        /// Last day of the holdout period; `None` = the last day of the data.
+        holdout_end_day: Option<i32>,
+        /// Time unit of the fits.
+        time_unit: TimeUnit,
+    },
+    /// Every scored customer's predictions as a CSV Blob (attached to the response).
+    ExportScores,
 }
 
 /// Stages of a long job, for the progress bar.
@@ -76,6 +96,8 @@ pub enum Stage {
     Scoring,
     /// Writing an export.
     Exporting,
+    /// Fitting the prediction models.
+    Fitting,
 }
 
 /// What the worker answers.
@@ -113,6 +135,20 @@ pub enum Response {
         page: CustomerPage,
         /// Milliseconds spent in the worker (parse + analysis).
         elapsed_ms: f64,
+    },
+    /// A prediction run finished.
+    Predicted {
+        /// What the predictions tab draws.
+        report: ClvReport,
+        /// The customer table page, with the prediction columns.
+        page: CustomerPage,
+        /// Milliseconds spent in the worker.
+        elapsed_ms: f64,
+    },
+    /// A validation finished.
+    Validated {
+        /// The comparison.
+        comparison: HoldoutComparison,
     },
     /// A customer table page.
     Customers {

@@ -7,8 +7,11 @@ use plotters::prelude::IntoDrawingArea as _;
 use plotters_canvas::CanvasBackend;
 
 use super::{browser, dashboard::DrawnCharts, tr, AppState};
-pub use crate::charts::ChartKind;
-use crate::charts::{draw_dashboard_chart, lorenz_at, nearest_point, ChartTheme, PlotLayout};
+use crate::charts::{
+    draw_clv_chart, draw_dashboard_chart, lorenz_at, nearest_point, ChartResult, ChartTheme,
+    PlotLayout,
+};
+pub use crate::charts::{ChartKind, ClvChartKind};
 use crate::format::{grouped, percent};
 use crate::i18n::{fill, t};
 
@@ -33,26 +36,13 @@ pub fn Chart(kind: ChartKind) -> impl IntoView {
             ChartTheme::light()
         };
         let Some(el) = canvas.get() else { return };
-        let width = u32::try_from(el.client_width()).unwrap_or(0).max(320);
-        el.set_width(width);
-        el.set_height(CHART_HEIGHT_PX);
-        let Some(backend) = CanvasBackend::with_canvas_object(el) else {
-            return;
-        };
-        let area = backend.into_drawing_area();
-        let drawn_layout = state.report.with(|r| {
-            r.as_ref()
-                .map(|r| draw_dashboard_chart(&area, kind, r, lang, &theme, false))
+        let drawn_layout = draw_on_canvas(el, |area| {
+            state.report.with(|r| {
+                r.as_ref()
+                    .map(|r| draw_dashboard_chart(area, kind, r, lang, &theme, false))
+            })
         });
-        let _ = area.present();
-        match drawn_layout {
-            Some(Ok(l)) => layout.set_value(l),
-            Some(Err(e)) => {
-                web_sys::console::warn_1(&format!("chart {}: {e}", kind.name()).into());
-                layout.set_value(None);
-            }
-            None => layout.set_value(None),
-        }
+        layout.set_value(keep_layout(kind.name(), drawn_layout));
         readout.set(String::new());
         drawn.update(|n| *n += 1);
     });
@@ -97,20 +87,126 @@ pub fn Chart(kind: ChartKind) -> impl IntoView {
         });
         readout.set(text.unwrap_or_default());
     };
-    let download = move |_| {
-        let Some(el) = canvas.get_untracked() else {
-            return;
-        };
-        if let Ok(url) = el.to_data_url() {
-            browser::download_url(&url, &format!("segscope-{}.png", kind.name()));
-        }
-    };
+    let download = move |_| download_png(canvas, kind.name());
     let has_readout = matches!(kind, ChartKind::Trend | ChartKind::Lorenz);
     view! {
         <figure class="chart" data-testid=format!("chart-{}", kind.name())>
             <div class="chart-head">
                 <h3>{tr(state, kind.title())}</h3>
                 <button class="link" data-testid=format!("png-{}", kind.name()) title=tr(state, t::DOWNLOAD_PNG_TITLE) on:click=download>
+                    "⤓ "{tr(state, t::DOWNLOAD_PNG)}
+                </button>
+            </div>
+            <canvas node_ref=canvas on:mousemove=on_move on:mouseleave=move |_| readout.set(String::new())></canvas>
+            {has_readout.then(|| view! { <div class="readout" data-testid=format!("readout-{}", kind.name())>{move || readout.get()}</div> })}
+        </figure>
+    }
+}
+
+/// Sizes `el` to its card and draws on it with `draw`.
+fn draw_on_canvas<T>(
+    el: web_sys::HtmlCanvasElement,
+    draw: impl FnOnce(
+        &plotters::prelude::DrawingArea<CanvasBackend, plotters::coord::Shift>,
+    ) -> Option<ChartResult<T>>,
+) -> Option<ChartResult<T>> {
+    let width = u32::try_from(el.client_width()).unwrap_or(0).max(320);
+    el.set_width(width);
+    el.set_height(CHART_HEIGHT_PX);
+    let backend = CanvasBackend::with_canvas_object(el)?;
+    let area = backend.into_drawing_area();
+    let drawn = draw(&area);
+    let _ = area.present();
+    drawn
+}
+
+/// The hover layout of a drawn chart; a drawing error is logged (the canvas shows what was drawn).
+fn keep_layout(name: &str, drawn: Option<ChartResult<Option<PlotLayout>>>) -> Option<PlotLayout> {
+    match drawn {
+        Some(Ok(layout)) => layout,
+        Some(Err(e)) => {
+            web_sys::console::warn_1(&format!("chart {name}: {e}").into());
+            None
+        }
+        None => None,
+    }
+}
+
+fn download_png(canvas: NodeRef<leptos::html::Canvas>, name: &str) {
+    let Some(el) = canvas.get_untracked() else {
+        return;
+    };
+    if let Ok(url) = el.to_data_url() {
+        browser::download_url(&url, &format!("segscope-{name}.png"));
+    }
+}
+
+/// A predictions chart card (probability-alive and expected-purchase matrices, CLV distribution,
+/// churn by segment, holdout comparisons).
+#[component]
+pub fn ClvChart(kind: ClvChartKind) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let canvas: NodeRef<leptos::html::Canvas> = NodeRef::new();
+    let layout = StoredValue::new(None::<PlotLayout>);
+    let readout = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        state.redraw.track();
+        let lang = state.lang.get();
+        let theme = if state.dark.get() {
+            ChartTheme::dark()
+        } else {
+            ChartTheme::light()
+        };
+        let Some(el) = canvas.get() else { return };
+        let drawn = draw_on_canvas(el, |area| {
+            state.validation.with(|validation| {
+                state.clv_report.with(|r| {
+                    r.as_ref().map(|r| {
+                        draw_clv_chart(area, kind, r, validation.as_ref(), lang, &theme, false)
+                    })
+                })
+            })
+        });
+        layout.set_value(keep_layout(kind.name(), drawn));
+        readout.set(String::new());
+    });
+    let on_move = move |ev: web_sys::MouseEvent| {
+        let Some(el) = canvas.get_untracked() else {
+            return;
+        };
+        let scale = f64::from(el.width()) / f64::from(el.client_width().max(1));
+        let x = f64::from(ev.offset_x()) * scale;
+        let lang = state.lang.get_untracked();
+        let text = layout.with_value(|l| {
+            let index = nearest_point(l.as_ref()?, x)?;
+            state.validation.with_untracked(|v| {
+                let point = v.as_ref()?.cumulative.get(index)?;
+                let models = &v.as_ref()?.models;
+                let predicted = models
+                    .iter()
+                    .zip(&point.predicted)
+                    .map(|(m, p)| format!("{m} {}", grouped(*p, 1, ',')))
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                Some(fill(
+                    lang,
+                    t::READOUT_CUMULATIVE,
+                    &[
+                        &crate::format::iso_day(point.day),
+                        &grouped(point.actual, 0, ','),
+                        &predicted,
+                    ],
+                ))
+            })
+        });
+        readout.set(text.unwrap_or_default());
+    };
+    let has_readout = kind == ClvChartKind::HoldoutCumulative;
+    view! {
+        <figure class="chart" data-testid=format!("chart-{}", kind.name())>
+            <div class="chart-head">
+                <h3>{tr(state, kind.title())}</h3>
+                <button class="link" data-testid=format!("png-{}", kind.name()) title=tr(state, t::DOWNLOAD_PNG_TITLE) on:click=move |_| download_png(canvas, kind.name())>
                     "⤓ "{tr(state, t::DOWNLOAD_PNG)}
                 </button>
             </div>

@@ -6,9 +6,10 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use super::{tr, AppState};
+use crate::engine::clv::ChurnRisk;
 use crate::engine::rfm::{CustomerQuery, Segment, SortKey};
-use crate::format::{grouped, iso_day, plain};
-use crate::i18n::{fill, segment_name, t, Text};
+use crate::format::{grouped, iso_day, percent, plain};
+use crate::i18n::{churn_name, fill, segment_name, t, Text};
 
 const PAGE_SIZE: usize = 50;
 const SEARCH_DEBOUNCE: Duration = Duration::from_millis(250);
@@ -50,6 +51,24 @@ pub fn Customers() -> impl IntoView {
             q.offset = 0;
         });
     };
+    let on_churn = move |ev: web_sys::Event| {
+        let value = event_target_value(&ev);
+        let risk = ChurnRisk::ALL.into_iter().find(|r| r.name() == value);
+        change(&|q| {
+            q.churn_risks = risk.into_iter().collect();
+            q.offset = 0;
+        });
+    };
+    // "High value, probably churning": the high-risk band, highest CLV first.
+    let at_risk_value = move |_| {
+        change(&|q| {
+            q.churn_risks = vec![ChurnRisk::High];
+            q.sort = SortKey::Clv;
+            q.descending = true;
+            q.offset = 0;
+        })
+    };
+    let predicted = move || state.clv_report.with(Option::is_some);
     let header = move |label: Text, key: SortKey, numeric: bool| {
         let sort = move |_| {
             change(&|q| {
@@ -118,6 +137,18 @@ pub fn Customers() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
+                <Show when=predicted>
+                    <label>
+                        {tr(state, t::FILTER_CHURN)}" "
+                        <select data-testid="churn-filter" on:change=on_churn>
+                            <option value="" selected=move || state.query.with(|q| q.churn_risks.is_empty())>{tr(state, t::ALL_SEGMENTS)}</option>
+                            {ChurnRisk::ALL.into_iter().map(|r| view! {
+                                <option value=r.name() selected=move || state.query.with(|q| q.churn_risks == [r])>{move || churn_name(lang.get(), r)}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <button class="button" data-testid="preset-at-risk-value" on:click=at_risk_value>{tr(state, t::PRESET_AT_RISK_VALUE)}</button>
+                </Show>
                 <span class="muted" data-testid="customer-count" data-value=move || page.with(|p| p.matching.to_string())>{range}</span>
             </div>
             <div class="table-wrap">
@@ -131,9 +162,16 @@ pub fn Customers() -> impl IntoView {
                         {header(t::COL_RFM, SortKey::RfmScore, true)}
                         {header(t::COL_SEGMENT, SortKey::Segment, false)}
                         <th>{tr(state, t::COL_LAST_ORDER)}</th>
+                        <Show when=predicted>
+                            {header(t::COL_P_ALIVE, SortKey::ProbabilityAlive, true)}
+                            {header(t::COL_EXPECTED, SortKey::ExpectedPurchases, true)}
+                            {header(t::COL_CLV, SortKey::Clv, true)}
+                            <th>{tr(state, t::COL_CHURN)}</th>
+                            <th>{tr(state, t::COL_NEXT_PURCHASE)}</th>
+                        </Show>
                     </tr></thead>
                     <tbody>
-                        <For each=move || page.get().rows key=|r| (r.customer_id.clone(), r.segment, r.recency_days, r.monetary.to_bits(), r.r_score, r.f_score, r.m_score) let:row>
+                        <For each=move || page.get().rows key=|r| (r.customer_id.clone(), r.segment, r.recency_days, r.monetary.to_bits(), r.r_score, r.f_score, r.m_score, r.prediction.as_ref().map(|p| (p.probability_alive.to_bits(), p.clv.map(f64::to_bits)))) let:row>
                             <tr data-customer=row.customer_id.clone()>
                                 <td>{row.customer_id.clone()}</td>
                                 <td class="num">{row.recency_days.to_string()}</td>
@@ -143,6 +181,13 @@ pub fn Customers() -> impl IntoView {
                                 <td class="num">{format!("{} {} {}", row.r_score, row.f_score, row.m_score)}</td>
                                 <td>{move || segment_name(lang.get(), row.segment)}</td>
                                 <td>{iso_day(row.last_day)}</td>
+                                {row.prediction.clone().map(|p| view! {
+                                    <td class="num" data-testid="cell-p-alive" data-value=plain(p.probability_alive, 4)>{percent(p.probability_alive)}</td>
+                                    <td class="num">{plain(p.expected_purchases, 2)}</td>
+                                    <td class="num" data-testid="cell-clv" data-value=p.clv.map(|v| plain(v, 2)).unwrap_or_default()>{p.clv.map_or("—".to_string(), |v| grouped(v, 2, ','))}</td>
+                                    <td data-testid="cell-churn" data-value=p.churn_risk.name() class=format!("risk risk-{}", p.churn_risk.name())>{move || churn_name(lang.get(), p.churn_risk)}</td>
+                                    <td>{p.next_purchase_day.map_or("—".to_string(), iso_day)}</td>
+                                })}
                             </tr>
                         </For>
                     </tbody>

@@ -35,6 +35,7 @@ pub fn Dashboard() -> impl IntoView {
             {ChartKind::ALL.into_iter().map(|kind| view! { <Chart kind=kind/> }).collect_view()}
         </section>
         <Segments/>
+        <super::predictions::Predictions/>
         <Customers/>
         <Show when=ready>
             <span data-testid="report-ready" data-elapsed-ms=move || plain(state.elapsed_ms.get(), 1) hidden=true></span>

@@ -7,6 +7,7 @@ mod client;
 mod customers;
 mod dashboard;
 mod mapping;
+mod predictions;
 mod segments;
 mod state;
 mod upload;

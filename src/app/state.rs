@@ -8,6 +8,7 @@ use web_sys::Blob;
 
 use super::{browser, client};
 use crate::engine::{
+    clv::{ClvReport, ClvSettings, HoldoutComparison, TimeUnit},
     ingest::{IngestParams, Preview, PreviewParams, QualityReport},
     rfm::{CustomerPage, CustomerQuery, Report, RfmParams},
 };
@@ -96,6 +97,14 @@ pub struct AppState {
     pub report_rfm: RwSignal<RfmParams>,
     /// Bumped on window resize and theme change, so charts redraw.
     pub redraw: RwSignal<u32>,
+    /// Prediction settings being edited.
+    pub clv_settings: RwSignal<ClvSettings>,
+    /// The prediction report on screen.
+    pub clv_report: RwSignal<Option<ClvReport>>,
+    /// Worker milliseconds of the last prediction run.
+    pub clv_elapsed_ms: RwSignal<f64>,
+    /// The last holdout validation.
+    pub validation: RwSignal<Option<HoldoutComparison>>,
 }
 
 thread_local! {
@@ -131,6 +140,10 @@ impl AppState {
             notice: RwSignal::new(None),
             report_rfm: RwSignal::new(RfmParams::default()),
             redraw: RwSignal::new(0),
+            clv_settings: RwSignal::new(ClvSettings::default()),
+            clv_report: RwSignal::new(None),
+            clv_elapsed_ms: RwSignal::new(0.0),
+            validation: RwSignal::new(None),
         }
     }
 
@@ -160,6 +173,9 @@ impl AppState {
         self.preview.set(None);
         self.quality.set(None);
         self.report.set(None);
+        self.clv_report.set(None);
+        self.validation.set(None);
+        self.clv_settings.set(ClvSettings::default());
         self.rfm.set(RfmParams::default());
         self.query.set(CustomerQuery::default());
         self.preview_params.set(PreviewParams::default());
@@ -265,6 +281,9 @@ impl AppState {
                 self.done();
                 if let Some(then) = then.take() {
                     then();
+                } else if self.clv_report.with_untracked(Option::is_some) {
+                    // A restarted worker lost the predictions on screen: redo them.
+                    self.predict();
                 }
             }
             Response::Failed { error } => {
@@ -383,6 +402,118 @@ impl AppState {
         );
     }
 
+    /// Fit the prediction models with the current settings and score every customer.
+    pub fn predict(self) {
+        if !WORKER_HAS_DATASET.with(|h| *h.borrow()) {
+            self.ingest_then(move || self.predict());
+            return;
+        }
+        let settings = self.clv_settings.get_untracked();
+        let mut query = self.query.get_untracked();
+        query.offset = 0;
+        self.query.set(query.clone());
+        self.error.set(None);
+        self.busy.set(true);
+        self.progress.set(Some((Stage::Fitting, 0, 1)));
+        client::send(
+            &Request::Predict { settings, query },
+            None,
+            move |response, _| match response {
+                Response::Progress { stage, done, total } => {
+                    self.progress.set(Some((stage, done, total)))
+                }
+                Response::Predicted {
+                    report,
+                    page,
+                    elapsed_ms,
+                } => {
+                    self.clv_report.set(Some(report));
+                    self.page.set(page);
+                    self.clv_elapsed_ms.set(elapsed_ms);
+                    self.done();
+                }
+                Response::Failed { error } => {
+                    self.done();
+                    self.fail(error);
+                }
+                _ => {}
+            },
+        );
+    }
+
+    /// Fit on the purchases up to `calibration_end_day` and compare with the holdout period.
+    pub fn validate(
+        self,
+        calibration_end_day: i32,
+        holdout_end_day: Option<i32>,
+        time_unit: TimeUnit,
+    ) {
+        if !WORKER_HAS_DATASET.with(|h| *h.borrow()) {
+            self.ingest_then(move || {
+                self.validate(calibration_end_day, holdout_end_day, time_unit)
+            });
+            return;
+        }
+        self.error.set(None);
+        self.busy.set(true);
+        self.progress.set(Some((Stage::Fitting, 0, 1)));
+        client::send(
+            &Request::Validate {
+                calibration_end_day,
+                holdout_end_day,
+                time_unit,
+            },
+            None,
+            move |response, _| match response {
+                Response::Progress { stage, done, total } => {
+                    self.progress.set(Some((stage, done, total)))
+                }
+                Response::Validated { comparison } => {
+                    self.validation.set(Some(comparison));
+                    self.done();
+                }
+                Response::Failed { error } => {
+                    self.done();
+                    self.fail(error);
+                }
+                _ => {}
+            },
+        );
+    }
+
+    /// Download every scored customer's predictions as CSV.
+    pub fn export_scores(self) {
+        if !WORKER_HAS_DATASET.with(|h| *h.borrow()) {
+            // The re-ingest redoes the predictions; the user clicks again once they are back.
+            self.ingest_then(move || self.predict());
+            return;
+        }
+        self.busy.set(true);
+        client::send(
+            &Request::ExportScores,
+            None,
+            move |response, blob| match response {
+                Response::Progress { stage, done, total } => {
+                    self.progress.set(Some((stage, done, total)))
+                }
+                Response::Exported { rows } => {
+                    self.done();
+                    if let Some(blob) = blob {
+                        let name = export_file_name(&self.file_name.get_untracked())
+                            .replace("-customers.csv", "-scores.csv");
+                        browser::download_blob(&blob, &name);
+                    }
+                    self.notice.set(Some(Notice::Exported { rows }));
+                }
+                Response::Failed { error } => {
+                    self.done();
+                    self.fail(error);
+                }
+                _ => {}
+            },
+        );
+    }
+
     /// Stop the running request. Nothing the user did is lost: the file, mapping, parameters and
     /// the last dashboard stay; the fresh worker is given the file again when needed.
     pub fn cancel(self) {
@@ -406,6 +537,8 @@ impl AppState {
         FILE.with(|f| *f.borrow_mut() = None);
         self.preview.set(None);
         self.report.set(None);
+        self.clv_report.set(None);
+        self.validation.set(None);
         self.quality.set(None);
         self.error.set(None);
         self.notice.set(None);

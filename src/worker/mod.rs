@@ -13,9 +13,10 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::engine::{
+    clv::{ClvAnalysis, ClvReport, HoldoutComparison},
     ingest::{self, PreviewParams},
-    rfm::{self, Analysis, CustomerQuery},
-    Dataset,
+    rfm::{self, Analysis, CustomerQuery, Predictions},
+    Dataset, EngineError,
 };
 use crate::protocol::{
     decode, encode, Envelope, Request, Response, Stage, WorkerError, PROTOCOL_VERSION,
@@ -32,6 +33,8 @@ struct State {
     file: Option<Blob>,
     dataset: Option<Dataset>,
     analysis: Option<Analysis>,
+    /// The last prediction run on `dataset` (kept across RFM re-analyses).
+    clv: Option<ClvAnalysis>,
 }
 
 thread_local! {
@@ -116,6 +119,7 @@ fn handle(id: u64, request: Request, blob: Option<Blob>) -> Handled {
                 let mut s = s.borrow_mut();
                 s.dataset = None;
                 s.analysis = None;
+                s.clv = None;
                 s.file = Some(file.clone());
             });
             preview(&file, &params)
@@ -160,6 +164,7 @@ fn handle(id: u64, request: Request, blob: Option<Blob>) -> Handled {
                 let mut s = s.borrow_mut();
                 s.dataset = Some(dataset);
                 s.analysis = None;
+                s.clv = None;
             });
             let analysis = result.map_err(crate::engine::EngineError::from)?;
             Ok((finish(analysis, Some(quality), &query, started), None))
@@ -179,12 +184,12 @@ fn handle(id: u64, request: Request, blob: Option<Blob>) -> Handled {
             Ok((finish(analysis, None, &query, started), None))
         }
         Request::Customers { query } => {
-            let page = with_analysis(|d, a| rfm::query(d, a, &query))?;
+            let page = with_analysis(|d, a, p| rfm::query(d, a, p, &query))?;
             Ok((Response::Customers { page }, None))
         }
         Request::Export { query } => {
             progress(id, Stage::Exporting, 0, 1);
-            let (csv, rows) = with_analysis(|d, a| {
+            let (csv, rows) = with_analysis(|d, a, p| {
                 let all = CustomerQuery {
                     offset: 0,
                     limit: usize::MAX,
@@ -193,26 +198,87 @@ fn handle(id: u64, request: Request, blob: Option<Blob>) -> Handled {
                 let rows = rfm::query(
                     d,
                     a,
+                    p,
                     &CustomerQuery {
                         limit: 0,
                         ..all.clone()
                     },
                 )
                 .matching;
-                (rfm::export_csv(d, a, &all), rows)
+                (rfm::export_csv(d, a, p, &all), rows)
             })?;
-            // A UTF-8 BOM so that Excel opens Chinese ids correctly.
-            let parts = Array::of2(&"\u{feff}".into(), &csv.into());
-            let options = BlobPropertyBag::new();
-            options.set_type("text/csv;charset=utf-8");
-            let blob = Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|e| {
-                WorkerError::Read {
-                    message: js_text(&e),
+            Ok((Response::Exported { rows }, Some(csv_blob(csv)?)))
+        }
+        Request::Predict { settings, query } => {
+            let started = now_ms();
+            progress(id, Stage::Fitting, 0, 1);
+            STATE.with(|s| {
+                let mut s = s.borrow_mut();
+                s.clv = None;
+                let dataset = s.dataset.as_ref().ok_or_else(|| nothing("dataset"))?;
+                let clv = ClvAnalysis::run(dataset, &settings, &mut now_ms)
+                    .map_err(|e| WorkerError::Engine(EngineError::from(e)))?;
+                let segments = s
+                    .analysis
+                    .as_ref()
+                    .map(|a| (&a.customers.customer[..], &a.customers.segment[..]));
+                let report = ClvReport::new(dataset, &clv, segments);
+                let page = s.analysis.as_ref().map_or_else(Default::default, |a| {
+                    rfm::query(dataset, a, Some(&Predictions::new(&clv)), &query)
+                });
+                s.clv = Some(clv);
+                Ok((
+                    Response::Predicted {
+                        report,
+                        page,
+                        elapsed_ms: now_ms() - started,
+                    },
+                    None,
+                ))
+            })
+        }
+        Request::Validate {
+            calibration_end_day,
+            holdout_end_day,
+            time_unit,
+        } => {
+            progress(id, Stage::Fitting, 0, 1);
+            let comparison = STATE.with(|s| {
+                let s = s.borrow();
+                let dataset = s.dataset.as_ref().ok_or_else(|| nothing("dataset"))?;
+                HoldoutComparison::run(
+                    dataset,
+                    calibration_end_day,
+                    holdout_end_day,
+                    time_unit,
+                    &mut now_ms,
+                )
+                .map_err(|e| WorkerError::Engine(EngineError::from(e)))
+            })?;
+            Ok((Response::Validated { comparison }, None))
+        }
+        Request::ExportScores => {
+            progress(id, Stage::Exporting, 0, 1);
+            let (csv, rows) = STATE.with(|s| {
+                let s = s.borrow();
+                match (s.dataset.as_ref(), s.clv.as_ref()) {
+                    (Some(d), Some(c)) => Ok((c.export_scores_csv(d), c.summary.len() as u64)),
+                    _ => Err(nothing("analysis")),
                 }
             })?;
-            Ok((Response::Exported { rows }, Some(blob)))
+            Ok((Response::Exported { rows }, Some(csv_blob(csv)?)))
         }
     }
+}
+
+/// A CSV Blob with a UTF-8 BOM (so that Excel opens Chinese ids correctly).
+fn csv_blob(csv: String) -> Result<Blob, WorkerError> {
+    let parts = Array::of2(&"\u{feff}".into(), &csv.into());
+    let options = BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|e| WorkerError::Read {
+        message: js_text(&e),
+    })
 }
 
 fn finish(
@@ -223,10 +289,11 @@ fn finish(
 ) -> Response {
     let page = STATE.with(|s| {
         let mut s = s.borrow_mut();
+        let predictions = s.clv.as_ref().map(Predictions::new);
         let page = s
             .dataset
             .as_ref()
-            .map(|d| rfm::query(d, &analysis, query))
+            .map(|d| rfm::query(d, &analysis, predictions.as_ref(), query))
             .unwrap_or_default();
         let report = analysis.report.clone();
         s.analysis = Some(analysis);
@@ -240,11 +307,14 @@ fn finish(
     }
 }
 
-fn with_analysis<T>(f: impl FnOnce(&Dataset, &Analysis) -> T) -> Result<T, WorkerError> {
+fn with_analysis<T>(
+    f: impl FnOnce(&Dataset, &Analysis, Option<&Predictions>) -> T,
+) -> Result<T, WorkerError> {
     STATE.with(|s| {
         let s = s.borrow();
+        let predictions = s.clv.as_ref().map(Predictions::new);
         match (s.dataset.as_ref(), s.analysis.as_ref()) {
-            (Some(d), Some(a)) => Ok(f(d, a)),
+            (Some(d), Some(a)) => Ok(f(d, a, predictions.as_ref())),
             _ => Err(nothing("analysis")),
         }
     })

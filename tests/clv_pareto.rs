@@ -271,6 +271,12 @@ fn pareto_fit_time_on_100k_customers() {
     let t0 = std::time::Instant::now();
     let m = fit(&s).unwrap();
     let elapsed = t0.elapsed();
+    let t1 = std::time::Instant::now();
+    let ll = m.log_likelihood_of(&s).unwrap();
+    println!(
+        "one log_likelihood_of (pattern setup + one evaluation): {:?} ({ll})",
+        t1.elapsed()
+    );
     println!(
         "customers {}: Pareto/NBD {elapsed:?} (r {:.4} alpha {:.4} s {:.4} beta {:.4}, LL {:.2}, {:?})",
         s.len(),

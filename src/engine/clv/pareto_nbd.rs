@@ -42,16 +42,64 @@ pub struct ParetoNbdModel {
 }
 
 /// Distinct `(x, t_x, T)` patterns with their customer counts. `H` depends on `(x, y)` only, so it
-/// is evaluated once per distinct `(x, y)` point, `y` being a recency or an age (on 100k customers
-/// in days: 68k patterns but 21k points).
+/// is evaluated once per distinct `(x, y)` point, `y` being a recency or an age, and `ln(α+y)`,
+/// `ln(β+y)` once per distinct `y` (on 100k customers in days: 68k patterns, 21k points, 700 `y`).
 struct Patterns {
-    /// (x, y) points where `ln H` is needed, sorted and distinct.
-    points: Vec<(f64, f64)>,
-    /// (x, t_x, T, weight, index of (x, t_x) in `points`, index of (x, T) in `points`).
-    rows: Vec<(f64, f64, f64, f64, usize, usize)>,
+    /// Distinct recencies and ages, sorted.
+    times: Vec<f64>,
+    /// (x, index of y in `times`) where `ln H` is needed, sorted and distinct.
+    points: Vec<(f64, usize)>,
+    /// Sorted by x.
+    rows: Vec<Row>,
     /// (x, weight) per distinct x.
     by_frequency: Vec<(f64, f64)>,
     total_weight: f64,
+}
+
+impl Patterns {
+    /// Total log-likelihood in the original time unit, from patterns built with `time_scale` and
+    /// parameters `[r, alpha, s, beta]` in the original unit. Rescaling time by `c` divides each
+    /// customer's density of `x` purchase times by `c^x` and leaves the rest unchanged, so
+    /// `LL = LL_scaled + ln c · Σx` (this saves building the patterns again).
+    fn unscaled_log_likelihood(&self, params: [f64; 4], time_scale: f64) -> f64 {
+        let [r, alpha, s, beta] = params;
+        let scaled = [r, alpha * time_scale, s, beta * time_scale];
+        let purchases: f64 = self.by_frequency.iter().map(|(x, w)| x * w).sum();
+        self.log_likelihood(scaled, &mut [0.0; 4]) + time_scale.ln() * purchases
+    }
+}
+
+struct Row {
+    x: f64,
+    weight: f64,
+    /// Index of (x, t_x) in `points`.
+    at_recency: usize,
+    /// Index of (x, T) in `points`.
+    at_age: usize,
+    /// Index of T in `times`.
+    age: usize,
+    /// t_x = T: alive at T for certain (no dropout term).
+    recency_is_age: bool,
+}
+
+/// `ln(α+y)`, `ln(β+y)`, `1/(α+y)`, `1/(β+y)`.
+#[derive(Clone, Copy)]
+struct TimeTerms {
+    ln_alpha: f64,
+    ln_beta: f64,
+    inv_alpha: f64,
+    inv_beta: f64,
+}
+
+impl TimeTerms {
+    fn new(alpha: f64, beta: f64, y: f64) -> Self {
+        TimeTerms {
+            ln_alpha: (alpha + y).ln(),
+            ln_beta: (beta + y).ln(),
+            inv_alpha: 1.0 / (alpha + y),
+            inv_beta: 1.0 / (beta + y),
+        }
+    }
 }
 
 impl Patterns {
@@ -73,20 +121,44 @@ impl Patterns {
             }
             same
         });
-        let mut points: Vec<(f64, f64)> = triples
-            .iter()
-            .flat_map(|&(x, recency, age, _)| [(x, recency), (x, age)])
-            .collect();
-        points.sort_unstable_by(|p, q| p.0.total_cmp(&q.0).then(p.1.total_cmp(&q.1)));
-        points.dedup();
-        let index = |point: (f64, f64)| {
-            points
-                .binary_search_by(|p| p.0.total_cmp(&point.0).then(p.1.total_cmp(&point.1)))
+        let mut times: Vec<f64> = triples.iter().flat_map(|t| [t.1, t.2]).collect();
+        times.sort_unstable_by(f64::total_cmp);
+        times.dedup();
+        let time_index = |y: f64| {
+            times
+                .binary_search_by(|probe| probe.total_cmp(&y))
                 .unwrap_or(0)
         };
+        // A point (x, y) as one integer key (x is a whole number; see `validate_row`).
+        let span = times.len() as u64;
+        let key = |x: f64, at: usize| (x as u64).saturating_mul(span) + at as u64;
+        let indexed: Vec<(usize, usize)> = triples
+            .iter()
+            .map(|t| (time_index(t.1), time_index(t.2)))
+            .collect();
+        let mut keys: Vec<u64> = triples
+            .iter()
+            .zip(&indexed)
+            .flat_map(|(t, &(at_recency, at_age))| [key(t.0, at_recency), key(t.0, at_age)])
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let point_of = |x: f64, at: usize| keys.binary_search(&key(x, at)).unwrap_or(0);
         let rows = triples
             .iter()
-            .map(|&(x, recency, age, w)| (x, recency, age, w, index((x, recency)), index((x, age))))
+            .zip(&indexed)
+            .map(|(&(x, recency, age, weight), &(at_recency, at_age))| Row {
+                x,
+                weight,
+                at_recency: point_of(x, at_recency),
+                at_age: point_of(x, at_age),
+                age: at_age,
+                recency_is_age: recency >= age,
+            })
+            .collect();
+        let points = keys
+            .iter()
+            .map(|k| ((k / span.max(1)) as f64, (k % span.max(1)) as usize))
             .collect();
         let mut by_frequency: Vec<(f64, f64)> = Vec::new();
         for &(x, _, _, w) in &triples {
@@ -97,6 +169,7 @@ impl Patterns {
         }
         let total_weight = triples.iter().map(|p| p.3).sum();
         Ok(Patterns {
+            times,
             points,
             rows,
             by_frequency,
@@ -118,44 +191,68 @@ impl Patterns {
             total += w * (ln_gamma(r + x) - lg_r);
             gradient[0] += w * (digamma(r + x) - psi_r);
         }
+        let terms: Vec<TimeTerms> = self
+            .times
+            .iter()
+            .map(|&y| TimeTerms::new(alpha, beta, y))
+            .collect();
         let ln_h: Vec<(f64, [f64; 4])> = self
             .points
             .iter()
-            .map(|&(x, y)| ln_h_with_gradient(params, x, y))
+            .map(|&(x, y)| match terms.get(y) {
+                Some(t) => ln_h_with_gradient(params, x, *t),
+                None => (f64::NAN, [f64::NAN; 4]),
+            })
             .collect();
-        for &(x, recency, age, w, at_recency, at_age) in &self.rows {
-            let l1 = -(r + x) * (alpha + age).ln() - s * (beta + age).ln();
-            let dl1 = [
-                -(alpha + age).ln(),
-                -(r + x) / (alpha + age),
-                -(beta + age).ln(),
-                -s / (beta + age),
-            ];
-            let (Some(h_recency), Some(h_age)) = (ln_h.get(at_recency), ln_h.get(at_age)) else {
+        let ln_s = s.ln();
+        let mut last_x = f64::NAN;
+        let mut ln_rsx = f64::NAN;
+        for row in &self.rows {
+            let (x, w) = (row.x, row.weight);
+            let (Some(t), Some(h_recency), Some(h_age)) = (
+                terms.get(row.age),
+                ln_h.get(row.at_recency),
+                ln_h.get(row.at_age),
+            ) else {
                 return f64::NAN;
             };
-            if recency >= age {
-                // Alive at the last purchase = alive at T: no dropout term.
+            let l1 = -(r + x) * t.ln_alpha - s * t.ln_beta;
+            let dl1 = [
+                -t.ln_alpha,
+                -(r + x) * t.inv_alpha,
+                -t.ln_beta,
+                -s * t.inv_beta,
+            ];
+            if row.recency_is_age {
                 total += w * l1;
                 for i in 0..4 {
                     gradient[i] += w * dl1[i];
                 }
                 continue;
             }
+            if x != last_x {
+                last_x = x;
+                ln_rsx = (r + s + x).ln();
+            }
             let (ln_a0, dln_a0) = ln_a0(*h_recency, *h_age);
-            let rsx = r + s + x;
-            let l2 = s.ln() - rsx.ln() + ln_a0;
+            let inv_rsx = 1.0 / (r + s + x);
+            let l2 = ln_s - ln_rsx + ln_a0;
             let dl2 = [
-                -1.0 / rsx + dln_a0[0],
+                -inv_rsx + dln_a0[0],
                 dln_a0[1],
-                1.0 / s - 1.0 / rsx + dln_a0[2],
+                1.0 / s - inv_rsx + dln_a0[2],
                 dln_a0[3],
             ];
-            let top = l1.max(l2);
-            let (e1, e2) = ((l1 - top).exp(), (l2 - top).exp());
-            let sum = e1 + e2;
-            total += w * (top + sum.ln());
-            let (w1, w2) = (e1 / sum, e2 / sum);
+            // ln(e^l1 + e^l2) and the weights of the two terms.
+            let (top, other) = if l1 >= l2 { (l1, l2) } else { (l2, l1) };
+            let e = (other - top).exp();
+            total += w * (top + e.ln_1p());
+            let w_top = 1.0 / (1.0 + e);
+            let (w1, w2) = if l1 >= l2 {
+                (w_top, e * w_top)
+            } else {
+                (e * w_top, w_top)
+            };
             for i in 0..4 {
                 gradient[i] += w * (w1 * dl1[i] + w2 * dl2[i]);
             }
@@ -165,30 +262,31 @@ impl Patterns {
 }
 
 /// `ln H(y)` (see the module documentation) and its gradient in `[r, alpha, s, beta]`.
-fn ln_h_with_gradient(params: [f64; 4], x: f64, y: f64) -> (f64, [f64; 4]) {
+fn ln_h_with_gradient(params: [f64; 4], x: f64, t: TimeTerms) -> (f64, [f64; 4]) {
     let [r, alpha, s, beta] = params;
     let q = r + s + x + 1.0;
-    let (ln_alpha_y, ln_beta_y) = ((alpha + y).ln(), (beta + y).ln());
     if alpha >= beta {
-        let z = (alpha - beta) / (alpha + y);
+        // z = (α−β)/(α+y); ∂z/∂α = (β+y)/(α+y)², ∂z/∂β = −1/(α+y).
+        let z = (alpha - beta) * t.inv_alpha;
         let (g, [g_p, g_q, g_z]) = ln_hyp2f1_one_with_gradient(r + x, q, z);
-        let value = -(r + x) * ln_alpha_y - s * ln_beta_y + g;
+        let value = -(r + x) * t.ln_alpha - s * t.ln_beta + g;
         let gradient = [
-            -ln_alpha_y + g_p + g_q,
-            -(r + x) / (alpha + y) + g_z * (beta + y) / ((alpha + y) * (alpha + y)),
-            -ln_beta_y + g_q,
-            -s / (beta + y) - g_z / (alpha + y),
+            -t.ln_alpha + g_p + g_q,
+            -(r + x) * t.inv_alpha + g_z * t.inv_alpha * t.inv_alpha / t.inv_beta,
+            -t.ln_beta + g_q,
+            -s * t.inv_beta - g_z * t.inv_alpha,
         ];
         (value, gradient)
     } else {
-        let z = (beta - alpha) / (beta + y);
+        // z = (β−α)/(β+y); ∂z/∂α = −1/(β+y), ∂z/∂β = (α+y)/(β+y)².
+        let z = (beta - alpha) * t.inv_beta;
         let (g, [g_p, g_q, g_z]) = ln_hyp2f1_one_with_gradient(s + 1.0, q, z);
-        let value = -(r + x - 1.0) * ln_alpha_y - (s + 1.0) * ln_beta_y + g;
+        let value = -(r + x - 1.0) * t.ln_alpha - (s + 1.0) * t.ln_beta + g;
         let gradient = [
-            -ln_alpha_y + g_q,
-            -(r + x - 1.0) / (alpha + y) - g_z / (beta + y),
-            -ln_beta_y + g_p + g_q,
-            -(s + 1.0) / (beta + y) + g_z * (alpha + y) / ((beta + y) * (beta + y)),
+            -t.ln_alpha + g_q,
+            -(r + x - 1.0) * t.inv_alpha - g_z * t.inv_beta,
+            -t.ln_beta + g_p + g_q,
+            -(s + 1.0) * t.inv_beta + g_z * t.inv_beta * t.inv_beta / t.inv_alpha,
         ];
         (value, gradient)
     }
@@ -200,7 +298,12 @@ fn ln_a0(at_recency: (f64, [f64; 4]), at_age: (f64, [f64; 4])) -> (f64, [f64; 4]
     let (ln_h_age, d_age) = at_age;
     let difference = ln_h_age - ln_h_recency; // < 0: H decreases in y
     let ratio = difference.exp();
-    let one_minus_ratio = -difference.exp_m1();
+    // 1 − ratio is exact enough unless ratio is close to 1.
+    let one_minus_ratio = if ratio < 0.5 {
+        1.0 - ratio
+    } else {
+        -difference.exp_m1()
+    };
     let value = ln_h_recency + one_minus_ratio.ln();
     let mut gradient = [0.0; 4];
     for i in 0..4 {
@@ -281,7 +384,10 @@ impl ParetoNbdValidParams {
             theta[3].exp() / time_scale,
             summary.time_unit,
         )?;
-        let log_likelihood = model.log_likelihood_of(summary)?;
+        let log_likelihood = scaled.unscaled_log_likelihood(model.params(), time_scale);
+        if !log_likelihood.is_finite() {
+            return Err(non_finite(model.params()));
+        }
         model.log_likelihood = Some(log_likelihood);
         model.convergence = Some(Convergence {
             iterations: minimum.iterations,
@@ -402,8 +508,8 @@ impl ParetoNbdModel {
         let (r, alpha, s, beta, x) = (self.r, self.alpha, self.s, self.beta, frequency);
         let params = self.params();
         let (ln_a0, _) = ln_a0(
-            ln_h_with_gradient(params, x, recency),
-            ln_h_with_gradient(params, x, t),
+            ln_h_with_gradient(params, x, TimeTerms::new(alpha, beta, recency)),
+            ln_h_with_gradient(params, x, TimeTerms::new(alpha, beta, t)),
         );
         let l1 = -(r + x) * (alpha + t).ln() - s * (beta + t).ln();
         let l2 = s.ln() - (r + s + x).ln() + ln_a0;
@@ -526,14 +632,30 @@ mod tests {
     }
 
     #[test]
+    fn the_likelihood_on_a_rescaled_time_axis_converts_back() {
+        let s = summary();
+        let m = ParetoNbdModel::from_parameters(0.7, 8.0, 0.6, 22.0, TimeUnit::Days).unwrap();
+        let direct = m.log_likelihood_of(&s).unwrap();
+        let scaled = Patterns::new(&s, 1.0 / 40.0).unwrap();
+        let converted = scaled.unscaled_log_likelihood(m.params(), 1.0 / 40.0);
+        assert!(
+            (direct - converted).abs() < 1e-12 * direct.abs(),
+            "{direct} {converted}"
+        );
+    }
+
+    #[test]
     fn ln_h_is_the_integral_it_stands_for() {
         // H(y) = (r+s+x) ∫_y^∞ (α+τ)^−(r+x) (β+τ)^−(s+1) dτ; closed form when α = β:
         // (α+y)^−(r+s+x).
-        let (value, _) = ln_h_with_gradient([0.8, 4.0, 1.7, 4.0], 3.0, 2.5);
+        let at = |params: [f64; 4]| {
+            ln_h_with_gradient(params, 3.0, TimeTerms::new(params[1], params[3], 2.5))
+        };
+        let (value, _) = at([0.8, 4.0, 1.7, 4.0]);
         assert!((value - -(0.8 + 1.7 + 3.0) * 6.5_f64.ln()).abs() < 1e-13);
         // Both branches agree as α crosses β.
-        let below = ln_h_with_gradient([0.8, 4.0 - 1e-9, 1.7, 4.0], 3.0, 2.5);
-        let above = ln_h_with_gradient([0.8, 4.0 + 1e-9, 1.7, 4.0], 3.0, 2.5);
+        let below = at([0.8, 4.0 - 1e-9, 1.7, 4.0]);
+        let above = at([0.8, 4.0 + 1e-9, 1.7, 4.0]);
         assert!((below.0 - above.0).abs() < 1e-8);
         for i in 0..4 {
             assert!((below.1[i] - above.1[i]).abs() < 1e-6, "{i}");

@@ -116,44 +116,48 @@ pub fn ln_hyp2f1_one_with_gradient(p: f64, q: f64, z: f64) -> (f64, [f64; 3]) {
     }
     // T = 1 + a1/(1 + a2/(1 + …)) with a_n = −k_n z, and 2F1 = 1/T. Lentz: C_n = 1 + a_n/C_(n−1)
     // (C_0 = 1), E_n = 1 + a_n/E_(n−1) (E_0 = ∞), T = Π C_n/E_n. Derivatives are in (p, q, z).
-    let inv_z = 1.0 / z;
-    let (mut c, mut dc) = (1.0_f64, [0.0_f64; 3]);
-    let (mut e, mut de) = (f64::INFINITY, [0.0_f64; 3]);
+    // Lentz's C and E enter only through their reciprocals and log-derivatives, carried between
+    // steps (E_0 = ∞, so 1/E_0 = 0); step n's k has the denominator (q+n−2)(q+n−1), whose second
+    // factor is the first of step n+1: about four divisions a step.
+    let (mut ic, mut ie) = (1.0_f64, 0.0_f64);
+    let (mut lc, mut le) = ([0.0_f64; 3], [0.0_f64; 3]);
+    let mut inv_w1 = 1.0 / (q - 1.0);
     let mut product = 1.0_f64;
     let mut ln_product = 0.0_f64;
     let mut d_ln = [0.0_f64; 3];
+    let scale = [p, q, z];
     for n in 1..200_000_u32 {
         let m = f64::from(n / 2);
+        let inv_w2 = 1.0 / (q + f64::from(n) - 1.0);
         // k_n and its log-derivatives in p and q.
         let (k, dk_p, dk_q) = if n % 2 == 1 {
-            let (u, v, w1, w2) = (p + m, q - 1.0 + m, q - 1.0 + 2.0 * m, q + 2.0 * m);
-            let (iu, iv, iw1, iw2) = (1.0 / u, 1.0 / v, 1.0 / w1, 1.0 / w2);
-            (u * v * iw1 * iw2, iu, iv - iw1 - iw2)
+            let (u, v) = (p + m, q - 1.0 + m);
+            (u * v * inv_w1 * inv_w2, 1.0 / u, 1.0 / v - inv_w1 - inv_w2)
         } else {
-            let (u, w1, w2) = (q - 1.0 - p + m, q + 2.0 * m - 2.0, q + 2.0 * m - 1.0);
-            let (iu, iw1, iw2) = (1.0 / u, 1.0 / w1, 1.0 / w2);
-            (m * u * iw1 * iw2, -iu, iu - iw1 - iw2)
+            let u = q - 1.0 - p + m;
+            let iu = 1.0 / u;
+            (m * u * inv_w1 * inv_w2, -iu, iu - inv_w1 - inv_w2)
         };
+        inv_w1 = inv_w2;
         let a = -k * z;
-        let da = [a * dk_p, a * dk_q, a * inv_z];
-        let (ic, ie) = (1.0 / c, 1.0 / e);
+        let da = [a * dk_p, a * dk_q, -k];
         let c_new = (1.0 + a * ic).max(1e-300);
         let e_new = (1.0 + a * ie).max(1e-300);
         let (ic_new, ie_new) = (1.0 / c_new, 1.0 / e_new);
         let delta = c_new * ie_new;
         let mut change = (delta - 1.0).abs();
-        let scale = [p, q, z];
         for i in 0..3 {
-            let dc_new = da[i] * ic - a * dc[i] * ic * ic;
-            let de_new = da[i] * ie - a * de[i] * ie * ie;
-            let d_ln_delta = dc_new * ic_new - de_new * ie_new;
+            // d C_n = (da − a·(dC/C)_(n−1)) / C_(n−1); the same for E.
+            let lc_new = (da[i] - a * lc[i]) * ic * ic_new;
+            let le_new = (da[i] - a * le[i]) * ie * ie_new;
+            let d_ln_delta = lc_new - le_new;
             d_ln[i] += d_ln_delta;
             change += (d_ln_delta * scale[i]).abs();
-            dc[i] = dc_new;
-            de[i] = de_new;
+            lc[i] = lc_new;
+            le[i] = le_new;
         }
-        c = c_new;
-        e = e_new;
+        ic = ic_new;
+        ie = ie_new;
         product *= delta;
         if !(1e-200..=1e200).contains(&product) {
             ln_product += product.ln();

@@ -232,6 +232,47 @@ fn everybody_repeating_daily_gives_finite_results() {
 }
 
 #[test]
+fn boundary_fits_give_finite_results() {
+    // Nobody drops out but purchase rates differ (the fit sends s → 0 and beta/alpha → 1e7, so the
+    // 2F1 argument is within ~1e-7 of 1); one repeat buyer among zeros; everyone bought a few times
+    // early and never again; identical customers. Each ends at a boundary of the parameter space.
+    let varied: Vec<_> = (0..60)
+        .map(|i| {
+            let gap = f64::from(1 + i % 7);
+            let t = f64::from(100 + i);
+            let x = (t / gap).floor();
+            (x, x * gap, t)
+        })
+        .collect();
+    let mut one_repeat: Vec<_> = (0..50).map(|i| (0.0, 0.0, f64::from(10 + i))).collect();
+    one_repeat.push((1.0, 5.0, 30.0));
+    let all_gone: Vec<_> = (0..50)
+        .map(|i| (f64::from(1 + i % 3), 2.0, f64::from(300 + i)))
+        .collect();
+    let identical = vec![(2.0, 10.0, 40.0); 50];
+    for rows in [varied, one_repeat, all_gone, identical] {
+        let m = fit(&days_summary(&rows)).unwrap();
+        for v in [
+            m.r(),
+            m.alpha(),
+            m.s(),
+            m.beta(),
+            m.log_likelihood().unwrap(),
+        ] {
+            assert!(v.is_finite(), "{m:?}");
+        }
+        for &(x, rec, t) in &rows {
+            let p = m.probability_alive(x, rec, t).unwrap();
+            let e = m.expected_purchases(30.0, x, rec, t).unwrap();
+            assert!(
+                (0.0..=1.0).contains(&p) && e.is_finite() && e >= 0.0,
+                "{p} {e} {m:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn the_model_serves_as_a_purchase_model() {
     let m = ParetoNbdModel::from_parameters(0.55, 10.58, 0.61, 11.67, TimeUnit::Weeks).unwrap();
     let value =

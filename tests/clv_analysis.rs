@@ -362,3 +362,29 @@ fn customer_table_filters_by_churn_risk_and_sorts_by_clv() {
     assert_eq!(records.len(), high);
     assert!(records.iter().all(|r| &r[14] == "high" && r[15].is_empty()));
 }
+
+#[test]
+fn pareto_unconditional_expected_purchases_agree_with_lifetimes() {
+    // lifetimes 0.11.3 ParetoNBDFitter.expected_number_of_purchases_up_to_time at the published
+    // CDNOW estimates (weeks).
+    let m = segscope::engine::clv::ParetoNbdModel::from_parameters(
+        0.5534,
+        10.5802,
+        0.6061,
+        11.6562,
+        TimeUnit::Weeks,
+    )
+    .unwrap();
+    for (t, expected) in [
+        (1.0, 0.051_004_534_002_316_95),
+        (39.0, 1.213_117_711_861_513_3),
+        (78.0, 1.909_365_996_931_509_5),
+    ] {
+        assert_rel(
+            m.expected_purchases_new_customer(t),
+            expected,
+            1e-10,
+            "E[X(t)]",
+        );
+    }
+}

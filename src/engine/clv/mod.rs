@@ -1,10 +1,11 @@
-//! Predictive customer-base models: the BG/NBD purchase model and the Gamma-Gamma spend model,
-//! fitted by maximum likelihood on the per-customer [`CustomerSummary`].
+//! Predictive customer-base models: the BG/NBD and Pareto/NBD purchase models and the Gamma-Gamma
+//! spend model, fitted by maximum likelihood on the per-customer [`CustomerSummary`].
 //!
 //! [`CustomerSummary::from_dataset`] → [`BgNbdParams`] → [`BgNbdParams::check`] →
 //! [`BgNbdValidParams::fit`] → [`BgNbdModel`] (`probability_alive`, `expected_purchases`); likewise
-//! [`GammaGammaParams`] → [`GammaGammaModel`] (`expected_average_value`). Checked against the
-//! Python `lifetimes` package (`tests/clv.rs`, `tests/fixtures/clv/make_golden.py`).
+//! [`ParetoNbdParams`] → [`ParetoNbdModel`] and [`GammaGammaParams`] → [`GammaGammaModel`]
+//! (`expected_average_value`). Checked against the Python `lifetimes` package (`tests/clv.rs`,
+//! `tests/clv_pareto.rs` and the `make_golden*.py` scripts in `tests/fixtures/clv/`).
 
 mod analysis;
 mod bg_nbd;
@@ -13,7 +14,7 @@ mod gamma_gamma;
 mod holdout;
 mod optimize;
 mod params;
-mod pareto_stub;
+mod pareto_nbd;
 mod purchase;
 mod report;
 pub mod special;
@@ -28,8 +29,11 @@ pub use bg_nbd::{BgNbdModel, Convergence};
 pub use errors::ClvError;
 pub use gamma_gamma::GammaGammaModel;
 pub use holdout::{CumulativePoint, FrequencyBucket, HoldoutComparison, FREQUENCY_BUCKETS};
-pub use params::{BgNbdParams, BgNbdValidParams, GammaGammaParams, GammaGammaValidParams};
-pub use pareto_stub::{ParetoNbdModel, ParetoNbdParams, ParetoNbdValidParams};
+pub use params::{
+    BgNbdParams, BgNbdValidParams, GammaGammaParams, GammaGammaValidParams, ParetoNbdParams,
+    ParetoNbdValidParams,
+};
+pub use pareto_nbd::ParetoNbdModel;
 pub use purchase::{
     customer_lifetime_value, customer_lifetime_value_with_spend_model, units_per_month,
     PurchaseModel,

@@ -1,4 +1,4 @@
-//! Fitting parameters of the BG/NBD and Gamma-Gamma models (linfa shape: params → `check()` →
+//! Fitting parameters of the BG/NBD, Pareto/NBD and Gamma-Gamma models (linfa shape: params → `check()` →
 //! valid params → `fit`).
 
 use serde::{Deserialize, Serialize};
@@ -86,6 +86,71 @@ impl BgNbdParams {
         check_common(self.max_iterations, self.gradient_tolerance)?;
         check_positive(&["r", "alpha", "a", "b"], &self.initial)?;
         Ok(BgNbdValidParams {
+            max_iterations: self.max_iterations,
+            gradient_tolerance: self.gradient_tolerance,
+            initial: self.initial,
+        })
+    }
+}
+
+/// Settings of the Pareto/NBD maximum-likelihood fit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParetoNbdParams {
+    max_iterations: usize,
+    gradient_tolerance: f64,
+    initial: [f64; 4],
+}
+
+/// Checked [`ParetoNbdParams`]; call [`fit`](ParetoNbdValidParams::fit).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParetoNbdValidParams {
+    pub(crate) max_iterations: usize,
+    pub(crate) gradient_tolerance: f64,
+    pub(crate) initial: [f64; 4],
+}
+
+impl Default for ParetoNbdParams {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ParetoNbdParams {
+    /// Defaults (those of [`BgNbdParams`]): `max_iterations` 500; `gradient_tolerance` 1e-8
+    /// (Euclidean norm of the gradient of the mean negative log-likelihood with respect to the
+    /// log-parameters); initial parameters r = alpha = s = beta = 1 on a time scale where the
+    /// longest T is 1 (as `lifetimes`).
+    pub fn new() -> Self {
+        ParetoNbdParams {
+            max_iterations: 500,
+            gradient_tolerance: 1e-8,
+            initial: [1.0; 4],
+        }
+    }
+
+    /// Iteration cap of the optimiser.
+    pub fn max_iterations(mut self, max_iterations: usize) -> Self {
+        self.max_iterations = max_iterations;
+        self
+    }
+
+    /// Stop when the gradient norm falls below this.
+    pub fn gradient_tolerance(mut self, gradient_tolerance: f64) -> Self {
+        self.gradient_tolerance = gradient_tolerance;
+        self
+    }
+
+    /// Starting point; `alpha` and `beta` are on the rescaled time axis (longest T = 1).
+    pub fn initial_parameters(mut self, r: f64, alpha: f64, s: f64, beta: f64) -> Self {
+        self.initial = [r, alpha, s, beta];
+        self
+    }
+
+    /// Validates the settings.
+    pub fn check(&self) -> Result<ParetoNbdValidParams, ClvError> {
+        check_common(self.max_iterations, self.gradient_tolerance)?;
+        check_positive(&["r", "alpha", "s", "beta"], &self.initial)?;
+        Ok(ParetoNbdValidParams {
             max_iterations: self.max_iterations,
             gradient_tolerance: self.gradient_tolerance,
             initial: self.initial,
@@ -199,6 +264,10 @@ mod tests {
             Err(ClvError::InvalidInitialParameter { name, .. }) if name == "alpha"
         ));
         assert!(matches!(
+            ParetoNbdParams::new().initial_parameters(1.0, 1.0, 1.0, f64::NAN).check(),
+            Err(ClvError::InvalidInitialParameter { name, .. }) if name == "beta"
+        ));
+        assert!(matches!(
             GammaGammaParams::new().initial_parameters(1.0, 1.0, 0.0).check(),
             Err(ClvError::InvalidInitialParameter { name, .. }) if name == "v"
         ));
@@ -207,6 +276,11 @@ mod tests {
     #[test]
     fn defaults_check() {
         assert!(BgNbdParams::default().check().is_ok());
+        assert!(ParetoNbdParams::default().check().is_ok());
+        assert_eq!(
+            ParetoNbdParams::new().max_iterations(0).check(),
+            Err(ClvError::ZeroIterations)
+        );
         assert!(GammaGammaParams::default().check().is_ok());
     }
 }

@@ -641,3 +641,504 @@ fn extreme_values_draw_without_panicking() {
     let (_, res) = render(|a| draw_histogram(a, &hist, &labels, &theme));
     res.expect("drawn");
 }
+
+// --- predictive scoring (CLV) --------------------------------------------------------------
+
+mod clv {
+    use super::{elements, has_text, hex, nearest_point, rects_filled, render, ChartTheme};
+    use segscope::charts::{draw_clv_chart, heat, ClvChartKind, PlotLayout};
+    use segscope::engine::clv::{
+        ClvKpis, ClvReport, ClvSettings, CumulativePoint, FrequencyBucket, HoldoutComparison,
+        ModelMatrix, SegmentChurn, TimeUnit,
+    };
+    use segscope::engine::rfm::{Histogram, HistogramBin, Segment};
+    use segscope::engine::Day;
+    use segscope::format::day_from_ymd;
+    use segscope::i18n::Lang;
+
+    /// The texts of `svg`, trimmed.
+    fn texts(svg: &str) -> Vec<String> {
+        svg.split("<text ")
+            .skip(1)
+            .filter_map(|rest| rest.split_once('>'))
+            .filter_map(|(_, rest)| rest.split_once("</text>"))
+            .map(|(text, _)| text.trim().to_string())
+            .collect()
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> Day {
+        day_from_ymd(y, m, d).unwrap_or_else(|| panic!("invalid date {y}-{m}-{d}"))
+    }
+
+    fn p_alive() -> ModelMatrix {
+        ModelMatrix {
+            frequencies: vec![0, 1, 2, 3],
+            recencies: vec![5.0, 15.0, 25.0],
+            t: 30.0,
+            values: vec![
+                vec![0.1, 0.2, 0.3, 0.4],
+                vec![0.1, 0.5, 0.6, 0.7],
+                vec![0.1, 0.8, 0.9, f64::NAN],
+            ],
+        }
+    }
+
+    fn report() -> ClvReport {
+        ClvReport {
+            settings: ClvSettings::default(),
+            calibration_end_day: day(2024, 2, 15),
+            time_unit: TimeUnit::Days,
+            scoring_model: "BG/NBD".into(),
+            fits: vec![],
+            warnings: vec![],
+            spend_correlation: None,
+            kpis: ClvKpis::default(),
+            probability_alive_matrix: p_alive(),
+            expected_purchases_matrix: ModelMatrix {
+                frequencies: vec![0, 1, 2],
+                recencies: vec![1.5, 4.5],
+                t: 6.0,
+                values: vec![vec![0.05, 1.234, 2.5], vec![0.05, 3.456, 4.75]],
+            },
+            clv_histogram: Histogram {
+                bins: vec![
+                    HistogramBin {
+                        lower: 10.0,
+                        upper: 100.0,
+                        count: 40,
+                    },
+                    HistogramBin {
+                        lower: 100.0,
+                        upper: 1000.0,
+                        count: 12,
+                    },
+                ],
+                log_x: true,
+            },
+            top_customers: vec![],
+            churn_by_segment: vec![
+                SegmentChurn {
+                    segment: Segment::Champions,
+                    customers: [10, 5, 0],
+                    clv: [1000.0, 200.0, 0.0],
+                },
+                SegmentChurn {
+                    segment: Segment::AtRisk,
+                    customers: [1, 2, 30],
+                    clv: [10.0, 20.0, 30.0],
+                },
+                SegmentChurn {
+                    segment: Segment::Hibernating,
+                    customers: [0, 0, 0],
+                    clv: [0.0; 3],
+                },
+            ],
+        }
+    }
+
+    fn validation() -> HoldoutComparison {
+        let start = day(2024, 1, 1);
+        HoldoutComparison {
+            calibration_end_day: day(2024, 2, 15),
+            holdout_end_day: day(2024, 3, 26),
+            time_unit: TimeUnit::Days,
+            calibration_customers: 100,
+            calibration_repeat_customers: 40,
+            models: vec!["BG/NBD".into()],
+            fits: vec![],
+            by_frequency: (0..=7)
+                .map(|f| FrequencyBucket {
+                    calibration_frequency: f,
+                    customers: 10,
+                    actual_mean: f64::from(f) * 0.5,
+                    predicted_mean: vec![f64::from(f) * 0.45],
+                })
+                .collect(),
+            cumulative: (0..12)
+                .map(|i| CumulativePoint {
+                    day: start + i * 7,
+                    actual: f64::from(i * 3),
+                    predicted: vec![f64::from(i) * 2.8],
+                })
+                .collect(),
+            actual_holdout_purchases: 33.0,
+            predicted_holdout_purchases: vec![30.8],
+            mean_absolute_error: vec![0.4],
+            bucket_mean_absolute_error: vec![0.2],
+            warnings: vec![],
+        }
+    }
+
+    fn draw(
+        kind: ClvChartKind,
+        report: &ClvReport,
+        validation: Option<&HoldoutComparison>,
+        lang: Lang,
+        theme: &ChartTheme,
+    ) -> (String, Option<PlotLayout>) {
+        let (svg, res) = render(|a| draw_clv_chart(a, kind, report, validation, lang, theme, true));
+        (svg, res.unwrap_or_else(|e| panic!("{kind:?}: {e}")))
+    }
+
+    #[test]
+    fn kinds_have_distinct_names_and_titles() {
+        let mut names: Vec<&str> = ClvChartKind::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(names[0], "p-alive");
+        assert_eq!(names[5], "holdout-cumulative");
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), 6);
+        for kind in ClvChartKind::ALL {
+            assert!(!kind.title().en.contains('{') && !kind.title().zh.contains('{'));
+        }
+    }
+
+    #[test]
+    fn probability_alive_matrix_colours_every_finite_cell_and_writes_percentages() {
+        let theme = ChartTheme::light();
+        let (svg, layout) = draw(
+            ClvChartKind::ProbabilityAlive,
+            &report(),
+            None,
+            Lang::En,
+            &theme,
+        );
+        assert_eq!(layout, None);
+        // Column 0 holds 0.1 three times; the NaN cell draws nothing.
+        assert_eq!(rects_filled(&svg, heat(&theme, 0.1)), 3);
+        assert_eq!(rects_filled(&svg, heat(&theme, 0.9)), 1);
+        let texts = texts(&svg);
+        assert_eq!(texts.iter().filter(|t| *t == "10%").count(), 3);
+        for text in ["20%", "50%", "90%", "0%", "100%"] {
+            assert!(texts.iter().any(|t| t == text), "missing {text}");
+        }
+        // 11 cells + the two ends of the colour scale.
+        assert_eq!(texts.iter().filter(|t| t.ends_with('%')).count(), 13);
+        for text in [
+            "Probability alive by frequency and recency",
+            "Probability alive",
+            "Repeat purchases (frequency)",
+            "Recency: days from first to last purchase",
+            "15",
+            "25",
+            "3",
+        ] {
+            assert!(has_text(&svg, text), "missing {text}");
+        }
+    }
+
+    #[test]
+    fn matrix_cells_too_small_for_numbers_stay_blank_and_weeks_name_the_unit() {
+        let theme = ChartTheme::dark();
+        let mut report = report();
+        report.time_unit = TimeUnit::Weeks;
+        report.probability_alive_matrix = ModelMatrix {
+            frequencies: (0..=30).collect(),
+            recencies: (0..24).map(|k| f64::from(k) + 0.5).collect(),
+            t: 24.0,
+            values: (0..24)
+                .map(|r| (0..=30).map(|c| f64::from(r * c % 100) / 100.0).collect())
+                .collect(),
+        };
+        let (svg, _) = draw(
+            ClvChartKind::ProbabilityAlive,
+            &report,
+            None,
+            Lang::Zh,
+            &theme,
+        );
+        let percents = texts(&svg).into_iter().filter(|t| t.ends_with('%')).count();
+        assert_eq!(percents, 2, "only the colour scale's ends");
+        assert!(has_text(&svg, "最近购买：首购至末次购买的间隔（周）"));
+        assert!(has_text(&svg, "存活概率"));
+        // 744 cells, each a rect.
+        assert!(elements(&svg, "rect").len() >= 31 * 24);
+    }
+
+    #[test]
+    fn expected_purchases_matrix_writes_two_decimals_and_the_horizon() {
+        let theme = ChartTheme::light();
+        let mut report = report();
+        report.settings.horizon_days = 90;
+        let (svg, _) = draw(
+            ClvChartKind::ExpectedPurchases,
+            &report,
+            None,
+            Lang::En,
+            &theme,
+        );
+        for text in [
+            "1.23",
+            "3.46",
+            "4.75",
+            "0.05",
+            "0",
+            "Expected purchases in the next 90 days",
+        ] {
+            assert!(has_text(&svg, text), "missing {text}");
+        }
+        // The scale runs 0..4.75: the fullest cell gets the top colour.
+        assert_eq!(rects_filled(&svg, heat(&theme, 1.0)), 2, "cell + scale end");
+    }
+
+    #[test]
+    fn empty_or_non_finite_matrix_draws_no_data() {
+        let theme = ChartTheme::light();
+        let mut report = report();
+        report.probability_alive_matrix = ModelMatrix::default();
+        report.expected_purchases_matrix.values = vec![vec![f64::NAN; 3], vec![f64::INFINITY; 3]];
+        for kind in [
+            ClvChartKind::ProbabilityAlive,
+            ClvChartKind::ExpectedPurchases,
+        ] {
+            let (svg, _) = draw(kind, &report, None, Lang::Zh, &theme);
+            assert!(has_text(&svg, "暂无数据"), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn clv_distribution_reuses_the_histogram() {
+        let theme = ChartTheme::light();
+        let (svg, layout) = draw(
+            ClvChartKind::ClvDistribution,
+            &report(),
+            None,
+            Lang::En,
+            &theme,
+        );
+        assert_eq!(rects_filled(&svg, theme.accent), 2);
+        assert!(has_text(&svg, "Customer lifetime value (log scale)"));
+        assert_eq!(layout.expect("hover layout").point_x_px.len(), 2);
+
+        let mut report = report();
+        report.clv_histogram = Histogram::default();
+        let (svg, _) = draw(
+            ClvChartKind::ClvDistribution,
+            &report,
+            None,
+            Lang::En,
+            &theme,
+        );
+        assert!(has_text(&svg, "No data"));
+    }
+
+    #[test]
+    fn churn_by_segment_stacks_the_bands_per_segment() {
+        let theme = ChartTheme::light();
+        let (svg, layout) = draw(
+            ClvChartKind::ChurnBySegment,
+            &report(),
+            None,
+            Lang::En,
+            &theme,
+        );
+        assert_eq!(layout, None);
+        // Bars with customers, plus one legend swatch per band; Hibernating (empty) is left out.
+        assert_eq!(rects_filled(&svg, theme.risk[0]), 2 + 1);
+        assert_eq!(rects_filled(&svg, theme.risk[1]), 2 + 1);
+        assert_eq!(rects_filled(&svg, theme.risk[2]), 1 + 1);
+        for text in [
+            "Churn risk by segment",
+            "Low risk",
+            "Medium risk",
+            "High risk",
+            "Champions",
+            "At Risk",
+            "15",
+            "33",
+            "Customers",
+        ] {
+            assert!(has_text(&svg, text), "missing {text}");
+        }
+        assert!(!has_text(&svg, "Hibernating"));
+
+        let (svg, _) = draw(
+            ClvChartKind::ChurnBySegment,
+            &report(),
+            None,
+            Lang::Zh,
+            &theme,
+        );
+        for text in ["低风险", "中风险", "高风险"] {
+            assert!(has_text(&svg, text), "missing {text}");
+        }
+
+        let mut report = report();
+        report.churn_by_segment.truncate(0);
+        let (svg, _) = draw(
+            ClvChartKind::ChurnBySegment,
+            &report,
+            None,
+            Lang::En,
+            &theme,
+        );
+        assert!(has_text(&svg, "No data"));
+    }
+
+    #[test]
+    fn holdout_by_frequency_draws_actual_and_model_bars_per_bucket() {
+        let theme = ChartTheme::light();
+        let v = validation();
+        let (svg, layout) = draw(
+            ClvChartKind::HoldoutByFrequency,
+            &report(),
+            Some(&v),
+            Lang::En,
+            &theme,
+        );
+        assert_eq!(layout, None);
+        // Eight buckets: bucket 0 has zero-height bars, still drawn; plus the legend swatch.
+        assert_eq!(rects_filled(&svg, theme.accent), 8 + 1);
+        assert_eq!(rects_filled(&svg, theme.accent2), 8 + 1);
+        for text in ["0", "6", "7+", "Actual", "BG/NBD"] {
+            assert!(has_text(&svg, text), "missing {text}");
+        }
+        assert!(!has_text(&svg, "7"), "the last bucket reads 7+");
+
+        // A second model gets its own bars; a non-finite mean draws none.
+        let mut v2 = validation();
+        v2.models.push("Pareto/NBD".into());
+        for b in &mut v2.by_frequency {
+            b.predicted_mean.push(1.0);
+        }
+        v2.by_frequency[3].actual_mean = f64::NAN;
+        let (svg, _) = draw(
+            ClvChartKind::HoldoutByFrequency,
+            &report(),
+            Some(&v2),
+            Lang::Zh,
+            &theme,
+        );
+        assert_eq!(rects_filled(&svg, theme.accent), 7 + 1);
+        assert!(has_text(&svg, "Pareto/NBD") && has_text(&svg, "实际"));
+    }
+
+    #[test]
+    fn holdout_cumulative_draws_the_curves_the_calibration_line_and_a_hover_layout() {
+        let theme = ChartTheme::light();
+        let v = validation();
+        let (svg, layout) = draw(
+            ClvChartKind::HoldoutCumulative,
+            &report(),
+            Some(&v),
+            Lang::En,
+            &theme,
+        );
+        let layout = layout.expect("hover layout");
+        let stroke = |c| format!("stroke=\"{}\"", hex(c));
+        let polylines = elements(&svg, "polyline");
+        let solid = polylines
+            .iter()
+            .filter(|p| p.contains(&stroke(theme.accent)))
+            .count();
+        assert_eq!(solid, 2, "one solid actual line and its legend swatch");
+        let dashes = polylines
+            .iter()
+            .filter(|p| p.contains(&stroke(theme.accent2)))
+            .count();
+        assert!(dashes > 3, "the model line is dashed");
+        assert!(
+            polylines.iter().any(|p| p.contains(&stroke(theme.axis))),
+            "calibration-end line"
+        );
+        for text in [
+            "Actual",
+            "BG/NBD",
+            "Calibration end",
+            "2024-01",
+            "2024-02",
+            "2024-03",
+            "Cumulative repeat purchases",
+        ] {
+            assert!(has_text(&svg, text), "missing {text}");
+        }
+
+        assert_eq!(layout.point_x_px.len(), 12);
+        assert!(layout.point_x_px.windows(2).all(|w| w[0] < w[1]));
+        for (i, x) in layout.point_x_px.iter().enumerate() {
+            assert_eq!(nearest_point(&layout, *x), Some(i));
+        }
+
+        let mut v2 = validation();
+        v2.cumulative[4].actual = f64::NAN;
+        v2.cumulative[4].predicted = vec![f64::INFINITY];
+        let (svg, layout) = draw(
+            ClvChartKind::HoldoutCumulative,
+            &report(),
+            Some(&v2),
+            Lang::Zh,
+            &theme,
+        );
+        assert!(layout.expect("layout").point_x_px[4].is_nan());
+        assert!(has_text(&svg, "校准截止"));
+    }
+
+    #[test]
+    fn holdout_charts_without_validation_or_points_draw_no_data() {
+        let theme = ChartTheme::light();
+        let mut empty = validation();
+        empty.by_frequency.clear();
+        empty.cumulative.clear();
+        for v in [None, Some(&empty)] {
+            let (svg, layout) = draw(
+                ClvChartKind::HoldoutByFrequency,
+                &report(),
+                v,
+                Lang::Zh,
+                &theme,
+            );
+            assert!(has_text(&svg, "暂无数据"));
+            assert_eq!(layout, None);
+            let (svg, layout) = draw(
+                ClvChartKind::HoldoutCumulative,
+                &report(),
+                v,
+                Lang::En,
+                &theme,
+            );
+            assert!(has_text(&svg, "No data"));
+            assert_eq!(layout, Some(PlotLayout::default()));
+        }
+    }
+
+    #[test]
+    fn every_clv_chart_draws_in_both_themes_and_languages() {
+        let v = validation();
+        let reports = [report(), {
+            let mut r = report();
+            r.probability_alive_matrix.values[0][0] = f64::MAX;
+            r.expected_purchases_matrix.values[0][0] = -f64::MAX;
+            r.expected_purchases_matrix.values[1][2] = f64::MAX;
+            r.churn_by_segment[0].customers = [u64::MAX, u64::MAX, 1];
+            r
+        }];
+        for report in &reports {
+            for theme in [ChartTheme::light(), ChartTheme::dark()] {
+                for lang in [Lang::En, Lang::Zh] {
+                    for kind in ClvChartKind::ALL {
+                        for with_title in [true, false] {
+                            let (svg, res) = render(|a| {
+                                draw_clv_chart(a, kind, report, Some(&v), lang, &theme, with_title)
+                            });
+                            let layout = res.unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+                            assert_eq!(
+                                layout.is_some(),
+                                matches!(
+                                    kind,
+                                    ClvChartKind::ClvDistribution | ClvChartKind::HoldoutCumulative
+                                ),
+                                "{kind:?}"
+                            );
+                            assert_eq!(
+                                has_text(&svg, kind.title().get(lang)),
+                                with_title,
+                                "{kind:?}"
+                            );
+                            assert!(rects_filled(&svg, theme.background) >= 1);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -305,13 +305,12 @@ fn equal_spend_is_a_warning_not_a_failure() {
     let ds = dataset_from_csv(&text);
     let a = ClvAnalysis::run(&ds, &ClvSettings::default(), &mut no_clock()).unwrap();
     assert!(a.scores.probability_alive.iter().all(|p| p.is_finite()));
-    if a.scores.clv.is_none() {
-        assert!(a
+    match &a.scores.clv {
+        None => assert!(a
             .warnings
             .iter()
-            .any(|w| matches!(w, ClvWarning::SpendModelFailed { .. })));
-    } else {
-        assert!(a.scores.clv.as_ref().unwrap().iter().all(|v| v.is_finite()));
+            .any(|w| matches!(w, ClvWarning::SpendModelFailed { .. }))),
+        Some(clv) => assert!(clv.iter().all(|v| v.is_finite())),
     }
 }
 

@@ -11,6 +11,7 @@
 //! by `canvas.width / rect.width` first). [`nearest_point`] maps a mouse x to a data index, and
 //! [`lorenz_at`] reads the Lorenz curve at any customer share.
 
+mod clv;
 mod dashboard;
 mod error;
 mod heatmap;
@@ -23,6 +24,7 @@ pub mod theme;
 mod trend;
 mod util;
 
+pub use clv::{draw_clv_chart, ClvChartKind};
 pub use dashboard::{draw_dashboard_chart, ChartKind};
 pub use error::{ChartError, ChartResult};
 pub use heatmap::draw_rf_heatmap;

@@ -25,6 +25,9 @@ pub struct ChartTheme {
     pub accent: RGBColor,
     /// The second data series (orders line, revenue share, the 80% marker).
     pub accent2: RGBColor,
+    /// Churn-risk bands, in [`crate::engine::clv::ChurnRisk::ALL`] order: low (green),
+    /// medium (amber), high (red). Told apart by lightness too, and always drawn with a legend.
+    pub risk: [RGBColor; 3],
     /// Heatmap colour of an empty cell.
     pub heat_low: RGBColor,
     /// Heatmap colour of the fullest cell.
@@ -56,6 +59,11 @@ impl ChartTheme {
             ],
             accent: RGBColor(0x00, 0x72, 0xB2),  // Okabe–Ito blue
             accent2: RGBColor(0xD5, 0x5E, 0x00), // Okabe–Ito vermillion
+            risk: [
+                RGBColor(0x22, 0x88, 0x33), // Tol bright green
+                RGBColor(0xDD, 0xAA, 0x33), // Tol high-contrast yellow (amber)
+                RGBColor(0xBB, 0x33, 0x22), // brick red
+            ],
             heat_low: RGBColor(0xF1, 0xF6, 0xFB),
             heat_high: RGBColor(0x08, 0x30, 0x6B),
             font_family: "system-ui, sans-serif",
@@ -84,6 +92,11 @@ impl ChartTheme {
             ],
             accent: RGBColor(0x56, 0xB4, 0xE9), // Okabe–Ito sky blue
             accent2: RGBColor(0xE6, 0x9F, 0x00), // Okabe–Ito orange
+            risk: [
+                RGBColor(0x66, 0xCC, 0x77), // light green
+                RGBColor(0xEE, 0xCC, 0x66), // light amber
+                RGBColor(0xEE, 0x66, 0x77), // Tol bright red
+            ],
             heat_low: RGBColor(0x1C, 0x2B, 0x3F),
             heat_high: RGBColor(0xFD, 0xE7, 0x25),
             font_family: "system-ui, sans-serif",

@@ -262,7 +262,7 @@ fn PredictionReport() -> impl IntoView {
                     <th class="num">{tr(state, t::COL_FIT_TIME)}</th>
                 </tr></thead>
                 <tbody>
-                    <For each=move || report.with(|r| r.as_ref().map(|r| r.fits.clone()).unwrap_or_default()) key=|f| (f.model.clone(), f.log_likelihood.to_bits()) let:fit>
+                    <For each=move || report.with(|r| r.as_ref().map(|r| r.fits.clone()).unwrap_or_default()) key=|f| (f.model.clone(), f.log_likelihood.to_bits(), f.fit_ms.to_bits()) let:fit>
                         <tr data-model=fit.model.clone()>
                             <td>{fit.model.clone()}</td>
                             <td class="params">{fit.parameters.iter().map(|p| format!("{} = {}", p.name, plain(p.value, 4))).collect::<Vec<_>>().join(" · ")}</td>

@@ -107,16 +107,23 @@ test('after cancelling a re-analysis on the dashboard, the table and the export 
     await app.confirm();
     const segRows = await app.segmentRows();
     // Change a setting (a re-analysis on the dashboard) and cancel it while it runs.
+    // A MutationObserver clicks Cancel as soon as the progress bar is inserted: the demo's
+    // re-analysis can start and finish between two animation frames, so polling per frame raced.
     await page.evaluate(() => new Promise((resolve, reject) => {
-      document.querySelector('[data-testid=cap-outliers-toggle]').click();
-      const started = performance.now();
-      const tick = () => {
+      const tryCancel = () => {
         const cancel = document.querySelector('[data-testid=progress] [data-testid=cancel-button]');
-        if (cancel) { cancel.click(); return resolve(); }
-        if (performance.now() - started > 10_000) return reject(new Error('no progress bar'));
-        requestAnimationFrame(tick);
+        if (!cancel) return false;
+        observer.disconnect();
+        cancel.click();
+        resolve();
+        return true;
       };
-      tick();
+      const observer = new MutationObserver(tryCancel);
+      observer.observe(document.body, { childList: true, subtree: true });
+      document.querySelector('[data-testid=cap-outliers-toggle]').click();
+      if (!tryCancel()) {
+        setTimeout(() => { observer.disconnect(); reject(new Error('no progress bar')); }, 10_000);
+      }
     }));
     await page.locator('[data-testid=notice]').waitFor({ state: 'visible' });
     assert.ok(await page.locator('[data-testid=report-ready]').count(), 'the last dashboard stays');

@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::optimize::{bfgs, standard_errors};
+use super::optimize::{maximise_over_log_parameters, standard_errors};
 use super::special::{digamma, ln_gamma, ln_hyp2f1};
 use super::{BgNbdValidParams, ClvError, CustomerSummary, TimeUnit};
 
@@ -178,40 +178,15 @@ impl BgNbdValidParams {
     /// Errors: fewer than 2 customers, nobody with a repeat purchase, an invalid summary row, or a
     /// likelihood that is not finite at the start or the end.
     pub fn fit(&self, summary: &CustomerSummary) -> Result<BgNbdModel, ClvError> {
-        if summary.len() < 2 {
-            return Err(ClvError::TooFewCustomers {
-                count: summary.len(),
-            });
-        }
-        let longest_age = summary.age.iter().copied().fold(0.0_f64, f64::max);
-        let time_scale = if longest_age > 0.0 {
-            1.0 / longest_age
-        } else {
-            1.0
-        };
+        let time_scale = super::summary::fit_time_scale(summary)?;
         let scaled = Patterns::new(summary, time_scale)?;
         if scaled.by_frequency.iter().all(|(x, _)| *x == 0.0) {
             return Err(ClvError::NoRepeatCustomers);
         }
-        let total_weight = scaled.total_weight;
-        let objective = |theta: &[f64], out: &mut [f64]| {
-            let params = [
-                theta[0].exp(),
-                theta[1].exp(),
-                theta[2].exp(),
-                theta[3].exp(),
-            ];
-            let mut gradient = [0.0; 4];
-            let ll = scaled.log_likelihood(params, &mut gradient);
-            for i in 0..4 {
-                out[i] = -gradient[i] * params[i] / total_weight;
-            }
-            -ll / total_weight
-        };
-        let start: Vec<f64> = self.initial.iter().map(|v| v.ln()).collect();
-        let minimum = bfgs(
-            objective,
-            &start,
+        let minimum = maximise_over_log_parameters(
+            |params, gradient| scaled.log_likelihood(params, gradient),
+            scaled.total_weight,
+            self.initial,
             self.max_iterations,
             self.gradient_tolerance,
         )

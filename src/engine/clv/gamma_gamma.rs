@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::bg_nbd::validate_row;
-use super::optimize::{bfgs, standard_errors};
+use super::optimize::{maximise_over_log_parameters, standard_errors};
 use super::special::{digamma, ln_gamma};
 use super::{ClvError, Convergence, CustomerSummary, GammaGammaValidParams};
 use crate::engine::stats::pearson;
@@ -121,19 +121,10 @@ impl GammaGammaValidParams {
         let mean_spend = spends.rows.iter().map(|r| r.1).sum::<f64>() / n as f64;
         let [p0, q0, v0] = self.initial;
         let initial = [p0, q0, if v0.is_nan() { mean_spend } else { v0 }];
-        let objective = |theta: &[f64], out: &mut [f64]| {
-            let params = [theta[0].exp(), theta[1].exp(), theta[2].exp()];
-            let mut gradient = [0.0; 3];
-            let ll = spends.log_likelihood(params, &mut gradient);
-            for i in 0..3 {
-                out[i] = -gradient[i] * params[i] / n as f64;
-            }
-            -ll / n as f64
-        };
-        let start: Vec<f64> = initial.iter().map(|v| v.ln()).collect();
-        let minimum = bfgs(
-            objective,
-            &start,
+        let minimum = maximise_over_log_parameters(
+            |params, gradient| spends.log_likelihood(params, gradient),
+            n as f64,
+            initial,
             self.max_iterations,
             self.gradient_tolerance,
         )

@@ -26,6 +26,33 @@ fn dot(x: &[f64], y: &[f64]) -> f64 {
     x.iter().zip(y).map(|(a, b)| a * b).sum()
 }
 
+/// Maximises a total log-likelihood over positive parameters: BFGS on the mean negative
+/// log-likelihood over `θ = ln(params)` (chain rule `∂/∂θ = params · ∂/∂params`), from `initial`.
+/// `log_likelihood(params, gradient_out)` returns the total over `weight` customers. `None` when
+/// it is not finite at the start.
+pub(crate) fn maximise_over_log_parameters<const N: usize>(
+    log_likelihood: impl Fn([f64; N], &mut [f64; N]) -> f64,
+    weight: f64,
+    initial: [f64; N],
+    max_iterations: usize,
+    gradient_tolerance: f64,
+) -> Option<Minimum> {
+    let objective = |theta: &[f64], out: &mut [f64]| {
+        let mut params = [0.0; N];
+        for (p, t) in params.iter_mut().zip(theta) {
+            *p = t.exp();
+        }
+        let mut gradient = [0.0; N];
+        let ll = log_likelihood(params, &mut gradient);
+        for ((o, g), p) in out.iter_mut().zip(gradient).zip(params) {
+            *o = -g * p / weight;
+        }
+        -ll / weight
+    };
+    let start: Vec<f64> = initial.iter().map(|v| v.ln()).collect();
+    bfgs(objective, &start, max_iterations, gradient_tolerance)
+}
+
 /// Minimises `objective(x, gradient_out) -> value` from `start`. Non-finite values are treated as
 /// +∞ by the line search, so the search backs away from overflow. Returns `None` when the objective
 /// is not finite at the start.

@@ -72,6 +72,23 @@ pub(crate) fn purchase_days(dataset: &Dataset, until: Day) -> Vec<(u32, Day, f64
     purchase_days
 }
 
+/// The factor that rescales time so the longest T is 1 while a purchase model is optimised (as
+/// `lifetimes` does; parameters are better conditioned), after checking there are at least 2
+/// customers to fit.
+pub(crate) fn fit_time_scale(summary: &CustomerSummary) -> Result<f64, super::ClvError> {
+    if summary.len() < 2 {
+        return Err(super::ClvError::TooFewCustomers {
+            count: summary.len(),
+        });
+    }
+    let longest_age = summary.age.iter().copied().fold(0.0_f64, f64::max);
+    Ok(if longest_age > 0.0 {
+        1.0 / longest_age
+    } else {
+        1.0
+    })
+}
+
 impl CustomerSummary {
     /// Summarises `dataset` up to and including `calibration_end_day`.
     pub fn from_dataset(dataset: &Dataset, calibration_end_day: Day, time_unit: TimeUnit) -> Self {

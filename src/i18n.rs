@@ -522,11 +522,17 @@ pub fn describe_error(lang: Lang, error: &WorkerError) -> String {
             RfmError::NoCustomers => t::ERR_NO_CUSTOMERS.get(lang).to_string(),
         },
         WorkerError::Engine(EngineError::Clv(e)) => describe_clv_error(lang, e),
+        WorkerError::Engine(EngineError::Cluster(e)) => describe_cluster_error(lang, e),
         WorkerError::NothingLoaded { .. } => t::ERR_NOTHING_LOADED.get(lang).to_string(),
         WorkerError::Read { message } => fill(lang, t::ERR_READ, &[message]),
         WorkerError::BadMessage { message } => fill(lang, t::ERR_BAD_MESSAGE, &[message]),
         WorkerError::Crashed { message } => fill(lang, t::CRASHED, &[message]),
     }
+}
+
+/// A segmentation error in the user's language.
+pub fn describe_cluster_error(_lang: Lang, e: &crate::engine::cluster::ClusterError) -> String {
+    e.to_string()
 }
 
 /// A CLV error in the user's language.

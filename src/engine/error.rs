@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{clv::ClvError, ingest::IngestError, rfm::RfmError};
+use super::{cluster::ClusterError, clv::ClvError, ingest::IngestError, rfm::RfmError};
 
 /// Any engine failure. Each variant carries its module's typed error, which says where.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
@@ -16,6 +16,9 @@ pub enum EngineError {
     /// Predictive scoring failed (bad settings, too little data, a fit that broke down).
     #[error(transparent)]
     Clv(#[from] ClvError),
+    /// Segmentation failed (bad settings, too few customers, a bad attributes or model file).
+    #[error(transparent)]
+    Cluster(#[from] ClusterError),
 }
 
 /// Engine result alias.

@@ -6,8 +6,10 @@
 //! - [`rfm`]: orders, RFM scores, the eleven named segments, Pareto/Lorenz, and the dashboard
 //!   [`rfm::Report`]; [`rfm::query`] pages, sorts, filters and exports the customer table.
 //! - [`clv`]: BG/NBD and Gamma-Gamma models (probability alive, expected purchases and spend).
+//! - [`cluster`]: k-means segments found in the data, their profiles and per-customer tags.
 //! - [`stats`]: shared numerics.
 
+pub mod cluster;
 pub mod clv;
 pub mod dataset;
 pub mod error;

@@ -1,0 +1,1 @@
+//! Segment profiles and automatic names. SKELETON.

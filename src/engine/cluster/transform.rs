@@ -174,7 +174,7 @@ impl FittedTransform {
                         .sum::<f64>()
                         / n;
                     let sd = variance.sqrt();
-                    if !(sd > 1e-12 * mean.abs().max(1.0)) {
+                    if sd.is_nan() || sd <= 1e-12 * mean.abs().max(1.0) {
                         warnings.push(ClusterWarning::ConstantFeatureDropped {
                             label: column.label.clone(),
                         });

@@ -50,8 +50,9 @@ impl AttributeTable {
     ///
     /// Fails with [`ClusterError::AttributesEmpty`] (no data row),
     /// [`ClusterError::AttributesNoIdColumn`] (`id_column` is not a header; exact match first,
-    /// then ignoring case) and [`ClusterError::AttributesParse`] (binary data, or a CSV error,
-    /// with its one-based line).
+    /// then ignoring case) and [`ClusterError::AttributesParse`] (binary data, a CSV error, or a
+    /// row with more non-empty fields than the header, with its one-based line). Rows with fewer
+    /// fields have the rest missing.
     pub fn parse(bytes: &[u8], id_column: Option<&str>) -> Result<Self, ClusterError> {
         let head = bytes.get(..SNIFF_BYTES).unwrap_or(bytes);
         let shape = ingest::preview(
@@ -124,6 +125,18 @@ impl AttributeTable {
                 continue;
             }
             rows_read += 1;
+            // A stray delimiter shifts every later cell: refuse rather than misread the row.
+            let extra = record.iter().skip(header.len()).any(|f| !f.trim().is_empty());
+            if extra {
+                return Err(ClusterError::AttributesParse {
+                    line: record.position().map_or(0, csv::Position::line),
+                    message: format!(
+                        "{} fields, the header has {}",
+                        record.len(),
+                        header.len()
+                    ),
+                });
+            }
             let id = record.get(id_index).unwrap_or("").trim();
             if seen.contains_key(id) {
                 duplicate_ids += 1;

@@ -1,0 +1,805 @@
+//! Segmentation: the feature table on a hand-checked dataset, transforms, the attributes file,
+//! the saved model, degenerate data, and an end-to-end recovery of simulated behaviour groups.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::day;
+use ndarray::Array2;
+use segscope::engine::cluster::features::{FeatureLevels, MAX_CATEGORY_COLUMNS};
+use segscope::engine::cluster::model::MODEL_FORMAT_VERSION;
+use segscope::engine::cluster::profile::{name_segments, trait_names_en, TraitIndexes};
+use segscope::engine::cluster::transform::FittedTransform;
+use segscope::engine::cluster::{
+    AttributeTable, BehaviourFeature, ClusterAnalysis, ClusterError, ClusterInput,
+    ClusterSettings, ClusterWarning, FeatureColumn, FeatureKey, FeatureTable, FeatureValues,
+    KChoice, NameTrait, SegmentationModel, TransformKind,
+};
+use segscope::engine::rfm::{self, Analysis, RfmParams};
+use segscope::engine::{Dataset, Interned};
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/// One line: (customer, ISO date, amount, product, region, channel).
+type Line<'a> = (&'a str, &'a str, f64, &'a str, &'a str, &'a str);
+
+fn intern(table: &mut Interned, value: &str) -> u32 {
+    match table.values.iter().position(|v| v == value) {
+        Some(i) => i as u32,
+        None => {
+            table.values.push(value.to_string());
+            table.values.len() as u32 - 1
+        }
+    }
+}
+
+/// A dataset without order ids (same-day lines of a customer are one order).
+fn dataset(lines: &[Line]) -> Dataset {
+    let mut d = Dataset::default();
+    for (id, date, amount, product, region, channel) in lines {
+        let c = intern(&mut d.customer_ids, id);
+        d.customer.push(c);
+        d.day.push(day(date));
+        d.amount.push(*amount);
+        let p = intern(&mut d.products, product);
+        d.product.push(p);
+        let r = intern(&mut d.regions, region);
+        d.region.push(r);
+        let ch = intern(&mut d.channels, channel);
+        d.channel.push(ch);
+        d.is_exact_duplicate.push(false);
+    }
+    d
+}
+
+/// A, B, C worked out by hand (as-of = 2024-02-01, the day after the last line):
+///
+/// - A: 01-01 P1 100 (N, web), 01-11 P2 50 (N, shop), 01-31 P1 30 (S, web) → F 3, M 180,
+///   recency 1, tenure 31, AOV 60, days between orders 15; P1 130/180, P2 50/180; main N, web.
+/// - B: 01-21 P3 40 (S, shop) → F 1, M 40, recency 11, tenure 11, AOV 40, one order (imputed).
+/// - C: 01-05 P1 10 + P2 10 (N, web; one order), 01-25 P3 20 (S, shop) → F 2, M 40, recency 7,
+///   tenure 27, AOV 20, days between 20; shares 1/4, 1/4, 1/2; N and S tie (20 each): the first
+///   seen (N) wins, likewise web.
+fn small() -> Dataset {
+    dataset(&[
+        ("A", "2024-01-01", 100.0, "P1", "N", "web"),
+        ("C", "2024-01-05", 10.0, "P1", "N", "web"),
+        ("C", "2024-01-05", 10.0, "P2", "N", "web"),
+        ("A", "2024-01-11", 50.0, "P2", "N", "shop"),
+        ("B", "2024-01-21", 40.0, "P3", "S", "shop"),
+        ("C", "2024-01-25", 20.0, "P3", "S", "shop"),
+        ("A", "2024-01-31", 30.0, "P1", "S", "web"),
+    ])
+}
+
+fn rfm_of(d: &Dataset) -> Analysis {
+    rfm::analyze(d, &RfmParams::default()).unwrap()
+}
+
+fn input<'a>(d: &'a Dataset, a: &'a Analysis) -> ClusterInput<'a> {
+    ClusterInput {
+        dataset: d,
+        rfm: a,
+        clv: None,
+        attributes: None,
+    }
+}
+
+fn b(f: BehaviourFeature) -> FeatureKey {
+    FeatureKey::Behaviour(f)
+}
+
+fn numeric<'t>(t: &'t FeatureTable, label: &str) -> &'t [f64] {
+    match &t.column(label).unwrap_or_else(|| panic!("no column {label}")).values {
+        FeatureValues::Numeric(v) => v,
+        other => panic!("{label} is not numeric: {other:?}"),
+    }
+}
+
+/// Values of `label` by customer id A, B, C.
+fn by_id(d: &Dataset, t: &FeatureTable, label: &str) -> Vec<f64> {
+    let v = numeric(t, label);
+    ["A", "B", "C"]
+        .iter()
+        .map(|id| {
+            let c = d.customer_ids.values.iter().position(|x| x == id).unwrap() as u32;
+            let row = t.customers.iter().position(|x| *x == c).unwrap();
+            v[row]
+        })
+        .collect()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9 || (a.is_nan() && b.is_nan())
+}
+
+#[track_caller]
+fn assert_all_close(actual: &[f64], expected: &[f64]) {
+    assert_eq!(actual.len(), expected.len(), "{actual:?} vs {expected:?}");
+    for (a, e) in actual.iter().zip(expected) {
+        assert!(close(*a, *e), "{actual:?} vs {expected:?}");
+    }
+}
+
+fn no_clock() -> impl FnMut() -> f64 {
+    || 0.0
+}
+
+fn table(columns: Vec<FeatureColumn>) -> FeatureTable {
+    let rows = match &columns[0].values {
+        FeatureValues::Numeric(v) => v.len(),
+        FeatureValues::Categorical { codes, .. } => codes.len(),
+    };
+    FeatureTable {
+        customers: (0..rows as u32).collect(),
+        columns,
+        levels: FeatureLevels::default(),
+        attribute_join: None,
+    }
+}
+
+fn num(label: &str, values: &[f64]) -> FeatureColumn {
+    FeatureColumn {
+        key: FeatureKey::Attribute(label.to_string()),
+        label: label.to_string(),
+        values: FeatureValues::Numeric(values.to_vec()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Features
+
+#[test]
+fn behaviour_features_by_hand() {
+    let d = small();
+    let a = rfm_of(&d);
+    let features: Vec<FeatureKey> = [
+        BehaviourFeature::RecencyDays,
+        BehaviourFeature::Frequency,
+        BehaviourFeature::Monetary,
+        BehaviourFeature::AverageOrderValue,
+        BehaviourFeature::TenureDays,
+        BehaviourFeature::InterPurchaseDays,
+    ]
+    .into_iter()
+    .map(b)
+    .collect();
+    let (t, warnings) = FeatureTable::build(&input(&d, &a), &features).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(t.customers, a.customers.customer);
+    assert_all_close(&by_id(&d, &t, "recency_days"), &[1.0, 11.0, 7.0]);
+    assert_all_close(&by_id(&d, &t, "frequency"), &[3.0, 1.0, 2.0]);
+    assert_all_close(&by_id(&d, &t, "monetary"), &[180.0, 40.0, 40.0]);
+    assert_all_close(&by_id(&d, &t, "average_order_value"), &[60.0, 40.0, 20.0]);
+    assert_all_close(&by_id(&d, &t, "tenure_days"), &[31.0, 11.0, 27.0]);
+    assert_all_close(&by_id(&d, &t, "inter_purchase_days"), &[15.0, f64::NAN, 20.0]);
+
+    // The one-order customer gets the median of 15 and 20, with a warning.
+    let (fitted, warnings) = FittedTransform::fit(&t).unwrap();
+    assert!(warnings.contains(&ClusterWarning::Imputed {
+        label: "inter_purchase_days".into(),
+        count: 1
+    }));
+    let info = fitted
+        .columns
+        .iter()
+        .find(|c| c.label == "inter_purchase_days")
+        .unwrap();
+    assert_eq!(info.raw_median, Some(17.5));
+    assert_eq!(info.imputed, 1);
+}
+
+#[test]
+fn category_shares_and_main_levels_by_hand() {
+    let d = small();
+    let a = rfm_of(&d);
+    let features = vec![
+        b(BehaviourFeature::CategoryShares),
+        b(BehaviourFeature::MainRegion),
+        b(BehaviourFeature::MainChannel),
+    ];
+    let (t, warnings) = FeatureTable::build(&input(&d, &a), &features).unwrap();
+    assert!(warnings.is_empty());
+    // Three products (P2 and P3 tie at 60: by name), no "other" column.
+    let labels: Vec<&str> = t.columns.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "category_share:P1",
+            "category_share:P2",
+            "category_share:P3",
+            "main_region",
+            "main_channel"
+        ]
+    );
+    assert_all_close(&by_id(&d, &t, "category_share:P1"), &[130.0 / 180.0, 0.0, 0.25]);
+    assert_all_close(&by_id(&d, &t, "category_share:P2"), &[50.0 / 180.0, 0.0, 0.25]);
+    assert_all_close(&by_id(&d, &t, "category_share:P3"), &[0.0, 1.0, 0.5]);
+    let FeatureValues::Categorical { levels, codes } = &t.column("main_region").unwrap().values
+    else {
+        panic!()
+    };
+    // N is the main region of A and C (2 customers) so it comes first.
+    assert_eq!(levels, &["N", "S"]);
+    // Rows are in customer-index order: A, C, B.
+    assert_eq!(codes, &[Some(0), Some(0), Some(1)]);
+    let FeatureValues::Categorical { levels, codes } = &t.column("main_channel").unwrap().values
+    else {
+        panic!()
+    };
+    assert_eq!(levels, &["web", "shop"]);
+    assert_eq!(codes, &[Some(0), Some(0), Some(1)]);
+    assert_eq!(t.levels.category_products, ["P1", "P2", "P3"]);
+    assert!(!t.levels.category_other);
+}
+
+#[test]
+fn many_products_get_an_other_column_and_many_regions_are_merged() {
+    let mut lines = Vec::new();
+    let ids: Vec<String> = (0..30).map(|i| format!("c{i:02}")).collect();
+    let products: Vec<String> = (0..12).map(|i| format!("p{i:02}")).collect();
+    let regions: Vec<String> = (0..15).map(|i| format!("r{i:02}")).collect();
+    for (i, id) in ids.iter().enumerate() {
+        // Product i % 12 for 10 + i, region i % 15.
+        lines.push((
+            id.as_str(),
+            "2024-01-01",
+            10.0 + i as f64,
+            products[i % 12].as_str(),
+            regions[i % 15].as_str(),
+            "web",
+        ));
+    }
+    let d = dataset(&lines);
+    let a = rfm_of(&d);
+    let (t, warnings) = FeatureTable::build(
+        &input(&d, &a),
+        &[
+            b(BehaviourFeature::CategoryShares),
+            b(BehaviourFeature::MainRegion),
+        ],
+    )
+    .unwrap();
+    let shares: Vec<&FeatureColumn> = t
+        .columns
+        .iter()
+        .filter(|c| c.key == b(BehaviourFeature::CategoryShares))
+        .collect();
+    assert_eq!(shares.len(), MAX_CATEGORY_COLUMNS + 1);
+    assert_eq!(shares.last().unwrap().label, "category_share:other");
+    assert!(t.levels.category_other);
+    // 15 regions with 2 customers each: 11 kept (ties by name), 4 merged into "other".
+    assert_eq!(
+        warnings,
+        [ClusterWarning::LevelsMerged {
+            label: "main_region".into(),
+            kept: 11,
+            merged: 4
+        }]
+    );
+    let FeatureValues::Categorical { levels, codes } = &t.column("main_region").unwrap().values
+    else {
+        panic!()
+    };
+    assert_eq!(levels.len(), 12);
+    assert_eq!(levels[0], "r00");
+    assert_eq!(levels[11], "other");
+    let other = codes.iter().filter(|c| **c == Some(11)).count();
+    assert_eq!(other, 8);
+}
+
+#[test]
+fn saved_levels_are_reused_for_a_new_file() {
+    let d = small();
+    let a = rfm_of(&d);
+    let features = vec![
+        b(BehaviourFeature::CategoryShares),
+        b(BehaviourFeature::MainRegion),
+    ];
+    let (t, _) = FeatureTable::build(&input(&d, &a), &features).unwrap();
+    let (fitted, _) = FittedTransform::fit(&t).unwrap();
+    // Next month: a new product P9 (biggest), a new region W.
+    let d2 = dataset(&[
+        ("A", "2024-02-03", 500.0, "P9", "W", "web"),
+        ("A", "2024-02-04", 100.0, "P1", "N", "web"),
+        ("B", "2024-02-05", 40.0, "P3", "S", "shop"),
+    ]);
+    let a2 = rfm_of(&d2);
+    let (t2, _) =
+        FeatureTable::build_with_levels(&input(&d2, &a2), &features, &fitted.levels).unwrap();
+    let labels: Vec<&str> = t2.columns.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "category_share:P1",
+            "category_share:P2",
+            "category_share:P3",
+            "main_region"
+        ]
+    );
+    // A's P9 spend is in no column (there was no "other" in the fit).
+    assert_all_close(numeric(&t2, "category_share:P1"), &[100.0 / 600.0, 0.0]);
+    let FeatureValues::Categorical { levels, codes } = &t2.column("main_region").unwrap().values
+    else {
+        panic!()
+    };
+    assert_eq!(levels, &["N", "S"]);
+    // A's main region W is unknown to the model: missing (all-zero one-hot row).
+    assert_eq!(codes, &[None, Some(1)]);
+    let x = fitted.apply(&t2).unwrap();
+    assert_eq!(x.ncols(), fitted.columns.len());
+    let region_columns: Vec<usize> = fitted
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.transform == TransformKind::OneHot)
+        .map(|(j, _)| j)
+        .collect();
+    assert!(region_columns.iter().all(|j| x[[0, *j]] == 0.0));
+}
+
+#[test]
+fn unavailable_features_say_why() {
+    let d = small();
+    let a = rfm_of(&d);
+    let reason = |features: Vec<FeatureKey>, d: &Dataset| {
+        let a = rfm_of(d);
+        match FeatureTable::build(&input(d, &a), &features) {
+            Err(ClusterError::FeatureUnavailable { reason, .. }) => reason,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(
+        reason(vec![FeatureKey::Attribute("age".into())], &d),
+        "no_attributes"
+    );
+    assert_eq!(reason(vec![b(BehaviourFeature::Clv)], &d), "no_predictions");
+    assert_eq!(
+        reason(vec![b(BehaviourFeature::ProbabilityAlive)], &d),
+        "no_predictions"
+    );
+    let mut bare = d.clone();
+    bare.product.clear();
+    bare.region.clear();
+    bare.channel.clear();
+    assert_eq!(
+        reason(vec![b(BehaviourFeature::CategoryShares)], &bare),
+        "no_product_column"
+    );
+    assert_eq!(
+        reason(vec![b(BehaviourFeature::MainRegion)], &bare),
+        "no_region_column"
+    );
+    assert_eq!(
+        reason(vec![b(BehaviourFeature::MainChannel)], &bare),
+        "no_channel_column"
+    );
+    let attributes = AttributeTable::parse(b"customer_id,age\nA,30\nB,40\n", None).unwrap();
+    let with = ClusterInput {
+        attributes: Some(&attributes),
+        ..input(&d, &a)
+    };
+    assert!(matches!(
+        FeatureTable::build(&with, &[FeatureKey::Attribute("income".into())]),
+        Err(ClusterError::FeatureUnavailable { reason, .. }) if reason == "no_such_attribute"
+    ));
+}
+
+#[test]
+fn attribute_columns_join_on_the_customer_id() {
+    let d = small();
+    let a = rfm_of(&d);
+    let attributes =
+        AttributeTable::parse("会员号,年龄,城市\nC,25,上海\nA,35,北京\nZ,50,深圳\n".as_bytes(), None)
+            .unwrap();
+    assert_eq!(attributes.id_column, "会员号");
+    let with = ClusterInput {
+        attributes: Some(&attributes),
+        ..input(&d, &a)
+    };
+    let features = vec![
+        FeatureKey::Attribute("年龄".into()),
+        FeatureKey::Attribute("城市".into()),
+    ];
+    let (t, _) = FeatureTable::build(&with, &features).unwrap();
+    assert_all_close(&by_id(&d, &t, "attr:年龄"), &[35.0, f64::NAN, 25.0]);
+    let join = t.attribute_join.as_ref().unwrap();
+    assert_eq!((join.rows, join.matched, join.unmatched), (3, 2, 1));
+    assert_eq!(join.unmatched_examples, ["Z"]);
+    assert_eq!(join.customers_without_row, 1);
+    let (fitted, warnings) = FittedTransform::fit(&t).unwrap();
+    assert!(warnings.contains(&ClusterWarning::Imputed {
+        label: "attr:年龄".into(),
+        count: 1
+    }));
+    let labels: Vec<&str> = fitted.columns.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(labels, ["attr:年龄", "attr:城市=上海", "attr:城市=北京"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transforms
+
+#[test]
+fn skewed_columns_are_logged_then_standardised() {
+    let skewed = [1.0, 1.0, 2.0, 2.0, 3.0, 4.0, 100.0];
+    let plain = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0];
+    let t = table(vec![num("skewed", &skewed), num("plain", &plain)]);
+    let (fitted, warnings) = FittedTransform::fit(&t).unwrap();
+    assert!(warnings.is_empty());
+    assert_eq!(fitted.columns[0].transform, TransformKind::LogStandardise);
+    assert!(fitted.columns[0].skewness.unwrap() > 2.0);
+    assert_eq!(fitted.columns[1].transform, TransformKind::Standardise);
+    assert!(fitted.columns[1].skewness.unwrap().abs() < 1e-12);
+    assert_eq!(fitted.columns[0].raw_median, Some(2.0));
+    assert!(close(fitted.columns[0].raw_mean, 113.0 / 7.0));
+    let x = fitted.apply(&t).unwrap();
+    for j in 0..2 {
+        let column = x.column(j);
+        let mean = column.sum() / 7.0;
+        let sd = (column.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 7.0).sqrt();
+        assert!(mean.abs() < 1e-12 && (sd - 1.0).abs() < 1e-12, "{mean} {sd}");
+    }
+    // By hand: ln(1 + x − 1), standardised with the population sd.
+    let logs: Vec<f64> = skewed.iter().map(|v| (v - 1.0f64).ln_1p()).collect();
+    let mean = logs.iter().sum::<f64>() / 7.0;
+    let sd = (logs.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 7.0).sqrt();
+    assert!(close(x[[6, 0]], (logs[6] - mean) / sd));
+    // Sample skewness (adjusted G1) of 1..7 is 0; of [1,1,2,2,3,4,100] as pandas: 2.641145…
+    assert!((fitted.columns[0].skewness.unwrap() - 2.641_145).abs() < 1e-5);
+}
+
+#[test]
+fn a_skewed_column_with_two_values_is_not_logged() {
+    let t = table(vec![num("flag", &[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0])]);
+    let (fitted, _) = FittedTransform::fit(&t).unwrap();
+    assert!(fitted.columns[0].skewness.unwrap() > 1.0);
+    assert_eq!(fitted.columns[0].transform, TransformKind::Standardise);
+}
+
+#[test]
+fn categorical_columns_become_unscaled_one_hot() {
+    let t = table(vec![
+        num("n", &[1.0, 2.0, 3.0, 4.0]),
+        FeatureColumn {
+            key: FeatureKey::Attribute("city".into()),
+            label: "attr:city".into(),
+            values: FeatureValues::Categorical {
+                levels: vec!["a".into(), "b".into(), "c".into()],
+                codes: vec![Some(0), Some(1), None, Some(0)],
+            },
+        },
+    ]);
+    let (fitted, warnings) = FittedTransform::fit(&t).unwrap();
+    // Level c is nobody's: dropped as constant; the missing row is all-zero.
+    assert!(warnings.contains(&ClusterWarning::ConstantFeatureDropped {
+        label: "attr:city=c".into()
+    }));
+    assert!(warnings.contains(&ClusterWarning::Imputed {
+        label: "attr:city".into(),
+        count: 1
+    }));
+    let labels: Vec<&str> = fitted.columns.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(labels, ["n", "attr:city=a", "attr:city=b"]);
+    assert_eq!(fitted.columns[1].transform, TransformKind::OneHot);
+    assert!(close(fitted.columns[1].raw_mean, 0.5));
+    let x = fitted.apply(&t).unwrap();
+    let one_hot: Vec<[f64; 2]> = (0..4).map(|i| [x[[i, 1]], x[[i, 2]]]).collect();
+    assert_eq!(one_hot, [[1.0, 0.0], [0.0, 1.0], [0.0, 0.0], [1.0, 0.0]]);
+}
+
+#[test]
+fn constant_columns_are_dropped_and_all_constant_fails() {
+    let t = table(vec![num("same", &[3.0; 5]), num("n", &[1.0, 2.0, 3.0, 4.0, 5.0])]);
+    let (fitted, warnings) = FittedTransform::fit(&t).unwrap();
+    assert_eq!(fitted.columns.len(), 1);
+    assert_eq!(
+        warnings,
+        [ClusterWarning::ConstantFeatureDropped {
+            label: "same".into()
+        }]
+    );
+    let t = table(vec![num("same", &[3.0; 5]), num("also", &[f64::NAN, 1.0, 1.0, 1.0, 1.0])]);
+    assert_eq!(
+        FittedTransform::fit(&t).unwrap_err(),
+        ClusterError::AllFeaturesConstant {
+            names: "same, also".into()
+        }
+    );
+}
+
+#[test]
+fn infinite_values_are_refused() {
+    let t = table(vec![num("n", &[1.0, f64::INFINITY, 3.0])]);
+    assert!(matches!(
+        FittedTransform::fit(&t),
+        Err(ClusterError::NonFiniteFeature { feature, .. }) if feature == "n"
+    ));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attributes file
+
+#[test]
+fn gbk_semicolon_file_with_thousands_and_duplicates() {
+    let text = "客户ID;消费能力;城市;备注\nA;1.234,5;北京;\nB;12,5;上海;x\nA;99;广州;\n\nC;;北京;\n";
+    let (bytes, _, _) = encoding_rs::GBK.encode(text);
+    let t = AttributeTable::parse(&bytes, None).unwrap();
+    assert_eq!(t.id_column, "客户ID");
+    assert_eq!(t.ids, ["A", "B", "C"]);
+    assert_eq!((t.rows_read, t.duplicate_ids), (4, 1));
+    let FeatureValues::Numeric(v) = &t.column("消费能力").unwrap().values else {
+        panic!("numeric expected")
+    };
+    assert_all_close(v, &[1234.5, 12.5, f64::NAN]);
+    let FeatureValues::Categorical { levels, codes } = &t.column("城市").unwrap().values else {
+        panic!("categorical expected")
+    };
+    assert_eq!(levels, &["北京", "上海"]);
+    assert_eq!(codes, &[Some(0), Some(1), Some(0)]);
+    let info = t.column_info();
+    assert_eq!(info.len(), 3);
+    assert!(info[0].numeric && !info[1].numeric && !info[2].numeric);
+    assert_eq!((info[0].distinct, info[0].missing), (2, 1));
+    assert_eq!((info[2].distinct, info[2].missing), (1, 2));
+}
+
+#[test]
+fn utf16_tab_file_with_a_named_id_column() {
+    let text = "segment\tmember\tage\nx\tA\t30\ny\tB\t40\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in text.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    let t = AttributeTable::parse(&bytes, Some("MEMBER")).unwrap();
+    assert_eq!(t.id_column, "member");
+    assert_eq!(t.ids, ["A", "B"]);
+    assert_eq!(t.columns.len(), 2);
+    // Without a recognisable id header and no choice, the first column is the id.
+    let t = AttributeTable::parse(b"\xEF\xBB\xBFfoo,bar\n1,x\n2,y\n", None).unwrap();
+    assert_eq!((t.id_column.as_str(), t.ids.len()), ("foo", 2));
+}
+
+#[test]
+fn join_reports_unmatched_missing_and_duplicates() {
+    let t = AttributeTable::parse(b"customer_id,age\nA,1\nX,2\nA,3\nB,4\nY,5\n", None).unwrap();
+    let ids = Interned {
+        values: vec!["A".into(), "B".into(), "C".into()],
+    };
+    let (rows, join) = t.join(&ids);
+    assert_eq!(rows, [Some(0), Some(2), None]);
+    assert_eq!(join.rows, 5);
+    assert_eq!((join.matched, join.unmatched), (2, 2));
+    assert_eq!(join.unmatched_examples, ["X", "Y"]);
+    assert_eq!((join.customers_without_row, join.duplicate_ids), (1, 1));
+}
+
+#[test]
+fn bad_attribute_files_say_where() {
+    assert_eq!(
+        AttributeTable::parse(b"", None).unwrap_err(),
+        ClusterError::AttributesEmpty
+    );
+    assert_eq!(
+        AttributeTable::parse(b"customer_id,age\n", None).unwrap_err(),
+        ClusterError::AttributesEmpty
+    );
+    assert_eq!(
+        AttributeTable::parse(b"customer_id,age\nA,1\n", Some("member")).unwrap_err(),
+        ClusterError::AttributesNoIdColumn {
+            column: "member".into()
+        }
+    );
+    let e = AttributeTable::parse(b"customer_id,age\nA,1\nB,2,oops\n", None).unwrap_err();
+    assert_eq!(
+        e,
+        ClusterError::AttributesParse {
+            line: 3,
+            message: "3 fields, the header has 2".into()
+        }
+    );
+    assert!(e.to_string().contains("line 3"));
+    assert!(matches!(
+        AttributeTable::parse(b"PK\x03\x04binary", None),
+        Err(ClusterError::AttributesParse { line: 1, .. })
+    ));
+}
+
+#[test]
+fn attributes_matching_nobody_fail_the_run() {
+    let d = small();
+    let a = rfm_of(&d);
+    let attributes = AttributeTable::parse(b"customer_id,age\nX,1\nY,2\n", None).unwrap();
+    let with = ClusterInput {
+        attributes: Some(&attributes),
+        ..input(&d, &a)
+    };
+    let settings = ClusterSettings {
+        features: vec![FeatureKey::Attribute("age".into())],
+        ..ClusterSettings::default()
+    };
+    assert_eq!(
+        ClusterAnalysis::run(&with, &settings, &mut |_, _, _| {}, &mut no_clock()).unwrap_err(),
+        ClusterError::AttributesNoneMatched {
+            rows: 2,
+            example: "X".into()
+        }
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Saved model
+
+fn saved_model() -> SegmentationModel {
+    let t = table(vec![
+        num("a", &[1.0, 2.0, 3.0, 10.0]),
+        num("b", &[5.0, 1.0, 4.0, 2.0]),
+    ]);
+    let (transform, _) = FittedTransform::fit(&t).unwrap();
+    SegmentationModel {
+        format_version: MODEL_FORMAT_VERSION,
+        features: vec![
+            FeatureKey::Attribute("a".into()),
+            FeatureKey::Attribute("b".into()),
+        ],
+        transform,
+        centroids: vec![vec![-1.0, 0.5], vec![1.5, -0.5]],
+        name_traits: vec![vec![NameTrait::HighValue, NameTrait::Frequent], vec![NameTrait::Average]],
+        names: vec!["VIP".into(), String::new()],
+    }
+}
+
+#[test]
+fn model_json_round_trips() {
+    let model = saved_model();
+    let json = model.to_json();
+    assert!(json.contains("\"format_version\": 1"));
+    assert_eq!(SegmentationModel::from_json(&json).unwrap(), model);
+    let x = Array2::from_shape_vec((3, 2), vec![-1.0, 0.4, 2.0, 0.0, 0.25, 0.0]).unwrap();
+    assert_eq!(model.assign(x.view()), [0, 1, 0]);
+}
+
+#[test]
+fn model_json_errors_say_what_is_wrong() {
+    let model = saved_model();
+    let mut value: serde_json::Value = serde_json::from_str(&model.to_json()).unwrap();
+    value["format_version"] = 2.into();
+    assert_eq!(
+        SegmentationModel::from_json(&value.to_string()).unwrap_err(),
+        ClusterError::ModelVersion {
+            found: 2,
+            expected: 1
+        }
+    );
+    let e = SegmentationModel::from_json("{\n  \"format_version\": 1,\n  \"features\": 3\n}")
+        .unwrap_err();
+    let ClusterError::ModelInvalid { message } = e else {
+        panic!("{e:?}")
+    };
+    assert!(message.starts_with("line 3, column"), "{message}");
+    assert!(matches!(
+        SegmentationModel::from_json("not json"),
+        Err(ClusterError::ModelInvalid { .. })
+    ));
+    let mut wide = model.clone();
+    wide.centroids[1].push(0.0);
+    let ClusterError::ModelInvalid { message } =
+        SegmentationModel::from_json(&wide.to_json()).unwrap_err()
+    else {
+        panic!()
+    };
+    assert!(message.contains("centroid 1 has 3 values"), "{message}");
+    let mut unnamed = model;
+    unnamed.names.pop();
+    assert!(matches!(
+        SegmentationModel::from_json(&unnamed.to_json()),
+        Err(ClusterError::ModelInvalid { .. })
+    ));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+fn indexes(m: f64, f: f64, r: f64, one_timers: f64) -> TraitIndexes {
+    TraitIndexes {
+        monetary: m,
+        frequency: f,
+        recency_days: r,
+        average_order_value: 100.0,
+        tenure_days: 100.0,
+        one_timer_share: one_timers,
+        base_one_timer_share: 0.4,
+    }
+}
+
+#[test]
+fn names_follow_the_documented_thresholds() {
+    let names = name_segments(&[
+        indexes(400.0, 250.0, 30.0, 0.0),
+        indexes(40.0, 50.0, 180.0, 1.0),
+        indexes(100.0, 100.0, 100.0, 0.4),
+    ]);
+    assert_eq!(names[0], [NameTrait::HighValue, NameTrait::Recent]);
+    assert!(names[1].contains(&NameTrait::OneTimers), "{names:?}");
+    assert_eq!(names[2], [NameTrait::Average]);
+    assert_eq!(trait_names_en(&names[0]), "High value, recent");
+    assert_eq!(trait_names_en(&[]), "Average");
+}
+
+#[test]
+fn equal_names_get_their_next_trait() {
+    // Both high value and frequent; the first is also a little lapsed (recency index 130, past
+    // the weak threshold 125 only), which tells them apart.
+    let names = name_segments(&[
+        indexes(300.0, 200.0, 130.0, 0.0),
+        indexes(300.0, 200.0, 100.0, 0.0),
+    ]);
+    assert_eq!(
+        names[0],
+        [NameTrait::HighValue, NameTrait::Frequent, NameTrait::Lapsed]
+    );
+    assert_eq!(names[1], [NameTrait::HighValue, NameTrait::Frequent]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Degenerate data (fail before any k-means)
+
+#[test]
+fn fewer_customers_than_k_fails() {
+    let d = small();
+    let a = rfm_of(&d);
+    let settings = ClusterSettings {
+        k: KChoice::Fixed(4),
+        ..ClusterSettings::default()
+    };
+    assert_eq!(
+        ClusterAnalysis::run(&input(&d, &a), &settings, &mut |_, _, _| {}, &mut no_clock())
+            .unwrap_err(),
+        ClusterError::TooFewCustomers {
+            customers: 3,
+            k: 4
+        }
+    );
+}
+
+#[test]
+fn identical_customers_fail_with_all_features_constant() {
+    let d = dataset(&[
+        ("A", "2024-01-01", 10.0, "P1", "N", "web"),
+        ("B", "2024-01-01", 10.0, "P1", "N", "web"),
+        ("C", "2024-01-01", 10.0, "P1", "N", "web"),
+    ]);
+    let a = rfm_of(&d);
+    let e = ClusterAnalysis::run(
+        &input(&d, &a),
+        &ClusterSettings::default(),
+        &mut |_, _, _| {},
+        &mut no_clock(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e,
+        ClusterError::AllFeaturesConstant {
+            names: "recency_days, frequency, monetary".into()
+        }
+    );
+}
+
+#[test]
+fn an_attribute_feature_without_a_file_is_unavailable() {
+    let d = small();
+    let a = rfm_of(&d);
+    let settings = ClusterSettings {
+        features: vec![b(BehaviourFeature::Monetary), FeatureKey::Attribute("age".into())],
+        ..ClusterSettings::default()
+    };
+    assert_eq!(
+        ClusterAnalysis::run(&input(&d, &a), &settings, &mut |_, _, _| {}, &mut no_clock())
+            .unwrap_err(),
+        ClusterError::FeatureUnavailable {
+            feature: "attr:age".into(),
+            reason: "no_attributes".into()
+        }
+    );
+}

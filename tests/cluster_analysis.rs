@@ -12,9 +12,9 @@ use segscope::engine::cluster::model::MODEL_FORMAT_VERSION;
 use segscope::engine::cluster::profile::{name_segments, trait_names_en, TraitIndexes};
 use segscope::engine::cluster::transform::FittedTransform;
 use segscope::engine::cluster::{
-    AttributeTable, BehaviourFeature, ClusterAnalysis, ClusterError, ClusterInput,
-    ClusterSettings, ClusterWarning, FeatureColumn, FeatureKey, FeatureTable, FeatureValues,
-    KChoice, NameTrait, SegmentationModel, TransformKind,
+    AttributeTable, BehaviourFeature, ClusterAnalysis, ClusterError, ClusterInput, ClusterSettings,
+    ClusterWarning, FeatureColumn, FeatureKey, FeatureTable, FeatureValues, KChoice, NameTrait,
+    SegmentationModel, TransformKind,
 };
 use segscope::engine::rfm::{self, Analysis, RfmParams};
 use segscope::engine::{Dataset, Interned};
@@ -92,7 +92,11 @@ fn b(f: BehaviourFeature) -> FeatureKey {
 }
 
 fn numeric<'t>(t: &'t FeatureTable, label: &str) -> &'t [f64] {
-    match &t.column(label).unwrap_or_else(|| panic!("no column {label}")).values {
+    match &t
+        .column(label)
+        .unwrap_or_else(|| panic!("no column {label}"))
+        .values
+    {
         FeatureValues::Numeric(v) => v,
         other => panic!("{label} is not numeric: {other:?}"),
     }
@@ -174,7 +178,10 @@ fn behaviour_features_by_hand() {
     assert_all_close(&by_id(&d, &t, "monetary"), &[180.0, 40.0, 40.0]);
     assert_all_close(&by_id(&d, &t, "average_order_value"), &[60.0, 40.0, 20.0]);
     assert_all_close(&by_id(&d, &t, "tenure_days"), &[31.0, 11.0, 27.0]);
-    assert_all_close(&by_id(&d, &t, "inter_purchase_days"), &[15.0, f64::NAN, 20.0]);
+    assert_all_close(
+        &by_id(&d, &t, "inter_purchase_days"),
+        &[15.0, f64::NAN, 20.0],
+    );
 
     // The one-order customer gets the median of 15 and 20, with a warning.
     let (fitted, warnings) = FittedTransform::fit(&t).unwrap();
@@ -214,8 +221,14 @@ fn category_shares_and_main_levels_by_hand() {
             "main_channel"
         ]
     );
-    assert_all_close(&by_id(&d, &t, "category_share:P1"), &[130.0 / 180.0, 0.0, 0.25]);
-    assert_all_close(&by_id(&d, &t, "category_share:P2"), &[50.0 / 180.0, 0.0, 0.25]);
+    assert_all_close(
+        &by_id(&d, &t, "category_share:P1"),
+        &[130.0 / 180.0, 0.0, 0.25],
+    );
+    assert_all_close(
+        &by_id(&d, &t, "category_share:P2"),
+        &[50.0 / 180.0, 0.0, 0.25],
+    );
     assert_all_close(&by_id(&d, &t, "category_share:P3"), &[0.0, 1.0, 0.5]);
     let FeatureValues::Categorical { levels, codes } = &t.column("main_region").unwrap().values
     else {
@@ -391,9 +404,11 @@ fn unavailable_features_say_why() {
 fn attribute_columns_join_on_the_customer_id() {
     let d = small();
     let a = rfm_of(&d);
-    let attributes =
-        AttributeTable::parse("会员号,年龄,城市\nC,25,上海\nA,35,北京\nZ,50,深圳\n".as_bytes(), None)
-            .unwrap();
+    let attributes = AttributeTable::parse(
+        "会员号,年龄,城市\nC,25,上海\nA,35,北京\nZ,50,深圳\n".as_bytes(),
+        None,
+    )
+    .unwrap();
     assert_eq!(attributes.id_column, "会员号");
     let with = ClusterInput {
         attributes: Some(&attributes),
@@ -439,7 +454,10 @@ fn skewed_columns_are_logged_then_standardised() {
         let column = x.column(j);
         let mean = column.sum() / 7.0;
         let sd = (column.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 7.0).sqrt();
-        assert!(mean.abs() < 1e-12 && (sd - 1.0).abs() < 1e-12, "{mean} {sd}");
+        assert!(
+            mean.abs() < 1e-12 && (sd - 1.0).abs() < 1e-12,
+            "{mean} {sd}"
+        );
     }
     // By hand: ln(1 + x − 1), standardised with the population sd.
     let logs: Vec<f64> = skewed.iter().map(|v| (v - 1.0f64).ln_1p()).collect();
@@ -491,7 +509,10 @@ fn categorical_columns_become_unscaled_one_hot() {
 
 #[test]
 fn constant_columns_are_dropped_and_all_constant_fails() {
-    let t = table(vec![num("same", &[3.0; 5]), num("n", &[1.0, 2.0, 3.0, 4.0, 5.0])]);
+    let t = table(vec![
+        num("same", &[3.0; 5]),
+        num("n", &[1.0, 2.0, 3.0, 4.0, 5.0]),
+    ]);
     let (fitted, warnings) = FittedTransform::fit(&t).unwrap();
     assert_eq!(fitted.columns.len(), 1);
     assert_eq!(
@@ -500,7 +521,10 @@ fn constant_columns_are_dropped_and_all_constant_fails() {
             label: "same".into()
         }]
     );
-    let t = table(vec![num("same", &[3.0; 5]), num("also", &[f64::NAN, 1.0, 1.0, 1.0, 1.0])]);
+    let t = table(vec![
+        num("same", &[3.0; 5]),
+        num("also", &[f64::NAN, 1.0, 1.0, 1.0, 1.0]),
+    ]);
     assert_eq!(
         FittedTransform::fit(&t).unwrap_err(),
         ClusterError::AllFeaturesConstant {
@@ -523,9 +547,9 @@ fn infinite_values_are_refused() {
 
 #[test]
 fn gbk_semicolon_file_with_thousands_and_duplicates() {
-    let text = "客户ID;消费能力;城市;备注\nA;1.234,5;北京;\nB;12,5;上海;x\nA;99;广州;\n\nC;;北京;\n";
-    let (bytes, _, _) = encoding_rs::GBK.encode(text);
-    let t = AttributeTable::parse(&bytes, None).unwrap();
+    // 客户ID;消费能力;城市;备注 in GBK, with a repeated id, a blank line and empty cells.
+    let bytes = include_bytes!("fixtures/cluster/attributes/gbk_semicolon.csv");
+    let t = AttributeTable::parse(bytes, None).unwrap();
     assert_eq!(t.id_column, "客户ID");
     assert_eq!(t.ids, ["A", "B", "C"]);
     assert_eq!((t.rows_read, t.duplicate_ids), (4, 1));
@@ -591,7 +615,11 @@ fn bad_attribute_files_say_where() {
             column: "member".into()
         }
     );
-    let e = AttributeTable::parse(b"customer_id,age\nA,1\nB,2,oops\n", None).unwrap_err();
+    let e = AttributeTable::parse(
+        include_bytes!("fixtures/cluster/attributes/extra_field.csv"),
+        None,
+    )
+    .unwrap_err();
     assert_eq!(
         e,
         ClusterError::AttributesParse {
@@ -645,7 +673,10 @@ fn saved_model() -> SegmentationModel {
         ],
         transform,
         centroids: vec![vec![-1.0, 0.5], vec![1.5, -0.5]],
-        name_traits: vec![vec![NameTrait::HighValue, NameTrait::Frequent], vec![NameTrait::Average]],
+        name_traits: vec![
+            vec![NameTrait::HighValue, NameTrait::Frequent],
+            vec![NameTrait::Average],
+        ],
         names: vec!["VIP".into(), String::new()],
     }
 }
@@ -754,12 +785,14 @@ fn fewer_customers_than_k_fails() {
         ..ClusterSettings::default()
     };
     assert_eq!(
-        ClusterAnalysis::run(&input(&d, &a), &settings, &mut |_, _, _| {}, &mut no_clock())
-            .unwrap_err(),
-        ClusterError::TooFewCustomers {
-            customers: 3,
-            k: 4
-        }
+        ClusterAnalysis::run(
+            &input(&d, &a),
+            &settings,
+            &mut |_, _, _| {},
+            &mut no_clock()
+        )
+        .unwrap_err(),
+        ClusterError::TooFewCustomers { customers: 3, k: 4 }
     );
 }
 
@@ -791,15 +824,90 @@ fn an_attribute_feature_without_a_file_is_unavailable() {
     let d = small();
     let a = rfm_of(&d);
     let settings = ClusterSettings {
-        features: vec![b(BehaviourFeature::Monetary), FeatureKey::Attribute("age".into())],
+        features: vec![
+            b(BehaviourFeature::Monetary),
+            FeatureKey::Attribute("age".into()),
+        ],
         ..ClusterSettings::default()
     };
     assert_eq!(
-        ClusterAnalysis::run(&input(&d, &a), &settings, &mut |_, _, _| {}, &mut no_clock())
-            .unwrap_err(),
+        ClusterAnalysis::run(
+            &input(&d, &a),
+            &settings,
+            &mut |_, _, _| {},
+            &mut no_clock()
+        )
+        .unwrap_err(),
         ClusterError::FeatureUnavailable {
             feature: "attr:age".into(),
             reason: "no_attributes".into()
         }
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The demo files
+
+fn demo_dataset() -> Dataset {
+    use segscope::engine::ingest::{ingest, preview, IngestParams, PreviewParams};
+    let csv = include_bytes!("../public/demo/transactions.csv");
+    let shape = preview(csv, &PreviewParams::default()).unwrap();
+    let params = IngestParams {
+        encoding: shape.encoding,
+        delimiter: shape.delimiter,
+        has_header: shape.has_header,
+        date_order: shape.date_order,
+        mapping: shape.mapping,
+    };
+    ingest(&csv[..], csv.len() as u64, &params, &mut |_| {})
+        .unwrap()
+        .0
+}
+
+#[test]
+fn demo_customers_file_joins_the_demo_transactions() {
+    let attributes =
+        AttributeTable::parse(include_bytes!("../public/demo/customers.csv"), None).unwrap();
+    assert_eq!(attributes.id_column, "customer_id");
+    let info = attributes.column_info();
+    let kinds: Vec<(&str, bool)> = info.iter().map(|c| (c.name.as_str(), c.numeric)).collect();
+    assert_eq!(
+        kinds,
+        [
+            ("age", true),
+            ("gender", false),
+            ("city", false),
+            ("income_band", false),
+            ("membership_level", false)
+        ]
+    );
+    assert!(info.iter().any(|c| c.missing > 0), "a few empty cells");
+    let d = demo_dataset();
+    let a = rfm_of(&d);
+    let with = ClusterInput {
+        attributes: Some(&attributes),
+        ..input(&d, &a)
+    };
+    let features = vec![
+        b(BehaviourFeature::Monetary),
+        FeatureKey::Attribute("age".into()),
+        FeatureKey::Attribute("membership_level".into()),
+    ];
+    let (t, _) = FeatureTable::build(&with, &features).unwrap();
+    let join = t.attribute_join.unwrap();
+    let rows = join.rows as f64;
+    let customers = d.customer_count() as f64;
+    // About 2 % of the rows are strangers and about 3 % of the customers have no row.
+    assert!(
+        (0.01..0.04).contains(&(join.unmatched as f64 / rows)),
+        "{join:?}"
+    );
+    assert!(
+        (0.015..0.05).contains(&(join.customers_without_row as f64 / customers)),
+        "{join:?}"
+    );
+    assert_eq!(
+        join.unmatched_examples.len(),
+        20.min(join.unmatched as usize)
     );
 }

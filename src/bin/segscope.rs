@@ -2,8 +2,9 @@
 //!
 //! `segscope rfm FILE` previews the head of the file (encoding, delimiter, header, column roles,
 //! date order), applies the command-line overrides, streams the file through the ingest and runs
-//! the RFM analysis. `segscope bench FILE` times the same phases. Arguments are parsed with std
-//! only. Exit codes: 0 success, 1 the file or the analysis failed, 2 bad command line.
+//! the RFM analysis. `segscope clv FILE` scores predictions; `segscope cluster FILE` finds k-means
+//! segments (or scores FILE with a saved one). `segscope bench FILE` times the same phases.
+//! Arguments are parsed with std only. Exit codes: 0 success, 1 the file or the analysis failed, 2 bad command line.
 
 use std::fs::File;
 use std::io::{BufReader, Read as _, Seek as _, SeekFrom, Write as _};
@@ -11,6 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use segscope::engine::cluster::{
+    profile::trait_names_en, AttributeTable, BehaviourFeature, ClusterAnalysis, ClusterInput,
+    ClusterSettings, FeatureKey, KChoice, SegmentationModel, TransformKind, MAX_K, MIN_K,
+};
 use segscope::engine::clv::{
     ClvAnalysis, ClvKpis, ClvSettings, HoldoutComparison, ModelFit, PurchaseModelKind, TimeUnit,
     FREQUENCY_BUCKETS, MAX_CLV_HORIZON_MONTHS, MAX_HORIZON_DAYS,
@@ -29,6 +34,8 @@ Usage:
   segscope rfm FILE [options]      score customers and print a summary, JSON or a customer CSV
   segscope clv FILE --calibration-end YYYY-MM-DD [options]
                                    fit BG/NBD, Pareto/NBD and Gamma-Gamma; score CLV and churn
+  segscope cluster FILE --k N|auto [options]
+                                   k-means segments with profiles and automatic names
   segscope bench FILE [options]    time preview, ingest and analysis on FILE
   segscope --help                  this help (also: segscope rfm --help, segscope bench --help)
   segscope --version               print the version
@@ -94,6 +101,42 @@ Output options:
   --json                   print {bgnbd, pareto_nbd, gamma_gamma, calibration, holdout, warnings}
   -h, --help               this help";
 
+const CLUSTER_HELP: &str = "\
+segscope cluster — customer segments found by k-means, profiled and named
+
+Usage: segscope cluster FILE --k N|auto [options]
+       segscope cluster FILE --model model.json [options]
+
+Builds per-customer features (from the transactions, the predictions and an optional attributes
+file), logs skewed ones (skewness above 1), standardises them, one-hot encodes categories, runs
+k-means (k-means++ seeding, seeded restarts) for k = 2..10 and profiles the segments. With
+--model, FILE is scored with a saved segmentation instead (nearest centroid, same transforms).
+
+Input options: --column ROLE=HEADER, --encoding NAME, --delimiter C, --date-order ORDER
+                           as for segscope rfm
+
+Segmentation options:
+  --k N|auto               segments, 2..=20, or auto: the k of the sweep with the best mean
+                           silhouette (default auto)
+  --features LIST          comma-separated: recency_days, frequency, monetary,
+                           average_order_value, tenure_days, inter_purchase_days, category_shares,
+                           main_region, main_channel, clv, probability_alive, attr:HEADER
+                           (default recency_days,frequency,monetary)
+  --attributes FILE        a customer attributes CSV (any encoding/delimiter the transactions
+                           accept), joined on the customer id
+  --attributes-id COLUMN   its id column (default: a customer-id header, else the first column)
+  --seed S                 seed of every random choice (default 42)
+  --restarts N             k-means++ restarts per fit, 1..=100 (default 10)
+  --model PATH             score FILE with a saved segmentation (no sweep, no refit)
+
+Output options:
+  --out PATH               write customer_id,segment,segment_name for every customer
+  --save-model PATH        save the segmentation (features, transforms, centroids, names; no
+                           customer rows) as JSON
+  --json                   print {customers, k, suggested_k, sweep, segments, features,
+                           warnings, ...} instead of the human summary
+  -h, --help               this help";
+
 const BENCH_HELP: &str = "\
 segscope bench — time preview, ingest and analysis
 
@@ -156,6 +199,18 @@ struct ClvArgs {
     json: bool,
 }
 
+#[derive(Debug, Default)]
+struct ClusterArgs {
+    input: InputArgs,
+    settings: ClusterSettings,
+    attributes: Option<PathBuf>,
+    attributes_id: Option<String>,
+    model: Option<PathBuf>,
+    save_model: Option<PathBuf>,
+    out: Option<PathBuf>,
+    json: bool,
+}
+
 #[derive(Debug)]
 struct BenchArgs {
     input: InputArgs,
@@ -168,6 +223,7 @@ enum Command {
     Version,
     Rfm(RfmArgs),
     Clv(ClvArgs),
+    Cluster(Box<ClusterArgs>),
     Bench(BenchArgs),
 }
 
@@ -184,6 +240,7 @@ fn main() -> ExitCode {
         }
         Command::Rfm(args) => run_rfm(&args),
         Command::Clv(args) => run_clv(&args),
+        Command::Cluster(args) => run_cluster(&args),
         Command::Bench(args) => run_bench(&args),
     });
     match result {
@@ -204,16 +261,17 @@ fn main() -> ExitCode {
 
 fn parse_command(args: &[String]) -> CliResult<Command> {
     let Some((first, rest)) = args.split_first() else {
-        return Err(usage("missing command: rfm, clv or bench"));
+        return Err(usage("missing command: rfm, clv, cluster or bench"));
     };
     match first.as_str() {
         "-h" | "--help" | "help" => Ok(Command::Help(MAIN_HELP)),
         "-V" | "--version" => Ok(Command::Version),
         "rfm" => parse_rfm(rest),
         "clv" => parse_clv(rest),
+        "cluster" => parse_cluster(rest),
         "bench" => parse_bench(rest),
         other => Err(usage(format!(
-            "unknown command '{other}': expected rfm, clv or bench"
+            "unknown command '{other}': expected rfm, clv, cluster or bench"
         ))),
     }
 }
@@ -474,6 +532,75 @@ fn parse_clv(args: &[String]) -> CliResult<Command> {
         return Err(usage("clv needs --calibration-end YYYY-MM-DD"));
     }
     Ok(Command::Clv(parsed))
+}
+
+fn parse_cluster(args: &[String]) -> CliResult<Command> {
+    let mut parsed = ClusterArgs::default();
+    let mut cursor = ArgCursor::new(args);
+    while let Some((arg, inline, is_flag)) = cursor.next() {
+        if !is_flag {
+            set_file(&mut parsed.input, arg)?;
+            continue;
+        }
+        if parse_input_option(&mut parsed.input, &mut cursor, arg, inline)? {
+            continue;
+        }
+        match arg {
+            "-h" | "--help" => return Ok(Command::Help(CLUSTER_HELP)),
+            "--k" => {
+                let text = cursor.value(arg, inline)?;
+                parsed.settings.k = if text.eq_ignore_ascii_case("auto") {
+                    KChoice::Auto
+                } else {
+                    KChoice::Fixed(parse_number(arg, text, MIN_K..=MAX_K)?)
+                };
+            }
+            "--features" => {
+                let list = cursor.value(arg, inline)?;
+                let mut features = Vec::new();
+                for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                    features.push(FeatureKey::parse(name).ok_or_else(|| {
+                        let known: Vec<&str> =
+                            BehaviourFeature::ALL.iter().map(|f| f.key()).collect();
+                        usage(format!(
+                            "unknown feature '{name}' in --features; features: {}, attr:HEADER",
+                            known.join(", ")
+                        ))
+                    })?);
+                }
+                if features.is_empty() {
+                    return Err(usage("--features needs at least one feature"));
+                }
+                parsed.settings.features = features;
+            }
+            "--attributes" => {
+                parsed.attributes = Some(PathBuf::from(cursor.value(arg, inline)?));
+            }
+            "--attributes-id" => {
+                parsed.attributes_id = Some(cursor.value(arg, inline)?.to_string());
+            }
+            "--seed" => {
+                parsed.settings.seed = parse_number(arg, cursor.value(arg, inline)?, 0..=u64::MAX)?;
+            }
+            "--restarts" => {
+                parsed.settings.restarts = parse_number(arg, cursor.value(arg, inline)?, 1..=100)?;
+            }
+            "--model" => parsed.model = Some(PathBuf::from(cursor.value(arg, inline)?)),
+            "--save-model" => parsed.save_model = Some(PathBuf::from(cursor.value(arg, inline)?)),
+            "--out" => parsed.out = Some(PathBuf::from(cursor.value(arg, inline)?)),
+            "--json" => {
+                if inline.is_some() {
+                    return Err(usage("--json takes no value"));
+                }
+                parsed.json = true;
+            }
+            _ => return Err(usage(format!("unknown option '{arg}' for cluster"))),
+        }
+    }
+    if parsed.input.file.as_os_str().is_empty() {
+        return Err(usage("cluster needs a FILE"));
+    }
+    Ok(Command::Cluster(Box::new(parsed)))
 }
 
 fn parse_bench(args: &[String]) -> CliResult<Command> {
@@ -1000,6 +1127,287 @@ fn clv_human(
             n(analysis.summary.len() as f64),
             out.display()
         ));
+    }
+    lines.join("\n")
+}
+
+// ---------------------------------------------------------------------------------------------
+// cluster
+
+fn run_cluster(args: &ClusterArgs) -> CliResult<()> {
+    let file = &args.input.file;
+    let failed = |e: &dyn std::fmt::Display| run_error(format!("{}: {e}", file.display()));
+    let model = match &args.model {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| run_error(format!("cannot read {}: {e}", path.display())))?;
+            Some(
+                SegmentationModel::from_json(&text)
+                    .map_err(|e| run_error(format!("{}: {e}", path.display())))?,
+            )
+        }
+        None => None,
+    };
+    let attributes = match &args.attributes {
+        Some(path) => {
+            let bytes = std::fs::read(path)
+                .map_err(|e| run_error(format!("cannot open {}: {e}", path.display())))?;
+            Some(
+                AttributeTable::parse(&bytes, args.attributes_id.as_deref())
+                    .map_err(|e| run_error(format!("{}: {e}", path.display())))?,
+            )
+        }
+        None => None,
+    };
+    let preview = preview_file(&args.input)?;
+    let params = ingest_params(&preview, &args.input)?;
+    let (dataset, _quality) = ingest_file(file, &params)?;
+    let rfm = rfm::analyze(&dataset, &RfmParams::default()).map_err(|e| failed(&e))?;
+    let started = Instant::now();
+    let mut clock = || started.elapsed().as_secs_f64() * 1000.0;
+    let features = model
+        .as_ref()
+        .map_or(&args.settings.features, |m| &m.features);
+    let needs_predictions = features.iter().any(|f| {
+        matches!(
+            f,
+            FeatureKey::Behaviour(BehaviourFeature::Clv | BehaviourFeature::ProbabilityAlive)
+        )
+    });
+    let clv = if needs_predictions {
+        Some(
+            ClvAnalysis::run(&dataset, &ClvSettings::default(), &mut clock)
+                .map_err(|e| clv_error(file, &e))?,
+        )
+    } else {
+        None
+    };
+    let input = ClusterInput {
+        dataset: &dataset,
+        rfm: &rfm,
+        clv: clv.as_ref(),
+        attributes: attributes.as_ref(),
+    };
+    let analysis = match &model {
+        Some(model) => ClusterAnalysis::apply(&input, model, &mut clock),
+        None => ClusterAnalysis::run(&input, &args.settings, &mut |_, _, _| {}, &mut clock),
+    }
+    .map_err(|e| failed(&e))?;
+    if let Some(path) = &args.save_model {
+        std::fs::write(path, analysis.model.to_json())
+            .map_err(|e| run_error(format!("cannot write {}: {e}", path.display())))?;
+    }
+    if let Some(path) = &args.out {
+        std::fs::write(path, analysis.export_csv(&dataset))
+            .map_err(|e| run_error(format!("cannot write {}: {e}", path.display())))?;
+    }
+    let text = if args.json {
+        cluster_json(&analysis)?
+    } else {
+        cluster_human(&analysis, args)
+    };
+    let stdout = std::io::stdout();
+    let mut stdout = stdout.lock();
+    writeln!(stdout, "{text}").map_err(|e| run_error(format!("cannot write output: {e}")))
+}
+
+fn transform_name(kind: TransformKind) -> &'static str {
+    match kind {
+        TransformKind::Standardise => "standardise",
+        TransformKind::LogStandardise => "log+standardise",
+        TransformKind::OneHot => "one-hot",
+    }
+}
+
+fn cluster_json(analysis: &ClusterAnalysis) -> CliResult<String> {
+    let r = &analysis.report;
+    let labels: Vec<&str> = r.features.iter().map(|f| f.label.as_str()).collect();
+    let by_label = |values: Vec<serde_json::Value>| {
+        let map: serde_json::Map<String, serde_json::Value> = labels
+            .iter()
+            .map(|l| (*l).to_string())
+            .zip(values)
+            .collect();
+        serde_json::Value::Object(map)
+    };
+    let segments: Vec<serde_json::Value> = r
+        .segments
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "segment": s.segment,
+                "name": analysis.segment_name(s.segment),
+                "name_traits": s.name_traits,
+                "customers": s.customers,
+                "share": s.share,
+                "revenue": s.revenue,
+                "revenue_share": s.revenue_share,
+                "tiny": s.tiny,
+                "silhouette": s.silhouette,
+                "stability": s.stability,
+                "centroid_original_units": by_label(s.raw_means.iter().map(|v| serde_json::json!(v)).collect()),
+                "index": by_label(s.index.iter().map(|v| serde_json::json!(v)).collect()),
+                "distinctive": s.distinctive.iter().filter_map(|j| labels.get(*j)).collect::<Vec<_>>(),
+                "top_products": s.top_products,
+                "top_regions": s.top_regions,
+                "top_channels": s.top_channels,
+            })
+        })
+        .collect();
+    let features: Vec<serde_json::Value> = r
+        .features
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "label": f.label,
+                "feature": f.key.name(),
+                "transform": transform_name(f.transform),
+                "skewness": f.skewness,
+                "raw_mean": f.raw_mean,
+                "raw_median": f.raw_median,
+                "imputed": f.imputed,
+            })
+        })
+        .collect();
+    let value = serde_json::json!({
+        "customers": r.customers,
+        "k": r.k,
+        "suggested_k": r.sweep.as_ref().map(|s| s.suggested_k),
+        "sweep": r.sweep.as_ref().map(|s| &s.points),
+        "inertia": r.inertia,
+        "silhouette": r.silhouette,
+        "silhouette_sample_size": r.silhouette_sample_size,
+        "calinski_harabasz": r.calinski_harabasz,
+        "stability_ari": r.stability_ari,
+        "bootstrap_resamples": r.bootstrap_resamples,
+        "iterations": r.iterations,
+        "features": features,
+        "segments": segments,
+        "attributes": r.attributes,
+        "warnings": r.warnings,
+        "timings_ms": r.timings_ms,
+    });
+    serde_json::to_string_pretty(&value).map_err(|e| run_error(format!("cannot encode JSON: {e}")))
+}
+
+fn cluster_human(analysis: &ClusterAnalysis, args: &ClusterArgs) -> String {
+    let r = &analysis.report;
+    let n = |v: f64| format::grouped(v, 0, ',');
+    let features: Vec<String> = r
+        .features
+        .iter()
+        .map(|f| match f.transform {
+            TransformKind::Standardise => f.label.clone(),
+            TransformKind::LogStandardise => format!("{} (log)", f.label),
+            TransformKind::OneHot => format!("{} (0/1)", f.label),
+        })
+        .collect();
+    let mut lines = vec![
+        format!("Customers {}", n(r.customers as f64)),
+        format!("Features: {}", features.join(", ")),
+    ];
+    if let Some(model) = &args.model {
+        lines.push(format!(
+            "Scored with the saved segmentation {}",
+            model.display()
+        ));
+    }
+    if let Some(join) = &r.attributes {
+        lines.push(format!(
+            "Attributes: {} rows, {} matched, {} not in the transactions{}, {} customers without a row, {} repeated ids",
+            n(join.rows as f64),
+            n(join.matched as f64),
+            n(join.unmatched as f64),
+            join.unmatched_examples
+                .first()
+                .map_or(String::new(), |e| format!(" (e.g. {e})")),
+            n(join.customers_without_row as f64),
+            n(join.duplicate_ids as f64)
+        ));
+    }
+    if let Some(sweep) = &r.sweep {
+        lines.push(String::new());
+        lines.push(format!(
+            "{:>4}{:>16}{:>12}{:>20}",
+            "k", "inertia", "silhouette", "Calinski-Harabasz"
+        ));
+        for p in &sweep.points {
+            lines.push(format!(
+                "{:>4}{:>16.2}{:>12.3}{:>20.1}{}",
+                p.k,
+                p.inertia,
+                p.silhouette,
+                p.calinski_harabasz,
+                if p.k == sweep.suggested_k {
+                    "  <- suggested"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+    lines.push(String::new());
+    lines.push(format!(
+        "k = {}{}: silhouette {:.3} (sample of {}), Calinski-Harabasz {:.1}{}",
+        r.k,
+        match (&r.sweep, analysis.settings.k) {
+            (Some(_), KChoice::Auto) => " (auto)".to_string(),
+            (Some(s), KChoice::Fixed(_)) => format!(" (suggested {})", s.suggested_k),
+            (None, _) => String::new(),
+        },
+        r.silhouette,
+        n(r.silhouette_sample_size as f64),
+        r.calinski_harabasz,
+        r.stability_ari.map_or(String::new(), |a| format!(
+            ", stability ARI {a:.2} ({} resamples)",
+            r.bootstrap_resamples
+        ))
+    ));
+    lines.push(String::new());
+    lines.push(format!(
+        "{:>3}  {:<32}{:>11}{:>8}{:>9}{:>11}{:>10}  {}",
+        "#", "name", "customers", "share", "revenue", "silhouette", "stability", "key indexes"
+    ));
+    for s in &r.segments {
+        let key: Vec<String> = s
+            .distinctive
+            .iter()
+            .filter_map(|j| {
+                let label = r.features.get(*j)?.label.as_str();
+                let index = s.index.get(*j).copied().flatten()?;
+                Some(format!("{label} {index:.0}"))
+            })
+            .collect();
+        let name = analysis.segment_name(s.segment);
+        lines.push(format!(
+            "{:>3}  {:<32}{:>11}{:>8}{:>9}{:>11.3}{:>10}  {}{}",
+            s.segment,
+            if name.is_empty() {
+                trait_names_en(&s.name_traits)
+            } else {
+                name
+            },
+            n(s.customers as f64),
+            format::percent(s.share),
+            format::percent(s.revenue_share),
+            s.silhouette,
+            s.stability.map_or("-".to_string(), |v| format!("{v:.2}")),
+            key.join(", "),
+            if s.tiny { " (tiny)" } else { "" }
+        ));
+    }
+    for warning in &r.warnings {
+        lines.push(format!("warning: {warning:?}"));
+    }
+    if let Some(out) = &args.out {
+        lines.push(format!(
+            "Wrote {} customers to {}",
+            n(r.customers as f64),
+            out.display()
+        ));
+    }
+    if let Some(path) = &args.save_model {
+        lines.push(format!("Saved the segmentation to {}", path.display()));
     }
     lines.join("\n")
 }

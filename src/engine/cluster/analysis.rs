@@ -271,8 +271,13 @@ impl ClusterAnalysis {
             None => kmeans::fit(x.view(), &params)?,
         };
         let labels = fit.labels.clone();
-        let (sample_rows, silhouettes, silhouette) =
-            sampled_silhouettes(x.view(), &labels, k, settings.silhouette_sample, settings.seed);
+        let (sample_rows, silhouettes, silhouette) = sampled_silhouettes(
+            x.view(),
+            &labels,
+            k,
+            settings.silhouette_sample,
+            settings.seed,
+        );
         let calinski_harabasz = metrics::calinski_harabasz(x.view(), &labels, k);
         progress(ClusterStage::Fit, 1, 1);
         timer.lap(ClusterStage::Fit);
@@ -388,8 +393,13 @@ impl ClusterAnalysis {
         let k = model.k();
         let labels = model.assign(x.view());
         let inertia = model.inertia(x.view(), &labels);
-        let (sample_rows, silhouettes, silhouette) =
-            sampled_silhouettes(x.view(), &labels, k, settings.silhouette_sample, settings.seed);
+        let (sample_rows, silhouettes, silhouette) = sampled_silhouettes(
+            x.view(),
+            &labels,
+            k,
+            settings.silhouette_sample,
+            settings.seed,
+        );
         let used: FxHashSet<u32> = labels.iter().copied().collect();
         let calinski_harabasz = if used.len() >= 2 {
             metrics::calinski_harabasz(x.view(), &labels, k)
@@ -466,10 +476,7 @@ impl ClusterAnalysis {
         match self.model.names.get(s).filter(|n| !n.trim().is_empty()) {
             Some(name) => name.clone(),
             None => profile::trait_names_en(
-                self.model
-                    .name_traits
-                    .get(s)
-                    .map_or(&[][..], Vec::as_slice),
+                self.model.name_traits.get(s).map_or(&[][..], Vec::as_slice),
             ),
         }
     }

@@ -126,15 +126,14 @@ impl AttributeTable {
             }
             rows_read += 1;
             // A stray delimiter shifts every later cell: refuse rather than misread the row.
-            let extra = record.iter().skip(header.len()).any(|f| !f.trim().is_empty());
+            let extra = record
+                .iter()
+                .skip(header.len())
+                .any(|f| !f.trim().is_empty());
             if extra {
                 return Err(ClusterError::AttributesParse {
                     line: record.position().map_or(0, csv::Position::line),
-                    message: format!(
-                        "{} fields, the header has {}",
-                        record.len(),
-                        header.len()
-                    ),
+                    message: format!("{} fields, the header has {}", record.len(), header.len()),
                 });
             }
             let id = record.get(id_index).unwrap_or("").trim();

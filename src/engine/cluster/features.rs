@@ -393,7 +393,11 @@ impl<'a, 'b> Builder<'a, 'b> {
             .get_or_insert_with(|| CustomerLines::build(view, rows))
     }
 
-    fn behaviour(&mut self, key: &FeatureKey, feature: BehaviourFeature) -> Result<(), ClusterError> {
+    fn behaviour(
+        &mut self,
+        key: &FeatureKey,
+        feature: BehaviourFeature,
+    ) -> Result<(), ClusterError> {
         let input: &'b ClusterInput<'a> = self.input;
         let scores = &input.rfm.customers;
         let as_of_day = input.rfm.report.as_of_day;

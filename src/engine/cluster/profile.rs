@@ -183,7 +183,13 @@ fn raw_means_and_index(
     let width = p.transform.params.len();
     let mut means = vec![vec![0.0f64; width]; k];
     let mut index = vec![vec![None; width]; k];
-    for (j, (params, info)) in p.transform.params.iter().zip(&p.transform.columns).enumerate() {
+    for (j, (params, info)) in p
+        .transform
+        .params
+        .iter()
+        .zip(&p.transform.columns)
+        .enumerate()
+    {
         let Some(column) = p.table.column(&params.source) else {
             continue;
         };
@@ -347,7 +353,12 @@ fn top(shares: impl Iterator<Item = (usize, f64, f64)>, names: &Interned) -> Vec
 }
 
 /// Share of each segment's customers per main level, with the index against the base.
-fn level_shares(labels: &[u32], k: usize, main: &[Option<u32>], names: &Interned) -> Vec<Vec<Share>> {
+fn level_shares(
+    labels: &[u32],
+    k: usize,
+    main: &[Option<u32>],
+    names: &Interned,
+) -> Vec<Vec<Share>> {
     let width = names.len();
     let mut counts = vec![0u64; k * width];
     let mut customers = vec![0u64; k];

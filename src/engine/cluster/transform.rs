@@ -267,12 +267,13 @@ impl FittedTransform {
         let rows = table.customers.len();
         let mut x = Array2::<f64>::zeros((rows, self.params.len()));
         for (j, p) in self.params.iter().enumerate() {
-            let column = table
-                .column(&p.source)
-                .ok_or_else(|| ClusterError::ModelFeatureUnavailable {
-                    feature: p.source.clone(),
-                    reason: "missing_column".to_string(),
-                })?;
+            let column =
+                table
+                    .column(&p.source)
+                    .ok_or_else(|| ClusterError::ModelFeatureUnavailable {
+                        feature: p.source.clone(),
+                        reason: "missing_column".to_string(),
+                    })?;
             let mut out = x.column_mut(j);
             match (&column.values, &p.level) {
                 (FeatureValues::Numeric(values), None) => {

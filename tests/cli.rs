@@ -338,3 +338,133 @@ fn clv_json_has_the_documented_keys_and_lifetimes_parameters() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("calibration end"), "{}", stderr(&o));
 }
+
+#[test]
+fn cluster_fits_saves_and_scores_with_a_saved_model() {
+    let dir = temp_dir("cluster");
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/public/demo/transactions.csv");
+    let attributes = concat!(env!("CARGO_MANIFEST_DIR"), "/public/demo/customers.csv");
+    let (out, model) = (dir.join("segments.csv"), dir.join("model.json"));
+    let o = segscope(&[
+        "cluster",
+        demo,
+        "--k",
+        "3",
+        "--features",
+        "recency_days,frequency,monetary,attr:age",
+        "--attributes",
+        attributes,
+        "--restarts",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+        "--save-model",
+        model.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    for key in [
+        "customers",
+        "k",
+        "suggested_k",
+        "sweep",
+        "silhouette",
+        "calinski_harabasz",
+        "features",
+        "segments",
+        "attributes",
+        "warnings",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(v["k"], 3);
+    assert_eq!(v["customers"], 2000);
+    assert_eq!(v["sweep"].as_array().unwrap().len(), 9); // k = 2..=10
+    assert!(v["sweep"][0]["inertia"].as_f64().unwrap() > 0.0);
+    let segments = v["segments"].as_array().unwrap();
+    assert_eq!(segments.len(), 3);
+    assert!(
+        segments[0]["centroid_original_units"]["monetary"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+    assert!(segments[0]["name"].as_str().unwrap().len() > 3);
+    assert_eq!(v["features"][3]["label"], "attr:age");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(csv.lines().count(), 2001);
+    assert!(csv.starts_with("customer_id,segment,segment_name\n"));
+
+    // Scoring the same file with the saved model: same assignment, human output.
+    let again = dir.join("again.csv");
+    let o = segscope(&[
+        "cluster",
+        demo,
+        "--model",
+        model.to_str().unwrap(),
+        "--attributes",
+        attributes,
+        "--out",
+        again.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Scored with the saved segmentation"));
+    assert!(stdout(&o).contains("key indexes"));
+    assert_eq!(std::fs::read_to_string(&again).unwrap(), csv);
+
+    // Human output of a fit shows the sweep table.
+    let o = segscope(&["cluster", demo, "--k", "auto", "--restarts", "2"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("<- suggested"), "{}", stdout(&o));
+}
+
+#[test]
+fn cluster_errors_are_reported_like_the_other_commands() {
+    let dir = temp_dir("cluster-errors");
+    let csv = write_csv(&dir, "t.csv", TRANSACTIONS);
+    let path = csv.to_str().unwrap();
+    for args in [
+        &["cluster"][..],
+        &["cluster", path, "--k", "1"],
+        &["cluster", path, "--k", "many"],
+        &["cluster", path, "--features", "colour"],
+        &["cluster", path, "--restarts", "0"],
+    ] {
+        let o = segscope(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(stderr(&o).lines().count(), 1, "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).starts_with("segscope: "));
+    }
+    // Five customers cannot form 6 segments; an attribute feature needs the file.
+    let o = segscope(&["cluster", path, "--k", "6"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("5 customers cannot form 6 segments"),
+        "{}",
+        stderr(&o)
+    );
+    let o = segscope(&["cluster", path, "--features", "monetary,attr:age"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no_attributes"), "{}", stderr(&o));
+    let bad = write_csv(&dir, "model.json", "{\"format_version\": 9}");
+    let o = segscope(&["cluster", path, "--model", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("format version 9"), "{}", stderr(&o));
+    let o = segscope(&["cluster", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    for flag in [
+        "--k N|auto",
+        "--features",
+        "--attributes",
+        "--attributes-id",
+        "--seed",
+        "--restarts",
+        "--out",
+        "--json",
+        "--save-model",
+        "--model",
+    ] {
+        assert!(stdout(&o).contains(flag), "cluster help lacks {flag}");
+    }
+}

@@ -911,3 +911,256 @@ fn demo_customers_file_joins_the_demo_transactions() {
         20.min(join.unmatched as usize)
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// End to end (needs k-means, the sweep, the metrics, PCA and the bootstrap)
+
+/// A small deterministic generator (64-bit LCG, top bits), so the test needs no RNG crate.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// 3 × 60 customers over 2024: weekly big spenders (~200 every 7 days, last order in the last
+/// week), monthly mid spenders (~50 every ~30 days), one-time small buyers (~10 once, any day).
+/// Returns the dataset and the true group of each customer index.
+fn three_groups() -> (Dataset, Vec<u32>) {
+    let mut rng = Lcg(7);
+    let start = day("2024-01-01");
+    let end = day("2024-12-31");
+    let mut d = Dataset::default();
+    let mut truth = Vec::new();
+    let push = |d: &mut Dataset, c: u32, when: i32, amount: f64| {
+        d.customer.push(c);
+        d.day.push(when);
+        d.amount.push((amount * 100.0).round() / 100.0);
+        d.is_exact_duplicate.push(false);
+    };
+    for group in 0..3u32 {
+        for i in 0..60 {
+            let c = d.customer_ids.values.len() as u32;
+            d.customer_ids.values.push(format!("g{group}-{i:02}"));
+            truth.push(group);
+            match group {
+                0 => {
+                    let mut when = end - (rng.next() * 6.0) as i32;
+                    while when >= start {
+                        push(&mut d, c, when, 200.0 * (0.8 + 0.4 * rng.next()));
+                        when -= 7;
+                    }
+                }
+                1 => {
+                    let mut when = end - (rng.next() * 30.0) as i32;
+                    while when >= start {
+                        push(&mut d, c, when, 50.0 * (0.8 + 0.4 * rng.next()));
+                        when -= 28 + (rng.next() * 5.0) as i32;
+                    }
+                }
+                _ => {
+                    let when = start + (rng.next() * 365.0) as i32;
+                    push(&mut d, c, when.min(end), 10.0 * (0.8 + 0.4 * rng.next()));
+                }
+            }
+        }
+    }
+    (d, truth)
+}
+
+#[test]
+fn auto_k_recovers_three_behaviour_groups_and_names_them() {
+    use segscope::engine::cluster::metrics::adjusted_rand_index;
+    use segscope::engine::cluster::ClusterStage;
+
+    let (d, truth) = three_groups();
+    let a = rfm_of(&d);
+    let settings = ClusterSettings {
+        bootstrap_resamples: 3,
+        ..ClusterSettings::default()
+    };
+    let mut stages = Vec::new();
+    let run = ClusterAnalysis::run(
+        &input(&d, &a),
+        &settings,
+        &mut |stage, _, _| {
+            if stages.last() != Some(&stage) {
+                stages.push(stage);
+            }
+        },
+        &mut no_clock(),
+    )
+    .unwrap();
+    let r = &run.report;
+    assert_eq!(r.k, 3, "sweep {:?}", r.sweep);
+    assert_eq!(r.sweep.as_ref().unwrap().suggested_k, 3);
+    assert_eq!(r.customers, 180);
+    assert_eq!(
+        stages,
+        [
+            ClusterStage::Features,
+            ClusterStage::Sweep,
+            ClusterStage::Fit,
+            ClusterStage::Stability,
+            ClusterStage::Profiles
+        ]
+    );
+    // Every feature is heavily skewed across the groups: logged.
+    assert!(r
+        .features
+        .iter()
+        .all(|f| f.transform == TransformKind::LogStandardise));
+    let truth_rows: Vec<u32> = run.customers.iter().map(|c| truth[*c as usize]).collect();
+    let ari = adjusted_rand_index(&run.labels, &truth_rows);
+    assert!(ari >= 0.95, "ARI {ari}");
+    assert!(r.silhouette > 0.5, "{}", r.silhouette);
+    assert!(r.stability_ari.unwrap() > 0.9);
+
+    // The segment holding most of each group, and its name.
+    let segment_of_group = |g: u32| {
+        let row = truth_rows.iter().position(|t| *t == g).unwrap();
+        run.labels[row]
+    };
+    let profile = |g: u32| &r.segments[segment_of_group(g) as usize];
+    let weekly = &profile(0).name_traits;
+    assert!(
+        weekly.contains(&NameTrait::HighValue) || weekly.contains(&NameTrait::Frequent),
+        "{weekly:?}"
+    );
+    assert!(profile(2).name_traits.contains(&NameTrait::OneTimers));
+    assert_eq!(profile(0).customers, 60);
+    assert!(profile(0).revenue_share > 0.8);
+    // Index of monetary (column 2) far above the base for the weekly group.
+    assert!(profile(0).index[2].unwrap() > 200.0);
+    let shares: f64 = r.segments.iter().map(|s| s.share).sum();
+    assert!((shares - 1.0).abs() < 1e-12);
+    assert_eq!(r.projection.points.len(), 180);
+    assert_eq!(r.projection.centroids.len(), 3);
+
+    // The export: one row per customer, named in English.
+    let csv = run.export_csv(&d);
+    assert_eq!(csv.lines().count(), 181);
+    assert!(csv.starts_with("customer_id,segment,segment_name\n"));
+    let one_timer_name = trait_names_en(&profile(2).name_traits);
+    assert!(csv.contains(&format!("g2-00,{},{one_timer_name}", segment_of_group(2))));
+    let c = d
+        .customer_ids
+        .values
+        .iter()
+        .position(|x| x == "g0-00")
+        .unwrap() as u32;
+    assert_eq!(run.segment_of(c), Some(segment_of_group(0)));
+
+    // Scoring the same data with the model (in memory and saved/loaded) gives the same labels.
+    let applied = ClusterAnalysis::apply(&input(&d, &a), &run.model, &mut no_clock()).unwrap();
+    assert_eq!(applied.labels, run.labels);
+    assert_eq!(applied.report.stability_ari, None);
+    assert!(applied.report.sweep.is_none());
+    let names: Vec<&Vec<NameTrait>> = applied
+        .report
+        .segments
+        .iter()
+        .map(|s| &s.name_traits)
+        .collect();
+    let run_names: Vec<&Vec<NameTrait>> = r.segments.iter().map(|s| &s.name_traits).collect();
+    assert_eq!(names, run_names);
+    let loaded = SegmentationModel::from_json(&run.model.to_json()).unwrap();
+    assert_eq!(loaded, run.model);
+    let reloaded = ClusterAnalysis::apply(&input(&d, &a), &loaded, &mut no_clock()).unwrap();
+    assert_eq!(reloaded, applied);
+}
+
+#[test]
+fn a_fixed_k_run_is_deterministic_and_reuses_the_sweep_fit() {
+    let (d, _) = three_groups();
+    let a = rfm_of(&d);
+    let settings = ClusterSettings {
+        k: KChoice::Fixed(4),
+        bootstrap_resamples: 0,
+        ..ClusterSettings::default()
+    };
+    let run = || {
+        ClusterAnalysis::run(
+            &input(&d, &a),
+            &settings,
+            &mut |_, _, _| {},
+            &mut no_clock(),
+        )
+        .unwrap()
+    };
+    let first = run();
+    assert_eq!(first.report.k, 4);
+    assert_eq!(first.report.sweep.as_ref().unwrap().suggested_k, 3);
+    assert!(first.report.stability_ari.is_none());
+    assert!(first.report.segments.iter().all(|s| s.stability.is_none()));
+    let point = first.report.sweep.as_ref().unwrap().points[2];
+    assert_eq!(point.k, 4);
+    assert_eq!(point.inertia, first.report.inertia);
+    assert_eq!(run(), first);
+    // Segments are numbered by size, largest first.
+    let sizes: Vec<u64> = first.report.segments.iter().map(|s| s.customers).collect();
+    assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
+}
+
+#[test]
+fn the_demo_runs_with_every_kind_of_feature() {
+    let d = demo_dataset();
+    let a = rfm_of(&d);
+    let attributes =
+        AttributeTable::parse(include_bytes!("../public/demo/customers.csv"), None).unwrap();
+    let with = ClusterInput {
+        attributes: Some(&attributes),
+        ..input(&d, &a)
+    };
+    let mut features: Vec<FeatureKey> = BehaviourFeature::ALL
+        .into_iter()
+        .filter(|f| {
+            !matches!(
+                f,
+                BehaviourFeature::Clv | BehaviourFeature::ProbabilityAlive
+            )
+        })
+        .map(b)
+        .collect();
+    features.push(FeatureKey::Attribute("age".into()));
+    features.push(FeatureKey::Attribute("membership_level".into()));
+    let settings = ClusterSettings {
+        features,
+        k: KChoice::Fixed(5),
+        sweep: false,
+        bootstrap_resamples: 2,
+        restarts: 3,
+        ..ClusterSettings::default()
+    };
+    let run = ClusterAnalysis::run(&with, &settings, &mut |_, _, _| {}, &mut no_clock()).unwrap();
+    let r = &run.report;
+    assert_eq!(r.k, 5);
+    assert!(r.sweep.is_none());
+    assert!(r
+        .features
+        .iter()
+        .any(|f| f.label.starts_with("main_region=") && f.transform == TransformKind::OneHot));
+    assert!(r.features.iter().any(|f| f.label == "category_share:other"));
+    assert!(r
+        .warnings
+        .iter()
+        .any(|w| matches!(w, ClusterWarning::AttributesUnmatched { .. })));
+    assert!(r.warnings.iter().any(
+        |w| matches!(w, ClusterWarning::Imputed { label, .. } if label == "inter_purchase_days")
+    ));
+    for s in &r.segments {
+        assert_eq!(s.raw_means.len(), r.features.len());
+        assert!(s.distinctive.len() <= 3);
+        assert!(!s.top_products.is_empty() && s.top_products.len() <= 5);
+        assert!(!s.top_regions.is_empty());
+        assert!(!s.name_traits.is_empty());
+    }
+    // Next month's file gets the saved columns.
+    let applied = ClusterAnalysis::apply(&with, &run.model, &mut no_clock()).unwrap();
+    assert_eq!(applied.labels, run.labels);
+}

@@ -8,7 +8,8 @@
 //! **Names** always describe value, frequency and recency, whichever features were clustered on:
 //! the indexes are computed from the RFM scores of the segment's customers. A trait applies when
 //! its index passes a threshold; traits are ranked by `|ln(index / 100)|` (how many times above
-//! or below the base), and the two strongest form the name:
+//! or below the base; OneTimers by the larger of the frequency index's and
+//! `ln(one-timer share / base share)`), and the two strongest form the name:
 //!
 //! | trait | rule |
 //! |---|---|
@@ -470,9 +471,15 @@ fn candidates(t: &TraitIndexes, high: f64, low: f64, one_timers: f64) -> Vec<(Na
     two_sided(t.recency_days, NameTrait::Lapsed, Some(NameTrait::Recent));
     two_sided(t.average_order_value, NameTrait::BigBaskets, None);
     two_sided(t.tenure_days, NameTrait::Loyal, Some(NameTrait::New));
+    // OneTimers is the low side of frequency, so it ranks by the frequency index too.
     if t.one_timer_share >= one_timers && t.one_timer_share >= 1.5 * t.base_one_timer_share {
         let ratio = t.one_timer_share / t.base_one_timer_share.max(1e-9);
-        list.push((NameTrait::OneTimers, ratio.ln().abs()));
+        let by_frequency = if t.frequency < 100.0 {
+            strength(t.frequency)
+        } else {
+            0.0
+        };
+        list.push((NameTrait::OneTimers, ratio.ln().abs().max(by_frequency)));
     }
     list.sort_by(|a, b| b.1.total_cmp(&a.1));
     list

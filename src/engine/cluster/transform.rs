@@ -21,7 +21,6 @@ use super::features::FeatureLevels;
 use super::{
     ClusterError, ClusterWarning, FeatureInfo, FeatureTable, FeatureValues, TransformKind,
 };
-use crate::engine::stats;
 
 /// Skewness above which a numeric column is logged.
 pub const LOG_SKEWNESS: f64 = 1.0;
@@ -87,32 +86,49 @@ fn observe(values: &[f64]) -> Option<Observed> {
     } else {
         0.0
     };
-    finite.sort_unstable_by(f64::total_cmp);
-    let median = stats::quantile_sorted(&finite, 0.5).unwrap_or(mean);
-    let (min, max) = (
-        finite.first().copied().unwrap_or(0.0),
-        finite.last().copied().unwrap_or(0.0),
-    );
-    let mut distinct = 1;
-    for pair in finite.windows(2) {
-        if let [a, b] = pair {
-            if a != b {
-                distinct += 1;
-                if distinct >= 3 {
-                    break;
-                }
+    // Min, max and "at least 3 distinct values" in one scan; the median by selection (O(n)).
+    let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+    let mut seen: [Option<f64>; 2] = [None, None];
+    let mut distinct_at_least_3 = false;
+    for v in &finite {
+        min = min.min(*v);
+        max = max.max(*v);
+        if !distinct_at_least_3 {
+            match seen {
+                [None, _] => seen[0] = Some(*v),
+                [Some(a), None] if a != *v => seen[1] = Some(*v),
+                [Some(a), Some(b)] if a != *v && b != *v => distinct_at_least_3 = true,
+                _ => {}
             }
         }
     }
+    let median = median_of(&mut finite).unwrap_or(mean);
     Some(Observed {
         mean,
         median,
         min,
         skewness,
-        distinct_at_least_3: distinct >= 3,
+        distinct_at_least_3,
         constant: min == max,
         missing: (values.len() - count) as u64,
     })
+}
+
+/// The median (mean of the two middle values for an even count, as
+/// [`crate::engine::stats::quantile_sorted`]
+/// at 0.5), by selection. Reorders `values`.
+fn median_of(values: &mut [f64]) -> Option<f64> {
+    let n = values.len();
+    if n == 0 {
+        return None;
+    }
+    let (below, middle, _) = values.select_nth_unstable_by(n / 2, f64::total_cmp);
+    let upper = *middle;
+    if n % 2 == 1 {
+        return Some(upper);
+    }
+    let lower = below.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    Some(lower + (upper - lower) / 2.0)
 }
 
 /// Transformed value of raw `x` before standardising.
@@ -297,10 +313,12 @@ impl FittedTransform {
                 }
             }
         }
+        // `x` is in standard (row-major) layout, so a flat position is `row × width + column`.
+        let width = self.params.len().max(1);
         if let Some((row, j)) = x
-            .indexed_iter()
-            .find(|(_, v)| !v.is_finite())
-            .map(|(ij, _)| ij)
+            .iter()
+            .position(|v| !v.is_finite())
+            .map(|at| (at / width, at % width))
         {
             return Err(ClusterError::NonFiniteFeature {
                 feature: self

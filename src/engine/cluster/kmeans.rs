@@ -194,11 +194,12 @@ pub(crate) fn fit_flat(
     params: &KMeansParams,
 ) -> Result<KMeansModel, ClusterError> {
     let k = params.k;
-    let rows = data.len().checked_div(cols).unwrap_or(0);
-    params.check(rows)?;
     if cols == 0 {
+        // Every row is the same empty vector (`fit` has checked the row count).
         return Err(ClusterError::TooFewDistinct { distinct: 1, k });
     }
+    let rows = data.len() / cols;
+    params.check(rows)?;
     // Centre the data (as scikit-learn: smaller magnitudes, better rounding in the distances).
     let means = column_means(data, cols);
     let mut centred = data.to_vec();

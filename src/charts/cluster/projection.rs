@@ -19,7 +19,7 @@ const MANY_POINTS: usize = 1500;
 /// Opacity of a customer point (overlaps show density).
 const POINT_OPACITY: f64 = 0.7;
 /// Radius of a segment centre, pixels.
-pub(crate) const CENTRE_PX: i32 = 7;
+const CENTRE_PX: i32 = 7;
 
 /// Draws each finite point of `projection` as a small dot in its segment's
 /// [`ChartTheme::cluster_color`], then each segment centre ([`Projection::centroids`], index =

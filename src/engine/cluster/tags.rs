@@ -307,27 +307,7 @@ impl TagTable {
         let scores = &rfm.customers;
         let n = scores.customer.len();
 
-        // Value tier: rank by revenue descending, ties by id then index.
-        let mut by_revenue: Vec<usize> = (0..n).collect();
-        let monetary = |i: usize| scores.monetary.get(i).copied().unwrap_or(f64::NEG_INFINITY);
-        let id = |i: usize| {
-            scores
-                .customer
-                .get(i)
-                .map_or("", |c| dataset.customer_ids.get(*c))
-        };
-        by_revenue.sort_unstable_by(|a, b| {
-            monetary(*b)
-                .total_cmp(&monetary(*a))
-                .then_with(|| id(*a).cmp(id(*b)))
-                .then(a.cmp(b))
-        });
-        let mut value_tier = vec![ValueTier::Low; n];
-        for (rank, i) in by_revenue.into_iter().enumerate() {
-            if let Some(tier) = value_tier.get_mut(i) {
-                *tier = ValueTier::from_rank(rank, n);
-            }
-        }
+        let value_tier = value_tiers(dataset, rfm);
 
         // Cluster: customer index → segment.
         let cluster = cluster.map_or_else(
@@ -407,8 +387,7 @@ impl TagTable {
     /// The tags of row `row`.
     pub(crate) fn tags_at(&self, row: usize) -> Option<CustomerTags> {
         let text = |names: &Interned, index: u32| {
-            (index != NONE && (index as usize) < names.len())
-                .then(|| names.get(index).to_string())
+            (index != NONE && (index as usize) < names.len()).then(|| names.get(index).to_string())
         };
         Some(CustomerTags {
             value_tier: *self.value_tier.get(row)?,
@@ -459,8 +438,10 @@ impl TagTable {
                 }))
             }
             TagKind::Cluster => {
-                let mut segments: Vec<u32> =
-                    values.iter().filter_map(|v| v.trim().parse().ok()).collect();
+                let mut segments: Vec<u32> = values
+                    .iter()
+                    .filter_map(|v| v.trim().parse().ok())
+                    .collect();
                 segments.sort_unstable();
                 segments.dedup();
                 Accepted::Numbers(segments)
@@ -515,8 +496,12 @@ impl TagTable {
                         count_enum(&risks, &ChurnRisk::ALL, ChurnRisk::index)
                     }
                     TagKind::Cluster => {
-                        let mut segments: Vec<u32> =
-                            self.cluster.iter().copied().filter(|c| *c != NONE).collect();
+                        let mut segments: Vec<u32> = self
+                            .cluster
+                            .iter()
+                            .copied()
+                            .filter(|c| *c != NONE)
+                            .collect();
                         segments.sort_unstable();
                         let mut counted: Vec<(String, u64)> = Vec::new();
                         for run in segments.chunk_by(|a, b| a == b) {
@@ -576,6 +561,65 @@ impl TagTable {
     }
 }
 
+/// The value tier of every RFM position: rank by net revenue descending, ties by customer id
+/// ascending (then position).
+///
+/// Sorting (key, position) pairs is cheap; only a run of equal revenue that straddles a tier
+/// boundary is re-sorted by id, since the order inside a run matters nowhere else.
+fn value_tiers(dataset: &Dataset, rfm: &Analysis) -> Vec<ValueTier> {
+    let scores = &rfm.customers;
+    let n = scores.customer.len();
+    // Descending total order of f64 as an ascending u64.
+    let key = |m: f64| {
+        let bits = m.to_bits();
+        let ascending = if bits >> 63 == 1 {
+            !bits
+        } else {
+            bits | 1 << 63
+        };
+        u64::MAX - ascending
+    };
+    let mut ranked: Vec<(u64, u32)> = scores
+        .monetary
+        .iter()
+        .zip(0u32..)
+        .map(|(m, position)| (key(*m), position))
+        .collect();
+    ranked.sort_unstable();
+    let id = |position: u32| {
+        scores
+            .customer
+            .get(position as usize)
+            .map_or("", |c| dataset.customer_ids.get(*c))
+    };
+    // First ranks of Middle and Low (see `ValueTier::from_rank`).
+    let first_rank_below = |percent: u64| ((n as u64 * percent).div_ceil(100)) as usize;
+    for boundary in [first_rank_below(20), first_rank_below(50)] {
+        let (Some(before), Some(at)) = (
+            boundary.checked_sub(1).and_then(|b| ranked.get(b)),
+            ranked.get(boundary),
+        ) else {
+            continue;
+        };
+        if before.0 != at.0 {
+            continue;
+        }
+        let tied = at.0;
+        let from = ranked.partition_point(|r| r.0 < tied);
+        let to = ranked.partition_point(|r| r.0 <= tied);
+        if let Some(run) = ranked.get_mut(from..to) {
+            run.sort_unstable_by(|a, b| id(a.1).cmp(id(b.1)).then(a.1.cmp(&b.1)));
+        }
+    }
+    let mut tiers = vec![ValueTier::Low; n];
+    for (rank, (_, position)) in ranked.into_iter().enumerate() {
+        if let Some(tier) = tiers.get_mut(position as usize) {
+            *tier = ValueTier::from_rank(rank, n);
+        }
+    }
+    tiers
+}
+
 /// Enum values present, in `all` order, with their counts (Debug names).
 fn count_enum<T: Copy + std::fmt::Debug>(
     column: &[T],
@@ -604,7 +648,11 @@ fn normalised(text: &str) -> String {
 }
 
 /// Bit `index` set for every enum value named in `values` (Debug or snake_case name, any case).
-fn enum_mask<T: Copy>(values: &[String], all: &[T], key: impl Fn(T) -> (usize, &'static str)) -> u32 {
+fn enum_mask<T: Copy>(
+    values: &[String],
+    all: &[T],
+    key: impl Fn(T) -> (usize, &'static str),
+) -> u32 {
     let wanted: Vec<String> = values.iter().map(|v| normalised(v)).collect();
     let mut mask = 0u32;
     for value in all {

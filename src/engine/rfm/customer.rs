@@ -173,10 +173,7 @@ pub fn customer_profile(
     timeline.sort_by(|(line_a, a), (line_b, b)| a.day.cmp(&b.day).then(line_a.cmp(line_b)));
 
     let orders = timeline.len() as u64;
-    let returned_orders = timeline
-        .iter()
-        .filter(|(_, o)| o.net_amount <= 0.0)
-        .count() as u64;
+    let returned_orders = timeline.iter().filter(|(_, o)| o.net_amount <= 0.0).count() as u64;
     let net_revenue = timeline.iter().map(|(_, o)| o.net_amount).sum::<f64>() + 0.0;
     let first_order_day = timeline.first().map_or(row.first_day, |(_, o)| o.day);
     let last_order_day = timeline.last().map_or(row.last_day, |(_, o)| o.day);

@@ -299,7 +299,11 @@ pub fn export_csv_tagged(
             EXPORT_HEADER
                 .iter()
                 .map(|h| h.to_string())
-                .chain(predictions.into_iter().flat_map(|p| prediction_header(p.clv)))
+                .chain(
+                    predictions
+                        .into_iter()
+                        .flat_map(|p| prediction_header(p.clv)),
+                )
                 .chain(tag_columns.iter().map(|k| k.name().to_string())),
         )?;
         for (position, row) in positions

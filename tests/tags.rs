@@ -261,7 +261,7 @@ fn filters_are_and_across_kinds_and_or_within_one() {
     // OR within a kind, AND across kinds.
     let top_or_middle = filter(TagKind::ValueTier, &["Top", "Middle"]);
     assert_eq!(
-        ids(&ds, &tags, &[top_or_middle.clone()]),
+        ids(&ds, &tags, std::slice::from_ref(&top_or_middle)),
         ["c01", "c02", "c03", "c04", "c05"]
     );
     let quarterly_or_rare = filter(TagKind::PurchaseCycle, &["Quarterly", "Rare"]);
@@ -560,7 +560,8 @@ fn customer_profile_groups_orders_like_the_rfm_run() {
     );
     assert_eq!(p.row.tags.as_ref().unwrap().cluster, Some(1));
     let base = day("2024-01-01");
-    let summary: Vec<(Day, f64, u32, Option<f64>, Vec<String>)> = p
+    type Order = (Day, f64, u32, Option<f64>, Vec<String>);
+    let summary: Vec<Order> = p
         .timeline
         .iter()
         .map(|o| {

@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use super::ClusterAnalysis;
 use crate::engine::clv::{ChurnRisk, ClvAnalysis};
-use crate::engine::rfm::{Analysis, RunLines, Segment};
-use crate::engine::{Dataset, Interned};
+use crate::engine::rfm::{mean_days_between, Analysis, RunLines, Segment};
+use crate::engine::{Dataset, Day, Interned};
 
 /// Value tier by net revenue rank.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -531,7 +531,7 @@ impl TagTable {
                     }
                 };
                 let tagged: u64 = counted.iter().map(|(_, count)| count).sum();
-                counted.sort_by(|a, b| b.1.cmp(&a.1));
+                counted.sort_by_key(|c| std::cmp::Reverse(c.1));
                 let capped = matches!(
                     kind,
                     TagKind::PreferredCategory | TagKind::Region | TagKind::Channel
@@ -761,7 +761,7 @@ impl SpendTags {
             }
             positive_days.clear();
             run.for_each_order(lines, |order| {
-                let mut day = i32::MAX;
+                let mut day = Day::MAX;
                 let mut net = 0.0;
                 for line in order {
                     let i = *line as usize;
@@ -774,9 +774,7 @@ impl SpendTags {
                     positive_days.push(day);
                 }
             });
-            let cycle = PurchaseCycle::from_mean_days(crate::engine::rfm::mean_days_between(
-                &mut positive_days,
-            ));
+            let cycle = PurchaseCycle::from_mean_days(mean_days_between(&mut positive_days));
             tags.push(products.take(), regions.take(), channels.take(), cycle);
         }
         tags

@@ -8,14 +8,15 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{
+    cluster::{AttributeColumnInfo, AttributeJoin, ClusterReport, ClusterSettings, ClusterStage},
     clv::{ClvReport, ClvSettings, HoldoutComparison, TimeUnit},
     ingest::{IngestError, IngestParams, Preview, PreviewParams, QualityReport},
-    rfm::{CustomerPage, CustomerQuery, Report, RfmParams},
+    rfm::{CustomerPage, CustomerQuery, CustomerRow as CustomerProfile, Report, RfmParams},
     EngineError,
 };
 
 /// Bumped whenever a message changes shape; the page refuses a worker of another version.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// Page → worker. Every request carries an id that its responses echo.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -85,6 +86,51 @@ pub enum Request {
     },
     /// Every scored customer's predictions as a CSV Blob (attached to the response).
     ExportScores,
+    /// A customer attributes file (the attached Blob; without one, the kept file is parsed again,
+    /// e.g. with another id column), joined to the dataset's customers.
+    OpenAttributes {
+        /// Header of the id column; `None` = detect.
+        id_column: Option<String>,
+    },
+    /// Forget the attributes file.
+    ClearAttributes,
+    /// Segment the customers (k-means) with these settings; the customer table gets the cluster
+    /// tag.
+    Cluster {
+        /// Segmentation settings.
+        settings: ClusterSettings,
+        /// Customer table page to return with it.
+        query: CustomerQuery,
+    },
+    /// Score the dataset with a saved segmentation (the attached Blob, JSON).
+    ApplySegmentation {
+        /// Customer table page to return with it.
+        query: CustomerQuery,
+    },
+    /// The current segmentation as a JSON Blob (features, transforms, centroids, names; no
+    /// customer rows).
+    SaveSegmentation {
+        /// The user's segment names ("" = automatic), by segment.
+        names: Vec<String>,
+    },
+    /// One customer's profile and purchase timeline.
+    CustomerProfile {
+        /// The id as typed.
+        customer_id: String,
+    },
+}
+
+/// What the page shows about a loaded attributes file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttributesSummary {
+    /// Every header of the file (for the id-column choice).
+    pub headers: Vec<String>,
+    /// The id column used.
+    pub id_column: String,
+    /// The other columns.
+    pub columns: Vec<AttributeColumnInfo>,
+    /// How the ids joined the transactions.
+    pub join: AttributeJoin,
 }
 
 /// Stages of a long job, for the progress bar.
@@ -98,6 +144,8 @@ pub enum Stage {
     Exporting,
     /// Fitting the prediction models.
     Fitting,
+    /// Segmenting customers, at this step.
+    Clustering(ClusterStage),
 }
 
 /// What the worker answers.
@@ -144,6 +192,32 @@ pub enum Response {
         page: CustomerPage,
         /// Milliseconds spent in the worker.
         elapsed_ms: f64,
+    },
+    /// An attributes file was read and joined.
+    AttributesLoaded {
+        /// Its summary.
+        attributes: AttributesSummary,
+    },
+    /// The attributes file was forgotten.
+    AttributesCleared,
+    /// A segmentation run (or a saved segmentation applied) finished.
+    Clustered {
+        /// What the segmentation section draws.
+        report: ClusterReport,
+        /// Segment names stored in an applied saved segmentation ("" = automatic); empty after
+        /// a fresh run.
+        names: Vec<String>,
+        /// The customer table page, with the cluster tag.
+        page: CustomerPage,
+        /// Milliseconds spent in the worker.
+        elapsed_ms: f64,
+    },
+    /// A customer profile (or suggestions when the id is not found).
+    Profile {
+        /// The profile; `None` when no customer has this id.
+        profile: Option<Box<CustomerProfile>>,
+        /// Ids resembling the typed one, when not found.
+        suggestions: Vec<String>,
     },
     /// A validation finished.
     Validated {

@@ -1142,3 +1142,662 @@ mod clv {
         }
     }
 }
+
+// --- segmentation (k-means) -------------------------------------------------------------------
+
+mod cluster {
+    use super::{elements, has_text, hex, rects_filled, render, ChartTheme};
+    use segscope::charts::{
+        cluster_readout, draw_cluster_chart, ClusterChartKind, ClusterLayout, HoverAxis,
+    };
+    use segscope::engine::cluster::{
+        BehaviourFeature, ClusterReport, FeatureInfo, FeatureKey, ProjectedPoint, Projection,
+        SegmentProfile, Sweep, SweepPoint, TransformKind,
+    };
+    use segscope::i18n::{t, Lang};
+
+    fn feature(label: &str, transform: TransformKind) -> FeatureInfo {
+        FeatureInfo {
+            key: FeatureKey::Behaviour(BehaviourFeature::Monetary),
+            label: label.to_string(),
+            transform,
+            skewness: None,
+            raw_mean: 1.0,
+            raw_median: None,
+            imputed: 0,
+        }
+    }
+
+    fn segment(number: u32, share: f64, revenue_share: f64, centroid: Vec<f64>) -> SegmentProfile {
+        SegmentProfile {
+            segment: number,
+            name_traits: vec![],
+            customers: (share * 1000.0) as u64,
+            share,
+            revenue: revenue_share * 1e5,
+            revenue_share,
+            tiny: share < 0.05,
+            silhouette: 0.4,
+            stability: None,
+            raw_means: vec![],
+            index: vec![],
+            centroid,
+            distinctive: vec![],
+            top_products: vec![],
+            top_regions: vec![],
+            top_channels: vec![],
+        }
+    }
+
+    /// 1,000 customers in three segments (the third tiny), a k = 2..6 sweep suggesting 4 while
+    /// 3 was chosen, and 300 of them on the scatter.
+    fn report() -> ClusterReport {
+        let points = (0..300)
+            .map(|i| {
+                let segment = (i % 3) as u32;
+                let f = i as f32;
+                ProjectedPoint {
+                    x: segment as f32 * 3.0 + (f * 0.37).sin(),
+                    y: (f * 0.11).cos() - segment as f32,
+                    segment,
+                }
+            })
+            .collect();
+        ClusterReport {
+            customers: 1000,
+            features: vec![
+                feature("recency_days", TransformKind::LogStandardise),
+                feature("frequency", TransformKind::LogStandardise),
+                feature("monetary", TransformKind::LogStandardise),
+                feature("category_share:Garden", TransformKind::Standardise),
+                feature("main_region=North", TransformKind::OneHot),
+            ],
+            sweep: Some(Sweep {
+                points: (2..=6)
+                    .map(|k| SweepPoint {
+                        k,
+                        inertia: 5000.0 / k as f64,
+                        silhouette: [0.31, 0.38, 0.42, 0.35, 0.30][k - 2],
+                        calinski_harabasz: 100.0,
+                    })
+                    .collect(),
+                suggested_k: 4,
+                silhouette_sample_size: 500,
+            }),
+            k: 3,
+            inertia: 1666.0,
+            silhouette: 0.38,
+            silhouette_sample_size: 500,
+            calinski_harabasz: 100.0,
+            stability_ari: None,
+            bootstrap_resamples: 0,
+            iterations: 7,
+            segments: vec![
+                segment(0, 0.6, 0.3, vec![-0.5, -0.4, -0.6, 0.1, 0.2]),
+                segment(1, 0.37, 0.5, vec![0.3, 0.9, 1.2, -0.2, 0.9]),
+                segment(2, 0.03, 0.2, vec![1.8, 2.5, 2.9, 0.4, 0.0]),
+            ],
+            projection: Projection {
+                points,
+                customers: 1000,
+                explained_variance: [0.412, 0.187],
+                centroids: vec![[0.0, 0.0], [3.0, -1.0], [6.0, -2.0]],
+            },
+            attributes: None,
+            warnings: vec![],
+            timings_ms: vec![],
+        }
+    }
+
+    fn names() -> Vec<String> {
+        vec![
+            "Occasional".into(),
+            "Loyal regulars".into(),
+            "Big spenders".into(),
+        ]
+    }
+
+    fn draw(
+        kind: ClusterChartKind,
+        report: &ClusterReport,
+        names: &[String],
+        lang: Lang,
+        theme: &ChartTheme,
+    ) -> (String, ClusterLayout) {
+        let (svg, res) = render(|a| draw_cluster_chart(a, kind, report, names, lang, theme, true));
+        (svg, res.unwrap_or_else(|e| panic!("{kind:?}: {e}")))
+    }
+
+    /// `<circle>` elements of radius `r` filled with `color`.
+    fn circles(svg: &str, color: plotters::style::RGBColor, r: u32) -> usize {
+        let fill = format!("fill=\"{}\"", hex(color));
+        let radius = format!("r=\"{r}\"");
+        elements(svg, "circle")
+            .iter()
+            .filter(|a| a.contains(&fill) && a.contains(&radius))
+            .count()
+    }
+
+    /// `<circle>` outlines (no fill) of radius `r` in `color`.
+    fn rings(svg: &str, color: plotters::style::RGBColor, r: u32) -> usize {
+        let stroke = format!("stroke=\"{}\"", hex(color));
+        let radius = format!("r=\"{r}\"");
+        elements(svg, "circle")
+            .iter()
+            .filter(|a| a.contains(&stroke) && a.contains(&radius) && a.contains("fill=\"none\""))
+            .count()
+    }
+
+    fn contains_text(svg: &str, part: &str) -> bool {
+        svg.split("<text ")
+            .skip(1)
+            .filter_map(|rest| rest.split_once("</text>"))
+            .any(|(text, _)| text.contains(part))
+    }
+
+    #[test]
+    fn kinds_have_distinct_names_and_titles_in_both_languages() {
+        let names: Vec<&str> = ClusterChartKind::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "cluster-elbow",
+                "cluster-projection",
+                "cluster-profile",
+                "cluster-sizes"
+            ]
+        );
+        for kind in ClusterChartKind::ALL {
+            assert!(!kind.title().en.is_empty() && !kind.title().zh.is_empty());
+            assert_ne!(kind.title().en, kind.title().zh);
+        }
+    }
+
+    #[test]
+    fn elbow_draws_both_curves_marks_the_chosen_and_suggested_k_and_notes_the_sample() {
+        let theme = ChartTheme::light();
+        let r = report();
+        let (svg, layout) = draw(ClusterChartKind::Elbow, &r, &names(), Lang::En, &theme);
+        assert!(has_text(&svg, t::CHART_CLUSTER_ELBOW.en));
+        // Five inertia dots (r = 4) and five silhouette dots (r = 3).
+        assert_eq!(circles(&svg, theme.accent, 4), 5);
+        assert_eq!(circles(&svg, theme.accent2, 3), 5);
+        // The chosen k (3) is ringed on both curves.
+        assert_eq!(rings(&svg, theme.text, 8), 2);
+        for text in [
+            "Chosen k = 3",
+            "Suggested k = 4",
+            "Silhouette on a sample of 500 customers",
+            "Number of segments (k)",
+            "Mean silhouette",
+        ] {
+            assert!(has_text(&svg, text), "{text}");
+        }
+        // One x per k, left to right, found by x.
+        assert_eq!(layout.hover, HoverAxis::X);
+        let xs = &layout.plot.point_x_px;
+        assert_eq!(xs.len(), 5);
+        assert!(xs.windows(2).all(|w| w[0] < w[1]), "{xs:?}");
+        let text = cluster_readout(
+            ClusterChartKind::Elbow,
+            &r,
+            &names(),
+            &layout,
+            (xs[3] + 2.0, 100.0),
+            Lang::En,
+        );
+        assert_eq!(
+            text.as_deref(),
+            Some("k = 5: inertia 1,000, silhouette 0.350")
+        );
+        let zh = cluster_readout(
+            ClusterChartKind::Elbow,
+            &r,
+            &names(),
+            &layout,
+            (xs[0], 100.0),
+            Lang::Zh,
+        );
+        assert_eq!(zh.as_deref(), Some("k = 2：惯性 2,500，轮廓系数 0.310"));
+    }
+
+    #[test]
+    fn elbow_without_sampling_has_no_note_and_merges_chosen_with_suggested() {
+        let mut r = report();
+        r.k = 4;
+        if let Some(s) = r.sweep.as_mut() {
+            s.silhouette_sample_size = 1000;
+        }
+        let (svg, _) = draw(
+            ClusterChartKind::Elbow,
+            &r,
+            &names(),
+            Lang::Zh,
+            &ChartTheme::dark(),
+        );
+        assert!(has_text(&svg, "选定 k = 4（即建议值）"));
+        assert!(!contains_text(&svg, "建议 k ="));
+        assert!(!contains_text(&svg, "抽样"));
+        assert!(has_text(&svg, "平均轮廓系数"));
+    }
+
+    #[test]
+    fn elbow_without_a_sweep_or_with_only_broken_values_draws_no_data() {
+        let mut r = report();
+        r.sweep = None;
+        let (svg, layout) = draw(
+            ClusterChartKind::Elbow,
+            &r,
+            &names(),
+            Lang::En,
+            &ChartTheme::light(),
+        );
+        assert!(has_text(&svg, "No data"));
+        assert_eq!(layout, ClusterLayout::default());
+
+        let mut r = report();
+        if let Some(s) = r.sweep.as_mut() {
+            for p in &mut s.points {
+                p.inertia = f64::NAN;
+                p.silhouette = f64::INFINITY;
+            }
+        }
+        let (svg, _) = draw(
+            ClusterChartKind::Elbow,
+            &r,
+            &names(),
+            Lang::Zh,
+            &ChartTheme::light(),
+        );
+        assert!(has_text(&svg, "暂无数据"));
+
+        // One broken k: its dots are skipped, the others drawn, its x is NaN.
+        let theme = ChartTheme::light();
+        let mut r = report();
+        if let Some(s) = r.sweep.as_mut() {
+            s.points[1].inertia = f64::NAN;
+            s.points[1].silhouette = f64::NEG_INFINITY;
+        }
+        let (svg, layout) = draw(ClusterChartKind::Elbow, &r, &names(), Lang::En, &theme);
+        assert_eq!(circles(&svg, theme.accent, 4), 4);
+        assert!(layout.plot.point_x_px[1].is_nan());
+        assert!(!has_text(&svg, "No data"));
+    }
+
+    #[test]
+    fn projection_draws_every_point_in_its_segment_colour_the_centres_and_the_sample_note() {
+        let theme = ChartTheme::light();
+        let r = report();
+        let (svg, layout) = draw(ClusterChartKind::Projection, &r, &names(), Lang::En, &theme);
+        assert!(has_text(&svg, t::CHART_CLUSTER_PROJECTION.en));
+        // 300 points (r = 3 below 1,500 points), 100 per segment; centres (r = 7) on top.
+        for s in 0..3 {
+            let color = theme.cluster_color(s);
+            assert_eq!(circles(&svg, color, 3), 100, "segment {s}");
+            assert_eq!(circles(&svg, color, 7), 1, "segment {s} centre");
+        }
+        assert_eq!(rings(&svg, theme.text, 7), 3);
+        for text in [
+            "300 of 1,000 customers shown",
+            "PC1 (41.2% of variance)",
+            "PC2 (18.7% of variance)",
+            "Occasional",
+            "Loyal regulars",
+            "Big spenders",
+            "Segment centre",
+        ] {
+            assert!(has_text(&svg, text), "{text}");
+        }
+        // Hover finds a point by distance.
+        assert_eq!(layout.hover, HoverAxis::Both);
+        assert_eq!(layout.plot.point_x_px.len(), 300);
+        let at = (layout.plot.point_x_px[4], layout.point_y_px[4]);
+        let text = cluster_readout(
+            ClusterChartKind::Projection,
+            &r,
+            &names(),
+            &layout,
+            at,
+            Lang::En,
+        )
+        .unwrap_or_default();
+        assert!(text.starts_with("Loyal regulars (PC1 "), "{text}");
+    }
+
+    #[test]
+    fn projection_in_chinese_skips_non_finite_points_and_uses_small_dots_for_many() {
+        let theme = ChartTheme::dark();
+        let mut r = report();
+        r.projection.points = (0..5000)
+            .map(|i| ProjectedPoint {
+                x: if i % 1000 == 0 {
+                    f32::NAN
+                } else {
+                    (i % 71) as f32
+                },
+                y: if i == 1 {
+                    f32::INFINITY
+                } else {
+                    (i % 37) as f32
+                },
+                segment: (i % 3) as u32,
+            })
+            .collect();
+        r.projection.customers = 20_000;
+        r.projection.explained_variance = [f64::NAN, 0.25];
+        let (svg, layout) = draw(ClusterChartKind::Projection, &r, &names(), Lang::Zh, &theme);
+        let drawn: usize = (0..3)
+            .map(|s| circles(&svg, theme.cluster_color(s), 2))
+            .sum();
+        assert_eq!(drawn, 4994);
+        assert!(has_text(&svg, "显示 20,000 位客户中的 4,994 位"));
+        assert!(has_text(&svg, "主成分1"));
+        assert!(has_text(&svg, "主成分2（解释 25.0% 的方差）"));
+        assert!(has_text(&svg, "分群中心"));
+        assert!(layout.plot.point_x_px[0].is_nan() && layout.point_y_px[1].is_nan());
+    }
+
+    #[test]
+    fn profile_draws_one_line_per_segment_over_the_columns_and_the_zero_line() {
+        let theme = ChartTheme::light();
+        let r = report();
+        let (svg, layout) = draw(ClusterChartKind::Profile, &r, &names(), Lang::En, &theme);
+        assert!(has_text(&svg, t::CHART_CLUSTER_PROFILE.en));
+        for (s, seg) in r.segments.iter().enumerate() {
+            let color = theme.cluster_color(seg.segment as usize);
+            assert_eq!(circles(&svg, color, 3), 5, "segment {s}: a dot per column");
+            let stroke = format!("stroke=\"{}\"", hex(color));
+            assert!(
+                elements(&svg, "polyline")
+                    .iter()
+                    .any(|a| a.contains(&stroke)),
+                "segment {s} line"
+            );
+        }
+        // The long share label turns the labels upright and loses its prefix.
+        assert!(svg.contains("rotate("));
+        assert!(contains_text(&svg, "main_region"));
+        for text in [
+            "recency_days",
+            "Garden",
+            "Base average",
+            "Standardised mean (0 = base average)",
+            "Occasional",
+            "Big spenders",
+        ] {
+            assert!(has_text(&svg, text), "{text}");
+        }
+        assert_eq!(layout.plot.point_x_px.len(), 5);
+        let x = layout.plot.point_x_px[2];
+        let text = cluster_readout(
+            ClusterChartKind::Profile,
+            &r,
+            &names(),
+            &layout,
+            (x, 0.0),
+            Lang::En,
+        );
+        assert_eq!(
+            text.as_deref(),
+            Some("Column monetary: Occasional -0.60 · Loyal regulars 1.20 · Big spenders 2.90")
+        );
+    }
+
+    #[test]
+    fn profile_shortens_and_turns_crowded_column_labels() {
+        let mut r = report();
+        r.features = (0..24)
+            .map(|i| {
+                feature(
+                    &format!("attr:preferred_store_location=Store number {i}"),
+                    TransformKind::OneHot,
+                )
+            })
+            .collect();
+        for s in &mut r.segments {
+            s.centroid = (0..24).map(|i| f64::from(i % 2)).collect();
+        }
+        let (svg, layout) = draw(
+            ClusterChartKind::Profile,
+            &r,
+            &names(),
+            Lang::En,
+            &ChartTheme::light(),
+        );
+        assert!(!contains_text(&svg, "attr:preferred"));
+        let cut = svg
+            .split("<text ")
+            .filter_map(|t| t.split_once("</text>"))
+            .filter(|(t, _)| t.contains("preferred_st") && t.contains('…'))
+            .count();
+        assert_eq!(cut, 24, "every column labelled, shortened");
+        assert!(svg.contains("rotate("), "crowded labels are turned");
+        assert_eq!(layout.plot.point_x_px.len(), 24);
+    }
+
+    #[test]
+    fn sizes_draw_two_bars_per_segment_and_flag_tiny_segments() {
+        let theme = ChartTheme::light();
+        let r = report();
+        let (svg, layout) = draw(ClusterChartKind::Sizes, &r, &names(), Lang::En, &theme);
+        assert!(has_text(&svg, t::CHART_CLUSTER_SIZES.en));
+        // Two full bars for each of the two regular segments, plus the legend swatches.
+        assert_eq!(rects_filled(&svg, theme.accent), 2 + 1);
+        assert_eq!(rects_filled(&svg, theme.accent2), 2 + 1);
+        // The tiny one is pale and flagged.
+        assert!(has_text(&svg, "! Big spenders"));
+        assert!(has_text(&svg, "! Tiny segment"));
+        assert!(has_text(&svg, "Occasional") && has_text(&svg, "Loyal regulars"));
+        for value in ["60.0%", "30.0%", "3.0%", "20.0%"] {
+            assert!(has_text(&svg, value), "{value}");
+        }
+        // A colour dot per segment.
+        for s in 0..3 {
+            assert_eq!(circles(&svg, theme.cluster_color(s), 4), 1);
+        }
+        assert_eq!(layout.hover, HoverAxis::Y);
+        let ys = &layout.point_y_px;
+        assert!(
+            ys[0] < ys[1] && ys[1] < ys[2],
+            "first segment at the top: {ys:?}"
+        );
+        let read = |lang| {
+            cluster_readout(
+                ClusterChartKind::Sizes,
+                &r,
+                &names(),
+                &layout,
+                (0.0, ys[2]),
+                lang,
+            )
+        };
+        assert_eq!(
+            read(Lang::En).as_deref(),
+            Some("Big spenders: 3.0% of customers, 20.0% of revenue · tiny segment")
+        );
+        assert_eq!(
+            read(Lang::Zh).as_deref(),
+            Some("Big spenders：客户占比 3.0%，销售额占比 20.0% · 过小的分群")
+        );
+    }
+
+    #[test]
+    fn twenty_segments_with_long_names_get_distinct_colours_and_cut_names() {
+        let theme = ChartTheme::light();
+        let mut r = report();
+        r.k = 20;
+        r.segments = (0..20)
+            .map(|s| segment(s, 0.05, 0.05, vec![f64::from(s) / 10.0; 5]))
+            .collect();
+        r.projection.points = (0..2000)
+            .map(|i| ProjectedPoint {
+                x: (i % 20) as f32 + (i as f32 * 0.1).sin(),
+                y: (i as f32 * 0.07).cos(),
+                segment: (i % 20) as u32,
+            })
+            .collect();
+        r.projection.centroids = (0..20).map(|s| [f64::from(s), 0.0]).collect();
+        let names: Vec<String> = (0..20)
+            .map(|s| format!("High value · Frequent · Big baskets · Recent number {s}"))
+            .collect();
+        let (svg, _) = draw(ClusterChartKind::Projection, &r, &names, Lang::En, &theme);
+        for s in 0..20 {
+            assert_eq!(circles(&svg, theme.cluster_color(s), 2), 100, "segment {s}");
+        }
+        assert!(!contains_text(&svg, "Recent number"), "long names are cut");
+        let legend = svg
+            .split("<text ")
+            .filter_map(|t| t.split_once("</text>"))
+            .filter(|(t, _)| t.contains("High value") && t.contains('…'))
+            .count();
+        assert_eq!(legend, 20, "every segment in the legend, cut");
+        for kind in ClusterChartKind::ALL {
+            let (svg, _) = draw(kind, &r, &names, Lang::Zh, &theme);
+            assert!(has_text(&svg, kind.title().zh), "{kind:?}");
+            assert!(!contains_text(&svg, "Recent number"), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn missing_names_fall_back_to_numbered_segments() {
+        let (svg, _) = draw(
+            ClusterChartKind::Sizes,
+            &report(),
+            &[],
+            Lang::Zh,
+            &ChartTheme::light(),
+        );
+        assert!(has_text(&svg, "分群 1") && has_text(&svg, "分群 2") && has_text(&svg, "! 分群 3"));
+    }
+
+    /// Reports a chart must survive: empty, one segment, every point on one spot, non-finite
+    /// values everywhere, and extreme magnitudes.
+    fn degenerate_reports() -> Vec<(&'static str, ClusterReport)> {
+        let empty = ClusterReport {
+            customers: 0,
+            features: vec![],
+            sweep: None,
+            k: 0,
+            inertia: f64::NAN,
+            silhouette: f64::NAN,
+            silhouette_sample_size: 0,
+            calinski_harabasz: f64::NAN,
+            stability_ari: None,
+            bootstrap_resamples: 0,
+            iterations: 0,
+            segments: vec![],
+            projection: Projection::default(),
+            attributes: None,
+            warnings: vec![],
+            timings_ms: vec![],
+        };
+        let mut one = report();
+        one.k = 1;
+        one.segments.truncate(1);
+        one.segments[0].share = 1.0;
+        one.segments[0].revenue_share = 1.0;
+        for p in &mut one.projection.points {
+            p.segment = 0;
+        }
+        one.projection.centroids.truncate(1);
+        let mut same = report();
+        for p in &mut same.projection.points {
+            (p.x, p.y) = (2.0, 2.0);
+        }
+        same.projection.centroids = vec![[2.0, 2.0]; 3];
+        for s in &mut same.segments {
+            s.centroid = vec![0.0; 5];
+            s.share = 0.0;
+            s.revenue_share = 0.0;
+        }
+        if let Some(sw) = same.sweep.as_mut() {
+            for p in &mut sw.points {
+                (p.inertia, p.silhouette) = (7.0, 0.0);
+            }
+        }
+        let mut broken = report();
+        for p in &mut broken.projection.points {
+            p.x = f32::NAN;
+        }
+        broken.projection.centroids = vec![[f64::INFINITY, 0.0]];
+        broken.projection.explained_variance = [f64::NAN, f64::INFINITY];
+        for s in &mut broken.segments {
+            s.centroid = vec![f64::NAN; 3];
+            s.share = f64::NAN;
+            s.revenue_share = f64::INFINITY;
+        }
+        let mut extreme = report();
+        if let Some(sw) = extreme.sweep.as_mut() {
+            sw.points[0].inertia = f64::MAX;
+            sw.points[1].silhouette = -f64::MAX;
+            sw.suggested_k = 999;
+        }
+        extreme.projection.points[0].x = f32::MAX;
+        extreme.projection.points[1].y = f32::MIN;
+        extreme.projection.points[2].segment = u32::MAX;
+        extreme.segments[0].centroid[0] = f64::MAX;
+        extreme.segments[1].segment = u32::MAX;
+        extreme.segments[2].share = 1e300;
+        vec![
+            ("empty", empty),
+            ("one segment", one),
+            ("one spot", same),
+            ("non-finite", broken),
+            ("extreme", extreme),
+        ]
+    }
+
+    #[test]
+    fn degenerate_reports_draw_without_panicking_in_both_languages_and_themes() {
+        for (what, r) in degenerate_reports() {
+            for lang in [Lang::En, Lang::Zh] {
+                for theme in [ChartTheme::light(), ChartTheme::dark()] {
+                    for kind in ClusterChartKind::ALL {
+                        for with_title in [true, false] {
+                            let (svg, res) = render(|a| {
+                                draw_cluster_chart(a, kind, &r, &names(), lang, &theme, with_title)
+                            });
+                            let layout = res.unwrap_or_else(|e| panic!("{what} {kind:?}: {e}"));
+                            assert_eq!(
+                                has_text(&svg, kind.title().get(lang)),
+                                with_title,
+                                "{what} {kind:?}"
+                            );
+                            assert!(rects_filled(&svg, theme.background) >= 1);
+                            // Hovering anywhere answers without panicking.
+                            for x in [0.0, 150.0, 400.0, 700.0, f64::NAN] {
+                                for y in [0.0, 120.0, 300.0] {
+                                    let _ =
+                                        cluster_readout(kind, &r, &names(), &layout, (x, y), lang);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn degenerate_reports_say_no_data_only_where_nothing_can_be_drawn() {
+        let reports = degenerate_reports();
+        let no_data = |what: &str, kind| {
+            let r = &reports
+                .iter()
+                .find(|(w, _)| *w == what)
+                .map(|(_, r)| r.clone());
+            let r = r.as_ref().unwrap_or_else(|| panic!("{what}"));
+            let (svg, _) = draw(kind, r, &names(), Lang::En, &ChartTheme::light());
+            has_text(&svg, "No data")
+        };
+        for kind in ClusterChartKind::ALL {
+            assert!(no_data("empty", kind), "empty {kind:?}");
+            assert!(!no_data("one segment", kind), "one segment {kind:?}");
+            assert!(!no_data("one spot", kind), "one spot {kind:?}");
+        }
+        assert!(no_data("non-finite", ClusterChartKind::Projection));
+        assert!(no_data("non-finite", ClusterChartKind::Profile));
+        // Bars with no finite share still list the segments (nothing to fill).
+        assert!(!no_data("non-finite", ClusterChartKind::Sizes));
+    }
+}

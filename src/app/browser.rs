@@ -99,6 +99,15 @@ pub fn download_blob(blob: &Blob, file_name: &str) {
 
 /// Fetches the bundled demo CSV (same origin, relative URL) as a Blob.
 pub async fn fetch_demo() -> Result<Blob, String> {
+    fetch_blob("demo/transactions.csv").await
+}
+
+/// The demo's customer attributes file (fetched with the demo, before any file of the user's).
+pub async fn fetch_demo_attributes() -> Result<Blob, String> {
+    fetch_blob("demo/customers.csv").await
+}
+
+async fn fetch_blob(path: &str) -> Result<Blob, String> {
     let text = |e: JsValue| {
         e.dyn_ref::<js_sys::Error>()
             .map(|e| String::from(e.message()))
@@ -106,7 +115,7 @@ pub async fn fetch_demo() -> Result<Blob, String> {
             .unwrap_or_else(|| format!("{e:?}"))
     };
     let window = web_sys::window().ok_or("no window")?;
-    let response = JsFuture::from(window.fetch_with_str("demo/transactions.csv"))
+    let response = JsFuture::from(window.fetch_with_str(path))
         .await
         .map_err(text)?;
     let response: web_sys::Response = response.dyn_into().map_err(text)?;

@@ -11,12 +11,15 @@ use crate::charts::{
     draw_clv_chart, draw_dashboard_chart, lorenz_at, nearest_point, ChartResult, ChartTheme,
     PlotLayout,
 };
-pub use crate::charts::{ChartKind, ClvChartKind};
+pub use crate::charts::{ChartKind, ClusterChartKind, ClvChartKind};
 use crate::format::{grouped, percent};
 use crate::i18n::{fill, t};
 
 /// Canvas height in CSS pixels (the width follows the card).
 const CHART_HEIGHT_PX: u32 = 320;
+/// Canvas height of the segmentation charts in CSS pixels: taller, so a legend of up to 20
+/// segments leaves the plot its room.
+const CLUSTER_CHART_HEIGHT_PX: u32 = 360;
 
 /// A chart card.
 #[component]
@@ -110,9 +113,20 @@ fn draw_on_canvas<T>(
         &plotters::prelude::DrawingArea<CanvasBackend, plotters::coord::Shift>,
     ) -> Option<ChartResult<T>>,
 ) -> Option<ChartResult<T>> {
+    draw_on_canvas_sized(el, CHART_HEIGHT_PX, draw)
+}
+
+/// Sizes `el` to its card's width and `height_px`, and draws on it with `draw`.
+fn draw_on_canvas_sized<T>(
+    el: web_sys::HtmlCanvasElement,
+    height_px: u32,
+    draw: impl FnOnce(
+        &plotters::prelude::DrawingArea<CanvasBackend, plotters::coord::Shift>,
+    ) -> Option<ChartResult<T>>,
+) -> Option<ChartResult<T>> {
     let width = u32::try_from(el.client_width()).unwrap_or(0).max(320);
     el.set_width(width);
-    el.set_height(CHART_HEIGHT_PX);
+    el.set_height(height_px);
     let backend = CanvasBackend::with_canvas_object(el)?;
     let area = backend.into_drawing_area();
     let drawn = draw(&area);
@@ -121,7 +135,7 @@ fn draw_on_canvas<T>(
 }
 
 /// The hover layout of a drawn chart; a drawing error is logged (the canvas shows what was drawn).
-fn keep_layout(name: &str, drawn: Option<ChartResult<Option<PlotLayout>>>) -> Option<PlotLayout> {
+fn keep_layout<L>(name: &str, drawn: Option<ChartResult<Option<L>>>) -> Option<L> {
     match drawn {
         Some(Ok(layout)) => layout,
         Some(Err(e)) => {
@@ -213,5 +227,101 @@ pub fn ClvChart(kind: ClvChartKind) -> impl IntoView {
             <canvas node_ref=canvas on:mousemove=on_move on:mouseleave=move |_| readout.set(String::new())></canvas>
             {has_readout.then(|| view! { <div class="readout" data-testid=format!("readout-{}", kind.name())>{move || readout.get()}</div> })}
         </figure>
+    }
+}
+
+// TODO(#4): once the segmentation view places `ClusterChart`, drop both `allow`s (and the
+// module: it exists only so `dead_code` can be allowed on the props struct `#[component]`
+// generates).
+#[allow(unused_imports)]
+pub use cluster_card::ClusterChart;
+
+/// The segmentation card.
+#[allow(dead_code)]
+mod cluster_card {
+    use leptos::prelude::*;
+
+    use super::{
+        download_png, draw_on_canvas_sized, keep_layout, tr, AppState, ClusterChartKind,
+        CLUSTER_CHART_HEIGHT_PX,
+    };
+    use crate::charts::{cluster_readout, draw_cluster_chart, ChartTheme, ClusterLayout};
+    use crate::engine::cluster::ClusterReport;
+    use crate::i18n::t;
+
+    /// A segmentation chart card (k sweep, PCA scatter, segment profiles, segment sizes), with a
+    /// hover readout on every kind and a PNG download. The figure carries `data-chart` (the kind's
+    /// name) and `data-drawn` (how many times the canvas was drawn, for browser tests to wait on).
+    #[component]
+    pub fn ClusterChart(
+        /// Which chart.
+        kind: ClusterChartKind,
+        /// The segmentation to draw; `None` leaves the canvas blank.
+        #[prop(into)]
+        report: Signal<Option<ClusterReport>>,
+        /// Display name per segment number, already localised (a missing one reads "Segment n").
+        #[prop(into)]
+        names: Signal<Vec<String>>,
+    ) -> impl IntoView {
+        let state = expect_context::<AppState>();
+        let canvas: NodeRef<leptos::html::Canvas> = NodeRef::new();
+        let layout = StoredValue::new(None::<ClusterLayout>);
+        let readout = RwSignal::new(String::new());
+        let drawn = RwSignal::new(0u32);
+        Effect::new(move |_| {
+            state.redraw.track();
+            let lang = state.lang.get();
+            let theme = if state.dark.get() {
+                ChartTheme::dark()
+            } else {
+                ChartTheme::light()
+            };
+            let Some(el) = canvas.get() else { return };
+            let drawn_layout = draw_on_canvas_sized(el, CLUSTER_CHART_HEIGHT_PX, |area| {
+                names.with(|names| {
+                    report.with(|r| {
+                        r.as_ref().map(|r| {
+                            draw_cluster_chart(area, kind, r, names, lang, &theme, false).map(Some)
+                        })
+                    })
+                })
+            });
+            layout.set_value(keep_layout(kind.name(), drawn_layout));
+            readout.set(String::new());
+            drawn.update(|n| *n += 1);
+        });
+        let on_move = move |ev: web_sys::MouseEvent| {
+            let Some(el) = canvas.get_untracked() else {
+                return;
+            };
+            // Canvas pixels per CSS pixel, both ways (the layout is in canvas pixels).
+            let scale_x = f64::from(el.width()) / f64::from(el.client_width().max(1));
+            let scale_y = f64::from(el.height()) / f64::from(el.client_height().max(1));
+            let at = (
+                f64::from(ev.offset_x()) * scale_x,
+                f64::from(ev.offset_y()) * scale_y,
+            );
+            let lang = state.lang.get_untracked();
+            let text = layout.with_value(|l| {
+                let l = l.as_ref()?;
+                names.with_untracked(|names| {
+                    report
+                        .with_untracked(|r| cluster_readout(kind, r.as_ref()?, names, l, at, lang))
+                })
+            });
+            readout.set(text.unwrap_or_default());
+        };
+        view! {
+            <figure class="chart" data-testid=format!("chart-{}", kind.name()) data-chart=kind.name() data-drawn=move || drawn.get()>
+                <div class="chart-head">
+                    <h3>{tr(state, kind.title())}</h3>
+                    <button class="link" data-testid=format!("png-{}", kind.name()) title=tr(state, t::DOWNLOAD_PNG_TITLE) on:click=move |_| download_png(canvas, kind.name())>
+                        "⤓ "{tr(state, t::DOWNLOAD_PNG)}
+                    </button>
+                </div>
+                <canvas node_ref=canvas on:mousemove=on_move on:mouseleave=move |_| readout.set(String::new())></canvas>
+                <div class="readout" data-testid=format!("readout-{}", kind.name())>{move || readout.get()}</div>
+            </figure>
+        }
     }
 }

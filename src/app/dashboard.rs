@@ -36,6 +36,7 @@ pub fn Dashboard() -> impl IntoView {
         </section>
         <Segments/>
         <super::predictions::Predictions/>
+        <super::clusters::Clusters/>
         <Customers/>
         <Show when=ready>
             <span data-testid="report-ready" data-elapsed-ms=move || plain(state.elapsed_ms.get(), 1) hidden=true></span>

@@ -4,6 +4,7 @@
 mod browser;
 mod chart;
 mod client;
+mod clusters;
 mod customers;
 mod dashboard;
 mod mapping;

@@ -8,12 +8,13 @@ use web_sys::Blob;
 
 use super::{browser, client};
 use crate::engine::{
+    cluster::{ClusterReport, ClusterSettings, FeatureKey},
     clv::{ClvReport, ClvSettings, HoldoutComparison, TimeUnit},
     ingest::{IngestParams, Preview, PreviewParams, QualityReport},
-    rfm::{CustomerPage, CustomerQuery, Report, RfmParams},
+    rfm::{CustomerPage, CustomerQuery, CustomerRow as CustomerProfile, Report, RfmParams},
 };
 use crate::i18n::Lang;
-use crate::protocol::{Request, Response, Stage, WorkerError};
+use crate::protocol::{AttributesSummary, Request, Response, Stage, WorkerError};
 
 /// Which screen the page shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +106,35 @@ pub struct AppState {
     pub clv_elapsed_ms: RwSignal<f64>,
     /// The last holdout validation.
     pub validation: RwSignal<Option<HoldoutComparison>>,
+    /// Name of the attributes file.
+    pub attributes_name: RwSignal<String>,
+    /// The loaded attributes file's summary.
+    pub attributes: RwSignal<Option<AttributesSummary>>,
+    /// Segmentation settings being edited.
+    pub cluster_settings: RwSignal<ClusterSettings>,
+    /// The segmentation on screen.
+    pub cluster_report: RwSignal<Option<ClusterReport>>,
+    /// The user's segment names by segment ("" = the automatic name).
+    pub cluster_names: RwSignal<Vec<String>>,
+    /// Worker milliseconds of the last segmentation.
+    pub cluster_elapsed_ms: RwSignal<f64>,
+    /// The segmentation on screen came from a saved file.
+    pub cluster_applied: RwSignal<bool>,
+    /// The customer profile on screen.
+    pub profile: RwSignal<Option<ProfileView>>,
+    /// The open file is the demo, whose attributes file is at hand.
+    pub demo_attributes: RwSignal<bool>,
+}
+
+/// A customer-profile answer, with the id asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileView {
+    /// The id as typed.
+    pub customer_id: String,
+    /// The profile, or `None` when not found.
+    pub profile: Option<Box<CustomerProfile>>,
+    /// Similar ids when not found.
+    pub suggestions: Vec<String>,
 }
 
 thread_local! {
@@ -114,6 +144,12 @@ thread_local! {
     static LATEST_PAGE: RefCell<u64> = const { RefCell::new(0) };
     /// Whether the current worker holds the dataset (false after cancel or a crash).
     static WORKER_HAS_DATASET: RefCell<bool> = const { RefCell::new(false) };
+    /// The attributes file, kept so a restarted worker can be given it again.
+    static ATTRIBUTES_FILE: RefCell<Option<Blob>> = const { RefCell::new(None) };
+    /// The demo's attributes file, fetched with the demo.
+    static DEMO_ATTRIBUTES: RefCell<Option<Blob>> = const { RefCell::new(None) };
+    /// The saved segmentation applied last (re-applied after a re-analysis or restart).
+    static SEGMENTATION_FILE: RefCell<Option<Blob>> = const { RefCell::new(None) };
 }
 
 impl AppState {
@@ -144,7 +180,62 @@ impl AppState {
             clv_report: RwSignal::new(None),
             clv_elapsed_ms: RwSignal::new(0.0),
             validation: RwSignal::new(None),
+            attributes_name: RwSignal::new(String::new()),
+            attributes: RwSignal::new(None),
+            cluster_settings: RwSignal::new(ClusterSettings::default()),
+            cluster_report: RwSignal::new(None),
+            cluster_names: RwSignal::new(Vec::new()),
+            cluster_elapsed_ms: RwSignal::new(0.0),
+            cluster_applied: RwSignal::new(false),
+            profile: RwSignal::new(None),
+            demo_attributes: RwSignal::new(false),
         }
+    }
+
+    /// Forgets the segmentation, the attributes and the profile (a new file).
+    fn forget_segmentation(self) {
+        DEMO_ATTRIBUTES.with(|f| *f.borrow_mut() = None);
+        self.demo_attributes.set(false);
+        ATTRIBUTES_FILE.with(|f| *f.borrow_mut() = None);
+        SEGMENTATION_FILE.with(|f| *f.borrow_mut() = None);
+        self.attributes.set(None);
+        self.attributes_name.set(String::new());
+        self.cluster_settings.set(ClusterSettings::default());
+        self.cluster_report.set(None);
+        self.cluster_names.set(Vec::new());
+        self.cluster_applied.set(false);
+        self.profile.set(None);
+    }
+
+    /// After the worker lost its state (cancel, crash) and the dataset was parsed again: give it
+    /// the attributes back and redo the predictions and the segmentation on screen, in order.
+    fn restore_results(self) {
+        if self.attributes.with_untracked(Option::is_some) {
+            if let Some(blob) = ATTRIBUTES_FILE.with(|f| f.borrow().clone()) {
+                let id_column = self
+                    .attributes
+                    .with_untracked(|a| a.as_ref().map(|a| a.id_column.clone()));
+                self.send_attributes(Some(blob), id_column);
+            }
+        }
+        if self.clv_report.with_untracked(Option::is_some) {
+            self.predict();
+        }
+        self.redo_segmentation();
+    }
+
+    /// Re-runs (or re-applies) the segmentation on screen, if any.
+    fn redo_segmentation(self) {
+        if self.cluster_report.with_untracked(Option::is_none) {
+            return;
+        }
+        if self.cluster_applied.get_untracked() {
+            if let Some(blob) = SEGMENTATION_FILE.with(|f| f.borrow().clone()) {
+                self.apply_segmentation(blob);
+                return;
+            }
+        }
+        self.cluster();
     }
 
     fn fail(self, error: WorkerError) {
@@ -176,6 +267,7 @@ impl AppState {
         self.clv_report.set(None);
         self.validation.set(None);
         self.clv_settings.set(ClvSettings::default());
+        self.forget_segmentation();
         self.rfm.set(RfmParams::default());
         self.query.set(CustomerQuery::default());
         self.preview_params.set(PreviewParams::default());
@@ -281,9 +373,9 @@ impl AppState {
                 self.done();
                 if let Some(then) = then.take() {
                     then();
-                } else if self.clv_report.with_untracked(Option::is_some) {
-                    // A restarted worker lost the predictions on screen: redo them.
-                    self.predict();
+                } else {
+                    // A restarted worker lost the predictions and segments on screen: redo them.
+                    self.restore_results();
                 }
             }
             Response::Failed { error } => {
@@ -329,6 +421,8 @@ impl AppState {
                     self.elapsed_ms.set(elapsed_ms);
                     self.error.set(None);
                     self.done();
+                    // The segmentation was of the previous run's customers.
+                    self.redo_segmentation();
                 }
                 Response::Failed { error } => {
                     self.done();
@@ -514,6 +608,219 @@ impl AppState {
         );
     }
 
+    /// The demo was opened: keep its attributes file for the "use the demo attributes" button
+    /// (`None` for any other file).
+    pub fn set_demo_attributes(self, blob: Option<Blob>) {
+        self.demo_attributes.set(blob.is_some());
+        DEMO_ATTRIBUTES.with(|f| *f.borrow_mut() = blob);
+    }
+
+    /// Join the demo's attributes file.
+    pub fn open_demo_attributes(self) {
+        if let Some(blob) = DEMO_ATTRIBUTES.with(|f| f.borrow().clone()) {
+            self.open_attributes(blob, "customers.csv".to_string());
+        }
+    }
+
+    /// An attributes file was chosen: keep it and join it to the customers.
+    pub fn open_attributes(self, blob: Blob, name: String) {
+        ATTRIBUTES_FILE.with(|f| *f.borrow_mut() = Some(blob.clone()));
+        self.attributes_name.set(name);
+        if !WORKER_HAS_DATASET.with(|h| *h.borrow()) {
+            self.ingest_then(move || self.send_attributes(Some(blob), None));
+            return;
+        }
+        self.send_attributes(Some(blob), None);
+    }
+
+    /// Join the kept attributes file again on another id column.
+    pub fn set_attributes_id(self, id_column: String) {
+        let blob = ATTRIBUTES_FILE.with(|f| f.borrow().clone());
+        if !WORKER_HAS_DATASET.with(|h| *h.borrow()) {
+            self.ingest_then(move || self.send_attributes(blob, Some(id_column)));
+            return;
+        }
+        // The blob goes along: a restarted worker may not hold it.
+        self.send_attributes(blob, Some(id_column));
+    }
+
+    fn send_attributes(self, blob: Option<Blob>, id_column: Option<String>) {
+        self.error.set(None);
+        client::send(
+            &Request::OpenAttributes { id_column },
+            blob.as_ref(),
+            move |response, _| match response {
+                Response::AttributesLoaded { attributes } => {
+                    // Attribute features the new file lacks are dropped from the settings.
+                    let headers = attributes.headers.clone();
+                    self.cluster_settings.update(|s| {
+                        s.features.retain(|f| match f {
+                            FeatureKey::Attribute(h) => headers.contains(h),
+                            FeatureKey::Behaviour(_) => true,
+                        })
+                    });
+                    self.attributes.set(Some(attributes));
+                }
+                Response::Failed { error } => {
+                    ATTRIBUTES_FILE.with(|f| *f.borrow_mut() = None);
+                    self.attributes.set(None);
+                    self.attributes_name.set(String::new());
+                    self.fail(error);
+                }
+                _ => {}
+            },
+        );
+    }
+
+    /// Forget the attributes file (attribute features are dropped from the settings).
+    pub fn clear_attributes(self) {
+        ATTRIBUTES_FILE.with(|f| *f.borrow_mut() = None);
+        self.attributes.set(None);
+        self.attributes_name.set(String::new());
+        self.cluster_settings
+            .update(|s| s.features.retain(|f| matches!(f, FeatureKey::Behaviour(_))));
+        client::send(&Request::ClearAttributes, None, move |response, _| {
+            if let Response::Failed { error } = response {
+                self.fail(error);
+            }
+        });
+    }
+
+    fn on_clustered(self, response: Response, applied: bool) {
+        match response {
+            Response::Progress { stage, done, total } => {
+                self.progress.set(Some((stage, done, total)))
+            }
+            Response::Clustered {
+                report,
+                names,
+                page,
+                elapsed_ms,
+            } => {
+                let k = report.k;
+                // Keep the user's names when the segments are re-made with the same k.
+                let keep = !applied
+                    && self
+                        .cluster_report
+                        .with_untracked(|r| r.as_ref().map(|r| r.k))
+                        == Some(k);
+                if applied {
+                    let mut names = names;
+                    names.resize(k, String::new());
+                    self.cluster_names.set(names);
+                } else if !keep {
+                    self.cluster_names.set(vec![String::new(); k]);
+                }
+                self.cluster_applied.set(applied);
+                self.cluster_report.set(Some(report));
+                self.page.set(page);
+                self.cluster_elapsed_ms.set(elapsed_ms);
+                self.done();
+            }
+            Response::Failed { error } => {
+                self.done();
+                self.fail(error);
+            }
+            _ => {}
+        }
+    }
+
+    /// Segment the customers with the current settings.
+    pub fn cluster(self) {
+        if !WORKER_HAS_DATASET.with(|h| *h.borrow()) {
+            self.ingest_then(move || self.cluster());
+            return;
+        }
+        let settings = self.cluster_settings.get_untracked();
+        let mut query = self.query.get_untracked();
+        query.offset = 0;
+        self.query.set(query.clone());
+        self.error.set(None);
+        self.busy.set(true);
+        self.progress.set(Some((
+            Stage::Clustering(crate::engine::cluster::ClusterStage::Features),
+            0,
+            1,
+        )));
+        client::send(
+            &Request::Cluster { settings, query },
+            None,
+            move |response, _| self.on_clustered(response, false),
+        );
+    }
+
+    /// Score the customers with a saved segmentation file.
+    pub fn apply_segmentation(self, blob: Blob) {
+        SEGMENTATION_FILE.with(|f| *f.borrow_mut() = Some(blob.clone()));
+        if !WORKER_HAS_DATASET.with(|h| *h.borrow()) {
+            self.ingest_then(move || self.apply_segmentation(blob));
+            return;
+        }
+        let mut query = self.query.get_untracked();
+        query.offset = 0;
+        self.query.set(query.clone());
+        self.error.set(None);
+        self.busy.set(true);
+        client::send(
+            &Request::ApplySegmentation { query },
+            Some(&blob),
+            move |response, _| self.on_clustered(response, true),
+        );
+    }
+
+    /// Download the segmentation (with the user's names) as JSON.
+    pub fn save_segmentation(self) {
+        if !WORKER_HAS_DATASET.with(|h| *h.borrow()) {
+            self.ingest_then(move || self.save_segmentation());
+            return;
+        }
+        let names = self.cluster_names.get_untracked();
+        client::send(
+            &Request::SaveSegmentation { names },
+            None,
+            move |response, blob| match response {
+                Response::Exported { .. } => {
+                    if let Some(blob) = blob {
+                        let name = export_file_name(&self.file_name.get_untracked())
+                            .replace("-customers.csv", "-segmentation.json");
+                        browser::download_blob(&blob, &name);
+                    }
+                }
+                Response::Failed { error } => self.fail(error),
+                _ => {}
+            },
+        );
+    }
+
+    /// Show the profile of a customer id.
+    pub fn show_profile(self, customer_id: String) {
+        let customer_id = customer_id.trim().to_string();
+        if customer_id.is_empty() {
+            return;
+        }
+        if !WORKER_HAS_DATASET.with(|h| *h.borrow()) {
+            self.ingest_then(move || self.show_profile(customer_id));
+            return;
+        }
+        let asked = customer_id.clone();
+        client::send(
+            &Request::CustomerProfile { customer_id },
+            None,
+            move |response, _| match response {
+                Response::Profile {
+                    profile,
+                    suggestions,
+                } => self.profile.set(Some(ProfileView {
+                    customer_id: asked.clone(),
+                    profile,
+                    suggestions,
+                })),
+                Response::Failed { error } => self.fail(error),
+                _ => {}
+            },
+        );
+    }
+
     /// Stop the running request. Nothing the user did is lost: the file, mapping, parameters and
     /// the last dashboard stay; the fresh worker is given the file again when needed.
     pub fn cancel(self) {
@@ -535,6 +842,7 @@ impl AppState {
     /// Back to the upload screen (the current file is forgotten).
     pub fn reset(self) {
         FILE.with(|f| *f.borrow_mut() = None);
+        self.forget_segmentation();
         self.preview.set(None);
         self.report.set(None);
         self.clv_report.set(None);

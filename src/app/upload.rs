@@ -49,7 +49,12 @@ pub fn Upload() -> impl IntoView {
         state.error.set(None);
         spawn_local(async move {
             match browser::fetch_demo().await {
-                Ok(blob) => state.open_file(blob, "segscope-demo.csv".to_string()),
+                Ok(blob) => {
+                    // Fetched now, so using it later makes no request.
+                    let attributes = browser::fetch_demo_attributes().await.ok();
+                    state.open_file(blob, "segscope-demo.csv".to_string());
+                    state.set_demo_attributes(attributes);
+                }
                 Err(e) => state.error.set(Some(UiError::Demo(e))),
             }
         });

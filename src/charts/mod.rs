@@ -11,6 +11,7 @@
 //! by `canvas.width / rect.width` first). [`nearest_point`] maps a mouse x to a data index, and
 //! [`lorenz_at`] reads the Lorenz curve at any customer share.
 
+mod cluster;
 mod clv;
 mod dashboard;
 mod error;
@@ -24,6 +25,10 @@ pub mod theme;
 mod trend;
 mod util;
 
+pub use cluster::{
+    cluster_readout, cluster_segment_name, draw_cluster_chart, ClusterChartKind, ClusterLayout,
+    HoverAxis, HOVER_RADIUS_PX,
+};
 pub use clv::{draw_clv_chart, ClvChartKind};
 pub use dashboard::{draw_dashboard_chart, ChartKind};
 pub use error::{ChartError, ChartResult};

@@ -28,6 +28,10 @@ pub struct ChartTheme {
     /// Churn-risk bands, in [`crate::engine::clv::ChurnRisk::ALL`] order: low (green),
     /// medium (amber), high (red). Told apart by lightness too, and always drawn with a legend.
     pub risk: [RGBColor; 3],
+    /// One colour per k-means segment (up to [`crate::engine::cluster::MAX_K`] = 20), by segment
+    /// number. The first ten are far apart (Okabe–Ito first); all keep a readable contrast with
+    /// the background. See [`ChartTheme::cluster_color`].
+    pub clusters: [RGBColor; 20],
     /// Heatmap colour of an empty cell.
     pub heat_low: RGBColor,
     /// Heatmap colour of the fullest cell.
@@ -64,6 +68,30 @@ impl ChartTheme {
                 RGBColor(0xDD, 0xAA, 0x33), // Tol high-contrast yellow (amber)
                 RGBColor(0xBB, 0x33, 0x22), // brick red
             ],
+            // Okabe–Ito, then hues picked greedily for the largest CIELAB distance to those before
+            // (lightness 32–66, contrast with white ≥ 2.2:1).
+            clusters: [
+                RGBColor(0x00, 0x72, 0xB2),
+                RGBColor(0xD5, 0x5E, 0x00),
+                RGBColor(0x00, 0x9E, 0x73),
+                RGBColor(0xCC, 0x79, 0xA7),
+                RGBColor(0xE6, 0x9F, 0x00),
+                RGBColor(0x66, 0x55, 0x22),
+                RGBColor(0x66, 0x33, 0xAA),
+                RGBColor(0x77, 0xAA, 0x11),
+                RGBColor(0xCC, 0x00, 0x44),
+                RGBColor(0xBB, 0x00, 0x88),
+                RGBColor(0x44, 0xAA, 0xBB),
+                RGBColor(0xDD, 0x77, 0x66),
+                RGBColor(0x66, 0x88, 0xFF),
+                RGBColor(0xDD, 0x77, 0xEE),
+                RGBColor(0x00, 0x66, 0x00),
+                RGBColor(0x88, 0x33, 0x44),
+                RGBColor(0x66, 0x44, 0x77),
+                RGBColor(0xAA, 0x99, 0x33),
+                RGBColor(0x88, 0x33, 0x11),
+                RGBColor(0x88, 0x99, 0x66),
+            ],
             heat_low: RGBColor(0xF1, 0xF6, 0xFB),
             heat_high: RGBColor(0x08, 0x30, 0x6B),
             font_family: "system-ui, sans-serif",
@@ -97,6 +125,30 @@ impl ChartTheme {
                 RGBColor(0xEE, 0xCC, 0x66), // light amber
                 RGBColor(0xEE, 0x66, 0x77), // Tol bright red
             ],
+            // Okabe–Ito and Tol "light", then hues picked greedily for the largest CIELAB distance
+            // (lightness 62–88, contrast with the background ≥ 5:1).
+            clusters: [
+                RGBColor(0x56, 0xB4, 0xE9),
+                RGBColor(0xE6, 0x9F, 0x00),
+                RGBColor(0x44, 0xBB, 0x99),
+                RGBColor(0xFF, 0xAA, 0xBB),
+                RGBColor(0xEE, 0xDD, 0x88),
+                RGBColor(0xBB, 0x88, 0xEE),
+                RGBColor(0xEE, 0x77, 0x55),
+                RGBColor(0x77, 0xAA, 0x33),
+                RGBColor(0xFF, 0x66, 0xAA),
+                RGBColor(0x00, 0xEE, 0xFF),
+                RGBColor(0xDD, 0xCC, 0xFF),
+                RGBColor(0x44, 0x99, 0xFF),
+                RGBColor(0x66, 0xEE, 0x99),
+                RGBColor(0x99, 0x99, 0x66),
+                RGBColor(0xAA, 0x99, 0x22),
+                RGBColor(0xEE, 0xBB, 0x99),
+                RGBColor(0xAA, 0xDD, 0x99),
+                RGBColor(0xFF, 0xAA, 0xEE),
+                RGBColor(0xFF, 0x77, 0x88),
+                RGBColor(0x00, 0xAA, 0xBB),
+            ],
             heat_low: RGBColor(0x1C, 0x2B, 0x3F),
             heat_high: RGBColor(0xFD, 0xE7, 0x25),
             font_family: "system-ui, sans-serif",
@@ -106,6 +158,11 @@ impl ChartTheme {
     /// The series colour of segment `index` (wraps around past 11).
     pub fn series_color(&self, index: usize) -> RGBColor {
         self.series[index % self.series.len()]
+    }
+
+    /// The colour of k-means segment `segment` (wraps around past 20).
+    pub fn cluster_color(&self, segment: usize) -> RGBColor {
+        self.clusters[segment % self.clusters.len()]
     }
 }
 
@@ -126,6 +183,19 @@ pub fn heat(theme: &ChartTheme, t: f64) -> RGBColor {
     };
     let (lo, hi) = (theme.heat_low, theme.heat_high);
     RGBColor(mix(lo.0, hi.0), mix(lo.1, hi.1), mix(lo.2, hi.2))
+}
+
+/// `color` moved towards the theme's background by `t` in 0..=1 (clamped; NaN counts as 0): a
+/// paler (light theme) or darker (dark theme) version of it, for de-emphasised marks.
+pub fn toward_background(theme: &ChartTheme, color: RGBColor, t: f64) -> RGBColor {
+    let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) };
+    let mix = |a: u8, b: u8| -> u8 {
+        let v = f64::from(a) + (f64::from(b) - f64::from(a)) * t;
+        // In 0..=255 by construction (a convex combination of two u8 values).
+        v.round().clamp(0.0, 255.0) as u8
+    };
+    let bg = theme.background;
+    RGBColor(mix(color.0, bg.0), mix(color.1, bg.1), mix(color.2, bg.2))
 }
 
 /// Of the theme's text and background colours, the one that reads best on `fill` (for labels
@@ -191,5 +261,33 @@ mod tests {
         assert_eq!(text_on(&light, light.heat_high), light.background);
         assert_eq!(text_on(&light, light.heat_low), light.text);
         assert_eq!(light.series_color(11), light.series[0]);
+    }
+
+    #[test]
+    fn toward_background_ends_at_the_colour_and_the_background() {
+        let theme = ChartTheme::dark();
+        let c = theme.cluster_color(3);
+        assert_eq!(toward_background(&theme, c, 0.0), c);
+        assert_eq!(toward_background(&theme, c, 1.0), theme.background);
+        assert_eq!(toward_background(&theme, c, f64::NAN), c);
+        assert_eq!(toward_background(&theme, c, 5.0), theme.background);
+    }
+
+    #[test]
+    fn cluster_palette_has_twenty_distinct_colours_readable_on_the_background() {
+        for (theme, min_contrast) in [(ChartTheme::light(), 2.2), (ChartTheme::dark(), 5.0)] {
+            let mut colours: Vec<_> = theme.clusters.iter().map(|c| (c.0, c.1, c.2)).collect();
+            colours.sort_unstable();
+            colours.dedup();
+            assert_eq!(colours.len(), 20);
+            let bg = luminance(theme.background);
+            for c in theme.clusters {
+                let l = luminance(c);
+                let contrast = (l.max(bg) + 0.05) / (l.min(bg) + 0.05);
+                assert!(contrast >= min_contrast, "{c:?}: {contrast:.2}");
+            }
+            assert_eq!(theme.cluster_color(20), theme.clusters[0]);
+            assert_eq!(theme.cluster_color(19), theme.clusters[19]);
+        }
     }
 }

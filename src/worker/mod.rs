@@ -13,13 +13,15 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::engine::{
+    cluster::{AttributeTable, ClusterAnalysis, ClusterInput, SegmentationModel, TagTable},
     clv::{ClvAnalysis, ClvReport, HoldoutComparison},
     ingest::{self, PreviewParams},
     rfm::{self, Analysis, CustomerQuery, Predictions},
     Dataset, EngineError,
 };
 use crate::protocol::{
-    decode, encode, Envelope, Request, Response, Stage, WorkerError, PROTOCOL_VERSION,
+    decode, encode, AttributesSummary, Envelope, Request, Response, Stage, WorkerError,
+    PROTOCOL_VERSION,
 };
 use blob_reader::BlobReader;
 
@@ -35,6 +37,39 @@ struct State {
     analysis: Option<Analysis>,
     /// The last prediction run on `dataset` (kept across RFM re-analyses).
     clv: Option<ClvAnalysis>,
+    /// The customer attributes file, as given (re-parsed when the id column changes).
+    attributes_file: Option<Blob>,
+    /// The parsed attributes file.
+    attributes: Option<AttributeTable>,
+    /// The last segmentation of `analysis`'s customers.
+    cluster: Option<ClusterAnalysis>,
+    /// Tags of the current analysis, predictions and segmentation; rebuilt lazily after any of
+    /// them changes.
+    tags: Option<TagTable>,
+}
+
+impl State {
+    /// Drops everything derived from the dataset (a new file or a new RFM run).
+    fn forget_results(&mut self) {
+        self.analysis = None;
+        self.clv = None;
+        self.cluster = None;
+        self.tags = None;
+    }
+
+    /// The tag table of the current results, built if needed.
+    fn ensure_tags(&mut self) {
+        if self.tags.is_none() {
+            if let (Some(d), Some(a)) = (self.dataset.as_ref(), self.analysis.as_ref()) {
+                self.tags = Some(TagTable::build(
+                    d,
+                    a,
+                    self.clv.as_ref(),
+                    self.cluster.as_ref(),
+                ));
+            }
+        }
+    }
 }
 
 thread_local! {
@@ -118,8 +153,7 @@ fn handle(id: u64, request: Request, blob: Option<Blob>) -> Handled {
             STATE.with(|s| {
                 let mut s = s.borrow_mut();
                 s.dataset = None;
-                s.analysis = None;
-                s.clv = None;
+                s.forget_results();
                 s.file = Some(file.clone());
             });
             preview(&file, &params)
@@ -163,8 +197,7 @@ fn handle(id: u64, request: Request, blob: Option<Blob>) -> Handled {
             STATE.with(|s| {
                 let mut s = s.borrow_mut();
                 s.dataset = Some(dataset);
-                s.analysis = None;
-                s.clv = None;
+                s.forget_results();
             });
             let analysis = result.map_err(crate::engine::EngineError::from)?;
             Ok((finish(analysis, Some(quality), &query, started), None))
@@ -184,28 +217,23 @@ fn handle(id: u64, request: Request, blob: Option<Blob>) -> Handled {
             Ok((finish(analysis, None, &query, started), None))
         }
         Request::Customers { query } => {
-            let page = with_analysis(|d, a, p| rfm::query(d, a, p, &query))?;
+            let page = with_analysis(|d, a, p, t| page_of(d, a, p, t, &query))?;
             Ok((Response::Customers { page }, None))
         }
         Request::Export { query } => {
             progress(id, Stage::Exporting, 0, 1);
-            let (csv, rows) = with_analysis(|d, a, p| {
+            let (csv, rows) = with_analysis(|d, a, p, t| {
                 let all = CustomerQuery {
                     offset: 0,
                     limit: usize::MAX,
                     ..query.clone()
                 };
-                let rows = rfm::query(
-                    d,
-                    a,
-                    p,
-                    &CustomerQuery {
-                        limit: 0,
-                        ..all.clone()
-                    },
-                )
-                .matching;
-                (rfm::export_csv(d, a, p, &all), rows)
+                let count = CustomerQuery {
+                    limit: 0,
+                    ..all.clone()
+                };
+                let rows = page_of(d, a, p, t, &count).matching;
+                (export_of(d, a, p, t, &all), rows)
             })?;
             Ok((Response::Exported { rows }, Some(csv_blob(csv)?)))
         }
@@ -215,6 +243,7 @@ fn handle(id: u64, request: Request, blob: Option<Blob>) -> Handled {
             STATE.with(|s| {
                 let mut s = s.borrow_mut();
                 s.clv = None;
+                s.tags = None;
                 let dataset = s.dataset.as_ref().ok_or_else(|| nothing("dataset"))?;
                 let clv = ClvAnalysis::run(dataset, &settings, &mut now_ms)
                     .map_err(|e| WorkerError::Engine(EngineError::from(e)))?;
@@ -223,10 +252,21 @@ fn handle(id: u64, request: Request, blob: Option<Blob>) -> Handled {
                     .as_ref()
                     .map(|a| (&a.customers.customer[..], &a.customers.segment[..]));
                 let report = ClvReport::new(dataset, &clv, segments);
+                let tags = s
+                    .analysis
+                    .as_ref()
+                    .map(|a| TagTable::build(dataset, a, Some(&clv), s.cluster.as_ref()));
                 let page = s.analysis.as_ref().map_or_else(Default::default, |a| {
-                    rfm::query(dataset, a, Some(&Predictions::new(&clv)), &query)
+                    page_of(
+                        dataset,
+                        a,
+                        Some(&Predictions::new(&clv)),
+                        tags.as_ref(),
+                        &query,
+                    )
                 });
                 s.clv = Some(clv);
+                s.tags = tags;
                 Ok((
                     Response::Predicted {
                         report,
@@ -268,7 +308,154 @@ fn handle(id: u64, request: Request, blob: Option<Blob>) -> Handled {
             })?;
             Ok((Response::Exported { rows }, Some(csv_blob(csv)?)))
         }
+        Request::OpenAttributes { id_column } => open_attributes(blob, id_column),
+        Request::ClearAttributes => {
+            STATE.with(|s| {
+                let mut s = s.borrow_mut();
+                s.attributes_file = None;
+                s.attributes = None;
+            });
+            Ok((Response::AttributesCleared, None))
+        }
+        Request::Cluster { settings, query } => {
+            let started = now_ms();
+            let mut last = 0.0;
+            let mut on_progress = |stage, done: usize, total: usize| {
+                let t = now_ms();
+                if t - last >= PROGRESS_INTERVAL_MS || done == 0 {
+                    last = t;
+                    progress(id, Stage::Clustering(stage), done as u64, total as u64);
+                }
+            };
+            cluster_with(&query, started, Vec::new(), |input| {
+                ClusterAnalysis::run(input, &settings, &mut on_progress, &mut now_ms)
+            })
+        }
+        Request::ApplySegmentation { query } => {
+            let started = now_ms();
+            let file = blob.ok_or_else(|| nothing("file"))?;
+            let bytes = BlobReader::read_range(&file, 0.0, file.size())
+                .map_err(|message| WorkerError::Read { message })?;
+            let text = String::from_utf8_lossy(&bytes);
+            let model = SegmentationModel::from_json(&text).map_err(EngineError::from)?;
+            let names = model.names.clone();
+            cluster_with(&query, started, names, |input| {
+                ClusterAnalysis::apply(input, &model, &mut now_ms)
+            })
+        }
+        Request::SaveSegmentation { names } => {
+            let json = STATE.with(|s| {
+                let s = s.borrow();
+                let cluster = s.cluster.as_ref().ok_or_else(|| nothing("analysis"))?;
+                let mut model = cluster.model.clone();
+                model.names = names;
+                Ok::<_, WorkerError>(model.to_json())
+            })?;
+            let rows = STATE.with(|s| s.borrow().cluster.as_ref().map_or(0, |c| c.report.k)) as u64;
+            Ok((
+                Response::Exported { rows },
+                Some(text_blob(json, "application/json")?),
+            ))
+        }
+        Request::CustomerProfile { customer_id } => {
+            let (profile, suggestions) = with_analysis(|d, a, p, t| {
+                let profile = tmp_profile(d, a, p, t, &customer_id);
+                let suggestions = if profile.is_none() {
+                    Vec::new()
+                } else {
+                    Vec::new()
+                };
+                (profile.map(Box::new), suggestions)
+            })?;
+            Ok((
+                Response::Profile {
+                    profile,
+                    suggestions,
+                },
+                None,
+            ))
+        }
     }
+}
+
+/// Reads and joins an attributes file (the new Blob, or the kept one with another id column).
+fn open_attributes(blob: Option<Blob>, id_column: Option<String>) -> Handled {
+    let file = match blob {
+        Some(b) => b,
+        None => STATE
+            .with(|s| s.borrow().attributes_file.clone())
+            .ok_or_else(|| nothing("file"))?,
+    };
+    let bytes = BlobReader::read_range(&file, 0.0, file.size())
+        .map_err(|message| WorkerError::Read { message })?;
+    let table = AttributeTable::parse(&bytes, id_column.as_deref()).map_err(EngineError::from)?;
+    let summary = STATE.with(|s| {
+        let s = s.borrow();
+        let dataset = s.dataset.as_ref().ok_or_else(|| nothing("dataset"))?;
+        let (_, join) = table.join(&dataset.customer_ids);
+        let mut headers = vec![table.id_column.clone()];
+        headers.extend(table.columns.iter().map(|c| c.name.clone()));
+        Ok::<_, WorkerError>(AttributesSummary {
+            headers,
+            id_column: table.id_column.clone(),
+            columns: table.column_info(),
+            join,
+        })
+    })?;
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        s.attributes_file = Some(file);
+        s.attributes = Some(table);
+    });
+    Ok((
+        Response::AttributesLoaded {
+            attributes: summary,
+        },
+        None,
+    ))
+}
+
+/// Runs `segment` on the current results, keeps the segmentation and answers with its report and
+/// the customer page (tags rebuilt with the cluster).
+fn cluster_with(
+    query: &CustomerQuery,
+    started: f64,
+    names: Vec<String>,
+    segment: impl FnOnce(
+        &ClusterInput<'_>,
+    ) -> Result<ClusterAnalysis, crate::engine::cluster::ClusterError>,
+) -> Handled {
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        s.cluster = None;
+        s.tags = None;
+        let s = &mut *s;
+        let (Some(dataset), Some(analysis)) = (s.dataset.as_ref(), s.analysis.as_ref()) else {
+            return Err(nothing("analysis"));
+        };
+        let input = ClusterInput {
+            dataset,
+            rfm: analysis,
+            clv: s.clv.as_ref(),
+            attributes: s.attributes.as_ref(),
+        };
+        let cluster = segment(&input).map_err(EngineError::from)?;
+        let tags = TagTable::build(dataset, analysis, s.clv.as_ref(), Some(&cluster));
+        let predictions = s.clv.as_ref().map(Predictions::new);
+        let page = page_of(dataset, analysis, predictions.as_ref(), Some(&tags), query);
+        let report = cluster.report.clone();
+        s.cluster = Some(cluster);
+        s.tags = Some(tags);
+        Ok((
+            Response::Clustered {
+                report,
+                names,
+                page,
+                elapsed_ms: now_ms() - started,
+            },
+            None,
+        ))
+    })
 }
 
 /// A CSV Blob with a UTF-8 BOM (so that Excel opens Chinese ids correctly).
@@ -276,6 +463,16 @@ fn csv_blob(csv: String) -> Result<Blob, WorkerError> {
     let parts = Array::of2(&"\u{feff}".into(), &csv.into());
     let options = BlobPropertyBag::new();
     options.set_type("text/csv;charset=utf-8");
+    Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|e| WorkerError::Read {
+        message: js_text(&e),
+    })
+}
+
+/// A text Blob of the given MIME type.
+fn text_blob(text: String, mime: &str) -> Result<Blob, WorkerError> {
+    let parts = Array::of1(&text.into());
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
     Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|e| WorkerError::Read {
         message: js_text(&e),
     })
@@ -289,14 +486,22 @@ fn finish(
 ) -> Response {
     let page = STATE.with(|s| {
         let mut s = s.borrow_mut();
+        let tags = s
+            .dataset
+            .as_ref()
+            .map(|d| TagTable::build(d, &analysis, s.clv.as_ref(), None));
         let predictions = s.clv.as_ref().map(Predictions::new);
         let page = s
             .dataset
             .as_ref()
-            .map(|d| rfm::query(d, &analysis, predictions.as_ref(), query))
+            .map(|d| page_of(d, &analysis, predictions.as_ref(), tags.as_ref(), query))
             .unwrap_or_default();
+        drop(predictions);
+        s.tags = tags;
         let report = analysis.report.clone();
         s.analysis = Some(analysis);
+        // The segmentation was of the previous run's customers; the page runs it again.
+        s.cluster = None;
         (report, page)
     });
     Response::Analyzed {
@@ -308,16 +513,41 @@ fn finish(
 }
 
 fn with_analysis<T>(
-    f: impl FnOnce(&Dataset, &Analysis, Option<&Predictions>) -> T,
+    f: impl FnOnce(&Dataset, &Analysis, Option<&Predictions>, Option<&TagTable>) -> T,
 ) -> Result<T, WorkerError> {
     STATE.with(|s| {
-        let s = s.borrow();
+        let mut s = s.borrow_mut();
+        s.ensure_tags();
         let predictions = s.clv.as_ref().map(Predictions::new);
         match (s.dataset.as_ref(), s.analysis.as_ref()) {
-            (Some(d), Some(a)) => Ok(f(d, a, predictions.as_ref())),
+            (Some(d), Some(a)) => Ok(f(d, a, predictions.as_ref(), s.tags.as_ref())),
             _ => Err(nothing("analysis")),
         }
     })
+}
+
+/// One customer table page with the tag columns and filters.
+fn page_of(
+    dataset: &Dataset,
+    analysis: &Analysis,
+    predictions: Option<&Predictions>,
+    tags: Option<&TagTable>,
+    query: &CustomerQuery,
+) -> rfm::CustomerPage {
+    let _ = tags; // TODO(tags): rfm::query_tagged once it lands.
+    rfm::query(dataset, analysis, predictions, query)
+}
+
+/// The export of every customer matching `query`, with the tag columns.
+fn export_of(
+    dataset: &Dataset,
+    analysis: &Analysis,
+    predictions: Option<&Predictions>,
+    tags: Option<&TagTable>,
+    query: &CustomerQuery,
+) -> String {
+    let _ = tags; // TODO(tags): rfm::export_csv_tagged once it lands.
+    rfm::export_csv(dataset, analysis, predictions, query)
 }
 
 fn preview(file: &Blob, params: &PreviewParams) -> Handled {
@@ -355,4 +585,15 @@ fn js_text(v: &JsValue) -> String {
                 .map(|e| String::from(e.message()))
         })
         .unwrap_or_else(|| format!("{v:?}"))
+}
+
+// TODO(tags): replaced by rfm::customer_profile when it lands.
+fn tmp_profile(
+    _d: &Dataset,
+    _a: &Analysis,
+    _p: Option<&Predictions>,
+    _t: Option<&TagTable>,
+    _id: &str,
+) -> Option<rfm::CustomerRow> {
+    None
 }

@@ -8,6 +8,8 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use super::{Analysis, Segment};
+use crate::engine::cluster::tags::TagMatcher;
+use crate::engine::cluster::{CustomerTags, TagFilter, TagKind, TagTable};
 use crate::engine::clv::{ChurnRisk, ClvAnalysis};
 use crate::engine::{Dataset, Day};
 use crate::format;
@@ -53,6 +55,11 @@ pub struct CustomerQuery {
     /// are then left out); empty = all.
     #[serde(default)]
     pub churn_risks: Vec<ChurnRisk>,
+    /// Keep only customers whose tags pass every filter (AND across filters, OR within one);
+    /// needs a [`TagTable`] ([`query_tagged`]): without one, a filter with values matches nobody.
+    /// Empty = all.
+    #[serde(default)]
+    pub tags: Vec<TagFilter>,
     /// First matching row to return.
     pub offset: usize,
     /// Rows to return (the UI asks for one page).
@@ -67,6 +74,7 @@ impl Default for CustomerQuery {
             segments: Vec::new(),
             search: String::new(),
             churn_risks: Vec::new(),
+            tags: Vec::new(),
             offset: 0,
             limit: 50,
         }
@@ -100,6 +108,9 @@ pub struct CustomerRow {
     pub last_day: Day,
     /// The prediction run's scores, when there is one and it scored this customer.
     pub prediction: Option<CustomerPrediction>,
+    /// The customer's tags, when the table was queried with a [`TagTable`] that tags them.
+    #[serde(default)]
+    pub tags: Option<CustomerTags>,
 }
 
 /// One customer's predictive scores, as the table shows them.
@@ -185,13 +196,29 @@ pub struct CustomerPage {
 /// Filtering is O(n); the page is found with a partial selection (O(n) on average) and only the
 /// `offset + limit` first rows are sorted, so asking for the first page of a million customers
 /// does not sort them all.
+///
+/// Without a [`TagTable`]: rows carry no tags, and tag filters with values match nobody (see
+/// [`query_tagged`]).
 pub fn query(
     dataset: &Dataset,
     analysis: &Analysis,
     predictions: Option<&Predictions>,
     q: &CustomerQuery,
 ) -> CustomerPage {
-    let mut matching = matching_positions(dataset, analysis, predictions, q);
+    query_tagged(dataset, analysis, predictions, None, q)
+}
+
+/// [`query`] with the customers' tags: filters by `q.tags` too and fills [`CustomerRow::tags`].
+/// `tags` should be built from the same `analysis` ([`TagTable::build`]); customers it does not
+/// tag get no tags and match no tag filter.
+pub fn query_tagged(
+    dataset: &Dataset,
+    analysis: &Analysis,
+    predictions: Option<&Predictions>,
+    tags: Option<&TagTable>,
+    q: &CustomerQuery,
+) -> CustomerPage {
+    let mut matching = matching_positions(dataset, analysis, predictions, tags, q);
     let total = matching.len();
     let end = q.offset.saturating_add(q.limit).min(total);
     if end <= q.offset {
@@ -210,7 +237,7 @@ pub fn query(
         .get(q.offset.min(end)..end)
         .unwrap_or_default()
         .iter()
-        .filter_map(|i| row(dataset, analysis, predictions, *i))
+        .filter_map(|i| row(dataset, analysis, predictions, tags, *i))
         .collect();
     CustomerPage {
         total_customers: analysis.customers.len() as u64,
@@ -227,30 +254,62 @@ pub fn query(
 ///
 /// Rows come in the query's order. Money has at most 2 decimals ([`format::plain`]), days are
 /// ISO dates, the segment is its [`Segment::name`]; cells are quoted per RFC 4180 when needed.
+///
+/// With predictions, the columns `probability_alive`, `expected_purchases_<h>d`, `clv_<m>m`,
+/// `churn_risk`, `next_purchase_date` follow. Tag filters with values match nobody here (no
+/// [`TagTable`]; see [`export_csv_tagged`]).
 pub fn export_csv(
     dataset: &Dataset,
     analysis: &Analysis,
     predictions: Option<&Predictions>,
     q: &CustomerQuery,
 ) -> String {
-    let mut positions = matching_positions(dataset, analysis, predictions, q);
+    export_csv_tagged(dataset, analysis, predictions, None, q)
+}
+
+/// [`export_csv`] with the customers' tags: filters by `q.tags` too and, when `tags` is given,
+/// appends the columns of [`TAG_EXPORT_HEADER`] after the prediction columns — except
+/// `churn_risk`, which is left out when the prediction columns already carry it. Enum tags are
+/// written as their snake_case names ([`ValueTier::name`](crate::engine::cluster::ValueTier::name),
+/// [`Segment::name`], …), the cluster as its number, texts formula-neutralised; a missing tag is
+/// an empty cell.
+pub fn export_csv_tagged(
+    dataset: &Dataset,
+    analysis: &Analysis,
+    predictions: Option<&Predictions>,
+    tags: Option<&TagTable>,
+    q: &CustomerQuery,
+) -> String {
+    let mut positions = matching_positions(dataset, analysis, predictions, tags, q);
     let order = Order::new(dataset, analysis, predictions, q);
     order.sort(&mut positions);
     let c = &analysis.customers;
     let dates = IsoDays::new(c.first_day.iter().chain(&c.last_day).copied());
     let mut out = csv::Writer::from_writer(Vec::with_capacity(64 * (positions.len() + 1)));
     let mut cell = String::new();
+    let tag_columns: Vec<TagKind> = match tags {
+        Some(_) => TagKind::ALL
+            .into_iter()
+            .filter(|k| !(predictions.is_some() && *k == TagKind::ChurnRisk))
+            .collect(),
+        None => Vec::new(),
+    };
     let mut write = || -> Result<(), csv::Error> {
-        match predictions {
-            Some(p) => out.write_record(
-                EXPORT_HEADER
-                    .iter()
-                    .map(|h| h.to_string())
-                    .chain(prediction_header(p.clv)),
-            )?,
-            None => out.write_record(EXPORT_HEADER)?,
-        }
-        for row in positions.iter().filter_map(|i| row_view(analysis, *i)) {
+        out.write_record(
+            EXPORT_HEADER
+                .iter()
+                .map(|h| h.to_string())
+                .chain(
+                    predictions
+                        .into_iter()
+                        .flat_map(|p| prediction_header(p.clv)),
+                )
+                .chain(tag_columns.iter().map(|k| k.name().to_string())),
+        )?;
+        for (position, row) in positions
+            .iter()
+            .filter_map(|i| Some((*i, row_view(analysis, *i)?)))
+        {
             let id = dataset.customer_ids.get(row.customer);
             out.write_field(neutralize_formula(id).as_bytes())?;
             for number in [i64::from(row.recency_days), i64::from(row.frequency)] {
@@ -284,6 +343,14 @@ pub fn export_csv(
                             out.write_field("")?;
                         }
                     }
+                }
+            }
+            if let Some(table) = tags {
+                let customer_tags = table
+                    .row_of(row.customer, position)
+                    .and_then(|r| table.tags_at(r));
+                for kind in &tag_columns {
+                    write_tag(&mut out, customer_tags.as_ref(), *kind)?;
                 }
             }
             out.write_record(None::<&[u8]>)?;
@@ -353,6 +420,46 @@ pub const EXPORT_HEADER: [&str; 11] = [
     "last_order",
 ];
 
+/// The tag columns [`export_csv_tagged`] appends (the [`TagKind::name`]s, in [`TagKind::ALL`]
+/// order).
+pub const TAG_EXPORT_HEADER: [&str; 8] = [
+    "value_tier",
+    "rfm_segment",
+    "cluster",
+    "churn_risk",
+    "preferred_category",
+    "region",
+    "channel",
+    "purchase_cycle",
+];
+
+/// Writes the cell of tag `kind` (empty when the customer has no such tag).
+fn write_tag<W: std::io::Write>(
+    out: &mut csv::Writer<W>,
+    tags: Option<&CustomerTags>,
+    kind: TagKind,
+) -> Result<(), csv::Error> {
+    let Some(t) = tags else {
+        return out.write_field("");
+    };
+    let text = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map(|v| neutralize_formula(v).into_owned())
+            .unwrap_or_default()
+    };
+    match kind {
+        TagKind::ValueTier => out.write_field(t.value_tier.name()),
+        TagKind::RfmSegment => out.write_field(t.rfm_segment.name()),
+        TagKind::Cluster => out.write_field(t.cluster.map(|c| c.to_string()).unwrap_or_default()),
+        TagKind::ChurnRisk => out.write_field(t.churn_risk.map_or("", ChurnRisk::name)),
+        TagKind::PreferredCategory => out.write_field(text(&t.preferred_category)),
+        TagKind::Region => out.write_field(text(&t.region)),
+        TagKind::Channel => out.write_field(text(&t.channel)),
+        TagKind::PurchaseCycle => out.write_field(t.purchase_cycle.name()),
+    }
+}
+
 /// The columns [`export_csv`] appends after [`EXPORT_HEADER`] when predictions are joined.
 fn prediction_header(clv: &ClvAnalysis) -> [String; 5] {
     [
@@ -374,15 +481,26 @@ pub fn neutralize_formula(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// Positions (into the columns of `analysis.customers`) of the customers matching the segment
-/// filter and the case-insensitive search (the search text is trimmed first).
+/// Positions (into the columns of `analysis.customers`) of the customers matching the segment,
+/// churn-risk and tag filters and the case-insensitive search (the search text is trimmed
+/// first).
 fn matching_positions(
     dataset: &Dataset,
     analysis: &Analysis,
     predictions: Option<&Predictions>,
+    tags: Option<&TagTable>,
     q: &CustomerQuery,
 ) -> Vec<usize> {
     let c = &analysis.customers;
+    let matcher: Option<(&TagTable, TagMatcher)> = tags.map(|t| (t, t.matcher(&q.tags)));
+    let tag_filtered = q.tags.iter().any(|f| !f.values.is_empty());
+    let passes_tags = |position: usize, customer: u32| match &matcher {
+        Some((_, m)) if m.is_empty() => true,
+        Some((table, m)) => table
+            .row_of(customer, position)
+            .is_some_and(|r| m.matches_row(table, r)),
+        None => !tag_filtered,
+    };
     let needle = q.search.trim();
     let search = Search::new(needle);
     let mut wanted = [q.segments.is_empty(); 11];
@@ -395,27 +513,28 @@ fn matching_positions(
         .iter()
         .zip(&c.customer)
         .enumerate()
-        .filter(|(_, (segment, customer))| {
+        .filter(|(position, (segment, customer))| {
             wanted.get(segment.index()).copied().unwrap_or(false)
                 && (q.churn_risks.is_empty()
                     || predictions
                         .and_then(|p| p.risk(**customer))
                         .is_some_and(|r| q.churn_risks.contains(&r)))
                 && search.matches(dataset.customer_ids.get(**customer))
+                && passes_tags(*position, **customer)
         })
         .map(|(i, _)| i)
         .collect()
 }
 
 /// Case-insensitive substring search (ASCII fast path, Unicode lower-casing otherwise).
-enum Search {
+pub(super) enum Search {
     All,
     Ascii(String),
     Unicode(String),
 }
 
 impl Search {
-    fn new(needle: &str) -> Self {
+    pub(super) fn new(needle: &str) -> Self {
         if needle.is_empty() {
             Self::All
         } else if needle.is_ascii() {
@@ -425,7 +544,7 @@ impl Search {
         }
     }
 
-    fn matches(&self, id: &str) -> bool {
+    pub(super) fn matches(&self, id: &str) -> bool {
         match self {
             Self::All => true,
             Self::Ascii(needle) if id.is_ascii() => id.as_bytes().windows(needle.len()).any(|w| {
@@ -568,10 +687,12 @@ fn row_view(analysis: &Analysis, i: usize) -> Option<RowView> {
     })
 }
 
-fn row(
+/// The table row at position `i` of `analysis.customers`.
+pub(super) fn row(
     dataset: &Dataset,
     analysis: &Analysis,
     predictions: Option<&Predictions>,
+    tags: Option<&TagTable>,
     i: usize,
 ) -> Option<CustomerRow> {
     let c = &analysis.customers;
@@ -591,6 +712,7 @@ fn row(
         first_day: *c.first_day.get(i)?,
         last_day: *c.last_day.get(i)?,
         prediction: predictions.and_then(|p| p.get(customer)),
+        tags: tags.and_then(|t| t.tags_at(t.row_of(customer, i)?)),
     })
 }
 

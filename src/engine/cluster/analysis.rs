@@ -170,8 +170,10 @@ impl ClusterAnalysis {
     /// Features → transforms → sweep → fit → stability → profiles.
     ///
     /// The sweep runs when `settings.sweep` is set or k is [`KChoice::Auto`], over
-    /// `k_min..=k_max` capped at the customers − 1 and the distinct feature vectors; the chosen
-    /// k reuses the sweep's fit (same restarts and seed). Silhouettes are computed on a seeded
+    /// `k_min..=k_max` capped at the customers − 1 and the distinct feature vectors, with at most
+    /// [`SweepParams::DEFAULT_RESTARTS`] restarts per k; the chosen k reuses the sweep's fit
+    /// when it was the same fit (same restarts, every row), else is refitted with
+    /// `settings.restarts`. Silhouettes are computed on a seeded
     /// sample of `silhouette_sample` customers; stability refits `bootstrap_resamples` bootstrap
     /// samples of at most [`BOOTSTRAP_MAX_ROWS`] rows. `progress(stage, done, total)` reports
     /// along the way; `now_ms` times the stages ([`ClusterReport::timings_ms`]).
@@ -233,15 +235,16 @@ impl ClusterAnalysis {
             });
         }
 
+        // The sweep only ranks k: at most its default restarts (fewer than the final fit's).
+        let sweep_params = SweepParams {
+            restarts: settings.restarts.min(SweepParams::DEFAULT_RESTARTS),
+            seed: settings.seed,
+            silhouette_sample: settings.silhouette_sample,
+            ..SweepParams::new(settings.k_min, k_max)
+        };
         let (sweep_result, mut sweep_models) = if run_sweep {
-            let params = SweepParams {
-                k_min: settings.k_min,
-                k_max,
-                restarts: settings.restarts,
-                seed: settings.seed,
-                silhouette_sample: settings.silhouette_sample,
-            };
-            let (s, models) = sweep::sweep(x.view(), &params, &mut |done, total| {
+            let params = &sweep_params;
+            let (s, models) = sweep::sweep(x.view(), params, &mut |done, total| {
                 progress(ClusterStage::Sweep, done, total)
             })?;
             (Some(s), models)
@@ -261,9 +264,11 @@ impl ClusterAnalysis {
             seed: settings.seed,
             ..KMeansParams::new(k)
         };
+        // The sweep's fit of k is the final fit when it used the same restarts on every row.
+        let same_fit = sweep_params.restarts == settings.restarts && n <= sweep_params.fit_sample;
         let reused = sweep_models
             .iter()
-            .position(|m| m.centroids.nrows() == k)
+            .position(|m| same_fit && m.centroids.nrows() == k)
             .map(|i| sweep_models.swap_remove(i));
         drop(sweep_models);
         let fit = match reused {

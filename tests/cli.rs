@@ -446,7 +446,11 @@ fn cluster_errors_are_reported_like_the_other_commands() {
     );
     let o = segscope(&["cluster", path, "--features", "monetary,attr:age"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("no_attributes"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("add an attributes file first"),
+        "{}",
+        stderr(&o)
+    );
     let bad = write_csv(&dir, "model.json", "{\"format_version\": 9}");
     let o = segscope(&["cluster", path, "--model", bad.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));

@@ -1136,15 +1136,11 @@ fn clv_human(
 
 fn run_cluster(args: &ClusterArgs) -> CliResult<()> {
     let file = &args.input.file;
-    let failed = |e: &dyn std::fmt::Display| run_error(format!("{}: {e}", file.display()));
     let model = match &args.model {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| run_error(format!("cannot read {}: {e}", path.display())))?;
-            Some(
-                SegmentationModel::from_json(&text)
-                    .map_err(|e| run_error(format!("{}: {e}", path.display())))?,
-            )
+            Some(SegmentationModel::from_json(&text).map_err(|e| cluster_error(path, &e))?)
         }
         None => None,
     };
@@ -1154,7 +1150,7 @@ fn run_cluster(args: &ClusterArgs) -> CliResult<()> {
                 .map_err(|e| run_error(format!("cannot open {}: {e}", path.display())))?;
             Some(
                 AttributeTable::parse(&bytes, args.attributes_id.as_deref())
-                    .map_err(|e| run_error(format!("{}: {e}", path.display())))?,
+                    .map_err(|e| cluster_error(path, &e))?,
             )
         }
         None => None,
@@ -1162,7 +1158,8 @@ fn run_cluster(args: &ClusterArgs) -> CliResult<()> {
     let preview = preview_file(&args.input)?;
     let params = ingest_params(&preview, &args.input)?;
     let (dataset, _quality) = ingest_file(file, &params)?;
-    let rfm = rfm::analyze(&dataset, &RfmParams::default()).map_err(|e| failed(&e))?;
+    let rfm = rfm::analyze(&dataset, &RfmParams::default())
+        .map_err(|e| run_error(format!("{}: {e}", file.display())))?;
     let started = Instant::now();
     let mut clock = || started.elapsed().as_secs_f64() * 1000.0;
     let features = model
@@ -1192,7 +1189,7 @@ fn run_cluster(args: &ClusterArgs) -> CliResult<()> {
         Some(model) => ClusterAnalysis::apply(&input, model, &mut clock),
         None => ClusterAnalysis::run(&input, &args.settings, &mut |_, _, _| {}, &mut clock),
     }
-    .map_err(|e| failed(&e))?;
+    .map_err(|e| cluster_error(file, &e))?;
     if let Some(path) = &args.save_model {
         std::fs::write(path, analysis.model.to_json())
             .map_err(|e| run_error(format!("cannot write {}: {e}", path.display())))?;
@@ -1209,6 +1206,15 @@ fn run_cluster(args: &ClusterArgs) -> CliResult<()> {
     let stdout = std::io::stdout();
     let mut stdout = stdout.lock();
     writeln!(stdout, "{text}").map_err(|e| run_error(format!("cannot write output: {e}")))
+}
+
+/// A segmentation failure in the page's English wording.
+fn cluster_error(file: &Path, e: &segscope::engine::cluster::ClusterError) -> CliError {
+    run_error(format!(
+        "{}: {}",
+        file.display(),
+        segscope::i18n::describe_cluster_error(segscope::i18n::Lang::En, e)
+    ))
 }
 
 fn transform_name(kind: TransformKind) -> &'static str {

@@ -1220,3 +1220,66 @@ fn feature_table_for_a_million_customers() {
         started.elapsed() - built
     );
 }
+
+#[test]
+fn profiles_by_hand_for_a_given_partition() {
+    use segscope::engine::cluster::profile::{profiles, ProfileInput};
+    let d = small();
+    let a = rfm_of(&d);
+    let inp = input(&d, &a);
+    let (t, _) = FeatureTable::build(&inp, &[b(BehaviourFeature::Monetary)]).unwrap();
+    let (fitted, _) = FittedTransform::fit(&t).unwrap();
+    let x = fitted.apply(&t).unwrap();
+    // Rows are A, C, B: segment 0 = {A}, segment 1 = {C, B}.
+    let labels = [0, 1, 1];
+    let p = profiles(&ProfileInput {
+        input: &inp,
+        table: &t,
+        transform: &fitted,
+        x: x.view(),
+        labels: &labels,
+        k: 2,
+        silhouette_rows: &[0, 2],
+        silhouettes: &[0.5, 0.25],
+        stability: Some(&[0.9, 0.8]),
+        tiny_share: 0.4,
+    });
+    let (s0, s1) = (&p[0], &p[1]);
+    assert_eq!((s0.customers, s1.customers), (1, 2));
+    assert!(close(s0.revenue, 180.0) && close(s0.revenue_share, 180.0 / 260.0));
+    assert!(s0.tiny && !s1.tiny);
+    assert_eq!((s0.silhouette, s1.silhouette), (0.5, 0.25));
+    assert_eq!((s0.stability, s1.stability), (Some(0.9), Some(0.8)));
+    // Monetary: base mean 260 / 3; A has 180 → index 207.7.
+    assert!(close(s0.raw_means[0], 180.0));
+    assert!(close(s0.index[0].unwrap(), 180.0 / (260.0 / 3.0) * 100.0));
+    assert!(close(s1.raw_means[0], 40.0));
+    // Centroids are the mean transformed rows; both above |z| 0.25 so distinctive.
+    assert!(close(s0.centroid[0], x[[0, 0]]));
+    assert_eq!(s0.distinctive, [0]);
+    // Products: A spends 130 of 180 on P1 (base 140 of 260).
+    assert_eq!(s0.top_products[0].name, "P1");
+    assert!(close(s0.top_products[0].share, 130.0 / 180.0));
+    assert!(close(
+        s0.top_products[0].index,
+        (130.0 / 180.0) / (140.0 / 260.0) * 100.0
+    ));
+    assert_eq!(s1.top_products[0].name, "P3");
+    assert!(close(s1.top_products[0].share, 0.75));
+    // Main regions: C → N, B → S (base: N 2/3, S 1/3); ties in share by name.
+    let regions: Vec<(&str, f64, f64)> = s1
+        .top_regions
+        .iter()
+        .map(|s| (s.name.as_str(), s.share, s.index))
+        .collect();
+    assert_eq!(regions.len(), 2);
+    assert_eq!((regions[0].0, regions[1].0), ("N", "S"));
+    assert!(close(regions[0].2, 75.0) && close(regions[1].2, 150.0));
+    assert_eq!(s0.top_channels[0].name, "web");
+    // A: monetary index 208 and frequency index 3 / 2 × 100 = 150, recency 1 vs mean 19/3.
+    assert!(
+        s0.name_traits.contains(&NameTrait::HighValue),
+        "{:?}",
+        s0.name_traits
+    );
+}

@@ -36,6 +36,8 @@ use crate::engine::Interned;
 
 /// Rows of the top-products / regions / channels lists.
 pub const TOP_SHARES: usize = 5;
+/// Products considered for [`SegmentProfile::top_products`]: the ones with the most base revenue.
+pub const PRODUCT_CANDIDATES: usize = 2_000;
 /// Columns of [`SegmentProfile::distinctive`] at most.
 pub const DISTINCTIVE_COLUMNS: usize = 3;
 /// |z| (standardised centroid, or the standardised share difference of a one-hot column) from
@@ -300,38 +302,70 @@ pub fn distinctive(transform: &FittedTransform, centroid: &[f64]) -> Vec<usize> 
 }
 
 /// Products by share of each segment's net product revenue, with the index against the base.
+/// Only the [`PRODUCT_CANDIDATES`] products with the most base revenue are ranked, so memory is
+/// `k × PRODUCT_CANDIDATES` whatever the catalogue size.
 fn top_products(p: &ProfileInput<'_>, view: &LineView<'_>) -> Vec<Vec<Share>> {
     let d = p.input.dataset;
     let k = p.k;
     if d.product.is_empty() || d.products.is_empty() {
         return vec![Vec::new(); k];
     }
-    let width = d.products.len();
+    // Pass 1: base net revenue per product; the candidates are the largest positive ones.
+    let mut base_by_code = vec![0.0f64; d.products.len()];
+    view.for_each(|line, _, _, amount| {
+        if let Some(slot) = d
+            .product
+            .get(line)
+            .and_then(|code| base_by_code.get_mut(*code as usize))
+        {
+            *slot += amount;
+        }
+    });
+    // Shares are of net revenue, in the segment and in the base alike (so an average segment
+    // has index 100).
+    let base_total: f64 = base_by_code.iter().sum();
+    let mut candidates: Vec<usize> = (0..base_by_code.len())
+        .filter(|code| base_by_code.get(*code).is_some_and(|r| *r > 0.0))
+        .collect();
+    let revenue_of = |code: &usize| base_by_code.get(*code).copied().unwrap_or(0.0);
+    candidates.sort_by(|a, b| revenue_of(b).total_cmp(&revenue_of(a)).then(a.cmp(b)));
+    candidates.truncate(PRODUCT_CANDIDATES);
+    let mut slot_of = vec![usize::MAX; base_by_code.len()];
+    for (slot, code) in candidates.iter().enumerate() {
+        if let Some(s) = slot_of.get_mut(*code) {
+            *s = slot;
+        }
+    }
+    // Pass 2: net revenue per segment and candidate; the segment total over all its products.
+    let width = candidates.len().max(1);
     let mut revenue = vec![0.0f64; k * width];
+    let mut segment_total = vec![0.0f64; k];
     view.for_each(|line, row, _, amount| {
         let (Some(s), Some(code)) = (p.labels.get(row), d.product.get(line)) else {
             return;
         };
-        if let Some(slot) = revenue.get_mut(*s as usize * width + *code as usize) {
-            *slot += amount;
+        if let Some(t) = segment_total.get_mut(*s as usize) {
+            *t += amount;
+        }
+        let Some(&slot) = slot_of.get(*code as usize) else {
+            return;
+        };
+        if slot == usize::MAX {
+            return;
+        }
+        if let Some(r) = revenue.get_mut(*s as usize * width + slot) {
+            *r += amount;
         }
     });
-    let mut base = vec![0.0f64; width];
-    for chunk in revenue.chunks(width) {
-        for (b, r) in base.iter_mut().zip(chunk) {
-            *b += r;
-        }
-    }
-    let base_total: f64 = base.iter().filter(|r| **r > 0.0).sum();
     revenue
         .chunks(width)
-        .map(|chunk| {
-            let total: f64 = chunk.iter().filter(|r| **r > 0.0).sum();
-            let shares = chunk.iter().enumerate().filter_map(|(code, r)| {
-                let b = base.get(code).copied().unwrap_or(0.0);
-                (*r > 0.0 && total > 0.0 && b > 0.0 && base_total > 0.0).then(|| {
+        .zip(&segment_total)
+        .map(|(chunk, total)| {
+            let shares = chunk.iter().zip(&candidates).filter_map(|(r, code)| {
+                let b = base_by_code.get(*code).copied().unwrap_or(0.0);
+                (*r > 0.0 && *total > 0.0 && b > 0.0 && base_total > 0.0).then(|| {
                     let share = r / total;
-                    (code, share, share / (b / base_total) * 100.0)
+                    (*code, share, share / (b / base_total) * 100.0)
                 })
             });
             top(shares, &d.products)

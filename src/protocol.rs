@@ -8,10 +8,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{
-    cluster::{AttributeColumnInfo, AttributeJoin, ClusterReport, ClusterSettings, ClusterStage},
+    cluster::{
+        AttributeColumnInfo, AttributeJoin, ClusterReport, ClusterSettings, ClusterStage, TagCounts,
+    },
     clv::{ClvReport, ClvSettings, HoldoutComparison, TimeUnit},
     ingest::{IngestError, IngestParams, Preview, PreviewParams, QualityReport},
-    rfm::{CustomerPage, CustomerQuery, CustomerRow as CustomerProfile, Report, RfmParams},
+    rfm::{CustomerPage, CustomerProfile, CustomerQuery, Report, RfmParams},
     EngineError,
 };
 
@@ -181,6 +183,8 @@ pub enum Response {
         report: Report,
         /// The first customer page.
         page: CustomerPage,
+        /// The tag values with counts, for the tag filter.
+        tag_counts: TagCounts,
         /// Milliseconds spent in the worker (parse + analysis).
         elapsed_ms: f64,
     },
@@ -190,6 +194,8 @@ pub enum Response {
         report: ClvReport,
         /// The customer table page, with the prediction columns.
         page: CustomerPage,
+        /// The tag values with counts (now with churn risk).
+        tag_counts: TagCounts,
         /// Milliseconds spent in the worker.
         elapsed_ms: f64,
     },
@@ -209,6 +215,8 @@ pub enum Response {
         names: Vec<String>,
         /// The customer table page, with the cluster tag.
         page: CustomerPage,
+        /// The tag values with counts (now with the cluster).
+        tag_counts: TagCounts,
         /// Milliseconds spent in the worker.
         elapsed_ms: f64,
     },

@@ -230,14 +230,9 @@ pub fn ClvChart(kind: ClvChartKind) -> impl IntoView {
     }
 }
 
-// TODO(#4): once the segmentation view places `ClusterChart`, drop both `allow`s (and the
-// module: it exists only so `dead_code` can be allowed on the props struct `#[component]`
-// generates).
-#[allow(unused_imports)]
 pub use cluster_card::ClusterChart;
 
 /// The segmentation card.
-#[allow(dead_code)]
 mod cluster_card {
     use leptos::prelude::*;
 

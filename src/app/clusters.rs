@@ -6,10 +6,11 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast as _;
 use web_sys::{Blob, HtmlInputElement};
 
+use super::chart::{ClusterChart, ClusterChartKind};
 use super::{tr, AppState};
 use crate::engine::cluster::{
-    BehaviourFeature, ClusterReport, ClusterWarning, FeatureKey, KChoice, SegmentProfile,
-    TransformKind, MIN_K,
+    BehaviourFeature, ClusterReport, ClusterWarning, FeatureKey, KChoice, SegmentProfile, TagFilter,
+    TagKind, TransformKind, MIN_K,
 };
 use crate::format::{grouped, percent, plain};
 use crate::i18n::{feature_label, feature_name, fill, t, trait_name, Lang};
@@ -358,6 +359,14 @@ fn ClusterSettingsForm() -> impl IntoView {
 fn ClusterResults() -> impl IntoView {
     let state = expect_context::<AppState>();
     let report = state.cluster_report;
+    let names = Signal::derive(move || {
+        let lang = state.lang.get();
+        report.with(|r| {
+            r.as_ref()
+                .map(|r| state.cluster_names.with(|n| segment_names(lang, r, n)))
+                .unwrap_or_default()
+        })
+    });
     let summary = move || {
         let lang = state.lang.get();
         report.with(|r| {
@@ -432,6 +441,11 @@ fn ClusterResults() -> impl IntoView {
                 <span class="hint">{tr(state, t::CLUSTER_SAVE_HINT)}</span>
             </div>
             <SegmentTable/>
+            <section class="charts">
+                {ClusterChartKind::ALL.into_iter().map(|kind| view! {
+                    <ClusterChart kind=kind report=report names=names/>
+                }).collect_view()}
+            </section>
             <Transforms/>
         </div>
     }
@@ -472,6 +486,24 @@ fn tops_text(s: &SegmentProfile) -> String {
     .join(" | ")
 }
 
+/// Filters the customer table to one segment (keeping the other tag filters) and scrolls to it.
+fn show_segment(state: AppState, segment: u32) {
+    let mut q = state.query.get_untracked();
+    q.tags.retain(|f| f.kind != TagKind::Cluster);
+    q.tags.push(TagFilter {
+        kind: TagKind::Cluster,
+        values: vec![segment.to_string()],
+    });
+    q.offset = 0;
+    state.set_query(q);
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("[data-testid=customers]").ok().flatten())
+    {
+        el.scroll_into_view();
+    }
+}
+
 #[component]
 fn SegmentTable() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -509,6 +541,7 @@ fn SegmentTable() -> impl IntoView {
                         <th class="num">{tr(state, t::CLUSTER_COL_STABILITY)}</th>
                         <th>{tr(state, t::CLUSTER_COL_DIFFERS)}</th>
                         <th>{tr(state, t::CLUSTER_COL_TOP)}</th>
+                        <th></th>
                     </tr>
                 </thead>
                 <tbody>
@@ -543,6 +576,11 @@ fn SegmentTable() -> impl IntoView {
                                     <td class="num">{s.stability.map(|v| plain(v, 2)).unwrap_or_else(|| "–".to_string())}</td>
                                     <td>{idx}</td>
                                     <td class="tops">{tops}</td>
+                                    <td>
+                                        <button class="link" data-testid="cluster-customers" on:click=move |_| show_segment(state, segment)>
+                                            {tr(state, t::CLUSTER_SHOW_CUSTOMERS)}" →"
+                                        </button>
+                                    </td>
                                 </tr>
                             }
                         }

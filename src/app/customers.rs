@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
+use super::tags::{cluster_names, tag_badges, TagFilters};
 use super::{tr, AppState};
 use crate::engine::clv::ChurnRisk;
 use crate::engine::rfm::{CustomerQuery, Segment, SortKey};
@@ -151,6 +152,10 @@ pub fn Customers() -> impl IntoView {
                 </Show>
                 <span class="muted" data-testid="customer-count" data-value=move || page.with(|p| p.matching.to_string())>{range}</span>
             </div>
+            <TagFilters change=Callback::new(move |mut q: CustomerQuery| {
+                q.limit = PAGE_SIZE;
+                state.set_query(q);
+            })/>
             <div class="table-wrap">
                 <table data-testid="customer-table">
                     <thead><tr>
@@ -169,11 +174,23 @@ pub fn Customers() -> impl IntoView {
                             <th>{tr(state, t::COL_CHURN)}</th>
                             <th>{tr(state, t::COL_NEXT_PURCHASE)}</th>
                         </Show>
+                        <th>{tr(state, t::TAG_COLUMN)}</th>
                     </tr></thead>
                     <tbody>
-                        <For each=move || page.get().rows key=|r| (r.customer_id.clone(), r.segment, r.recency_days, r.monetary.to_bits(), r.r_score, r.f_score, r.m_score, r.prediction.as_ref().map(|p| (p.probability_alive.to_bits(), p.clv.map(f64::to_bits)))) let:row>
+                        <For each=move || page.get().rows key=|r| (r.customer_id.clone(), r.segment, r.recency_days, r.monetary.to_bits(), r.r_score, r.f_score, r.m_score, r.prediction.as_ref().map(|p| (p.probability_alive.to_bits(), p.clv.map(f64::to_bits))), r.tags.as_ref().map(|t| (t.cluster, t.value_tier as u8, t.purchase_cycle as u8))) let:row>
                             <tr data-customer=row.customer_id.clone()>
-                                <td>{row.customer_id.clone()}</td>
+                                <td>{
+                                    let id = row.customer_id.clone();
+                                    let title = {
+                                        let id = id.clone();
+                                        move || fill(lang.get(), t::PROFILE_OPEN, &[&id])
+                                    };
+                                    let open = {
+                                        let id = id.clone();
+                                        move |_| state.show_profile(id.clone())
+                                    };
+                                    view! { <button class="link" data-testid="open-profile" title=title on:click=open>{id}</button> }
+                                }</td>
                                 <td class="num">{row.recency_days.to_string()}</td>
                                 <td class="num">{row.frequency.to_string()}</td>
                                 <td class="num" data-value=plain(row.monetary, 2)>{grouped(row.monetary, 2, ',')}</td>
@@ -188,6 +205,15 @@ pub fn Customers() -> impl IntoView {
                                     <td data-testid="cell-churn" data-value=p.churn_risk.name() class=format!("risk risk-{}", p.churn_risk.name())>{move || churn_name(lang.get(), p.churn_risk)}</td>
                                     <td>{p.next_purchase_day.map_or("—".to_string(), iso_day)}</td>
                                 })}
+                                <td class="tags" data-testid="cell-tags">{
+                                    let tags = row.tags.clone();
+                                    move || {
+                                        let lang = lang.get();
+                                        let clusters = cluster_names(state, lang);
+                                        tags.as_ref().map(|tg| tag_badges(lang, tg, &clusters)).unwrap_or_default()
+                                            .into_iter().map(|b| view! { <span class="tag">{b}</span> }).collect_view()
+                                    }
+                                }</td>
                             </tr>
                         </For>
                     </tbody>

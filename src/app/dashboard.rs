@@ -38,6 +38,7 @@ pub fn Dashboard() -> impl IntoView {
         <super::predictions::Predictions/>
         <super::clusters::Clusters/>
         <Customers/>
+        <super::profile::Profile/>
         <Show when=ready>
             <span data-testid="report-ready" data-elapsed-ms=move || plain(state.elapsed_ms.get(), 1) hidden=true></span>
         </Show>

@@ -9,8 +9,10 @@ mod customers;
 mod dashboard;
 mod mapping;
 mod predictions;
+mod profile;
 mod segments;
 mod state;
+mod tags;
 mod upload;
 
 use leptos::prelude::*;

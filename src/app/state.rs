@@ -8,10 +8,10 @@ use web_sys::Blob;
 
 use super::{browser, client};
 use crate::engine::{
-    cluster::{ClusterReport, ClusterSettings, FeatureKey},
+    cluster::{ClusterReport, ClusterSettings, FeatureKey, TagCounts},
     clv::{ClvReport, ClvSettings, HoldoutComparison, TimeUnit},
     ingest::{IngestParams, Preview, PreviewParams, QualityReport},
-    rfm::{CustomerPage, CustomerQuery, CustomerRow as CustomerProfile, Report, RfmParams},
+    rfm::{CustomerPage, CustomerProfile, CustomerQuery, Report, RfmParams},
 };
 use crate::i18n::Lang;
 use crate::protocol::{AttributesSummary, Request, Response, Stage, WorkerError};
@@ -124,6 +124,8 @@ pub struct AppState {
     pub profile: RwSignal<Option<ProfileView>>,
     /// The open file is the demo, whose attributes file is at hand.
     pub demo_attributes: RwSignal<bool>,
+    /// Tag values with customer counts, for the tag filter.
+    pub tag_counts: RwSignal<TagCounts>,
 }
 
 /// A customer-profile answer, with the id asked for.
@@ -189,6 +191,7 @@ impl AppState {
             cluster_applied: RwSignal::new(false),
             profile: RwSignal::new(None),
             demo_attributes: RwSignal::new(false),
+            tag_counts: RwSignal::new(TagCounts::default()),
         }
     }
 
@@ -359,9 +362,11 @@ impl AppState {
                 quality,
                 report,
                 page,
+                tag_counts,
                 elapsed_ms,
             } => {
                 WORKER_HAS_DATASET.with(|h| *h.borrow_mut() = true);
+                self.tag_counts.set(tag_counts);
                 if quality.is_some() {
                     self.quality.set(quality);
                 }
@@ -412,9 +417,11 @@ impl AppState {
                 Response::Analyzed {
                     report,
                     page,
+                    tag_counts,
                     elapsed_ms,
                     ..
                 } => {
+                    self.tag_counts.set(tag_counts);
                     self.report.set(Some(report));
                     self.report_rfm.set(applied.clone());
                     self.page.set(page);
@@ -519,8 +526,10 @@ impl AppState {
                 Response::Predicted {
                     report,
                     page,
+                    tag_counts,
                     elapsed_ms,
                 } => {
+                    self.tag_counts.set(tag_counts);
                     self.clv_report.set(Some(report));
                     self.page.set(page);
                     self.clv_elapsed_ms.set(elapsed_ms);
@@ -695,8 +704,10 @@ impl AppState {
                 report,
                 names,
                 page,
+                tag_counts,
                 elapsed_ms,
             } => {
+                self.tag_counts.set(tag_counts);
                 let k = report.k;
                 // Keep the user's names when the segments are re-made with the same k.
                 let keep = !applied

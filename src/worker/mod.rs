@@ -266,11 +266,13 @@ fn handle(id: u64, request: Request, blob: Option<Blob>) -> Handled {
                     )
                 });
                 s.clv = Some(clv);
+                let tag_counts = tags.as_ref().map(TagTable::tag_values).unwrap_or_default();
                 s.tags = tags;
                 Ok((
                     Response::Predicted {
                         report,
                         page,
+                        tag_counts,
                         elapsed_ms: now_ms() - started,
                     },
                     None,
@@ -359,9 +361,9 @@ fn handle(id: u64, request: Request, blob: Option<Blob>) -> Handled {
         }
         Request::CustomerProfile { customer_id } => {
             let (profile, suggestions) = with_analysis(|d, a, p, t| {
-                let profile = tmp_profile(d, a, p, t, &customer_id);
+                let profile = rfm::customer_profile(d, a, p, t, &customer_id);
                 let suggestions = if profile.is_none() {
-                    Vec::new()
+                    rfm::suggest_ids(d, a, &customer_id, 8)
                 } else {
                     Vec::new()
                 };
@@ -444,6 +446,7 @@ fn cluster_with(
         let predictions = s.clv.as_ref().map(Predictions::new);
         let page = page_of(dataset, analysis, predictions.as_ref(), Some(&tags), query);
         let report = cluster.report.clone();
+        let tag_counts = tags.tag_values();
         s.cluster = Some(cluster);
         s.tags = Some(tags);
         Ok((
@@ -451,6 +454,7 @@ fn cluster_with(
                 report,
                 names,
                 page,
+                tag_counts,
                 elapsed_ms: now_ms() - started,
             },
             None,
@@ -497,17 +501,19 @@ fn finish(
             .map(|d| page_of(d, &analysis, predictions.as_ref(), tags.as_ref(), query))
             .unwrap_or_default();
         drop(predictions);
+        let tag_counts = tags.as_ref().map(TagTable::tag_values).unwrap_or_default();
         s.tags = tags;
         let report = analysis.report.clone();
         s.analysis = Some(analysis);
         // The segmentation was of the previous run's customers; the page runs it again.
         s.cluster = None;
-        (report, page)
+        (report, page, tag_counts)
     });
     Response::Analyzed {
         quality,
         report: page.0,
         page: page.1,
+        tag_counts: page.2,
         elapsed_ms: now_ms() - started,
     }
 }
@@ -534,8 +540,7 @@ fn page_of(
     tags: Option<&TagTable>,
     query: &CustomerQuery,
 ) -> rfm::CustomerPage {
-    let _ = tags; // TODO(tags): rfm::query_tagged once it lands.
-    rfm::query(dataset, analysis, predictions, query)
+    rfm::query_tagged(dataset, analysis, predictions, tags, query)
 }
 
 /// The export of every customer matching `query`, with the tag columns.
@@ -546,8 +551,7 @@ fn export_of(
     tags: Option<&TagTable>,
     query: &CustomerQuery,
 ) -> String {
-    let _ = tags; // TODO(tags): rfm::export_csv_tagged once it lands.
-    rfm::export_csv(dataset, analysis, predictions, query)
+    rfm::export_csv_tagged(dataset, analysis, predictions, tags, query)
 }
 
 fn preview(file: &Blob, params: &PreviewParams) -> Handled {
@@ -585,15 +589,4 @@ fn js_text(v: &JsValue) -> String {
                 .map(|e| String::from(e.message()))
         })
         .unwrap_or_else(|| format!("{v:?}"))
-}
-
-// TODO(tags): replaced by rfm::customer_profile when it lands.
-fn tmp_profile(
-    _d: &Dataset,
-    _a: &Analysis,
-    _p: Option<&Predictions>,
-    _t: Option<&TagTable>,
-    _id: &str,
-) -> Option<rfm::CustomerRow> {
-    None
 }

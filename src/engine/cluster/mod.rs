@@ -46,4 +46,7 @@ pub use report::{
     NameTrait, ProjectedPoint, Projection, SegmentProfile, Share, Sweep, SweepPoint, TransformKind,
     MAX_K, MIN_K,
 };
-pub use tags::{CustomerTags, PurchaseCycle, TagFilter, TagKind, TagTable, ValueTier};
+pub use tags::{
+    ClusterLabels, CustomerTags, PurchaseCycle, TagCounts, TagFilter, TagKind, TagTable,
+    TagValueCount, TagValues, ValueTier, TAG_VALUES_MAX,
+};

@@ -119,7 +119,8 @@ fn jacobi_eigen(matrix: &mut [f64], n: usize) -> (Vec<f64>, Vec<f64>) {
             .map(|(p, q)| matrix[p * n + q] * matrix[p * n + q])
             .sum::<f64>()
             .sqrt();
-        if !(off > f64::EPSILON * 1e-3 * scale) {
+        // Also stops on NaN (non-finite input): `partial_cmp` is then `None`.
+        if off.partial_cmp(&(f64::EPSILON * 1e-3 * scale)) != Some(std::cmp::Ordering::Greater) {
             break;
         }
         for p in 0..n {

@@ -121,3 +121,53 @@ fn sweep_100k_customers() {
 fn sweep_1m_customers() {
     run(MATRIX_1M, std::env::var("BENCH_FIT_1M").is_ok());
 }
+
+/// The whole segmentation request as the worker runs it (features → sweep → fit → stability →
+/// profiles) on a transactions file, with the default settings (RFM features, auto k).
+///
+/// `SEGSCOPE_BENCH_CSV=/tmp/bench-data/tx_1m.csv cargo test --release --test cluster_bench -- --ignored --nocapture whole_run`
+#[test]
+#[ignore = "needs SEGSCOPE_BENCH_CSV (a transactions file); run in release"]
+fn whole_run_on_a_transactions_file() {
+    use segscope::engine::cluster::{ClusterAnalysis, ClusterInput, ClusterSettings};
+    use segscope::engine::ingest::{ingest, preview, IngestParams, PreviewParams};
+    use segscope::engine::rfm::{analyze, RfmParams};
+    let path = std::env::var("SEGSCOPE_BENCH_CSV").expect("SEGSCOPE_BENCH_CSV");
+    let bytes = std::fs::read(&path).expect("benchmark file");
+    let head = &bytes[..bytes.len().min(1 << 20)];
+    let shape = preview(head, &PreviewParams::default()).unwrap();
+    let params = IngestParams {
+        encoding: shape.encoding,
+        delimiter: shape.delimiter,
+        has_header: shape.has_header,
+        date_order: shape.date_order,
+        mapping: shape.mapping.clone(),
+    };
+    let (dataset, _) = ingest(&mut &bytes[..], bytes.len() as u64, &params, &mut |_| {}).unwrap();
+    let rfm = analyze(&dataset, &RfmParams::default()).unwrap();
+    let input = ClusterInput {
+        dataset: &dataset,
+        rfm: &rfm,
+        clv: None,
+        attributes: None,
+    };
+    let start = Instant::now();
+    let mut clock = move || start.elapsed().as_secs_f64() * 1000.0;
+    let cpu0 = thread_cpu_seconds();
+    let run = ClusterAnalysis::run(
+        &input,
+        &ClusterSettings::default(),
+        &mut |_, _, _| {},
+        &mut clock,
+    )
+    .unwrap();
+    let cpu = thread_cpu_seconds().zip(cpu0).map(|(b, a)| b - a);
+    println!(
+        "{} customers: k = {}, stages {:?}, wall {:.2} s, thread CPU {:?} s",
+        run.report.customers,
+        run.report.k,
+        run.report.timings_ms,
+        start.elapsed().as_secs_f64(),
+        cpu
+    );
+}

@@ -9,8 +9,8 @@ use web_sys::{Blob, HtmlInputElement};
 use super::chart::{ClusterChart, ClusterChartKind};
 use super::{tr, AppState};
 use crate::engine::cluster::{
-    BehaviourFeature, ClusterReport, ClusterWarning, FeatureKey, KChoice, SegmentProfile, TagFilter,
-    TagKind, TransformKind, MIN_K,
+    BehaviourFeature, ClusterReport, ClusterWarning, FeatureKey, KChoice, SegmentProfile,
+    TagFilter, TagKind, TransformKind, MIN_K,
 };
 use crate::format::{grouped, percent, plain};
 use crate::i18n::{feature_label, feature_name, fill, t, trait_name, Lang};
@@ -425,7 +425,8 @@ fn ClusterResults() -> impl IntoView {
     view! {
         <div class="cluster-results" data-testid="cluster-results"
             data-k=move || report.with(|r| r.as_ref().map(|r| r.k.to_string()))
-            data-suggested-k=move || report.with(|r| r.as_ref().and_then(|r| r.sweep.as_ref()).map(|s| s.suggested_k.to_string()))>
+            data-suggested-k=move || report.with(|r| r.as_ref().and_then(|r| r.sweep.as_ref()).map(|s| s.suggested_k.to_string()))
+            data-timings=move || report.with(|r| r.as_ref().map(|r| r.timings_ms.iter().map(|(s, ms)| format!("{s:?}={}", plain(*ms, 0))).collect::<Vec<_>>().join(" ")))>
             <p class="cluster-summary" data-testid="cluster-summary">{summary}</p>
             <Show when=move || state.cluster_applied.get()>
                 <p class="hint" data-testid="cluster-applied">{tr(state, t::CLUSTER_APPLIED)}</p>

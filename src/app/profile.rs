@@ -17,7 +17,10 @@ pub fn Profile() -> impl IntoView {
     let show = move || state.show_profile(typed.get_untracked());
     // A profile opened from the table fills the box with its id.
     Effect::new(move |_| {
-        if let Some(id) = state.profile.with(|p| p.as_ref().map(|p| p.customer_id.clone())) {
+        if let Some(id) = state
+            .profile
+            .with(|p| p.as_ref().map(|p| p.customer_id.clone()))
+        {
             typed.set(id);
         }
     });

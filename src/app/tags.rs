@@ -52,7 +52,9 @@ pub fn value_name(lang: Lang, kind: TagKind, value: &str, clusters: &[String]) -
     }
     let named = match kind {
         TagKind::ValueTier => find(&ValueTier::ALL, value).map(|v| tier_name(lang, v).to_string()),
-        TagKind::RfmSegment => find(&Segment::ALL, value).map(|v| segment_name(lang, v).to_string()),
+        TagKind::RfmSegment => {
+            find(&Segment::ALL, value).map(|v| segment_name(lang, v).to_string())
+        }
         TagKind::ChurnRisk => find(&ChurnRisk::ALL, value).map(|v| churn_name(lang, v).to_string()),
         TagKind::PurchaseCycle => {
             find(&PurchaseCycle::ALL, value).map(|v| cycle_name(lang, v).to_string())

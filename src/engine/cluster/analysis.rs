@@ -19,6 +19,10 @@ use crate::engine::clv::ClvAnalysis;
 use crate::engine::rfm::{neutralize_formula, Analysis};
 use crate::engine::Dataset;
 
+/// Above this many customers the final fit's restarts run on a seeded sample of this size and
+/// the best centroids are refined on everybody.
+pub const FINAL_FIT_SAMPLE: usize = 100_000;
+
 /// Rows of each bootstrap resample at most.
 pub const BOOTSTRAP_MAX_ROWS: usize = 20_000;
 
@@ -273,6 +277,16 @@ impl ClusterAnalysis {
         drop(sweep_models);
         let fit = match reused {
             Some(fit) => fit,
+            None if n > FINAL_FIT_SAMPLE => {
+                // Large bases: the restarts run on a seeded sample, then Lloyd refines the best
+                // centroids on every customer (10 full restarts on 1M rows took 4.6 s natively;
+                // this takes a fraction, and the refinement makes the result a local optimum
+                // of the full data).
+                let rows = metrics::sample_indices(n, FINAL_FIT_SAMPLE, settings.seed);
+                let sample = x.select(Axis(0), &rows);
+                let seeded = kmeans::fit(sample.view(), &params)?;
+                kmeans::refine(x.view(), seeded.centroids.view(), &params)?
+            }
             None => kmeans::fit(x.view(), &params)?,
         };
         let labels = fit.labels.clone();

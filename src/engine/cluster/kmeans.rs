@@ -269,6 +269,62 @@ pub(crate) fn fit_flat(
     ))
 }
 
+/// Lloyd's iterations on every row of `x`, started from `initial` centroids (`k × columns`, same
+/// space as `x`) instead of k-means++: the refinement step of a fit made on a sample. One run, no
+/// restarts; `params` gives the iteration cap and the tolerance.
+pub fn refine(
+    x: ArrayView2<'_, f64>,
+    initial: ArrayView2<'_, f64>,
+    params: &KMeansParams,
+) -> Result<KMeansModel, ClusterError> {
+    let cols = x.ncols();
+    let k = initial.nrows();
+    if cols == 0 || initial.ncols() != cols {
+        return Err(ClusterError::InvalidSetting {
+            name: "initial centroids".to_string(),
+            value: format!("{}×{}", initial.nrows(), initial.ncols()),
+        });
+    }
+    KMeansParams {
+        k,
+        ..params.clone()
+    }
+    .check(x.nrows())?;
+    let data = flat_rows(x)?;
+    let means = column_means(&data, cols);
+    let mut centred = data;
+    for row in centred.chunks_exact_mut(cols) {
+        for (value, mean) in row.iter_mut().zip(&means) {
+            *value -= mean;
+        }
+    }
+    let mean_variance = column_variances(&centred, cols).iter().sum::<f64>() / cols as f64;
+    let tolerance = params.tolerance * mean_variance;
+    let mut centres = Vec::with_capacity(k * cols);
+    for row in initial.rows() {
+        for (value, mean) in row.iter().zip(&means) {
+            centres.push(value - mean);
+        }
+    }
+    let mut run = with_columns!(
+        cols,
+        lloyd(&centred, cols, centres, params.max_iterations, tolerance)
+    );
+    for centre in run.centres.chunks_exact_mut(cols) {
+        for (value, mean) in centre.iter_mut().zip(&means) {
+            *value += mean;
+        }
+    }
+    Ok(renumbered_model(
+        run.centres,
+        run.labels,
+        cols,
+        run.inertia,
+        run.iterations,
+        run.converged,
+    ))
+}
+
 /// Builds the model with segments numbered by size (largest first, ties by lowest first row;
 /// empty segments last).
 pub(crate) fn renumbered_model(

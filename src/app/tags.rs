@@ -161,7 +161,7 @@ pub fn TagFilters(change: Callback<CustomerQuery>) -> impl IntoView {
         change.run(q);
     };
     view! {
-        <details class="tag-filter" data-testid="tag-filters" open=active>
+        <details class="tag-filter" data-testid="tag-filters" open=true>
             <summary>{tr(state, t::TAGS_TITLE)}</summary>
             <div class="tag-filters">{groups}</div>
             <Show when=active>

@@ -141,6 +141,51 @@ test('segments: attributes, sweep, profiles, charts, save and apply, tags, custo
     assert.match(await app.errorText(), /segmentation file cannot be read/);
     assert.equal((await clusterRows(page)).length, k, 'the segments stay');
 
+    // "Customers →" of segment 1: the table shows exactly its customers, tagged with it, and the
+    // target list export carries the tag columns.
+    await page.locator('[data-testid=cluster-customers]').first().click();
+    await until(page, async () => Number(await app.value('customer-count')) === segs[0].customers || null, 'segment 1 customers');
+    const badge = await page.locator('[data-testid=cell-tags]').first().textContent();
+    assert.ok(badge.includes('VIP 核心客户'), `the row carries the cluster tag: ${badge}`);
+    const exported = csvRows((await app.exportCsv()).text);
+    const clusterCol = exported[0].indexOf('cluster');
+    assert.ok(clusterCol > 0, `cluster column in ${exported[0]}`);
+    for (const tag of ['value_tier', 'purchase_cycle', 'preferred_category', 'region', 'channel']) {
+      assert.ok(exported[0].includes(tag), `${tag} column`);
+    }
+    assert.equal(exported.length - 1, segs[0].customers);
+    assert.ok(exported.slice(1).every((r) => r[clusterCol] === '0'), 'every exported row in segment 0');
+
+    // Any combination of tags: the top value tier AND monthly buyers.
+    await page.locator('[data-testid=tags-clear]').click();
+    await until(page, async () => Number(await app.value('customer-count')) === customers || null, 'filters cleared');
+    const top = page.locator('[data-testid=tag-chip][data-kind=value_tier][data-value=Top]');
+    const topCount = Number(await top.getAttribute('data-customers'));
+    assert.ok(topCount > 0 && topCount < customers);
+    await top.click();
+    await until(page, async () => Number(await app.value('customer-count')) === topCount || null, 'top tier');
+    await page.locator('[data-testid=tag-chip][data-kind=purchase_cycle]').first().click();
+    await until(page, async () => {
+      const n = Number(await app.value('customer-count'));
+      return n > 0 && n < topCount ? n : null;
+    }, 'top tier AND a purchase cycle');
+    await page.locator('[data-testid=tags-clear]').click();
+
+    // The customer profile: click an id; then an unknown id gets suggestions.
+    await until(page, async () => Number(await app.value('customer-count')) === customers || null, 'filters cleared');
+    const someId = (await app.customerIds())[0];
+    await page.locator('[data-testid=open-profile]').first().click();
+    const profile = page.locator('[data-testid=profile]');
+    await profile.waitFor({ state: 'visible', timeout: REPORT_TIMEOUT });
+    assert.equal(await profile.getAttribute('data-customer'), someId);
+    const orders = Number(await profile.getAttribute('data-orders'));
+    assert.ok(orders > 0);
+    assert.equal(await page.locator('[data-testid=timeline-order]').count(), Math.min(orders, 500), 'one timeline row per order');
+    assert.ok((await page.locator('[data-testid=profile-tags]').textContent()).length > 0, 'tags shown');
+    await page.locator('[data-testid=profile-search]').fill(someId.slice(0, -1) + 'x');
+    await page.locator('[data-testid=profile-show]').click();
+    await page.locator('[data-testid=profile-not-found]').waitFor({ state: 'visible', timeout: REPORT_TIMEOUT });
+
     // Chinese.
     await page.locator('[data-testid=lang-toggle]').click();
     await until(page, async () => /数据驱动的客户分群/.test(await page.locator('[data-testid=clusters] h2').textContent()) || null, 'Chinese title');

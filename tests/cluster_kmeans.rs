@@ -295,3 +295,18 @@ fn sample_indices_cover_and_differ_by_seed() {
     // Spread over the range, not clustered at the start.
     assert!(a[0] < 1000 && *a.last().unwrap() > 99_000);
 }
+
+/// The seeded k = 6 result on the golden RFM-like points, pinned so that `tests/web.rs` can check
+/// that wasm32 takes the same seeded path (same draws, same local optimum) as native.
+#[test]
+fn seeded_k6_inertia_is_pinned_for_the_wasm_comparison() {
+    let g = golden();
+    let x = matrix(&g["rfm"]["points"]);
+    let model = kmeans::fit(x.view(), &KMeansParams::new(6)).unwrap();
+    let pinned = 1643.897862753891;
+    assert!(
+        (model.inertia - pinned).abs() <= 1e-9 * pinned,
+        "k=6 inertia {} (pinned {pinned})",
+        model.inertia
+    );
+}

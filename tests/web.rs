@@ -159,3 +159,35 @@ async fn the_app_mounts_with_its_test_ids_and_switches_language() {
         .and_then(|s| s.get_item("segscope.lang").ok().flatten());
     assert_eq!(stored.as_deref(), Some("zh-CN"));
 }
+
+/// k-means in wasm: scikit-learn's partition of the golden blobs, and the same seeded result as
+/// natively (the RNG draws are width-independent; `tests/cluster_kmeans.rs` pins the same k = 6
+/// inertia natively), so a segmentation saved in the page is the CLI's.
+#[wasm_bindgen_test]
+fn kmeans_in_wasm_matches_sklearn_and_the_native_run() {
+    use segscope::engine::cluster::kmeans::{self, KMeansParams};
+    use segscope::engine::cluster::metrics::adjusted_rand_index;
+    let golden: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/cluster/golden_kmeans.json")).expect("json");
+    let matrix = |v: &serde_json::Value| {
+        let rows: Vec<Vec<f64>> = serde_json::from_value(v.clone()).expect("points");
+        let cols = rows[0].len();
+        ndarray::Array2::from_shape_vec((rows.len(), cols), rows.into_iter().flatten().collect())
+            .expect("shape")
+    };
+    let blobs = &golden["blobs"];
+    let model = kmeans::fit(matrix(&blobs["points"]).view(), &KMeansParams::new(5)).expect("fit");
+    let reference: Vec<u32> = serde_json::from_value(blobs["labels"].clone()).expect("labels");
+    assert!(adjusted_rand_index(&model.labels, &reference) >= 0.99);
+    let rfm = matrix(&golden["rfm"]["points"]);
+    let k6 = kmeans::fit(rfm.view(), &KMeansParams::new(6)).expect("fit");
+    assert!(
+        (k6.inertia - NATIVE_K6_INERTIA).abs() <= 1e-9 * NATIVE_K6_INERTIA,
+        "wasm k=6 inertia {} vs native {NATIVE_K6_INERTIA}",
+        k6.inertia
+    );
+}
+
+/// The k = 6, seed 42 inertia of the golden RFM-like points, as the native build computes it
+/// (asserted there too, in `tests/cluster_kmeans.rs`).
+const NATIVE_K6_INERTIA: f64 = 1643.897862753891;

@@ -6,8 +6,8 @@
 //! languages and the same placeholders in each.
 
 use crate::engine::{
-    cluster::{BehaviourFeature, ClusterError, ClusterStage, NameTrait},
-    clv::ClvError,
+    cluster::{BehaviourFeature, ClusterError, ClusterStage, ClusterWarning, NameTrait},
+    clv::{ClvError, ClvWarning},
     ingest::{ColumnRole, DateOrder, DropReason, IngestError},
     rfm::{RfmError, Segment},
     EngineError,
@@ -747,6 +747,78 @@ pub fn trait_name(lang: Lang, traits: &[NameTrait]) -> String {
         name = first.to_uppercase().collect::<String>() + &name[first.len_utf8()..];
     }
     name
+}
+
+/// A segmentation warning in the user's language (`tiny_share` is the run's tiny-segment share).
+pub fn cluster_warning_text(lang: Lang, w: &ClusterWarning, tiny_share: f64) -> String {
+    match w {
+        ClusterWarning::TinySegments { segments } => {
+            let list: Vec<String> = segments.iter().map(|s| (s + 1).to_string()).collect();
+            fill(
+                lang,
+                t::WARN_CLUSTER_TINY,
+                &[&list.join(", "), &crate::format::percent(tiny_share)],
+            )
+        }
+        ClusterWarning::ConstantFeatureDropped { label } => fill(
+            lang,
+            t::WARN_CLUSTER_CONSTANT,
+            &[&feature_label(lang, label)],
+        ),
+        ClusterWarning::Imputed { label, count } => fill(
+            lang,
+            t::WARN_CLUSTER_IMPUTED,
+            &[
+                &feature_label(lang, label),
+                &crate::format::grouped(*count as f64, 0, ','),
+            ],
+        ),
+        ClusterWarning::LevelsMerged {
+            label,
+            kept,
+            merged,
+        } => fill(
+            lang,
+            t::WARN_CLUSTER_LEVELS,
+            &[
+                &feature_label(lang, label),
+                &kept.to_string(),
+                &merged.to_string(),
+            ],
+        ),
+        ClusterWarning::NotConverged { iterations } => fill(
+            lang,
+            t::WARN_CLUSTER_NOT_CONVERGED,
+            &[&iterations.to_string()],
+        ),
+        ClusterWarning::AttributesUnmatched { rows } => fill(
+            lang,
+            t::WARN_CLUSTER_UNMATCHED,
+            &[&crate::format::grouped(*rows as f64, 0, ',')],
+        ),
+    }
+}
+
+/// A prediction warning in the user's language.
+pub fn clv_warning_text(lang: Lang, warning: &ClvWarning) -> String {
+    match warning {
+        ClvWarning::NotConverged { model } => fill(lang, t::WARN_NOT_CONVERGED, &[model]),
+        ClvWarning::ModelFailed { model, error } => fill(
+            lang,
+            t::WARN_MODEL_FAILED,
+            &[model, &describe_clv_error(lang, error)],
+        ),
+        ClvWarning::SpendModelFailed { error } => fill(
+            lang,
+            t::WARN_SPEND_FAILED,
+            &[&describe_clv_error(lang, error)],
+        ),
+        ClvWarning::SpendCorrelated { correlation } => fill(
+            lang,
+            t::WARN_SPEND_CORRELATED,
+            &[&crate::format::plain(*correlation, 2)],
+        ),
+    }
 }
 
 /// A segmentation error in the user's language.

@@ -9,11 +9,11 @@ use web_sys::{Blob, HtmlInputElement};
 use super::chart::{ClusterChart, ClusterChartKind};
 use super::{tr, AppState};
 use crate::engine::cluster::{
-    BehaviourFeature, ClusterReport, ClusterWarning, FeatureKey, KChoice, SegmentProfile,
-    TagFilter, TagKind, TransformKind, MIN_K,
+    BehaviourFeature, ClusterReport, FeatureKey, KChoice, SegmentProfile, TagFilter, TagKind,
+    TransformKind, MIN_K,
 };
 use crate::format::{grouped, percent, plain};
-use crate::i18n::{feature_label, feature_name, fill, t, trait_name, Lang};
+use crate::i18n::{cluster_warning_text, feature_label, feature_name, fill, t, trait_name, Lang};
 
 /// The display name of every segment: the user's, else the automatic one.
 pub fn segment_names(lang: Lang, report: &ClusterReport, custom: &[String]) -> Vec<String> {
@@ -41,52 +41,6 @@ fn chosen_file(ev: &web_sys::Event) -> Option<(Blob, String)> {
     let file = file?;
     let name = file.name();
     Some((file.unchecked_into(), name))
-}
-
-fn warning_text(lang: Lang, w: &ClusterWarning, tiny_share: f64) -> String {
-    match w {
-        ClusterWarning::TinySegments { segments } => {
-            let list: Vec<String> = segments.iter().map(|s| (s + 1).to_string()).collect();
-            fill(
-                lang,
-                t::WARN_CLUSTER_TINY,
-                &[&list.join(", "), &percent(tiny_share)],
-            )
-        }
-        ClusterWarning::ConstantFeatureDropped { label } => fill(
-            lang,
-            t::WARN_CLUSTER_CONSTANT,
-            &[&feature_label(lang, label)],
-        ),
-        ClusterWarning::Imputed { label, count } => fill(
-            lang,
-            t::WARN_CLUSTER_IMPUTED,
-            &[&feature_label(lang, label), &grouped(*count as f64, 0, ',')],
-        ),
-        ClusterWarning::LevelsMerged {
-            label,
-            kept,
-            merged,
-        } => fill(
-            lang,
-            t::WARN_CLUSTER_LEVELS,
-            &[
-                &feature_label(lang, label),
-                &kept.to_string(),
-                &merged.to_string(),
-            ],
-        ),
-        ClusterWarning::NotConverged { iterations } => fill(
-            lang,
-            t::WARN_CLUSTER_NOT_CONVERGED,
-            &[&iterations.to_string()],
-        ),
-        ClusterWarning::AttributesUnmatched { rows } => fill(
-            lang,
-            t::WARN_CLUSTER_UNMATCHED,
-            &[&grouped(*rows as f64, 0, ',')],
-        ),
-    }
 }
 
 /// The whole segmentation section.
@@ -416,7 +370,7 @@ fn ClusterResults() -> impl IntoView {
                 .map(|r| {
                     r.warnings
                         .iter()
-                        .map(|w| warning_text(lang, w, tiny))
+                        .map(|w| cluster_warning_text(lang, w, tiny))
                         .collect::<Vec<_>>()
                 })
                 .unwrap_or_default()

@@ -5,33 +5,14 @@ use leptos::prelude::*;
 
 use super::chart::{ClvChart, ClvChartKind};
 use super::{tr, AppState};
-use crate::engine::clv::{ClvWarning, PurchaseModelKind, TimeUnit, FREQUENCY_BUCKETS};
+use crate::engine::clv::{PurchaseModelKind, TimeUnit, FREQUENCY_BUCKETS};
 use crate::format::{grouped, iso_day, parse_iso_day, percent, plain};
-use crate::i18n::{churn_name, describe_clv_error, fill, t, Lang};
+use crate::i18n::{churn_name, clv_warning_text, fill, t, Lang};
 
 fn unit_name(lang: Lang, unit: TimeUnit) -> &'static str {
     match unit {
         TimeUnit::Days => t::UNIT_DAYS.get(lang),
         TimeUnit::Weeks => t::UNIT_WEEKS.get(lang),
-    }
-}
-
-fn warning_text(lang: Lang, warning: &ClvWarning) -> String {
-    match warning {
-        ClvWarning::NotConverged { model } => fill(lang, t::WARN_NOT_CONVERGED, &[model]),
-        ClvWarning::ModelFailed { model, error } => fill(
-            lang,
-            t::WARN_MODEL_FAILED,
-            &[model, &describe_clv_error(lang, error)],
-        ),
-        ClvWarning::SpendModelFailed { error } => fill(
-            lang,
-            t::WARN_SPEND_FAILED,
-            &[&describe_clv_error(lang, error)],
-        ),
-        ClvWarning::SpendCorrelated { correlation } => {
-            fill(lang, t::WARN_SPEND_CORRELATED, &[&plain(*correlation, 2)])
-        }
     }
 }
 
@@ -205,7 +186,7 @@ fn PredictionReport() -> impl IntoView {
                 .map(|r| {
                     r.warnings
                         .iter()
-                        .map(|w| warning_text(lang.get(), w))
+                        .map(|w| clv_warning_text(lang.get(), w))
                         .collect::<Vec<_>>()
                 })
                 .unwrap_or_default()

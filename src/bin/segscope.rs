@@ -1061,7 +1061,10 @@ fn clv_human(
         ));
     }
     for warning in &analysis.warnings {
-        lines.push(format!("warning: {warning:?}"));
+        lines.push(format!(
+            "warning: {}",
+            segscope::i18n::clv_warning_text(segscope::i18n::Lang::En, warning)
+        ));
     }
     let k = ClvKpis::of(analysis);
     lines.push(format!(
@@ -1403,7 +1406,14 @@ fn cluster_human(analysis: &ClusterAnalysis, args: &ClusterArgs) -> String {
         ));
     }
     for warning in &r.warnings {
-        lines.push(format!("warning: {warning:?}"));
+        lines.push(format!(
+            "warning: {}",
+            segscope::i18n::cluster_warning_text(
+                segscope::i18n::Lang::En,
+                warning,
+                analysis.settings.tiny_share
+            )
+        ));
     }
     if let Some(out) = &args.out {
         lines.push(format!(

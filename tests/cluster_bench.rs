@@ -129,9 +129,10 @@ fn sweep_1m_customers() {
 #[test]
 #[ignore = "needs SEGSCOPE_BENCH_CSV (a transactions file); run in release"]
 fn whole_run_on_a_transactions_file() {
+    use segscope::engine::cluster::TagTable;
     use segscope::engine::cluster::{ClusterAnalysis, ClusterInput, ClusterSettings};
     use segscope::engine::ingest::{ingest, preview, IngestParams, PreviewParams};
-    use segscope::engine::rfm::{analyze, RfmParams};
+    use segscope::engine::rfm::{analyze, query_tagged, CustomerQuery, RfmParams};
     let path = std::env::var("SEGSCOPE_BENCH_CSV").expect("SEGSCOPE_BENCH_CSV");
     let bytes = std::fs::read(&path).expect("benchmark file");
     let head = &bytes[..bytes.len().min(1 << 20)];
@@ -169,5 +170,25 @@ fn whole_run_on_a_transactions_file() {
         run.report.timings_ms,
         start.elapsed().as_secs_f64(),
         cpu
+    );
+
+    // What the worker does after the run (`cluster_with`): tags, the first page, the chips, the
+    // report serialised.
+    let tags = timed("TagTable::build with the cluster", || {
+        TagTable::build(&dataset, &rfm, None, Some(&run))
+    });
+    let page = timed("rfm::query_tagged, a 50-row page", || {
+        query_tagged(&dataset, &rfm, None, Some(&tags), &CustomerQuery::default())
+    });
+    let counts = timed("TagTable::tag_values", || tags.tag_values());
+    let json = timed("ClusterReport as JSON", || {
+        serde_json::to_string(&run.report).unwrap()
+    });
+    println!(
+        "  page of {} rows ({} matching), {} tag kinds, report JSON {} bytes",
+        page.rows.len(),
+        page.matching,
+        counts.kinds.len(),
+        json.len()
     );
 }

@@ -115,6 +115,13 @@ pub enum Request {
         /// The user's segment names ("" = automatic), by segment.
         names: Vec<String>,
     },
+    /// The tags of every customer (built now if the results changed) with their counts, and the
+    /// customer page with its tag badges. The page asks after each analysis, prediction or
+    /// segmentation, so those answer without waiting for the tags.
+    Tags {
+        /// The customer table page to return with them.
+        query: CustomerQuery,
+    },
     /// One customer's profile and purchase timeline.
     CustomerProfile {
         /// The id as typed.
@@ -183,8 +190,6 @@ pub enum Response {
         report: Report,
         /// The first customer page.
         page: CustomerPage,
-        /// The tag values with counts, for the tag filter.
-        tag_counts: TagCounts,
         /// Milliseconds spent in the worker (parse + analysis).
         elapsed_ms: f64,
     },
@@ -194,8 +199,6 @@ pub enum Response {
         report: ClvReport,
         /// The customer table page, with the prediction columns.
         page: CustomerPage,
-        /// The tag values with counts (now with churn risk).
-        tag_counts: TagCounts,
         /// Milliseconds spent in the worker.
         elapsed_ms: f64,
     },
@@ -215,10 +218,15 @@ pub enum Response {
         names: Vec<String>,
         /// The customer table page, with the cluster tag.
         page: CustomerPage,
-        /// The tag values with counts (now with the cluster).
-        tag_counts: TagCounts,
         /// Milliseconds spent in the worker.
         elapsed_ms: f64,
+    },
+    /// The tag counts and the customer page with tags.
+    Tagged {
+        /// The tag values with counts, for the tag filter.
+        tag_counts: TagCounts,
+        /// The customer table page.
+        page: CustomerPage,
     },
     /// A customer profile (or suggestions when the id is not found).
     Profile {

@@ -271,6 +271,7 @@ impl AppState {
         self.validation.set(None);
         self.clv_settings.set(ClvSettings::default());
         self.forget_segmentation();
+        self.tag_counts.set(TagCounts::default());
         self.rfm.set(RfmParams::default());
         self.query.set(CustomerQuery::default());
         self.preview_params.set(PreviewParams::default());
@@ -362,11 +363,9 @@ impl AppState {
                 quality,
                 report,
                 page,
-                tag_counts,
                 elapsed_ms,
             } => {
                 WORKER_HAS_DATASET.with(|h| *h.borrow_mut() = true);
-                self.tag_counts.set(tag_counts);
                 if quality.is_some() {
                     self.quality.set(quality);
                 }
@@ -376,6 +375,7 @@ impl AppState {
                 self.elapsed_ms.set(elapsed_ms);
                 self.phase.set(Phase::Dashboard);
                 self.done();
+                self.refresh_tags();
                 if let Some(then) = then.take() {
                     then();
                 } else {
@@ -417,17 +417,16 @@ impl AppState {
                 Response::Analyzed {
                     report,
                     page,
-                    tag_counts,
                     elapsed_ms,
                     ..
                 } => {
-                    self.tag_counts.set(tag_counts);
                     self.report.set(Some(report));
                     self.report_rfm.set(applied.clone());
                     self.page.set(page);
                     self.elapsed_ms.set(elapsed_ms);
                     self.error.set(None);
                     self.done();
+                    self.refresh_tags();
                     // The segmentation was of the previous run's customers.
                     self.redo_segmentation();
                 }
@@ -467,6 +466,35 @@ impl AppState {
                 _ => {}
             }
         });
+    }
+
+    /// Ask for the tags of the results on screen (built in the worker after each analysis,
+    /// prediction or segmentation) and the current page with its tag badges.
+    fn refresh_tags(self) {
+        let generation = LATEST_PAGE.with(|l| {
+            let mut l = l.borrow_mut();
+            *l += 1;
+            *l
+        });
+        let query = self.query.get_untracked();
+        client::send(
+            &Request::Tags { query },
+            None,
+            move |response, _| match response {
+                Response::Tagged { tag_counts, page } => {
+                    self.tag_counts.set(tag_counts);
+                    if LATEST_PAGE.with(|l| *l.borrow()) == generation {
+                        self.page.set(page);
+                    }
+                }
+                // After a cancel the next intent reloads the dataset and asks again.
+                Response::Failed {
+                    error: WorkerError::NothingLoaded { .. },
+                } => {}
+                Response::Failed { error } => self.fail(error),
+                _ => {}
+            },
+        );
     }
 
     /// Export every customer matching the current filters as CSV.
@@ -526,14 +554,13 @@ impl AppState {
                 Response::Predicted {
                     report,
                     page,
-                    tag_counts,
                     elapsed_ms,
                 } => {
-                    self.tag_counts.set(tag_counts);
                     self.clv_report.set(Some(report));
                     self.page.set(page);
                     self.clv_elapsed_ms.set(elapsed_ms);
                     self.done();
+                    self.refresh_tags();
                 }
                 Response::Failed { error } => {
                     self.done();
@@ -704,10 +731,8 @@ impl AppState {
                 report,
                 names,
                 page,
-                tag_counts,
                 elapsed_ms,
             } => {
-                self.tag_counts.set(tag_counts);
                 let k = report.k;
                 // Keep the user's names when the segments are re-made with the same k.
                 let keep = !applied
@@ -727,6 +752,7 @@ impl AppState {
                 self.page.set(page);
                 self.cluster_elapsed_ms.set(elapsed_ms);
                 self.done();
+                self.refresh_tags();
             }
             Response::Failed { error } => {
                 self.done();

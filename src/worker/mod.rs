@@ -252,27 +252,16 @@ fn handle(id: u64, request: Request, blob: Option<Blob>) -> Handled {
                     .as_ref()
                     .map(|a| (&a.customers.customer[..], &a.customers.segment[..]));
                 let report = ClvReport::new(dataset, &clv, segments);
-                let tags = s
-                    .analysis
-                    .as_ref()
-                    .map(|a| TagTable::build(dataset, a, Some(&clv), s.cluster.as_ref()));
+                // Tags follow in their own request (`Tags`), so the predictions answer first.
                 let page = s.analysis.as_ref().map_or_else(Default::default, |a| {
-                    page_of(
-                        dataset,
-                        a,
-                        Some(&Predictions::new(&clv)),
-                        tags.as_ref(),
-                        &query,
-                    )
+                    page_of(dataset, a, Some(&Predictions::new(&clv)), None, &query)
                 });
                 s.clv = Some(clv);
-                let tag_counts = tags.as_ref().map(TagTable::tag_values).unwrap_or_default();
-                s.tags = tags;
+                s.tags = None;
                 Ok((
                     Response::Predicted {
                         report,
                         page,
-                        tag_counts,
                         elapsed_ms: now_ms() - started,
                     },
                     None,
@@ -359,6 +348,15 @@ fn handle(id: u64, request: Request, blob: Option<Blob>) -> Handled {
                 Some(text_blob(json, "application/json")?),
             ))
         }
+        Request::Tags { query } => {
+            let (tag_counts, page) = with_analysis(|d, a, p, t| {
+                (
+                    t.map(TagTable::tag_values).unwrap_or_default(),
+                    page_of(d, a, p, t, &query),
+                )
+            })?;
+            Ok((Response::Tagged { tag_counts, page }, None))
+        }
         Request::CustomerProfile { customer_id } => {
             let (profile, suggestions) = with_analysis(|d, a, p, t| {
                 let profile = rfm::customer_profile(d, a, p, t, &customer_id);
@@ -442,19 +440,18 @@ fn cluster_with(
             attributes: s.attributes.as_ref(),
         };
         let cluster = segment(&input).map_err(EngineError::from)?;
-        let tags = TagTable::build(dataset, analysis, s.clv.as_ref(), Some(&cluster));
         let predictions = s.clv.as_ref().map(Predictions::new);
-        let page = page_of(dataset, analysis, predictions.as_ref(), Some(&tags), query);
+        let page = page_of(dataset, analysis, predictions.as_ref(), None, query);
         let report = cluster.report.clone();
-        let tag_counts = tags.tag_values();
+        drop(predictions);
         s.cluster = Some(cluster);
-        s.tags = Some(tags);
+        // Tags (now with the cluster) follow in their own request (`Tags`).
+        s.tags = None;
         Ok((
             Response::Clustered {
                 report,
                 names,
                 page,
-                tag_counts,
                 elapsed_ms: now_ms() - started,
             },
             None,
@@ -490,30 +487,25 @@ fn finish(
 ) -> Response {
     let page = STATE.with(|s| {
         let mut s = s.borrow_mut();
-        let tags = s
-            .dataset
-            .as_ref()
-            .map(|d| TagTable::build(d, &analysis, s.clv.as_ref(), None));
+        // Tags follow in their own request (`Tags`): the dashboard answers without them.
         let predictions = s.clv.as_ref().map(Predictions::new);
         let page = s
             .dataset
             .as_ref()
-            .map(|d| page_of(d, &analysis, predictions.as_ref(), tags.as_ref(), query))
+            .map(|d| page_of(d, &analysis, predictions.as_ref(), None, query))
             .unwrap_or_default();
         drop(predictions);
-        let tag_counts = tags.as_ref().map(TagTable::tag_values).unwrap_or_default();
-        s.tags = tags;
+        s.tags = None;
         let report = analysis.report.clone();
         s.analysis = Some(analysis);
         // The segmentation was of the previous run's customers; the page runs it again.
         s.cluster = None;
-        (report, page, tag_counts)
+        (report, page)
     });
     Response::Analyzed {
         quality,
         report: page.0,
         page: page.1,
-        tag_counts: page.2,
         elapsed_ms: now_ms() - started,
     }
 }

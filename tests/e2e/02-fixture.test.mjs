@@ -33,7 +33,7 @@ import path from 'node:path';
 import { startServer, launchBrowser, openApp, FIXTURES, csvRows, until } from './harness.mjs';
 
 const SMALL = path.join(FIXTURES, 'small.csv');
-const EXPORT_HEADER = 'customer_id,recency_days,frequency,monetary,average_order_value,r_score,f_score,m_score,segment,first_order,last_order';
+const EXPORT_HEADER = 'customer_id,recency_days,frequency,monetary,average_order_value,r_score,f_score,m_score,segment,first_order,last_order,value_tier,rfm_segment,cluster,churn_risk,preferred_category,region,channel,purchase_cycle';
 
 let browser, server;
 before(async () => { browser = await launchBrowser(); server = await startServer(); });
@@ -121,6 +121,11 @@ test('export: header, one row per customer, formula neutralised; a segment filte
     assert.equal(byId.C3[3], '80', 'C3 duplicate line removed');
     assert.equal(byId.C1[2], '2', 'C1 has two orders');
     assert.equal(byId.C6[10], '2024-03-25', 'last order of C6');
+    // Tags (hand-checked): C1 spent 100 on A and 50 on B, 65 days apart; no cluster or prediction yet.
+    assert.equal(byId.C1[15], 'A', 'C1 prefers product A');
+    assert.equal(byId.C1[18], 'quarterly', 'C1 buys every 65 days');
+    assert.equal(byId.C1[13], '', 'no cluster before a segmentation');
+    assert.ok(['top', 'middle', 'low'].includes(byId.C1[11]), 'a value tier');
     assert.match(await page.locator('[data-testid=notice]').textContent(), /Customers exported: 8\./);
 
     // Filter on the segment with the most customers, export again.

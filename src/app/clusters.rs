@@ -451,6 +451,7 @@ fn show_segment(state: AppState, segment: u32) {
     });
     q.offset = 0;
     state.set_query(q);
+    state.set_tags_open(true);
     if let Some(el) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.query_selector("[data-testid=customers]").ok().flatten())

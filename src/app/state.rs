@@ -126,6 +126,9 @@ pub struct AppState {
     pub demo_attributes: RwSignal<bool>,
     /// Tag values with customer counts, for the tag filter.
     pub tag_counts: RwSignal<TagCounts>,
+    /// The tag filter is open (the tags are fetched only then: building them for a million
+    /// customers takes seconds, which the first dashboard should not wait behind).
+    pub tags_open: RwSignal<bool>,
 }
 
 /// A customer-profile answer, with the id asked for.
@@ -144,6 +147,8 @@ thread_local! {
     static FILE: RefCell<Option<Blob>> = const { RefCell::new(None) };
     /// Generation of the newest customer-page request; older answers are ignored.
     static LATEST_PAGE: RefCell<u64> = const { RefCell::new(0) };
+    /// The tag counts on screen are older than the results.
+    static TAGS_STALE: RefCell<bool> = const { RefCell::new(true) };
     /// Whether the current worker holds the dataset (false after cancel or a crash).
     static WORKER_HAS_DATASET: RefCell<bool> = const { RefCell::new(false) };
     /// The attributes file, kept so a restarted worker can be given it again.
@@ -192,6 +197,7 @@ impl AppState {
             profile: RwSignal::new(None),
             demo_attributes: RwSignal::new(false),
             tag_counts: RwSignal::new(TagCounts::default()),
+            tags_open: RwSignal::new(false),
         }
     }
 
@@ -468,9 +474,29 @@ impl AppState {
         });
     }
 
-    /// Ask for the tags of the results on screen (built in the worker after each analysis,
-    /// prediction or segmentation) and the current page with its tag badges.
+    /// The results changed: the tags are stale; fetch them now if the tag filter is open.
     fn refresh_tags(self) {
+        TAGS_STALE.with(|s| *s.borrow_mut() = true);
+        if self.tags_open.get_untracked() {
+            self.fetch_tags();
+        }
+    }
+
+    /// The tag filter was opened or closed.
+    pub fn set_tags_open(self, open: bool) {
+        self.tags_open.set(open);
+        if open && TAGS_STALE.with(|s| *s.borrow()) {
+            self.fetch_tags();
+        }
+    }
+
+    /// Ask for the tags of the results on screen (built in the worker) and the current page with
+    /// its tag badges.
+    fn fetch_tags(self) {
+        if !WORKER_HAS_DATASET.with(|h| *h.borrow()) {
+            return;
+        }
+        TAGS_STALE.with(|s| *s.borrow_mut() = false);
         let generation = LATEST_PAGE.with(|l| {
             let mut l = l.borrow_mut();
             *l += 1;

@@ -161,7 +161,13 @@ pub fn TagFilters(change: Callback<CustomerQuery>) -> impl IntoView {
         change.run(q);
     };
     view! {
-        <details class="tag-filter" data-testid="tag-filters" open=true>
+        <details class="tag-filter" data-testid="tag-filters" prop:open=move || state.tags_open.get()
+            on:toggle=move |ev| {
+                let open = event_target::<web_sys::HtmlDetailsElement>(&ev).open();
+                if open != state.tags_open.get_untracked() {
+                    state.set_tags_open(open);
+                }
+            }>
             <summary>{tr(state, t::TAGS_TITLE)}</summary>
             <div class="tag-filters">{groups}</div>
             <Show when=active>

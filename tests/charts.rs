@@ -1516,9 +1516,9 @@ mod cluster {
         }
         // The long share label turns the labels upright and loses its prefix.
         assert!(svg.contains("rotate("));
-        assert!(contains_text(&svg, "main_region"));
+        assert!(contains_text(&svg, "North"));
+        assert!(contains_text(&svg, "Recency"), "column labels in words");
         for text in [
-            "recency_days",
             "Garden",
             "Base average",
             "Standardised mean (0 = base average)",
@@ -1539,7 +1539,7 @@ mod cluster {
         );
         assert_eq!(
             text.as_deref(),
-            Some("Column monetary: Occasional -0.60 · Loyal regulars 1.20 · Big spenders 2.90")
+            Some("Column Revenue: Occasional -0.60 · Loyal regulars 1.20 · Big spenders 2.90")
         );
     }
 

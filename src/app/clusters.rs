@@ -520,7 +520,6 @@ fn SegmentTable() -> impl IntoView {
                                 <tr data-testid="cluster-row" data-segment=segment.to_string() data-customers=s.customers.to_string()
                                     data-revenue-share=plain(s.revenue_share, 6) data-tiny=s.tiny.to_string()>
                                     <td>
-                                        <span class="swatch" data-segment=segment.to_string()></span>
                                         <input type="text" class="segment-name" data-testid="cluster-name"
                                             placeholder=auto.clone() prop:value=value on:change=on_name aria-label=aria/>
                                         {s.tiny.then(|| view! { <span class="badge warn">{tr(state, t::CLUSTER_TINY)}</span> })}

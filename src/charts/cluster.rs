@@ -14,9 +14,9 @@ use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, DrawingBackend};
 
 use super::{nearest_point, ChartLabels, ChartResult, ChartTheme, PlotLayout};
-use crate::engine::cluster::ClusterReport;
+use crate::engine::cluster::{ClusterReport, FeatureInfo};
 use crate::format::{grouped, percent, plain};
-use crate::i18n::{fill, t, Lang, Text};
+use crate::i18n::{feature_label, fill, t, Lang, Text};
 
 use elbow::draw_elbow;
 use profile::draw_profile;
@@ -269,9 +269,18 @@ pub fn draw_cluster_chart<DB: DrawingBackend>(
                 .x_axis(l(t::CHART_CLUSTER_AXIS_COLUMN))
                 .y_axis(l(t::CHART_CLUSTER_AXIS_STANDARDISED))
                 .series([l(t::CHART_CLUSTER_LEGEND_BASE)]);
+            // Column labels in words ("Recency (days)", "age"), like the page's tables.
+            let features: Vec<FeatureInfo> = report
+                .features
+                .iter()
+                .map(|f| FeatureInfo {
+                    label: feature_label(lang, &f.label),
+                    ..f.clone()
+                })
+                .collect();
             draw_profile(
                 area,
-                &report.features,
+                &features,
                 &report.segments,
                 &segment_names,
                 &labels,
@@ -360,7 +369,7 @@ pub fn cluster_readout(
             Some(fill(
                 lang,
                 t::CHART_CLUSTER_READOUT_PROFILE,
-                &[&feature.label, &values],
+                &[&feature_label(lang, &feature.label), &values],
             ))
         }
         ClusterChartKind::Sizes => {

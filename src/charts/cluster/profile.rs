@@ -200,7 +200,9 @@ fn short_label(label: &str, max_px: f64) -> String {
     if text_width_px(label, LABEL_PX) <= max_px {
         return label.to_string();
     }
-    let tail = label.split_once(':').map_or(label, |(_, tail)| tail);
+    let tail = label
+        .split_once(':')
+        .map_or(label, |(_, tail)| tail.trim_start());
     ellipsize(tail, max_px, LABEL_PX)
 }
 

@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::optimize::{maximise_over_log_parameters, standard_errors};
+use super::purchase::check_prediction_input;
 use super::special::{digamma, ln_gamma, ln_hyp2f1};
 use super::{BgNbdValidParams, ClvError, CustomerSummary, TimeUnit};
 
@@ -313,43 +314,11 @@ impl BgNbdModel {
         }
     }
 
-    fn check_customer(
-        frequency: f64,
-        recency: f64,
-        age: f64,
-        horizon: f64,
-    ) -> Result<(), ClvError> {
-        let reason = if ![frequency, recency, age, horizon]
-            .iter()
-            .all(|v| v.is_finite())
-        {
-            Some("values must be finite")
-        } else if frequency < 0.0 {
-            Some("frequency must be ≥ 0")
-        } else if recency < 0.0 || recency > age {
-            Some("recency must lie between 0 and T")
-        } else if horizon < 0.0 {
-            Some("horizon must be ≥ 0")
-        } else {
-            None
-        };
-        match reason {
-            None => Ok(()),
-            Some(reason) => Err(ClvError::InvalidPredictionInput {
-                frequency,
-                recency,
-                age,
-                horizon,
-                reason: reason.to_string(),
-            }),
-        }
-    }
-
     /// Probability that a customer with `frequency` repeat purchases, `recency` and age `t`
     /// (T; all in `time_unit()`) is still active at the calibration end (eq. 13 of the paper;
     /// `lifetimes`' `conditional_probability_alive`). 1 for a customer without repeat purchases.
     pub fn probability_alive(&self, frequency: f64, recency: f64, t: f64) -> Result<f64, ClvError> {
-        Self::check_customer(frequency, recency, t, 0.0)?;
+        check_prediction_input(frequency, recency, t, 0.0)?;
         if frequency == 0.0 {
             return Ok(1.0);
         }
@@ -372,7 +341,7 @@ impl BgNbdModel {
         recency: f64,
         t: f64,
     ) -> Result<f64, ClvError> {
-        Self::check_customer(frequency, recency, t, horizon)?;
+        check_prediction_input(frequency, recency, t, horizon)?;
         let (r, alpha, a, b, x) = (self.r, self.alpha, self.a, self.b, frequency);
         let domain_error = |reason: &str| ClvError::InvalidPredictionInput {
             frequency,

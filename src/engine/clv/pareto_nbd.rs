@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::bg_nbd::validate_row;
 use super::optimize::maximise_over_log_parameters;
+use super::purchase::check_prediction_input;
 use super::special::{digamma, ln_gamma, ln_hyp2f1_one_with_gradient};
 use super::{
     ClvError, Convergence, CustomerSummary, ParetoNbdValidParams, PurchaseModel, TimeUnit,
@@ -443,38 +444,6 @@ impl ParetoNbdModel {
         }
     }
 
-    fn check_customer(
-        frequency: f64,
-        recency: f64,
-        age: f64,
-        horizon: f64,
-    ) -> Result<(), ClvError> {
-        let reason = if ![frequency, recency, age, horizon]
-            .iter()
-            .all(|v| v.is_finite())
-        {
-            Some("values must be finite")
-        } else if frequency < 0.0 {
-            Some("frequency must be ≥ 0")
-        } else if recency < 0.0 || recency > age {
-            Some("recency must lie between 0 and T")
-        } else if horizon < 0.0 {
-            Some("horizon must be ≥ 0")
-        } else {
-            None
-        };
-        match reason {
-            None => Ok(()),
-            Some(reason) => Err(ClvError::InvalidPredictionInput {
-                frequency,
-                recency,
-                age,
-                horizon,
-                reason: reason.to_string(),
-            }),
-        }
-    }
-
     /// `L2 − L1`: log-odds that the customer dropped out between the last purchase and T.
     fn log_odds_dead(&self, frequency: f64, recency: f64, t: f64) -> Result<f64, ClvError> {
         if recency >= t {
@@ -506,7 +475,7 @@ impl ParetoNbdModel {
     /// (T; all in `time_unit()`) is still active at the calibration end (note eq. 36–37;
     /// `lifetimes`' `conditional_probability_alive`). 1 when `recency = t`.
     pub fn probability_alive(&self, frequency: f64, recency: f64, t: f64) -> Result<f64, ClvError> {
-        Self::check_customer(frequency, recency, t, 0.0)?;
+        check_prediction_input(frequency, recency, t, 0.0)?;
         let odds = self.log_odds_dead(frequency, recency, t)?;
         Ok(1.0 / (1.0 + odds.exp()))
     }
@@ -523,7 +492,7 @@ impl ParetoNbdModel {
         recency: f64,
         t: f64,
     ) -> Result<f64, ClvError> {
-        Self::check_customer(frequency, recency, t, horizon)?;
+        check_prediction_input(frequency, recency, t, horizon)?;
         let (r, alpha, s, beta, x) = (self.r, self.alpha, self.s, self.beta, frequency);
         let alive = 1.0 / (1.0 + self.log_odds_dead(frequency, recency, t)?.exp());
         let log_growth = (horizon / (beta + t)).ln_1p();

@@ -129,3 +129,37 @@ pub fn customer_lifetime_value_with_spend_model(
         discount_monthly,
     )
 }
+
+/// Checks one customer's prediction inputs (finite, frequency ≥ 0, 0 ≤ recency ≤ T, horizon ≥ 0),
+/// for both purchase models.
+pub(super) fn check_prediction_input(
+    frequency: f64,
+    recency: f64,
+    age: f64,
+    horizon: f64,
+) -> Result<(), ClvError> {
+    let reason = if ![frequency, recency, age, horizon]
+        .iter()
+        .all(|v| v.is_finite())
+    {
+        Some("values must be finite")
+    } else if frequency < 0.0 {
+        Some("frequency must be ≥ 0")
+    } else if recency < 0.0 || recency > age {
+        Some("recency must lie between 0 and T")
+    } else if horizon < 0.0 {
+        Some("horizon must be ≥ 0")
+    } else {
+        None
+    };
+    match reason {
+        None => Ok(()),
+        Some(reason) => Err(ClvError::InvalidPredictionInput {
+            frequency,
+            recency,
+            age,
+            horizon,
+            reason: reason.to_string(),
+        }),
+    }
+}

@@ -996,9 +996,9 @@ pub fn describe_clv_error(lang: Lang, e: &ClvError) -> String {
             lang,
             t::ERR_CLV_CALIBRATION,
             &[
-                &crate::format::iso_day(*calibration_end_day),
-                &crate::format::iso_day(*first_day),
-                &crate::format::iso_day(*last_day),
+                &crate::engine::calendar::iso_day(*calibration_end_day),
+                &crate::engine::calendar::iso_day(*first_day),
+                &crate::engine::calendar::iso_day(*last_day),
             ],
         ),
         ClvError::HoldoutEndBeforeCalibrationEnd {
@@ -1008,8 +1008,8 @@ pub fn describe_clv_error(lang: Lang, e: &ClvError) -> String {
             lang,
             t::ERR_CLV_HOLDOUT,
             &[
-                &crate::format::iso_day(*holdout_end_day),
-                &crate::format::iso_day(*calibration_end_day),
+                &crate::engine::calendar::iso_day(*holdout_end_day),
+                &crate::engine::calendar::iso_day(*calibration_end_day),
             ],
         ),
     }

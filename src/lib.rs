@@ -20,8 +20,11 @@
 
 #![warn(missing_docs)]
 
+/// The pure analytics, a crate of its own (`crates/engine`, package `segscope-engine`) so that
+/// no web crate can reach it; re-exported here so the app, worker, charts and CLI say `engine::`.
+pub use segscope_engine as engine;
+
 pub mod charts;
-pub mod engine;
 pub mod format;
 pub mod i18n;
 pub mod protocol;

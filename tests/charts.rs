@@ -647,13 +647,13 @@ fn extreme_values_draw_without_panicking() {
 mod clv {
     use super::{elements, has_text, hex, nearest_point, rects_filled, render, ChartTheme};
     use segscope::charts::{draw_clv_chart, heat, ClvChartKind, PlotLayout};
+    use segscope::engine::calendar::day_from_ymd;
     use segscope::engine::clv::{
         ClvKpis, ClvReport, ClvSettings, CumulativePoint, FrequencyBucket, HoldoutComparison,
         ModelMatrix, SegmentChurn, TimeUnit,
     };
     use segscope::engine::rfm::{Histogram, HistogramBin, Segment};
     use segscope::engine::Day;
-    use segscope::format::day_from_ymd;
     use segscope::i18n::Lang;
 
     /// The texts of `svg`, trimmed.

@@ -20,10 +20,10 @@ use std::io::{BufReader, Read as _};
 use std::path::Path;
 use std::process::Command;
 
+use segscope::engine::calendar::parse_iso_day;
 use segscope::engine::clv::{BgNbdParams, CustomerSummary, GammaGammaParams, TimeUnit};
 use segscope::engine::ingest::{self, IngestParams, PreviewParams};
 use segscope::engine::Dataset;
-use segscope::format::parse_iso_day;
 use serde_json::Value;
 
 const GENERATOR: &str = concat!(

@@ -4,12 +4,12 @@
 // Test helpers outside `#[test]` functions unwrap too (clippy.toml only exempts the tests).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use segscope::engine::calendar::day_from_ymd;
 use segscope::engine::ingest::{
     ingest, preview, ColumnMapping, DateOrder, DropReason, IngestError, IngestParams, Preview,
     PreviewParams, QualityReport, TextEncoding,
 };
 use segscope::engine::{Dataset, Day};
-use segscope::format::day_from_ymd;
 
 macro_rules! fixture {
     ($name:literal) => {

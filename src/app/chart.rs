@@ -206,7 +206,7 @@ pub fn ClvChart(kind: ClvChartKind) -> impl IntoView {
                     lang,
                     t::READOUT_CUMULATIVE,
                     &[
-                        &crate::format::iso_day(point.day),
+                        &crate::engine::calendar::iso_day(point.day),
                         &grouped(point.actual, 0, ','),
                         &predicted,
                     ],

@@ -7,9 +7,10 @@ use leptos::prelude::*;
 
 use super::tags::{cluster_names, tag_badges, TagFilters};
 use super::{tr, AppState};
+use crate::engine::calendar::iso_day;
 use crate::engine::clv::ChurnRisk;
 use crate::engine::rfm::{CustomerQuery, Segment, SortKey};
-use crate::format::{grouped, iso_day, percent, plain};
+use crate::format::{grouped, percent, plain};
 use crate::i18n::{churn_name, fill, segment_name, t, Text};
 
 const PAGE_SIZE: usize = 50;

@@ -6,8 +6,9 @@ use leptos::prelude::*;
 use super::{
     chart::Chart, chart::ChartKind, customers::Customers, segments::Segments, tr, AppState,
 };
+use crate::engine::calendar::{iso_day, parse_iso_day};
 use crate::engine::rfm::RfmParams;
-use crate::format::{grouped, iso_day, parse_iso_day, percent, plain};
+use crate::format::{grouped, percent, plain};
 use crate::i18n::{drop_reason, fill, role_name, t, Lang, Text};
 
 /// The whole dashboard.

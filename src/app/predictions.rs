@@ -5,8 +5,9 @@ use leptos::prelude::*;
 
 use super::chart::{ClvChart, ClvChartKind};
 use super::{tr, AppState};
+use crate::engine::calendar::{iso_day, parse_iso_day};
 use crate::engine::clv::{PurchaseModelKind, TimeUnit, FREQUENCY_BUCKETS};
-use crate::format::{grouped, iso_day, parse_iso_day, percent, plain};
+use crate::format::{grouped, percent, plain};
 use crate::i18n::{churn_name, clv_warning_text, fill, t, Lang};
 
 fn unit_name(lang: Lang, unit: TimeUnit) -> &'static str {

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 
 use super::tags::{cluster_names, tag_badges};
 use super::{tr, AppState};
-use crate::format::{grouped, iso_day, percent, plain};
+use crate::engine::calendar::iso_day;
+use crate::format::{grouped, percent, plain};
 use crate::i18n::{churn_name, fill, segment_name, t};
 
 /// The profile card.

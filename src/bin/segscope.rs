@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use segscope::engine::calendar;
 use segscope::engine::cluster::{
     profile::trait_names_en, AttributeTable, BehaviourFeature, ClusterAnalysis, ClusterInput,
     ClusterSettings, FeatureKey, KChoice, SegmentationModel, TransformKind, MAX_K, MIN_K,
@@ -407,7 +408,7 @@ fn parse_rfm(args: &[String]) -> CliResult<Command> {
             "--as-of" => {
                 let text = cursor.value(arg, inline)?;
                 parsed.as_of_day =
-                    Some(format::parse_iso_day(text).ok_or_else(|| {
+                    Some(calendar::parse_iso_day(text).ok_or_else(|| {
                         usage(format!("--as-of expects YYYY-MM-DD, got '{text}'"))
                     })?);
             }
@@ -440,7 +441,7 @@ fn parse_rfm(args: &[String]) -> CliResult<Command> {
 }
 
 fn parse_day(flag: &str, text: &str) -> CliResult<Day> {
-    format::parse_iso_day(text)
+    calendar::parse_iso_day(text)
         .ok_or_else(|| usage(format!("{flag} expects YYYY-MM-DD, got '{text}'")))
 }
 
@@ -795,7 +796,7 @@ fn write_customers(path: &Path, dataset: &Dataset, analysis: &Analysis) -> CliRe
     .map_err(|e| failed(&e))?;
     for row in &page.rows {
         out.write_record([
-            rfm::neutralize_formula(&row.customer_id).as_ref(),
+            segscope::engine::csv_out::neutralize_formula(&row.customer_id).as_ref(),
             &row.recency_days.to_string(),
             &row.frequency.to_string(),
             &format::plain(row.monetary, 2),
@@ -816,7 +817,7 @@ fn json_summary(quality: &QualityReport, analysis: &Analysis) -> CliResult<Strin
         "segments": report.segments,
         "pareto": report.pareto,
         "kpis": report.kpis,
-        "as_of": format::iso_day(report.as_of_day),
+        "as_of": calendar::iso_day(report.as_of_day),
     });
     serde_json::to_string_pretty(&value).map_err(|e| run_error(format!("cannot encode JSON: {e}")))
 }
@@ -853,9 +854,9 @@ fn human_summary(quality: &QualityReport, analysis: &Analysis, out: Option<&Path
     }
     lines.push(format!(
         "As of {}; orders from {} to {}",
-        format::iso_day(r.as_of_day),
-        format::iso_day(r.first_day),
-        format::iso_day(r.last_day)
+        calendar::iso_day(r.as_of_day),
+        calendar::iso_day(r.first_day),
+        calendar::iso_day(r.last_day)
     ));
     lines.push(format!(
         "Customers {}  Orders {}  Revenue {}  Average order {}  Repeat customers {}",
@@ -994,8 +995,8 @@ fn clv_json(analysis: &ClvAnalysis, holdout: Option<&HoldoutComparison>) -> CliR
     let fit = |name: &str| analysis.fits.iter().find(|f| f.model == name);
     let holdout = holdout.map(|h| {
         serde_json::json!({
-            "calibration_end": format::iso_day(h.calibration_end_day),
-            "holdout_end": format::iso_day(h.holdout_end_day),
+            "calibration_end": calendar::iso_day(h.calibration_end_day),
+            "holdout_end": calendar::iso_day(h.holdout_end_day),
             "models": h.models,
             "actual_purchases": h.actual_holdout_purchases,
             "predicted_purchases": h.predicted_holdout_purchases,
@@ -1003,7 +1004,7 @@ fn clv_json(analysis: &ClvAnalysis, holdout: Option<&HoldoutComparison>) -> CliR
             "bucket_mean_absolute_error": h.bucket_mean_absolute_error,
             "by_frequency": h.by_frequency,
             "cumulative": h.cumulative.iter().map(|p| serde_json::json!({
-                "date": format::iso_day(p.day), "actual": p.actual, "predicted": p.predicted,
+                "date": calendar::iso_day(p.day), "actual": p.actual, "predicted": p.predicted,
             })).collect::<Vec<_>>(),
         })
     });
@@ -1016,7 +1017,7 @@ fn clv_json(analysis: &ClvAnalysis, holdout: Option<&HoldoutComparison>) -> CliR
         "gamma_gamma": fit_json(fit("Gamma-Gamma")),
         "spend_correlation": analysis.gamma_gamma.as_ref().and_then(|g| g.frequency_monetary_correlation()),
         "calibration": {
-            "end": format::iso_day(analysis.calibration_end_day),
+            "end": calendar::iso_day(analysis.calibration_end_day),
             "customers": analysis.summary.len(),
             "repeat_customers": analysis.repeat_customers,
         },
@@ -1035,7 +1036,7 @@ fn clv_human(
     let n = |v: f64| format::grouped(v, 0, ',');
     let mut lines = vec![format!(
         "Calibration end {}: {} customers, {} with repeat purchases; time unit {:?}",
-        format::iso_day(analysis.calibration_end_day),
+        calendar::iso_day(analysis.calibration_end_day),
         n(analysis.summary.len() as f64),
         n(analysis.repeat_customers as f64),
         analysis.settings.time_unit
@@ -1087,8 +1088,8 @@ fn clv_human(
         lines.push(String::new());
         lines.push(format!(
             "Holdout {} to {}: actual {:.0} purchases; predicted {}",
-            format::iso_day(h.calibration_end_day + 1),
-            format::iso_day(h.holdout_end_day),
+            calendar::iso_day(h.calibration_end_day + 1),
+            calendar::iso_day(h.holdout_end_day),
             h.actual_holdout_purchases,
             h.models
                 .iter()
@@ -1586,7 +1587,7 @@ mod tests {
             panic!("rfm expected")
         };
         assert_eq!(a.input.file, PathBuf::from("t.csv"));
-        assert_eq!(a.as_of_day, format::day_from_ymd(2024, 3, 5));
+        assert_eq!(a.as_of_day, calendar::day_from_ymd(2024, 3, 5));
         assert_eq!(
             a.input.columns,
             vec![(ColumnRole::Amount, "实付金额".to_string())]

@@ -11,9 +11,10 @@ use crate::charts::util::{
     AXIS_TITLE_PX, LABEL_PX,
 };
 use crate::charts::{ChartLabels, ChartResult, ChartTheme, PlotLayout};
+use crate::engine::calendar::{day_from_ymd, iso_day, year_month};
 use crate::engine::clv::{HoldoutComparison, FREQUENCY_BUCKETS};
 use crate::engine::Day;
-use crate::format::{compact, day_from_ymd, iso_day, plain, year_month};
+use crate::format::{compact, plain};
 
 /// Pixels one `YYYY-MM` tick label needs, gap included.
 const MONTH_LABEL_PX: u32 = 64;

@@ -1,0 +1,574 @@
+//! The whole predictive-scoring run the page and the CLI ask for: summarise the dataset up to the
+//! calibration end, fit the purchase models and the spend model, and score every customer
+//! (probability alive, expected purchases, expected spend, CLV, churn-risk band, expected next
+//! purchase date).
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    BgNbdModel, BgNbdParams, ClvError, CustomerSummary, GammaGammaModel, GammaGammaParams,
+    ParetoNbdModel, ParetoNbdParams, PurchaseModel, TimeUnit,
+};
+use crate::{Dataset, Day};
+
+/// Which purchase model scores the customers (both are always fitted, so their log-likelihoods can
+/// be compared).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PurchaseModelKind {
+    /// BG/NBD (Fader, Hardie and Lee 2005), the default.
+    #[default]
+    BgNbd,
+    /// Pareto/NBD (Schmittlein, Morrison and Colombo 1987).
+    ParetoNbd,
+}
+
+impl PurchaseModelKind {
+    /// Display name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::BgNbd => "BG/NBD",
+            Self::ParetoNbd => "Pareto/NBD",
+        }
+    }
+}
+
+/// Churn-risk band, from the probability that the customer is still active.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ChurnRisk {
+    /// Probability alive at or above the "low" threshold.
+    Low,
+    /// Between the two thresholds.
+    Medium,
+    /// Below the "high" threshold: probably gone.
+    High,
+}
+
+impl ChurnRisk {
+    /// All bands, low risk first.
+    pub const ALL: [ChurnRisk; 3] = [Self::Low, Self::Medium, Self::High];
+
+    /// Position in [`ChurnRisk::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Stable snake_case name for CSV and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+        }
+    }
+}
+
+/// Settings of a scoring run. Defaults: calibration end = the last day of the data, days, BG/NBD,
+/// a custom horizon of 180 days, CLV over 12 months at 1 % a month, churn risk high below a
+/// probability alive of 0.3 and low from 0.7.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClvSettings {
+    /// Last day of the calibration period; `None` = the last day of the data.
+    pub calibration_end_day: Option<Day>,
+    /// Unit of recency, T and the fitted rate parameters.
+    pub time_unit: TimeUnit,
+    /// Model used for the per-customer scores.
+    pub purchase_model: PurchaseModelKind,
+    /// The user's own horizon for expected purchases, in days (besides 30, 90 and 365).
+    pub horizon_days: u32,
+    /// CLV horizon in months.
+    pub clv_horizon_months: u32,
+    /// Monthly discount rate of the CLV (0.01 = 1 % a month).
+    pub discount_monthly: f64,
+    /// Probability alive below which the churn risk is high.
+    pub churn_high_below: f64,
+    /// Probability alive from which the churn risk is low.
+    pub churn_low_from: f64,
+}
+
+impl Default for ClvSettings {
+    fn default() -> Self {
+        Self {
+            calibration_end_day: None,
+            time_unit: TimeUnit::Days,
+            purchase_model: PurchaseModelKind::BgNbd,
+            horizon_days: 180,
+            clv_horizon_months: 12,
+            discount_monthly: 0.01,
+            churn_high_below: 0.3,
+            churn_low_from: 0.7,
+        }
+    }
+}
+
+/// Longest horizon accepted, in days (10 years) and months (10 years).
+pub const MAX_HORIZON_DAYS: u32 = 3650;
+/// Longest CLV horizon accepted, in months.
+pub const MAX_CLV_HORIZON_MONTHS: u32 = 120;
+
+impl ClvSettings {
+    /// Checks the settings (not the dates, which need the data).
+    pub fn validate(&self) -> Result<(), ClvError> {
+        if self.horizon_days == 0 || self.horizon_days > MAX_HORIZON_DAYS {
+            return Err(ClvError::InvalidHorizon {
+                value: self.horizon_days,
+                unit: "days".to_string(),
+                max: MAX_HORIZON_DAYS,
+            });
+        }
+        if self.clv_horizon_months == 0 || self.clv_horizon_months > MAX_CLV_HORIZON_MONTHS {
+            return Err(ClvError::InvalidHorizon {
+                value: self.clv_horizon_months,
+                unit: "months".to_string(),
+                max: MAX_CLV_HORIZON_MONTHS,
+            });
+        }
+        if !(self.discount_monthly.is_finite() && (0.0..=1.0).contains(&self.discount_monthly)) {
+            return Err(ClvError::InvalidDiscountRate {
+                value: self.discount_monthly,
+            });
+        }
+        let (high, low) = (self.churn_high_below, self.churn_low_from);
+        if !(high.is_finite() && low.is_finite() && 0.0 < high && high <= low && low <= 1.0) {
+            return Err(ClvError::InvalidChurnThresholds { high, low });
+        }
+        Ok(())
+    }
+
+    /// The band of a probability alive.
+    pub fn churn_risk(&self, probability_alive: f64) -> ChurnRisk {
+        if probability_alive < self.churn_high_below {
+            ChurnRisk::High
+        } else if probability_alive < self.churn_low_from {
+            ChurnRisk::Medium
+        } else {
+            ChurnRisk::Low
+        }
+    }
+}
+
+/// One fitted parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParameterEstimate {
+    /// `r`, `alpha`, ...
+    pub name: String,
+    /// The estimate (rate parameters in the run's time unit; `v` in currency).
+    pub value: f64,
+}
+
+/// How one model's fit went, for the page's model table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelFit {
+    /// `BG/NBD`, `Pareto/NBD` or `Gamma-Gamma`.
+    pub model: String,
+    /// The estimates, in the papers' order.
+    pub parameters: Vec<ParameterEstimate>,
+    /// Total log-likelihood at the estimates.
+    pub log_likelihood: f64,
+    /// Customers fitted on (repeat customers for Gamma-Gamma).
+    pub customers: usize,
+    /// Optimiser iterations.
+    pub iterations: usize,
+    /// Whether the optimiser met its tolerance.
+    pub converged: bool,
+    /// Wall time of the fit in milliseconds, as measured by the caller's clock.
+    pub fit_ms: f64,
+}
+
+/// Something that went partly wrong; the run still produced what it could.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ClvWarning {
+    /// A model's optimiser stopped before its tolerance (estimates may be near a boundary).
+    NotConverged {
+        /// The model.
+        model: String,
+    },
+    /// A second purchase model could not be fitted (the scoring model was).
+    ModelFailed {
+        /// The model.
+        model: String,
+        /// Why.
+        error: ClvError,
+    },
+    /// The spend model could not be fitted or used, so there is no CLV or expected spend.
+    SpendModelFailed {
+        /// Why.
+        error: ClvError,
+    },
+    /// Frequency and spend are correlated among repeat customers, against the Gamma-Gamma
+    /// model's independence assumption (|ρ| above 0.3).
+    SpendCorrelated {
+        /// Pearson correlation of frequency and mean repeat spend.
+        correlation: f64,
+    },
+}
+
+/// |ρ| above which [`ClvWarning::SpendCorrelated`] is raised.
+pub const SPEND_CORRELATION_WARNING: f64 = 0.3;
+
+/// Per-customer scores, in the order of the run's [`CustomerSummary`] rows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClvScores {
+    /// Probability the customer is still active at the calibration end.
+    pub probability_alive: Vec<f64>,
+    /// Expected purchases in the next 30 days.
+    pub expected_purchases_30_days: Vec<f64>,
+    /// Expected purchases in the next 90 days.
+    pub expected_purchases_90_days: Vec<f64>,
+    /// Expected purchases in the next 365 days.
+    pub expected_purchases_365_days: Vec<f64>,
+    /// Expected purchases in the next `horizon_days` days (the user's horizon).
+    pub expected_purchases_horizon: Vec<f64>,
+    /// Expected mean order value (Gamma-Gamma); `None` when the spend model failed.
+    pub expected_order_value: Option<Vec<f64>>,
+    /// Discounted CLV over `clv_horizon_months`; `None` when the spend model failed.
+    pub clv: Option<Vec<f64>>,
+    /// Churn-risk band.
+    pub churn_risk: Vec<ChurnRisk>,
+    /// Expected day of the next purchase if still active (calibration end + the mean wait
+    /// `1 / E[λ]`); `None` for customers at high churn risk.
+    pub next_purchase_day: Vec<Option<Day>>,
+}
+
+/// A finished scoring run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClvAnalysis {
+    /// The settings it ran with.
+    pub settings: ClvSettings,
+    /// The calibration end actually used.
+    pub calibration_end_day: Day,
+    /// The per-customer summary the models were fitted on.
+    pub summary: CustomerSummary,
+    /// Customers with at least one repeat purchase.
+    pub repeat_customers: usize,
+    /// Fitted BG/NBD model.
+    pub bg_nbd: BgNbdModel,
+    /// Fitted Pareto/NBD model, when its fit succeeded.
+    pub pareto_nbd: Option<ParetoNbdModel>,
+    /// Fitted Gamma-Gamma model, when its fit succeeded and `q > 1`.
+    pub gamma_gamma: Option<GammaGammaModel>,
+    /// The model table: BG/NBD, Pareto/NBD (if fitted), Gamma-Gamma (if fitted).
+    pub fits: Vec<ModelFit>,
+    /// What went partly wrong.
+    pub warnings: Vec<ClvWarning>,
+    /// Per-customer scores, row-aligned with `summary`.
+    pub scores: ClvScores,
+}
+
+fn fit_row<const N: usize>(
+    model: &str,
+    names: [&str; N],
+    values: [f64; N],
+    log_likelihood: Option<f64>,
+    convergence: Option<&super::Convergence>,
+    customers: usize,
+    fit_ms: f64,
+) -> ModelFit {
+    ModelFit {
+        model: model.to_string(),
+        parameters: names
+            .iter()
+            .zip(values)
+            .map(|(name, value)| ParameterEstimate {
+                name: (*name).to_string(),
+                value,
+            })
+            .collect(),
+        log_likelihood: log_likelihood.unwrap_or(f64::NAN),
+        customers,
+        iterations: convergence.map_or(0, |c| c.iterations),
+        converged: convergence.is_some_and(|c| c.converged),
+        fit_ms,
+    }
+}
+
+/// Fits the three models on `summary` and returns them with the model table and warnings.
+/// `now_ms` is the caller's clock (the engine has none on wasm32). BG/NBD must fit; Pareto/NBD and
+/// Gamma-Gamma failures become warnings.
+#[allow(clippy::type_complexity)]
+pub fn fit_models(
+    summary: &CustomerSummary,
+    now_ms: &mut dyn FnMut() -> f64,
+) -> Result<
+    (
+        BgNbdModel,
+        Option<ParetoNbdModel>,
+        Option<GammaGammaModel>,
+        Vec<ModelFit>,
+        Vec<ClvWarning>,
+    ),
+    ClvError,
+> {
+    let mut fits = Vec::new();
+    let mut warnings = Vec::new();
+    let repeat_customers = summary.frequency.iter().filter(|x| **x > 0.0).count();
+
+    let started = now_ms();
+    let bg_nbd = BgNbdParams::new().check()?.fit(summary)?;
+    fits.push(fit_row(
+        "BG/NBD",
+        ["r", "alpha", "a", "b"],
+        [bg_nbd.r(), bg_nbd.alpha(), bg_nbd.a(), bg_nbd.b()],
+        bg_nbd.log_likelihood(),
+        bg_nbd.convergence(),
+        summary.len(),
+        now_ms() - started,
+    ));
+
+    let started = now_ms();
+    let pareto_nbd = match ParetoNbdParams::new().check().and_then(|p| p.fit(summary)) {
+        Ok(model) => {
+            fits.push(fit_row(
+                "Pareto/NBD",
+                ["r", "alpha", "s", "beta"],
+                [model.r(), model.alpha(), model.s(), model.beta()],
+                model.log_likelihood(),
+                model.convergence(),
+                summary.len(),
+                now_ms() - started,
+            ));
+            Some(model)
+        }
+        Err(error) => {
+            warnings.push(ClvWarning::ModelFailed {
+                model: "Pareto/NBD".to_string(),
+                error,
+            });
+            None
+        }
+    };
+
+    let started = now_ms();
+    let gamma_gamma = match GammaGammaParams::new().check().and_then(|p| p.fit(summary)) {
+        Ok(model) if model.q() <= 1.0 => {
+            warnings.push(ClvWarning::SpendModelFailed {
+                error: ClvError::UndefinedMeanSpend { q: model.q() },
+            });
+            None
+        }
+        Ok(model) => {
+            fits.push(fit_row(
+                "Gamma-Gamma",
+                ["p", "q", "v"],
+                [model.p(), model.q(), model.v()],
+                model.log_likelihood(),
+                model.convergence(),
+                repeat_customers,
+                now_ms() - started,
+            ));
+            if let Some(rho) = model.frequency_monetary_correlation() {
+                if rho.abs() > SPEND_CORRELATION_WARNING {
+                    warnings.push(ClvWarning::SpendCorrelated { correlation: rho });
+                }
+            }
+            Some(model)
+        }
+        Err(error) => {
+            warnings.push(ClvWarning::SpendModelFailed { error });
+            None
+        }
+    };
+    for fit in &fits {
+        if !fit.converged {
+            warnings.push(ClvWarning::NotConverged {
+                model: fit.model.clone(),
+            });
+        }
+    }
+    Ok((bg_nbd, pareto_nbd, gamma_gamma, fits, warnings))
+}
+
+/// First and last day of the data; an error when it is empty.
+pub(crate) fn data_span(dataset: &Dataset) -> Result<(Day, Day), ClvError> {
+    let first = dataset.day.iter().copied().min();
+    let last = dataset.day.iter().copied().max();
+    match (first, last) {
+        (Some(first), Some(last)) => Ok((first, last)),
+        _ => Err(ClvError::TooFewCustomers { count: 0 }),
+    }
+}
+
+impl ClvAnalysis {
+    /// Runs the scoring: summary up to the calibration end, the fits, the per-customer scores.
+    ///
+    /// Errors: invalid settings, a calibration end outside the data, fewer than 2 customers or no
+    /// repeat purchase before it, a BG/NBD fit that fails. Pareto/NBD and Gamma-Gamma failures are
+    /// [`ClvWarning`]s.
+    pub fn run(
+        dataset: &Dataset,
+        settings: &ClvSettings,
+        now_ms: &mut dyn FnMut() -> f64,
+    ) -> Result<Self, ClvError> {
+        settings.validate()?;
+        let (first_day, last_day) = data_span(dataset)?;
+        let calibration_end_day = settings.calibration_end_day.unwrap_or(last_day);
+        if calibration_end_day <= first_day || calibration_end_day > last_day {
+            return Err(ClvError::CalibrationEndOutsideData {
+                calibration_end_day,
+                first_day,
+                last_day,
+            });
+        }
+        let summary =
+            CustomerSummary::from_dataset(dataset, calibration_end_day, settings.time_unit);
+        let (bg_nbd, pareto_nbd, gamma_gamma, fits, mut warnings) = fit_models(&summary, now_ms)?;
+        let repeat_customers = summary.frequency.iter().filter(|x| **x > 0.0).count();
+        let scoring: &dyn PurchaseModel = match (&settings.purchase_model, &pareto_nbd) {
+            (PurchaseModelKind::ParetoNbd, Some(pareto)) => pareto,
+            _ => &bg_nbd,
+        };
+        let scores = score(
+            &summary,
+            scoring,
+            gamma_gamma.as_ref(),
+            settings,
+            calibration_end_day,
+            &mut warnings,
+        )?;
+        Ok(ClvAnalysis {
+            settings: settings.clone(),
+            calibration_end_day,
+            summary,
+            repeat_customers,
+            bg_nbd,
+            pareto_nbd,
+            gamma_gamma,
+            fits,
+            warnings,
+            scores,
+        })
+    }
+
+    /// The model the scores come from.
+    pub fn scoring_model(&self) -> &dyn PurchaseModel {
+        match (self.settings.purchase_model, &self.pareto_nbd) {
+            (PurchaseModelKind::ParetoNbd, Some(pareto)) => pareto,
+            _ => &self.bg_nbd,
+        }
+    }
+}
+
+/// Predictions of one distinct (x, t_x, T) pattern.
+struct PatternScores {
+    probability_alive: f64,
+    expected: [f64; 4],
+    /// Discounted expected purchases over the CLV horizon (CLV = this × expected order value).
+    discounted_purchases: f64,
+    next_purchase_wait_days: f64,
+}
+
+fn score_pattern(
+    model: &dyn PurchaseModel,
+    settings: &ClvSettings,
+    x: f64,
+    recency: f64,
+    t: f64,
+) -> Result<PatternScores, ClvError> {
+    let days_per_unit = settings.time_unit.days_per_unit();
+    let probability_alive = model.probability_alive(x, recency, t)?;
+    let mut expected = [0.0; 4];
+    for (slot, days) in
+        expected
+            .iter_mut()
+            .zip([30.0, 90.0, 365.0, f64::from(settings.horizon_days)])
+    {
+        *slot = model.expected_purchases(days / days_per_unit, x, recency, t)?;
+    }
+    let discounted_purchases = super::customer_lifetime_value(
+        model,
+        1.0,
+        x,
+        recency,
+        t,
+        settings.clv_horizon_months,
+        settings.discount_monthly,
+    )?;
+    let rate = model.expected_rate_if_alive(x, t);
+    let next_purchase_wait_days = if rate > 0.0 && rate.is_finite() {
+        days_per_unit / rate
+    } else {
+        f64::INFINITY
+    };
+    Ok(PatternScores {
+        probability_alive,
+        expected,
+        discounted_purchases,
+        next_purchase_wait_days,
+    })
+}
+
+/// Scores every summary row; the predictions are computed once per distinct (x, t_x, T).
+fn score(
+    summary: &CustomerSummary,
+    model: &dyn PurchaseModel,
+    spend: Option<&GammaGammaModel>,
+    settings: &ClvSettings,
+    calibration_end_day: Day,
+    warnings: &mut Vec<ClvWarning>,
+) -> Result<ClvScores, ClvError> {
+    let n = summary.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    let key = |i: usize| {
+        (
+            summary.frequency.get(i).copied().unwrap_or(0.0),
+            summary.recency.get(i).copied().unwrap_or(0.0),
+            summary.age.get(i).copied().unwrap_or(0.0),
+        )
+    };
+    order.sort_unstable_by(|a, b| {
+        let (ka, kb) = (key(*a), key(*b));
+        ka.0.total_cmp(&kb.0)
+            .then(ka.1.total_cmp(&kb.1))
+            .then(ka.2.total_cmp(&kb.2))
+    });
+    let mut scores = ClvScores {
+        probability_alive: vec![0.0; n],
+        expected_purchases_30_days: vec![0.0; n],
+        expected_purchases_90_days: vec![0.0; n],
+        expected_purchases_365_days: vec![0.0; n],
+        expected_purchases_horizon: vec![0.0; n],
+        expected_order_value: None,
+        clv: None,
+        churn_risk: vec![ChurnRisk::Low; n],
+        next_purchase_day: vec![None; n],
+    };
+    let mut discounted = vec![0.0; n];
+    let mut current: Option<((f64, f64, f64), PatternScores)> = None;
+    for i in order {
+        let k = key(i);
+        let fresh = match &current {
+            Some((previous, _)) => *previous != k,
+            None => true,
+        };
+        if fresh {
+            current = Some((k, score_pattern(model, settings, k.0, k.1, k.2)?));
+        }
+        let Some((_, p)) = &current else { continue };
+        let risk = settings.churn_risk(p.probability_alive);
+        scores.probability_alive[i] = p.probability_alive;
+        scores.expected_purchases_30_days[i] = p.expected[0];
+        scores.expected_purchases_90_days[i] = p.expected[1];
+        scores.expected_purchases_365_days[i] = p.expected[2];
+        scores.expected_purchases_horizon[i] = p.expected[3];
+        scores.churn_risk[i] = risk;
+        scores.next_purchase_day[i] = (risk != ChurnRisk::High
+            && p.next_purchase_wait_days.is_finite())
+        .then(|| calibration_end_day.saturating_add(p.next_purchase_wait_days.ceil() as Day));
+        discounted[i] = p.discounted_purchases;
+    }
+    if let Some(spend) = spend {
+        let values: Result<Vec<f64>, ClvError> = summary
+            .frequency
+            .iter()
+            .zip(&summary.monetary)
+            .map(|(x, m)| spend.expected_average_value(*x, *m))
+            .collect();
+        match values {
+            Ok(values) => {
+                scores.clv = Some(values.iter().zip(&discounted).map(|(v, d)| v * d).collect());
+                scores.expected_order_value = Some(values);
+            }
+            Err(error) => warnings.push(ClvWarning::SpendModelFailed { error }),
+        }
+    }
+    Ok(scores)
+}

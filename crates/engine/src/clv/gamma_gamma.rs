@@ -1,0 +1,278 @@
+//! Gamma-Gamma spend model (Fader, Hardie and Lee 2005, "RFM and CLV: Using Iso-Value Curves";
+//! Fader and Hardie, "The Gamma-Gamma Model of Monetary Value", 2013), fitted by maximum likelihood
+//! on the customers with at least one repeat purchase.
+//!
+//! Log-likelihood of a customer with `x` repeat purchases of mean value `m` (as `lifetimes`'
+//! `GammaGammaFitter._negative_log_likelihood`, with the sign flipped):
+//! `lnΓ(px+q) − lnΓ(px) − lnΓ(q) + q ln v + (px−1) ln m + px ln x − (px+q) ln(xm+v)`.
+
+use serde::{Deserialize, Serialize};
+
+use super::bg_nbd::validate_row;
+use super::optimize::{maximise_over_log_parameters, standard_errors};
+use super::special::{digamma, ln_gamma};
+use super::{ClvError, Convergence, CustomerSummary, GammaGammaValidParams};
+use crate::stats::pearson;
+
+/// Fitted (or given) Gamma-Gamma parameters and the expected spend they imply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GammaGammaModel {
+    p: f64,
+    q: f64,
+    v: f64,
+    log_likelihood: Option<f64>,
+    convergence: Option<Convergence>,
+    frequency_monetary_correlation: Option<f64>,
+    repeat_customers: usize,
+    /// Standard errors of (p, q, v).
+    #[serde(default)]
+    standard_errors: Option<[f64; 3]>,
+}
+
+/// Repeat customers grouped by frequency.
+struct Spends {
+    /// (x, m) per repeat customer.
+    rows: Vec<(f64, f64)>,
+    /// (x, count, sum of ln m) per distinct x.
+    by_frequency: Vec<(f64, f64, f64)>,
+}
+
+impl Spends {
+    fn new(summary: &CustomerSummary) -> Result<Self, ClvError> {
+        let mut rows = Vec::new();
+        for row in 0..summary.len() {
+            let (x, _, _) = validate_row(summary, row)?;
+            let m = summary.monetary.get(row).copied().unwrap_or(f64::NAN);
+            if x > 0.0 {
+                if !(m.is_finite() && m > 0.0) {
+                    return Err(ClvError::InvalidSummaryRow {
+                        row,
+                        frequency: x,
+                        recency: summary.recency.get(row).copied().unwrap_or(f64::NAN),
+                        age: summary.age.get(row).copied().unwrap_or(f64::NAN),
+                        monetary: m,
+                        reason: "a repeat customer's monetary value must be positive".to_string(),
+                    });
+                }
+                rows.push((x, m));
+            }
+        }
+        rows.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        let mut by_frequency: Vec<(f64, f64, f64)> = Vec::new();
+        for &(x, m) in &rows {
+            match by_frequency.last_mut() {
+                Some(last) if last.0 == x => {
+                    last.1 += 1.0;
+                    last.2 += m.ln();
+                }
+                _ => by_frequency.push((x, 1.0, m.ln())),
+            }
+        }
+        Ok(Spends { rows, by_frequency })
+    }
+
+    /// Total log-likelihood at `[p, q, v]` and its gradient with respect to them.
+    fn log_likelihood(&self, params: [f64; 3], gradient: &mut [f64; 3]) -> f64 {
+        let [p, q, v] = params;
+        *gradient = [0.0; 3];
+        let (lg_q, psi_q, ln_v) = (ln_gamma(q), digamma(q), v.ln());
+        let mut total = 0.0;
+        for &(x, count, sum_ln_m) in &self.by_frequency {
+            let px = p * x;
+            let ln_x = x.ln();
+            total += count * (ln_gamma(px + q) - ln_gamma(px) - lg_q + q * ln_v + px * ln_x)
+                + (px - 1.0) * sum_ln_m;
+            let psi_pxq = digamma(px + q);
+            gradient[0] += count * x * (psi_pxq - digamma(px) + ln_x) + x * sum_ln_m;
+            gradient[1] += count * (psi_pxq - psi_q + ln_v);
+            gradient[2] += count * q / v;
+        }
+        for &(x, m) in &self.rows {
+            let spend = x * m + v;
+            let ln_spend = spend.ln();
+            let px_q = p * x + q;
+            total -= px_q * ln_spend;
+            gradient[0] -= x * ln_spend;
+            gradient[1] -= ln_spend;
+            gradient[2] -= px_q / spend;
+        }
+        total
+    }
+}
+
+fn describe(params: [f64; 3]) -> String {
+    let [p, q, v] = params;
+    format!("p={p}, q={q}, v={v}")
+}
+
+impl GammaGammaValidParams {
+    /// Fits the model on the customers of `summary` with `frequency > 0` (BFGS over the
+    /// log-parameters, analytic gradient), and records the Pearson correlation of frequency and
+    /// monetary value among them (the model assumes they are independent).
+    ///
+    /// Errors: fewer than 2 repeat customers, an invalid row (a repeat customer's monetary value
+    /// must be positive), or a likelihood that is not finite.
+    pub fn fit(&self, summary: &CustomerSummary) -> Result<GammaGammaModel, ClvError> {
+        let spends = Spends::new(summary)?;
+        let n = spends.rows.len();
+        if n < 2 {
+            return Err(ClvError::TooFewCustomers { count: n });
+        }
+        let mean_spend = spends.rows.iter().map(|r| r.1).sum::<f64>() / n as f64;
+        let [p0, q0, v0] = self.initial;
+        let initial = [p0, q0, if v0.is_nan() { mean_spend } else { v0 }];
+        let minimum = maximise_over_log_parameters(
+            |params, gradient| spends.log_likelihood(params, gradient),
+            n as f64,
+            initial,
+            self.max_iterations,
+            self.gradient_tolerance,
+        )
+        .ok_or_else(|| ClvError::NonFiniteLikelihood {
+            model: "Gamma-Gamma".to_string(),
+            parameters: describe(initial),
+        })?;
+        let theta = &minimum.point;
+        let params = [theta[0].exp(), theta[1].exp(), theta[2].exp()];
+        let mut model = GammaGammaModel::from_parameters(params[0], params[1], params[2])?;
+        let ll = spends.log_likelihood(params, &mut [0.0; 3]);
+        if !ll.is_finite() {
+            return Err(ClvError::NonFiniteLikelihood {
+                model: "Gamma-Gamma".to_string(),
+                parameters: describe(params),
+            });
+        }
+        let (frequency, monetary): (Vec<f64>, Vec<f64>) = spends.rows.iter().copied().unzip();
+        model.log_likelihood = Some(ll);
+        model.convergence = Some(Convergence {
+            iterations: minimum.iterations,
+            gradient_norm: minimum.gradient_norm,
+            converged: minimum.converged,
+        });
+        model.frequency_monetary_correlation = pearson(&frequency, &monetary);
+        model.repeat_customers = n;
+        model.standard_errors = standard_errors(
+            |point, out| {
+                let mut gradient = [0.0; 3];
+                spends.log_likelihood([point[0], point[1], point[2]], &mut gradient);
+                out.copy_from_slice(&gradient);
+            },
+            &params,
+        )
+        .map(|se| [se[0], se[1], se[2]]);
+        Ok(model)
+    }
+}
+
+impl GammaGammaModel {
+    /// A model with given parameters; errors when one is not positive and finite.
+    pub fn from_parameters(p: f64, q: f64, v: f64) -> Result<Self, ClvError> {
+        if ![p, q, v].iter().all(|x| x.is_finite() && *x > 0.0) {
+            return Err(ClvError::NonFiniteLikelihood {
+                model: "Gamma-Gamma".to_string(),
+                parameters: describe([p, q, v]),
+            });
+        }
+        Ok(GammaGammaModel {
+            p,
+            q,
+            v,
+            log_likelihood: None,
+            convergence: None,
+            frequency_monetary_correlation: None,
+            repeat_customers: 0,
+            standard_errors: None,
+        })
+    }
+
+    /// Shape of the Gamma distribution of one transaction's value.
+    pub fn p(&self) -> f64 {
+        self.p
+    }
+    /// Shape of the Gamma distribution of the customers' scale parameter.
+    pub fn q(&self) -> f64 {
+        self.q
+    }
+    /// Rate of the Gamma distribution of the customers' scale parameter (currency units).
+    pub fn v(&self) -> f64 {
+        self.v
+    }
+    /// Total log-likelihood of the repeat customers it was fitted on; `None` for given parameters.
+    pub fn log_likelihood(&self) -> Option<f64> {
+        self.log_likelihood
+    }
+    /// How the fit finished; `None` for given parameters.
+    pub fn convergence(&self) -> Option<&Convergence> {
+        self.convergence.as_ref()
+    }
+    /// Asymptotic standard errors of `[p, q, v]`: square roots of the diagonal of the inverse
+    /// observed information (minus the Hessian of the total log-likelihood of the repeat customers
+    /// in these parameters, by central differences of the analytic gradient) at the fitted point.
+    /// `None` for given parameters, or when the information is not positive definite there.
+    pub fn standard_errors(&self) -> Option<[f64; 3]> {
+        self.standard_errors
+    }
+    /// Repeat customers the model was fitted on (0 for given parameters).
+    pub fn repeat_customers(&self) -> usize {
+        self.repeat_customers
+    }
+    /// Pearson correlation of frequency and mean spend among the repeat customers fitted on: the
+    /// model assumes independence, so a value far from 0 (say |ρ| > 0.3) is a warning sign. `None`
+    /// when either column is constant or for given parameters.
+    pub fn frequency_monetary_correlation(&self) -> Option<f64> {
+        self.frequency_monetary_correlation
+    }
+
+    /// Expected mean transaction value of a customer with `frequency` repeat purchases of mean
+    /// value `monetary` (`lifetimes`' `conditional_expected_average_profit`): a weighted average
+    /// of the population mean `vp/(q−1)` and `monetary`. Needs `q > 1`.
+    pub fn expected_average_value(&self, frequency: f64, monetary: f64) -> Result<f64, ClvError> {
+        if self.q <= 1.0 {
+            return Err(ClvError::UndefinedMeanSpend { q: self.q });
+        }
+        if !(frequency.is_finite() && frequency >= 0.0 && monetary.is_finite()) {
+            return Err(ClvError::InvalidPredictionInput {
+                frequency,
+                recency: 0.0,
+                age: 0.0,
+                horizon: 0.0,
+                reason: format!("frequency must be ≥ 0 and monetary finite (monetary {monetary})"),
+            });
+        }
+        let (p, q, v) = (self.p, self.q, self.v);
+        let individual_weight = p * frequency / (p * frequency + q - 1.0);
+        let population_mean = v * p / (q - 1.0);
+        Ok((1.0 - individual_weight) * population_mean + individual_weight * monetary)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clv::TimeUnit;
+
+    #[test]
+    fn analytic_gradient_matches_finite_differences() {
+        let s = CustomerSummary::from_columns(
+            vec![1.0, 2.0, 2.0, 7.0, 0.0],
+            vec![3.0, 10.0, 12.0, 30.0, 0.0],
+            vec![40.0; 5],
+            vec![20.0, 35.5, 18.0, 60.0, 0.0],
+            TimeUnit::Days,
+        );
+        let spends = Spends::new(&s).unwrap();
+        crate::clv::optimize::assert_gradient_matches_finite_differences(
+            |params, gradient| spends.log_likelihood(params, gradient),
+            [3.0, 4.0, 25.0],
+        );
+    }
+
+    #[test]
+    fn expected_value_needs_q_above_one() {
+        let m = GammaGammaModel::from_parameters(2.0, 0.9, 10.0).unwrap();
+        assert_eq!(
+            m.expected_average_value(3.0, 20.0),
+            Err(ClvError::UndefinedMeanSpend { q: 0.9 })
+        );
+    }
+}

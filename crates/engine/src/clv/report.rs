@@ -1,0 +1,417 @@
+//! The bounded slice of a [`ClvAnalysis`] the page draws (its size does not grow with the number
+//! of customers), and the scores CSV.
+
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use super::{ChurnRisk, ClvAnalysis, ClvSettings, ClvWarning, ModelFit, PurchaseModel, TimeUnit};
+use crate::csv_out::neutralize_formula;
+use crate::rfm::{Histogram, Segment};
+use crate::{calendar, csv_out};
+use crate::{Dataset, Day};
+
+/// Most frequency columns of the model matrices.
+const MATRIX_MAX_FREQUENCY: usize = 30;
+/// Recency rows of the model matrices.
+const MATRIX_RECENCY_BINS: usize = 24;
+/// Customers in the top-CLV list.
+pub const TOP_CUSTOMERS: usize = 20;
+
+/// A model prediction over a grid of frequency (columns) and recency (rows), for a customer whose
+/// first purchase was `t` time units before the calibration end (the longest T of the data), as
+/// `lifetimes`' `plot_probability_alive_matrix` draws it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModelMatrix {
+    /// Column frequencies (repeat purchases), ascending from 0.
+    pub frequencies: Vec<u32>,
+    /// Row recencies (time units since the first purchase; bin midpoints), ascending.
+    pub recencies: Vec<f64>,
+    /// The T of the grid.
+    pub t: f64,
+    /// `values[row][column]`.
+    pub values: Vec<Vec<f64>>,
+}
+
+/// A customer of the top-CLV list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopCustomer {
+    /// The id from the file.
+    pub customer_id: String,
+    /// Discounted CLV.
+    pub clv: f64,
+    /// Probability alive.
+    pub probability_alive: f64,
+    /// Expected purchases in the user's horizon.
+    pub expected_purchases: f64,
+    /// Repeat purchases in the calibration period.
+    pub frequency: u32,
+    /// Churn-risk band.
+    pub churn_risk: ChurnRisk,
+}
+
+/// Customers and CLV of one RFM segment by churn-risk band.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SegmentChurn {
+    /// The segment.
+    pub segment: Segment,
+    /// Customers per band, in [`ChurnRisk::ALL`] order.
+    pub customers: [u64; 3],
+    /// Their CLV per band (0 without a spend model).
+    pub clv: [f64; 3],
+}
+
+/// Headline figures.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClvKpis {
+    /// Customers scored.
+    pub customers: u64,
+    /// Of those, with a repeat purchase.
+    pub repeat_customers: u64,
+    /// Expected purchases of all customers in the user's horizon.
+    pub expected_purchases_horizon: f64,
+    /// Mean probability alive.
+    pub mean_probability_alive: f64,
+    /// Total CLV; `None` without a spend model.
+    pub total_clv: Option<f64>,
+    /// Customers per churn-risk band.
+    pub churn_customers: [u64; 3],
+    /// CLV per churn-risk band; `None` without a spend model.
+    pub churn_clv: Option<[f64; 3]>,
+}
+
+/// What the predictions tab draws.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClvReport {
+    /// The settings of the run.
+    pub settings: ClvSettings,
+    /// Calibration end used.
+    pub calibration_end_day: Day,
+    /// Time unit of the parameters.
+    pub time_unit: TimeUnit,
+    /// The model the scores come from.
+    pub scoring_model: String,
+    /// The model table.
+    pub fits: Vec<ModelFit>,
+    /// Partial failures.
+    pub warnings: Vec<ClvWarning>,
+    /// Pearson correlation of frequency and spend among repeat customers.
+    pub spend_correlation: Option<f64>,
+    /// Headline figures.
+    pub kpis: ClvKpis,
+    /// Probability alive over frequency × recency.
+    pub probability_alive_matrix: ModelMatrix,
+    /// Expected purchases in the user's horizon over frequency × recency.
+    pub expected_purchases_matrix: ModelMatrix,
+    /// Distribution of positive CLV values (empty without a spend model).
+    pub clv_histogram: Histogram,
+    /// Highest CLV first (empty without a spend model).
+    pub top_customers: Vec<TopCustomer>,
+    /// Churn-risk bands by RFM segment (empty when no segments were given).
+    pub churn_by_segment: Vec<SegmentChurn>,
+}
+
+fn model_matrix(
+    model: &dyn PurchaseModel,
+    analysis: &ClvAnalysis,
+    value: &dyn Fn(f64, f64, f64) -> f64,
+) -> ModelMatrix {
+    let s = &analysis.summary;
+    let t = s.age.iter().copied().fold(0.0_f64, f64::max);
+    let mut frequencies: Vec<f64> = s.frequency.clone();
+    frequencies.sort_unstable_by(f64::total_cmp);
+    let p99 = crate::stats::quantile_sorted(&frequencies, 0.99).unwrap_or(0.0);
+    let max_frequency = (p99.ceil().max(1.0) as usize).min(MATRIX_MAX_FREQUENCY);
+    if t <= 0.0 {
+        return ModelMatrix::default();
+    }
+    let width = t / MATRIX_RECENCY_BINS as f64;
+    let recencies: Vec<f64> = (0..MATRIX_RECENCY_BINS)
+        .map(|k| (k as f64 + 0.5) * width)
+        .collect();
+    let values = recencies
+        .iter()
+        .map(|recency| {
+            (0..=max_frequency)
+                .map(|x| {
+                    let x = x as f64;
+                    // Without repeats the recency is 0 by definition.
+                    let recency = if x == 0.0 { 0.0 } else { *recency };
+                    let v = value(x, recency, t);
+                    if v.is_finite() {
+                        v
+                    } else {
+                        0.0
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let _ = model;
+    ModelMatrix {
+        frequencies: (0..=max_frequency as u32).collect(),
+        recencies,
+        t,
+        values,
+    }
+}
+
+impl ClvKpis {
+    /// The headline figures of a run.
+    pub fn of(analysis: &ClvAnalysis) -> Self {
+        let scores = &analysis.scores;
+        let n = analysis.summary.len();
+        let mut churn_customers = [0u64; 3];
+        let mut churn_clv = [0.0; 3];
+        for (i, risk) in scores.churn_risk.iter().enumerate() {
+            churn_customers[risk.index()] += 1;
+            if let Some(clv) = scores.clv.as_ref().and_then(|c| c.get(i)) {
+                churn_clv[risk.index()] += clv;
+            }
+        }
+        ClvKpis {
+            customers: n as u64,
+            repeat_customers: analysis.repeat_customers as u64,
+            expected_purchases_horizon: scores.expected_purchases_horizon.iter().sum(),
+            mean_probability_alive: scores.probability_alive.iter().sum::<f64>() / n.max(1) as f64,
+            total_clv: scores.clv.as_ref().map(|c| c.iter().sum()),
+            churn_customers,
+            churn_clv: scores.clv.as_ref().map(|_| churn_clv),
+        }
+    }
+}
+
+impl ClvReport {
+    /// Builds the report. `segments` gives each RFM-scored customer's segment as
+    /// `(customer indexes, segments)` columns, for the churn-by-segment chart.
+    pub fn new(
+        dataset: &Dataset,
+        analysis: &ClvAnalysis,
+        segments: Option<(&[u32], &[Segment])>,
+    ) -> Self {
+        let model = analysis.scoring_model();
+        let scores = &analysis.scores;
+        let settings = &analysis.settings;
+        let horizon = f64::from(settings.horizon_days) / settings.time_unit.days_per_unit();
+        let n = analysis.summary.len();
+
+        let kpis = ClvKpis::of(analysis);
+
+        let probability_alive_matrix = model_matrix(model, analysis, &|x, recency, t| {
+            model.probability_alive(x, recency, t).unwrap_or(f64::NAN)
+        });
+        let expected_purchases_matrix = model_matrix(model, analysis, &|x, recency, t| {
+            model
+                .expected_purchases(horizon, x, recency, t)
+                .unwrap_or(f64::NAN)
+        });
+
+        let (clv_histogram, top_customers) = match &scores.clv {
+            Some(clv) => {
+                let histogram = crate::rfm::positive_value_histogram(clv);
+                let mut rows: Vec<usize> = (0..n).collect();
+                let id = |i: usize| {
+                    analysis
+                        .summary
+                        .customer
+                        .get(i)
+                        .map_or("", |c| dataset.customer_ids.get(*c))
+                };
+                let value = |i: usize| clv.get(i).copied().unwrap_or(0.0);
+                rows.sort_unstable_by(|a, b| {
+                    value(*b)
+                        .total_cmp(&value(*a))
+                        .then_with(|| id(*a).cmp(id(*b)))
+                });
+                let top = rows
+                    .iter()
+                    .take(TOP_CUSTOMERS)
+                    .map(|&i| TopCustomer {
+                        customer_id: id(i).to_string(),
+                        clv: value(i),
+                        probability_alive: scores.probability_alive.get(i).copied().unwrap_or(0.0),
+                        expected_purchases: scores
+                            .expected_purchases_horizon
+                            .get(i)
+                            .copied()
+                            .unwrap_or(0.0),
+                        frequency: analysis.summary.frequency.get(i).copied().unwrap_or(0.0) as u32,
+                        churn_risk: scores.churn_risk.get(i).copied().unwrap_or(ChurnRisk::Low),
+                    })
+                    .collect();
+                (histogram, top)
+            }
+            None => (Histogram::default(), Vec::new()),
+        };
+
+        let churn_by_segment = segments
+            .map(|(customers, segments)| churn_by_segment(analysis, customers, segments))
+            .unwrap_or_default();
+
+        ClvReport {
+            settings: settings.clone(),
+            calibration_end_day: analysis.calibration_end_day,
+            time_unit: settings.time_unit,
+            scoring_model: model.name().to_string(),
+            fits: analysis.fits.clone(),
+            warnings: analysis.warnings.clone(),
+            spend_correlation: analysis
+                .gamma_gamma
+                .as_ref()
+                .and_then(|g| g.frequency_monetary_correlation()),
+            kpis,
+            probability_alive_matrix,
+            expected_purchases_matrix,
+            clv_histogram,
+            top_customers,
+            churn_by_segment,
+        }
+    }
+}
+
+fn churn_by_segment(
+    analysis: &ClvAnalysis,
+    customers: &[u32],
+    segments: &[Segment],
+) -> Vec<SegmentChurn> {
+    let rows = analysis.rows_by_customer();
+    let mut table: Vec<SegmentChurn> = Segment::ALL
+        .iter()
+        .map(|segment| SegmentChurn {
+            segment: *segment,
+            customers: [0; 3],
+            clv: [0.0; 3],
+        })
+        .collect();
+    for (customer, segment) in customers.iter().zip(segments) {
+        let Some(row) = rows.get(*customer as usize).copied().flatten() else {
+            continue;
+        };
+        let Some(risk) = analysis.scores.churn_risk.get(row) else {
+            continue;
+        };
+        if let Some(entry) = table.get_mut(segment.index()) {
+            entry.customers[risk.index()] += 1;
+            if let Some(clv) = analysis.scores.clv.as_ref().and_then(|c| c.get(row)) {
+                entry.clv[risk.index()] += clv;
+            }
+        }
+    }
+    table.retain(|s| s.customers.iter().sum::<u64>() > 0);
+    table
+}
+
+impl ClvAnalysis {
+    /// Summary row of each dataset customer index (`None` for customers without a calibration
+    /// purchase).
+    pub fn rows_by_customer(&self) -> Vec<Option<usize>> {
+        let len = self
+            .summary
+            .customer
+            .iter()
+            .map(|c| *c as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let mut rows = vec![None; len];
+        for (row, customer) in self.summary.customer.iter().enumerate() {
+            if let Some(slot) = rows.get_mut(*customer as usize) {
+                *slot = Some(row);
+            }
+        }
+        rows
+    }
+
+    /// Header of [`export_scores_csv`](ClvAnalysis::export_scores_csv); `{h}` is the user's horizon in days.
+    pub fn scores_header(&self) -> Vec<String> {
+        let unit = match self.settings.time_unit {
+            TimeUnit::Days => "days",
+            TimeUnit::Weeks => "weeks",
+        };
+        vec![
+            "customer_id".to_string(),
+            "frequency".to_string(),
+            format!("recency_{unit}"),
+            format!("t_{unit}"),
+            "monetary_value".to_string(),
+            "probability_alive".to_string(),
+            "expected_purchases_30d".to_string(),
+            "expected_purchases_90d".to_string(),
+            "expected_purchases_365d".to_string(),
+            format!("expected_purchases_{}d", self.settings.horizon_days),
+            "expected_order_value".to_string(),
+            format!("clv_{}m", self.settings.clv_horizon_months),
+            "churn_risk".to_string(),
+            "next_purchase_date".to_string(),
+        ]
+    }
+
+    /// Every scored customer as CSV, highest CLV first (then customer id), with the header of
+    /// [`scores_header`](ClvAnalysis::scores_header). Probabilities and expectations have 4
+    /// decimals, money 2; cells without a value (no spend model, no next date) are empty; the
+    /// customer id is neutralised against formula injection.
+    pub fn export_scores_csv(&self, dataset: &Dataset) -> String {
+        let s = &self.summary;
+        let c = &self.scores;
+        let id = |i: usize| {
+            s.customer
+                .get(i)
+                .map_or("", |c| dataset.customer_ids.get(*c))
+        };
+        let clv = |i: usize| {
+            c.clv
+                .as_ref()
+                .and_then(|v| v.get(i))
+                .copied()
+                .unwrap_or(0.0)
+        };
+        let mut rows: Vec<usize> = (0..s.len()).collect();
+        rows.sort_unstable_by(|a, b| clv(*b).total_cmp(&clv(*a)).then_with(|| id(*a).cmp(id(*b))));
+        let mut out = csv::Writer::from_writer(Vec::with_capacity(128 * (rows.len() + 1)));
+        let mut write = || -> Result<(), csv::Error> {
+            out.write_record(self.scores_header())?;
+            let mut cell = String::new();
+            for &i in &rows {
+                let number = |v: Option<&f64>, decimals: usize| match v {
+                    Some(v) if v.is_finite() => csv_out::plain(*v, decimals),
+                    _ => String::new(),
+                };
+                out.write_field(neutralize_formula(id(i)).as_bytes())?;
+                cell.clear();
+                let _ = write!(cell, "{}", s.frequency.get(i).copied().unwrap_or(0.0));
+                out.write_field(&cell)?;
+                out.write_field(number(s.recency.get(i), 4))?;
+                out.write_field(number(s.age.get(i), 4))?;
+                out.write_field(number(s.monetary.get(i), 2))?;
+                out.write_field(number(c.probability_alive.get(i), 4))?;
+                out.write_field(number(c.expected_purchases_30_days.get(i), 4))?;
+                out.write_field(number(c.expected_purchases_90_days.get(i), 4))?;
+                out.write_field(number(c.expected_purchases_365_days.get(i), 4))?;
+                out.write_field(number(c.expected_purchases_horizon.get(i), 4))?;
+                out.write_field(number(
+                    c.expected_order_value.as_ref().and_then(|v| v.get(i)),
+                    2,
+                ))?;
+                out.write_field(number(c.clv.as_ref().and_then(|v| v.get(i)), 2))?;
+                out.write_field(c.churn_risk.get(i).map_or("", |r| r.name()))?;
+                out.write_field(
+                    c.next_purchase_day
+                        .get(i)
+                        .copied()
+                        .flatten()
+                        .map(calendar::iso_day)
+                        .unwrap_or_default(),
+                )?;
+                out.write_record(None::<&[u8]>)?;
+            }
+            out.flush()?;
+            Ok(())
+        };
+        // Writing to a Vec cannot fail.
+        let _ = write();
+        match out.into_inner() {
+            Ok(bytes) => String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            Err(_) => String::new(),
+        }
+    }
+}

@@ -1,0 +1,1020 @@
+//! Streaming parse of the whole file into a [`Dataset`] and a [`QualityReport`].
+//!
+//! The file is read once, in blocks, through a byte-counting reader (progress), a decoder (for
+//! UTF-16 and GB18030 only) and the `csv` crate's reader, one reused [`csv::ByteRecord`] at a time.
+//! Only the columns are kept: interned strings, days, amounts and 64-bit order-id hashes. Cells are
+//! decoded from bytes only when needed (dates and amounts on a cache miss, new interned values).
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::io::{self, Cursor, Read};
+use std::rc::Rc;
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use super::hash::{hash64, mix, pack_upto8, BuildPassThrough};
+use super::schema::{column_names, truncate_chars};
+use super::sniff::{self, is_blank};
+use super::values::{parse_amount_detail, parse_date, DateParse};
+use super::{ColumnMapping, ColumnRole, DropReason, IngestError, IngestParams, TextEncoding};
+use crate::{Dataset, Day, Interned};
+
+/// Lines dropped for one reason, with up to 5 examples.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DroppedRows {
+    /// Why.
+    pub reason: DropReason,
+    /// Header text of the column concerned ("" for [`DropReason::TooFewFields`]).
+    pub column: String,
+    /// How many lines.
+    pub count: u64,
+    /// Up to 5 (1-based line number, cell value truncated to 60 chars) examples, in file order.
+    pub examples: Vec<(u64, String)>,
+}
+
+/// Empty cells in one mapped column (among lines otherwise read).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnMissing {
+    /// The role the column plays.
+    pub role: ColumnRole,
+    /// Header text.
+    pub column: String,
+    /// Empty cells.
+    pub missing: u64,
+}
+
+/// Negative-amount lines (returns), netted per order by the analysis.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReturnsSummary {
+    /// Lines with a negative amount.
+    pub lines: u64,
+    /// Sum of their amounts (a negative number).
+    pub amount: f64,
+}
+
+/// What the ingest saw: shown before the dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QualityReport {
+    /// Encoding used.
+    pub encoding: TextEncoding,
+    /// Delimiter used.
+    pub delimiter: u8,
+    /// Data rows read (header excluded; blank lines skipped and not counted).
+    pub rows_read: u64,
+    /// Rows kept in the dataset (duplicates included; they are flagged, not dropped).
+    pub rows_kept: u64,
+    /// Dropped lines by reason, most frequent first.
+    pub dropped: Vec<DroppedRows>,
+    /// Lines that repeat an earlier line exactly.
+    pub exact_duplicates: u64,
+    /// Up to 5 (line number, line number of the first occurrence) examples.
+    pub duplicate_examples: Vec<(u64, u64)>,
+    /// Empty cells per mapped optional column (required columns' empties are drops).
+    pub missing: Vec<ColumnMissing>,
+    /// Return lines.
+    pub returns: ReturnsSummary,
+    /// First and last day among kept rows.
+    pub date_range: Option<(Day, Day)>,
+    /// Distinct customers among kept rows.
+    pub customers: u64,
+    /// Distinct orders among kept rows (order ids when mapped, else customer-days).
+    pub orders: u64,
+    /// Distinct products (0 without a product column).
+    pub products: u64,
+    /// Cells whose bytes were not valid in the encoding and were replaced by U+FFFD.
+    pub replaced_characters: u64,
+    /// Non-fatal notes (e.g. "amounts used decimal comma").
+    pub notes: Vec<String>,
+}
+
+/// Streams `reader` (the whole file, `total_bytes` long) into a [`Dataset`].
+///
+/// `progress(bytes_consumed)` is called every few hundred kilobytes so the worker can report.
+/// Fails when a required column is unmapped, the file is empty or binary, or more than half the
+/// data rows cannot be used ([`IngestError::MostRowsBad`], with the first example).
+///
+/// Details worth knowing:
+///
+/// - `progress` gets the number of raw bytes read so far, at least every [`PROGRESS_STEP_BYTES`]
+///   and once more at the end of the input; `total_bytes` only sizes the first allocations.
+/// - Blank lines (and lines of empty fields only) are skipped and not counted.
+/// - A line is dropped for the first problem found among customer id, date and amount, in that
+///   order; it is kept otherwise, whatever its optional cells hold.
+/// - Empty optional text cells (product, region, channel) are interned as `""`, so every index is
+///   valid; [`QualityReport::products`] does not count `""`. An empty or non-numeric quantity is
+///   `f64::NAN`. An empty order id is replaced by a hash of the line's day, so such lines group
+///   into one order per customer and day (said in [`QualityReport::notes`]).
+/// - Order ids are stored as 64-bit hashes (collisions are negligible: about 3·10⁻⁸ for a
+///   million distinct ids); the text is never needed again.
+/// - Exact duplicates are kept lines whose fields are all byte-for-byte equal to an earlier kept
+///   line (compared by a 64-bit hash of the fields).
+/// - [`QualityReport::replaced_characters`] counts U+FFFD produced when decoding UTF-16 and
+///   GB18030 files (the whole text). For UTF-8 files it counts invalid sequences replaced in the
+///   interned text cells (customer, product, region, channel), per line; invalid bytes elsewhere
+///   make a date or amount bad or are never decoded.
+pub fn ingest<R: Read>(
+    reader: R,
+    total_bytes: u64,
+    params: &IngestParams,
+    progress: &mut dyn FnMut(u64),
+) -> Result<(Dataset, QualityReport), IngestError> {
+    check_roles(&params.mapping)?;
+    let mut counting = CountingReader {
+        inner: reader,
+        consumed: 0,
+        reported: 0,
+        progress,
+    };
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    (&mut counting)
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(io_error)?;
+    if head.is_empty() {
+        return Err(IngestError::Empty);
+    }
+    sniff::check_binary(&head, params.encoding)?;
+    let estimated_rows = estimate_rows(&head, total_bytes);
+
+    let replaced = Rc::new(Cell::new(0u64));
+    let source: Box<dyn Read + '_> = match params.encoding {
+        TextEncoding::Utf8 => {
+            if head.starts_with(b"\xEF\xBB\xBF") {
+                head.drain(..3);
+            }
+            Box::new(Cursor::new(head).chain(counting))
+        }
+        other => {
+            let decoder = encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(sniff::encoding_rs_of(other)))
+                .strip_bom(true)
+                .build(Cursor::new(head).chain(counting));
+            Box::new(ReplacementCounter {
+                inner: decoder,
+                matched: 0,
+                count: Rc::clone(&replaced),
+            })
+        }
+    };
+    let mut csv_reader = csv::ReaderBuilder::new()
+        .delimiter(params.delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(64 * 1024)
+        .from_reader(source);
+
+    let mut record = csv::ByteRecord::new();
+    let mut lines = LineTracker::default();
+    // The first non-blank record: the header, or the first data row.
+    let columns = loop {
+        if !read_record(&mut csv_reader, &mut record, &mut lines)? {
+            return Err(IngestError::Empty);
+        }
+        if !is_blank(&record) {
+            break if params.has_header {
+                let header: Vec<String> = record
+                    .iter()
+                    .map(|f| String::from_utf8_lossy(f).into_owned())
+                    .collect();
+                column_names(&header, header.len())
+            } else {
+                column_names(&[], record.len())
+            };
+        }
+    };
+    check_ranges(&params.mapping, columns.len())?;
+
+    let mut builder = Builder::new(params, columns, estimated_rows)?;
+    if !params.has_header {
+        builder.push(&record, lines.line);
+    }
+    while read_record(&mut csv_reader, &mut record, &mut lines)? {
+        if !is_blank(&record) {
+            builder.push(&record, lines.line);
+        }
+    }
+    drop(csv_reader);
+    if builder.rows_read == 0 {
+        return Err(if params.has_header {
+            IngestError::HeaderOnly
+        } else {
+            IngestError::Empty
+        });
+    }
+    builder.finish(replaced.get())
+}
+
+/// `progress` is called at least this often (in raw bytes read).
+pub const PROGRESS_STEP_BYTES: u64 = 256 * 1024;
+/// Rows reserved up front at most (a guard against a wrong `total_bytes`; about 2.5 GB of
+/// columns, more than a wasm32 worker can hold anyway).
+const MAX_RESERVED_ROWS: usize = 64 << 20;
+
+/// The row count to reserve the columns for: the file size over the head's own bytes per line,
+/// plus 3 % and a little. Measured: a fixed 48 bytes a line under-reserved the benchmark file
+/// (46.7 bytes a line), so every column doubled in the last 3 % of the file, and at 10M rows a
+/// 4M-row cap made them double twice (890 MB of capacity for 517 MB of data). Reserving from the
+/// measured line length avoids the doubling and its copy.
+fn estimate_rows(head: &[u8], total_bytes: u64) -> usize {
+    let newlines = head.iter().filter(|&&b| b == b'\n').count();
+    let bytes_per_line = if newlines > 0 {
+        (head.len() as f64 / newlines as f64).max(4.0)
+    } else {
+        48.0
+    };
+    let rows = total_bytes as f64 / bytes_per_line * 1.03 + 1024.0;
+    if rows.is_finite() && rows > 0.0 {
+        (rows as usize).min(MAX_RESERVED_ROWS)
+    } else {
+        1024
+    }
+}
+/// Bytes read up front to check that the input is text.
+const HEAD_BYTES: usize = 64 * 1024;
+/// Examples kept per drop reason and for duplicates.
+const MAX_EXAMPLES: usize = 5;
+/// Characters kept of an example cell value.
+const EXAMPLE_CHARS: usize = 60;
+
+const SEED_ORDER: u64 = 0x6f72_6465_7220_6964; // "order id"
+const SEED_MISSING_ORDER: u64 = 0x6e6f_206f_7264_6572; // "no order"
+const SEED_RECORD: u64 = 0x7265_636f_7264_2121; // "record!!"
+const SEED_ORDER_KEY: u64 = 0x6f72_6465_726b_6579; // "orderkey"
+
+fn io_error(e: io::Error) -> IngestError {
+    IngestError::Io {
+        message: e.to_string(),
+    }
+}
+
+/// The physical 1-based line of each record. The `csv` reader counts record terminators only,
+/// so line breaks inside quoted fields are added here.
+#[derive(Debug, Default)]
+struct LineTracker {
+    /// Line where the last record read starts.
+    line: u64,
+    /// Line breaks seen inside quoted fields so far.
+    embedded: u64,
+}
+
+/// Reads the next record; `Ok(false)` at the end. Keeps `lines` up to date.
+fn read_record<R: Read>(
+    reader: &mut csv::Reader<R>,
+    record: &mut csv::ByteRecord,
+    lines: &mut LineTracker,
+) -> Result<bool, IngestError> {
+    match reader.read_byte_record(record) {
+        Ok(more) => {
+            if let Some(position) = record.position() {
+                lines.line = position.line() + lines.embedded;
+            }
+            let text = record.as_slice();
+            if text.contains(&b'\n') {
+                lines.embedded += text.iter().filter(|&&b| b == b'\n').count() as u64;
+            }
+            Ok(more)
+        }
+        Err(e) => {
+            let line = e
+                .position()
+                .map_or(lines.line, |p| p.line() + lines.embedded);
+            let message = e.to_string();
+            match e.into_kind() {
+                csv::ErrorKind::Io(io) => Err(io_error(io)),
+                _ => Err(IngestError::Csv { line, message }),
+            }
+        }
+    }
+}
+
+/// Required roles mapped, no column used twice.
+fn check_roles(mapping: &ColumnMapping) -> Result<(), IngestError> {
+    for role in ColumnRole::ALL {
+        if role.is_required() && mapping.get(role).is_none() {
+            return Err(IngestError::MissingColumn { role });
+        }
+    }
+    for (i, first) in ColumnRole::ALL.into_iter().enumerate() {
+        let Some(column) = mapping.get(first) else {
+            continue;
+        };
+        for second in ColumnRole::ALL.into_iter().skip(i + 1) {
+            if mapping.get(second) == Some(column) {
+                return Err(IngestError::DuplicateMapping {
+                    column,
+                    first,
+                    second,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every mapped column exists in the header (or the first row, without a header).
+fn check_ranges(mapping: &ColumnMapping, columns: usize) -> Result<(), IngestError> {
+    for role in ColumnRole::ALL {
+        if let Some(column) = mapping.get(role) {
+            if column >= columns {
+                return Err(IngestError::ColumnOutOfRange {
+                    role,
+                    column,
+                    columns,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Counts raw bytes and reports progress.
+struct CountingReader<'p, R> {
+    inner: R,
+    consumed: u64,
+    reported: u64,
+    progress: &'p mut dyn FnMut(u64),
+}
+
+impl<R: Read> Read for CountingReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.consumed += n as u64;
+        if (n == 0 && self.reported != self.consumed)
+            || self.consumed - self.reported >= PROGRESS_STEP_BYTES
+        {
+            self.reported = self.consumed;
+            (self.progress)(self.consumed);
+        }
+        Ok(n)
+    }
+}
+
+/// Counts U+FFFD (bytes EF BF BD) in decoded UTF-8 passing through.
+struct ReplacementCounter<R> {
+    inner: R,
+    /// How many bytes of EF BF BD the previous block ended with.
+    matched: u8,
+    count: Rc<Cell<u64>>,
+}
+
+impl<R: Read> Read for ReplacementCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut found = 0u64;
+        for &b in buf.get(..n).unwrap_or_default() {
+            self.matched = match (self.matched, b) {
+                (_, 0xEF) => 1,
+                (1, 0xBF) => 2,
+                (2, 0xBD) => {
+                    found += 1;
+                    0
+                }
+                _ => 0,
+            };
+        }
+        if found > 0 {
+            self.count.set(self.count.get() + found);
+        }
+        Ok(n)
+    }
+}
+
+/// A value of at most 16 bytes packed into two words plus its length, so the interning table
+/// holds it inline: a lookup compares three words and never follows a pointer.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct ShortKey([u64; 3]);
+
+impl ShortKey {
+    const MAX_LEN: usize = 16;
+
+    #[inline]
+    fn new(bytes: &[u8]) -> Option<Self> {
+        let len = bytes.len();
+        if len > Self::MAX_LEN {
+            return None;
+        }
+        let (first, second) = bytes.split_at(len.min(8));
+        Some(Self([pack_upto8(first), pack_upto8(second), len as u64]))
+    }
+}
+
+impl std::hash::Hash for ShortKey {
+    #[inline]
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let [a, b, len] = self.0;
+        state.write_u64(mix(a ^ SEED_ORDER, b ^ len ^ SEED_RECORD));
+    }
+}
+
+/// Interned strings looked up by their raw bytes, so a value seen before costs one hash lookup
+/// and no UTF-8 check or allocation.
+struct Interner {
+    short: HashMap<ShortKey, u32, BuildPassThrough>,
+    long: FxHashMap<Box<[u8]>, u32>,
+    table: Interned,
+    /// U+FFFD introduced when decoding each value (all zero for valid UTF-8).
+    replaced: Vec<u32>,
+    any_replaced: bool,
+    /// The value looked up last (consecutive lines of one order often repeat it).
+    last: Option<(ShortKey, u32)>,
+}
+
+impl Interner {
+    fn new() -> Self {
+        Self {
+            short: HashMap::default(),
+            long: FxHashMap::default(),
+            table: Interned::default(),
+            replaced: Vec::new(),
+            any_replaced: false,
+            last: None,
+        }
+    }
+
+    /// The index of `bytes` and the replacement characters its text needed.
+    #[inline]
+    fn intern(&mut self, bytes: &[u8]) -> (u32, u32) {
+        let key = ShortKey::new(bytes);
+        let found = match key {
+            Some(key) => match self.last {
+                Some((last, i)) if last == key => Some(i),
+                _ => {
+                    let found = self.short.get(&key).copied();
+                    if let Some(i) = found {
+                        self.last = Some((key, i));
+                    }
+                    found
+                }
+            },
+            None => self.long.get(bytes).copied(),
+        };
+        if let Some(i) = found {
+            let replaced = if self.any_replaced {
+                self.replaced.get(i as usize).copied().unwrap_or(0)
+            } else {
+                0
+            };
+            return (i, replaced);
+        }
+        self.insert(bytes, key)
+    }
+
+    #[cold]
+    fn insert(&mut self, bytes: &[u8], key: Option<ShortKey>) -> (u32, u32) {
+        let (text, replaced) = match std::str::from_utf8(bytes) {
+            Ok(text) => (text.to_string(), 0),
+            Err(_) => {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                let replaced = text.chars().filter(|&c| c == '\u{FFFD}').count();
+                (text, u32::try_from(replaced).unwrap_or(u32::MAX))
+            }
+        };
+        let i = u32::try_from(self.table.values.len()).unwrap_or(u32::MAX);
+        self.table.values.push(text);
+        self.replaced.push(replaced);
+        self.any_replaced |= replaced > 0;
+        match key {
+            Some(key) => {
+                self.short.insert(key, i);
+            }
+            None => {
+                self.long.insert(bytes.into(), i);
+            }
+        }
+        (i, replaced)
+    }
+}
+
+/// Lines dropped for one reason.
+struct DropTally {
+    reason: DropReason,
+    column: String,
+    count: u64,
+    examples: Vec<(u64, String)>,
+}
+
+/// An optional text column (product, region, channel): interned values and empties.
+struct TextColumn {
+    column: usize,
+    role: ColumnRole,
+    values: Vec<u32>,
+    interner: Interner,
+    missing: u64,
+}
+
+impl TextColumn {
+    fn new(role: ColumnRole, column: Option<usize>, capacity: usize) -> Option<Self> {
+        column.map(|column| Self {
+            column,
+            role,
+            values: Vec::with_capacity(capacity),
+            interner: Interner::new(),
+            missing: 0,
+        })
+    }
+
+    /// Interns this column's cell of `record`; returns the replacement characters needed.
+    #[inline]
+    fn push(&mut self, record: &csv::ByteRecord) -> u32 {
+        let cell = record.get(self.column).map_or(&b""[..], <[u8]>::trim_ascii);
+        if cell.is_empty() {
+            self.missing += 1;
+        }
+        let (i, replaced) = self.interner.intern(cell);
+        self.values.push(i);
+        replaced
+    }
+}
+
+/// Per-line state of one ingest.
+struct Builder {
+    encoding: TextEncoding,
+    delimiter: u8,
+    columns: Vec<String>,
+    customer_column: usize,
+    date_column: usize,
+    amount_column: usize,
+    order_column: Option<usize>,
+    quantity_column: Option<usize>,
+    date_order: super::DateOrder,
+
+    customers: Interner,
+    customer: Vec<u32>,
+    day: Vec<Day>,
+    amount: Vec<f64>,
+    order_hash: Vec<u64>,
+    quantity: Vec<f64>,
+    product: Option<TextColumn>,
+    region: Option<TextColumn>,
+    channel: Option<TextColumn>,
+    is_exact_duplicate: Vec<bool>,
+
+    /// (hash of the whole record, kept row, line) of every kept row, sorted at the end to find
+    /// exact duplicates (cheaper than a hash map: no random memory access per line).
+    record_keys: Vec<(u64, u32, u32)>,
+    last_date: Vec<u8>,
+    last_day: Option<Day>,
+
+    rows_read: u64,
+    drops: Vec<DropTally>,
+    exact_duplicates: u64,
+    duplicate_examples: Vec<(u64, u64)>,
+    missing_order: u64,
+    missing_quantity: u64,
+    bad_quantity: u64,
+    decimal_comma_amounts: u64,
+    returns: ReturnsSummary,
+    min_day: Day,
+    max_day: Day,
+    replaced: u64,
+}
+
+impl Builder {
+    fn new(
+        params: &IngestParams,
+        columns: Vec<String>,
+        capacity: usize,
+    ) -> Result<Self, IngestError> {
+        let mapping = &params.mapping;
+        let required =
+            |role: ColumnRole| mapping.get(role).ok_or(IngestError::MissingColumn { role });
+        let with_capacity = |column: Option<usize>| {
+            if column.is_some() {
+                capacity
+            } else {
+                0
+            }
+        };
+        let drops = [
+            DropReason::MissingCustomerId,
+            DropReason::MissingDate,
+            DropReason::BadDate,
+            DropReason::MissingAmount,
+            DropReason::BadAmount,
+            DropReason::TooFewFields,
+        ]
+        .into_iter()
+        .map(|reason| {
+            let column = match reason {
+                DropReason::MissingCustomerId => mapping.customer_id,
+                DropReason::MissingDate | DropReason::BadDate => mapping.date,
+                DropReason::MissingAmount | DropReason::BadAmount => mapping.amount,
+                DropReason::TooFewFields => None,
+            };
+            DropTally {
+                reason,
+                column: column
+                    .and_then(|c| columns.get(c).cloned())
+                    .unwrap_or_default(),
+                count: 0,
+                examples: Vec::new(),
+            }
+        })
+        .collect();
+        Ok(Self {
+            encoding: params.encoding,
+            delimiter: params.delimiter,
+            customer_column: required(ColumnRole::CustomerId)?,
+            date_column: required(ColumnRole::Date)?,
+            amount_column: required(ColumnRole::Amount)?,
+            order_column: mapping.order_id,
+            quantity_column: mapping.quantity,
+            date_order: params.date_order,
+            customers: Interner::new(),
+            customer: Vec::with_capacity(capacity),
+            day: Vec::with_capacity(capacity),
+            amount: Vec::with_capacity(capacity),
+            order_hash: Vec::with_capacity(with_capacity(mapping.order_id)),
+            quantity: Vec::with_capacity(with_capacity(mapping.quantity)),
+            product: TextColumn::new(ColumnRole::Product, mapping.product, capacity),
+            region: TextColumn::new(ColumnRole::Region, mapping.region, capacity),
+            channel: TextColumn::new(ColumnRole::Channel, mapping.channel, capacity),
+            is_exact_duplicate: Vec::new(),
+            record_keys: Vec::with_capacity(capacity),
+            last_date: Vec::new(),
+            last_day: None,
+            rows_read: 0,
+            drops,
+            exact_duplicates: 0,
+            duplicate_examples: Vec::new(),
+            missing_order: 0,
+            missing_quantity: 0,
+            bad_quantity: 0,
+            decimal_comma_amounts: 0,
+            returns: ReturnsSummary::default(),
+            min_day: Day::MAX,
+            max_day: Day::MIN,
+            replaced: 0,
+            columns,
+        })
+    }
+
+    /// Records a dropped line.
+    #[cold]
+    fn drop_line(&mut self, reason: DropReason, line: u64, value: &[u8]) {
+        if let Some(tally) = self.drops.iter_mut().find(|t| t.reason == reason) {
+            tally.count += 1;
+            if tally.examples.len() < MAX_EXAMPLES {
+                let text = String::from_utf8_lossy(value);
+                tally
+                    .examples
+                    .push((line, truncate_chars(&text, EXAMPLE_CHARS)));
+            }
+        }
+    }
+
+    /// The whole line as text, for a [`DropReason::TooFewFields`] example.
+    fn line_text(&self, record: &csv::ByteRecord) -> Vec<u8> {
+        let mut text = Vec::new();
+        for (i, field) in record.iter().enumerate() {
+            if i > 0 {
+                text.push(self.delimiter);
+            }
+            text.extend_from_slice(field);
+        }
+        text
+    }
+
+    /// The day of a date cell (cached: consecutive lines often share a date).
+    #[inline]
+    fn day_of(&mut self, cell: &[u8]) -> Option<Day> {
+        if let Some(day) = self.last_day {
+            if self.last_date == cell {
+                return Some(day);
+            }
+        }
+        let text = std::str::from_utf8(cell).ok()?;
+        let DateParse::Day(day) = parse_date(text, self.date_order) else {
+            return None;
+        };
+        self.last_date.clear();
+        self.last_date.extend_from_slice(cell);
+        self.last_day = Some(day);
+        Some(day)
+    }
+
+    /// Reads one non-blank data record at 1-based `line`.
+    fn push(&mut self, record: &csv::ByteRecord, line: u64) {
+        self.rows_read += 1;
+        let (Some(customer), Some(date), Some(amount)) = (
+            record.get(self.customer_column),
+            record.get(self.date_column),
+            record.get(self.amount_column),
+        ) else {
+            let text = self.line_text(record);
+            self.drop_line(DropReason::TooFewFields, line, &text);
+            return;
+        };
+        let customer = customer.trim_ascii();
+        if customer.is_empty() {
+            self.drop_line(DropReason::MissingCustomerId, line, b"");
+            return;
+        }
+        let date = date.trim_ascii();
+        if date.is_empty() {
+            self.drop_line(DropReason::MissingDate, line, b"");
+            return;
+        }
+        let Some(day) = self.day_of(date) else {
+            self.drop_line(DropReason::BadDate, line, date);
+            return;
+        };
+        let amount_cell = amount.trim_ascii();
+        if amount_cell.is_empty() {
+            self.drop_line(DropReason::MissingAmount, line, b"");
+            return;
+        }
+        let Some((amount, decimal_comma)) = std::str::from_utf8(amount_cell)
+            .ok()
+            .and_then(parse_amount_detail)
+        else {
+            self.drop_line(DropReason::BadAmount, line, amount_cell);
+            return;
+        };
+
+        // Kept.
+        let (customer_index, replaced) = self.customers.intern(customer);
+        let mut replaced = u64::from(replaced);
+        self.customer.push(customer_index);
+        self.day.push(day);
+        self.amount.push(amount);
+        self.min_day = self.min_day.min(day);
+        self.max_day = self.max_day.max(day);
+        if decimal_comma {
+            self.decimal_comma_amounts += 1;
+        }
+        if amount < 0.0 {
+            self.returns.lines += 1;
+            self.returns.amount += amount;
+        }
+        if let Some(column) = self.order_column {
+            let cell = record.get(column).map_or(&b""[..], <[u8]>::trim_ascii);
+            let hash = if cell.is_empty() {
+                self.missing_order += 1;
+                mix(u64::from(day as u32) ^ SEED_MISSING_ORDER, SEED_ORDER_KEY)
+            } else {
+                hash64(cell, SEED_ORDER)
+            };
+            self.order_hash.push(hash);
+        }
+        if let Some(column) = self.quantity_column {
+            let cell = record.get(column).map_or(&b""[..], <[u8]>::trim_ascii);
+            let quantity = if cell.is_empty() {
+                self.missing_quantity += 1;
+                f64::NAN
+            } else if let Some((q, _)) =
+                std::str::from_utf8(cell).ok().and_then(parse_amount_detail)
+            {
+                q
+            } else {
+                self.bad_quantity += 1;
+                f64::NAN
+            };
+            self.quantity.push(quantity);
+        }
+        for column in [&mut self.product, &mut self.region, &mut self.channel]
+            .into_iter()
+            .flatten()
+        {
+            replaced += u64::from(column.push(record));
+        }
+        if matches!(self.encoding, TextEncoding::Utf8) {
+            self.replaced += replaced;
+        }
+
+        // Exact duplicates: all fields, boundaries included.
+        let mut bounds = record.len() as u64;
+        for field in record {
+            bounds = bounds.wrapping_mul(0x100_0000_01b3) ^ field.len() as u64;
+        }
+        let key = mix(
+            hash64(record.as_slice(), SEED_RECORD) ^ bounds,
+            SEED_ORDER_KEY,
+        );
+        let row = u32::try_from(self.customer.len() - 1).unwrap_or(u32::MAX);
+        let line = u32::try_from(line).unwrap_or(u32::MAX);
+        self.record_keys.push((key, row, line));
+    }
+
+    /// Flags exact duplicates: equal record hashes, all but the first (in file order).
+    fn find_duplicates(&mut self) {
+        let mut keys = std::mem::take(&mut self.record_keys);
+        self.is_exact_duplicate = vec![false; self.customer.len()];
+        // Sorting by hash alone is enough: a run of equal hashes is small, and its first row is
+        // found by looking at it.
+        keys.sort_unstable_by_key(|&(key, _, _)| key);
+        let mut examples: Vec<(u64, u64)> = Vec::new();
+        for run in keys.chunk_by(|a, b| a.0 == b.0) {
+            if run.len() < 2 {
+                continue;
+            }
+            let Some(&(_, first_row, first_line)) = run.iter().min_by_key(|&&(_, row, _)| row)
+            else {
+                continue;
+            };
+            for &(_, row, line) in run.iter().filter(|&&(_, row, _)| row != first_row) {
+                if let Some(flag) = self.is_exact_duplicate.get_mut(row as usize) {
+                    *flag = true;
+                }
+                self.exact_duplicates += 1;
+                examples.push((u64::from(line), u64::from(first_line)));
+                if examples.len() > 4 * MAX_EXAMPLES {
+                    examples.sort_unstable();
+                    examples.truncate(MAX_EXAMPLES);
+                }
+            }
+        }
+        examples.sort_unstable();
+        examples.truncate(MAX_EXAMPLES);
+        self.duplicate_examples = examples;
+    }
+
+    fn finish(mut self, decoder_replaced: u64) -> Result<(Dataset, QualityReport), IngestError> {
+        let rows_kept = self.customer.len() as u64;
+        let dropped_total: u64 = self.drops.iter().map(|t| t.count).sum();
+        self.drops.retain(|t| t.count > 0);
+        // Most frequent first; equal counts in the order of `DropReason`.
+        self.drops
+            .sort_by(|a, b| b.count.cmp(&a.count).then(a.reason.cmp(&b.reason)));
+        if dropped_total * 2 > self.rows_read {
+            if let Some(worst) = self.drops.first() {
+                let (example_line, example_value) =
+                    worst.examples.first().cloned().unwrap_or_default();
+                return Err(IngestError::MostRowsBad {
+                    read: self.rows_read,
+                    dropped: dropped_total,
+                    reason: worst.reason,
+                    column: worst.column.clone(),
+                    example_line,
+                    example_value,
+                });
+            }
+        }
+
+        self.find_duplicates();
+        let orders = if self.order_column.is_some() {
+            distinct_keys(
+                self.customer
+                    .iter()
+                    .zip(&self.order_hash)
+                    .map(|(&c, &h)| mix(u64::from(c) ^ SEED_ORDER_KEY, h ^ SEED_RECORD)),
+                self.customer.len(),
+            )
+        } else {
+            distinct_keys(
+                self.customer.iter().zip(&self.day).map(|(&c, &d)| {
+                    mix(
+                        (u64::from(c) << 32 | u64::from(d as u32)) ^ SEED_ORDER_KEY,
+                        SEED_RECORD,
+                    )
+                }),
+                self.customer.len(),
+            )
+        };
+
+        let mut missing = Vec::new();
+        if let Some(column) = self.order_column {
+            missing.push(self.missing_column(ColumnRole::OrderId, column, self.missing_order));
+        }
+        if let Some(column) = self.quantity_column {
+            let count = self.missing_quantity + self.bad_quantity;
+            missing.push(self.missing_column(ColumnRole::Quantity, column, count));
+        }
+        for text in [&self.product, &self.region, &self.channel]
+            .into_iter()
+            .flatten()
+        {
+            missing.push(self.missing_column(text.role, text.column, text.missing));
+        }
+        missing.sort_by_key(|m| m.role);
+
+        let mut notes = Vec::new();
+        if self.decimal_comma_amounts > 0 {
+            notes.push(format!(
+                "{} amounts used a decimal comma (12,5 was read as 12.5)",
+                self.decimal_comma_amounts
+            ));
+        }
+        if self.missing_order > 0 {
+            notes.push(format!(
+                "{} kept lines have no order id; they were grouped into one order per customer and day",
+                self.missing_order
+            ));
+        }
+        if self.bad_quantity > 0 {
+            notes.push(format!(
+                "{} quantities are not numbers and count as missing",
+                self.bad_quantity
+            ));
+        }
+        let replaced_characters = match self.encoding {
+            TextEncoding::Utf8 => self.replaced,
+            _ => decoder_replaced,
+        };
+        if replaced_characters > 0 {
+            notes.push(format!(
+                "{replaced_characters} characters were not valid {} and were replaced by �; \
+                 check the encoding",
+                self.encoding.name()
+            ));
+        }
+
+        let products = self.product.as_ref().map_or(0, |p| {
+            p.interner
+                .table
+                .values
+                .iter()
+                .filter(|v| !v.is_empty())
+                .count() as u64
+        });
+        let date_range = (rows_kept > 0).then_some((self.min_day, self.max_day));
+        let (product, products_table) = split_text(self.product);
+        let (region, regions) = split_text(self.region);
+        let (channel, channels) = split_text(self.channel);
+
+        let mut dataset = Dataset {
+            customer_ids: self.customers.table,
+            customer: self.customer,
+            day: self.day,
+            amount: self.amount,
+            order_hash: self.order_hash,
+            product,
+            products: products_table,
+            quantity: self.quantity,
+            region,
+            regions,
+            channel,
+            channels,
+            is_exact_duplicate: self.is_exact_duplicate,
+        };
+        shrink(&mut dataset);
+        let report = QualityReport {
+            encoding: self.encoding,
+            delimiter: self.delimiter,
+            rows_read: self.rows_read,
+            rows_kept,
+            dropped: self
+                .drops
+                .into_iter()
+                .map(|t| DroppedRows {
+                    reason: t.reason,
+                    column: t.column,
+                    count: t.count,
+                    examples: t.examples,
+                })
+                .collect(),
+            exact_duplicates: self.exact_duplicates,
+            duplicate_examples: self.duplicate_examples,
+            missing,
+            returns: self.returns,
+            date_range,
+            customers: dataset.customer_ids.len() as u64,
+            orders,
+            products,
+            replaced_characters,
+            notes,
+        };
+        Ok((dataset, report))
+    }
+
+    fn missing_column(&self, role: ColumnRole, column: usize, missing: u64) -> ColumnMissing {
+        ColumnMissing {
+            role,
+            column: self.columns.get(column).cloned().unwrap_or_default(),
+            missing,
+        }
+    }
+}
+
+/// Number of distinct 64-bit keys.
+fn distinct_keys(keys: impl Iterator<Item = u64>, capacity: usize) -> u64 {
+    let mut all: Vec<u64> = Vec::with_capacity(capacity);
+    // Lines of one order are usually adjacent: skip repeats of the previous key before sorting.
+    let mut previous = None;
+    for key in keys {
+        if previous != Some(key) {
+            all.push(key);
+            previous = Some(key);
+        }
+    }
+    all.sort_unstable();
+    all.dedup();
+    all.len() as u64
+}
+
+fn split_text(column: Option<TextColumn>) -> (Vec<u32>, Interned) {
+    column.map_or_else(Default::default, |c| (c.values, c.interner.table))
+}
+
+fn shrink(dataset: &mut Dataset) {
+    dataset.customer.shrink_to_fit();
+    dataset.day.shrink_to_fit();
+    dataset.amount.shrink_to_fit();
+    dataset.order_hash.shrink_to_fit();
+    dataset.product.shrink_to_fit();
+    dataset.quantity.shrink_to_fit();
+    dataset.region.shrink_to_fit();
+    dataset.channel.shrink_to_fit();
+    dataset.is_exact_duplicate.shrink_to_fit();
+}

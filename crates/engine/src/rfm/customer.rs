@@ -1,0 +1,383 @@
+//! The customer page: one customer's profile (the table row with its prediction and tags, the
+//! purchase timeline, summary figures) and the id suggestions of its search box.
+//!
+//! Orders are grouped exactly as the RFM run groups them: the lines the run used (on or before the
+//! as-of day, finite amount, exact duplicates left out when the run removed them), one order per
+//! order id hash when the file has order ids, else one order per customer and day.
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use super::query::{row, Predictions, Search};
+use super::{Analysis, CustomerRow};
+use crate::cluster::TagTable;
+use crate::{Dataset, Day};
+
+/// Orders kept in [`CustomerProfile::timeline`] at most (the most recent ones).
+pub const TIMELINE_MAX_ORDERS: usize = 500;
+/// Product names listed per [`TimelineOrder`] at most.
+pub const ORDER_PRODUCTS_MAX: usize = 5;
+/// Products in [`CustomerProfile::favourite_products`] at most.
+pub const FAVOURITE_PRODUCTS_MAX: usize = 5;
+
+/// One order of the purchase timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineOrder {
+    /// Order day (its earliest line day).
+    pub day: Day,
+    /// Sum of the line amounts (negative lines are returns); not capped at the outlier fence.
+    pub net_amount: f64,
+    /// Lines in the order.
+    pub lines: u32,
+    /// Sum of the line quantities; `None` without a quantity column.
+    pub quantity: Option<f64>,
+    /// Distinct product names in file order, at most [`ORDER_PRODUCTS_MAX`]; empty without a
+    /// product column.
+    pub products: Vec<String>,
+    /// Distinct products of the order not listed in `products`.
+    pub other_products: u32,
+    /// Region of the order's first line (file order); `None` without a region column.
+    pub region: Option<String>,
+    /// Channel of the order's first line (file order); `None` without a channel column.
+    pub channel: Option<String>,
+}
+
+/// A product the customer bought, with the net spend on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductSpend {
+    /// Product name.
+    pub product: String,
+    /// Net spend on it over all the customer's lines.
+    pub net_spend: f64,
+    /// Orders containing it.
+    pub orders: u32,
+}
+
+/// Everything the customer page shows about one customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerProfile {
+    /// The customer as the table shows it (with the prediction and tags when given).
+    pub row: CustomerRow,
+    /// Orders sorted by day (then file order), the most recent [`TIMELINE_MAX_ORDERS`] at most.
+    pub timeline: Vec<TimelineOrder>,
+    /// Older orders left out of `timeline`.
+    pub timeline_truncated: u64,
+    /// Day of the first order (returns included).
+    pub first_order_day: Day,
+    /// Day of the last order (returns included).
+    pub last_order_day: Day,
+    /// Orders, returns included (the RFM frequency counts only those with a positive net).
+    pub orders: u64,
+    /// Orders whose net is zero or less (fully returned, or a return booked on its own).
+    pub returned_orders: u64,
+    /// Sum of all order nets, not capped at the outlier fence (the row's `monetary` is capped
+    /// when the run capped outliers).
+    pub net_revenue: f64,
+    /// Mean days between distinct days with a positive order; `None` with one such day.
+    pub mean_days_between_orders: Option<f64>,
+    /// Products by net spend (largest first, ties by name), positive spend only, at most
+    /// [`FAVOURITE_PRODUCTS_MAX`]; empty without a product column.
+    pub favourite_products: Vec<ProductSpend>,
+}
+
+/// The profile of the customer whose id is `customer_id` (trimmed, exact match), or `None` when
+/// no such customer was scored by `analysis` (unknown id, or no order with a positive net).
+///
+/// One pass over the dataset's lines (O(lines)); meant for one customer at a time.
+pub fn customer_profile(
+    dataset: &Dataset,
+    analysis: &Analysis,
+    predictions: Option<&Predictions>,
+    tags: Option<&TagTable>,
+    customer_id: &str,
+) -> Option<CustomerProfile> {
+    let wanted = customer_id.trim();
+    let customer = dataset
+        .customer_ids
+        .values
+        .iter()
+        .position(|id| id == wanted)
+        .and_then(|c| u32::try_from(c).ok())?;
+    let position = analysis.customers.customer.binary_search(&customer).ok()?;
+    let row = row(dataset, analysis, predictions, tags, position)?;
+
+    let run = RunLines::new(dataset, analysis);
+    let mut lines: Vec<u32> = (0..run.len())
+        .filter(|&i| dataset.customer.get(i) == Some(&customer) && run.takes_part(i))
+        .filter_map(|i| u32::try_from(i).ok())
+        .collect();
+
+    let mut timeline: Vec<(u32, TimelineOrder)> = Vec::new();
+    let mut spend: FxHashMap<u32, (f64, u32)> = FxHashMap::default();
+    let mut positive_days: Vec<Day> = Vec::new();
+    let mut order_products: Vec<u32> = Vec::new();
+    run.for_each_order(&mut lines, |order_lines| {
+        let Some(&first_line) = order_lines.first() else {
+            return;
+        };
+        let mut day = Day::MAX;
+        let mut net_amount = 0.0;
+        let mut quantity = 0.0;
+        order_products.clear();
+        for &line in order_lines {
+            let i = line as usize;
+            let (Some(&line_day), Some(&amount)) = (dataset.day.get(i), dataset.amount.get(i))
+            else {
+                continue;
+            };
+            day = day.min(line_day);
+            net_amount += amount;
+            quantity += dataset.quantity.get(i).copied().unwrap_or(0.0);
+            if let Some(&product) = dataset.product.get(i) {
+                spend.entry(product).or_insert((0.0, 0)).0 += amount;
+                if !order_products.contains(&product) {
+                    order_products.push(product);
+                }
+            }
+        }
+        for product in &order_products {
+            if let Some(entry) = spend.get_mut(product) {
+                entry.1 += 1;
+            }
+        }
+        let net_amount = net_amount + 0.0;
+        if net_amount > 0.0 {
+            positive_days.push(day);
+        }
+        let first = first_line as usize;
+        let listed = order_products.len().min(ORDER_PRODUCTS_MAX);
+        timeline.push((
+            first_line,
+            TimelineOrder {
+                day,
+                net_amount,
+                lines: u32::try_from(order_lines.len()).unwrap_or(u32::MAX),
+                quantity: (!dataset.quantity.is_empty()).then_some(quantity + 0.0),
+                products: order_products
+                    .iter()
+                    .take(listed)
+                    .map(|p| dataset.products.get(*p).to_string())
+                    .collect(),
+                other_products: u32::try_from(order_products.len() - listed).unwrap_or(u32::MAX),
+                region: dataset
+                    .region
+                    .get(first)
+                    .map(|r| dataset.regions.get(*r).to_string()),
+                channel: dataset
+                    .channel
+                    .get(first)
+                    .map(|c| dataset.channels.get(*c).to_string()),
+            },
+        ));
+    });
+    timeline.sort_by(|(line_a, a), (line_b, b)| a.day.cmp(&b.day).then(line_a.cmp(line_b)));
+
+    let orders = timeline.len() as u64;
+    let returned_orders = timeline.iter().filter(|(_, o)| o.net_amount <= 0.0).count() as u64;
+    let net_revenue = timeline.iter().map(|(_, o)| o.net_amount).sum::<f64>() + 0.0;
+    let first_order_day = timeline.first().map_or(row.first_day, |(_, o)| o.day);
+    let last_order_day = timeline.last().map_or(row.last_day, |(_, o)| o.day);
+    let mean_days_between_orders = mean_days_between(&mut positive_days);
+
+    let mut favourite_products: Vec<ProductSpend> = spend
+        .into_iter()
+        .filter(|(_, (net_spend, _))| *net_spend > 0.0)
+        .map(|(product, (net_spend, orders))| ProductSpend {
+            product: dataset.products.get(product).to_string(),
+            net_spend,
+            orders,
+        })
+        .collect();
+    favourite_products.sort_by(|a, b| {
+        b.net_spend
+            .total_cmp(&a.net_spend)
+            .then_with(|| a.product.cmp(&b.product))
+    });
+    favourite_products.truncate(FAVOURITE_PRODUCTS_MAX);
+
+    let timeline_truncated = timeline.len().saturating_sub(TIMELINE_MAX_ORDERS);
+    let timeline = timeline
+        .into_iter()
+        .skip(timeline_truncated)
+        .map(|(_, order)| order)
+        .collect();
+    Some(CustomerProfile {
+        row,
+        timeline,
+        timeline_truncated: timeline_truncated as u64,
+        first_order_day,
+        last_order_day,
+        orders,
+        returned_orders,
+        net_revenue,
+        mean_days_between_orders,
+        favourite_products,
+    })
+}
+
+/// Ids of scored customers matching `text` (trimmed, case-insensitive), for the search box: ids
+/// starting with it first, then ids containing it, each group sorted by id; at most `limit`.
+/// Empty text suggests nothing.
+pub fn suggest_ids(
+    dataset: &Dataset,
+    analysis: &Analysis,
+    text: &str,
+    limit: usize,
+) -> Vec<String> {
+    let needle = text.trim();
+    if needle.is_empty() || limit == 0 {
+        return Vec::new();
+    }
+    let search = Search::new(needle);
+    let lower = needle.to_lowercase();
+    // (contains-only, id): `false` sorts first, so prefix matches lead.
+    let mut found: Vec<(bool, &str)> = analysis
+        .customers
+        .customer
+        .iter()
+        .map(|c| dataset.customer_ids.get(*c))
+        .filter(|id| search.matches(id))
+        .map(|id| (!starts_with_ignoring_case(id, &lower), id))
+        .collect();
+    if found.len() > limit {
+        found.select_nth_unstable(limit - 1);
+        found.truncate(limit);
+    }
+    found.sort_unstable();
+    found.into_iter().map(|(_, id)| id.to_string()).collect()
+}
+
+fn starts_with_ignoring_case(id: &str, lower_needle: &str) -> bool {
+    if id.is_ascii() && lower_needle.is_ascii() {
+        id.get(..lower_needle.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(lower_needle))
+    } else {
+        id.to_lowercase().starts_with(lower_needle)
+    }
+}
+
+/// Mean days between the distinct `days` (sorted and deduplicated in place): `(last − first) /
+/// (distinct − 1)`, the mean of the consecutive gaps; `None` with fewer than two distinct days.
+pub(crate) fn mean_days_between(days: &mut Vec<Day>) -> Option<f64> {
+    days.sort_unstable();
+    days.dedup();
+    let (first, last) = (days.first()?, days.last()?);
+    let gaps = days.len().checked_sub(1).filter(|g| *g > 0)?;
+    Some(f64::from(last.saturating_sub(*first)) / gaps as f64)
+}
+
+/// The lines an RFM run used and how it grouped them into orders (the same rules as the run:
+/// the common length of the required columns, on or before the as-of day, finite amounts, exact
+/// duplicates left out when the run removed them; the order key is the order id hash, else the
+/// day).
+pub(crate) struct RunLines<'a> {
+    dataset: &'a Dataset,
+    lines: usize,
+    as_of_day: Day,
+    remove_duplicates: bool,
+}
+
+impl<'a> RunLines<'a> {
+    pub(crate) fn new(dataset: &'a Dataset, analysis: &Analysis) -> Self {
+        let mut lines = dataset
+            .customer
+            .len()
+            .min(dataset.day.len())
+            .min(dataset.amount.len());
+        if dataset.has_order_ids() {
+            lines = lines.min(dataset.order_hash.len());
+        }
+        Self {
+            dataset,
+            lines,
+            as_of_day: analysis.report.as_of_day,
+            remove_duplicates: analysis.report.duplicates_were_removed,
+        }
+    }
+
+    /// Lines to look at (`0..len()`).
+    pub(crate) fn len(&self) -> usize {
+        self.lines
+    }
+
+    /// Whether line `i` took part in the run.
+    pub(crate) fn takes_part(&self, i: usize) -> bool {
+        let d = self.dataset;
+        let (Some(day), Some(amount)) = (d.day.get(i), d.amount.get(i)) else {
+            return false;
+        };
+        i < self.lines
+            && *day <= self.as_of_day
+            && amount.is_finite()
+            && !(self.remove_duplicates && d.is_exact_duplicate.get(i).copied().unwrap_or(false))
+    }
+
+    fn order_key(&self, line: u32) -> u64 {
+        let i = line as usize;
+        match self.dataset.order_hash.get(i) {
+            Some(hash) if self.dataset.has_order_ids() => *hash,
+            _ => u64::from(self.dataset.day.get(i).copied().unwrap_or_default() as u32),
+        }
+    }
+
+    /// Groups one customer's `lines` into orders: sorts them by (order key, line) and calls
+    /// `each` with the lines of every order, in file order within the order.
+    pub(crate) fn for_each_order(&self, lines: &mut [u32], mut each: impl FnMut(&[u32])) {
+        if !lines.is_sorted_by_key(|&line| self.order_key(line)) {
+            lines.sort_unstable_by_key(|&line| (self.order_key(line), line));
+        }
+        let mut rest = &*lines;
+        while let Some(&first) = rest.first() {
+            let key = self.order_key(first);
+            let end = rest
+                .iter()
+                .position(|&line| self.order_key(line) != key)
+                .unwrap_or(rest.len());
+            let (order, tail) = rest.split_at(end);
+            each(order);
+            rest = tail;
+        }
+    }
+
+    /// The lines taking part, bucketed by customer with a counting sort (file order within a
+    /// customer): the lines of customer `c` are `records[start[c]..start[c + 1]]`.
+    pub(crate) fn by_customer(&self) -> (Vec<usize>, Vec<u32>) {
+        let d = self.dataset;
+        let customers = d
+            .customer
+            .iter()
+            .take(self.lines)
+            .max()
+            .map_or(0, |max| *max as usize + 1)
+            .max(d.customer_count());
+        let mut start = vec![0usize; customers + 1];
+        for (i, c) in d.customer.iter().take(self.lines).enumerate() {
+            if self.takes_part(i) {
+                if let Some(count) = start.get_mut(*c as usize + 1) {
+                    *count += 1;
+                }
+            }
+        }
+        let mut running = 0;
+        for s in &mut start {
+            running += *s;
+            *s = running;
+        }
+        let mut records = vec![0u32; running];
+        let mut cursor = start.clone();
+        for (i, c) in d.customer.iter().take(self.lines).enumerate() {
+            if !self.takes_part(i) {
+                continue;
+            }
+            let Some(slot) = cursor.get_mut(*c as usize) else {
+                continue;
+            };
+            if let Some(record) = records.get_mut(*slot) {
+                // A dataset is far below 2³² lines (it would not fit in a wasm32 heap).
+                *record = i as u32;
+            }
+            *slot += 1;
+        }
+        (start, records)
+    }
+}

@@ -1,0 +1,963 @@
+//! The customer table: page, sort, filter, search, export. (Interface fixed; implementation by the
+//! RFM work.)
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Analysis, Segment};
+use crate::calendar;
+use crate::cluster::tags::TagMatcher;
+use crate::cluster::{CustomerTags, TagFilter, TagKind, TagTable};
+use crate::clv::{ChurnRisk, ClvAnalysis};
+use crate::csv_out::{self, neutralize_formula};
+use crate::{Dataset, Day};
+
+/// Sortable columns.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SortKey {
+    /// Customer id (text order).
+    CustomerId,
+    /// Recency in days.
+    RecencyDays,
+    /// Orders.
+    Frequency,
+    /// Net revenue.
+    #[default]
+    Monetary,
+    /// Average order value.
+    AverageOrderValue,
+    /// R, then F, then M score.
+    RfmScore,
+    /// Segment in [`Segment::ALL`] order.
+    Segment,
+    /// Probability alive (customers without a prediction sort as lowest).
+    ProbabilityAlive,
+    /// Expected purchases in the prediction's own horizon.
+    ExpectedPurchases,
+    /// Discounted CLV.
+    Clv,
+}
+
+/// A page request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerQuery {
+    /// Sort column.
+    pub sort: SortKey,
+    /// Sort descending. Ties are broken by customer id ascending, so pages are stable.
+    pub descending: bool,
+    /// Keep only these segments; empty = all.
+    pub segments: Vec<Segment>,
+    /// Keep only customer ids containing this text (case-insensitive); empty = all.
+    pub search: String,
+    /// Keep only these churn-risk bands (needs a prediction run; customers without a prediction
+    /// are then left out); empty = all.
+    #[serde(default)]
+    pub churn_risks: Vec<ChurnRisk>,
+    /// Keep only customers whose tags pass every filter (AND across filters, OR within one);
+    /// needs a [`TagTable`] ([`query_tagged`]): without one, a filter with values matches nobody.
+    /// Empty = all.
+    #[serde(default)]
+    pub tags: Vec<TagFilter>,
+    /// First matching row to return.
+    pub offset: usize,
+    /// Rows to return (the UI asks for one page).
+    pub limit: usize,
+}
+
+impl Default for CustomerQuery {
+    fn default() -> Self {
+        Self {
+            sort: SortKey::Monetary,
+            descending: true,
+            segments: Vec::new(),
+            search: String::new(),
+            churn_risks: Vec::new(),
+            tags: Vec::new(),
+            offset: 0,
+            limit: 50,
+        }
+    }
+}
+
+/// One customer, as shown and exported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerRow {
+    /// The id from the file.
+    pub customer_id: String,
+    /// Days since the last order.
+    pub recency_days: i32,
+    /// Orders.
+    pub frequency: u32,
+    /// Net revenue.
+    pub monetary: f64,
+    /// `monetary / frequency`.
+    pub average_order_value: f64,
+    /// Recency score.
+    pub r_score: u8,
+    /// Frequency score.
+    pub f_score: u8,
+    /// Monetary score.
+    pub m_score: u8,
+    /// Segment.
+    pub segment: Segment,
+    /// First order day.
+    pub first_day: Day,
+    /// Last order day.
+    pub last_day: Day,
+    /// The prediction run's scores, when there is one and it scored this customer.
+    pub prediction: Option<CustomerPrediction>,
+    /// The customer's tags, when the table was queried with a [`TagTable`] that tags them.
+    #[serde(default)]
+    pub tags: Option<CustomerTags>,
+}
+
+/// One customer's predictive scores, as the table shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerPrediction {
+    /// Probability alive.
+    pub probability_alive: f64,
+    /// Expected purchases in the run's own horizon (`horizon_days`).
+    pub expected_purchases: f64,
+    /// Discounted CLV; `None` without a spend model.
+    pub clv: Option<f64>,
+    /// Churn-risk band.
+    pub churn_risk: ChurnRisk,
+    /// Expected next purchase day; `None` at high churn risk.
+    pub next_purchase_day: Option<Day>,
+}
+
+/// Predictions joined to the table: the run and the summary row of each customer index.
+pub struct Predictions<'a> {
+    clv: &'a ClvAnalysis,
+    rows: Vec<Option<usize>>,
+}
+
+impl<'a> Predictions<'a> {
+    /// Indexes `clv` by customer.
+    pub fn new(clv: &'a ClvAnalysis) -> Self {
+        Self {
+            clv,
+            rows: clv.rows_by_customer(),
+        }
+    }
+
+    fn row(&self, customer: u32) -> Option<usize> {
+        self.rows.get(customer as usize).copied().flatten()
+    }
+
+    fn get(&self, customer: u32) -> Option<CustomerPrediction> {
+        let row = self.row(customer)?;
+        let s = &self.clv.scores;
+        Some(CustomerPrediction {
+            probability_alive: *s.probability_alive.get(row)?,
+            expected_purchases: *s.expected_purchases_horizon.get(row)?,
+            clv: s.clv.as_ref().and_then(|c| c.get(row).copied()),
+            churn_risk: *s.churn_risk.get(row)?,
+            next_purchase_day: s.next_purchase_day.get(row).copied().flatten(),
+        })
+    }
+
+    fn key(&self, customer: u32, sort: SortKey) -> f64 {
+        let Some(row) = self.row(customer) else {
+            return -1.0;
+        };
+        let s = &self.clv.scores;
+        let value = match sort {
+            SortKey::ProbabilityAlive => s.probability_alive.get(row).copied(),
+            SortKey::ExpectedPurchases => s.expected_purchases_horizon.get(row).copied(),
+            SortKey::Clv => s.clv.as_ref().and_then(|c| c.get(row).copied()),
+            _ => None,
+        };
+        value.unwrap_or(-1.0)
+    }
+
+    fn risk(&self, customer: u32) -> Option<ChurnRisk> {
+        self.clv.scores.churn_risk.get(self.row(customer)?).copied()
+    }
+}
+
+/// A page of the customer table.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CustomerPage {
+    /// All scored customers.
+    pub total_customers: u64,
+    /// Customers matching the filters.
+    pub matching: u64,
+    /// Offset of the first row.
+    pub offset: usize,
+    /// The rows.
+    pub rows: Vec<CustomerRow>,
+}
+
+/// Returns one page of matching customers.
+///
+/// Filtering is O(n); the page is found with a partial selection (O(n) on average) and only the
+/// `offset + limit` first rows are sorted, so asking for the first page of a million customers
+/// does not sort them all.
+///
+/// Without a [`TagTable`]: rows carry no tags, and tag filters with values match nobody (see
+/// [`query_tagged`]).
+pub fn query(
+    dataset: &Dataset,
+    analysis: &Analysis,
+    predictions: Option<&Predictions>,
+    q: &CustomerQuery,
+) -> CustomerPage {
+    query_tagged(dataset, analysis, predictions, None, q)
+}
+
+/// [`query`] with the customers' tags: filters by `q.tags` too and fills [`CustomerRow::tags`].
+/// `tags` should be built from the same `analysis` ([`TagTable::build`]); customers it does not
+/// tag get no tags and match no tag filter.
+pub fn query_tagged(
+    dataset: &Dataset,
+    analysis: &Analysis,
+    predictions: Option<&Predictions>,
+    tags: Option<&TagTable>,
+    q: &CustomerQuery,
+) -> CustomerPage {
+    let mut matching = matching_positions(dataset, analysis, predictions, tags, q);
+    let total = matching.len();
+    let end = q.offset.saturating_add(q.limit).min(total);
+    if end <= q.offset {
+        matching.clear();
+    } else {
+        let order = Order::new(dataset, analysis, predictions, q);
+        if end < total {
+            matching.select_nth_unstable_by(end - 1, |a, b| order.cmp(*a, *b));
+            matching.truncate(end);
+            matching.sort_unstable_by(|a, b| order.cmp(*a, *b));
+        } else {
+            order.sort(&mut matching);
+        }
+    }
+    let rows = matching
+        .get(q.offset.min(end)..end)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|i| row(dataset, analysis, predictions, tags, *i))
+        .collect();
+    CustomerPage {
+        total_customers: analysis.customers.len() as u64,
+        matching: total as u64,
+        offset: q.offset,
+        rows,
+    }
+}
+
+/// Writes every matching customer (ignoring offset/limit) as CSV with the header
+/// `customer_id,recency_days,frequency,monetary,average_order_value,r_score,f_score,m_score,segment,first_order,last_order`.
+/// Text cells (the customer id) starting with `=` `+` `-` `@`, tab or carriage return are
+/// prefixed with `'` (formula injection neutralised); numbers are written as plain numbers.
+///
+/// Rows come in the query's order. Money has at most 2 decimals ([`csv_out::plain`]), days are
+/// ISO dates, the segment is its [`Segment::name`]; cells are quoted per RFC 4180 when needed.
+///
+/// With predictions, the columns `probability_alive`, `expected_purchases_<h>d`, `clv_<m>m`,
+/// `churn_risk`, `next_purchase_date` follow. Tag filters with values match nobody here (no
+/// [`TagTable`]; see [`export_csv_tagged`]).
+pub fn export_csv(
+    dataset: &Dataset,
+    analysis: &Analysis,
+    predictions: Option<&Predictions>,
+    q: &CustomerQuery,
+) -> String {
+    export_csv_tagged(dataset, analysis, predictions, None, q)
+}
+
+/// [`export_csv`] with the customers' tags: filters by `q.tags` too and, when `tags` is given,
+/// appends the columns of [`TAG_EXPORT_HEADER`] after the prediction columns — except
+/// `churn_risk`, which is left out when the prediction columns already carry it. Enum tags are
+/// written as their snake_case names ([`ValueTier::name`](crate::cluster::ValueTier::name),
+/// [`Segment::name`], …), the cluster as its number, texts formula-neutralised; a missing tag is
+/// an empty cell.
+pub fn export_csv_tagged(
+    dataset: &Dataset,
+    analysis: &Analysis,
+    predictions: Option<&Predictions>,
+    tags: Option<&TagTable>,
+    q: &CustomerQuery,
+) -> String {
+    let mut positions = matching_positions(dataset, analysis, predictions, tags, q);
+    let order = Order::new(dataset, analysis, predictions, q);
+    order.sort(&mut positions);
+    let c = &analysis.customers;
+    let dates = IsoDays::new(c.first_day.iter().chain(&c.last_day).copied());
+    let mut out = csv::Writer::from_writer(Vec::with_capacity(64 * (positions.len() + 1)));
+    let mut cell = String::new();
+    let tag_columns: Vec<TagKind> = match tags {
+        Some(_) => TagKind::ALL
+            .into_iter()
+            .filter(|k| !(predictions.is_some() && *k == TagKind::ChurnRisk))
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut write = || -> Result<(), csv::Error> {
+        out.write_record(
+            EXPORT_HEADER
+                .iter()
+                .map(|h| h.to_string())
+                .chain(
+                    predictions
+                        .into_iter()
+                        .flat_map(|p| prediction_header(p.clv)),
+                )
+                .chain(tag_columns.iter().map(|k| k.name().to_string())),
+        )?;
+        for (position, row) in positions
+            .iter()
+            .filter_map(|i| Some((*i, row_view(analysis, *i)?)))
+        {
+            let id = dataset.customer_ids.get(row.customer);
+            out.write_field(neutralize_formula(id).as_bytes())?;
+            for number in [i64::from(row.recency_days), i64::from(row.frequency)] {
+                cell.clear();
+                let _ = write!(cell, "{number}");
+                out.write_field(&cell)?;
+            }
+            out.write_field(csv_out::plain(row.monetary, 2))?;
+            out.write_field(csv_out::plain(aov(row.monetary, row.frequency), 2))?;
+            for score in [row.r_score, row.f_score, row.m_score] {
+                out.write_field([b'0' + score.min(9)])?;
+            }
+            out.write_field(row.segment.name())?;
+            out.write_field(dates.get(row.first_day).as_ref())?;
+            out.write_field(dates.get(row.last_day).as_ref())?;
+            if let Some(p) = predictions {
+                match p.get(row.customer) {
+                    Some(c) => {
+                        out.write_field(csv_out::plain(c.probability_alive, 4))?;
+                        out.write_field(csv_out::plain(c.expected_purchases, 4))?;
+                        out.write_field(c.clv.map(|v| csv_out::plain(v, 2)).unwrap_or_default())?;
+                        out.write_field(c.churn_risk.name())?;
+                        out.write_field(
+                            c.next_purchase_day
+                                .map(|d| dates.get(d).into_owned())
+                                .unwrap_or_default(),
+                        )?;
+                    }
+                    None => {
+                        for _ in 0..5 {
+                            out.write_field("")?;
+                        }
+                    }
+                }
+            }
+            if let Some(table) = tags {
+                let customer_tags = table
+                    .row_of(row.customer, position)
+                    .and_then(|r| table.tags_at(r));
+                for kind in &tag_columns {
+                    write_tag(&mut out, customer_tags.as_ref(), *kind)?;
+                }
+            }
+            out.write_record(None::<&[u8]>)?;
+        }
+        out.flush()?;
+        Ok(())
+    };
+    // Writing to a Vec cannot fail.
+    let _ = write();
+    match out.into_inner() {
+        Ok(bytes) => String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        Err(_) => String::new(),
+    }
+}
+
+/// ISO texts of the days in a range, formatted once ([`calendar::iso_day`] is slow-ish and an
+/// export repeats few distinct days); days outside the table are formatted on the fly.
+struct IsoDays {
+    first: Day,
+    texts: Vec<String>,
+}
+
+impl IsoDays {
+    /// At most this many days are tabulated (about 270 years).
+    const MAX_SPAN: i64 = 100_000;
+
+    fn new(days: impl Iterator<Item = Day> + Clone) -> Self {
+        let (Some(first), Some(last)) = (days.clone().min(), days.max()) else {
+            return Self {
+                first: 0,
+                texts: Vec::new(),
+            };
+        };
+        let span = i64::from(last) - i64::from(first) + 1;
+        if span > Self::MAX_SPAN {
+            return Self {
+                first,
+                texts: Vec::new(),
+            };
+        }
+        let texts = (first..=last).map(calendar::iso_day).collect();
+        Self { first, texts }
+    }
+
+    fn get(&self, day: Day) -> Cow<'_, str> {
+        let offset = usize::try_from(i64::from(day) - i64::from(self.first)).ok();
+        match offset.and_then(|o| self.texts.get(o)) {
+            Some(text) => Cow::Borrowed(text),
+            None => Cow::Owned(calendar::iso_day(day)),
+        }
+    }
+}
+
+/// The header of [`export_csv`].
+pub const EXPORT_HEADER: [&str; 11] = [
+    "customer_id",
+    "recency_days",
+    "frequency",
+    "monetary",
+    "average_order_value",
+    "r_score",
+    "f_score",
+    "m_score",
+    "segment",
+    "first_order",
+    "last_order",
+];
+
+/// The tag columns [`export_csv_tagged`] appends (the [`TagKind::name`]s, in [`TagKind::ALL`]
+/// order).
+pub const TAG_EXPORT_HEADER: [&str; 8] = [
+    "value_tier",
+    "rfm_segment",
+    "cluster",
+    "churn_risk",
+    "preferred_category",
+    "region",
+    "channel",
+    "purchase_cycle",
+];
+
+/// Writes the cell of tag `kind` (empty when the customer has no such tag).
+fn write_tag<W: std::io::Write>(
+    out: &mut csv::Writer<W>,
+    tags: Option<&CustomerTags>,
+    kind: TagKind,
+) -> Result<(), csv::Error> {
+    let Some(t) = tags else {
+        return out.write_field("");
+    };
+    let text = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map(|v| neutralize_formula(v).into_owned())
+            .unwrap_or_default()
+    };
+    match kind {
+        TagKind::ValueTier => out.write_field(t.value_tier.name()),
+        TagKind::RfmSegment => out.write_field(t.rfm_segment.name()),
+        TagKind::Cluster => out.write_field(t.cluster.map(|c| c.to_string()).unwrap_or_default()),
+        TagKind::ChurnRisk => out.write_field(t.churn_risk.map_or("", ChurnRisk::name)),
+        TagKind::PreferredCategory => out.write_field(text(&t.preferred_category)),
+        TagKind::Region => out.write_field(text(&t.region)),
+        TagKind::Channel => out.write_field(text(&t.channel)),
+        TagKind::PurchaseCycle => out.write_field(t.purchase_cycle.name()),
+    }
+}
+
+/// The columns [`export_csv`] appends after [`EXPORT_HEADER`] when predictions are joined.
+fn prediction_header(clv: &ClvAnalysis) -> [String; 5] {
+    [
+        "probability_alive".to_string(),
+        format!("expected_purchases_{}d", clv.settings.horizon_days),
+        format!("clv_{}m", clv.settings.clv_horizon_months),
+        "churn_risk".to_string(),
+        "next_purchase_date".to_string(),
+    ]
+}
+
+/// Positions (into the columns of `analysis.customers`) of the customers matching the segment,
+/// churn-risk and tag filters and the case-insensitive search (the search text is trimmed
+/// first).
+fn matching_positions(
+    dataset: &Dataset,
+    analysis: &Analysis,
+    predictions: Option<&Predictions>,
+    tags: Option<&TagTable>,
+    q: &CustomerQuery,
+) -> Vec<usize> {
+    let c = &analysis.customers;
+    let matcher: Option<(&TagTable, TagMatcher)> = tags.map(|t| (t, t.matcher(&q.tags)));
+    let tag_filtered = q.tags.iter().any(|f| !f.values.is_empty());
+    let passes_tags = |position: usize, customer: u32| match &matcher {
+        Some((_, m)) if m.is_empty() => true,
+        Some((table, m)) => table
+            .row_of(customer, position)
+            .is_some_and(|r| m.matches_row(table, r)),
+        None => !tag_filtered,
+    };
+    let needle = q.search.trim();
+    let search = Search::new(needle);
+    let mut wanted = [q.segments.is_empty(); 11];
+    for s in &q.segments {
+        if let Some(w) = wanted.get_mut(s.index()) {
+            *w = true;
+        }
+    }
+    c.segment
+        .iter()
+        .zip(&c.customer)
+        .enumerate()
+        .filter(|(position, (segment, customer))| {
+            wanted.get(segment.index()).copied().unwrap_or(false)
+                && (q.churn_risks.is_empty()
+                    || predictions
+                        .and_then(|p| p.risk(**customer))
+                        .is_some_and(|r| q.churn_risks.contains(&r)))
+                && search.matches(dataset.customer_ids.get(**customer))
+                && passes_tags(*position, **customer)
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Case-insensitive substring search (ASCII fast path, Unicode lower-casing otherwise).
+pub(super) enum Search {
+    All,
+    Ascii(String),
+    Unicode(String),
+}
+
+impl Search {
+    pub(super) fn new(needle: &str) -> Self {
+        if needle.is_empty() {
+            Self::All
+        } else if needle.is_ascii() {
+            Self::Ascii(needle.to_ascii_lowercase())
+        } else {
+            Self::Unicode(needle.to_lowercase())
+        }
+    }
+
+    pub(super) fn matches(&self, id: &str) -> bool {
+        match self {
+            Self::All => true,
+            Self::Ascii(needle) if id.is_ascii() => id.as_bytes().windows(needle.len()).any(|w| {
+                w.iter()
+                    .zip(needle.as_bytes())
+                    .all(|(a, b)| a.to_ascii_lowercase() == *b)
+            }),
+            Self::Ascii(needle) | Self::Unicode(needle) => {
+                id.to_lowercase().contains(needle.as_str())
+            }
+        }
+    }
+}
+
+/// The sort order of a query: a precomputed numeric key per customer, then the customer id
+/// ascending, then the position (so the order is total and pages are stable).
+struct Order<'a> {
+    ids: Vec<&'a str>,
+    /// Numeric key per position (all keys are exact in f64); empty when sorting by id.
+    key: Vec<f64>,
+    descending: bool,
+}
+
+impl<'a> Order<'a> {
+    fn new(
+        dataset: &'a Dataset,
+        analysis: &Analysis,
+        predictions: Option<&Predictions>,
+        q: &CustomerQuery,
+    ) -> Self {
+        let c = &analysis.customers;
+        let ids = c
+            .customer
+            .iter()
+            .map(|i| dataset.customer_ids.get(*i))
+            .collect();
+        let key = match q.sort {
+            SortKey::CustomerId => Vec::new(),
+            SortKey::RecencyDays => c.recency_days.iter().map(|r| f64::from(*r)).collect(),
+            SortKey::Frequency => c.frequency.iter().map(|f| f64::from(*f)).collect(),
+            SortKey::Monetary => c.monetary.clone(),
+            SortKey::AverageOrderValue => c
+                .monetary
+                .iter()
+                .zip(&c.frequency)
+                .map(|(m, f)| aov(*m, *f))
+                .collect(),
+            SortKey::RfmScore => c
+                .r_score
+                .iter()
+                .zip(&c.f_score)
+                .zip(&c.m_score)
+                .map(|((r, f), m)| {
+                    f64::from(u16::from(*r) * 100 + u16::from(*f) * 10 + u16::from(*m))
+                })
+                .collect(),
+            SortKey::Segment => c.segment.iter().map(|s| s.index() as f64).collect(),
+            SortKey::ProbabilityAlive | SortKey::ExpectedPurchases | SortKey::Clv => c
+                .customer
+                .iter()
+                .map(|customer| predictions.map_or(-1.0, |p| p.key(*customer, q.sort)))
+                .collect(),
+        };
+        Self {
+            ids,
+            key,
+            descending: q.descending,
+        }
+    }
+
+    /// Sorts all of `positions`: by id first (the tie-break), then a stable sort by the key, so
+    /// the many ties of coarse keys (frequency, scores, segment) cost no string comparisons.
+    fn sort(&self, positions: &mut [usize]) {
+        if self.key.is_empty() {
+            positions.sort_unstable_by(|a, b| self.cmp(*a, *b));
+            return;
+        }
+        let id = |i: usize| self.ids.get(i).copied().unwrap_or_default();
+        positions.sort_unstable_by(|a, b| id(*a).cmp(id(*b)).then(a.cmp(b)));
+        let k = |i: usize| self.key.get(i).copied().unwrap_or(0.0);
+        if self.descending {
+            positions.sort_by(|a, b| k(*b).total_cmp(&k(*a)));
+        } else {
+            positions.sort_by(|a, b| k(*a).total_cmp(&k(*b)));
+        }
+    }
+
+    fn cmp(&self, a: usize, b: usize) -> Ordering {
+        let id = |i: usize| self.ids.get(i).copied().unwrap_or_default();
+        let primary = if self.key.is_empty() {
+            id(a).cmp(id(b))
+        } else {
+            let k = |i: usize| self.key.get(i).copied().unwrap_or(0.0);
+            k(a).total_cmp(&k(b))
+        };
+        let primary = if self.descending {
+            primary.reverse()
+        } else {
+            primary
+        };
+        primary.then_with(|| id(a).cmp(id(b))).then(a.cmp(&b))
+    }
+}
+
+fn aov(monetary: f64, frequency: u32) -> f64 {
+    if frequency == 0 {
+        0.0
+    } else {
+        monetary / f64::from(frequency)
+    }
+}
+
+/// One customer's columns, borrowed (no id text).
+struct RowView {
+    customer: u32,
+    recency_days: i32,
+    frequency: u32,
+    monetary: f64,
+    r_score: u8,
+    f_score: u8,
+    m_score: u8,
+    segment: Segment,
+    first_day: Day,
+    last_day: Day,
+}
+
+fn row_view(analysis: &Analysis, i: usize) -> Option<RowView> {
+    let c = &analysis.customers;
+    Some(RowView {
+        customer: *c.customer.get(i)?,
+        recency_days: *c.recency_days.get(i)?,
+        frequency: *c.frequency.get(i)?,
+        monetary: *c.monetary.get(i)?,
+        r_score: *c.r_score.get(i)?,
+        f_score: *c.f_score.get(i)?,
+        m_score: *c.m_score.get(i)?,
+        segment: *c.segment.get(i)?,
+        first_day: *c.first_day.get(i)?,
+        last_day: *c.last_day.get(i)?,
+    })
+}
+
+/// The table row at position `i` of `analysis.customers`.
+pub(super) fn row(
+    dataset: &Dataset,
+    analysis: &Analysis,
+    predictions: Option<&Predictions>,
+    tags: Option<&TagTable>,
+    i: usize,
+) -> Option<CustomerRow> {
+    let c = &analysis.customers;
+    let customer = *c.customer.get(i)?;
+    let monetary = *c.monetary.get(i)?;
+    let frequency = *c.frequency.get(i)?;
+    Some(CustomerRow {
+        customer_id: dataset.customer_ids.get(*c.customer.get(i)?).to_string(),
+        recency_days: *c.recency_days.get(i)?,
+        frequency,
+        monetary,
+        average_order_value: aov(monetary, frequency),
+        r_score: *c.r_score.get(i)?,
+        f_score: *c.f_score.get(i)?,
+        m_score: *c.m_score.get(i)?,
+        segment: *c.segment.get(i)?,
+        first_day: *c.first_day.get(i)?,
+        last_day: *c.last_day.get(i)?,
+        prediction: predictions.and_then(|p| p.get(customer)),
+        tags: tags.and_then(|t| t.tags_at(t.row_of(customer, i)?)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::analysis::tests::dataset;
+    use super::super::{analyze, RfmParams};
+    use super::*;
+
+    /// As-of 2024-03-11 (day after the last line). By hand (n = 5):
+    ///
+    /// | id    | R days | F | M    | r | f | m | segment (R × FM)         |
+    /// |-------|--------|---|------|---|---|---|--------------------------|
+    /// | alice | 10     | 2 | 150  | 2 | 4 | 5 | Can't Lose Them (FM 5)   |
+    /// | Bob   | 39     | 1 | 20   | 1 | 1 | 3 | Lost (FM 2)              |
+    /// | =cmd  | 6      | 1 | −20  | 4 | 1 | 1 | Promising (FM 1)         |
+    /// | carol | 1      | 1 | 20   | 5 | 1 | 3 | Potential Loyalists (FM 2)|
+    /// | dave  | 10     | 3 | 15   | 2 | 5 | 2 | At Risk (FM 4)           |
+    ///
+    /// =cmd's return is booked under its own order id, so its monetary is negative.
+    fn fixture() -> (Dataset, Analysis) {
+        let ds = dataset(&[
+            ("dave", "2024-01-01", 5.0, "o7"),
+            ("alice", "2024-01-10", 100.0, "o1"),
+            ("Bob", "2024-02-01", 20.0, "o3"),
+            ("dave", "2024-02-01", 5.0, "o8"),
+            ("alice", "2024-03-01", 50.0, "o2"),
+            ("dave", "2024-03-01", 5.0, "o9"),
+            ("=cmd", "2024-03-05", 10.0, "o4"),
+            ("=cmd", "2024-03-06", -30.0, "o5"),
+            ("carol", "2024-03-10", 20.0, "o6"),
+        ]);
+        let a = analyze(&ds, &RfmParams::default()).unwrap();
+        (ds, a)
+    }
+
+    fn ids(page: &CustomerPage) -> Vec<&str> {
+        page.rows.iter().map(|r| r.customer_id.as_str()).collect()
+    }
+
+    fn q(sort: SortKey, descending: bool) -> CustomerQuery {
+        CustomerQuery {
+            sort,
+            descending,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn sorts_with_ties_broken_by_id_ascending() {
+        let (ds, a) = fixture();
+        let page = query(&ds, &a, None, &CustomerQuery::default());
+        assert_eq!(
+            (page.total_customers, page.matching, page.offset),
+            (5, 5, 0)
+        );
+        // Bob and carol tie on 20: id ascending in both directions ('B' < 'c').
+        assert_eq!(ids(&page), ["alice", "Bob", "carol", "dave", "=cmd"]);
+        let page = query(&ds, &a, None, &q(SortKey::Monetary, false));
+        assert_eq!(ids(&page), ["=cmd", "dave", "Bob", "carol", "alice"]);
+        let page = query(&ds, &a, None, &q(SortKey::RfmScore, true));
+        assert_eq!(ids(&page), ["carol", "=cmd", "dave", "alice", "Bob"]);
+        let page = query(&ds, &a, None, &q(SortKey::Segment, false));
+        assert_eq!(ids(&page), ["carol", "=cmd", "dave", "alice", "Bob"]);
+        let page = query(&ds, &a, None, &q(SortKey::CustomerId, false));
+        assert_eq!(ids(&page), ["=cmd", "Bob", "alice", "carol", "dave"]);
+        let page = query(&ds, &a, None, &q(SortKey::CustomerId, true));
+        assert_eq!(ids(&page), ["dave", "carol", "alice", "Bob", "=cmd"]);
+        // Recency ascending: carol 1, =cmd 6, alice 10 = dave 10, Bob 39.
+        let page = query(&ds, &a, None, &q(SortKey::RecencyDays, false));
+        assert_eq!(ids(&page), ["carol", "=cmd", "alice", "dave", "Bob"]);
+        // Frequency descending: dave 3, alice 2, then the 1s by id.
+        let page = query(&ds, &a, None, &q(SortKey::Frequency, true));
+        assert_eq!(ids(&page), ["dave", "alice", "=cmd", "Bob", "carol"]);
+        // AOV descending: alice 75, Bob 20, carol 20, dave 5, =cmd −20.
+        let page = query(&ds, &a, None, &q(SortKey::AverageOrderValue, true));
+        assert_eq!(ids(&page), ["alice", "Bob", "carol", "dave", "=cmd"]);
+        let alice = &page.rows[0];
+        assert_eq!(
+            (
+                alice.recency_days,
+                alice.frequency,
+                alice.r_score,
+                alice.f_score,
+                alice.m_score
+            ),
+            (10, 2, 2, 4, 5)
+        );
+        assert_eq!(alice.segment, Segment::CantLoseThem);
+        assert_eq!(alice.average_order_value, 75.0);
+        assert_eq!(crate::calendar::iso_day(alice.first_day), "2024-01-10");
+    }
+
+    #[test]
+    fn filters_searches_and_pages() {
+        let (ds, a) = fixture();
+        let search = CustomerQuery {
+            search: "O".into(),
+            ..Default::default()
+        };
+        let page = query(&ds, &a, None, &search);
+        assert_eq!((page.matching, ids(&page)), (2, vec!["Bob", "carol"]));
+        let segments = CustomerQuery {
+            segments: vec![Segment::Lost, Segment::Promising],
+            sort: SortKey::CustomerId,
+            descending: false,
+            ..Default::default()
+        };
+        assert_eq!(ids(&query(&ds, &a, None, &segments)), ["=cmd", "Bob"]);
+        let both = CustomerQuery {
+            search: "b".into(),
+            ..segments
+        };
+        assert_eq!(ids(&query(&ds, &a, None, &both)), ["Bob"]);
+        let paged = CustomerQuery {
+            offset: 1,
+            limit: 2,
+            ..Default::default()
+        };
+        let page = query(&ds, &a, None, &paged);
+        assert_eq!(
+            (page.matching, page.offset, ids(&page)),
+            (5, 1, vec!["Bob", "carol"])
+        );
+        let last = CustomerQuery {
+            offset: 4,
+            limit: 10,
+            ..Default::default()
+        };
+        assert_eq!(ids(&query(&ds, &a, None, &last)), ["=cmd"]);
+        let past = CustomerQuery {
+            offset: 10,
+            limit: 10,
+            ..Default::default()
+        };
+        let page = query(&ds, &a, None, &past);
+        assert_eq!((page.matching, page.rows.len()), (5, 0));
+        let none = CustomerQuery {
+            limit: 0,
+            ..Default::default()
+        };
+        assert!(query(&ds, &a, None, &none).rows.is_empty());
+    }
+
+    #[test]
+    fn export_writes_all_rows_in_order_with_injection_neutralised() {
+        let (ds, a) = fixture();
+        let paged = CustomerQuery {
+            offset: 3,
+            limit: 1,
+            ..Default::default()
+        };
+        let csv = export_csv(&ds, &a, None, &paged);
+        let expected = "\
+customer_id,recency_days,frequency,monetary,average_order_value,r_score,f_score,m_score,segment,first_order,last_order
+alice,10,2,150,75,2,4,5,cant_lose_them,2024-01-10,2024-03-01
+Bob,39,1,20,20,1,1,3,lost,2024-02-01,2024-02-01
+carol,1,1,20,20,5,1,3,potential_loyalists,2024-03-10,2024-03-10
+dave,10,3,15,5,2,5,2,at_risk,2024-01-01,2024-03-01
+'=cmd,6,1,-20,-20,4,1,1,promising,2024-03-05,2024-03-05
+";
+        assert_eq!(csv, expected);
+    }
+
+    #[test]
+    fn export_quotes_per_rfc_4180_and_neutralises_every_formula_prefix() {
+        let ds = dataset(&[
+            ("x,\"y", "2024-01-01", 10.5, ""),
+            ("+1", "2024-01-02", 1.0 / 3.0, ""),
+            ("-2", "2024-01-02", 1.0, ""),
+            ("@sum", "2024-01-02", 1.0, ""),
+            ("\tt", "2024-01-02", 1.0, ""),
+        ]);
+        let a = analyze(&ds, &RfmParams::default()).unwrap();
+        let q = CustomerQuery {
+            sort: SortKey::CustomerId,
+            descending: false,
+            ..Default::default()
+        };
+        let csv = export_csv(&ds, &a, None, &q);
+        let lines: Vec<&str> = csv.lines().skip(1).collect();
+        // A tab needs no quoting in RFC 4180; the csv crate quotes only when needed.
+        assert!(lines[0].starts_with("'\tt,"), "{}", lines[0]);
+        assert!(lines[1].starts_with("'+1,"));
+        assert!(lines[1].contains(",0.33,"));
+        assert!(lines[2].starts_with("'-2,"));
+        assert!(lines[3].starts_with("'@sum,"));
+        assert!(
+            lines[4].starts_with("\"x,\"\"y\",2,1,10.5,10.5,"),
+            "{}",
+            lines[4]
+        );
+        assert_eq!(neutralize_formula("\rx"), "'\rx");
+        assert_eq!(neutralize_formula("a=b"), "a=b");
+    }
+
+    /// Pages use partial selection and the comparator; whole lists use an id sort followed by a
+    /// stable key sort. Both must give the same order.
+    #[test]
+    fn pages_concatenate_to_the_full_order_for_every_key() {
+        let ds = super::super::analysis::tests::synthetic(3_000, 300, true);
+        let a = analyze(&ds, &RfmParams::default()).unwrap();
+        let keys = [
+            SortKey::CustomerId,
+            SortKey::RecencyDays,
+            SortKey::Frequency,
+            SortKey::Monetary,
+            SortKey::AverageOrderValue,
+            SortKey::RfmScore,
+            SortKey::Segment,
+        ];
+        for sort in keys {
+            for descending in [false, true] {
+                let all = CustomerQuery {
+                    sort,
+                    descending,
+                    limit: usize::MAX,
+                    ..Default::default()
+                };
+                let full = query(&ds, &a, None, &all);
+                let mut paged = Vec::new();
+                for offset in (0..a.customers.len()).step_by(37) {
+                    let q = CustomerQuery {
+                        offset,
+                        limit: 37,
+                        ..all.clone()
+                    };
+                    paged.extend(query(&ds, &a, None, &q).rows);
+                }
+                assert_eq!(paged, full.rows, "{sort:?} descending {descending}");
+                let exported: Vec<String> = export_csv(&ds, &a, None, &all)
+                    .lines()
+                    .skip(1)
+                    .map(|l| l.split(',').next().unwrap_or_default().to_string())
+                    .collect();
+                let ids: Vec<String> = full.rows.iter().map(|r| r.customer_id.clone()).collect();
+                assert_eq!(exported, ids);
+            }
+        }
+    }
+
+    #[test]
+    fn unicode_search_is_case_insensitive() {
+        let ds = dataset(&[
+            ("Ärger", "2024-01-01", 1.0, ""),
+            ("客户A", "2024-01-01", 2.0, ""),
+        ]);
+        let a = analyze(&ds, &RfmParams::default()).unwrap();
+        let q = |s: &str| CustomerQuery {
+            search: s.into(),
+            ..Default::default()
+        };
+        assert_eq!(ids(&query(&ds, &a, None, &q("är"))), ["Ärger"]);
+        assert_eq!(ids(&query(&ds, &a, None, &q("a"))), ["客户A"]);
+        assert_eq!(ids(&query(&ds, &a, None, &q("客户"))), ["客户A"]);
+    }
+}

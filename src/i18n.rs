@@ -393,6 +393,10 @@ pub mod t {
             "分析引擎已重启，数据已丢失，请重新分析文件。";
         ERR_READ = "The browser could not read the file: {0}", "浏览器无法读取文件：{0}";
         ERR_BAD_MESSAGE = "Internal message error: {0}", "内部消息错误：{0}";
+        ERR_NOT_FINITE = "A result held a number too large to show ({0}). Look for extreme amounts or dates in the file.",
+            "结果中有一个过大而无法显示的数值（{0}）。请检查文件中是否有极端的金额或日期。";
+        ERR_CANCELLED = "Stopped before it finished; nothing you had was changed.", "已在完成前停止；您已有的结果未被改动。";
+        ERR_STALE = "This answer was about a file you have since closed, so it was set aside.", "这是关于您已关闭的文件的结果，已忽略。";
         ERR_WORKER_START = "The analysis engine could not start: {0}", "分析引擎无法启动：{0}";
         ERR_DEMO = "The demo data could not be loaded: {0}", "无法加载演示数据：{0}";
         DROP_MISSING_CUSTOMER = "empty customer id", "客户ID为空";
@@ -915,6 +919,9 @@ pub fn describe_error(lang: Lang, error: &WorkerError) -> String {
         WorkerError::NothingLoaded { .. } => t::ERR_NOTHING_LOADED.get(lang).to_string(),
         WorkerError::Read { message } => fill(lang, t::ERR_READ, &[message]),
         WorkerError::BadMessage { message } => fill(lang, t::ERR_BAD_MESSAGE, &[message]),
+        WorkerError::NotFinite { message } => fill(lang, t::ERR_NOT_FINITE, &[message]),
+        WorkerError::Cancelled => t::ERR_CANCELLED.get(lang).to_string(),
+        WorkerError::Stale { .. } => t::ERR_STALE.get(lang).to_string(),
         WorkerError::Crashed { message } => fill(lang, t::CRASHED, &[message]),
     }
 }

@@ -1,309 +1,79 @@
-//! The messages between the page and the worker, and nothing else.
+//! The wire between the page and the worker, and nothing else: the envelope, the version, and the
+//! one place that turns messages into JSON and back. The messages themselves are the engine
+//! session's typed [`Request`]s and [`Response`]s ([`crate::engine::session`]).
 //!
 //! Each message travels as a JS object `{ json: string, blob?: Blob }`: the typed part as JSON
 //! (small: previews, reports, one table page), plus an optional `Blob` that the browser passes by
 //! reference (the user's file going in, an export coming out), so big data is never copied
-//! through serde. [`encode`]/[`decode`] are the only (de)serialisation points.
+//! through serde. [`encode`], [`encode_response`] and [`decode`] are the only (de)serialisation
+//! points.
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{
-    cluster::{
-        AttributeColumnInfo, AttributeJoin, ClusterReport, ClusterSettings, ClusterStage, TagCounts,
-    },
-    clv::{ClvReport, ClvSettings, HoldoutComparison, TimeUnit},
-    ingest::{IngestError, IngestParams, Preview, PreviewParams, QualityReport},
-    rfm::{CustomerPage, CustomerProfile, CustomerQuery, Report, RfmParams},
-    EngineError,
+pub use crate::engine::session::{
+    AttributesSummary, Request, Response, SessionError as WorkerError, Stage,
 };
 
 /// Bumped whenever a message changes shape; the page refuses a worker of another version.
-pub const PROTOCOL_VERSION: u32 = 3;
+/// 4: envelopes carry the file generation; the session's `Cancelled`, `Stale` and `NotFinite`
+/// errors.
+pub const PROTOCOL_VERSION: u32 = 4;
 
-/// Page → worker. Every request carries an id that its responses echo.
+/// One message on the wire. Every request carries an id that its responses echo, and the page's
+/// file generation, which the responses echo too (so an answer about an older file is dropped).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Envelope<T> {
     /// Request id (the page's counter).
     pub id: u64,
+    /// The page's file generation (bumped when the user opens another file).
+    #[serde(default)]
+    pub generation: u64,
     /// The message.
     pub body: T,
 }
 
-/// What the page asks for.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[allow(clippy::large_enum_variant)]
-pub enum Request {
-    /// A new file (the attached Blob): keep it, drop any previous dataset, preview its head.
-    Open {
-        /// Detection overrides.
-        params: PreviewParams,
-    },
-    /// Re-preview the kept file with other overrides (encoding, delimiter, header).
-    Repreview {
-        /// Detection overrides.
-        params: PreviewParams,
-    },
-    /// Parse the kept file with the confirmed mapping, then analyse: the user's "Analyse".
-    Ingest {
-        /// Confirmed ingest parameters.
-        ingest: IngestParams,
-        /// Analysis parameters.
-        rfm: RfmParams,
-        /// First page of the customer table.
-        query: CustomerQuery,
-    },
-    /// Re-analyse the cached dataset with new parameters.
-    Analyze {
-        /// Analysis parameters.
-        rfm: RfmParams,
-        /// Customer table page to return with it.
-        query: CustomerQuery,
-    },
-    /// One page of the customer table of the current analysis.
-    Customers {
-        /// The page.
-        query: CustomerQuery,
-    },
-    /// All matching customers as a CSV Blob (attached to the response).
-    Export {
-        /// The filter and sort (offset and limit ignored).
-        query: CustomerQuery,
-    },
-    /// Fit the purchase and spend models on the cached dataset and score every customer; the
-    /// customer table then shows the predictions.
-    Predict {
-        /// Prediction settings.
-        settings: ClvSettings,
-        /// Customer table page to return with it.
-        query: CustomerQuery,
-    },
-    /// Calibration/holdout validation on the cached dataset.
-    Validate {
-        /// Last day of the calibration period (days since 1970-01-01).
-        calibration_end_day: i32,
-        /// Last day of the holdout period; `None` = the last day of the data.
-        holdout_end_day: Option<i32>,
-        /// Time unit of the fits.
-        time_unit: TimeUnit,
-    },
-    /// Every scored customer's predictions as a CSV Blob (attached to the response).
-    ExportScores,
-    /// A customer attributes file (the attached Blob; without one, the kept file is parsed again,
-    /// e.g. with another id column), joined to the dataset's customers.
-    OpenAttributes {
-        /// Header of the id column; `None` = detect.
-        id_column: Option<String>,
-    },
-    /// Forget the attributes file.
-    ClearAttributes,
-    /// Segment the customers (k-means) with these settings; the customer table gets the cluster
-    /// tag.
-    Cluster {
-        /// Segmentation settings.
-        settings: ClusterSettings,
-        /// Customer table page to return with it.
-        query: CustomerQuery,
-    },
-    /// Score the dataset with a saved segmentation (the attached Blob, JSON).
-    ApplySegmentation {
-        /// Customer table page to return with it.
-        query: CustomerQuery,
-    },
-    /// The current segmentation as a JSON Blob (features, transforms, centroids, names; no
-    /// customer rows).
-    SaveSegmentation {
-        /// The user's segment names ("" = automatic), by segment.
-        names: Vec<String>,
-    },
-    /// The tags of every customer (built now if the results changed) with their counts, and the
-    /// customer page with its tag badges. The page asks after each analysis, prediction or
-    /// segmentation, so those answer without waiting for the tags.
-    Tags {
-        /// The customer table page to return with them.
-        query: CustomerQuery,
-    },
-    /// One customer's profile and purchase timeline.
-    CustomerProfile {
-        /// The id as typed.
-        customer_id: String,
-    },
-}
-
-/// What the page shows about a loaded attributes file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AttributesSummary {
-    /// Every header of the file (for the id-column choice).
-    pub headers: Vec<String>,
-    /// The id column used.
-    pub id_column: String,
-    /// The other columns.
-    pub columns: Vec<AttributeColumnInfo>,
-    /// How the ids joined the transactions.
-    pub join: AttributeJoin,
-}
-
-/// Stages of a long job, for the progress bar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Stage {
-    /// Reading and parsing the file.
-    Reading,
-    /// Scoring customers and building the report.
-    Scoring,
-    /// Writing an export.
-    Exporting,
-    /// Fitting the prediction models.
-    Fitting,
-    /// Segmenting customers, at this step.
-    Clustering(ClusterStage),
-}
-
-/// What the worker answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[allow(clippy::large_enum_variant)]
-pub enum Response {
-    /// Sent once at start-up (id 0).
-    Ready {
-        /// The worker's [`PROTOCOL_VERSION`].
-        protocol_version: u32,
-    },
-    /// Progress of a long request: `done` of `total` units (bytes when reading).
-    Progress {
-        /// The stage.
-        stage: Stage,
-        /// Units done.
-        done: u64,
-        /// Units in all.
-        total: u64,
-    },
-    /// The head of the file with detections.
-    Preview {
-        /// Size of the whole file in bytes.
-        file_bytes: u64,
-        /// The preview.
-        preview: Preview,
-    },
-    /// An analysis, after `Ingest` (with the quality report) or `Analyze` (without).
-    Analyzed {
-        /// Present after an ingest.
-        quality: Option<QualityReport>,
-        /// The dashboard.
-        report: Report,
-        /// The first customer page.
-        page: CustomerPage,
-        /// Milliseconds spent in the worker (parse + analysis).
-        elapsed_ms: f64,
-    },
-    /// A prediction run finished.
-    Predicted {
-        /// What the predictions tab draws.
-        report: ClvReport,
-        /// The customer table page, with the prediction columns.
-        page: CustomerPage,
-        /// Milliseconds spent in the worker.
-        elapsed_ms: f64,
-    },
-    /// An attributes file was read and joined.
-    AttributesLoaded {
-        /// Its summary.
-        attributes: AttributesSummary,
-    },
-    /// The attributes file was forgotten.
-    AttributesCleared,
-    /// A segmentation run (or a saved segmentation applied) finished.
-    Clustered {
-        /// What the segmentation section draws.
-        report: ClusterReport,
-        /// Segment names stored in an applied saved segmentation ("" = automatic); empty after
-        /// a fresh run.
-        names: Vec<String>,
-        /// The customer table page, with the cluster tag.
-        page: CustomerPage,
-        /// Milliseconds spent in the worker.
-        elapsed_ms: f64,
-    },
-    /// The tag counts and the customer page with tags.
-    Tagged {
-        /// The tag values with counts, for the tag filter.
-        tag_counts: TagCounts,
-        /// The customer table page.
-        page: CustomerPage,
-    },
-    /// A customer profile (or suggestions when the id is not found).
-    Profile {
-        /// The profile; `None` when no customer has this id.
-        profile: Option<Box<CustomerProfile>>,
-        /// Ids resembling the typed one, when not found.
-        suggestions: Vec<String>,
-    },
-    /// A validation finished.
-    Validated {
-        /// The comparison.
-        comparison: HoldoutComparison,
-    },
-    /// A customer table page.
-    Customers {
-        /// The page.
-        page: CustomerPage,
-    },
-    /// The export Blob is attached.
-    Exported {
-        /// Customers written.
-        rows: u64,
-    },
-    /// The request failed; nothing the page holds is invalidated.
-    Failed {
-        /// Why.
-        error: WorkerError,
-    },
-}
-
-/// A failure as the page sees it.
-#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
-pub enum WorkerError {
-    /// The engine refused the data or the parameters (typed, says where).
-    #[error(transparent)]
-    Engine(#[from] EngineError),
-    /// The request needs a file or dataset the worker does not hold (e.g. after a cancel).
-    #[error("the worker holds no {what}")]
-    NothingLoaded {
-        /// "file" or "dataset" or "analysis".
-        what: String,
-    },
-    /// The browser failed to read the file.
-    #[error("could not read the file: {message}")]
-    Read {
-        /// The browser's message.
-        message: String,
-    },
-    /// The worker panicked or died; the page restarts it.
-    #[error("the worker stopped: {message}")]
-    Crashed {
-        /// The panic or error text.
-        message: String,
-    },
-    /// A message that could not be decoded (version skew or a bug).
-    #[error("bad message: {message}")]
-    BadMessage {
-        /// The decoder's message.
-        message: String,
-    },
-}
-
-impl From<IngestError> for WorkerError {
-    fn from(e: IngestError) -> Self {
-        Self::Engine(EngineError::Ingest(e))
-    }
-}
-
-/// Serialises a message to the JSON part of the wire object.
+/// Serialises a request (page → worker). Requests hold parameters the page built; serialising
+/// them cannot fail, and if it ever did the worker would answer `BadMessage` for it.
 pub fn encode<T: Serialize>(message: &T) -> String {
-    // Serialising these plain data types cannot fail (no maps with non-string keys, no custom
-    // Serialize impls); fall back to a decodable error rather than panicking.
-    serde_json::to_string(message).unwrap_or_else(|e| {
-        format!(
-            r#"{{"id":0,"body":{{"Failed":{{"error":{{"BadMessage":{{"message":"{e}"}}}}}}}}}}"#
-        )
-    })
+    serde_json::to_string(message).unwrap_or_default()
+}
+
+/// Serialises a response (worker → page), guaranteeing that the page can decode it: a response
+/// that does not survive the round trip (serde_json writes NaN and ∞ as `null`, which then fails
+/// to decode) is replaced by a `Failed` answer to the same request, so the page never hangs on a
+/// reply it cannot read and no non-finite number crosses the wire.
+pub fn encode_response(id: u64, generation: u64, body: &Response) -> String {
+    let failed = |error: WorkerError| {
+        let envelope = Envelope {
+            id,
+            generation,
+            body: Response::Failed { error },
+        };
+        // A `Failed` with a plain string cannot fail to serialise; the literal is a last resort
+        // that still names the request.
+        serde_json::to_string(&envelope).unwrap_or_else(|_| {
+            format!(
+                r#"{{"id":{id},"generation":{generation},"body":{{"Failed":{{"error":{{"BadMessage":{{"message":"unencodable response"}}}}}}}}}}"#
+            )
+        })
+    };
+    let json = match serde_json::to_string(&Envelope {
+        id,
+        generation,
+        body,
+    }) {
+        Ok(json) => json,
+        Err(e) => {
+            return failed(WorkerError::BadMessage {
+                message: e.to_string(),
+            })
+        }
+    };
+    match decode::<Envelope<Response>>(&json) {
+        Ok(_) => json,
+        Err(WorkerError::BadMessage { message }) => failed(WorkerError::NotFinite { message }),
+        Err(error) => failed(error),
+    }
 }
 
 /// Parses the JSON part of the wire object.
@@ -316,30 +86,26 @@ pub fn decode<T: for<'de> Deserialize<'de>>(json: &str) -> Result<T, WorkerError
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn requests_and_responses_round_trip() {
-        let req = Envelope {
-            id: 7,
-            body: Request::Customers {
-                query: CustomerQuery::default(),
-            },
-        };
-        let back: Envelope<Request> = decode(&encode(&req)).unwrap();
-        assert_eq!(back, req);
-        let resp = Envelope {
-            id: 7,
-            body: Response::Failed {
-                error: IngestError::HeaderOnly.into(),
-            },
-        };
-        let back: Envelope<Response> = decode(&encode(&resp)).unwrap();
-        assert_eq!(back, resp);
-    }
+    use crate::engine::rfm::CustomerQuery;
 
     #[test]
     fn garbage_decodes_to_a_typed_error() {
         let r: Result<Envelope<Request>, _> = decode("{not json");
         assert!(matches!(r, Err(WorkerError::BadMessage { .. })));
+    }
+
+    #[test]
+    fn an_old_envelope_without_generation_reads_as_generation_0() {
+        let e: Envelope<Request> = decode(r#"{"id":3,"body":"ExportScores"}"#).unwrap();
+        assert_eq!((e.id, e.generation, e.body), (3, 0, Request::ExportScores));
+        let e: Envelope<Request> = decode(&encode(&Envelope {
+            id: 4,
+            generation: 9,
+            body: Request::Customers {
+                query: CustomerQuery::default(),
+            },
+        }))
+        .unwrap();
+        assert_eq!((e.id, e.generation), (4, 9));
     }
 }

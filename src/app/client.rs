@@ -30,6 +30,28 @@ thread_local! {
     static CLIENT: RefCell<Option<Client>> = const { RefCell::new(None) };
     static NEXT_ID: RefCell<u64> = const { RefCell::new(1) };
     static ON_CRASH: RefCell<Option<CrashHandler>> = const { RefCell::new(None) };
+    /// The page's file generation: stamped on every request, echoed by every response; answers
+    /// of an older generation (a file the user has since left) are dropped here, in one place.
+    static GENERATION: RefCell<u64> = const { RefCell::new(1) };
+}
+
+/// The user left the current file (a new file, or back to the start): requests from now on
+/// belong to a new generation, and answers to older requests will be dropped unseen.
+pub fn new_generation() -> u64 {
+    GENERATION.with(|g| {
+        let mut g = g.borrow_mut();
+        *g += 1;
+        *g
+    })
+}
+
+fn generation() -> u64 {
+    GENERATION.with(|g| *g.borrow())
+}
+
+/// Whether any request is still waiting for its answer.
+pub fn has_pending() -> bool {
+    CLIENT.with(|c| c.borrow().as_ref().is_some_and(|c| !c.pending.is_empty()))
 }
 
 /// Called with a message when the worker dies (after it was restarted).
@@ -79,7 +101,14 @@ pub fn send(
         *n += 1;
         *n
     });
-    let msg = crate::wire::pack(encode(&Envelope { id, body: request }), blob);
+    let msg = crate::wire::pack(
+        encode(&Envelope {
+            id,
+            generation: generation(),
+            body: request,
+        }),
+        blob,
+    );
     let mut on_reply: Callback = Box::new(on_reply);
     let started = start();
     let failed = CLIENT.with(|c| {
@@ -154,7 +183,8 @@ fn on_message(event: MessageEvent) {
         let client = c.as_mut()?;
         client.pending.remove(&envelope.id)
     });
-    if let Some(mut callback) = callback {
+    let stale = envelope.generation != generation();
+    if let (Some(mut callback), false) = (callback, stale) {
         callback(envelope.body, blob);
         if !is_final {
             CLIENT.with(|c| {

@@ -264,6 +264,7 @@ impl AppState {
 
     /// A file was chosen (or the demo fetched): keep it and preview its head.
     pub fn open_file(self, blob: Blob, name: String) {
+        self.leave_file();
         FILE.with(|f| *f.borrow_mut() = Some(blob.clone()));
         WORKER_HAS_DATASET.with(|h| *h.borrow_mut() = false);
         self.file_name.set(name);
@@ -904,6 +905,7 @@ impl AppState {
 
     /// Back to the upload screen (the current file is forgotten).
     pub fn reset(self) {
+        self.leave_file();
         FILE.with(|f| *f.borrow_mut() = None);
         self.forget_segmentation();
         self.preview.set(None);
@@ -914,6 +916,18 @@ impl AppState {
         self.error.set(None);
         self.notice.set(None);
         self.phase.set(Phase::Start);
+    }
+
+    /// The user leaves the current file: whatever still runs for it is stopped, and its answers
+    /// (a new generation) can no longer reach the page.
+    fn leave_file(self) {
+        if client::has_pending() {
+            client::cancel();
+        }
+        client::new_generation();
+        WORKER_HAS_DATASET.with(|h| *h.borrow_mut() = false);
+        TAGS_STALE.with(|s| *s.borrow_mut() = true);
+        self.done();
     }
 
     /// The worker died and was restarted (called by the client).

@@ -6,6 +6,8 @@ use std::io::{self, Read};
 use wasm_bindgen::JsCast as _;
 use web_sys::{Blob, FileReaderSync};
 
+use crate::engine::session::{Source, SourceReader};
+
 /// Bytes read from the Blob per chunk.
 const CHUNK_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
 
@@ -79,5 +81,28 @@ impl Read for BlobReader {
         }
         self.position += n;
         Ok(n)
+    }
+}
+
+impl SourceReader for BlobReader {
+    fn take_error(&mut self) -> Option<String> {
+        BlobReader::take_error(self)
+    }
+}
+
+/// A `Blob` as the session's [`Source`]: read lazily, never held whole unless asked.
+pub struct BlobSource(pub Blob);
+
+impl Source for BlobSource {
+    fn size_bytes(&self) -> u64 {
+        self.0.size() as u64
+    }
+
+    fn read_range(&self, start: u64, end: u64) -> Result<Vec<u8>, String> {
+        BlobReader::read_range(&self.0, start as f64, end as f64)
+    }
+
+    fn reader(&self) -> Box<dyn SourceReader + '_> {
+        Box::new(BlobReader::new(self.0.clone()))
     }
 }

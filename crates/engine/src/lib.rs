@@ -19,6 +19,7 @@ pub mod dataset;
 pub mod error;
 pub mod ingest;
 pub mod rfm;
+pub mod session;
 pub mod stats;
 
 pub use dataset::{Dataset, Day, Interned};

@@ -1,0 +1,590 @@
+//! The session natively: every request, the invalidation matrix, cancel, a restarted worker
+//! (a fresh session given the file again), and stale generations.
+
+#![allow(clippy::unwrap_used)] // helpers of tests
+
+use std::cell::Cell;
+
+use super::*;
+use crate::{
+    cluster::{ClusterSettings, KChoice},
+    clv::{ClvSettings, TimeUnit},
+    ingest::IngestParams,
+    rfm::RfmParams,
+};
+
+const DEMO: &[u8] = include_bytes!("../../../../public/demo/transactions.csv");
+const DEMO_ATTRIBUTES: &[u8] = include_bytes!("../../../../public/demo/customers.csv");
+
+/// Runs requests with a recording progress sink, a fake clock and a cancel flag.
+struct Harness {
+    session: Session,
+    stages: Vec<Stage>,
+    cancel: Cell<bool>,
+}
+
+impl Harness {
+    fn new() -> Self {
+        Self {
+            session: Session::new(),
+            stages: Vec::new(),
+            cancel: Cell::new(false),
+        }
+    }
+
+    fn ask(
+        &mut self,
+        generation: u64,
+        request: Request,
+        attachment: Option<&[u8]>,
+    ) -> Result<Reply, SessionError> {
+        let stages = &mut self.stages;
+        let mut progress = |stage: Stage, _done: u64, _total: u64| {
+            if stages.last() != Some(&stage) {
+                stages.push(stage);
+            }
+        };
+        let mut clock = 0.0;
+        let mut now_ms = || {
+            clock += 1.0;
+            clock
+        };
+        let cancel = &self.cancel;
+        let cancelled = || cancel.get();
+        let mut job = Job {
+            progress: &mut progress,
+            now_ms: &mut now_ms,
+            cancelled: &cancelled,
+        };
+        let attachment = attachment.map(|b| Box::new(BytesSource(b.to_vec())) as Box<dyn Source>);
+        self.session
+            .handle(generation, request, attachment, &mut job)
+    }
+
+    /// Opens the demo and confirms the suggested mapping.
+    fn load_demo(&mut self, generation: u64) -> Reply {
+        let Response::Preview { preview, .. } = self
+            .ask(
+                generation,
+                Request::Open {
+                    params: PreviewParams::default(),
+                },
+                Some(DEMO),
+            )
+            .unwrap()
+            .response
+        else {
+            panic!("no preview");
+        };
+        self.ask(generation, ingest_request(&preview), None)
+            .unwrap()
+    }
+}
+
+fn ingest_request(preview: &ingest::Preview) -> Request {
+    Request::Ingest {
+        ingest: IngestParams {
+            encoding: preview.encoding,
+            delimiter: preview.delimiter,
+            has_header: preview.has_header,
+            date_order: preview.date_order,
+            mapping: preview.mapping.clone(),
+        },
+        rfm: RfmParams::default(),
+        query: CustomerQuery::default(),
+    }
+}
+
+fn quick_clusters() -> ClusterSettings {
+    ClusterSettings {
+        k: KChoice::Fixed(3),
+        sweep: false,
+        restarts: 2,
+        bootstrap_resamples: 0,
+        ..ClusterSettings::default()
+    }
+}
+
+fn predict() -> Request {
+    Request::Predict {
+        settings: ClvSettings::default(),
+        query: CustomerQuery::default(),
+    }
+}
+
+fn cluster() -> Request {
+    Request::Cluster {
+        settings: quick_clusters(),
+        query: CustomerQuery::default(),
+    }
+}
+
+/// What the session holds, as (dataset, analysis, predictions, segmentation).
+fn held(s: &Session) -> (bool, bool, bool, bool) {
+    (
+        s.dataset().is_some(),
+        s.analysis().is_some(),
+        s.predictions().is_some(),
+        s.segmentation().is_some(),
+    )
+}
+
+#[test]
+fn every_request_answers_with_its_reply() {
+    let mut h = Harness::new();
+    let Reply {
+        response:
+            Response::Analyzed {
+                quality: Some(quality),
+                report,
+                page,
+                ..
+            },
+        download: None,
+    } = h.load_demo(1)
+    else {
+        panic!("no analysis");
+    };
+    assert_eq!(quality.rows_read, 15_651);
+    assert_eq!(report.kpis.customers, page.matching);
+    assert_eq!(h.stages, [Stage::Reading, Stage::Scoring]);
+
+    let r = h.ask(
+        1,
+        Request::Repreview {
+            params: PreviewParams::default(),
+        },
+        None,
+    );
+    assert!(matches!(r.unwrap().response, Response::Preview { .. }));
+
+    let r = h.ask(
+        1,
+        Request::Analyze {
+            rfm: RfmParams::default(),
+            query: CustomerQuery::default(),
+        },
+        None,
+    );
+    assert!(matches!(
+        r.unwrap().response,
+        Response::Analyzed { quality: None, .. }
+    ));
+
+    let query = CustomerQuery {
+        limit: 5,
+        ..CustomerQuery::default()
+    };
+    let Response::Customers { page } = h
+        .ask(1, Request::Customers { query }, None)
+        .unwrap()
+        .response
+    else {
+        panic!("no page");
+    };
+    assert_eq!(page.rows.len(), 5);
+    let customers = page.matching as usize;
+
+    let export = h
+        .ask(
+            1,
+            Request::Export {
+                query: CustomerQuery::default(),
+            },
+            None,
+        )
+        .unwrap();
+    assert_eq!(
+        export.response,
+        Response::Exported {
+            rows: customers as u64
+        }
+    );
+    let download = export.download.unwrap();
+    assert_eq!(
+        (download.prefix, download.mime),
+        (csv_out::BOM, "text/csv;charset=utf-8")
+    );
+    // Header plus one line per customer.
+    assert_eq!(download.text.lines().count(), customers + 1);
+
+    let r = h.ask(1, predict(), None).unwrap();
+    assert!(matches!(r.response, Response::Predicted { .. }));
+    let r = h
+        .ask(
+            1,
+            Request::Validate {
+                calibration_end_day: h
+                    .session
+                    .dataset()
+                    .unwrap()
+                    .day
+                    .iter()
+                    .max()
+                    .copied()
+                    .unwrap()
+                    - 90,
+                holdout_end_day: None,
+                time_unit: TimeUnit::Weeks,
+            },
+            None,
+        )
+        .unwrap();
+    assert!(matches!(r.response, Response::Validated { .. }));
+    let scores = h.ask(1, Request::ExportScores, None).unwrap();
+    assert!(matches!(scores.response, Response::Exported { rows } if rows as usize == customers));
+    assert!(scores.download.unwrap().text.starts_with("customer_id,"));
+
+    let r = h
+        .ask(
+            1,
+            Request::OpenAttributes { id_column: None },
+            Some(DEMO_ATTRIBUTES),
+        )
+        .unwrap();
+    let Response::AttributesLoaded { attributes } = r.response else {
+        panic!("no attributes")
+    };
+    assert_eq!(attributes.id_column, "customer_id");
+    // The kept file is joined again on another column without being sent again.
+    let r = h.ask(
+        1,
+        Request::OpenAttributes {
+            id_column: Some("customer_id".into()),
+        },
+        None,
+    );
+    assert!(matches!(
+        r.unwrap().response,
+        Response::AttributesLoaded { .. }
+    ));
+
+    let Response::Clustered { report, names, .. } = h.ask(1, cluster(), None).unwrap().response
+    else {
+        panic!("no segments");
+    };
+    assert_eq!((report.k, names.len()), (3, 0));
+    let saved = h
+        .ask(
+            1,
+            Request::SaveSegmentation {
+                names: vec!["A".into(), String::new(), "C".into()],
+            },
+            None,
+        )
+        .unwrap();
+    assert_eq!(saved.response, Response::Exported { rows: 3 });
+    let model = saved.download.unwrap();
+    assert_eq!((model.prefix, model.mime), ("", "application/json"));
+    let Response::Clustered { names, .. } = h
+        .ask(
+            1,
+            Request::ApplySegmentation {
+                query: CustomerQuery::default(),
+            },
+            Some(model.text.as_bytes()),
+        )
+        .unwrap()
+        .response
+    else {
+        panic!("not applied");
+    };
+    assert_eq!(names, ["A", "", "C"]);
+
+    let Response::Tagged { tag_counts, page } = h
+        .ask(
+            1,
+            Request::Tags {
+                query: CustomerQuery::default(),
+            },
+            None,
+        )
+        .unwrap()
+        .response
+    else {
+        panic!("no tags");
+    };
+    assert!(!tag_counts.kinds.is_empty());
+    assert!(page.rows.iter().all(|r| r.tags.is_some()));
+
+    let id = page.rows[0].customer_id.clone();
+    let Response::Profile {
+        profile,
+        suggestions,
+    } = h
+        .ask(
+            1,
+            Request::CustomerProfile {
+                customer_id: id.clone(),
+            },
+            None,
+        )
+        .unwrap()
+        .response
+    else {
+        panic!("no profile");
+    };
+    assert_eq!(profile.unwrap().row.customer_id, id);
+    assert!(suggestions.is_empty());
+    let Response::Profile { profile: None, .. } = h
+        .ask(
+            1,
+            Request::CustomerProfile {
+                customer_id: "nobody".into(),
+            },
+            None,
+        )
+        .unwrap()
+        .response
+    else {
+        panic!("found nobody");
+    };
+
+    let r = h.ask(1, Request::ClearAttributes, None).unwrap();
+    assert_eq!(r.response, Response::AttributesCleared);
+    // Without a file the attributes cannot be joined again.
+    let r = h.ask(1, Request::OpenAttributes { id_column: None }, None);
+    assert!(matches!(r, Err(SessionError::NothingLoaded { .. })));
+}
+
+#[test]
+fn invalidation_matrix() {
+    let mut h = Harness::new();
+    h.load_demo(1);
+    h.ask(1, predict(), None).unwrap();
+    h.ask(1, cluster(), None).unwrap();
+    h.ask(
+        1,
+        Request::Tags {
+            query: CustomerQuery::default(),
+        },
+        None,
+    )
+    .unwrap();
+    assert_eq!(held(&h.session), (true, true, true, true));
+    assert!(h.session.tags().is_some());
+
+    // Attributes change nothing derived.
+    h.ask(
+        1,
+        Request::OpenAttributes { id_column: None },
+        Some(DEMO_ATTRIBUTES),
+    )
+    .unwrap();
+    h.ask(1, Request::ClearAttributes, None).unwrap();
+    assert_eq!(held(&h.session), (true, true, true, true));
+    assert!(h.session.tags().is_some());
+
+    // A table page reuses the tags; a new segmentation drops them (and only them).
+    h.ask(1, cluster(), None).unwrap();
+    assert_eq!(held(&h.session), (true, true, true, true));
+    assert!(h.session.tags().is_none());
+
+    // New predictions keep the segmentation, drop the tags.
+    h.ask(
+        1,
+        Request::Tags {
+            query: CustomerQuery::default(),
+        },
+        None,
+    )
+    .unwrap();
+    h.ask(1, predict(), None).unwrap();
+    assert_eq!(held(&h.session), (true, true, true, true));
+    assert!(h.session.tags().is_none());
+
+    // A re-analysis (other RFM parameters) keeps the predictions, drops the segmentation.
+    h.ask(
+        1,
+        Request::Analyze {
+            rfm: RfmParams::default(),
+            query: CustomerQuery::default(),
+        },
+        None,
+    )
+    .unwrap();
+    assert_eq!(held(&h.session), (true, true, true, false));
+
+    // A new ingest (e.g. the duplicates switch) drops every result.
+    h.ask(1, cluster(), None).unwrap();
+    let Response::Preview { preview, .. } = h
+        .ask(
+            1,
+            Request::Repreview {
+                params: PreviewParams::default(),
+            },
+            None,
+        )
+        .unwrap()
+        .response
+    else {
+        panic!()
+    };
+    h.ask(1, ingest_request(&preview), None).unwrap();
+    assert_eq!(held(&h.session), (true, true, false, false));
+
+    // A new file drops everything, attributes included.
+    h.ask(
+        1,
+        Request::OpenAttributes { id_column: None },
+        Some(DEMO_ATTRIBUTES),
+    )
+    .unwrap();
+    h.ask(
+        2,
+        Request::Open {
+            params: PreviewParams::default(),
+        },
+        Some(DEMO),
+    )
+    .unwrap();
+    assert_eq!(held(&h.session), (false, false, false, false));
+    assert!(matches!(
+        h.ask(2, Request::OpenAttributes { id_column: None }, None),
+        Err(SessionError::NothingLoaded { .. })
+    ));
+}
+
+#[test]
+fn a_failed_request_keeps_what_the_session_held() {
+    let mut h = Harness::new();
+    h.load_demo(1);
+    h.ask(1, predict(), None).unwrap();
+    let bad = RfmParams {
+        as_of_day: Some(-1_000_000),
+        ..RfmParams::default()
+    };
+    let r = h.ask(
+        1,
+        Request::Analyze {
+            rfm: bad,
+            query: CustomerQuery::default(),
+        },
+        None,
+    );
+    assert!(matches!(r, Err(SessionError::Engine(_))), "{r:?}");
+    assert_eq!(held(&h.session), (true, true, true, false));
+    let r = h.ask(
+        1,
+        Request::ApplySegmentation {
+            query: CustomerQuery::default(),
+        },
+        Some(b"{not json"),
+    );
+    assert!(
+        matches!(r, Err(SessionError::Engine(EngineError::Cluster(_)))),
+        "{r:?}"
+    );
+    assert_eq!(held(&h.session), (true, true, true, false));
+}
+
+#[test]
+fn cancel_stops_between_stages_and_keeps_the_dataset() {
+    let mut h = Harness::new();
+    h.load_demo(1);
+    h.cancel.set(true);
+    for request in [
+        predict(),
+        cluster(),
+        Request::Export {
+            query: CustomerQuery::default(),
+        },
+        Request::Analyze {
+            rfm: RfmParams::default(),
+            query: CustomerQuery::default(),
+        },
+    ] {
+        assert_eq!(h.ask(1, request, None), Err(SessionError::Cancelled));
+    }
+    assert_eq!(held(&h.session), (true, true, false, false));
+    h.cancel.set(false);
+    assert!(h.ask(1, predict(), None).is_ok());
+}
+
+#[test]
+fn a_restarted_worker_is_given_the_file_again() {
+    let mut h = Harness::new();
+    let Response::Preview { preview, .. } = h
+        .ask(
+            3,
+            Request::Open {
+                params: PreviewParams::default(),
+            },
+            Some(DEMO),
+        )
+        .unwrap()
+        .response
+    else {
+        panic!()
+    };
+    // Cancel terminates the worker: the page talks to a fresh session.
+    h.session = Session::new();
+    for request in [
+        Request::Customers {
+            query: CustomerQuery::default(),
+        },
+        predict(),
+        Request::Repreview {
+            params: PreviewParams::default(),
+        },
+    ] {
+        assert!(matches!(
+            h.ask(3, request, None),
+            Err(SessionError::NothingLoaded { .. })
+        ));
+    }
+    // The page re-sends the file with the ingest, then asks again.
+    let r = h.ask(3, ingest_request(&preview), Some(DEMO)).unwrap();
+    assert!(matches!(r.response, Response::Analyzed { .. }));
+    assert_eq!(h.session.generation(), 3);
+    assert!(h.ask(3, predict(), None).is_ok());
+}
+
+#[test]
+fn requests_for_an_older_file_are_refused_and_a_newer_file_resets() {
+    let mut h = Harness::new();
+    h.load_demo(1);
+    h.ask(1, predict(), None).unwrap();
+    // The user opened another file (generation 2); a table page of file 1 arrives late.
+    h.ask(
+        2,
+        Request::Open {
+            params: PreviewParams::default(),
+        },
+        Some(DEMO),
+    )
+    .unwrap();
+    for request in [
+        Request::Customers {
+            query: CustomerQuery::default(),
+        },
+        predict(),
+        cluster(),
+        Request::Tags {
+            query: CustomerQuery::default(),
+        },
+    ] {
+        assert_eq!(
+            h.ask(1, request, None),
+            Err(SessionError::Stale {
+                request: 1,
+                current: 2
+            })
+        );
+    }
+    // A request of a newer generation than the session's drops what it held.
+    h.load_demo(2);
+    h.ask(2, predict(), None).unwrap();
+    let r = h.ask(
+        5,
+        Request::Customers {
+            query: CustomerQuery::default(),
+        },
+        None,
+    );
+    assert!(matches!(r, Err(SessionError::NothingLoaded { .. })));
+    assert_eq!(
+        (h.session.generation(), held(&h.session)),
+        (5, (false, false, false, false))
+    );
+}

@@ -1,0 +1,314 @@
+//! The wire: every request and every response the session gives survive `encode` → `decode`
+//! unchanged; a response holding a non-finite number becomes a typed failure of the same request
+//! instead of a message the page cannot read.
+
+#![allow(clippy::unwrap_used)] // helpers of tests
+
+use std::collections::BTreeSet;
+
+use segscope::engine::{
+    cluster::{ClusterSettings, KChoice},
+    clv::{ClvSettings, TimeUnit},
+    ingest::{IngestParams, PreviewParams},
+    rfm::{CustomerQuery, RfmParams},
+    session::{BytesSource, Job, Session, Source},
+};
+use segscope::protocol::{
+    decode, encode, encode_response, Envelope, Request, Response, Stage, WorkerError,
+};
+
+const DEMO: &[u8] = include_bytes!("../public/demo/transactions.csv");
+const DEMO_ATTRIBUTES: &[u8] = include_bytes!("../public/demo/customers.csv");
+
+/// The variant's name; a `match` without a catch-all, so a new variant fails to compile here
+/// until it is covered.
+fn request_name(r: &Request) -> &'static str {
+    match r {
+        Request::Open { .. } => "Open",
+        Request::Repreview { .. } => "Repreview",
+        Request::Ingest { .. } => "Ingest",
+        Request::Analyze { .. } => "Analyze",
+        Request::Customers { .. } => "Customers",
+        Request::Export { .. } => "Export",
+        Request::Predict { .. } => "Predict",
+        Request::Validate { .. } => "Validate",
+        Request::ExportScores => "ExportScores",
+        Request::OpenAttributes { .. } => "OpenAttributes",
+        Request::ClearAttributes => "ClearAttributes",
+        Request::Cluster { .. } => "Cluster",
+        Request::ApplySegmentation { .. } => "ApplySegmentation",
+        Request::SaveSegmentation { .. } => "SaveSegmentation",
+        Request::Tags { .. } => "Tags",
+        Request::CustomerProfile { .. } => "CustomerProfile",
+    }
+}
+
+const REQUESTS: usize = 16;
+
+fn response_name(r: &Response) -> &'static str {
+    match r {
+        Response::Ready { .. } => "Ready",
+        Response::Progress { .. } => "Progress",
+        Response::Preview { .. } => "Preview",
+        Response::Analyzed { .. } => "Analyzed",
+        Response::Predicted { .. } => "Predicted",
+        Response::AttributesLoaded { .. } => "AttributesLoaded",
+        Response::AttributesCleared => "AttributesCleared",
+        Response::Clustered { .. } => "Clustered",
+        Response::Tagged { .. } => "Tagged",
+        Response::Profile { .. } => "Profile",
+        Response::Validated { .. } => "Validated",
+        Response::Customers { .. } => "Customers",
+        Response::Exported { .. } => "Exported",
+        Response::Failed { .. } => "Failed",
+    }
+}
+
+const RESPONSES: usize = 14;
+
+fn round_trip_response(id: u64, response: &Response) {
+    let json = encode_response(id, 7, response);
+    let back: Envelope<Response> = decode(&json).unwrap();
+    assert_eq!(
+        (back.id, back.generation, &back.body),
+        (id, 7, response),
+        "{}",
+        response_name(response)
+    );
+}
+
+/// Every request the page can send, answered by a real session on the demo data; every request
+/// and every answer (and the progress messages) round-trips.
+#[test]
+fn every_request_and_response_round_trips() {
+    let mut session = Session::new();
+    let mut requests = BTreeSet::new();
+    let mut responses = BTreeSet::new();
+    let mut progress_seen = Vec::new();
+    let mut ask = |session: &mut Session, request: Request, attachment: Option<&[u8]>| {
+        let envelope = Envelope {
+            id: 3,
+            generation: 1,
+            body: request.clone(),
+        };
+        let back: Envelope<Request> = decode(&encode(&envelope)).unwrap();
+        assert_eq!(back, envelope);
+        requests.insert(request_name(&request));
+        let mut progress = |stage, done, total| progress_seen.push((stage, done, total));
+        let mut now_ms = || 0.0;
+        let mut job = Job {
+            progress: &mut progress,
+            now_ms: &mut now_ms,
+            cancelled: &|| false,
+        };
+        let attachment = attachment.map(|b| Box::new(BytesSource(b.to_vec())) as Box<dyn Source>);
+        let response = match session.handle(1, request, attachment, &mut job) {
+            Ok(reply) => reply.response,
+            Err(error) => Response::Failed { error },
+        };
+        round_trip_response(3, &response);
+        responses.insert(response_name(&response));
+        response
+    };
+    let Response::Preview { preview, .. } = ask(
+        &mut session,
+        Request::Open {
+            params: PreviewParams::default(),
+        },
+        Some(DEMO),
+    ) else {
+        panic!("no preview")
+    };
+    ask(
+        &mut session,
+        Request::Repreview {
+            params: PreviewParams::default(),
+        },
+        None,
+    );
+    ask(
+        &mut session,
+        Request::Ingest {
+            ingest: IngestParams {
+                encoding: preview.encoding,
+                delimiter: preview.delimiter,
+                has_header: preview.has_header,
+                date_order: preview.date_order,
+                mapping: preview.mapping.clone(),
+            },
+            rfm: RfmParams::default(),
+            query: CustomerQuery::default(),
+        },
+        None,
+    );
+    let query = CustomerQuery::default;
+    ask(
+        &mut session,
+        Request::Analyze {
+            rfm: RfmParams::default(),
+            query: query(),
+        },
+        None,
+    );
+    ask(&mut session, Request::Customers { query: query() }, None);
+    ask(&mut session, Request::Export { query: query() }, None);
+    ask(
+        &mut session,
+        Request::Predict {
+            settings: ClvSettings::default(),
+            query: query(),
+        },
+        None,
+    );
+    let last_day = session
+        .dataset()
+        .unwrap()
+        .day
+        .iter()
+        .max()
+        .copied()
+        .unwrap();
+    ask(
+        &mut session,
+        Request::Validate {
+            calibration_end_day: last_day - 120,
+            holdout_end_day: Some(last_day),
+            time_unit: TimeUnit::Weeks,
+        },
+        None,
+    );
+    ask(&mut session, Request::ExportScores, None);
+    ask(
+        &mut session,
+        Request::OpenAttributes { id_column: None },
+        Some(DEMO_ATTRIBUTES),
+    );
+    let settings = ClusterSettings {
+        k: KChoice::Fixed(3),
+        restarts: 2,
+        bootstrap_resamples: 2,
+        ..ClusterSettings::default()
+    };
+    ask(
+        &mut session,
+        Request::Cluster {
+            settings,
+            query: query(),
+        },
+        None,
+    );
+    ask(
+        &mut session,
+        Request::SaveSegmentation {
+            names: vec!["A".into()],
+        },
+        None,
+    );
+    let model = session.segmentation().unwrap().model.to_json();
+    ask(
+        &mut session,
+        Request::ApplySegmentation { query: query() },
+        Some(model.as_bytes()),
+    );
+    ask(&mut session, Request::Tags { query: query() }, None);
+    ask(
+        &mut session,
+        Request::CustomerProfile {
+            customer_id: "1208".into(),
+        },
+        None,
+    );
+    ask(&mut session, Request::ClearAttributes, None);
+    // A failure, typed.
+    ask(
+        &mut session,
+        Request::OpenAttributes { id_column: None },
+        None,
+    );
+    assert_eq!(requests.len(), REQUESTS, "{requests:?}");
+
+    // The progress messages the session sent, and the two the worker makes itself.
+    assert!(progress_seen
+        .iter()
+        .any(|(s, ..)| matches!(s, Stage::Clustering(_))));
+    for (stage, done, total) in progress_seen {
+        let r = Response::Progress { stage, done, total };
+        round_trip_response(9, &r);
+        responses.insert(response_name(&r));
+    }
+    for r in [
+        Response::Ready {
+            protocol_version: segscope::protocol::PROTOCOL_VERSION,
+        },
+        Response::Failed {
+            error: WorkerError::Crashed {
+                message: "panicked at \"x\"\n".into(),
+            },
+        },
+    ] {
+        round_trip_response(0, &r);
+        responses.insert(response_name(&r));
+    }
+    assert_eq!(responses.len(), RESPONSES, "{responses:?}");
+}
+
+/// Regression: serde_json writes NaN as `null`, which the page then failed to decode ("invalid
+/// type: null, expected f64"), and the worker posted an unescaped fallback with id 0 that the
+/// page could not route, so it hung. Now the same request gets a typed failure.
+#[test]
+fn a_response_with_a_non_finite_number_fails_the_same_request_in_words() {
+    let response = Response::Progress {
+        stage: Stage::Reading,
+        done: 1,
+        total: 2,
+    };
+    round_trip_response(5, &response);
+    let mut session = Session::new();
+    let mut job = Job {
+        progress: &mut |_, _, _| {},
+        now_ms: &mut || f64::NAN,
+        cancelled: &|| false,
+    };
+    let preview = session
+        .handle(
+            1,
+            Request::Open {
+                params: PreviewParams::default(),
+            },
+            Some(Box::new(BytesSource(DEMO.to_vec()))),
+            &mut job,
+        )
+        .unwrap();
+    let Response::Preview { preview, .. } = preview.response else {
+        panic!()
+    };
+    let reply = session
+        .handle(
+            1,
+            Request::Ingest {
+                ingest: IngestParams {
+                    encoding: preview.encoding,
+                    delimiter: preview.delimiter,
+                    has_header: preview.has_header,
+                    date_order: preview.date_order,
+                    mapping: preview.mapping,
+                },
+                rfm: RfmParams::default(),
+                query: CustomerQuery::default(),
+            },
+            None,
+            &mut job,
+        )
+        .unwrap();
+    // The clock gave NaN, so `elapsed_ms` is not finite.
+    let json = encode_response(42, 3, &reply.response);
+    let back: Envelope<Response> = decode(&json).unwrap();
+    assert_eq!((back.id, back.generation), (42, 3));
+    let Response::Failed {
+        error: WorkerError::NotFinite { message },
+    } = back.body
+    else {
+        panic!("{:?}", back.body)
+    };
+    assert!(message.contains("null"), "{message}");
+}

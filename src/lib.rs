@@ -3,18 +3,26 @@
 //! Private customer analytics that runs entirely in the browser: drop a transactions CSV, get RFM
 //! segments, Pareto figures and a target list; nothing leaves the machine.
 //!
-//! A short tour, data flowing one way:
+//! A short tour, data flowing one way (`docs/architecture.md` has the whole map and how to add an
+//! analysis):
 //!
-//! 1. [`engine`] is pure Rust (no web crates): [`engine::ingest`] sniffs and streams a CSV into a
-//!    columnar [`engine::Dataset`]; [`engine::rfm`] turns it into scores, segments and a bounded,
-//!    chart-ready [`engine::rfm::Report`]. Everything is deterministic and tested natively.
-//! 2. [`protocol`] holds the serde messages between the page and the worker, and nothing else.
-//! 3. `worker` (wasm32 only) is the Web Worker that owns the dataset and runs engine jobs with
-//!    progress; cancel terminates it.
+//! 1. [`engine`] (the `segscope-engine` crate, no web crate in its tree) is the pure analytics:
+//!    [`engine::ingest`] sniffs and streams a CSV into a columnar [`engine::Dataset`];
+//!    [`engine::rfm`] scores, segments and reports; [`engine::clv`] predicts (BG/NBD, Pareto/NBD,
+//!    Gamma-Gamma); [`engine::cluster`] finds segments, profiles and tags; [`engine::calendar`]
+//!    and [`engine::csv_out`] hold the date maths and the export cell rules. Its
+//!    [`engine::session::Session`] owns the dataset and every cached result, with the
+//!    invalidation rules, and answers typed requests.
+//! 2. [`protocol`] is the wire between page and worker: the envelope (id, file generation), the
+//!    version, and the one encoder that keeps non-finite numbers off the wire.
+//! 3. `worker` (wasm32 only) is the Web Worker: a thin adapter from `Blob`s and messages to the
+//!    session; cancel terminates it.
 //! 4. [`charts`] has one drawing function per chart, generic over plotters' `DrawingBackend`
 //!    (canvas in the page, SVG in native tests and the CLI).
-//! 5. `app` (wasm32 only) is the Leptos UI: components wire signals to plain types.
-//! 6. [`i18n`] is the one catalog of UI strings, English and 简体中文; [`format`] formats numbers.
+//! 5. `app` (wasm32 only) is the Leptos UI: components wire signals to plain types; `app::client`
+//!    is the only door to the worker.
+//! 6. [`i18n`] is the one catalog of UI strings, English and 简体中文; [`format`](mod@format) formats numbers
+//!    for people.
 //!
 //! The native CLI (`src/bin/segscope.rs`) runs the same engine for batch use and benchmarks.
 

@@ -116,7 +116,7 @@ fn Header() -> impl IntoView {
             </div>
             <div class="header-actions">
                 <Show when=move || state.phase.get() == Phase::Dashboard>
-                    <button class="link" on:click=move |_| state.reset()>{tr(state, t::NEW_FILE)}</button>
+                    <button class="link" data-testid="new-file" on:click=move |_| state.reset()>{tr(state, t::NEW_FILE)}</button>
                 </Show>
                 <button class="toggle" data-testid="theme-toggle" on:click=toggle_theme>
                     {move || if state.dark.get() { t::THEME_LIGHT.get(state.lang.get()) } else { t::THEME_DARK.get(state.lang.get()) }}

@@ -1,0 +1,76 @@
+// 13. Stale results (regression, "Numbers you can trust"): start predictions or "Find segments" on
+// one file, click New file and analyse another while the job still runs. The old code showed the
+// first file's models or segments on the second file's dashboard (the late answer was applied).
+// Now every message carries the page's file generation: leaving a file stops its job, and any
+// answer about it is dropped.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, launchBrowser, openApp, FIXTURES } from './harness.mjs';
+
+const LINES = 120_000;
+const CUSTOMERS = 12_000;
+let browser, server, dir, big;
+
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'segscope-e2e-'));
+  big = path.join(dir, 'big.csv');
+  const out = ['customer_id,order_id,date,amount,product'];
+  for (let i = 0; i < LINES; i++) {
+    const c = (i * 7919) % CUSTOMERS;
+    const day = 1 + ((i * 31) % 28);
+    const month = 1 + ((i * 17) % 12);
+    out.push(`K${c},R${i},2023-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')},${(5 + (i % 97) * 1.25).toFixed(2)},P${i % 300}`);
+  }
+  fs.writeFileSync(big, out.join('\n') + '\n');
+  browser = await launchBrowser();
+  server = await startServer();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+for (const [job, button, shown] of [
+  ['predictions', 'predict-run', 'model-table'],
+  ['segments', 'cluster-run', 'cluster-summary'],
+]) {
+  test(`New file during ${job}: the next file's dashboard shows nothing of the first`, async (t) => {
+    const app = await openApp(browser, server);
+    try {
+      await app.goto();
+      const { page } = app;
+      await app.analyse(big);
+      assert.equal(await app.number('kpi-customers'), CUSTOMERS);
+      // Start the job and leave the file in the same task, so the job is surely still running.
+      const started = await page.evaluate(([button]) => {
+        const run = document.querySelector(`[data-testid=${button}]`);
+        if (!run || run.disabled) return false;
+        run.click();
+        document.querySelector('[data-testid=new-file]').click();
+        return true;
+      }, [button]);
+      assert.ok(started, `${button} was clickable`);
+      await app.analyse(path.join(FIXTURES, 'small.csv'));
+      assert.equal(await app.number('kpi-customers'), 8);
+      // Give a late answer about the first file every chance to arrive.
+      await page.waitForTimeout(3000);
+      assert.equal(await page.locator(`[data-testid=${shown}]`).count(), 0, `no ${job} of the first file`);
+      assert.equal(await app.number('kpi-customers'), 8, 'still the second file');
+      assert.equal(await page.locator('[data-testid=error-message]').count(), 0, 'no error shown');
+      // The second file's own job works.
+      await page.locator(`[data-testid=${button}]`).click();
+      if (job === 'predictions') {
+        await page.locator('[data-testid=model-table]').waitFor({ state: 'visible', timeout: 60_000 })
+          .catch(async () => { assert.ok(await page.locator('[data-testid=error-message]').count(), 'an answer, a table or a message'); });
+      }
+      await app.assertClean();
+    } finally {
+      await app.close();
+    }
+  });
+}

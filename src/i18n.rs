@@ -291,6 +291,11 @@ pub mod t {
         EXPORTED = "Customers exported: {0}.", "已导出客户：{0} 位。";
         NO_MATCH = "No customer matches.", "没有符合条件的客户。";
         NEW_FILE = "New file", "新文件";
+        NAV_LABEL = "Analyses of this file", "此文件的分析";
+        NAV_OVERVIEW = "Overview", "概览";
+        NAV_CUSTOMERS = "Customers", "客户";
+        NAV_PREDICTIONS = "Predictions", "预测";
+        NAV_SEGMENTS = "Segments", "分群";
         FOOTER = "SegScope runs entirely in your browser. No server, no upload, no tracking.",
             "SegScope 完全在您的浏览器中运行：无服务器、无上传、无追踪。";
         ERR_EMPTY = "The file is empty.", "文件为空。";

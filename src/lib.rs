@@ -36,6 +36,7 @@ pub mod charts;
 pub mod format;
 pub mod i18n;
 pub mod protocol;
+pub mod route;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

@@ -441,7 +441,7 @@ fn tops_text(s: &SegmentProfile) -> String {
     .join(" | ")
 }
 
-/// Filters the customer table to one segment (keeping the other tag filters) and scrolls to it.
+/// Filters the customer table to one segment (keeping the other tag filters) and opens it.
 fn show_segment(state: AppState, segment: u32) {
     let mut q = state.query.get_untracked();
     q.tags.retain(|f| f.kind != TagKind::Cluster);
@@ -452,12 +452,7 @@ fn show_segment(state: AppState, segment: u32) {
     q.offset = 0;
     state.set_query(q);
     state.set_tags_open(true);
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector("[data-testid=customers]").ok().flatten())
-    {
-        el.scroll_into_view();
-    }
+    super::routes::navigate(state, super::routes::Route::Customers);
 }
 
 #[component]

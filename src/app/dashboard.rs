@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::routes::{Nav, Route};
+
 use super::{
     chart::Chart, chart::ChartKind, customers::Customers, segments::Segments, tr, AppState,
 };
@@ -22,24 +24,39 @@ pub fn Dashboard() -> impl IntoView {
         state.report.track();
         drawn.set(0);
     });
+    // Ready: a report, no job running, and (on the overview) every chart drawn.
     let ready = move || {
         state.report.with(Option::is_some)
-            && drawn.get() >= ChartKind::ALL.len() as u32
             && !state.busy.get()
+            && (state.route.get() != Route::Overview || drawn.get() >= ChartKind::ALL.len() as u32)
+    };
+    // One page per analysis; each page's state lives in signals, so switching keeps it.
+    let page = move || match state.route.get() {
+        Route::Overview => {
+            drawn.set(0);
+            view! {
+                <Quality/>
+                <Settings/>
+                <Kpis/>
+                <ParetoCard/>
+                <section class="charts">
+                    {ChartKind::ALL.into_iter().map(|kind| view! { <Chart kind=kind/> }).collect_view()}
+                </section>
+                <Segments/>
+            }
+            .into_any()
+        }
+        Route::Customers => view! {
+            <Customers/>
+            <super::profile::Profile/>
+        }
+        .into_any(),
+        Route::Predictions => view! { <super::predictions::Predictions/> }.into_any(),
+        Route::Segments => view! { <super::clusters::Clusters/> }.into_any(),
     };
     view! {
-        <Quality/>
-        <Settings/>
-        <Kpis/>
-        <ParetoCard/>
-        <section class="charts">
-            {ChartKind::ALL.into_iter().map(|kind| view! { <Chart kind=kind/> }).collect_view()}
-        </section>
-        <Segments/>
-        <super::predictions::Predictions/>
-        <super::clusters::Clusters/>
-        <Customers/>
-        <super::profile::Profile/>
+        <Nav/>
+        {page}
         <Show when=ready>
             <span data-testid="report-ready" data-elapsed-ms=move || plain(state.elapsed_ms.get(), 1) hidden=true></span>
         </Show>

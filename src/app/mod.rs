@@ -10,6 +10,7 @@ mod dashboard;
 mod mapping;
 mod predictions;
 mod profile;
+mod routes;
 mod segments;
 mod state;
 mod tags;
@@ -67,6 +68,7 @@ pub fn App() -> impl IntoView {
         state.error.set(Some(UiError::WorkerStart(e)));
     }
     client::on_crash(move |message| state.worker_crashed(message));
+    routes::follow_hash(state);
     // Redraw charts when the window is resized (the listener lives as long as the page).
     let on_resize = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
         state.redraw.update(|n| *n = n.wrapping_add(1));

@@ -22,6 +22,7 @@ pub fn Segments() -> impl IntoView {
         q.segments = vec![segment];
         q.offset = 0;
         state.set_query(q);
+        super::routes::navigate(state, super::routes::Route::Customers);
     };
     view! {
         <section class="card segments">

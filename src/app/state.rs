@@ -129,6 +129,8 @@ pub struct AppState {
     /// The tag filter is open (the tags are fetched only then: building them for a million
     /// customers takes seconds, which the first dashboard should not wait behind).
     pub tags_open: RwSignal<bool>,
+    /// The page of the analysed file on screen (follows the address bar's hash).
+    pub route: RwSignal<super::routes::Route>,
 }
 
 /// A customer-profile answer, with the id asked for.
@@ -198,6 +200,7 @@ impl AppState {
             demo_attributes: RwSignal::new(false),
             tag_counts: RwSignal::new(TagCounts::default()),
             tags_open: RwSignal::new(false),
+            route: RwSignal::new(super::routes::Route::default()),
         }
     }
 
@@ -260,6 +263,65 @@ impl AppState {
     fn done(self) {
         self.busy.set(false);
         self.progress.set(None);
+    }
+
+    /// An answer of a kind its request never gets (a bug or a version skew): whatever was waiting
+    /// stops waiting, and the page says so instead of showing a progress bar for ever.
+    fn unexpected(self, response: &Response) {
+        self.done();
+        if self.phase.get_untracked() == Phase::Opening {
+            self.phase.set(Phase::Start);
+        }
+        let kind = format!("{response:?}");
+        let kind = kind
+            .split([' ', '{', '('])
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        self.fail(WorkerError::BadMessage {
+            message: format!("unexpected answer {kind}"),
+        });
+    }
+
+    /// Whether the current worker holds the dataset; when it does not (after a cancel or a
+    /// crash), the kept file is parsed again first and `retry` runs once it is back. Every
+    /// intent that needs the dataset starts with `if self.retry_when_lost(…) { return; }`.
+    fn retry_when_lost(self, retry: impl FnOnce() + 'static) -> bool {
+        if WORKER_HAS_DATASET.with(|h| *h.borrow()) {
+            return false;
+        }
+        self.ingest_then(retry);
+        true
+    }
+
+    /// The one job hook: sends a request that blocks the UI (busy, the progress bar with Cancel,
+    /// starting at `stage`), routes progress to the bar, shows a failure in words (busy cleared),
+    /// and hands every other answer to `on_done` after clearing busy.
+    fn job(
+        self,
+        request: &Request,
+        blob: Option<&Blob>,
+        stage: Option<Stage>,
+        mut on_done: impl FnMut(Response, Option<Blob>) + 'static,
+    ) {
+        self.error.set(None);
+        self.busy.set(true);
+        if stage.is_some() {
+            self.progress.set(stage.map(|s| (s, 0, 1)));
+        }
+        client::send(request, blob, move |response, blob| match response {
+            Response::Progress { stage, done, total } => {
+                self.progress.set(Some((stage, done, total)))
+            }
+            Response::Failed { error } => {
+                self.done();
+                self.fail(error);
+            }
+            other => {
+                self.done();
+                on_done(other, blob);
+            }
+        });
     }
 
     /// A file was chosen (or the demo fetched): keep it and preview its head.
@@ -329,7 +391,7 @@ impl AppState {
                 }
                 self.fail(error);
             }
-            _ => {}
+            other => self.unexpected(&other),
         }
     }
 
@@ -397,7 +459,7 @@ impl AppState {
                 }
                 self.fail(error);
             }
-            _ => {}
+            other => self.unexpected(&other),
         });
     }
 
@@ -445,7 +507,7 @@ impl AppState {
                         self.confirm_mapping();
                     }
                 }
-                _ => {}
+                other => self.unexpected(&other),
             },
         );
     }
@@ -470,7 +532,7 @@ impl AppState {
             match response {
                 Response::Customers { page } => self.page.set(page),
                 Response::Failed { error } => self.fail(error),
-                _ => {}
+                other => self.unexpected(&other),
             }
         });
     }
@@ -519,28 +581,23 @@ impl AppState {
                     error: WorkerError::NothingLoaded { .. },
                 } => {}
                 Response::Failed { error } => self.fail(error),
-                _ => {}
+                other => self.unexpected(&other),
             },
         );
     }
 
     /// Export every customer matching the current filters as CSV.
     pub fn export(self) {
-        if !WORKER_HAS_DATASET.with(|h| *h.borrow()) {
-            self.ingest_then(move || self.export());
+        if self.retry_when_lost(move || self.export()) {
             return;
         }
         let query = self.query.get_untracked();
-        self.busy.set(true);
-        client::send(
+        self.job(
             &Request::Export { query },
             None,
-            move |response, blob| match response {
-                Response::Progress { stage, done, total } => {
-                    self.progress.set(Some((stage, done, total)))
-                }
-                Response::Exported { rows } => {
-                    self.done();
+            None,
+            move |response, blob| {
+                if let Response::Exported { rows } = response {
                     if let Some(blob) = blob {
                         browser::download_blob(
                             &blob,
@@ -549,53 +606,33 @@ impl AppState {
                     }
                     self.notice.set(Some(Notice::Exported { rows }));
                 }
-                Response::Failed { error } => {
-                    self.done();
-                    self.fail(error);
-                }
-                _ => {}
             },
         );
     }
 
     /// Fit the prediction models with the current settings and score every customer.
     pub fn predict(self) {
-        if !WORKER_HAS_DATASET.with(|h| *h.borrow()) {
-            self.ingest_then(move || self.predict());
+        if self.retry_when_lost(move || self.predict()) {
             return;
         }
         let settings = self.clv_settings.get_untracked();
         let mut query = self.query.get_untracked();
         query.offset = 0;
         self.query.set(query.clone());
-        self.error.set(None);
-        self.busy.set(true);
-        self.progress.set(Some((Stage::Fitting, 0, 1)));
-        client::send(
-            &Request::Predict { settings, query },
-            None,
-            move |response, _| match response {
-                Response::Progress { stage, done, total } => {
-                    self.progress.set(Some((stage, done, total)))
-                }
-                Response::Predicted {
-                    report,
-                    page,
-                    elapsed_ms,
-                } => {
-                    self.clv_report.set(Some(report));
-                    self.page.set(page);
-                    self.clv_elapsed_ms.set(elapsed_ms);
-                    self.done();
-                    self.refresh_tags();
-                }
-                Response::Failed { error } => {
-                    self.done();
-                    self.fail(error);
-                }
-                _ => {}
-            },
-        );
+        let request = Request::Predict { settings, query };
+        self.job(&request, None, Some(Stage::Fitting), move |response, _| {
+            if let Response::Predicted {
+                report,
+                page,
+                elapsed_ms,
+            } = response
+            {
+                self.clv_report.set(Some(report));
+                self.page.set(page);
+                self.clv_elapsed_ms.set(elapsed_ms);
+                self.refresh_tags();
+            }
+        });
     }
 
     /// Fit on the purchases up to `calibration_end_day` and compare with the holdout period.
@@ -605,70 +642,39 @@ impl AppState {
         holdout_end_day: Option<i32>,
         time_unit: TimeUnit,
     ) {
-        if !WORKER_HAS_DATASET.with(|h| *h.borrow()) {
-            self.ingest_then(move || {
-                self.validate(calibration_end_day, holdout_end_day, time_unit)
-            });
+        if self
+            .retry_when_lost(move || self.validate(calibration_end_day, holdout_end_day, time_unit))
+        {
             return;
         }
-        self.error.set(None);
-        self.busy.set(true);
-        self.progress.set(Some((Stage::Fitting, 0, 1)));
-        client::send(
-            &Request::Validate {
-                calibration_end_day,
-                holdout_end_day,
-                time_unit,
-            },
-            None,
-            move |response, _| match response {
-                Response::Progress { stage, done, total } => {
-                    self.progress.set(Some((stage, done, total)))
-                }
-                Response::Validated { comparison } => {
-                    self.validation.set(Some(comparison));
-                    self.done();
-                }
-                Response::Failed { error } => {
-                    self.done();
-                    self.fail(error);
-                }
-                _ => {}
-            },
-        );
+        let request = Request::Validate {
+            calibration_end_day,
+            holdout_end_day,
+            time_unit,
+        };
+        self.job(&request, None, Some(Stage::Fitting), move |response, _| {
+            if let Response::Validated { comparison } = response {
+                self.validation.set(Some(comparison));
+            }
+        });
     }
 
     /// Download every scored customer's predictions as CSV.
     pub fn export_scores(self) {
-        if !WORKER_HAS_DATASET.with(|h| *h.borrow()) {
-            // The re-ingest redoes the predictions; the user clicks again once they are back.
-            self.ingest_then(move || self.predict());
+        // The re-ingest redoes the predictions; the user clicks again once they are back.
+        if self.retry_when_lost(move || self.predict()) {
             return;
         }
-        self.busy.set(true);
-        client::send(
-            &Request::ExportScores,
-            None,
-            move |response, blob| match response {
-                Response::Progress { stage, done, total } => {
-                    self.progress.set(Some((stage, done, total)))
+        self.job(&Request::ExportScores, None, None, move |response, blob| {
+            if let Response::Exported { rows } = response {
+                if let Some(blob) = blob {
+                    let name = export_file_name(&self.file_name.get_untracked())
+                        .replace("-customers.csv", "-scores.csv");
+                    browser::download_blob(&blob, &name);
                 }
-                Response::Exported { rows } => {
-                    self.done();
-                    if let Some(blob) = blob {
-                        let name = export_file_name(&self.file_name.get_untracked())
-                            .replace("-customers.csv", "-scores.csv");
-                        browser::download_blob(&blob, &name);
-                    }
-                    self.notice.set(Some(Notice::Exported { rows }));
-                }
-                Response::Failed { error } => {
-                    self.done();
-                    self.fail(error);
-                }
-                _ => {}
-            },
-        );
+                self.notice.set(Some(Notice::Exported { rows }));
+            }
+        });
     }
 
     /// The demo was opened: keep its attributes file for the "use the demo attributes" button
@@ -689,8 +695,8 @@ impl AppState {
     pub fn open_attributes(self, blob: Blob, name: String) {
         ATTRIBUTES_FILE.with(|f| *f.borrow_mut() = Some(blob.clone()));
         self.attributes_name.set(name);
-        if !WORKER_HAS_DATASET.with(|h| *h.borrow()) {
-            self.ingest_then(move || self.send_attributes(Some(blob), None));
+        let retry = blob.clone();
+        if self.retry_when_lost(move || self.send_attributes(Some(retry), None)) {
             return;
         }
         self.send_attributes(Some(blob), None);
@@ -699,8 +705,8 @@ impl AppState {
     /// Join the kept attributes file again on another id column.
     pub fn set_attributes_id(self, id_column: String) {
         let blob = ATTRIBUTES_FILE.with(|f| f.borrow().clone());
-        if !WORKER_HAS_DATASET.with(|h| *h.borrow()) {
-            self.ingest_then(move || self.send_attributes(blob, Some(id_column)));
+        let (retry_blob, retry_id) = (blob.clone(), id_column.clone());
+        if self.retry_when_lost(move || self.send_attributes(retry_blob, Some(retry_id))) {
             return;
         }
         // The blob goes along: a restarted worker may not hold it.
@@ -730,7 +736,7 @@ impl AppState {
                     self.attributes_name.set(String::new());
                     self.fail(error);
                 }
-                _ => {}
+                other => self.unexpected(&other),
             },
         );
     }
@@ -750,65 +756,51 @@ impl AppState {
     }
 
     fn on_clustered(self, response: Response, applied: bool) {
-        match response {
-            Response::Progress { stage, done, total } => {
-                self.progress.set(Some((stage, done, total)))
-            }
-            Response::Clustered {
-                report,
-                names,
-                page,
-                elapsed_ms,
-            } => {
-                let k = report.k;
-                // Keep the user's names when the segments are re-made with the same k.
-                let keep = !applied
-                    && self
-                        .cluster_report
-                        .with_untracked(|r| r.as_ref().map(|r| r.k))
-                        == Some(k);
-                if applied {
-                    let mut names = names;
-                    names.resize(k, String::new());
-                    self.cluster_names.set(names);
-                } else if !keep {
-                    self.cluster_names.set(vec![String::new(); k]);
-                }
-                self.cluster_applied.set(applied);
-                self.cluster_report.set(Some(report));
-                self.page.set(page);
-                self.cluster_elapsed_ms.set(elapsed_ms);
-                self.done();
-                self.refresh_tags();
-            }
-            Response::Failed { error } => {
-                self.done();
-                self.fail(error);
-            }
-            _ => {}
+        let Response::Clustered {
+            report,
+            names,
+            page,
+            elapsed_ms,
+        } = response
+        else {
+            return;
+        };
+        let k = report.k;
+        // Keep the user's names when the segments are re-made with the same k.
+        let keep = !applied
+            && self
+                .cluster_report
+                .with_untracked(|r| r.as_ref().map(|r| r.k))
+                == Some(k);
+        if applied {
+            let mut names = names;
+            names.resize(k, String::new());
+            self.cluster_names.set(names);
+        } else if !keep {
+            self.cluster_names.set(vec![String::new(); k]);
         }
+        self.cluster_applied.set(applied);
+        self.cluster_report.set(Some(report));
+        self.page.set(page);
+        self.cluster_elapsed_ms.set(elapsed_ms);
+        self.refresh_tags();
     }
 
     /// Segment the customers with the current settings.
     pub fn cluster(self) {
-        if !WORKER_HAS_DATASET.with(|h| *h.borrow()) {
-            self.ingest_then(move || self.cluster());
+        if self.retry_when_lost(move || self.cluster()) {
             return;
         }
         let settings = self.cluster_settings.get_untracked();
         let mut query = self.query.get_untracked();
         query.offset = 0;
         self.query.set(query.clone());
-        self.error.set(None);
-        self.busy.set(true);
-        self.progress.set(Some((
-            Stage::Clustering(crate::engine::cluster::ClusterStage::Features),
-            0,
-            1,
-        )));
-        client::send(
+        self.job(
             &Request::Cluster { settings, query },
             None,
+            Some(Stage::Clustering(
+                crate::engine::cluster::ClusterStage::Features,
+            )),
             move |response, _| self.on_clustered(response, false),
         );
     }
@@ -816,26 +808,24 @@ impl AppState {
     /// Score the customers with a saved segmentation file.
     pub fn apply_segmentation(self, blob: Blob) {
         SEGMENTATION_FILE.with(|f| *f.borrow_mut() = Some(blob.clone()));
-        if !WORKER_HAS_DATASET.with(|h| *h.borrow()) {
-            self.ingest_then(move || self.apply_segmentation(blob));
+        let retry = blob.clone();
+        if self.retry_when_lost(move || self.apply_segmentation(retry)) {
             return;
         }
         let mut query = self.query.get_untracked();
         query.offset = 0;
         self.query.set(query.clone());
-        self.error.set(None);
-        self.busy.set(true);
-        client::send(
+        self.job(
             &Request::ApplySegmentation { query },
             Some(&blob),
+            None,
             move |response, _| self.on_clustered(response, true),
         );
     }
 
     /// Download the segmentation (with the user's names) as JSON.
     pub fn save_segmentation(self) {
-        if !WORKER_HAS_DATASET.with(|h| *h.borrow()) {
-            self.ingest_then(move || self.save_segmentation());
+        if self.retry_when_lost(move || self.save_segmentation()) {
             return;
         }
         let names = self.cluster_names.get_untracked();
@@ -851,7 +841,7 @@ impl AppState {
                     }
                 }
                 Response::Failed { error } => self.fail(error),
-                _ => {}
+                other => self.unexpected(&other),
             },
         );
     }
@@ -862,8 +852,8 @@ impl AppState {
         if customer_id.is_empty() {
             return;
         }
-        if !WORKER_HAS_DATASET.with(|h| *h.borrow()) {
-            self.ingest_then(move || self.show_profile(customer_id));
+        let retry = customer_id.clone();
+        if self.retry_when_lost(move || self.show_profile(retry)) {
             return;
         }
         let asked = customer_id.clone();
@@ -880,7 +870,7 @@ impl AppState {
                     suggestions,
                 })),
                 Response::Failed { error } => self.fail(error),
-                _ => {}
+                other => self.unexpected(&other),
             },
         );
     }
@@ -906,6 +896,7 @@ impl AppState {
     /// Back to the upload screen (the current file is forgotten).
     pub fn reset(self) {
         self.leave_file();
+        super::routes::navigate(self, super::routes::Route::Overview);
         FILE.with(|f| *f.borrow_mut() = None);
         self.forget_segmentation();
         self.preview.set(None);

@@ -90,6 +90,7 @@ test('hand-made fixture: mapping, quality report and KPIs equal the hand-compute
     assert.deepEqual([...ids].sort(), ['=C8', 'C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7']);
 
     // Turning duplicate removal off re-analyses: C3 now has 160 in one order, revenue 870.
+    await app.go('overview');
     await page.locator('[data-testid=dedupe-toggle]').uncheck();
     await until(page, async () => (await app.value('kpi-revenue')) === '870', 'revenue 870 with duplicates kept');
     assert.equal(await app.number('kpi-orders'), 10, 'the duplicate line is in the same order');
@@ -131,6 +132,7 @@ test('export: header, one row per customer, formula neutralised; a segment filte
     // Filter on the segment with the most customers, export again.
     const rows = (await app.segmentRows()).filter((r) => r.customers > 0).sort((a, b) => b.customers - a.customers);
     const seg = rows[0];
+    await app.go('customers');
     await page.locator('[data-testid=segment-filter]').selectOption(seg.segment);
     await until(page, async () => (await app.value('customer-count')) === String(seg.customers), `customer-count ${seg.customers}`);
     assert.equal((await app.customerIds()).length, seg.customers);
@@ -153,13 +155,16 @@ test('segment rules: reassigning an (R, F) cell moves its customers; reset resto
     await app.analyse(SMALL);
     const before = await app.segmentRows();
     // The top customer by revenue (the default sort) and its scores.
+    await app.go('customers');
     const first = page.locator('[data-testid=customer-table] tbody tr').first();
     const id = await first.getAttribute('data-customer');
     const [r, f] = (await first.locator('td').nth(5).textContent()).trim().split(/\s+/).map(Number);
-    const segmentOf = async () => page.locator(`[data-testid=customer-table] tbody tr[data-customer="${id}"] td`).nth(6).textContent();
+    // The grid is on the overview, the table on the customers page: each page keeps its state.
+    const segmentOf = async () => (await app.go('customers'), page.locator(`[data-testid=customer-table] tbody tr[data-customer="${id}"] td`).nth(6).textContent());
     const was = await segmentOf();
     assert.notEqual(was, 'Lost');
 
+    await app.go('overview');
     await page.locator('[data-testid=segment-grid] summary').click();
     await page.locator(`[data-testid=grid-cell-${r}-${f}]`).selectOption('lost');
     await until(page, async () => (await segmentOf()) === 'Lost', `${id} moved to Lost`);
@@ -168,6 +173,8 @@ test('segment rules: reassigning an (R, F) cell moves its customers; reset resto
     assert.ok(lost(after) > lost(before), 'Lost has more customers');
     assert.equal(after.reduce((s, x) => s + x.customers, 0), 8, 'still 8 customers in all');
 
+    await app.go('overview');
+    if (!(await page.locator('[data-testid=segment-grid]').getAttribute('open'))) await page.locator('[data-testid=segment-grid] summary').click();
     await page.locator('[data-testid=segment-grid]').getByRole('button', { name: 'Reset to the default rules' }).click();
     await until(page, async () => (await segmentOf()) === was, `${id} back in ${was}`);
     assert.deepEqual((await app.segmentRows()).map((x) => x.customers), before.map((x) => x.customers));

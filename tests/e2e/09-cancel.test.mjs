@@ -130,6 +130,7 @@ test('after cancelling a re-analysis on the dashboard, the table and the export 
 
     // The customer table still answers: filter on a segment.
     const seg = segRows.find((r) => r.customers > 0 && r.segment !== 'champions');
+    await app.go('customers');
     await page.locator('[data-testid=segment-filter]').selectOption(seg.segment);
     await page.waitForTimeout(1500);
     const error = await page.locator('[data-testid=error-message]').textContent().catch(() => null);

@@ -35,7 +35,8 @@ test('predictions: models, figures, charts, at-risk preset, scores export, valid
     await app.confirm();
     const customers = await app.number('kpi-customers');
 
-    // Click 1: run the predictions.
+    // Click 1 (on the Predictions page): run the predictions.
+    await app.go('predictions');
     await page.locator('[data-testid=predict-run]').click();
     const table = page.locator('[data-testid=model-table] tbody tr');
     await until(page, async () => (await table.count()) === 3 ? true : null, 'three fitted models', REPORT_TIMEOUT);
@@ -56,6 +57,7 @@ test('predictions: models, figures, charts, at-risk preset, scores export, valid
       assert.ok(s.share > 0.01 && s.colours > 10, `${name} drawn: ${JSON.stringify(s)}`);
     }
     // The customer table gained the prediction columns.
+    await app.go('customers');
     const pAlive = await page.locator('[data-testid=cell-p-alive]').first().getAttribute('data-value');
     assert.ok(Number(pAlive) >= 0 && Number(pAlive) <= 1);
 
@@ -75,6 +77,7 @@ test('predictions: models, figures, charts, at-risk preset, scores export, valid
     assert.ok(rows.slice(1).every((r) => r[14] === 'high'));
 
     // The scores export: every scored customer.
+    await app.go('predictions');
     const [download] = await Promise.all([
       page.waitForEvent('download', { timeout: REPORT_TIMEOUT }),
       page.locator('[data-testid=export-scores]').click(),

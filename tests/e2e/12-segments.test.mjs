@@ -63,6 +63,7 @@ test('segments: attributes, sweep, profiles, charts, save and apply, tags, custo
     const customers = await app.number('kpi-customers');
 
     // The demo attributes (fetched with the demo, so no request now) join with a report.
+    await app.go('segments');
     await page.locator('[data-testid=demo-attributes]').click();
     const join = page.locator('[data-testid=attributes-join]');
     await join.waitFor({ state: 'visible', timeout: REPORT_TIMEOUT });
@@ -119,7 +120,9 @@ test('segments: attributes, sweep, profiles, charts, save and apply, tags, custo
     const modelPath = path.join(tmp, 'segmentation.json');
     fs.writeFileSync(modelPath, saved);
 
-    // A fixed k = 3.
+    // A fixed k = 3 (back on the Segments page, which kept its results and names).
+    await app.go('segments');
+    assert.equal(await page.locator('[data-testid=cluster-name]').first().inputValue(), 'VIP 核心客户');
     await page.locator('[data-testid=cluster-k]').selectOption('3');
     await page.locator('[data-testid=cluster-run]').click();
     summary = await awaitClusters(page, summary);
@@ -141,9 +144,11 @@ test('segments: attributes, sweep, profiles, charts, save and apply, tags, custo
     assert.match(await app.errorText(), /segmentation file cannot be read/);
     assert.equal((await clusterRows(page)).length, k, 'the segments stay');
 
-    // "Customers →" of segment 1: the table shows exactly its customers, tagged with it, and the
-    // target list export carries the tag columns.
+    // "Customers →" of segment 1 opens the Customers page: the table shows exactly its customers,
+    // tagged with it, and the target list export carries the tag columns.
     await page.locator('[data-testid=cluster-customers]').first().click();
+    await page.locator('[data-testid=nav-customers][aria-current=page]').waitFor({ timeout: REPORT_TIMEOUT });
+    assert.match(page.url(), /#\/customers$/, 'the address names the page');
     await until(page, async () => Number(await app.value('customer-count')) === segs[0].customers || null, 'segment 1 customers');
     const badge = await page.locator('[data-testid=cell-tags]').first().textContent();
     assert.ok(badge.includes('VIP 核心客户'), `the row carries the cluster tag: ${badge}`);
@@ -186,7 +191,10 @@ test('segments: attributes, sweep, profiles, charts, save and apply, tags, custo
     await page.locator('[data-testid=profile-show]').click();
     await page.locator('[data-testid=profile-not-found]').waitFor({ state: 'visible', timeout: REPORT_TIMEOUT });
 
-    // Chinese.
+    // Back returns to the Segments page with its results; Chinese.
+    await page.goBack();
+    await page.locator('[data-testid=nav-segments][aria-current=page]').waitFor({ timeout: REPORT_TIMEOUT });
+    assert.equal((await clusterRows(page)).length, k, 'the segments are still there');
     await page.locator('[data-testid=lang-toggle]').click();
     await until(page, async () => /数据驱动的客户分群/.test(await page.locator('[data-testid=clusters] h2').textContent()) || null, 'Chinese title');
     await page.locator('[data-testid=lang-toggle]').click();

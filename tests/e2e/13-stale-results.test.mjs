@@ -39,6 +39,7 @@ for (const [job, button, shown] of [
   ['predictions', 'predict-run', 'model-table'],
   ['segments', 'cluster-run', 'cluster-summary'],
 ]) {
+  // `job` is also the page that runs it.
   test(`New file during ${job}: the next file's dashboard shows nothing of the first`, async (t) => {
     const app = await openApp(browser, server);
     try {
@@ -46,6 +47,7 @@ for (const [job, button, shown] of [
       const { page } = app;
       await app.analyse(big);
       assert.equal(await app.number('kpi-customers'), CUSTOMERS);
+      await app.go(job);
       // Start the job and leave the file in the same task, so the job is surely still running.
       const started = await page.evaluate(([button]) => {
         const run = document.querySelector(`[data-testid=${button}]`);
@@ -59,6 +61,7 @@ for (const [job, button, shown] of [
       assert.equal(await app.number('kpi-customers'), 8);
       // Give a late answer about the first file every chance to arrive.
       await page.waitForTimeout(3000);
+      await app.go(job);
       assert.equal(await page.locator(`[data-testid=${shown}]`).count(), 0, `no ${job} of the first file`);
       assert.equal(await app.number('kpi-customers'), 8, 'still the second file');
       assert.equal(await page.locator('[data-testid=error-message]').count(), 0, 'no error shown');

@@ -166,7 +166,21 @@ export async function openApp(browser, server, { viewport = { width: 1280, heigh
       await app.upload(file);
       await app.confirm();
     },
+    /**
+     * Opens a page of the analysed file through the navigation (`overview`, `customers`,
+     * `predictions`, `segments`) and waits until it shows. A no-op on the page already shown.
+     */
+    async go(route) {
+      const link = page.locator(`[data-testid=nav-${route}]`);
+      await link.waitFor({ state: 'visible', timeout: REPORT_TIMEOUT });
+      if ((await link.getAttribute('aria-current')) !== 'page') await link.click();
+      await until(page, async () => (await link.getAttribute('aria-current')) === 'page' || null, `page ${route}`);
+      const marker = PAGE_MARKERS[route];
+      if (marker) await page.locator(`[data-testid=${marker}]`).first().waitFor({ state: 'attached', timeout: REPORT_TIMEOUT });
+    },
     async value(testid) {
+      const route = pageOf(testid);
+      if (route) await app.go(route);
       return page.locator(`[data-testid=${testid}]`).first().getAttribute('data-value');
     },
     async number(testid) {
@@ -180,6 +194,7 @@ export async function openApp(browser, server, { viewport = { width: 1280, heigh
     },
     /** Rows of the segment table: [{segment, customers, revenue}]. */
     async segmentRows() {
+      await app.go('overview');
       return page.locator('[data-testid=segment-table] tbody tr').evaluateAll((rows) => rows.map((r) => ({
         segment: r.getAttribute('data-segment'),
         customers: Number(r.getAttribute('data-customers')),
@@ -189,6 +204,7 @@ export async function openApp(browser, server, { viewport = { width: 1280, heigh
     },
     /** Customer ids on the current table page, in order. */
     async customerIds() {
+      await app.go('customers');
       return page.locator('[data-testid=customer-table] tbody tr').evaluateAll((rows) =>
         rows.map((r) => r.getAttribute('data-customer')));
     },
@@ -199,6 +215,7 @@ export async function openApp(browser, server, { viewport = { width: 1280, heigh
     },
     /** Clicks export and returns {name, text} of the download, BOM stripped (and `bom` said). */
     async exportCsv() {
+      await app.go('customers');
       const [download] = await Promise.all([
         page.waitForEvent('download', { timeout: REPORT_TIMEOUT }),
         page.locator('[data-testid=export-button]').click(),
@@ -230,6 +247,16 @@ export async function openApp(browser, server, { viewport = { width: 1280, heigh
     close: () => context.close(),
   };
   return app;
+}
+
+/** A test id that only one page shows, and that page (figures read by `app.value`). */
+const PAGE_MARKERS = { overview: 'quality-report', customers: 'customers', predictions: 'predictions', segments: 'clusters' };
+export function pageOf(testid) {
+  if (/^(kpi-(customers|orders|revenue|aov|repeat-rate)|q-|pareto|segment-table|segment-grid|grid-|drop-reason|dedupe-toggle|cap-outliers)/.test(testid)) return 'overview';
+  if (/^(customer-count|customer-table|customer-search|segment-filter|page-(next|prev)|export-button|preset-|cell-|tag-|tags-|profile)/.test(testid)) return 'customers';
+  if (/^(kpi-(mean-alive|total-clv|expected-purchases|high-risk)|model-table|top-clv|validate-)/.test(testid)) return 'predictions';
+  if (/^(cluster-|segmentation-|attributes-|transform-)/.test(testid)) return 'segments';
+  return null;
 }
 
 /** The violation plotters' text measurement causes (style attribute set from app wasm glue). */

@@ -161,6 +161,8 @@ pub mod t {
             "高于 {1} 的订单：{0} 笔（稳健规则：高于对数订单金额的 Q3 + 3×IQR）";
         Q_CAP_OUTLIERS = "Cap outliers at the fence", "将异常值截断至阈值";
         Q_DROP_REASONS = "Dropped rows by reason", "按原因统计的丢弃行";
+        Q_QUOTE_REPAIR = "Line {0} opens a quote (\") that is never closed, which would have merged the lines after it into one cell: the {1} lines from there were read with quotes as plain text.",
+            "第 {0} 行有一个未闭合的引号（\"），会把其后的行并入同一个单元格：从该行起的 {1} 行已按不含引号的文本读取。";
         Q_EXAMPLES = "e.g. line {0}: “{1}”", "例如第 {0} 行：“{1}”";
         Q_REPLACED = "Characters not valid in {0} were replaced: {1}", "{0} 编码中无效的字符已替换：{1} 个";
         Q_ENCODING_USED = "Read as {0}, delimiter {1}", "按 {0} 编码读取，分隔符 {1}";
@@ -407,6 +409,8 @@ pub mod t {
         DROP_MISSING_CUSTOMER = "empty customer id", "客户ID为空";
         DROP_MISSING_DATE = "empty date", "日期为空";
         DROP_BAD_DATE = "not a date", "不是有效日期";
+        DROP_IMPLAUSIBLE_DATE = "a date before 1900 or from 2200 on (a placeholder, not a sale)", "日期早于 1900 年或不早于 2200 年（占位值，不是真实交易）";
+        DROP_IMPLAUSIBLE_AMOUNT = "an amount of 1e12 or more (not a plausible sale)", "金额达到或超过 1e12（不是合理的交易金额）";
         DROP_MISSING_AMOUNT = "empty amount", "金额为空";
         DROP_BAD_AMOUNT = "not a number", "不是有效数字";
         DROP_TOO_FEW_FIELDS = "too few fields", "字段数不足";
@@ -661,6 +665,8 @@ pub fn drop_reason(lang: Lang, reason: DropReason) -> &'static str {
         DropReason::MissingAmount => t::DROP_MISSING_AMOUNT,
         DropReason::BadAmount => t::DROP_BAD_AMOUNT,
         DropReason::TooFewFields => t::DROP_TOO_FEW_FIELDS,
+        DropReason::ImplausibleDate => t::DROP_IMPLAUSIBLE_DATE,
+        DropReason::ImplausibleAmount => t::DROP_IMPLAUSIBLE_AMOUNT,
     }
     .get(lang)
 }

@@ -663,3 +663,144 @@ fn nul_bytes_mean_binary() {
         IngestError::Binary { byte_offset: 35 }
     );
 }
+
+/// `rows` data lines `C{i},2024-01-{d},{amount},P{i}` after a header; `stray(i)` may replace a
+/// line's text.
+fn quote_file(rows: usize, stray: impl Fn(usize) -> Option<String>) -> String {
+    let mut out = String::from("customer_id,date,amount,product\n");
+    for i in 0..rows {
+        let line = stray(i).unwrap_or_else(|| {
+            format!(
+                "C{},2024-01-{:02},{}.50,P{}",
+                i % 40,
+                1 + i % 28,
+                10 + i % 7,
+                i % 5
+            )
+        });
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// A quote-unaware count of the non-blank lines after the header.
+fn plain_line_count(text: &str) -> u64 {
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .count() as u64
+}
+
+// Regression: a quote opened in a cell and never closed swallowed the rest of the file into one
+// cell; a 300-row file reported "30 read, 30 kept, 0 dropped" with no note.
+#[test]
+fn a_quote_never_closed_is_read_again_unquoted_and_named() {
+    let text = quote_file(300, |i| {
+        (i == 29).then(|| "C7,2024-01-05,\"12.50,P1".to_string())
+    });
+    let (dataset, report) = run(text.as_bytes()).unwrap();
+    assert_eq!(report.rows_read, plain_line_count(&text), "every line read");
+    assert_eq!(report.rows_read, 300);
+    assert_eq!(report.rows_kept, 300);
+    assert_eq!(dataset.len(), 300);
+    // Line 31 (header = line 1) opened the quote; lines 31..=301 were read again.
+    assert_eq!(
+        report.quote_repairs,
+        [segscope::engine::ingest::QuoteRepair {
+            line: 31,
+            lines: 271
+        }]
+    );
+    assert!(
+        (dataset.amount[29] - 12.5).abs() < 1e-9,
+        "the opening line's amount is read"
+    );
+}
+
+#[test]
+fn a_stray_quote_closed_by_a_later_one_loses_no_line() {
+    let text = quote_file(200, |i| match i {
+        50 => Some("C1,2024-01-05,\"9.00,P1".into()),
+        120 => Some("C2,2024-01-06,8.00,P\"2".into()),
+        _ => None,
+    });
+    let (_, report) = run(text.as_bytes()).unwrap();
+    assert_eq!(report.rows_read, 200);
+    assert_eq!(report.rows_read + 0, plain_line_count(&text));
+    assert_eq!(report.quote_repairs.len(), 1);
+    assert_eq!(report.quote_repairs[0].line, 52);
+    let kept_or_dropped: u64 =
+        report.rows_kept + report.dropped.iter().map(|d| d.count).sum::<u64>();
+    assert_eq!(kept_or_dropped, report.rows_read, "kept + dropped = read");
+}
+
+#[test]
+fn a_real_multi_line_cell_stays_one_row() {
+    let text = "customer_id,date,amount,note\nC1,2024-01-05,10.00,\"deliver to\n12 Main Street\nback door\"\nC2,2024-01-06,20.00,plain\n";
+    let (dataset, report) = run(text.as_bytes()).unwrap();
+    assert_eq!((report.rows_read, dataset.len()), (2, 2));
+    assert!(report.quote_repairs.is_empty());
+}
+
+// Regression: one amount of 1e307 made the analysis die on the wire ("invalid type: null,
+// expected f64"), and the CLI printed "Revenue –" and "Gini NaN". Now the line is dropped with
+// its line number and value, and every figure stays finite.
+#[test]
+fn an_implausible_amount_is_dropped_with_its_line_and_figures_stay_finite() {
+    let text = quote_file(60, |i| match i {
+        10 => Some("C3,2024-01-05,1e307,P1".into()),
+        20 => Some("C4,2024-01-06,-2e12,P1".into()),
+        _ => None,
+    });
+    let (dataset, report) = run(text.as_bytes()).unwrap();
+    assert_eq!((report.rows_read, report.rows_kept), (60, 58));
+    let drop = report
+        .dropped
+        .iter()
+        .find(|d| d.reason == DropReason::ImplausibleAmount)
+        .unwrap();
+    assert_eq!(drop.count, 2);
+    assert_eq!(drop.column, "amount");
+    assert_eq!(
+        drop.examples,
+        [(12, "1e307".to_string()), (22, "-2e12".to_string())]
+    );
+    let analysis = segscope::engine::rfm::analyze(&dataset, &Default::default()).unwrap();
+    let k = &analysis.report.kpis;
+    assert!(k.revenue.is_finite() && k.revenue > 0.0);
+    assert!(analysis.report.pareto.gini.is_finite());
+}
+
+// Regression: one date of 9999-12-31 moved the as-of date to the year 10000 and every recency
+// became about 2.9 million days; year 1 and 1899 (Excel's empty date) did the opposite.
+#[test]
+fn implausible_dates_are_dropped_with_their_lines() {
+    let text = quote_file(40, |i| match i {
+        3 => Some("C1,9999-12-31,10.00,P1".into()),
+        4 => Some("C1,2200-01-01,10.00,P1".into()),
+        5 => Some("C2,0001-01-01,10.00,P1".into()),
+        6 => Some("C2,1899-12-31,10.00,P1".into()),
+        7 => Some("C2,1900-01-01,10.00,P1".into()),
+        _ => None,
+    });
+    let (dataset, report) = run(text.as_bytes()).unwrap();
+    let drop = report
+        .dropped
+        .iter()
+        .find(|d| d.reason == DropReason::ImplausibleDate)
+        .unwrap();
+    assert_eq!(drop.count, 4);
+    assert_eq!(
+        drop.examples.iter().map(|e| e.0).collect::<Vec<_>>(),
+        [5, 6, 7, 8],
+        "lines named"
+    );
+    assert_eq!(report.rows_kept, 36, "1900-01-01 is kept");
+    let analysis = segscope::engine::rfm::analyze(&dataset, &Default::default()).unwrap();
+    assert_eq!(
+        analysis.report.as_of_day,
+        day(2024, 1, 29),
+        "the day after the last real date"
+    );
+}

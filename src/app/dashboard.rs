@@ -165,6 +165,18 @@ fn Quality() -> impl IntoView {
             })
         })
     };
+    let quote_repairs = move || {
+        let l = lang.get();
+        state.quality.with(|q| {
+            q.as_ref().map(|q| {
+                q.quote_repairs.iter().map(|r| view! {
+                    <li data-testid="quote-repair" data-line=r.line.to_string() data-lines=r.lines.to_string()>
+                        {fill(l, t::Q_QUOTE_REPAIR, &[&count(r.line), &count(r.lines)])}
+                    </li>
+                }).collect_view()
+            })
+        })
+    };
     view! {
         <section class="card quality" data-testid="quality-report">
             <details open=true>
@@ -185,6 +197,9 @@ fn Quality() -> impl IntoView {
                     <Figure label=t::Q_PRODUCTS testid="q-products" value=products.0 shown=products.1/>
                     <Figure label=t::Q_DATE_RANGE testid="q-date-range" value=range shown=range/>
                 </div>
+                <Show when=move || state.quality.with(|q| q.as_ref().is_some_and(|q| !q.quote_repairs.is_empty()))>
+                    <ul class="drops warning-list">{quote_repairs}</ul>
+                </Show>
                 <Show when=move || state.quality.with(|q| q.as_ref().is_some_and(|q| !q.dropped.is_empty()))>
                     <h3>{tr(state, t::Q_DROP_REASONS)}</h3>
                     <ul class="drops">{drops}</ul>

@@ -19,7 +19,18 @@ pub enum DropReason {
     BadAmount,
     /// The line has fewer fields than a mapped column needs.
     TooFewFields,
+    /// The date is a real date but not a plausible transaction date: before 1900 (year 1, Excel's
+    /// empty date 1899-12-31) or from 2200 on (9999-12-31 placeholders). Kept, it would move the
+    /// as-of date and every recency by centuries.
+    ImplausibleDate,
+    /// The amount's size is at least [`MAX_PLAUSIBLE_AMOUNT`] (1e12): no single line of a sale
+    /// is that large, and sums of such values overflow what a screen, a file or a message can
+    /// hold.
+    ImplausibleAmount,
 }
+
+/// Amounts of this size or more are dropped as [`DropReason::ImplausibleAmount`].
+pub const MAX_PLAUSIBLE_AMOUNT: f64 = 1e12;
 
 /// A file that cannot be used. Each variant says where, with examples, for the UI to show.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]

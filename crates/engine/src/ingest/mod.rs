@@ -33,10 +33,10 @@ mod schema;
 mod sniff;
 mod values;
 
-pub use errors::{DropReason, IngestError};
+pub use errors::{DropReason, IngestError, MAX_PLAUSIBLE_AMOUNT};
 pub use params::{ColumnMapping, ColumnRole, DateOrder, IngestParams, PreviewParams, TextEncoding};
 pub use parse::PROGRESS_STEP_BYTES;
-pub use parse::{ingest, ColumnMissing, DroppedRows, QualityReport, ReturnsSummary};
+pub use parse::{ingest, ColumnMissing, DroppedRows, QualityReport, QuoteRepair, ReturnsSummary};
 pub use schema::HEAD_CUT_MIN_BYTES;
 pub use schema::{preview, Preview};
 pub use values::{parse_amount, parse_date, DateParse};

@@ -13,6 +13,7 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
+use super::errors::MAX_PLAUSIBLE_AMOUNT;
 use super::hash::{hash64, mix, pack_upto8, BuildPassThrough};
 use super::schema::{column_names, truncate_chars};
 use super::sniff::{self, is_blank};
@@ -86,6 +87,21 @@ pub struct QualityReport {
     pub replaced_characters: u64,
     /// Non-fatal notes (e.g. "amounts used decimal comma").
     pub notes: Vec<String>,
+    /// Quotes opened and never closed on their line: each swallowed the lines after it into one
+    /// cell, so those lines were read again without quoting (in file order).
+    #[serde(default)]
+    pub quote_repairs: Vec<QuoteRepair>,
+}
+
+/// A quote that ran away: a cell opened with `"` on `line` took the following lines (which look
+/// like whole rows) into itself, so the `lines` physical lines from `line` on were read again with
+/// quotes as plain characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteRepair {
+    /// 1-based line where the quote opened.
+    pub line: u64,
+    /// Physical lines read again without quoting (the opening line included).
+    pub lines: u64,
 }
 
 /// Streams `reader` (the whole file, `total_bytes` long) into a [`Dataset`].
@@ -190,7 +206,12 @@ pub fn ingest<R: Read>(
         builder.push(&record, lines.line);
     }
     while read_record(&mut csv_reader, &mut record, &mut lines)? {
-        if !is_blank(&record) {
+        if is_blank(&record) {
+            continue;
+        }
+        if runaway_quote(&record, params.delimiter, builder.columns.len()) {
+            builder.reread_unquoted(&record, lines.line);
+        } else {
             builder.push(&record, lines.line);
         }
     }
@@ -204,6 +225,11 @@ pub fn ingest<R: Read>(
     }
     builder.finish(replaced.get())
 }
+
+/// 1900-01-01 in days since 1970-01-01: earlier dates are [`DropReason::ImplausibleDate`].
+const FIRST_PLAUSIBLE_DAY: Day = -25_567;
+/// 2200-01-01 in days since 1970-01-01: this and later dates are [`DropReason::ImplausibleDate`].
+const FIRST_IMPLAUSIBLE_FUTURE_DAY: Day = 84_006;
 
 /// `progress` is called at least this often (in raw bytes read).
 pub const PROGRESS_STEP_BYTES: u64 = 256 * 1024;
@@ -286,6 +312,20 @@ fn read_record<R: Read>(
             }
         }
     }
+}
+
+/// Whether a record is a quote that ran away: one of its cells holds a line break followed by a
+/// line with as many delimiters as a whole row has (`columns - 1`), i.e. it swallowed rows. A
+/// legitimate multi-line cell (an address, a note) has no such line.
+fn runaway_quote(record: &csv::ByteRecord, delimiter: u8, columns: usize) -> bool {
+    if columns < 2 || !record.as_slice().contains(&b'\n') {
+        return false;
+    }
+    record.iter().any(|cell| {
+        cell.split(|&b| b == b'\n')
+            .skip(1)
+            .any(|line| line.iter().filter(|&&b| b == delimiter).count() + 1 >= columns)
+    })
 }
 
 /// Required roles mapped, no column used twice.
@@ -564,6 +604,7 @@ struct Builder {
     missing_quantity: u64,
     bad_quantity: u64,
     decimal_comma_amounts: u64,
+    quote_repairs: Vec<QuoteRepair>,
     returns: ReturnsSummary,
     min_day: Day,
     max_day: Day,
@@ -593,13 +634,19 @@ impl Builder {
             DropReason::MissingAmount,
             DropReason::BadAmount,
             DropReason::TooFewFields,
+            DropReason::ImplausibleDate,
+            DropReason::ImplausibleAmount,
         ]
         .into_iter()
         .map(|reason| {
             let column = match reason {
                 DropReason::MissingCustomerId => mapping.customer_id,
-                DropReason::MissingDate | DropReason::BadDate => mapping.date,
-                DropReason::MissingAmount | DropReason::BadAmount => mapping.amount,
+                DropReason::MissingDate | DropReason::BadDate | DropReason::ImplausibleDate => {
+                    mapping.date
+                }
+                DropReason::MissingAmount
+                | DropReason::BadAmount
+                | DropReason::ImplausibleAmount => mapping.amount,
                 DropReason::TooFewFields => None,
             };
             DropTally {
@@ -642,6 +689,7 @@ impl Builder {
             missing_quantity: 0,
             bad_quantity: 0,
             decimal_comma_amounts: 0,
+            quote_repairs: Vec::new(),
             returns: ReturnsSummary::default(),
             min_day: Day::MAX,
             max_day: Day::MIN,
@@ -665,6 +713,34 @@ impl Builder {
     }
 
     /// The whole line as text, for a [`DropReason::TooFewFields`] example.
+    /// Reads a runaway-quote record again as the lines it swallowed, quotes as plain characters
+    /// (the opening quote itself was already removed by the reader), and records the repair.
+    fn reread_unquoted(&mut self, record: &csv::ByteRecord, line: u64) {
+        let text = self.line_text(record);
+        // A quote never closed runs to the end of the file, its last line break included.
+        let body = text.trim_ascii_end();
+        let physical = body.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        self.quote_repairs.push(QuoteRepair {
+            line,
+            lines: physical,
+        });
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(self.delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .quoting(false)
+            .from_reader(text.as_slice());
+        let mut again = csv::ByteRecord::new();
+        // Reading bytes in memory without quoting cannot fail; stop at the end either way.
+        while let Ok(true) = reader.read_byte_record(&mut again) {
+            if is_blank(&again) {
+                continue;
+            }
+            let offset = again.position().map_or(0, |p| p.line().saturating_sub(1));
+            self.push(&again, line + offset);
+        }
+    }
+
     fn line_text(&self, record: &csv::ByteRecord) -> Vec<u8> {
         let mut text = Vec::new();
         for (i, field) in record.iter().enumerate() {
@@ -720,6 +796,10 @@ impl Builder {
             self.drop_line(DropReason::BadDate, line, date);
             return;
         };
+        if !(FIRST_PLAUSIBLE_DAY..FIRST_IMPLAUSIBLE_FUTURE_DAY).contains(&day) {
+            self.drop_line(DropReason::ImplausibleDate, line, date);
+            return;
+        }
         let amount_cell = amount.trim_ascii();
         if amount_cell.is_empty() {
             self.drop_line(DropReason::MissingAmount, line, b"");
@@ -732,6 +812,10 @@ impl Builder {
             self.drop_line(DropReason::BadAmount, line, amount_cell);
             return;
         };
+        if !amount.is_finite() || amount.abs() >= MAX_PLAUSIBLE_AMOUNT {
+            self.drop_line(DropReason::ImplausibleAmount, line, amount_cell);
+            return;
+        }
 
         // Kept.
         let (customer_index, replaced) = self.customers.intern(customer);
@@ -974,6 +1058,7 @@ impl Builder {
             products,
             replaced_characters,
             notes,
+            quote_repairs: self.quote_repairs,
         };
         Ok((dataset, report))
     }
@@ -1017,4 +1102,16 @@ fn shrink(dataset: &mut Dataset) {
     dataset.region.shrink_to_fit();
     dataset.channel.shrink_to_fit();
     dataset.is_exact_duplicate.shrink_to_fit();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::day_from_ymd;
+
+    #[test]
+    fn plausible_date_bounds_are_1900_and_2200() {
+        assert_eq!(day_from_ymd(1900, 1, 1), Some(FIRST_PLAUSIBLE_DAY));
+        assert_eq!(day_from_ymd(2200, 1, 1), Some(FIRST_IMPLAUSIBLE_FUTURE_DAY));
+    }
 }

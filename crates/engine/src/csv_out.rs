@@ -28,14 +28,28 @@ pub fn plain(value: f64, decimals: usize) -> String {
     s
 }
 
-/// Neutralises spreadsheet formula injection in a text cell: text starting with `=` `+` `-` `@`,
-/// tab or carriage return gets a leading `'`, so spreadsheet programs show it as text.
+/// Neutralises spreadsheet formula injection in a text cell: text whose first visible character
+/// is `=` `+` `-` `@` (or their full-width forms `＝` `＋` `－` `＠`), or that starts with a tab or
+/// carriage return, gets a leading `'`, so spreadsheet programs show it as text. Leading spaces,
+/// non-breaking spaces and zero-width characters do not hide a formula: spreadsheets skip them.
 pub fn neutralize_formula(text: &str) -> Cow<'_, str> {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if text.starts_with(['\t', '\r']) {
+        return Cow::Owned(format!("'{text}"));
+    }
+    let visible = text.trim_start_matches(|c: char| c.is_whitespace() || is_invisible(c));
+    if visible.starts_with(['=', '+', '-', '@', '＝', '＋', '－', '＠']) {
         Cow::Owned(format!("'{text}"))
     } else {
         Cow::Borrowed(text)
     }
+}
+
+/// Zero-width and other invisible format characters a cell may start with.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}'
+    )
 }
 
 #[cfg(test)]
@@ -48,5 +62,28 @@ mod tests {
         assert_eq!(plain(-0.0001, 2), "0");
         assert_eq!(plain(100.0, 2), "100");
         assert_eq!(plain(f64::NAN, 2), "");
+    }
+
+    // Regression: leading non-breaking spaces, zero-width spaces and full-width ＝ before a
+    // formula were not neutralised.
+    #[test]
+    fn formulas_behind_invisible_or_full_width_characters_are_neutralised() {
+        for text in [
+            "=1+1",
+            " =1+1",
+            "\u{a0}=1+1",
+            "\u{200b}=HYPERLINK(\"x\")",
+            "\u{feff}@SUM(A1)",
+            "＝1+1",
+            "　＋1",
+            "-2",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(neutralize_formula(text), format!("'{text}"), "{text:?}");
+        }
+        for text in ["a=b", "C1", "1-2", "", "\u{a0}C1", "张三"] {
+            assert_eq!(neutralize_formula(text), text, "{text:?}");
+        }
     }
 }

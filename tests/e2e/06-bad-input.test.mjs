@@ -121,3 +121,36 @@ test('ambiguous D/M/Y head: the day-first guess fails with a line number, month-
     await app.close();
   }
 });
+
+// Regression ("Numbers you can trust"): a quote opened in a cell and never closed swallowed the
+// rest of the file ("30 read, 30 kept, 0 dropped" for 300 rows); an amount of 1e307 killed the
+// analysis on the wire; a 9999-12-31 date moved every recency by millennia. Now every line is
+// read, the quote's line is named, and the implausible lines are listed as drops.
+test('a stray quote, an amount of 1e307 and a 9999 date: every line accounted for, each named', async () => {
+  const app = await openApp(browser, server);
+  try {
+    await app.goto();
+    const { page } = app;
+    const lines = ['customer_id,date,amount,product'];
+    for (let i = 0; i < 300; i++) {
+      let line = `C${i % 40},2024-01-${String(1 + (i % 28)).padStart(2, '0')},${10 + (i % 7)}.50,P${i % 5}`;
+      if (i === 9) line = 'C3,2024-01-05,1e307,P1';
+      if (i === 10) line = 'C3,9999-12-31,5.00,P1';
+      if (i === 29) line = 'C7,2024-01-05,"12.50,P1';
+      lines.push(line);
+    }
+    await app.analyse(file('hostile.csv', lines.join('\n') + '\n'));
+    assert.equal(await app.number('q-rows-read'), 300);
+    assert.equal(await app.number('q-rows-kept'), 298);
+    const repair = page.locator('[data-testid=quote-repair]');
+    assert.equal(await repair.getAttribute('data-line'), '31');
+    assert.match(await repair.textContent(), /Line 31 opens a quote/);
+    const reasons = await page.locator('[data-testid=drop-reason]').evaluateAll((els) => els.map((e) => e.getAttribute('data-reason')).sort());
+    assert.deepEqual(reasons, ['ImplausibleAmount', 'ImplausibleDate']);
+    const revenue = await app.number('kpi-revenue');
+    assert.ok(revenue > 0 && revenue < 1e6, `revenue ${revenue}`);
+    await app.assertClean();
+  } finally {
+    await app.close();
+  }
+});

@@ -12,11 +12,25 @@ import json, os, re, shutil, subprocess, sys
 WT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+# Differences from the hand-written parser (before the clap move) accepted on purpose: clap treats
+# `--` as the end of the options (it was an unknown option) and reads `-hx`, `-h=x` as `-h`
+# (help: exit 0 where it was 2); with both a conflict and another bad option, clap names the
+# other one (it checks conflicts after parsing): still one line, exit 2.
+ACCEPTED = {
+    "rfm-usage-24",
+    "rfm-help-cluster",
+    "rfm-help-short-value",
+    "rfm-conflict-then-bogus",
+}
+
+
 def compare(old_dir, new_dir):
     a = json.load(open(os.path.join(old_dir, "results.json")))
     b = json.load(open(os.path.join(new_dir, "results.json")))
     bad = 0
     for name, x in a.items():
+        if name in ACCEPTED:
+            continue
         y = b.get(name)
         if y is None:
             print("MISSING", name)
@@ -106,6 +120,15 @@ case("rfm-early", "rfm", "t.csv", "--as-of", "2023-01-01")
 case("rfm-out-dir", "rfm", "t.csv", "--out", "nodir/o.csv")
 case("rfm-out-empty", "rfm", "t.csv", "--out=")
 case("rfm-dash-file", "rfm", "-")
+case("rfm-dash-second", "rfm", "t.csv", "-")
+case("rfm-out-dashdash", "rfm", "--out", "--", "t.csv", "--json", files=["--"])
+case("rfm-out-hyphen-value", "rfm", "t.csv", "--json", "--out", "--json")
+case("rfm-conflict-then-bogus", "rfm", "t.csv", "--keep-duplicates", "--remove-duplicates", "--bogus")
+case("rfm-help-cluster", "rfm", "-hx")
+case("rfm-help-short-value", "rfm", "-h=x")
+case("rfm-help-long-value", "rfm", "--help=x")
+case("clv-empty-file", "clv", "")
+case("rfm-empty-file", "rfm", "")
 # clv
 S = "tx.csv"
 case("clv-text", "clv", S, "--calibration-end", "2024-03-31", timing=True)

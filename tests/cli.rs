@@ -786,6 +786,11 @@ fn usage_errors_keep_their_exact_one_line_messages() {
             "unexpected argument 'b.csv': only one FILE",
         ),
         (
+            &["rfm", "a.csv", "-"],
+            "unexpected argument '-': only one FILE",
+        ),
+        (&["rfm", ""], "rfm needs a FILE"),
+        (
             &["rfm", "a.csv", "--no-such-flag"],
             "unknown option '--no-such-flag' for rfm",
         ),
@@ -955,11 +960,14 @@ fn help_and_version_print_on_stdout_and_exit_0() {
     assert!(rfm_help.ends_with("  -h, --help               this help\n"));
     // --help wins when it comes before a bad option, not after.
     let o = segscope(&["rfm", "-h", "--bogus"]);
-    assert_eq!((o.status.code(), stdout(&o)), (Some(0), rfm_help));
+    assert_eq!((o.status.code(), stdout(&o)), (Some(0), rfm_help.clone()));
     assert_eq!(
         segscope(&["rfm", "--bogus", "--help"]).status.code(),
         Some(2)
     );
+    // The hand-written parser ignored a value given to --help.
+    let o = segscope(&["rfm", "--help=x"]);
+    assert_eq!((o.status.code(), stdout(&o)), (Some(0), rfm_help));
     for args in [&["--version"][..], &["-V"]] {
         let o = segscope(args);
         assert_eq!(o.status.code(), Some(0));
@@ -968,4 +976,31 @@ fn help_and_version_print_on_stdout_and_exit_0() {
             format!("segscope {}\n", env!("CARGO_PKG_VERSION"))
         );
     }
+}
+
+#[test]
+fn clap_stays_out_of_the_wasm_bundle() {
+    // clap is a native-only dependency: the page and the worker never carry it.
+    let out = Command::new(env!("CARGO"))
+        .args(["tree", "--offline", "-p", "segscope", "-e", "normal,build"])
+        .args(["--prefix", "none", "--target", "wasm32-unknown-unknown"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let tree = stdout(&out);
+    assert!(tree.contains("leptos"), "{tree}");
+    assert!(
+        !tree.lines().any(|l| l.starts_with("clap")),
+        "clap in the wasm32 tree:\n{tree}"
+    );
+}
+
+#[test]
+fn double_dash_ends_the_options() {
+    // Accepted change with clap: `--` was an unknown option (exit 2); now what follows it is FILE.
+    let dir = temp_dir("double-dash");
+    let csv = write_csv(&dir, "t.csv", TRANSACTIONS);
+    let o = segscope(&["rfm", "--json", "--", csv.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }

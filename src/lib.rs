@@ -24,7 +24,8 @@
 //! 6. [`i18n`] is the one catalog of UI strings, English and 简体中文; [`format`](mod@format) formats numbers
 //!    for people.
 //!
-//! The native CLI (`src/bin/segscope.rs`) runs the same engine for batch use and benchmarks.
+//! The native CLI ([`cli`], native only; `src/bin/segscope.rs` is its `main`) runs the same engine
+//! for batch use and benchmarks.
 
 #![warn(missing_docs)]
 
@@ -33,6 +34,8 @@
 pub use segscope_engine as engine;
 
 pub mod charts;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
 pub mod format;
 pub mod i18n;
 pub mod protocol;

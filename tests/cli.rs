@@ -472,3 +472,535 @@ fn cluster_errors_are_reported_like_the_other_commands() {
         assert!(stdout(&o).contains(flag), "cluster help lacks {flag}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The command line's contract, for scripts. The expectations below were captured from the
+// hand-written parser and `json!` output (before the CLI moved to clap and typed output, commit
+// c9c6d96) and checked against that binary: they pin what scripts may depend on.
+
+/// The keys of a JSON object, sorted.
+fn keys(v: &serde_json::Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = v
+        .as_object()
+        .unwrap_or_else(|| panic!("not an object: {v}"))
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    keys
+}
+
+/// Runs `args` expecting exit 0 and JSON on stdout.
+fn json_of(args: &[&str]) -> serde_json::Value {
+    let o = segscope(args);
+    assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+    serde_json::from_str(&stdout(&o)).unwrap()
+}
+
+#[test]
+fn rfm_json_key_sets_are_unchanged() {
+    let dir = temp_dir("rfm-keys");
+    let csv = write_csv(&dir, "t.csv", TRANSACTIONS);
+    let v = json_of(&["rfm", csv.to_str().unwrap(), "--json"]);
+    assert_eq!(keys(&v), ["as_of", "kpis", "pareto", "quality", "segments"]);
+    assert_eq!(
+        keys(&v["kpis"]),
+        [
+            "average_order_value",
+            "customers",
+            "orders",
+            "repeat_customer_rate",
+            "revenue"
+        ]
+    );
+    assert_eq!(
+        keys(&v["pareto"]),
+        [
+            "customer_share_for_80_percent",
+            "gini",
+            "lorenz",
+            "top_shares"
+        ]
+    );
+    assert_eq!(
+        keys(&v["quality"]),
+        [
+            "customers",
+            "date_range",
+            "delimiter",
+            "dropped",
+            "duplicate_examples",
+            "encoding",
+            "exact_duplicates",
+            "missing",
+            "notes",
+            "orders",
+            "products",
+            "replaced_characters",
+            "returns",
+            "rows_kept",
+            "rows_read"
+        ]
+    );
+    assert_eq!(
+        keys(&v["segments"][0]),
+        [
+            "customer_share",
+            "customers",
+            "mean_frequency",
+            "mean_monetary",
+            "mean_recency_days",
+            "revenue",
+            "revenue_share",
+            "segment"
+        ]
+    );
+}
+
+#[test]
+fn json_keys_are_printed_sorted_at_every_level() {
+    // The old output went through `serde_json::Value` (a sorted map): scripts diffing the
+    // output byte for byte see keys in alphabetical order at every depth.
+    let dir = temp_dir("sorted");
+    let csv = write_csv(&dir, "t.csv", TRANSACTIONS);
+    let o = segscope(&["rfm", csv.to_str().unwrap(), "--json"]);
+    let text = stdout(&o);
+    let top: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("  \"") && !l.starts_with("   "))
+        .collect();
+    assert_eq!(top.len(), 5, "{text}");
+    assert!(top[0].starts_with("  \"as_of\": \"2024-03-11\""), "{text}");
+    assert!(text
+        .contains("  \"kpis\": {\n    \"average_order_value\": 23.125,\n    \"customers\": 5,\n"));
+}
+
+#[test]
+fn clv_json_key_sets_are_unchanged() {
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/clv/tx_sample.csv"
+    );
+    let v = json_of(&[
+        "clv",
+        sample,
+        "--calibration-end=2024-03-31",
+        "--holdout-end",
+        "2024-06-30",
+        "--json",
+    ]);
+    assert_eq!(
+        keys(&v),
+        [
+            "bgnbd",
+            "calibration",
+            "gamma_gamma",
+            "holdout",
+            "kpis",
+            "pareto_nbd",
+            "scoring_model",
+            "spend_correlation",
+            "time_unit",
+            "warnings"
+        ]
+    );
+    let fit = [
+        "converged",
+        "customers",
+        "fit_ms",
+        "iterations",
+        "log_likelihood",
+    ];
+    for (model, parameters) in [
+        ("bgnbd", &["a", "alpha", "b", "r"][..]),
+        ("pareto_nbd", &["alpha", "beta", "r", "s"]),
+        ("gamma_gamma", &["p", "q", "v"]),
+    ] {
+        let mut expected: Vec<&str> = fit.iter().chain(parameters).copied().collect();
+        expected.sort_unstable();
+        assert_eq!(keys(&v[model]), expected, "{model}");
+    }
+    assert_eq!(
+        keys(&v["calibration"]),
+        ["customers", "end", "repeat_customers"]
+    );
+    assert_eq!(
+        keys(&v["kpis"]),
+        [
+            "churn_clv",
+            "churn_customers",
+            "customers",
+            "expected_purchases_horizon",
+            "mean_probability_alive",
+            "repeat_customers",
+            "total_clv"
+        ]
+    );
+    assert_eq!(
+        keys(&v["holdout"]),
+        [
+            "actual_purchases",
+            "bucket_mean_absolute_error",
+            "by_frequency",
+            "calibration_end",
+            "cumulative",
+            "holdout_end",
+            "mean_absolute_error",
+            "models",
+            "predicted_purchases"
+        ]
+    );
+    assert_eq!(
+        keys(&v["holdout"]["cumulative"][0]),
+        ["actual", "date", "predicted"]
+    );
+    assert_eq!(v["time_unit"], "days");
+    assert_eq!(v["scoring_model"], "BG/NBD");
+    // Without --holdout-end the key stays, as null.
+    let v = json_of(&["clv", sample, "--json", "--calibration-end", "2024-03-31"]);
+    assert!(v["holdout"].is_null());
+    assert!(v["spend_correlation"].is_number());
+}
+
+#[test]
+fn cluster_json_key_sets_are_unchanged() {
+    let dir = temp_dir("cluster-keys");
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/public/demo/transactions.csv");
+    let attributes = concat!(env!("CARGO_MANIFEST_DIR"), "/public/demo/customers.csv");
+    let model = dir.join("model.json");
+    let v = json_of(&[
+        "cluster",
+        demo,
+        "--k=3",
+        "--features",
+        "recency_days,frequency,monetary,attr:age",
+        "--attributes",
+        attributes,
+        "--restarts",
+        "2",
+        "--save-model",
+        model.to_str().unwrap(),
+        "--json",
+    ]);
+    let top = [
+        "attributes",
+        "bootstrap_resamples",
+        "calinski_harabasz",
+        "customers",
+        "features",
+        "inertia",
+        "iterations",
+        "k",
+        "segments",
+        "silhouette",
+        "silhouette_sample_size",
+        "stability_ari",
+        "suggested_k",
+        "sweep",
+        "timings_ms",
+        "warnings",
+    ];
+    assert_eq!(keys(&v), top);
+    assert_eq!(
+        keys(&v["segments"][0]),
+        [
+            "centroid_original_units",
+            "customers",
+            "distinctive",
+            "index",
+            "name",
+            "name_traits",
+            "revenue",
+            "revenue_share",
+            "segment",
+            "share",
+            "silhouette",
+            "stability",
+            "tiny",
+            "top_channels",
+            "top_products",
+            "top_regions"
+        ]
+    );
+    assert_eq!(
+        keys(&v["segments"][0]["centroid_original_units"]),
+        ["attr:age", "frequency", "monetary", "recency_days"]
+    );
+    assert_eq!(
+        keys(&v["features"][0]),
+        [
+            "feature",
+            "imputed",
+            "label",
+            "raw_mean",
+            "raw_median",
+            "skewness",
+            "transform"
+        ]
+    );
+    assert_eq!(
+        keys(&v["attributes"]),
+        [
+            "customers_without_row",
+            "duplicate_ids",
+            "matched",
+            "rows",
+            "unmatched",
+            "unmatched_examples"
+        ]
+    );
+    assert_eq!(
+        keys(&v["sweep"][0]),
+        ["calinski_harabasz", "inertia", "k", "silhouette"]
+    );
+    // Scoring with a saved model: no sweep, the keys stay (null).
+    let v = json_of(&[
+        "cluster",
+        demo,
+        "--model",
+        model.to_str().unwrap(),
+        "--attributes",
+        attributes,
+        "--json",
+    ]);
+    assert_eq!(keys(&v), top);
+    assert!(v["sweep"].is_null() && v["suggested_k"].is_null());
+}
+
+#[test]
+fn usage_errors_keep_their_exact_one_line_messages() {
+    for (args, message) in [
+        (&[][..], "missing command: rfm, clv, cluster or bench"),
+        (
+            &["frobnicate"],
+            "unknown command 'frobnicate': expected rfm, clv, cluster or bench",
+        ),
+        (
+            &["--json", "rfm"],
+            "unknown command '--json': expected rfm, clv, cluster or bench",
+        ),
+        (&["rfm"], "rfm needs a FILE"),
+        (&["rfm", "--json"], "rfm needs a FILE"),
+        (
+            &["rfm", "a.csv", "b.csv"],
+            "unexpected argument 'b.csv': only one FILE",
+        ),
+        (
+            &["rfm", "a.csv", "-"],
+            "unexpected argument '-': only one FILE",
+        ),
+        (&["rfm", ""], "rfm needs a FILE"),
+        (
+            &["rfm", "a.csv", "--no-such-flag"],
+            "unknown option '--no-such-flag' for rfm",
+        ),
+        (&["rfm", "a.csv", "--jso"], "unknown option '--jso' for rfm"),
+        (&["rfm", "a.csv", "-q"], "unknown option '-q' for rfm"),
+        (
+            &["rfm", "a.csv", "--version"],
+            "unknown option '--version' for rfm",
+        ),
+        (&["rfm", "a.csv", "--json=yes"], "--json takes no value"),
+        (
+            &["rfm", "a.csv", "--cap-outliers=1"],
+            "--cap-outliers takes no value",
+        ),
+        (&["rfm", "a.csv", "--out"], "--out needs a value"),
+        (
+            &["rfm", "a.csv", "--as-of=2024-13-01"],
+            "--as-of expects YYYY-MM-DD, got '2024-13-01'",
+        ),
+        (
+            &["rfm", "a.csv", "--column", "amount"],
+            "--column expects ROLE=HEADER, got 'amount'",
+        ),
+        (
+            &["rfm", "a.csv", "--remove-duplicates", "--keep-duplicates"],
+            "--keep-duplicates and --remove-duplicates exclude each other",
+        ),
+        (
+            &["rfm", "a.csv", "--delimiter", ";;"],
+            "--delimiter expects one ASCII character or tab, got ';;'",
+        ),
+        (
+            &["rfm", "a.csv", "--encoding", "latin1"],
+            "unknown encoding 'latin1': use utf-8, utf-16le, utf-16be or gb18030",
+        ),
+        (
+            &["rfm", "a.csv", "--date-order", "ydm"],
+            "--date-order expects ymd, dmy or mdy, got 'ydm'",
+        ),
+        (&["clv", "a.csv"], "clv needs --calibration-end YYYY-MM-DD"),
+        (
+            &["clv", "--calibration-end", "2024-03-31"],
+            "clv needs a FILE",
+        ),
+        (
+            &[
+                "clv",
+                "a.csv",
+                "--calibration-end",
+                "2024-03-31",
+                "--horizon-days",
+                "-1",
+            ],
+            "--horizon-days expects a number from 1 to 3650, got '-1'",
+        ),
+        (
+            &[
+                "clv",
+                "a.csv",
+                "--calibration-end",
+                "2024-03-31",
+                "--model",
+                "gamma",
+            ],
+            "--model expects bgnbd or pareto, got 'gamma'",
+        ),
+        (
+            &["cluster", "a.csv", "--k", "many"],
+            "--k expects a number from 2 to 20, got 'many'",
+        ),
+        (
+            &["cluster", "a.csv", "--features", ",,"],
+            "--features needs at least one feature",
+        ),
+        (
+            &["cluster", "a.csv", "--seed", "-1"],
+            "--seed expects a number from 0 to 18446744073709551615, got '-1'",
+        ),
+        (
+            &["bench", "a.csv", "--runs", "0"],
+            "--runs expects a number 1..=1000, got '0'",
+        ),
+        (
+            &["bench", "a.csv", "--json"],
+            "unknown option '--json' for bench",
+        ),
+    ] {
+        let o = segscope(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            stderr(&o),
+            format!("segscope: {message} (see segscope --help)\n"),
+            "{args:?}"
+        );
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn flags_take_inline_values_repeat_and_come_in_any_order() {
+    let dir = temp_dir("any-order");
+    let csv = write_csv(&dir, "t.csv", TRANSACTIONS);
+    let path = csv.to_str().unwrap();
+    let out = dir.join("c.csv");
+    let reference = json_of(&[
+        "rfm",
+        path,
+        "--as-of",
+        "2024-03-31",
+        "--keep-duplicates",
+        "--json",
+    ]);
+    // Options before FILE, `--flag=value`, a repeated flag (the last value wins), a repeated switch.
+    let v = json_of(&[
+        "rfm",
+        "--json",
+        "--as-of",
+        "2024-03-20",
+        "--keep-duplicates",
+        &format!("--out={}", out.display()),
+        path,
+        "--as-of=2024-03-31",
+        "--keep-duplicates",
+        "--json",
+    ]);
+    assert_eq!(v, reference);
+    assert!(std::fs::read_to_string(&out)
+        .unwrap()
+        .starts_with("customer_id,"));
+    // Value aliases.
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/clv/tx_sample.csv"
+    );
+    let v = json_of(&[
+        "clv",
+        sample,
+        "--calibration-end",
+        "2024-03-31",
+        "--time-unit",
+        "w",
+        "--model",
+        "pareto/nbd",
+        "--json",
+    ]);
+    assert_eq!(v["time_unit"], "weeks");
+    assert_eq!(v["scoring_model"], "Pareto/NBD");
+}
+
+#[test]
+fn help_and_version_print_on_stdout_and_exit_0() {
+    let main_help = stdout(&segscope(&["--help"]));
+    assert!(main_help.starts_with("segscope — private customer analytics"));
+    // `help`, `-h`, and anything after them print the same help.
+    for args in [
+        &["-h"][..],
+        &["help"],
+        &["help", "rfm"],
+        &["--help", "bogus"],
+    ] {
+        let o = segscope(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        assert_eq!(stdout(&o), main_help, "{args:?}");
+    }
+    let rfm_help = stdout(&segscope(&["rfm", "--help"]));
+    assert!(rfm_help.starts_with("segscope rfm — RFM analysis"));
+    assert!(rfm_help.ends_with("  -h, --help               this help\n"));
+    // --help wins when it comes before a bad option, not after.
+    let o = segscope(&["rfm", "-h", "--bogus"]);
+    assert_eq!((o.status.code(), stdout(&o)), (Some(0), rfm_help.clone()));
+    assert_eq!(
+        segscope(&["rfm", "--bogus", "--help"]).status.code(),
+        Some(2)
+    );
+    // The hand-written parser ignored a value given to --help.
+    let o = segscope(&["rfm", "--help=x"]);
+    assert_eq!((o.status.code(), stdout(&o)), (Some(0), rfm_help));
+    for args in [&["--version"][..], &["-V"]] {
+        let o = segscope(args);
+        assert_eq!(o.status.code(), Some(0));
+        assert_eq!(
+            stdout(&o),
+            format!("segscope {}\n", env!("CARGO_PKG_VERSION"))
+        );
+    }
+}
+
+#[test]
+fn clap_stays_out_of_the_wasm_bundle() {
+    // clap is a native-only dependency: the page and the worker never carry it.
+    let out = Command::new(env!("CARGO"))
+        .args(["tree", "--offline", "-p", "segscope", "-e", "normal,build"])
+        .args(["--prefix", "none", "--target", "wasm32-unknown-unknown"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let tree = stdout(&out);
+    assert!(tree.contains("leptos"), "{tree}");
+    assert!(
+        !tree.lines().any(|l| l.starts_with("clap")),
+        "clap in the wasm32 tree:\n{tree}"
+    );
+}
+
+#[test]
+fn double_dash_ends_the_options() {
+    // Accepted change with clap: `--` was an unknown option (exit 2); now what follows it is FILE.
+    let dir = temp_dir("double-dash");
+    let csv = write_csv(&dir, "t.csv", TRANSACTIONS);
+    let o = segscope(&["rfm", "--json", "--", csv.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

@@ -1,0 +1,603 @@
+//! The native command line (`segscope`, native only): the browser app's engine over a file on
+//! disk, for batch use and benchmarks.
+//!
+//! `segscope rfm FILE` previews the head of the file (encoding, delimiter, header, column roles,
+//! date order), applies the command-line overrides, streams the file through the ingest and runs
+//! the RFM analysis. `segscope clv FILE` scores predictions; `segscope cluster FILE` finds k-means
+//! segments (or scores FILE with a saved one). `segscope bench FILE` times the same phases.
+//!
+//! One file per subcommand, each with its clap arguments and its `Serialize` JSON output types;
+//! this file holds what they share: the top-level parser, reading and previewing the file, the
+//! column overrides, and the errors with their exit codes (0 success, 1 the file or the analysis
+//! failed, 2 bad command line). Scripts depend on every flag, JSON key, message and exit status,
+//! so the parser keeps the hand-written one's behaviour: clap's errors are reworded into the same
+//! one-line messages, and the help texts are the same hand-written ones
+//! (`tests/cli.rs`, `scripts/cli-corpus.py`).
+
+mod bench;
+mod cluster;
+mod clv;
+mod rfm;
+
+use std::ffi::OsString;
+use std::fmt::Display;
+use std::fs::File;
+use std::io::{BufReader, Read as _, Seek as _, SeekFrom, Write as _};
+use std::ops::RangeInclusive;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::str::FromStr;
+
+use clap::builder::{OsStringValueParser, TypedValueParser as _};
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Args, Parser, Subcommand};
+
+use crate::engine::calendar;
+use crate::engine::ingest::{
+    self, ColumnRole, DateOrder, IngestParams, Preview, PreviewParams, QualityReport, TextEncoding,
+};
+use crate::engine::{Dataset, Day};
+
+const MAIN_HELP: &str = "\
+segscope — private customer analytics (RFM segments, Pareto) on a transactions CSV
+
+Usage:
+  segscope rfm FILE [options]      score customers and print a summary, JSON or a customer CSV
+  segscope clv FILE --calibration-end YYYY-MM-DD [options]
+                                   fit BG/NBD, Pareto/NBD and Gamma-Gamma; score CLV and churn
+  segscope cluster FILE --k N|auto [options]
+                                   k-means segments with profiles and automatic names
+  segscope bench FILE [options]    time preview, ingest and analysis on FILE
+  segscope --help                  this help (also: segscope rfm --help, segscope bench --help)
+  segscope --version               print the version
+
+Exit status: 0 success, 1 the file or the analysis failed, 2 bad command line.";
+
+/// The subcommands, as the first argument names them.
+const SUBCOMMANDS: [&str; 4] = ["rfm", "clv", "cluster", "bench"];
+
+/// The whole command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "segscope",
+    version,
+    override_help = MAIN_HELP,
+    disable_help_subcommand = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    task: Option<Task>,
+}
+
+/// One subcommand with its arguments.
+#[derive(Debug, Subcommand)]
+enum Task {
+    #[command(override_help = rfm::HELP, args_override_self = true)]
+    Rfm(rfm::RfmArgs),
+    #[command(override_help = clv::HELP, args_override_self = true)]
+    Clv(clv::ClvArgs),
+    #[command(override_help = cluster::HELP, args_override_self = true)]
+    Cluster(cluster::ClusterArgs),
+    #[command(override_help = bench::HELP, args_override_self = true)]
+    Bench(bench::BenchArgs),
+    /// `segscope help [anything]`: the main help, as `segscope --help`.
+    #[command(hide = true, disable_help_flag = true)]
+    Help {
+        #[arg(num_args = 0.., allow_hyphen_values = true, trailing_var_arg = true)]
+        ignored: Vec<OsString>,
+    },
+}
+
+/// What a command line asks for.
+#[derive(Debug)]
+pub enum Invocation {
+    /// Print this text (help or version) on stdout and exit 0.
+    Print(String),
+    /// Run a subcommand (boxed: the arguments are large next to a string).
+    Run(Box<Command>),
+}
+
+/// A parsed subcommand, ready to run.
+#[derive(Debug)]
+pub struct Command(Task);
+
+impl Command {
+    /// Runs the subcommand: reads the file, analyses it, prints or writes the results.
+    pub fn run(&self) -> CliResult<()> {
+        match &self.0 {
+            Task::Rfm(args) => args.run(),
+            Task::Clv(args) => args.run(),
+            Task::Cluster(args) => args.run(),
+            Task::Bench(args) => args.run(),
+            Task::Help { .. } => print(&format!("{MAIN_HELP}\n")),
+        }
+    }
+}
+
+/// A failure, with the exit code it maps to.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad command line: exit 2.
+    #[error("segscope: {0} (see segscope --help)")]
+    Usage(String),
+    /// The file or the analysis failed: exit 1.
+    #[error("segscope: error: {0}")]
+    Run(String),
+}
+
+impl CliError {
+    /// 2 for a bad command line, 1 when the file or the analysis failed.
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Self::Usage(_) => ExitCode::from(2),
+            Self::Run(_) => ExitCode::from(1),
+        }
+    }
+}
+
+/// The CLI's result type.
+pub type CliResult<T> = Result<T, CliError>;
+
+fn usage(message: impl Into<String>) -> CliError {
+    CliError::Usage(message.into())
+}
+
+fn run_error(message: impl Into<String>) -> CliError {
+    CliError::Run(message.into())
+}
+
+/// Parses a command line (`args` starts with the program name, as `std::env::args_os`).
+pub fn parse<I, T>(args: I) -> CliResult<Invocation>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    match Cli::try_parse_from(&args) {
+        Ok(Cli { task: None }) => Err(usage("missing command: rfm, clv, cluster or bench")),
+        Ok(Cli {
+            task: Some(Task::Help { .. }),
+        }) => Ok(Invocation::Print(format!("{MAIN_HELP}\n"))),
+        Ok(Cli { task: Some(task) }) => Ok(Invocation::Run(Box::new(Command(task)))),
+        Err(error) => reword(&error, args.get(1)).map(Invocation::Print),
+    }
+}
+
+/// Writes help or version text to stdout as is.
+pub fn print(text: &str) -> CliResult<()> {
+    let stdout = std::io::stdout();
+    let mut stdout = stdout.lock();
+    stdout
+        .write_all(text.as_bytes())
+        .map_err(|e| run_error(format!("cannot write output: {e}")))
+}
+
+/// Writes one result (a summary or JSON) to stdout, followed by a newline.
+fn print_line(text: &str) -> CliResult<()> {
+    print(&format!("{text}\n"))
+}
+
+/// Pretty JSON of an output type. It goes through `serde_json::Value`, whose map (serde_json
+/// without `preserve_order`) sorts keys at every level, as the hand-built `json!` output did:
+/// the bytes stay the same for scripts that diff them. Non-finite numbers become `null`.
+fn to_json(output: &impl serde::Serialize) -> CliResult<String> {
+    serde_json::to_value(output)
+        .and_then(|value| serde_json::to_string_pretty(&value))
+        .map_err(|e| run_error(format!("cannot encode JSON: {e}")))
+}
+
+/// A clap error in the CLI's words: help and version become text to print; everything else one
+/// usage line, worded as the hand-written parser did. `first` is the argument after the program.
+fn reword(error: &clap::Error, first: Option<&OsString>) -> CliResult<String> {
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        return Ok(error.render().to_string());
+    }
+    let first = first.map(|a| a.to_string_lossy().into_owned());
+    let Some(command) = first.as_deref().filter(|c| SUBCOMMANDS.contains(c)) else {
+        let other = first.unwrap_or_default();
+        return Err(usage(format!(
+            "unknown command '{other}': expected rfm, clv, cluster or bench"
+        )));
+    };
+    let strings = |kind| match error.get(kind) {
+        Some(ContextValue::String(s)) => vec![s.as_str()],
+        Some(ContextValue::Strings(v)) => v.iter().map(String::as_str).collect(),
+        _ => Vec::new(),
+    };
+    // "--out <PATH>" → "--out"; "--json=yes" → "--json".
+    let flag = |arg: &str| arg.split([' ', '=']).next().unwrap_or(arg).to_string();
+    let invalid = strings(ContextKind::InvalidArg);
+    let arg = invalid.first().copied().unwrap_or_default();
+    // `--help=x` showed the help, as `--help` (the hand-written parser dropped the value).
+    if error.kind() == ErrorKind::TooManyValues && flag(arg) == "--help" {
+        let help = match command {
+            "clv" => clv::HELP,
+            "cluster" => cluster::HELP,
+            "bench" => bench::HELP,
+            _ => rfm::HELP,
+        };
+        return Ok(format!("{help}\n"));
+    }
+    if invalid.iter().any(|a| a.starts_with("<FILE>")) {
+        return Err(usage(format!("{command} needs a FILE")));
+    }
+    let message = match error.kind() {
+        // "--calibration-end <YYYY-MM-DD>" → "clv needs --calibration-end YYYY-MM-DD".
+        ErrorKind::MissingRequiredArgument => {
+            format!("{command} needs {}", arg.replace(['<', '>'], ""))
+        }
+        // A lone "-" is a file name, as before.
+        ErrorKind::UnknownArgument if arg.starts_with('-') && arg != "-" => {
+            format!("unknown option '{}' for {command}", flag(arg))
+        }
+        ErrorKind::UnknownArgument => format!("unexpected argument '{arg}': only one FILE"),
+        ErrorKind::InvalidValue => format!("{} needs a value", flag(arg)),
+        ErrorKind::TooManyValues | ErrorKind::NoEquals => format!("{} takes no value", flag(arg)),
+        ErrorKind::ArgumentConflict => {
+            // In a fixed order, whichever came first (--keep-duplicates, --remove-duplicates).
+            let prior = strings(ContextKind::PriorArg).concat();
+            let mut both = [flag(arg), flag(&prior)];
+            both.sort();
+            let [first, second] = both;
+            format!("{first} and {second} exclude each other")
+        }
+        _ => match std::error::Error::source(error) {
+            // The CLI's own value checks (BadValue) carry the whole message.
+            Some(source) => source.to_string(),
+            None => {
+                let rendered = error.render().to_string();
+                let line = rendered.lines().next().unwrap_or_default();
+                line.trim_start_matches("error: ").to_string()
+            }
+        },
+    };
+    Err(usage(message))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values
+
+/// A command-line value the CLI cannot use, worded as the usage line shows it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct BadValue(String);
+
+/// A path, empty allowed (opening it then fails like any missing file, as before).
+fn path() -> impl clap::builder::TypedValueParser<Value = PathBuf> {
+    OsStringValueParser::new().map(PathBuf::from)
+}
+
+/// FILE: a path, not empty.
+fn file_path() -> impl clap::builder::TypedValueParser<Value = PathBuf> {
+    OsStringValueParser::new().try_map(|text| match text.is_empty() {
+        true => Err(BadValue("FILE is empty".into())),
+        false => Ok(PathBuf::from(text)),
+    })
+}
+
+/// A day as YYYY-MM-DD.
+fn day(flag: &'static str) -> impl Fn(&str) -> Result<Day, BadValue> + Clone + Send + Sync {
+    move |text| {
+        calendar::parse_iso_day(text)
+            .ok_or_else(|| BadValue(format!("{flag} expects YYYY-MM-DD, got '{text}'")))
+    }
+}
+
+/// A number within `range`.
+fn number<T>(
+    flag: &'static str,
+    range: RangeInclusive<T>,
+) -> impl Fn(&str) -> Result<T, BadValue> + Clone + Send + Sync
+where
+    T: FromStr + PartialOrd + Display + Clone + Send + Sync,
+{
+    move |text| {
+        text.parse::<T>()
+            .ok()
+            .filter(|v| range.contains(v))
+            .ok_or_else(|| {
+                BadValue(format!(
+                    "{flag} expects a number from {} to {}, got '{text}'",
+                    range.start(),
+                    range.end()
+                ))
+            })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input
+
+/// `--column ROLE=HEADER`: HEADER as in the file; empty unmaps the role.
+#[derive(Debug, Clone, PartialEq)]
+struct ColumnOverride {
+    role: ColumnRole,
+    header: String,
+}
+
+fn column_override(spec: &str) -> Result<ColumnOverride, BadValue> {
+    let Some((role, header)) = spec.split_once('=') else {
+        return Err(BadValue(format!(
+            "--column expects ROLE=HEADER, got '{spec}'"
+        )));
+    };
+    let role = ColumnRole::from_name(role).ok_or_else(|| {
+        let roles: Vec<&str> = ColumnRole::ALL.iter().map(|r| r.name()).collect();
+        BadValue(format!(
+            "unknown role '{role}' in --column; roles: {}",
+            roles.join(", ")
+        ))
+    })?;
+    Ok(ColumnOverride {
+        role,
+        header: header.to_string(),
+    })
+}
+
+fn encoding(name: &str) -> Result<TextEncoding, BadValue> {
+    TextEncoding::from_name(name).ok_or_else(|| {
+        BadValue(format!(
+            "unknown encoding '{name}': use utf-8, utf-16le, utf-16be or gb18030"
+        ))
+    })
+}
+
+fn delimiter(text: &str) -> Result<u8, BadValue> {
+    match (text, text.as_bytes()) {
+        ("tab" | "\\t" | "\t", _) => Ok(b'\t'),
+        (_, &[byte]) if byte.is_ascii() => Ok(byte),
+        _ => Err(BadValue(format!(
+            "--delimiter expects one ASCII character or tab, got '{text}'"
+        ))),
+    }
+}
+
+fn date_order(text: &str) -> Result<DateOrder, BadValue> {
+    match text.to_ascii_lowercase().as_str() {
+        "ymd" => Ok(DateOrder::Ymd),
+        "dmy" => Ok(DateOrder::Dmy),
+        "mdy" => Ok(DateOrder::Mdy),
+        _ => Err(BadValue(format!(
+            "--date-order expects ymd, dmy or mdy, got '{text}'"
+        ))),
+    }
+}
+
+/// What to read and how to override the detection (every subcommand takes these).
+#[derive(Debug, Args)]
+struct InputArgs {
+    /// The transactions CSV.
+    #[arg(value_name = "FILE", value_parser = file_path())]
+    file: PathBuf,
+    /// `--column ROLE=HEADER`, repeatable.
+    #[arg(long = "column", value_name = "ROLE=HEADER", allow_hyphen_values = true, value_parser = column_override)]
+    columns: Vec<ColumnOverride>,
+    /// `--encoding NAME`; default: detect.
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true, value_parser = encoding)]
+    encoding: Option<TextEncoding>,
+    /// `--delimiter C`; default: detect.
+    #[arg(long, value_name = "C", allow_hyphen_values = true, value_parser = delimiter)]
+    delimiter: Option<u8>,
+    /// `--date-order ymd|dmy|mdy`; default: detect.
+    #[arg(long, value_name = "ORDER", allow_hyphen_values = true, value_parser = date_order)]
+    date_order: Option<DateOrder>,
+}
+
+/// The head of the file read for the preview.
+const PREVIEW_BYTES: u64 = 1 << 20;
+
+fn open(path: &Path) -> CliResult<File> {
+    File::open(path).map_err(|e| run_error(format!("cannot open {}: {e}", path.display())))
+}
+
+impl InputArgs {
+    /// Reads the first megabyte and previews it with the command-line overrides.
+    fn preview(&self) -> CliResult<Preview> {
+        let file = open(&self.file)?;
+        let mut head = Vec::new();
+        file.take(PREVIEW_BYTES)
+            .read_to_end(&mut head)
+            .map_err(|e| run_error(format!("cannot read {}: {e}", self.file.display())))?;
+        let params = PreviewParams {
+            encoding: self.encoding,
+            delimiter: self.delimiter,
+            has_header: None,
+        };
+        ingest::preview(&head, &params)
+            .map_err(|e| run_error(format!("{}: {e}", self.file.display())))
+    }
+
+    /// The preview's detections with the command-line overrides applied.
+    fn ingest_params(&self, preview: &Preview) -> CliResult<IngestParams> {
+        let mut mapping = preview.mapping.clone();
+        for ColumnOverride { role, header } in &self.columns {
+            if header.is_empty() {
+                mapping.set(*role, None);
+                continue;
+            }
+            let column = preview
+                .columns
+                .iter()
+                .position(|c| c == header)
+                .or_else(|| {
+                    preview
+                        .columns
+                        .iter()
+                        .position(|c| c.to_lowercase() == header.to_lowercase())
+                })
+                .ok_or_else(|| {
+                    run_error(format!(
+                        "--column {}={header}: no such column; the columns are: {}",
+                        role.name(),
+                        preview.columns.join(", ")
+                    ))
+                })?;
+            // A column plays one role: a detected role on that column gives way, unless the user
+            // asked for it too (then ingest reports the conflict).
+            if let Some(other) = mapping.role_of(column) {
+                let explicit = self.columns.iter().any(|c| c.role == other);
+                if other != *role && !explicit {
+                    mapping.set(other, None);
+                }
+            }
+            mapping.set(*role, Some(column));
+        }
+        if let Some(role) = ColumnRole::ALL
+            .into_iter()
+            .find(|r| r.is_required() && mapping.get(*r).is_none())
+        {
+            return Err(run_error(format!(
+                "{}: no column was recognised as {}; choose one with --column {}=HEADER (the columns are: {})",
+                self.file.display(),
+                role.name(),
+                role.name(),
+                preview.columns.join(", ")
+            )));
+        }
+        let date_order = match self.date_order {
+            Some(order) => order,
+            None => {
+                if preview.date_order_ambiguous {
+                    eprintln!(
+                        "segscope: warning: the dates fit both day/month/year and month/day/year; \
+                         assuming {:?} (choose with --date-order)",
+                        preview.date_order
+                    );
+                }
+                preview.date_order
+            }
+        };
+        Ok(IngestParams {
+            encoding: preview.encoding,
+            delimiter: preview.delimiter,
+            has_header: preview.has_header,
+            date_order,
+            mapping,
+        })
+    }
+
+    /// Previews, applies the overrides and streams the whole file through the ingest.
+    fn load(&self) -> CliResult<(Dataset, QualityReport)> {
+        let preview = self.preview()?;
+        let params = self.ingest_params(&preview)?;
+        ingest_file(&self.file, &params)
+    }
+}
+
+/// Streams the whole file through the ingest.
+fn ingest_file(path: &Path, params: &IngestParams) -> CliResult<(Dataset, QualityReport)> {
+    let mut file = open(path)?;
+    let total_bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+    file.seek(SeekFrom::Start(0))
+        .map_err(|e| run_error(format!("cannot read {}: {e}", path.display())))?;
+    let reader = BufReader::with_capacity(1 << 16, file);
+    ingest::ingest(reader, total_bytes, params, &mut |_| {})
+        .map_err(|e| run_error(format!("{}: {e}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_args(list: &[&str]) -> CliResult<Invocation> {
+        parse(std::iter::once("segscope").chain(list.iter().copied()))
+    }
+
+    #[test]
+    fn parses_rfm_options() {
+        let Ok(Invocation::Run(command)) = parse_args(&[
+            "rfm",
+            "t.csv",
+            "--as-of=2024-03-05",
+            "--column",
+            "amount=实付金额",
+            "--delimiter",
+            "tab",
+            "--date-order",
+            "dmy",
+            "--remove-duplicates",
+            "--cap-outliers",
+            "--out",
+            "c.csv",
+            "--json",
+        ]) else {
+            panic!("a command expected")
+        };
+        let Command(Task::Rfm(a)) = *command else {
+            panic!("rfm expected")
+        };
+        assert_eq!(a.input.file, PathBuf::from("t.csv"));
+        assert_eq!(a.as_of_day, calendar::day_from_ymd(2024, 3, 5));
+        assert_eq!(
+            a.input.columns,
+            vec![ColumnOverride {
+                role: ColumnRole::Amount,
+                header: "实付金额".to_string()
+            }]
+        );
+        assert_eq!(a.input.delimiter, Some(b'\t'));
+        assert_eq!(a.input.date_order, Some(DateOrder::Dmy));
+        assert_eq!(a.remove_duplicates(), Some(true));
+        assert!(a.cap_outliers && a.json);
+        assert_eq!(a.out, Some(PathBuf::from("c.csv")));
+    }
+
+    #[test]
+    fn usage_errors_are_reported() {
+        let bad = [
+            &["rfm"][..],
+            &["rfm", ""],
+            &["rfm", "a.csv", "b.csv"],
+            &["rfm", "a.csv", "--as-of", "2024-13-01"],
+            &["rfm", "a.csv", "--column", "colour=x"],
+            &["rfm", "a.csv", "--column", "amount"],
+            &["rfm", "a.csv", "--keep-duplicates", "--remove-duplicates"],
+            &["rfm", "a.csv", "--delimiter", ";;"],
+            &["rfm", "a.csv", "--json=yes"],
+            &["rfm", "a.csv", "--out"],
+            &["bench", "a.csv", "--runs", "0"],
+            &["frobnicate"],
+            &[],
+        ];
+        for list in bad {
+            assert!(
+                matches!(parse_args(list), Err(CliError::Usage(_))),
+                "{list:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn json_sorts_keys_and_prints_non_finite_numbers_as_null() {
+        #[derive(serde::Serialize)]
+        struct Output {
+            zeta: f64,
+            alpha: f64,
+            mid: Option<f64>,
+            ratio: f64,
+        }
+        let output = Output {
+            zeta: f64::NAN,
+            alpha: f64::INFINITY,
+            mid: Some(1.5),
+            ratio: 0.1 + 0.2,
+        };
+        assert_eq!(
+            to_json(&output).unwrap(),
+            "{\n  \"alpha\": null,\n  \"mid\": 1.5,\n  \"ratio\": 0.30000000000000004,\n  \"zeta\": null\n}"
+        );
+    }
+
+    #[test]
+    fn help_and_version_are_text_to_print() {
+        for list in [&["--help"][..], &["help", "x"], &["rfm", "-h"], &["-V"]] {
+            assert!(
+                matches!(parse_args(list), Ok(Invocation::Print(_))),
+                "{list:?}"
+            );
+        }
+    }
+}

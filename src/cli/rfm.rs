@@ -1,0 +1,266 @@
+//! `segscope rfm`: RFM scores, segments and Pareto figures of a transactions CSV.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use serde::Serialize;
+
+use super::{day, path, print_line, run_error, to_json, CliResult, InputArgs};
+use crate::engine::calendar;
+use crate::engine::ingest::QualityReport;
+use crate::engine::rfm::{
+    self, Analysis, CustomerQuery, Kpis, Pareto, RfmParams, SegmentRow, SortKey,
+};
+use crate::engine::{Dataset, Day};
+use crate::format;
+
+pub(super) const HELP: &str = "\
+segscope rfm — RFM analysis of a transactions CSV
+
+Usage: segscope rfm FILE [options]
+
+The first megabyte is previewed to detect the encoding, delimiter, header and column roles;
+the options below override the detection. Then the whole file is streamed and analysed.
+
+Input options:
+  --column ROLE=HEADER     map a column to a role (repeatable). ROLE is one of
+                           customer_id, date, amount, order_id, product, quantity, region, channel.
+                           HEADER is a column name as in the file (exact match first, then
+                           ignoring case). An empty HEADER (--column order_id=) unmaps a role.
+  --encoding NAME          utf-8, utf-16le, utf-16be or gb18030 (also gbk); default: detect
+  --delimiter C            field delimiter: one character, or tab; default: detect
+  --date-order ORDER       ymd, dmy or mdy for numeric dates like 03/05/2024; default: detect
+
+Analysis options:
+  --as-of YYYY-MM-DD       day recency is measured from (default: the day after the last
+                           transaction); lines after it are ignored
+  --remove-duplicates      drop lines that repeat an earlier line exactly (the default when
+                           the file has order ids)
+  --keep-duplicates        keep them (the default without order ids)
+  --cap-outliers           value orders above the outlier fence at the fence (default: flag only)
+
+Output options:
+  --out PATH               write one row per customer, sorted by customer id, with the header
+                           customer_id,recency_days,frequency,monetary,r_score,f_score,m_score,segment
+  --json                   print one JSON object {quality, segments, pareto, kpis, as_of}
+                           instead of the human summary
+  -h, --help               this help";
+
+/// `segscope rfm FILE [options]`.
+#[derive(Debug, Args)]
+pub(super) struct RfmArgs {
+    #[command(flatten)]
+    pub(super) input: InputArgs,
+    /// `--as-of YYYY-MM-DD`: the day recency is measured from.
+    #[arg(long = "as-of", value_name = "YYYY-MM-DD", allow_hyphen_values = true, value_parser = day("--as-of"))]
+    pub(super) as_of_day: Option<Day>,
+    /// `--remove-duplicates`: drop exact repeats of a line.
+    #[arg(long, conflicts_with = "keep_duplicates")]
+    remove_duplicates: bool,
+    /// `--keep-duplicates`: keep them.
+    #[arg(long)]
+    keep_duplicates: bool,
+    /// `--cap-outliers`: value orders above the fence at the fence.
+    #[arg(long)]
+    pub(super) cap_outliers: bool,
+    /// `--out PATH`: one row per customer.
+    #[arg(long, value_name = "PATH", allow_hyphen_values = true, value_parser = path())]
+    pub(super) out: Option<PathBuf>,
+    /// `--json`: JSON instead of the human summary.
+    #[arg(long)]
+    pub(super) json: bool,
+}
+
+/// `--json`: the run's data quality and report figures.
+#[derive(Serialize)]
+struct RfmJson<'a> {
+    quality: &'a QualityReport,
+    segments: &'a [SegmentRow],
+    pareto: &'a Pareto,
+    kpis: &'a Kpis,
+    /// The as-of day, YYYY-MM-DD.
+    as_of: String,
+}
+
+impl RfmArgs {
+    /// `Some(true)` with `--remove-duplicates`, `Some(false)` with `--keep-duplicates`, `None`
+    /// (the analysis decides) without either.
+    pub(super) fn remove_duplicates(&self) -> Option<bool> {
+        match (self.remove_duplicates, self.keep_duplicates) {
+            (true, _) => Some(true),
+            (false, true) => Some(false),
+            (false, false) => None,
+        }
+    }
+
+    pub(super) fn run(&self) -> CliResult<()> {
+        let (dataset, quality) = self.input.load()?;
+        let rfm_params = RfmParams {
+            as_of_day: self.as_of_day,
+            remove_duplicates: self.remove_duplicates(),
+            cap_outliers: self.cap_outliers,
+            ..Default::default()
+        };
+        let analysis = rfm::analyze(&dataset, &rfm_params).map_err(|e| run_error(e.to_string()))?;
+        if let Some(out) = &self.out {
+            write_customers(out, &dataset, &analysis)?;
+        }
+        let text = if self.json {
+            let report = &analysis.report;
+            to_json(&RfmJson {
+                quality: &quality,
+                segments: &report.segments,
+                pareto: &report.pareto,
+                kpis: &report.kpis,
+                as_of: calendar::iso_day(report.as_of_day),
+            })?
+        } else {
+            human_summary(&quality, &analysis, self.out.as_deref())
+        };
+        print_line(&text)
+    }
+}
+
+/// One row per customer, sorted by customer id ascending.
+fn write_customers(path: &Path, dataset: &Dataset, analysis: &Analysis) -> CliResult<()> {
+    let all = CustomerQuery {
+        sort: SortKey::CustomerId,
+        descending: false,
+        offset: 0,
+        limit: usize::MAX,
+        ..Default::default()
+    };
+    let page = rfm::query(dataset, analysis, None, &all);
+    let failed =
+        |e: &dyn std::fmt::Display| run_error(format!("cannot write {}: {e}", path.display()));
+    let file = File::create(path).map_err(|e| failed(&e))?;
+    let mut out = csv::Writer::from_writer(std::io::BufWriter::new(file));
+    out.write_record([
+        "customer_id",
+        "recency_days",
+        "frequency",
+        "monetary",
+        "r_score",
+        "f_score",
+        "m_score",
+        "segment",
+    ])
+    .map_err(|e| failed(&e))?;
+    for row in &page.rows {
+        out.write_record([
+            crate::engine::csv_out::neutralize_formula(&row.customer_id).as_ref(),
+            &row.recency_days.to_string(),
+            &row.frequency.to_string(),
+            &format::plain(row.monetary, 2),
+            &row.r_score.to_string(),
+            &row.f_score.to_string(),
+            &row.m_score.to_string(),
+            row.segment.name(),
+        ])
+        .map_err(|e| failed(&e))?;
+    }
+    out.flush().map_err(|e| failed(&e))
+}
+fn human_summary(quality: &QualityReport, analysis: &Analysis, out: Option<&Path>) -> String {
+    let r = &analysis.report;
+    let k = &r.kpis;
+    let n = |v: u64| format::grouped(v as f64, 0, ',');
+    let money = |v: f64| format::grouped(v, 2, ',');
+    let mut lines = Vec::new();
+    let dropped: u64 = quality.dropped.iter().map(|d| d.count).sum();
+    lines.push(format!(
+        "Rows: {} read, {} kept, {} dropped; {} exact duplicates ({})",
+        n(quality.rows_read),
+        n(quality.rows_kept),
+        n(dropped),
+        n(quality.exact_duplicates),
+        if r.duplicates_were_removed {
+            format!("{} removed", n(r.duplicates_removed))
+        } else {
+            "kept".to_string()
+        }
+    ));
+    for d in &quality.dropped {
+        let example = d.examples.first().map_or(String::new(), |(line, value)| {
+            format!(", e.g. line {line}: '{value}'")
+        });
+        lines.push(format!(
+            "  dropped {} × {:?} in '{}'{example}",
+            n(d.count),
+            d.reason,
+            d.column
+        ));
+    }
+    lines.push(format!(
+        "As of {}; orders from {} to {}",
+        calendar::iso_day(r.as_of_day),
+        calendar::iso_day(r.first_day),
+        calendar::iso_day(r.last_day)
+    ));
+    lines.push(format!(
+        "Customers {}  Orders {}  Revenue {}  Average order {}  Repeat customers {}",
+        n(k.customers),
+        n(k.orders),
+        money(k.revenue),
+        money(k.average_order_value),
+        format::percent(k.repeat_customer_rate)
+    ));
+    if r.customers_without_purchase > 0 || r.fully_returned_orders > 0 {
+        lines.push(format!(
+            "Fully returned orders {} (not counted); customers with nothing left to score {}",
+            n(r.fully_returned_orders),
+            n(r.customers_without_purchase)
+        ));
+    }
+    let top20 = r
+        .pareto
+        .top_shares
+        .iter()
+        .find(|(p, _)| *p == 20.0)
+        .map_or(0.0, |(_, s)| *s);
+    lines.push(format!(
+        "Top 20% of customers bring {} of revenue; 80% of revenue comes from {} of customers; Gini {:.2}",
+        format::percent(top20),
+        format::percent(r.pareto.customer_share_for_80_percent),
+        r.pareto.gini
+    ));
+    let o = &r.outliers;
+    lines.push(format!(
+        "Outlier orders above {}: {} worth {} ({})",
+        money(o.fence),
+        n(o.flagged_orders),
+        money(o.flagged_revenue),
+        if o.capped {
+            "capped at the fence"
+        } else {
+            "flagged, not capped"
+        }
+    ));
+    lines.push(String::new());
+    lines.push(format!(
+        "{:<22}{:>11}{:>8}{:>16}{:>8}{:>10}{:>8}",
+        "segment", "customers", "share", "revenue", "share", "recency", "orders"
+    ));
+    for s in &r.segments {
+        lines.push(format!(
+            "{:<22}{:>11}{:>8}{:>16}{:>8}{:>10.0}{:>8.1}",
+            s.segment.name(),
+            n(s.customers),
+            format::percent(s.customer_share),
+            money(s.revenue),
+            format::percent(s.revenue_share),
+            s.mean_recency_days,
+            s.mean_frequency
+        ));
+    }
+    if let Some(out) = out {
+        lines.push(String::new());
+        lines.push(format!(
+            "Wrote {} customers to {}",
+            n(k.customers),
+            out.display()
+        ));
+    }
+    lines.join("\n")
+}

@@ -65,7 +65,9 @@ pub fn percent(share: f64) -> String {
 /// A file size for people: 1536 → "1.5 KB".
 pub fn bytes(bytes: u64) -> String {
     let b = bytes as f64;
-    if b >= 1024.0 * 1024.0 {
+    if b >= 1024.0 * 1024.0 * 1024.0 {
+        format!("{:.1} GB", b / 1024.0 / 1024.0 / 1024.0)
+    } else if b >= 1024.0 * 1024.0 {
         format!("{:.1} MB", b / 1024.0 / 1024.0)
     } else if b >= 1024.0 {
         format!("{:.1} KB", b / 1024.0)
@@ -92,5 +94,6 @@ mod tests {
         assert_eq!(plain(100.0, 2), "100");
         assert_eq!(bytes(1536), "1.5 KB");
         assert_eq!(bytes(46 * 1024 * 1024), "46.0 MB");
+        assert_eq!(bytes(3_100_000_000), "2.9 GB");
     }
 }

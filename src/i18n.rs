@@ -406,6 +406,8 @@ pub mod t {
         ERR_STALE = "This answer was about a file you have since closed, so it was set aside.", "这是关于您已关闭的文件的结果，已忽略。";
         ERR_WORKER_START = "The analysis engine could not start: {0}", "分析引擎无法启动：{0}";
         ERR_DEMO = "The demo data could not be loaded: {0}", "无法加载演示数据：{0}";
+        ERR_TOO_BIG_FOR_TAB = "This file ({0}) is too big for a browser tab, which can analyse up to about {1}. Use the command-line tool on this computer instead (segscope rfm FILE; see the README), or export a shorter period.",
+            "此文件（{0}）超出了浏览器标签页的处理能力（最多约 {1}）。请改用本机上的命令行工具（segscope rfm 文件；见 README），或导出较短的时间段。";
         DROP_MISSING_CUSTOMER = "empty customer id", "客户ID为空";
         DROP_MISSING_DATE = "empty date", "日期为空";
         DROP_BAD_DATE = "not a date", "不是有效日期";

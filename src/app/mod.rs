@@ -140,6 +140,14 @@ fn ErrorPanel() -> impl IntoView {
                 UiError::Worker(w) => describe_error(lang, w),
                 UiError::WorkerStart(m) => fill(lang, t::ERR_WORKER_START, &[m]),
                 UiError::Demo(m) => fill(lang, t::ERR_DEMO, &[m]),
+                UiError::TooBigForTab { bytes } => fill(
+                    lang,
+                    t::ERR_TOO_BIG_FOR_TAB,
+                    &[
+                        &crate::format::bytes(*bytes),
+                        &crate::format::bytes(state::MAX_TAB_FILE_BYTES),
+                    ],
+                ),
             })
         })
     };

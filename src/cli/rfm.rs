@@ -192,6 +192,13 @@ fn human_summary(quality: &QualityReport, analysis: &Analysis, out: Option<&Path
             d.column
         ));
     }
+    for q in &quality.quote_repairs {
+        lines.push(format!(
+            "  line {} opens a quote that is never closed: {} lines from there were read with quotes as plain text",
+            n(q.line),
+            n(q.lines)
+        ));
+    }
     lines.push(format!(
         "As of {}; orders from {} to {}",
         calendar::iso_day(r.as_of_day),

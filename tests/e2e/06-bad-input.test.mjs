@@ -4,6 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import fs from 'node:fs';
+import os from 'node:os';
 import { startServer, launchBrowser, openApp, FIXTURES } from './harness.mjs';
 
 let browser, server;
@@ -152,5 +154,30 @@ test('a stray quote, an amount of 1e307 and a 9999 date: every line accounted fo
     await app.assertClean();
   } finally {
     await app.close();
+  }
+});
+
+// Limits ("Numbers you can trust"): a 3.1 GB file died at 80–90 % with "RuntimeError:
+// unreachable". Now a file past the tab's limit is refused before anything is read, with a
+// message that names its size and points to the CLI. (A sparse file: no disk space used.)
+test('a file too big for a tab is refused up front, pointing to the command line', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'segscope-e2e-'));
+  const big = path.join(dir, 'huge.csv');
+  const fd = fs.openSync(big, 'w');
+  fs.writeSync(fd, 'customer_id,date,amount\nC1,2024-01-01,1\n');
+  fs.ftruncateSync(fd, 3_100_000_000);
+  fs.closeSync(fd);
+  const app = await openApp(browser, server);
+  try {
+    await app.goto();
+    await app.upload(big, { expectMapping: false });
+    const message = await app.errorText();
+    assert.match(message, /This file \(2\.9 GB\) is too big for a browser tab/, message);
+    assert.match(message, /segscope rfm/, message);
+    assert.equal(await app.page.locator('[data-testid=mapping]').count(), 0);
+    await app.assertClean();
+  } finally {
+    await app.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -66,6 +66,7 @@ for (const [job, button, shown] of [
       assert.equal(await app.number('kpi-customers'), 8, 'still the second file');
       assert.equal(await page.locator('[data-testid=error-message]').count(), 0, 'no error shown');
       // The second file's own job works.
+      await app.go(job);
       await page.locator(`[data-testid=${button}]`).click();
       if (job === 'predictions') {
         await page.locator('[data-testid=model-table]').waitFor({ state: 'visible', timeout: 60_000 })

@@ -56,7 +56,13 @@ pub fn compact(value: f64) -> String {
 /// A share 0..=1 as a percentage with one decimal: 0.1234 → "12.3%".
 pub fn percent(share: f64) -> String {
     if share.is_finite() {
-        format!("{:.1}%", share * 100.0)
+        let text = format!("{:.1}%", share * 100.0);
+        // -0 and tiny negatives that round to zero read as zero (`--discount-monthly -0`).
+        if text == "-0.0%" {
+            "0.0%".to_string()
+        } else {
+            text
+        }
     } else {
         "–".to_string()
     }
@@ -89,6 +95,10 @@ mod tests {
         assert_eq!(compact(4_560_000.0), "4.56M");
         assert_eq!(compact(950.0), "950");
         assert_eq!(percent(0.1234), "12.3%");
+        // Regression: `--discount-monthly -0` printed "-0.0%".
+        assert_eq!(percent(-0.0), "0.0%");
+        assert_eq!(percent(-0.00001), "0.0%");
+        assert_eq!(percent(-0.5), "-50.0%");
         assert_eq!(plain(1234.50, 2), "1234.5");
         assert_eq!(plain(-0.0001, 2), "0");
         assert_eq!(plain(100.0, 2), "100");

@@ -738,6 +738,16 @@ pub fn feature_label(lang: Lang, label: &str) -> String {
     label.strip_prefix("attr:").unwrap_or(label).to_string()
 }
 
+/// [`trait_name`] with the segment's number when its automatic name is shared ("低价值 2").
+pub fn numbered_trait_name(lang: Lang, traits: &[NameTrait], ordinal: u32) -> String {
+    let name = trait_name(lang, traits);
+    if ordinal > 0 {
+        format!("{name} {ordinal}")
+    } else {
+        name
+    }
+}
+
 /// An automatic segment name from its traits ("High-value, frequent").
 pub fn trait_name(lang: Lang, traits: &[NameTrait]) -> String {
     let words: Vec<&str> = traits

@@ -1172,6 +1172,7 @@ mod cluster {
         SegmentProfile {
             segment: number,
             name_traits: vec![],
+            name_ordinal: 0,
             customers: (share * 1000.0) as u64,
             share,
             revenue: revenue_share * 1e5,

@@ -13,7 +13,9 @@ use crate::engine::cluster::{
     TransformKind, MIN_K,
 };
 use crate::format::{grouped, percent, plain};
-use crate::i18n::{cluster_warning_text, feature_label, feature_name, fill, t, trait_name, Lang};
+use crate::i18n::{
+    cluster_warning_text, feature_label, feature_name, fill, numbered_trait_name, t, Lang,
+};
 
 /// The display name of every segment: the user's, else the automatic one.
 pub fn segment_names(lang: Lang, report: &ClusterReport, custom: &[String]) -> Vec<String> {
@@ -25,7 +27,7 @@ pub fn segment_names(lang: Lang, report: &ClusterReport, custom: &[String]) -> V
                 .get(s.segment as usize)
                 .filter(|n| !n.trim().is_empty())
                 .cloned()
-                .unwrap_or_else(|| trait_name(lang, &s.name_traits))
+                .unwrap_or_else(|| numbered_trait_name(lang, &s.name_traits, s.name_ordinal))
         })
         .collect()
 }
@@ -467,7 +469,7 @@ fn SegmentTable() -> impl IntoView {
             r.segments
                 .iter()
                 .map(|s| {
-                    let auto = trait_name(lang, &s.name_traits);
+                    let auto = numbered_trait_name(lang, &s.name_traits, s.name_ordinal);
                     (
                         s.segment,
                         auto,

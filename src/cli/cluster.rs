@@ -12,7 +12,7 @@ use super::clv::clv_error;
 use super::InputArgs;
 use super::{number, path, print_line, run_error, to_json, BadValue, CliError, CliResult};
 use crate::engine::cluster::{
-    profile::trait_names_en, AttributeJoin, AttributeTable, BehaviourFeature, ClusterAnalysis,
+    profile::numbered_names_en, AttributeJoin, AttributeTable, BehaviourFeature, ClusterAnalysis,
     ClusterError, ClusterInput, ClusterSettings, ClusterStage, ClusterWarning, FeatureInfo,
     FeatureKey, KChoice, NameTrait, SegmentProfile, SegmentationModel, Share, SweepPoint,
     TransformKind, MAX_K, MIN_K,
@@ -455,7 +455,7 @@ fn cluster_human(analysis: &ClusterAnalysis, args: &ClusterArgs) -> String {
             "{:>3}  {:<32}{:>11}{:>8}{:>9}{:>11.3}{:>10}  {}{}",
             s.segment,
             if name.is_empty() {
-                trait_names_en(&s.name_traits)
+                numbered_names_en(&s.name_traits, s.name_ordinal)
             } else {
                 name
             },

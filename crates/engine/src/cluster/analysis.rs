@@ -446,8 +446,12 @@ impl ClusterAnalysis {
             stability: None,
             tiny_share: settings.tiny_share,
         });
-        for (segment, traits) in segments.iter_mut().zip(&model.name_traits) {
+        let ordinals = profile::name_ordinals(&model.name_traits);
+        for ((segment, traits), ordinal) in
+            segments.iter_mut().zip(&model.name_traits).zip(ordinals)
+        {
             segment.name_traits.clone_from(traits);
+            segment.name_ordinal = ordinal;
         }
         warnings.extend(tiny_warning(&segments));
         let join = table.attribute_join.clone();
@@ -495,8 +499,12 @@ impl ClusterAnalysis {
         let s = segment as usize;
         match self.model.names.get(s).filter(|n| !n.trim().is_empty()) {
             Some(name) => name.clone(),
-            None => profile::trait_names_en(
+            None => profile::numbered_names_en(
                 self.model.name_traits.get(s).map_or(&[][..], Vec::as_slice),
+                profile::name_ordinals(&self.model.name_traits)
+                    .get(s)
+                    .copied()
+                    .unwrap_or(0),
             ),
         }
     }

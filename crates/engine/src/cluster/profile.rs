@@ -153,6 +153,7 @@ pub fn profiles(p: &ProfileInput<'_>) -> Vec<SegmentProfile> {
             SegmentProfile {
                 segment: s as u32,
                 name_traits: names.get(s).cloned().unwrap_or_default(),
+                name_ordinal: name_ordinals(&names).get(s).copied().unwrap_or(0),
                 customers: customers.get(s).copied().unwrap_or(0),
                 share,
                 revenue: revenue.get(s).copied().unwrap_or(0.0),
@@ -612,6 +613,33 @@ pub fn name_segments(indexes: &[TraitIndexes]) -> Vec<Vec<NameTrait>> {
     (0..ranked.len()).map(|s| name(s, &used)).collect()
 }
 
+/// For each name, 0 when no other segment has it, else its number among the segments that share
+/// it (1, 2, … in segment order): what the data cannot tell apart is told apart by number.
+pub fn name_ordinals(names: &[Vec<NameTrait>]) -> Vec<u32> {
+    names
+        .iter()
+        .enumerate()
+        .map(|(s, mine)| {
+            let same = names.iter().filter(|other| *other == mine).count();
+            if same <= 1 {
+                0
+            } else {
+                1 + names.iter().take(s).filter(|other| *other == mine).count() as u32
+            }
+        })
+        .collect()
+}
+
+/// [`trait_names_en`] with the segment's [`name_ordinals`] number when the name is shared.
+pub fn numbered_names_en(traits: &[NameTrait], ordinal: u32) -> String {
+    let name = trait_names_en(traits);
+    if ordinal > 0 {
+        format!("{name} {ordinal}")
+    } else {
+        name
+    }
+}
+
 /// English name of a trait, lower case ("high value").
 pub fn trait_name_en(name: NameTrait) -> &'static str {
     match name {
@@ -644,5 +672,40 @@ pub fn trait_names_en(traits: &[NameTrait]) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => joined,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Regression: automatic names repeated ("Low value" ×4) when the data allowed no further
+    // trait; now each shared name carries a number.
+    #[test]
+    fn shared_names_are_numbered_in_segment_order() {
+        use NameTrait::{HighValue, LowValue};
+        let names = vec![
+            vec![LowValue],
+            vec![HighValue],
+            vec![LowValue],
+            vec![LowValue],
+            vec![],
+        ];
+        assert_eq!(name_ordinals(&names), [1, 0, 2, 3, 0]);
+        let shown: Vec<String> = names
+            .iter()
+            .zip(name_ordinals(&names))
+            .map(|(n, o)| numbered_names_en(n, o))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "Low value 1",
+                "High value",
+                "Low value 2",
+                "Low value 3",
+                "Average"
+            ]
+        );
     }
 }

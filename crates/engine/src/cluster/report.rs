@@ -124,6 +124,10 @@ pub struct SegmentProfile {
     pub segment: u32,
     /// The automatic name: one to three traits, most distinctive first.
     pub name_traits: Vec<NameTrait>,
+    /// 0 when the automatic name is unique; else this segment's number among the segments that
+    /// share it (1, 2, …), shown after the name ("Low value 2") so that names stay distinct.
+    #[serde(default)]
+    pub name_ordinal: u32,
     /// Customers.
     pub customers: u64,
     /// Share of customers, 0..=1.

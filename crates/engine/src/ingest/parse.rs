@@ -314,12 +314,17 @@ fn read_record<R: Read>(
     }
 }
 
-/// Whether a record is a quote that ran away: one of its cells holds a line break followed by a
-/// line with as many delimiters as a whole row has (`columns - 1`), i.e. it swallowed rows. A
-/// legitimate multi-line cell (an address, a note) has no such line.
+/// Whether a record is a quote that ran away. It spans several lines and either one of its cells
+/// holds a line break followed by a line with as many delimiters as a whole row has
+/// (`columns - 1`: it swallowed rows), or it has more cells than the header (the quote closed
+/// again part-way through a later line). A legitimate multi-line cell (an address, a note, an
+/// id) has neither.
 fn runaway_quote(record: &csv::ByteRecord, delimiter: u8, columns: usize) -> bool {
     if columns < 2 || !record.as_slice().contains(&b'\n') {
         return false;
+    }
+    if record.len() > columns {
+        return true;
     }
     record.iter().any(|cell| {
         cell.split(|&b| b == b'\n')

@@ -18,6 +18,7 @@ pub mod csv_out;
 pub mod dataset;
 pub mod error;
 pub mod ingest;
+mod lines;
 pub mod rfm;
 pub mod stats;
 

@@ -16,11 +16,11 @@ mod segments;
 mod summary;
 
 pub use analysis::{analyze, Analysis, CustomerScores};
+pub(crate) use customer::mean_days_between;
 pub use customer::{
     customer_profile, suggest_ids, CustomerProfile, ProductSpend, TimelineOrder,
     FAVOURITE_PRODUCTS_MAX, ORDER_PRODUCTS_MAX, TIMELINE_MAX_ORDERS,
 };
-pub(crate) use customer::{mean_days_between, RunLines};
 pub use errors::RfmError;
 pub use params::{RfmParams, RfmValidParams};
 pub use query::{

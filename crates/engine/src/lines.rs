@@ -46,7 +46,7 @@ impl<'a> RunLines<'a> {
     }
 
     /// [`Self::for_each`], returning how many lines were left out only because they are exact
-    /// duplicates the run removed. The one place the rule of the module doc is written.
+    /// duplicates the run removed.
     fn scan(&self, mut f: impl FnMut(usize, u32, Day, f64)) -> u64 {
         let d = self.dataset;
         let duplicate = d
@@ -54,42 +54,69 @@ impl<'a> RunLines<'a> {
             .iter()
             .copied()
             .chain(std::iter::repeat(false));
-        let lines = d.customer.iter().zip(&d.day).zip(&d.amount).zip(duplicate);
+        // Columns cut to `len` (not `take(len)`), so the zip knows its length.
+        let (customer, day, amount) = (
+            self.column(&d.customer),
+            self.column(&d.day),
+            self.column(&d.amount),
+        );
+        let lines = customer.iter().zip(day).zip(amount).zip(duplicate);
         let mut removed_duplicates = 0u64;
-        for (line, (((c, day), amount), duplicate)) in lines.take(self.len).enumerate() {
-            if *day > self.as_of_day || !amount.is_finite() {
-                continue;
+        for (line, (((c, day), amount), duplicate)) in lines.enumerate() {
+            match self.part(*day, *amount, duplicate) {
+                Part::Taken => f(line, *c, *day, *amount),
+                Part::RemovedDuplicate => removed_duplicates += 1,
+                Part::Left => {}
             }
-            if self.remove_duplicates && duplicate {
-                removed_duplicates += 1;
-                continue;
-            }
-            f(line, *c, *day, *amount);
         }
         removed_duplicates
     }
 
-    /// The lines taking part of customer index `customer`, in file order (one pass over all
-    /// lines; for one customer at a time).
+    /// Whether a line (within `len()`) with this day, amount and duplicate flag takes part: the
+    /// one place the rule of the module doc is written.
+    #[inline]
+    fn part(&self, day: Day, amount: f64, duplicate: bool) -> Part {
+        if day > self.as_of_day || !amount.is_finite() {
+            Part::Left
+        } else if self.remove_duplicates && duplicate {
+            Part::RemovedDuplicate
+        } else {
+            Part::Taken
+        }
+    }
+
+    /// The first `len()` entries of a line column (all of it when shorter).
+    fn column<'c, T>(&self, values: &'c [T]) -> &'c [T] {
+        values.get(..self.len).unwrap_or(values)
+    }
+
+    /// The lines taking part of customer index `customer`, in file order (one pass over the
+    /// customer column; for one customer at a time).
     pub(crate) fn lines_of(&self, customer: u32) -> Vec<u32> {
-        let mut lines = Vec::new();
-        self.for_each(|line, c, _, _| {
-            if c == customer {
-                // A dataset is far below 2³² lines (it would not fit in a wasm32 heap).
-                lines.push(line as u32);
-            }
-        });
-        lines
+        let d = self.dataset;
+        (0..self.len)
+            .filter(|&i| d.customer.get(i) == Some(&customer) && self.takes_part(i))
+            .filter_map(|i| u32::try_from(i).ok())
+            .collect()
+    }
+
+    /// Whether line `i` takes part ([`Self::part`] of its day, amount and duplicate flag).
+    fn takes_part(&self, i: usize) -> bool {
+        let d = self.dataset;
+        let (Some(&day), Some(&amount)) = (d.day.get(i), d.amount.get(i)) else {
+            return false;
+        };
+        let duplicate = d.is_exact_duplicate.get(i).copied().unwrap_or(false);
+        i < self.len && self.part(day, amount, duplicate) == Part::Taken
     }
 
     /// The lines taking part, grouped by customer index: group `c` holds the lines of customer
     /// `c`, for every customer index of the dataset (and any larger one a line names).
     pub(crate) fn by_customer(&self) -> CustomerLines {
         let d = self.dataset;
-        let customers = d
-            .customer
+        let customers = self
+            .column(&d.customer)
             .iter()
-            .take(self.len)
             .max()
             .map_or(0, |max| *max as usize + 1)
             .max(d.customer_count());
@@ -151,40 +178,54 @@ impl<'a> RunLines<'a> {
     }
 
     /// Groups one customer's `lines` into orders: sorts them by (order key, line) unless already
-    /// sorted by key, and calls `each` with the lines of every order, in file order within the
-    /// order (so sums over an order are deterministic).
-    pub(crate) fn for_each_order(&self, lines: &mut [u32], mut each: impl FnMut(&[u32])) {
+    /// sorted by key, and calls `each(order_lines, day, net)` for every order, with its lines in
+    /// file order, its day (the earliest line day) and its net amount (the sum of the line
+    /// amounts, in file order, so it is deterministic).
+    pub(crate) fn for_each_order(&self, lines: &mut [u32], mut each: impl FnMut(&[u32], Day, f64)) {
         if !lines.is_sorted_by_key(|&line| self.order_key(line)) {
             lines.sort_unstable_by_key(|&line| (self.order_key(line), line));
         }
-        let mut rest = &*lines;
-        while let Some(&first) = rest.first() {
-            let key = self.order_key(first);
-            let end = rest
-                .iter()
-                .position(|&line| self.order_key(line) != key)
-                .unwrap_or(rest.len());
-            let (order, tail) = rest.split_at(end);
-            each(order);
-            rest = tail;
-        }
-    }
-
-    /// The day (earliest line day) and net amount (sum of the line amounts, in the order given)
-    /// of the order made of `lines`.
-    pub(crate) fn order_day_and_net(&self, lines: &[u32]) -> (Day, f64) {
         let d = self.dataset;
-        let mut day = Day::MAX;
-        let mut net = 0.0;
-        for &line in lines {
-            let i = line as usize;
-            if let (Some(&line_day), Some(&amount)) = (d.day.get(i), d.amount.get(i)) {
-                day = day.min(line_day);
-                net += amount;
+        // One walk: each line's key is computed once (the key that ends an order starts the
+        // next), and the day and net are summed on the way.
+        let mut rest = &*lines;
+        let Some(&first) = rest.first() else {
+            return;
+        };
+        let mut key = self.order_key(first);
+        while !rest.is_empty() {
+            let (mut end, mut next_key) = (rest.len(), key);
+            let (mut day, mut net) = (Day::MAX, 0.0);
+            for (j, &line) in rest.iter().enumerate() {
+                if j > 0 {
+                    let line_key = self.order_key(line);
+                    if line_key != key {
+                        (end, next_key) = (j, line_key);
+                        break;
+                    }
+                }
+                let i = line as usize;
+                if let (Some(&line_day), Some(&amount)) = (d.day.get(i), d.amount.get(i)) {
+                    day = day.min(line_day);
+                    net += amount;
+                }
             }
+            let (order, tail) = rest.split_at(end);
+            each(order, day, net);
+            (rest, key) = (tail, next_key);
         }
-        (day, net)
     }
+}
+
+/// Whether one line takes part ([`RunLines::part`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// It does.
+    Taken,
+    /// It would, but it repeats an earlier line exactly and the run removed duplicates.
+    RemovedDuplicate,
+    /// It does not (after the as-of day, or a non-finite amount).
+    Left,
 }
 
 /// The common length of the required columns: customer, day, amount, and the order id hash when
@@ -302,15 +343,15 @@ mod tests {
         let run = RunLines::new(&d, 10, false);
         let mut lines = vec![3, 5, 1];
         let mut orders = Vec::new();
-        run.for_each_order(&mut lines, |order| {
-            orders.push((order.to_vec(), run.order_day_and_net(order)));
+        run.for_each_order(&mut lines, |order, day, net| {
+            orders.push((order.to_vec(), (day, net)));
         });
         assert_eq!(orders, vec![(vec![5], (2, 2.5)), (vec![1, 3], (2, 6.0))]);
         let d = dataset(false);
         let run = RunLines::new(&d, 10, false);
         let mut lines = vec![3, 5, 1];
         let mut orders = Vec::new();
-        run.for_each_order(&mut lines, |order| orders.push(order.to_vec()));
+        run.for_each_order(&mut lines, |order, _, _| orders.push(order.to_vec()));
         assert_eq!(orders, vec![vec![1, 5], vec![3]]);
     }
 }

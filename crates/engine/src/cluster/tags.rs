@@ -752,8 +752,7 @@ impl SpendTags {
                 channels.add(i, amount);
             }
             positive_days.clear();
-            run.for_each_order(lines, |order| {
-                let (day, net) = run.order_day_and_net(order);
+            run.for_each_order(lines, |_, day, net| {
                 if net > 0.0 {
                     positive_days.push(day);
                 }

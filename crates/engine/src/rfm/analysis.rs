@@ -240,10 +240,7 @@ impl Orders {
         };
         for c in 0..customers {
             orders.start.push(orders.day.len());
-            run.for_each_order(by_customer.of_mut(c), |order| {
-                let (day, net) = run.order_day_and_net(order);
-                orders.push(day, net);
-            });
+            run.for_each_order(by_customer.of_mut(c), |_, day, net| orders.push(day, net));
         }
         orders.start.push(orders.day.len());
         orders

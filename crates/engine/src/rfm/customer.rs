@@ -108,22 +108,17 @@ pub fn customer_profile(
     let mut spend: FxHashMap<u32, (f64, u32)> = FxHashMap::default();
     let mut positive_days: Vec<Day> = Vec::new();
     let mut order_products: Vec<u32> = Vec::new();
-    run.for_each_order(&mut lines, |order_lines| {
+    run.for_each_order(&mut lines, |order_lines, day, net_amount| {
         let Some(&first_line) = order_lines.first() else {
             return;
         };
-        let mut day = Day::MAX;
-        let mut net_amount = 0.0;
         let mut quantity = 0.0;
         order_products.clear();
         for &line in order_lines {
             let i = line as usize;
-            let (Some(&line_day), Some(&amount)) = (dataset.day.get(i), dataset.amount.get(i))
-            else {
+            let Some(&amount) = dataset.amount.get(i) else {
                 continue;
             };
-            day = day.min(line_day);
-            net_amount += amount;
             quantity += dataset.quantity.get(i).copied().unwrap_or(0.0);
             if let Some(&product) = dataset.product.get(i) {
                 spend.entry(product).or_insert((0.0, 0)).0 += amount;

@@ -21,10 +21,11 @@ use segscope::engine::clv::{
     ClvAnalysis, ClvKpis, ClvSettings, HoldoutComparison, ModelFit, PurchaseModelKind, TimeUnit,
     FREQUENCY_BUCKETS, MAX_CLV_HORIZON_MONTHS, MAX_HORIZON_DAYS,
 };
+use segscope::engine::customers::{self, CustomerQuery, SortKey};
 use segscope::engine::ingest::{
     self, ColumnRole, DateOrder, IngestParams, Preview, PreviewParams, QualityReport, TextEncoding,
 };
-use segscope::engine::rfm::{self, Analysis, CustomerQuery, RfmParams, SortKey};
+use segscope::engine::rfm::{self, Analysis, RfmParams};
 use segscope::engine::{Dataset, Day};
 use segscope::format;
 
@@ -778,7 +779,7 @@ fn write_customers(path: &Path, dataset: &Dataset, analysis: &Analysis) -> CliRe
         limit: usize::MAX,
         ..Default::default()
     };
-    let page = rfm::query(dataset, analysis, None, &all);
+    let page = customers::query(dataset, analysis, None, &all);
     let failed =
         |e: &dyn std::fmt::Display| run_error(format!("cannot write {}: {e}", path.display()));
     let file = File::create(path).map_err(|e| failed(&e))?;

@@ -13,10 +13,11 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::engine::{
-    cluster::{AttributeTable, ClusterAnalysis, ClusterInput, SegmentationModel, TagTable},
+    cluster::{AttributeTable, ClusterAnalysis, ClusterInput, SegmentationModel},
     clv::{ClvAnalysis, ClvReport, HoldoutComparison},
+    customers::{self, CustomerQuery, Predictions, TagTable},
     ingest::{self, PreviewParams},
-    rfm::{self, Analysis, CustomerQuery, Predictions},
+    rfm::{self, Analysis},
     Dataset, EngineError,
 };
 use crate::protocol::{
@@ -359,9 +360,9 @@ fn handle(id: u64, request: Request, blob: Option<Blob>) -> Handled {
         }
         Request::CustomerProfile { customer_id } => {
             let (profile, suggestions) = with_analysis(|d, a, p, t| {
-                let profile = rfm::customer_profile(d, a, p, t, &customer_id);
+                let profile = customers::customer_profile(d, a, p, t, &customer_id);
                 let suggestions = if profile.is_none() {
-                    rfm::suggest_ids(d, a, &customer_id, 8)
+                    customers::suggest_ids(d, a, &customer_id, 8)
                 } else {
                     Vec::new()
                 };
@@ -531,8 +532,8 @@ fn page_of(
     predictions: Option<&Predictions>,
     tags: Option<&TagTable>,
     query: &CustomerQuery,
-) -> rfm::CustomerPage {
-    rfm::query_tagged(dataset, analysis, predictions, tags, query)
+) -> customers::CustomerPage {
+    customers::query_tagged(dataset, analysis, predictions, tags, query)
 }
 
 /// The export of every customer matching `query`, with the tag columns.
@@ -543,7 +544,7 @@ fn export_of(
     tags: Option<&TagTable>,
     query: &CustomerQuery,
 ) -> String {
-    rfm::export_csv_tagged(dataset, analysis, predictions, tags, query)
+    customers::export_csv_tagged(dataset, analysis, predictions, tags, query)
 }
 
 fn preview(file: &Blob, params: &PreviewParams) -> Handled {

@@ -12,12 +12,12 @@ use std::time::Instant;
 use rand::{Rng as _, SeedableRng as _};
 use rand_pcg::Pcg64Mcg;
 
-use segscope_engine::cluster::TagTable;
 use segscope_engine::cluster::{
     BehaviourFeature, ClusterAnalysis, ClusterInput, ClusterSettings, ClusterStage, FeatureKey,
     FeatureTable, KChoice,
 };
-use segscope_engine::rfm::{analyze, customer_profile, RfmParams};
+use segscope_engine::customers::{customer_profile, TagTable};
+use segscope_engine::rfm::{analyze, RfmParams};
 use segscope_engine::{Dataset, Interned};
 
 /// CPU time of this thread in seconds (Linux), so the figure is fair on a busy machine.

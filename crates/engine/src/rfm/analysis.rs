@@ -338,8 +338,7 @@ impl Orders {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
-    use super::super::{export_csv, query, CustomerQuery, SortKey};
+pub(crate) mod tests {
     use super::*;
     use crate::calendar::day_from_ymd;
     use crate::Interned;
@@ -840,31 +839,6 @@ pub(super) mod tests {
                 "analyze 1M lines, 100k customers, order ids {order_ids}: \
                  median wall {:?} (min {:?}), median thread CPU {:?} (min {:?})",
                 wall[4], wall[0], cpu[4], cpu[0]
-            );
-            let a = analyze(&ds, &RfmParams::default()).unwrap();
-            let time = |f: &dyn Fn() -> usize| {
-                let t = std::time::Instant::now();
-                let n = f();
-                (t.elapsed(), n)
-            };
-            let first = CustomerQuery::default();
-            let by_frequency = CustomerQuery {
-                sort: SortKey::Frequency,
-                ..first.clone()
-            };
-            let every = CustomerQuery {
-                limit: usize::MAX,
-                ..by_frequency.clone()
-            };
-            let (page, rows) = time(&|| query(&ds, &a, None, &first).rows.len());
-            assert_eq!(rows, 50);
-            let (all, rows) = time(&|| query(&ds, &a, None, &every).rows.len());
-            assert_eq!(rows, a.customers.len());
-            let (export, lines) =
-                time(&|| export_csv(&ds, &a, None, &by_frequency).lines().count());
-            assert_eq!(lines, a.customers.len() + 1);
-            println!(
-                "  query: first page {page:?}; all rows by frequency {all:?}; export {export:?}"
             );
         }
     }

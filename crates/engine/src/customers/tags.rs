@@ -12,9 +12,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ClusterAnalysis;
+use super::profile::mean_days_between;
+use crate::cluster::ClusterAnalysis;
 use crate::clv::{ChurnRisk, ClvAnalysis};
-use crate::rfm::{mean_days_between, Analysis, Segment};
+use crate::rfm::{Analysis, Segment};
 use crate::{Dataset, Interned};
 
 /// Value tier by net revenue rank.

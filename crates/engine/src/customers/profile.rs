@@ -9,8 +9,8 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::query::{row, Predictions, Search};
-use super::{Analysis, CustomerRow};
-use crate::cluster::TagTable;
+use super::{CustomerRow, TagTable};
+use crate::rfm::Analysis;
 use crate::{Dataset, Day};
 
 /// Orders kept in [`CustomerProfile::timeline`] at most (the most recent ones).
@@ -250,7 +250,7 @@ fn starts_with_ignoring_case(id: &str, lower_needle: &str) -> bool {
 
 /// Mean days between the distinct `days` (sorted and deduplicated in place): `(last − first) /
 /// (distinct − 1)`, the mean of the consecutive gaps; `None` with fewer than two distinct days.
-pub(crate) fn mean_days_between(days: &mut Vec<Day>) -> Option<f64> {
+pub(super) fn mean_days_between(days: &mut Vec<Day>) -> Option<f64> {
     days.sort_unstable();
     days.dedup();
     let (first, last) = (days.first()?, days.last()?);

@@ -86,7 +86,7 @@ pub fn decode<T: for<'de> Deserialize<'de>>(json: &str) -> Result<T, WorkerError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::rfm::CustomerQuery;
+    use crate::engine::customers::CustomerQuery;
 
     #[test]
     fn garbage_decodes_to_a_typed_error() {

@@ -129,10 +129,10 @@ fn sweep_1m_customers() {
 #[test]
 #[ignore = "needs SEGSCOPE_BENCH_CSV (a transactions file); run in release"]
 fn whole_run_on_a_transactions_file() {
-    use segscope::engine::cluster::TagTable;
     use segscope::engine::cluster::{ClusterAnalysis, ClusterInput, ClusterSettings};
+    use segscope::engine::customers::{query_tagged, CustomerQuery, TagTable};
     use segscope::engine::ingest::{ingest, preview, IngestParams, PreviewParams};
-    use segscope::engine::rfm::{analyze, query_tagged, CustomerQuery, RfmParams};
+    use segscope::engine::rfm::{analyze, RfmParams};
     let path = std::env::var("SEGSCOPE_BENCH_CSV").expect("SEGSCOPE_BENCH_CSV");
     let bytes = std::fs::read(&path).expect("benchmark file");
     let head = &bytes[..bytes.len().min(1 << 20)];
@@ -177,7 +177,7 @@ fn whole_run_on_a_transactions_file() {
     let tags = timed("TagTable::build with the cluster", || {
         TagTable::build(&dataset, &rfm, None, Some(&run))
     });
-    let page = timed("rfm::query_tagged, a 50-row page", || {
+    let page = timed("customers::query_tagged, a 50-row page", || {
         query_tagged(&dataset, &rfm, None, Some(&tags), &CustomerQuery::default())
     });
     let counts = timed("TagTable::tag_values", || tags.tag_values());

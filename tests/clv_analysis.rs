@@ -316,7 +316,8 @@ fn equal_spend_is_a_warning_not_a_failure() {
 
 #[test]
 fn customer_table_filters_by_churn_risk_and_sorts_by_clv() {
-    use segscope::engine::rfm::{self, CustomerQuery, Predictions, RfmParams, SortKey};
+    use segscope::engine::customers::{self, CustomerQuery, Predictions, SortKey};
+    use segscope::engine::rfm::{self, RfmParams};
     let ds = dataset_from_csv(SAMPLE_CSV);
     let rfm_analysis = rfm::analyze(&ds, &RfmParams::default()).unwrap();
     let clv = ClvAnalysis::run(&ds, &ClvSettings::default(), &mut no_clock()).unwrap();
@@ -329,7 +330,7 @@ fn customer_table_filters_by_churn_risk_and_sorts_by_clv() {
         limit: 1000,
         ..CustomerQuery::default()
     };
-    let page = rfm::query(&ds, &rfm_analysis, Some(&predictions), &q);
+    let page = customers::query(&ds, &rfm_analysis, Some(&predictions), &q);
     let high = clv
         .scores
         .churn_risk
@@ -350,9 +351,9 @@ fn customer_table_filters_by_churn_risk_and_sorts_by_clv() {
         .collect();
     assert!(values.windows(2).all(|w| w[0] >= w[1]), "{values:?}");
     // Without predictions the filter matches nobody rather than everybody.
-    assert_eq!(rfm::query(&ds, &rfm_analysis, None, &q).matching, 0);
+    assert_eq!(customers::query(&ds, &rfm_analysis, None, &q).matching, 0);
 
-    let csv = rfm::export_csv(&ds, &rfm_analysis, Some(&predictions), &q);
+    let csv = customers::export_csv(&ds, &rfm_analysis, Some(&predictions), &q);
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let header = reader.headers().unwrap().clone();
     assert_eq!(header.len(), 16);

@@ -9,8 +9,9 @@ use std::collections::BTreeSet;
 use segscope::engine::{
     cluster::{ClusterSettings, KChoice},
     clv::{ClvSettings, TimeUnit},
+    customers::CustomerQuery,
     ingest::{IngestParams, PreviewParams},
-    rfm::{CustomerQuery, RfmParams},
+    rfm::RfmParams,
     session::{BytesSource, Job, Session, Source},
 };
 use segscope::protocol::{

@@ -6,13 +6,13 @@
 mod common;
 
 use common::{dataset_from_csv, day};
-use segscope::engine::cluster::tags::{ClusterLabels, TagCounts, TagValueCount, TAG_VALUES_MAX};
-use segscope::engine::cluster::{PurchaseCycle, TagFilter, TagKind, TagTable, ValueTier};
 use segscope::engine::clv::{ChurnRisk, ClvAnalysis, ClvSettings};
-use segscope::engine::rfm::{
-    self, customer_profile, export_csv_tagged, query, query_tagged, suggest_ids, Analysis,
-    CustomerQuery, Predictions, RfmParams, SortKey, EXPORT_HEADER, TAG_EXPORT_HEADER,
+use segscope::engine::customers::{
+    customer_profile, export_csv_tagged, query, query_tagged, suggest_ids, ClusterLabels,
+    CustomerQuery, Predictions, PurchaseCycle, SortKey, TagCounts, TagFilter, TagKind, TagTable,
+    TagValueCount, ValueTier, EXPORT_HEADER, TAG_EXPORT_HEADER, TAG_VALUES_MAX,
 };
+use segscope::engine::rfm::{self, Analysis, RfmParams};
 use segscope::engine::{Dataset, Day, Interned};
 
 /// One line: (customer, days after 2024-01-01, amount, order id, product, region, channel).

@@ -9,9 +9,9 @@ use web_sys::{Blob, HtmlInputElement};
 use super::chart::{ClusterChart, ClusterChartKind};
 use super::{tr, AppState};
 use crate::engine::cluster::{
-    BehaviourFeature, ClusterReport, FeatureKey, KChoice, SegmentProfile, TagFilter, TagKind,
-    TransformKind, MIN_K,
+    BehaviourFeature, ClusterReport, FeatureKey, KChoice, SegmentProfile, TransformKind, MIN_K,
 };
+use crate::engine::customers::{TagFilter, TagKind};
 use crate::format::{grouped, percent, plain};
 use crate::i18n::{
     cluster_warning_text, feature_label, feature_name, fill, numbered_trait_name, t, Lang,

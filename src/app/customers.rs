@@ -9,7 +9,8 @@ use super::tags::{cluster_names, tag_badges, TagFilters};
 use super::{tr, AppState};
 use crate::engine::calendar::iso_day;
 use crate::engine::clv::ChurnRisk;
-use crate::engine::rfm::{CustomerQuery, Segment, SortKey};
+use crate::engine::customers::{CustomerQuery, SortKey};
+use crate::engine::rfm::Segment;
 use crate::format::{grouped, percent, plain};
 use crate::i18n::{churn_name, fill, segment_name, t, Text};
 

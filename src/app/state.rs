@@ -8,10 +8,11 @@ use web_sys::Blob;
 
 use super::{browser, client};
 use crate::engine::{
-    cluster::{ClusterReport, ClusterSettings, FeatureKey, TagCounts},
+    cluster::{ClusterReport, ClusterSettings, FeatureKey},
     clv::{ClvReport, ClvSettings, HoldoutComparison, TimeUnit},
+    customers::{CustomerPage, CustomerProfile, CustomerQuery, TagCounts},
     ingest::{IngestParams, Preview, PreviewParams, QualityReport},
-    rfm::{CustomerPage, CustomerProfile, CustomerQuery, Report, RfmParams},
+    rfm::{Report, RfmParams},
 };
 use crate::i18n::Lang;
 use crate::protocol::{AttributesSummary, Request, Response, Stage, WorkerError};

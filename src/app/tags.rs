@@ -4,9 +4,11 @@
 use leptos::prelude::*;
 
 use super::{clusters::segment_names, tr, AppState};
-use crate::engine::cluster::{CustomerTags, PurchaseCycle, TagFilter, TagKind, ValueTier};
 use crate::engine::clv::ChurnRisk;
-use crate::engine::rfm::{CustomerQuery, Segment};
+use crate::engine::customers::{
+    CustomerQuery, CustomerTags, PurchaseCycle, TagFilter, TagKind, ValueTier,
+};
+use crate::engine::rfm::Segment;
 use crate::format::grouped;
 use crate::i18n::{churn_name, segment_name, t, Lang, Text};
 

@@ -8,10 +8,9 @@ use serde::Serialize;
 
 use super::{day, path, print_line, run_error, to_json, CliResult, InputArgs};
 use crate::engine::calendar;
+use crate::engine::customers::{self, CustomerQuery, SortKey};
 use crate::engine::ingest::QualityReport;
-use crate::engine::rfm::{
-    self, Analysis, CustomerQuery, Kpis, Pareto, RfmParams, SegmentRow, SortKey,
-};
+use crate::engine::rfm::{self, Analysis, Kpis, Pareto, RfmParams, SegmentRow};
 use crate::engine::{Dataset, Day};
 use crate::format;
 
@@ -131,7 +130,7 @@ fn write_customers(path: &Path, dataset: &Dataset, analysis: &Analysis) -> CliRe
         limit: usize::MAX,
         ..Default::default()
     };
-    let page = rfm::query(dataset, analysis, None, &all);
+    let page = customers::query(dataset, analysis, None, &all);
     let failed =
         |e: &dyn std::fmt::Display| run_error(format!("cannot write {}: {e}", path.display()));
     let file = File::create(path).map_err(|e| failed(&e))?;

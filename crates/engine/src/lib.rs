@@ -1,12 +1,28 @@
 //! Pure analytics: bytes in, typed results out. No web crate is reachable from here, so all of it
 //! is tested natively with `cargo test`.
 //!
+//! Start with [`ingest`] (a CSV to a [`Dataset`]), then [`rfm::analyze`] (an [`rfm::Analysis`]);
+//! the predictions, segments and the customer table take those two as input. Dependencies point
+//! one way: `customers` reads `rfm`, `clv` and `cluster`; `cluster` reads `rfm`, `clv` and
+//! `ingest` (for attributes files); `clv` reads `rfm`; `rfm`, `cluster` and `customers` share
+//! `lines`. Nothing reads `customers`.
+//!
 //! - [`ingest`]: sniff a CSV (encoding, delimiter, header, column roles, date order), then stream it
 //!   into a columnar [`Dataset`] with a [`ingest::QualityReport`].
-//! - [`rfm`]: orders, RFM scores, the eleven named segments, Pareto/Lorenz, and the dashboard
-//!   [`rfm::Report`]; [`rfm::query`] pages, sorts, filters and exports the customer table.
-//! - [`clv`]: BG/NBD and Gamma-Gamma models (probability alive, expected purchases and spend).
-//! - [`cluster`]: k-means segments found in the data, their profiles and per-customer tags.
+//! - [`dataset`]: the columnar, interned transactions ([`Dataset`], [`Day`], [`Interned`]).
+//! - `lines` (crate-internal): which lines a run uses, its orders, and those lines grouped by
+//!   customer, written once for `rfm`, `customers` and `cluster`.
+//! - [`rfm`]: orders, RFM scores, the eleven named segments, Pareto/Lorenz and the dashboard
+//!   [`rfm::Report`].
+//! - [`clv`]: BG/NBD, Pareto/NBD and Gamma-Gamma models (probability alive, expected purchases
+//!   and spend).
+//! - [`cluster`]: k-means segments found in the data, with their evaluation and named profiles.
+//! - [`customers`]: the customer table (page, sort, filter, export), per-customer tags and value
+//!   tiers, and the customer page.
+//! - [`calendar`]: days since 1970-01-01 to and from calendar dates and ISO text.
+//! - [`csv_out`]: the CSV cell rules of every export (byte-order mark, plain numbers, formula
+//!   neutralisation).
+//! - [`error`]: the engine's error type ([`EngineError`], [`Result`]).
 //! - [`stats`]: shared numerics.
 
 #![warn(missing_docs)]
@@ -15,9 +31,11 @@ pub mod calendar;
 pub mod cluster;
 pub mod clv;
 pub mod csv_out;
+pub mod customers;
 pub mod dataset;
 pub mod error;
 pub mod ingest;
+mod lines;
 pub mod rfm;
 pub mod session;
 pub mod stats;

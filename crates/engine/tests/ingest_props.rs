@@ -3,6 +3,7 @@
 //! and the same text in UTF-8, UTF-16 and GB18030 gives the same dataset and report.
 //! `PROPTEST_CASES=5000 cargo test -p segscope-engine --test ingest_props` runs a longer search.
 
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)] // helpers of tests
 
 use proptest::prelude::*;

@@ -6,8 +6,9 @@
 //! scratch buffers), so 1M customers and 10M lines stay fast and allocate per column, never per
 //! customer.
 //!
-//! Lines taking part are those the RFM run counted: dated on or before its as-of day, with a finite
-//! amount, and not an exact duplicate when the run removed duplicates. Shares, main levels and
+//! Lines taking part are those the RFM run counted (defined once in `crate::lines`): dated on or
+//! before its as-of day, with a finite amount, and not an exact duplicate when the run removed
+//! duplicates. Shares, main levels and
 //! order days use the lines with a positive amount (returns do not make a region "main").
 
 use rustc_hash::FxHashMap;
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     AttributeJoin, BehaviourFeature, ClusterError, ClusterInput, ClusterWarning, FeatureKey,
 };
+use crate::lines::{CustomerLines, RunLines};
 use crate::{Dataset, Day, Interned};
 
 /// Category-share columns at most (the rest of the spend is one "other" column).
@@ -157,69 +159,18 @@ const NO_CELL: u32 = 0x1FF;
 /// Levels (all columns together) up to which [`LineView::main_levels_blocked`] applies.
 pub(crate) const BLOCK_MAX_LEVELS: usize = 256;
 
-/// The lines of each segmented customer (a counting sort by customer): lines of table row `r`
-/// are `lines[start[r]..start[r + 1]]`, in file order.
-pub(crate) struct CustomerLines {
-    start: Vec<usize>,
-    lines: Vec<u32>,
-}
-
-impl CustomerLines {
-    /// Buckets the lines of `view` taking part by table row.
-    pub(crate) fn build(view: &LineView<'_>, rows: usize) -> Self {
-        let mut start = vec![0usize; rows + 1];
-        view.for_each(|_, row, _, _| {
-            if let Some(count) = start.get_mut(row + 1) {
-                *count += 1;
-            }
-        });
-        let mut running = 0;
-        for s in &mut start {
-            running += *s;
-            *s = running;
-        }
-        let mut lines = vec![0u32; running];
-        let mut cursor = start.clone();
-        view.for_each(|line, row, _, _| {
-            if let Some(slot) = cursor.get_mut(row) {
-                if let Some(entry) = lines.get_mut(*slot) {
-                    // A dataset is far below 2³² lines (it would not fit in a wasm32 heap).
-                    *entry = line as u32;
-                }
-                *slot += 1;
-            }
-        });
-        Self { start, lines }
-    }
-
-    /// The line indices of table row `row`.
-    pub(crate) fn of(&self, row: usize) -> &[u32] {
-        match (self.start.get(row), self.start.get(row + 1)) {
-            (Some(&from), Some(&to)) => self.lines.get(from..to).unwrap_or_default(),
-            _ => &[],
-        }
-    }
-}
-
-/// The dataset lines the RFM run counted, with each line's table row.
+/// The dataset lines the RFM run counted ([`crate::lines`]), with each line's table row.
 pub(crate) struct LineView<'a> {
     pub(crate) dataset: &'a Dataset,
     /// Table row of each customer index (`u32::MAX` = not segmented).
     pub(crate) row_of: Vec<u32>,
-    lines: usize,
-    as_of_day: Day,
-    skip_duplicates: bool,
+    run: RunLines<'a>,
 }
 
 impl<'a> LineView<'a> {
     /// The view of `input`'s dataset for the table rows `customers`.
     pub(crate) fn new(input: &ClusterInput<'a>, customers: &[u32]) -> Self {
         let dataset = input.dataset;
-        let lines = dataset
-            .customer
-            .len()
-            .min(dataset.day.len())
-            .min(dataset.amount.len());
         let mut row_of = vec![u32::MAX; dataset.customer_count()];
         for (row, c) in customers.iter().enumerate() {
             if let Some(slot) = row_of.get_mut(*c as usize) {
@@ -229,32 +180,31 @@ impl<'a> LineView<'a> {
         Self {
             dataset,
             row_of,
-            lines,
-            as_of_day: input.rfm.report.as_of_day,
-            skip_duplicates: input.rfm.report.duplicates_were_removed,
+            run: input.rfm.lines(dataset),
+        }
+    }
+
+    /// The table row of customer index `customer`, `None` when it is not segmented.
+    fn row(&self, customer: u32) -> Option<usize> {
+        match self.row_of.get(customer as usize) {
+            Some(&row) if row != u32::MAX => Some(row as usize),
+            _ => None,
         }
     }
 
     /// Calls `f(line, row, day, amount)` for every line taking part of a segmented customer.
     pub(crate) fn for_each(&self, mut f: impl FnMut(usize, usize, Day, f64)) {
-        let d = self.dataset;
-        let duplicate = d
-            .is_exact_duplicate
-            .iter()
-            .copied()
-            .chain(std::iter::repeat(false));
-        let iter = d.customer.iter().zip(&d.day).zip(&d.amount).zip(duplicate);
-        for (line, (((c, day), amount), dup)) in iter.take(self.lines).enumerate() {
-            if *day > self.as_of_day || !amount.is_finite() || (self.skip_duplicates && dup) {
-                continue;
+        self.run.for_each(|line, c, day, amount| {
+            if let Some(row) = self.row(c) {
+                f(line, row, day, amount);
             }
-            let Some(&row) = self.row_of.get(*c as usize) else {
-                continue;
-            };
-            if row != u32::MAX {
-                f(line, row as usize, *day, *amount);
-            }
-        }
+        });
+    }
+
+    /// The lines taking part of each of the `rows` table rows (a counting sort by row): lines of
+    /// row `r` are `of(r)`, in file order.
+    pub(crate) fn by_row(&self, rows: usize) -> CustomerLines {
+        self.run.grouped(rows, |c| self.row(c))
     }
 
     /// Segment of every dataset line: `labels[row]` (as `u8`) for a line taking part of a
@@ -275,22 +225,12 @@ impl<'a> LineView<'a> {
                 None => NO_SEGMENT,
             })
             .collect();
-        let mut out = vec![NO_SEGMENT; self.lines];
-        let d = self.dataset;
-        let duplicate = d
-            .is_exact_duplicate
-            .iter()
-            .copied()
-            .chain(std::iter::repeat(false));
-        let iter = d.customer.iter().zip(&d.day).zip(&d.amount).zip(duplicate);
-        for (slot, (((c, day), amount), dup)) in out.iter_mut().zip(iter) {
-            if *day > self.as_of_day || !amount.is_finite() || (self.skip_duplicates && dup) {
-                continue;
-            }
-            if let Some(s) = segment_of.get(*c as usize) {
+        let mut out = vec![NO_SEGMENT; self.run.len()];
+        self.run.for_each(|line, c, _, _| {
+            if let (Some(slot), Some(s)) = (out.get_mut(line), segment_of.get(c as usize)) {
                 *slot = *s;
             }
-        }
+        });
         out
     }
 
@@ -304,7 +244,7 @@ impl<'a> LineView<'a> {
     /// (use `main_levels`).
     ///
     /// Measured on 1M customers × 9.8M lines, 5 regions + 4 channels (native release):
-    /// `CustomerLines::build` + 2 × `main_levels` took 813 + 419 + 419 ms; this takes ~0.45 s
+    /// `LineView::by_row` + 2 × `main_levels` took 813 + 419 + 419 ms; this takes ~0.45 s
     /// (the Profiles stage, 0.58–0.61 s, less its other steps).
     pub(crate) fn main_levels_blocked(
         &self,
@@ -561,8 +501,7 @@ impl<'a, 'b> Builder<'a, 'b> {
     fn by_customer(&mut self) -> &CustomerLines {
         let rows = self.rows();
         let view = &self.view;
-        self.by_customer
-            .get_or_insert_with(|| CustomerLines::build(view, rows))
+        self.by_customer.get_or_insert_with(|| view.by_row(rows))
     }
 
     fn behaviour(

@@ -1,7 +1,7 @@
 //! Segments found in the data: behavioural features (and an optional attributes file) →
 //! transforms (log for skewed, standardise, one-hot) → k-means with k-means++ seeding and seeded
-//! restarts → a k sweep (inertia, silhouette, Calinski-Harabasz) → evaluated, named profiles and
-//! per-customer tags (打标签).
+//! restarts → a k sweep (inertia, silhouette, Calinski-Harabasz) → evaluated, named profiles (the
+//! per-customer tags that show a customer's segment are in [`crate::customers`]).
 //!
 //! - [`features`]: the per-customer [`FeatureTable`] from the transactions, the RFM run, the
 //!   predictions and the attributes.
@@ -13,7 +13,6 @@
 //! - [`sweep`]: k = 2..10 with a suggested k. [`pca`]: the 2-D projection for the scatter.
 //! - [`stability`]: bootstrap agreement (ARI overall, Jaccard per segment).
 //! - [`profile`]: segment profiles (index vs the base, top products/regions/channels, a name).
-//! - [`tags`]: per-customer tags and the tag filter of the customer table.
 //! - [`model`]: the saved segmentation ([`SegmentationModel`], JSON, no customer rows) that scores
 //!   next month's file.
 //! - [`analysis`]: [`ClusterSettings`] → [`ClusterAnalysis::run`] → [`ClusterReport`].
@@ -31,7 +30,6 @@ pub mod profile;
 mod report;
 pub mod stability;
 pub mod sweep;
-pub mod tags;
 pub mod transform;
 
 pub use analysis::{ClusterAnalysis, ClusterInput};
@@ -45,8 +43,4 @@ pub use report::{
     AttributeColumnInfo, AttributeJoin, ClusterReport, ClusterStage, ClusterWarning, FeatureInfo,
     NameTrait, ProjectedPoint, Projection, SegmentProfile, Share, Sweep, SweepPoint, TransformKind,
     MAX_K, MIN_K,
-};
-pub use tags::{
-    ClusterLabels, CustomerTags, PurchaseCycle, TagCounts, TagFilter, TagKind, TagTable,
-    TagValueCount, TagValues, ValueTier, TAG_VALUES_MAX,
 };

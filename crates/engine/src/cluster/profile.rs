@@ -27,7 +27,7 @@
 
 use ndarray::ArrayView2;
 
-use super::features::{CustomerLines, LineView, NO_SEGMENT};
+use super::features::{LineView, NO_SEGMENT};
 use super::transform::FittedTransform;
 use super::{
     ClusterInput, FeatureTable, FeatureValues, NameTrait, SegmentProfile, Share, TransformKind,
@@ -131,8 +131,9 @@ pub fn profiles(p: &ProfileInput<'_>) -> Vec<SegmentProfile> {
     // Every pass over the lines reads the segment of each line from one byte array (made once)
     // instead of looking up the customer's row, then its label, per line and per pass. At 1M
     // customers × 9.8M lines (native release) this stage took 2.5–3.5 s: top products
-    // 835 ms, `CustomerLines::build` 813 ms, main region and channel 419 ms each; now
-    // 0.58–0.61 s: line segments 57 ms, top products 61 ms, main region + channel ~0.45 s.
+    // 835 ms, grouping the lines by customer (`LineView::by_row`) 813 ms, main region and
+    // channel 419 ms each; now 0.58–0.61 s: line segments 57 ms, top products 61 ms, main
+    // region + channel ~0.45 s.
     let view = LineView::new(p.input, &p.table.customers);
     let line_segments = view.line_segments(p.labels);
     let top_products = top_products(p, &line_segments);
@@ -197,7 +198,7 @@ fn main_shares<const N: usize>(
         .main_levels_blocked(line_segments, rows, &present)
         .unwrap_or_else(|| {
             // Too many levels for the block tables: group the lines by customer.
-            let by_customer = CustomerLines::build(view, rows);
+            let by_customer = view.by_row(rows);
             present
                 .iter()
                 .map(|(codes, count)| view.main_levels(&by_customer, rows, codes, *count))

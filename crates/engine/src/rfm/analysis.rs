@@ -2,11 +2,12 @@
 //!
 //! The pipeline, in one pass each, with no per-line hash map:
 //!
-//! 1. **Lines → orders.** Kept lines are bucketed by customer with a counting sort (customer ids
-//!    are dense `u32`s). Within one customer, lines with the same order key form one order: the
-//!    key is the order id hash when the file has order ids, else the day (so same-day lines of one
-//!    customer without order id are one order). The order day is its earliest line day; its net
-//!    value is the sum of its line amounts (negative lines are returns, netted per order).
+//! 1. **Lines → orders.** The lines the run uses are bucketed by customer with a counting sort
+//!    (customer ids are dense `u32`s). Within one customer, lines with the same order key form one
+//!    order: the key is the order id hash when the file has order ids, else the day (so same-day
+//!    lines of one customer without order id are one order). Both rules are written once, in
+//!    `crate::lines`. The order day is its earliest line day; its net value is the sum of its
+//!    line amounts (negative lines are returns, netted per order).
 //! 2. **Outliers.** Over the positive order nets, Q1 and Q3 of `ln(value)` give the far-out fence
 //!    `exp(Q3 + 3 × IQR)`; orders above it are flagged and, with `cap_outliers`, valued at the fence.
 //! 3. **Customers.** Frequency = orders with a positive net; monetary = the sum of *all* the
@@ -20,7 +21,8 @@
 
 use std::cmp::Ordering;
 
-use super::{summary, Report, RfmError, RfmParams, RfmValidParams, Segment};
+use super::{summary, Report, RfmError, RfmParams, Segment};
+use crate::lines::{self, RunLines};
 use crate::{stats, Dataset, Day};
 
 /// Per-customer results, columnar; entry `i` describes customer `customer[i]` (an index into
@@ -69,6 +71,18 @@ pub struct Analysis {
     pub report: Report,
 }
 
+impl Analysis {
+    /// The lines of `dataset` this run used, grouped into orders as it grouped them (same as-of
+    /// day and duplicate handling).
+    pub(crate) fn lines<'a>(&self, dataset: &'a Dataset) -> RunLines<'a> {
+        RunLines::new(
+            dataset,
+            self.report.as_of_day,
+            self.report.duplicates_were_removed,
+        )
+    }
+}
+
 /// Runs orders → RFM → segments → report.
 ///
 /// Lines dated after the as-of day are ignored (the data as it stood that day), so recency is
@@ -77,7 +91,7 @@ pub struct Analysis {
 /// Fails with [`RfmError::NoCustomers`] for an empty dataset or when no customer has an order
 /// with a positive net amount, and with the errors of [`RfmParams::check`].
 pub fn analyze(dataset: &Dataset, params: &RfmParams) -> Result<Analysis, RfmError> {
-    let lines = line_count(dataset);
+    let lines = lines::line_count(dataset);
     let day_range = dataset
         .day
         .get(..lines)
@@ -85,7 +99,8 @@ pub fn analyze(dataset: &Dataset, params: &RfmParams) -> Result<Analysis, RfmErr
         .ok_or(RfmError::NoCustomers)?;
     let valid = params.check(day_range, dataset.has_order_ids())?;
 
-    let mut orders = Orders::build(dataset, lines, &valid);
+    let run = RunLines::new(dataset, valid.as_of_day, valid.remove_duplicates);
+    let mut orders = Orders::build(&run);
     let outliers = orders.apply_outlier_fence(valid.cap_outliers);
     let totals = orders.customer_totals(valid.as_of_day);
     if totals.customers.is_empty() {
@@ -190,19 +205,6 @@ fn log_quantile(values: &mut [f64], q: f64) -> Option<f64> {
     stats::quantile_sorted(&[a.ln(), b.ln()], h - lo as f64)
 }
 
-/// Number of lines usable: the common length of the required columns.
-fn line_count(dataset: &Dataset) -> usize {
-    let mut n = dataset
-        .customer
-        .len()
-        .min(dataset.day.len())
-        .min(dataset.amount.len());
-    if dataset.has_order_ids() {
-        n = n.min(dataset.order_hash.len());
-    }
-    n
-}
-
 /// All orders, grouped by customer (columnar).
 #[derive(Debug, Default)]
 struct Orders {
@@ -216,15 +218,6 @@ struct Orders {
     duplicates_removed: u64,
 }
 
-/// An order being summed: its key (order id hash, or the day without order ids), earliest day
-/// and net amount.
-#[derive(Debug, Clone, Copy)]
-struct OpenOrder {
-    key: u64,
-    day: Day,
-    amount: f64,
-}
-
 /// Per-customer totals before scoring.
 struct CustomerTotals {
     /// Scored customers (scores and segments still empty).
@@ -234,128 +227,20 @@ struct CustomerTotals {
 }
 
 impl Orders {
-    /// Groups the first `lines` lines of `dataset` into orders.
-    fn build(dataset: &Dataset, lines: usize, valid: &RfmValidParams) -> Self {
-        let customer = dataset.customer.get(..lines).unwrap_or_default();
-        let day = dataset.day.get(..lines).unwrap_or_default();
-        let amount = dataset.amount.get(..lines).unwrap_or_default();
-        let order_hash = dataset.order_hash.get(..lines).unwrap_or_default();
-        let customer_count = customer
-            .iter()
-            .max()
-            .map_or(0, |max| *max as usize + 1)
-            .max(dataset.customer_count());
-        let (as_of_day, remove_duplicates) = (valid.as_of_day, valid.remove_duplicates);
-        // (customer, day, amount, duplicate) of every line, zipped so the loops need no indexing.
-        let line_iter = || {
-            let duplicate = dataset
-                .is_exact_duplicate
-                .iter()
-                .copied()
-                .chain(std::iter::repeat(false));
-            customer.iter().zip(day).zip(amount).zip(duplicate)
-        };
-        // Which lines take part: on or before the as-of day, finite, and not a removed duplicate.
-        let takes_part = |d: Day, a: f64, duplicate: bool| {
-            d <= as_of_day && a.is_finite() && !(remove_duplicates && duplicate)
-        };
-
-        // Counting sort by customer (stable: file order within a customer). Pass 1 counts...
-        let mut duplicates_removed = 0u64;
-        let mut line_start = vec![0usize; customer_count + 1];
-        for (((c, d), a), duplicate) in line_iter() {
-            if !takes_part(*d, *a, duplicate) {
-                if remove_duplicates && duplicate && *d <= as_of_day && a.is_finite() {
-                    duplicates_removed += 1;
-                }
-                continue;
-            }
-            if let Some(count) = line_start.get_mut(*c as usize + 1) {
-                *count += 1;
-            }
-        }
-        let mut running = 0;
-        for start in &mut line_start {
-            running += *start;
-            *start = running;
-        }
-        // ... pass 2 scatters each line's index into its customer's range. An index (4 bytes a
-        // line) rather than a copy of the line's key, day and amount (24 bytes): this array is the
-        // analysis' largest allocation, made while the dataset is alive (measured: the 1M-row
-        // browser worker heap went from 96 to 73 MiB, the 10M-row one from 907 to 684 MiB).
-        let kept_lines = line_start.last().copied().unwrap_or(0);
-        let mut records = vec![0u32; kept_lines];
-        let mut cursor = line_start.clone();
-        for (line, (((c, d), a), duplicate)) in line_iter().enumerate() {
-            if !takes_part(*d, *a, duplicate) {
-                continue;
-            }
-            let Some(slot) = cursor.get_mut(*c as usize) else {
-                continue;
-            };
-            if let Some(record) = records.get_mut(*slot) {
-                // A dataset is far below 2³² lines (it would not fit in a wasm32 heap).
-                *record = line as u32;
-            }
-            *slot += 1;
-        }
-        drop(cursor);
-        // Without order ids the key is the day; only equality matters for grouping.
-        let key_of = |line: u32| -> u64 {
-            let i = line as usize;
-            match order_hash.get(i) {
-                Some(hash) => *hash,
-                None => u64::from(day.get(i).copied().unwrap_or_default() as u32),
-            }
-        };
-
-        // Per customer: sort by (key, line) unless already sorted by key, sum runs of equal keys.
-        // Sorting by (key, line) keeps file order within an order, so the sums are deterministic.
+    /// Groups the lines `run` uses into orders, customer by customer ([`crate::lines`]).
+    fn build(run: &RunLines<'_>) -> Self {
+        let mut by_customer = run.by_customer();
+        let customers = by_customer.groups();
         let mut orders = Orders {
-            start: Vec::with_capacity(customer_count + 1),
+            start: Vec::with_capacity(customers + 1),
             // Orders are pushed as found: reserving one per line would cost real memory in wasm.
             day: Vec::new(),
             net: Vec::new(),
-            duplicates_removed,
+            duplicates_removed: by_customer.removed_duplicates(),
         };
-        for bounds in line_start.windows(2) {
+        for c in 0..customers {
             orders.start.push(orders.day.len());
-            let (Some(&from), Some(&to)) = (bounds.first(), bounds.get(1)) else {
-                continue;
-            };
-            let Some(customer_lines) = records.get_mut(from..to) else {
-                continue;
-            };
-            if !customer_lines.is_sorted_by_key(|&line| key_of(line)) {
-                customer_lines.sort_unstable_by_key(|&line| (key_of(line), line));
-            }
-            let mut current: Option<OpenOrder> = None;
-            for &line in customer_lines.iter() {
-                let i = line as usize;
-                let (Some(&line_day), Some(&line_amount)) = (day.get(i), amount.get(i)) else {
-                    continue;
-                };
-                let key = key_of(line);
-                match current.as_mut() {
-                    Some(order) if order.key == key => {
-                        order.day = order.day.min(line_day);
-                        order.amount += line_amount;
-                    }
-                    _ => {
-                        let next = OpenOrder {
-                            key,
-                            day: line_day,
-                            amount: line_amount,
-                        };
-                        if let Some(order) = current.replace(next) {
-                            orders.push(order.day, order.amount);
-                        }
-                    }
-                }
-            }
-            if let Some(order) = current {
-                orders.push(order.day, order.amount);
-            }
+            run.for_each_order(by_customer.of_mut(c), |_, day, net| orders.push(day, net));
         }
         orders.start.push(orders.day.len());
         orders
@@ -453,8 +338,7 @@ impl Orders {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
-    use super::super::{export_csv, query, CustomerQuery, SortKey};
+pub(crate) mod tests {
     use super::*;
     use crate::calendar::day_from_ymd;
     use crate::Interned;
@@ -955,31 +839,6 @@ pub(super) mod tests {
                 "analyze 1M lines, 100k customers, order ids {order_ids}: \
                  median wall {:?} (min {:?}), median thread CPU {:?} (min {:?})",
                 wall[4], wall[0], cpu[4], cpu[0]
-            );
-            let a = analyze(&ds, &RfmParams::default()).unwrap();
-            let time = |f: &dyn Fn() -> usize| {
-                let t = std::time::Instant::now();
-                let n = f();
-                (t.elapsed(), n)
-            };
-            let first = CustomerQuery::default();
-            let by_frequency = CustomerQuery {
-                sort: SortKey::Frequency,
-                ..first.clone()
-            };
-            let every = CustomerQuery {
-                limit: usize::MAX,
-                ..by_frequency.clone()
-            };
-            let (page, rows) = time(&|| query(&ds, &a, None, &first).rows.len());
-            assert_eq!(rows, 50);
-            let (all, rows) = time(&|| query(&ds, &a, None, &every).rows.len());
-            assert_eq!(rows, a.customers.len());
-            let (export, lines) =
-                time(&|| export_csv(&ds, &a, None, &by_frequency).lines().count());
-            assert_eq!(lines, a.customers.len() + 1);
-            println!(
-                "  query: first page {page:?}; all rows by frequency {all:?}; export {export:?}"
             );
         }
     }

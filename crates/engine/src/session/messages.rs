@@ -5,12 +5,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    cluster::{
-        AttributeColumnInfo, AttributeJoin, ClusterReport, ClusterSettings, ClusterStage, TagCounts,
-    },
+    cluster::{AttributeColumnInfo, AttributeJoin, ClusterReport, ClusterSettings, ClusterStage},
     clv::{ClvReport, ClvSettings, HoldoutComparison, TimeUnit},
+    customers::{CustomerPage, CustomerProfile, CustomerQuery, TagCounts},
     ingest::{IngestError, IngestParams, Preview, PreviewParams, QualityReport},
-    rfm::{CustomerPage, CustomerProfile, CustomerQuery, Report, RfmParams},
+    rfm::{Report, RfmParams},
     EngineError,
 };
 

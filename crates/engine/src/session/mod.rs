@@ -26,13 +26,12 @@ pub use messages::{AttributesSummary, Request, Response, SessionError, Stage};
 pub use source::{BytesSource, Source, SourceReader};
 
 use crate::{
-    cluster::{
-        AttributeTable, ClusterAnalysis, ClusterError, ClusterInput, SegmentationModel, TagTable,
-    },
+    cluster::{AttributeTable, ClusterAnalysis, ClusterError, ClusterInput, SegmentationModel},
     clv::{ClvAnalysis, ClvReport, HoldoutComparison},
     csv_out,
+    customers::{self, CustomerPage, CustomerQuery, Predictions, TagTable},
     ingest::{self, PreviewParams, QualityReport},
-    rfm::{self, Analysis, CustomerPage, CustomerQuery, Predictions},
+    rfm::{self, Analysis},
     Dataset, EngineError,
 };
 
@@ -220,7 +219,7 @@ impl Session {
             }
             Request::Customers { query } => {
                 let page =
-                    self.with_analysis(|d, a, p, t| rfm::query_tagged(d, a, p, t, &query))?;
+                    self.with_analysis(|d, a, p, t| customers::query_tagged(d, a, p, t, &query))?;
                 Ok(Response::Customers { page }.into())
             }
             Request::Export { query } => {
@@ -235,8 +234,8 @@ impl Session {
                         limit: 0,
                         ..all.clone()
                     };
-                    let rows = rfm::query_tagged(d, a, p, t, &count).matching;
-                    (rfm::export_csv_tagged(d, a, p, t, &all), rows)
+                    let rows = customers::query_tagged(d, a, p, t, &count).matching;
+                    (customers::export_csv_tagged(d, a, p, t, &all), rows)
                 })?;
                 Ok(Reply {
                     response: Response::Exported { rows },
@@ -259,7 +258,13 @@ impl Session {
                     .analysis
                     .as_ref()
                     .map_or_else(CustomerPage::default, |a| {
-                        rfm::query_tagged(dataset, a, Some(&Predictions::new(&clv)), None, &query)
+                        customers::query_tagged(
+                            dataset,
+                            a,
+                            Some(&Predictions::new(&clv)),
+                            None,
+                            &query,
+                        )
                     });
                 self.clv = Some(clv);
                 self.tags = None;
@@ -361,16 +366,16 @@ impl Session {
                 let (tag_counts, page) = self.with_analysis(|d, a, p, t| {
                     (
                         t.map(TagTable::tag_values).unwrap_or_default(),
-                        rfm::query_tagged(d, a, p, t, &query),
+                        customers::query_tagged(d, a, p, t, &query),
                     )
                 })?;
                 Ok(Response::Tagged { tag_counts, page }.into())
             }
             Request::CustomerProfile { customer_id } => {
                 let (profile, suggestions) = self.with_analysis(|d, a, p, t| {
-                    let profile = rfm::customer_profile(d, a, p, t, &customer_id);
+                    let profile = customers::customer_profile(d, a, p, t, &customer_id);
                     let suggestions = if profile.is_none() {
-                        rfm::suggest_ids(d, a, &customer_id, 8)
+                        customers::suggest_ids(d, a, &customer_id, 8)
                     } else {
                         Vec::new()
                     };
@@ -431,7 +436,7 @@ impl Session {
         let page = self
             .dataset
             .as_ref()
-            .map(|d| rfm::query_tagged(d, &analysis, predictions.as_ref(), None, query))
+            .map(|d| customers::query_tagged(d, &analysis, predictions.as_ref(), None, query))
             .unwrap_or_default();
         drop(predictions);
         self.tags = None;
@@ -511,7 +516,7 @@ impl Session {
         };
         let cluster = segment(&input, now_ms).map_err(EngineError::from)?;
         let predictions = self.clv.as_ref().map(Predictions::new);
-        let page = rfm::query_tagged(dataset, analysis, predictions.as_ref(), None, query);
+        let page = customers::query_tagged(dataset, analysis, predictions.as_ref(), None, query);
         let report = cluster.report.clone();
         drop(predictions);
         self.cluster = Some(cluster);

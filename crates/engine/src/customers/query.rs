@@ -1,5 +1,4 @@
-//! The customer table: page, sort, filter, search, export. (Interface fixed; implementation by the
-//! RFM work.)
+//! The customer table: page, sort, filter, search, export.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -7,12 +6,12 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Analysis, Segment};
+use super::tags::TagMatcher;
+use super::{CustomerTags, TagFilter, TagKind, TagTable};
 use crate::calendar;
-use crate::cluster::tags::TagMatcher;
-use crate::cluster::{CustomerTags, TagFilter, TagKind, TagTable};
 use crate::clv::{ChurnRisk, ClvAnalysis};
 use crate::csv_out::{self, neutralize_formula};
+use crate::rfm::{Analysis, Segment};
 use crate::{Dataset, Day};
 
 /// Sortable columns.
@@ -271,7 +270,7 @@ pub fn export_csv(
 /// [`export_csv`] with the customers' tags: filters by `q.tags` too and, when `tags` is given,
 /// appends the columns of [`TAG_EXPORT_HEADER`] after the prediction columns — except
 /// `churn_risk`, which is left out when the prediction columns already carry it. Enum tags are
-/// written as their snake_case names ([`ValueTier::name`](crate::cluster::ValueTier::name),
+/// written as their snake_case names ([`ValueTier::name`](super::ValueTier::name),
 /// [`Segment::name`], …), the cluster as its number, texts formula-neutralised; a missing tag is
 /// an empty cell.
 pub fn export_csv_tagged(
@@ -709,9 +708,9 @@ pub(super) fn row(
 
 #[cfg(test)]
 mod tests {
-    use super::super::analysis::tests::dataset;
-    use super::super::{analyze, RfmParams};
     use super::*;
+    use crate::rfm::fixtures::dataset;
+    use crate::rfm::{analyze, RfmParams};
 
     /// As-of 2024-03-11 (day after the last line). By hand (n = 5):
     ///
@@ -904,7 +903,7 @@ dave,10,3,15,5,2,5,2,at_risk,2024-01-01,2024-03-01
     /// stable key sort. Both must give the same order.
     #[test]
     fn pages_concatenate_to_the_full_order_for_every_key() {
-        let ds = super::super::analysis::tests::synthetic(3_000, 300, true);
+        let ds = crate::rfm::fixtures::synthetic(3_000, 300, true);
         let a = analyze(&ds, &RfmParams::default()).unwrap();
         let keys = [
             SortKey::CustomerId,
@@ -959,5 +958,40 @@ dave,10,3,15,5,2,5,2,at_risk,2024-01-01,2024-03-01
         assert_eq!(ids(&query(&ds, &a, None, &q("är"))), ["Ärger"]);
         assert_eq!(ids(&query(&ds, &a, None, &q("a"))), ["客户A"]);
         assert_eq!(ids(&query(&ds, &a, None, &q("客户"))), ["客户A"]);
+    }
+
+    /// `cargo test --release -p segscope-engine --lib -- --ignored --nocapture timing_query`
+    #[test]
+    #[ignore = "timing; run in release"]
+    fn timing_query_1m_lines_100k_customers() {
+        for order_ids in [false, true] {
+            let ds = crate::rfm::fixtures::synthetic(1_000_000, 100_000, order_ids);
+            let a = analyze(&ds, &RfmParams::default()).unwrap();
+            let time = |f: &dyn Fn() -> usize| {
+                let t = std::time::Instant::now();
+                let n = f();
+                (t.elapsed(), n)
+            };
+            let first = CustomerQuery::default();
+            let by_frequency = CustomerQuery {
+                sort: SortKey::Frequency,
+                ..first.clone()
+            };
+            let every = CustomerQuery {
+                limit: usize::MAX,
+                ..by_frequency.clone()
+            };
+            let (page, rows) = time(&|| query(&ds, &a, None, &first).rows.len());
+            assert_eq!(rows, 50);
+            let (all, rows) = time(&|| query(&ds, &a, None, &every).rows.len());
+            assert_eq!(rows, a.customers.len());
+            let (export, lines) =
+                time(&|| export_csv(&ds, &a, None, &by_frequency).lines().count());
+            assert_eq!(lines, a.customers.len() + 1);
+            println!(
+                "1M lines, 100k customers, order ids {order_ids}: query: first page {page:?}; \
+                 all rows by frequency {all:?}; export {export:?}"
+            );
+        }
     }
 }

@@ -12,10 +12,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ClusterAnalysis;
+use super::profile::mean_days_between;
+use crate::cluster::ClusterAnalysis;
 use crate::clv::{ChurnRisk, ClvAnalysis};
-use crate::rfm::{mean_days_between, Analysis, RunLines, Segment};
-use crate::{Dataset, Day, Interned};
+use crate::rfm::{Analysis, Segment};
+use crate::{Dataset, Interned};
 
 /// Value tier by net revenue rank.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -730,8 +731,8 @@ impl SpendTags {
     fn build(dataset: &Dataset, rfm: &Analysis) -> Self {
         let customers = &rfm.customers.customer;
         let n = customers.len();
-        let run = RunLines::new(dataset, rfm);
-        let (start, mut records) = run.by_customer();
+        let run = rfm.lines(dataset);
+        let mut by_customer = run.by_customer();
         let mut products = Tally::new(&dataset.product, &dataset.products);
         let mut regions = Tally::new(&dataset.region, &dataset.regions);
         let mut channels = Tally::new(&dataset.channel, &dataset.channels);
@@ -743,15 +744,7 @@ impl SpendTags {
         };
         let mut positive_days = Vec::new();
         for c in customers {
-            let c = *c as usize;
-            let (Some(&from), Some(&to)) = (start.get(c), start.get(c + 1)) else {
-                tags.push(NONE, NONE, NONE, PurchaseCycle::OneTime);
-                continue;
-            };
-            let Some(lines) = records.get_mut(from..to) else {
-                tags.push(NONE, NONE, NONE, PurchaseCycle::OneTime);
-                continue;
-            };
+            let lines = by_customer.of_mut(*c as usize);
             for line in lines.iter() {
                 let i = *line as usize;
                 let amount = dataset.amount.get(i).copied().unwrap_or(0.0);
@@ -760,16 +753,7 @@ impl SpendTags {
                 channels.add(i, amount);
             }
             positive_days.clear();
-            run.for_each_order(lines, |order| {
-                let mut day = Day::MAX;
-                let mut net = 0.0;
-                for line in order {
-                    let i = *line as usize;
-                    if let (Some(d), Some(a)) = (dataset.day.get(i), dataset.amount.get(i)) {
-                        day = day.min(*d);
-                        net += *a;
-                    }
-                }
+            run.for_each_order(lines, |_, day, net| {
                 if net > 0.0 {
                     positive_days.push(day);
                 }

@@ -9,8 +9,8 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::query::{row, Predictions, Search};
-use super::{Analysis, CustomerRow};
-use crate::cluster::TagTable;
+use super::{CustomerRow, TagTable};
+use crate::rfm::Analysis;
 use crate::{Dataset, Day};
 
 /// Orders kept in [`CustomerProfile::timeline`] at most (the most recent ones).
@@ -101,32 +101,24 @@ pub fn customer_profile(
     let position = analysis.customers.customer.binary_search(&customer).ok()?;
     let row = row(dataset, analysis, predictions, tags, position)?;
 
-    let run = RunLines::new(dataset, analysis);
-    let mut lines: Vec<u32> = (0..run.len())
-        .filter(|&i| dataset.customer.get(i) == Some(&customer) && run.takes_part(i))
-        .filter_map(|i| u32::try_from(i).ok())
-        .collect();
+    let run = analysis.lines(dataset);
+    let mut lines = run.lines_of(customer);
 
     let mut timeline: Vec<(u32, TimelineOrder)> = Vec::new();
     let mut spend: FxHashMap<u32, (f64, u32)> = FxHashMap::default();
     let mut positive_days: Vec<Day> = Vec::new();
     let mut order_products: Vec<u32> = Vec::new();
-    run.for_each_order(&mut lines, |order_lines| {
+    run.for_each_order(&mut lines, |order_lines, day, net_amount| {
         let Some(&first_line) = order_lines.first() else {
             return;
         };
-        let mut day = Day::MAX;
-        let mut net_amount = 0.0;
         let mut quantity = 0.0;
         order_products.clear();
         for &line in order_lines {
             let i = line as usize;
-            let (Some(&line_day), Some(&amount)) = (dataset.day.get(i), dataset.amount.get(i))
-            else {
+            let Some(&amount) = dataset.amount.get(i) else {
                 continue;
             };
-            day = day.min(line_day);
-            net_amount += amount;
             quantity += dataset.quantity.get(i).copied().unwrap_or(0.0);
             if let Some(&product) = dataset.product.get(i) {
                 spend.entry(product).or_insert((0.0, 0)).0 += amount;
@@ -258,126 +250,10 @@ fn starts_with_ignoring_case(id: &str, lower_needle: &str) -> bool {
 
 /// Mean days between the distinct `days` (sorted and deduplicated in place): `(last − first) /
 /// (distinct − 1)`, the mean of the consecutive gaps; `None` with fewer than two distinct days.
-pub(crate) fn mean_days_between(days: &mut Vec<Day>) -> Option<f64> {
+pub(super) fn mean_days_between(days: &mut Vec<Day>) -> Option<f64> {
     days.sort_unstable();
     days.dedup();
     let (first, last) = (days.first()?, days.last()?);
     let gaps = days.len().checked_sub(1).filter(|g| *g > 0)?;
     Some(f64::from(last.saturating_sub(*first)) / gaps as f64)
-}
-
-/// The lines an RFM run used and how it grouped them into orders (the same rules as the run:
-/// the common length of the required columns, on or before the as-of day, finite amounts, exact
-/// duplicates left out when the run removed them; the order key is the order id hash, else the
-/// day).
-pub(crate) struct RunLines<'a> {
-    dataset: &'a Dataset,
-    lines: usize,
-    as_of_day: Day,
-    remove_duplicates: bool,
-}
-
-impl<'a> RunLines<'a> {
-    pub(crate) fn new(dataset: &'a Dataset, analysis: &Analysis) -> Self {
-        let mut lines = dataset
-            .customer
-            .len()
-            .min(dataset.day.len())
-            .min(dataset.amount.len());
-        if dataset.has_order_ids() {
-            lines = lines.min(dataset.order_hash.len());
-        }
-        Self {
-            dataset,
-            lines,
-            as_of_day: analysis.report.as_of_day,
-            remove_duplicates: analysis.report.duplicates_were_removed,
-        }
-    }
-
-    /// Lines to look at (`0..len()`).
-    pub(crate) fn len(&self) -> usize {
-        self.lines
-    }
-
-    /// Whether line `i` took part in the run.
-    pub(crate) fn takes_part(&self, i: usize) -> bool {
-        let d = self.dataset;
-        let (Some(day), Some(amount)) = (d.day.get(i), d.amount.get(i)) else {
-            return false;
-        };
-        i < self.lines
-            && *day <= self.as_of_day
-            && amount.is_finite()
-            && !(self.remove_duplicates && d.is_exact_duplicate.get(i).copied().unwrap_or(false))
-    }
-
-    fn order_key(&self, line: u32) -> u64 {
-        let i = line as usize;
-        match self.dataset.order_hash.get(i) {
-            Some(hash) if self.dataset.has_order_ids() => *hash,
-            _ => u64::from(self.dataset.day.get(i).copied().unwrap_or_default() as u32),
-        }
-    }
-
-    /// Groups one customer's `lines` into orders: sorts them by (order key, line) and calls
-    /// `each` with the lines of every order, in file order within the order.
-    pub(crate) fn for_each_order(&self, lines: &mut [u32], mut each: impl FnMut(&[u32])) {
-        if !lines.is_sorted_by_key(|&line| self.order_key(line)) {
-            lines.sort_unstable_by_key(|&line| (self.order_key(line), line));
-        }
-        let mut rest = &*lines;
-        while let Some(&first) = rest.first() {
-            let key = self.order_key(first);
-            let end = rest
-                .iter()
-                .position(|&line| self.order_key(line) != key)
-                .unwrap_or(rest.len());
-            let (order, tail) = rest.split_at(end);
-            each(order);
-            rest = tail;
-        }
-    }
-
-    /// The lines taking part, bucketed by customer with a counting sort (file order within a
-    /// customer): the lines of customer `c` are `records[start[c]..start[c + 1]]`.
-    pub(crate) fn by_customer(&self) -> (Vec<usize>, Vec<u32>) {
-        let d = self.dataset;
-        let customers = d
-            .customer
-            .iter()
-            .take(self.lines)
-            .max()
-            .map_or(0, |max| *max as usize + 1)
-            .max(d.customer_count());
-        let mut start = vec![0usize; customers + 1];
-        for (i, c) in d.customer.iter().take(self.lines).enumerate() {
-            if self.takes_part(i) {
-                if let Some(count) = start.get_mut(*c as usize + 1) {
-                    *count += 1;
-                }
-            }
-        }
-        let mut running = 0;
-        for s in &mut start {
-            running += *s;
-            *s = running;
-        }
-        let mut records = vec![0u32; running];
-        let mut cursor = start.clone();
-        for (i, c) in d.customer.iter().take(self.lines).enumerate() {
-            if !self.takes_part(i) {
-                continue;
-            }
-            let Some(slot) = cursor.get_mut(*c as usize) else {
-                continue;
-            };
-            if let Some(record) = records.get_mut(*slot) {
-                // A dataset is far below 2³² lines (it would not fit in a wasm32 heap).
-                *record = i as u32;
-            }
-            *slot += 1;
-        }
-        (start, records)
-    }
 }

@@ -2,10 +2,11 @@
 //! is tested natively with `cargo test`.
 //!
 //! Start with [`ingest`] (a CSV to a [`Dataset`]), then [`rfm::analyze`] (an [`rfm::Analysis`]);
-//! the predictions, segments and the customer table take those two as input. Dependencies point
-//! one way: `customers` reads `rfm`, `clv` and `cluster`; `cluster` reads `rfm`, `clv` and
-//! `ingest` (for attributes files); `clv` reads `rfm`; `rfm`, `cluster` and `customers` share
-//! `lines`. Nothing reads `customers`.
+//! the predictions, segments and the customer table take those two as input. The page and the
+//! CLI reach all of it through one door, [`session::Session`]. Dependencies point one way:
+//! `session` reads everything; `customers` reads `rfm`, `clv` and `cluster`; `cluster` reads
+//! `rfm`, `clv` and `ingest` (for attributes files); `clv` reads `rfm`; `rfm`, `cluster` and
+//! `customers` share `lines`. Only `session` reads `customers`.
 //!
 //! - [`ingest`]: sniff a CSV (encoding, delimiter, header, column roles, date order), then stream it
 //!   into a columnar [`Dataset`] with a [`ingest::QualityReport`].
@@ -22,6 +23,8 @@
 //! - [`calendar`]: days since 1970-01-01 to and from calendar dates and ISO text.
 //! - [`csv_out`]: the CSV cell rules of every export (byte-order mark, plain numbers, formula
 //!   neutralisation).
+//! - [`session`]: the [`session::Session`] that owns the file, the dataset, every cached result
+//!   and the invalidation rules, and answers typed requests with progress and cancel.
 //! - [`error`]: the engine's error type ([`EngineError`], [`Result`]).
 //! - [`stats`]: shared numerics.
 

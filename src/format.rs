@@ -53,6 +53,24 @@ pub fn compact(value: f64) -> String {
     format!("{v:.decimals$}{suffix}")
 }
 
+/// [`compact`], but values below 1 keep two significant digits (0.001, 0.012, 0.5) instead of
+/// rounding to "0.00": for log-scale axes, whose ticks run down to tiny values.
+pub fn compact_small(value: f64) -> String {
+    let a = value.abs();
+    if !value.is_finite() || a >= 1.0 || a == 0.0 {
+        return compact(value);
+    }
+    let decimals = ((-a.log10()).floor() as usize + 2).min(9);
+    let mut text = format!("{value:.decimals$}");
+    while text.ends_with('0') {
+        text.pop();
+    }
+    if text.ends_with('.') {
+        text.pop();
+    }
+    text
+}
+
 /// A share 0..=1 as a percentage with one decimal: 0.1234 → "12.3%".
 pub fn percent(share: f64) -> String {
     if share.is_finite() {
@@ -94,6 +112,11 @@ mod tests {
         assert_eq!(compact(12_345.0), "12.3k");
         assert_eq!(compact(4_560_000.0), "4.56M");
         assert_eq!(compact(950.0), "950");
+        // Regression: the CLV histogram's log axis read "0.00, 0.00, 0.01".
+        assert_eq!(compact_small(0.001), "0.001");
+        assert_eq!(compact_small(0.0123), "0.012");
+        assert_eq!(compact_small(0.5), "0.5");
+        assert_eq!(compact_small(12_345.0), "12.3k");
         assert_eq!(percent(0.1234), "12.3%");
         // Regression: `--discount-monthly -0` printed "-0.0%".
         assert_eq!(percent(-0.0), "0.0%");

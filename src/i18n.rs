@@ -362,6 +362,7 @@ pub mod t {
         COL_CUSTOMERS_FITTED = "Customers fitted", "拟合客户数";
         YES = "yes", "是";
         NO = "no", "否";
+        FIT_TIME_UNIT = "Time is counted in {0}.", "时间以{0}为单位。";
         SCORING_MODEL = "Scores come from {0}. The model with the higher log-likelihood fits this file better.", "评分来自 {0}。对数似然越高的模型与此文件拟合得越好。";
         KPI_EXPECTED_PURCHASES = "Expected purchases, next {0} days", "未来 {0} 天预期购买次数";
         KPI_MEAN_ALIVE = "Mean probability alive", "平均存活概率";

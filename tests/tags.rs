@@ -736,3 +736,34 @@ fn builds_for_a_million_customers() {
         counts.kinds[0]
     );
 }
+
+// Regression: the profile search could not find an id with a line break inside (a search box
+// cannot hold one), and a customer with many orders on one day was tagged "one order".
+#[test]
+fn ids_with_line_breaks_are_found_and_same_day_orders_are_not_one_order() {
+    use segscope::engine::ingest::{ingest, preview, IngestParams, PreviewParams};
+    let csv = "customer_id,order_id,date,amount\n\"A\nB\",1,2024-01-05,10\n\"A\nB\",2,2024-01-05,12\nC,3,2024-01-05,5\nC,4,2024-02-05,5\nD,5,2024-02-05,5\n";
+    let shape = preview(csv.as_bytes(), &PreviewParams::default()).unwrap();
+    let params = IngestParams {
+        encoding: shape.encoding,
+        delimiter: shape.delimiter,
+        has_header: shape.has_header,
+        date_order: shape.date_order,
+        mapping: shape.mapping,
+    };
+    let (ds, _) = ingest(csv.as_bytes(), csv.len() as u64, &params, &mut |_| {}).unwrap();
+    let a = rfm::analyze(&ds, &RfmParams::default()).unwrap();
+    for typed in ["A\nB", "AB", "A B", " A\r\nB "] {
+        let p = customer_profile(&ds, &a, None, None, typed).unwrap();
+        assert_eq!(p.row.customer_id, "A\nB", "{typed:?}");
+    }
+    assert!(customer_profile(&ds, &a, None, None, "A").is_none());
+    let tags = TagTable::build(&ds, &a, None, None);
+    let cycle_of = |id: &str| tags.tags(index(&ds, id)).map(|t| t.purchase_cycle);
+    assert_eq!(
+        cycle_of("A\nB"),
+        Some(PurchaseCycle::Monthly),
+        "two orders on one day"
+    );
+    assert_eq!(cycle_of("D"), Some(PurchaseCycle::OneTime));
+}

@@ -257,7 +257,7 @@ fn PredictionReport() -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <p class="muted" data-testid="scoring-model">{scoring}" "{move || unit_name(lang.get(), unit())}</p>
+        <p class="muted" data-testid="scoring-model">{scoring}" "{move || fill(lang.get(), t::FIT_TIME_UNIT, &[unit_name(lang.get(), unit())])}</p>
         <p class="muted" data-testid="spend-correlation">{correlation}</p>
         <div class="charts">
             {[ClvChartKind::ProbabilityAlive, ClvChartKind::ExpectedPurchases, ClvChartKind::ClvDistribution, ClvChartKind::ChurnBySegment]

@@ -9,7 +9,7 @@ use super::util::{
 };
 use super::{ChartLabels, ChartResult, ChartTheme, PlotLayout};
 use crate::engine::rfm::{Histogram, HistogramBin};
-use crate::format::compact;
+use crate::format::{compact, compact_small};
 
 /// The y axis goes logarithmic when the fullest bin holds more than this many times the median
 /// count of the non-empty bins: at that skew a linear axis leaves most bars a few pixels tall.
@@ -106,7 +106,13 @@ pub fn draw_histogram<DB: DrawingBackend>(
 
     let untx = |v: f64| if log_x { 10f64.powf(v) } else { v };
     let unty = |v: f64| if log_y { 10f64.powf(v) } else { v };
-    let x_label = |v: &f64| compact(untx(*v));
+    let x_label = |v: &f64| {
+        if log_x {
+            compact_small(untx(*v))
+        } else {
+            compact(untx(*v))
+        }
+    };
     let y_label = |v: &f64| compact(unty(*v).round());
 
     let body = header(area, labels, theme, &[])?;

@@ -92,12 +92,20 @@ pub fn customer_profile(
     customer_id: &str,
 ) -> Option<CustomerProfile> {
     let wanted = customer_id.trim();
-    let customer = dataset
-        .customer_ids
-        .values
-        .iter()
-        .position(|id| id == wanted)
-        .and_then(|c| u32::try_from(c).ok())?;
+    let ids = &dataset.customer_ids.values;
+    // Exactly as typed; else ignoring white space and line breaks, which a search box cannot
+    // hold (regression: ids with a line break inside could not be found).
+    let position = ids.iter().position(|id| id == wanted).or_else(|| {
+        let bare = without_white_space(wanted);
+        let mut matches = ids.iter().enumerate().filter(|(_, id)| {
+            id.chars().any(char::is_whitespace) && without_white_space(id) == bare
+        });
+        match (matches.next(), matches.next()) {
+            (Some((c, _)), None) if !bare.is_empty() => Some(c),
+            _ => None,
+        }
+    });
+    let customer = position.and_then(|c| u32::try_from(c).ok())?;
     let position = analysis.customers.customer.binary_search(&customer).ok()?;
     let row = row(dataset, analysis, predictions, tags, position)?;
 
@@ -239,6 +247,10 @@ pub fn suggest_ids(
     found.into_iter().map(|(_, id)| id.to_string()).collect()
 }
 
+fn without_white_space(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
 fn starts_with_ignoring_case(id: &str, lower_needle: &str) -> bool {
     if id.is_ascii() && lower_needle.is_ascii() {
         id.get(..lower_needle.len())
@@ -248,12 +260,36 @@ fn starts_with_ignoring_case(id: &str, lower_needle: &str) -> bool {
     }
 }
 
-/// Mean days between the distinct `days` (sorted and deduplicated in place): `(last − first) /
-/// (distinct − 1)`, the mean of the consecutive gaps; `None` with fewer than two distinct days.
+/// Mean days between the distinct `days` (one per positive order; sorted and deduplicated in
+/// place): `(last − first) / (distinct − 1)`, the mean of the consecutive gaps; `Some(0.0)` for
+/// several orders all on one day; `None` for a single order.
 pub(super) fn mean_days_between(days: &mut Vec<Day>) -> Option<f64> {
+    let orders = days.len();
     days.sort_unstable();
+    if orders >= 2 && days.first() == days.last() {
+        // Regression: 100,000 orders on one day were tagged "one order".
+        return Some(0.0);
+    }
     days.dedup();
     let (first, last) = (days.first()?, days.last()?);
     let gaps = days.len().checked_sub(1).filter(|g| *g > 0)?;
     Some(f64::from(last.saturating_sub(*first)) / gaps as f64)
+}
+
+#[cfg(test)]
+mod mean_days_tests {
+    use super::mean_days_between;
+    use crate::customers::PurchaseCycle;
+
+    #[test]
+    fn many_orders_on_one_day_are_frequent_not_one_order() {
+        assert_eq!(mean_days_between(&mut vec![10]), None);
+        assert_eq!(mean_days_between(&mut vec![]), None);
+        assert_eq!(mean_days_between(&mut vec![10; 100_000]), Some(0.0));
+        assert_eq!(mean_days_between(&mut vec![40, 10, 10, 25]), Some(15.0));
+        assert_eq!(
+            PurchaseCycle::from_mean_days(mean_days_between(&mut vec![7; 3])),
+            PurchaseCycle::Monthly
+        );
+    }
 }

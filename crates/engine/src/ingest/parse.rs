@@ -209,7 +209,8 @@ pub fn ingest<R: Read>(
         if is_blank(&record) {
             continue;
         }
-        if runaway_quote(&record, params.delimiter, builder.columns.len()) {
+        // Only a record that spans lines can be a runaway quote: no cost for the others.
+        if lines.multiline && runaway_quote(&record, params.delimiter, builder.columns.len()) {
             builder.reread_unquoted(&record, lines.line);
         } else {
             builder.push(&record, lines.line);
@@ -282,6 +283,8 @@ struct LineTracker {
     line: u64,
     /// Line breaks seen inside quoted fields so far.
     embedded: u64,
+    /// The last record read held a line break (a quoted multi-line cell, or a runaway quote).
+    multiline: bool,
 }
 
 /// Reads the next record; `Ok(false)` at the end. Keeps `lines` up to date.
@@ -296,7 +299,8 @@ fn read_record<R: Read>(
                 lines.line = position.line() + lines.embedded;
             }
             let text = record.as_slice();
-            if text.contains(&b'\n') {
+            lines.multiline = text.contains(&b'\n');
+            if lines.multiline {
                 lines.embedded += text.iter().filter(|&&b| b == b'\n').count() as u64;
             }
             Ok(more)

@@ -11,12 +11,14 @@
 use serde::{Deserialize, Serialize};
 
 pub use crate::engine::session::{
-    AttributesSummary, Request, Response, SessionError as WorkerError, Stage,
+    customers, file, overview, predictions, segments, AttributesSummary, Request, Response,
+    SessionError as WorkerError, Stage,
 };
 
 /// Bumped whenever a message changes shape; the page refuses a worker of another version.
-/// 4: envelopes carry the file generation; the session's `Cancelled`, `Stale` and `NotFinite`
-/// errors.
+/// 4: envelopes carry the file generation; one nested request and response enum per feature
+/// (`Request::Predictions(predictions::Request::Predict { … })`); the session's `Cancelled`,
+/// `Stale` and `NotFinite` errors.
 pub const PROTOCOL_VERSION: u32 = 4;
 
 /// One message on the wire. Every request carries an id that its responses echo, and the page's
@@ -87,6 +89,7 @@ pub fn decode<T: for<'de> Deserialize<'de>>(json: &str) -> Result<T, WorkerError
 mod tests {
     use super::*;
     use crate::engine::customers::CustomerQuery;
+    use crate::engine::session as msg;
 
     #[test]
     fn garbage_decodes_to_a_typed_error() {
@@ -96,14 +99,22 @@ mod tests {
 
     #[test]
     fn an_old_envelope_without_generation_reads_as_generation_0() {
-        let e: Envelope<Request> = decode(r#"{"id":3,"body":"ExportScores"}"#).unwrap();
-        assert_eq!((e.id, e.generation, e.body), (3, 0, Request::ExportScores));
+        let e: Envelope<Request> =
+            decode(r#"{"id":3,"body":{"Predictions":"ExportScores"}}"#).unwrap();
+        assert_eq!(
+            (e.id, e.generation, e.body),
+            (
+                3,
+                0,
+                Request::Predictions(msg::predictions::Request::ExportScores)
+            )
+        );
         let e: Envelope<Request> = decode(&encode(&Envelope {
             id: 4,
             generation: 9,
-            body: Request::Customers {
+            body: Request::Customers(msg::customers::Request::Page {
                 query: CustomerQuery::default(),
-            },
+            }),
         }))
         .unwrap();
         assert_eq!((e.id, e.generation), (4, 9));

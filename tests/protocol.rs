@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 
+use segscope::engine::session as msg;
 use segscope::engine::{
     cluster::{ClusterSettings, KChoice},
     clv::{ClvSettings, TimeUnit},
@@ -25,22 +26,22 @@ const DEMO_ATTRIBUTES: &[u8] = include_bytes!("../public/demo/customers.csv");
 /// until it is covered.
 fn request_name(r: &Request) -> &'static str {
     match r {
-        Request::Open { .. } => "Open",
-        Request::Repreview { .. } => "Repreview",
-        Request::Ingest { .. } => "Ingest",
-        Request::Analyze { .. } => "Analyze",
-        Request::Customers { .. } => "Customers",
-        Request::Export { .. } => "Export",
-        Request::Predict { .. } => "Predict",
-        Request::Validate { .. } => "Validate",
-        Request::ExportScores => "ExportScores",
-        Request::OpenAttributes { .. } => "OpenAttributes",
-        Request::ClearAttributes => "ClearAttributes",
-        Request::Cluster { .. } => "Cluster",
-        Request::ApplySegmentation { .. } => "ApplySegmentation",
-        Request::SaveSegmentation { .. } => "SaveSegmentation",
-        Request::Tags { .. } => "Tags",
-        Request::CustomerProfile { .. } => "CustomerProfile",
+        Request::File(msg::file::Request::Open { .. }) => "Open",
+        Request::File(msg::file::Request::Repreview { .. }) => "Repreview",
+        Request::File(msg::file::Request::Ingest { .. }) => "Ingest",
+        Request::Overview(msg::overview::Request::Analyze { .. }) => "Analyze",
+        Request::Customers(msg::customers::Request::Page { .. }) => "Customers",
+        Request::Customers(msg::customers::Request::Export { .. }) => "Export",
+        Request::Predictions(msg::predictions::Request::Predict { .. }) => "Predict",
+        Request::Predictions(msg::predictions::Request::Validate { .. }) => "Validate",
+        Request::Predictions(msg::predictions::Request::ExportScores) => "ExportScores",
+        Request::Segments(msg::segments::Request::OpenAttributes { .. }) => "OpenAttributes",
+        Request::Segments(msg::segments::Request::ClearAttributes) => "ClearAttributes",
+        Request::Segments(msg::segments::Request::Cluster { .. }) => "Cluster",
+        Request::Segments(msg::segments::Request::ApplySegmentation { .. }) => "ApplySegmentation",
+        Request::Segments(msg::segments::Request::SaveSegmentation { .. }) => "SaveSegmentation",
+        Request::Customers(msg::customers::Request::Tags { .. }) => "Tags",
+        Request::Customers(msg::customers::Request::Profile { .. }) => "CustomerProfile",
     }
 }
 
@@ -50,16 +51,16 @@ fn response_name(r: &Response) -> &'static str {
     match r {
         Response::Ready { .. } => "Ready",
         Response::Progress { .. } => "Progress",
-        Response::Preview { .. } => "Preview",
-        Response::Analyzed { .. } => "Analyzed",
-        Response::Predicted { .. } => "Predicted",
-        Response::AttributesLoaded { .. } => "AttributesLoaded",
-        Response::AttributesCleared => "AttributesCleared",
-        Response::Clustered { .. } => "Clustered",
-        Response::Tagged { .. } => "Tagged",
-        Response::Profile { .. } => "Profile",
-        Response::Validated { .. } => "Validated",
-        Response::Customers { .. } => "Customers",
+        Response::File(msg::file::Response::Preview { .. }) => "Preview",
+        Response::Overview(msg::overview::Response::Analyzed { .. }) => "Analyzed",
+        Response::Predictions(msg::predictions::Response::Predicted { .. }) => "Predicted",
+        Response::Segments(msg::segments::Response::AttributesLoaded { .. }) => "AttributesLoaded",
+        Response::Segments(msg::segments::Response::AttributesCleared) => "AttributesCleared",
+        Response::Segments(msg::segments::Response::Clustered { .. }) => "Clustered",
+        Response::Customers(msg::customers::Response::Tagged { .. }) => "Tagged",
+        Response::Customers(msg::customers::Response::Profile { .. }) => "Profile",
+        Response::Predictions(msg::predictions::Response::Validated { .. }) => "Validated",
+        Response::Customers(msg::customers::Response::Page { .. }) => "Customers",
         Response::Exported { .. } => "Exported",
         Response::Failed { .. } => "Failed",
     }
@@ -111,25 +112,25 @@ fn every_request_and_response_round_trips() {
         responses.insert(response_name(&response));
         response
     };
-    let Response::Preview { preview, .. } = ask(
+    let Response::File(msg::file::Response::Preview { preview, .. }) = ask(
         &mut session,
-        Request::Open {
+        Request::File(msg::file::Request::Open {
             params: PreviewParams::default(),
-        },
+        }),
         Some(DEMO),
     ) else {
         panic!("no preview")
     };
     ask(
         &mut session,
-        Request::Repreview {
+        Request::File(msg::file::Request::Repreview {
             params: PreviewParams::default(),
-        },
+        }),
         None,
     );
     ask(
         &mut session,
-        Request::Ingest {
+        Request::File(msg::file::Request::Ingest {
             ingest: IngestParams {
                 encoding: preview.encoding,
                 delimiter: preview.delimiter,
@@ -139,26 +140,34 @@ fn every_request_and_response_round_trips() {
             },
             rfm: RfmParams::default(),
             query: CustomerQuery::default(),
-        },
+        }),
         None,
     );
     let query = CustomerQuery::default;
     ask(
         &mut session,
-        Request::Analyze {
+        Request::Overview(msg::overview::Request::Analyze {
             rfm: RfmParams::default(),
             query: query(),
-        },
+        }),
         None,
     );
-    ask(&mut session, Request::Customers { query: query() }, None);
-    ask(&mut session, Request::Export { query: query() }, None);
     ask(
         &mut session,
-        Request::Predict {
+        Request::Customers(msg::customers::Request::Page { query: query() }),
+        None,
+    );
+    ask(
+        &mut session,
+        Request::Customers(msg::customers::Request::Export { query: query() }),
+        None,
+    );
+    ask(
+        &mut session,
+        Request::Predictions(msg::predictions::Request::Predict {
             settings: ClvSettings::default(),
             query: query(),
-        },
+        }),
         None,
     );
     let last_day = session
@@ -171,17 +180,21 @@ fn every_request_and_response_round_trips() {
         .unwrap();
     ask(
         &mut session,
-        Request::Validate {
+        Request::Predictions(msg::predictions::Request::Validate {
             calibration_end_day: last_day - 120,
             holdout_end_day: Some(last_day),
             time_unit: TimeUnit::Weeks,
-        },
+        }),
         None,
     );
-    ask(&mut session, Request::ExportScores, None);
     ask(
         &mut session,
-        Request::OpenAttributes { id_column: None },
+        Request::Predictions(msg::predictions::Request::ExportScores),
+        None,
+    );
+    ask(
+        &mut session,
+        Request::Segments(msg::segments::Request::OpenAttributes { id_column: None }),
         Some(DEMO_ATTRIBUTES),
     );
     let settings = ClusterSettings {
@@ -192,38 +205,46 @@ fn every_request_and_response_round_trips() {
     };
     ask(
         &mut session,
-        Request::Cluster {
+        Request::Segments(msg::segments::Request::Cluster {
             settings,
             query: query(),
-        },
+        }),
         None,
     );
     ask(
         &mut session,
-        Request::SaveSegmentation {
+        Request::Segments(msg::segments::Request::SaveSegmentation {
             names: vec!["A".into()],
-        },
+        }),
         None,
     );
     let model = session.segmentation().unwrap().model.to_json();
     ask(
         &mut session,
-        Request::ApplySegmentation { query: query() },
+        Request::Segments(msg::segments::Request::ApplySegmentation { query: query() }),
         Some(model.as_bytes()),
     );
-    ask(&mut session, Request::Tags { query: query() }, None);
     ask(
         &mut session,
-        Request::CustomerProfile {
-            customer_id: "1208".into(),
-        },
+        Request::Customers(msg::customers::Request::Tags { query: query() }),
         None,
     );
-    ask(&mut session, Request::ClearAttributes, None);
+    ask(
+        &mut session,
+        Request::Customers(msg::customers::Request::Profile {
+            customer_id: "1208".into(),
+        }),
+        None,
+    );
+    ask(
+        &mut session,
+        Request::Segments(msg::segments::Request::ClearAttributes),
+        None,
+    );
     // A failure, typed.
     ask(
         &mut session,
-        Request::OpenAttributes { id_column: None },
+        Request::Segments(msg::segments::Request::OpenAttributes { id_column: None }),
         None,
     );
     assert_eq!(requests.len(), REQUESTS, "{requests:?}");
@@ -273,20 +294,20 @@ fn a_response_with_a_non_finite_number_fails_the_same_request_in_words() {
     let preview = session
         .handle(
             1,
-            Request::Open {
+            Request::File(msg::file::Request::Open {
                 params: PreviewParams::default(),
-            },
+            }),
             Some(Box::new(BytesSource(DEMO.to_vec()))),
             &mut job,
         )
         .unwrap();
-    let Response::Preview { preview, .. } = preview.response else {
+    let Response::File(msg::file::Response::Preview { preview, .. }) = preview.response else {
         panic!()
     };
     let reply = session
         .handle(
             1,
-            Request::Ingest {
+            Request::File(msg::file::Request::Ingest {
                 ingest: IngestParams {
                     encoding: preview.encoding,
                     delimiter: preview.delimiter,
@@ -296,7 +317,7 @@ fn a_response_with_a_non_finite_number_fails_the_same_request_in_words() {
                 },
                 rfm: RfmParams::default(),
                 query: CustomerQuery::default(),
-            },
+            }),
             None,
             &mut job,
         )

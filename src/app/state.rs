@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use web_sys::Blob;
 
 use super::{browser, client};
+use crate::engine::session as msg;
 use crate::engine::{
     cluster::{ClusterReport, ClusterSettings, FeatureKey},
     clv::{ClvReport, ClvSettings, HoldoutComparison, TimeUnit},
@@ -363,9 +364,9 @@ impl AppState {
         self.query.set(CustomerQuery::default());
         self.preview_params.set(PreviewParams::default());
         self.phase.set(Phase::Opening);
-        let request = Request::Open {
+        let request = Request::File(msg::file::Request::Open {
             params: PreviewParams::default(),
-        };
+        });
         client::send(&request, Some(&blob), move |response, _| {
             self.on_preview(response)
         });
@@ -378,7 +379,7 @@ impl AppState {
         let Some(file) = file else { return };
         // `Open` re-attaches the file, so this works after a cancel too.
         client::send(
-            &Request::Open { params },
+            &Request::File(msg::file::Request::Open { params }),
             Some(&file),
             move |response, _| self.on_preview(response),
         );
@@ -386,10 +387,10 @@ impl AppState {
 
     fn on_preview(self, response: Response) {
         match response {
-            Response::Preview {
+            Response::File(msg::file::Response::Preview {
                 file_bytes,
                 preview,
-            } => {
+            }) => {
                 self.file_bytes.set(file_bytes);
                 self.ingest.set(Some(IngestParams {
                     encoding: preview.encoding,
@@ -437,21 +438,21 @@ impl AppState {
         let mut query = self.query.get_untracked();
         query.offset = 0;
         let rfm = self.rfm.get_untracked();
-        let request = Request::Ingest {
+        let request = Request::File(msg::file::Request::Ingest {
             ingest,
             rfm: rfm.clone(),
             query,
-        };
+        });
         client::send(&request, file.as_ref(), move |response, _| match response {
             Response::Progress { stage, done, total } => {
                 self.progress.set(Some((stage, done, total)))
             }
-            Response::Analyzed {
+            Response::Overview(msg::overview::Response::Analyzed {
                 quality,
                 report,
                 page,
                 elapsed_ms,
-            } => {
+            }) => {
                 WORKER_HAS_DATASET.with(|h| *h.borrow_mut() = true);
                 if quality.is_some() {
                     self.quality.set(quality);
@@ -495,18 +496,18 @@ impl AppState {
         self.query.set(query.clone());
         let applied = rfm.clone();
         client::send(
-            &Request::Analyze { rfm, query },
+            &Request::Overview(msg::overview::Request::Analyze { rfm, query }),
             None,
             move |response, _| match response {
                 Response::Progress { stage, done, total } => {
                     self.progress.set(Some((stage, done, total)))
                 }
-                Response::Analyzed {
+                Response::Overview(msg::overview::Response::Analyzed {
                     report,
                     page,
                     elapsed_ms,
                     ..
-                } => {
+                }) => {
                     self.report.set(Some(report));
                     self.report_rfm.set(applied.clone());
                     self.page.set(page);
@@ -543,16 +544,22 @@ impl AppState {
             *l += 1;
             *l
         });
-        client::send(&Request::Customers { query }, None, move |response, _| {
-            if LATEST_PAGE.with(|l| *l.borrow()) != generation {
-                return;
-            }
-            match response {
-                Response::Customers { page } => self.page.set(page),
-                Response::Failed { error } => self.fail(error),
-                other => self.unexpected(&other),
-            }
-        });
+        client::send(
+            &Request::Customers(msg::customers::Request::Page { query }),
+            None,
+            move |response, _| {
+                if LATEST_PAGE.with(|l| *l.borrow()) != generation {
+                    return;
+                }
+                match response {
+                    Response::Customers(msg::customers::Response::Page { page }) => {
+                        self.page.set(page)
+                    }
+                    Response::Failed { error } => self.fail(error),
+                    other => self.unexpected(&other),
+                }
+            },
+        );
     }
 
     /// The results changed: the tags are stale; fetch them now if the tag filter is open.
@@ -585,10 +592,10 @@ impl AppState {
         });
         let query = self.query.get_untracked();
         client::send(
-            &Request::Tags { query },
+            &Request::Customers(msg::customers::Request::Tags { query }),
             None,
             move |response, _| match response {
-                Response::Tagged { tag_counts, page } => {
+                Response::Customers(msg::customers::Response::Tagged { tag_counts, page }) => {
                     self.tag_counts.set(tag_counts);
                     if LATEST_PAGE.with(|l| *l.borrow()) == generation {
                         self.page.set(page);
@@ -611,7 +618,7 @@ impl AppState {
         }
         let query = self.query.get_untracked();
         self.job(
-            &Request::Export { query },
+            &Request::Customers(msg::customers::Request::Export { query }),
             None,
             None,
             move |response, blob| {
@@ -637,13 +644,13 @@ impl AppState {
         let mut query = self.query.get_untracked();
         query.offset = 0;
         self.query.set(query.clone());
-        let request = Request::Predict { settings, query };
+        let request = Request::Predictions(msg::predictions::Request::Predict { settings, query });
         self.job(&request, None, Some(Stage::Fitting), move |response, _| {
-            if let Response::Predicted {
+            if let Response::Predictions(msg::predictions::Response::Predicted {
                 report,
                 page,
                 elapsed_ms,
-            } = response
+            }) = response
             {
                 self.clv_report.set(Some(report));
                 self.page.set(page);
@@ -665,13 +672,15 @@ impl AppState {
         {
             return;
         }
-        let request = Request::Validate {
+        let request = Request::Predictions(msg::predictions::Request::Validate {
             calibration_end_day,
             holdout_end_day,
             time_unit,
-        };
+        });
         self.job(&request, None, Some(Stage::Fitting), move |response, _| {
-            if let Response::Validated { comparison } = response {
+            if let Response::Predictions(msg::predictions::Response::Validated { comparison }) =
+                response
+            {
                 self.validation.set(Some(comparison));
             }
         });
@@ -683,16 +692,21 @@ impl AppState {
         if self.retry_when_lost(move || self.predict()) {
             return;
         }
-        self.job(&Request::ExportScores, None, None, move |response, blob| {
-            if let Response::Exported { rows } = response {
-                if let Some(blob) = blob {
-                    let name = export_file_name(&self.file_name.get_untracked())
-                        .replace("-customers.csv", "-scores.csv");
-                    browser::download_blob(&blob, &name);
+        self.job(
+            &Request::Predictions(msg::predictions::Request::ExportScores),
+            None,
+            None,
+            move |response, blob| {
+                if let Response::Exported { rows } = response {
+                    if let Some(blob) = blob {
+                        let name = export_file_name(&self.file_name.get_untracked())
+                            .replace("-customers.csv", "-scores.csv");
+                        browser::download_blob(&blob, &name);
+                    }
+                    self.notice.set(Some(Notice::Exported { rows }));
                 }
-                self.notice.set(Some(Notice::Exported { rows }));
-            }
-        });
+            },
+        );
     }
 
     /// The demo was opened: keep its attributes file for the "use the demo attributes" button
@@ -734,10 +748,10 @@ impl AppState {
     fn send_attributes(self, blob: Option<Blob>, id_column: Option<String>) {
         self.error.set(None);
         client::send(
-            &Request::OpenAttributes { id_column },
+            &Request::Segments(msg::segments::Request::OpenAttributes { id_column }),
             blob.as_ref(),
             move |response, _| match response {
-                Response::AttributesLoaded { attributes } => {
+                Response::Segments(msg::segments::Response::AttributesLoaded { attributes }) => {
                     // Attribute features the new file lacks are dropped from the settings.
                     let headers = attributes.headers.clone();
                     self.cluster_settings.update(|s| {
@@ -766,20 +780,24 @@ impl AppState {
         self.attributes_name.set(String::new());
         self.cluster_settings
             .update(|s| s.features.retain(|f| matches!(f, FeatureKey::Behaviour(_))));
-        client::send(&Request::ClearAttributes, None, move |response, _| {
-            if let Response::Failed { error } = response {
-                self.fail(error);
-            }
-        });
+        client::send(
+            &Request::Segments(msg::segments::Request::ClearAttributes),
+            None,
+            move |response, _| {
+                if let Response::Failed { error } = response {
+                    self.fail(error);
+                }
+            },
+        );
     }
 
     fn on_clustered(self, response: Response, applied: bool) {
-        let Response::Clustered {
+        let Response::Segments(msg::segments::Response::Clustered {
             report,
             names,
             page,
             elapsed_ms,
-        } = response
+        }) = response
         else {
             return;
         };
@@ -814,7 +832,7 @@ impl AppState {
         query.offset = 0;
         self.query.set(query.clone());
         self.job(
-            &Request::Cluster { settings, query },
+            &Request::Segments(msg::segments::Request::Cluster { settings, query }),
             None,
             Some(Stage::Clustering(
                 crate::engine::cluster::ClusterStage::Features,
@@ -834,7 +852,7 @@ impl AppState {
         query.offset = 0;
         self.query.set(query.clone());
         self.job(
-            &Request::ApplySegmentation { query },
+            &Request::Segments(msg::segments::Request::ApplySegmentation { query }),
             Some(&blob),
             None,
             move |response, _| self.on_clustered(response, true),
@@ -848,7 +866,7 @@ impl AppState {
         }
         let names = self.cluster_names.get_untracked();
         client::send(
-            &Request::SaveSegmentation { names },
+            &Request::Segments(msg::segments::Request::SaveSegmentation { names }),
             None,
             move |response, blob| match response {
                 Response::Exported { .. } => {
@@ -876,13 +894,13 @@ impl AppState {
         }
         let asked = customer_id.clone();
         client::send(
-            &Request::CustomerProfile { customer_id },
+            &Request::Customers(msg::customers::Request::Profile { customer_id }),
             None,
             move |response, _| match response {
-                Response::Profile {
+                Response::Customers(msg::customers::Response::Profile {
                     profile,
                     suggestions,
-                } => self.profile.set(Some(ProfileView {
+                }) => self.profile.set(Some(ProfileView {
                     customer_id: asked.clone(),
                     profile,
                     suggestions,

@@ -19,17 +19,22 @@
 //! session's answers [`SessionError::Stale`], and a newer one resets the session first, so no
 //! answer ever describes another file.
 
+pub mod customers;
+pub mod file;
 mod messages;
+pub mod overview;
+pub mod predictions;
+pub mod segments;
 mod source;
 
 pub use messages::{AttributesSummary, Request, Response, SessionError, Stage};
 pub use source::{BytesSource, Source, SourceReader};
 
 use crate::{
-    cluster::{AttributeTable, ClusterAnalysis, ClusterError, ClusterInput, SegmentationModel},
-    clv::{ClvAnalysis, ClvReport, HoldoutComparison},
+    cluster::{AttributeTable, ClusterAnalysis, ClusterError, ClusterInput},
+    clv::ClvAnalysis,
     csv_out,
-    customers::{self, CustomerPage, CustomerQuery, Predictions, TagTable},
+    customers::{CustomerQuery, Predictions, TagTable},
     ingest::{self, PreviewParams, QualityReport},
     rfm::{self, Analysis},
     Dataset, EngineError,
@@ -193,200 +198,11 @@ impl Session {
             self.reset(generation);
         }
         match request {
-            Request::Open { params } => {
-                let file = attachment.ok_or_else(|| nothing("file"))?;
-                self.reset(generation);
-                let reply = preview(file.as_ref(), &params);
-                self.file = Some(file);
-                reply
-            }
-            Request::Repreview { params } => {
-                let file = self.file.as_deref().ok_or_else(|| nothing("file"))?;
-                preview(file, &params)
-            }
-            Request::Ingest { ingest, rfm, query } => {
-                if let Some(file) = attachment {
-                    self.file = Some(file);
-                }
-                self.ingest(&ingest, &rfm, &query, job)
-            }
-            Request::Analyze { rfm, query } => {
-                let started = (job.now_ms)();
-                job.stage(Stage::Scoring)?;
-                let dataset = self.dataset.as_ref().ok_or_else(|| nothing("dataset"))?;
-                let analysis = rfm::analyze(dataset, &rfm).map_err(EngineError::from)?;
-                Ok(self.finish(analysis, None, &query, started, job))
-            }
-            Request::Customers { query } => {
-                let page =
-                    self.with_analysis(|d, a, p, t| customers::query_tagged(d, a, p, t, &query))?;
-                Ok(Response::Customers { page }.into())
-            }
-            Request::Export { query } => {
-                job.stage(Stage::Exporting)?;
-                let (csv, rows) = self.with_analysis(|d, a, p, t| {
-                    let all = CustomerQuery {
-                        offset: 0,
-                        limit: usize::MAX,
-                        ..query.clone()
-                    };
-                    let count = CustomerQuery {
-                        limit: 0,
-                        ..all.clone()
-                    };
-                    let rows = customers::query_tagged(d, a, p, t, &count).matching;
-                    (customers::export_csv_tagged(d, a, p, t, &all), rows)
-                })?;
-                Ok(Reply {
-                    response: Response::Exported { rows },
-                    download: Some(Download::csv(csv)),
-                })
-            }
-            Request::Predict { settings, query } => {
-                let started = (job.now_ms)();
-                job.stage(Stage::Fitting)?;
-                let dataset = self.dataset.as_ref().ok_or_else(|| nothing("dataset"))?;
-                let clv =
-                    ClvAnalysis::run(dataset, &settings, job.now_ms).map_err(EngineError::from)?;
-                let segments = self
-                    .analysis
-                    .as_ref()
-                    .map(|a| (&a.customers.customer[..], &a.customers.segment[..]));
-                let report = ClvReport::new(dataset, &clv, segments);
-                // Tags follow in their own request (`Tags`), so the predictions answer first.
-                let page = self
-                    .analysis
-                    .as_ref()
-                    .map_or_else(CustomerPage::default, |a| {
-                        customers::query_tagged(
-                            dataset,
-                            a,
-                            Some(&Predictions::new(&clv)),
-                            None,
-                            &query,
-                        )
-                    });
-                self.clv = Some(clv);
-                self.tags = None;
-                Ok(Response::Predicted {
-                    report,
-                    page,
-                    elapsed_ms: (job.now_ms)() - started,
-                }
-                .into())
-            }
-            Request::Validate {
-                calibration_end_day,
-                holdout_end_day,
-                time_unit,
-            } => {
-                job.stage(Stage::Fitting)?;
-                let dataset = self.dataset.as_ref().ok_or_else(|| nothing("dataset"))?;
-                let comparison = HoldoutComparison::run(
-                    dataset,
-                    calibration_end_day,
-                    holdout_end_day,
-                    time_unit,
-                    job.now_ms,
-                )
-                .map_err(EngineError::from)?;
-                Ok(Response::Validated { comparison }.into())
-            }
-            Request::ExportScores => {
-                job.stage(Stage::Exporting)?;
-                let (Some(d), Some(c)) = (self.dataset.as_ref(), self.clv.as_ref()) else {
-                    return Err(nothing("analysis"));
-                };
-                Ok(Reply {
-                    response: Response::Exported {
-                        rows: c.summary.len() as u64,
-                    },
-                    download: Some(Download::csv(c.export_scores_csv(d))),
-                })
-            }
-            Request::OpenAttributes { id_column } => self.open_attributes(attachment, id_column),
-            Request::ClearAttributes => {
-                self.attributes_file = None;
-                self.attributes = None;
-                Ok(Response::AttributesCleared.into())
-            }
-            Request::Cluster { settings, query } => {
-                let started = (job.now_ms)();
-                if (job.cancelled)() {
-                    return Err(SessionError::Cancelled);
-                }
-                let progress = &mut *job.progress;
-                let mut on_progress = |stage, done: usize, total: usize| {
-                    progress(Stage::Clustering(stage), done as u64, total as u64);
-                };
-                let now_ms = &mut *job.now_ms;
-                let reply = self.cluster_with(
-                    &query,
-                    Vec::new(),
-                    |input, now_ms| {
-                        ClusterAnalysis::run(input, &settings, &mut on_progress, now_ms)
-                    },
-                    now_ms,
-                )?;
-                Ok(with_elapsed(reply, (job.now_ms)() - started))
-            }
-            Request::ApplySegmentation { query } => {
-                let started = (job.now_ms)();
-                let file = attachment.ok_or_else(|| nothing("file"))?;
-                let bytes = file
-                    .read_all()
-                    .map_err(|message| SessionError::Read { message })?;
-                let text = String::from_utf8_lossy(&bytes);
-                let model = SegmentationModel::from_json(&text).map_err(EngineError::from)?;
-                let names = model.names.clone();
-                let reply = self.cluster_with(
-                    &query,
-                    names,
-                    |input, now_ms| ClusterAnalysis::apply(input, &model, now_ms),
-                    job.now_ms,
-                )?;
-                Ok(with_elapsed(reply, (job.now_ms)() - started))
-            }
-            Request::SaveSegmentation { names } => {
-                let cluster = self.cluster.as_ref().ok_or_else(|| nothing("analysis"))?;
-                let mut model = cluster.model.clone();
-                model.names = names;
-                Ok(Reply {
-                    response: Response::Exported {
-                        rows: cluster.report.k as u64,
-                    },
-                    download: Some(Download {
-                        prefix: "",
-                        text: model.to_json(),
-                        mime: "application/json",
-                    }),
-                })
-            }
-            Request::Tags { query } => {
-                let (tag_counts, page) = self.with_analysis(|d, a, p, t| {
-                    (
-                        t.map(TagTable::tag_values).unwrap_or_default(),
-                        customers::query_tagged(d, a, p, t, &query),
-                    )
-                })?;
-                Ok(Response::Tagged { tag_counts, page }.into())
-            }
-            Request::CustomerProfile { customer_id } => {
-                let (profile, suggestions) = self.with_analysis(|d, a, p, t| {
-                    let profile = customers::customer_profile(d, a, p, t, &customer_id);
-                    let suggestions = if profile.is_none() {
-                        customers::suggest_ids(d, a, &customer_id, 8)
-                    } else {
-                        Vec::new()
-                    };
-                    (profile.map(Box::new), suggestions)
-                })?;
-                Ok(Response::Profile {
-                    profile,
-                    suggestions,
-                }
-                .into())
-            }
+            Request::File(request) => file::handle(self, request, attachment, job),
+            Request::Overview(request) => overview::handle(self, request, attachment, job),
+            Request::Customers(request) => customers::handle(self, request, attachment, job),
+            Request::Predictions(request) => predictions::handle(self, request, attachment, job),
+            Request::Segments(request) => segments::handle(self, request, attachment, job),
         }
     }
 
@@ -436,7 +252,9 @@ impl Session {
         let page = self
             .dataset
             .as_ref()
-            .map(|d| customers::query_tagged(d, &analysis, predictions.as_ref(), None, query))
+            .map(|d| {
+                crate::customers::query_tagged(d, &analysis, predictions.as_ref(), None, query)
+            })
             .unwrap_or_default();
         drop(predictions);
         self.tags = None;
@@ -444,7 +262,7 @@ impl Session {
         self.analysis = Some(analysis);
         // The segmentation was of the previous run's customers; the page runs it again.
         self.cluster = None;
-        Response::Analyzed {
+        overview::Response::Analyzed {
             quality,
             report,
             page,
@@ -484,7 +302,7 @@ impl Session {
             self.attributes_file = Some(file);
         }
         self.attributes = Some(table);
-        Ok(Response::AttributesLoaded {
+        Ok(segments::Response::AttributesLoaded {
             attributes: summary,
         }
         .into())
@@ -516,11 +334,12 @@ impl Session {
         };
         let cluster = segment(&input, now_ms).map_err(EngineError::from)?;
         let predictions = self.clv.as_ref().map(Predictions::new);
-        let page = customers::query_tagged(dataset, analysis, predictions.as_ref(), None, query);
+        let page =
+            crate::customers::query_tagged(dataset, analysis, predictions.as_ref(), None, query);
         let report = cluster.report.clone();
         drop(predictions);
         self.cluster = Some(cluster);
-        Ok(Response::Clustered {
+        Ok(segments::Response::Clustered {
             report,
             names,
             page,
@@ -551,7 +370,9 @@ impl Session {
 }
 
 fn with_elapsed(mut reply: Reply, elapsed: f64) -> Reply {
-    if let Response::Clustered { elapsed_ms, .. } = &mut reply.response {
+    if let Response::Segments(segments::Response::Clustered { elapsed_ms, .. }) =
+        &mut reply.response
+    {
         *elapsed_ms = elapsed;
     }
     reply
@@ -563,7 +384,7 @@ fn preview(file: &dyn Source, params: &PreviewParams) -> Result<Reply, SessionEr
         .read_range(0, head_end)
         .map_err(|message| SessionError::Read { message })?;
     let preview = ingest::preview(&head, params)?;
-    Ok(Response::Preview {
+    Ok(file::Response::Preview {
         file_bytes: file.size_bytes(),
         preview,
     }

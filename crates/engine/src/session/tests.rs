@@ -63,12 +63,12 @@ impl Harness {
 
     /// Opens the demo and confirms the suggested mapping.
     fn load_demo(&mut self, generation: u64) -> Reply {
-        let Response::Preview { preview, .. } = self
+        let Response::File(file::Response::Preview { preview, .. }) = self
             .ask(
                 generation,
-                Request::Open {
+                Request::File(file::Request::Open {
                     params: PreviewParams::default(),
-                },
+                }),
                 Some(DEMO),
             )
             .unwrap()
@@ -82,7 +82,7 @@ impl Harness {
 }
 
 fn ingest_request(preview: &ingest::Preview) -> Request {
-    Request::Ingest {
+    Request::File(file::Request::Ingest {
         ingest: IngestParams {
             encoding: preview.encoding,
             delimiter: preview.delimiter,
@@ -92,7 +92,7 @@ fn ingest_request(preview: &ingest::Preview) -> Request {
         },
         rfm: RfmParams::default(),
         query: CustomerQuery::default(),
-    }
+    })
 }
 
 fn quick_clusters() -> ClusterSettings {
@@ -106,17 +106,17 @@ fn quick_clusters() -> ClusterSettings {
 }
 
 fn predict() -> Request {
-    Request::Predict {
+    Request::Predictions(predictions::Request::Predict {
         settings: ClvSettings::default(),
         query: CustomerQuery::default(),
-    }
+    })
 }
 
 fn cluster() -> Request {
-    Request::Cluster {
+    Request::Segments(segments::Request::Cluster {
         settings: quick_clusters(),
         query: CustomerQuery::default(),
-    }
+    })
 }
 
 /// What the session holds, as (dataset, analysis, predictions, segmentation).
@@ -134,12 +134,12 @@ fn every_request_answers_with_its_reply() {
     let mut h = Harness::new();
     let Reply {
         response:
-            Response::Analyzed {
+            Response::Overview(overview::Response::Analyzed {
                 quality: Some(quality),
                 report,
                 page,
                 ..
-            },
+            }),
         download: None,
     } = h.load_demo(1)
     else {
@@ -151,32 +151,39 @@ fn every_request_answers_with_its_reply() {
 
     let r = h.ask(
         1,
-        Request::Repreview {
+        Request::File(file::Request::Repreview {
             params: PreviewParams::default(),
-        },
-        None,
-    );
-    assert!(matches!(r.unwrap().response, Response::Preview { .. }));
-
-    let r = h.ask(
-        1,
-        Request::Analyze {
-            rfm: RfmParams::default(),
-            query: CustomerQuery::default(),
-        },
+        }),
         None,
     );
     assert!(matches!(
         r.unwrap().response,
-        Response::Analyzed { quality: None, .. }
+        Response::File(file::Response::Preview { .. })
+    ));
+
+    let r = h.ask(
+        1,
+        Request::Overview(overview::Request::Analyze {
+            rfm: RfmParams::default(),
+            query: CustomerQuery::default(),
+        }),
+        None,
+    );
+    assert!(matches!(
+        r.unwrap().response,
+        Response::Overview(overview::Response::Analyzed { quality: None, .. })
     ));
 
     let query = CustomerQuery {
         limit: 5,
         ..CustomerQuery::default()
     };
-    let Response::Customers { page } = h
-        .ask(1, Request::Customers { query }, None)
+    let Response::Customers(customers::Response::Page { page }) = h
+        .ask(
+            1,
+            Request::Customers(customers::Request::Page { query }),
+            None,
+        )
         .unwrap()
         .response
     else {
@@ -188,9 +195,9 @@ fn every_request_answers_with_its_reply() {
     let export = h
         .ask(
             1,
-            Request::Export {
+            Request::Customers(customers::Request::Export {
                 query: CustomerQuery::default(),
-            },
+            }),
             None,
         )
         .unwrap();
@@ -209,11 +216,14 @@ fn every_request_answers_with_its_reply() {
     assert_eq!(download.text.lines().count(), customers + 1);
 
     let r = h.ask(1, predict(), None).unwrap();
-    assert!(matches!(r.response, Response::Predicted { .. }));
+    assert!(matches!(
+        r.response,
+        Response::Predictions(predictions::Response::Predicted { .. })
+    ));
     let r = h
         .ask(
             1,
-            Request::Validate {
+            Request::Predictions(predictions::Request::Validate {
                 calibration_end_day: h
                     .session
                     .dataset()
@@ -226,40 +236,50 @@ fn every_request_answers_with_its_reply() {
                     - 90,
                 holdout_end_day: None,
                 time_unit: TimeUnit::Weeks,
-            },
+            }),
             None,
         )
         .unwrap();
-    assert!(matches!(r.response, Response::Validated { .. }));
-    let scores = h.ask(1, Request::ExportScores, None).unwrap();
+    assert!(matches!(
+        r.response,
+        Response::Predictions(predictions::Response::Validated { .. })
+    ));
+    let scores = h
+        .ask(
+            1,
+            Request::Predictions(predictions::Request::ExportScores),
+            None,
+        )
+        .unwrap();
     assert!(matches!(scores.response, Response::Exported { rows } if rows as usize == customers));
     assert!(scores.download.unwrap().text.starts_with("customer_id,"));
 
     let r = h
         .ask(
             1,
-            Request::OpenAttributes { id_column: None },
+            Request::Segments(segments::Request::OpenAttributes { id_column: None }),
             Some(DEMO_ATTRIBUTES),
         )
         .unwrap();
-    let Response::AttributesLoaded { attributes } = r.response else {
+    let Response::Segments(segments::Response::AttributesLoaded { attributes }) = r.response else {
         panic!("no attributes")
     };
     assert_eq!(attributes.id_column, "customer_id");
     // The kept file is joined again on another column without being sent again.
     let r = h.ask(
         1,
-        Request::OpenAttributes {
+        Request::Segments(segments::Request::OpenAttributes {
             id_column: Some("customer_id".into()),
-        },
+        }),
         None,
     );
     assert!(matches!(
         r.unwrap().response,
-        Response::AttributesLoaded { .. }
+        Response::Segments(segments::Response::AttributesLoaded { .. })
     ));
 
-    let Response::Clustered { report, names, .. } = h.ask(1, cluster(), None).unwrap().response
+    let Response::Segments(segments::Response::Clustered { report, names, .. }) =
+        h.ask(1, cluster(), None).unwrap().response
     else {
         panic!("no segments");
     };
@@ -267,21 +287,21 @@ fn every_request_answers_with_its_reply() {
     let saved = h
         .ask(
             1,
-            Request::SaveSegmentation {
+            Request::Segments(segments::Request::SaveSegmentation {
                 names: vec!["A".into(), String::new(), "C".into()],
-            },
+            }),
             None,
         )
         .unwrap();
     assert_eq!(saved.response, Response::Exported { rows: 3 });
     let model = saved.download.unwrap();
     assert_eq!((model.prefix, model.mime), ("", "application/json"));
-    let Response::Clustered { names, .. } = h
+    let Response::Segments(segments::Response::Clustered { names, .. }) = h
         .ask(
             1,
-            Request::ApplySegmentation {
+            Request::Segments(segments::Request::ApplySegmentation {
                 query: CustomerQuery::default(),
-            },
+            }),
             Some(model.text.as_bytes()),
         )
         .unwrap()
@@ -291,12 +311,12 @@ fn every_request_answers_with_its_reply() {
     };
     assert_eq!(names, ["A", "", "C"]);
 
-    let Response::Tagged { tag_counts, page } = h
+    let Response::Customers(customers::Response::Tagged { tag_counts, page }) = h
         .ask(
             1,
-            Request::Tags {
+            Request::Customers(customers::Request::Tags {
                 query: CustomerQuery::default(),
-            },
+            }),
             None,
         )
         .unwrap()
@@ -308,15 +328,15 @@ fn every_request_answers_with_its_reply() {
     assert!(page.rows.iter().all(|r| r.tags.is_some()));
 
     let id = page.rows[0].customer_id.clone();
-    let Response::Profile {
+    let Response::Customers(customers::Response::Profile {
         profile,
         suggestions,
-    } = h
+    }) = h
         .ask(
             1,
-            Request::CustomerProfile {
+            Request::Customers(customers::Request::Profile {
                 customer_id: id.clone(),
-            },
+            }),
             None,
         )
         .unwrap()
@@ -326,12 +346,12 @@ fn every_request_answers_with_its_reply() {
     };
     assert_eq!(profile.unwrap().row.customer_id, id);
     assert!(suggestions.is_empty());
-    let Response::Profile { profile: None, .. } = h
+    let Response::Customers(customers::Response::Profile { profile: None, .. }) = h
         .ask(
             1,
-            Request::CustomerProfile {
+            Request::Customers(customers::Request::Profile {
                 customer_id: "nobody".into(),
-            },
+            }),
             None,
         )
         .unwrap()
@@ -340,10 +360,23 @@ fn every_request_answers_with_its_reply() {
         panic!("found nobody");
     };
 
-    let r = h.ask(1, Request::ClearAttributes, None).unwrap();
-    assert_eq!(r.response, Response::AttributesCleared);
+    let r = h
+        .ask(
+            1,
+            Request::Segments(segments::Request::ClearAttributes),
+            None,
+        )
+        .unwrap();
+    assert_eq!(
+        r.response,
+        Response::Segments(segments::Response::AttributesCleared)
+    );
     // Without a file the attributes cannot be joined again.
-    let r = h.ask(1, Request::OpenAttributes { id_column: None }, None);
+    let r = h.ask(
+        1,
+        Request::Segments(segments::Request::OpenAttributes { id_column: None }),
+        None,
+    );
     assert!(matches!(r, Err(SessionError::NothingLoaded { .. })));
 }
 
@@ -355,9 +388,9 @@ fn invalidation_matrix() {
     h.ask(1, cluster(), None).unwrap();
     h.ask(
         1,
-        Request::Tags {
+        Request::Customers(customers::Request::Tags {
             query: CustomerQuery::default(),
-        },
+        }),
         None,
     )
     .unwrap();
@@ -367,11 +400,16 @@ fn invalidation_matrix() {
     // Attributes change nothing derived.
     h.ask(
         1,
-        Request::OpenAttributes { id_column: None },
+        Request::Segments(segments::Request::OpenAttributes { id_column: None }),
         Some(DEMO_ATTRIBUTES),
     )
     .unwrap();
-    h.ask(1, Request::ClearAttributes, None).unwrap();
+    h.ask(
+        1,
+        Request::Segments(segments::Request::ClearAttributes),
+        None,
+    )
+    .unwrap();
     assert_eq!(held(&h.session), (true, true, true, true));
     assert!(h.session.tags().is_some());
 
@@ -383,9 +421,9 @@ fn invalidation_matrix() {
     // New predictions keep the segmentation, drop the tags.
     h.ask(
         1,
-        Request::Tags {
+        Request::Customers(customers::Request::Tags {
             query: CustomerQuery::default(),
-        },
+        }),
         None,
     )
     .unwrap();
@@ -396,10 +434,10 @@ fn invalidation_matrix() {
     // A re-analysis (other RFM parameters) keeps the predictions, drops the segmentation.
     h.ask(
         1,
-        Request::Analyze {
+        Request::Overview(overview::Request::Analyze {
             rfm: RfmParams::default(),
             query: CustomerQuery::default(),
-        },
+        }),
         None,
     )
     .unwrap();
@@ -407,12 +445,12 @@ fn invalidation_matrix() {
 
     // A new ingest (e.g. the duplicates switch) drops every result.
     h.ask(1, cluster(), None).unwrap();
-    let Response::Preview { preview, .. } = h
+    let Response::File(file::Response::Preview { preview, .. }) = h
         .ask(
             1,
-            Request::Repreview {
+            Request::File(file::Request::Repreview {
                 params: PreviewParams::default(),
-            },
+            }),
             None,
         )
         .unwrap()
@@ -426,21 +464,25 @@ fn invalidation_matrix() {
     // A new file drops everything, attributes included.
     h.ask(
         1,
-        Request::OpenAttributes { id_column: None },
+        Request::Segments(segments::Request::OpenAttributes { id_column: None }),
         Some(DEMO_ATTRIBUTES),
     )
     .unwrap();
     h.ask(
         2,
-        Request::Open {
+        Request::File(file::Request::Open {
             params: PreviewParams::default(),
-        },
+        }),
         Some(DEMO),
     )
     .unwrap();
     assert_eq!(held(&h.session), (false, false, false, false));
     assert!(matches!(
-        h.ask(2, Request::OpenAttributes { id_column: None }, None),
+        h.ask(
+            2,
+            Request::Segments(segments::Request::OpenAttributes { id_column: None }),
+            None
+        ),
         Err(SessionError::NothingLoaded { .. })
     ));
 }
@@ -456,19 +498,19 @@ fn a_failed_request_keeps_what_the_session_held() {
     };
     let r = h.ask(
         1,
-        Request::Analyze {
+        Request::Overview(overview::Request::Analyze {
             rfm: bad,
             query: CustomerQuery::default(),
-        },
+        }),
         None,
     );
     assert!(matches!(r, Err(SessionError::Engine(_))), "{r:?}");
     assert_eq!(held(&h.session), (true, true, true, false));
     let r = h.ask(
         1,
-        Request::ApplySegmentation {
+        Request::Segments(segments::Request::ApplySegmentation {
             query: CustomerQuery::default(),
-        },
+        }),
         Some(b"{not json"),
     );
     assert!(
@@ -486,13 +528,13 @@ fn cancel_stops_between_stages_and_keeps_the_dataset() {
     for request in [
         predict(),
         cluster(),
-        Request::Export {
+        Request::Customers(customers::Request::Export {
             query: CustomerQuery::default(),
-        },
-        Request::Analyze {
+        }),
+        Request::Overview(overview::Request::Analyze {
             rfm: RfmParams::default(),
             query: CustomerQuery::default(),
-        },
+        }),
     ] {
         assert_eq!(h.ask(1, request, None), Err(SessionError::Cancelled));
     }
@@ -504,12 +546,12 @@ fn cancel_stops_between_stages_and_keeps_the_dataset() {
 #[test]
 fn a_restarted_worker_is_given_the_file_again() {
     let mut h = Harness::new();
-    let Response::Preview { preview, .. } = h
+    let Response::File(file::Response::Preview { preview, .. }) = h
         .ask(
             3,
-            Request::Open {
+            Request::File(file::Request::Open {
                 params: PreviewParams::default(),
-            },
+            }),
             Some(DEMO),
         )
         .unwrap()
@@ -520,13 +562,13 @@ fn a_restarted_worker_is_given_the_file_again() {
     // Cancel terminates the worker: the page talks to a fresh session.
     h.session = Session::new();
     for request in [
-        Request::Customers {
+        Request::Customers(customers::Request::Page {
             query: CustomerQuery::default(),
-        },
+        }),
         predict(),
-        Request::Repreview {
+        Request::File(file::Request::Repreview {
             params: PreviewParams::default(),
-        },
+        }),
     ] {
         assert!(matches!(
             h.ask(3, request, None),
@@ -535,7 +577,10 @@ fn a_restarted_worker_is_given_the_file_again() {
     }
     // The page re-sends the file with the ingest, then asks again.
     let r = h.ask(3, ingest_request(&preview), Some(DEMO)).unwrap();
-    assert!(matches!(r.response, Response::Analyzed { .. }));
+    assert!(matches!(
+        r.response,
+        Response::Overview(overview::Response::Analyzed { .. })
+    ));
     assert_eq!(h.session.generation(), 3);
     assert!(h.ask(3, predict(), None).is_ok());
 }
@@ -548,21 +593,21 @@ fn requests_for_an_older_file_are_refused_and_a_newer_file_resets() {
     // The user opened another file (generation 2); a table page of file 1 arrives late.
     h.ask(
         2,
-        Request::Open {
+        Request::File(file::Request::Open {
             params: PreviewParams::default(),
-        },
+        }),
         Some(DEMO),
     )
     .unwrap();
     for request in [
-        Request::Customers {
+        Request::Customers(customers::Request::Page {
             query: CustomerQuery::default(),
-        },
+        }),
         predict(),
         cluster(),
-        Request::Tags {
+        Request::Customers(customers::Request::Tags {
             query: CustomerQuery::default(),
-        },
+        }),
     ] {
         assert_eq!(
             h.ask(1, request, None),
@@ -577,9 +622,9 @@ fn requests_for_an_older_file_are_refused_and_a_newer_file_resets() {
     h.ask(2, predict(), None).unwrap();
     let r = h.ask(
         5,
-        Request::Customers {
+        Request::Customers(customers::Request::Page {
             query: CustomerQuery::default(),
-        },
+        }),
         None,
     );
     assert!(matches!(r, Err(SessionError::NothingLoaded { .. })));

@@ -1,0 +1,129 @@
+//! Predictions: fits, scores, validation and the scores export.
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    nothing, Download, Job, Reply, Response as SessionResponse, Session, SessionError, Source,
+    Stage,
+};
+use crate::clv::{ClvAnalysis, ClvReport, ClvSettings, HoldoutComparison, TimeUnit};
+use crate::customers::{self as table, CustomerPage, CustomerQuery, Predictions};
+use crate::EngineError;
+
+/// What the page asks of this feature.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum Request {
+    /// Fit the purchase and spend models on the cached dataset and score every customer; the
+    /// customer table then shows the predictions.
+    Predict {
+        /// Prediction settings.
+        settings: ClvSettings,
+        /// Customer table page to return with it.
+        query: CustomerQuery,
+    },
+    /// Calibration/holdout validation on the cached dataset.
+    Validate {
+        /// Last day of the calibration period (days since 1970-01-01).
+        calibration_end_day: i32,
+        /// Last day of the holdout period; `None` = the last day of the data.
+        holdout_end_day: Option<i32>,
+        /// Time unit of the fits.
+        time_unit: TimeUnit,
+    },
+    /// Every scored customer's predictions as a CSV Blob (attached to the response).
+    ExportScores,
+}
+
+/// What this feature answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum Response {
+    /// A prediction run finished.
+    Predicted {
+        /// What the predictions tab draws.
+        report: ClvReport,
+        /// The customer table page, with the prediction columns.
+        page: CustomerPage,
+        /// Milliseconds spent in the worker.
+        elapsed_ms: f64,
+    },
+    /// A validation finished.
+    Validated {
+        /// The comparison.
+        comparison: HoldoutComparison,
+    },
+}
+
+impl From<Response> for Reply {
+    fn from(response: Response) -> Self {
+        super::Response::Predictions(response).into()
+    }
+}
+
+/// Answers one request of this feature.
+pub(super) fn handle(
+    session: &mut Session,
+    request: Request,
+    _attachment: Option<Box<dyn Source>>,
+    job: &mut Job<'_>,
+) -> Result<Reply, SessionError> {
+    match request {
+        Request::Predict { settings, query } => {
+            let started = (job.now_ms)();
+            job.stage(Stage::Fitting)?;
+            let dataset = session.dataset.as_ref().ok_or_else(|| nothing("dataset"))?;
+            let clv =
+                ClvAnalysis::run(dataset, &settings, job.now_ms).map_err(EngineError::from)?;
+            let segments = session
+                .analysis
+                .as_ref()
+                .map(|a| (&a.customers.customer[..], &a.customers.segment[..]));
+            let report = ClvReport::new(dataset, &clv, segments);
+            // Tags follow in their own request (`Tags`), so the predictions answer first.
+            let page = session
+                .analysis
+                .as_ref()
+                .map_or_else(CustomerPage::default, |a| {
+                    table::query_tagged(dataset, a, Some(&Predictions::new(&clv)), None, &query)
+                });
+            session.clv = Some(clv);
+            session.tags = None;
+            Ok(Response::Predicted {
+                report,
+                page,
+                elapsed_ms: (job.now_ms)() - started,
+            }
+            .into())
+        }
+        Request::Validate {
+            calibration_end_day,
+            holdout_end_day,
+            time_unit,
+        } => {
+            job.stage(Stage::Fitting)?;
+            let dataset = session.dataset.as_ref().ok_or_else(|| nothing("dataset"))?;
+            let comparison = HoldoutComparison::run(
+                dataset,
+                calibration_end_day,
+                holdout_end_day,
+                time_unit,
+                job.now_ms,
+            )
+            .map_err(EngineError::from)?;
+            Ok(Response::Validated { comparison }.into())
+        }
+        Request::ExportScores => {
+            job.stage(Stage::Exporting)?;
+            let (Some(d), Some(c)) = (session.dataset.as_ref(), session.clv.as_ref()) else {
+                return Err(nothing("analysis"));
+            };
+            Ok(Reply {
+                response: SessionResponse::Exported {
+                    rows: c.summary.len() as u64,
+                },
+                download: Some(Download::csv(c.export_scores_csv(d))),
+            })
+        }
+    }
+}

@@ -167,7 +167,8 @@ const INIT = () => {
       this.addEventListener('message', e => {
         const t = performance.now();
         const j = e.data && typeof e.data.json === 'string' ? e.data.json : '';
-        const m = j.slice(0, 200).match(/"body":\{"(\w+)"(?::\{"stage":"(\w+)","done":(\d+),"total":(\d+))?/);
+        // Responses nest per feature since protocol 4: {"body":{"Overview":{"Analyzed":{…}}}}.
+        const m = j.slice(0, 200).match(/"body":\{(?:"(?:File|Overview|Customers|Predictions|Segments)":\{)?"(\w+)"(?::\{"stage":"(\w+)","done":(\d+),"total":(\d+))?/);
         log.msgs.push({ t, type: m ? m[1] : '?', stage: m && m[2], done: m && +m[3], total: m && +m[4], bytes: j.length,
                         elapsed: m && m[1] === 'Analyzed' ? +((j.match(/"elapsed_ms":([\d.eE+-]+)/) || [])[1]) : undefined });
       });

@@ -7,7 +7,7 @@
 
 use crate::engine::{
     cluster::{BehaviourFeature, ClusterError, ClusterStage, ClusterWarning, NameTrait},
-    clv::{ClvError, ClvWarning},
+    clv::{Boundary, ClvError, ClvWarning},
     ingest::{ColumnRole, DateOrder, DropReason, IngestError},
     rfm::{RfmError, Segment},
     EngineError,
@@ -370,6 +370,12 @@ pub mod t {
         KPI_HIGH_RISK_CLV = "{0} of CLV at stake", "涉及 CLV {0}";
         WARN_NOT_CONVERGED = "{0}: the optimiser stopped before reaching its tolerance; treat the estimates with care.", "{0}：优化器在达到收敛容差前停止，请谨慎看待估计值。";
         WARN_MODEL_FAILED = "{0} could not be fitted: {1}", "{0} 无法拟合：{1}";
+        WARN_AT_BOUNDARY = "{0}: {1} The fit is held at this limit, so the predictions are those of the simpler model.", "{0}：{1}拟合停在这一极限处，因此预测即为相应简化模型的预测。";
+        BOUNDARY_NO_RATE_HETEROGENEITY = "customers' purchase rates hardly differ (r, α → ∞): one purchase rate (Poisson) for everyone.", "客户的购买频率几乎没有差异（r、α → ∞）：所有人使用同一个购买率（泊松）。";
+        BOUNDARY_NO_DROPOUT = "almost nobody seems to drop out (dropout → 0): customers are treated as staying.", "几乎没有客户流失（流失率 → 0）：客户均视为持续活跃。";
+        BOUNDARY_NO_DROPOUT_HETEROGENEITY = "the dropout chance hardly differs between customers: one dropout rate for everyone.", "客户之间的流失概率几乎没有差异：所有人使用同一个流失率。";
+        BOUNDARY_NO_SPEND_HETEROGENEITY = "customers' typical order values hardly differ (q, v → ∞): one spend level for everyone.", "客户的典型订单金额几乎没有差异（q、v → ∞）：所有人使用同一消费水平。";
+        BOUNDARY_PARAMETER = "the parameter {0} reached the limit of its range.", "参数 {0} 到达其取值范围的极限。";
         WARN_SPEND_FAILED = "No CLV: the spend model could not be used. {0}", "无法计算 CLV：消费金额模型不可用。{0}";
         WARN_SPEND_CORRELATED = "Purchase frequency and spend are correlated (ρ = {0}); the Gamma-Gamma model assumes they are independent, so CLV may be biased.", "购买频次与消费金额存在相关性（ρ = {0}）；Gamma-Gamma 模型假设二者独立，CLV 可能有偏差。";
         SPEND_CORRELATION = "Frequency–spend correlation among repeat customers: ρ = {0} (Gamma-Gamma assumes about 0).", "复购客户的频次与消费金额相关系数：ρ = {0}（Gamma-Gamma 模型假设接近 0）。";
@@ -814,10 +820,28 @@ pub fn cluster_warning_text(lang: Lang, w: &ClusterWarning, tiny_share: f64) -> 
     }
 }
 
+/// A limit of a model's parameter space, in the user's language.
+pub fn boundary_text(lang: Lang, boundary: &Boundary) -> String {
+    match boundary {
+        Boundary::NoRateHeterogeneity => t::BOUNDARY_NO_RATE_HETEROGENEITY.get(lang).to_string(),
+        Boundary::NoDropout => t::BOUNDARY_NO_DROPOUT.get(lang).to_string(),
+        Boundary::NoDropoutHeterogeneity => {
+            t::BOUNDARY_NO_DROPOUT_HETEROGENEITY.get(lang).to_string()
+        }
+        Boundary::NoSpendHeterogeneity => t::BOUNDARY_NO_SPEND_HETEROGENEITY.get(lang).to_string(),
+        Boundary::ParameterAtBound { parameter } => fill(lang, t::BOUNDARY_PARAMETER, &[parameter]),
+    }
+}
+
 /// A prediction warning in the user's language.
 pub fn clv_warning_text(lang: Lang, warning: &ClvWarning) -> String {
     match warning {
         ClvWarning::NotConverged { model } => fill(lang, t::WARN_NOT_CONVERGED, &[model]),
+        ClvWarning::AtBoundary { model, boundary } => fill(
+            lang,
+            t::WARN_AT_BOUNDARY,
+            &[model, &boundary_text(lang, boundary)],
+        ),
         ClvWarning::ModelFailed { model, error } => fill(
             lang,
             t::WARN_MODEL_FAILED,

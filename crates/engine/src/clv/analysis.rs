@@ -6,8 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    BgNbdModel, BgNbdParams, ClvError, CustomerSummary, GammaGammaModel, GammaGammaParams,
-    ParetoNbdModel, ParetoNbdParams, PurchaseModel, TimeUnit,
+    BgNbdModel, BgNbdParams, Boundary, ClvError, CustomerSummary, GammaGammaModel,
+    GammaGammaParams, ParetoNbdModel, ParetoNbdParams, PurchaseModel, TimeUnit,
 };
 use crate::{Dataset, Day};
 
@@ -172,6 +172,9 @@ pub struct ModelFit {
     pub converged: bool,
     /// Wall time of the fit in milliseconds, as measured by the caller's clock.
     pub fit_ms: f64,
+    /// Limits of the parameter space the fit reached (the model there is the limiting model).
+    #[serde(default)]
+    pub boundaries: Vec<Boundary>,
 }
 
 /// Something that went partly wrong; the run still produced what it could.
@@ -181,6 +184,15 @@ pub enum ClvWarning {
     NotConverged {
         /// The model.
         model: String,
+    },
+    /// A fit ended at a limit of its parameter space, where the data are explained by the simpler
+    /// limiting model (one purchase rate, no dropout, one spend scale); the parameters are held
+    /// there by a bound (see [`Boundary`]).
+    AtBoundary {
+        /// The model.
+        model: String,
+        /// The limit.
+        boundary: Boundary,
     },
     /// A second purchase model could not be fitted (the scoring model was).
     ModelFailed {
@@ -262,6 +274,7 @@ fn fit_row<const N: usize>(
     convergence: Option<&super::Convergence>,
     customers: usize,
     fit_ms: f64,
+    boundaries: &[Boundary],
 ) -> ModelFit {
     ModelFit {
         model: model.to_string(),
@@ -278,6 +291,7 @@ fn fit_row<const N: usize>(
         iterations: convergence.map_or(0, |c| c.iterations),
         converged: convergence.is_some_and(|c| c.converged),
         fit_ms,
+        boundaries: boundaries.to_vec(),
     }
 }
 
@@ -312,6 +326,7 @@ pub fn fit_models(
         bg_nbd.convergence(),
         summary.len(),
         now_ms() - started,
+        bg_nbd.boundaries(),
     ));
 
     let started = now_ms();
@@ -325,6 +340,7 @@ pub fn fit_models(
                 model.convergence(),
                 summary.len(),
                 now_ms() - started,
+                model.boundaries(),
             ));
             Some(model)
         }
@@ -354,6 +370,7 @@ pub fn fit_models(
                 model.convergence(),
                 repeat_customers,
                 now_ms() - started,
+                model.boundaries(),
             ));
             if let Some(rho) = model.frequency_monetary_correlation() {
                 if rho.abs() > SPEND_CORRELATION_WARNING {
@@ -368,6 +385,12 @@ pub fn fit_models(
         }
     };
     for fit in &fits {
+        for boundary in &fit.boundaries {
+            warnings.push(ClvWarning::AtBoundary {
+                model: fit.model.clone(),
+                boundary: boundary.clone(),
+            });
+        }
         if !fit.converged {
             warnings.push(ClvWarning::NotConverged {
                 model: fit.model.clone(),

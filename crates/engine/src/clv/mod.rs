@@ -9,6 +9,7 @@
 
 mod analysis;
 mod bg_nbd;
+mod boundary;
 mod errors;
 mod gamma_gamma;
 mod holdout;
@@ -26,6 +27,7 @@ pub use analysis::{
     SPEND_CORRELATION_WARNING,
 };
 pub use bg_nbd::{BgNbdModel, Convergence};
+pub use boundary::{Boundary, NEAR_BOUND};
 pub use errors::ClvError;
 pub use gamma_gamma::GammaGammaModel;
 pub use holdout::{CumulativePoint, FrequencyBucket, HoldoutComparison, FREQUENCY_BUCKETS};

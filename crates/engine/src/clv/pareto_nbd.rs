@@ -21,6 +21,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::bg_nbd::validate_row;
+use super::boundary::{classify, near_bounds, Boundary, Side};
 use super::optimize::maximise_over_log_parameters;
 use super::purchase::check_prediction_input;
 use super::special::{digamma, ln_gamma, ln_hyp2f1_one_with_gradient};
@@ -40,6 +41,33 @@ pub struct ParetoNbdModel {
     time_unit: TimeUnit,
     log_likelihood: Option<f64>,
     convergence: Option<Convergence>,
+    /// Limits of the parameter space the fit reached (empty for given parameters).
+    #[serde(default)]
+    boundaries: Vec<Boundary>,
+}
+
+/// Bounds of (r, alpha, s, beta) while fitting, alpha and beta on the rescaled time axis (longest
+/// T = 1): see [`maximise_over_log_parameters`] and [`super::boundary`].
+const BOUNDS: [(f64, f64); 4] = [(1e-4, 1e4), (1e-6, 1e6), (1e-4, 1e4), (1e-6, 1e6)];
+
+/// The limits a fit at the scaled `params` reached: `r` high is one purchase rate, `s` low or `β`
+/// high is no dropout, `s` high is one dropout rate.
+fn boundaries_of(params: [f64; 4]) -> Vec<Boundary> {
+    classify(
+        ["r", "alpha", "s", "beta"],
+        near_bounds(params, BOUNDS),
+        &[
+            (0, Side::High, Boundary::NoRateHeterogeneity),
+            (2, Side::Low, Boundary::NoDropout),
+            (2, Side::High, Boundary::NoDropoutHeterogeneity),
+            (3, Side::High, Boundary::NoDropout),
+        ],
+        &[
+            (1, Side::High, 0, Side::High),
+            (3, Side::High, 2, Side::High),
+            (3, Side::Low, 2, Side::Low),
+        ],
+    )
 }
 
 /// Distinct `(x, t_x, T)` patterns with their customer counts. `H` depends on `(x, y)` only, so it
@@ -348,6 +376,7 @@ impl ParetoNbdValidParams {
             |params, gradient| scaled.log_likelihood(params, gradient),
             scaled.total_weight,
             self.initial,
+            BOUNDS,
             self.max_iterations,
             self.gradient_tolerance,
         )
@@ -365,6 +394,13 @@ impl ParetoNbdValidParams {
             return Err(non_finite(model.params()));
         }
         model.log_likelihood = Some(log_likelihood);
+        let scaled_params = [
+            theta[0].exp(),
+            theta[1].exp(),
+            theta[2].exp(),
+            theta[3].exp(),
+        ];
+        model.boundaries = boundaries_of(scaled_params);
         model.convergence = Some(Convergence {
             iterations: minimum.iterations,
             gradient_norm: minimum.gradient_norm,
@@ -396,6 +432,7 @@ impl ParetoNbdModel {
             time_unit,
             log_likelihood: None,
             convergence: None,
+            boundaries: Vec::new(),
         })
     }
 
@@ -426,6 +463,11 @@ impl ParetoNbdModel {
     /// How the fit finished; `None` for a model built from given parameters.
     pub fn convergence(&self) -> Option<&Convergence> {
         self.convergence.as_ref()
+    }
+    /// Limits of the parameter space the fit reached (see [`Boundary`]); empty for given
+    /// parameters and for an interior optimum.
+    pub fn boundaries(&self) -> &[Boundary] {
+        &self.boundaries
     }
 
     fn params(&self) -> [f64; 4] {

@@ -18,9 +18,17 @@ pub(crate) struct Minimum {
     pub iterations: usize,
     /// True when the gradient norm fell below the tolerance (whatever stopped the iterations:
     /// the tolerance, the cap, a failed line search, or three iterations of rounding-level
-    /// progress).
+    /// progress), or when no further progress was possible at rounding level with the gradient
+    /// norm below [`NOISE_FLOOR_GRADIENT`].
     pub converged: bool,
 }
+
+/// A fit that can make no more progress at rounding level (the line search fails or three
+/// iterations gain nothing) with a gradient norm below this is converged: the objective's own
+/// rounding noise is then larger than what a smaller gradient would gain. Without it the flag
+/// depended on the last bits of `ln` and `exp`, which differ between the native C library and the
+/// wasm32 one: the same file was "converged" in the CLI and "not converged" on the page.
+pub(crate) const NOISE_FLOOR_GRADIENT: f64 = 1e-5;
 
 fn dot(x: &[f64], y: &[f64]) -> f64 {
     x.iter().zip(y).map(|(a, b)| a * b).sum()
@@ -113,6 +121,7 @@ where
     // Iterations in a row whose decrease was at rounding level: the objective's noise floor is
     // reached (the line search then accepts noise), so stop instead of spinning to the cap.
     let mut stalled = 0;
+    let mut at_noise_floor = false;
     while iterations < max_iterations {
         if dot(&g, &g).sqrt() <= gradient_tolerance {
             break;
@@ -149,6 +158,7 @@ where
             step *= 0.5;
         }
         let Some(f_new) = accepted else {
+            at_noise_floor = true;
             break; // no progress possible at machine precision
         };
         let s: Vec<f64> = (0..n).map(|i| x_new[i] - x[i]).collect();
@@ -179,6 +189,7 @@ where
         g.copy_from_slice(&g_new);
         f = f_new;
         if stalled >= 3 {
+            at_noise_floor = true;
             break;
         }
     }
@@ -188,7 +199,8 @@ where
         value: f,
         gradient_norm,
         iterations,
-        converged: gradient_norm <= gradient_tolerance,
+        converged: gradient_norm <= gradient_tolerance
+            || (at_noise_floor && gradient_norm <= NOISE_FLOOR_GRADIENT),
     })
 }
 

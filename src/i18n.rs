@@ -370,6 +370,7 @@ pub mod t {
         KPI_HIGH_RISK_CLV = "{0} of CLV at stake", "涉及 CLV {0}";
         WARN_NOT_CONVERGED = "{0}: the optimiser stopped before reaching its tolerance; treat the estimates with care.", "{0}：优化器在达到收敛容差前停止，请谨慎看待估计值。";
         WARN_MODEL_FAILED = "{0} could not be fitted: {1}", "{0} 无法拟合：{1}";
+        WARN_SCORED_WITH_FALLBACK = "{0} could not be fitted, so the scores come from {1}.", "{0} 无法拟合，因此评分来自 {1}。";
         WARN_AT_BOUNDARY = "{0}: {1} The fit is held at this limit, so the predictions are those of the simpler model.", "{0}：{1}拟合停在这一极限处，因此预测即为相应简化模型的预测。";
         BOUNDARY_NO_RATE_HETEROGENEITY = "customers' purchase rates hardly differ (r, α → ∞): one purchase rate (Poisson) for everyone.", "客户的购买频率几乎没有差异（r、α → ∞）：所有人使用同一个购买率（泊松）。";
         BOUNDARY_NO_DROPOUT = "almost nobody seems to drop out (dropout → 0): customers are treated as staying.", "几乎没有客户流失（流失率 → 0）：客户均视为持续活跃。";
@@ -837,6 +838,11 @@ pub fn boundary_text(lang: Lang, boundary: &Boundary) -> String {
 pub fn clv_warning_text(lang: Lang, warning: &ClvWarning) -> String {
     match warning {
         ClvWarning::NotConverged { model } => fill(lang, t::WARN_NOT_CONVERGED, &[model]),
+        ClvWarning::ScoredWithFallback { requested, used } => fill(
+            lang,
+            t::WARN_SCORED_WITH_FALLBACK,
+            &[requested.name(), used.name()],
+        ),
         ClvWarning::AtBoundary { model, boundary } => fill(
             lang,
             t::WARN_AT_BOUNDARY,

@@ -23,7 +23,7 @@ use segscope::engine::{Dataset, Day};
 /// Files checked by the default test. Few, because the Pareto/NBD fit on files of steady buyers
 /// takes 0.5–3 s in a debug build (its 2F1 continued fraction needs thousands of steps where
 /// `α ≫ β`); the ignored test and `CLV_PROPERTY_FILES` run thousands in release.
-const DEFAULT_FILES: usize = 16;
+const DEFAULT_FILES: usize = 10;
 /// CLV may be at most this multiple of the spend at the historical rate over its horizon.
 const SPEND_RATE_MULTIPLE: f64 = 10.0;
 

@@ -986,6 +986,7 @@ fn fit_json(fit: Option<&ModelFit>) -> serde_json::Value {
     );
     object.insert("customers".into(), serde_json::json!(fit.customers));
     object.insert("converged".into(), serde_json::json!(fit.converged));
+    object.insert("boundaries".into(), serde_json::json!(fit.boundaries));
     object.insert("iterations".into(), serde_json::json!(fit.iterations));
     object.insert("fit_ms".into(), serde_json::json!(fit.fit_ms));
     serde_json::Value::Object(object)

@@ -194,6 +194,13 @@ pub enum ClvWarning {
         /// The limit.
         boundary: Boundary,
     },
+    /// The requested scoring model could not be fitted, so the scores come from another one.
+    ScoredWithFallback {
+        /// The model asked for.
+        requested: PurchaseModelKind,
+        /// The model the scores come from.
+        used: PurchaseModelKind,
+    },
     /// A second purchase model could not be fitted (the scoring model was).
     ModelFailed {
         /// The model.
@@ -266,6 +273,7 @@ pub struct ClvAnalysis {
     pub scores: ClvScores,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn fit_row<const N: usize>(
     model: &str,
     names: [&str; N],
@@ -437,7 +445,14 @@ impl ClvAnalysis {
         let repeat_customers = summary.frequency.iter().filter(|x| **x > 0.0).count();
         let scoring: &dyn PurchaseModel = match (&settings.purchase_model, &pareto_nbd) {
             (PurchaseModelKind::ParetoNbd, Some(pareto)) => pareto,
-            _ => &bg_nbd,
+            (PurchaseModelKind::ParetoNbd, None) => {
+                warnings.push(ClvWarning::ScoredWithFallback {
+                    requested: PurchaseModelKind::ParetoNbd,
+                    used: PurchaseModelKind::BgNbd,
+                });
+                &bg_nbd
+            }
+            (PurchaseModelKind::BgNbd, _) => &bg_nbd,
         };
         let scores = score(
             &summary,

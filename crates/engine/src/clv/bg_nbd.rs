@@ -7,6 +7,7 @@
 //! `A3 = −(r+x) ln(α+T)`, `A4 = ln a − ln(b+x−1) − (r+x) ln(α+t_x)` (only when `x > 0`),
 //! `LL = A1 + A2 + ln(e^A3 + [x>0] e^A4)`, the last term by log-sum-exp.
 
+use super::portable::PortableMath as _;
 use serde::{Deserialize, Serialize};
 
 use super::boundary::{classify, near_bounds, Boundary, Side};
@@ -149,7 +150,7 @@ impl Patterns {
     fn log_likelihood(&self, params: [f64; 4], gradient: &mut [f64; 4]) -> f64 {
         let [r, alpha, a, b] = params;
         *gradient = [0.0; 4];
-        let (ln_alpha, psi_r, psi_ab) = (alpha.ln(), digamma(r), digamma(a + b));
+        let (ln_alpha, psi_r, psi_ab) = (alpha.ln_p(), digamma(r), digamma(a + b));
         let (lg_r, lg_ab, lg_b, psi_b) = (ln_gamma(r), ln_gamma(a + b), ln_gamma(b), digamma(b));
         let mut total = 0.0;
         // Terms that depend on x only.
@@ -163,17 +164,17 @@ impl Patterns {
             gradient[2] += w * (psi_ab - psi_abx);
             gradient[3] += w * (psi_ab + digamma(b + x) - psi_b - psi_abx);
         }
-        let ln_a = a.ln();
+        let ln_a = a.ln_p();
         for &(x, recency, age, w) in &self.rows {
-            let ln_alpha_age = (alpha + age).ln();
+            let ln_alpha_age = (alpha + age).ln_p();
             let a3 = -(r + x) * ln_alpha_age;
             if x > 0.0 {
-                let ln_alpha_recency = (alpha + recency).ln();
-                let a4 = ln_a - (b + x - 1.0).ln() - (r + x) * ln_alpha_recency;
+                let ln_alpha_recency = (alpha + recency).ln_p();
+                let a4 = ln_a - (b + x - 1.0).ln_p() - (r + x) * ln_alpha_recency;
                 let top = a3.max(a4);
-                let (e3, e4) = ((a3 - top).exp(), (a4 - top).exp());
+                let (e3, e4) = ((a3 - top).exp_p(), (a4 - top).exp_p());
                 let sum = e3 + e4;
-                total += w * (top + sum.ln());
+                total += w * (top + sum.ln_p());
                 let (w3, w4) = (e3 / sum, e4 / sum);
                 gradient[0] -= w * (w3 * ln_alpha_age + w4 * ln_alpha_recency);
                 gradient[1] -= w * (r + x) * (w3 / (alpha + age) + w4 / (alpha + recency));
@@ -225,10 +226,10 @@ impl BgNbdValidParams {
         })?;
         let theta = &minimum.point;
         let params = [
-            theta[0].exp(),
-            theta[1].exp() / time_scale,
-            theta[2].exp(),
-            theta[3].exp(),
+            theta[0].exp_p(),
+            theta[1].exp_p() / time_scale,
+            theta[2].exp_p(),
+            theta[3].exp_p(),
         ];
         let mut model = BgNbdModel::from_parameters(
             params[0],
@@ -359,10 +360,11 @@ impl BgNbdModel {
         if frequency == 0.0 {
             return Ok(1.0);
         }
-        let log_odds_dead = (self.r + frequency) * ((t - recency) / (self.alpha + recency)).ln_1p()
-            + self.a.ln()
-            - (self.b + frequency - 1.0).ln();
-        Ok(1.0 / (1.0 + log_odds_dead.exp()))
+        let log_odds_dead = (self.r + frequency)
+            * ((t - recency) / (self.alpha + recency)).ln_1p_p()
+            + self.a.ln_p()
+            - (self.b + frequency - 1.0).ln_p();
+        Ok(1.0 / (1.0 + log_odds_dead.exp_p()))
     }
 
     /// Expected purchases in the next `horizon` time units of a customer with `frequency`, `recency`
@@ -436,7 +438,7 @@ pub(crate) fn expected_purchases_if_alive(r: f64, alpha: f64, a: f64, b: f64, ho
     }
     let z = horizon / (alpha + horizon);
     let ln_hyp = ln_hyp2f1(r, b, c, z);
-    let second = -(ln_hyp - r * (horizon / alpha).ln_1p()).exp_m1();
+    let second = -(ln_hyp - r * (horizon / alpha).ln_1p_p()).exp_m1_p();
     c / (a - 1.0) * second
 }
 
@@ -468,7 +470,7 @@ mod tests {
             if p == 0.0 {
                 r * h / alpha
             } else {
-                -(-r * (p * h / alpha).ln_1p()).exp_m1() / p
+                -(-r * (p * h / alpha).ln_1p_p()).exp_m1_p() / p
             }
         };
         let n = 400_000;
@@ -484,7 +486,7 @@ mod tests {
             let q = v.powf(1.0 / b);
             total += right_end / f64::from(n) / b * g(1.0 - q) * (1.0 - q).powf(a - 1.0);
         }
-        total / ln_beta.exp()
+        total / ln_beta.exp_p()
     }
 
     /// Regression: the closed form failed (NaN or an error) at `a = 1` and at `a + b ≤ 1`, and

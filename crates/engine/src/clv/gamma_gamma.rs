@@ -6,6 +6,7 @@
 //! `GammaGammaFitter._negative_log_likelihood`, with the sign flipped):
 //! `lnΓ(px+q) − lnΓ(px) − lnΓ(q) + q ln v + (px−1) ln m + px ln x − (px+q) ln(xm+v)`.
 
+use super::portable::PortableMath as _;
 use serde::{Deserialize, Serialize};
 
 use super::bg_nbd::validate_row;
@@ -67,9 +68,9 @@ impl Spends {
             match by_frequency.last_mut() {
                 Some(last) if last.0 == x => {
                     last.1 += 1.0;
-                    last.2 += m.ln();
+                    last.2 += m.ln_p();
                 }
-                _ => by_frequency.push((x, 1.0, m.ln())),
+                _ => by_frequency.push((x, 1.0, m.ln_p())),
             }
         }
         Ok(Spends { rows, by_frequency })
@@ -86,11 +87,11 @@ impl Spends {
     fn log_likelihood(&self, params: [f64; 3], gradient: &mut [f64; 3]) -> f64 {
         let [p, q, v] = params;
         *gradient = [0.0; 3];
-        let ln_v = v.ln();
+        let ln_v = v.ln_p();
         let mut total = 0.0;
         for &(x, count, sum_ln_m) in &self.by_frequency {
             let px = p * x;
-            let ln_x = x.ln();
+            let ln_x = x.ln_p();
             total += count * (ln_gamma_ratio(q, px) - ln_gamma(px) - px * ln_v + px * ln_x)
                 + (px - 1.0) * sum_ln_m;
             gradient[0] += count * x * (digamma(px + q) - digamma(px) + ln_x - ln_v) + x * sum_ln_m;
@@ -99,7 +100,7 @@ impl Spends {
         }
         for &(x, m) in &self.rows {
             let spend = x * m;
-            let ln_growth = (spend / v).ln_1p();
+            let ln_growth = (spend / v).ln_1p_p();
             let px_q = p * x + q;
             total -= px_q * ln_growth;
             gradient[0] -= x * ln_growth;
@@ -162,7 +163,7 @@ impl GammaGammaValidParams {
             parameters: describe(initial),
         })?;
         let theta = &minimum.point;
-        let params = [theta[0].exp(), theta[1].exp(), theta[2].exp()];
+        let params = [theta[0].exp_p(), theta[1].exp_p(), theta[2].exp_p()];
         let mut model = GammaGammaModel::from_parameters(params[0], params[1], params[2])?;
         let ll = spends.log_likelihood(params, &mut [0.0; 3]);
         if !ll.is_finite() {

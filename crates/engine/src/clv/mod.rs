@@ -16,6 +16,7 @@ mod holdout;
 mod optimize;
 mod params;
 mod pareto_nbd;
+mod portable;
 mod purchase;
 mod report;
 pub mod special;

@@ -5,6 +5,8 @@
 //! gradients are analytic, and a dependency-free 100 lines keep the wasm bundle and the build
 //! unchanged; `argmin` 0.11's wasm32 build and size impact were not evaluated in this first cut.
 
+use super::portable::PortableMath as _;
+
 /// Where a minimisation stopped.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Minimum {
@@ -59,11 +61,11 @@ pub(crate) fn maximise_over_log_parameters<const N: usize>(
     max_iterations: usize,
     gradient_tolerance: f64,
 ) -> Option<Minimum> {
-    let log_bounds = bounds.map(|(low, high)| (low.ln(), high.ln()));
+    let log_bounds = bounds.map(|(low, high)| (low.ln_p(), high.ln_p()));
     let objective = |theta: &[f64], out: &mut [f64]| {
         let mut params = [0.0; N];
         for (p, t) in params.iter_mut().zip(theta) {
-            *p = t.exp();
+            *p = t.exp_p();
         }
         let mut gradient = [0.0; N];
         let ll = log_likelihood(params, &mut gradient);
@@ -86,7 +88,7 @@ pub(crate) fn maximise_over_log_parameters<const N: usize>(
         }
         -ll / weight + penalty
     };
-    let start: Vec<f64> = initial.iter().map(|v| v.ln()).collect();
+    let start: Vec<f64> = initial.iter().map(|v| v.ln_p()).collect();
     bfgs(objective, &start, max_iterations, gradient_tolerance)
 }
 

@@ -371,6 +371,7 @@ pub mod t {
         WARN_NOT_CONVERGED = "{0}: the optimiser stopped before reaching its tolerance; treat the estimates with care.", "{0}：优化器在达到收敛容差前停止，请谨慎看待估计值。";
         WARN_MODEL_FAILED = "{0} could not be fitted: {1}", "{0} 无法拟合：{1}";
         WARN_SCORED_WITH_FALLBACK = "{0} could not be fitted, so the scores come from {1}.", "{0} 无法拟合，因此评分来自 {1}。";
+        WARN_UNSTABLE_MEAN_SPEND = "The spend model expects an average order of {0} from a customer without repeat purchases, far above the observed {1} (its q is close to 1): expected order values and CLV of customers with few purchases are unreliable.", "消费金额模型对无复购客户的预期平均订单金额为 {0}，远高于实际观测的 {1}（其 q 接近 1）：购买次数少的客户的预期订单金额和 CLV 不可靠。";
         WARN_AT_BOUNDARY = "{0}: {1} The fit is held at this limit, so the predictions are those of the simpler model.", "{0}：{1}拟合停在这一极限处，因此预测即为相应简化模型的预测。";
         BOUNDARY_NO_RATE_HETEROGENEITY = "customers' purchase rates hardly differ (r, α → ∞): one purchase rate (Poisson) for everyone.", "客户的购买频率几乎没有差异（r、α → ∞）：所有人使用同一个购买率（泊松）。";
         BOUNDARY_NO_DROPOUT = "almost nobody seems to drop out (dropout → 0): customers are treated as staying.", "几乎没有客户流失（流失率 → 0）：客户均视为持续活跃。";
@@ -842,6 +843,17 @@ pub fn clv_warning_text(lang: Lang, warning: &ClvWarning) -> String {
             lang,
             t::WARN_SCORED_WITH_FALLBACK,
             &[requested.name(), used.name()],
+        ),
+        ClvWarning::UnstableMeanSpend {
+            population_mean,
+            observed_mean,
+        } => fill(
+            lang,
+            t::WARN_UNSTABLE_MEAN_SPEND,
+            &[
+                &crate::format::plain(*population_mean, 2),
+                &crate::format::plain(*observed_mean, 2),
+            ],
         ),
         ClvWarning::AtBoundary { model, boundary } => fill(
             lang,

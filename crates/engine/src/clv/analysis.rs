@@ -201,6 +201,16 @@ pub enum ClvWarning {
         /// The model the scores come from.
         used: PurchaseModelKind,
     },
+    /// The Gamma-Gamma mean order value of a customer without repeat purchases, `vp/(q − 1)`, is
+    /// far above the observed mean repeat order value (more than [`SPEND_MEAN_WARNING_RATIO`]
+    /// times), because the fitted `q` is close to 1 (a heavy tail of spend levels): the expected
+    /// order value and CLV of customers with few purchases are unreliable.
+    UnstableMeanSpend {
+        /// `vp/(q − 1)`.
+        population_mean: f64,
+        /// Mean of the repeat customers' mean repeat order values.
+        observed_mean: f64,
+    },
     /// A second purchase model could not be fitted (the scoring model was).
     ModelFailed {
         /// The model.
@@ -220,6 +230,10 @@ pub enum ClvWarning {
         correlation: f64,
     },
 }
+
+/// Ratio of the Gamma-Gamma population mean order value to the observed one above which
+/// [`ClvWarning::UnstableMeanSpend`] is raised.
+pub const SPEND_MEAN_WARNING_RATIO: f64 = 5.0;
 
 /// |ρ| above which [`ClvWarning::SpendCorrelated`] is raised.
 pub const SPEND_CORRELATION_WARNING: f64 = 0.3;
@@ -380,6 +394,21 @@ pub fn fit_models(
                 now_ms() - started,
                 model.boundaries(),
             ));
+            let repeat_spend: Vec<f64> = summary
+                .frequency
+                .iter()
+                .zip(&summary.monetary)
+                .filter(|(x, _)| **x > 0.0)
+                .map(|(_, m)| *m)
+                .collect();
+            let observed_mean = repeat_spend.iter().sum::<f64>() / repeat_spend.len().max(1) as f64;
+            let population_mean = model.v() * model.p() / (model.q() - 1.0);
+            if population_mean > SPEND_MEAN_WARNING_RATIO * observed_mean {
+                warnings.push(ClvWarning::UnstableMeanSpend {
+                    population_mean,
+                    observed_mean,
+                });
+            }
             if let Some(rho) = model.frequency_monetary_correlation() {
                 if rho.abs() > SPEND_CORRELATION_WARNING {
                     warnings.push(ClvWarning::SpendCorrelated { correlation: rho });

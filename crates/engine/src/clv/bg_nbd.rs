@@ -51,7 +51,8 @@ pub struct BgNbdModel {
 pub(crate) const BOUNDS: [(f64, f64); 4] = [(1e-4, 1e4), (1e-6, 1e6), (1e-4, 1e4), (1e-4, 1e4)];
 
 /// The limits a fit at the scaled `params` reached: `r` high is one purchase rate (α follows it),
-/// `a` low is no dropout, `b` high (with `a` following or not) is one dropout probability.
+/// `a` low is no dropout (whatever `b` does), `b` high with `a` not low is one dropout
+/// probability.
 fn boundaries_of(params: [f64; 4]) -> Vec<Boundary> {
     classify(
         ["r", "alpha", "a", "b"],
@@ -65,6 +66,7 @@ fn boundaries_of(params: [f64; 4]) -> Vec<Boundary> {
             (1, Side::High, 0, Side::High),
             (2, Side::High, 3, Side::High),
             (3, Side::Low, 2, Side::Low),
+            (3, Side::High, 2, Side::Low),
         ],
     )
 }

@@ -66,6 +66,7 @@ fn boundaries_of(params: [f64; 4]) -> Vec<Boundary> {
         &[
             (1, Side::High, 0, Side::High),
             (3, Side::High, 2, Side::High),
+            (3, Side::High, 2, Side::Low),
             (3, Side::Low, 2, Side::Low),
         ],
     )

@@ -248,3 +248,23 @@ fn random_small_files_give_sound_predictions() {
 fn many_random_files() {
     check_files(2000, 1_000_000);
 }
+
+/// Regression (found by `many_random_files`): on a file of dropouts and bursty buyers the
+/// Gamma-Gamma `q` came out at 1.005, so the mean order value of a customer without repeats,
+/// `vp/(q − 1)`, was 9,721 against ~100 observed, and one-timers got a CLV of 45,000 without a
+/// word. The run now carries `ClvWarning::UnstableMeanSpend`.
+#[test]
+fn a_mean_order_value_far_above_the_observed_one_is_flagged() {
+    let (dataset, what) = random_file(1_001_350);
+    let analysis = ClvAnalysis::run(&dataset, &ClvSettings::default(), &mut || 0.0).unwrap();
+    assert!(
+        analysis.warnings.iter().any(|w| matches!(
+            w,
+            ClvWarning::UnstableMeanSpend { population_mean, observed_mean }
+                if *population_mean > 5.0 * observed_mean
+        )),
+        "{what}: {:?}",
+        analysis.warnings
+    );
+    check_file(1_001_350).unwrap();
+}

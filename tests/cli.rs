@@ -607,6 +607,8 @@ fn clv_json_key_sets_are_unchanged() {
         ]
     );
     let fit = [
+        // Added with "Numbers you can trust": the limits a fit was held at.
+        "boundaries",
         "converged",
         "customers",
         "fit_ms",

@@ -11,9 +11,9 @@ use super::InputArgs;
 use super::{day, number, path, print_line, run_error, to_json, BadValue, CliError, CliResult};
 use crate::engine::calendar;
 use crate::engine::clv::{
-    ClvAnalysis, ClvError, ClvKpis, ClvSettings, ClvWarning, FrequencyBucket, HoldoutComparison,
-    ModelFit, PurchaseModelKind, TimeUnit, FREQUENCY_BUCKETS, MAX_CLV_HORIZON_MONTHS,
-    MAX_HORIZON_DAYS,
+    Boundary, ClvAnalysis, ClvError, ClvKpis, ClvSettings, ClvWarning, FrequencyBucket,
+    HoldoutComparison, ModelFit, PurchaseModelKind, TimeUnit, FREQUENCY_BUCKETS,
+    MAX_CLV_HORIZON_MONTHS, MAX_HORIZON_DAYS,
 };
 use crate::engine::Day;
 use crate::format;
@@ -125,6 +125,8 @@ struct FitJson<'a> {
     log_likelihood: f64,
     customers: usize,
     converged: bool,
+    /// The limits of the parameter space the fit was held at (empty for an interior fit).
+    boundaries: &'a [Boundary],
     iterations: usize,
     fit_ms: f64,
 }
@@ -140,6 +142,7 @@ impl<'a> FitJson<'a> {
             log_likelihood: fit.log_likelihood,
             customers: fit.customers,
             converged: fit.converged,
+            boundaries: &fit.boundaries,
             iterations: fit.iterations,
             fit_ms: fit.fit_ms,
         }

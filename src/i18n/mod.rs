@@ -93,7 +93,7 @@ mod segments;
 use ingest::describe_ingest_error;
 pub use ingest::{date_order_name, delimiter_name, drop_reason, role_name};
 pub use overview::{segment_action, segment_name};
-pub use predictions::{churn_name, clv_warning_text, describe_clv_error};
+pub use predictions::{boundary_text, churn_name, clv_warning_text, describe_clv_error};
 pub use segments::{
     cluster_warning_text, describe_cluster_error, feature_label, feature_name, numbered_trait_name,
     trait_name,

@@ -1,7 +1,7 @@
 //! The predictions page: models, scores, churn bands, validation, and their warnings and errors.
 
 use super::{fill, t, Lang, Text};
-use crate::engine::clv::{ClvError, ClvWarning};
+use crate::engine::clv::{Boundary, ClvError, ClvWarning};
 
 catalog! {
     CHART_CLV_P_ALIVE = "Probability alive by frequency and recency", "按购买频次与最近购买时间的存活概率";
@@ -82,6 +82,14 @@ catalog! {
     KPI_HIGH_RISK_CLV = "{0} of CLV at stake", "涉及 CLV {0}";
     WARN_NOT_CONVERGED = "{0}: the optimiser stopped before reaching its tolerance; treat the estimates with care.", "{0}：优化器在达到收敛容差前停止，请谨慎看待估计值。";
     WARN_MODEL_FAILED = "{0} could not be fitted: {1}", "{0} 无法拟合：{1}";
+    WARN_SCORED_WITH_FALLBACK = "{0} could not be fitted, so the scores come from {1}.", "{0} 无法拟合，因此评分来自 {1}。";
+    WARN_UNSTABLE_MEAN_SPEND = "The spend model expects an average order of {0} from a customer without repeat purchases, far above the observed {1} (its q is close to 1): expected order values and CLV of customers with few purchases are unreliable.", "消费金额模型对无复购客户的预期平均订单金额为 {0}，远高于实际观测的 {1}（其 q 接近 1）：购买次数少的客户的预期订单金额和 CLV 不可靠。";
+    WARN_AT_BOUNDARY = "{0}: {1} The fit is held at this limit, so the predictions are those of the simpler model.", "{0}：{1}拟合停在这一极限处，因此预测即为相应简化模型的预测。";
+    BOUNDARY_NO_RATE_HETEROGENEITY = "customers' purchase rates hardly differ (r, α → ∞): one purchase rate (Poisson) for everyone.", "客户的购买频率几乎没有差异（r、α → ∞）：所有人使用同一个购买率（泊松）。";
+    BOUNDARY_NO_DROPOUT = "almost nobody seems to drop out (dropout → 0): customers are treated as staying.", "几乎没有客户流失（流失率 → 0）：客户均视为持续活跃。";
+    BOUNDARY_NO_DROPOUT_HETEROGENEITY = "the dropout chance hardly differs between customers: one dropout rate for everyone.", "客户之间的流失概率几乎没有差异：所有人使用同一个流失率。";
+    BOUNDARY_NO_SPEND_HETEROGENEITY = "customers' typical order values hardly differ (q, v → ∞): one spend level for everyone.", "客户的典型订单金额几乎没有差异（q、v → ∞）：所有人使用同一消费水平。";
+    BOUNDARY_PARAMETER = "the parameter {0} reached the limit of its range.", "参数 {0} 到达其取值范围的极限。";
     WARN_SPEND_FAILED = "No CLV: the spend model could not be used. {0}", "无法计算 CLV：消费金额模型不可用。{0}";
     WARN_SPEND_CORRELATED = "Purchase frequency and spend are correlated (ρ = {0}); the Gamma-Gamma model assumes they are independent, so CLV may be biased.", "购买频次与消费金额存在相关性（ρ = {0}）；Gamma-Gamma 模型假设二者独立，CLV 可能有偏差。";
     SPEND_CORRELATION = "Frequency–spend correlation among repeat customers: ρ = {0} (Gamma-Gamma assumes about 0).", "复购客户的频次与消费金额相关系数：ρ = {0}（Gamma-Gamma 模型假设接近 0）。";
@@ -122,10 +130,44 @@ pub fn churn_name(lang: Lang, risk: crate::engine::clv::ChurnRisk) -> &'static s
     .get(lang)
 }
 
+/// A limit of a model's parameter space, in the user's language.
+pub fn boundary_text(lang: Lang, boundary: &Boundary) -> String {
+    match boundary {
+        Boundary::NoRateHeterogeneity => t::BOUNDARY_NO_RATE_HETEROGENEITY.get(lang).to_string(),
+        Boundary::NoDropout => t::BOUNDARY_NO_DROPOUT.get(lang).to_string(),
+        Boundary::NoDropoutHeterogeneity => {
+            t::BOUNDARY_NO_DROPOUT_HETEROGENEITY.get(lang).to_string()
+        }
+        Boundary::NoSpendHeterogeneity => t::BOUNDARY_NO_SPEND_HETEROGENEITY.get(lang).to_string(),
+        Boundary::ParameterAtBound { parameter } => fill(lang, t::BOUNDARY_PARAMETER, &[parameter]),
+    }
+}
+
 /// A prediction warning in the user's language.
 pub fn clv_warning_text(lang: Lang, warning: &ClvWarning) -> String {
     match warning {
         ClvWarning::NotConverged { model } => fill(lang, t::WARN_NOT_CONVERGED, &[model]),
+        ClvWarning::ScoredWithFallback { requested, used } => fill(
+            lang,
+            t::WARN_SCORED_WITH_FALLBACK,
+            &[requested.name(), used.name()],
+        ),
+        ClvWarning::UnstableMeanSpend {
+            population_mean,
+            observed_mean,
+        } => fill(
+            lang,
+            t::WARN_UNSTABLE_MEAN_SPEND,
+            &[
+                &crate::format::plain(*population_mean, 2),
+                &crate::format::plain(*observed_mean, 2),
+            ],
+        ),
+        ClvWarning::AtBoundary { model, boundary } => fill(
+            lang,
+            t::WARN_AT_BOUNDARY,
+            &[model, &boundary_text(lang, boundary)],
+        ),
         ClvWarning::ModelFailed { model, error } => fill(
             lang,
             t::WARN_MODEL_FAILED,

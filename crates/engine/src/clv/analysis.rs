@@ -6,8 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    BgNbdModel, BgNbdParams, ClvError, CustomerSummary, GammaGammaModel, GammaGammaParams,
-    ParetoNbdModel, ParetoNbdParams, PurchaseModel, TimeUnit,
+    BgNbdModel, BgNbdParams, Boundary, ClvError, CustomerSummary, GammaGammaModel,
+    GammaGammaParams, ParetoNbdModel, ParetoNbdParams, PurchaseModel, TimeUnit,
 };
 use crate::{Dataset, Day};
 
@@ -172,6 +172,9 @@ pub struct ModelFit {
     pub converged: bool,
     /// Wall time of the fit in milliseconds, as measured by the caller's clock.
     pub fit_ms: f64,
+    /// Limits of the parameter space the fit reached (the model there is the limiting model).
+    #[serde(default)]
+    pub boundaries: Vec<Boundary>,
 }
 
 /// Something that went partly wrong; the run still produced what it could.
@@ -181,6 +184,32 @@ pub enum ClvWarning {
     NotConverged {
         /// The model.
         model: String,
+    },
+    /// A fit ended at a limit of its parameter space, where the data are explained by the simpler
+    /// limiting model (one purchase rate, no dropout, one spend scale); the parameters are held
+    /// there by a bound (see [`Boundary`]).
+    AtBoundary {
+        /// The model.
+        model: String,
+        /// The limit.
+        boundary: Boundary,
+    },
+    /// The requested scoring model could not be fitted, so the scores come from another one.
+    ScoredWithFallback {
+        /// The model asked for.
+        requested: PurchaseModelKind,
+        /// The model the scores come from.
+        used: PurchaseModelKind,
+    },
+    /// The Gamma-Gamma mean order value of a customer without repeat purchases, `vp/(q − 1)`, is
+    /// far above the observed mean repeat order value (more than [`SPEND_MEAN_WARNING_RATIO`]
+    /// times), because the fitted `q` is close to 1 (a heavy tail of spend levels): the expected
+    /// order value and CLV of customers with few purchases are unreliable.
+    UnstableMeanSpend {
+        /// `vp/(q − 1)`.
+        population_mean: f64,
+        /// Mean of the repeat customers' mean repeat order values.
+        observed_mean: f64,
     },
     /// A second purchase model could not be fitted (the scoring model was).
     ModelFailed {
@@ -201,6 +230,10 @@ pub enum ClvWarning {
         correlation: f64,
     },
 }
+
+/// Ratio of the Gamma-Gamma population mean order value to the observed one above which
+/// [`ClvWarning::UnstableMeanSpend`] is raised.
+pub const SPEND_MEAN_WARNING_RATIO: f64 = 5.0;
 
 /// |ρ| above which [`ClvWarning::SpendCorrelated`] is raised.
 pub const SPEND_CORRELATION_WARNING: f64 = 0.3;
@@ -254,6 +287,7 @@ pub struct ClvAnalysis {
     pub scores: ClvScores,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn fit_row<const N: usize>(
     model: &str,
     names: [&str; N],
@@ -262,6 +296,7 @@ fn fit_row<const N: usize>(
     convergence: Option<&super::Convergence>,
     customers: usize,
     fit_ms: f64,
+    boundaries: &[Boundary],
 ) -> ModelFit {
     ModelFit {
         model: model.to_string(),
@@ -278,6 +313,7 @@ fn fit_row<const N: usize>(
         iterations: convergence.map_or(0, |c| c.iterations),
         converged: convergence.is_some_and(|c| c.converged),
         fit_ms,
+        boundaries: boundaries.to_vec(),
     }
 }
 
@@ -312,6 +348,7 @@ pub fn fit_models(
         bg_nbd.convergence(),
         summary.len(),
         now_ms() - started,
+        bg_nbd.boundaries(),
     ));
 
     let started = now_ms();
@@ -325,6 +362,7 @@ pub fn fit_models(
                 model.convergence(),
                 summary.len(),
                 now_ms() - started,
+                model.boundaries(),
             ));
             Some(model)
         }
@@ -354,7 +392,23 @@ pub fn fit_models(
                 model.convergence(),
                 repeat_customers,
                 now_ms() - started,
+                model.boundaries(),
             ));
+            let repeat_spend: Vec<f64> = summary
+                .frequency
+                .iter()
+                .zip(&summary.monetary)
+                .filter(|(x, _)| **x > 0.0)
+                .map(|(_, m)| *m)
+                .collect();
+            let observed_mean = repeat_spend.iter().sum::<f64>() / repeat_spend.len().max(1) as f64;
+            let population_mean = model.v() * model.p() / (model.q() - 1.0);
+            if population_mean > SPEND_MEAN_WARNING_RATIO * observed_mean {
+                warnings.push(ClvWarning::UnstableMeanSpend {
+                    population_mean,
+                    observed_mean,
+                });
+            }
             if let Some(rho) = model.frequency_monetary_correlation() {
                 if rho.abs() > SPEND_CORRELATION_WARNING {
                     warnings.push(ClvWarning::SpendCorrelated { correlation: rho });
@@ -368,6 +422,12 @@ pub fn fit_models(
         }
     };
     for fit in &fits {
+        for boundary in &fit.boundaries {
+            warnings.push(ClvWarning::AtBoundary {
+                model: fit.model.clone(),
+                boundary: boundary.clone(),
+            });
+        }
         if !fit.converged {
             warnings.push(ClvWarning::NotConverged {
                 model: fit.model.clone(),
@@ -414,7 +474,14 @@ impl ClvAnalysis {
         let repeat_customers = summary.frequency.iter().filter(|x| **x > 0.0).count();
         let scoring: &dyn PurchaseModel = match (&settings.purchase_model, &pareto_nbd) {
             (PurchaseModelKind::ParetoNbd, Some(pareto)) => pareto,
-            _ => &bg_nbd,
+            (PurchaseModelKind::ParetoNbd, None) => {
+                warnings.push(ClvWarning::ScoredWithFallback {
+                    requested: PurchaseModelKind::ParetoNbd,
+                    used: PurchaseModelKind::BgNbd,
+                });
+                &bg_nbd
+            }
+            (PurchaseModelKind::BgNbd, _) => &bg_nbd,
         };
         let scores = score(
             &summary,

@@ -7,8 +7,10 @@
 //! `A3 = −(r+x) ln(α+T)`, `A4 = ln a − ln(b+x−1) − (r+x) ln(α+t_x)` (only when `x > 0`),
 //! `LL = A1 + A2 + ln(e^A3 + [x>0] e^A4)`, the last term by log-sum-exp.
 
+use super::portable::PortableMath as _;
 use serde::{Deserialize, Serialize};
 
+use super::boundary::{classify, near_bounds, Boundary, Side};
 use super::optimize::{maximise_over_log_parameters, standard_errors};
 use super::purchase::check_prediction_input;
 use super::special::{digamma, ln_gamma, ln_hyp2f1};
@@ -39,6 +41,34 @@ pub struct BgNbdModel {
     /// Standard errors of (r, alpha, a, b), alpha's in `time_unit`.
     #[serde(default)]
     standard_errors: Option<[f64; 4]>,
+    /// Limits of the parameter space the fit reached (empty for given parameters).
+    #[serde(default)]
+    boundaries: Vec<Boundary>,
+}
+
+/// Bounds of (r, alpha, a, b) while fitting, alpha on the rescaled time axis (longest T = 1):
+/// see [`maximise_over_log_parameters`] and [`super::boundary`].
+pub(crate) const BOUNDS: [(f64, f64); 4] = [(1e-4, 1e4), (1e-6, 1e6), (1e-4, 1e4), (1e-4, 1e4)];
+
+/// The limits a fit at the scaled `params` reached: `r` high is one purchase rate (α follows it),
+/// `a` low is no dropout (whatever `b` does), `b` high with `a` not low is one dropout
+/// probability.
+fn boundaries_of(params: [f64; 4]) -> Vec<Boundary> {
+    classify(
+        ["r", "alpha", "a", "b"],
+        near_bounds(params, BOUNDS),
+        &[
+            (0, Side::High, Boundary::NoRateHeterogeneity),
+            (2, Side::Low, Boundary::NoDropout),
+            (3, Side::High, Boundary::NoDropoutHeterogeneity),
+        ],
+        &[
+            (1, Side::High, 0, Side::High),
+            (2, Side::High, 3, Side::High),
+            (3, Side::Low, 2, Side::Low),
+            (3, Side::High, 2, Side::Low),
+        ],
+    )
 }
 
 /// Distinct `(x, t_x, T)` patterns with their customer counts, plus per-`x` totals.
@@ -122,7 +152,7 @@ impl Patterns {
     fn log_likelihood(&self, params: [f64; 4], gradient: &mut [f64; 4]) -> f64 {
         let [r, alpha, a, b] = params;
         *gradient = [0.0; 4];
-        let (ln_alpha, psi_r, psi_ab) = (alpha.ln(), digamma(r), digamma(a + b));
+        let (ln_alpha, psi_r, psi_ab) = (alpha.ln_p(), digamma(r), digamma(a + b));
         let (lg_r, lg_ab, lg_b, psi_b) = (ln_gamma(r), ln_gamma(a + b), ln_gamma(b), digamma(b));
         let mut total = 0.0;
         // Terms that depend on x only.
@@ -136,17 +166,17 @@ impl Patterns {
             gradient[2] += w * (psi_ab - psi_abx);
             gradient[3] += w * (psi_ab + digamma(b + x) - psi_b - psi_abx);
         }
-        let ln_a = a.ln();
+        let ln_a = a.ln_p();
         for &(x, recency, age, w) in &self.rows {
-            let ln_alpha_age = (alpha + age).ln();
+            let ln_alpha_age = (alpha + age).ln_p();
             let a3 = -(r + x) * ln_alpha_age;
             if x > 0.0 {
-                let ln_alpha_recency = (alpha + recency).ln();
-                let a4 = ln_a - (b + x - 1.0).ln() - (r + x) * ln_alpha_recency;
+                let ln_alpha_recency = (alpha + recency).ln_p();
+                let a4 = ln_a - (b + x - 1.0).ln_p() - (r + x) * ln_alpha_recency;
                 let top = a3.max(a4);
-                let (e3, e4) = ((a3 - top).exp(), (a4 - top).exp());
+                let (e3, e4) = ((a3 - top).exp_p(), (a4 - top).exp_p());
                 let sum = e3 + e4;
-                total += w * (top + sum.ln());
+                total += w * (top + sum.ln_p());
                 let (w3, w4) = (e3 / sum, e4 / sum);
                 gradient[0] -= w * (w3 * ln_alpha_age + w4 * ln_alpha_recency);
                 gradient[1] -= w * (r + x) * (w3 / (alpha + age) + w4 / (alpha + recency));
@@ -188,6 +218,7 @@ impl BgNbdValidParams {
             |params, gradient| scaled.log_likelihood(params, gradient),
             scaled.total_weight,
             self.initial,
+            BOUNDS,
             self.max_iterations,
             self.gradient_tolerance,
         )
@@ -197,10 +228,10 @@ impl BgNbdValidParams {
         })?;
         let theta = &minimum.point;
         let params = [
-            theta[0].exp(),
-            theta[1].exp() / time_scale,
-            theta[2].exp(),
-            theta[3].exp(),
+            theta[0].exp_p(),
+            theta[1].exp_p() / time_scale,
+            theta[2].exp_p(),
+            theta[3].exp_p(),
         ];
         let mut model = BgNbdModel::from_parameters(
             params[0],
@@ -211,6 +242,7 @@ impl BgNbdValidParams {
         )?;
         let log_likelihood = model.log_likelihood_of(summary)?;
         model.log_likelihood = Some(log_likelihood);
+        model.boundaries = boundaries_of([params[0], params[1] * time_scale, params[2], params[3]]);
         model.convergence = Some(Convergence {
             iterations: minimum.iterations,
             gradient_norm: minimum.gradient_norm,
@@ -258,6 +290,7 @@ impl BgNbdModel {
             log_likelihood: None,
             convergence: None,
             standard_errors: None,
+            boundaries: Vec::new(),
         })
     }
 
@@ -297,6 +330,11 @@ impl BgNbdModel {
     pub fn standard_errors(&self) -> Option<[f64; 4]> {
         self.standard_errors
     }
+    /// Limits of the parameter space the fit reached (see [`Boundary`]); empty for given
+    /// parameters and for an interior optimum.
+    pub fn boundaries(&self) -> &[Boundary] {
+        &self.boundaries
+    }
 
     /// Total log-likelihood of `summary` (in its time unit, assumed equal to the model's) at this
     /// model's parameters.
@@ -317,23 +355,24 @@ impl BgNbdModel {
     /// Probability that a customer with `frequency` repeat purchases, `recency` and age `t`
     /// (T; all in `time_unit()`) is still active at the calibration end (eq. 13 of the paper;
     /// `lifetimes`' `conditional_probability_alive`). 1 for a customer without repeat purchases.
+    /// In log-odds, with `ln((α+T)/(α+t_x))` as `ln_1p((T−t_x)/(α+t_x))` so that a large `α`
+    /// (purchase rates that hardly vary) loses no digits.
     pub fn probability_alive(&self, frequency: f64, recency: f64, t: f64) -> Result<f64, ClvError> {
         check_prediction_input(frequency, recency, t, 0.0)?;
         if frequency == 0.0 {
             return Ok(1.0);
         }
-        let log_odds_dead = (self.r + frequency) * ((self.alpha + t) / (self.alpha + recency)).ln()
-            + (self.a / (self.b + frequency - 1.0)).ln();
-        Ok(1.0 / (1.0 + log_odds_dead.exp()))
+        let log_odds_dead = (self.r + frequency)
+            * ((t - recency) / (self.alpha + recency)).ln_1p_p()
+            + self.a.ln_p()
+            - (self.b + frequency - 1.0).ln_p();
+        Ok(1.0 / (1.0 + log_odds_dead.exp_p()))
     }
 
     /// Expected purchases in the next `horizon` time units of a customer with `frequency`, `recency`
     /// and age `t` (eq. 10 of the paper; `lifetimes`'
-    /// `conditional_expected_number_of_purchases_up_to_time`).
-    ///
-    /// Uses `2F1(r+x, b+x; a+b+x−1; z)` with `z = horizon/(alpha+t+horizon)` in `[0, 1)`, summed
-    /// by [`ln_hyp2f1`]; its domain needs `a + b + x − 1 > 0` and `a ≠ 1` (else an error, as the
-    /// formula is undefined there).
+    /// `conditional_expected_number_of_purchases_up_to_time`): the probability alive times
+    /// [`expected_purchases_if_alive`] at the posterior parameters `(r+x, α+T, a, b+x)`.
     pub fn expected_purchases(
         &self,
         horizon: f64,
@@ -343,36 +382,66 @@ impl BgNbdModel {
     ) -> Result<f64, ClvError> {
         check_prediction_input(frequency, recency, t, horizon)?;
         let (r, alpha, a, b, x) = (self.r, self.alpha, self.a, self.b, frequency);
-        let domain_error = |reason: &str| ClvError::InvalidPredictionInput {
-            frequency,
-            recency,
-            age: t,
-            horizon,
-            reason: reason.to_string(),
-        };
-        let c = a + b + x - 1.0;
-        if c <= 0.0 {
-            return Err(domain_error("a + b + frequency − 1 must be > 0 for 2F1"));
-        }
-        let z = horizon / (alpha + t + horizon);
-        let ln_hyp = ln_hyp2f1(r + x, b + x, c, z);
-        let first = c / (a - 1.0);
-        let second = -(ln_hyp + (r + x) * ((alpha + t) / (alpha + t + horizon)).ln()).exp_m1();
-        let numerator = first * second;
-        let denominator = if x > 0.0 {
-            1.0 + (a / (b + x - 1.0)) * ((r + x) * ((alpha + t) / (alpha + recency)).ln()).exp()
-        } else {
-            1.0
-        };
-        let expected = numerator / denominator;
+        let alive = self.probability_alive(frequency, recency, t)?;
+        let expected = alive * expected_purchases_if_alive(r + x, alpha + t, a, b + x, horizon);
         if expected.is_finite() {
             Ok(expected.max(0.0))
         } else {
-            Err(domain_error(
-                "the expectation is not finite at these parameters (a = 1?)",
-            ))
+            Err(ClvError::InvalidPredictionInput {
+                frequency,
+                recency,
+                age: t,
+                horizon,
+                reason: format!(
+                    "the expectation is not finite at {}",
+                    describe(self.params())
+                ),
+            })
         }
     }
+
+    fn params(&self) -> [f64; 4] {
+        [self.r, self.alpha, self.a, self.b]
+    }
+}
+
+/// Width around `a = 1` where [`expected_purchases_if_alive`] interpolates (see there).
+const A_NEAR_ONE: f64 = 1e-4;
+
+/// Expected purchases in the next `horizon` of a customer who is active now, whose purchase rate
+/// is Gamma(`r`, `alpha`) and whose dropout probability after each purchase is Beta(`a`, `b`)
+/// (eq. 9 of the paper for a new customer; with the posterior parameters, eq. 10 over P(alive)):
+/// `(a+b−1)/(a−1) · [1 − (α/(α+h))^r · 2F1(r, b; a+b−1; h/(α+h))]`, which is
+/// `E_p[(1 − (1 + p h/α)^(−r)) / p]` over `p ~ Beta(a, b)`, finite for every `a, b > 0`.
+///
+/// The closed form is used with these limits:
+/// - `a = 1`: the form is 0/0; within [`A_NEAR_ONE`] of 1 the value is interpolated linearly
+///   between `a = 1 ± 2·A_NEAR_ONE` (the function is smooth in `a`; error ~1e-8 relative).
+/// - `a + b ≤ 1` (possible for a customer without repeat purchases): `2F1` has no series at
+///   `c = a+b−1 ≤ 0`, so the Beta identity `p^(a−1)(1−p)^(b−1) = p^(a−1)(1−p)^b + p^a(1−p)^(b−1)`
+///   splits the expectation into `b/(a+b) · E(a, b+1) + a/(a+b) · E(a+1, b)`, both with `c > 0`.
+/// - large `r` (no rate heterogeneity): [`ln_hyp2f1`] switches to its cancellation-free series, and
+///   `(α/(α+h))^r` is taken as `exp(−r ln_1p(h/α))`.
+pub(crate) fn expected_purchases_if_alive(r: f64, alpha: f64, a: f64, b: f64, horizon: f64) -> f64 {
+    if horizon <= 0.0 {
+        return 0.0;
+    }
+    let c = a + b - 1.0;
+    if c <= 1e-3 {
+        let total = a + b;
+        return b / total * expected_purchases_if_alive(r, alpha, a, b + 1.0, horizon)
+            + a / total * expected_purchases_if_alive(r, alpha, a + 1.0, b, horizon);
+    }
+    if (a - 1.0).abs() < A_NEAR_ONE {
+        let (low, high) = (1.0 - 2.0 * A_NEAR_ONE, 1.0 + 2.0 * A_NEAR_ONE);
+        let at_low = expected_purchases_if_alive(r, alpha, low, b, horizon);
+        let at_high = expected_purchases_if_alive(r, alpha, high, b, horizon);
+        return at_low + (at_high - at_low) * (a - low) / (high - low);
+    }
+    let z = horizon / (alpha + horizon);
+    let ln_hyp = ln_hyp2f1(r, b, c, z);
+    let second = -(ln_hyp - r * (horizon / alpha).ln_1p_p()).exp_m1_p();
+    c / (a - 1.0) * second
 }
 
 #[cfg(test)]
@@ -393,6 +462,60 @@ mod tests {
             |params, gradient| p.log_likelihood(params, gradient),
             [0.7, 8.0, 0.6, 2.2],
         );
+    }
+
+    /// `E_p[(1 − (1 + p h/α)^(−r)) / p]` over `p ~ Beta(a, b)` by the midpoint rule on both halves
+    /// of (0, 1), with `p = w^(1/a)` on the left and `1 − p = v^(1/b)` on the right so the Beta
+    /// density's end points are smooth: a slow but independent reference.
+    fn expected_by_quadrature(r: f64, alpha: f64, a: f64, b: f64, h: f64) -> f64 {
+        let g = |p: f64| {
+            if p == 0.0 {
+                r * h / alpha
+            } else {
+                -(-r * (p * h / alpha).ln_1p_p()).exp_m1_p() / p
+            }
+        };
+        let n = 400_000;
+        let ln_beta = ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b);
+        let (left_end, right_end) = (0.5_f64.powf(a), 0.5_f64.powf(b));
+        let mut total = 0.0;
+        for i in 0..n {
+            let u = (f64::from(i) + 0.5) / f64::from(n);
+            let w = u * left_end;
+            let p = w.powf(1.0 / a);
+            total += left_end / f64::from(n) / a * g(p) * (1.0 - p).powf(b - 1.0);
+            let v = u * right_end;
+            let q = v.powf(1.0 / b);
+            total += right_end / f64::from(n) / b * g(1.0 - q) * (1.0 - q).powf(a - 1.0);
+        }
+        total / ln_beta.exp_p()
+    }
+
+    /// Regression: the closed form failed (NaN or an error) at `a = 1` and at `a + b ≤ 1`, and
+    /// cancelled to noise for a large `r` (the no-rate-heterogeneity boundary), where customers
+    /// expected fewer purchases in 90 days than in 30.
+    #[test]
+    fn expected_purchases_if_alive_holds_at_the_limits() {
+        for (r, alpha, a, b, h) in [
+            (0.8, 10.0, 0.6, 2.5, 30.0),
+            (0.8, 10.0, 1.0, 2.5, 30.0),
+            (0.8, 10.0, 1.00003, 2.5, 30.0),
+            (2.0, 5.0, 0.3, 0.4, 90.0),
+            (2.0, 5.0, 0.01, 0.02, 365.0),
+            (1e4, 1e4 / 0.5, 0.02, 3.0, 365.0),
+            (5e3, 5e3 / 0.2, 0.05, 0.5, 30.0),
+            (3.0, 0.5, 2.0, 1e-3, 100.0),
+        ] {
+            let ours = expected_purchases_if_alive(r, alpha, a, b, h);
+            let reference = expected_by_quadrature(r, alpha, a, b, h);
+            assert!(
+                (ours - reference).abs() <= 1e-5 * reference,
+                "{r} {alpha} {a} {b} {h}: {ours} vs {reference}"
+            );
+        }
+        // No dropout (a → 0) and one Poisson rate 0.2 (r → ∞): about 0.2 · 30 purchases.
+        let near_poisson = expected_purchases_if_alive(5e3, 5e3 / 0.2, 1e-4, 0.5, 30.0);
+        assert!((5.99..6.0).contains(&near_poisson), "{near_poisson}");
     }
 
     #[test]

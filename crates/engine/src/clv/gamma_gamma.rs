@@ -6,11 +6,13 @@
 //! `GammaGammaFitter._negative_log_likelihood`, with the sign flipped):
 //! `lnΓ(px+q) − lnΓ(px) − lnΓ(q) + q ln v + (px−1) ln m + px ln x − (px+q) ln(xm+v)`.
 
+use super::portable::PortableMath as _;
 use serde::{Deserialize, Serialize};
 
 use super::bg_nbd::validate_row;
+use super::boundary::{classify, near_bounds, Boundary, Side};
 use super::optimize::{maximise_over_log_parameters, standard_errors};
-use super::special::{digamma, ln_gamma};
+use super::special::{digamma, digamma_difference, ln_gamma, ln_gamma_ratio};
 use super::{ClvError, Convergence, CustomerSummary, GammaGammaValidParams};
 use crate::stats::pearson;
 
@@ -27,6 +29,9 @@ pub struct GammaGammaModel {
     /// Standard errors of (p, q, v).
     #[serde(default)]
     standard_errors: Option<[f64; 3]>,
+    /// Limits of the parameter space the fit reached (empty for given parameters).
+    #[serde(default)]
+    boundaries: Vec<Boundary>,
 }
 
 /// Repeat customers grouped by frequency.
@@ -63,41 +68,61 @@ impl Spends {
             match by_frequency.last_mut() {
                 Some(last) if last.0 == x => {
                     last.1 += 1.0;
-                    last.2 += m.ln();
+                    last.2 += m.ln_p();
                 }
-                _ => by_frequency.push((x, 1.0, m.ln())),
+                _ => by_frequency.push((x, 1.0, m.ln_p())),
             }
         }
         Ok(Spends { rows, by_frequency })
     }
 
     /// Total log-likelihood at `[p, q, v]` and its gradient with respect to them.
+    ///
+    /// Written for the limit `q, v → ∞` (spend that hardly varies between customers), where the
+    /// textbook form `lnΓ(px+q) − lnΓ(q) + q ln v − (px+q) ln(xm+v)` subtracts numbers of size
+    /// `q ln q` and lost every digit (at q = 1e42 it gave a log-likelihood of +1e34, which the
+    /// optimiser then chased): `q ln v − (px+q) ln(xm+v) = −px ln v − (px+q) ln(1 + xm/v)`, the
+    /// log-gamma difference by [`ln_gamma_ratio`] and the digamma difference by
+    /// [`digamma_difference`].
     fn log_likelihood(&self, params: [f64; 3], gradient: &mut [f64; 3]) -> f64 {
         let [p, q, v] = params;
         *gradient = [0.0; 3];
-        let (lg_q, psi_q, ln_v) = (ln_gamma(q), digamma(q), v.ln());
+        let ln_v = v.ln_p();
         let mut total = 0.0;
         for &(x, count, sum_ln_m) in &self.by_frequency {
             let px = p * x;
-            let ln_x = x.ln();
-            total += count * (ln_gamma(px + q) - ln_gamma(px) - lg_q + q * ln_v + px * ln_x)
+            let ln_x = x.ln_p();
+            total += count * (ln_gamma_ratio(q, px) - ln_gamma(px) - px * ln_v + px * ln_x)
                 + (px - 1.0) * sum_ln_m;
-            let psi_pxq = digamma(px + q);
-            gradient[0] += count * x * (psi_pxq - digamma(px) + ln_x) + x * sum_ln_m;
-            gradient[1] += count * (psi_pxq - psi_q + ln_v);
-            gradient[2] += count * q / v;
+            gradient[0] += count * x * (digamma(px + q) - digamma(px) + ln_x - ln_v) + x * sum_ln_m;
+            gradient[1] += count * digamma_difference(q, px);
+            gradient[2] -= count * px / v;
         }
         for &(x, m) in &self.rows {
-            let spend = x * m + v;
-            let ln_spend = spend.ln();
+            let spend = x * m;
+            let ln_growth = (spend / v).ln_1p_p();
             let px_q = p * x + q;
-            total -= px_q * ln_spend;
-            gradient[0] -= x * ln_spend;
-            gradient[1] -= ln_spend;
-            gradient[2] -= px_q / spend;
+            total -= px_q * ln_growth;
+            gradient[0] -= x * ln_growth;
+            gradient[1] -= ln_growth;
+            gradient[2] += px_q * spend / (v * (v + spend));
         }
         total
     }
+}
+
+/// Bounds of (p, q, v / mean repeat spend) while fitting: see
+/// [`super::optimize::maximise_over_log_parameters`] and [`super::boundary`].
+const BOUNDS: [(f64, f64); 3] = [(1e-4, 1e4), (1e-4, 1e4), (1e-6, 1e8)];
+
+/// The limits a fit at `[p, q, v / mean spend]` reached: `q` high (v following) is one spend scale.
+fn boundaries_of(params: [f64; 3]) -> Vec<Boundary> {
+    classify(
+        ["p", "q", "v"],
+        near_bounds(params, BOUNDS),
+        &[(1, Side::High, Boundary::NoSpendHeterogeneity)],
+        &[(2, Side::High, 1, Side::High)],
+    )
 }
 
 fn describe(params: [f64; 3]) -> String {
@@ -125,6 +150,11 @@ impl GammaGammaValidParams {
             |params, gradient| spends.log_likelihood(params, gradient),
             n as f64,
             initial,
+            [
+                BOUNDS[0],
+                BOUNDS[1],
+                (BOUNDS[2].0 * mean_spend, BOUNDS[2].1 * mean_spend),
+            ],
             self.max_iterations,
             self.gradient_tolerance,
         )
@@ -133,7 +163,7 @@ impl GammaGammaValidParams {
             parameters: describe(initial),
         })?;
         let theta = &minimum.point;
-        let params = [theta[0].exp(), theta[1].exp(), theta[2].exp()];
+        let params = [theta[0].exp_p(), theta[1].exp_p(), theta[2].exp_p()];
         let mut model = GammaGammaModel::from_parameters(params[0], params[1], params[2])?;
         let ll = spends.log_likelihood(params, &mut [0.0; 3]);
         if !ll.is_finite() {
@@ -151,6 +181,7 @@ impl GammaGammaValidParams {
         });
         model.frequency_monetary_correlation = pearson(&frequency, &monetary);
         model.repeat_customers = n;
+        model.boundaries = boundaries_of([params[0], params[1], params[2] / mean_spend]);
         model.standard_errors = standard_errors(
             |point, out| {
                 let mut gradient = [0.0; 3];
@@ -182,6 +213,7 @@ impl GammaGammaModel {
             frequency_monetary_correlation: None,
             repeat_customers: 0,
             standard_errors: None,
+            boundaries: Vec::new(),
         })
     }
 
@@ -211,6 +243,11 @@ impl GammaGammaModel {
     /// `None` for given parameters, or when the information is not positive definite there.
     pub fn standard_errors(&self) -> Option<[f64; 3]> {
         self.standard_errors
+    }
+    /// Limits of the parameter space the fit reached (see [`Boundary`]); empty for given
+    /// parameters and for an interior optimum.
+    pub fn boundaries(&self) -> &[Boundary] {
+        &self.boundaries
     }
     /// Repeat customers the model was fitted on (0 for given parameters).
     pub fn repeat_customers(&self) -> usize {

@@ -9,12 +9,14 @@
 
 mod analysis;
 mod bg_nbd;
+mod boundary;
 mod errors;
 mod gamma_gamma;
 mod holdout;
 mod optimize;
 mod params;
 mod pareto_nbd;
+mod portable;
 mod purchase;
 mod report;
 pub mod special;
@@ -23,9 +25,10 @@ mod summary;
 pub use analysis::{
     fit_models, ChurnRisk, ClvAnalysis, ClvScores, ClvSettings, ClvWarning, ModelFit,
     ParameterEstimate, PurchaseModelKind, MAX_CLV_HORIZON_MONTHS, MAX_HORIZON_DAYS,
-    SPEND_CORRELATION_WARNING,
+    SPEND_CORRELATION_WARNING, SPEND_MEAN_WARNING_RATIO,
 };
 pub use bg_nbd::{BgNbdModel, Convergence};
+pub use boundary::{Boundary, NEAR_BOUND};
 pub use errors::ClvError;
 pub use gamma_gamma::GammaGammaModel;
 pub use holdout::{CumulativePoint, FrequencyBucket, HoldoutComparison, FREQUENCY_BUCKETS};

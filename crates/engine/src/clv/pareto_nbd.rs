@@ -18,9 +18,11 @@
 //! every `z < 1` ([`ln_hyp2f1_one_with_gradient`]), with its derivatives, so the gradient is
 //! analytic. `ln A0 = ln H(t_x) + ln(−expm1(ln H(T) − ln H(t_x)))`, and `A0 = 0` when `t_x = T`.
 
+use super::portable::PortableMath as _;
 use serde::{Deserialize, Serialize};
 
 use super::bg_nbd::validate_row;
+use super::boundary::{classify, near_bounds, Boundary, Side};
 use super::optimize::maximise_over_log_parameters;
 use super::purchase::check_prediction_input;
 use super::special::{digamma, ln_gamma, ln_hyp2f1_one_with_gradient};
@@ -40,6 +42,34 @@ pub struct ParetoNbdModel {
     time_unit: TimeUnit,
     log_likelihood: Option<f64>,
     convergence: Option<Convergence>,
+    /// Limits of the parameter space the fit reached (empty for given parameters).
+    #[serde(default)]
+    boundaries: Vec<Boundary>,
+}
+
+/// Bounds of (r, alpha, s, beta) while fitting, alpha and beta on the rescaled time axis (longest
+/// T = 1): see [`maximise_over_log_parameters`] and [`super::boundary`].
+const BOUNDS: [(f64, f64); 4] = [(1e-4, 1e4), (1e-6, 1e6), (1e-4, 1e4), (1e-6, 1e6)];
+
+/// The limits a fit at the scaled `params` reached: `r` high is one purchase rate, `s` low or `β`
+/// high is no dropout, `s` high is one dropout rate.
+fn boundaries_of(params: [f64; 4]) -> Vec<Boundary> {
+    classify(
+        ["r", "alpha", "s", "beta"],
+        near_bounds(params, BOUNDS),
+        &[
+            (0, Side::High, Boundary::NoRateHeterogeneity),
+            (2, Side::Low, Boundary::NoDropout),
+            (2, Side::High, Boundary::NoDropoutHeterogeneity),
+            (3, Side::High, Boundary::NoDropout),
+        ],
+        &[
+            (1, Side::High, 0, Side::High),
+            (3, Side::High, 2, Side::High),
+            (3, Side::High, 2, Side::Low),
+            (3, Side::Low, 2, Side::Low),
+        ],
+    )
 }
 
 /// Distinct `(x, t_x, T)` patterns with their customer counts. `H` depends on `(x, y)` only, so it
@@ -66,7 +96,7 @@ impl Patterns {
         let [r, alpha, s, beta] = params;
         let scaled = [r, alpha * time_scale, s, beta * time_scale];
         let purchases: f64 = self.by_frequency.iter().map(|(x, w)| x * w).sum();
-        self.log_likelihood(scaled, &mut [0.0; 4]) + time_scale.ln() * purchases
+        self.log_likelihood(scaled, &mut [0.0; 4]) + time_scale.ln_p() * purchases
     }
 }
 
@@ -95,8 +125,8 @@ struct TimeTerms {
 impl TimeTerms {
     fn new(alpha: f64, beta: f64, y: f64) -> Self {
         TimeTerms {
-            ln_alpha: (alpha + y).ln(),
-            ln_beta: (beta + y).ln(),
+            ln_alpha: (alpha + y).ln_p(),
+            ln_beta: (beta + y).ln_p(),
             inv_alpha: 1.0 / (alpha + y),
             inv_beta: 1.0 / (beta + y),
         }
@@ -182,7 +212,7 @@ impl Patterns {
     fn log_likelihood(&self, params: [f64; 4], gradient: &mut [f64; 4]) -> f64 {
         let [r, alpha, s, beta] = params;
         *gradient = [0.0; 4];
-        let (ln_alpha, ln_beta, lg_r, psi_r) = (alpha.ln(), beta.ln(), ln_gamma(r), digamma(r));
+        let (ln_alpha, ln_beta, lg_r, psi_r) = (alpha.ln_p(), beta.ln_p(), ln_gamma(r), digamma(r));
         let mut total = self.total_weight * (r * ln_alpha + s * ln_beta);
         gradient[0] += self.total_weight * ln_alpha;
         gradient[1] += self.total_weight * r / alpha;
@@ -205,7 +235,7 @@ impl Patterns {
                 None => (f64::NAN, [f64::NAN; 4]),
             })
             .collect();
-        let ln_s = s.ln();
+        let ln_s = s.ln_p();
         let mut last_x = f64::NAN;
         let mut ln_rsx = f64::NAN;
         for row in &self.rows {
@@ -233,7 +263,7 @@ impl Patterns {
             }
             if x != last_x {
                 last_x = x;
-                ln_rsx = (r + s + x).ln();
+                ln_rsx = (r + s + x).ln_p();
             }
             let (ln_a0, dln_a0) = ln_a0(*h_recency, *h_age);
             let inv_rsx = 1.0 / (r + s + x);
@@ -246,8 +276,8 @@ impl Patterns {
             ];
             // ln(e^l1 + e^l2) and the weights of the two terms.
             let (top, other) = if l1 >= l2 { (l1, l2) } else { (l2, l1) };
-            let e = (other - top).exp();
-            total += w * (top + e.ln_1p());
+            let e = (other - top).exp_p();
+            total += w * (top + e.ln_1p_p());
             let w_top = 1.0 / (1.0 + e);
             let (w1, w2) = if l1 >= l2 {
                 (w_top, e * w_top)
@@ -298,14 +328,14 @@ fn ln_a0(at_recency: (f64, [f64; 4]), at_age: (f64, [f64; 4])) -> (f64, [f64; 4]
     let (ln_h_recency, d_recency) = at_recency;
     let (ln_h_age, d_age) = at_age;
     let difference = ln_h_age - ln_h_recency; // < 0: H decreases in y
-    let ratio = difference.exp();
+    let ratio = difference.exp_p();
     // 1 − ratio is exact enough unless ratio is close to 1.
     let one_minus_ratio = if ratio < 0.5 {
         1.0 - ratio
     } else {
-        -difference.exp_m1()
+        -difference.exp_m1_p()
     };
-    let value = ln_h_recency + one_minus_ratio.ln();
+    let value = ln_h_recency + one_minus_ratio.ln_p();
     let mut gradient = [0.0; 4];
     for i in 0..4 {
         gradient[i] = (d_recency[i] - ratio * d_age[i]) / one_minus_ratio;
@@ -348,16 +378,17 @@ impl ParetoNbdValidParams {
             |params, gradient| scaled.log_likelihood(params, gradient),
             scaled.total_weight,
             self.initial,
+            BOUNDS,
             self.max_iterations,
             self.gradient_tolerance,
         )
         .ok_or_else(|| non_finite(self.initial))?;
         let theta = &minimum.point;
         let mut model = ParetoNbdModel::from_parameters(
-            theta[0].exp(),
-            theta[1].exp() / time_scale,
-            theta[2].exp(),
-            theta[3].exp() / time_scale,
+            theta[0].exp_p(),
+            theta[1].exp_p() / time_scale,
+            theta[2].exp_p(),
+            theta[3].exp_p() / time_scale,
             summary.time_unit,
         )?;
         let log_likelihood = scaled.unscaled_log_likelihood(model.params(), time_scale);
@@ -365,6 +396,13 @@ impl ParetoNbdValidParams {
             return Err(non_finite(model.params()));
         }
         model.log_likelihood = Some(log_likelihood);
+        let scaled_params = [
+            theta[0].exp_p(),
+            theta[1].exp_p(),
+            theta[2].exp_p(),
+            theta[3].exp_p(),
+        ];
+        model.boundaries = boundaries_of(scaled_params);
         model.convergence = Some(Convergence {
             iterations: minimum.iterations,
             gradient_norm: minimum.gradient_norm,
@@ -396,6 +434,7 @@ impl ParetoNbdModel {
             time_unit,
             log_likelihood: None,
             convergence: None,
+            boundaries: Vec::new(),
         })
     }
 
@@ -427,6 +466,11 @@ impl ParetoNbdModel {
     pub fn convergence(&self) -> Option<&Convergence> {
         self.convergence.as_ref()
     }
+    /// Limits of the parameter space the fit reached (see [`Boundary`]); empty for given
+    /// parameters and for an interior optimum.
+    pub fn boundaries(&self) -> &[Boundary] {
+        &self.boundaries
+    }
 
     fn params(&self) -> [f64; 4] {
         [self.r, self.alpha, self.s, self.beta]
@@ -455,8 +499,8 @@ impl ParetoNbdModel {
             ln_h_with_gradient(params, x, TimeTerms::new(alpha, beta, recency)),
             ln_h_with_gradient(params, x, TimeTerms::new(alpha, beta, t)),
         );
-        let l1 = -(r + x) * (alpha + t).ln() - s * (beta + t).ln();
-        let l2 = s.ln() - (r + s + x).ln() + ln_a0;
+        let l1 = -(r + x) * (alpha + t).ln_p() - s * (beta + t).ln_p();
+        let l2 = s.ln_p() - (r + s + x).ln_p() + ln_a0;
         let odds = l2 - l1;
         if odds.is_nan() {
             Err(ClvError::InvalidPredictionInput {
@@ -477,7 +521,7 @@ impl ParetoNbdModel {
     pub fn probability_alive(&self, frequency: f64, recency: f64, t: f64) -> Result<f64, ClvError> {
         check_prediction_input(frequency, recency, t, 0.0)?;
         let odds = self.log_odds_dead(frequency, recency, t)?;
-        Ok(1.0 / (1.0 + odds.exp()))
+        Ok(1.0 / (1.0 + odds.exp_p()))
     }
 
     /// Expected purchases in the next `horizon` time units of a customer with `frequency`, `recency`
@@ -494,12 +538,12 @@ impl ParetoNbdModel {
     ) -> Result<f64, ClvError> {
         check_prediction_input(frequency, recency, t, horizon)?;
         let (r, alpha, s, beta, x) = (self.r, self.alpha, self.s, self.beta, frequency);
-        let alive = 1.0 / (1.0 + self.log_odds_dead(frequency, recency, t)?.exp());
-        let log_growth = (horizon / (beta + t)).ln_1p();
+        let alive = 1.0 / (1.0 + self.log_odds_dead(frequency, recency, t)?.exp_p());
+        let log_growth = (horizon / (beta + t)).ln_1p_p();
         let lifetime = if s == 1.0 {
             log_growth
         } else {
-            -(-(s - 1.0) * log_growth).exp_m1() / (s - 1.0)
+            -(-(s - 1.0) * log_growth).exp_m1_p() / (s - 1.0)
         };
         let expected = alive * (r + x) * (beta + t) / (alpha + t) * lifetime;
         if expected.is_finite() {
@@ -549,9 +593,9 @@ impl PurchaseModel for ParetoNbdModel {
             return 0.0;
         }
         let value = if (s - 1.0).abs() < 1e-9 {
-            r * beta / alpha * (t / beta).ln_1p()
+            r * beta / alpha * (t / beta).ln_1p_p()
         } else {
-            -r * beta / (alpha * (s - 1.0)) * ((s - 1.0) * (beta / (beta + t)).ln()).exp_m1()
+            -r * beta / (alpha * (s - 1.0)) * ((s - 1.0) * (beta / (beta + t)).ln_p()).exp_m1_p()
         };
         if value.is_finite() {
             value.max(0.0)
@@ -614,7 +658,7 @@ mod tests {
             ln_h_with_gradient(params, 3.0, TimeTerms::new(params[1], params[3], 2.5))
         };
         let (value, _) = at([0.8, 4.0, 1.7, 4.0]);
-        assert!((value - -(0.8 + 1.7 + 3.0) * 6.5_f64.ln()).abs() < 1e-13);
+        assert!((value - -(0.8 + 1.7 + 3.0) * 6.5_f64.ln_p()).abs() < 1e-13);
         // Both branches agree as α crosses β.
         let below = at([0.8, 4.0 - 1e-9, 1.7, 4.0]);
         let above = at([0.8, 4.0 + 1e-9, 1.7, 4.0]);

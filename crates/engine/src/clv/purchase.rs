@@ -53,12 +53,13 @@ impl PurchaseModel for BgNbdModel {
     /// Eq. 9 of the paper (`lifetimes`' `expected_number_of_purchases_up_to_time`):
     /// `(a+b−1)/(a−1) · [1 − (α/(α+t))^r · 2F1(r, b; a+b−1; t/(α+t))]`.
     fn expected_purchases_new_customer(&self, t: f64) -> f64 {
-        let (r, alpha, a, b) = (self.r(), self.alpha(), self.a(), self.b());
-        if t <= 0.0 || a + b - 1.0 <= 0.0 {
-            return 0.0;
-        }
-        let ln_hyp = super::special::ln_hyp2f1(r, b, a + b - 1.0, t / (alpha + t));
-        let value = (a + b - 1.0) / (a - 1.0) * -(ln_hyp + r * (alpha / (alpha + t)).ln()).exp_m1();
+        let value = super::bg_nbd::expected_purchases_if_alive(
+            self.r(),
+            self.alpha(),
+            self.a(),
+            self.b(),
+            t,
+        );
         if value.is_finite() {
             value.max(0.0)
         } else {

@@ -1170,57 +1170,6 @@ fn the_demo_runs_with_every_kind_of_feature() {
     assert_eq!(applied.labels, run.labels);
 }
 
-/// Timing of the feature stage on 1M customers × 3 lines (run with `--ignored --nocapture`;
-/// a release build is the meaningful one).
-#[test]
-#[ignore]
-fn feature_table_for_a_million_customers() {
-    let customers = 1_000_000u32;
-    let mut d = Dataset::default();
-    let mut rng = Lcg(1);
-    for p in 0..500 {
-        d.products.values.push(format!("p{p}"));
-    }
-    for r in 0..30 {
-        d.regions.values.push(format!("r{r}"));
-    }
-    d.channels.values = vec!["web".into(), "shop".into(), "app".into()];
-    for c in 0..customers {
-        d.customer_ids.values.push(format!("c{c}"));
-        for _ in 0..3 {
-            d.customer.push(c);
-            d.day.push(19_000 + (rng.next() * 365.0) as i32);
-            d.amount.push(1.0 + rng.next() * 100.0);
-            d.product.push((rng.next() * 500.0) as u32);
-            d.region.push((rng.next() * 30.0) as u32);
-            d.channel.push((rng.next() * 3.0) as u32);
-        }
-    }
-    let a = rfm_of(&d);
-    let features: Vec<FeatureKey> = BehaviourFeature::ALL
-        .into_iter()
-        .filter(|f| {
-            !matches!(
-                f,
-                BehaviourFeature::Clv | BehaviourFeature::ProbabilityAlive
-            )
-        })
-        .map(b)
-        .collect();
-    let started = std::time::Instant::now();
-    let (t, _) = FeatureTable::build(&input(&d, &a), &features).unwrap();
-    let built = started.elapsed();
-    let (fitted, _) = FittedTransform::fit(&t).unwrap();
-    let x = fitted.apply(&t).unwrap();
-    println!(
-        "{} customers, {} columns: build {:?}, fit+apply {:?}",
-        t.len(),
-        x.ncols(),
-        built,
-        started.elapsed() - built
-    );
-}
-
 #[test]
 fn profiles_by_hand_for_a_given_partition() {
     use segscope::engine::cluster::profile::{profiles, ProfileInput};

@@ -399,56 +399,6 @@ fn an_invalid_summary_row_is_reported_with_its_position() {
     ));
 }
 
-/// Fit time on the 1M-row benchmark file (100k customers). Run with
-/// `CARGO_PROFILE_RELEASE_LTO=false cargo test --release --test clv -- --ignored --nocapture`
-/// (fat LTO only slows the build). Seen on the shared 2-core machine (loaded): summary 90 ms,
-/// BG/NBD 0.17 s (25 iterations), Gamma-Gamma 15 ms (20 iterations); `lifetimes` 0.11.3 on the
-/// same summary in the same minute: 2.84 s + 0.52 s, same parameters to 4 significant figures.
-#[test]
-#[ignore = "needs /tmp/bench-data/tx_1m.csv; timing only"]
-fn fit_time_on_100k_customers() {
-    let text = std::fs::read_to_string("/tmp/bench-data/tx_1m.csv").unwrap();
-    let mut d = Dataset::default();
-    let mut index = std::collections::HashMap::new();
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    for record in reader.records() {
-        let record = record.unwrap();
-        let next = index.len() as u32;
-        let customer = *index.entry(record[0].to_string()).or_insert_with(|| {
-            d.customer_ids.values.push(record[0].to_string());
-            next
-        });
-        d.customer.push(customer);
-        d.day.push(day(&record[2]));
-        d.amount.push(record[3].parse().unwrap());
-    }
-    let t0 = std::time::Instant::now();
-    let s = CustomerSummary::from_dataset(&d, day("2024-12-30"), TimeUnit::Weeks);
-    let t1 = std::time::Instant::now();
-    let bg = BgNbdParams::new().check().unwrap().fit(&s).unwrap();
-    let t2 = std::time::Instant::now();
-    let gg = GammaGammaParams::new().check().unwrap().fit(&s).unwrap();
-    let t3 = std::time::Instant::now();
-    println!(
-        "customers {}: summary {:?}, BG/NBD {:?} (r {:.4} alpha {:.4} a {:.4} b {:.4}, {:?}), \
-         Gamma-Gamma {:?} (p {:.4} q {:.4} v {:.4}, corr {:?}, {:?})",
-        s.len(),
-        t1 - t0,
-        t2 - t1,
-        bg.r(),
-        bg.alpha(),
-        bg.a(),
-        bg.b(),
-        bg.convergence(),
-        t3 - t2,
-        gg.p(),
-        gg.q(),
-        gg.v(),
-        gg.frequency_monetary_correlation(),
-        gg.convergence()
-    );
-}
-
 // The issue "Numbers you can trust: predictions at the edges": each finding's regression test.
 
 /// Steady buyers: customer k buys every `gap` days from their first day to the end (day 400), so

@@ -10,11 +10,9 @@
 // Test helpers outside #[test] functions unwrap too (fixture data is ours).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::NaiveDate;
 use segscope::engine::clv::{
     ClvError, CustomerSummary, ParetoNbdModel, ParetoNbdParams, PurchaseModel, TimeUnit,
 };
-use segscope::engine::{Dataset, Day};
 use serde_json::Value;
 
 const GOLDEN: &str = include_str!("fixtures/clv/golden_pareto.json");
@@ -280,56 +278,4 @@ fn the_model_serves_as_a_purchase_model() {
             .unwrap();
     assert!(value.is_finite() && value > 0.0);
     assert_eq!(PurchaseModel::name(&m), "Pareto/NBD");
-}
-
-fn day(text: &str) -> Day {
-    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
-    Day::try_from((date - epoch).num_days()).unwrap()
-}
-
-/// Fit time on the 1M-row benchmark file (100k customers, weeks). Run with
-/// `CARGO_PROFILE_RELEASE_LTO=false cargo test --release --test clv_pareto -- --ignored --nocapture`.
-/// Seen on the shared 2-core machine (loaded): 0.26 s (23 BFGS iterations; 68k patterns, 16k
-/// (x, y) points; each evaluation ~8 ms), r 0.7353, alpha 8.1492, s 0.8242, beta 32.5796,
-/// LL −1164672.24316; `lifetimes` 0.11.3 on the same summary (days / 7): 44.3 s, r 0.73529,
-/// alpha 8.14931, s 0.82422, beta 32.5792, LL −1164672.24317 (Nelder-Mead stops slightly lower).
-#[test]
-#[ignore = "needs /tmp/bench-data/tx_1m.csv; timing only"]
-fn pareto_fit_time_on_100k_customers() {
-    let text = std::fs::read_to_string("/tmp/bench-data/tx_1m.csv").unwrap();
-    let mut d = Dataset::default();
-    let mut index = std::collections::HashMap::new();
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    for record in reader.records() {
-        let record = record.unwrap();
-        let next = index.len() as u32;
-        let customer = *index.entry(record[0].to_string()).or_insert_with(|| {
-            d.customer_ids.values.push(record[0].to_string());
-            next
-        });
-        d.customer.push(customer);
-        d.day.push(day(&record[2]));
-        d.amount.push(record[3].parse().unwrap());
-    }
-    let s = CustomerSummary::from_dataset(&d, day("2024-12-30"), TimeUnit::Weeks);
-    let t0 = std::time::Instant::now();
-    let m = fit(&s).unwrap();
-    let elapsed = t0.elapsed();
-    let t1 = std::time::Instant::now();
-    let ll = m.log_likelihood_of(&s).unwrap();
-    println!(
-        "one log_likelihood_of (pattern setup + one evaluation): {:?} ({ll})",
-        t1.elapsed()
-    );
-    println!(
-        "customers {}: Pareto/NBD {elapsed:?} (r {:.4} alpha {:.4} s {:.4} beta {:.4}, LL {:.2}, {:?})",
-        s.len(),
-        m.r(),
-        m.alpha(),
-        m.s(),
-        m.beta(),
-        m.log_likelihood().unwrap(),
-        m.convergence()
-    );
 }

@@ -695,48 +695,6 @@ fn suggest_ids_lists_prefix_matches_first() {
     assert!(suggest_ids(&ds, &a, "q", 10).is_empty());
 }
 
-/// Not a benchmark (debug build): checks the build is linear enough to finish for a million
-/// customers and prints the time. Run with `cargo test --release --test tags -- --ignored`.
-#[test]
-#[ignore]
-fn builds_for_a_million_customers() {
-    let customers = 1_000_000u32;
-    let mut ds = Dataset::default();
-    ds.customer_ids.values = (0..customers).map(|c| format!("C{c:07}")).collect();
-    ds.products.values = (0..200).map(|p| format!("P{p}")).collect();
-    ds.regions.values = (0..30).map(|r| format!("R{r}")).collect();
-    ds.channels.values = vec!["web".into(), "store".into(), "app".into()];
-    let base = day("2023-01-01");
-    let mut seed = 42u64;
-    let mut next = || {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (seed >> 33) as u32
-    };
-    for line in 0..4_000_000u32 {
-        let c = line % customers;
-        ds.customer.push(c);
-        ds.day.push(base + (next() % 700) as i32);
-        ds.amount.push(f64::from(next() % 10_000) / 100.0);
-        ds.order_hash.push(u64::from(next()));
-        ds.product.push(next() % 200);
-        ds.region.push(next() % 30);
-        ds.channel.push(next() % 3);
-        ds.is_exact_duplicate.push(false);
-    }
-    let a = rfm::analyze(&ds, &RfmParams::default()).unwrap();
-    let started = std::time::Instant::now();
-    let tags = TagTable::build(&ds, &a, None, None);
-    let elapsed = started.elapsed();
-    assert_eq!(tags.len(), a.customers.len());
-    let counts = tags.tag_values();
-    eprintln!(
-        "TagTable::build, 1M customers / 4M lines: {elapsed:?}; {:?}",
-        counts.kinds[0]
-    );
-}
-
 // Regression: the profile search could not find an id with a line break inside (a search box
 // cannot hold one), and a customer with many orders on one day was tagged "one order".
 #[test]

@@ -11,7 +11,8 @@
 //! Measured (native release, one thread, 1M × 3 standardized log-RFM, k = 2..10, 3 restarts,
 //! 10k silhouette sample): 2.56 s with a 100k fit sample, 1.92 s with 50k (the default; inertia
 //! within 0.05 % at k = 5 and 1.2 % at k = 10 of the 100k-sample fits). About 0.09 s per k of
-//! that is the silhouette. `tests/cluster_bench.rs` has the benchmark.
+//! that is the silhouette. `cargo bench -p segscope-engine --bench cluster`
+//! (`crates/engine/benches/cluster.rs`) has the benchmark.
 
 use ndarray::ArrayView2;
 

@@ -959,39 +959,4 @@ dave,10,3,15,5,2,5,2,at_risk,2024-01-01,2024-03-01
         assert_eq!(ids(&query(&ds, &a, None, &q("a"))), ["客户A"]);
         assert_eq!(ids(&query(&ds, &a, None, &q("客户"))), ["客户A"]);
     }
-
-    /// `cargo test --release -p segscope-engine --lib -- --ignored --nocapture timing_query`
-    #[test]
-    #[ignore = "timing; run in release"]
-    fn timing_query_1m_lines_100k_customers() {
-        for order_ids in [false, true] {
-            let ds = crate::rfm::fixtures::synthetic(1_000_000, 100_000, order_ids);
-            let a = analyze(&ds, &RfmParams::default()).unwrap();
-            let time = |f: &dyn Fn() -> usize| {
-                let t = std::time::Instant::now();
-                let n = f();
-                (t.elapsed(), n)
-            };
-            let first = CustomerQuery::default();
-            let by_frequency = CustomerQuery {
-                sort: SortKey::Frequency,
-                ..first.clone()
-            };
-            let every = CustomerQuery {
-                limit: usize::MAX,
-                ..by_frequency.clone()
-            };
-            let (page, rows) = time(&|| query(&ds, &a, None, &first).rows.len());
-            assert_eq!(rows, 50);
-            let (all, rows) = time(&|| query(&ds, &a, None, &every).rows.len());
-            assert_eq!(rows, a.customers.len());
-            let (export, lines) =
-                time(&|| export_csv(&ds, &a, None, &by_frequency).lines().count());
-            assert_eq!(lines, a.customers.len() + 1);
-            println!(
-                "1M lines, 100k customers, order ids {order_ids}: query: first page {page:?}; \
-                 all rows by frequency {all:?}; export {export:?}"
-            );
-        }
-    }
 }

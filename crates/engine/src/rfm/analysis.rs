@@ -808,38 +808,4 @@ pub(crate) mod tests {
         check(&|i| f64::from(c.frequency[i]), &c.f_score);
         check(&|i| c.monetary[i], &c.m_score);
     }
-
-    /// Nanoseconds this thread has been on a CPU (Linux), so the figure is meaningful on a busy
-    /// machine; 0 elsewhere.
-    fn thread_cpu_ns() -> u64 {
-        std::fs::read_to_string("/proc/thread-self/schedstat")
-            .ok()
-            .and_then(|s| s.split_whitespace().next()?.parse().ok())
-            .unwrap_or(0)
-    }
-
-    /// `cargo test --release --lib -- --ignored --nocapture timing_1m_lines`
-    #[test]
-    #[ignore = "timing; run in release"]
-    fn timing_1m_lines_100k_customers() {
-        for order_ids in [false, true] {
-            let ds = synthetic(1_000_000, 100_000, order_ids);
-            let mut wall = Vec::new();
-            let mut cpu = Vec::new();
-            for _ in 0..9 {
-                let (t, c) = (std::time::Instant::now(), thread_cpu_ns());
-                let a = analyze(&ds, &RfmParams::default()).unwrap();
-                wall.push(t.elapsed());
-                cpu.push(std::time::Duration::from_nanos(thread_cpu_ns() - c));
-                assert!(a.customers.len() > 50_000);
-            }
-            wall.sort();
-            cpu.sort();
-            println!(
-                "analyze 1M lines, 100k customers, order ids {order_ids}: \
-                 median wall {:?} (min {:?}), median thread CPU {:?} (min {:?})",
-                wall[4], wall[0], cpu[4], cpu[0]
-            );
-        }
-    }
 }

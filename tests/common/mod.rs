@@ -41,3 +41,42 @@ pub fn assert_rel(actual: f64, expected: f64, rel: f64, what: &str) {
         "{what}: {actual} vs reference {expected} (rel {err:.2e} > {rel:.0e})"
     );
 }
+
+/// The demo file's predictions with the default settings, as a list of numbers compared across
+/// platforms ("Native = wasm"): the fitted parameters of the three models and sums of the
+/// per-customer scores. `tests/clv_analysis.rs` pins them natively, `tests/web.rs` in wasm.
+pub fn demo_prediction_fingerprint() -> Vec<f64> {
+    use segscope::engine::clv::{ClvAnalysis, ClvSettings};
+    use segscope::engine::ingest::{ingest, preview, IngestParams, PreviewParams};
+    let csv = include_bytes!("../../public/demo/transactions.csv");
+    let shape = preview(csv, &PreviewParams::default()).unwrap();
+    let params = IngestParams {
+        encoding: shape.encoding,
+        delimiter: shape.delimiter,
+        has_header: shape.has_header,
+        date_order: shape.date_order,
+        mapping: shape.mapping,
+    };
+    let (dataset, _) = ingest(&csv[..], csv.len() as u64, &params, &mut |_| {}).unwrap();
+    let run = ClvAnalysis::run(&dataset, &ClvSettings::default(), &mut || 0.0).unwrap();
+    let bg = &run.bg_nbd;
+    let pareto = run.pareto_nbd.as_ref().unwrap();
+    let gg = run.gamma_gamma.as_ref().unwrap();
+    let sum = |v: &[f64]| v.iter().sum::<f64>();
+    vec![
+        bg.r(),
+        bg.alpha(),
+        bg.a(),
+        bg.b(),
+        pareto.r(),
+        pareto.alpha(),
+        pareto.s(),
+        pareto.beta(),
+        gg.p(),
+        gg.q(),
+        gg.v(),
+        sum(&run.scores.probability_alive),
+        sum(&run.scores.expected_purchases_90_days),
+        sum(run.scores.clv.as_deref().unwrap()),
+    ]
+}

@@ -247,7 +247,10 @@ fn PredictionReport() -> impl IntoView {
                     <For each=move || report.with(|r| r.as_ref().map(|r| r.fits.clone()).unwrap_or_default()) key=|f| (f.model.clone(), f.log_likelihood.to_bits(), f.fit_ms.to_bits()) let:fit>
                         <tr data-model=fit.model.clone()>
                             <td>{fit.model.clone()}</td>
-                            <td class="params">{fit.parameters.iter().map(|p| format!("{} = {}", p.name, plain(p.value, 4))).collect::<Vec<_>>().join(" · ")}</td>
+                            <td class="params">{fit.parameters.iter().map(|p| match p.standard_error {
+                                Some(se) => format!("{} = {} ± {}", p.name, plain(p.value, 4), plain(se, 4)),
+                                None => format!("{} = {}", p.name, plain(p.value, 4)),
+                            }).collect::<Vec<_>>().join(" · ")}</td>
                             <td class="num" data-value=plain(fit.log_likelihood, 4)>{grouped(fit.log_likelihood, 2, ',')}</td>
                             <td class="num">{grouped(fit.customers as f64, 0, ',')}</td>
                             <td>{move || if fit.converged { t::YES.get(lang.get()) } else { t::NO.get(lang.get()) }}</td>

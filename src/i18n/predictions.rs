@@ -66,7 +66,7 @@ catalog! {
     PREDICT_AS_OF = "Scores as of {0}", "评分基准日 {0}";
     PREDICT_ELAPSED = "Fitted and scored in {0} ms", "拟合与评分耗时 {0} 毫秒";
     COL_MODEL = "Model", "模型";
-    COL_PARAMETERS = "Parameters", "参数";
+    COL_PARAMETERS = "Parameters (± standard error)", "参数（± 标准误）";
     COL_LOG_LIKELIHOOD = "Log-likelihood", "对数似然";
     COL_FIT_TIME = "Fit time", "拟合耗时";
     COL_CONVERGED = "Converged", "是否收敛";

@@ -44,7 +44,8 @@ test('predictions: models, figures, charts, at-risk preset, scores export, valid
     const lls = await page.locator('[data-testid=model-table] tbody tr td:nth-child(3)').evaluateAll((tds) => tds.map((t) => Number(t.getAttribute('data-value'))));
     for (const ll of lls) assert.ok(Number.isFinite(ll) && ll < 0, `log-likelihood ${ll}`);
     const params = await page.locator('[data-testid=model-table] tbody tr[data-model="BG/NBD"] td.params').textContent();
-    assert.match(params, /^r = [\d.]+ · alpha = [\d.]+ · a = [\d.]+ · b = [\d.]+$/);
+    // Each estimate with its standard error (from the observed information).
+    assert.match(params, /^r = [\d.]+ ± [\d.]+ · alpha = [\d.]+ ± [\d.]+ · a = [\d.]+ ± [\d.]+ · b = [\d.]+ ± [\d.]+$/);
     const alive = await app.number('kpi-mean-alive');
     assert.ok(alive > 0 && alive < 1, `mean probability alive ${alive}`);
     assert.ok(await app.number('kpi-total-clv') > 0, 'total CLV');

@@ -153,6 +153,10 @@ pub struct ParameterEstimate {
     pub name: String,
     /// The estimate (rate parameters in the run's time unit; `v` in currency).
     pub value: f64,
+    /// Its standard error from the observed information, when the model computes one and it is
+    /// finite (Pareto/NBD does not).
+    #[serde(default)]
+    pub standard_error: Option<f64>,
 }
 
 /// How one model's fit went, for the page's model table.
@@ -292,6 +296,7 @@ fn fit_row<const N: usize>(
     model: &str,
     names: [&str; N],
     values: [f64; N],
+    standard_errors: Option<[f64; N]>,
     log_likelihood: Option<f64>,
     convergence: Option<&super::Convergence>,
     customers: usize,
@@ -303,9 +308,13 @@ fn fit_row<const N: usize>(
         parameters: names
             .iter()
             .zip(values)
-            .map(|(name, value)| ParameterEstimate {
+            .enumerate()
+            .map(|(i, (name, value))| ParameterEstimate {
                 name: (*name).to_string(),
                 value,
+                standard_error: standard_errors
+                    .and_then(|se| se.get(i).copied())
+                    .filter(|se| se.is_finite()),
             })
             .collect(),
         log_likelihood: log_likelihood.unwrap_or(f64::NAN),
@@ -344,6 +353,7 @@ pub fn fit_models(
         "BG/NBD",
         ["r", "alpha", "a", "b"],
         [bg_nbd.r(), bg_nbd.alpha(), bg_nbd.a(), bg_nbd.b()],
+        bg_nbd.standard_errors(),
         bg_nbd.log_likelihood(),
         bg_nbd.convergence(),
         summary.len(),
@@ -358,6 +368,7 @@ pub fn fit_models(
                 "Pareto/NBD",
                 ["r", "alpha", "s", "beta"],
                 [model.r(), model.alpha(), model.s(), model.beta()],
+                None,
                 model.log_likelihood(),
                 model.convergence(),
                 summary.len(),
@@ -388,6 +399,7 @@ pub fn fit_models(
                 "Gamma-Gamma",
                 ["p", "q", "v"],
                 [model.p(), model.q(), model.v()],
+                model.standard_errors(),
                 model.log_likelihood(),
                 model.convergence(),
                 repeat_customers,

@@ -398,7 +398,7 @@ pub(crate) fn mapping_from_values(mapping: &mut ColumnMapping, rows: &[Vec<Strin
                 let cells = column_cells(rows, c);
                 let dates = cells.iter().filter(|v| looks_like_date_text(v)).count();
                 (!cells.is_empty() && dates * 10 >= cells.len() * 8)
-                    .then_some((dates * 1000 / cells.len(), c))
+                    .then(|| (dates * 1000 / cells.len(), c))
             })
             .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         if let Some((_, column)) = best {
@@ -417,7 +417,7 @@ pub(crate) fn mapping_from_values(mapping: &mut ColumnMapping, rows: &[Vec<Strin
                     .filter(|v| parse_amount(v).is_some())
                     .count();
                 (!cells.is_empty() && numbers * 10 >= cells.len() * 9 && decorated > 0)
-                    .then_some((numbers * 1000 / cells.len(), c))
+                    .then(|| (numbers * 1000 / cells.len(), c))
             })
             .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         if let Some((_, column)) = best {

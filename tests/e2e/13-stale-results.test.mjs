@@ -81,3 +81,47 @@ for (const [job, button, shown] of [
     }
   });
 }
+
+// Cancel during each job: nothing of the cancelled job appears later, the dashboard stays, and
+// running the job again works (the fresh worker is given the file again first).
+for (const [job, button, shown] of [
+  ['predictions', 'predict-run', 'model-table'],
+  ['segments', 'cluster-run', 'cluster-summary'],
+]) {
+  test(`Cancel during ${job}: no late result, then the job runs again`, async () => {
+    const app = await openApp(browser, server);
+    try {
+      await app.goto();
+      const { page } = app;
+      await app.analyse(big);
+      await app.go(job);
+      // Click Cancel as soon as the progress bar is inserted (a MutationObserver, as in test 09).
+      await page.evaluate((button) => new Promise((resolve, reject) => {
+        const tryCancel = () => {
+          const cancel = document.querySelector('[data-testid=progress] [data-testid=cancel-button]');
+          if (!cancel) return false;
+          observer.disconnect();
+          cancel.click();
+          resolve();
+          return true;
+        };
+        const observer = new MutationObserver(tryCancel);
+        observer.observe(document.body, { childList: true, subtree: true });
+        document.querySelector(`[data-testid=${button}]`).click();
+        if (!tryCancel()) setTimeout(() => { observer.disconnect(); reject(new Error('no progress bar')); }, 10_000);
+      }), button);
+      await page.locator('[data-testid=notice]').waitFor({ state: 'visible' });
+      await page.waitForTimeout(3000);
+      assert.equal(await page.locator(`[data-testid=${shown}]`).count(), 0, `no ${job} after the cancel`);
+      assert.equal(await page.locator('[data-testid=error-message]').count(), 0, 'no error shown');
+      assert.equal(await app.number('kpi-customers'), CUSTOMERS, 'the dashboard stays');
+      await app.go(job);
+      await page.locator(`[data-testid=${button}]`).click();
+      await page.locator(`[data-testid=${shown}]`).waitFor({ state: 'visible', timeout: 120_000 });
+      const bundle = new Set(['worker_loader.js', 'worker.js', 'worker_bg.wasm'].map((f) => server.url + f));
+      await app.assertClean({ allowAfterFile: [(r) => r.method === 'GET' && bundle.has(r.url)] });
+    } finally {
+      await app.close();
+    }
+  });
+}

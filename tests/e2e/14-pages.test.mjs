@@ -17,10 +17,7 @@ test('a deep link, back and forward, and pages that keep their results', async (
   try {
     await app.goto();
     const { page } = app;
-    app.fileChosen();
-    await page.locator('[data-testid=demo-button]').click();
-    await page.locator('[data-testid=mapping]').waitFor({ state: 'visible', timeout: 60_000 });
-    await app.confirm();
+    await app.analyseDemo();
     // The deep link's page shows first.
     assert.equal(await current(page), 'nav-predictions');
     await page.locator('[data-testid=predictions]').waitFor({ state: 'visible' });
@@ -54,10 +51,7 @@ for (const width of [768, 1280]) {
     try {
       await app.goto();
       const { page } = app;
-      app.fileChosen();
-      await page.locator('[data-testid=demo-button]').click();
-      await page.locator('[data-testid=mapping]').waitFor({ state: 'visible', timeout: 60_000 });
-      await app.confirm();
+      await app.analyseDemo();
       for (const route of ['overview', 'customers', 'predictions', 'segments']) {
         await app.go(route);
         const link = await page.locator(`[data-testid=nav-${route}]`).boundingBox();

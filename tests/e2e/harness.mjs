@@ -161,6 +161,13 @@ export async function openApp(browser, server, { viewport = { width: 1280, heigh
     async reportReady() {
       await page.locator('[data-testid=report-ready]').waitFor({ state: 'attached', timeout: REPORT_TIMEOUT });
     },
+    /** Clicks "Try the demo data" (the file choice) and analyses it with the detected mapping. */
+    async analyseDemo() {
+      fileChosen = true;
+      await page.locator('[data-testid=demo-button]').click();
+      await page.locator('[data-testid=mapping]').waitFor({ state: 'visible', timeout: LOAD_TIMEOUT });
+      await app.confirm();
+    },
     /** Uploads and analyses with the detected mapping. */
     async analyse(file) {
       await app.upload(file);

@@ -151,6 +151,9 @@ pub fn Customers() -> impl IntoView {
                         </select>
                     </label>
                     <button class="button" data-testid="preset-at-risk-value" on:click=at_risk_value>{tr(state, t::PRESET_AT_RISK_VALUE)}</button>
+                    <Show when=move || state.clv_report.with(|r| r.as_ref().is_some_and(crate::engine::clv::ClvReport::dropout_not_identified))>
+                        <span class="warning" data-testid="dropout-caveat">{tr(state, t::DROPOUT_CAVEAT)}</span>
+                    </Show>
                 </Show>
                 <span class="muted" data-testid="customer-count" data-value=move || page.with(|p| p.matching.to_string())>{range}</span>
             </div>

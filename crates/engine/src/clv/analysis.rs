@@ -227,6 +227,19 @@ pub enum ClvWarning {
         /// Why.
         error: ClvError,
     },
+    /// The file is too short, or shows too little dropout, for the models to tell a customer who
+    /// left from one who is between purchases: the window spans fewer than
+    /// [`DROPOUT_WINDOW_GAPS`] median gaps between a repeat customer's purchases, or the BG/NBD
+    /// chance of dropping out after a purchase, `a / (a + b)`, is under
+    /// [`DROPOUT_PER_PURCHASE_FLOOR`]. Probability alive and churn risk are then optimistic.
+    DropoutNotIdentified {
+        /// Days from the first purchase in the file to the calibration end.
+        window_days: i32,
+        /// Median days between purchases of the repeat customers (`t_x / x`); 0 without any.
+        median_gap_days: f64,
+        /// BG/NBD `a / (a + b)`.
+        dropout_per_purchase: f64,
+    },
     /// Frequency and spend are correlated among repeat customers, against the Gamma-Gamma
     /// model's independence assumption (|ρ| above 0.3).
     SpendCorrelated {
@@ -238,6 +251,14 @@ pub enum ClvWarning {
 /// Ratio of the Gamma-Gamma population mean order value to the observed one above which
 /// [`ClvWarning::UnstableMeanSpend`] is raised.
 pub const SPEND_MEAN_WARNING_RATIO: f64 = 5.0;
+
+/// A window shorter than this many median purchase gaps raises
+/// [`ClvWarning::DropoutNotIdentified`].
+pub const DROPOUT_WINDOW_GAPS: f64 = 3.0;
+
+/// A BG/NBD dropout chance per purchase, `a / (a + b)`, under this raises
+/// [`ClvWarning::DropoutNotIdentified`].
+pub const DROPOUT_PER_PURCHASE_FLOOR: f64 = 0.02;
 
 /// |ρ| above which [`ClvWarning::SpendCorrelated`] is raised.
 pub const SPEND_CORRELATION_WARNING: f64 = 0.3;
@@ -450,6 +471,46 @@ pub fn fit_models(
 }
 
 /// First and last day of the data; an error when it is empty.
+/// [`ClvWarning::DropoutNotIdentified`] when the window or the fit cannot identify dropout.
+fn dropout_warning(
+    summary: &CustomerSummary,
+    window_days: i32,
+    bg_nbd: &BgNbdModel,
+) -> Option<ClvWarning> {
+    let days = summary.time_unit.days_per_unit();
+    let mut gaps: Vec<f64> = summary
+        .frequency
+        .iter()
+        .zip(&summary.recency)
+        .filter(|(x, _)| **x > 0.0)
+        .map(|(x, t)| t / x * days)
+        .filter(|g| g.is_finite())
+        .collect();
+    gaps.sort_by(f64::total_cmp);
+    let median_gap_days = match gaps.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => gaps.get(n / 2).copied().unwrap_or(0.0),
+        n => {
+            (gaps.get(n / 2 - 1).copied().unwrap_or(0.0) + gaps.get(n / 2).copied().unwrap_or(0.0))
+                / 2.0
+        }
+    };
+    let dropout_per_purchase = bg_nbd.a() / (bg_nbd.a() + bg_nbd.b());
+    let short =
+        median_gap_days > 0.0 && f64::from(window_days) < DROPOUT_WINDOW_GAPS * median_gap_days;
+    let flat =
+        dropout_per_purchase.is_finite() && dropout_per_purchase < DROPOUT_PER_PURCHASE_FLOOR;
+    (short || flat).then(|| ClvWarning::DropoutNotIdentified {
+        window_days,
+        median_gap_days,
+        dropout_per_purchase: if dropout_per_purchase.is_finite() {
+            dropout_per_purchase
+        } else {
+            0.0
+        },
+    })
+}
+
 pub(crate) fn data_span(dataset: &Dataset) -> Result<(Day, Day), ClvError> {
     let first = dataset.day.iter().copied().min();
     let last = dataset.day.iter().copied().max();
@@ -484,6 +545,9 @@ impl ClvAnalysis {
             CustomerSummary::from_dataset(dataset, calibration_end_day, settings.time_unit);
         let (bg_nbd, pareto_nbd, gamma_gamma, fits, mut warnings) = fit_models(&summary, now_ms)?;
         let repeat_customers = summary.frequency.iter().filter(|x| **x > 0.0).count();
+        if let Some(warning) = dropout_warning(&summary, calibration_end_day - first_day, &bg_nbd) {
+            warnings.push(warning);
+        }
         let scoring: &dyn PurchaseModel = match (&settings.purchase_model, &pareto_nbd) {
             (PurchaseModelKind::ParetoNbd, Some(pareto)) => pareto,
             (PurchaseModelKind::ParetoNbd, None) => {

@@ -182,6 +182,15 @@ impl ClvKpis {
 }
 
 impl ClvReport {
+    /// Whether the run warned that dropout is hardly identified
+    /// ([`ClvWarning::DropoutNotIdentified`]): churn risk and the at-risk preset then carry a
+    /// caveat.
+    pub fn dropout_not_identified(&self) -> bool {
+        self.warnings
+            .iter()
+            .any(|w| matches!(w, ClvWarning::DropoutNotIdentified { .. }))
+    }
+
     /// Builds the report. `segments` gives each RFM-scored customer's segment as
     /// `(customer indexes, segments)` columns, for the churn-by-segment chart.
     pub fn new(

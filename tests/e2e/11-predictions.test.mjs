@@ -118,3 +118,33 @@ test('predictions: models, figures, charts, at-risk preset, scores export, valid
     await app.close();
   }
 });
+
+// Regression ("Numbers you can trust"): a 4-month file gave a mean probability alive of 98.5 %
+// with no word of doubt. Now the predictions say dropout is hardly identified, and the churn
+// filter and the at-risk preset carry the caveat.
+test('a file too short to identify dropout says so beside the churn filter and the preset', async () => {
+  const app = await openApp(browser, server);
+  try {
+    await app.goto();
+    const { page } = app;
+    const lines = ['customer_id,date,amount'];
+    for (let c = 0; c < 300; c++) {
+      const gap = 30 + (c % 31);
+      for (let d = c % 20; d <= 120; d += gap) {
+        const date = new Date(Date.UTC(2024, 0, 1 + d)).toISOString().slice(0, 10);
+        lines.push(`C${c},${date},${20 + (c % 7)}`);
+      }
+    }
+    await app.analyse({ name: 'four-months.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') });
+    await app.go('predictions');
+    await page.locator('[data-testid=predict-run]').click();
+    await page.locator('[data-testid=model-table]').waitFor({ state: 'visible', timeout: REPORT_TIMEOUT });
+    assert.match(await page.locator('[data-testid=predictions]').textContent(), /Dropout is hardly identified in this file/);
+    await app.go('customers');
+    await page.locator('[data-testid=dropout-caveat]').waitFor({ state: 'visible' });
+    assert.match(await page.locator('[data-testid=dropout-caveat]').textContent(), /Churn risk may be optimistic/);
+    await app.assertClean();
+  } finally {
+    await app.close();
+  }
+});

@@ -810,7 +810,7 @@ fn implausible_dates_are_dropped_with_their_lines() {
 // argument eagerly), so a header row wider than every data row panicked.
 #[test]
 fn a_header_wider_than_the_data_rows_does_not_panic_the_preview() {
-    let file = include_bytes!("../fuzz/corpus/ingest/regression-divide-by-zero-empty-column.csv");
+    let file = include_bytes!("fixtures/fuzz/ingest-divide-by-zero-empty-column.csv");
     let _ = preview(file, &PreviewParams::default());
     let _ = run(file);
     let _ = preview(b"a,b,c,d\n1,2\n", &PreviewParams::default());

@@ -389,37 +389,12 @@ fn pareto_unconditional_expected_purchases_agree_with_lifetimes() {
     }
 }
 
-/// "Native = wasm": the demo's fits and score sums, pinned here and asserted to 1e-9 in
-/// `tests/web.rs` in headless Chromium (the CLV maths uses `libm`, so both give the same bits).
+/// "Native = wasm": the demo's fits and score sums, pinned here and in `tests/web.rs` (headless
+/// Chromium) against the same values (the CLV maths uses `libm`, so both give the same bits).
 #[test]
 fn demo_predictions_are_pinned_for_the_wasm_comparison() {
-    let got = common::demo_prediction_fingerprint();
-    assert_eq!(got.len(), DEMO_PREDICTION_FINGERPRINT.len());
-    for (i, (g, pinned)) in got.iter().zip(DEMO_PREDICTION_FINGERPRINT).enumerate() {
-        assert!(
-            (g - pinned).abs() <= 1e-9 * pinned.abs().max(1.0),
-            "value {i}: {g} vs pinned {pinned}"
-        );
-    }
+    common::assert_demo_predictions_pinned();
 }
-
-/// The native values of [`common::demo_prediction_fingerprint`] (copied into `tests/web.rs`).
-const DEMO_PREDICTION_FINGERPRINT: [f64; 14] = [
-    0.4232011080799972,
-    25.347892801589577,
-    0.8883329340192381,
-    3.0928381484842693,
-    0.8247834992081031,
-    59.76504100652344,
-    0.8900979383754343,
-    200.46132652437404,
-    6.177026334611506,
-    4.082826455298374,
-    30.802727453245996,
-    1274.346557241446,
-    802.7197863842534,
-    153236.80848120307,
-];
 
 /// Regression ("Numbers you can trust"): a 4-month file gave a mean probability alive of 98.5 %
 /// and a whole "Lost" segment at low churn risk, with no word of doubt. A window of fewer than

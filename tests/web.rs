@@ -199,30 +199,5 @@ const NATIVE_K6_INERTIA: f64 = 1643.897862753891;
 /// (pinned natively in `tests/clv_analysis.rs`; the CLV maths uses `libm` on both).
 #[wasm_bindgen_test]
 fn predictions_in_wasm_match_the_native_run() {
-    let got = common::demo_prediction_fingerprint();
-    assert_eq!(got.len(), NATIVE_DEMO_PREDICTIONS.len());
-    for (i, (g, native)) in got.iter().zip(NATIVE_DEMO_PREDICTIONS).enumerate() {
-        assert!(
-            (g - native).abs() <= 1e-9 * native.abs().max(1.0),
-            "value {i}: wasm {g} vs native {native}"
-        );
-    }
+    common::assert_demo_predictions_pinned();
 }
-
-/// `tests/clv_analysis.rs`'s `DEMO_PREDICTION_FINGERPRINT`, as the native build computes it.
-const NATIVE_DEMO_PREDICTIONS: [f64; 14] = [
-    0.4232011080799972,
-    25.347892801589577,
-    0.8883329340192381,
-    3.0928381484842693,
-    0.8247834992081031,
-    59.76504100652344,
-    0.8900979383754343,
-    200.46132652437404,
-    6.177026334611506,
-    4.082826455298374,
-    30.802727453245996,
-    1274.346557241446,
-    802.7197863842534,
-    153236.80848120307,
-];

@@ -80,3 +80,33 @@ pub fn demo_prediction_fingerprint() -> Vec<f64> {
         sum(run.scores.clv.as_deref().unwrap()),
     ]
 }
+
+/// The native values of [`demo_prediction_fingerprint`], recorded from a native run.
+pub const DEMO_PREDICTION_FINGERPRINT: [f64; 14] = [
+    0.4232011080799972,
+    25.347892801589577,
+    0.8883329340192381,
+    3.0928381484842693,
+    0.8247834992081031,
+    59.76504100652344,
+    0.8900979383754343,
+    200.46132652437404,
+    6.177026334611506,
+    4.082826455298374,
+    30.802727453245996,
+    1274.346557241446,
+    802.7197863842534,
+    153236.80848120307,
+];
+
+/// Asserts [`demo_prediction_fingerprint`] equals [`DEMO_PREDICTION_FINGERPRINT`] to 1e-9.
+pub fn assert_demo_predictions_pinned() {
+    let got = demo_prediction_fingerprint();
+    assert_eq!(got.len(), DEMO_PREDICTION_FINGERPRINT.len());
+    for (i, (g, pinned)) in got.iter().zip(DEMO_PREDICTION_FINGERPRINT).enumerate() {
+        assert!(
+            (g - pinned).abs() <= 1e-9 * pinned.abs().max(1.0),
+            "value {i}: {g} vs the native {pinned}"
+        );
+    }
+}

@@ -133,11 +133,6 @@ impl Session {
         self.generation
     }
 
-    /// Whether a dataset is parsed.
-    pub fn has_dataset(&self) -> bool {
-        self.dataset.is_some()
-    }
-
     /// The parsed dataset, if any.
     pub fn dataset(&self) -> Option<&Dataset> {
         self.dataset.as_ref()

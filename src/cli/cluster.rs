@@ -12,10 +12,9 @@ use super::clv::clv_error;
 use super::InputArgs;
 use super::{number, path, print_line, run_error, to_json, BadValue, CliError, CliResult};
 use crate::engine::cluster::{
-    profile::numbered_names_en, AttributeJoin, AttributeTable, BehaviourFeature, ClusterAnalysis,
-    ClusterError, ClusterInput, ClusterSettings, ClusterStage, ClusterWarning, FeatureInfo,
-    FeatureKey, KChoice, NameTrait, SegmentProfile, SegmentationModel, Share, SweepPoint,
-    TransformKind, MAX_K, MIN_K,
+    AttributeJoin, AttributeTable, BehaviourFeature, ClusterAnalysis, ClusterError, ClusterInput,
+    ClusterSettings, ClusterStage, ClusterWarning, FeatureInfo, FeatureKey, KChoice, NameTrait,
+    SegmentProfile, SegmentationModel, Share, SweepPoint, TransformKind, MAX_K, MIN_K,
 };
 use crate::engine::clv::{ClvAnalysis, ClvSettings};
 use crate::engine::rfm::{self, RfmParams};
@@ -206,11 +205,77 @@ impl<'a> FeatureJson<'a> {
     }
 }
 
+/// The CLI's name of segment `s`: the user's, else the automatic one in English, numbered when
+/// shared ("Low value 2"). The engine gives the traits; the page words them through its catalog,
+/// the CLI here (its English predates the catalog and scripts read it).
+fn segment_name(analysis: &ClusterAnalysis, s: &SegmentProfile) -> String {
+    match analysis.custom_name(s.segment) {
+        Some(name) => name.to_string(),
+        None => numbered_names_en(&s.name_traits, s.name_ordinal),
+    }
+}
+
+/// [`segment_name`] of every segment, by segment number.
+fn segment_names(analysis: &ClusterAnalysis) -> Vec<String> {
+    let mut names = vec![String::new(); analysis.report.segments.len()];
+    for s in &analysis.report.segments {
+        if let Some(slot) = names.get_mut(s.segment as usize) {
+            *slot = segment_name(analysis, s);
+        }
+    }
+    names
+}
+
+/// [`trait_names_en`] with the segment's number when its name is shared (`ordinal` > 0).
+pub fn numbered_names_en(traits: &[NameTrait], ordinal: u32) -> String {
+    let name = trait_names_en(traits);
+    if ordinal > 0 {
+        format!("{name} {ordinal}")
+    } else {
+        name
+    }
+}
+
+/// English name of a trait, lower case ("high value").
+fn trait_name_en(name: NameTrait) -> &'static str {
+    match name {
+        NameTrait::HighValue => "high value",
+        NameTrait::LowValue => "low value",
+        NameTrait::Frequent => "frequent",
+        NameTrait::OneTimers => "one-timers",
+        NameTrait::Recent => "recent",
+        NameTrait::Lapsed => "lapsed",
+        NameTrait::BigBaskets => "big baskets",
+        NameTrait::New => "new",
+        NameTrait::Loyal => "loyal",
+        NameTrait::Average => "average",
+    }
+}
+
+/// A name in English, traits joined by ", " with the first letter capitalised ("High value,
+/// frequent"); "Average" for no trait.
+pub fn trait_names_en(traits: &[NameTrait]) -> String {
+    let joined = if traits.is_empty() {
+        trait_name_en(NameTrait::Average).to_string()
+    } else {
+        traits
+            .iter()
+            .map(|t| trait_name_en(*t))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut chars = joined.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => joined,
+    }
+}
+
 impl<'a> SegmentJson<'a> {
     fn of(analysis: &'a ClusterAnalysis, labels: &[&'a str], s: &'a SegmentProfile) -> Self {
         Self {
             segment: s.segment,
-            name: analysis.segment_name(s.segment),
+            name: segment_name(analysis, s),
             name_traits: &s.name_traits,
             customers: s.customers,
             share: s.share,
@@ -350,8 +415,11 @@ impl ClusterArgs {
                 .map_err(|e| run_error(format!("cannot write {}: {e}", path.display())))?;
         }
         if let Some(path) = &self.out {
-            std::fs::write(path, analysis.export_csv(&dataset))
-                .map_err(|e| run_error(format!("cannot write {}: {e}", path.display())))?;
+            std::fs::write(
+                path,
+                analysis.export_csv(&dataset, &segment_names(&analysis)),
+            )
+            .map_err(|e| run_error(format!("cannot write {}: {e}", path.display())))?;
         }
         let text = if self.json {
             to_json(&cluster_json(&analysis))?
@@ -450,15 +518,11 @@ fn cluster_human(analysis: &ClusterAnalysis, args: &ClusterArgs) -> String {
                 Some(format!("{label} {index:.0}"))
             })
             .collect();
-        let name = analysis.segment_name(s.segment);
+        let name = segment_name(analysis, s);
         lines.push(format!(
             "{:>3}  {:<32}{:>11}{:>8}{:>9}{:>11.3}{:>10}  {}{}",
             s.segment,
-            if name.is_empty() {
-                numbered_names_en(&s.name_traits, s.name_ordinal)
-            } else {
-                name
-            },
+            name,
             n(s.customers as f64),
             format::percent(s.share),
             format::percent(s.revenue_share),
@@ -485,4 +549,39 @@ fn cluster_human(analysis: &ClusterAnalysis, args: &ClusterArgs) -> String {
         lines.push(format!("Saved the segmentation to {}", path.display()));
     }
     lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Regression: automatic names repeated ("Low value" ×4) when the data allowed no further
+    // trait; the engine numbers shared names (`name_ordinals`), the CLI shows the number.
+    #[test]
+    fn shared_names_are_numbered_in_segment_order() {
+        use crate::engine::cluster::profile::name_ordinals;
+        use NameTrait::{HighValue, LowValue, Recent};
+        let names = vec![
+            vec![LowValue],
+            vec![HighValue, Recent],
+            vec![LowValue],
+            vec![LowValue],
+            vec![],
+        ];
+        let shown: Vec<String> = names
+            .iter()
+            .zip(name_ordinals(&names))
+            .map(|(n, o)| numbered_names_en(n, o))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "Low value 1",
+                "High value, recent",
+                "Low value 2",
+                "Low value 3",
+                "Average"
+            ]
+        );
+    }
 }

@@ -166,7 +166,7 @@ pub fn describe_error(lang: Lang, error: &WorkerError) -> String {
 mod tests {
     use super::*;
     use crate::engine::{
-        clv::ClvError,
+        clv::{ClvError, HorizonUnit, InputProblem},
         ingest::{DropReason, IngestError},
         rfm::Segment,
     };
@@ -265,7 +265,7 @@ mod tests {
             },
             ClvError::InvalidHorizon {
                 value: 0,
-                unit: "months".into(),
+                unit: HorizonUnit::Months,
                 max: 120,
             },
             ClvError::InvalidDiscountRate { value: -0.05 },
@@ -281,7 +281,7 @@ mod tests {
                 recency: 9.0,
                 age: 5.0,
                 monetary: 1.0,
-                reason: "recency must lie between 0 and T".into(),
+                reason: InputProblem::RecencyOutsideAge,
             },
             ClvError::NonFiniteLikelihood {
                 model: "BG/NBD".into(),
@@ -292,7 +292,7 @@ mod tests {
                 recency: 2.0,
                 age: 3.0,
                 horizon: -1.0,
-                reason: "horizon must be ≥ 0".into(),
+                reason: InputProblem::NegativeHorizon,
             },
             ClvError::UndefinedMeanSpend { q: 0.9 },
             ClvError::CalibrationEndOutsideData {
@@ -322,6 +322,18 @@ mod tests {
         assert!(
             en.contains("row 5") && en.contains("recency must lie"),
             "{en}"
+        );
+        // The reason is a typed value worded per language (it was an English sentence inside
+        // the Chinese message).
+        let zh = describe_clv_error(Lang::Zh, &errors[8]);
+        assert!(
+            zh.contains("最近购买必须介于 0 与 T 之间") && !zh.contains("recency"),
+            "{zh}"
+        );
+        let zh = describe_clv_error(Lang::Zh, &errors[10]);
+        assert!(
+            zh.contains("预测期必须不小于 0") && !zh.contains("horizon"),
+            "{zh}"
         );
     }
 

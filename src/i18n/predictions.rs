@@ -1,7 +1,7 @@
 //! The predictions page: models, scores, churn bands, validation, and their warnings and errors.
 
 use super::{fill, t, Lang, Text};
-use crate::engine::clv::{Boundary, ClvError, ClvWarning};
+use crate::engine::clv::{Boundary, ClvError, ClvWarning, HorizonUnit, InputProblem};
 
 catalog! {
     CHART_CLV_P_ALIVE = "Probability alive by frequency and recency", "按购买频次与最近购买时间的存活概率";
@@ -44,6 +44,16 @@ catalog! {
         "{0} 模型在 {1} 处出现数值异常，数据可能过少或过于规律。";
     ERR_CLV_PREDICTION = "A prediction was asked outside the model's range (frequency {0}, recency {1}, T {2}, horizon {3}): {4}.",
         "预测输入超出模型范围（频次 {0}，最近购买 {1}，T {2}，预测期 {3}）：{4}。";
+    CLV_INPUT_NOT_FINITE = "the values must be finite numbers", "数值必须为有限数";
+    CLV_INPUT_FREQUENCY_WHOLE = "the repeat purchases must be a whole number ≥ 0", "复购次数必须为不小于 0 的整数";
+    CLV_INPUT_FREQUENCY_NEGATIVE = "the repeat purchases must be ≥ 0", "复购次数必须不小于 0";
+    CLV_INPUT_RECENCY = "the recency must lie between 0 and T", "最近购买必须介于 0 与 T 之间";
+    CLV_INPUT_RECENCY_NO_REPEAT = "the recency must be 0 without a repeat purchase", "没有复购时最近购买必须为 0";
+    CLV_INPUT_MONETARY_POSITIVE = "a repeat customer's mean spend must be positive", "复购客户的平均消费必须为正数";
+    CLV_INPUT_MONETARY_FINITE = "the spend must be a finite number", "消费金额必须为有限数";
+    CLV_INPUT_HORIZON = "the horizon must be ≥ 0", "预测期必须不小于 0";
+    CLV_INPUT_2F1 = "a special function of the Pareto/NBD model did not converge for this customer", "该客户的 Pareto/NBD 模型特殊函数未收敛";
+    CLV_INPUT_EXPECTATION = "the expected purchases are not a finite number at the fitted parameters", "在拟合参数下预期购买次数不是有限数";
     ERR_CLV_SPEND = "The spend model's mean order value is undefined (q = {0} is not above 1): spending varies too wildly between customers.",
         "消费金额模型的平均客单价无定义（q = {0} 不大于 1）：客户间消费差异过大。";
     ERR_CLV_CALIBRATION = "The calibration end {0} must lie after the first purchase ({1}) and not after {2}.",
@@ -202,6 +212,22 @@ pub fn clv_warning_text(lang: Lang, warning: &ClvWarning) -> String {
     }
 }
 
+/// What is wrong with a customer's model input, in words.
+fn input_problem(problem: InputProblem) -> Text {
+    match problem {
+        InputProblem::NotFinite => t::CLV_INPUT_NOT_FINITE,
+        InputProblem::FrequencyNotWhole => t::CLV_INPUT_FREQUENCY_WHOLE,
+        InputProblem::NegativeFrequency => t::CLV_INPUT_FREQUENCY_NEGATIVE,
+        InputProblem::RecencyOutsideAge => t::CLV_INPUT_RECENCY,
+        InputProblem::RecencyWithoutRepeat => t::CLV_INPUT_RECENCY_NO_REPEAT,
+        InputProblem::MonetaryNotPositive => t::CLV_INPUT_MONETARY_POSITIVE,
+        InputProblem::MonetaryNotFinite => t::CLV_INPUT_MONETARY_FINITE,
+        InputProblem::NegativeHorizon => t::CLV_INPUT_HORIZON,
+        InputProblem::HypergeometricDiverged => t::CLV_INPUT_2F1,
+        InputProblem::ExpectationNotFinite => t::CLV_INPUT_EXPECTATION,
+    }
+}
+
 /// A CLV error in the user's language.
 pub fn describe_clv_error(lang: Lang, e: &ClvError) -> String {
     let n = |v: f64| crate::format::plain(v, 4);
@@ -215,10 +241,9 @@ pub fn describe_clv_error(lang: Lang, e: &ClvError) -> String {
             settings(fill(lang, t::ERR_CLV_INITIAL, &[name, &n(*value)]))
         }
         ClvError::InvalidHorizon { value, unit, max } => {
-            let unit = if unit == "months" {
-                t::UNIT_MONTHS
-            } else {
-                t::UNIT_DAYS
+            let unit = match unit {
+                HorizonUnit::Months => t::UNIT_MONTHS,
+                HorizonUnit::Days => t::UNIT_DAYS,
             };
             settings(fill(
                 lang,
@@ -253,7 +278,7 @@ pub fn describe_clv_error(lang: Lang, e: &ClvError) -> String {
                 &n(*frequency),
                 &n(*recency),
                 &n(*age),
-                reason,
+                input_problem(*reason).get(lang),
             ],
         ),
         ClvError::NonFiniteLikelihood { model, parameters } => {
@@ -268,7 +293,13 @@ pub fn describe_clv_error(lang: Lang, e: &ClvError) -> String {
         } => fill(
             lang,
             t::ERR_CLV_PREDICTION,
-            &[&n(*frequency), &n(*recency), &n(*age), &n(*horizon), reason],
+            &[
+                &n(*frequency),
+                &n(*recency),
+                &n(*age),
+                &n(*horizon),
+                input_problem(*reason).get(lang),
+            ],
         ),
         ClvError::UndefinedMeanSpend { q } => fill(lang, t::ERR_CLV_SPEND, &[&n(*q)]),
         ClvError::CalibrationEndOutsideData {

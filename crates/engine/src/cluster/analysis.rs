@@ -494,28 +494,21 @@ impl ClusterAnalysis {
         self.labels.get(row).copied()
     }
 
-    /// The name of segment `segment`: the user's, else the automatic one in English.
-    pub fn segment_name(&self, segment: u32) -> String {
-        let s = segment as usize;
-        match self.model.names.get(s).filter(|n| !n.trim().is_empty()) {
-            Some(name) => name.clone(),
-            None => profile::numbered_names_en(
-                self.model.name_traits.get(s).map_or(&[][..], Vec::as_slice),
-                profile::name_ordinals(&self.model.name_traits)
-                    .get(s)
-                    .copied()
-                    .unwrap_or(0),
-            ),
-        }
+    /// The user's name of segment `segment`, if they gave one (not blank). The automatic name is
+    /// typed ([`SegmentProfile::name_traits`](super::SegmentProfile) and `name_ordinal`); each
+    /// adapter words it in its language.
+    pub fn custom_name(&self, segment: u32) -> Option<&str> {
+        self.model
+            .names
+            .get(segment as usize)
+            .map(String::as_str)
+            .filter(|n| !n.trim().is_empty())
     }
 
-    /// `customer_id,segment,segment_name` for every segmented customer, sorted by customer id
-    /// (names in English, or the user's; cells starting with `=`, `+`, `-`, `@` are neutralised
-    /// as in the RFM export).
-    pub fn export_csv(&self, dataset: &Dataset) -> String {
-        let names: Vec<String> = (0..self.model.k() as u32)
-            .map(|s| self.segment_name(s))
-            .collect();
+    /// `customer_id,segment,segment_name` for every segmented customer, sorted by customer id.
+    /// `names` has one name per segment, in the caller's language (an empty cell past its end);
+    /// cells starting with `=`, `+`, `-`, `@` are neutralised as in the RFM export.
+    pub fn export_csv(&self, dataset: &Dataset, names: &[String]) -> String {
         let mut rows: Vec<(&str, u32)> = self
             .customers
             .iter()

@@ -631,51 +631,6 @@ pub fn name_ordinals(names: &[Vec<NameTrait>]) -> Vec<u32> {
         .collect()
 }
 
-/// [`trait_names_en`] with the segment's [`name_ordinals`] number when the name is shared.
-pub fn numbered_names_en(traits: &[NameTrait], ordinal: u32) -> String {
-    let name = trait_names_en(traits);
-    if ordinal > 0 {
-        format!("{name} {ordinal}")
-    } else {
-        name
-    }
-}
-
-/// English name of a trait, lower case ("high value").
-pub fn trait_name_en(name: NameTrait) -> &'static str {
-    match name {
-        NameTrait::HighValue => "high value",
-        NameTrait::LowValue => "low value",
-        NameTrait::Frequent => "frequent",
-        NameTrait::OneTimers => "one-timers",
-        NameTrait::Recent => "recent",
-        NameTrait::Lapsed => "lapsed",
-        NameTrait::BigBaskets => "big baskets",
-        NameTrait::New => "new",
-        NameTrait::Loyal => "loyal",
-        NameTrait::Average => "average",
-    }
-}
-
-/// A name in English, traits joined by ", " with the first letter capitalised ("High value,
-/// frequent"); "Average" for no trait.
-pub fn trait_names_en(traits: &[NameTrait]) -> String {
-    let joined = if traits.is_empty() {
-        trait_name_en(NameTrait::Average).to_string()
-    } else {
-        traits
-            .iter()
-            .map(|t| trait_name_en(*t))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut chars = joined.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => joined,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -693,20 +648,5 @@ mod tests {
             vec![],
         ];
         assert_eq!(name_ordinals(&names), [1, 0, 2, 3, 0]);
-        let shown: Vec<String> = names
-            .iter()
-            .zip(name_ordinals(&names))
-            .map(|(n, o)| numbered_names_en(n, o))
-            .collect();
-        assert_eq!(
-            shown,
-            [
-                "Low value 1",
-                "High value",
-                "Low value 2",
-                "Low value 3",
-                "Average"
-            ]
-        );
     }
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     BgNbdModel, BgNbdParams, Boundary, ClvError, CustomerSummary, GammaGammaModel,
-    GammaGammaParams, ParetoNbdModel, ParetoNbdParams, PurchaseModel, TimeUnit,
+    GammaGammaParams, HorizonUnit, ParetoNbdModel, ParetoNbdParams, PurchaseModel, TimeUnit,
 };
 use crate::{Dataset, Day};
 
@@ -111,14 +111,14 @@ impl ClvSettings {
         if self.horizon_days == 0 || self.horizon_days > MAX_HORIZON_DAYS {
             return Err(ClvError::InvalidHorizon {
                 value: self.horizon_days,
-                unit: "days".to_string(),
+                unit: HorizonUnit::Days,
                 max: MAX_HORIZON_DAYS,
             });
         }
         if self.clv_horizon_months == 0 || self.clv_horizon_months > MAX_CLV_HORIZON_MONTHS {
             return Err(ClvError::InvalidHorizon {
                 value: self.clv_horizon_months,
-                unit: "months".to_string(),
+                unit: HorizonUnit::Months,
                 max: MAX_CLV_HORIZON_MONTHS,
             });
         }

@@ -14,7 +14,7 @@ use super::boundary::{classify, near_bounds, Boundary, Side};
 use super::optimize::{maximise_over_log_parameters, standard_errors};
 use super::purchase::check_prediction_input;
 use super::special::{digamma, ln_gamma, ln_hyp2f1};
-use super::{BgNbdValidParams, ClvError, CustomerSummary, TimeUnit};
+use super::{BgNbdValidParams, ClvError, CustomerSummary, InputProblem, TimeUnit};
 
 /// How the optimiser finished.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -91,13 +91,13 @@ pub(crate) fn validate_row(
         get(&summary.age),
     );
     let reason = if !(x.is_finite() && recency.is_finite() && age.is_finite()) {
-        Some("values must be finite")
+        Some(InputProblem::NotFinite)
     } else if x < 0.0 || x.fract() != 0.0 {
-        Some("frequency must be a whole number ≥ 0")
+        Some(InputProblem::FrequencyNotWhole)
     } else if recency < 0.0 || recency > age {
-        Some("recency must lie between 0 and T")
+        Some(InputProblem::RecencyOutsideAge)
     } else if x == 0.0 && recency != 0.0 {
-        Some("recency must be 0 when frequency is 0")
+        Some(InputProblem::RecencyWithoutRepeat)
     } else {
         None
     };
@@ -109,7 +109,7 @@ pub(crate) fn validate_row(
             recency,
             age,
             monetary: get(&summary.monetary),
-            reason: reason.to_string(),
+            reason,
         }),
     }
 }
@@ -392,16 +392,9 @@ impl BgNbdModel {
                 recency,
                 age: t,
                 horizon,
-                reason: format!(
-                    "the expectation is not finite at {}",
-                    describe(self.params())
-                ),
+                reason: InputProblem::ExpectationNotFinite,
             })
         }
-    }
-
-    fn params(&self) -> [f64; 4] {
-        [self.r, self.alpha, self.a, self.b]
     }
 }
 

@@ -48,7 +48,7 @@ pub enum ClvError {
         /// Mean repeat purchase value.
         monetary: f64,
         /// What is wrong.
-        reason: String,
+        reason: InputProblem,
     },
     /// The log-likelihood was not finite at the given parameters.
     #[error("the {model} log-likelihood is not finite at {parameters}")]
@@ -73,7 +73,7 @@ pub enum ClvError {
         /// Prediction horizon (0 when not applicable).
         horizon: f64,
         /// What is wrong.
-        reason: String,
+        reason: InputProblem,
     },
     /// The Gamma-Gamma population mean spend `vp/(q − 1)` needs `q > 1`.
     #[error("the expected spend is undefined: the fitted q = {q} is not above 1")]
@@ -92,8 +92,8 @@ pub enum ClvError {
     InvalidHorizon {
         /// The rejected horizon.
         value: u32,
-        /// `days` or `months`.
-        unit: String,
+        /// Days (the prediction horizon) or months (the CLV horizon).
+        unit: HorizonUnit,
         /// The longest accepted.
         max: u32,
     },
@@ -129,4 +129,66 @@ pub enum ClvError {
         /// The calibration end.
         calibration_end_day: i32,
     },
+}
+
+/// What is wrong with a customer's summary row or prediction input: a typed value the adapters
+/// word in the user's language (its `Display` is the CLI's English).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InputProblem {
+    /// A value is NaN or infinite.
+    NotFinite,
+    /// The repeat-purchase count is negative or not a whole number.
+    FrequencyNotWhole,
+    /// The repeat-purchase count is negative.
+    NegativeFrequency,
+    /// Recency is below 0 or above the customer's age T.
+    RecencyOutsideAge,
+    /// Recency is not 0 for a customer without repeat purchases.
+    RecencyWithoutRepeat,
+    /// A repeat customer's mean spend is not a positive number.
+    MonetaryNotPositive,
+    /// The spend is not a finite number.
+    MonetaryNotFinite,
+    /// The horizon is negative.
+    NegativeHorizon,
+    /// The Gaussian hypergeometric function 2F1 of the Pareto/NBD did not converge at the fitted
+    /// parameters for this customer.
+    HypergeometricDiverged,
+    /// The expected purchases came out NaN or infinite at the fitted parameters.
+    ExpectationNotFinite,
+}
+
+impl std::fmt::Display for InputProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::NotFinite => "values must be finite",
+            Self::FrequencyNotWhole => "frequency must be a whole number ≥ 0",
+            Self::NegativeFrequency => "frequency must be ≥ 0",
+            Self::RecencyOutsideAge => "recency must lie between 0 and T",
+            Self::RecencyWithoutRepeat => "recency must be 0 when frequency is 0",
+            Self::MonetaryNotPositive => "a repeat customer's monetary value must be positive",
+            Self::MonetaryNotFinite => "monetary must be finite",
+            Self::NegativeHorizon => "horizon must be ≥ 0",
+            Self::HypergeometricDiverged => "the 2F1 did not converge at the fitted parameters",
+            Self::ExpectationNotFinite => "the expectation is not finite at the fitted parameters",
+        })
+    }
+}
+
+/// The unit of a horizon setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HorizonUnit {
+    /// Days: the expected-purchases horizon.
+    Days,
+    /// Months: the CLV horizon.
+    Months,
+}
+
+impl std::fmt::Display for HorizonUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Days => "days",
+            Self::Months => "months",
+        })
+    }
 }

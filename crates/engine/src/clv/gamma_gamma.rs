@@ -13,7 +13,7 @@ use super::bg_nbd::validate_row;
 use super::boundary::{classify, near_bounds, Boundary, Side};
 use super::optimize::{maximise_over_log_parameters, standard_errors};
 use super::special::{digamma, digamma_difference, ln_gamma, ln_gamma_ratio};
-use super::{ClvError, Convergence, CustomerSummary, GammaGammaValidParams};
+use super::{ClvError, Convergence, CustomerSummary, GammaGammaValidParams, InputProblem};
 use crate::stats::pearson;
 
 /// Fitted (or given) Gamma-Gamma parameters and the expected spend they imply.
@@ -56,7 +56,7 @@ impl Spends {
                         recency: summary.recency.get(row).copied().unwrap_or(f64::NAN),
                         age: summary.age.get(row).copied().unwrap_or(f64::NAN),
                         monetary: m,
-                        reason: "a repeat customer's monetary value must be positive".to_string(),
+                        reason: InputProblem::MonetaryNotPositive,
                     });
                 }
                 rows.push((x, m));
@@ -273,7 +273,11 @@ impl GammaGammaModel {
                 recency: 0.0,
                 age: 0.0,
                 horizon: 0.0,
-                reason: format!("frequency must be ≥ 0 and monetary finite (monetary {monetary})"),
+                reason: if frequency.is_finite() && frequency >= 0.0 {
+                    InputProblem::MonetaryNotFinite
+                } else {
+                    InputProblem::NegativeFrequency
+                },
             });
         }
         let (p, q, v) = (self.p, self.q, self.v);

@@ -29,7 +29,7 @@ pub use analysis::{
 };
 pub use bg_nbd::{BgNbdModel, Convergence};
 pub use boundary::{Boundary, NEAR_BOUND};
-pub use errors::ClvError;
+pub use errors::{ClvError, HorizonUnit, InputProblem};
 pub use gamma_gamma::GammaGammaModel;
 pub use holdout::{CumulativePoint, FrequencyBucket, HoldoutComparison, FREQUENCY_BUCKETS};
 pub use params::{

@@ -27,7 +27,8 @@ use super::optimize::maximise_over_log_parameters;
 use super::purchase::check_prediction_input;
 use super::special::{digamma, ln_gamma, ln_hyp2f1_one_with_gradient};
 use super::{
-    ClvError, Convergence, CustomerSummary, ParetoNbdValidParams, PurchaseModel, TimeUnit,
+    ClvError, Convergence, CustomerSummary, InputProblem, ParetoNbdValidParams, PurchaseModel,
+    TimeUnit,
 };
 
 const NAME: &str = "Pareto/NBD";
@@ -508,7 +509,7 @@ impl ParetoNbdModel {
                 recency,
                 age: t,
                 horizon: 0.0,
-                reason: format!("the 2F1 did not converge at {}", describe(params)),
+                reason: InputProblem::HypergeometricDiverged,
             })
         } else {
             Ok(odds)
@@ -554,10 +555,7 @@ impl ParetoNbdModel {
                 recency,
                 age: t,
                 horizon,
-                reason: format!(
-                    "the expectation is not finite at {}",
-                    describe(self.params())
-                ),
+                reason: InputProblem::ExpectationNotFinite,
             })
         }
     }

@@ -1,7 +1,7 @@
 //! What the page needs from a purchase model (BG/NBD or Pareto/NBD), and the discounted customer
 //! lifetime value built on it.
 
-use super::{BgNbdModel, ClvError, GammaGammaModel, TimeUnit};
+use super::{BgNbdModel, ClvError, GammaGammaModel, InputProblem, TimeUnit};
 
 /// A fitted purchase-count model: the per-customer predictions both BG/NBD and Pareto/NBD give.
 /// All times (`recency`, `t` = T, `horizon`) are in [`time_unit`](PurchaseModel::time_unit).
@@ -143,13 +143,13 @@ pub(super) fn check_prediction_input(
         .iter()
         .all(|v| v.is_finite())
     {
-        Some("values must be finite")
+        Some(InputProblem::NotFinite)
     } else if frequency < 0.0 {
-        Some("frequency must be ≥ 0")
+        Some(InputProblem::NegativeFrequency)
     } else if recency < 0.0 || recency > age {
-        Some("recency must lie between 0 and T")
+        Some(InputProblem::RecencyOutsideAge)
     } else if horizon < 0.0 {
-        Some("horizon must be ≥ 0")
+        Some(InputProblem::NegativeHorizon)
     } else {
         None
     };
@@ -160,7 +160,7 @@ pub(super) fn check_prediction_input(
             recency,
             age,
             horizon,
-            reason: reason.to_string(),
+            reason,
         }),
     }
 }

@@ -3,21 +3,22 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use clap::Args;
 use serde::Serialize;
 
-use super::clv::clv_error;
+use super::session::CliSession;
 use super::InputArgs;
 use super::{number, path, print_line, run_error, to_json, BadValue, CliError, CliResult};
 use crate::engine::cluster::{
-    AttributeJoin, AttributeTable, BehaviourFeature, ClusterAnalysis, ClusterError, ClusterInput,
-    ClusterSettings, ClusterStage, ClusterWarning, FeatureInfo, FeatureKey, KChoice, NameTrait,
-    SegmentProfile, SegmentationModel, Share, SweepPoint, TransformKind, MAX_K, MIN_K,
+    AttributeJoin, BehaviourFeature, ClusterAnalysis, ClusterError, ClusterSettings, ClusterStage,
+    ClusterWarning, FeatureInfo, FeatureKey, KChoice, NameTrait, SegmentProfile, SegmentationModel,
+    Share, SweepPoint, TransformKind, MAX_K, MIN_K,
 };
-use crate::engine::clv::{ClvAnalysis, ClvSettings};
-use crate::engine::rfm::{self, RfmParams};
+use crate::engine::clv::ClvSettings;
+use crate::engine::customers::CustomerQuery;
+use crate::engine::rfm::RfmParams;
+use crate::engine::session::{segments, FileSource, Request};
 use crate::format;
 use crate::i18n::{self, Lang};
 
@@ -360,6 +361,8 @@ impl ClusterArgs {
     pub(super) fn run(&self) -> CliResult<()> {
         let file = &self.input.file;
         let settings = self.settings();
+        // The saved segmentation is checked before the transactions are read (a bad model file
+        // fails fast); the session reads it again when it applies it.
         let model = match &self.model {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
@@ -369,21 +372,26 @@ impl ClusterArgs {
             None => None,
         };
         let attributes = match &self.attributes {
-            Some(path) => {
-                let bytes = std::fs::read(path)
-                    .map_err(|e| run_error(format!("cannot open {}: {e}", path.display())))?;
-                Some(
-                    AttributeTable::parse(&bytes, self.attributes_id.as_deref())
-                        .map_err(|e| cluster_error(path, &e))?,
-                )
-            }
+            Some(path) => Some((
+                path,
+                FileSource::open(path)
+                    .map_err(|e| run_error(format!("cannot open {}: {e}", path.display())))?,
+            )),
             None => None,
         };
-        let (dataset, _quality) = self.input.load()?;
-        let rfm = rfm::analyze(&dataset, &RfmParams::default())
-            .map_err(|e| run_error(format!("{}: {e}", file.display())))?;
-        let started = Instant::now();
-        let mut clock = || started.elapsed().as_secs_f64() * 1000.0;
+        let (mut cli, analysed) = CliSession::load(&self.input, RfmParams::default())?;
+        analysed.map_err(|e| match e {
+            CliError::Run(message) => run_error(format!("{}: {message}", file.display())),
+            usage => usage,
+        })?;
+        if let Some((path, source)) = attributes {
+            let id_column = self.attributes_id.clone();
+            cli.ask_about(
+                path,
+                Request::Segments(segments::Request::OpenAttributes { id_column }),
+                Some(source),
+            )?;
+        }
         let features = model.as_ref().map_or(&settings.features, |m| &m.features);
         let needs_predictions = features.iter().any(|f| {
             matches!(
@@ -391,40 +399,45 @@ impl ClusterArgs {
                 FeatureKey::Behaviour(BehaviourFeature::Clv | BehaviourFeature::ProbabilityAlive)
             )
         });
-        let clv = if needs_predictions {
-            Some(
-                ClvAnalysis::run(&dataset, &ClvSettings::default(), &mut clock)
-                    .map_err(|e| clv_error(file, &e))?,
-            )
-        } else {
-            None
-        };
-        let input = ClusterInput {
-            dataset: &dataset,
-            rfm: &rfm,
-            clv: clv.as_ref(),
-            attributes: attributes.as_ref(),
-        };
-        let analysis = match &model {
-            Some(model) => ClusterAnalysis::apply(&input, model, &mut clock),
-            None => ClusterAnalysis::run(&input, &settings, &mut |_, _, _| {}, &mut clock),
+        if needs_predictions {
+            cli.predict(ClvSettings::default())?;
         }
-        .map_err(|e| cluster_error(file, &e))?;
+        let query = CustomerQuery {
+            limit: 0,
+            ..CustomerQuery::default()
+        };
+        match &self.model {
+            Some(path) => {
+                let source = FileSource::open(path)
+                    .map_err(|e| run_error(format!("cannot read {}: {e}", path.display())))?;
+                cli.ask_about(
+                    file,
+                    Request::Segments(segments::Request::ApplySegmentation { query }),
+                    Some(source),
+                )?
+            }
+            None => cli.ask_about(
+                file,
+                Request::Segments(segments::Request::Cluster { settings, query }),
+                None,
+            )?,
+        };
+        let session = cli.session();
+        let (Some(dataset), Some(analysis)) = (session.dataset(), session.segmentation()) else {
+            return Err(run_error(format!("{}: nothing segmented", file.display())));
+        };
         if let Some(path) = &self.save_model {
             std::fs::write(path, analysis.model.to_json())
                 .map_err(|e| run_error(format!("cannot write {}: {e}", path.display())))?;
         }
         if let Some(path) = &self.out {
-            std::fs::write(
-                path,
-                analysis.export_csv(&dataset, &segment_names(&analysis)),
-            )
-            .map_err(|e| run_error(format!("cannot write {}: {e}", path.display())))?;
+            std::fs::write(path, analysis.export_csv(dataset, &segment_names(analysis)))
+                .map_err(|e| run_error(format!("cannot write {}: {e}", path.display())))?;
         }
         let text = if self.json {
-            to_json(&cluster_json(&analysis))?
+            to_json(&cluster_json(analysis))?
         } else {
-            cluster_human(&analysis, self)
+            cluster_human(analysis, self)
         };
         print_line(&text)
     }

@@ -2,19 +2,21 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use clap::Args;
 use serde::Serialize;
 
+use super::session::CliSession;
 use super::InputArgs;
-use super::{day, number, path, print_line, run_error, to_json, BadValue, CliError, CliResult};
+use super::{day, number, path, print_line, run_error, to_json, BadValue, CliResult};
 use crate::engine::calendar;
 use crate::engine::clv::{
-    Boundary, ClvAnalysis, ClvError, ClvKpis, ClvSettings, ClvWarning, FrequencyBucket,
-    HoldoutComparison, ModelFit, PurchaseModelKind, TimeUnit, FREQUENCY_BUCKETS,
-    MAX_CLV_HORIZON_MONTHS, MAX_HORIZON_DAYS,
+    Boundary, ClvAnalysis, ClvKpis, ClvSettings, ClvWarning, FrequencyBucket, HoldoutComparison,
+    ModelFit, PurchaseModelKind, TimeUnit, FREQUENCY_BUCKETS, MAX_CLV_HORIZON_MONTHS,
+    MAX_HORIZON_DAYS,
 };
+use crate::engine::rfm::RfmParams;
+use crate::engine::session::{predictions, Request, Response};
 use crate::engine::Day;
 use crate::format;
 use crate::i18n::{self, Lang};
@@ -221,46 +223,54 @@ impl ClvArgs {
     }
 
     pub(super) fn run(&self) -> CliResult<()> {
-        let file = &self.input.file;
-        let (dataset, _quality) = self.input.load()?;
+        // The RFM step's failure does not concern the predictions (they need only the dataset).
+        let (mut cli, _analysed) = CliSession::load(&self.input, RfmParams::default())?;
         let settings = self.settings();
-        let started = Instant::now();
-        let mut clock = || started.elapsed().as_secs_f64() * 1000.0;
-        let analysis =
-            ClvAnalysis::run(&dataset, &settings, &mut clock).map_err(|e| clv_error(file, &e))?;
+        let time_unit = settings.time_unit;
+        cli.predict(settings)?;
         let holdout = match self.holdout_end_day {
-            Some(end) => Some(
-                HoldoutComparison::run(
-                    &dataset,
-                    analysis.calibration_end_day,
-                    Some(end),
-                    settings.time_unit,
-                    &mut clock,
-                )
-                .map_err(|e| clv_error(file, &e))?,
-            ),
+            Some(end) => {
+                let calibration_end_day = cli
+                    .session()
+                    .predictions()
+                    .map_or(end, |a| a.calibration_end_day);
+                let path = cli.path().to_path_buf();
+                let reply = cli.ask_about(
+                    &path,
+                    Request::Predictions(predictions::Request::Validate {
+                        calibration_end_day,
+                        holdout_end_day: Some(end),
+                        time_unit,
+                    }),
+                    None,
+                )?;
+                match reply.response {
+                    Response::Predictions(predictions::Response::Validated { comparison }) => {
+                        Some(comparison)
+                    }
+                    _ => None,
+                }
+            }
             None => None,
         };
+        let session = cli.session();
+        let (Some(dataset), Some(analysis)) = (session.dataset(), session.predictions()) else {
+            return Err(run_error(format!(
+                "{}: nothing predicted",
+                cli.path().display()
+            )));
+        };
         if let Some(out) = &self.out {
-            std::fs::write(out, analysis.export_scores_csv(&dataset))
+            std::fs::write(out, analysis.export_scores_csv(dataset))
                 .map_err(|e| run_error(format!("cannot write {}: {e}", out.display())))?;
         }
         let text = if self.json {
-            to_json(&clv_json(&analysis, holdout.as_ref()))?
+            to_json(&clv_json(analysis, holdout.as_ref()))?
         } else {
-            clv_human(&analysis, holdout.as_ref(), self.out.as_deref())
+            clv_human(analysis, holdout.as_ref(), self.out.as_deref())
         };
         print_line(&text)
     }
-}
-
-/// A CLV failure in the page's English wording (dates as dates).
-pub(super) fn clv_error(file: &Path, e: &ClvError) -> CliError {
-    run_error(format!(
-        "{}: {}",
-        file.display(),
-        i18n::describe_clv_error(Lang::En, e)
-    ))
 }
 
 fn clv_json<'a>(analysis: &'a ClvAnalysis, holdout: Option<&'a HoldoutComparison>) -> ClvJson<'a> {

@@ -3,7 +3,8 @@
 //!
 //! `segscope rfm FILE` previews the head of the file (encoding, delimiter, header, column roles,
 //! date order), applies the command-line overrides, streams the file through the ingest and runs
-//! the RFM analysis. `segscope clv FILE` scores predictions; `segscope cluster FILE` finds k-means
+//! the RFM analysis, all through the engine `Session` as the page's worker does
+//! (`session.rs`'s `CliSession`). `segscope clv FILE` scores predictions; `segscope cluster FILE` finds k-means
 //! segments (or scores FILE with a saved one). `segscope bench FILE` times the same phases.
 //!
 //! One file per subcommand, each with its clap arguments and its `Serialize` JSON output types;
@@ -18,6 +19,7 @@ mod bench;
 mod cluster;
 mod clv;
 mod rfm;
+mod session;
 
 use std::ffi::OsString;
 use std::fmt::Display;
@@ -477,13 +479,6 @@ impl InputArgs {
             date_order,
             mapping,
         })
-    }
-
-    /// Previews, applies the overrides and streams the whole file through the ingest.
-    fn load(&self) -> CliResult<(Dataset, QualityReport)> {
-        let preview = self.preview()?;
-        let params = self.ingest_params(&preview)?;
-        ingest_file(&self.file, &params)
     }
 }
 

@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde::Serialize;
 
+use super::session::CliSession;
 use super::{day, path, print_line, run_error, to_json, CliResult, InputArgs};
 use crate::engine::calendar;
 use crate::engine::customers::{self, CustomerQuery, SortKey};
 use crate::engine::ingest::QualityReport;
-use crate::engine::rfm::{self, Analysis, Kpis, Pareto, RfmParams, SegmentRow};
+use crate::engine::rfm::{Analysis, Kpis, Pareto, RfmParams, SegmentRow};
 use crate::engine::{Dataset, Day};
 use crate::format;
 
@@ -94,16 +95,23 @@ impl RfmArgs {
     }
 
     pub(super) fn run(&self) -> CliResult<()> {
-        let (dataset, quality) = self.input.load()?;
         let rfm_params = RfmParams {
             as_of_day: self.as_of_day,
             remove_duplicates: self.remove_duplicates(),
             cap_outliers: self.cap_outliers,
             ..Default::default()
         };
-        let analysis = rfm::analyze(&dataset, &rfm_params).map_err(|e| run_error(e.to_string()))?;
+        let (cli, analysed) = CliSession::load(&self.input, rfm_params)?;
+        let quality = analysed?;
+        let session = cli.session();
+        let (Some(dataset), Some(analysis)) = (session.dataset(), session.analysis()) else {
+            return Err(run_error(format!(
+                "{}: nothing analysed",
+                cli.path().display()
+            )));
+        };
         if let Some(out) = &self.out {
-            write_customers(out, &dataset, &analysis)?;
+            write_customers(out, dataset, analysis)?;
         }
         let text = if self.json {
             let report = &analysis.report;
@@ -115,7 +123,7 @@ impl RfmArgs {
                 as_of: calendar::iso_day(report.as_of_day),
             })?
         } else {
-            human_summary(&quality, &analysis, self.out.as_deref())
+            human_summary(&quality, analysis, self.out.as_deref())
         };
         print_line(&text)
     }

@@ -28,6 +28,8 @@ pub mod segments;
 mod source;
 
 pub use messages::{AttributesSummary, Request, Response, SessionError, Stage};
+#[cfg(not(target_arch = "wasm32"))]
+pub use source::FileSource;
 pub use source::{BytesSource, Source, SourceReader};
 
 use crate::{

@@ -1,0 +1,166 @@
+//! The CLI's adapter over the engine [`Session`], as the worker is the page's: a file on disk in
+//! (a [`FileSource`], streamed), typed results out through the session's accessors, and every
+//! failure worded as the CLI always worded it (the path first, then the engine's English).
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::{run_error, CliError, CliResult, InputArgs};
+use crate::engine::customers::CustomerQuery;
+use crate::engine::ingest::{PreviewParams, QualityReport};
+use crate::engine::rfm::RfmParams;
+use crate::engine::session::{
+    file, overview, predictions, FileSource, Job, Reply, Request, Response, Session, SessionError,
+    Stage,
+};
+use crate::engine::EngineError;
+use crate::i18n::{self, Lang};
+
+/// The one file generation a CLI run holds.
+const GENERATION: u64 = 1;
+
+/// A session over one transactions file, with the clock its fits are timed by.
+pub(super) struct CliSession {
+    session: Session,
+    started: Instant,
+    /// The transactions file (named in its errors).
+    path: PathBuf,
+}
+
+impl CliSession {
+    /// Opens the file, previews its head with the command-line overrides, applies the column
+    /// overrides, streams the whole file through the ingest and runs the RFM analysis with
+    /// `rfm`. The RFM step's failure is returned apart (`Ok((session, Err(…)))`): the dataset is
+    /// kept, and `clv` goes on without it.
+    pub(super) fn load(
+        input: &InputArgs,
+        rfm: RfmParams,
+    ) -> CliResult<(Self, Result<QualityReport, CliError>)> {
+        let path = input.file.clone();
+        let source = FileSource::open(&path)
+            .map_err(|e| run_error(format!("cannot open {}: {e}", path.display())))?;
+        let mut cli = Self {
+            session: Session::new(),
+            started: Instant::now(),
+            path,
+        };
+        let params = PreviewParams {
+            encoding: input.encoding,
+            delimiter: input.delimiter,
+            has_header: None,
+        };
+        let reply = cli.ask(
+            Request::File(file::Request::Open { params }),
+            Some(Box::new(source)),
+        )?;
+        let Response::File(file::Response::Preview { preview, .. }) = reply.response else {
+            return Err(cli.unexpected(&reply));
+        };
+        let ingest = input.ingest_params(&preview)?;
+        let query = CustomerQuery {
+            limit: 0,
+            ..CustomerQuery::default()
+        };
+        let request = Request::File(file::Request::Ingest { ingest, rfm, query });
+        let analysed = match cli.session_reply(request, None) {
+            Ok(reply) => match reply.response {
+                Response::Overview(overview::Response::Analyzed {
+                    quality: Some(quality),
+                    ..
+                }) => Ok(quality),
+                _ => Err(cli.unexpected(&reply)),
+            },
+            // The ingest worked and the RFM step failed: the session keeps the dataset.
+            Err(SessionError::Engine(EngineError::Rfm(e))) if cli.session.dataset().is_some() => {
+                Err(run_error(e.to_string()))
+            }
+            Err(e) => return Err(cli.error(&cli.path, e)),
+        };
+        Ok((cli, analysed))
+    }
+
+    /// Fits and scores the predictions with `settings` (the session keeps them).
+    pub(super) fn predict(&mut self, settings: crate::engine::clv::ClvSettings) -> CliResult<()> {
+        let query = CustomerQuery {
+            limit: 0,
+            ..CustomerQuery::default()
+        };
+        self.ask(
+            Request::Predictions(predictions::Request::Predict { settings, query }),
+            None,
+        )
+        .map(drop)
+    }
+
+    /// Sends `request`, failing with the CLI's wording (errors name `path`).
+    pub(super) fn ask_about(
+        &mut self,
+        path: &Path,
+        request: Request,
+        attachment: Option<FileSource>,
+    ) -> CliResult<Reply> {
+        let attachment = attachment.map(|f| Box::new(f) as Box<_>);
+        self.session_reply(request, attachment)
+            .map_err(|e| self.error(path, e))
+    }
+
+    /// [`ask_about`](Self::ask_about) the transactions file.
+    fn ask(
+        &mut self,
+        request: Request,
+        attachment: Option<Box<dyn crate::engine::session::Source>>,
+    ) -> CliResult<Reply> {
+        self.session_reply(request, attachment)
+            .map_err(|e| self.error(&self.path, e))
+    }
+
+    fn session_reply(
+        &mut self,
+        request: Request,
+        attachment: Option<Box<dyn crate::engine::session::Source>>,
+    ) -> Result<Reply, SessionError> {
+        let started = self.started;
+        let mut progress = |_: Stage, _: u64, _: u64| {};
+        let mut now_ms = || started.elapsed().as_secs_f64() * 1000.0;
+        let mut job = Job {
+            progress: &mut progress,
+            now_ms: &mut now_ms,
+            cancelled: &|| false,
+        };
+        self.session
+            .handle(GENERATION, request, attachment, &mut job)
+    }
+
+    /// The session (its dataset and results, for the output).
+    pub(super) fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The transactions file.
+    pub(super) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A session failure in the CLI's words: `path: message`, the engine's errors as the page
+    /// words them in English.
+    fn error(&self, path: &Path, e: SessionError) -> CliError {
+        let message = match &e {
+            SessionError::Engine(EngineError::Clv(e)) => i18n::describe_clv_error(Lang::En, e),
+            SessionError::Engine(EngineError::Cluster(e)) => {
+                i18n::describe_cluster_error(Lang::En, e)
+            }
+            SessionError::Read { message } => format!("could not read the file: {message}"),
+            other => other.to_string(),
+        };
+        run_error(format!("{}: {message}", path.display()))
+    }
+
+    /// A reply of another kind than the request's (a bug).
+    fn unexpected(&self, reply: &Reply) -> CliError {
+        run_error(format!(
+            "{}: unexpected engine reply {:?}",
+            self.path.display(),
+            std::mem::discriminant(&reply.response)
+        ))
+    }
+}

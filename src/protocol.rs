@@ -18,8 +18,10 @@ pub use crate::engine::session::{
 /// Bumped whenever a message changes shape; the page refuses a worker of another version.
 /// 4: envelopes carry the file generation; one nested request and response enum per feature
 /// (`Request::Predictions(predictions::Request::Predict { … })`); the session's `Cancelled`,
-/// `Stale` and `NotFinite` errors.
-pub const PROTOCOL_VERSION: u32 = 4;
+/// `Stale` and `NotFinite` errors. 5: the customer table's registered columns
+/// (`CustomerPage::columns`, `CustomerRow::cells`, `SortKey::Column`, `CustomerQuery::bands`)
+/// replace its prediction fields.
+pub const PROTOCOL_VERSION: u32 = 5;
 
 /// One message on the wire. Every request carries an id that its responses echo, and the page's
 /// file generation, which the responses echo too (so an answer about an older file is dropped).

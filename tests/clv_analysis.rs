@@ -316,7 +316,10 @@ fn equal_spend_is_a_warning_not_a_failure() {
 
 #[test]
 fn customer_table_filters_by_churn_risk_and_sorts_by_clv() {
-    use segscope::engine::customers::{self, CustomerQuery, Predictions, SortKey};
+    use segscope::engine::customers::{
+        self, predictions as columns, BandFilter, Cell, CustomerColumns, CustomerQuery,
+        Predictions, SortKey,
+    };
     use segscope::engine::rfm::{self, RfmParams};
     let ds = dataset_from_csv(SAMPLE_CSV);
     let rfm_analysis = rfm::analyze(&ds, &RfmParams::default()).unwrap();
@@ -324,13 +327,23 @@ fn customer_table_filters_by_churn_risk_and_sorts_by_clv() {
     let predictions = Predictions::new(&clv);
     // "High value, probably churning": the high-risk band, highest CLV first.
     let q = CustomerQuery {
-        churn_risks: vec![ChurnRisk::High],
-        sort: SortKey::Clv,
+        bands: vec![BandFilter {
+            column: columns::CHURN_RISK.to_string(),
+            values: vec!["high".to_string()],
+        }],
+        sort: SortKey::Column(columns::CLV.to_string()),
         descending: true,
         limit: 1000,
         ..CustomerQuery::default()
     };
-    let page = customers::query(&ds, &rfm_analysis, Some(&predictions), &q);
+    let sources: [&dyn CustomerColumns; 1] = [&predictions];
+    let page = customers::query(&ds, &rfm_analysis, &sources, &q);
+    let at = |key: &str| page.columns.iter().position(|c| c.key == key).unwrap();
+    let (risk, next, clv_at) = (
+        at(columns::CHURN_RISK),
+        at(columns::NEXT_PURCHASE),
+        at(columns::CLV),
+    );
     let high = clv
         .scores
         .churn_risk
@@ -343,17 +356,22 @@ fn customer_table_filters_by_churn_risk_and_sorts_by_clv() {
         .rows
         .iter()
         .map(|r| {
-            let p = r.prediction.as_ref().unwrap();
-            assert_eq!(p.churn_risk, ChurnRisk::High);
-            assert!(p.next_purchase_day.is_none());
-            p.clv.unwrap()
+            assert_eq!(
+                r.cells[risk],
+                Some(Cell::Band(ChurnRisk::High.index() as u8))
+            );
+            assert_eq!(r.cells[next], None);
+            match r.cells[clv_at] {
+                Some(Cell::Number(v)) => v,
+                other => panic!("CLV cell {other:?}"),
+            }
         })
         .collect();
     assert!(values.windows(2).all(|w| w[0] >= w[1]), "{values:?}");
     // Without predictions the filter matches nobody rather than everybody.
-    assert_eq!(customers::query(&ds, &rfm_analysis, None, &q).matching, 0);
+    assert_eq!(customers::query(&ds, &rfm_analysis, &[], &q).matching, 0);
 
-    let csv = customers::export_csv(&ds, &rfm_analysis, Some(&predictions), &q);
+    let csv = customers::export_csv(&ds, &rfm_analysis, &sources, &q);
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let header = reader.headers().unwrap().clone();
     assert_eq!(header.len(), 16);

@@ -10,7 +10,7 @@ use segscope::engine::session as msg;
 use segscope::engine::{
     cluster::{ClusterSettings, KChoice},
     clv::{ClvSettings, TimeUnit},
-    customers::CustomerQuery,
+    customers::{BandFilter, Cell, CustomerQuery, SortKey},
     ingest::{IngestParams, PreviewParams},
     rfm::RfmParams,
     session::{BytesSource, Job, Session, Source},
@@ -192,6 +192,30 @@ fn every_request_and_response_round_trips() {
         Request::Predictions(msg::predictions::Request::ExportScores),
         None,
     );
+    // A page sorted by a registered column and filtered on a registered band: the rows carry
+    // every kind of cell (number, day, band, none) across the wire.
+    let Response::Customers(msg::customers::Response::Page { page }) = ask(
+        &mut session,
+        Request::Customers(msg::customers::Request::Page {
+            query: CustomerQuery {
+                sort: SortKey::Column("clv".into()),
+                bands: vec![BandFilter {
+                    column: "churn_risk".into(),
+                    values: vec!["low".into(), "medium".into()],
+                }],
+                ..query()
+            },
+        }),
+        None,
+    ) else {
+        panic!("no page")
+    };
+    assert_eq!(page.columns.len(), 5);
+    assert!(page.rows.iter().all(|r| r.cells.len() == 5));
+    assert!(page
+        .rows
+        .iter()
+        .any(|r| r.cells.iter().any(|c| matches!(c, Some(Cell::Day(_))))));
     ask(
         &mut session,
         Request::Segments(msg::segments::Request::OpenAttributes { id_column: None }),

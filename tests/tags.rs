@@ -8,9 +8,9 @@ mod common;
 use common::{dataset_from_csv, day};
 use segscope::engine::clv::{ChurnRisk, ClvAnalysis, ClvSettings};
 use segscope::engine::customers::{
-    customer_profile, export_csv_tagged, query, query_tagged, suggest_ids, ClusterLabels,
-    CustomerQuery, Predictions, PurchaseCycle, SortKey, TagCounts, TagFilter, TagKind, TagTable,
-    TagValueCount, ValueTier, EXPORT_HEADER, TAG_EXPORT_HEADER, TAG_VALUES_MAX,
+    customer_profile, export_csv_tagged, query, query_tagged, suggest_ids, BandFilter,
+    ClusterLabels, CustomerQuery, Predictions, PurchaseCycle, SortKey, TagCounts, TagFilter,
+    TagKind, TagTable, TagValueCount, ValueTier, EXPORT_HEADER, TAG_EXPORT_HEADER, TAG_VALUES_MAX,
 };
 use segscope::engine::rfm::{self, Analysis, RfmParams};
 use segscope::engine::{Dataset, Day, Interned};
@@ -436,9 +436,12 @@ fn churn_risk_tags_follow_the_prediction_run() {
     let by_band = query(
         &ds,
         &a,
-        Some(&predictions),
+        &[&predictions],
         &CustomerQuery {
-            churn_risks: vec![ChurnRisk::High],
+            bands: vec![BandFilter {
+                column: "churn_risk".to_string(),
+                values: vec![ChurnRisk::High.name().to_string()],
+            }],
             limit: 0,
             ..Default::default()
         },
@@ -460,7 +463,7 @@ fn query_tagged_filters_and_fills_rows() {
         ],
         ..Default::default()
     };
-    let page = query_tagged(&ds, &a, None, Some(&tags), &q);
+    let page = query_tagged(&ds, &a, &[], Some(&tags), &q);
     assert_eq!(page.matching, 3);
     let got: Vec<&str> = page.rows.iter().map(|r| r.customer_id.as_str()).collect();
     assert_eq!(got, ["c07", "c08", "c09"]);
@@ -470,12 +473,12 @@ fn query_tagged_filters_and_fills_rows() {
         (Some(1), Some("East"))
     );
     // Without a tag table: no tags on rows, and tag filters match nobody.
-    assert_eq!(query(&ds, &a, None, &q).matching, 0);
+    assert_eq!(query(&ds, &a, &[], &q).matching, 0);
     let all = CustomerQuery::default();
-    let plain = query(&ds, &a, None, &all);
+    let plain = query(&ds, &a, &[], &all);
     assert_eq!(plain.matching, 10);
     assert!(plain.rows.iter().all(|r| r.tags.is_none()));
-    let tagged = query_tagged(&ds, &a, None, Some(&tags), &all);
+    let tagged = query_tagged(&ds, &a, &[], Some(&tags), &all);
     assert!(tagged.rows.iter().all(|r| r.tags.is_some()));
     // The old request shape (no `tags` field) still deserialises.
     let json =
@@ -494,7 +497,7 @@ fn export_appends_the_tag_columns() {
         tags: vec![filter(TagKind::ValueTier, &["Low"])],
         ..Default::default()
     };
-    let csv = export_csv_tagged(&ds, &a, None, Some(&tags), &q);
+    let csv = export_csv_tagged(&ds, &a, &[], Some(&tags), &q);
     let mut lines = csv.lines();
     let header: Vec<&str> = EXPORT_HEADER
         .iter()
@@ -518,7 +521,7 @@ fn export_appends_the_tag_columns() {
     let c10 = rows.iter().find(|r| r.starts_with("c10,")).unwrap();
     assert!(c10.ends_with(",,,C,North,'@shop,one_time"), "{c10}");
     // Without a table: the plain export columns, and the tag filter matches nobody.
-    let plain = export_csv_tagged(&ds, &a, None, None, &q);
+    let plain = export_csv_tagged(&ds, &a, &[], None, &q);
     assert_eq!(plain.lines().count(), 1);
     assert_eq!(plain.trim_end(), EXPORT_HEADER.join(","));
 }
@@ -533,7 +536,7 @@ fn export_with_predictions_has_one_churn_risk_column() {
     let csv = export_csv_tagged(
         &ds,
         &a,
-        Some(&predictions),
+        &[&predictions],
         Some(&tags),
         &CustomerQuery::default(),
     );
@@ -551,7 +554,7 @@ fn export_with_predictions_has_one_churn_risk_column() {
 fn customer_profile_groups_orders_like_the_rfm_run() {
     let (ds, a) = fixture();
     let tags = labelled(&ds, &a);
-    let p = customer_profile(&ds, &a, None, Some(&tags), "  c06 ").unwrap();
+    let p = customer_profile(&ds, &a, &[], Some(&tags), "  c06 ").unwrap();
     assert_eq!(p.row.customer_id, "c06");
     assert_eq!(p.row.frequency, 4);
     assert_eq!(
@@ -605,13 +608,13 @@ fn customer_profile_groups_orders_like_the_rfm_run() {
     assert_eq!(favourites, [("A", 35.0, 3), ("C", 10.0, 1), ("B", 5.0, 1)]);
 
     // A return booked as its own order is in the timeline but not a purchase day.
-    let p = customer_profile(&ds, &a, None, None, "c07").unwrap();
+    let p = customer_profile(&ds, &a, &[], None, "c07").unwrap();
     assert_eq!((p.orders, p.returned_orders, p.net_revenue), (2, 1, 40.0));
     assert_eq!(p.timeline[1].net_amount, -10.0);
     assert_eq!(p.mean_days_between_orders, None);
     assert!(p.row.tags.is_none());
     // c09: one order; returns net against the product.
-    let p = customer_profile(&ds, &a, None, None, "c09").unwrap();
+    let p = customer_profile(&ds, &a, &[], None, "c09").unwrap();
     assert_eq!(p.timeline.len(), 1);
     assert_eq!(p.timeline[0].products, s(&["A", "B", "C"]));
     assert_eq!(p.favourite_products[0].product, "B");
@@ -623,7 +626,7 @@ fn customer_profile_without_order_ids_groups_by_day() {
         "customer_id,date,amount\nx,2024-01-01,5\ny,2024-01-02,1\nx,2024-01-01,7\nx,2024-01-06,3\n",
     );
     let a = rfm::analyze(&ds, &RfmParams::default()).unwrap();
-    let p = customer_profile(&ds, &a, None, None, "x").unwrap();
+    let p = customer_profile(&ds, &a, &[], None, "x").unwrap();
     let orders: Vec<(f64, u32, Option<f64>)> = p
         .timeline
         .iter()
@@ -641,13 +644,13 @@ fn customer_profile_without_order_ids_groups_by_day() {
 #[test]
 fn unknown_or_unscored_ids_have_no_profile() {
     let (ds, a) = fixture();
-    assert!(customer_profile(&ds, &a, None, None, "nobody").is_none());
-    assert!(customer_profile(&ds, &a, None, None, "").is_none());
+    assert!(customer_profile(&ds, &a, &[], None, "nobody").is_none());
+    assert!(customer_profile(&ds, &a, &[], None, "").is_none());
     // Exact match only.
-    assert!(customer_profile(&ds, &a, None, None, "c0").is_none());
-    assert!(customer_profile(&ds, &a, None, None, "C01").is_none());
+    assert!(customer_profile(&ds, &a, &[], None, "c0").is_none());
+    assert!(customer_profile(&ds, &a, &[], None, "C01").is_none());
     // Known, but no order with a positive net: not scored.
-    assert!(customer_profile(&ds, &a, None, None, "zz").is_none());
+    assert!(customer_profile(&ds, &a, &[], None, "zz").is_none());
 }
 
 #[test]
@@ -660,7 +663,7 @@ fn long_timelines_keep_the_most_recent_orders() {
         .collect();
     let ds = build(&lines);
     let a = rfm::analyze(&ds, &RfmParams::default()).unwrap();
-    let p = customer_profile(&ds, &a, None, None, "busy").unwrap();
+    let p = customer_profile(&ds, &a, &[], None, "busy").unwrap();
     assert_eq!(p.timeline.len(), 500);
     assert_eq!(p.timeline_truncated, 5);
     assert_eq!(p.orders, 505);
@@ -712,10 +715,10 @@ fn ids_with_line_breaks_are_found_and_same_day_orders_are_not_one_order() {
     let (ds, _) = ingest(csv.as_bytes(), csv.len() as u64, &params, &mut |_| {}).unwrap();
     let a = rfm::analyze(&ds, &RfmParams::default()).unwrap();
     for typed in ["A\nB", "AB", "A B", " A\r\nB "] {
-        let p = customer_profile(&ds, &a, None, None, typed).unwrap();
+        let p = customer_profile(&ds, &a, &[], None, typed).unwrap();
         assert_eq!(p.row.customer_id, "A\nB", "{typed:?}");
     }
-    assert!(customer_profile(&ds, &a, None, None, "A").is_none());
+    assert!(customer_profile(&ds, &a, &[], None, "A").is_none());
     let tags = TagTable::build(&ds, &a, None, None);
     let cycle_of = |id: &str| tags.tags(index(&ds, id)).map(|t| t.purchase_cycle);
     assert_eq!(

@@ -9,10 +9,12 @@ use super::tags::{cluster_names, tag_badges, TagFilters};
 use super::{tr, AppState};
 use crate::engine::calendar::iso_day;
 use crate::engine::clv::ChurnRisk;
-use crate::engine::customers::{CustomerQuery, SortKey};
+use crate::engine::customers::{
+    predictions, BandFilter, Cell, Column, ColumnKind, CustomerQuery, SortKey,
+};
 use crate::engine::rfm::Segment;
 use crate::format::{grouped, percent, plain};
-use crate::i18n::{churn_name, fill, segment_name, t, Text};
+use crate::i18n::{band_name, column_title, fill, segment_name, t, Lang, Text};
 
 const PAGE_SIZE: usize = 50;
 const SEARCH_DEBOUNCE: Duration = Duration::from_millis(250);
@@ -54,35 +56,37 @@ pub fn Customers() -> impl IntoView {
             q.offset = 0;
         });
     };
-    let on_churn = move |ev: web_sys::Event| {
-        let value = event_target_value(&ev);
-        let risk = ChurnRisk::ALL.into_iter().find(|r| r.name() == value);
-        change(&|q| {
-            q.churn_risks = risk.into_iter().collect();
-            q.offset = 0;
-        });
-    };
     // "High value, probably churning": the high-risk band, highest CLV first.
     let at_risk_value = move |_| {
         change(&|q| {
-            q.churn_risks = vec![ChurnRisk::High];
-            q.sort = SortKey::Clv;
+            q.bands = vec![BandFilter {
+                column: predictions::CHURN_RISK.to_string(),
+                values: vec![ChurnRisk::High.name().to_string()],
+            }];
+            q.sort = SortKey::Column(predictions::CLV.to_string());
             q.descending = true;
             q.offset = 0;
         })
     };
     let predicted = move || state.clv_report.with(Option::is_some);
-    let header = move |label: Text, key: SortKey, numeric: bool| {
-        let sort = move |_| {
-            change(&|q| {
-                if q.sort == key {
-                    q.descending = !q.descending;
-                } else {
-                    q.sort = key;
-                    q.descending = numeric;
-                }
-                q.offset = 0;
-            })
+    let header = move |label: Signal<String>, key: SortKey, numeric: bool| {
+        let sort = {
+            let key = key.clone();
+            move |_| {
+                change(&|q| {
+                    if q.sort == key {
+                        q.descending = !q.descending;
+                    } else {
+                        q.sort = key.clone();
+                        q.descending = numeric;
+                    }
+                    q.offset = 0;
+                })
+            }
+        };
+        let data_sort = match &key {
+            SortKey::Column(k) => k.clone(),
+            other => format!("{other:?}"),
         };
         let arrow = move || {
             state.query.with(|q| {
@@ -98,12 +102,27 @@ pub fn Customers() -> impl IntoView {
             })
         };
         view! {
-            <th class:num=numeric data-sort=format!("{key:?}")>
-                <button class="link sort" on:click=sort>{tr(state, label)}{arrow}</button>
+            <th class:num=numeric data-sort=data_sort>
+                <button class="link sort" on:click=sort>{label}{arrow}</button>
             </th>
         }
     };
+    let title = move |text: Text| Signal::derive(move || text.get(lang.get()).to_string());
     let page = state.page;
+    // The columns the analyses registered (predictions today), as the last page brought them.
+    let columns = Memo::new(move |_| page.with(|p| p.columns.clone()));
+    let on_band = move |column: String, value: String| {
+        change(&|q| {
+            q.bands.retain(|f| f.column != column);
+            if !value.is_empty() {
+                q.bands.push(BandFilter {
+                    column: column.clone(),
+                    values: vec![value.clone()],
+                });
+            }
+            q.offset = 0;
+        });
+    };
     let range = move || {
         let p = page.get();
         let first = if p.matching == 0 { 0 } else { p.offset + 1 };
@@ -140,16 +159,35 @@ pub fn Customers() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
+                {move || columns.get().into_iter().filter_map(|c| {
+                    let ColumnKind::Band { codes } = c.kind.clone() else { return None };
+                    let key = c.key.clone();
+                    let shown = move |code: &str| {
+                        let key = key.clone();
+                        let code = code.to_string();
+                        move || state.query.with(|q| q.bands.iter().any(|f| f.column == key && f.values == [code.clone()]))
+                    };
+                    let none = {
+                        let key = c.key.clone();
+                        move || state.query.with(|q| !q.bands.iter().any(|f| f.column == key))
+                    };
+                    let key = c.key.clone();
+                    let on_change = move |ev: web_sys::Event| on_band(key.clone(), event_target_value(&ev));
+                    let label = c.clone();
+                    Some(view! {
+                        <label>
+                            {move || column_title(lang.get(), &label)}" "
+                            <select data-testid=format!("filter-{}", c.key) on:change=on_change>
+                                <option value="" selected=none>{tr(state, t::ALL_SEGMENTS)}</option>
+                                {codes.into_iter().map(|code| {
+                                    let name = { let c = c.clone(); let code = code.clone(); move || band_name(lang.get(), &c, &code) };
+                                    view! { <option value=code.clone() selected=shown(&code)>{name}</option> }
+                                }).collect_view()}
+                            </select>
+                        </label>
+                    })
+                }).collect_view()}
                 <Show when=predicted>
-                    <label>
-                        {tr(state, t::FILTER_CHURN)}" "
-                        <select data-testid="churn-filter" on:change=on_churn>
-                            <option value="" selected=move || state.query.with(|q| q.churn_risks.is_empty())>{tr(state, t::ALL_SEGMENTS)}</option>
-                            {ChurnRisk::ALL.into_iter().map(|r| view! {
-                                <option value=r.name() selected=move || state.query.with(|q| q.churn_risks == [r])>{move || churn_name(lang.get(), r)}</option>
-                            }).collect_view()}
-                        </select>
-                    </label>
                     <button class="button" data-testid="preset-at-risk-value" on:click=at_risk_value>{tr(state, t::PRESET_AT_RISK_VALUE)}</button>
                     <Show when=move || state.clv_report.with(|r| r.as_ref().is_some_and(crate::engine::clv::ClvReport::dropout_not_identified))>
                         <span class="warning" data-testid="dropout-caveat">{tr(state, t::DROPOUT_CAVEAT)}</span>
@@ -164,25 +202,27 @@ pub fn Customers() -> impl IntoView {
             <div class="table-wrap">
                 <table data-testid="customer-table">
                     <thead><tr>
-                        {header(t::COL_CUSTOMER_ID, SortKey::CustomerId, false)}
-                        {header(t::COL_RECENCY, SortKey::RecencyDays, true)}
-                        {header(t::COL_FREQUENCY, SortKey::Frequency, true)}
-                        {header(t::COL_MONETARY, SortKey::Monetary, true)}
-                        {header(t::COL_AOV, SortKey::AverageOrderValue, true)}
-                        {header(t::COL_RFM, SortKey::RfmScore, true)}
-                        {header(t::COL_SEGMENT, SortKey::Segment, false)}
+                        {header(title(t::COL_CUSTOMER_ID), SortKey::CustomerId, false)}
+                        {header(title(t::COL_RECENCY), SortKey::RecencyDays, true)}
+                        {header(title(t::COL_FREQUENCY), SortKey::Frequency, true)}
+                        {header(title(t::COL_MONETARY), SortKey::Monetary, true)}
+                        {header(title(t::COL_AOV), SortKey::AverageOrderValue, true)}
+                        {header(title(t::COL_RFM), SortKey::RfmScore, true)}
+                        {header(title(t::COL_SEGMENT), SortKey::Segment, false)}
                         <th>{tr(state, t::COL_LAST_ORDER)}</th>
-                        <Show when=predicted>
-                            {header(t::COL_P_ALIVE, SortKey::ProbabilityAlive, true)}
-                            {header(t::COL_EXPECTED, SortKey::ExpectedPurchases, true)}
-                            {header(t::COL_CLV, SortKey::Clv, true)}
-                            <th>{tr(state, t::COL_CHURN)}</th>
-                            <th>{tr(state, t::COL_NEXT_PURCHASE)}</th>
-                        </Show>
+                        {move || columns.get().into_iter().map(|c| {
+                            let numeric = !matches!(c.kind, ColumnKind::Band { .. } | ColumnKind::Day);
+                            let label = { let c = c.clone(); Signal::derive(move || column_title(lang.get(), &c)) };
+                            if c.sortable {
+                                header(label, SortKey::Column(c.key.clone()), numeric).into_any()
+                            } else {
+                                view! { <th>{label}</th> }.into_any()
+                            }
+                        }).collect_view()}
                         <th>{tr(state, t::TAG_COLUMN)}</th>
                     </tr></thead>
                     <tbody>
-                        <For each=move || page.get().rows key=|r| (r.customer_id.clone(), r.segment, r.recency_days, r.monetary.to_bits(), r.r_score, r.f_score, r.m_score, r.prediction.as_ref().map(|p| (p.probability_alive.to_bits(), p.clv.map(f64::to_bits))), r.tags.as_ref().map(|t| (t.cluster, t.value_tier as u8, t.purchase_cycle as u8))) let:row>
+                        <For each=move || page.get().rows key=|r| (r.customer_id.clone(), r.segment, r.recency_days, r.monetary.to_bits(), r.r_score, r.f_score, r.m_score, r.cells.iter().map(cell_bits).collect::<Vec<u64>>(), r.tags.as_ref().map(|t| (t.cluster, t.value_tier as u8, t.purchase_cycle as u8))) let:row>
                             <tr data-customer=row.customer_id.clone()>
                                 <td>{
                                     let id = row.customer_id.clone();
@@ -203,13 +243,15 @@ pub fn Customers() -> impl IntoView {
                                 <td class="num">{format!("{} {} {}", row.r_score, row.f_score, row.m_score)}</td>
                                 <td>{move || segment_name(lang.get(), row.segment)}</td>
                                 <td>{iso_day(row.last_day)}</td>
-                                {row.prediction.clone().map(|p| view! {
-                                    <td class="num" data-testid="cell-p-alive" data-value=plain(p.probability_alive, 4)>{percent(p.probability_alive)}</td>
-                                    <td class="num">{plain(p.expected_purchases, 2)}</td>
-                                    <td class="num" data-testid="cell-clv" data-value=p.clv.map(|v| plain(v, 2)).unwrap_or_default()>{p.clv.map_or("—".to_string(), |v| grouped(v, 2, ','))}</td>
-                                    <td data-testid="cell-churn" data-value=p.churn_risk.name() class=format!("risk risk-{}", p.churn_risk.name())>{move || churn_name(lang.get(), p.churn_risk)}</td>
-                                    <td>{p.next_purchase_day.map_or("—".to_string(), iso_day)}</td>
-                                })}
+                                {
+                                    let shown = columns.get_untracked();
+                                    shown.into_iter().zip(row.cells.clone()).map(|(column, cell)| {
+                                        let value = cell_value(&column, cell);
+                                        let class = cell_class(&column, cell);
+                                        let testid = format!("cell-{}", column.key);
+                                        view! { <td class=class data-testid=testid data-value=value>{move || cell_text(lang.get(), &column, cell)}</td> }
+                                    }).collect_view()
+                                }
                                 <td class="tags" data-testid="cell-tags">{
                                     let tags = row.tags.clone();
                                     move || {
@@ -232,5 +274,53 @@ pub fn Customers() -> impl IntoView {
                 <button class="button" data-testid="page-next" disabled=move || !can_next() on:click=move |_| change(&|q| q.offset += PAGE_SIZE)>{tr(state, t::NEXT)}</button>
             </div>
         </section>
+    }
+}
+
+/// A cell's identity for the keyed row list (its bits; `u64::MAX` for no value).
+fn cell_bits(cell: &Option<Cell>) -> u64 {
+    match cell {
+        Some(Cell::Number(v)) => v.to_bits(),
+        Some(Cell::Day(d)) => u64::from(d.unsigned_abs()) ^ (u64::from(*d < 0) << 63),
+        Some(Cell::Band(b)) => u64::from(*b),
+        None => u64::MAX,
+    }
+}
+
+/// A registered column's cell as shown: percent, number, money, date or band name; "—" when
+/// the customer has no value.
+pub(super) fn cell_text(lang: Lang, column: &Column, cell: Option<Cell>) -> String {
+    match (cell, &column.kind) {
+        (None, _) => "—".to_string(),
+        (Some(Cell::Number(v)), ColumnKind::Probability) => percent(v),
+        (Some(Cell::Number(v)), ColumnKind::Number { decimals }) => {
+            plain(v, usize::from(*decimals))
+        }
+        (Some(Cell::Number(v)), _) => grouped(v, 2, ','),
+        (Some(Cell::Day(d)), _) => iso_day(d),
+        (Some(Cell::Band(b)), ColumnKind::Band { codes }) => {
+            let code = codes.get(usize::from(b)).map_or("", String::as_str);
+            band_name(lang, column, code)
+        }
+        (Some(Cell::Band(b)), _) => b.to_string(),
+    }
+}
+
+/// A cell's machine value (`data-value`): the export's text, as tests read it.
+fn cell_value(column: &Column, cell: Option<Cell>) -> String {
+    cell.map(|c| c.export_text(&column.kind).into_owned())
+        .unwrap_or_default()
+}
+
+/// The cell's class: numbers align right; a band carries its code (`band churn_risk-high`).
+fn cell_class(column: &Column, cell: Option<Cell>) -> String {
+    match (&column.kind, cell) {
+        (ColumnKind::Band { codes }, Some(Cell::Band(b))) => format!(
+            "band {}-{}",
+            column.key,
+            codes.get(usize::from(b)).map_or("", String::as_str)
+        ),
+        (ColumnKind::Band { .. } | ColumnKind::Day, _) => String::new(),
+        _ => "num".to_string(),
     }
 }

@@ -3,11 +3,12 @@
 
 use leptos::prelude::*;
 
+use super::customers::cell_text;
 use super::tags::{cluster_names, tag_badges};
 use super::{tr, AppState};
 use crate::engine::calendar::iso_day;
-use crate::format::{grouped, percent, plain};
-use crate::i18n::{churn_name, fill, segment_name, t};
+use crate::format::{grouped, plain};
+use crate::i18n::{column_title, fill, segment_name, t};
 
 /// The profile card.
 #[component]
@@ -58,14 +59,19 @@ pub fn Profile() -> impl IntoView {
                 .map(|o| o.net_amount.abs())
                 .fold(0.0_f64, f64::max)
                 .max(1e-9);
-            let prediction = row.prediction.clone().map(|pr| {
-                view! {
-                    <div class="figure"><span class="figure-label">{t::COL_P_ALIVE.get(lang)}</span><span class="figure-value">{percent(pr.probability_alive)}</span></div>
-                    <div class="figure"><span class="figure-label">{t::COL_CLV.get(lang)}</span><span class="figure-value">{pr.clv.map_or("—".to_string(), |v| grouped(v, 2, ','))}</span></div>
-                    <div class="figure"><span class="figure-label">{t::COL_CHURN.get(lang)}</span><span class="figure-value">{churn_name(lang, pr.churn_risk)}</span></div>
-                    <div class="figure"><span class="figure-label">{t::COL_NEXT_PURCHASE.get(lang)}</span><span class="figure-value">{pr.next_purchase_day.map_or("—".to_string(), iso_day)}</span></div>
-                }
-            });
+            // The columns the analyses registered (predictions: P(alive), CLV, churn risk, next
+            // purchase, …), as the table's last page named them.
+            let columns = state.page.with_untracked(|p| p.columns.clone());
+            let registered = columns
+                .into_iter()
+                .zip(row.cells.clone())
+                .filter(|(_, cell)| cell.is_some())
+                .map(|(column, cell)| {
+                    view! {
+                        <div class="figure"><span class="figure-label">{column_title(lang, &column)}</span><span class="figure-value">{cell_text(lang, &column, cell)}</span></div>
+                    }
+                })
+                .collect_view();
             let shown = p.timeline.len() as u64;
             let total = shown + p.timeline_truncated;
             view! {
@@ -84,7 +90,7 @@ pub fn Profile() -> impl IntoView {
                         <div class="figure"><span class="figure-label">{t::PROFILE_FIRST.get(lang)}</span><span class="figure-value">{iso_day(p.first_order_day)}</span></div>
                         <div class="figure"><span class="figure-label">{t::PROFILE_LAST.get(lang)}</span><span class="figure-value">{iso_day(p.last_order_day)}</span></div>
                         <div class="figure"><span class="figure-label">{t::PROFILE_MEAN_INTERVAL.get(lang)}</span><span class="figure-value">{p.mean_days_between_orders.map_or("—".to_string(), |d| plain(d, 1))}</span></div>
-                        {prediction}
+                        {registered}
                     </div>
                     <p><strong>{t::PROFILE_FAVOURITES.get(lang)}</strong>": "
                         {p.favourite_products.iter().map(|f| format!("{} ({})", f.product, grouped(f.net_spend, 2, ','))).collect::<Vec<_>>().join(", ")}

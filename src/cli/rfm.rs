@@ -138,7 +138,7 @@ fn write_customers(path: &Path, dataset: &Dataset, analysis: &Analysis) -> CliRe
         limit: usize::MAX,
         ..Default::default()
     };
-    let page = customers::query(dataset, analysis, None, &all);
+    let page = customers::query(dataset, analysis, &[], &all);
     let failed =
         |e: &dyn std::fmt::Display| run_error(format!("cannot write {}: {e}", path.display()));
     let file = File::create(path).map_err(|e| failed(&e))?;

@@ -1,6 +1,7 @@
 //! The customers page: the customer table, tags and their filters, and the customer profile.
 
-use super::Text;
+use super::{Lang, Text};
+use crate::engine::customers::Column;
 
 catalog! {
     CUSTOMERS_TITLE = "Customers", "客户列表";
@@ -55,4 +56,18 @@ catalog! {
     PROFILE_LAST = "Last order", "最近购买";
     PROFILE_MEAN_INTERVAL = "Days between orders", "平均购买间隔（天）";
     PROFILE_OPEN = "Open the profile of {0}", "打开 {0} 的客户画像";
+}
+
+/// The title of a column an analysis registered in the customer table: each analysis's catalog
+/// part words its own keys (one line per analysis here); an unknown key shows as itself.
+pub fn column_title(lang: Lang, column: &Column) -> String {
+    let title = super::predictions::prediction_column_title(&column.key);
+    title.map_or_else(|| column.key.clone(), |t| t.get(lang).to_string())
+}
+
+/// A band of a registered band column in words (one line per analysis here); an unknown band
+/// shows as its code.
+pub fn band_name(lang: Lang, column: &Column, code: &str) -> String {
+    let name = super::predictions::prediction_band_name(lang, &column.key, code);
+    name.map_or_else(|| code.to_string(), str::to_string)
 }

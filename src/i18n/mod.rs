@@ -90,6 +90,7 @@ mod overview;
 mod predictions;
 mod segments;
 
+pub use customers::{band_name, column_title};
 use ingest::describe_ingest_error;
 pub use ingest::{date_order_name, delimiter_name, drop_reason, role_name};
 pub use overview::{segment_action, segment_name};
@@ -335,6 +336,35 @@ mod tests {
             zh.contains("预测期必须不小于 0") && !zh.contains("horizon"),
             "{zh}"
         );
+    }
+
+    #[test]
+    fn every_registered_customer_column_has_a_title_and_band_names_in_both_languages() {
+        use crate::engine::clv::ChurnRisk;
+        use crate::engine::customers::{predictions, Column, ColumnKind};
+        for key in predictions::KEYS {
+            let column = Column {
+                key: key.to_string(),
+                header: key.to_string(),
+                kind: ColumnKind::Day,
+                sortable: false,
+            };
+            for lang in [Lang::En, Lang::Zh] {
+                assert_ne!(column_title(lang, &column), key, "{key} has no title");
+            }
+        }
+        let churn = Column {
+            key: predictions::CHURN_RISK.to_string(),
+            header: String::new(),
+            kind: ColumnKind::Day,
+            sortable: false,
+        };
+        for risk in ChurnRisk::ALL {
+            assert_eq!(
+                band_name(Lang::Zh, &churn, risk.name()),
+                churn_name(Lang::Zh, risk)
+            );
+        }
     }
 
     #[test]

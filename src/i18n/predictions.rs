@@ -143,6 +143,30 @@ pub fn churn_name(lang: Lang, risk: crate::engine::clv::ChurnRisk) -> &'static s
     .get(lang)
 }
 
+/// Title of a customer-table column the predictions register ([`crate::engine::customers::
+/// predictions::KEYS`]); `None` for another analysis's key.
+pub fn prediction_column_title(key: &str) -> Option<Text> {
+    use crate::engine::customers::predictions as columns;
+    Some(match key {
+        columns::PROBABILITY_ALIVE => t::COL_P_ALIVE,
+        columns::EXPECTED_PURCHASES => t::COL_EXPECTED,
+        columns::CLV => t::COL_CLV,
+        columns::CHURN_RISK => t::COL_CHURN,
+        columns::NEXT_PURCHASE => t::COL_NEXT_PURCHASE,
+        _ => return None,
+    })
+}
+
+/// A band of a prediction column in words (the churn risk's bands); `None` otherwise.
+pub fn prediction_band_name(lang: Lang, key: &str, code: &str) -> Option<&'static str> {
+    use crate::engine::clv::ChurnRisk;
+    if key != crate::engine::customers::predictions::CHURN_RISK {
+        return None;
+    }
+    let risk = ChurnRisk::ALL.into_iter().find(|r| r.name() == code)?;
+    Some(churn_name(lang, risk))
+}
+
 /// A limit of a model's parameter space, in the user's language.
 pub fn boundary_text(lang: Lang, boundary: &Boundary) -> String {
     match boundary {

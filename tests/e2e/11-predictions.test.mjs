@@ -59,16 +59,20 @@ test('predictions: models, figures, charts, at-risk preset, scores export, valid
     }
     // The customer table gained the prediction columns.
     await app.go('customers');
-    const pAlive = await page.locator('[data-testid=cell-p-alive]').first().getAttribute('data-value');
+    const pAlive = await page.locator('[data-testid=cell-probability_alive]').first().getAttribute('data-value');
     assert.ok(Number(pAlive) >= 0 && Number(pAlive) <= 1);
 
     // Click 2: "high value, probably churning" = the high-risk band, highest CLV first.
     await page.locator('[data-testid=preset-at-risk-value]').click();
     await until(page, async () => Number(await app.value('customer-count')) === high ? true : null, 'high-risk count');
-    const risks = await page.locator('[data-testid=cell-churn]').evaluateAll((tds) => tds.map((t) => t.getAttribute('data-value')));
+    const risks = await page.locator('[data-testid=cell-churn_risk]').evaluateAll((tds) => tds.map((t) => t.getAttribute('data-value')));
     assert.ok(risks.length > 0 && risks.every((r) => r === 'high'), 'all rows at high risk');
     const clvs = await page.locator('[data-testid=cell-clv]').evaluateAll((tds) => tds.map((t) => Number(t.getAttribute('data-value'))));
     for (let i = 1; i < clvs.length; i++) assert.ok(clvs[i - 1] >= clvs[i], 'CLV descending');
+    // The band filter the predictions registered shows the preset's band, and the CLV header its
+    // sort (registered columns sort and filter like the table's own).
+    assert.equal(await page.locator('[data-testid=filter-churn_risk]').inputValue(), 'high');
+    assert.match(await page.locator('[data-testid=customer-table] th[data-sort=clv]').textContent(), /▼/);
 
     // The target list export carries the prediction columns.
     const target = await app.exportCsv();

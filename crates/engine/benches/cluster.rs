@@ -216,7 +216,7 @@ mod whole_run_then {
         let (dataset, rfm) = &*FILE_RUN;
         let tags = TagTable::build(dataset, rfm, None, Some(&*FILE_CLUSTERS));
         let q = CustomerQuery::default();
-        bencher.bench_local(|| query_tagged(dataset, rfm, None, Some(&tags), &q));
+        bencher.bench_local(|| query_tagged(dataset, rfm, &[], Some(&tags), &q));
     }
 
     #[divan::bench]

@@ -221,7 +221,7 @@ fn customer_profile_one(bencher: Bencher) {
         .customer_ids
         .get(*rfm.customers.customer.first().unwrap())
         .to_string();
-    bencher.bench_local(|| customer_profile(dataset, rfm, None, Some(&tags), &id).unwrap());
+    bencher.bench_local(|| customer_profile(dataset, rfm, &[], Some(&tags), &id).unwrap());
 }
 
 /// `TagTable::build` for a million customers of 4 lines each (was the ignored test

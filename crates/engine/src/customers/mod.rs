@@ -11,17 +11,21 @@
 //! - [`customer_profile`] is the customer page (profile and purchase timeline) and
 //!   [`suggest_ids`] its search box.
 
+mod columns;
+pub mod predictions;
 mod profile;
 mod query;
 mod tags;
 
+pub use columns::{BandFilter, Cell, Column, ColumnKind, CustomerColumns};
+pub use predictions::Predictions;
 pub use profile::{
     customer_profile, suggest_ids, CustomerProfile, ProductSpend, TimelineOrder,
     FAVOURITE_PRODUCTS_MAX, ORDER_PRODUCTS_MAX, TIMELINE_MAX_ORDERS,
 };
 pub use query::{
-    export_csv, export_csv_tagged, query, query_tagged, CustomerPage, CustomerPrediction,
-    CustomerQuery, CustomerRow, Predictions, SortKey, EXPORT_HEADER, TAG_EXPORT_HEADER,
+    export_csv, export_csv_tagged, query, query_tagged, CustomerPage, CustomerQuery, CustomerRow,
+    SortKey, EXPORT_HEADER, TAG_EXPORT_HEADER,
 };
 pub use tags::{
     ClusterLabels, CustomerTags, PurchaseCycle, TagCounts, TagFilter, TagKind, TagTable,

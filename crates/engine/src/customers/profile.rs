@@ -8,7 +8,8 @@
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::query::{row, Predictions, Search};
+use super::columns::{CustomerColumns, Registered};
+use super::query::{row, Search};
 use super::{CustomerRow, TagTable};
 use crate::rfm::Analysis;
 use crate::{Dataset, Day};
@@ -87,7 +88,7 @@ pub struct CustomerProfile {
 pub fn customer_profile(
     dataset: &Dataset,
     analysis: &Analysis,
-    predictions: Option<&Predictions>,
+    columns: &[&dyn CustomerColumns],
     tags: Option<&TagTable>,
     customer_id: &str,
 ) -> Option<CustomerProfile> {
@@ -107,7 +108,7 @@ pub fn customer_profile(
     });
     let customer = position.and_then(|c| u32::try_from(c).ok())?;
     let position = analysis.customers.customer.binary_search(&customer).ok()?;
-    let row = row(dataset, analysis, predictions, tags, position)?;
+    let row = row(dataset, analysis, &Registered::new(columns), tags, position)?;
 
     let run = analysis.lines(dataset);
     let mut lines = run.lines_of(customer);

@@ -36,7 +36,7 @@ use crate::{
     cluster::{AttributeTable, ClusterAnalysis, ClusterError, ClusterInput},
     clv::ClvAnalysis,
     csv_out,
-    customers::{CustomerQuery, Predictions, TagTable},
+    customers::{CustomerColumns, CustomerPage, CustomerQuery, Predictions, TagTable},
     ingest::{self, PreviewParams, QualityReport},
     rfm::{self, Analysis},
     Dataset, EngineError,
@@ -160,6 +160,27 @@ impl Session {
         self.tags.as_ref()
     }
 
+    /// The columns the analyses add to the customer table, in order: one line per analysis
+    /// (see `docs/architecture.md`, "How to add an analysis").
+    fn column_sources(&self) -> Vec<Box<dyn CustomerColumns + '_>> {
+        let mut sources: Vec<Box<dyn CustomerColumns + '_>> = Vec::new();
+        if let Some(clv) = &self.clv {
+            sources.push(Box::new(Predictions::new(clv)));
+        }
+        sources
+    }
+
+    /// A page of the customer table with the registered columns, without tags (they follow in
+    /// their own request); empty before an analysis.
+    fn page(&self, query: &CustomerQuery) -> CustomerPage {
+        let (Some(d), Some(a)) = (self.dataset.as_ref(), self.analysis.as_ref()) else {
+            return CustomerPage::default();
+        };
+        let sources = self.column_sources();
+        let columns: Vec<&dyn CustomerColumns> = sources.iter().map(AsRef::as_ref).collect();
+        crate::customers::query_tagged(d, a, &columns, None, query)
+    }
+
     /// Drops everything (a new file).
     fn reset(&mut self, generation: u64) {
         *self = Self {
@@ -244,19 +265,11 @@ impl Session {
         started: f64,
         job: &mut Job<'_>,
     ) -> Reply {
-        // Tags follow in their own request (`Tags`): the dashboard answers without them.
-        let predictions = self.clv.as_ref().map(Predictions::new);
-        let page = self
-            .dataset
-            .as_ref()
-            .map(|d| {
-                crate::customers::query_tagged(d, &analysis, predictions.as_ref(), None, query)
-            })
-            .unwrap_or_default();
-        drop(predictions);
         self.tags = None;
         let report = analysis.report.clone();
         self.analysis = Some(analysis);
+        // Tags follow in their own request (`Tags`): the dashboard answers without them.
+        let page = self.page(query);
         // The segmentation was of the previous run's customers; the page runs it again.
         self.cluster = None;
         overview::Response::Analyzed {
@@ -330,11 +343,8 @@ impl Session {
             attributes: self.attributes.as_ref(),
         };
         let cluster = segment(&input, now_ms).map_err(EngineError::from)?;
-        let predictions = self.clv.as_ref().map(Predictions::new);
-        let page =
-            crate::customers::query_tagged(dataset, analysis, predictions.as_ref(), None, query);
+        let page = self.page(query);
         let report = cluster.report.clone();
-        drop(predictions);
         self.cluster = Some(cluster);
         Ok(segments::Response::Clustered {
             report,
@@ -348,7 +358,7 @@ impl Session {
     /// Runs `f` on the current results with the tags built (lazily).
     fn with_analysis<T>(
         &mut self,
-        f: impl FnOnce(&Dataset, &Analysis, Option<&Predictions>, Option<&TagTable>) -> T,
+        f: impl FnOnce(&Dataset, &Analysis, &[&dyn CustomerColumns], Option<&TagTable>) -> T,
     ) -> Result<T, SessionError> {
         let (Some(d), Some(a)) = (self.dataset.as_ref(), self.analysis.as_ref()) else {
             return Err(nothing("analysis"));
@@ -361,8 +371,9 @@ impl Session {
                 self.cluster.as_ref(),
             ));
         }
-        let predictions = self.clv.as_ref().map(Predictions::new);
-        Ok(f(d, a, predictions.as_ref(), self.tags.as_ref()))
+        let sources = self.column_sources();
+        let columns: Vec<&dyn CustomerColumns> = sources.iter().map(AsRef::as_ref).collect();
+        Ok(f(d, a, &columns, self.tags.as_ref()))
     }
 }
 

@@ -7,7 +7,7 @@ use super::{
     Stage,
 };
 use crate::clv::{ClvAnalysis, ClvReport, ClvSettings, HoldoutComparison, TimeUnit};
-use crate::customers::{self as table, CustomerPage, CustomerQuery, Predictions};
+use crate::customers::{CustomerPage, CustomerQuery};
 use crate::EngineError;
 
 /// What the page asks of this feature.
@@ -80,15 +80,10 @@ pub(super) fn handle(
                 .as_ref()
                 .map(|a| (&a.customers.customer[..], &a.customers.segment[..]));
             let report = ClvReport::new(dataset, &clv, segments);
-            // Tags follow in their own request (`Tags`), so the predictions answer first.
-            let page = session
-                .analysis
-                .as_ref()
-                .map_or_else(CustomerPage::default, |a| {
-                    table::query_tagged(dataset, a, Some(&Predictions::new(&clv)), None, &query)
-                });
             session.clv = Some(clv);
             session.tags = None;
+            // Tags follow in their own request (`Tags`), so the predictions answer first.
+            let page = session.page(&query);
             Ok(Response::Predicted {
                 report,
                 page,

@@ -40,7 +40,7 @@ pub fn Chart(kind: ChartKind) -> impl IntoView {
         };
         let Some(el) = canvas.get() else { return };
         let drawn_layout = draw_on_canvas(el, |area| {
-            state.report.with(|r| {
+            state.overview.report.with(|r| {
                 r.as_ref()
                     .map(|r| draw_dashboard_chart(area, kind, r, lang, &theme, false))
             })
@@ -60,7 +60,7 @@ pub fn Chart(kind: ChartKind) -> impl IntoView {
         let lang = state.lang.get_untracked();
         let text = layout.with_value(|l| {
             let l = l.as_ref()?;
-            state.report.with_untracked(|r| {
+            state.overview.report.with_untracked(|r| {
                 let r = r.as_ref()?;
                 match kind {
                     ChartKind::Trend => {
@@ -173,8 +173,8 @@ pub fn ClvChart(kind: ClvChartKind) -> impl IntoView {
         };
         let Some(el) = canvas.get() else { return };
         let drawn = draw_on_canvas(el, |area| {
-            state.validation.with(|validation| {
-                state.clv_report.with(|r| {
+            state.predictions.validation.with(|validation| {
+                state.predictions.report.with(|r| {
                     r.as_ref().map(|r| {
                         draw_clv_chart(area, kind, r, validation.as_ref(), lang, &theme, false)
                     })
@@ -193,7 +193,7 @@ pub fn ClvChart(kind: ClvChartKind) -> impl IntoView {
         let lang = state.lang.get_untracked();
         let text = layout.with_value(|l| {
             let index = nearest_point(l.as_ref()?, x)?;
-            state.validation.with_untracked(|v| {
+            state.predictions.validation.with_untracked(|v| {
                 let point = v.as_ref()?.cumulative.get(index)?;
                 let models = &v.as_ref()?.models;
                 let predicted = models

@@ -4,16 +4,14 @@
 mod browser;
 mod chart;
 mod client;
-mod clusters;
 mod customers;
 mod dashboard;
 mod mapping;
+mod overview;
 mod predictions;
-mod profile;
 mod routes;
 mod segments;
 mod state;
-mod tags;
 mod upload;
 
 use leptos::prelude::*;
@@ -62,6 +60,11 @@ pub(crate) fn tr(state: AppState, text: Text) -> impl Fn() -> &'static str + Cop
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
+    // Each feature's state is also its own context, so a page can take just its own.
+    provide_context(state.overview);
+    provide_context(state.customers);
+    provide_context(state.predictions);
+    provide_context(state.segments);
     browser::store_lang(state.lang.get_untracked());
     browser::store_dark(state.dark.get_untracked());
     if let Err(e) = client::start() {

@@ -9,11 +9,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, launchBrowser, openApp, FIXTURES } from './harness.mjs';
+import { startServer, launchBrowser, openApp, until, FIXTURES } from './harness.mjs';
 
 const LINES = 120_000;
 const CUSTOMERS = 12_000;
-let browser, server, dir, big;
+let browser, server, dir, big, bigger;
 
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'segscope-e2e-'));
@@ -26,6 +26,17 @@ before(async () => {
     out.push(`K${c},R${i},2023-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')},${(5 + (i % 97) * 1.25).toFixed(2)},P${i % 300}`);
   }
   fs.writeFileSync(big, out.join('\n') + '\n');
+  // Four times the lines and eight times the customers, so that each job surely outlasts the
+  // page switch and the date change of the re-analysis tests.
+  bigger = path.join(dir, 'bigger.csv');
+  const more = ['customer_id,order_id,date,amount,product'];
+  for (let i = 0; i < 4 * LINES; i++) {
+    const c = (i * 7919) % (8 * CUSTOMERS);
+    const day = 1 + ((i * 31) % 28);
+    const month = 1 + ((i * 17) % 12);
+    more.push(`K${c},R${i},2023-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')},${(5 + (i % 97) * 1.25).toFixed(2)},P${i % 300}`);
+  }
+  fs.writeFileSync(bigger, more.join('\n') + '\n');
   browser = await launchBrowser();
   server = await startServer();
 });
@@ -120,6 +131,48 @@ for (const [job, button, shown] of [
       await page.locator(`[data-testid=${shown}]`).waitFor({ state: 'visible', timeout: 120_000 });
       const bundle = new Set(['worker_loader.js', 'worker.js', 'worker_bg.wasm'].map((f) => server.url + f));
       await app.assertClean({ allowAfterFile: [(r) => r.method === 'GET' && bundle.has(r.url)] });
+    } finally {
+      await app.close();
+    }
+  });
+}
+
+// Re-analysis during each job: the user changes the as-of date while predictions or a
+// segmentation still run. The worker answers in order (the job, then the analysis); the page ends
+// on the new analysis, keeps the job's result (predictions do not depend on the RFM settings; a
+// segmentation is run again on the re-analysed customers), shows no error, and its progress bar
+// stays up until the last answer.
+for (const [job, button, shown] of [
+  ['predictions', 'predict-run', 'model-table'],
+  ['segments', 'cluster-run', 'cluster-summary'],
+]) {
+  test(`Re-analysis during ${job}: the page ends on the new analysis with the job's result`, async () => {
+    const app = await openApp(browser, server);
+    try {
+      await app.goto();
+      const { page } = app;
+      await app.analyse(bigger);
+      const ordersBefore = await app.number('kpi-orders');
+      assert.equal(ordersBefore, 4 * LINES);
+      await app.go(job);
+      await page.locator(`[data-testid=${button}]`).click();
+      await app.go('overview');
+      // The job must still be running when the analysis is asked for, or this tests nothing.
+      assert.equal(await page.locator('[data-testid=progress]').count(), 1, `${job} still running`);
+      await page.locator('[data-testid=as-of-input]').fill('2023-06-30');
+      await page.locator('[data-testid=as-of-input]').dispatchEvent('change');
+      // Both answers in: no progress bar, the new as-of date, fewer orders (only those up to it).
+      await until(page, async () => (await page.locator('[data-testid=progress]').count()) === 0 || null, 'both answers', 120_000);
+      await until(page, async () => (await page.locator('[data-testid=as-of-input]').inputValue()) === '2023-06-30' || null, 'the new as-of date');
+      const ordersAfter = await app.number('kpi-orders');
+      assert.ok(ordersAfter > 0 && ordersAfter < ordersBefore, `orders up to 2023-06-30: ${ordersAfter} of ${ordersBefore}`);
+      assert.equal(await page.locator('[data-testid=error-message]').count(), 0, 'no error shown');
+      await app.go(job);
+      // A segmentation of the previous customers is run again after the analysis.
+      await page.locator(`[data-testid=${shown}]`).waitFor({ state: 'visible', timeout: 120_000 });
+      await until(page, async () => (await page.locator('[data-testid=progress]').count()) === 0 || null, 'the re-run', 120_000);
+      assert.equal(await page.locator('[data-testid=error-message]').count(), 0, 'no error shown');
+      await app.assertClean();
     } finally {
       await app.close();
     }

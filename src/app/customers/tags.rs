@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use super::{clusters::segment_names, tr, AppState};
+use crate::app::segments::segment_names;
+use crate::app::{tr, AppState};
 use crate::engine::clv::ChurnRisk;
 use crate::engine::customers::{
     CustomerQuery, CustomerTags, PurchaseCycle, TagFilter, TagKind, ValueTier,
@@ -72,9 +73,9 @@ pub fn value_name(lang: Lang, kind: TagKind, value: &str, clusters: &[String]) -
 
 /// The display names of the segments on screen (for cluster tags).
 pub fn cluster_names(state: AppState, lang: Lang) -> Vec<String> {
-    state.cluster_report.with(|r| {
+    state.segments.report.with(|r| {
         r.as_ref()
-            .map(|r| state.cluster_names.with(|n| segment_names(lang, r, n)))
+            .map(|r| state.segments.names.with(|n| segment_names(lang, r, n)))
             .unwrap_or_default()
     })
 }
@@ -104,7 +105,7 @@ pub fn TagFilters(change: Callback<CustomerQuery>) -> impl IntoView {
     let groups = move || {
         let lang = state.lang.get();
         let clusters = cluster_names(state, lang);
-        state.tag_counts.with(|c| {
+        state.customers.tag_counts.with(|c| {
             c.kinds
                 .iter()
                 .filter(|k| !k.values.is_empty())
@@ -123,7 +124,7 @@ pub fn TagFilters(change: Callback<CustomerQuery>) -> impl IntoView {
                             let on = {
                                 let value = value.clone();
                                 move || {
-                                    state.query.with(|q| {
+                                    state.customers.query.with(|q| {
                                         q.tags
                                             .iter()
                                             .any(|f| f.kind == kind && f.values.contains(&value))
@@ -133,7 +134,7 @@ pub fn TagFilters(change: Callback<CustomerQuery>) -> impl IntoView {
                             let click = {
                                 let value = value.clone();
                                 move |_| {
-                                    let mut q = state.query.get_untracked();
+                                    let mut q = state.customers.query.get_untracked();
                                     toggle(&mut q, kind, &value);
                                     change.run(q);
                                 }
@@ -155,18 +156,18 @@ pub fn TagFilters(change: Callback<CustomerQuery>) -> impl IntoView {
                 .collect_view()
         })
     };
-    let active = move || state.query.with(|q| !q.tags.is_empty());
+    let active = move || state.customers.query.with(|q| !q.tags.is_empty());
     let clear = move |_| {
-        let mut q = state.query.get_untracked();
+        let mut q = state.customers.query.get_untracked();
         q.tags.clear();
         q.offset = 0;
         change.run(q);
     };
     view! {
-        <details class="tag-filter" data-testid="tag-filters" prop:open=move || state.tags_open.get()
+        <details class="tag-filter" data-testid="tag-filters" prop:open=move || state.customers.tags_open.get()
             on:toggle=move |ev| {
                 let open = event_target::<web_sys::HtmlDetailsElement>(&ev).open();
-                if open != state.tags_open.get_untracked() {
+                if open != state.customers.tags_open.get_untracked() {
                     state.set_tags_open(open);
                 }
             }>

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{tr, AppState};
+use crate::app::{tr, AppState};
 use crate::engine::rfm::{RfmParams, Segment, SegmentGrid};
 use crate::format::{grouped, percent, plain};
 use crate::i18n::{segment_action, segment_name, t};
@@ -14,15 +14,16 @@ pub fn Segments() -> impl IntoView {
     let lang = state.lang;
     let rows = move || {
         state
+            .overview
             .report
             .with(|r| r.as_ref().map(|r| r.segments.clone()).unwrap_or_default())
     };
     let filter_to = move |segment: Segment| {
-        let mut q = state.query.get_untracked();
+        let mut q = state.customers.query.get_untracked();
         q.segments = vec![segment];
         q.offset = 0;
         state.set_query(q);
-        super::routes::navigate(state, super::routes::Route::Customers);
+        crate::app::routes::navigate(state, crate::app::routes::Route::Customers);
     };
     view! {
         <section class="card segments">
@@ -73,7 +74,7 @@ fn GridEditor() -> impl IntoView {
     // 0 = all five M layers at once.
     let m_layer = RwSignal::new(0u8);
     let set_cell = move |r: u8, f: u8, segment: Segment| {
-        let mut rfm: RfmParams = state.rfm.get_untracked();
+        let mut rfm: RfmParams = state.overview.rfm.get_untracked();
         let layers: Vec<u8> = match m_layer.get_untracked() {
             0 => (1..=5).collect(),
             m => vec![m],
@@ -88,7 +89,7 @@ fn GridEditor() -> impl IntoView {
             0 => 3,
             m => m,
         };
-        state.rfm.with(|p| p.grid.segment(r, f, m))
+        state.overview.rfm.with(|p| p.grid.segment(r, f, m))
     };
     view! {
         <details class="grid-editor" data-testid="segment-grid">
@@ -101,7 +102,7 @@ fn GridEditor() -> impl IntoView {
                     {(1..=5u8).map(|m| view! { <option value=m.to_string()>{m.to_string()}</option> }).collect_view()}
                 </select>
             </label>
-            <button class="link" on:click=move |_| state.set_rfm(RfmParams { grid: SegmentGrid::default(), ..state.rfm.get_untracked() })>
+            <button class="link" on:click=move |_| state.set_rfm(RfmParams { grid: SegmentGrid::default(), ..state.overview.rfm.get_untracked() })>
                 {tr(state, t::GRID_RESET)}
             </button>
             <table class="grid">

@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast as _;
 use web_sys::{Blob, HtmlInputElement};
 
+pub mod state;
+
 use super::chart::{ClusterChart, ClusterChartKind};
 use super::{tr, AppState};
 use crate::engine::cluster::{
@@ -49,7 +51,7 @@ fn chosen_file(ev: &web_sys::Event) -> Option<(Blob, String)> {
 #[component]
 pub fn Clusters() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let has_report = move || state.cluster_report.with(Option::is_some);
+    let has_report = move || state.segments.report.with(Option::is_some);
     view! {
         <section class="card clusters" data-testid="clusters">
             <div class="card-head">
@@ -76,7 +78,7 @@ fn Attributes() -> impl IntoView {
     let on_id = move |ev: web_sys::Event| state.set_attributes_id(event_target_value(&ev));
     let summary = move || {
         let lang = state.lang.get();
-        state.attributes.with(|a| {
+        state.segments.attributes.with(|a| {
             a.as_ref().map(|a| {
                 let j = &a.join;
                 let n = |v: u64| grouped(v as f64, 0, ',');
@@ -118,16 +120,16 @@ fn Attributes() -> impl IntoView {
                     <input type="file" class="visually-hidden" accept=".csv,.tsv,.txt,text/csv"
                         data-testid="attributes-input" on:change=on_file/>
                 </label>
-                <Show when=move || state.demo_attributes.get() && state.attributes.with(Option::is_none)>
+                <Show when=move || state.segments.demo_attributes.get() && state.segments.attributes.with(Option::is_none)>
                     <button class="button" data-testid="demo-attributes" on:click=move |_| state.open_demo_attributes()>
                         {tr(state, t::CLUSTER_ATTRIBUTES_DEMO)}
                     </button>
                 </Show>
-                <Show when=move || state.attributes.with(Option::is_some)>
-                    <span class="file-name">{move || state.attributes_name.get()}</span>
+                <Show when=move || state.segments.attributes.with(Option::is_some)>
+                    <span class="file-name">{move || state.segments.attributes_name.get()}</span>
                     <label>{tr(state, t::CLUSTER_ATTRIBUTES_ID)}" "
                         <select data-testid="attributes-id" on:change=on_id>
-                            {move || state.attributes.with(|a| a.as_ref().map(|a| {
+                            {move || state.segments.attributes.with(|a| a.as_ref().map(|a| {
                                 let id = a.id_column.clone();
                                 a.headers.iter().map(|h| {
                                     let selected = *h == id;
@@ -142,7 +144,7 @@ fn Attributes() -> impl IntoView {
                     </button>
                 </Show>
             </div>
-            <Show when=move || state.attributes.with(Option::is_some)>
+            <Show when=move || state.segments.attributes.with(Option::is_some)>
                 <div class="attributes-join" data-testid="attributes-join">
                     {move || summary().unwrap_or_default().into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}
                 </div>
@@ -163,7 +165,7 @@ fn unavailable(state: AppState, feature: BehaviourFeature) -> Option<crate::i18n
         BehaviourFeature::MainRegion if !mapped(|m| m.region) => Some(t::FEAT_NEEDS_REGION),
         BehaviourFeature::MainChannel if !mapped(|m| m.channel) => Some(t::FEAT_NEEDS_CHANNEL),
         BehaviourFeature::Clv | BehaviourFeature::ProbabilityAlive
-            if state.clv_report.with(Option::is_none) =>
+            if state.predictions.report.with(Option::is_none) =>
         {
             Some(t::FEAT_NEEDS_PREDICTIONS)
         }
@@ -178,7 +180,7 @@ fn FeatureBox(
     #[prop(into)] disabled_reason: Signal<Option<String>>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let settings = state.cluster_settings;
+    let settings = state.segments.settings;
     let testid = format!("feature-{}", key.name());
     let checked = {
         let key = key.clone();
@@ -211,7 +213,7 @@ fn FeatureBox(
 #[component]
 fn ClusterSettingsForm() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let settings = state.cluster_settings;
+    let settings = state.segments.settings;
     let behaviour = BehaviourFeature::ALL
         .into_iter()
         .map(|f| {
@@ -223,7 +225,7 @@ fn ClusterSettingsForm() -> impl IntoView {
         })
         .collect_view();
     let attribute_boxes = move || {
-        state.attributes.with(|a| {
+        state.segments.attributes.with(|a| {
             a.as_ref().map(|a| {
                 a.columns
                     .iter()
@@ -273,7 +275,7 @@ fn ClusterSettingsForm() -> impl IntoView {
         }
     };
     let run_label = move || {
-        if state.cluster_report.with(Option::is_some) {
+        if state.segments.report.with(Option::is_some) {
             t::CLUSTER_RERUN.get(state.lang.get())
         } else {
             t::CLUSTER_RUN.get(state.lang.get())
@@ -314,12 +316,12 @@ fn ClusterSettingsForm() -> impl IntoView {
 #[component]
 fn ClusterResults() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let report = state.cluster_report;
+    let report = state.segments.report;
     let names = Signal::derive(move || {
         let lang = state.lang.get();
         report.with(|r| {
             r.as_ref()
-                .map(|r| state.cluster_names.with(|n| segment_names(lang, r, n)))
+                .map(|r| state.segments.names.with(|n| segment_names(lang, r, n)))
                 .unwrap_or_default()
         })
     });
@@ -336,7 +338,7 @@ fn ClusterResults() -> impl IntoView {
                         &plain(r.silhouette, 3),
                         &grouped(r.silhouette_sample_size as f64, 0, ','),
                         &grouped(r.calinski_harabasz, 0, ','),
-                        &grouped(state.cluster_elapsed_ms.get(), 0, ','),
+                        &grouped(state.segments.elapsed_ms.get(), 0, ','),
                     ],
                 )
             })
@@ -366,7 +368,7 @@ fn ClusterResults() -> impl IntoView {
     };
     let warnings = move || {
         let lang = state.lang.get();
-        let tiny = state.cluster_settings.with(|s| s.tiny_share);
+        let tiny = state.segments.settings.with(|s| s.tiny_share);
         report.with(|r| {
             r.as_ref()
                 .map(|r| {
@@ -384,7 +386,7 @@ fn ClusterResults() -> impl IntoView {
             data-suggested-k=move || report.with(|r| r.as_ref().and_then(|r| r.sweep.as_ref()).map(|s| s.suggested_k.to_string()))
             data-timings=move || report.with(|r| r.as_ref().map(|r| r.timings_ms.iter().map(|(s, ms)| format!("{s:?}={}", plain(*ms, 0))).collect::<Vec<_>>().join(" ")))>
             <p class="cluster-summary" data-testid="cluster-summary">{summary}</p>
-            <Show when=move || state.cluster_applied.get()>
+            <Show when=move || state.segments.applied.get()>
                 <p class="hint" data-testid="cluster-applied">{tr(state, t::CLUSTER_APPLIED)}</p>
             </Show>
             <p class="hint">{suggested}" "{stability}</p>
@@ -445,7 +447,7 @@ fn tops_text(s: &SegmentProfile) -> String {
 
 /// Filters the customer table to one segment (keeping the other tag filters) and opens it.
 fn show_segment(state: AppState, segment: u32) {
-    let mut q = state.query.get_untracked();
+    let mut q = state.customers.query.get_untracked();
     q.tags.retain(|f| f.kind != TagKind::Cluster);
     q.tags.push(TagFilter {
         kind: TagKind::Cluster,
@@ -462,7 +464,7 @@ fn SegmentTable() -> impl IntoView {
     let state = expect_context::<AppState>();
     let rows = move || {
         let lang = state.lang.get();
-        state.cluster_report.with(|r| {
+        state.segments.report.with(|r| {
             let Some(r) = r.as_ref() else {
                 return Vec::new();
             };
@@ -502,10 +504,10 @@ fn SegmentTable() -> impl IntoView {
                         {
                             let (segment, auto, s, idx, tops) = row;
                             let i = segment as usize;
-                            let value = move || state.cluster_names.with(|n| n.get(i).cloned().unwrap_or_default());
+                            let value = move || state.segments.names.with(|n| n.get(i).cloned().unwrap_or_default());
                             let on_name = move |ev: web_sys::Event| {
                                 let v = event_target_value(&ev);
-                                state.cluster_names.update(|n| {
+                                state.segments.names.update(|n| {
                                     if n.len() <= i {
                                         n.resize(i + 1, String::new());
                                     }
@@ -548,7 +550,7 @@ fn Transforms() -> impl IntoView {
     let state = expect_context::<AppState>();
     let rows = move || {
         let lang = state.lang.get();
-        state.cluster_report.with(|r| {
+        state.segments.report.with(|r| {
             r.as_ref()
                 .map(|r| {
                     r.features

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+pub mod state;
+
 use super::chart::{ClvChart, ClvChartKind};
 use super::{tr, AppState};
 use crate::engine::calendar::{iso_day, parse_iso_day};
@@ -21,7 +23,7 @@ fn unit_name(lang: Lang, unit: TimeUnit) -> &'static str {
 #[component]
 pub fn Predictions() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let has_report = move || state.clv_report.with(Option::is_some);
+    let has_report = move || state.predictions.report.with(Option::is_some);
     view! {
         <section class="card predictions" data-testid="predictions">
             <div class="card-head">
@@ -47,7 +49,7 @@ pub fn Predictions() -> impl IntoView {
 #[component]
 fn PredictSettings() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let settings = state.clv_settings;
+    let settings = state.predictions.settings;
     let on_model = move |ev: web_sys::Event| {
         let model = if event_target_value(&ev) == "pareto" {
             PurchaseModelKind::ParetoNbd
@@ -81,7 +83,7 @@ fn PredictSettings() -> impl IntoView {
         settings.update(|s| s.discount_monthly = v);
     };
     let run_label = move || {
-        if state.clv_report.with(Option::is_some) {
+        if state.predictions.report.with(Option::is_some) {
             t::PREDICT_RERUN.get(state.lang.get())
         } else {
             t::PREDICT_RUN.get(state.lang.get())
@@ -124,7 +126,7 @@ fn PredictSettings() -> impl IntoView {
 fn PredictionReport() -> impl IntoView {
     let state = expect_context::<AppState>();
     let lang = state.lang;
-    let report = state.clv_report;
+    let report = state.predictions.report;
     let kpi = move |f: fn(&crate::engine::clv::ClvReport) -> (String, String)| {
         move || report.with(|r| r.as_ref().map(f).unwrap_or_default())
     };
@@ -175,7 +177,7 @@ fn PredictionReport() -> impl IntoView {
                     fill(
                         lang.get(),
                         t::PREDICT_ELAPSED,
-                        &[&grouped(state.clv_elapsed_ms.get(), 0, ',')]
+                        &[&grouped(state.predictions.elapsed_ms.get(), 0, ',')]
                     )
                 )
             })
@@ -300,7 +302,7 @@ fn Validation() -> impl IntoView {
     let lang = state.lang;
     // Default split: two thirds into the data; the holdout runs to the last day.
     let default_split = move || {
-        state.quality.with_untracked(|q| {
+        state.overview.quality.with_untracked(|q| {
             q.as_ref()
                 .and_then(|q| q.date_range)
                 .map(|(first, last)| iso_day(first + (last - first) * 2 / 3))
@@ -310,14 +312,14 @@ fn Validation() -> impl IntoView {
     let split = RwSignal::new(default_split());
     let holdout_end = RwSignal::new(String::new());
     let run = move |_| {
-        let unit = state.clv_settings.with_untracked(|s| s.time_unit);
+        let unit = state.predictions.settings.with_untracked(|s| s.time_unit);
         let Some(calibration_end) = parse_iso_day(&split.get_untracked()) else {
             return;
         };
         let end = parse_iso_day(&holdout_end.get_untracked());
         state.validate(calibration_end, end, unit);
     };
-    let validation = state.validation;
+    let validation = state.predictions.validation;
     let summary = move || {
         validation.with(|v| {
             v.as_ref().map(|v| {

@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::customers::cell_text;
+use super::cell_text;
 use super::tags::{cluster_names, tag_badges};
-use super::{tr, AppState};
+use crate::app::{tr, AppState};
 use crate::engine::calendar::iso_day;
 use crate::format::{grouped, plain};
 use crate::i18n::{column_title, fill, segment_name, t};
@@ -20,6 +20,7 @@ pub fn Profile() -> impl IntoView {
     // A profile opened from the table fills the box with its id.
     Effect::new(move |_| {
         if let Some(id) = state
+            .customers
             .profile
             .with(|p| p.as_ref().map(|p| p.customer_id.clone()))
         {
@@ -29,7 +30,7 @@ pub fn Profile() -> impl IntoView {
     let body = move || {
         let lang = lang.get();
         let clusters = cluster_names(state, lang);
-        state.profile.get().map(|view| {
+        state.customers.profile.get().map(|view| {
             let Some(p) = view.profile else {
                 let suggestions = view.suggestions.clone();
                 return view! {
@@ -61,7 +62,7 @@ pub fn Profile() -> impl IntoView {
                 .max(1e-9);
             // The columns the analyses registered (predictions: P(alive), CLV, churn risk, next
             // purchase, …), as the table's last page named them.
-            let columns = state.page.with_untracked(|p| p.columns.clone());
+            let columns = state.customers.page.with_untracked(|p| p.columns.clone());
             let registered = columns
                 .into_iter()
                 .zip(row.cells.clone())

@@ -5,7 +5,11 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use super::tags::{cluster_names, tag_badges, TagFilters};
+mod profile;
+pub mod state;
+pub mod tags;
+
+use self::tags::{cluster_names, tag_badges, TagFilters};
 use super::{tr, AppState};
 use crate::engine::calendar::iso_day;
 use crate::engine::clv::ChurnRisk;
@@ -19,13 +23,22 @@ use crate::i18n::{band_name, column_title, fill, segment_name, t, Lang, Text};
 const PAGE_SIZE: usize = 50;
 const SEARCH_DEBOUNCE: Duration = Duration::from_millis(250);
 
+/// The customers page: the table, then the customer page (客户画像).
+#[component]
+pub fn CustomersPage() -> impl IntoView {
+    view! {
+        <Customers/>
+        <profile::Profile/>
+    }
+}
+
 /// Table, filters, pager and export.
 #[component]
 pub fn Customers() -> impl IntoView {
     let state = expect_context::<AppState>();
     let lang = state.lang;
     let change = move |f: &dyn Fn(&mut CustomerQuery)| {
-        let mut q = state.query.get_untracked();
+        let mut q = state.customers.query.get_untracked();
         f(&mut q);
         q.limit = PAGE_SIZE;
         state.set_query(q);
@@ -38,7 +51,7 @@ pub fn Customers() -> impl IntoView {
         }
         let handle = set_timeout_with_handle(
             move || {
-                let mut q = state.query.get_untracked();
+                let mut q = state.customers.query.get_untracked();
                 q.search = text.clone();
                 q.offset = 0;
                 q.limit = PAGE_SIZE;
@@ -68,7 +81,7 @@ pub fn Customers() -> impl IntoView {
             q.offset = 0;
         })
     };
-    let predicted = move || state.clv_report.with(Option::is_some);
+    let predicted = move || state.predictions.report.with(Option::is_some);
     let header = move |label: Signal<String>, key: SortKey, numeric: bool| {
         let sort = {
             let key = key.clone();
@@ -89,7 +102,7 @@ pub fn Customers() -> impl IntoView {
             other => format!("{other:?}"),
         };
         let arrow = move || {
-            state.query.with(|q| {
+            state.customers.query.with(|q| {
                 if q.sort == key {
                     if q.descending {
                         " ▼"
@@ -108,7 +121,7 @@ pub fn Customers() -> impl IntoView {
         }
     };
     let title = move |text: Text| Signal::derive(move || text.get(lang.get()).to_string());
-    let page = state.page;
+    let page = state.customers.page;
     // The columns the analyses registered (predictions today), as the last page brought them.
     let columns = Memo::new(move |_| page.with(|p| p.columns.clone()));
     let on_band = move |column: String, value: String| {
@@ -149,13 +162,13 @@ pub fn Customers() -> impl IntoView {
             </div>
             <div class="controls">
                 <input type="search" data-testid="customer-search" placeholder=tr(state, t::SEARCH_ID) on:input=on_search
-                    prop:value=move || state.query.with(|q| q.search.clone())/>
+                    prop:value=move || state.customers.query.with(|q| q.search.clone())/>
                 <label>
                     {tr(state, t::FILTER_SEGMENT)}" "
                     <select data-testid="segment-filter" on:change=on_segment>
-                        <option value="" selected=move || state.query.with(|q| q.segments.is_empty())>{tr(state, t::ALL_SEGMENTS)}</option>
+                        <option value="" selected=move || state.customers.query.with(|q| q.segments.is_empty())>{tr(state, t::ALL_SEGMENTS)}</option>
                         {Segment::ALL.into_iter().map(|s| view! {
-                            <option value=s.name() selected=move || state.query.with(|q| q.segments == [s])>{move || segment_name(lang.get(), s)}</option>
+                            <option value=s.name() selected=move || state.customers.query.with(|q| q.segments == [s])>{move || segment_name(lang.get(), s)}</option>
                         }).collect_view()}
                     </select>
                 </label>
@@ -165,11 +178,11 @@ pub fn Customers() -> impl IntoView {
                     let shown = move |code: &str| {
                         let key = key.clone();
                         let code = code.to_string();
-                        move || state.query.with(|q| q.bands.iter().any(|f| f.column == key && f.values == [code.clone()]))
+                        move || state.customers.query.with(|q| q.bands.iter().any(|f| f.column == key && f.values == [code.clone()]))
                     };
                     let none = {
                         let key = c.key.clone();
-                        move || state.query.with(|q| !q.bands.iter().any(|f| f.column == key))
+                        move || state.customers.query.with(|q| !q.bands.iter().any(|f| f.column == key))
                     };
                     let key = c.key.clone();
                     let on_change = move |ev: web_sys::Event| on_band(key.clone(), event_target_value(&ev));
@@ -189,7 +202,7 @@ pub fn Customers() -> impl IntoView {
                 }).collect_view()}
                 <Show when=predicted>
                     <button class="button" data-testid="preset-at-risk-value" on:click=at_risk_value>{tr(state, t::PRESET_AT_RISK_VALUE)}</button>
-                    <Show when=move || state.clv_report.with(|r| r.as_ref().is_some_and(crate::engine::clv::ClvReport::dropout_not_identified))>
+                    <Show when=move || state.predictions.report.with(|r| r.as_ref().is_some_and(crate::engine::clv::ClvReport::dropout_not_identified))>
                         <span class="warning" data-testid="dropout-caveat">{tr(state, t::DROPOUT_CAVEAT)}</span>
                     </Show>
                 </Show>

@@ -14,7 +14,7 @@ use segscope::engine::cluster::transform::FittedTransform;
 use segscope::engine::cluster::{
     AttributeTable, BehaviourFeature, ClusterAnalysis, ClusterError, ClusterInput, ClusterSettings,
     ClusterWarning, FeatureColumn, FeatureKey, FeatureTable, FeatureValues, KChoice, NameTrait,
-    SegmentationModel, TransformKind,
+    SegmentationModel, TransformKind, Unavailable,
 };
 use segscope::engine::rfm::{self, Analysis, RfmParams};
 use segscope::engine::{Dataset, Interned};
@@ -366,12 +366,15 @@ fn unavailable_features_say_why() {
     };
     assert_eq!(
         reason(vec![FeatureKey::Attribute("age".into())], &d),
-        "no_attributes"
+        Unavailable::NoAttributes
     );
-    assert_eq!(reason(vec![b(BehaviourFeature::Clv)], &d), "no_predictions");
+    assert_eq!(
+        reason(vec![b(BehaviourFeature::Clv)], &d),
+        Unavailable::NoPredictions
+    );
     assert_eq!(
         reason(vec![b(BehaviourFeature::ProbabilityAlive)], &d),
-        "no_predictions"
+        Unavailable::NoPredictions
     );
     let mut bare = d.clone();
     bare.product.clear();
@@ -379,15 +382,15 @@ fn unavailable_features_say_why() {
     bare.channel.clear();
     assert_eq!(
         reason(vec![b(BehaviourFeature::CategoryShares)], &bare),
-        "no_product_column"
+        Unavailable::NoProductColumn
     );
     assert_eq!(
         reason(vec![b(BehaviourFeature::MainRegion)], &bare),
-        "no_region_column"
+        Unavailable::NoRegionColumn
     );
     assert_eq!(
         reason(vec![b(BehaviourFeature::MainChannel)], &bare),
-        "no_channel_column"
+        Unavailable::NoChannelColumn
     );
     let attributes = AttributeTable::parse(b"customer_id,age\nA,30\nB,40\n", None).unwrap();
     let with = ClusterInput {
@@ -396,7 +399,7 @@ fn unavailable_features_say_why() {
     };
     assert!(matches!(
         FeatureTable::build(&with, &[FeatureKey::Attribute("income".into())]),
-        Err(ClusterError::FeatureUnavailable { reason, .. }) if reason == "no_such_attribute"
+        Err(ClusterError::FeatureUnavailable { reason, .. }) if reason == Unavailable::NoSuchAttribute
     ));
 }
 
@@ -838,7 +841,7 @@ fn an_attribute_feature_without_a_file_is_unavailable() {
         .unwrap_err(),
         ClusterError::FeatureUnavailable {
             feature: "attr:age".into(),
-            reason: "no_attributes".into()
+            reason: Unavailable::NoAttributes
         }
     );
 }

@@ -338,6 +338,39 @@ mod tests {
         );
     }
 
+    // Regression: a saved segmentation's missing column showed its code ("missing_column") in
+    // the Chinese message; every reason is now a typed value with words in both languages.
+    #[test]
+    fn every_unavailable_feature_reason_is_worded_in_both_languages() {
+        use crate::engine::cluster::{ClusterError, Unavailable};
+        let reasons = [
+            Unavailable::NoProductColumn,
+            Unavailable::NoRegionColumn,
+            Unavailable::NoChannelColumn,
+            Unavailable::NoPredictions,
+            Unavailable::NoAttributes,
+            Unavailable::NoSuchAttribute,
+            Unavailable::MissingColumn,
+            Unavailable::ColumnTypeChanged,
+        ];
+        for reason in reasons {
+            for e in [
+                ClusterError::FeatureUnavailable {
+                    feature: "recency_days".into(),
+                    reason,
+                },
+                ClusterError::ModelFeatureUnavailable {
+                    feature: "recency_days".into(),
+                    reason,
+                },
+            ] {
+                let zh = describe_cluster_error(Lang::Zh, &e);
+                assert!(!zh.contains(&reason.to_string()), "{zh}");
+                assert!(!zh.chars().any(|c| c == '_'), "{zh}");
+            }
+        }
+    }
+
     #[test]
     fn every_registered_customer_column_has_a_title_and_band_names_in_both_languages() {
         use crate::engine::clv::ChurnRisk;

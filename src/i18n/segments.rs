@@ -1,7 +1,9 @@
 //! The segments page: attributes, features, k-means results, profiles, traits, and their warnings and errors.
 
 use super::{fill, t, Lang, Text};
-use crate::engine::cluster::{BehaviourFeature, ClusterError, ClusterWarning, NameTrait};
+use crate::engine::cluster::{
+    BehaviourFeature, ClusterError, ClusterWarning, NameTrait, Unavailable,
+};
 
 catalog! {
     CHART_CLUSTER_ELBOW = "Choosing k: inertia and silhouette by number of segments", "选择 k：不同分群数下的惯性与轮廓系数";
@@ -135,6 +137,8 @@ catalog! {
     ERR_CLUSTER_UNAVAILABLE = "Feature {0} is not available: {1}.", "特征 {0} 不可用：{1}。";
     ERR_CLUSTER_NO_ATTRIBUTES = "add an attributes file first", "请先添加属性文件";
     ERR_CLUSTER_NO_SUCH_ATTRIBUTE = "the attributes file has no such column", "属性文件中没有该列";
+    ERR_MODEL_MISSING_COLUMN = "this file has no such column", "当前文件中没有该列";
+    ERR_MODEL_COLUMN_TYPE = "the column holds numbers in one file and categories in the other", "该列在一个文件中为数值、在另一个文件中为类别";
     ERR_CLUSTER_NON_FINITE = "Feature {0} of customer {1} is not a finite number.", "客户 {1} 的特征 {0} 不是有限数值。";
     ERR_ATTR_EMPTY = "The attributes file has no rows.", "属性文件没有数据行。";
     ERR_ATTR_PARSE = "Attributes file, line {0}: {1}", "属性文件第 {0} 行：{1}";
@@ -272,14 +276,19 @@ pub fn cluster_warning_text(lang: Lang, w: &ClusterWarning, tiny_share: f64) -> 
 
 /// A segmentation error in the user's language.
 pub fn describe_cluster_error(lang: Lang, e: &ClusterError) -> String {
-    let reason = |code: &str| match code {
-        "no_product_column" => t::FEAT_NEEDS_PRODUCT.get(lang).to_string(),
-        "no_region_column" => t::FEAT_NEEDS_REGION.get(lang).to_string(),
-        "no_channel_column" => t::FEAT_NEEDS_CHANNEL.get(lang).to_string(),
-        "no_predictions" => t::FEAT_NEEDS_PREDICTIONS.get(lang).to_string(),
-        "no_attributes" => t::ERR_CLUSTER_NO_ATTRIBUTES.get(lang).to_string(),
-        "no_such_attribute" => t::ERR_CLUSTER_NO_SUCH_ATTRIBUTE.get(lang).to_string(),
-        other => other.to_string(),
+    let reason = |why: &Unavailable| {
+        match why {
+            Unavailable::NoProductColumn => t::FEAT_NEEDS_PRODUCT,
+            Unavailable::NoRegionColumn => t::FEAT_NEEDS_REGION,
+            Unavailable::NoChannelColumn => t::FEAT_NEEDS_CHANNEL,
+            Unavailable::NoPredictions => t::FEAT_NEEDS_PREDICTIONS,
+            Unavailable::NoAttributes => t::ERR_CLUSTER_NO_ATTRIBUTES,
+            Unavailable::NoSuchAttribute => t::ERR_CLUSTER_NO_SUCH_ATTRIBUTE,
+            Unavailable::MissingColumn => t::ERR_MODEL_MISSING_COLUMN,
+            Unavailable::ColumnTypeChanged => t::ERR_MODEL_COLUMN_TYPE,
+        }
+        .get(lang)
+        .to_string()
     };
     let feature = |name: &str| feature_label(lang, name);
     match e {

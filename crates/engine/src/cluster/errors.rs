@@ -57,9 +57,8 @@ pub enum ClusterError {
     FeatureUnavailable {
         /// The feature's name ([`super::FeatureKey::name`]).
         feature: String,
-        /// `no_product_column`, `no_region_column`, `no_channel_column`, `no_predictions`,
-        /// `no_attributes` or `no_such_attribute`.
-        reason: String,
+        /// What is missing.
+        reason: Unavailable,
     },
     /// A value of the feature matrix is not finite (a bug or an overflow).
     #[error("feature {feature} of customer {customer_id} is not finite")]
@@ -114,9 +113,47 @@ pub enum ClusterError {
         /// Feature name.
         feature: String,
         /// Why (as in [`ClusterError::FeatureUnavailable`]).
-        reason: String,
+        reason: Unavailable,
     },
     /// Nothing has been segmented yet (e.g. a tag filter on the cluster before a run).
     #[error("no segmentation has been run")]
     NotRun,
+}
+
+/// Why a feature cannot be computed on this data: a typed value the adapters word (its
+/// `Display` and serde name are the snake_case code the CLI prints).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unavailable {
+    /// The file has no product column (category shares, main category).
+    NoProductColumn,
+    /// The file has no region column.
+    NoRegionColumn,
+    /// The file has no channel column.
+    NoChannelColumn,
+    /// The feature needs a prediction run (CLV, probability alive).
+    NoPredictions,
+    /// The feature needs an attributes file.
+    NoAttributes,
+    /// The attributes file has no such column.
+    NoSuchAttribute,
+    /// A saved segmentation's column is not in this data.
+    MissingColumn,
+    /// A saved segmentation's column is numeric here and categorical there, or the reverse.
+    ColumnTypeChanged,
+}
+
+impl std::fmt::Display for Unavailable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::NoProductColumn => "no_product_column",
+            Self::NoRegionColumn => "no_region_column",
+            Self::NoChannelColumn => "no_channel_column",
+            Self::NoPredictions => "no_predictions",
+            Self::NoAttributes => "no_attributes",
+            Self::NoSuchAttribute => "no_such_attribute",
+            Self::MissingColumn => "missing_column",
+            Self::ColumnTypeChanged => "column_type_changed",
+        })
+    }
 }

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     AttributeJoin, BehaviourFeature, ClusterError, ClusterInput, ClusterWarning, FeatureKey,
+    Unavailable,
 };
 use crate::lines::{CustomerLines, RunLines};
 use crate::{Dataset, Day, Interned};
@@ -143,10 +144,10 @@ impl FeatureTable {
     }
 }
 
-fn unavailable(feature: &FeatureKey, reason: &str) -> ClusterError {
+fn unavailable(feature: &FeatureKey, reason: Unavailable) -> ClusterError {
     ClusterError::FeatureUnavailable {
         feature: feature.name(),
-        reason: reason.to_string(),
+        reason,
     }
 }
 
@@ -550,26 +551,26 @@ impl<'a, 'b> Builder<'a, 'b> {
             BehaviourFeature::MainRegion => {
                 let d = input.dataset;
                 if d.region.is_empty() {
-                    return Err(unavailable(key, "no_region_column"));
+                    return Err(unavailable(key, Unavailable::NoRegionColumn));
                 }
                 self.main_level(key, &d.region, &d.regions);
             }
             BehaviourFeature::MainChannel => {
                 let d = input.dataset;
                 if d.channel.is_empty() {
-                    return Err(unavailable(key, "no_channel_column"));
+                    return Err(unavailable(key, Unavailable::NoChannelColumn));
                 }
                 self.main_level(key, &d.channel, &d.channels);
             }
             BehaviourFeature::Clv | BehaviourFeature::ProbabilityAlive => {
                 let clv = input
                     .clv
-                    .ok_or_else(|| unavailable(key, "no_predictions"))?;
+                    .ok_or_else(|| unavailable(key, Unavailable::NoPredictions))?;
                 let scores = if feature == BehaviourFeature::Clv {
                     clv.scores
                         .clv
                         .as_deref()
-                        .ok_or_else(|| unavailable(key, "no_predictions"))?
+                        .ok_or_else(|| unavailable(key, Unavailable::NoPredictions))?
                 } else {
                     clv.scores.probability_alive.as_slice()
                 };
@@ -628,7 +629,7 @@ impl<'a, 'b> Builder<'a, 'b> {
     fn category_shares(&mut self, key: &FeatureKey) -> Result<(), ClusterError> {
         let d = self.input.dataset;
         if d.product.is_empty() {
-            return Err(unavailable(key, "no_product_column"));
+            return Err(unavailable(key, Unavailable::NoProductColumn));
         }
         let (products, other) = match self.fixed {
             Some(fixed) => (fixed.category_products.clone(), fixed.category_other),
@@ -770,12 +771,12 @@ impl<'a, 'b> Builder<'a, 'b> {
         let attributes = self
             .input
             .attributes
-            .ok_or_else(|| unavailable(key, "no_attributes"))?;
+            .ok_or_else(|| unavailable(key, Unavailable::NoAttributes))?;
         let column = attributes
             .columns
             .iter()
             .find(|c| c.name == header)
-            .ok_or_else(|| unavailable(key, "no_such_attribute"))?;
+            .ok_or_else(|| unavailable(key, Unavailable::NoSuchAttribute))?;
         if let Some(join) = &self.attribute_join {
             if join.matched == 0 {
                 return Err(ClusterError::AttributesNoneMatched {

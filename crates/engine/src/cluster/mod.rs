@@ -34,7 +34,7 @@ pub mod transform;
 
 pub use analysis::{ClusterAnalysis, ClusterInput};
 pub use attributes::{AttributeColumn, AttributeTable};
-pub use errors::ClusterError;
+pub use errors::{ClusterError, Unavailable};
 pub use features::{FeatureColumn, FeatureTable, FeatureValues};
 pub use kmeans::{KMeansModel, KMeansParams};
 pub use model::SegmentationModel;

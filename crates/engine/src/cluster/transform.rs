@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::features::FeatureLevels;
 use super::{
     ClusterError, ClusterWarning, FeatureInfo, FeatureTable, FeatureValues, TransformKind,
+    Unavailable,
 };
 
 /// Skewness above which a numeric column is logged.
@@ -288,7 +289,7 @@ impl FittedTransform {
                     .column(&p.source)
                     .ok_or_else(|| ClusterError::ModelFeatureUnavailable {
                         feature: p.source.clone(),
-                        reason: "missing_column".to_string(),
+                        reason: Unavailable::MissingColumn,
                     })?;
             let mut out = x.column_mut(j);
             match (&column.values, &p.level) {
@@ -308,7 +309,7 @@ impl FittedTransform {
                 _ => {
                     return Err(ClusterError::ModelFeatureUnavailable {
                         feature: p.source.clone(),
-                        reason: "column_type_changed".to_string(),
+                        reason: Unavailable::ColumnTypeChanged,
                     })
                 }
             }

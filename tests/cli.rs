@@ -532,6 +532,8 @@ fn rfm_json_key_sets_are_unchanged() {
             "duplicate_examples",
             "encoding",
             "exact_duplicates",
+            // Added with "Numbers you can trust": lines dated far from the others (null if none).
+            "far_dates",
             "missing",
             "notes",
             "orders",

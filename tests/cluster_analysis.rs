@@ -859,6 +859,7 @@ fn demo_dataset() -> Dataset {
         has_header: shape.has_header,
         date_order: shape.date_order,
         mapping: shape.mapping,
+        keep_far_dates: false,
     };
     ingest(&csv[..], csv.len() as u64, &params, &mut |_| {})
         .unwrap()

@@ -95,6 +95,7 @@ fn ingest_csv(path: &Path) -> Dataset {
         has_header: preview.has_header,
         date_order: preview.date_order,
         mapping: preview.mapping.clone(),
+        keep_far_dates: false,
     };
     let file = File::open(path).unwrap();
     let bytes = file.metadata().unwrap().len();

@@ -32,6 +32,7 @@ fn params_of(shape: &Preview) -> IngestParams {
         has_header: shape.has_header,
         date_order: shape.date_order,
         mapping: shape.mapping.clone(),
+        keep_far_dates: false,
     }
 }
 
@@ -50,6 +51,7 @@ fn run(bytes: &[u8]) -> Result<(Dataset, QualityReport), IngestError> {
                 amount: Some(2),
                 ..ColumnMapping::default()
             },
+            keep_far_dates: false,
         },
     };
     run_with(bytes, &params)
@@ -523,6 +525,7 @@ fn simple_params(mapping: ColumnMapping) -> IngestParams {
         has_header: true,
         date_order: DateOrder::Ymd,
         mapping,
+        keep_far_dates: false,
     }
 }
 
@@ -796,7 +799,14 @@ fn implausible_dates_are_dropped_with_their_lines() {
         [5, 6, 7, 8],
         "lines named"
     );
-    assert_eq!(report.rows_kept, 36, "1900-01-01 is kept");
+    // 1900-01-01 is a plausible date on its own, but 124 years before this file's other dates.
+    let far = report
+        .dropped
+        .iter()
+        .find(|d| d.reason == DropReason::FarFromOtherDates)
+        .unwrap();
+    assert_eq!((far.count, far.examples[0].0), (1, 9));
+    assert_eq!(report.rows_kept, 35);
     let analysis = segscope::engine::rfm::analyze(&dataset, &Default::default()).unwrap();
     assert_eq!(
         analysis.report.as_of_day,
@@ -814,4 +824,110 @@ fn a_header_wider_than_the_data_rows_does_not_panic_the_preview() {
     let _ = preview(file, &PreviewParams::default());
     let _ = run(file);
     let _ = preview(b"a,b,c,d\n1,2\n", &PreviewParams::default());
+}
+
+/// A file of `lines` sales spread evenly over `years` years from 2015 on, with `extra` lines
+/// appended (customer, date).
+fn dated_file(lines: usize, years: i32, extra: &[(&str, &str)]) -> String {
+    let mut text = String::from("customer_id,date,amount\n");
+    let span = 365 * years;
+    let first = day(2015, 1, 1);
+    for i in 0..lines {
+        let d = first + (i as i32 * span) / lines as i32;
+        text.push_str(&format!(
+            "c{},{},{}.25\n",
+            i % 50,
+            segscope::engine::calendar::iso_day(d),
+            5 + i % 20
+        ));
+    }
+    for (customer, date) in extra {
+        text.push_str(&format!("{customer},{date},10\n"));
+    }
+    text
+}
+
+// Regression ("Numbers you can trust"): one stray 2090 or a 1900-01-01 placeholder in a file of
+// other years moved the as-of date, every recency and every customer's age.
+#[test]
+fn dates_far_from_the_others_are_dropped_with_their_lines_unless_kept() {
+    let text = dated_file(
+        200,
+        1,
+        &[
+            ("c1", "2090-06-01"),
+            ("ghost", "1900-01-01"),
+            ("c2", "2015-06-01"),
+        ],
+    );
+    let (dataset, report) = run(text.as_bytes()).unwrap();
+    let far = report.far_dates.clone().expect("far dates reported");
+    assert_eq!((far.lines, far.kept), (2, false));
+    assert_eq!(
+        far.examples,
+        [
+            (202, "2090-06-01".to_string()),
+            (203, "1900-01-01".to_string())
+        ]
+    );
+    // The range kept is the file's run of dates (to the 30-day bins it falls in).
+    assert!(
+        far.first_day <= day(2015, 1, 1)
+            && far.first_day > day(2014, 11, 30)
+            && far.last_day >= day(2015, 12, 30)
+            && far.last_day < day(2016, 2, 1),
+        "{:?}",
+        (far.first_day, far.last_day)
+    );
+    let drop = report
+        .dropped
+        .iter()
+        .find(|d| d.reason == DropReason::FarFromOtherDates)
+        .unwrap();
+    assert_eq!((drop.count, drop.column.as_str()), (2, "date"));
+    assert_eq!(
+        report.rows_kept + 2,
+        report.rows_read,
+        "kept + dropped = read"
+    );
+    assert_eq!(dataset.len() as u64, report.rows_kept);
+    assert_eq!(
+        report.date_range,
+        Some((day(2015, 1, 1), day(2015, 12, 30))),
+        "the range of the kept lines"
+    );
+    // "ghost" had only the 1900 line: no customer left without a line is counted.
+    assert_eq!(report.customers, 50);
+    let analysis = segscope::engine::rfm::analyze(&dataset, &Default::default()).unwrap();
+    assert_eq!(analysis.report.as_of_day, day(2015, 12, 31));
+
+    let shape = detect(text.as_bytes());
+    let keep = IngestParams {
+        keep_far_dates: true,
+        ..params_of(&shape)
+    };
+    let (dataset, report) = run_with(text.as_bytes(), &keep).unwrap();
+    assert_eq!(report.far_dates.map(|f| (f.lines, f.kept)), Some((2, true)));
+    assert_eq!(report.rows_kept, report.rows_read);
+    assert_eq!(dataset.day.iter().max(), Some(&day(2090, 6, 1)));
+}
+
+#[test]
+fn long_or_uneven_histories_keep_every_date() {
+    // Ten even years; thin early years (40 lines over 2015–2020, then 400 over 2021–2022); a
+    // pause of two years (2015, then 2018); two lines (no median to speak of).
+    let body = |text: String| text["customer_id,date,amount\n".len()..].to_string();
+    let even = dated_file(500, 10, &[]);
+    let later = body(dated_file(400, 2, &[]))
+        .replace(",2015-", ",2021-")
+        .replace(",2016-", ",2022-");
+    let growth = dated_file(40, 6, &[]) + &later;
+    let paused =
+        dated_file(100, 1, &[]) + &body(dated_file(100, 1, &[])).replace(",2015-", ",2018-");
+    let two = dated_file(1, 1, &[("c1", "2090-01-01")]);
+    for text in [even, growth, paused, two] {
+        let (_, report) = run(text.as_bytes()).unwrap();
+        assert_eq!(report.far_dates, None, "{}", &text[..80]);
+        assert_eq!(report.rows_kept, report.rows_read);
+    }
 }

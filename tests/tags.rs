@@ -711,6 +711,7 @@ fn ids_with_line_breaks_are_found_and_same_day_orders_are_not_one_order() {
         has_header: shape.has_header,
         date_order: shape.date_order,
         mapping: shape.mapping,
+        keep_far_dates: false,
     };
     let (ds, _) = ingest(csv.as_bytes(), csv.len() as u64, &params, &mut |_| {}).unwrap();
     let a = rfm::analyze(&ds, &RfmParams::default()).unwrap();

@@ -39,6 +39,7 @@ fn analysed() -> (segscope::engine::Dataset, rfm::Analysis) {
         has_header: preview.has_header,
         date_order: preview.date_order,
         mapping: preview.mapping.clone(),
+        keep_far_dates: false,
     };
     let (dataset, quality) =
         ingest::ingest(CSV, CSV.len() as u64, &params, &mut |_| {}).expect("ingest");

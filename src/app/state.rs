@@ -309,6 +309,7 @@ impl AppState {
                     has_header: preview.has_header,
                     date_order: preview.date_order,
                     mapping: preview.mapping.clone(),
+                    keep_far_dates: false,
                 }));
                 self.preview.set(Some(preview));
                 self.error.set(None);

@@ -33,8 +33,8 @@ file), logs skewed ones (skewness above 1), standardises them, one-hot encodes c
 k-means (k-means++ seeding, seeded restarts) for k = 2..10 and profiles the segments. With
 --model, FILE is scored with a saved segmentation instead (nearest centroid, same transforms).
 
-Input options: --column ROLE=HEADER, --encoding NAME, --delimiter C, --date-order ORDER
-                           as for segscope rfm
+Input options: --column ROLE=HEADER, --encoding NAME, --delimiter C, --date-order ORDER,
+               --keep-far-dates, as for segscope rfm
 
 Segmentation options:
   --k N|auto               segments, 2..=20, or auto: the k of the sweep with the best mean
@@ -568,33 +568,16 @@ fn cluster_human(analysis: &ClusterAnalysis, args: &ClusterArgs) -> String {
 mod tests {
     use super::*;
 
-    // Regression: automatic names repeated ("Low value" ×4) when the data allowed no further
-    // trait; the engine numbers shared names (`name_ordinals`), the CLI shows the number.
+    // The engine numbers shared automatic names (`profile::name_ordinals`, tested there); the
+    // CLI words the traits in English and shows the number.
     #[test]
-    fn shared_names_are_numbered_in_segment_order() {
-        use crate::engine::cluster::profile::name_ordinals;
+    fn automatic_names_read_in_english_with_their_number() {
         use NameTrait::{HighValue, LowValue, Recent};
-        let names = vec![
-            vec![LowValue],
-            vec![HighValue, Recent],
-            vec![LowValue],
-            vec![LowValue],
-            vec![],
-        ];
-        let shown: Vec<String> = names
-            .iter()
-            .zip(name_ordinals(&names))
-            .map(|(n, o)| numbered_names_en(n, o))
-            .collect();
+        assert_eq!(numbered_names_en(&[LowValue], 2), "Low value 2");
         assert_eq!(
-            shown,
-            [
-                "Low value 1",
-                "High value, recent",
-                "Low value 2",
-                "Low value 3",
-                "Average"
-            ]
+            numbered_names_en(&[HighValue, Recent], 0),
+            "High value, recent"
         );
+        assert_eq!(numbered_names_en(&[], 0), "Average");
     }
 }

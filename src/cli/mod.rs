@@ -386,6 +386,10 @@ struct InputArgs {
     /// `--date-order ymd|dmy|mdy`; default: detect.
     #[arg(long, value_name = "ORDER", allow_hyphen_values = true, value_parser = date_order)]
     date_order: Option<DateOrder>,
+    /// `--keep-far-dates`: keep lines dated far from the file's other dates (default: drop and
+    /// list them).
+    #[arg(long)]
+    keep_far_dates: bool,
 }
 
 /// The head of the file read for the preview.
@@ -478,6 +482,7 @@ impl InputArgs {
             has_header: preview.has_header,
             date_order,
             mapping,
+            keep_far_dates: self.keep_far_dates,
         })
     }
 }

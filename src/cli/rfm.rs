@@ -31,6 +31,9 @@ Input options:
   --encoding NAME          utf-8, utf-16le, utf-16be or gb18030 (also gbk); default: detect
   --delimiter C            field delimiter: one character, or tab; default: detect
   --date-order ORDER       ymd, dmy or mdy for numeric dates like 03/05/2024; default: detect
+  --keep-far-dates         keep lines dated far from the file's other dates (3 years or more
+                           without a line between them and the rest); by default they are
+                           dropped and listed
 
 Analysis options:
   --as-of YYYY-MM-DD       day recency is measured from (default: the day after the last
@@ -204,6 +207,19 @@ fn human_summary(quality: &QualityReport, analysis: &Analysis, out: Option<&Path
             "  line {} opens a quote that is never closed: {} lines from there were read with quotes as plain text",
             n(q.line),
             n(q.lines)
+        ));
+    }
+    if let Some(far) = &quality.far_dates {
+        lines.push(format!(
+            "  {} lines are dated far outside {} – {}: {}",
+            n(far.lines),
+            calendar::iso_day(far.first_day),
+            calendar::iso_day(far.last_day),
+            if far.kept {
+                "kept (--keep-far-dates)"
+            } else {
+                "dropped (keep them with --keep-far-dates)"
+            }
         ));
     }
     lines.push(format!(

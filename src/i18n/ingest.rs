@@ -78,6 +78,9 @@ catalog! {
     DROP_MISSING_CUSTOMER = "empty customer id", "客户ID为空";
     DROP_MISSING_DATE = "empty date", "日期为空";
     DROP_BAD_DATE = "not a date", "不是有效日期";
+    DROP_FAR_DATE = "a date far from the file's other dates (a typo or a placeholder)", "日期远离文件中的其他日期（疑似录入错误或占位值）";
+    FAR_DATES_RANGE = "Dates from {0} to {1} are kept; {2} lines lie far outside.", "保留 {0} 至 {1} 之间的日期；有 {2} 行远在此范围之外。";
+    FAR_DATES_KEEP = "Keep the lines with far dates", "保留日期偏远的行";
     DROP_IMPLAUSIBLE_DATE = "a date before 1900 or from 2200 on (a placeholder, not a sale)", "日期早于 1900 年或不早于 2200 年（占位值，不是真实交易）";
     DROP_IMPLAUSIBLE_AMOUNT = "an amount of 1e12 or more (not a plausible sale)", "金额达到或超过 1e12（不是合理的交易金额）";
     DROP_MISSING_AMOUNT = "empty amount", "金额为空";
@@ -133,6 +136,7 @@ pub fn drop_reason(lang: Lang, reason: DropReason) -> &'static str {
         DropReason::TooFewFields => t::DROP_TOO_FEW_FIELDS,
         DropReason::ImplausibleDate => t::DROP_IMPLAUSIBLE_DATE,
         DropReason::ImplausibleAmount => t::DROP_IMPLAUSIBLE_AMOUNT,
+        DropReason::FarFromOtherDates => t::DROP_FAR_DATE,
     }
     .get(lang)
 }

@@ -56,6 +56,7 @@ pub fn demo_prediction_fingerprint() -> Vec<f64> {
         has_header: shape.has_header,
         date_order: shape.date_order,
         mapping: shape.mapping,
+        keep_far_dates: false,
     };
     let (dataset, _) = ingest(&csv[..], csv.len() as u64, &params, &mut |_| {}).unwrap();
     let run = ClvAnalysis::run(&dataset, &ClvSettings::default(), &mut || 0.0).unwrap();

@@ -157,6 +157,34 @@ test('a stray quote, an amount of 1e307 and a 9999 date: every line accounted fo
   }
 });
 
+// Regression ("Numbers you can trust"): a stray 2090 (or a 1900-01-01 placeholder) in a 2024
+// file moved the as-of date and every recency by decades. Now such a line is dropped and listed,
+// with the range kept, and a switch reads the file again keeping it.
+test('a date far from the others: dropped and listed, kept with the switch', async () => {
+  const app = await openApp(browser, server);
+  try {
+    await app.goto();
+    const { page } = app;
+    const lines = ['customer_id,date,amount'];
+    for (let i = 0; i < 100; i++) lines.push(`C${i % 20},2024-0${1 + (i % 6)}-${String(1 + (i % 28)).padStart(2, '0')},${10 + (i % 7)}.50`);
+    lines.push('C1,2090-03-01,8.00');
+    await app.analyse(file('far.csv', lines.join('\n') + '\n'));
+    assert.equal(await app.number('q-rows-kept'), 100);
+    assert.equal(await page.locator('[data-testid=far-dates]').getAttribute('data-lines'), '1');
+    const far = page.locator('[data-testid=drop-reason][data-reason=FarFromOtherDates]');
+    assert.equal(await far.getAttribute('data-count'), '1');
+    assert.match(await far.textContent(), /line 102/);
+    assert.equal(await page.locator('[data-testid=as-of-input]').inputValue(), '2024-06-29');
+    await page.locator('[data-testid=keep-far-dates]').check();
+    await page.locator('[data-testid=q-rows-kept][data-value="101"]').waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator('[data-testid=keep-far-dates]').isChecked(), true);
+    assert.equal(await page.locator('[data-testid=as-of-input]').inputValue(), '2090-03-02');
+    await app.assertClean();
+  } finally {
+    await app.close();
+  }
+});
+
 // Limits ("Numbers you can trust"): a 3.1 GB file died at 80–90 % with "RuntimeError:
 // unreachable". Now a file past the tab's limit is refused before anything is read, with a
 // message that names its size and points to the CLI. (A sparse file: no disk space used.)

@@ -146,6 +146,7 @@ static FILE_RUN: LazyLock<(Dataset, Analysis)> = LazyLock::new(|| {
         has_header: shape.has_header,
         date_order: shape.date_order,
         mapping: shape.mapping.clone(),
+        keep_far_dates: false,
     };
     let (dataset, _) = ingest(&bytes[..], bytes.len() as u64, &params, &mut |_| {}).unwrap();
     let rfm = analyze(&dataset, &RfmParams::default()).unwrap();

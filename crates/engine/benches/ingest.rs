@@ -32,6 +32,7 @@ static INPUT: LazyLock<(Vec<u8>, IngestParams)> = LazyLock::new(|| {
         has_header: shape.has_header,
         date_order: shape.date_order,
         mapping: shape.mapping.clone(),
+        keep_far_dates: false,
     };
     if std::env::var("BENCH_REQUIRED_ONLY").is_ok() {
         params.mapping.product = None;

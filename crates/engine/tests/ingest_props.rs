@@ -75,6 +75,7 @@ fn params(encoding: TextEncoding) -> IngestParams {
             product: Some(3),
             ..ColumnMapping::default()
         },
+        keep_far_dates: false,
     }
 }
 

@@ -172,6 +172,17 @@ fn Quality() -> impl IntoView {
                     <h3>{tr(state, t::Q_DROP_REASONS)}</h3>
                     <ul class="drops">{drops}</ul>
                 </Show>
+                <Show when=move || state.overview.quality.with(|q| q.as_ref().is_some_and(|q| q.far_dates.is_some()))>
+                    <p class="warning" data-testid="far-dates" data-lines=move || state.overview.quality.with(|q| q.as_ref().and_then(|q| q.far_dates.as_ref()).map(|f| f.lines.to_string()))>
+                        {move || state.overview.quality.with(|q| q.as_ref().and_then(|q| q.far_dates.as_ref()).map(|f| fill(lang.get(), t::FAR_DATES_RANGE, &[&iso_day(f.first_day), &iso_day(f.last_day), &count(f.lines)])))}
+                        " "
+                        <label class="check">
+                            <input type="checkbox" data-testid="keep-far-dates" prop:checked=move || state.overview.quality.with(|q| q.as_ref().and_then(|q| q.far_dates.as_ref()).is_some_and(|f| f.kept))
+                                on:change=move |ev| state.set_keep_far_dates(event_target_checked(&ev))/>
+                            {tr(state, t::FAR_DATES_KEEP)}
+                        </label>
+                    </p>
+                </Show>
                 <Show when=move || state.overview.quality.with(|q| q.as_ref().is_some_and(|q| q.missing.iter().any(|m| m.missing > 0)))>
                     <h3>{tr(state, t::Q_MISSING)}</h3>
                     <ul class="drops">{missing}</ul>

@@ -95,4 +95,15 @@ impl AppState {
             },
         );
     }
+
+    /// Keep (or drop again) the lines dated far from the file's other dates: the file is read
+    /// again with the switch.
+    pub fn set_keep_far_dates(self, keep: bool) {
+        self.ingest.update(|params| {
+            if let Some(params) = params {
+                params.keep_far_dates = keep;
+            }
+        });
+        self.confirm_mapping();
+    }
 }

@@ -27,6 +27,11 @@ pub enum DropReason {
     /// is that large, and sums of such values overflow what a screen, a file or a message can
     /// hold.
     ImplausibleAmount,
+    /// The date is plausible on its own but far from the file's other dates (a stray 2090 or a
+    /// 1900-01-01 placeholder in a 2023 export): three years or more without a single line
+    /// separate it from the main run of the file's dates ([`super::far_date_fences`]). Kept, it would move the as-of date, every recency and
+    /// every customer's age. Kept on request (`IngestParams::keep_far_dates`).
+    FarFromOtherDates,
 }
 
 /// Amounts of this size or more are dropped as [`DropReason::ImplausibleAmount`].

@@ -18,6 +18,7 @@
 //!     has_header: shape.has_header,
 //!     date_order: shape.date_order, // D/M/Y: 25/03 settles it
 //!     mapping: shape.mapping,
+//!     keep_far_dates: false, // drop and list lines dated years away from the others
 //! };
 //! let (dataset, report) = ingest(csv.as_bytes(), csv.len() as u64, &params, &mut |_| {})?;
 //! assert_eq!(dataset.amount, [12.5, 1234.56]);
@@ -35,7 +36,7 @@ mod values;
 
 pub use errors::{DropReason, IngestError, MAX_PLAUSIBLE_AMOUNT};
 pub use params::{ColumnMapping, ColumnRole, DateOrder, IngestParams, PreviewParams, TextEncoding};
-pub use parse::PROGRESS_STEP_BYTES;
+pub use parse::{far_date_fences, FarDates, FAR_DATE_MIN_GAP_DAYS, PROGRESS_STEP_BYTES};
 pub use parse::{ingest, ColumnMissing, DroppedRows, QualityReport, QuoteRepair, ReturnsSummary};
 pub use schema::HEAD_CUT_MIN_BYTES;
 pub use schema::{preview, Preview};

@@ -189,4 +189,9 @@ pub struct IngestParams {
     pub date_order: DateOrder,
     /// Which column plays which role.
     pub mapping: ColumnMapping,
+    /// Keep lines dated far from the file's other dates ([`DropReason::FarFromOtherDates`](
+    /// super::DropReason::FarFromOtherDates)) instead of dropping them; they are reported
+    /// either way.
+    #[serde(default)]
+    pub keep_far_dates: bool,
 }

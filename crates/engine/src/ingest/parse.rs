@@ -91,6 +91,26 @@ pub struct QualityReport {
     /// cell, so those lines were read again without quoting (in file order).
     #[serde(default)]
     pub quote_repairs: Vec<QuoteRepair>,
+    /// Lines dated far from the file's other dates, dropped (listed in `dropped` as
+    /// [`DropReason::FarFromOtherDates`]) or kept on request; `None` when there are none.
+    #[serde(default)]
+    pub far_dates: Option<FarDates>,
+}
+
+/// Lines whose date lies far outside the file's main date range ([`far_date_fences`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FarDates {
+    /// How many lines.
+    pub lines: u64,
+    /// The range of dates kept without question (days since 1970-01-01, inclusive): the
+    /// quartiles widened by the fence.
+    pub first_day: Day,
+    /// Its last day.
+    pub last_day: Day,
+    /// Whether they were kept (`IngestParams::keep_far_dates`) rather than dropped.
+    pub kept: bool,
+    /// Up to 5 (1-based line, ISO date) examples, in file order.
+    pub examples: Vec<(u64, String)>,
 }
 
 /// A quote that ran away: a cell opened with `"` on `line` took the following lines (which look
@@ -231,6 +251,69 @@ pub fn ingest<R: Read>(
 const FIRST_PLAUSIBLE_DAY: Day = -25_567;
 /// 2200-01-01 in days since 1970-01-01: this and later dates are [`DropReason::ImplausibleDate`].
 const FIRST_IMPLAUSIBLE_FUTURE_DAY: Day = 84_006;
+
+/// A date is far from the others ([`DropReason::FarFromOtherDates`]) when at least this many days
+/// without a single line separate it from the file's main run of dates (the run around the
+/// median date). Three years: a typo's year (2090, 2032 in a 2023 file) or a placeholder
+/// (1900-01-01) stands alone, while a growing business's thin early years, a seasonal file or a
+/// pause of a year or two stay one run.
+pub const FAR_DATE_MIN_GAP_DAYS: i32 = 3 * 365 + 1;
+/// Days are counted in bins of this many days (a histogram: no sort, no copy of the days); a
+/// gap is whole empty bins, so it is measured slightly short, never long.
+const FAR_DATE_BIN_DAYS: i32 = 30;
+/// With fewer lines the median says nothing: nothing is far.
+const FAR_DATE_MIN_LINES: usize = 3;
+
+/// The main run of dates, `(first, last)` inclusive: from the bin of the median line's date,
+/// outwards in both directions until [`FAR_DATE_MIN_GAP_DAYS`] pass without a line. `None` for
+/// fewer than three lines. Hand-written (a gap scan over a histogram): no crate does it, and a
+/// sorted copy of 30M days would be 120 MB in a tab.
+pub fn far_date_fences(days: &[Day]) -> Option<(Day, Day)> {
+    if days.len() < FAR_DATE_MIN_LINES {
+        return None;
+    }
+    let bin = |day: Day| ((day - FIRST_PLAUSIBLE_DAY).max(0) / FAR_DATE_BIN_DAYS) as usize;
+    let mut counts = vec![0u64; bin(FIRST_IMPLAUSIBLE_FUTURE_DAY) + 1];
+    for day in days {
+        if let Some(c) = counts.get_mut(bin(*day)) {
+            *c += 1;
+        }
+    }
+    let rank = days.len() as u64 / 2;
+    let mut seen = 0u64;
+    let median = counts
+        .iter()
+        .position(|c| {
+            seen += c;
+            seen > rank
+        })
+        .unwrap_or(0);
+    // Whole empty bins that make a gap (a gap shorter than FAR_DATE_MIN_GAP_DAYS may span one
+    // bin more, as its ends fall inside bins with lines).
+    let gap_bins = (FAR_DATE_MIN_GAP_DAYS / FAR_DATE_BIN_DAYS) as usize;
+    let run_end = |bins: &mut dyn Iterator<Item = usize>| {
+        let mut last = median;
+        let mut empty = 0;
+        for b in bins {
+            if counts.get(b).copied().unwrap_or(0) > 0 {
+                last = b;
+                empty = 0;
+            } else {
+                empty += 1;
+                if empty >= gap_bins {
+                    break;
+                }
+            }
+        }
+        last
+    };
+    let first_bin = run_end(&mut (0..median).rev());
+    let last_bin = run_end(&mut (median + 1..counts.len()));
+    Some((
+        FIRST_PLAUSIBLE_DAY + first_bin as i32 * FAR_DATE_BIN_DAYS,
+        FIRST_PLAUSIBLE_DAY + (last_bin as i32 + 1) * FAR_DATE_BIN_DAYS - 1,
+    ))
+}
 
 /// `progress` is called at least this often (in raw bytes read).
 pub const PROGRESS_STEP_BYTES: u64 = 256 * 1024;
@@ -614,6 +697,8 @@ struct Builder {
     bad_quantity: u64,
     decimal_comma_amounts: u64,
     quote_repairs: Vec<QuoteRepair>,
+    keep_far_dates: bool,
+    far_dates: Option<FarDates>,
     returns: ReturnsSummary,
     min_day: Day,
     max_day: Day,
@@ -645,14 +730,16 @@ impl Builder {
             DropReason::TooFewFields,
             DropReason::ImplausibleDate,
             DropReason::ImplausibleAmount,
+            DropReason::FarFromOtherDates,
         ]
         .into_iter()
         .map(|reason| {
             let column = match reason {
                 DropReason::MissingCustomerId => mapping.customer_id,
-                DropReason::MissingDate | DropReason::BadDate | DropReason::ImplausibleDate => {
-                    mapping.date
-                }
+                DropReason::MissingDate
+                | DropReason::BadDate
+                | DropReason::ImplausibleDate
+                | DropReason::FarFromOtherDates => mapping.date,
                 DropReason::MissingAmount
                 | DropReason::BadAmount
                 | DropReason::ImplausibleAmount => mapping.amount,
@@ -699,6 +786,8 @@ impl Builder {
             bad_quantity: 0,
             decimal_comma_amounts: 0,
             quote_repairs: Vec::new(),
+            keep_far_dates: params.keep_far_dates,
+            far_dates: None,
             returns: ReturnsSummary::default(),
             min_day: Day::MAX,
             max_day: Day::MIN,
@@ -923,7 +1012,78 @@ impl Builder {
         self.duplicate_examples = examples;
     }
 
+    /// Drops (or, on request, only reports) the lines dated far from the others
+    /// ([`far_date_fences`]), before duplicates and orders are counted.
+    fn drop_far_dates(&mut self) {
+        let Some((first, last)) = far_date_fences(&self.day) else {
+            return;
+        };
+        let near = |day: &Day| (first..=last).contains(day);
+        if self.day.iter().all(near) {
+            return;
+        }
+        let keep: Vec<bool> = self.day.iter().map(near).collect();
+        // `record_keys` holds (key, row, line) of every kept row in row order: the lines.
+        let mut lines = 0u64;
+        let mut examples = Vec::new();
+        for &(_, row, line) in &self.record_keys {
+            if keep.get(row as usize) == Some(&false) {
+                lines += 1;
+                if examples.len() < MAX_EXAMPLES {
+                    let day = self.day.get(row as usize).copied().unwrap_or_default();
+                    examples.push((u64::from(line), crate::calendar::iso_day(day)));
+                }
+            }
+        }
+        self.far_dates = Some(FarDates {
+            lines,
+            first_day: first,
+            last_day: last,
+            kept: self.keep_far_dates,
+            examples: examples.clone(),
+        });
+        if self.keep_far_dates {
+            return;
+        }
+        if let Some(tally) = self
+            .drops
+            .iter_mut()
+            .find(|t| t.reason == DropReason::FarFromOtherDates)
+        {
+            tally.count += lines;
+            tally.examples = examples;
+        }
+        let mut at = 0usize;
+        let new_index: Vec<u32> = keep
+            .iter()
+            .map(|k| {
+                let index = at as u32;
+                at += usize::from(*k);
+                index
+            })
+            .collect();
+        retain(&mut self.customer, &keep);
+        retain(&mut self.day, &keep);
+        retain(&mut self.amount, &keep);
+        retain(&mut self.order_hash, &keep);
+        retain(&mut self.quantity, &keep);
+        for text in [&mut self.product, &mut self.region, &mut self.channel]
+            .into_iter()
+            .flatten()
+        {
+            retain(&mut text.values, &keep);
+        }
+        self.record_keys
+            .retain(|&(_, row, _)| keep.get(row as usize) == Some(&true));
+        for key in &mut self.record_keys {
+            key.1 = new_index.get(key.1 as usize).copied().unwrap_or(key.1);
+        }
+        self.min_day = self.day.iter().copied().min().unwrap_or(self.min_day);
+        self.max_day = self.day.iter().copied().max().unwrap_or(self.max_day);
+    }
+
     fn finish(mut self, decoder_replaced: u64) -> Result<(Dataset, QualityReport), IngestError> {
+        self.drop_far_dates();
         let rows_kept = self.customer.len() as u64;
         let dropped_total: u64 = self.drops.iter().map(|t| t.count).sum();
         self.drops.retain(|t| t.count > 0);
@@ -1042,6 +1202,19 @@ impl Builder {
             is_exact_duplicate: self.is_exact_duplicate,
         };
         shrink(&mut dataset);
+        // Customers whose every line was dropped as far-dated keep their interned id with no
+        // line: then count the customers that have lines.
+        let customers = if self.far_dates.as_ref().is_some_and(|f| !f.kept) {
+            let mut seen = vec![false; dataset.customer_ids.len()];
+            for &c in &dataset.customer {
+                if let Some(s) = seen.get_mut(c as usize) {
+                    *s = true;
+                }
+            }
+            seen.iter().filter(|s| **s).count() as u64
+        } else {
+            dataset.customer_ids.len() as u64
+        };
         let report = QualityReport {
             encoding: self.encoding,
             delimiter: self.delimiter,
@@ -1062,12 +1235,13 @@ impl Builder {
             missing,
             returns: self.returns,
             date_range,
-            customers: dataset.customer_ids.len() as u64,
+            customers,
             orders,
             products,
             replaced_characters,
             notes,
             quote_repairs: self.quote_repairs,
+            far_dates: self.far_dates,
         };
         Ok((dataset, report))
     }
@@ -1079,6 +1253,16 @@ impl Builder {
             missing,
         }
     }
+}
+
+/// Keeps the values whose `keep` flag is set (a column that is empty, because the file lacks it,
+/// stays empty).
+fn retain<T>(values: &mut Vec<T>, keep: &[bool]) {
+    if values.is_empty() {
+        return;
+    }
+    let mut flags = keep.iter();
+    values.retain(|_| flags.next().copied().unwrap_or(true));
 }
 
 /// Number of distinct 64-bit keys.

@@ -89,6 +89,7 @@ fn ingest_request(preview: &ingest::Preview) -> Request {
             has_header: preview.has_header,
             date_order: preview.date_order,
             mapping: preview.mapping.clone(),
+            keep_far_dates: false,
         },
         rfm: RfmParams::default(),
         query: CustomerQuery::default(),

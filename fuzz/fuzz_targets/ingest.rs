@@ -15,6 +15,7 @@ fuzz_target!(|data: &[u8]| {
         has_header: shape.has_header,
         date_order: shape.date_order,
         mapping: shape.mapping,
+        keep_far_dates: false,
     };
     if let Ok((dataset, report)) = ingest(data, data.len() as u64, &params, &mut |_| {}) {
         let dropped: u64 = report.dropped.iter().map(|d| d.count).sum();

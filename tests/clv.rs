@@ -10,7 +10,7 @@
 use chrono::NaiveDate;
 use segscope::engine::clv::{
     BgNbdModel, BgNbdParams, Boundary, ClvError, CustomerSummary, GammaGammaModel,
-    GammaGammaParams, TimeUnit,
+    GammaGammaParams, ParetoNbdModel, ParetoNbdParams, TimeUnit,
 };
 use segscope::engine::{Dataset, Day};
 use serde_json::Value;
@@ -287,6 +287,31 @@ fn standard_errors_agree_with_lifetimes_on_cdnow() {
         );
         assert_rel(value, theirs, 1e-3, name);
     }
+}
+
+/// Pareto/NBD standard errors against the inverse observed information of lifetimes' own
+/// log-likelihood (lifetimes reports none for this model; make_golden_se.py takes a
+/// finite-difference Hessian of it at lifetimes' optimum).
+#[test]
+fn pareto_nbd_standard_errors_agree_with_lifetimes_likelihood_on_cdnow() {
+    let se: Value = serde_json::from_str(GOLDEN_SE).unwrap();
+    let model = ParetoNbdParams::new()
+        .check()
+        .unwrap()
+        .fit(&summary_of(&golden()["cdnow"]))
+        .unwrap();
+    let expected = &se["cdnow_pareto_nbd"];
+    let ours = model.standard_errors().unwrap();
+    for (name, value) in ["r", "alpha", "s", "beta"].into_iter().zip(ours) {
+        let theirs = num(&expected[name], "se");
+        println!(
+            "Pareto/NBD {name}: se {value:.7} vs lifetimes' likelihood {theirs:.7} (rel {:.1e})",
+            (value - theirs).abs() / theirs
+        );
+        assert_rel(value, theirs, 1e-3, name);
+    }
+    let given = ParetoNbdModel::from_parameters(0.5, 10.0, 0.6, 11.0, TimeUnit::Weeks).unwrap();
+    assert_eq!(given.standard_errors(), None);
 }
 
 #[test]

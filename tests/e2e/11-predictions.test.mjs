@@ -46,6 +46,8 @@ test('predictions: models, figures, charts, at-risk preset, scores export, valid
     const params = await page.locator('[data-testid=model-table] tbody tr[data-model="BG/NBD"] td.params').textContent();
     // Each estimate with its standard error (from the observed information).
     assert.match(params, /^r = [\d.]+ ± [\d.]+ · alpha = [\d.]+ ± [\d.]+ · a = [\d.]+ ± [\d.]+ · b = [\d.]+ ± [\d.]+$/);
+    const pareto = await page.locator('[data-testid=model-table] tbody tr[data-model="Pareto/NBD"] td.params').textContent();
+    assert.match(pareto, /^r = [\d.]+ ± [\d.]+ · alpha = [\d.]+ ± [\d.]+ · s = [\d.]+ ± [\d.]+ · beta = [\d.]+ ± [\d.]+$/);
     const alive = await app.number('kpi-mean-alive');
     assert.ok(alive > 0 && alive < 1, `mean probability alive ${alive}`);
     assert.ok(await app.number('kpi-total-clv') > 0, 'total CLV');

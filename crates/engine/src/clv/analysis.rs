@@ -389,7 +389,7 @@ pub fn fit_models(
                 "Pareto/NBD",
                 ["r", "alpha", "s", "beta"],
                 [model.r(), model.alpha(), model.s(), model.beta()],
-                None,
+                model.standard_errors(),
                 model.log_likelihood(),
                 model.convergence(),
                 summary.len(),

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use super::bg_nbd::validate_row;
 use super::boundary::{classify, near_bounds, Boundary, Side};
-use super::optimize::maximise_over_log_parameters;
+use super::optimize::{maximise_over_log_parameters, standard_errors};
 use super::purchase::check_prediction_input;
 use super::special::{digamma, ln_gamma, ln_hyp2f1_one_with_gradient};
 use super::{
@@ -43,6 +43,10 @@ pub struct ParetoNbdModel {
     time_unit: TimeUnit,
     log_likelihood: Option<f64>,
     convergence: Option<Convergence>,
+    /// Standard errors of (r, alpha, s, beta) from the observed information; `None` for given
+    /// parameters or a singular information matrix.
+    #[serde(default)]
+    standard_errors: Option<[f64; 4]>,
     /// Limits of the parameter space the fit reached (empty for given parameters).
     #[serde(default)]
     boundaries: Vec<Boundary>,
@@ -409,6 +413,18 @@ impl ParetoNbdValidParams {
             gradient_norm: minimum.gradient_norm,
             converged: minimum.converged,
         });
+        // As for BG/NBD: central differences of the analytic gradient on the rescaled time axis,
+        // where alpha and beta are alpha·time_scale and beta·time_scale (a linear change of
+        // variable, so their standard errors scale back the same way).
+        model.standard_errors = standard_errors(
+            |point, out| {
+                let mut gradient = [0.0; 4];
+                scaled.log_likelihood([point[0], point[1], point[2], point[3]], &mut gradient);
+                out.copy_from_slice(&gradient);
+            },
+            &scaled_params,
+        )
+        .map(|se| [se[0], se[1] / time_scale, se[2], se[3] / time_scale]);
         Ok(model)
     }
 }
@@ -435,8 +451,15 @@ impl ParetoNbdModel {
             time_unit,
             log_likelihood: None,
             convergence: None,
+            standard_errors: None,
             boundaries: Vec::new(),
         })
+    }
+
+    /// Standard errors of (r, alpha, s, beta) (alpha and beta in `time_unit()`), from the
+    /// inverse observed information at the fit; `None` for given parameters.
+    pub fn standard_errors(&self) -> Option<[f64; 4]> {
+        self.standard_errors
     }
 
     /// Shape of the Gamma distribution of purchase rates.

@@ -18,8 +18,9 @@
 //! - [`clv`]: BG/NBD, Pareto/NBD and Gamma-Gamma models (probability alive, expected purchases
 //!   and spend).
 //! - [`cluster`]: k-means segments found in the data, with their evaluation and named profiles.
-//! - [`customers`]: the customer table (page, sort, filter, export), per-customer tags and value
-//!   tiers, and the customer page.
+//! - [`customers`]: the customer table (page, sort, filter, export) with the columns analyses
+//!   register ([`customers::CustomerColumns`]), per-customer tags and value tiers, and the
+//!   customer page.
 //! - [`calendar`]: days since 1970-01-01 to and from calendar dates and ISO text.
 //! - [`csv_out`]: the CSV cell rules of every export (byte-order mark, plain numbers, formula
 //!   neutralisation).

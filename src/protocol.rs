@@ -20,8 +20,9 @@ pub use crate::engine::session::{
 /// (`Request::Predictions(predictions::Request::Predict { … })`); the session's `Cancelled`,
 /// `Stale` and `NotFinite` errors. 5: the customer table's registered columns
 /// (`CustomerPage::columns`, `CustomerRow::cells`, `SortKey::Column`, `CustomerQuery::bands`)
-/// replace its prediction fields.
-pub const PROTOCOL_VERSION: u32 = 5;
+/// replace its prediction fields. 6: `CustomerProfile::intervals` (90 % intervals of P(alive)
+/// and CLV); the quality report's `far_dates`; `IngestParams::keep_far_dates`.
+pub const PROTOCOL_VERSION: u32 = 6;
 
 /// One message on the wire. Every request carries an id that its responses echo, and the page's
 /// file generation, which the responses echo too (so an answer about an older file is dropped).

@@ -4,6 +4,7 @@ use super::{Lang, Text};
 use crate::engine::customers::Column;
 
 catalog! {
+    PROFILE_INTERVAL = "{0}–{1} ({2} % interval)", "{0}–{1}（{2}% 区间）";
     CUSTOMERS_TITLE = "Customers", "客户列表";
     SEARCH_ID = "Search customer id", "搜索客户ID";
     FILTER_SEGMENT = "Segment", "分层";

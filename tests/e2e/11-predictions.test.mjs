@@ -63,6 +63,14 @@ test('predictions: models, figures, charts, at-risk preset, scores export, valid
     await app.go('customers');
     const pAlive = await page.locator('[data-testid=cell-probability_alive]').first().getAttribute('data-value');
     assert.ok(Number(pAlive) >= 0 && Number(pAlive) <= 1);
+    // The customer page shows the 90 % intervals of P(alive) and CLV around the figures.
+    await page.locator('[data-testid=open-profile]').first().click();
+    const interval = page.locator('[data-testid=interval-probability_alive]');
+    await interval.waitFor({ state: 'visible' });
+    const [lowAlive, highAlive] = [Number(await interval.getAttribute('data-low')), Number(await interval.getAttribute('data-high'))];
+    assert.ok(lowAlive >= 0 && lowAlive <= Number(pAlive) + 1e-4 && Number(pAlive) <= highAlive + 1e-4 && highAlive <= 1, `${lowAlive} ≤ ${pAlive} ≤ ${highAlive}`);
+    assert.match(await interval.textContent(), /90 % interval/);
+    assert.equal(await page.locator('[data-testid=interval-clv]').count(), 1);
 
     // Click 2: "high value, probably churning" = the high-risk band, highest CLV first.
     await page.locator('[data-testid=preset-at-risk-value]').click();

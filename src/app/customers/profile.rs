@@ -7,6 +7,7 @@ use super::cell_text;
 use super::tags::{cluster_names, tag_badges};
 use crate::app::{tr, AppState};
 use crate::engine::calendar::iso_day;
+use crate::engine::customers::Cell;
 use crate::format::{grouped, plain};
 use crate::i18n::{column_title, fill, segment_name, t};
 
@@ -63,13 +64,25 @@ pub fn Profile() -> impl IntoView {
             // The columns the analyses registered (predictions: P(alive), CLV, churn risk, next
             // purchase, …), as the table's last page named them.
             let columns = state.customers.page.with_untracked(|p| p.columns.clone());
+            let intervals = p.intervals.clone();
             let registered = columns
                 .into_iter()
                 .zip(row.cells.clone())
                 .filter(|(_, cell)| cell.is_some())
                 .map(|(column, cell)| {
+                    // The figure's interval, when its analysis gives one (the predictions' 90 %).
+                    let interval = intervals.iter().find(|i| i.column == column.key).map(|i| {
+                        let bound = |v: f64| cell_text(lang, &column, Some(Cell::Number(v)));
+                        let level = format!("{:.0}", i.level * 100.0);
+                        view! {
+                            <span class="figure-interval" data-testid=format!("interval-{}", column.key)
+                                data-low=plain(i.low, 4) data-high=plain(i.high, 4)>
+                                {fill(lang, t::PROFILE_INTERVAL, &[&bound(i.low), &bound(i.high), &level])}
+                            </span>
+                        }
+                    });
                     view! {
-                        <div class="figure"><span class="figure-label">{column_title(lang, &column)}</span><span class="figure-value">{cell_text(lang, &column, cell)}</span></div>
+                        <div class="figure"><span class="figure-label">{column_title(lang, &column)}</span><span class="figure-value">{cell_text(lang, &column, cell)}</span>{interval}</div>
                     }
                 })
                 .collect_view();

@@ -581,6 +581,93 @@ impl ClvAnalysis {
         })
     }
 
+    /// 90 % intervals for summary row `row`'s probability alive and CLV from the uncertainty of
+    /// the fitted parameters (the delta method: the scores' gradients in the parameters, by central
+    /// differences, through the fits' covariance; P(alive) on the logit scale and CLV on the log
+    /// scale, so the bounds stay in [0, 1] and ≥ 0). Computed on demand (a few dozen model
+    /// evaluations a customer); `None` without a covariance (given parameters, a singular
+    /// information) or for an unknown row. The spread is the parameters' only: it says how sure
+    /// the model is of this customer's figure, not how the customer will behave.
+    pub fn uncertainty(&self, row: usize) -> Option<Uncertainty> {
+        let s = &self.summary;
+        let (x, recency, age) = (
+            *s.frequency.get(row)?,
+            *s.recency.get(row)?,
+            *s.age.get(row)?,
+        );
+        let model = self.scoring_model();
+        let covariance = model.parameter_covariance()?;
+        let theta = model.parameters();
+        let perturbed = |j: usize, sign: f64| -> Option<(Box<dyn PurchaseModel>, f64)> {
+            let h = UNCERTAINTY_STEP * theta.get(j)?.abs();
+            let mut p = theta;
+            *p.get_mut(j)? += sign * h;
+            Some((model.with_parameters(p).ok()?, h))
+        };
+        let spread = |f: &dyn Fn(&dyn PurchaseModel) -> Option<f64>| -> Option<f64> {
+            let mut gradient = [0.0; 4];
+            for (j, g) in gradient.iter_mut().enumerate() {
+                let (up, h) = perturbed(j, 1.0)?;
+                let (down, _) = perturbed(j, -1.0)?;
+                *g = (f(up.as_ref())? - f(down.as_ref())?) / (2.0 * h);
+            }
+            quadratic_form(&gradient, covariance)
+        };
+        let alive = model.probability_alive(x, recency, age).ok()?;
+        let probability_alive = if !(1e-12..=1.0 - 1e-12).contains(&alive) {
+            (alive, alive)
+        } else {
+            let logit = |m: &dyn PurchaseModel| {
+                let p = m.probability_alive(x, recency, age).ok()?;
+                (p > 0.0 && p < 1.0).then(|| (p / (1.0 - p)).ln())
+            };
+            let sd = spread(&logit)?.sqrt();
+            let centre = (alive / (1.0 - alive)).ln();
+            let logistic = |l: f64| 1.0 / (1.0 + (-l).exp());
+            (
+                logistic(centre - INTERVAL_Z * sd),
+                logistic(centre + INTERVAL_Z * sd),
+            )
+        };
+        let clv = self
+            .scores
+            .clv
+            .as_ref()
+            .and_then(|c| c.get(row).copied())
+            .zip(self.gamma_gamma.as_ref())
+            .and_then(|(clv, spend)| {
+                if clv <= 0.0 {
+                    return Some((clv, clv));
+                }
+                let settings = &self.settings;
+                let log_purchases = |m: &dyn PurchaseModel| {
+                    let d = super::customer_lifetime_value(
+                        m,
+                        1.0,
+                        x,
+                        recency,
+                        age,
+                        settings.clv_horizon_months,
+                        settings.discount_monthly,
+                    )
+                    .ok()?;
+                    (d > 0.0).then(|| d.ln())
+                };
+                let purchases_variance = spread(&log_purchases)?;
+                let monetary = *s.monetary.get(row)?;
+                let spend_variance = spend_log_variance(spend, x, monetary)?;
+                let sd = (purchases_variance + spend_variance).sqrt();
+                Some((
+                    clv * (-INTERVAL_Z * sd).exp(),
+                    clv * (INTERVAL_Z * sd).exp(),
+                ))
+            });
+        Some(Uncertainty {
+            probability_alive,
+            clv,
+        })
+    }
+
     /// The model the scores come from.
     pub fn scoring_model(&self) -> &dyn PurchaseModel {
         match (self.settings.purchase_model, &self.pareto_nbd) {
@@ -588,6 +675,53 @@ impl ClvAnalysis {
             _ => &self.bg_nbd,
         }
     }
+}
+
+/// A customer's 90 % intervals from the parameters' uncertainty ([`ClvAnalysis::uncertainty`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Uncertainty {
+    /// (low, high) of the probability alive.
+    pub probability_alive: (f64, f64),
+    /// (low, high) of the CLV; `None` without a spend model.
+    pub clv: Option<(f64, f64)>,
+}
+
+/// The normal quantile of a two-sided 90 % interval.
+pub const INTERVAL_Z: f64 = 1.644_853_626_951_472_2;
+
+/// Relative step of the central differences in [`ClvAnalysis::uncertainty`].
+const UNCERTAINTY_STEP: f64 = 1e-4;
+
+/// `gᵀ C g` for a row-major covariance `C` of `g.len()` parameters; `None` unless finite and ≥ 0.
+fn quadratic_form(g: &[f64], covariance: &[f64]) -> Option<f64> {
+    let n = g.len();
+    let mut total = 0.0;
+    for i in 0..n {
+        for j in 0..n {
+            total += g.get(i)? * covariance.get(i * n + j)? * g.get(j)?;
+        }
+    }
+    (total.is_finite() && total >= 0.0).then_some(total.max(0.0))
+}
+
+/// Variance of the log of the Gamma-Gamma expected order value of a customer with `frequency`
+/// repeat purchases of mean `monetary`, from the spend model's covariance (central differences).
+fn spend_log_variance(spend: &GammaGammaModel, frequency: f64, monetary: f64) -> Option<f64> {
+    let covariance = spend.covariance()?;
+    let theta = [spend.p(), spend.q(), spend.v()];
+    let mut gradient = [0.0; 3];
+    for (j, g) in gradient.iter_mut().enumerate() {
+        let h = UNCERTAINTY_STEP * theta.get(j)?.abs();
+        let at = |sign: f64| -> Option<f64> {
+            let mut p = theta;
+            *p.get_mut(j)? += sign * h;
+            let model = GammaGammaModel::from_parameters(p[0], p[1], p[2]).ok()?;
+            let value = model.expected_average_value(frequency, monetary).ok()?;
+            (value > 0.0).then(|| value.ln())
+        };
+        *g = (at(1.0)? - at(-1.0)?) / (2.0 * h);
+    }
+    quadratic_form(&gradient, covariance)
 }
 
 /// Predictions of one distinct (x, t_x, T) pattern.

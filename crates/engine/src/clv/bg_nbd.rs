@@ -11,7 +11,7 @@ use super::portable::PortableMath as _;
 use serde::{Deserialize, Serialize};
 
 use super::boundary::{classify, near_bounds, Boundary, Side};
-use super::optimize::{maximise_over_log_parameters, standard_errors};
+use super::optimize::{covariance, maximise_over_log_parameters};
 use super::purchase::check_prediction_input;
 use super::special::{digamma, ln_gamma, ln_hyp2f1};
 use super::{BgNbdValidParams, ClvError, CustomerSummary, InputProblem, TimeUnit};
@@ -41,6 +41,10 @@ pub struct BgNbdModel {
     /// Standard errors of (r, alpha, a, b), alpha's in `time_unit`.
     #[serde(default)]
     standard_errors: Option<[f64; 4]>,
+    /// Covariance of (r, alpha, a, b) (row-major 4 × 4, alpha in `time_unit`): the inverse
+    /// observed information; `None` for given parameters.
+    #[serde(default)]
+    covariance: Option<Vec<f64>>,
     /// Limits of the parameter space the fit reached (empty for given parameters).
     #[serde(default)]
     boundaries: Vec<Boundary>,
@@ -197,6 +201,27 @@ fn describe(params: [f64; 4]) -> String {
     format!("r={r}, alpha={alpha}, a={a}, b={b}")
 }
 
+/// `covariance` (row-major, n × n) of parameters rescaled by `scale`: entry (i, j) times
+/// scale_i · scale_j (a linear change of variable per parameter).
+pub(super) fn unscale(covariance: &[f64], scale: &[f64]) -> Vec<f64> {
+    let n = scale.len();
+    covariance
+        .iter()
+        .enumerate()
+        .map(|(k, v)| v * scale.get(k / n).unwrap_or(&1.0) * scale.get(k % n).unwrap_or(&1.0))
+        .collect()
+}
+
+/// The square roots of the diagonal of an N × N covariance: the standard errors; `None` unless
+/// all are finite.
+pub(super) fn diagonal_roots<const N: usize>(covariance: &[f64]) -> Option<[f64; N]> {
+    let mut roots = [0.0; N];
+    for (i, slot) in roots.iter_mut().enumerate() {
+        *slot = covariance.get(i * N + i)?.sqrt();
+    }
+    roots.iter().all(|v| v.is_finite()).then_some(roots)
+}
+
 fn positive_finite(values: &[f64]) -> bool {
     values.iter().all(|v| v.is_finite() && *v > 0.0)
 }
@@ -251,7 +276,7 @@ impl BgNbdValidParams {
         // On the rescaled time axis alpha is alpha·time_scale, a linear change of variable, so
         // its standard error scales back the same way.
         let scaled_point = [params[0], params[1] * time_scale, params[2], params[3]];
-        model.standard_errors = standard_errors(
+        model.covariance = covariance(
             |point, out| {
                 let mut gradient = [0.0; 4];
                 let point = [point[0], point[1], point[2], point[3]];
@@ -260,7 +285,8 @@ impl BgNbdValidParams {
             },
             &scaled_point,
         )
-        .map(|se| [se[0], se[1] / time_scale, se[2], se[3]]);
+        .map(|c| unscale(&c, &[1.0, 1.0 / time_scale, 1.0, 1.0]));
+        model.standard_errors = model.covariance.as_deref().and_then(diagonal_roots);
         Ok(model)
     }
 }
@@ -290,6 +316,7 @@ impl BgNbdModel {
             log_likelihood: None,
             convergence: None,
             standard_errors: None,
+            covariance: None,
             boundaries: Vec::new(),
         })
     }
@@ -329,6 +356,12 @@ impl BgNbdModel {
     /// is not positive definite there (a fit stopped on a boundary of the parameter space).
     pub fn standard_errors(&self) -> Option<[f64; 4]> {
         self.standard_errors
+    }
+
+    /// Covariance of (r, alpha, a, b), row-major 4 × 4 (alpha in `time_unit()`); `None` for
+    /// given parameters.
+    pub fn covariance(&self) -> Option<&[f64]> {
+        self.covariance.as_deref()
     }
     /// Limits of the parameter space the fit reached (see [`Boundary`]); empty for given
     /// parameters and for an interior optimum.

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::bg_nbd::validate_row;
 use super::boundary::{classify, near_bounds, Boundary, Side};
-use super::optimize::{maximise_over_log_parameters, standard_errors};
+use super::optimize::{covariance, maximise_over_log_parameters};
 use super::special::{digamma, digamma_difference, ln_gamma, ln_gamma_ratio};
 use super::{ClvError, Convergence, CustomerSummary, GammaGammaValidParams, InputProblem};
 use crate::stats::pearson;
@@ -29,6 +29,9 @@ pub struct GammaGammaModel {
     /// Standard errors of (p, q, v).
     #[serde(default)]
     standard_errors: Option<[f64; 3]>,
+    /// Covariance of (p, q, v), row-major 3 × 3; `None` for given parameters.
+    #[serde(default)]
+    covariance: Option<Vec<f64>>,
     /// Limits of the parameter space the fit reached (empty for given parameters).
     #[serde(default)]
     boundaries: Vec<Boundary>,
@@ -182,15 +185,18 @@ impl GammaGammaValidParams {
         model.frequency_monetary_correlation = pearson(&frequency, &monetary);
         model.repeat_customers = n;
         model.boundaries = boundaries_of([params[0], params[1], params[2] / mean_spend]);
-        model.standard_errors = standard_errors(
+        model.covariance = covariance(
             |point, out| {
                 let mut gradient = [0.0; 3];
                 spends.log_likelihood([point[0], point[1], point[2]], &mut gradient);
                 out.copy_from_slice(&gradient);
             },
             &params,
-        )
-        .map(|se| [se[0], se[1], se[2]]);
+        );
+        model.standard_errors = model
+            .covariance
+            .as_deref()
+            .and_then(super::bg_nbd::diagonal_roots);
         Ok(model)
     }
 }
@@ -213,6 +219,7 @@ impl GammaGammaModel {
             frequency_monetary_correlation: None,
             repeat_customers: 0,
             standard_errors: None,
+            covariance: None,
             boundaries: Vec::new(),
         })
     }
@@ -243,6 +250,11 @@ impl GammaGammaModel {
     /// `None` for given parameters, or when the information is not positive definite there.
     pub fn standard_errors(&self) -> Option<[f64; 3]> {
         self.standard_errors
+    }
+
+    /// Covariance of (p, q, v), row-major 3 × 3; `None` for given parameters.
+    pub fn covariance(&self) -> Option<&[f64]> {
+        self.covariance.as_deref()
     }
     /// Limits of the parameter space the fit reached (see [`Boundary`]); empty for given
     /// parameters and for an interior optimum.

@@ -206,15 +206,16 @@ where
     })
 }
 
-/// Standard errors of maximum-likelihood estimates at `point`: the square roots of the diagonal
-/// of the inverse observed information, i.e. of minus the Hessian of the total log-likelihood in
-/// the parameters as given (natural parameters, not the optimiser's log-parameters).
+/// The covariance of maximum-likelihood estimates at `point` (row-major, n × n): the inverse
+/// observed information, i.e. of minus the Hessian of the total log-likelihood in the parameters
+/// as given (natural parameters, not the optimiser's log-parameters); the standard errors are
+/// the square roots of its diagonal.
 ///
 /// `gradient(x, out)` writes the gradient of the total log-likelihood (not its negative, not a
 /// mean) at `x`. The Hessian is taken by central differences of that gradient with relative steps
 /// of 1e-5 and symmetrised. Returns `None` when a gradient is not finite or the information is not
 /// positive definite (the point is not a proper maximum, e.g. a fit that stopped on a boundary).
-pub(crate) fn standard_errors<F>(mut gradient: F, point: &[f64]) -> Option<Vec<f64>>
+pub(crate) fn covariance<F>(mut gradient: F, point: &[f64]) -> Option<Vec<f64>>
 where
     F: FnMut(&[f64], &mut [f64]),
 {
@@ -276,15 +277,20 @@ where
             l_inverse[i * n + column] = (identity - known) / l[i * n + i];
         }
     }
-    let errors: Vec<f64> = (0..n)
-        .map(|i| {
-            (i..n)
-                .map(|k| l_inverse[k * n + i].powi(2))
-                .sum::<f64>()
-                .sqrt()
-        })
-        .collect();
-    errors.iter().all(|v| v.is_finite()).then_some(errors)
+    // inverse(information) = L⁻ᵀ L⁻¹: entry (i, j) is the dot product of columns i and j of
+    // L⁻¹, whose rows below max(i, j) are the only non-zero ones.
+    let mut covariance = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..n {
+            covariance[i * n + j] = (i.max(j)..n)
+                .map(|k| l_inverse[k * n + i] * l_inverse[k * n + j])
+                .sum::<f64>();
+        }
+    }
+    covariance
+        .iter()
+        .all(|v| v.is_finite())
+        .then_some(covariance)
 }
 
 /// Test helper: asserts that `f`'s analytic gradient (written into its second argument) matches
@@ -330,7 +336,7 @@ mod tests {
     /// Normal sample with unknown mean and standard deviation: at the maximum the observed
     /// information is diag(n/σ², 2n/σ²), so the standard errors are σ/√n and σ/√(2n).
     #[test]
-    fn standard_errors_of_the_normal_mean_and_deviation() {
+    fn covariance_of_the_normal_mean_and_deviation() {
         let data = [2.1, 3.4, 1.9, 5.2, 4.4, 3.3, 2.8, 3.9];
         let n = data.len() as f64;
         let mean = data.iter().sum::<f64>() / n;
@@ -341,7 +347,10 @@ mod tests {
             g[0] = data.iter().map(|x| x - mu).sum::<f64>() / (s * s);
             g[1] = -n / s + squares / s.powi(3);
         };
-        let se = standard_errors(gradient, &[mean, sigma]).unwrap();
+        // For the normal model the mean and the deviation are uncorrelated.
+        let cov = covariance(gradient, &[mean, sigma]).unwrap();
+        assert!(cov[1].abs() < 1e-8 * cov[0] && cov[1] == cov[2], "{cov:?}");
+        let se = [cov[0].sqrt(), cov[3].sqrt()];
         assert!((se[0] - sigma / n.sqrt()).abs() < 1e-8 * se[0], "{se:?}");
         assert!(
             (se[1] - sigma / (2.0 * n).sqrt()).abs() < 1e-8 * se[1],
@@ -349,10 +358,11 @@ mod tests {
         );
     }
 
-    /// A correlated quadratic log-likelihood −½ xᵀAx: the information is A, so the standard
-    /// errors are √diag(A⁻¹); at a minimum (−A) or a saddle there are none.
+    /// A correlated quadratic log-likelihood −½ xᵀAx: the information is A, so the covariance
+    /// is A⁻¹ (checked against the cofactor formula, off-diagonal entries included); at a minimum
+    /// (−A) or a saddle there is none.
     #[test]
-    fn standard_errors_need_a_maximum() {
+    fn covariance_needs_a_maximum() {
         let a = [[4.0, 1.5, 0.5], [1.5, 3.0, -0.7], [0.5, -0.7, 2.0]];
         let quadratic = |sign: f64| {
             move |p: &[f64], g: &mut [f64]| {
@@ -361,27 +371,30 @@ mod tests {
                 }
             }
         };
-        let se = standard_errors(quadratic(1.0), &[1.0, 2.0, 3.0]).unwrap();
-        // diag(A⁻¹) by cofactors.
+        let cov = covariance(quadratic(1.0), &[1.0, 2.0, 3.0]).unwrap();
+        // A⁻¹ by cofactors.
         let det: f64 = 4.0 * (3.0 * 2.0 - 0.49) - 1.5 * (1.5 * 2.0 + 0.35) + 0.5 * (-1.05 - 1.5);
-        let expected: [f64; 3] = [
+        let expected: [f64; 9] = [
             (3.0 * 2.0 - 0.49) / det,
+            -(1.5 * 2.0 + 0.7 * 0.5) / det,
+            (1.5 * -0.7 - 3.0 * 0.5) / det,
+            -(1.5 * 2.0 + 0.7 * 0.5) / det,
             (4.0 * 2.0 - 0.25) / det,
+            -(4.0 * -0.7 - 0.5 * 1.5) / det,
+            (1.5 * -0.7 - 3.0 * 0.5) / det,
+            -(4.0 * -0.7 - 0.5 * 1.5) / det,
             (4.0 * 3.0 - 2.25) / det,
         ];
-        for i in 0..3 {
-            assert!(
-                (se[i] - expected[i].sqrt()).abs() < 1e-8,
-                "{se:?} {expected:?}"
-            );
+        for i in 0..9 {
+            assert!((cov[i] - expected[i]).abs() < 1e-8, "{cov:?} {expected:?}");
         }
-        assert_eq!(standard_errors(quadratic(-1.0), &[1.0, 2.0, 3.0]), None);
+        assert_eq!(covariance(quadratic(-1.0), &[1.0, 2.0, 3.0]), None);
         let saddle = |p: &[f64], g: &mut [f64]| {
             g[0] = -p[0];
             g[1] = p[1];
         };
-        assert_eq!(standard_errors(saddle, &[1.0, 1.0]), None);
-        assert_eq!(standard_errors(saddle, &[f64::NAN, 1.0]), None);
+        assert_eq!(covariance(saddle, &[1.0, 1.0]), None);
+        assert_eq!(covariance(saddle, &[f64::NAN, 1.0]), None);
     }
 
     #[test]

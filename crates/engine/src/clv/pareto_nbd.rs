@@ -22,8 +22,9 @@ use super::portable::PortableMath as _;
 use serde::{Deserialize, Serialize};
 
 use super::bg_nbd::validate_row;
+use super::bg_nbd::{diagonal_roots, unscale};
 use super::boundary::{classify, near_bounds, Boundary, Side};
-use super::optimize::{maximise_over_log_parameters, standard_errors};
+use super::optimize::{covariance, maximise_over_log_parameters};
 use super::purchase::check_prediction_input;
 use super::special::{digamma, ln_gamma, ln_hyp2f1_one_with_gradient};
 use super::{
@@ -47,6 +48,9 @@ pub struct ParetoNbdModel {
     /// parameters or a singular information matrix.
     #[serde(default)]
     standard_errors: Option<[f64; 4]>,
+    /// Covariance of (r, alpha, s, beta), row-major 4 × 4 (alpha and beta in `time_unit`).
+    #[serde(default)]
+    covariance: Option<Vec<f64>>,
     /// Limits of the parameter space the fit reached (empty for given parameters).
     #[serde(default)]
     boundaries: Vec<Boundary>,
@@ -416,7 +420,7 @@ impl ParetoNbdValidParams {
         // As for BG/NBD: central differences of the analytic gradient on the rescaled time axis,
         // where alpha and beta are alpha·time_scale and beta·time_scale (a linear change of
         // variable, so their standard errors scale back the same way).
-        model.standard_errors = standard_errors(
+        model.covariance = covariance(
             |point, out| {
                 let mut gradient = [0.0; 4];
                 scaled.log_likelihood([point[0], point[1], point[2], point[3]], &mut gradient);
@@ -424,7 +428,8 @@ impl ParetoNbdValidParams {
             },
             &scaled_params,
         )
-        .map(|se| [se[0], se[1] / time_scale, se[2], se[3] / time_scale]);
+        .map(|c| unscale(&c, &[1.0, 1.0 / time_scale, 1.0, 1.0 / time_scale]));
+        model.standard_errors = model.covariance.as_deref().and_then(diagonal_roots);
         Ok(model)
     }
 }
@@ -452,6 +457,7 @@ impl ParetoNbdModel {
             log_likelihood: None,
             convergence: None,
             standard_errors: None,
+            covariance: None,
             boundaries: Vec::new(),
         })
     }
@@ -460,6 +466,11 @@ impl ParetoNbdModel {
     /// inverse observed information at the fit; `None` for given parameters.
     pub fn standard_errors(&self) -> Option<[f64; 4]> {
         self.standard_errors
+    }
+
+    /// Covariance of (r, alpha, s, beta), row-major 4 × 4; `None` for given parameters.
+    pub fn covariance(&self) -> Option<&[f64]> {
+        self.covariance.as_deref()
     }
 
     /// Shape of the Gamma distribution of purchase rates.
@@ -605,6 +616,16 @@ impl PurchaseModel for ParetoNbdModel {
     }
     fn expected_rate_if_alive(&self, frequency: f64, t: f64) -> f64 {
         (self.r + frequency) / (self.alpha + t)
+    }
+    fn parameters(&self) -> [f64; 4] {
+        self.params()
+    }
+    fn parameter_covariance(&self) -> Option<&[f64]> {
+        self.covariance()
+    }
+    fn with_parameters(&self, p: [f64; 4]) -> Result<Box<dyn PurchaseModel>, ClvError> {
+        let model = ParetoNbdModel::from_parameters(p[0], p[1], p[2], p[3], self.time_unit)?;
+        Ok(Box::new(model))
     }
     /// `lifetimes`' `expected_number_of_purchases_up_to_time`:
     /// `r·β / (α·(s−1)) · [1 − (β/(β+t))^(s−1)]`, and its limit `(r·β/α) · ln(1 + t/β)` at s = 1.

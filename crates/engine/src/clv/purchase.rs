@@ -26,6 +26,12 @@ pub trait PurchaseModel {
     /// Expected repeat purchases of a new customer in their first `t` time units (the
     /// unconditional `E[X(t)]`), for the cumulative holdout chart.
     fn expected_purchases_new_customer(&self, t: f64) -> f64;
+    /// The four parameters, in the order of [`covariance`](Self::covariance).
+    fn parameters(&self) -> [f64; 4];
+    /// Covariance of the parameters (row-major 4 × 4) from the fit; `None` for given parameters.
+    fn parameter_covariance(&self) -> Option<&[f64]>;
+    /// The same model with other parameters (for uncertainty by perturbation).
+    fn with_parameters(&self, parameters: [f64; 4]) -> Result<Box<dyn PurchaseModel>, ClvError>;
 }
 
 impl PurchaseModel for BgNbdModel {
@@ -52,6 +58,16 @@ impl PurchaseModel for BgNbdModel {
     }
     /// Eq. 9 of the paper (`lifetimes`' `expected_number_of_purchases_up_to_time`):
     /// `(a+b−1)/(a−1) · [1 − (α/(α+t))^r · 2F1(r, b; a+b−1; t/(α+t))]`.
+    fn parameters(&self) -> [f64; 4] {
+        [self.r(), self.alpha(), self.a(), self.b()]
+    }
+    fn parameter_covariance(&self) -> Option<&[f64]> {
+        self.covariance()
+    }
+    fn with_parameters(&self, p: [f64; 4]) -> Result<Box<dyn PurchaseModel>, ClvError> {
+        let model = BgNbdModel::from_parameters(p[0], p[1], p[2], p[3], self.time_unit())?;
+        Ok(Box::new(model))
+    }
     fn expected_purchases_new_customer(&self, t: f64) -> f64 {
         let value = super::bg_nbd::expected_purchases_if_alive(
             self.r(),

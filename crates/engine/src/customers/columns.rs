@@ -108,6 +108,26 @@ pub trait CustomerColumns {
     /// Whether this analysis scored customer index `customer` (the page shows its cells, or
     /// blanks).
     fn covers(&self, customer: u32) -> bool;
+
+    /// Intervals around some of this customer's cells (e.g. 90 % intervals of the predictions),
+    /// computed on demand for one customer (the customer page); none by default.
+    fn intervals(&self, _customer: u32) -> Vec<CellInterval> {
+        Vec::new()
+    }
+}
+
+/// An interval around one cell of a registered column (the customer page shows it beside the
+/// figure).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CellInterval {
+    /// The column's key.
+    pub column: String,
+    /// Lower bound, in the column's unit.
+    pub low: f64,
+    /// Upper bound.
+    pub high: f64,
+    /// Coverage, e.g. 0.9 for a 90 % interval.
+    pub level: f64,
 }
 
 /// The registered columns of one query or export, listed once.
@@ -150,6 +170,15 @@ impl<'a> Registered<'a> {
         } else {
             None
         }
+    }
+
+    /// Every source's intervals for customer index `customer` (covered customers only).
+    pub(super) fn intervals(&self, customer: u32) -> Vec<CellInterval> {
+        self.sources
+            .iter()
+            .filter(|s| s.covers(customer))
+            .flat_map(|s| s.intervals(customer))
+            .collect()
     }
 
     /// Every column's cell for customer index `customer`.

@@ -17,7 +17,7 @@ mod profile;
 mod query;
 mod tags;
 
-pub use columns::{BandFilter, Cell, Column, ColumnKind, CustomerColumns};
+pub use columns::{BandFilter, Cell, CellInterval, Column, ColumnKind, CustomerColumns};
 pub use predictions::Predictions;
 pub use profile::{
     customer_profile, suggest_ids, CustomerProfile, ProductSpend, TimelineOrder,

@@ -1,6 +1,6 @@
 //! The predictions' columns in the customer table (registered in `Session::column_sources`).
 
-use super::columns::{Cell, Column, ColumnKind, CustomerColumns};
+use super::columns::{Cell, CellInterval, Column, ColumnKind, CustomerColumns};
 use crate::clv::{ChurnRisk, ClvAnalysis};
 
 /// Key of the probability-alive column.
@@ -120,5 +120,22 @@ impl CustomerColumns for Predictions<'_> {
 
     fn covers(&self, customer: u32) -> bool {
         self.row(customer).is_some()
+    }
+
+    /// 90 % intervals of P(alive) and CLV from the fits' parameter uncertainty
+    /// ([`ClvAnalysis::uncertainty`]).
+    fn intervals(&self, customer: u32) -> Vec<CellInterval> {
+        let Some(u) = self.row(customer).and_then(|row| self.clv.uncertainty(row)) else {
+            return Vec::new();
+        };
+        let interval = |column: &str, (low, high): (f64, f64)| CellInterval {
+            column: column.to_string(),
+            low,
+            high,
+            level: 0.9,
+        };
+        let mut out = vec![interval(PROBABILITY_ALIVE, u.probability_alive)];
+        out.extend(u.clv.map(|c| interval(CLV, c)));
+        out
     }
 }

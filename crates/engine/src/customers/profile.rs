@@ -8,7 +8,7 @@
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::columns::{CustomerColumns, Registered};
+use super::columns::{CellInterval, CustomerColumns, Registered};
 use super::query::{row, Search};
 use super::{CustomerRow, TagTable};
 use crate::rfm::Analysis;
@@ -79,6 +79,10 @@ pub struct CustomerProfile {
     /// Products by net spend (largest first, ties by name), positive spend only, at most
     /// [`FAVOURITE_PRODUCTS_MAX`]; empty without a product column.
     pub favourite_products: Vec<ProductSpend>,
+    /// Intervals around the registered columns' cells (the predictions' 90 % intervals of
+    /// P(alive) and CLV).
+    #[serde(default)]
+    pub intervals: Vec<CellInterval>,
 }
 
 /// The profile of the customer whose id is `customer_id` (trimmed, exact match), or `None` when
@@ -108,7 +112,9 @@ pub fn customer_profile(
     });
     let customer = position.and_then(|c| u32::try_from(c).ok())?;
     let position = analysis.customers.customer.binary_search(&customer).ok()?;
-    let row = row(dataset, analysis, &Registered::new(columns), tags, position)?;
+    let registered = Registered::new(columns);
+    let row = row(dataset, analysis, &registered, tags, position)?;
+    let intervals = registered.intervals(customer);
 
     let run = analysis.lines(dataset);
     let mut lines = run.lines_of(customer);
@@ -213,6 +219,7 @@ pub fn customer_profile(
         net_revenue,
         mean_days_between_orders,
         favourite_products,
+        intervals,
     })
 }
 

@@ -1,11 +1,15 @@
 //! `segscope bench`: times preview, ingest and analysis on a file.
 
+use std::cell::Cell;
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
 
-use super::{ingest_file, run_error, BadValue, CliResult, InputArgs};
-use crate::engine::rfm::{self, RfmParams};
+use super::session::CliSession;
+use super::{BadValue, CliResult, InputArgs};
+use crate::engine::rfm::RfmParams;
+use crate::engine::session::Stage;
 use crate::format;
 
 pub(super) const HELP: &str = "\
@@ -13,7 +17,8 @@ segscope bench — time preview, ingest and analysis
 
 Usage: segscope bench FILE [--runs N] [input options of segscope rfm]
 
-Runs preview + ingest + analysis N times (default 5) and prints the median time of each phase,
+Runs preview + ingest + analysis N times (default 5), through the same engine session as the
+page and `segscope rfm`, and prints the median time of each phase,
 rows per second, and the peak resident memory of the process (VmHWM from /proc/self/status).
 
 Options:
@@ -97,19 +102,35 @@ impl BenchArgs {
         );
         let mut rows = (0u64, 0u64, 0u64);
         for _ in 0..runs {
-            let params = preview_times.time(|| {
-                let preview = input.preview()?;
-                input.ingest_params(&preview)
+            // Through the engine Session, as `rfm` and the page run it: Open (the preview), then
+            // Ingest, whose analysis part starts when the session enters Stage::Scoring.
+            let (mut cli, params) = preview_times.time(|| {
+                let (cli, preview) = CliSession::open(input)?;
+                let params = input.ingest_params(&preview)?;
+                Ok((cli, params))
             })?;
-            let (dataset, quality) = ingest_times.time(|| ingest_file(&input.file, &params))?;
-            let analysis = analyze_times.time(|| {
-                rfm::analyze(&dataset, &RfmParams::default()).map_err(|e| run_error(e.to_string()))
-            })?;
-            rows = (
-                quality.rows_read,
-                quality.rows_kept,
-                analysis.report.kpis.customers,
-            );
+            let scoring: Rc<Cell<Option<(Instant, Option<Duration>)>>> = Rc::default();
+            let mark = Rc::clone(&scoring);
+            cli.on_stage(move |stage| {
+                if stage == Stage::Scoring && mark.get().is_none() {
+                    mark.set(Some((Instant::now(), thread_cpu())));
+                }
+            });
+            let (start, cpu_start) = (Instant::now(), thread_cpu());
+            let quality = cli.ingest(params, RfmParams::default())??;
+            let (end, cpu_end) = (Instant::now(), thread_cpu());
+            let (middle, cpu_middle) = scoring.get().unwrap_or((end, cpu_end));
+            ingest_times.wall.push(middle.duration_since(start));
+            analyze_times.wall.push(end.duration_since(middle));
+            if let (Some(a), Some(b), Some(c)) = (cpu_start, cpu_middle, cpu_end) {
+                ingest_times.cpu.push(b.saturating_sub(a));
+                analyze_times.cpu.push(c.saturating_sub(b));
+            }
+            let customers = cli
+                .session()
+                .analysis()
+                .map_or(0, |a| a.report.kpis.customers);
+            rows = (quality.rows_read, quality.rows_kept, customers);
         }
         let bytes = std::fs::metadata(&input.file).map(|m| m.len()).unwrap_or(0);
         let phases = [

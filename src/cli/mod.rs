@@ -23,10 +23,9 @@ mod session;
 
 use std::ffi::OsString;
 use std::fmt::Display;
-use std::fs::File;
-use std::io::{BufReader, Read as _, Seek as _, SeekFrom, Write as _};
+use std::io::Write as _;
 use std::ops::RangeInclusive;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::str::FromStr;
 
@@ -35,10 +34,8 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, Parser, Subcommand};
 
 use crate::engine::calendar;
-use crate::engine::ingest::{
-    self, ColumnRole, DateOrder, IngestParams, Preview, PreviewParams, QualityReport, TextEncoding,
-};
-use crate::engine::{Dataset, Day};
+use crate::engine::ingest::{ColumnRole, DateOrder, IngestParams, Preview, TextEncoding};
+use crate::engine::Day;
 
 const MAIN_HELP: &str = "\
 segscope — private customer analytics (RFM segments, Pareto) on a transactions CSV
@@ -392,30 +389,7 @@ struct InputArgs {
     keep_far_dates: bool,
 }
 
-/// The head of the file read for the preview.
-const PREVIEW_BYTES: u64 = 1 << 20;
-
-fn open(path: &Path) -> CliResult<File> {
-    File::open(path).map_err(|e| run_error(format!("cannot open {}: {e}", path.display())))
-}
-
 impl InputArgs {
-    /// Reads the first megabyte and previews it with the command-line overrides.
-    fn preview(&self) -> CliResult<Preview> {
-        let file = open(&self.file)?;
-        let mut head = Vec::new();
-        file.take(PREVIEW_BYTES)
-            .read_to_end(&mut head)
-            .map_err(|e| run_error(format!("cannot read {}: {e}", self.file.display())))?;
-        let params = PreviewParams {
-            encoding: self.encoding,
-            delimiter: self.delimiter,
-            has_header: None,
-        };
-        ingest::preview(&head, &params)
-            .map_err(|e| run_error(format!("{}: {e}", self.file.display())))
-    }
-
     /// The preview's detections with the command-line overrides applied.
     fn ingest_params(&self, preview: &Preview) -> CliResult<IngestParams> {
         let mut mapping = preview.mapping.clone();
@@ -485,17 +459,6 @@ impl InputArgs {
             keep_far_dates: self.keep_far_dates,
         })
     }
-}
-
-/// Streams the whole file through the ingest.
-fn ingest_file(path: &Path, params: &IngestParams) -> CliResult<(Dataset, QualityReport)> {
-    let mut file = open(path)?;
-    let total_bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
-    file.seek(SeekFrom::Start(0))
-        .map_err(|e| run_error(format!("cannot read {}: {e}", path.display())))?;
-    let reader = BufReader::with_capacity(1 << 16, file);
-    ingest::ingest(reader, total_bytes, params, &mut |_| {})
-        .map_err(|e| run_error(format!("{}: {e}", path.display())))
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use super::{run_error, CliError, CliResult, InputArgs};
 use crate::engine::customers::CustomerQuery;
-use crate::engine::ingest::{PreviewParams, QualityReport};
+use crate::engine::ingest::{IngestParams, Preview, PreviewParams, QualityReport};
 use crate::engine::rfm::RfmParams;
 use crate::engine::session::{
     file, overview, predictions, FileSource, Job, Reply, Request, Response, Session, SessionError,
@@ -25,6 +25,8 @@ pub(super) struct CliSession {
     started: Instant,
     /// The transactions file (named in its errors).
     path: PathBuf,
+    /// Called with each stage the session enters (`segscope bench` times the phases by it).
+    on_stage: Option<Box<dyn FnMut(Stage)>>,
 }
 
 impl CliSession {
@@ -36,6 +38,14 @@ impl CliSession {
         input: &InputArgs,
         rfm: RfmParams,
     ) -> CliResult<(Self, Result<QualityReport, CliError>)> {
+        let (mut cli, preview) = Self::open(input)?;
+        let ingest = input.ingest_params(&preview)?;
+        let analysed = cli.ingest(ingest, rfm)?;
+        Ok((cli, analysed))
+    }
+
+    /// Opens the file and previews its head with the command-line detection overrides.
+    pub(super) fn open(input: &InputArgs) -> CliResult<(Self, Preview)> {
         let path = input.file.clone();
         let source = FileSource::open(&path)
             .map_err(|e| run_error(format!("cannot open {}: {e}", path.display())))?;
@@ -43,6 +53,7 @@ impl CliSession {
             session: Session::new(),
             started: Instant::now(),
             path,
+            on_stage: None,
         };
         let params = PreviewParams {
             encoding: input.encoding,
@@ -56,27 +67,40 @@ impl CliSession {
         let Response::File(file::Response::Preview { preview, .. }) = reply.response else {
             return Err(cli.unexpected(&reply));
         };
-        let ingest = input.ingest_params(&preview)?;
+        Ok((cli, preview))
+    }
+
+    /// Streams the whole file through the ingest with `ingest` and runs the RFM analysis with
+    /// `rfm`. The RFM step's failure is returned apart (`Ok(Err(…))`): the dataset is kept.
+    pub(super) fn ingest(
+        &mut self,
+        ingest: IngestParams,
+        rfm: RfmParams,
+    ) -> CliResult<Result<QualityReport, CliError>> {
         let query = CustomerQuery {
             limit: 0,
             ..CustomerQuery::default()
         };
         let request = Request::File(file::Request::Ingest { ingest, rfm, query });
-        let analysed = match cli.session_reply(request, None) {
+        match self.session_reply(request, None) {
             Ok(reply) => match reply.response {
                 Response::Overview(overview::Response::Analyzed {
                     quality: Some(quality),
                     ..
-                }) => Ok(quality),
-                _ => Err(cli.unexpected(&reply)),
+                }) => Ok(Ok(quality)),
+                _ => Err(self.unexpected(&reply)),
             },
             // The ingest worked and the RFM step failed: the session keeps the dataset.
-            Err(SessionError::Engine(EngineError::Rfm(e))) if cli.session.dataset().is_some() => {
-                Err(run_error(e.to_string()))
+            Err(SessionError::Engine(EngineError::Rfm(e))) if self.session.dataset().is_some() => {
+                Ok(Err(run_error(e.to_string())))
             }
-            Err(e) => return Err(cli.error(&cli.path, e)),
-        };
-        Ok((cli, analysed))
+            Err(e) => Err(self.error(&self.path, e)),
+        }
+    }
+
+    /// Calls `on_stage` with each stage the session enters from now on.
+    pub(super) fn on_stage(&mut self, on_stage: impl FnMut(Stage) + 'static) {
+        self.on_stage = Some(Box::new(on_stage));
     }
 
     /// Fits and scores the predictions with `settings` (the session keeps them).
@@ -120,15 +144,25 @@ impl CliSession {
         attachment: Option<Box<dyn crate::engine::session::Source>>,
     ) -> Result<Reply, SessionError> {
         let started = self.started;
-        let mut progress = |_: Stage, _: u64, _: u64| {};
+        let Self {
+            session, on_stage, ..
+        } = self;
+        let mut last = None;
+        let mut progress = |stage: Stage, _: u64, _: u64| {
+            if last != Some(stage) {
+                last = Some(stage);
+                if let Some(f) = on_stage.as_mut() {
+                    f(stage);
+                }
+            }
+        };
         let mut now_ms = || started.elapsed().as_secs_f64() * 1000.0;
         let mut job = Job {
             progress: &mut progress,
             now_ms: &mut now_ms,
             cancelled: &|| false,
         };
-        self.session
-            .handle(GENERATION, request, attachment, &mut job)
+        session.handle(GENERATION, request, attachment, &mut job)
     }
 
     /// The session (its dataset and results, for the output).

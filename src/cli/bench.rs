@@ -67,6 +67,9 @@ fn thread_cpu() -> Option<Duration> {
         .map(Duration::from_nanos)
 }
 
+/// A moment: wall clock and thread CPU (when measured).
+type Mark = (Instant, Option<Duration>);
+
 /// Wall and CPU time of one phase, over all runs.
 #[derive(Default)]
 struct PhaseTimes {
@@ -109,7 +112,7 @@ impl BenchArgs {
                 let params = input.ingest_params(&preview)?;
                 Ok((cli, params))
             })?;
-            let scoring: Rc<Cell<Option<(Instant, Option<Duration>)>>> = Rc::default();
+            let scoring: Rc<Cell<Option<Mark>>> = Rc::default();
             let mark = Rc::clone(&scoring);
             cli.on_stage(move |stage| {
                 if stage == Stage::Scoring && mark.get().is_none() {

@@ -94,8 +94,8 @@ catalog! {
     WARN_MODEL_FAILED = "{0} could not be fitted: {1}", "{0} 无法拟合：{1}";
     WARN_SCORED_WITH_FALLBACK = "{0} could not be fitted, so the scores come from {1}.", "{0} 无法拟合，因此评分来自 {1}。";
     WARN_UNSTABLE_MEAN_SPEND = "The spend model expects an average order of {0} from a customer without repeat purchases, far above the observed {1} (its q is close to 1): expected order values and CLV of customers with few purchases are unreliable.", "消费金额模型对无复购客户的预期平均订单金额为 {0}，远高于实际观测的 {1}（其 q 接近 1）：购买次数少的客户的预期订单金额和 CLV 不可靠。";
-    WARN_DROPOUT_NOT_IDENTIFIED = "Dropout is hardly identified in this file: it spans {0} days, against a median of {1} days between a repeat customer's purchases, and the fitted chance of leaving after a purchase is {2}. Probability alive and churn risk are optimistic here: a quiet customer may already be gone. A longer export helps.",
-        "此文件几乎无法识别客户流失：文件跨度 {0} 天，而复购客户两次购买的中位间隔为 {1} 天，拟合出的每次购买后流失概率为 {2}。此处的存活概率与流失风险偏乐观：沉默的客户可能已经流失。导出更长的时间段会有帮助。";
+    WARN_DROPOUT_NOT_IDENTIFIED = "Dropout is hardly identified in this file: it spans {0} days, against a median of {1} days between a repeat customer's purchases and {2} days between purchases at the fitted mean purchase rate, and the fitted chance of leaving after a purchase is {3}. Probability alive and churn risk are optimistic here: a quiet customer may already be gone. A longer export helps.",
+        "此文件几乎无法识别客户流失：文件跨度 {0} 天，而复购客户两次购买的中位间隔为 {1} 天，按拟合的平均购买率两次购买间隔为 {2} 天，拟合出的每次购买后流失概率为 {3}。此处的存活概率与流失风险偏乐观：沉默的客户可能已经流失。导出更长的时间段会有帮助。";
     DROPOUT_CAVEAT = "Churn risk may be optimistic for this file: see the warning on the Predictions page.", "此文件的流失风险可能偏乐观：见预测页上的提示。";
     WARN_AT_BOUNDARY = "{0}: {1} The fit is held at this limit, so the predictions are those of the simpler model.", "{0}：{1}拟合停在这一极限处，因此预测即为相应简化模型的预测。";
     BOUNDARY_NO_RATE_HETEROGENEITY = "customers' purchase rates hardly differ (r, α → ∞): one purchase rate (Poisson) for everyone.", "客户的购买频率几乎没有差异（r、α → ∞）：所有人使用同一个购买率（泊松）。";
@@ -218,6 +218,7 @@ pub fn clv_warning_text(lang: Lang, warning: &ClvWarning) -> String {
         ClvWarning::DropoutNotIdentified {
             window_days,
             median_gap_days,
+            model_gap_days,
             dropout_per_purchase,
         } => fill(
             lang,
@@ -225,6 +226,7 @@ pub fn clv_warning_text(lang: Lang, warning: &ClvWarning) -> String {
             &[
                 &window_days.to_string(),
                 &crate::format::plain(*median_gap_days, 1),
+                &crate::format::plain(*model_gap_days, 1),
                 &crate::format::percent(*dropout_per_purchase),
             ],
         ),

@@ -638,6 +638,7 @@ fn clv_json_key_sets_are_unchanged() {
             "customers",
             "expected_purchases_horizon",
             "mean_probability_alive",
+            "mean_purchase_chance",
             "repeat_customers",
             "total_clv"
         ]

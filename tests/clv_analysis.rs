@@ -207,7 +207,11 @@ fn scores_bands_and_next_purchase_are_consistent() {
     for i in 0..a.summary.len() {
         let p = s.probability_alive[i];
         assert!((0.0..=1.0).contains(&p));
-        assert_eq!(s.churn_risk[i], settings.churn_risk(p));
+        // The band is read from the chance of a purchase in the horizon, which an alive
+        // customer may still miss.
+        let chance = s.purchase_chance_horizon[i];
+        assert!((0.0..=p).contains(&chance), "{chance} > {p}");
+        assert_eq!(s.churn_risk[i], settings.churn_risk(chance));
         assert!(s.expected_purchases_30_days[i] <= s.expected_purchases_horizon[i] + 1e-12);
         assert!(s.expected_purchases_horizon[i] <= s.expected_purchases_90_days[i] + 1e-12);
         assert!(s.expected_purchases_90_days[i] <= s.expected_purchases_365_days[i] + 1e-12);
@@ -243,8 +247,9 @@ fn scores_bands_and_next_purchase_are_consistent() {
 
     let csv = a.export_scores_csv(&ds);
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
-    assert_eq!(reader.headers().unwrap().len(), 14);
+    assert_eq!(reader.headers().unwrap().len(), 15);
     assert_eq!(&reader.headers().unwrap()[9], "expected_purchases_60d");
+    assert_eq!(&reader.headers().unwrap()[12], "purchase_chance_60d");
     assert_eq!(reader.records().count(), a.summary.len());
 }
 
@@ -374,11 +379,14 @@ fn customer_table_filters_by_churn_risk_and_sorts_by_clv() {
     let csv = customers::export_csv(&ds, &rfm_analysis, &sources, &q);
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let header = reader.headers().unwrap().clone();
-    assert_eq!(header.len(), 16);
+    assert_eq!(header.len(), 17);
     assert_eq!(&header[12], "expected_purchases_180d");
+    assert_eq!(&header[14], "purchase_chance_180d");
     let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert_eq!(records.len(), high);
-    assert!(records.iter().all(|r| &r[14] == "high" && r[15].is_empty()));
+    assert!(records
+        .iter()
+        .all(|r| &r[15] == "high" && r[16].is_empty() && r[14].parse::<f64>().unwrap() < 0.3));
 }
 
 #[test]

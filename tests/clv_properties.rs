@@ -21,7 +21,7 @@
 
 use rand::{Rng as _, SeedableRng as _};
 use rand_pcg::Pcg64Mcg;
-use segscope::engine::clv::{ClvAnalysis, ClvSettings, ClvWarning};
+use segscope::engine::clv::{ClvAnalysis, ClvSettings, ClvWarning, PurchaseModelKind};
 use segscope::engine::{Dataset, Day};
 
 /// Files checked by the default test (about 20 s: the engine is optimised in test builds, see
@@ -137,7 +137,15 @@ fn random_file(seed: u64) -> (Dataset, String) {
 /// Checks every invariant on one file; `Err` says which failed.
 fn check_file(seed: u64) -> Result<(), String> {
     let (dataset, what) = random_file(seed);
-    let settings = ClvSettings::default();
+    // Every other file is scored with Pareto/NBD instead of the default BG/NBD.
+    let settings = ClvSettings {
+        purchase_model: if seed % 2 == 1 {
+            PurchaseModelKind::ParetoNbd
+        } else {
+            PurchaseModelKind::BgNbd
+        },
+        ..ClvSettings::default()
+    };
     let run = || ClvAnalysis::run(&dataset, &settings, &mut || 0.0);
     let analysis = run().map_err(|e| format!("{what}: error {e}"))?;
     for fit in &analysis.fits {
@@ -172,6 +180,30 @@ fn check_file(seed: u64) -> Result<(), String> {
         let p = sc.probability_alive[i];
         if !(0.0..=1.0).contains(&p) {
             return Err(format!("{row}: P(alive) {p}"));
+        }
+        // The chance of a purchase in the horizon (what churn risk is read from): a probability
+        // no larger than P(alive) (an alive customer may still not buy).
+        let chance = sc.purchase_chance_horizon[i];
+        if !(chance.is_finite() && chance >= 0.0 && chance <= p * (1.0 + 1e-12)) {
+            return Err(format!(
+                "{row}: chance of a purchase {chance}, P(alive) {p}"
+            ));
+        }
+        // The same under Pareto/NBD (its chance comes from a quadrature, BG/NBD's is closed).
+        if let Some(pareto) = &analysis.pareto_nbd {
+            let (x, tx, t) = (s.frequency[i], s.recency[i], s.age[i]);
+            let alive = pareto
+                .probability_alive(x, tx, t)
+                .map_err(|e| format!("{row}: Pareto/NBD P(alive) {e}"))?;
+            let horizon = f64::from(settings.horizon_days);
+            let chance = pareto
+                .probability_purchase_within(horizon, x, tx, t)
+                .map_err(|e| format!("{row}: Pareto/NBD chance {e}"))?;
+            if !(chance.is_finite() && chance >= 0.0 && chance <= alive * (1.0 + 1e-12)) {
+                return Err(format!(
+                    "{row}: Pareto/NBD chance {chance}, P(alive) {alive}"
+                ));
+            }
         }
         let e = [
             sc.expected_purchases_30_days[i],

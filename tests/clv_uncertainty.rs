@@ -9,6 +9,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::random::gamma;
 use rand::{Rng as _, SeedableRng as _};
 use rand_pcg::Pcg64Mcg;
 use segscope::engine::clv::{
@@ -20,34 +23,6 @@ const TRUE_BG: [f64; 4] = [0.6, 40.0, 0.7, 3.0]; // r, alpha (days), a, b
 const TRUE_GG: [f64; 3] = [6.0, 4.0, 15.0]; // p, q, v
 const CUSTOMERS: usize = 1_500;
 const REPLICATIONS: u64 = 24;
-
-fn normal(rng: &mut Pcg64Mcg) -> f64 {
-    // Box–Muller.
-    let u: f64 = rng.random::<f64>().max(1e-300);
-    let v: f64 = rng.random();
-    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-}
-
-/// Gamma(shape, rate) by Marsaglia and Tsang (shape < 1 boosted by U^(1/shape)).
-fn gamma(rng: &mut Pcg64Mcg, shape: f64, rate: f64) -> f64 {
-    if shape < 1.0 {
-        let u: f64 = rng.random::<f64>().max(1e-300);
-        return gamma(rng, shape + 1.0, rate) * u.powf(1.0 / shape);
-    }
-    let d = shape - 1.0 / 3.0;
-    let c = 1.0 / (9.0 * d).sqrt();
-    loop {
-        let x = normal(rng);
-        let v = (1.0 + c * x).powi(3);
-        if v <= 0.0 {
-            continue;
-        }
-        let u: f64 = rng.random::<f64>().max(1e-300);
-        if u.ln() < 0.5 * x * x + d - d * v + d * v.ln() {
-            return d * v / rate;
-        }
-    }
-}
 
 /// A file of BG/NBD customers (first purchase on day 0 of their own, then Poisson purchases at
 /// rate λ ~ Gamma(r, α), dropping out after each repeat purchase with p ~ Beta(a, b)), each

@@ -211,8 +211,8 @@ fn every_request_and_response_round_trips() {
     ) else {
         panic!("no page")
     };
-    assert_eq!(page.columns.len(), 5);
-    assert!(page.rows.iter().all(|r| r.cells.len() == 5));
+    assert_eq!(page.columns.len(), 6);
+    assert!(page.rows.iter().all(|r| r.cells.len() == 6));
     assert!(page
         .rows
         .iter()

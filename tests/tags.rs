@@ -542,10 +542,10 @@ fn export_with_predictions_has_one_churn_risk_column() {
     );
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let header = reader.headers().unwrap().clone();
-    assert_eq!(header.len(), 11 + 5 + 7);
+    assert_eq!(header.len(), 11 + 6 + 7);
     assert_eq!(header.iter().filter(|h| *h == "churn_risk").count(), 1);
-    assert_eq!(&header[16], "value_tier");
-    assert_eq!(&header[22], "purchase_cycle");
+    assert_eq!(&header[17], "value_tier");
+    assert_eq!(&header[23], "purchase_cycle");
     let rows = reader.records().count();
     assert_eq!(rows, a.customers.len());
 }

@@ -39,7 +39,9 @@ Model options:
   --holdout-end DAY        last day of the holdout period (default: no holdout comparison)
   --time-unit UNIT         days or weeks (default days): the unit of recency, T and the rates
   --model MODEL            bgnbd or pareto: which model scores the customers (default bgnbd)
-  --horizon-days N         the custom horizon of expected purchases, 1..=3650 (default 180)
+  --horizon-days N         the custom horizon of expected purchases, 1..=3650 (default 180);
+                           churn risk is read from each customer's chance of a purchase in it
+                           (high below 30%, low from 70%)
   --clv-months N           CLV horizon in months, 1..=120 (default 12)
   --discount-monthly R     monthly discount rate of the CLV, 0..=1 (default 0.01)
 
@@ -355,7 +357,9 @@ fn clv_human(
         k.total_clv.map_or("n/a".to_string(), |v| format::grouped(v, 2, ','))
     ));
     lines.push(format!(
-        "Churn risk: low {}, medium {}, high {}",
+        "Churn risk (chance of a purchase in {} days, mean {}): low {}, medium {}, high {}",
+        analysis.settings.horizon_days,
+        format::percent(k.mean_purchase_chance),
         n(k.churn_customers[0] as f64),
         n(k.churn_customers[1] as f64),
         n(k.churn_customers[2] as f64)

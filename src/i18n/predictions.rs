@@ -89,6 +89,9 @@ catalog! {
     KPI_MEAN_ALIVE = "Mean probability alive", "平均存活概率";
     KPI_TOTAL_CLV = "Total CLV, {0} months", "{0} 个月总 CLV";
     KPI_HIGH_RISK = "High churn risk", "高流失风险客户";
+    KPI_PURCHASE_CHANCE = "Mean chance of a purchase, next {0} days", "未来 {0} 天内购买的平均概率";
+    CHURN_RULE = "Churn risk is read from each customer's chance of at least one purchase in the next {0} days: high below {1}, low from {2}. Probability alive is not used for it: a customer can be alive and still buy too rarely to be seen again soon.",
+        "流失风险依据每位客户在未来 {0} 天内至少购买一次的概率判定：低于 {1} 为高风险，不低于 {2} 为低风险。存活概率不用于判定：客户可能仍然存活，但购买太少，近期不会再出现。";
     KPI_HIGH_RISK_CLV = "{0} of CLV at stake", "涉及 CLV {0}";
     WARN_NOT_CONVERGED = "{0}: the optimiser stopped before reaching its tolerance; treat the estimates with care.", "{0}：优化器在达到收敛容差前停止，请谨慎看待估计值。";
     WARN_MODEL_FAILED = "{0} could not be fitted: {1}", "{0} 无法拟合：{1}";
@@ -110,6 +113,7 @@ catalog! {
     COL_P_ALIVE = "P(alive)", "存活概率";
     COL_EXPECTED = "Expected purchases", "预期购买次数";
     COL_CLV = "CLV", "客户终身价值";
+    COL_PURCHASE_CHANCE = "Chance of a purchase in the horizon", "预测期内购买概率";
     COL_CHURN = "Churn risk", "流失风险";
     COL_NEXT_PURCHASE = "Next purchase", "预计下次购买";
     CHURN_LOW = "low", "低";
@@ -151,6 +155,7 @@ pub fn prediction_column_title(key: &str) -> Option<Text> {
         columns::PROBABILITY_ALIVE => t::COL_P_ALIVE,
         columns::EXPECTED_PURCHASES => t::COL_EXPECTED,
         columns::CLV => t::COL_CLV,
+        columns::PURCHASE_CHANCE => t::COL_PURCHASE_CHANCE,
         columns::CHURN_RISK => t::COL_CHURN,
         columns::NEXT_PURCHASE => t::COL_NEXT_PURCHASE,
         _ => return None,

@@ -1,6 +1,8 @@
 //! Helpers shared by the CLV test files.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
+pub mod random;
+
 use chrono::NaiveDate;
 use segscope::engine::{Dataset, Day};
 
@@ -79,11 +81,21 @@ pub fn demo_prediction_fingerprint() -> Vec<f64> {
         sum(&run.scores.probability_alive),
         sum(&run.scores.expected_purchases_90_days),
         sum(run.scores.clv.as_deref().unwrap()),
+        sum(&run.scores.purchase_chance_horizon),
+        // Pareto/NBD's chance comes from a quadrature: the same bits in wasm too.
+        (0..run.summary.len())
+            .map(|i| {
+                let s = &run.summary;
+                pareto
+                    .probability_purchase_within(180.0, s.frequency[i], s.recency[i], s.age[i])
+                    .unwrap()
+            })
+            .sum::<f64>(),
     ]
 }
 
 /// The native values of [`demo_prediction_fingerprint`], recorded from a native run.
-pub const DEMO_PREDICTION_FINGERPRINT: [f64; 14] = [
+pub const DEMO_PREDICTION_FINGERPRINT: [f64; 16] = [
     0.4232011080799972,
     25.347892801589577,
     0.8883329340192381,
@@ -98,6 +110,8 @@ pub const DEMO_PREDICTION_FINGERPRINT: [f64; 14] = [
     1274.346557241446,
     802.7197863842534,
     153236.80848120307,
+    544.6367229365788,
+    507.66791559736055,
 ];
 
 /// Asserts [`demo_prediction_fingerprint`] equals [`DEMO_PREDICTION_FINGERPRINT`] to 1e-9.

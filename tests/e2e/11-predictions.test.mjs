@@ -54,6 +54,10 @@ test('predictions: models, figures, charts, at-risk preset, scores export, valid
     assert.ok(await app.number('kpi-expected-purchases') > 0, 'expected purchases');
     const high = await app.number('kpi-high-risk');
     assert.ok(high > 0 && high < customers, `high-risk customers ${high}`);
+    // Churn risk is read from the chance of a purchase in the horizon, and the page says so.
+    const chance = await app.number('kpi-purchase-chance');
+    assert.ok(chance > 0 && chance < alive, `mean chance of a purchase ${chance} (alive ${alive})`);
+    assert.match(await page.locator('[data-testid=churn-rule]').textContent(), /chance of at least one purchase in the next 180 days: high below 30/);
     assert.equal(await page.locator('[data-testid=top-clv] tbody tr').count(), 20);
     for (const name of ['p-alive', 'expected-purchases', 'clv-distribution', 'churn-by-segment']) {
       const s = await drawnPixels(page, name);
@@ -87,9 +91,11 @@ test('predictions: models, figures, charts, at-risk preset, scores export, valid
     // The target list export carries the prediction columns.
     const target = await app.exportCsv();
     const rows = csvRows(target.text);
-    assert.equal(rows[0][15], 'next_purchase_date');
+    assert.equal(rows[0][14], 'purchase_chance_180d');
+    assert.equal(rows[0][16], 'next_purchase_date');
     assert.equal(rows.length - 1, high);
-    assert.ok(rows.slice(1).every((r) => r[14] === 'high'));
+    assert.ok(rows.slice(1).every((r) => r[15] === 'high'));
+    assert.ok(rows.slice(1).every((r) => Number(r[14]) < 0.3), 'high risk = under a 30 % chance of a purchase');
 
     // The scores export: every scored customer.
     await app.go('predictions');

@@ -261,7 +261,7 @@ const PAGE_MARKERS = { overview: 'quality-report', customers: 'customers', predi
 export function pageOf(testid) {
   if (/^(kpi-(customers|orders|revenue|aov|repeat-rate)|q-|pareto|segment-table|segment-grid|grid-|drop-reason|dedupe-toggle|cap-outliers)/.test(testid)) return 'overview';
   if (/^(customer-count|customer-table|customer-search|segment-filter|page-(next|prev)|export-button|preset-|cell-|tag-|tags-|profile)/.test(testid)) return 'customers';
-  if (/^(kpi-(mean-alive|total-clv|expected-purchases|high-risk)|model-table|top-clv|validate-)/.test(testid)) return 'predictions';
+  if (/^(kpi-(mean-alive|total-clv|expected-purchases|high-risk|purchase-chance)|churn-rule|model-table|top-clv|validate-)/.test(testid)) return 'predictions';
   if (/^(cluster-|segmentation-|attributes-|transform-)/.test(testid)) return 'segments';
   return null;
 }

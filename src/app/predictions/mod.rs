@@ -150,6 +150,29 @@ fn PredictionReport() -> impl IntoView {
                 .map_or("—".to_string(), |v| grouped(v, 2, ',')),
         )
     });
+    let chance = kpi(|r| {
+        (
+            plain(r.kpis.mean_purchase_chance, 4),
+            percent(r.kpis.mean_purchase_chance),
+        )
+    });
+    let churn_rule = move || {
+        report.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    fill(
+                        lang.get(),
+                        t::CHURN_RULE,
+                        &[
+                            &r.settings.horizon_days.to_string(),
+                            &percent(r.settings.churn_high_below),
+                            &percent(r.settings.churn_low_from),
+                        ],
+                    )
+                })
+                .unwrap_or_default()
+        })
+    };
     let high = kpi(|r| {
         let n = r.kpis.churn_customers[2];
         (n.to_string(), grouped(n as f64, 0, ','))
@@ -225,6 +248,10 @@ fn PredictionReport() -> impl IntoView {
                 <span class="figure-label">{tr(state, t::KPI_MEAN_ALIVE)}</span>
                 <span class="figure-value">{move || alive().1}</span>
             </div>
+            <div class="figure" data-testid="kpi-purchase-chance" data-value=move || chance().0>
+                <span class="figure-label">{move || fill(lang.get(), t::KPI_PURCHASE_CHANCE, &[&horizon().to_string()])}</span>
+                <span class="figure-value">{move || chance().1}</span>
+            </div>
             <div class="figure" data-testid="kpi-total-clv" data-value=move || total_clv().0>
                 <span class="figure-label">{move || fill(lang.get(), t::KPI_TOTAL_CLV, &[&months().to_string()])}</span>
                 <span class="figure-value">{move || total_clv().1}</span>
@@ -235,6 +262,7 @@ fn PredictionReport() -> impl IntoView {
                 <span class="figure-note">{high_clv}</span>
             </div>
         </div>
+        <p class="muted" data-testid="churn-rule">{churn_rule}</p>
         <div class="table-wrap">
             <table data-testid="model-table">
                 <thead><tr>
@@ -277,6 +305,7 @@ fn PredictionReport() -> impl IntoView {
                     <th class="num">{tr(state, t::COL_P_ALIVE)}</th>
                     <th class="num">{tr(state, t::COL_EXPECTED)}</th>
                     <th class="num">{tr(state, t::COL_FREQUENCY)}</th>
+                    <th class="num">{tr(state, t::COL_PURCHASE_CHANCE)}</th>
                     <th>{tr(state, t::COL_CHURN)}</th>
                 </tr></thead>
                 <tbody>
@@ -287,6 +316,7 @@ fn PredictionReport() -> impl IntoView {
                             <td class="num">{percent(c.probability_alive)}</td>
                             <td class="num">{plain(c.expected_purchases, 2)}</td>
                             <td class="num">{c.frequency.to_string()}</td>
+                            <td class="num" data-value=plain(c.purchase_chance, 4)>{percent(c.purchase_chance)}</td>
                             <td class=format!("risk risk-{}", c.churn_risk.name())>{move || churn_name(lang.get(), c.churn_risk)}</td>
                         </tr>
                     </For>

@@ -429,6 +429,38 @@ impl BgNbdModel {
             })
         }
     }
+
+    /// Probability of at least one purchase in the next `horizon` time units of a customer with
+    /// `frequency`, `recency` and age `t` ([`PurchaseModel::probability_purchase_within`]):
+    /// `P(alive) · (1 − ((α+T)/(α+T+horizon))^(r+x))`. Exact: a BG/NBD customer drops out only
+    /// at a purchase, so one who is alive now makes the next purchase before any dropout, at a
+    /// Gamma(r + x, α + T)-mixed Poisson rate. `1 − (…)^(r+x)` is taken as
+    /// `−expm1(−(r+x) ln_1p(horizon/(α+T)))` so that short horizons keep their digits.
+    ///
+    /// [`PurchaseModel::probability_purchase_within`]: super::PurchaseModel::probability_purchase_within
+    pub fn probability_purchase_within(
+        &self,
+        horizon: f64,
+        frequency: f64,
+        recency: f64,
+        t: f64,
+    ) -> Result<f64, ClvError> {
+        check_prediction_input(frequency, recency, t, horizon)?;
+        let alive = self.probability_alive(frequency, recency, t)?;
+        let log_stay = -(self.r + frequency) * (horizon / (self.alpha + t)).ln_1p_p();
+        let chance = alive * -log_stay.exp_m1_p();
+        if chance.is_finite() {
+            Ok(chance.clamp(0.0, 1.0))
+        } else {
+            Err(ClvError::InvalidPredictionInput {
+                frequency,
+                recency,
+                age: t,
+                horizon,
+                reason: InputProblem::ExpectationNotFinite,
+            })
+        }
+    }
 }
 
 /// Width around `a = 1` where [`expected_purchases_if_alive`] interpolates (see there).

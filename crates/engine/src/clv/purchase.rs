@@ -20,6 +20,17 @@ pub trait PurchaseModel {
         recency: f64,
         t: f64,
     ) -> Result<f64, ClvError>;
+    /// Probability of at least one purchase in the next `horizon` time units: the chance the
+    /// customer is seen again soon, which the churn-risk band is read from. Unlike the
+    /// probability alive, it does not count as safe a customer who is alive but buys too rarely
+    /// to show up (under BG/NBD every customer without a repeat purchase is alive for certain).
+    fn probability_purchase_within(
+        &self,
+        horizon: f64,
+        frequency: f64,
+        recency: f64,
+        t: f64,
+    ) -> Result<f64, ClvError>;
     /// Mean purchase rate per time unit of this customer if still active: the posterior mean
     /// `(r + x) / (alpha + T)` of the Gamma-distributed rate (the same in both models).
     fn expected_rate_if_alive(&self, frequency: f64, t: f64) -> f64;
@@ -52,6 +63,15 @@ impl PurchaseModel for BgNbdModel {
         t: f64,
     ) -> Result<f64, ClvError> {
         BgNbdModel::expected_purchases(self, horizon, frequency, recency, t)
+    }
+    fn probability_purchase_within(
+        &self,
+        horizon: f64,
+        frequency: f64,
+        recency: f64,
+        t: f64,
+    ) -> Result<f64, ClvError> {
+        BgNbdModel::probability_purchase_within(self, horizon, frequency, recency, t)
     }
     fn expected_rate_if_alive(&self, frequency: f64, t: f64) -> f64 {
         (self.r() + frequency) / (self.alpha() + t)

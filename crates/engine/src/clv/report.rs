@@ -44,6 +44,8 @@ pub struct TopCustomer {
     pub probability_alive: f64,
     /// Expected purchases in the user's horizon.
     pub expected_purchases: f64,
+    /// Chance of a purchase within the user's horizon (what the churn band is read from).
+    pub purchase_chance: f64,
     /// Repeat purchases in the calibration period.
     pub frequency: u32,
     /// Churn-risk band.
@@ -72,6 +74,8 @@ pub struct ClvKpis {
     pub expected_purchases_horizon: f64,
     /// Mean probability alive.
     pub mean_probability_alive: f64,
+    /// Mean chance of a purchase within the user's horizon.
+    pub mean_purchase_chance: f64,
     /// Total CLV; `None` without a spend model.
     pub total_clv: Option<f64>,
     /// Customers per churn-risk band.
@@ -174,6 +178,8 @@ impl ClvKpis {
             repeat_customers: analysis.repeat_customers as u64,
             expected_purchases_horizon: scores.expected_purchases_horizon.iter().sum(),
             mean_probability_alive: scores.probability_alive.iter().sum::<f64>() / n.max(1) as f64,
+            mean_purchase_chance: scores.purchase_chance_horizon.iter().sum::<f64>()
+                / n.max(1) as f64,
             total_clv: scores.clv.as_ref().map(|c| c.iter().sum()),
             churn_customers,
             churn_clv: scores.clv.as_ref().map(|_| churn_clv),
@@ -241,6 +247,11 @@ impl ClvReport {
                         probability_alive: scores.probability_alive.get(i).copied().unwrap_or(0.0),
                         expected_purchases: scores
                             .expected_purchases_horizon
+                            .get(i)
+                            .copied()
+                            .unwrap_or(0.0),
+                        purchase_chance: scores
+                            .purchase_chance_horizon
                             .get(i)
                             .copied()
                             .unwrap_or(0.0),
@@ -349,6 +360,7 @@ impl ClvAnalysis {
             format!("expected_purchases_{}d", self.settings.horizon_days),
             "expected_order_value".to_string(),
             format!("clv_{}m", self.settings.clv_horizon_months),
+            format!("purchase_chance_{}d", self.settings.horizon_days),
             "churn_risk".to_string(),
             "next_purchase_date".to_string(),
         ]
@@ -401,6 +413,7 @@ impl ClvAnalysis {
                     2,
                 ))?;
                 out.write_field(number(c.clv.as_ref().and_then(|v| v.get(i)), 2))?;
+                out.write_field(number(c.purchase_chance_horizon.get(i), 4))?;
                 out.write_field(c.churn_risk.get(i).map_or("", |r| r.name()))?;
                 out.write_field(
                     c.next_purchase_day

@@ -9,16 +9,19 @@ pub const PROBABILITY_ALIVE: &str = "probability_alive";
 pub const EXPECTED_PURCHASES: &str = "expected_purchases";
 /// Key of the discounted-CLV column.
 pub const CLV: &str = "clv";
+/// Key of the chance-of-a-purchase column (within the run's own horizon).
+pub const PURCHASE_CHANCE: &str = "purchase_chance";
 /// Key of the churn-risk band column.
 pub const CHURN_RISK: &str = "churn_risk";
 /// Key of the expected-next-purchase column.
 pub const NEXT_PURCHASE: &str = "next_purchase_date";
 
 /// Every key the predictions register, in column order.
-pub const KEYS: [&str; 5] = [
+pub const KEYS: [&str; 6] = [
     PROBABILITY_ALIVE,
     EXPECTED_PURCHASES,
     CLV,
+    PURCHASE_CHANCE,
     CHURN_RISK,
     NEXT_PURCHASE,
 ];
@@ -72,6 +75,12 @@ impl CustomerColumns for Predictions<'_> {
                 true,
             ),
             column(
+                PURCHASE_CHANCE,
+                format!("purchase_chance_{}d", settings.horizon_days),
+                ColumnKind::Probability,
+                true,
+            ),
+            column(
                 CHURN_RISK,
                 CHURN_RISK.to_string(),
                 ColumnKind::Band {
@@ -104,11 +113,16 @@ impl CustomerColumns for Predictions<'_> {
                 .and_then(|c| c.get(row).copied())
                 .map(Cell::Number),
             3 => s
+                .purchase_chance_horizon
+                .get(row)
+                .copied()
+                .map(Cell::Number),
+            4 => s
                 .churn_risk
                 .get(row)
                 .and_then(|r| u8::try_from(r.index()).ok())
                 .map(Cell::Band),
-            4 => s
+            5 => s
                 .next_purchase_day
                 .get(row)
                 .copied()

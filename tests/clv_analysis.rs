@@ -222,7 +222,7 @@ fn scores_bands_and_next_purchase_are_consistent() {
     }
     // A customer with a long gap since their last repeat purchase is less likely alive than one
     // who bought at the calibration end (same x and T).
-    let m = &a.bg_nbd;
+    let m = a.bg_nbd.as_ref().unwrap();
     assert!(
         m.probability_alive(5.0, 100.0, 400.0).unwrap()
             < m.probability_alive(5.0, 390.0, 400.0).unwrap()

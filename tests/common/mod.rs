@@ -62,7 +62,7 @@ pub fn demo_prediction_fingerprint() -> Vec<f64> {
     };
     let (dataset, _) = ingest(&csv[..], csv.len() as u64, &params, &mut |_| {}).unwrap();
     let run = ClvAnalysis::run(&dataset, &ClvSettings::default(), &mut || 0.0).unwrap();
-    let bg = &run.bg_nbd;
+    let bg = run.bg_nbd.as_ref().unwrap();
     let pareto = run.pareto_nbd.as_ref().unwrap();
     let gg = run.gamma_gamma.as_ref().unwrap();
     let sum = |v: &[f64]| v.iter().sum::<f64>();

@@ -320,10 +320,13 @@ pub struct ClvAnalysis {
     pub summary: CustomerSummary,
     /// Customers with at least one repeat purchase.
     pub repeat_customers: usize,
-    /// Fitted BG/NBD model.
-    pub bg_nbd: BgNbdModel,
+    /// Fitted BG/NBD model, when its fit succeeded.
+    pub bg_nbd: Option<BgNbdModel>,
     /// Fitted Pareto/NBD model, when its fit succeeded.
     pub pareto_nbd: Option<ParetoNbdModel>,
+    /// The model the scores come from: the one asked for, or the other when that one failed
+    /// (then with [`ClvWarning::ScoredWithFallback`]).
+    pub scoring: ScoringModel,
     /// Fitted Gamma-Gamma model, when its fit succeeded and `q > 1`.
     pub gamma_gamma: Option<GammaGammaModel>,
     /// The model table: BG/NBD, Pareto/NBD (if fitted), Gamma-Gamma (if fitted).
@@ -378,7 +381,7 @@ pub fn fit_models(
     now_ms: &mut dyn FnMut() -> f64,
 ) -> Result<
     (
-        BgNbdModel,
+        Option<BgNbdModel>,
         Option<ParetoNbdModel>,
         Option<GammaGammaModel>,
         Vec<ModelFit>,
@@ -391,18 +394,20 @@ pub fn fit_models(
     let repeat_customers = summary.frequency.iter().filter(|x| **x > 0.0).count();
 
     let started = now_ms();
-    let bg_nbd = BgNbdParams::new().check()?.fit(summary)?;
-    fits.push(fit_row(
-        "BG/NBD",
-        ["r", "alpha", "a", "b"],
-        [bg_nbd.r(), bg_nbd.alpha(), bg_nbd.a(), bg_nbd.b()],
-        bg_nbd.standard_errors(),
-        bg_nbd.log_likelihood(),
-        bg_nbd.convergence(),
-        summary.len(),
-        now_ms() - started,
-        bg_nbd.boundaries(),
-    ));
+    let bg_nbd = BgNbdParams::new().check()?.fit(summary);
+    if let Ok(bg_nbd) = &bg_nbd {
+        fits.push(fit_row(
+            "BG/NBD",
+            ["r", "alpha", "a", "b"],
+            [bg_nbd.r(), bg_nbd.alpha(), bg_nbd.a(), bg_nbd.b()],
+            bg_nbd.standard_errors(),
+            bg_nbd.log_likelihood(),
+            bg_nbd.convergence(),
+            summary.len(),
+            now_ms() - started,
+            bg_nbd.boundaries(),
+        ));
+    }
 
     let started = now_ms();
     let pareto_nbd = match ParetoNbdParams::new().check().and_then(|p| p.fit(summary)) {
@@ -427,6 +432,19 @@ pub fn fit_models(
             });
             None
         }
+    };
+    // BG/NBD's failure ends the step only when Pareto/NBD failed too (its error is the one said:
+    // the same data problem usually breaks both).
+    let bg_nbd = match (bg_nbd, &pareto_nbd) {
+        (Ok(model), _) => Some(model),
+        (Err(error), Some(_)) => {
+            warnings.push(ClvWarning::ModelFailed {
+                model: "BG/NBD".to_string(),
+                error,
+            });
+            None
+        }
+        (Err(error), None) => return Err(error),
     };
 
     let started = now_ms();
@@ -492,12 +510,61 @@ pub fn fit_models(
     Ok((bg_nbd, pareto_nbd, gamma_gamma, fits, warnings))
 }
 
-/// First and last day of the data; an error when it is empty.
-/// [`ClvWarning::DropoutNotIdentified`] when the window or the fit cannot identify dropout.
+/// The purchase model the scores come from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ScoringModel {
+    /// BG/NBD.
+    BgNbd(BgNbdModel),
+    /// Pareto/NBD.
+    ParetoNbd(ParetoNbdModel),
+}
+
+impl ScoringModel {
+    /// The model, for its predictions.
+    pub fn model(&self) -> &dyn PurchaseModel {
+        match self {
+            Self::BgNbd(model) => model,
+            Self::ParetoNbd(model) => model,
+        }
+    }
+}
+
+/// The model asked for, or the other one with [`ClvWarning::ScoredWithFallback`] when the one
+/// asked for was not fitted; `None` when neither was.
+fn choose_scoring(
+    kind: PurchaseModelKind,
+    bg_nbd: Option<&BgNbdModel>,
+    pareto_nbd: Option<&ParetoNbdModel>,
+    warnings: &mut Vec<ClvWarning>,
+) -> Option<ScoringModel> {
+    let chosen = match (kind, bg_nbd, pareto_nbd) {
+        (PurchaseModelKind::BgNbd, Some(bg), _) => ScoringModel::BgNbd(bg.clone()),
+        (PurchaseModelKind::ParetoNbd, _, Some(pareto)) => ScoringModel::ParetoNbd(pareto.clone()),
+        (PurchaseModelKind::BgNbd, None, Some(pareto)) => ScoringModel::ParetoNbd(pareto.clone()),
+        (PurchaseModelKind::ParetoNbd, Some(bg), None) => ScoringModel::BgNbd(bg.clone()),
+        (_, None, None) => return None,
+    };
+    let used = match chosen {
+        ScoringModel::BgNbd(_) => PurchaseModelKind::BgNbd,
+        ScoringModel::ParetoNbd(_) => PurchaseModelKind::ParetoNbd,
+    };
+    if used != kind {
+        warnings.push(ClvWarning::ScoredWithFallback {
+            requested: kind,
+            used,
+        });
+    }
+    Some(chosen)
+}
+
+/// [`ClvWarning::DropoutNotIdentified`] when the window or the fit cannot identify dropout. The
+/// mean purchase gap `α / r` comes from BG/NBD, or from the scoring model without one; the
+/// dropout floor needs BG/NBD.
 fn dropout_warning(
     summary: &CustomerSummary,
     window_days: i32,
-    bg_nbd: &BgNbdModel,
+    bg_nbd: Option<&BgNbdModel>,
+    scoring: &dyn PurchaseModel,
 ) -> Option<ClvWarning> {
     let days = summary.time_unit.days_per_unit();
     let mut gaps: Vec<f64> = summary
@@ -517,8 +584,11 @@ fn dropout_warning(
                 / 2.0
         }
     };
-    let dropout_per_purchase = bg_nbd.a() / (bg_nbd.a() + bg_nbd.b());
-    let model_gap_days = bg_nbd.alpha() / bg_nbd.r() * days;
+    let (dropout_per_purchase, [r, alpha, _, _]) = match bg_nbd {
+        Some(bg) => (bg.a() / (bg.a() + bg.b()), bg.parameters()),
+        None => (f64::NAN, scoring.parameters()),
+    };
+    let model_gap_days = alpha / r * days;
     let model_gap_days = if model_gap_days.is_finite() {
         model_gap_days
     } else {
@@ -555,8 +625,8 @@ impl ClvAnalysis {
     /// Runs the scoring: summary up to the calibration end, the fits, the per-customer scores.
     ///
     /// Errors: invalid settings, a calibration end outside the data, fewer than 2 customers or no
-    /// repeat purchase before it, a BG/NBD fit that fails. Pareto/NBD and Gamma-Gamma failures are
-    /// [`ClvWarning`]s.
+    /// repeat purchase before it, both purchase models failing. One purchase model's failure (the
+    /// other then scores) and the Gamma-Gamma's are [`ClvWarning`]s.
     pub fn run(
         dataset: &Dataset,
         settings: &ClvSettings,
@@ -576,23 +646,27 @@ impl ClvAnalysis {
             CustomerSummary::from_dataset(dataset, calibration_end_day, settings.time_unit);
         let (bg_nbd, pareto_nbd, gamma_gamma, fits, mut warnings) = fit_models(&summary, now_ms)?;
         let repeat_customers = summary.frequency.iter().filter(|x| **x > 0.0).count();
-        if let Some(warning) = dropout_warning(&summary, calibration_end_day - first_day, &bg_nbd) {
+        let scoring = choose_scoring(
+            settings.purchase_model,
+            bg_nbd.as_ref(),
+            pareto_nbd.as_ref(),
+            &mut warnings,
+        )
+        .ok_or_else(|| ClvError::NonFiniteLikelihood {
+            model: "BG/NBD, Pareto/NBD".to_string(),
+            parameters: String::new(),
+        })?;
+        if let Some(warning) = dropout_warning(
+            &summary,
+            calibration_end_day - first_day,
+            bg_nbd.as_ref(),
+            scoring.model(),
+        ) {
             warnings.push(warning);
         }
-        let scoring: &dyn PurchaseModel = match (&settings.purchase_model, &pareto_nbd) {
-            (PurchaseModelKind::ParetoNbd, Some(pareto)) => pareto,
-            (PurchaseModelKind::ParetoNbd, None) => {
-                warnings.push(ClvWarning::ScoredWithFallback {
-                    requested: PurchaseModelKind::ParetoNbd,
-                    used: PurchaseModelKind::BgNbd,
-                });
-                &bg_nbd
-            }
-            (PurchaseModelKind::BgNbd, _) => &bg_nbd,
-        };
         let scores = score(
             &summary,
-            scoring,
+            scoring.model(),
             gamma_gamma.as_ref(),
             settings,
             calibration_end_day,
@@ -605,6 +679,7 @@ impl ClvAnalysis {
             repeat_customers,
             bg_nbd,
             pareto_nbd,
+            scoring,
             gamma_gamma,
             fits,
             warnings,
@@ -701,10 +776,7 @@ impl ClvAnalysis {
 
     /// The model the scores come from.
     pub fn scoring_model(&self) -> &dyn PurchaseModel {
-        match (self.settings.purchase_model, &self.pareto_nbd) {
-            (PurchaseModelKind::ParetoNbd, Some(pareto)) => pareto,
-            _ => &self.bg_nbd,
-        }
+        self.scoring.model()
     }
 }
 
@@ -890,4 +962,62 @@ fn score(
         }
     }
     Ok(scores)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// A model that could not be fitted is replaced by the other, and the page is told which
+    /// ("The fallback is named"); the one asked for is used whenever it was fitted.
+    #[test]
+    fn the_scoring_model_falls_back_to_the_other_and_says_so() {
+        let bg = BgNbdModel::from_parameters(0.24, 4.4, 0.79, 2.43, TimeUnit::Weeks).unwrap();
+        let pareto =
+            ParetoNbdModel::from_parameters(0.55, 10.6, 0.61, 11.7, TimeUnit::Weeks).unwrap();
+        let cases = [
+            (PurchaseModelKind::BgNbd, true, true, Some("BG/NBD"), None),
+            (
+                PurchaseModelKind::ParetoNbd,
+                true,
+                true,
+                Some("Pareto/NBD"),
+                None,
+            ),
+            (
+                PurchaseModelKind::BgNbd,
+                false,
+                true,
+                Some("Pareto/NBD"),
+                Some(PurchaseModelKind::ParetoNbd),
+            ),
+            (
+                PurchaseModelKind::ParetoNbd,
+                true,
+                false,
+                Some("BG/NBD"),
+                Some(PurchaseModelKind::BgNbd),
+            ),
+            (PurchaseModelKind::BgNbd, false, false, None, None),
+        ];
+        for (kind, with_bg, with_pareto, expected, fallback) in cases {
+            let mut warnings = Vec::new();
+            let chosen = choose_scoring(
+                kind,
+                with_bg.then_some(&bg),
+                with_pareto.then_some(&pareto),
+                &mut warnings,
+            );
+            assert_eq!(chosen.as_ref().map(|c| c.model().name()), expected);
+            let expected_warnings: Vec<ClvWarning> = fallback
+                .map(|used| ClvWarning::ScoredWithFallback {
+                    requested: kind,
+                    used,
+                })
+                .into_iter()
+                .collect();
+            assert_eq!(warnings, expected_warnings, "{kind:?}");
+        }
+    }
 }

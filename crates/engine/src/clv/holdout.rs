@@ -100,7 +100,10 @@ impl HoldoutComparison {
         }
         let summary = CustomerSummary::from_dataset(dataset, calibration_end_day, time_unit);
         let (bg_nbd, pareto_nbd, _, fits, warnings) = fit_models(&summary, now_ms)?;
-        let mut models: Vec<&dyn PurchaseModel> = vec![&bg_nbd];
+        let mut models: Vec<&dyn PurchaseModel> = Vec::new();
+        if let Some(bg) = &bg_nbd {
+            models.push(bg);
+        }
         if let Some(pareto) = &pareto_nbd {
             models.push(pareto);
         }

@@ -3,7 +3,7 @@
 //! simulated in continuous time from known BG/NBD and Pareto/NBD parameters, each is scored with
 //! the *true* parameters from their calibration history, and the predicted chances must match the
 //! share of customers who really bought in the horizon after it, overall and in each fifth of the
-//! predictions.
+//! predictions. Pareto/NBD's is also checked against `lifetimes`' closed form (within 1e-10).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -160,4 +160,42 @@ fn probability_alive_is_not_the_chance_of_buying_soon() {
     let bought = one_timers.iter().filter(|c| c.bought_in_horizon).count() as f64 / n;
     assert_eq!(alive, 1.0);
     assert!(bought < 0.3, "{bought}");
+}
+
+/// Pareto/NBD's chance against `lifetimes` 0.11.3, which computes P(X(T, T+t) = 0) in closed form
+/// with 2F1 (tests/fixtures/clv/make_golden_chance.py): the published CDNOW parameters and a set
+/// with α > β, seven histories, horizons from 1 to 200 weeks.
+#[test]
+fn pareto_nbd_chance_matches_lifetimes() {
+    let golden: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/clv/golden_chance.json")).unwrap();
+    let mut compared = 0;
+    for set in golden["pareto_nbd"].as_array().unwrap() {
+        let p = &set["parameters"];
+        let number = |v: &serde_json::Value, key: &str| v[key].as_f64().unwrap();
+        let model = ParetoNbdModel::from_parameters(
+            number(p, "r"),
+            number(p, "alpha"),
+            number(p, "s"),
+            number(p, "beta"),
+            TimeUnit::Weeks,
+        )
+        .unwrap();
+        for row in set["rows"].as_array().unwrap() {
+            let (x, tx, t, h) = (
+                number(row, "frequency"),
+                number(row, "recency"),
+                number(row, "T"),
+                number(row, "horizon"),
+            );
+            let ours = model.probability_purchase_within(h, x, tx, t).unwrap();
+            let theirs = number(row, "chance");
+            assert!(
+                (ours - theirs).abs() < 1e-10,
+                "x {x} t_x {tx} T {t} horizon {h}: ours {ours}, lifetimes {theirs}"
+            );
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 70);
 }

@@ -22,8 +22,9 @@ pub use crate::engine::session::{
 /// (`CustomerPage::columns`, `CustomerRow::cells`, `SortKey::Column`, `CustomerQuery::bands`)
 /// replace its prediction fields. 6: `CustomerProfile::intervals` (90 % intervals of P(alive)
 /// and CLV); the quality report's `far_dates`; `IngestParams::keep_far_dates`. 7:
-/// `ClvWarning::DropoutNotIdentified::model_gap_days`.
-pub const PROTOCOL_VERSION: u32 = 7;
+/// `ClvWarning::DropoutNotIdentified::model_gap_days`, `ClvScores::purchase_chance_horizon` and
+/// the customer table's `purchase_chance` column. 8: `Preview::notes`; `ClvAnalysis::scoring`.
+pub const PROTOCOL_VERSION: u32 = 8;
 
 /// One message on the wire. Every request carries an id that its responses echo, and the page's
 /// file generation, which the responses echo too (so an answer about an older file is dropped).

@@ -931,3 +931,79 @@ fn long_or_uneven_histories_keep_every_date() {
         assert_eq!(report.rows_kept, report.rows_read);
     }
 }
+
+// Issue "Real-world exports": guesses that trust the values. Each of these files was guessed
+// wrong before: the header's words beat the values.
+
+/// A column of ISO dates headed `transaction_dt` was guessed as the order id ("transaction"), and
+/// no column as the date. Now the values rule the order id out and find the date.
+#[test]
+fn a_date_column_is_found_whatever_its_header() {
+    let bytes = fixture!("transaction_dt.csv");
+    let shape = detect(bytes);
+    assert_eq!(shape.mapping.date, Some(1));
+    assert_eq!(shape.mapping.order_id, None);
+    assert_eq!(shape.mapping.customer_id, Some(0));
+    assert_eq!(shape.mapping.amount, Some(2));
+    let (dataset, report) = run_with(bytes, &params_of(&shape)).unwrap();
+    assert_eq!(report.rows_kept, 8);
+    assert_eq!(dataset.len(), 8);
+}
+
+/// `transaction_timestamp` holding `2017-01-01 11:53:26` was taken by the order-id guess too.
+#[test]
+fn a_timestamp_column_is_the_date() {
+    let bytes = fixture!("transaction_timestamp.csv");
+    let shape = detect(bytes);
+    assert_eq!(shape.mapping.customer_id, Some(0));
+    assert_eq!(shape.mapping.date, Some(1));
+    assert_eq!(shape.mapping.order_id, None);
+    assert_eq!(shape.mapping.product, Some(2));
+    assert_eq!(shape.mapping.amount, Some(3));
+    let (dataset, report) = run_with(bytes, &params_of(&shape)).unwrap();
+    assert_eq!(report.rows_kept, 6);
+    assert_eq!(dataset.len(), 6);
+}
+
+/// A `basket_id` is the order id, and an `amount` of small whole numbers beside a money-like
+/// `sales_price` is the quantity: the money is the amount, and the preview says why.
+#[test]
+fn basket_ids_and_money_beside_quantities() {
+    use segscope::engine::ingest::GuessNote;
+    let bytes = fixture!("basket_quantity.csv");
+    let shape = detect(bytes);
+    assert_eq!(shape.mapping.customer_id, Some(0));
+    assert_eq!(shape.mapping.order_id, Some(1));
+    assert_eq!(shape.mapping.date, Some(2));
+    assert_eq!(shape.mapping.amount, Some(5));
+    assert_eq!(shape.mapping.quantity, Some(4));
+    assert_eq!(
+        shape.notes,
+        vec![GuessNote::AmountLooksLikeQuantity {
+            quantity_column: 4,
+            amount_column: 5,
+        }]
+    );
+    let (dataset, _) = run_with(bytes, &params_of(&shape)).unwrap();
+    assert_close(
+        sum(&dataset),
+        1.39 + 0.82 + 0.99 + 2.19 + 2.99 + 3.09 + 0.60 + 1.50,
+    );
+}
+
+/// Money named as money stays the amount, whole or not; small whole numbers named `amount` stay
+/// the amount when no other column looks like money.
+#[test]
+fn the_amount_guess_leaves_ordinary_files_alone() {
+    let whole_money = b"customer_id,date,amount,quantity\nC1,2024-01-02,120,1\nC2,2024-01-03,45,2\nC1,2024-01-09,300,1\n";
+    let shape = detect(whole_money);
+    assert_eq!(
+        (shape.mapping.amount, shape.mapping.quantity),
+        (Some(2), Some(3))
+    );
+    assert!(shape.notes.is_empty());
+    let small = b"customer_id,date,amount,store\nC1,2024-01-02,3,North\nC2,2024-01-03,5,South\nC1,2024-01-09,2,North\n";
+    let shape = detect(small);
+    assert_eq!(shape.mapping.amount, Some(2));
+    assert!(shape.notes.is_empty());
+}

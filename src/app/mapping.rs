@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::{tr, AppState, Phase};
 use crate::engine::ingest::{ColumnRole, DateOrder, PreviewParams, TextEncoding};
-use crate::i18n::{date_order_name, delimiter_name, fill, role_name, t};
+use crate::i18n::{date_order_name, delimiter_name, fill, guess_note_text, role_name, t};
 
 const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 
@@ -70,6 +70,18 @@ pub fn Mapping() -> impl IntoView {
             .preview
             .with(|p| p.as_ref().map(|p| p.rows.clone()).unwrap_or_default())
     };
+    let notes = move || {
+        state.preview.with(|p| {
+            p.as_ref()
+                .map(|p| {
+                    p.notes
+                        .iter()
+                        .map(|n| guess_note_text(lang.get(), n, &p.columns))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
     let ambiguous = move || {
         state
             .preview
@@ -121,6 +133,9 @@ pub fn Mapping() -> impl IntoView {
             <Show when=ambiguous>
                 <p class="warning" data-testid="date-order-warning">{tr(state, t::DATE_ORDER_AMBIGUOUS)}</p>
             </Show>
+            <For each=notes key=|n| n.clone() let:note>
+                <p class="hint" data-testid="guess-note">{note}</p>
+            </For>
             <div class="table-wrap">
                 <table class="preview-table" data-testid="preview-table">
                     <thead>

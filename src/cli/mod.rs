@@ -34,7 +34,9 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, Parser, Subcommand};
 
 use crate::engine::calendar;
-use crate::engine::ingest::{ColumnRole, DateOrder, IngestParams, Preview, TextEncoding};
+use crate::engine::ingest::{
+    ColumnRole, DateOrder, GuessNote, IngestParams, Preview, TextEncoding,
+};
 use crate::engine::Day;
 
 const MAIN_HELP: &str = "\
@@ -436,6 +438,22 @@ impl InputArgs {
                 role.name(),
                 preview.columns.join(", ")
             )));
+        }
+        if !self.columns.iter().any(|c| c.role == ColumnRole::Amount) {
+            let name = |c: usize| preview.columns.get(c).map_or("?", String::as_str);
+            for note in &preview.notes {
+                match note {
+                    GuessNote::AmountLooksLikeQuantity {
+                        quantity_column,
+                        amount_column,
+                    } => eprintln!(
+                        "segscope: note: \"{}\" holds small whole numbers (a quantity); \"{}\" looks \
+                         like money and is taken as the amount (choose with --column amount=HEADER)",
+                        name(*quantity_column),
+                        name(*amount_column)
+                    ),
+                }
+            }
         }
         let date_order = match self.date_order {
             Some(order) => order,

@@ -1,7 +1,7 @@
 //! Upload, column mapping, the data-quality report, drop reasons and ingest errors.
 
 use super::{fill, t, Lang, Text};
-use crate::engine::ingest::{ColumnRole, DateOrder, DropReason, IngestError};
+use crate::engine::ingest::{ColumnRole, DateOrder, DropReason, GuessNote, IngestError};
 
 catalog! {
     DROP_TITLE = "Drop a transactions CSV here", "将交易明细 CSV 拖到此处";
@@ -27,6 +27,8 @@ catalog! {
     DATE_ORDER = "Date order", "日期顺序";
     DATE_ORDER_AMBIGUOUS = "These dates could be day/month or month/day: please choose.",
         "这些日期既可能是日/月也可能是月/日，请选择。";
+    GUESS_AMOUNT_QUANTITY = "“{0}” holds small whole numbers, which looks like a quantity, so “{1}”, which looks like money, was taken as the amount. Change it above if that is wrong.",
+        "“{0}” 列是较小的整数，更像数量，因此把看起来像金额的 “{1}” 列作为金额。如有误，请在上方修改。";
     ROLE_NONE = "— ignore —", "— 忽略 —";
     REQUIRED_LEGEND = "* required", "* 必需";
     REQUIRED_MISSING = "Map a column to: {0}", "请为以下角色指定列：{0}";
@@ -209,5 +211,20 @@ pub(super) fn describe_ingest_error(lang: Lang, e: &IngestError) -> String {
         ),
         IngestError::Csv { line, message } => fill(lang, t::ERR_CSV, &[&line.to_string(), message]),
         IngestError::Io { message } => fill(lang, t::ERR_IO, &[message]),
+    }
+}
+
+/// A guess the values made against a header's words, in words (`columns`: the preview's names).
+pub fn guess_note_text(lang: Lang, note: &GuessNote, columns: &[String]) -> String {
+    let name = |c: usize| columns.get(c).map_or("?", String::as_str);
+    match note {
+        GuessNote::AmountLooksLikeQuantity {
+            quantity_column,
+            amount_column,
+        } => fill(
+            lang,
+            t::GUESS_AMOUNT_QUANTITY,
+            &[name(*quantity_column), name(*amount_column)],
+        ),
     }
 }

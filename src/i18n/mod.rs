@@ -92,7 +92,7 @@ mod segments;
 
 pub use customers::{band_name, column_title};
 use ingest::describe_ingest_error;
-pub use ingest::{date_order_name, delimiter_name, drop_reason, role_name};
+pub use ingest::{date_order_name, delimiter_name, drop_reason, guess_note_text, role_name};
 pub use overview::{segment_action, segment_name};
 pub use predictions::{boundary_text, churn_name, clv_warning_text, describe_clv_error};
 pub use segments::{

@@ -53,3 +53,24 @@ test('GBK file with Chinese headers: encoding and roles detected, KPIs right', a
     await app.close();
   }
 });
+
+// Issue "Real-world exports": the values beat the header's words. `amount` holds small whole
+// numbers beside a money-like `sales_price`: the money is the amount, the small numbers the
+// quantity, and the mapping says why; `basket_id` is the order id.
+test('guesses that trust the values: a quantity named amount, a basket id', async () => {
+  const fixture = path.join(FIXTURES, '..', '..', 'fixtures', 'ingest', 'basket_quantity.csv');
+  const app = await openApp(browser, server);
+  try {
+    await app.goto();
+    const { page } = app;
+    await app.upload(fixture);
+    assert.deepEqual(await app.roles(), ['customer_id', 'order_id', 'date', 'product', 'quantity', 'amount']);
+    assert.match(await page.locator('[data-testid=guess-note]').textContent(), /“amount” holds small whole numbers, which looks like a quantity, so “sales_price”/);
+    await app.confirm();
+    assert.equal(await app.number('kpi-orders'), 5);
+    assert.equal(await app.number('kpi-revenue'), 13.57);
+    await app.assertClean();
+  } finally {
+    await app.close();
+  }
+});

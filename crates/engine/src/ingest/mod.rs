@@ -39,5 +39,5 @@ pub use params::{ColumnMapping, ColumnRole, DateOrder, IngestParams, PreviewPara
 pub use parse::{far_date_fences, FarDates, FAR_DATE_MIN_GAP_DAYS, PROGRESS_STEP_BYTES};
 pub use parse::{ingest, ColumnMissing, DroppedRows, QualityReport, QuoteRepair, ReturnsSummary};
 pub use schema::HEAD_CUT_MIN_BYTES;
-pub use schema::{preview, Preview};
+pub use schema::{preview, GuessNote, Preview};
 pub use values::{parse_amount, parse_date, DateParse};

@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::sniff;
-use super::values::{date_order_hint, looks_like_date_text, parse_amount, DateOrderHint};
+use super::values::{
+    date_order_hint, looks_like_date_text, parse_amount, parse_date, DateOrderHint, DateParse,
+};
 use super::{ColumnMapping, ColumnRole, DateOrder, IngestError, PreviewParams, TextEncoding};
 
 /// What the head of the file looks like, with SegScope's guesses for the user to confirm.
@@ -25,6 +27,21 @@ pub struct Preview {
     pub date_order: DateOrder,
     /// True when the sampled dates fit both D/M/Y and M/D/Y: the UI must ask.
     pub date_order_ambiguous: bool,
+    /// Why a guess went against a header's words, for the page to show beside the mapping.
+    pub notes: Vec<GuessNote>,
+}
+
+/// A guess the values made against a header's words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GuessNote {
+    /// The column named like the amount holds small whole numbers (a quantity), and another
+    /// column looks like money: that one was taken as the amount.
+    AmountLooksLikeQuantity {
+        /// The column named like the amount (now the quantity when that role was free).
+        quantity_column: usize,
+        /// The money-like column taken as the amount.
+        amount_column: usize,
+    },
 }
 
 /// Rows shown in the preview.
@@ -88,8 +105,12 @@ pub fn preview(head: &[u8], params: &PreviewParams) -> Result<Preview, IngestErr
     let width = header.as_ref().or(records.first()).map_or(0, Vec::len);
     let columns = column_names(header.as_deref().unwrap_or_default(), width);
 
-    let mut mapping = mapping_from_names(&columns, header.is_some());
+    let profiles: Vec<ColumnProfile> = (0..width).map(|c| ColumnProfile::of(&records, c)).collect();
+    let mut mapping = mapping_from_names(&columns, header.is_some(), &profiles);
     mapping_from_values(&mut mapping, &records, width);
+    let notes = amount_against_quantity(&mut mapping, &profiles)
+        .into_iter()
+        .collect();
     let (date_order, date_order_ambiguous) =
         mapping.date.map_or((DateOrder::Ymd, false), |column| {
             infer_date_order(
@@ -121,6 +142,150 @@ pub fn preview(head: &[u8], params: &PreviewParams) -> Result<Preview, IngestErr
         mapping,
         date_order,
         date_order_ambiguous,
+        notes,
+    })
+}
+
+/// What the sampled values of one column look like (its non-empty cells).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct ColumnProfile {
+    cells: usize,
+    /// Cells that read as dates and are not plain numbers (`2024-03-05`, `5/3/2024 10:00`).
+    text_dates: usize,
+    /// Cells that read as dates in some order, plain numbers included (`20240305`, Excel serials).
+    any_dates: usize,
+    /// Cells that read as amounts.
+    numbers: usize,
+    /// Amounts with a fractional part, a currency sign or code.
+    money_like: usize,
+    /// Whole amounts of at most [`QUANTITY_MAX`] in size.
+    small_whole: usize,
+    /// The median size of the amounts.
+    median_size: f64,
+}
+
+/// The largest whole number a quantity column holds (a line of 1,000 units is already rare).
+const QUANTITY_MAX: f64 = 1_000.0;
+/// The median a quantity column stays under.
+const QUANTITY_MEDIAN_MAX: f64 = 20.0;
+
+impl ColumnProfile {
+    pub(crate) fn of(rows: &[Vec<String>], column: usize) -> Self {
+        let cells = column_cells(rows, column);
+        let mut profile = ColumnProfile {
+            cells: cells.len(),
+            ..ColumnProfile::default()
+        };
+        let mut sizes = Vec::new();
+        for cell in &cells {
+            if looks_like_date_text(cell) {
+                profile.text_dates += 1;
+            }
+            if [DateOrder::Ymd, DateOrder::Dmy, DateOrder::Mdy]
+                .into_iter()
+                .any(|order| matches!(parse_date(cell, order), DateParse::Day(_)))
+            {
+                profile.any_dates += 1;
+            }
+            let Some(value) = parse_amount(cell) else {
+                continue;
+            };
+            profile.numbers += 1;
+            sizes.push(value.abs());
+            let decorated = cell
+                .bytes()
+                .any(|b| !(b.is_ascii_digit() || matches!(b, b'-' | b'+' | b',' | b' ')));
+            if value.fract() != 0.0 || decorated {
+                profile.money_like += 1;
+            } else if value.abs() <= QUANTITY_MAX {
+                profile.small_whole += 1;
+            }
+        }
+        sizes.sort_by(f64::total_cmp);
+        profile.median_size = sizes.get(sizes.len() / 2).copied().unwrap_or(0.0);
+        profile
+    }
+
+    /// At least 80 % of the cells are dates written as dates.
+    fn is_date(&self) -> bool {
+        self.cells > 0 && self.text_dates * 10 >= self.cells * 8
+    }
+
+    /// At least 90 % of the cells are numbers.
+    fn is_numeric(&self) -> bool {
+        self.cells > 0 && self.numbers * 10 >= self.cells * 9
+    }
+
+    /// Numbers, every one whole and small, most of them very small: units, not money.
+    fn looks_like_quantity(&self) -> bool {
+        self.is_numeric()
+            && self.money_like == 0
+            && self.small_whole == self.numbers
+            && self.median_size <= QUANTITY_MEDIAN_MAX
+    }
+
+    /// Numbers, at least half of them with cents or a currency mark.
+    fn looks_like_money(&self) -> bool {
+        self.is_numeric() && self.money_like * 2 >= self.numbers
+    }
+
+    /// Whether the values allow `role`: they rule it out only when they clearly say something
+    /// else (a column of bad dates named "date" stays the date, and the ingest names its bad
+    /// lines). Numbers that are not dates are no date; dates are no amount, quantity or other
+    /// role; money is no id. A column without values allows any role.
+    fn fits(&self, role: ColumnRole) -> bool {
+        if self.cells == 0 {
+            return true;
+        }
+        match role {
+            ColumnRole::Date => !(self.is_numeric() && self.any_dates * 2 < self.cells),
+            ColumnRole::Amount | ColumnRole::Quantity => !self.is_date(),
+            ColumnRole::CustomerId | ColumnRole::OrderId => {
+                !self.is_date() && !self.looks_like_money()
+            }
+            _ => !self.is_date(),
+        }
+    }
+}
+
+/// When the column taken as the amount holds small whole numbers and another free column looks
+/// like money, the money becomes the amount and the small numbers the quantity (when that role
+/// is free); the note says why.
+fn amount_against_quantity(
+    mapping: &mut ColumnMapping,
+    profiles: &[ColumnProfile],
+) -> Option<GuessNote> {
+    let current = mapping.amount?;
+    if !profiles.get(current)?.looks_like_quantity() {
+        return None;
+    }
+    let money = profiles
+        .iter()
+        .enumerate()
+        .filter(|(c, p)| {
+            *c != current
+                && p.looks_like_money()
+                && matches!(
+                    mapping.role_of(*c),
+                    None | Some(ColumnRole::Quantity | ColumnRole::Product)
+                )
+        })
+        .max_by(|(a, p), (b, q)| {
+            (p.money_like * q.cells)
+                .cmp(&(q.money_like * p.cells))
+                .then(b.cmp(a))
+        })
+        .map(|(c, _)| c)?;
+    if let Some(role) = mapping.role_of(money) {
+        mapping.set(role, None);
+    }
+    mapping.amount = Some(money);
+    if mapping.quantity.is_none() {
+        mapping.quantity = Some(current);
+    }
+    Some(GuessNote::AmountLooksLikeQuantity {
+        quantity_column: current,
+        amount_column: money,
     })
 }
 
@@ -245,6 +410,19 @@ const SYNONYMS: [(ColumnRole, &[&str]); 8] = [
             "transactionid",
             "transaction",
             "receiptid",
+            "receipt",
+            "receiptno",
+            "receiptnumber",
+            "basketid",
+            "basket",
+            "basketno",
+            "ticketid",
+            "ticketno",
+            "小票号",
+            "小票编号",
+            "小票",
+            "交易单号",
+            "单据号",
             "订单号",
             "订单编号",
             "交易号",
@@ -350,8 +528,16 @@ pub(crate) fn is_role_name(cell: &str) -> bool {
             .any(|(_, synonyms)| role_score(&normalized, synonyms).is_some())
 }
 
-/// Suggests roles from header names (best matches first, each role and column used once).
-pub(crate) fn mapping_from_names(columns: &[String], has_header: bool) -> ColumnMapping {
+/// Suggests roles from header names (best matches first, each role and column used once). Header
+/// words are evidence, not orders: a role the column's values rule out
+/// ([`ColumnProfile::fits`]) is not given to it, so `transaction_dt` full of dates is no
+/// transaction (order) id, and the date role stays open for it. `profiles` may be shorter than
+/// `columns` (columns without a profile allow any role).
+pub(crate) fn mapping_from_names(
+    columns: &[String],
+    has_header: bool,
+    profiles: &[ColumnProfile],
+) -> ColumnMapping {
     let mut mapping = ColumnMapping::default();
     if !has_header {
         return mapping;
@@ -362,7 +548,11 @@ pub(crate) fn mapping_from_names(columns: &[String], has_header: bool) -> Column
         if normalized.is_empty() {
             continue;
         }
+        let profile = profiles.get(column).copied().unwrap_or_default();
         for (role, synonyms) in SYNONYMS {
+            if !profile.fits(role) {
+                continue;
+            }
             if let Some(score) = role_score(&normalized, synonyms) {
                 candidates.push((score, column, role));
             }
@@ -505,6 +695,7 @@ mod tests {
                 "Store",
             ]),
             true,
+            &[],
         );
         assert_eq!(m.date, Some(0));
         assert_eq!(m.customer_id, Some(1));
@@ -530,6 +721,7 @@ mod tests {
                 "渠道",
             ]),
             true,
+            &[],
         );
         assert_eq!(
             m,
@@ -552,6 +744,7 @@ mod tests {
         let m = mapping_from_names(
             &names(&["price", "total", "customer name", "customer_id"]),
             true,
+            &[],
         );
         assert_eq!(m.amount, Some(1));
         assert_eq!(m.customer_id, Some(3));

@@ -830,8 +830,8 @@ fn usage_errors_keep_their_exact_one_line_messages() {
             "--delimiter expects one ASCII character or tab, got ';;'",
         ),
         (
-            &["rfm", "a.csv", "--encoding", "latin1"],
-            "unknown encoding 'latin1': use utf-8, utf-16le, utf-16be or gb18030",
+            &["rfm", "a.csv", "--encoding", "ebcdic"],
+            "unknown encoding 'ebcdic': use utf-8, utf-16le, utf-16be, gb18030 or windows-1252",
         ),
         (
             &["rfm", "a.csv", "--date-order", "ydm"],

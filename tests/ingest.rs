@@ -648,23 +648,25 @@ fn read_failures_are_io_errors() {
     );
 }
 
+/// Issue "Real-world exports": one NUL byte in a cell made the whole file "not a text table".
+/// It is a bad cell now: the file is read, every line counted. Many of them still mean binary.
 #[test]
-fn nul_bytes_mean_binary() {
-    let bytes = b"customer,date,amount\nA,2024-03-05,1\0\n";
+fn a_nul_byte_in_a_cell_is_not_a_binary_file() {
+    let bytes = b"customer,date,amount\nA,2024-03-05,1\nB\0,2024-03-06,2\n";
+    let shape = detect(bytes);
+    assert_eq!(shape.encoding, TextEncoding::Utf8);
+    let (dataset, report) = run_with(bytes, &params_of(&shape)).unwrap();
+    assert_eq!(report.rows_read, 2);
     assert_eq!(
-        preview(bytes, &PreviewParams::default()),
-        Err(IngestError::Binary { byte_offset: 35 })
+        dataset.len() as u64 + report.dropped.iter().map(|d| d.count).sum::<u64>(),
+        2
     );
-    let params = simple_params(ColumnMapping {
-        customer_id: Some(0),
-        date: Some(1),
-        amount: Some(2),
-        ..ColumnMapping::default()
-    });
-    assert_eq!(
-        run_with(bytes, &params).unwrap_err(),
-        IngestError::Binary { byte_offset: 35 }
-    );
+    let mut binary = b"customer,date,amount\n".to_vec();
+    binary.extend(std::iter::repeat_n(0u8, 40));
+    assert!(matches!(
+        preview(&binary, &PreviewParams::default()),
+        Err(IngestError::Binary { .. })
+    ));
 }
 
 /// `rows` data lines `C{i},2024-01-{d},{amount},P{i}` after a header; `stray(i)` may replace a
@@ -1006,4 +1008,93 @@ fn the_amount_guess_leaves_ordinary_files_alone() {
     let shape = detect(small);
     assert_eq!(shape.mapping.amount, Some(2));
     assert!(shape.notes.is_empty());
+}
+
+// Issue "Real-world exports": encodings that survive one bad byte.
+
+/// A valid UTF-8 Chinese export with one broken byte was read whole as GB18030: every id became
+/// mojibake and the header was lost. It stays UTF-8, with one character replaced.
+#[test]
+fn one_broken_byte_keeps_a_utf8_file_utf8() {
+    let bytes = fixture!("utf8_one_bad_byte.csv");
+    let shape = detect(bytes);
+    assert_eq!(shape.encoding, TextEncoding::Utf8);
+    assert_eq!(shape.columns[0], "订单号");
+    assert_eq!(
+        (
+            shape.mapping.order_id,
+            shape.mapping.date,
+            shape.mapping.customer_id,
+            shape.mapping.amount
+        ),
+        (Some(0), Some(1), Some(2), Some(3))
+    );
+    let (dataset, report) = run_with(bytes, &params_of(&shape)).unwrap();
+    assert_eq!(report.rows_kept, 6);
+    let mut ids: Vec<&str> = dataset
+        .customer_ids
+        .values
+        .iter()
+        .map(String::as_str)
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["张伟", "李娜", "王芳", "赵磊"]);
+}
+
+/// A Latin-1 file was read as GB18030 ("Jos� Mu駉z"). Bytes above 127 that stand alone between
+/// ASCII are a single-byte code page: Windows-1252, the superset of Latin-1.
+#[test]
+fn a_latin1_file_is_read_as_windows_1252() {
+    let bytes = fixture!("latin1.csv");
+    let shape = detect(bytes);
+    assert_eq!(shape.encoding, TextEncoding::Windows1252);
+    assert_eq!(shape.rows[0][0], "José Muñoz");
+    let (dataset, _) = run_with(bytes, &params_of(&shape)).unwrap();
+    let mut ids: Vec<&str> = dataset
+        .customer_ids
+        .values
+        .iter()
+        .map(String::as_str)
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["José Muñoz", "Jürgen Müller", "Renée Dubois"]);
+    // A real GBK file stays GB18030.
+    let (gbk, _, _) = encoding_rs::GB18030
+        .encode("客户,日期,金额\n张三,2024-01-10,120.50\n李四,2024-02-20,200.00\n");
+    assert_eq!(detect(&gbk).encoding, TextEncoding::Gb18030);
+}
+
+/// UTF-16 without a BOM was refused as "not a text table"; a UTF-8 file behind a UTF-16 BOM said
+/// "no data rows". UTF-16 is found by its NUL bytes; a stray BOM is skipped.
+#[test]
+fn utf16_without_a_bom_and_a_stray_bom() {
+    let text =
+        "customer_id,date,amount\n客户1,2024-03-01,12.50\nC2,2024-03-02,8.00\nC3,2024-03-05,4.20\n";
+    for (encoding, bytes) in [
+        (
+            TextEncoding::Utf16Le,
+            text.encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect::<Vec<u8>>(),
+        ),
+        (
+            TextEncoding::Utf16Be,
+            text.encode_utf16()
+                .flat_map(u16::to_be_bytes)
+                .collect::<Vec<u8>>(),
+        ),
+    ] {
+        let shape = detect(&bytes);
+        assert_eq!(shape.encoding, encoding);
+        let (dataset, report) = run_with(&bytes, &params_of(&shape)).unwrap();
+        assert_eq!(report.rows_kept, 3);
+        assert_eq!(dataset.customer_ids.get(0), "客户1");
+    }
+    let mut stray = b"\xFF\xFE".to_vec();
+    stray.extend_from_slice(text.as_bytes());
+    let shape = detect(&stray);
+    assert_eq!(shape.encoding, TextEncoding::Utf8);
+    assert_eq!(shape.columns[0], "customer_id");
+    let (_, report) = run_with(&stray, &params_of(&shape)).unwrap();
+    assert_eq!(report.rows_kept, 3);
 }

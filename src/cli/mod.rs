@@ -341,7 +341,7 @@ fn column_override(spec: &str) -> Result<ColumnOverride, BadValue> {
 fn encoding(name: &str) -> Result<TextEncoding, BadValue> {
     TextEncoding::from_name(name).ok_or_else(|| {
         BadValue(format!(
-            "unknown encoding '{name}': use utf-8, utf-16le, utf-16be or gb18030"
+            "unknown encoding '{name}': use utf-8, utf-16le, utf-16be, gb18030 or windows-1252"
         ))
     })
 }

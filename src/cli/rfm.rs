@@ -28,7 +28,8 @@ Input options:
                            customer_id, date, amount, order_id, product, quantity, region, channel.
                            HEADER is a column name as in the file (exact match first, then
                            ignoring case). An empty HEADER (--column order_id=) unmaps a role.
-  --encoding NAME          utf-8, utf-16le, utf-16be or gb18030 (also gbk); default: detect
+  --encoding NAME          utf-8, utf-16le, utf-16be, gb18030 (also gbk) or windows-1252
+                           (also latin1, cp1252); default: detect
   --delimiter C            field delimiter: one character, or tab; default: detect
   --date-order ORDER       ymd, dmy or mdy for numeric dates like 03/05/2024; default: detect
   --keep-far-dates         keep lines dated far from the file's other dates (3 years or more

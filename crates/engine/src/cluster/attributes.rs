@@ -248,6 +248,7 @@ fn decode(bytes: &[u8], encoding: TextEncoding) -> std::borrow::Cow<'_, str> {
         TextEncoding::Utf16Le => encoding_rs::UTF_16LE,
         TextEncoding::Utf16Be => encoding_rs::UTF_16BE,
         TextEncoding::Gb18030 => encoding_rs::GB18030,
+        TextEncoding::Windows1252 => encoding_rs::WINDOWS_1252,
     };
     encoding.decode_with_bom_removal(bytes).0
 }

@@ -2,39 +2,53 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Text encodings SegScope reads. Detection: BOM first (UTF-8, UTF-16 LE/BE), else valid UTF-8,
-/// else GB18030 (a superset of GBK, what Excel in China writes).
+/// Text encodings SegScope reads. Detection (`sniff::detect_encoding`): a BOM; UTF-16 by its NUL
+/// pattern; UTF-8 (a few broken bytes allowed); Windows-1252 when the other bytes above 127 stand
+/// alone between ASCII; else GB18030 (a superset of GBK, what Excel in China writes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TextEncoding {
     /// UTF-8, with or without BOM.
     Utf8,
-    /// UTF-16 little endian (needs a BOM to be detected).
+    /// UTF-16 little endian (with a BOM, or detected by its NUL pattern).
     Utf16Le,
-    /// UTF-16 big endian (needs a BOM to be detected).
+    /// UTF-16 big endian (with a BOM, or detected by its NUL pattern).
     Utf16Be,
     /// GB18030 / GBK.
     Gb18030,
+    /// Windows-1252, the superset of Latin-1 (ISO-8859-1) that Western Excel and POS systems write.
+    Windows1252,
 }
 
 impl TextEncoding {
     /// All encodings, for pickers.
-    pub const ALL: [TextEncoding; 4] = [Self::Utf8, Self::Utf16Le, Self::Utf16Be, Self::Gb18030];
-    /// Short stable name ("utf-8", "utf-16le", "utf-16be", "gb18030").
+    pub const ALL: [TextEncoding; 5] = [
+        Self::Utf8,
+        Self::Utf16Le,
+        Self::Utf16Be,
+        Self::Gb18030,
+        Self::Windows1252,
+    ];
+    /// Short stable name ("utf-8", "utf-16le", "utf-16be", "gb18030", "windows-1252").
     pub fn name(self) -> &'static str {
         match self {
             Self::Utf8 => "utf-8",
             Self::Utf16Le => "utf-16le",
             Self::Utf16Be => "utf-16be",
             Self::Gb18030 => "gb18030",
+            Self::Windows1252 => "windows-1252",
         }
     }
-    /// Parses [`TextEncoding::name`] (also accepts "gbk", "utf8", case-insensitive).
+    /// Parses [`TextEncoding::name`] (also accepts "gbk", "utf8", "latin1", "cp1252",
+    /// case-insensitive).
     pub fn from_name(name: &str) -> Option<Self> {
         match name.trim().to_ascii_lowercase().as_str() {
             "utf-8" | "utf8" => Some(Self::Utf8),
             "utf-16le" | "utf16le" => Some(Self::Utf16Le),
             "utf-16be" | "utf16be" => Some(Self::Utf16Be),
             "gb18030" | "gbk" | "gb2312" => Some(Self::Gb18030),
+            "windows-1252" | "cp1252" | "latin1" | "latin-1" | "iso-8859-1" => {
+                Some(Self::Windows1252)
+            }
             _ => None,
         }
     }

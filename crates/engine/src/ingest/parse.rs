@@ -178,6 +178,9 @@ pub fn ingest<R: Read>(
         TextEncoding::Utf8 => {
             if head.starts_with(b"\xEF\xBB\xBF") {
                 head.drain(..3);
+            } else if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+                // A stray UTF-16 BOM before UTF-8 text (see `sniff::detect_encoding`).
+                head.drain(..2);
             }
             Box::new(Cursor::new(head).chain(counting))
         }

@@ -39,7 +39,7 @@ pub(crate) fn bom(bytes: &[u8]) -> Option<(TextEncoding, usize)> {
 }
 
 /// Fails with [`IngestError::Binary`] when `head` is certainly not text in `encoding`: a known
-/// binary magic number at the start, a NUL byte (outside UTF-16), or many control characters.
+/// binary magic number at the start, or (outside UTF-16) many control characters or NUL bytes.
 pub(crate) fn check_binary(head: &[u8], encoding: TextEncoding) -> Result<(), IngestError> {
     if MAGIC.iter().any(|magic| head.starts_with(magic)) {
         return Err(IngestError::Binary { byte_offset: 0 });
@@ -47,14 +47,10 @@ pub(crate) fn check_binary(head: &[u8], encoding: TextEncoding) -> Result<(), In
     if matches!(encoding, TextEncoding::Utf16Le | TextEncoding::Utf16Be) {
         return Ok(());
     }
-    if let Some(offset) = head.iter().position(|&b| b == 0) {
-        return Err(IngestError::Binary {
-            byte_offset: offset as u64,
-        });
-    }
     // Control characters other than tab, line feed, carriage return, form feed and the DOS
-    // end-of-file marker: a few are tolerated (stray bytes happen), many mean binary.
-    let is_control = |b: u8| matches!(b, 0x01..=0x08 | 0x0B | 0x0E..=0x19 | 0x1B..=0x1F);
+    // end-of-file marker, NUL included: a few are tolerated (a stray NUL in a cell is a bad
+    // cell, not a binary file), many mean binary.
+    let is_control = |b: u8| matches!(b, 0x00..=0x08 | 0x0B | 0x0E..=0x19 | 0x1B..=0x1F);
     let controls = head.iter().filter(|&&b| is_control(b)).count();
     if controls > 8.max(head.len() / 1000) {
         let offset = head.iter().position(|&b| is_control(b)).unwrap_or(0);
@@ -65,21 +61,128 @@ pub(crate) fn check_binary(head: &[u8], encoding: TextEncoding) -> Result<(), In
     Ok(())
 }
 
-/// Detects the encoding of `head`: BOM first (UTF-8, UTF-16 LE/BE), else valid UTF-8 (a
-/// multi-byte character cut at the very end of the head is tolerated), else GB18030.
+/// Detects the encoding of `head`, scoring the candidates rather than switching on the first
+/// invalid byte:
+/// 1. a BOM (UTF-8, UTF-16 LE/BE) — but a UTF-16 BOM before text without the NUL bytes of UTF-16
+///    is a stray BOM on a single-byte file, read on;
+/// 2. UTF-16 without a BOM, by its NUL pattern (ASCII characters have a zero high byte);
+/// 3. UTF-8, when the bytes are valid UTF-8 or the valid multi-byte characters outnumber the broken
+///    sequences [`UTF8_VALID_PER_ERROR`] to one (one broken byte in a Chinese export must not turn
+///    every id into mojibake); a character cut at the very end of the head does not count;
+/// 4. Windows-1252, when most bytes above 127 stand alone between ASCII bytes (é in "José"),
+///    where GBK pairs them;
+/// 5. GB18030.
+///
 /// Fails with [`IngestError::Binary`] for binary data.
 pub(crate) fn detect_encoding(head: &[u8]) -> Result<TextEncoding, IngestError> {
-    if let Some((encoding, _)) = bom(head) {
-        check_binary(head, encoding)?;
-        return Ok(encoding);
+    let mut body = head;
+    match bom(head) {
+        Some((TextEncoding::Utf16Le | TextEncoding::Utf16Be, len)) if !has_utf16_nuls(head) => {
+            body = head.get(len..).unwrap_or_default();
+        }
+        Some((encoding, _)) => {
+            check_binary(head, encoding)?;
+            return Ok(encoding);
+        }
+        None => {
+            if let Some(encoding) = utf16_by_nuls(head) {
+                check_binary(head, encoding)?;
+                return Ok(encoding);
+            }
+        }
     }
-    check_binary(head, TextEncoding::Utf8)?;
-    match std::str::from_utf8(head) {
-        Ok(_) => Ok(TextEncoding::Utf8),
-        // `error_len() == None`: the input ends in the middle of a character.
-        Err(e) if e.error_len().is_none() => Ok(TextEncoding::Utf8),
-        Err(_) => Ok(TextEncoding::Gb18030),
+    check_binary(body, TextEncoding::Utf8)?;
+    let (multibyte, errors) = utf8_stats(body);
+    if errors == 0 || multibyte >= UTF8_VALID_PER_ERROR * errors {
+        return Ok(TextEncoding::Utf8);
     }
+    if mostly_lone_high_bytes(body) {
+        return Ok(TextEncoding::Windows1252);
+    }
+    Ok(TextEncoding::Gb18030)
+}
+
+/// Valid multi-byte UTF-8 characters needed per broken sequence for a head to be read as UTF-8.
+const UTF8_VALID_PER_ERROR: usize = 8;
+
+/// Bytes of the head the UTF-16 NUL pattern is counted over.
+const UTF16_SNIFF_BYTES: usize = 4096;
+
+/// The head's (valid multi-byte UTF-8 characters, broken sequences); a sequence cut at the very
+/// end is neither.
+fn utf8_stats(head: &[u8]) -> (usize, usize) {
+    let lead_bytes = |s: &[u8]| s.iter().filter(|&&b| b >= 0xC0).count();
+    let (mut multibyte, mut errors) = (0, 0);
+    let mut rest = head;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(valid) => return (multibyte + lead_bytes(valid.as_bytes()), errors),
+            Err(e) => {
+                let (valid, after) = rest.split_at(e.valid_up_to());
+                multibyte += lead_bytes(valid);
+                let Some(length) = e.error_len() else {
+                    return (multibyte, errors);
+                };
+                errors += 1;
+                rest = after.get(length..).unwrap_or_default();
+            }
+        }
+    }
+}
+
+/// Whether UTF-16's NUL bytes are there: at least a quarter of the first code units have one.
+fn has_utf16_nuls(head: &[u8]) -> bool {
+    let sample = head
+        .get(..UTF16_SNIFF_BYTES.min(head.len()))
+        .unwrap_or(head);
+    sample.iter().filter(|&&b| b == 0).count() * 8 >= sample.len()
+}
+
+/// UTF-16 without a BOM: in text that is mostly ASCII (digits, delimiters, line ends), one byte
+/// of each pair is 0 — the odd ones in little endian, the even ones in big endian — and the other
+/// almost never is.
+fn utf16_by_nuls(head: &[u8]) -> Option<TextEncoding> {
+    let sample = head
+        .get(..UTF16_SNIFF_BYTES.min(head.len()))
+        .unwrap_or(head);
+    let pairs = sample.len() / 2;
+    if pairs < 8 {
+        return None;
+    }
+    let (mut even, mut odd) = (0, 0);
+    for pair in sample.chunks_exact(2) {
+        if pair.first() == Some(&0) {
+            even += 1;
+        }
+        if pair.get(1) == Some(&0) {
+            odd += 1;
+        }
+    }
+    if odd * 10 >= pairs * 4 && even * 50 <= pairs {
+        Some(TextEncoding::Utf16Le)
+    } else if even * 10 >= pairs * 4 && odd * 50 <= pairs {
+        Some(TextEncoding::Utf16Be)
+    } else {
+        None
+    }
+}
+
+/// Whether most bytes above 127 stand alone, with ASCII on both sides: a single-byte code page
+/// (Windows-1252: `José`, `Müller`). GBK writes its characters as pairs of such bytes.
+fn mostly_lone_high_bytes(head: &[u8]) -> bool {
+    let high = |b: Option<&u8>| b.is_some_and(|b| *b >= 0x80);
+    let (mut total, mut lone) = (0usize, 0usize);
+    for (i, b) in head.iter().enumerate() {
+        if *b < 0x80 {
+            continue;
+        }
+        total += 1;
+        let before = i.checked_sub(1).and_then(|j| head.get(j));
+        if !high(before) && !high(head.get(i + 1)) {
+            lone += 1;
+        }
+    }
+    total > 0 && lone * 2 > total
 }
 
 /// Decodes `head` (BOM removed) into text. Invalid sequences become U+FFFD.
@@ -88,11 +191,23 @@ pub(crate) fn decode(head: &[u8], encoding: TextEncoding) -> Cow<'_, str> {
         Some((found, len)) if found == encoding => head.get(len..).unwrap_or_default(),
         _ => head,
     };
+    let body = match (encoding, bom(body)) {
+        // A stray UTF-16 BOM before UTF-8 text (see `detect_encoding`).
+        (TextEncoding::Utf8, Some((TextEncoding::Utf16Le | TextEncoding::Utf16Be, len))) => {
+            body.get(len..).unwrap_or_default()
+        }
+        _ => body,
+    };
     match encoding {
         TextEncoding::Utf8 => String::from_utf8_lossy(body),
         TextEncoding::Utf16Le => encoding_rs::UTF_16LE.decode_without_bom_handling(body).0,
         TextEncoding::Utf16Be => encoding_rs::UTF_16BE.decode_without_bom_handling(body).0,
         TextEncoding::Gb18030 => encoding_rs::GB18030.decode_without_bom_handling(body).0,
+        TextEncoding::Windows1252 => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(body)
+                .0
+        }
     }
 }
 
@@ -103,6 +218,7 @@ pub(crate) fn encoding_rs_of(encoding: TextEncoding) -> &'static encoding_rs::En
         TextEncoding::Utf16Le => encoding_rs::UTF_16LE,
         TextEncoding::Utf16Be => encoding_rs::UTF_16BE,
         TextEncoding::Gb18030 => encoding_rs::GB18030,
+        TextEncoding::Windows1252 => encoding_rs::WINDOWS_1252,
     }
 }
 
@@ -260,8 +376,10 @@ mod tests {
             detect_encoding(b"PK\x03\x04xl/"),
             Err(IngestError::Binary { byte_offset: 0 })
         );
+        // One NUL is a bad cell; many control bytes are binary.
+        assert_eq!(detect_encoding(b"a,b\n1,\x002"), Ok(TextEncoding::Utf8));
         assert_eq!(
-            detect_encoding(b"a,b\n1,\x002"),
+            detect_encoding(b"a,b\n1,\x00\x01\x02\x03\x04\x05\x06\x07\x08\x00\x012"),
             Err(IngestError::Binary { byte_offset: 6 })
         );
     }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::boundary::{classify, near_bounds, Boundary, Side};
 use super::optimize::{covariance, maximise_over_log_parameters};
-use super::purchase::check_prediction_input;
+use super::purchase::{check_prediction_input, finite_prediction};
 use super::special::{digamma, ln_gamma, ln_hyp2f1};
 use super::{BgNbdValidParams, ClvError, CustomerSummary, InputProblem, TimeUnit};
 
@@ -417,17 +417,7 @@ impl BgNbdModel {
         let (r, alpha, a, b, x) = (self.r, self.alpha, self.a, self.b, frequency);
         let alive = self.probability_alive(frequency, recency, t)?;
         let expected = alive * expected_purchases_if_alive(r + x, alpha + t, a, b + x, horizon);
-        if expected.is_finite() {
-            Ok(expected.max(0.0))
-        } else {
-            Err(ClvError::InvalidPredictionInput {
-                frequency,
-                recency,
-                age: t,
-                horizon,
-                reason: InputProblem::ExpectationNotFinite,
-            })
-        }
+        finite_prediction(expected, [frequency, recency, t, horizon]).map(|v| v.max(0.0))
     }
 
     /// Probability of at least one purchase in the next `horizon` time units of a customer with
@@ -449,17 +439,7 @@ impl BgNbdModel {
         let alive = self.probability_alive(frequency, recency, t)?;
         let log_stay = -(self.r + frequency) * (horizon / (self.alpha + t)).ln_1p_p();
         let chance = alive * -log_stay.exp_m1_p();
-        if chance.is_finite() {
-            Ok(chance.clamp(0.0, 1.0))
-        } else {
-            Err(ClvError::InvalidPredictionInput {
-                frequency,
-                recency,
-                age: t,
-                horizon,
-                reason: InputProblem::ExpectationNotFinite,
-            })
-        }
+        finite_prediction(chance, [frequency, recency, t, horizon]).map(|v| v.clamp(0.0, 1.0))
     }
 }
 

@@ -25,7 +25,7 @@ use super::bg_nbd::validate_row;
 use super::bg_nbd::{diagonal_roots, unscale};
 use super::boundary::{classify, near_bounds, Boundary, Side};
 use super::optimize::{covariance, maximise_over_log_parameters};
-use super::purchase::check_prediction_input;
+use super::purchase::{check_prediction_input, finite_prediction};
 use super::special::{digamma, ln_gamma, ln_hyp2f1_one_with_gradient};
 use super::{
     ClvError, Convergence, CustomerSummary, InputProblem, ParetoNbdValidParams, PurchaseModel,
@@ -601,17 +601,7 @@ impl ParetoNbdModel {
             -(-(s - 1.0) * log_growth).exp_m1_p() / (s - 1.0)
         };
         let expected = alive * (r + x) * (beta + t) / (alpha + t) * lifetime;
-        if expected.is_finite() {
-            Ok(expected.max(0.0))
-        } else {
-            Err(ClvError::InvalidPredictionInput {
-                frequency,
-                recency,
-                age: t,
-                horizon,
-                reason: InputProblem::ExpectationNotFinite,
-            })
-        }
+        finite_prediction(expected, [frequency, recency, t, horizon]).map(|v| v.max(0.0))
     }
 }
 
@@ -649,17 +639,7 @@ impl ParetoNbdModel {
         };
         let within = gauss_legendre_doubling(integrand, end.min(Z_MAX));
         let chance = alive * within.clamp(0.0, -(-end).exp_m1_p());
-        if chance.is_finite() {
-            Ok(chance)
-        } else {
-            Err(ClvError::InvalidPredictionInput {
-                frequency,
-                recency,
-                age: t,
-                horizon,
-                reason: InputProblem::ExpectationNotFinite,
-            })
-        }
+        finite_prediction(chance, [frequency, recency, t, horizon])
     }
 }
 

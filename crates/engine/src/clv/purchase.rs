@@ -167,6 +167,26 @@ pub fn customer_lifetime_value_with_spend_model(
     )
 }
 
+/// `value` when it is a finite number, else the `ExpectationNotFinite` error for this customer's
+/// `[frequency, recency, T, horizon]`. Check before any `max(0.0)`: `f64::max` turns NaN into
+/// the other argument.
+pub(super) fn finite_prediction(
+    value: f64,
+    [frequency, recency, age, horizon]: [f64; 4],
+) -> Result<f64, ClvError> {
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(ClvError::InvalidPredictionInput {
+            frequency,
+            recency,
+            age,
+            horizon,
+            reason: InputProblem::ExpectationNotFinite,
+        })
+    }
+}
+
 /// Checks one customer's prediction inputs (finite, frequency ≥ 0, 0 ≤ recency ≤ T, horizon ≥ 0),
 /// for both purchase models.
 pub(super) fn check_prediction_input(

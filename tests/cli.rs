@@ -24,12 +24,29 @@ carol,2024-03-10,20,o6
 carol,2024-03-10,20,o6
 ";
 
-/// A fresh directory for one test.
-fn temp_dir(test: &str) -> PathBuf {
+/// A fresh directory for one test, removed when the test ends (each run used to leave its
+/// directories in the system's temp folder).
+fn temp_dir(test: &str) -> TempDir {
     let dir = std::env::temp_dir().join(format!("segscope-cli-{}-{test}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    TempDir(dir)
+}
+
+/// A directory removed on drop.
+struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn write_csv(dir: &std::path::Path, name: &str, text: &str) -> PathBuf {

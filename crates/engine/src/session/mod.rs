@@ -386,12 +386,28 @@ fn with_elapsed(mut reply: Reply, elapsed: f64) -> Reply {
     reply
 }
 
+/// The preview's head grows (× 4 a step) up to this when it holds no data row yet.
+pub const PREVIEW_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Previews the file's head. The head is measured in records, not bytes: when the first
+/// [`PREVIEW_BYTES`] hold no data row (megabytes of blank lines after the header, or a first row
+/// with a megabyte cell), a head four times longer is read, up to [`PREVIEW_MAX_BYTES`].
 fn preview(file: &dyn Source, params: &PreviewParams) -> Result<Reply, SessionError> {
-    let head_end = file.size_bytes().min(PREVIEW_BYTES);
-    let head = file
-        .read_range(0, head_end)
-        .map_err(|message| SessionError::Read { message })?;
-    let preview = ingest::preview(&head, params)?;
+    let size = file.size_bytes();
+    let mut head_end = size.min(PREVIEW_BYTES);
+    let preview = loop {
+        let head = file
+            .read_range(0, head_end)
+            .map_err(|message| SessionError::Read { message })?;
+        match ingest::preview(&head, params) {
+            Err(ingest::IngestError::HeaderOnly | ingest::IngestError::Empty)
+                if head_end < size && head_end < PREVIEW_MAX_BYTES =>
+            {
+                head_end = size.min(head_end * 4).min(PREVIEW_MAX_BYTES);
+            }
+            result => break result?,
+        }
+    };
     Ok(file::Response::Preview {
         file_bytes: file.size_bytes(),
         preview,

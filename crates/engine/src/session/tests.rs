@@ -634,3 +634,43 @@ fn requests_for_an_older_file_are_refused_and_a_newer_file_resets() {
         (5, (false, false, false, false))
     );
 }
+
+/// Issue "Real-world exports": a header, then more than a megabyte of blank lines, then data, said
+/// "no data rows"; so did a first row with a megabyte cell. The preview's head grows until it
+/// holds data rows, and the ingest reads them all.
+#[test]
+fn the_preview_head_is_measured_in_records() {
+    let data = "C1,2024-01-01,10,ok\nC2,2024-01-02,20,ok\nC1,2024-02-01,5,ok\n";
+    let blank_lines = format!(
+        "customer_id,date,amount,note\n{}{data}",
+        "\n".repeat(1_200_000)
+    );
+    let big_cell = format!(
+        "customer_id,date,amount,note\nC0,2024-01-01,1,{}\n{data}",
+        "x".repeat(1_100_000)
+    );
+    for (file, rows) in [(blank_lines, 3), (big_cell, 4)] {
+        let mut h = Harness::new();
+        let Response::File(file::Response::Preview { preview, .. }) = h
+            .ask(
+                1,
+                Request::File(file::Request::Open {
+                    params: PreviewParams::default(),
+                }),
+                Some(file.as_bytes()),
+            )
+            .unwrap()
+            .response
+        else {
+            panic!("no preview");
+        };
+        assert_eq!(preview.rows.len(), rows);
+        assert_eq!(preview.mapping.amount, Some(2));
+        let reply = h.ask(1, ingest_request(&preview), None).unwrap();
+        let Response::Overview(overview::Response::Analyzed { quality, .. }) = reply.response
+        else {
+            panic!("no analysis");
+        };
+        assert_eq!(quality.map(|q| q.rows_kept), Some(rows as u64));
+    }
+}

@@ -1098,3 +1098,77 @@ fn utf16_without_a_bom_and_a_stray_bom() {
     let (_, report) = run_with(&stray, &params_of(&shape)).unwrap();
     assert_eq!(report.rows_kept, 3);
 }
+
+/// Issue "Real-world exports": dates and numbers from real systems. English month names
+/// (`5-Mar-2024`, `March 5, 2024`), Indian digit grouping (`1,23,456.00`) and full-width digits
+/// (`１２３．５０`) were all bad values before.
+#[test]
+fn month_names_indian_grouping_and_full_width_digits() {
+    use segscope::engine::ingest::{parse_amount, parse_date, DateParse};
+    let day = |text: &str| match parse_date(text, DateOrder::Dmy) {
+        DateParse::Day(d) => Some(d),
+        _ => None,
+    };
+    let march_5 = day("2024-03-05");
+    for text in [
+        "5-Mar-2024",
+        "05-Mar-24",
+        "5 March 2024",
+        "05/Mar/2024",
+        "March 5, 2024",
+        "Mar 5 2024",
+        "mar 5th, 2024",
+        "Sept 5, 2024",
+        "5-Mar-2024 10:30",
+        "March 5, 2024 10:30 AM",
+        "２０２４－０３－０５",
+    ] {
+        let expected = if text.starts_with("Sept") {
+            day("2024-09-05")
+        } else {
+            march_5
+        };
+        assert_eq!(day(text), expected, "{text}");
+        // The day order does not matter with a month name.
+        assert_eq!(
+            parse_date(text, DateOrder::Mdy),
+            parse_date(text, DateOrder::Dmy),
+            "{text}"
+        );
+    }
+    for text in [
+        "Mar 2024",
+        "5-Marx-2024",
+        "Ma 5, 2024",
+        "March",
+        "5 May",
+        "Mayday 5 2024",
+    ] {
+        assert_eq!(day(text), None, "{text}");
+    }
+    for (text, value) in [
+        ("1,23,456.00", 123_456.0),
+        ("12,34,567", 1_234_567.0),
+        ("₹1,00,000", f64::NAN),
+        ("1,00,000", 100_000.0),
+        ("１２３．５０", 123.5),
+        ("￥１，２３４", 1_234.0),
+    ] {
+        match parse_amount(text) {
+            Some(v) => assert_eq!(v, value, "{text}"),
+            None => assert!(value.is_nan(), "{text}"),
+        }
+    }
+    // Groups that fit neither system stay bad values.
+    for text in ["1,23,4", "1,2345,678", "12,34,56", "123,45,678"] {
+        assert_eq!(parse_amount(text), None, "{text}");
+    }
+
+    // Through the importer, with the date order left to detection.
+    let bytes = "customer_id,date,amount\nC1,5-Mar-2024,\"1,23,456.00\"\nC2,6-Mar-2024,１２３．５０\nC1,7-Apr-2024,10\n".as_bytes();
+    let shape = detect(bytes);
+    assert_eq!(shape.mapping.date, Some(1));
+    let (dataset, report) = run_with(bytes, &params_of(&shape)).unwrap();
+    assert_eq!(report.rows_kept, 3);
+    assert_close(sum(&dataset), 123_456.0 + 123.5 + 10.0);
+}

@@ -26,7 +26,8 @@ const EXCEL_EPOCH: Day = -25_569;
 const EXCEL_SERIAL_RANGE: std::ops::RangeInclusive<u32> = 20_000..=80_000;
 
 /// Parses a date cell: ISO (with or without time), Y/M/D, D/M/Y or M/D/Y per `order`, Excel
-/// serial days, `2024年3月5日`.
+/// serial days, `2024年3月5日`, English month names whatever `order` says (`5-Mar-2024`,
+/// `March 5, 2024`, see `parse_named_month`), full-width digits read as ASCII.
 ///
 /// Accepted shapes (surrounding whitespace ignored; anything after a space or `T` that follows a
 /// complete date is taken to be a time of day and ignored):
@@ -55,11 +56,105 @@ pub fn parse_date(cell: &str, order: DateOrder) -> DateParse {
             return from_ymd(year, month, day);
         }
     }
-    let text = cell.trim();
+    let folded = fold_full_width(cell);
+    let text = folded.trim();
     if text.is_empty() {
         return DateParse::Empty;
     }
-    parse_date_general(text.as_bytes(), order).unwrap_or(DateParse::Invalid)
+    parse_date_general(text.as_bytes(), order)
+        .or_else(|| parse_named_month(text.as_bytes()))
+        .unwrap_or(DateParse::Invalid)
+}
+
+/// English month names, full or cut to three letters or more (`Sept`), any case.
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// The month an English month name (or its start, three letters or more) names.
+fn month_by_name(word: &[u8]) -> Option<u32> {
+    if word.len() < 3 {
+        return None;
+    }
+    let word = word.to_ascii_lowercase();
+    let index = MONTHS
+        .iter()
+        .position(|m| m.as_bytes().starts_with(&word))?;
+    u32::try_from(index + 1).ok()
+}
+
+/// The leading ASCII letters of `bytes` and what follows.
+fn leading_letters(bytes: &[u8]) -> (&[u8], &[u8]) {
+    let end = bytes
+        .iter()
+        .position(|b| !b.is_ascii_alphabetic())
+        .unwrap_or(bytes.len());
+    bytes.split_at(end)
+}
+
+/// `bytes` without its leading separators (space, `-`, `/`, `.`, `,`); `None` without any.
+fn skip_separators(bytes: &[u8]) -> Option<&[u8]> {
+    let end = bytes
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'-' | b'/' | b'.' | b','))
+        .unwrap_or(bytes.len());
+    (end > 0).then(|| bytes.get(end..)).flatten()
+}
+
+/// A 4- or 2-digit year (`24` is 2024) and what follows it, which must end the date
+/// ([`is_date_tail`]).
+fn named_month_year(bytes: &[u8]) -> Option<u32> {
+    let (year, year_len) = leading_digits(bytes)?;
+    if !is_date_tail(bytes.get(year_len..)?) {
+        return None;
+    }
+    match year_len {
+        4 => Some(year),
+        2 => Some(2000 + year),
+        _ => None,
+    }
+}
+
+/// Dates with an English month name, the day order then being plain: `5-Mar-2024`,
+/// `05 March 2024`, `05/Mar/24`, `March 5, 2024`, `Mar 5 2024 10:30`.
+fn parse_named_month(bytes: &[u8]) -> Option<DateParse> {
+    if bytes.first()?.is_ascii_alphabetic() {
+        let (word, rest) = leading_letters(bytes);
+        let month = month_by_name(word)?;
+        let rest = skip_separators(rest)?;
+        let (day, day_len) = leading_digits(rest)?;
+        if day_len > 2 {
+            return None;
+        }
+        let rest = rest.get(day_len..)?;
+        let rest = rest
+            .strip_prefix(b"st")
+            .or_else(|| rest.strip_prefix(b"nd"))
+            .or_else(|| rest.strip_prefix(b"rd"))
+            .or_else(|| rest.strip_prefix(b"th"))
+            .unwrap_or(rest);
+        let year = named_month_year(skip_separators(rest)?)?;
+        return Some(from_ymd(year, month, day));
+    }
+    let (day, day_len) = leading_digits(bytes)?;
+    if day_len > 2 {
+        return None;
+    }
+    let (word, rest) = leading_letters(skip_separators(bytes.get(day_len..)?)?);
+    let month = month_by_name(word)?;
+    let year = named_month_year(skip_separators(rest)?)?;
+    Some(from_ymd(year, month, day))
 }
 
 /// Value of an all-digit ASCII slice (at most 9 digits, so it fits in a `u32`).
@@ -278,7 +373,9 @@ pub(crate) fn looks_like_date_text(cell: &str) -> bool {
 /// - a single `.` is always a decimal point (`1.234` = 1.234);
 /// - a separator repeated (`1,234,567`, `1.234.567`) is a thousands separator.
 ///
-/// Thousands groups must have exactly three digits (`1,23,4` is not a number). Exponents
+/// Thousands groups must have exactly three digits (`1,23,4` is not a number), or, with commas,
+/// follow Indian lakh and crore grouping (`1,23,45,678`). Full-width digits (`１２３．５０`) are
+/// read as ASCII ones. Exponents
 /// (`1.5E+03`, as Excel writes large numbers) are accepted; infinities and NaN are not.
 pub fn parse_amount(cell: &str) -> Option<f64> {
     parse_amount_detail(cell).map(|(value, _)| value)
@@ -290,7 +387,31 @@ pub(crate) fn parse_amount_detail(cell: &str) -> Option<(f64, bool)> {
     if is_plain_number(bytes) {
         return cell.parse::<f64>().ok().map(|v| (v, false));
     }
-    parse_amount_general(cell.trim())
+    parse_amount_general(fold_full_width(cell).trim())
+}
+
+/// Full-width digits and number punctuation (`１２３．５０`, what Chinese and Japanese input
+/// methods type) as ASCII; the cell itself when it has none.
+pub(crate) fn fold_full_width(cell: &str) -> std::borrow::Cow<'_, str> {
+    let full_width = |c: char| {
+        matches!(
+            c,
+            '\u{FF10}'..='\u{FF19}' | '．' | '，' | '－' | '／' | '：'
+        )
+    };
+    if !cell.chars().any(full_width) {
+        return std::borrow::Cow::Borrowed(cell);
+    }
+    cell.chars()
+        .map(|c| {
+            if full_width(c) {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            } else {
+                c
+            }
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// `-?digits(.digits)?`, the common shape, which `str::parse` reads exactly.
@@ -394,6 +515,25 @@ impl NumberBuf {
     }
 }
 
+/// Most digit groups in an amount's integer part.
+const MAX_GROUPS: usize = 12;
+
+/// Whether the integer part's digit groups (`before` the separators, then `last`) are thousands
+/// groups: 1–3 digits, then groups of 3 (`1,234,567`); or, with commas, Indian lakh and crore
+/// grouping: 1–2 digits, groups of 2, a last group of 3 (`1,23,45,678`).
+fn valid_groups(before: &[usize], last: usize, commas: bool) -> bool {
+    let Some((&first, middle)) = before.split_first() else {
+        return true;
+    };
+    let western = (1..=3).contains(&first) && middle.iter().all(|&g| g == 3) && last == 3;
+    let indian = commas
+        && !middle.is_empty()
+        && (1..=2).contains(&first)
+        && middle.iter().all(|&g| g == 2)
+        && last == 3;
+    western || indian
+}
+
 fn parse_amount_general(text: &str) -> Option<(f64, bool)> {
     if text.is_empty() {
         return None;
@@ -471,14 +611,15 @@ fn parse_amount_general(text: &str) -> Option<(f64, bool)> {
     };
     let used_decimal_comma = decimal_at.is_some() && decimal_at == last_comma;
 
-    // Copy digits, checking thousands groups (first 1-3 digits, then exactly 3).
+    // Copy digits, noting the integer part's group lengths (checked by `valid_groups`).
     let mut group_len = 0usize;
+    let mut lengths = [0usize; MAX_GROUPS];
     let mut groups = 0usize;
     let mut in_fraction = false;
     let mut int_digits = 0usize;
     for (i, c) in core.char_indices() {
         if Some(i) == decimal_at {
-            if groups > 0 && group_len != 3 {
+            if groups > 0 && !valid_groups(lengths.get(..groups)?, group_len, commas > 0) {
                 return None;
             }
             if int_digits == 0 {
@@ -497,17 +638,14 @@ fn parse_amount_general(text: &str) -> Option<(f64, bool)> {
             continue;
         }
         // A thousands separator.
-        if in_fraction {
+        if in_fraction || group_len == 0 {
             return None;
         }
-        let first_ok = groups == 0 && (1..=3).contains(&group_len);
-        if !(first_ok || (groups > 0 && group_len == 3)) {
-            return None;
-        }
+        *lengths.get_mut(groups)? = group_len;
         groups += 1;
         group_len = 0;
     }
-    if !in_fraction && groups > 0 && group_len != 3 {
+    if !in_fraction && groups > 0 && !valid_groups(lengths.get(..groups)?, group_len, commas > 0) {
         return None;
     }
     if group_len == 0 && int_digits == 0 {
@@ -666,7 +804,8 @@ mod tests {
             "abc",
             "12abc",
             "1,2,3",
-            "1,23,456",
+            // (`1,23,456` is Indian grouping, 123456: issue "Real-world exports".)
+            "1,23,4",
             "--5",
             "(-5)",
             "1.2.3,4,5",

@@ -652,6 +652,7 @@ impl ClvAnalysis {
             pareto_nbd.as_ref(),
             &mut warnings,
         )
+        // Not reached: `fit_models` fails when neither purchase model fitted.
         .ok_or_else(|| ClvError::NonFiniteLikelihood {
             model: "BG/NBD, Pareto/NBD".to_string(),
             parameters: String::new(),

@@ -603,9 +603,7 @@ impl ParetoNbdModel {
         let expected = alive * (r + x) * (beta + t) / (alpha + t) * lifetime;
         finite_prediction(expected, [frequency, recency, t, horizon]).map(|v| v.max(0.0))
     }
-}
 
-impl ParetoNbdModel {
     /// Probability of at least one purchase in the next `horizon` time units of a customer with
     /// `frequency`, `recency` and age `t` ([`PurchaseModel::probability_purchase_within`]).
     ///

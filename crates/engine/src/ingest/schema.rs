@@ -178,14 +178,15 @@ impl ColumnProfile {
         };
         let mut sizes = Vec::new();
         for cell in &cells {
-            if looks_like_date_text(cell) {
-                profile.text_dates += 1;
-            }
+            // A date written as a date is a date in some order: only those cells are read twice.
             if [DateOrder::Ymd, DateOrder::Dmy, DateOrder::Mdy]
                 .into_iter()
                 .any(|order| matches!(parse_date(cell, order), DateParse::Day(_)))
             {
                 profile.any_dates += 1;
+                if looks_like_date_text(cell) {
+                    profile.text_dates += 1;
+                }
             }
             let Some(value) = parse_amount(cell) else {
                 continue;

@@ -237,11 +237,19 @@ fn human_summary(quality: &QualityReport, analysis: &Analysis, out: Option<&Path
         money(k.average_order_value),
         format::percent(k.repeat_customer_rate)
     ));
-    if r.customers_without_purchase > 0 || r.fully_returned_orders > 0 {
+    if r.fully_returned_orders > 0 {
         lines.push(format!(
-            "Fully returned orders {} (not counted); customers with nothing left to score {}",
-            n(r.fully_returned_orders),
-            n(r.customers_without_purchase)
+            "Fully returned orders {} (not counted as orders)",
+            n(r.fully_returned_orders)
+        ));
+    }
+    if r.customers_without_purchase + r.customers_after_as_of > 0 {
+        lines.push(format!(
+            "{} customers in the file, {} scored. Not scored: {} with only returns, {} whose every line is after the as-of date",
+            n(k.customers + r.customers_without_purchase + r.customers_after_as_of),
+            n(k.customers),
+            n(r.customers_without_purchase),
+            n(r.customers_after_as_of)
         ));
     }
     let top20 = r

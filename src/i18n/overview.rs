@@ -12,6 +12,8 @@ catalog! {
     KPI_REVENUE = "Revenue", "销售额";
     KPI_AOV = "Average order value", "客单价";
     KPI_REPEAT = "Repeat-customer rate", "复购率";
+    KPI_UNSCORED = "{0} customers in the file, {1} scored. Not scored: {2} with only returns, {3} whose every line is after the as-of date.",
+        "文件中共 {0} 位客户，已评分 {1} 位。未评分：仅有退货 {2} 位，全部记录晚于基准日期 {3} 位。";
     PARETO_SENTENCE = "{0} of customers bring 80% of revenue.", "{0} 的客户贡献了 80% 的销售额。";
     PARETO_TOP = "Top {0}% of customers: {1} of revenue", "前 {0}% 的客户：贡献 {1} 的销售额";
     PARETO_GINI = "Gini coefficient: {0}", "基尼系数：{0}";

@@ -7,12 +7,33 @@
 //! as-of day, has a finite amount, and is not an exact duplicate when the run removes duplicates.
 //! An order is the lines of one customer with the same key: the order id hash when the file has
 //! order ids, else the day (so same-day lines of one customer without order id are one order).
+//! An order is a purchase when [`is_purchase`] says so: a positive net, or a net of exactly 0
+//! without a return line (free samples, 100 % coupons). The rest are returns.
 //!
 //! These are hot loops over 1M–10M lines: one pass per question, zipped columns (no per-line
 //! bounds checks on four columns), a counting sort by customer into one index array, and no
 //! allocation per customer.
 
 use crate::{Dataset, Day};
+
+/// Whether an order (or a customer's day) of net value `net` is a purchase: its net is positive,
+/// or it is exactly 0 and none of its lines is negative (a free sample or a 100 % coupon is an
+/// order worth 0; a sale and its return that cancel out are not an order). The one rule, used
+/// by RFM, the customer page, tags and the purchase models' summary.
+pub(crate) fn is_purchase(net: f64, has_return_line: bool) -> bool {
+    net > 0.0 || (net == 0.0 && !has_return_line)
+}
+
+/// One order as [`RunLines::for_each_order`] hands it over.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct OrderTotal {
+    /// The earliest line day.
+    pub(crate) day: Day,
+    /// The sum of the line amounts, in file order (`-0.0` made `0.0`).
+    pub(crate) net: f64,
+    /// Whether the order is a purchase ([`is_purchase`]).
+    pub(crate) purchase: bool,
+}
 
 /// The lines of `dataset` an RFM run used and how it grouped them into orders.
 #[derive(Debug, Clone, Copy)]
@@ -178,10 +199,14 @@ impl<'a> RunLines<'a> {
     }
 
     /// Groups one customer's `lines` into orders: sorts them by (order key, line) unless already
-    /// sorted by key, and calls `each(order_lines, day, net)` for every order, with its lines in
-    /// file order, its day (the earliest line day) and its net amount (the sum of the line
-    /// amounts, in file order, so it is deterministic).
-    pub(crate) fn for_each_order(&self, lines: &mut [u32], mut each: impl FnMut(&[u32], Day, f64)) {
+    /// sorted by key, and calls `each(order_lines, total)` for every order, with its lines in
+    /// file order and its [`OrderTotal`] (the net amount is the sum of the line amounts in file
+    /// order, so it is deterministic).
+    pub(crate) fn for_each_order(
+        &self,
+        lines: &mut [u32],
+        mut each: impl FnMut(&[u32], OrderTotal),
+    ) {
         if !lines.is_sorted_by_key(|&line| self.order_key(line)) {
             lines.sort_unstable_by_key(|&line| (self.order_key(line), line));
         }
@@ -195,7 +220,7 @@ impl<'a> RunLines<'a> {
         let mut key = self.order_key(first);
         while !rest.is_empty() {
             let (mut end, mut next_key) = (rest.len(), key);
-            let (mut day, mut net) = (Day::MAX, 0.0);
+            let (mut day, mut net, mut has_return_line) = (Day::MAX, 0.0, false);
             for (j, &line) in rest.iter().enumerate() {
                 if j > 0 {
                     let line_key = self.order_key(line);
@@ -208,10 +233,13 @@ impl<'a> RunLines<'a> {
                 if let (Some(&line_day), Some(&amount)) = (d.day.get(i), d.amount.get(i)) {
                     day = day.min(line_day);
                     net += amount;
+                    has_return_line |= amount < 0.0;
                 }
             }
             let (order, tail) = rest.split_at(end);
-            each(order, day, net);
+            let net = net + 0.0;
+            let purchase = is_purchase(net, has_return_line);
+            each(order, OrderTotal { day, net, purchase });
             (rest, key) = (tail, next_key);
         }
     }
@@ -338,20 +366,29 @@ mod tests {
     }
 
     #[test]
+    fn an_order_worth_zero_is_a_purchase_unless_a_return_cancels_it() {
+        assert!(is_purchase(0.01, true));
+        assert!(is_purchase(0.0, false));
+        assert!(!is_purchase(0.0, true));
+        assert!(!is_purchase(-5.0, true));
+        assert!(!is_purchase(f64::NAN, false));
+    }
+
+    #[test]
     fn orders_group_by_order_id_else_by_day_in_file_order() {
         let d = dataset(true);
         let run = RunLines::new(&d, 10, false);
         let mut lines = vec![3, 5, 1];
         let mut orders = Vec::new();
-        run.for_each_order(&mut lines, |order, day, net| {
-            orders.push((order.to_vec(), (day, net)));
+        run.for_each_order(&mut lines, |order, o| {
+            orders.push((order.to_vec(), (o.day, o.net)));
         });
         assert_eq!(orders, vec![(vec![5], (2, 2.5)), (vec![1, 3], (2, 6.0))]);
         let d = dataset(false);
         let run = RunLines::new(&d, 10, false);
         let mut lines = vec![3, 5, 1];
         let mut orders = Vec::new();
-        run.for_each_order(&mut lines, |order, _, _| orders.push(order.to_vec()));
+        run.for_each_order(&mut lines, |order, _| orders.push(order.to_vec()));
         assert_eq!(orders, vec![vec![1, 5], vec![3]]);
     }
 }

@@ -286,6 +286,19 @@ fn Kpis() -> impl IntoView {
             {card(t::KPI_AOV, "kpi-aov", aov, 2, money)}
             {card(t::KPI_REPEAT, "kpi-repeat-rate", repeat, 4, percent)}
         </section>
+        // Every customer of the file is counted: the ones not scored are said, by reason.
+        {move || state.overview.report.with(|r| r.as_ref().and_then(|r| {
+            let unscored = r.customers_without_purchase + r.customers_after_as_of;
+            (unscored > 0).then(|| {
+                let total = r.kpis.customers + unscored;
+                view! {
+                    <p class="hint unscored" data-testid="customers-unscored" data-value=unscored.to_string()>
+                        {fill(state.lang.get(), t::KPI_UNSCORED, &[&count(total), &count(r.kpis.customers),
+                            &count(r.customers_without_purchase), &count(r.customers_after_as_of)])}
+                    </p>
+                }
+            })
+        }))}
     }
 }
 

@@ -592,7 +592,8 @@ impl<'a, 'b> Builder<'a, 'b> {
         Ok(())
     }
 
-    /// Mean days between the distinct days with a positive line, `(last − first) / (days − 1)`;
+    /// Mean days between the distinct days with a line that is not a return (amount ≥ 0, so a
+    /// free sample's day counts, as in [`crate::lines::is_purchase`]), `(last − first) / (days − 1)`;
     /// NaN (imputed later with the median) for customers with a single such day.
     fn inter_purchase_days(&mut self) -> Vec<f64> {
         let rows = self.rows();
@@ -605,7 +606,7 @@ impl<'a, 'b> Builder<'a, 'b> {
         for row in 0..rows {
             days.clear();
             for &line in by_customer.of(row) {
-                if view.amount(line) > 0.0 {
+                if view.amount(line) >= 0.0 {
                     if let Some(day) = view.dataset.day.get(line as usize) {
                         days.push(*day);
                     }

@@ -51,7 +51,10 @@ impl Spends {
         for row in 0..summary.len() {
             let (x, _, _) = validate_row(summary, row)?;
             let m = summary.monetary.get(row).copied().unwrap_or(f64::NAN);
-            if x > 0.0 {
+            // A repeat customer whose repeat purchases were all free (monetary exactly 0) tells
+            // the spend model nothing about spend levels: left out of the fit, as `lifetimes`'
+            // documentation filters `monetary_value > 0`. Such customers are still scored.
+            if x > 0.0 && m != 0.0 {
                 if !(m.is_finite() && m > 0.0) {
                     return Err(ClvError::InvalidSummaryRow {
                         row,

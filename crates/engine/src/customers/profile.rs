@@ -123,7 +123,8 @@ pub fn customer_profile(
     let mut spend: FxHashMap<u32, (f64, u32)> = FxHashMap::default();
     let mut positive_days: Vec<Day> = Vec::new();
     let mut order_products: Vec<u32> = Vec::new();
-    run.for_each_order(&mut lines, |order_lines, day, net_amount| {
+    run.for_each_order(&mut lines, |order_lines, order| {
+        let (day, net_amount) = (order.day, order.net);
         let Some(&first_line) = order_lines.first() else {
             return;
         };
@@ -147,8 +148,7 @@ pub fn customer_profile(
                 entry.1 += 1;
             }
         }
-        let net_amount = net_amount + 0.0;
-        if net_amount > 0.0 {
+        if order.purchase {
             positive_days.push(day);
         }
         let first = first_line as usize;

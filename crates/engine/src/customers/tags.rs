@@ -753,9 +753,9 @@ impl SpendTags {
                 channels.add(i, amount);
             }
             positive_days.clear();
-            run.for_each_order(lines, |_, day, net| {
-                if net > 0.0 {
-                    positive_days.push(day);
+            run.for_each_order(lines, |_, order| {
+                if order.purchase {
+                    positive_days.push(order.day);
                 }
             });
             let cycle = PurchaseCycle::from_mean_days(mean_days_between(&mut positive_days));

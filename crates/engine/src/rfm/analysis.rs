@@ -10,9 +10,13 @@
 //!    line amounts (negative lines are returns, netted per order).
 //! 2. **Outliers.** Over the positive order nets, Q1 and Q3 of `ln(value)` give the far-out fence
 //!    `exp(Q3 + 3 × IQR)`; orders above it are flagged and, with `cap_outliers`, valued at the fence.
-//! 3. **Customers.** Frequency = orders with a positive net; monetary = the sum of *all* the
-//!    customer's order nets (so a return booked under its own order id reduces revenue); recency
-//!    = as-of day − last positive order day. Customers without a positive order are not scored.
+//! 3. **Customers.** Frequency = purchase orders ([`lines::is_purchase`]: a positive net, or a
+//!    net of exactly 0 without a return line, such as a free sample); monetary = the sum of *all*
+//!    the customer's order nets (so a return booked under its own order id reduces revenue, and a
+//!    customer whose orders were all free has monetary 0); recency = as-of day − last purchase
+//!    day. Customers with only returns are not scored, nor are customers without a line on or
+//!    before the as-of day; the report counts both ([`super::Report::customers_without_purchase`],
+//!    [`super::Report::customers_after_as_of`]).
 //! 4. **Scores** 1..=5 by quintiles with ties kept together (see [`quintile_scores`]), then the
 //!    segment from the grid, then the [`Report`](super::Report).
 //!
@@ -33,7 +37,7 @@ pub struct CustomerScores {
     pub customer: Vec<u32>,
     /// Days from the last order to the as-of day.
     pub recency_days: Vec<i32>,
-    /// Orders with a positive net amount.
+    /// Purchase orders (a positive net, or worth exactly 0 without a return line).
     pub frequency: Vec<u32>,
     /// Net revenue.
     pub monetary: Vec<f64>,
@@ -151,8 +155,9 @@ pub fn analyze(dataset: &Dataset, params: &RfmParams) -> Result<Analysis, RfmErr
         outliers,
         duplicates_removed: orders.duplicates_removed,
         duplicates_were_removed: valid.remove_duplicates,
-        fully_returned_orders: orders.net.iter().filter(|net| **net <= 0.0).count() as u64,
+        fully_returned_orders: orders.purchase.iter().filter(|p| !**p).count() as u64,
         customers_without_purchase: totals.without_purchase,
+        customers_after_as_of: totals.without_lines,
     };
     Ok(Analysis { customers, report })
 }
@@ -214,6 +219,8 @@ struct Orders {
     day: Vec<Day>,
     /// Net order value (capped at the fence when capping).
     net: Vec<f64>,
+    /// Whether the order is a purchase ([`lines::is_purchase`]).
+    purchase: Vec<bool>,
     /// Exact duplicate lines skipped.
     duplicates_removed: u64,
 }
@@ -222,8 +229,10 @@ struct Orders {
 struct CustomerTotals {
     /// Scored customers (scores and segments still empty).
     customers: CustomerScores,
-    /// Customers with orders but none with a positive net.
+    /// Customers with orders but no purchase (only returns).
     without_purchase: u64,
+    /// Customers of the dataset without a line in the run (all dated after the as-of day).
+    without_lines: u64,
 }
 
 impl Orders {
@@ -236,20 +245,21 @@ impl Orders {
             // Orders are pushed as found: reserving one per line would cost real memory in wasm.
             day: Vec::new(),
             net: Vec::new(),
+            purchase: Vec::new(),
             duplicates_removed: by_customer.removed_duplicates(),
         };
         for c in 0..customers {
             orders.start.push(orders.day.len());
-            run.for_each_order(by_customer.of_mut(c), |_, day, net| orders.push(day, net));
+            run.for_each_order(by_customer.of_mut(c), |_, order| orders.push(order));
         }
         orders.start.push(orders.day.len());
         orders
     }
 
-    fn push(&mut self, day: Day, net: f64) {
-        self.day.push(day);
-        // `+ 0.0` turns a net of -0.0 into 0.0, so equal amounts compare equal everywhere.
-        self.net.push(net + 0.0);
+    fn push(&mut self, order: lines::OrderTotal) {
+        self.day.push(order.day);
+        self.net.push(order.net);
+        self.purchase.push(order.purchase);
     }
 
     /// Flags (and with `cap`, caps) positive order values above `exp(Q3 + 3 × IQR)` of the log
@@ -288,27 +298,32 @@ impl Orders {
         summary
     }
 
-    /// Frequency, monetary, first/last day and recency of every customer with a positive order.
+    /// Frequency, monetary, first/last day and recency of every customer with a purchase.
     fn customer_totals(&self, as_of_day: Day) -> CustomerTotals {
         let mut customers = CustomerScores::default();
-        let mut without_purchase = 0u64;
+        let (mut without_purchase, mut without_lines) = (0u64, 0u64);
         for (c, bounds) in self.start.windows(2).enumerate() {
             let (Some(&from), Some(&to)) = (bounds.first(), bounds.get(1)) else {
                 continue;
             };
             if from == to {
+                without_lines += 1;
                 continue;
             }
-            let (Some(days), Some(nets)) = (self.day.get(from..to), self.net.get(from..to)) else {
+            let (Some(days), Some(nets), Some(purchases)) = (
+                self.day.get(from..to),
+                self.net.get(from..to),
+                self.purchase.get(from..to),
+            ) else {
                 continue;
             };
             let mut frequency = 0u32;
             let mut monetary = 0.0;
             let mut first = Day::MAX;
             let mut last = Day::MIN;
-            for (d, net) in days.iter().zip(nets) {
+            for ((d, net), purchase) in days.iter().zip(nets).zip(purchases) {
                 monetary += net;
-                if *net > 0.0 {
+                if *purchase {
                     frequency += 1;
                     first = first.min(*d);
                     last = last.max(*d);
@@ -328,12 +343,13 @@ impl Orders {
         CustomerTotals {
             customers,
             without_purchase,
+            without_lines,
         }
     }
 
-    /// The monthly series over positive orders; see [`summary::monthly`].
+    /// The monthly series over purchase orders; see [`summary::monthly`].
     fn monthly(&self) -> Vec<super::MonthPoint> {
-        summary::monthly(&self.start, &self.day, &self.net)
+        summary::monthly(&self.start, &self.day, &self.net, &self.purchase)
     }
 }
 

@@ -148,8 +148,13 @@ pub struct Report {
     pub duplicates_removed: u64,
     /// Whether duplicates were removed.
     pub duplicates_were_removed: bool,
-    /// Orders whose lines net to zero or less (fully returned), not counted as orders.
+    /// Orders that are not purchases (a negative net, or a sale and its return netting to 0),
+    /// not counted as orders.
     pub fully_returned_orders: u64,
-    /// Customers whose orders all net to zero or less; not scored.
+    /// Customers with lines on or before the as-of day but only returns among them; not scored.
     pub customers_without_purchase: u64,
+    /// Customers of the file whose every line is dated after the as-of day; not scored.
+    /// The file's customers = [`Kpis::customers`] + `customers_without_purchase` + this.
+    #[serde(default)]
+    pub customers_after_as_of: u64,
 }

@@ -35,22 +35,27 @@ pub(super) fn kpis(c: &CustomerScores) -> Kpis {
     }
 }
 
-/// Every calendar month from the first to the last positive order, months without orders
+/// Every calendar month from the first to the last purchase order, months without orders
 /// included as zeros.
 ///
-/// Only orders with a positive net count: `revenue` is the sum of their nets (returns inside an
-/// order are netted; outliers are capped when capping), `orders` their number and `customers`
-/// the distinct customers who placed one. Fully returned orders (net ≤ 0, e.g. a return booked
-/// under its own order id) are left out of all three: the series shows what was sold each month,
-/// so its revenue sums to the KPI revenue plus the absolute value of those separately booked
-/// returns of scored customers.
+/// Only purchase orders count (`purchase`, [`crate::lines::is_purchase`]): `revenue` is the sum
+/// of their nets (returns inside an order are netted; outliers are capped when capping), `orders`
+/// their number (orders worth 0 included) and `customers` the distinct customers who placed one.
+/// Fully returned orders (e.g. a return booked under its own order id) are left out of all
+/// three: the series shows what was sold each month, so its revenue sums to the KPI revenue plus
+/// the absolute value of those separately booked returns of scored customers.
 ///
-/// `start[c]..start[c + 1]` are the orders of customer `c` in `day`/`net`.
-pub(super) fn monthly(start: &[usize], day: &[Day], net: &[f64]) -> Vec<MonthPoint> {
+/// `start[c]..start[c + 1]` are the orders of customer `c` in `day`/`net`/`purchase`.
+pub(super) fn monthly(
+    start: &[usize],
+    day: &[Day],
+    net: &[f64],
+    purchase: &[bool],
+) -> Vec<MonthPoint> {
     let positive_days = day
         .iter()
-        .zip(net)
-        .filter(|(_, n)| **n > 0.0)
+        .zip(purchase)
+        .filter(|(_, p)| **p)
         .map(|(d, _)| *d);
     let (Some(first), Some(last)) = (positive_days.clone().min(), positive_days.max()) else {
         return Vec::new();
@@ -107,11 +112,13 @@ pub(super) fn monthly(start: &[usize], day: &[Day], net: &[f64]) -> Vec<MonthPoi
         let (Some(&from), Some(&to)) = (bounds.first(), bounds.get(1)) else {
             continue;
         };
-        let (Some(days), Some(nets)) = (day.get(from..to), net.get(from..to)) else {
+        let (Some(days), Some(nets), Some(purchases)) =
+            (day.get(from..to), net.get(from..to), purchase.get(from..to))
+        else {
             continue;
         };
-        for (d, n) in days.iter().zip(nets) {
-            if *n <= 0.0 {
+        for ((d, n), p) in days.iter().zip(nets).zip(purchases) {
+            if !*p {
                 continue;
             }
             let m = month_of(*d);

@@ -82,6 +82,7 @@ fn help_documents_every_flag() {
     for flag in [
         "--as-of",
         "--column ROLE=HEADER",
+        "--sheet NAME",
         "--encoding",
         "--delimiter",
         "--date-order",
@@ -150,6 +151,30 @@ fn run_errors_exit_1_and_name_the_problem() {
         stderr(&o).contains("before the first transaction"),
         "{}",
         stderr(&o)
+    );
+}
+
+/// A workbook is read like a CSV (issue "Real-world exports"): the sheet with the most rows by
+/// default, another with `--sheet`, and an unknown sheet is named with the workbook's sheets.
+#[test]
+fn workbooks_are_read_and_a_sheet_can_be_chosen() {
+    let xlsx = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/ingest/workbooks/orders_openpyxl.xlsx"
+    );
+    let v = json_of(&["rfm", xlsx, "--json"]);
+    // C001–C004; C005's only line has #N/A as its amount.
+    assert_eq!(v["kpis"]["customers"], 4);
+    assert_eq!(v["quality"]["rows_read"], 8);
+    assert_eq!(v["quality"]["dropped"][0]["examples"][0][1], "#N/A");
+    let v = json_of(&["rfm", xlsx, "--json", "--sheet", "订单明细"]);
+    assert_eq!(v["kpis"]["customers"], 4);
+    let o = segscope(&["rfm", xlsx, "--sheet", "Sheet9"]);
+    assert_eq!(o.status.code(), Some(1));
+    let message = stderr(&o);
+    assert!(
+        message.contains("Sheet9") && message.contains("订单明细"),
+        "{message}"
     );
 }
 

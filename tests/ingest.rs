@@ -508,6 +508,7 @@ fn preview_overrides_win() {
             encoding: Some(TextEncoding::Gb18030),
             delimiter: Some(b';'),
             has_header: Some(false),
+            sheet: None,
         },
     )
     .unwrap();

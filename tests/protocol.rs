@@ -131,6 +131,7 @@ fn every_request_and_response_round_trips() {
     ask(
         &mut session,
         Request::File(msg::file::Request::Ingest {
+            sheet: Some("Sheet1".to_string()),
             ingest: IngestParams {
                 encoding: preview.encoding,
                 delimiter: preview.delimiter,
@@ -333,6 +334,7 @@ fn a_response_with_a_non_finite_number_fails_the_same_request_in_words() {
         .handle(
             1,
             Request::File(msg::file::Request::Ingest {
+                sheet: None,
                 ingest: IngestParams {
                     encoding: preview.encoding,
                     delimiter: preview.delimiter,

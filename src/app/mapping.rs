@@ -40,6 +40,19 @@ pub fn Mapping() -> impl IntoView {
         };
         state.repreview(params);
     };
+    let set_sheet = move |ev: web_sys::Event| {
+        let params = PreviewParams {
+            sheet: Some(event_target_value(&ev)),
+            ..state.preview_params.get_untracked()
+        };
+        state.repreview(params);
+    };
+    let is_workbook = move || state.workbook.with(Option::is_some);
+    let sheets = move || {
+        state
+            .workbook
+            .with(|w| w.as_ref().map(|w| w.sheets.clone()).unwrap_or_default())
+    };
     let set_header = move |ev: web_sys::Event| {
         let params = PreviewParams {
             has_header: Some(event_target_checked(&ev)),
@@ -96,7 +109,20 @@ pub fn Mapping() -> impl IntoView {
             </div>
             <p class="hint">{tr(state, t::MAPPING_HELP)}" "{tr(state, t::REQUIRED_LEGEND)}</p>
             <div class="controls">
-                <label>
+                <Show when=is_workbook>
+                    <label>
+                        {tr(state, t::SHEET)}
+                        <select data-testid="sheet-select" on:change=set_sheet disabled=working>
+                            <For each=sheets key=|s| s.clone() let:sheet>
+                                <option value=sheet.clone()
+                                    selected={let sheet = sheet.clone(); move || state.workbook.with(|w| w.as_ref().is_some_and(|w| w.sheet == sheet))}>
+                                    {sheet.clone()}
+                                </option>
+                            </For>
+                        </select>
+                    </label>
+                </Show>
+                <label class:hidden=is_workbook>
                     {tr(state, t::ENCODING)}
                     <select data-testid="encoding-select" on:change=set_encoding disabled=working>
                         {TextEncoding::ALL.into_iter().map(|e| view! {
@@ -104,7 +130,7 @@ pub fn Mapping() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
-                <label>
+                <label class:hidden=is_workbook>
                     {tr(state, t::DELIMITER)}
                     <select data-testid="delimiter-select" on:change=set_delimiter disabled=working>
                         {DELIMITERS.into_iter().map(|d| view! {

@@ -17,7 +17,7 @@ use super::overview::state::OverviewState;
 use super::predictions::state::PredictionsState;
 use super::segments::state::SegmentsState;
 use super::{browser, client};
-use crate::engine::ingest::{IngestParams, Preview, PreviewParams};
+use crate::engine::ingest::{IngestParams, Preview, PreviewParams, Workbook};
 use crate::engine::session as msg;
 use crate::i18n::Lang;
 use crate::protocol::{Request, Response, Stage, WorkerError};
@@ -88,6 +88,8 @@ pub struct AppState {
     pub preview_params: RwSignal<PreviewParams>,
     /// The preview of the open file.
     pub preview: RwSignal<Option<Preview>>,
+    /// When the open file is a workbook: its sheets and the one previewed.
+    pub workbook: RwSignal<Option<Workbook>>,
     /// The mapping being edited / confirmed.
     pub ingest: RwSignal<Option<IngestParams>>,
     /// Progress of the running request: (stage, done, total).
@@ -133,6 +135,7 @@ impl AppState {
             file_bytes: RwSignal::new(0),
             preview_params: RwSignal::new(PreviewParams::default()),
             preview: RwSignal::new(None),
+            workbook: RwSignal::new(None),
             ingest: RwSignal::new(None),
             progress: RwSignal::new(None),
             busy: RwSignal::new(false),
@@ -272,6 +275,7 @@ impl AppState {
         self.error.set(None);
         self.notice.set(None);
         self.preview.set(None);
+        self.workbook.set(None);
         self.forget_results();
         self.preview_params.set(PreviewParams::default());
         self.phase.set(Phase::Opening);
@@ -301,8 +305,10 @@ impl AppState {
             Response::File(msg::file::Response::Preview {
                 file_bytes,
                 preview,
+                workbook,
             }) => {
                 self.file_bytes.set(file_bytes);
+                self.workbook.set(workbook);
                 self.ingest.set(Some(IngestParams {
                     encoding: preview.encoding,
                     delimiter: preview.delimiter,
@@ -348,7 +354,11 @@ impl AppState {
         let mut query = self.customers.query.get_untracked();
         query.offset = 0;
         let rfm = self.overview.rfm.get_untracked();
+        let sheet = self
+            .workbook
+            .with_untracked(|w| w.as_ref().map(|w| w.sheet.clone()));
         let request = Request::File(msg::file::Request::Ingest {
+            sheet,
             ingest,
             rfm: rfm.clone(),
             query,

@@ -75,7 +75,7 @@ pub fn Upload() -> impl IntoView {
                 <input
                     type="file"
                     class="visually-hidden"
-                    accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values"
+                    accept=".csv,.tsv,.txt,.xlsx,.xlsm,.xlsb,.xls,.ods,text/csv,text/tab-separated-values"
                     data-testid="upload-input"
                     on:change=on_change
                 />

@@ -23,8 +23,9 @@ rows per second, and the peak resident memory of the process (VmHWM from /proc/s
 
 Options:
   --runs N                 number of runs (1..=1000, default 5)
-  --column ROLE=HEADER, --encoding NAME, --delimiter C, --date-order ORDER,
-  --keep-far-dates         as for segscope rfm
+  --sheet NAME, --column ROLE=HEADER, --encoding NAME, --delimiter C,
+  --date-order ORDER, --keep-far-dates
+                           as for segscope rfm
   -h, --help               this help";
 
 fn runs(text: &str) -> Result<usize, BadValue> {

@@ -33,8 +33,8 @@ file), logs skewed ones (skewness above 1), standardises them, one-hot encodes c
 k-means (k-means++ seeding, seeded restarts) for k = 2..10 and profiles the segments. With
 --model, FILE is scored with a saved segmentation instead (nearest centroid, same transforms).
 
-Input options: --column ROLE=HEADER, --encoding NAME, --delimiter C, --date-order ORDER,
-               --keep-far-dates, as for segscope rfm
+Input options: --sheet NAME, --column ROLE=HEADER, --encoding NAME, --delimiter C,
+               --date-order ORDER, --keep-far-dates, as for segscope rfm
 
 Segmentation options:
   --k N|auto               segments, 2..=20, or auto: the k of the sweep with the best mean

@@ -31,8 +31,8 @@ calibration end (purchases on one day count as one; frequency = repeat purchase 
 every customer as of that day. With --holdout-end, the purchases after the calibration end up to
 that day are compared with the models' predictions.
 
-Input options: --column ROLE=HEADER, --encoding NAME, --delimiter C, --date-order ORDER,
-               --keep-far-dates, as for segscope rfm
+Input options: --sheet NAME, --column ROLE=HEADER, --encoding NAME, --delimiter C,
+               --date-order ORDER, --keep-far-dates, as for segscope rfm
 
 Model options:
   --calibration-end DAY    last day of the calibration period (required)

@@ -370,9 +370,13 @@ fn date_order(text: &str) -> Result<DateOrder, BadValue> {
 /// What to read and how to override the detection (every subcommand takes these).
 #[derive(Debug, Args)]
 struct InputArgs {
-    /// The transactions CSV.
+    /// The transactions file: CSV/TSV text, or an Excel (.xlsx, .xls) or OpenDocument (.ods)
+    /// workbook.
     #[arg(value_name = "FILE", value_parser = file_path())]
     file: PathBuf,
+    /// `--sheet NAME`: the workbook sheet to read; default: the sheet with the most rows.
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
+    sheet: Option<String>,
     /// `--column ROLE=HEADER`, repeatable.
     #[arg(long = "column", value_name = "ROLE=HEADER", allow_hyphen_values = true, value_parser = column_override)]
     columns: Vec<ColumnOverride>,

@@ -16,14 +16,17 @@ use crate::engine::{Dataset, Day};
 use crate::format;
 
 pub(super) const HELP: &str = "\
-segscope rfm — RFM analysis of a transactions CSV
+segscope rfm — RFM analysis of a transactions file
 
 Usage: segscope rfm FILE [options]
 
+FILE is CSV or TSV text, or an Excel (.xlsx, .xlsm, .xlsb, .xls) or OpenDocument (.ods)
+workbook, whose sheet is read as a table (dates as dates, numbers with every digit).
 The first megabyte is previewed to detect the encoding, delimiter, header and column roles;
 the options below override the detection. Then the whole file is streamed and analysed.
 
 Input options:
+  --sheet NAME             the workbook sheet to read; default: the sheet with the most rows
   --column ROLE=HEADER     map a column to a role (repeatable). ROLE is one of
                            customer_id, date, amount, order_id, product, quantity, region, channel.
                            HEADER is a column name as in the file (exact match first, then

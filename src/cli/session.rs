@@ -59,6 +59,7 @@ impl CliSession {
             encoding: input.encoding,
             delimiter: input.delimiter,
             has_header: None,
+            sheet: input.sheet.clone(),
         };
         let reply = cli.ask(
             Request::File(file::Request::Open { params }),
@@ -81,7 +82,12 @@ impl CliSession {
             limit: 0,
             ..CustomerQuery::default()
         };
-        let request = Request::File(file::Request::Ingest { ingest, rfm, query });
+        let request = Request::File(file::Request::Ingest {
+            sheet: None,
+            ingest,
+            rfm,
+            query,
+        });
         match self.session_reply(request, None) {
             Ok(reply) => match reply.response {
                 Response::Overview(overview::Response::Analyzed {

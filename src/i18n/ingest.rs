@@ -4,20 +4,21 @@ use super::{fill, t, Lang, Text};
 use crate::engine::ingest::{ColumnRole, DateOrder, DropReason, GuessNote, IngestError};
 
 catalog! {
-    DROP_TITLE = "Drop a transactions CSV here", "将交易明细 CSV 拖到此处";
+    DROP_TITLE = "Drop a transactions file here (CSV or Excel)", "将交易明细文件拖到此处（CSV 或 Excel）";
     DROP_OR = "or", "或";
     CHOOSE_FILE = "Choose a file", "选择文件";
     TRY_DEMO = "Try the demo data", "试用演示数据";
     DEMO_HINT = "2,000 generated customers of a fictional shop (about 16,000 order lines).",
         "虚构商店的 2,000 位生成客户（约 16,000 条订单明细）。";
-    FORMAT_HINT = "One row per order line: customer id, date and amount are required; order id, product, quantity, region and channel are optional. CSV or TSV, UTF-8, UTF-16 or GBK, English or Chinese headers.",
-        "每行一条订单明细：必需客户ID、日期和金额；订单号、商品、数量、地区和渠道可选。支持 CSV 或 TSV，UTF-8、UTF-16 或 GBK 编码，中英文表头均可。";
+    FORMAT_HINT = "One row per order line: customer id, date and amount are required; order id, product, quantity, region and channel are optional. CSV or TSV (UTF-8, UTF-16, GBK or Windows-1252), Excel (.xlsx, .xls) or OpenDocument (.ods) workbooks, English or Chinese headers.",
+        "每行一条订单明细：必需客户ID、日期和金额；订单号、商品、数量、地区和渠道可选。支持 CSV 或 TSV（UTF-8、UTF-16、GBK 或 Windows-1252 编码）、Excel（.xlsx、.xls）或 OpenDocument（.ods）工作簿，中英文表头均可。";
     READING_FILE = "Reading {0}…", "正在读取 {0}…";
     MAPPING_TITLE = "Check the columns", "确认列映射";
     MAPPING_HELP = "SegScope guessed what each column means. Correct anything wrong, then analyse.",
         "SegScope 已推测每列的含义。如有错误请更正，然后开始分析。";
     FILE_SIZE = "{0} · {1}", "{0} · {1}";
     ENCODING = "Encoding", "编码";
+    SHEET = "Sheet", "工作表";
     DELIMITER = "Delimiter", "分隔符";
     DELIM_COMMA = "comma ,", "逗号 ,";
     DELIM_SEMICOLON = "semicolon ;", "分号 ;";
@@ -77,6 +78,9 @@ catalog! {
         "{1} 行中有 {0} 行无法使用。最常见的问题：列“{3}”{2}，例如第 {4} 行：“{5}”。请检查列映射和日期顺序。";
     ERR_CSV = "The CSV could not be read at line {0}: {1}", "CSV 在第 {0} 行无法读取：{1}";
     ERR_IO = "The file could not be read: {0}", "无法读取文件：{0}";
+    ERR_WORKBOOK = "The workbook could not be opened ({0}). If it is password-protected, remove the password in Excel; or save the sheet as CSV UTF-8.",
+        "无法打开该工作簿（{0}）。如设有密码，请先在 Excel 中取消密码；或将该工作表另存为 CSV UTF-8。";
+    ERR_SHEET_NOT_FOUND = "The workbook has no sheet named “{0}”. Its sheets: {1}.", "工作簿中没有名为“{0}”的工作表。现有工作表：{1}。";
     DROP_MISSING_CUSTOMER = "empty customer id", "客户ID为空";
     DROP_MISSING_DATE = "empty date", "日期为空";
     DROP_BAD_DATE = "not a date", "不是有效日期";
@@ -211,6 +215,10 @@ pub(super) fn describe_ingest_error(lang: Lang, e: &IngestError) -> String {
         ),
         IngestError::Csv { line, message } => fill(lang, t::ERR_CSV, &[&line.to_string(), message]),
         IngestError::Io { message } => fill(lang, t::ERR_IO, &[message]),
+        IngestError::Workbook { message } => fill(lang, t::ERR_WORKBOOK, &[message]),
+        IngestError::SheetNotFound { sheet, sheets } => {
+            fill(lang, t::ERR_SHEET_NOT_FOUND, &[sheet, &sheets.join(", ")])
+        }
     }
 }
 

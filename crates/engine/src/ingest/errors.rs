@@ -108,4 +108,19 @@ pub enum IngestError {
         /// The reader's message.
         message: String,
     },
+    /// A workbook (.xlsx, .xls, .ods) that could not be opened: damaged, password-protected, or
+    /// a format the reader does not know.
+    #[error("the workbook could not be opened: {message}")]
+    Workbook {
+        /// The reader's message.
+        message: String,
+    },
+    /// The sheet asked for is not in the workbook.
+    #[error("the workbook has no sheet named '{sheet}' (its sheets: {sheets:?})")]
+    SheetNotFound {
+        /// The name asked for.
+        sheet: String,
+        /// The workbook's sheets.
+        sheets: Vec<String>,
+    },
 }

@@ -33,6 +33,7 @@ mod parse;
 mod schema;
 mod sniff;
 mod values;
+mod workbook;
 
 pub use errors::{DropReason, IngestError, MAX_PLAUSIBLE_AMOUNT};
 pub use params::{ColumnMapping, ColumnRole, DateOrder, IngestParams, PreviewParams, TextEncoding};
@@ -41,3 +42,4 @@ pub use parse::{ingest, ColumnMissing, DroppedRows, QualityReport, QuoteRepair, 
 pub use schema::HEAD_CUT_MIN_BYTES;
 pub use schema::{preview, GuessNote, Preview};
 pub use values::{parse_amount, parse_date, DateParse};
+pub use workbook::{sheet_as_csv, workbook_format, Workbook, WorkbookFormat};

@@ -187,6 +187,9 @@ pub struct PreviewParams {
     pub delimiter: Option<u8>,
     /// Force whether the first row is a header.
     pub has_header: Option<bool>,
+    /// For a workbook: the sheet to read (`None`: the first sheet with cells).
+    #[serde(default)]
+    pub sheet: Option<String>,
 }
 
 /// Everything [`ingest`](super::ingest) needs: normally the [`Preview`](super::Preview)'s

@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{nothing, preview, Job, Reply, Session, SessionError, Source};
+use super::{nothing, Job, Reply, Session, SessionError, Source};
 use crate::customers::CustomerQuery;
-use crate::ingest::{IngestParams, Preview, PreviewParams};
+use crate::ingest::{IngestParams, Preview, PreviewParams, Workbook};
 use crate::rfm::RfmParams;
 
 /// What the page asks of this feature.
@@ -16,13 +16,17 @@ pub enum Request {
         /// Detection overrides.
         params: PreviewParams,
     },
-    /// Re-preview the kept file with other overrides (encoding, delimiter, header).
+    /// Re-preview the kept file with other overrides (encoding, delimiter, header, sheet).
     Repreview {
         /// Detection overrides.
         params: PreviewParams,
     },
     /// Parse the kept file with the confirmed mapping, then analyse: the user's "Analyse".
+    /// With an attached file (after a restart), a workbook's `sheet` is read again.
     Ingest {
+        /// For an attached workbook: the sheet the mapping was made on.
+        #[serde(default)]
+        sheet: Option<String>,
         /// Confirmed ingest parameters.
         ingest: IngestParams,
         /// Analysis parameters.
@@ -42,6 +46,9 @@ pub enum Response {
         file_bytes: u64,
         /// The preview.
         preview: Preview,
+        /// When the file is a workbook: its sheets and the one previewed.
+        #[serde(default)]
+        workbook: Option<Workbook>,
     },
 }
 
@@ -62,17 +69,28 @@ pub(super) fn handle(
         Request::Open { params } => {
             let file = attachment.ok_or_else(|| nothing("file"))?;
             session.reset(session.generation);
-            let reply = preview(file.as_ref(), &params);
-            session.file = Some(file);
-            reply
+            session.keep_file(file, params.sheet.as_deref())?;
+            session.preview_file(&params)
         }
         Request::Repreview { params } => {
-            let file = session.file.as_deref().ok_or_else(|| nothing("file"))?;
-            preview(file, &params)
+            let other_sheet = session
+                .workbook
+                .as_ref()
+                .is_some_and(|(_, book)| params.sheet.as_ref().is_some_and(|s| *s != book.sheet));
+            if other_sheet {
+                let (original, _) = session.workbook.take().ok_or_else(|| nothing("file"))?;
+                session.keep_file(original, params.sheet.as_deref())?;
+            }
+            session.preview_file(&params)
         }
-        Request::Ingest { ingest, rfm, query } => {
+        Request::Ingest {
+            sheet,
+            ingest,
+            rfm,
+            query,
+        } => {
             if let Some(file) = attachment {
-                session.file = Some(file);
+                session.keep_file(file, sheet.as_deref())?;
             }
             session.ingest(&ingest, &rfm, &query, job)
         }

@@ -115,6 +115,9 @@ pub struct Session {
     analysis: Option<Analysis>,
     /// The last prediction run on `dataset` (kept across RFM re-analyses).
     clv: Option<ClvAnalysis>,
+    /// When the file is a workbook: the workbook as given and what was read of it (`file` then
+    /// holds the chosen sheet as CSV text).
+    workbook: Option<(Box<dyn Source>, ingest::Workbook)>,
     /// The customer attributes file, as given (re-parsed when the id column changes).
     attributes_file: Option<Box<dyn Source>>,
     attributes: Option<AttributeTable>,
@@ -392,7 +395,63 @@ pub const PREVIEW_MAX_BYTES: u64 = 64 * 1024 * 1024;
 /// Previews the file's head. The head is measured in records, not bytes: when the first
 /// [`PREVIEW_BYTES`] hold no data row (megabytes of blank lines after the header, or a first row
 /// with a megabyte cell), a head four times longer is read, up to [`PREVIEW_MAX_BYTES`].
-fn preview(file: &dyn Source, params: &PreviewParams) -> Result<Reply, SessionError> {
+impl Session {
+    /// Keeps `file` as the transactions file. A workbook is read whole and its sheet (`sheet`, or
+    /// the first with cells) kept as CSV text, the workbook itself kept to read another sheet.
+    fn keep_file(
+        &mut self,
+        file: Box<dyn Source>,
+        sheet: Option<&str>,
+    ) -> Result<(), SessionError> {
+        let head = file
+            .read_range(0, 512)
+            .map_err(|message| SessionError::Read { message })?;
+        if ingest::workbook_format(&head).is_none() {
+            self.file = Some(file);
+            self.workbook = None;
+            return Ok(());
+        }
+        let bytes = file
+            .read_all()
+            .map_err(|message| SessionError::Read { message })?;
+        // Keep the workbook even when the sheet fails, so another sheet can be asked for.
+        let read = ingest::sheet_as_csv(&bytes, sheet);
+        drop(bytes);
+        match read {
+            Ok((csv, book)) => {
+                self.file = Some(Box::new(BytesSource(csv)));
+                self.workbook = Some((file, book));
+                Ok(())
+            }
+            Err(e) => {
+                self.file = None;
+                self.workbook = None;
+                Err(EngineError::from(e).into())
+            }
+        }
+    }
+
+    /// The preview of the kept file, with its workbook's sheets when it is one.
+    fn preview_file(&self, params: &PreviewParams) -> Result<Reply, SessionError> {
+        let file = self.file.as_deref().ok_or_else(|| nothing("file"))?;
+        let preview = preview_head(file, params)?;
+        Ok(file::Response::Preview {
+            file_bytes: self
+                .workbook
+                .as_ref()
+                .map_or(file.size_bytes(), |(original, _)| original.size_bytes()),
+            preview,
+            workbook: self.workbook.as_ref().map(|(_, book)| book.clone()),
+        }
+        .into())
+    }
+}
+
+/// The preview of `file`'s head (grown until it holds a data row; see [`PREVIEW_MAX_BYTES`]).
+fn preview_head(
+    file: &dyn Source,
+    params: &PreviewParams,
+) -> Result<ingest::Preview, SessionError> {
     let size = file.size_bytes();
     let mut head_end = size.min(PREVIEW_BYTES);
     let preview = loop {
@@ -408,11 +467,7 @@ fn preview(file: &dyn Source, params: &PreviewParams) -> Result<Reply, SessionEr
             result => break result?,
         }
     };
-    Ok(file::Response::Preview {
-        file_bytes: file.size_bytes(),
-        preview,
-    }
-    .into())
+    Ok(preview)
 }
 
 fn nothing(what: &str) -> SessionError {

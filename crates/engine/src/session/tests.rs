@@ -83,6 +83,7 @@ impl Harness {
 
 fn ingest_request(preview: &ingest::Preview) -> Request {
     Request::File(file::Request::Ingest {
+        sheet: None,
         ingest: IngestParams {
             encoding: preview.encoding,
             delimiter: preview.delimiter,

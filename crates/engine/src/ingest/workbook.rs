@@ -1,0 +1,227 @@
+//! Workbooks in: one sheet of an `.xlsx`/`.xlsm`/`.xlsb`, `.xls` or `.ods` file becomes CSV text,
+//! which then goes through the same preview, mapping and ingest as a CSV file (one parser, one set
+//! of rules, one quality report).
+//!
+//! Cells keep what they are: a date cell is written as an ISO date (with its time of day when it
+//! has one), so no D/M/Y guess is needed; a number is written in Rust's shortest round-trip form,
+//! so it parses back to the same `f64` (full precision, no thousands separators, no exponent);
+//! text is written as is; an error cell (`#N/A`, `#VALUE!`…) is written as its code, so the
+//! quality report names it as a bad value where it is instead of leaving an empty cell.
+//!
+//! The reading is calamine's: it needs the whole workbook in memory (a zip or a compound file
+//! cannot be streamed from the front) and holds the chosen sheet's cells while the CSV is written.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader};
+use serde::{Deserialize, Serialize};
+
+use super::IngestError;
+
+/// The spreadsheet formats read, told apart by their first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WorkbookFormat {
+    /// Office Open XML (`.xlsx`, `.xlsm`) or its binary form (`.xlsb`): a zip.
+    Xlsx,
+    /// Excel 97–2003 (`.xls`): a compound document.
+    Xls,
+    /// OpenDocument spreadsheet (`.ods`, LibreOffice, WPS): a zip with an OpenDocument mimetype.
+    Ods,
+}
+
+impl WorkbookFormat {
+    /// The usual file extension, for messages.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Xlsx => "xlsx",
+            Self::Xls => "xls",
+            Self::Ods => "ods",
+        }
+    }
+}
+
+/// The workbook a CSV text came from: its format, its sheets in workbook order, and the sheet
+/// that was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workbook {
+    /// The format.
+    pub format: WorkbookFormat,
+    /// Every sheet's name, in workbook order.
+    pub sheets: Vec<String>,
+    /// The sheet read.
+    pub sheet: String,
+}
+
+const ZIP: &[u8] = b"PK\x03\x04";
+const COMPOUND_DOCUMENT: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+/// An OpenDocument zip starts with an uncompressed `mimetype` entry naming the document type.
+const ODS_MIMETYPE: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+
+/// The workbook format of a file from its first bytes (at least the first 100), or `None` for
+/// anything else (CSV text, an image, a zip of something else is still `Xlsx` here and fails to
+/// open with a clear message).
+pub fn workbook_format(head: &[u8]) -> Option<WorkbookFormat> {
+    if head.starts_with(COMPOUND_DOCUMENT) {
+        Some(WorkbookFormat::Xls)
+    } else if head.starts_with(ZIP) {
+        let start = head.get(..100).unwrap_or(head);
+        let is_ods = start
+            .windows(ODS_MIMETYPE.len())
+            .any(|window| window == ODS_MIMETYPE);
+        Some(if is_ods {
+            WorkbookFormat::Ods
+        } else {
+            WorkbookFormat::Xlsx
+        })
+    } else {
+        None
+    }
+}
+
+/// One sheet of the workbook `bytes` as CSV text (UTF-8, comma-separated, RFC 4180 quoting), with
+/// what was read. `sheet` names the sheet; without it, the sheet with the most rows is read (the
+/// first of those on a tie).
+///
+/// Errors: [`IngestError::Workbook`] when the bytes do not open as a workbook,
+/// [`IngestError::SheetNotFound`] for an unknown sheet name.
+pub fn sheet_as_csv(bytes: &[u8], sheet: Option<&str>) -> Result<(Vec<u8>, Workbook), IngestError> {
+    let format = workbook_format(bytes).ok_or_else(|| IngestError::Workbook {
+        message: "not an .xlsx, .xls or .ods file".to_string(),
+    })?;
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+        IngestError::Workbook {
+            message: e.to_string(),
+        }
+    })?;
+    let sheets = book.sheet_names();
+    let read = |book: &mut calamine::Sheets<Cursor<&[u8]>>, name: &str| {
+        book.worksheet_range(name)
+            .map_err(|e| IngestError::Workbook {
+                message: format!("sheet '{name}': {e}"),
+            })
+    };
+    let (name, range) = match sheet {
+        Some(name) => {
+            if !sheets.iter().any(|s| s == name) {
+                return Err(IngestError::SheetNotFound {
+                    sheet: name.to_string(),
+                    sheets,
+                });
+            }
+            (name.to_string(), read(&mut book, name)?)
+        }
+        None => {
+            // The sheet with the most rows: a notes sheet before the data, or a summary after
+            // it, is not the table. The first such sheet on a tie.
+            let mut chosen: Option<(String, calamine::Range<Data>)> = None;
+            for name in &sheets {
+                let range = read(&mut book, name)?;
+                if chosen
+                    .as_ref()
+                    .is_none_or(|(_, best)| range.height() > best.height())
+                {
+                    chosen = Some((name.clone(), range));
+                }
+            }
+            chosen.ok_or_else(|| IngestError::Workbook {
+                message: "the workbook has no sheet".to_string(),
+            })?
+        }
+    };
+    let mut out = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::with_capacity(range.get_size().0 * 64));
+    let mut cell = String::new();
+    let mut write = || -> Result<(), csv::Error> {
+        for row in range.rows() {
+            for value in row {
+                cell.clear();
+                write_cell(&mut cell, value);
+                out.write_field(&cell)?;
+            }
+            out.write_record(None::<&[u8]>)?;
+        }
+        out.flush()?;
+        Ok(())
+    };
+    write().map_err(|e| IngestError::Workbook {
+        message: e.to_string(),
+    })?;
+    let text = out.into_inner().map_err(|e| IngestError::Workbook {
+        message: e.to_string(),
+    })?;
+    Ok((
+        text,
+        Workbook {
+            format,
+            sheets,
+            sheet: name,
+        },
+    ))
+}
+
+/// One cell's text: see the module docs.
+fn write_cell(out: &mut String, value: &Data) {
+    use std::fmt::Write;
+    match value {
+        Data::Empty => {}
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => out.push_str(s),
+        // `Display` of f64 is the shortest text that parses back to the same value, never in
+        // exponent form.
+        Data::Float(f) => {
+            let _ = write!(out, "{f}");
+        }
+        Data::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Data::Bool(b) => out.push_str(if *b { "TRUE" } else { "FALSE" }),
+        Data::DateTime(d) => match d.as_datetime() {
+            Some(t) if d.is_datetime() => {
+                let format = if t.time() == chrono::NaiveTime::MIN {
+                    "%Y-%m-%d"
+                } else {
+                    "%Y-%m-%d %H:%M:%S"
+                };
+                let _ = write!(out, "{}", t.format(format));
+            }
+            // A time of day or a duration without a date: its clock text.
+            Some(t) => {
+                let _ = write!(out, "{}", t.format("%H:%M:%S"));
+            }
+            None => {
+                let _ = write!(out, "{}", d.as_f64());
+            }
+        },
+        Data::Error(e) => {
+            let _ = write!(out, "{e}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_told_by_their_first_bytes() {
+        assert_eq!(
+            workbook_format(b"PK\x03\x04\x14\0"),
+            Some(WorkbookFormat::Xlsx)
+        );
+        let mut ods = b"PK\x03\x04".to_vec();
+        ods.extend_from_slice(&[0; 26]);
+        ods.extend_from_slice(b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet");
+        assert_eq!(workbook_format(&ods), Some(WorkbookFormat::Ods));
+        assert_eq!(
+            workbook_format(COMPOUND_DOCUMENT),
+            Some(WorkbookFormat::Xls)
+        );
+        assert_eq!(workbook_format(b"customer,date,amount\n"), None);
+    }
+
+    #[test]
+    fn a_zip_that_is_not_a_workbook_says_so() {
+        let err = sheet_as_csv(b"PK\x03\x04 not really a zip", None).unwrap_err();
+        assert!(matches!(err, IngestError::Workbook { .. }), "{err:?}");
+    }
+}

@@ -40,6 +40,7 @@ pub mod format;
 pub mod i18n;
 pub mod protocol;
 pub mod route;
+pub mod xlsx;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

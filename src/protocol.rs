@@ -106,13 +106,15 @@ mod tests {
     #[test]
     fn an_old_envelope_without_generation_reads_as_generation_0() {
         let e: Envelope<Request> =
-            decode(r#"{"id":3,"body":{"Predictions":"ExportScores"}}"#).unwrap();
+            decode(r#"{"id":3,"body":{"Predictions":{"ExportScores":{}}}}"#).unwrap();
         assert_eq!(
             (e.id, e.generation, e.body),
             (
                 3,
                 0,
-                Request::Predictions(msg::predictions::Request::ExportScores)
+                Request::Predictions(msg::predictions::Request::ExportScores {
+                    format: crate::engine::table_out::ExportFormat::Csv
+                })
             )
         );
         let e: Envelope<Request> = decode(&encode(&Envelope {

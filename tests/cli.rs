@@ -178,6 +178,27 @@ fn workbooks_are_read_and_a_sheet_can_be_chosen() {
     );
 }
 
+/// `--out` ending in `.xlsx` writes an Excel workbook (a zip) with the same rows.
+#[test]
+fn out_ending_in_xlsx_writes_a_workbook() {
+    let dir = temp_dir("out-xlsx");
+    let csv = write_csv(&dir, "t.csv", TRANSACTIONS);
+    let out = dir.join("customers.XLSX");
+    let o = segscope(&["rfm", csv.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(b"PK\x03\x04"));
+    // Read back as a transactions-like table through the engine's workbook reader.
+    let (text, book) = segscope::engine::ingest::sheet_as_csv(&bytes, None).unwrap();
+    assert_eq!(book.sheets, ["customers"]);
+    let text = String::from_utf8(text).unwrap();
+    assert!(
+        text.starts_with("customer_id,recency_days,frequency,monetary,"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 6, "{text}");
+}
+
 #[test]
 fn out_writes_one_row_per_customer_sorted_by_id() {
     let dir = temp_dir("out");

@@ -14,6 +14,7 @@ use segscope::engine::{
     ingest::{IngestParams, PreviewParams},
     rfm::RfmParams,
     session::{BytesSource, Job, Session, Source},
+    table_out::ExportFormat,
 };
 use segscope::protocol::{
     decode, encode, encode_response, Envelope, Request, Response, Stage, WorkerError,
@@ -34,7 +35,7 @@ fn request_name(r: &Request) -> &'static str {
         Request::Customers(msg::customers::Request::Export { .. }) => "Export",
         Request::Predictions(msg::predictions::Request::Predict { .. }) => "Predict",
         Request::Predictions(msg::predictions::Request::Validate { .. }) => "Validate",
-        Request::Predictions(msg::predictions::Request::ExportScores) => "ExportScores",
+        Request::Predictions(msg::predictions::Request::ExportScores { .. }) => "ExportScores",
         Request::Segments(msg::segments::Request::OpenAttributes { .. }) => "OpenAttributes",
         Request::Segments(msg::segments::Request::ClearAttributes) => "ClearAttributes",
         Request::Segments(msg::segments::Request::Cluster { .. }) => "Cluster",
@@ -83,7 +84,7 @@ fn round_trip_response(id: u64, response: &Response) {
 /// and every answer (and the progress messages) round-trips.
 #[test]
 fn every_request_and_response_round_trips() {
-    let mut session = Session::new();
+    let mut session = Session::new().with_spreadsheets(segscope::xlsx::NEW_SHEET);
     let mut requests = BTreeSet::new();
     let mut responses = BTreeSet::new();
     let mut progress_seen = Vec::new();
@@ -161,7 +162,10 @@ fn every_request_and_response_round_trips() {
     );
     ask(
         &mut session,
-        Request::Customers(msg::customers::Request::Export { query: query() }),
+        Request::Customers(msg::customers::Request::Export {
+            query: query(),
+            format: ExportFormat::Csv,
+        }),
         None,
     );
     ask(
@@ -191,7 +195,9 @@ fn every_request_and_response_round_trips() {
     );
     ask(
         &mut session,
-        Request::Predictions(msg::predictions::Request::ExportScores),
+        Request::Predictions(msg::predictions::Request::ExportScores {
+            format: ExportFormat::Xlsx,
+        }),
         None,
     );
     // A page sorted by a registered column and filtered on a registered band: the rows carry

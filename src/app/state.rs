@@ -476,9 +476,9 @@ impl Default for AppState {
     }
 }
 
-/// `orders.csv` → `orders-customers.csv`.
-pub fn export_file_name(file_name: &str) -> String {
+/// `orders.csv`, "customers", "xlsx" → `orders-customers.xlsx`.
+pub fn export_file_name(file_name: &str, what: &str, extension: &str) -> String {
     let stem = file_name.rsplit_once('.').map_or(file_name, |(s, _)| s);
     let stem = if stem.is_empty() { "segscope" } else { stem };
-    format!("{stem}-customers.csv")
+    format!("{stem}-{what}.{extension}")
 }

@@ -51,7 +51,8 @@ Segmentation options:
   --model PATH             score FILE with a saved segmentation (no sweep, no refit)
 
 Output options:
-  --out PATH               write customer_id,segment,segment_name for every customer
+  --out PATH               write customer_id,segment,segment_name for every customer (CSV, or
+                           an Excel workbook when PATH ends in .xlsx)
   --save-model PATH        save the segmentation (features, transforms, centroids, names; no
                            customer rows) as JSON
   --json                   print {customers, k, suggested_k, sweep, segments, features,
@@ -431,8 +432,10 @@ impl ClusterArgs {
                 .map_err(|e| run_error(format!("cannot write {}: {e}", path.display())))?;
         }
         if let Some(path) = &self.out {
-            std::fs::write(path, analysis.export_csv(dataset, &segment_names(analysis)))
-                .map_err(|e| run_error(format!("cannot write {}: {e}", path.display())))?;
+            let names = segment_names(analysis);
+            super::write_export(path, "segments", |sink| {
+                analysis.export_table(dataset, &names, sink)
+            })?;
         }
         let text = if self.json {
             to_json(&cluster_json(analysis))?

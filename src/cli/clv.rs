@@ -46,7 +46,8 @@ Model options:
   --discount-monthly R     monthly discount rate of the CLV, 0..=1 (default 0.01)
 
 Output options:
-  --out PATH               write the per-customer scores CSV (highest CLV first)
+  --out PATH               write the per-customer scores (highest CLV first): CSV, or an
+                           Excel workbook when PATH ends in .xlsx
   --json                   print {bgnbd, pareto_nbd, gamma_gamma, calibration, holdout, warnings}
   -h, --help               this help";
 
@@ -263,8 +264,7 @@ impl ClvArgs {
             )));
         };
         if let Some(out) = &self.out {
-            std::fs::write(out, analysis.export_scores_csv(dataset))
-                .map_err(|e| run_error(format!("cannot write {}: {e}", out.display())))?;
+            super::write_export(out, "scores", |sink| analysis.export_scores(dataset, sink))?;
         }
         let text = if self.json {
             to_json(&clv_json(analysis, holdout.as_ref()))?

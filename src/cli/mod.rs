@@ -174,6 +174,35 @@ pub fn print(text: &str) -> CliResult<()> {
 }
 
 /// Writes one result (a summary or JSON) to stdout, followed by a newline.
+/// Writes an export to `path`: an Excel workbook when the path ends in `.xlsx` (any case), else
+/// CSV (without a byte-order mark, as the CLI always wrote). `sheet` names the workbook's sheet.
+fn write_export(
+    path: &std::path::Path,
+    sheet: &str,
+    write: impl FnOnce(&mut dyn crate::engine::table_out::TableSink) -> u64,
+) -> CliResult<()> {
+    use crate::engine::table_out::{CsvSink, XLSX_MAX_ROWS};
+    let failed = |e: &dyn Display| run_error(format!("cannot write {}: {e}", path.display()));
+    let is_xlsx = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let bytes = if is_xlsx {
+        let mut sink = (crate::xlsx::NEW_SHEET)(sheet);
+        let rows = write(sink.as_mut());
+        if rows >= XLSX_MAX_ROWS {
+            return Err(failed(&format!(
+                "{rows} rows do not fit in one Excel sheet (1,048,575 at most); write a .csv instead"
+            )));
+        }
+        sink.finish().map_err(|e| failed(&e))?
+    } else {
+        let mut sink = CsvSink::new(0);
+        write(&mut sink);
+        sink.finish().into_bytes()
+    };
+    std::fs::write(path, bytes).map_err(|e| failed(&e))
+}
+
 fn print_line(text: &str) -> CliResult<()> {
     print(&format!("{text}\n"))
 }

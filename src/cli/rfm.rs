@@ -1,6 +1,5 @@
 //! `segscope rfm`: RFM scores, segments and Pareto figures of a transactions CSV.
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -50,6 +49,7 @@ Analysis options:
 Output options:
   --out PATH               write one row per customer, sorted by customer id, with the header
                            customer_id,recency_days,frequency,monetary,r_score,f_score,m_score,segment
+                           (CSV, or an Excel workbook when PATH ends in .xlsx)
   --json                   print one JSON object {quality, segments, pareto, kpis, as_of}
                            instead of the human summary
   -h, --help               this help";
@@ -146,36 +146,32 @@ fn write_customers(path: &Path, dataset: &Dataset, analysis: &Analysis) -> CliRe
         ..Default::default()
     };
     let page = customers::query(dataset, analysis, &[], &all);
-    let failed =
-        |e: &dyn std::fmt::Display| run_error(format!("cannot write {}: {e}", path.display()));
-    let file = File::create(path).map_err(|e| failed(&e))?;
-    let mut out = csv::Writer::from_writer(std::io::BufWriter::new(file));
-    out.write_record([
-        "customer_id",
-        "recency_days",
-        "frequency",
-        "monetary",
-        "r_score",
-        "f_score",
-        "m_score",
-        "segment",
-    ])
-    .map_err(|e| failed(&e))?;
-    for row in &page.rows {
-        out.write_record([
-            crate::engine::csv_out::neutralize_formula(&row.customer_id).as_ref(),
-            &row.recency_days.to_string(),
-            &row.frequency.to_string(),
-            &format::plain(row.monetary, 2),
-            &row.r_score.to_string(),
-            &row.f_score.to_string(),
-            &row.m_score.to_string(),
-            row.segment.name(),
-        ])
-        .map_err(|e| failed(&e))?;
-    }
-    out.flush().map_err(|e| failed(&e))
+    super::write_export(path, "customers", |sink| {
+        sink.header(&[
+            "customer_id",
+            "recency_days",
+            "frequency",
+            "monetary",
+            "r_score",
+            "f_score",
+            "m_score",
+            "segment",
+        ]);
+        for row in &page.rows {
+            sink.text(&row.customer_id);
+            sink.integer(i64::from(row.recency_days));
+            sink.integer(i64::from(row.frequency));
+            sink.money(row.monetary);
+            for score in [row.r_score, row.f_score, row.m_score] {
+                sink.integer(i64::from(score));
+            }
+            sink.text(row.segment.name());
+            sink.end_row();
+        }
+        page.rows.len() as u64
+    })
 }
+
 fn human_summary(quality: &QualityReport, analysis: &Analysis, out: Option<&Path>) -> String {
     let r = &analysis.report;
     let k = &r.kpis;

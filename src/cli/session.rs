@@ -50,7 +50,7 @@ impl CliSession {
         let source = FileSource::open(&path)
             .map_err(|e| run_error(format!("cannot open {}: {e}", path.display())))?;
         let mut cli = Self {
-            session: Session::new(),
+            session: Session::new().with_spreadsheets(crate::xlsx::NEW_SHEET),
             started: Instant::now(),
             path,
             on_stage: None,

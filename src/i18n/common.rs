@@ -30,6 +30,9 @@ catalog! {
     ERR_NOTHING_LOADED = "The analysis engine lost the data (it was restarted). Analyse the file again.",
         "分析引擎已重启，数据已丢失，请重新分析文件。";
     ERR_READ = "The browser could not read the file: {0}", "浏览器无法读取文件：{0}";
+    ERR_TOO_MANY_ROWS_FOR_EXCEL = "{0} rows do not fit in one Excel sheet (1,048,575 at most). Export CSV instead, or filter the list first.",
+        "{0} 行超出 Excel 单个工作表的上限（最多 1,048,575 行）。请改为导出 CSV，或先筛选名单。";
+    ERR_EXPORT_FAILED = "The export could not be written: {0}", "无法生成导出文件：{0}";
     ERR_BAD_MESSAGE = "Internal message error: {0}", "内部消息错误：{0}";
     ERR_NOT_FINITE = "A result held a number too large to show ({0}). Look for extreme amounts or dates in the file.",
         "结果中有一个过大而无法显示的数值（{0}）。请检查文件中是否有极端的金额或日期。";

@@ -20,6 +20,7 @@ catalog! {
     PREV = "Previous", "上一页";
     NEXT = "Next", "下一页";
     EXPORT = "Export target list (CSV)", "导出目标名单 (CSV)";
+    EXPORT_XLSX = "Excel (.xlsx)", "导出 Excel (.xlsx)";
     EXPORTED = "Customers exported: {0}.", "已导出客户：{0} 位。";
     NO_MATCH = "No customer matches.", "没有符合条件的客户。";
     TAGS_TITLE = "Filter by tags", "按标签筛选";

@@ -155,6 +155,12 @@ pub fn describe_error(lang: Lang, error: &WorkerError) -> String {
         WorkerError::Engine(EngineError::Cluster(e)) => describe_cluster_error(lang, e),
         WorkerError::NothingLoaded { .. } => t::ERR_NOTHING_LOADED.get(lang).to_string(),
         WorkerError::Read { message } => fill(lang, t::ERR_READ, &[message]),
+        WorkerError::TooManyRowsForExcel { rows } => fill(
+            lang,
+            t::ERR_TOO_MANY_ROWS_FOR_EXCEL,
+            &[&crate::format::grouped(*rows as f64, 0, ',')],
+        ),
+        WorkerError::ExportFailed { message } => fill(lang, t::ERR_EXPORT_FAILED, &[message]),
         WorkerError::BadMessage { message } => fill(lang, t::ERR_BAD_MESSAGE, &[message]),
         WorkerError::NotFinite { message } => fill(lang, t::ERR_NOT_FINITE, &[message]),
         WorkerError::Cancelled => t::ERR_CANCELLED.get(lang).to_string(),

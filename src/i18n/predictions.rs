@@ -122,6 +122,7 @@ catalog! {
     FILTER_CHURN = "Churn risk", "流失风险";
     PRESET_AT_RISK_VALUE = "High value, probably churning", "高价值但可能流失";
     EXPORT_SCORES = "Export scores (CSV)", "导出预测评分（CSV）";
+    EXPORT_SCORES_XLSX = "Excel (.xlsx)", "导出 Excel (.xlsx)";
     VALIDATE_TITLE = "Check the models on a holdout period", "用验证期检验模型";
     VALIDATE_HELP = "Fit on the purchases up to the calibration end, predict the period after it, and compare with what happened.",
         "只用校准截止日之前的购买数据拟合模型，预测之后的时期，并与实际发生的情况比较。";

@@ -23,7 +23,7 @@ use blob_reader::BlobSource;
 const PROGRESS_INTERVAL_MS: f64 = 80.0;
 
 thread_local! {
-    static SESSION: RefCell<Session> = RefCell::new(Session::new());
+    static SESSION: RefCell<Session> = RefCell::new(Session::new().with_spreadsheets(crate::xlsx::NEW_SHEET));
     /// (id, generation) of the request being handled, for the panic hook.
     static CURRENT_REQUEST: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
 }
@@ -130,10 +130,11 @@ fn on_message(event: MessageEvent) {
 
 /// The download as a Blob (the prefix, e.g. a CSV's byte-order mark, first).
 fn download_blob(download: Download) -> Result<Blob, WorkerError> {
+    let bytes = js_sys::Uint8Array::from(download.bytes.as_slice());
     let parts = if download.prefix.is_empty() {
-        Array::of1(&download.text.into())
+        Array::of1(&bytes)
     } else {
-        Array::of2(&download.prefix.into(), &download.text.into())
+        Array::of2(&download.prefix.into(), &bytes)
     };
     let options = BlobPropertyBag::new();
     options.set_type(download.mime);

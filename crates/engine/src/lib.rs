@@ -43,6 +43,7 @@ mod lines;
 pub mod rfm;
 pub mod session;
 pub mod stats;
+pub mod table_out;
 
 pub use dataset::{Dataset, Day, Interned};
 pub use error::{EngineError, Result};

@@ -17,6 +17,7 @@ use crate::engine::customers::{
     predictions, BandFilter, Cell, Column, ColumnKind, CustomerQuery, SortKey,
 };
 use crate::engine::rfm::Segment;
+use crate::engine::table_out::ExportFormat;
 use crate::format::{grouped, percent, plain};
 use crate::i18n::{band_name, column_title, fill, segment_name, t, Lang, Text};
 
@@ -156,9 +157,14 @@ pub fn Customers() -> impl IntoView {
         <section class="card customers" data-testid="customers">
             <div class="card-head">
                 <h2>{tr(state, t::CUSTOMERS_TITLE)}</h2>
-                <button class="button primary" data-testid="export-button" disabled=move || state.busy.get() on:click=move |_| state.export()>
-                    {tr(state, t::EXPORT)}
-                </button>
+                <div class="button-row">
+                    <button class="button primary" data-testid="export-button" disabled=move || state.busy.get() on:click=move |_| state.export(ExportFormat::Csv)>
+                        {tr(state, t::EXPORT)}
+                    </button>
+                    <button class="button" data-testid="export-xlsx" disabled=move || state.busy.get() on:click=move |_| state.export(ExportFormat::Xlsx)>
+                        {tr(state, t::EXPORT_XLSX)}
+                    </button>
+                </div>
             </div>
             <div class="controls">
                 <input type="search" data-testid="customer-search" placeholder=tr(state, t::SEARCH_ID) on:input=on_search

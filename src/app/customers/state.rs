@@ -8,6 +8,7 @@ use crate::app::state::{export_file_name, Notice};
 use crate::app::{browser, client, AppState};
 use crate::engine::customers::{CustomerPage, CustomerProfile, CustomerQuery, TagCounts};
 use crate::engine::session as msg;
+use crate::engine::table_out::ExportFormat;
 use crate::protocol::{Request, Response, WorkerError};
 
 /// A customer-profile answer, with the id asked for.
@@ -148,14 +149,14 @@ impl AppState {
         );
     }
 
-    /// Export every customer matching the current filters as CSV.
-    pub fn export(self) {
-        if self.retry_when_lost(move || self.export()) {
+    /// Export every customer matching the current filters as CSV or `.xlsx`.
+    pub fn export(self, format: ExportFormat) {
+        if self.retry_when_lost(move || self.export(format)) {
             return;
         }
         let query = self.customers.query.get_untracked();
         self.job(
-            &Request::Customers(msg::customers::Request::Export { query }),
+            &Request::Customers(msg::customers::Request::Export { query, format }),
             None,
             None,
             move |response, blob| {
@@ -163,7 +164,11 @@ impl AppState {
                     if let Some(blob) = blob {
                         browser::download_blob(
                             &blob,
-                            &export_file_name(&self.file_name.get_untracked()),
+                            &export_file_name(
+                                &self.file_name.get_untracked(),
+                                "customers",
+                                format.extension(),
+                            ),
                         );
                     }
                     self.notice.set(Some(Notice::Exported { rows }));

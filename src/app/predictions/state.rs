@@ -6,6 +6,7 @@ use crate::app::state::{export_file_name, Notice};
 use crate::app::{browser, AppState};
 use crate::engine::clv::{ClvReport, ClvSettings, HoldoutComparison, TimeUnit};
 use crate::engine::session as msg;
+use crate::engine::table_out::ExportFormat;
 use crate::protocol::{Request, Response, Stage};
 
 /// The predictions page's state.
@@ -91,21 +92,24 @@ impl AppState {
         });
     }
 
-    /// Download every scored customer's predictions as CSV.
-    pub fn export_scores(self) {
+    /// Download every scored customer's predictions as CSV or `.xlsx`.
+    pub fn export_scores(self, format: ExportFormat) {
         // The re-ingest redoes the predictions; the user clicks again once they are back.
         if self.retry_when_lost(move || self.predict()) {
             return;
         }
         self.job(
-            &Request::Predictions(msg::predictions::Request::ExportScores),
+            &Request::Predictions(msg::predictions::Request::ExportScores { format }),
             None,
             None,
             move |response, blob| {
                 if let Response::Exported { rows } = response {
                     if let Some(blob) = blob {
-                        let name = export_file_name(&self.file_name.get_untracked())
-                            .replace("-customers.csv", "-scores.csv");
+                        let name = export_file_name(
+                            &self.file_name.get_untracked(),
+                            "scores",
+                            format.extension(),
+                        );
                         browser::download_blob(&blob, &name);
                     }
                     self.notice.set(Some(Notice::Exported { rows }));

@@ -251,8 +251,11 @@ impl AppState {
             move |response, blob| match response {
                 Response::Exported { .. } => {
                     if let Some(blob) = blob {
-                        let name = export_file_name(&self.file_name.get_untracked())
-                            .replace("-customers.csv", "-segmentation.json");
+                        let name = export_file_name(
+                            &self.file_name.get_untracked(),
+                            "segmentation",
+                            "json",
+                        );
                         browser::download_blob(&blob, &name);
                     }
                 }

@@ -16,8 +16,8 @@ use super::{
     Projection, SegmentProfile, SegmentationModel,
 };
 use crate::clv::ClvAnalysis;
-use crate::csv_out::neutralize_formula;
 use crate::rfm::Analysis;
+use crate::table_out::{CsvSink, TableSink};
 use crate::Dataset;
 
 /// Above this many customers the final fit's restarts run on a seeded sample of this size and
@@ -509,6 +509,19 @@ impl ClusterAnalysis {
     /// `names` has one name per segment, in the caller's language (an empty cell past its end);
     /// cells starting with `=`, `+`, `-`, `@` are neutralised as in the RFM export.
     pub fn export_csv(&self, dataset: &Dataset, names: &[String]) -> String {
+        let mut sink = CsvSink::new(self.customers.len());
+        self.export_table(dataset, names, &mut sink);
+        sink.finish()
+    }
+
+    /// The rows of [`export_csv`](Self::export_csv) into any [`TableSink`] (the segment as a
+    /// whole number); returns the rows written.
+    pub fn export_table(
+        &self,
+        dataset: &Dataset,
+        names: &[String],
+        sink: &mut dyn TableSink,
+    ) -> u64 {
         let mut rows: Vec<(&str, u32)> = self
             .customers
             .iter()
@@ -516,21 +529,14 @@ impl ClusterAnalysis {
             .map(|(c, s)| (dataset.customer_ids.get(*c), *s))
             .collect();
         rows.sort_unstable();
-        let mut out = csv::Writer::from_writer(Vec::new());
-        let mut write = |record: [&str; 3]| {
-            // Writing into a Vec cannot fail.
-            let _ = out.write_record(record);
-        };
-        write(["customer_id", "segment", "segment_name"]);
-        for (id, s) in rows {
-            let name = names.get(s as usize).map_or("", String::as_str);
-            write([
-                neutralize_formula(id).as_ref(),
-                &s.to_string(),
-                neutralize_formula(name).as_ref(),
-            ]);
+        sink.header(&["customer_id", "segment", "segment_name"]);
+        for (id, s) in &rows {
+            sink.text(id);
+            sink.integer(i64::from(*s));
+            sink.text(names.get(*s as usize).map_or("", String::as_str));
+            sink.end_row();
         }
-        String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
+        rows.len() as u64
     }
 }
 

@@ -1,14 +1,11 @@
 //! The bounded slice of a [`ClvAnalysis`] the page draws (its size does not grow with the number
 //! of customers), and the scores CSV.
 
-use std::fmt::Write as _;
-
 use serde::{Deserialize, Serialize};
 
 use super::{ChurnRisk, ClvAnalysis, ClvSettings, ClvWarning, ModelFit, PurchaseModel, TimeUnit};
-use crate::csv_out::neutralize_formula;
 use crate::rfm::{Histogram, Segment};
-use crate::{calendar, csv_out};
+use crate::table_out::{CsvSink, TableSink};
 use crate::{Dataset, Day};
 
 /// Most frequency columns of the model matrices.
@@ -371,6 +368,14 @@ impl ClvAnalysis {
     /// decimals, money 2; cells without a value (no spend model, no next date) are empty; the
     /// customer id is neutralised against formula injection.
     pub fn export_scores_csv(&self, dataset: &Dataset) -> String {
+        let mut sink = CsvSink::new(self.summary.len());
+        self.export_scores(dataset, &mut sink);
+        sink.finish()
+    }
+
+    /// The rows of [`export_scores_csv`](Self::export_scores_csv) into any [`TableSink`];
+    /// returns the rows written.
+    pub fn export_scores(&self, dataset: &Dataset, sink: &mut dyn TableSink) -> u64 {
         let s = &self.summary;
         let c = &self.scores;
         let id = |i: usize| {
@@ -387,53 +392,38 @@ impl ClvAnalysis {
         };
         let mut rows: Vec<usize> = (0..s.len()).collect();
         rows.sort_unstable_by(|a, b| clv(*b).total_cmp(&clv(*a)).then_with(|| id(*a).cmp(id(*b))));
-        let mut out = csv::Writer::from_writer(Vec::with_capacity(128 * (rows.len() + 1)));
-        let mut write = || -> Result<(), csv::Error> {
-            out.write_record(self.scores_header())?;
-            let mut cell = String::new();
-            for &i in &rows {
-                let number = |v: Option<&f64>, decimals: usize| match v {
-                    Some(v) if v.is_finite() => csv_out::plain(*v, decimals),
-                    _ => String::new(),
-                };
-                out.write_field(neutralize_formula(id(i)).as_bytes())?;
-                cell.clear();
-                let _ = write!(cell, "{}", s.frequency.get(i).copied().unwrap_or(0.0));
-                out.write_field(&cell)?;
-                out.write_field(number(s.recency.get(i), 4))?;
-                out.write_field(number(s.age.get(i), 4))?;
-                out.write_field(number(s.monetary.get(i), 2))?;
-                out.write_field(number(c.probability_alive.get(i), 4))?;
-                out.write_field(number(c.expected_purchases_30_days.get(i), 4))?;
-                out.write_field(number(c.expected_purchases_90_days.get(i), 4))?;
-                out.write_field(number(c.expected_purchases_365_days.get(i), 4))?;
-                out.write_field(number(c.expected_purchases_horizon.get(i), 4))?;
-                out.write_field(number(
-                    c.expected_order_value.as_ref().and_then(|v| v.get(i)),
-                    2,
-                ))?;
-                out.write_field(number(c.clv.as_ref().and_then(|v| v.get(i)), 2))?;
-                out.write_field(number(c.purchase_chance_horizon.get(i), 4))?;
-                out.write_field(c.churn_risk.get(i).map_or("", |r| r.name()))?;
-                out.write_field(
-                    c.next_purchase_day
-                        .get(i)
-                        .copied()
-                        .flatten()
-                        .map(calendar::iso_day)
-                        .unwrap_or_default(),
-                )?;
-                out.write_record(None::<&[u8]>)?;
+        let header = self.scores_header();
+        sink.header(&header.iter().map(String::as_str).collect::<Vec<_>>());
+        let optional = |v: Option<&Vec<f64>>, i: usize| v.and_then(|v| v.get(i)).copied();
+        for &i in &rows {
+            let number = |sink: &mut dyn TableSink, v: Option<f64>| match v {
+                Some(v) => sink.number(v, 4),
+                None => sink.empty(),
+            };
+            let money = |sink: &mut dyn TableSink, v: Option<f64>| match v {
+                Some(v) => sink.money(v),
+                None => sink.empty(),
+            };
+            sink.text(id(i));
+            sink.integer(s.frequency.get(i).copied().unwrap_or(0.0) as i64);
+            number(sink, s.recency.get(i).copied());
+            number(sink, s.age.get(i).copied());
+            money(sink, s.monetary.get(i).copied());
+            number(sink, c.probability_alive.get(i).copied());
+            number(sink, c.expected_purchases_30_days.get(i).copied());
+            number(sink, c.expected_purchases_90_days.get(i).copied());
+            number(sink, c.expected_purchases_365_days.get(i).copied());
+            number(sink, c.expected_purchases_horizon.get(i).copied());
+            money(sink, optional(c.expected_order_value.as_ref(), i));
+            money(sink, optional(c.clv.as_ref(), i));
+            number(sink, c.purchase_chance_horizon.get(i).copied());
+            sink.text(c.churn_risk.get(i).map_or("", |r| r.name()));
+            match c.next_purchase_day.get(i).copied().flatten() {
+                Some(day) => sink.day(day),
+                None => sink.empty(),
             }
-            out.flush()?;
-            Ok(())
-        };
-        // Writing to a Vec cannot fail.
-        let _ = write();
-        match out.into_inner() {
-            Ok(bytes) => String::from_utf8(bytes)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-            Err(_) => String::new(),
+            sink.end_row();
         }
+        rows.len() as u64
     }
 }

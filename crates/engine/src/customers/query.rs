@@ -1,18 +1,15 @@
 //! The customer table: page, sort, filter, search, export.
 
-use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::columns::{BandFilter, Cell, Column, CustomerColumns, Registered};
+use super::columns::{BandFilter, Cell, Column, ColumnKind, CustomerColumns, Registered};
 use super::tags::TagMatcher;
 use super::{CustomerTags, TagFilter, TagKind, TagTable};
-use crate::calendar;
 use crate::clv::ChurnRisk;
-use crate::csv_out::{self, neutralize_formula};
 use crate::rfm::{Analysis, Segment};
+use crate::table_out::{CsvSink, TableSink};
 use crate::{Dataset, Day};
 
 /// Sortable columns: the table's own, or a registered one ([`Column`]) by its key.
@@ -193,7 +190,7 @@ pub fn query_tagged(
 /// Text cells (the customer id) starting with `=` `+` `-` `@`, tab or carriage return are
 /// prefixed with `'` (formula injection neutralised); numbers are written as plain numbers.
 ///
-/// Rows come in the query's order. Money has at most 2 decimals ([`csv_out::plain`]), days are
+/// Rows come in the query's order. Money has at most 2 decimals ([`crate::csv_out::plain`]), days are
 /// ISO dates, the segment is its [`Segment::name`]; cells are quoted per RFC 4180 when needed.
 ///
 /// The registered columns follow, under their [`Column::header`]s (with predictions:
@@ -222,14 +219,26 @@ pub fn export_csv_tagged(
     tags: Option<&TagTable>,
     q: &CustomerQuery,
 ) -> String {
+    let mut sink = CsvSink::new(analysis.customers.len());
+    export_table(dataset, analysis, columns, tags, q, &mut sink);
+    sink.finish()
+}
+
+/// The rows and columns of [`export_csv_tagged`] into any [`TableSink`] (a spreadsheet's typed
+/// cells: counts and scores as whole numbers, money, probabilities, days as dates); returns the
+/// rows written.
+pub fn export_table(
+    dataset: &Dataset,
+    analysis: &Analysis,
+    columns: &[&dyn CustomerColumns],
+    tags: Option<&TagTable>,
+    q: &CustomerQuery,
+    sink: &mut dyn TableSink,
+) -> u64 {
     let registered = Registered::new(columns);
     let mut positions = matching_positions(dataset, analysis, &registered, tags, q);
     let order = Order::new(dataset, analysis, &registered, q);
     order.sort(&mut positions);
-    let c = &analysis.customers;
-    let dates = IsoDays::new(c.first_day.iter().chain(&c.last_day).copied());
-    let mut out = csv::Writer::from_writer(Vec::with_capacity(64 * (positions.len() + 1)));
-    let mut cell = String::new();
     let tag_columns: Vec<TagKind> = match tags {
         Some(_) => TagKind::ALL
             .into_iter()
@@ -237,98 +246,50 @@ pub fn export_csv_tagged(
             .collect(),
         None => Vec::new(),
     };
-    let mut write = || -> Result<(), csv::Error> {
-        out.write_record(
-            EXPORT_HEADER
-                .iter()
-                .map(|h| h.to_string())
-                .chain(registered.columns.iter().map(|c| c.header.clone()))
-                .chain(tag_columns.iter().map(|k| k.name().to_string())),
-        )?;
-        for (position, row) in positions
-            .iter()
-            .filter_map(|i| Some((*i, row_view(analysis, *i)?)))
-        {
-            let id = dataset.customer_ids.get(row.customer);
-            out.write_field(neutralize_formula(id).as_bytes())?;
-            for number in [i64::from(row.recency_days), i64::from(row.frequency)] {
-                cell.clear();
-                let _ = write!(cell, "{number}");
-                out.write_field(&cell)?;
-            }
-            out.write_field(csv_out::plain(row.monetary, 2))?;
-            out.write_field(csv_out::plain(aov(row.monetary, row.frequency), 2))?;
-            for score in [row.r_score, row.f_score, row.m_score] {
-                out.write_field([b'0' + score.min(9)])?;
-            }
-            out.write_field(row.segment.name())?;
-            out.write_field(dates.get(row.first_day).as_ref())?;
-            out.write_field(dates.get(row.last_day).as_ref())?;
-            for (index, column) in registered.columns.iter().enumerate() {
-                match registered.cell(index, row.customer) {
-                    None => out.write_field("")?,
-                    Some(Cell::Day(day)) => out.write_field(dates.get(day).as_ref())?,
-                    Some(value) => out.write_field(value.export_text(&column.kind).as_ref())?,
-                }
-            }
-            if let Some(table) = tags {
-                let customer_tags = table
-                    .row_of(row.customer, position)
-                    .and_then(|r| table.tags_at(r));
-                for kind in &tag_columns {
-                    write_tag(&mut out, customer_tags.as_ref(), *kind)?;
-                }
-            }
-            out.write_record(None::<&[u8]>)?;
+    let header: Vec<&str> = EXPORT_HEADER
+        .iter()
+        .copied()
+        .chain(registered.columns.iter().map(|c| c.header.as_str()))
+        .chain(tag_columns.iter().map(|k| k.name()))
+        .collect();
+    sink.header(&header);
+    let mut rows = 0;
+    for (position, row) in positions
+        .iter()
+        .filter_map(|i| Some((*i, row_view(analysis, *i)?)))
+    {
+        sink.text(dataset.customer_ids.get(row.customer));
+        sink.integer(i64::from(row.recency_days));
+        sink.integer(i64::from(row.frequency));
+        sink.money(row.monetary);
+        sink.money(aov(row.monetary, row.frequency));
+        for score in [row.r_score, row.f_score, row.m_score] {
+            sink.integer(i64::from(score));
         }
-        out.flush()?;
-        Ok(())
-    };
-    // Writing to a Vec cannot fail.
-    let _ = write();
-    match out.into_inner() {
-        Ok(bytes) => String::from_utf8(bytes)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-        Err(_) => String::new(),
-    }
-}
-
-/// ISO texts of the days in a range, formatted once ([`calendar::iso_day`] is slow-ish and an
-/// export repeats few distinct days); days outside the table are formatted on the fly.
-struct IsoDays {
-    first: Day,
-    texts: Vec<String>,
-}
-
-impl IsoDays {
-    /// At most this many days are tabulated (about 270 years).
-    const MAX_SPAN: i64 = 100_000;
-
-    fn new(days: impl Iterator<Item = Day> + Clone) -> Self {
-        let (Some(first), Some(last)) = (days.clone().min(), days.max()) else {
-            return Self {
-                first: 0,
-                texts: Vec::new(),
-            };
-        };
-        let span = i64::from(last) - i64::from(first) + 1;
-        if span > Self::MAX_SPAN {
-            return Self {
-                first,
-                texts: Vec::new(),
-            };
+        sink.text(row.segment.name());
+        sink.day(row.first_day);
+        sink.day(row.last_day);
+        for (index, column) in registered.columns.iter().enumerate() {
+            match (registered.cell(index, row.customer), &column.kind) {
+                (None, _) => sink.empty(),
+                (Some(Cell::Day(day)), _) => sink.day(day),
+                (Some(Cell::Number(v)), ColumnKind::Money) => sink.money(v),
+                (Some(Cell::Number(v)), _) => sink.number(v, 4),
+                (Some(value @ Cell::Band(_)), kind) => sink.text(&value.export_text(kind)),
+            }
         }
-        let texts = (first..=last).map(calendar::iso_day).collect();
-        Self { first, texts }
-    }
-
-    fn get(&self, day: Day) -> Cow<'_, str> {
-        let offset = usize::try_from(i64::from(day) - i64::from(self.first)).ok();
-        match offset.and_then(|o| self.texts.get(o)) {
-            Some(text) => Cow::Borrowed(text),
-            None => Cow::Owned(calendar::iso_day(day)),
+        if let Some(table) = tags {
+            let customer_tags = table
+                .row_of(row.customer, position)
+                .and_then(|r| table.tags_at(r));
+            for kind in &tag_columns {
+                write_tag(sink, customer_tags.as_ref(), *kind);
+            }
         }
+        sink.end_row();
+        rows += 1;
     }
+    rows
 }
 
 /// The header of [`export_csv`].
@@ -360,29 +321,23 @@ pub const TAG_EXPORT_HEADER: [&str; 8] = [
 ];
 
 /// Writes the cell of tag `kind` (empty when the customer has no such tag).
-fn write_tag<W: std::io::Write>(
-    out: &mut csv::Writer<W>,
-    tags: Option<&CustomerTags>,
-    kind: TagKind,
-) -> Result<(), csv::Error> {
+fn write_tag(sink: &mut dyn TableSink, tags: Option<&CustomerTags>, kind: TagKind) {
     let Some(t) = tags else {
-        return out.write_field("");
+        return sink.empty();
     };
-    let text = |value: &Option<String>| {
-        value
-            .as_deref()
-            .map(|v| neutralize_formula(v).into_owned())
-            .unwrap_or_default()
-    };
+    let text = |value: &Option<String>| value.as_deref().unwrap_or_default().to_string();
     match kind {
-        TagKind::ValueTier => out.write_field(t.value_tier.name()),
-        TagKind::RfmSegment => out.write_field(t.rfm_segment.name()),
-        TagKind::Cluster => out.write_field(t.cluster.map(|c| c.to_string()).unwrap_or_default()),
-        TagKind::ChurnRisk => out.write_field(t.churn_risk.map_or("", ChurnRisk::name)),
-        TagKind::PreferredCategory => out.write_field(text(&t.preferred_category)),
-        TagKind::Region => out.write_field(text(&t.region)),
-        TagKind::Channel => out.write_field(text(&t.channel)),
-        TagKind::PurchaseCycle => out.write_field(t.purchase_cycle.name()),
+        TagKind::ValueTier => sink.text(t.value_tier.name()),
+        TagKind::RfmSegment => sink.text(t.rfm_segment.name()),
+        TagKind::Cluster => match t.cluster {
+            Some(c) => sink.integer(i64::from(c)),
+            None => sink.empty(),
+        },
+        TagKind::ChurnRisk => sink.text(t.churn_risk.map_or("", ChurnRisk::name)),
+        TagKind::PreferredCategory => sink.text(&text(&t.preferred_category)),
+        TagKind::Region => sink.text(&text(&t.region)),
+        TagKind::Channel => sink.text(&text(&t.channel)),
+        TagKind::PurchaseCycle => sink.text(t.purchase_cycle.name()),
     }
 }
 
@@ -643,6 +598,7 @@ pub(super) fn row(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::csv_out::neutralize_formula;
     use crate::rfm::fixtures::dataset;
     use crate::rfm::{analyze, RfmParams};
 

@@ -3,11 +3,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Download, Job, Reply, Response as SessionResponse, Session, SessionError, Source, Stage,
+    export_download, Job, Reply, Response as SessionResponse, Session, SessionError, Source, Stage,
 };
 use crate::customers::{
     self as table, CustomerPage, CustomerProfile, CustomerQuery, TagCounts, TagTable,
 };
+use crate::table_out::ExportFormat;
 
 /// What the page asks of this feature.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -18,10 +19,13 @@ pub enum Request {
         /// The page.
         query: CustomerQuery,
     },
-    /// All matching customers as a CSV Blob (attached to the response).
+    /// All matching customers as a CSV or `.xlsx` Blob (attached to the response).
     Export {
         /// The filter and sort (offset and limit ignored).
         query: CustomerQuery,
+        /// The file format.
+        #[serde(default)]
+        format: ExportFormat,
     },
     /// The tags of every customer (built now if the results changed) with their counts, and the
     /// customer page with its tag badges. The page asks after each analysis, prediction or
@@ -81,9 +85,10 @@ pub(super) fn handle(
                 session.with_analysis(|d, a, p, t| table::query_tagged(d, a, p, t, &query))?;
             Ok(Response::Page { page }.into())
         }
-        Request::Export { query } => {
+        Request::Export { query, format } => {
             job.stage(Stage::Exporting)?;
-            let (csv, rows) = session.with_analysis(|d, a, p, t| {
+            let spreadsheets = session.spreadsheets;
+            let (download, rows) = session.with_analysis(|d, a, p, t| {
                 let all = CustomerQuery {
                     offset: 0,
                     limit: usize::MAX,
@@ -94,11 +99,14 @@ pub(super) fn handle(
                     ..all.clone()
                 };
                 let rows = table::query_tagged(d, a, p, t, &count).matching;
-                (table::export_csv_tagged(d, a, p, t, &all), rows)
+                let download = export_download(spreadsheets, format, "customers", rows, |sink| {
+                    table::export_table(d, a, p, t, &all, sink)
+                });
+                (download, rows)
             })?;
             Ok(Reply {
                 response: SessionResponse::Exported { rows },
-                download: Some(Download::csv(csv)),
+                download: Some(download?),
             })
         }
         Request::Tags { query } => {

@@ -135,6 +135,19 @@ pub enum SessionError {
         /// Where the encoder found it.
         message: String,
     },
+    /// An `.xlsx` export would have more rows than an Excel sheet holds (1,048,576 with the
+    /// header); CSV has no such limit.
+    #[error("{rows} rows do not fit in one Excel sheet (1,048,575 at most); export CSV instead")]
+    TooManyRowsForExcel {
+        /// Rows the export would have.
+        rows: u64,
+    },
+    /// The spreadsheet writer failed, or this build has none.
+    #[error("the export could not be written: {message}")]
+    ExportFailed {
+        /// Why.
+        message: String,
+    },
     /// The request was stopped by its cancel flag before it finished; the session keeps what it
     /// held before the request.
     #[error("cancelled")]

@@ -39,6 +39,7 @@ use crate::{
     customers::{CustomerColumns, CustomerPage, CustomerQuery, Predictions, TagTable},
     ingest::{self, PreviewParams, QualityReport},
     rfm::{self, Analysis},
+    table_out::{CsvSink, ExportFormat, NewSpreadsheet, TableSink, XLSX_MAX_ROWS},
     Dataset, EngineError,
 };
 
@@ -69,10 +70,10 @@ impl Job<'_> {
 /// A file the request produced for the user to download.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Download {
-    /// Written before `text` (the byte-order mark of CSV exports; empty otherwise).
+    /// Written before `bytes` (the byte-order mark of CSV exports; empty otherwise).
     pub prefix: &'static str,
     /// The content.
-    pub text: String,
+    pub bytes: Vec<u8>,
     /// Its MIME type.
     pub mime: &'static str,
 }
@@ -81,8 +82,53 @@ impl Download {
     fn csv(text: String) -> Self {
         Self {
             prefix: csv_out::BOM,
-            text,
+            bytes: text.into_bytes(),
             mime: "text/csv;charset=utf-8",
+        }
+    }
+
+    /// The bytes as text (CSV and JSON downloads).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.bytes)
+    }
+}
+
+/// MIME type of `.xlsx` files.
+pub const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// An export of `rows` rows (header not counted) in `format`, written by `write` into the sink of
+/// that format; `sheet` names the spreadsheet's sheet. An `.xlsx` needs the adapter's spreadsheet
+/// writer ([`Session::with_spreadsheets`]) and at most [`XLSX_MAX_ROWS`]` − 1` rows.
+fn export_download(
+    spreadsheets: Option<NewSpreadsheet>,
+    format: ExportFormat,
+    sheet: &str,
+    rows: u64,
+    write: impl FnOnce(&mut dyn TableSink) -> u64,
+) -> Result<Download, SessionError> {
+    match format {
+        ExportFormat::Csv => {
+            let mut sink = CsvSink::new(usize::try_from(rows).unwrap_or(0));
+            write(&mut sink);
+            Ok(Download::csv(sink.finish()))
+        }
+        ExportFormat::Xlsx => {
+            if rows >= XLSX_MAX_ROWS {
+                return Err(SessionError::TooManyRowsForExcel { rows });
+            }
+            let new_sheet = spreadsheets.ok_or_else(|| SessionError::ExportFailed {
+                message: "this build cannot write .xlsx files".to_string(),
+            })?;
+            let mut sink = new_sheet(sheet);
+            write(sink.as_mut());
+            let bytes = sink
+                .finish()
+                .map_err(|message| SessionError::ExportFailed { message })?;
+            Ok(Download {
+                prefix: "",
+                bytes,
+                mime: XLSX_MIME,
+            })
         }
     }
 }
@@ -125,12 +171,21 @@ pub struct Session {
     cluster: Option<ClusterAnalysis>,
     /// Tags of the current analysis, predictions and segmentation; rebuilt lazily.
     tags: Option<TagTable>,
+    /// The adapter's `.xlsx` writer, if it has one (kept across files).
+    spreadsheets: Option<NewSpreadsheet>,
 }
 
 impl Session {
     /// An empty session (generation 0, nothing loaded).
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The session with an `.xlsx` writer for [`ExportFormat::Xlsx`] exports (the engine has
+    /// none: the writer needs the platform's clock, which the adapters provide).
+    pub fn with_spreadsheets(mut self, new_sheet: NewSpreadsheet) -> Self {
+        self.spreadsheets = Some(new_sheet);
+        self
     }
 
     /// The file generation of what the session holds.
@@ -188,6 +243,7 @@ impl Session {
     fn reset(&mut self, generation: u64) {
         *self = Self {
             generation,
+            spreadsheets: self.spreadsheets,
             ..Self::default()
         };
     }

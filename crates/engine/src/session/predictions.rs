@@ -3,11 +3,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    nothing, Download, Job, Reply, Response as SessionResponse, Session, SessionError, Source,
-    Stage,
+    export_download, nothing, Job, Reply, Response as SessionResponse, Session, SessionError,
+    Source, Stage,
 };
 use crate::clv::{ClvAnalysis, ClvReport, ClvSettings, HoldoutComparison, TimeUnit};
 use crate::customers::{CustomerPage, CustomerQuery};
+use crate::table_out::ExportFormat;
 use crate::EngineError;
 
 /// What the page asks of this feature.
@@ -31,8 +32,12 @@ pub enum Request {
         /// Time unit of the fits.
         time_unit: TimeUnit,
     },
-    /// Every scored customer's predictions as a CSV Blob (attached to the response).
-    ExportScores,
+    /// Every scored customer's predictions as a CSV or `.xlsx` Blob (attached to the response).
+    ExportScores {
+        /// The file format.
+        #[serde(default)]
+        format: ExportFormat,
+    },
 }
 
 /// What this feature answers.
@@ -108,16 +113,18 @@ pub(super) fn handle(
             .map_err(EngineError::from)?;
             Ok(Response::Validated { comparison }.into())
         }
-        Request::ExportScores => {
+        Request::ExportScores { format } => {
             job.stage(Stage::Exporting)?;
             let (Some(d), Some(c)) = (session.dataset.as_ref(), session.clv.as_ref()) else {
                 return Err(nothing("analysis"));
             };
+            let rows = c.summary.len() as u64;
+            let download = export_download(session.spreadsheets, format, "scores", rows, |sink| {
+                c.export_scores(d, sink)
+            })?;
             Ok(Reply {
-                response: SessionResponse::Exported {
-                    rows: c.summary.len() as u64,
-                },
-                download: Some(Download::csv(c.export_scores_csv(d))),
+                response: SessionResponse::Exported { rows },
+                download: Some(download),
             })
         }
     }

@@ -136,7 +136,7 @@ pub(super) fn handle(
                 },
                 download: Some(Download {
                     prefix: "",
-                    text: model.to_json(),
+                    bytes: model.to_json().into_bytes(),
                     mime: "application/json",
                 }),
             })

@@ -199,6 +199,7 @@ fn every_request_answers_with_its_reply() {
             1,
             Request::Customers(customers::Request::Export {
                 query: CustomerQuery::default(),
+                format: ExportFormat::Csv,
             }),
             None,
         )
@@ -215,7 +216,7 @@ fn every_request_answers_with_its_reply() {
         (csv_out::BOM, "text/csv;charset=utf-8")
     );
     // Header plus one line per customer.
-    assert_eq!(download.text.lines().count(), customers + 1);
+    assert_eq!(download.text().lines().count(), customers + 1);
 
     let r = h.ask(1, predict(), None).unwrap();
     assert!(matches!(
@@ -249,12 +250,14 @@ fn every_request_answers_with_its_reply() {
     let scores = h
         .ask(
             1,
-            Request::Predictions(predictions::Request::ExportScores),
+            Request::Predictions(predictions::Request::ExportScores {
+                format: ExportFormat::Csv,
+            }),
             None,
         )
         .unwrap();
     assert!(matches!(scores.response, Response::Exported { rows } if rows as usize == customers));
-    assert!(scores.download.unwrap().text.starts_with("customer_id,"));
+    assert!(scores.download.unwrap().text().starts_with("customer_id,"));
 
     let r = h
         .ask(
@@ -304,7 +307,7 @@ fn every_request_answers_with_its_reply() {
             Request::Segments(segments::Request::ApplySegmentation {
                 query: CustomerQuery::default(),
             }),
-            Some(model.text.as_bytes()),
+            Some(&model.bytes),
         )
         .unwrap()
         .response
@@ -532,6 +535,7 @@ fn cancel_stops_between_stages_and_keeps_the_dataset() {
         cluster(),
         Request::Customers(customers::Request::Export {
             query: CustomerQuery::default(),
+            format: ExportFormat::Xlsx,
         }),
         Request::Overview(overview::Request::Analyze {
             rfm: RfmParams::default(),

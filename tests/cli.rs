@@ -91,7 +91,7 @@ fn help_documents_every_flag() {
         "--cap-outliers",
         "--out",
         "--json",
-        "customer_id, date, amount, order_id, product, quantity, region, channel",
+        "customer_id, date, amount, order_id, product, category, quantity, region,",
     ] {
         assert!(stdout(&o).contains(flag), "rfm help lacks {flag}");
     }

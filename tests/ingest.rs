@@ -82,6 +82,7 @@ fn full_mapping() -> ColumnMapping {
         quantity: None,
         region: Some(5),
         channel: Some(6),
+        category: None,
     }
 }
 

@@ -181,6 +181,28 @@ fn each_tag_of_the_hand_built_customers() {
     assert_eq!(tags.tags(999), None);
 }
 
+/// With a category column (issue "Real-world exports": a category role), the preferred category
+/// is the category with the most spend, not the product: c01 spends on product A (category "tea")
+/// only; give A and B the category "tea" and C "cups" by hand, and every customer's preferred
+/// category follows from the table above: C only for c10.
+#[test]
+fn a_category_column_is_the_preferred_category() {
+    let (mut ds, a) = fixture();
+    for code in &ds.product {
+        let name = ds.products.get(*code).to_string();
+        let category = if name == "C" { "cups" } else { "tea" };
+        let c = intern(&mut ds.categories, category);
+        ds.category.push(c);
+    }
+    let tags = TagTable::build(&ds, &a, None, None);
+    for i in 1..=10 {
+        let id = format!("c{i:02}");
+        let want = if i == 10 { "cups" } else { "tea" };
+        let t = tags.tags(index(&ds, &id)).unwrap();
+        assert_eq!(t.preferred_category.as_deref(), Some(want), "{id}");
+    }
+}
+
 #[test]
 fn tier_and_cycle_boundaries() {
     // 10 → 2 Top, 3 Middle, 5 Low; 5 → 1, 2, 2; 1 → Top.

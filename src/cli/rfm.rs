@@ -27,7 +27,8 @@ the options below override the detection. Then the whole file is streamed and an
 Input options:
   --sheet NAME             the workbook sheet to read; default: the sheet with the most rows
   --column ROLE=HEADER     map a column to a role (repeatable). ROLE is one of
-                           customer_id, date, amount, order_id, product, quantity, region, channel.
+                           customer_id, date, amount, order_id, product, category, quantity, region,
+                           channel.
                            HEADER is a column name as in the file (exact match first, then
                            ignoring case). An empty HEADER (--column order_id=) unmaps a role.
   --encoding NAME          utf-8, utf-16le, utf-16be, gb18030 (also gbk) or windows-1252

@@ -100,6 +100,7 @@ catalog! {
     ROLE_QUANTITY = "Quantity", "数量";
     ROLE_REGION = "Region", "地区";
     ROLE_CHANNEL = "Channel", "渠道";
+    ROLE_CATEGORY = "Category", "品类";
     REQUIRED_MARK = "*", "*";
     ORDER_YMD = "year-month-day (2024-03-05)", "年-月-日（2024-03-05）";
     ORDER_DMY = "day/month/year (05/03/2024)", "日/月/年（05/03/2024）";
@@ -117,6 +118,7 @@ pub fn role_name(lang: Lang, role: ColumnRole) -> &'static str {
         ColumnRole::Quantity => t::ROLE_QUANTITY,
         ColumnRole::Region => t::ROLE_REGION,
         ColumnRole::Channel => t::ROLE_CHANNEL,
+        ColumnRole::Category => t::ROLE_CATEGORY,
     }
     .get(lang)
 }

@@ -60,6 +60,10 @@ pub struct Dataset {
     pub channel: Vec<u32>,
     /// Channel names.
     pub channels: Interned,
+    /// Category of each line (index into `categories`); empty without a category column.
+    pub category: Vec<u32>,
+    /// Category names.
+    pub categories: Interned,
     /// `true` for a line that repeats an earlier line exactly (all fields equal).
     pub is_exact_duplicate: Vec<bool>,
 }
@@ -72,6 +76,15 @@ impl Dataset {
     /// True when no line was kept.
     pub fn is_empty(&self) -> bool {
         self.customer.is_empty()
+    }
+    /// What a line's item is for category shares and preferred categories: the category column
+    /// when the file has one, else the product (each line's index and the names).
+    pub fn item_categories(&self) -> (&[u32], &Interned) {
+        if self.category.is_empty() {
+            (&self.product, &self.products)
+        } else {
+            (&self.category, &self.categories)
+        }
     }
     /// Whether the file had an order id column.
     pub fn has_order_ids(&self) -> bool {

@@ -626,25 +626,27 @@ impl<'a, 'b> Builder<'a, 'b> {
         out
     }
 
-    /// Share of each customer's positive spend per top product (+ "other").
+    /// Share of each customer's positive spend per top category (+ "other"): the category
+    /// column when the file has one, else the product ([`Dataset::item_categories`]).
     fn category_shares(&mut self, key: &FeatureKey) -> Result<(), ClusterError> {
         let d = self.input.dataset;
-        if d.product.is_empty() {
+        let (item, items) = d.item_categories();
+        if item.is_empty() {
             return Err(unavailable(key, Unavailable::NoProductColumn));
         }
         let (products, other) = match self.fixed {
             Some(fixed) => (fixed.category_products.clone(), fixed.category_other),
-            None => top_products(&self.view, &d.product, &d.products),
+            None => top_products(&self.view, item, items),
         };
-        // Column of each product code: its top position, else "other" (or none).
+        // Column of each category code: its top position, else "other" (or none).
         let width = products.len() + usize::from(other);
-        let mut column_of = vec![if other { products.len() } else { usize::MAX }; d.products.len()];
+        let mut column_of = vec![if other { products.len() } else { usize::MAX }; items.len()];
         let index: FxHashMap<&str, usize> = products
             .iter()
             .enumerate()
             .map(|(i, p)| (p.as_str(), i))
             .collect();
-        for (code, name) in d.products.values.iter().enumerate() {
+        for (code, name) in items.values.iter().enumerate() {
             if let (Some(&column), Some(slot)) = (index.get(name.as_str()), column_of.get_mut(code))
             {
                 *slot = column;
@@ -660,7 +662,7 @@ impl<'a, 'b> Builder<'a, 'b> {
             if let Some(t) = total.get_mut(row) {
                 *t += amount;
             }
-            let Some(&code) = d.product.get(line) else {
+            let Some(&code) = item.get(line) else {
                 return;
             };
             let Some(&column) = column_of.get(code as usize) else {

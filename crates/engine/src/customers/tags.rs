@@ -354,7 +354,7 @@ impl TagTable {
             region: spend.region,
             channel: spend.channel,
             purchase_cycle: spend.purchase_cycle,
-            categories: dataset.products.clone(),
+            categories: dataset.item_categories().1.clone(),
             regions: dataset.regions.clone(),
             channels: dataset.channels.clone(),
         }
@@ -733,7 +733,9 @@ impl SpendTags {
         let n = customers.len();
         let run = rfm.lines(dataset);
         let mut by_customer = run.by_customer();
-        let mut products = Tally::new(&dataset.product, &dataset.products);
+        // The category column when the file has one, else the product.
+        let (item, items) = dataset.item_categories();
+        let mut products = Tally::new(item, items);
         let mut regions = Tally::new(&dataset.region, &dataset.regions);
         let mut channels = Tally::new(&dataset.channel, &dataset.channels);
         let mut tags = Self {

@@ -84,16 +84,20 @@ pub enum ColumnRole {
     Region,
     /// Sales channel (渠道).
     Channel,
+    /// Product category or department (品类, 类目): the item of category shares, preferred
+    /// categories and (when mapped) baskets, instead of the product.
+    Category,
 }
 
 impl ColumnRole {
     /// All roles, required ones first.
-    pub const ALL: [ColumnRole; 8] = [
+    pub const ALL: [ColumnRole; 9] = [
         Self::CustomerId,
         Self::Date,
         Self::Amount,
         Self::OrderId,
         Self::Product,
+        Self::Category,
         Self::Quantity,
         Self::Region,
         Self::Channel,
@@ -113,6 +117,7 @@ impl ColumnRole {
             Self::Quantity => "quantity",
             Self::Region => "region",
             Self::Channel => "channel",
+            Self::Category => "category",
         }
     }
     /// Parses [`ColumnRole::name`].
@@ -140,6 +145,9 @@ pub struct ColumnMapping {
     pub region: Option<usize>,
     /// Channel column.
     pub channel: Option<usize>,
+    /// Category column.
+    #[serde(default)]
+    pub category: Option<usize>,
 }
 
 impl ColumnMapping {
@@ -154,6 +162,7 @@ impl ColumnMapping {
             ColumnRole::Quantity => self.quantity,
             ColumnRole::Region => self.region,
             ColumnRole::Channel => self.channel,
+            ColumnRole::Category => self.category,
         }
     }
     /// Maps `role` to `column` (or unmaps it with `None`).
@@ -167,6 +176,7 @@ impl ColumnMapping {
             ColumnRole::Quantity => &mut self.quantity,
             ColumnRole::Region => &mut self.region,
             ColumnRole::Channel => &mut self.channel,
+            ColumnRole::Category => &mut self.category,
         };
         *slot = column;
     }

@@ -683,6 +683,7 @@ struct Builder {
     product: Option<TextColumn>,
     region: Option<TextColumn>,
     channel: Option<TextColumn>,
+    category: Option<TextColumn>,
     is_exact_duplicate: Vec<bool>,
 
     /// (hash of the whole record, kept row, line) of every kept row, sorted at the end to find
@@ -776,6 +777,7 @@ impl Builder {
             product: TextColumn::new(ColumnRole::Product, mapping.product, capacity),
             region: TextColumn::new(ColumnRole::Region, mapping.region, capacity),
             channel: TextColumn::new(ColumnRole::Channel, mapping.channel, capacity),
+            category: TextColumn::new(ColumnRole::Category, mapping.category, capacity),
             is_exact_duplicate: Vec::new(),
             record_keys: Vec::with_capacity(capacity),
             last_date: Vec::new(),
@@ -958,9 +960,14 @@ impl Builder {
             };
             self.quantity.push(quantity);
         }
-        for column in [&mut self.product, &mut self.region, &mut self.channel]
-            .into_iter()
-            .flatten()
+        for column in [
+            &mut self.product,
+            &mut self.region,
+            &mut self.channel,
+            &mut self.category,
+        ]
+        .into_iter()
+        .flatten()
         {
             replaced += u64::from(column.push(record));
         }
@@ -1070,9 +1077,14 @@ impl Builder {
         retain(&mut self.amount, &keep);
         retain(&mut self.order_hash, &keep);
         retain(&mut self.quantity, &keep);
-        for text in [&mut self.product, &mut self.region, &mut self.channel]
-            .into_iter()
-            .flatten()
+        for text in [
+            &mut self.product,
+            &mut self.region,
+            &mut self.channel,
+            &mut self.category,
+        ]
+        .into_iter()
+        .flatten()
         {
             retain(&mut text.values, &keep);
         }
@@ -1137,7 +1149,7 @@ impl Builder {
             let count = self.missing_quantity + self.bad_quantity;
             missing.push(self.missing_column(ColumnRole::Quantity, column, count));
         }
-        for text in [&self.product, &self.region, &self.channel]
+        for text in [&self.product, &self.region, &self.channel, &self.category]
             .into_iter()
             .flatten()
         {
@@ -1188,6 +1200,7 @@ impl Builder {
         let (product, products_table) = split_text(self.product);
         let (region, regions) = split_text(self.region);
         let (channel, channels) = split_text(self.channel);
+        let (category, categories) = split_text(self.category);
 
         let mut dataset = Dataset {
             customer_ids: self.customers.table,
@@ -1202,6 +1215,8 @@ impl Builder {
             regions,
             channel,
             channels,
+            category,
+            categories,
             is_exact_duplicate: self.is_exact_duplicate,
         };
         shrink(&mut dataset);
@@ -1297,6 +1312,7 @@ fn shrink(dataset: &mut Dataset) {
     dataset.quantity.shrink_to_fit();
     dataset.region.shrink_to_fit();
     dataset.channel.shrink_to_fit();
+    dataset.category.shrink_to_fit();
     dataset.is_exact_duplicate.shrink_to_fit();
 }
 

@@ -309,7 +309,7 @@ pub(crate) fn truncate_chars(text: &str, max: usize) -> String {
 }
 
 /// Column names per role, written normalised (see [`normalize_name`]), best first.
-const SYNONYMS: [(ColumnRole, &[&str]); 8] = [
+const SYNONYMS: [(ColumnRole, &[&str]); 9] = [
     (
         ColumnRole::CustomerId,
         &[
@@ -464,6 +464,29 @@ const SYNONYMS: [(ColumnRole, &[&str]); 8] = [
             "数量",
             "件数",
             "购买数量",
+        ],
+    ),
+    (
+        ColumnRole::Category,
+        &[
+            "category",
+            "productcategory",
+            "categoryname",
+            "producttype",
+            "department",
+            "dept",
+            "productgroup",
+            "class",
+            "品类",
+            "类别",
+            "类目",
+            "分类",
+            "商品类别",
+            "商品分类",
+            "商品类目",
+            "一级类目",
+            "产品类别",
+            "大类",
         ],
     ),
     (
@@ -735,8 +758,25 @@ mod tests {
                 quantity: Some(5),
                 region: Some(6),
                 channel: Some(7),
+                category: None,
             }
         );
+    }
+
+    #[test]
+    fn category_headers_are_found_in_english_and_chinese() {
+        let m = mapping_from_names(
+            &names(&["客户ID", "下单时间", "实付金额", "商品名称", "商品类目"]),
+            true,
+            &[],
+        );
+        assert_eq!((m.product, m.category), (Some(3), Some(4)));
+        let m = mapping_from_names(
+            &names(&["Customer", "Date", "Total", "Department"]),
+            true,
+            &[],
+        );
+        assert_eq!(m.category, Some(3));
     }
 
     #[test]

@@ -967,6 +967,20 @@ fn a_timestamp_column_is_the_date() {
     let (dataset, report) = run_with(bytes, &params_of(&shape)).unwrap();
     assert_eq!(report.rows_kept, 6);
     assert_eq!(dataset.len(), 6);
+    // The times of day are kept (minutes after midnight), read off the file by hand.
+    let hm = |h: u16, m: u16| h * 60 + m;
+    assert_eq!(dataset.minute_of_day, TIMES.map(|(h, m)| hm(h, m)));
+}
+
+const TIMES: [(u16, u16); 6] = [(11, 53), (12, 5), (17, 40), (9, 12), (10, 31), (15, 8)];
+
+/// A file of plain dates keeps no times at all (no memory for them).
+#[test]
+fn dates_without_times_keep_no_time_column() {
+    let bytes = fixture!("transaction_dt.csv");
+    let (dataset, _) = run_with(bytes, &params_of(&detect(bytes))).unwrap();
+    assert!(!dataset.is_empty());
+    assert!(dataset.minute_of_day.is_empty());
 }
 
 /// A `basket_id` is the order id, and an `amount` of small whole numbers beside a money-like

@@ -10,6 +10,7 @@ mod common;
 
 use common::day;
 use segscope::engine::customers::CustomerQuery;
+use segscope::engine::dataset::NO_TIME;
 use segscope::engine::ingest::{
     ColumnRole, DropReason, IngestError, IngestParams, PreviewParams, QualityReport, WorkbookFormat,
 };
@@ -178,6 +179,20 @@ fn each_workbook_is_read_from_its_largest_sheet_with_exact_numbers_and_dates() {
         let days: Vec<_> = DAYS.iter().map(|s| day(s)).collect();
         assert_eq!(d.day, days, "{name}");
         assert_eq!(d.quantity, [2.0, 1.0, 1.0, 3.0, 1.0, 2.0, 5.0], "{name}");
+        // The date cells' times of day (SO-1004's 00:00:00 reads as a date without a time).
+        let minutes: Vec<u16> = [
+            (9, 15),
+            (14, 2),
+            (20, 45),
+            (99, 0),
+            (11, 30),
+            (23, 59),
+            (7, 7),
+        ]
+        .iter()
+        .map(|&(h, m)| if h == 99 { NO_TIME } else { h * 60 + m })
+        .collect();
+        assert_eq!(d.minute_of_day, minutes, "{name}");
         assert_the_error_cell_is_named(name, &quality);
         // C005's only line is the #N/A one.
         assert_eq!(quality.customers, 4, "{name}");

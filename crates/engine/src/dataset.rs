@@ -64,9 +64,15 @@ pub struct Dataset {
     pub category: Vec<u32>,
     /// Category names.
     pub categories: Interned,
+    /// Time of day of each line, in minutes after midnight as written in the file ([`NO_TIME`]
+    /// where its date had none); empty when no line had a time (2 bytes a line otherwise).
+    pub minute_of_day: Vec<u16>,
     /// `true` for a line that repeats an earlier line exactly (all fields equal).
     pub is_exact_duplicate: Vec<bool>,
 }
+
+/// [`Dataset::minute_of_day`] of a line whose date had no time of day.
+pub const NO_TIME: u16 = u16::MAX;
 
 impl Dataset {
     /// Number of kept lines.

@@ -17,7 +17,7 @@ use super::errors::MAX_PLAUSIBLE_AMOUNT;
 use super::hash::{hash64, mix, pack_upto8, BuildPassThrough};
 use super::schema::{column_names, truncate_chars};
 use super::sniff::{self, is_blank};
-use super::values::{parse_amount_detail, parse_date, DateParse};
+use super::values::{parse_amount_detail, parse_date, parse_time_of_day, DateParse};
 use super::{ColumnMapping, ColumnRole, DropReason, IngestError, IngestParams, TextEncoding};
 use crate::{Dataset, Day, Interned};
 
@@ -690,7 +690,11 @@ struct Builder {
     /// exact duplicates (cheaper than a hash map: no random memory access per line).
     record_keys: Vec<(u64, u32, u32)>,
     last_date: Vec<u8>,
-    last_day: Option<Day>,
+    last_day: Option<(Day, u16)>,
+    /// Minute of the day of each kept line ([`crate::dataset::NO_TIME`] without one).
+    minute_of_day: Vec<u16>,
+    /// Whether any kept line had a time of day.
+    any_time: bool,
 
     rows_read: u64,
     drops: Vec<DropTally>,
@@ -782,6 +786,8 @@ impl Builder {
             record_keys: Vec::with_capacity(capacity),
             last_date: Vec::new(),
             last_day: None,
+            minute_of_day: Vec::with_capacity(capacity),
+            any_time: false,
             rows_read: 0,
             drops,
             exact_duplicates: 0,
@@ -855,9 +861,10 @@ impl Builder {
         text
     }
 
-    /// The day of a date cell (cached: consecutive lines often share a date).
+    /// The day and minute of the day ([`crate::dataset::NO_TIME`] without a time) of a date cell
+    /// (cached: consecutive lines often share a date).
     #[inline]
-    fn day_of(&mut self, cell: &[u8]) -> Option<Day> {
+    fn day_of(&mut self, cell: &[u8]) -> Option<(Day, u16)> {
         if let Some(day) = self.last_day {
             if self.last_date == cell {
                 return Some(day);
@@ -867,10 +874,16 @@ impl Builder {
         let DateParse::Day(day) = parse_date(text, self.date_order) else {
             return None;
         };
+        // `YYYY-MM-DD` and shorter cells have no time: skip the scan.
+        let minute = if cell.len() > 10 || cell.contains(&b'.') {
+            parse_time_of_day(text).unwrap_or(crate::dataset::NO_TIME)
+        } else {
+            crate::dataset::NO_TIME
+        };
         self.last_date.clear();
         self.last_date.extend_from_slice(cell);
-        self.last_day = Some(day);
-        Some(day)
+        self.last_day = Some((day, minute));
+        Some((day, minute))
     }
 
     /// Reads one non-blank data record at 1-based `line`.
@@ -895,7 +908,7 @@ impl Builder {
             self.drop_line(DropReason::MissingDate, line, b"");
             return;
         }
-        let Some(day) = self.day_of(date) else {
+        let Some((day, minute)) = self.day_of(date) else {
             self.drop_line(DropReason::BadDate, line, date);
             return;
         };
@@ -925,6 +938,8 @@ impl Builder {
         let mut replaced = u64::from(replaced);
         self.customer.push(customer_index);
         self.day.push(day);
+        self.minute_of_day.push(minute);
+        self.any_time |= minute != crate::dataset::NO_TIME;
         self.amount.push(amount);
         self.min_day = self.min_day.min(day);
         self.max_day = self.max_day.max(day);
@@ -1077,6 +1092,7 @@ impl Builder {
         retain(&mut self.amount, &keep);
         retain(&mut self.order_hash, &keep);
         retain(&mut self.quantity, &keep);
+        retain(&mut self.minute_of_day, &keep);
         for text in [
             &mut self.product,
             &mut self.region,
@@ -1217,6 +1233,11 @@ impl Builder {
             channels,
             category,
             categories,
+            minute_of_day: if self.any_time {
+                self.minute_of_day
+            } else {
+                Vec::new()
+            },
             is_exact_duplicate: self.is_exact_duplicate,
         };
         shrink(&mut dataset);
@@ -1313,6 +1334,7 @@ fn shrink(dataset: &mut Dataset) {
     dataset.region.shrink_to_fit();
     dataset.channel.shrink_to_fit();
     dataset.category.shrink_to_fit();
+    dataset.minute_of_day.shrink_to_fit();
     dataset.is_exact_duplicate.shrink_to_fit();
 }
 

@@ -66,6 +66,80 @@ pub fn parse_date(cell: &str, order: DateOrder) -> DateParse {
         .unwrap_or(DateParse::Invalid)
 }
 
+/// The time of day a date cell carries, in minutes after midnight (`2024-03-05 14:02:31` → 842),
+/// or `None` when it has none (`2024-03-05`) or it cannot be read.
+///
+/// The clock time as written is kept: after the date, a space or `T`, then `H:MM` or `HH:MM`,
+/// optional seconds (and fractions), an optional `AM`/`PM` (12-hour clock; `12:05 AM` is 00:05),
+/// and an optional zone (`Z`, `+08:00`, `+0800`, `UTC`), which is ignored: a shop's export
+/// writes its own local time, and that is the customer's clock for send timing. An Excel serial
+/// day with a fraction (`45356.5`) is that fraction of a day. Full-width digits are read as ASCII.
+pub fn parse_time_of_day(cell: &str) -> Option<u16> {
+    let folded = fold_full_width(cell);
+    let text = folded.trim();
+    let bytes = text.as_bytes();
+    let Some(colon) = bytes.iter().position(|b| *b == b':') else {
+        // An Excel serial with a time fraction: `45356.385416`.
+        let (whole, fraction) = text.split_once('.')?;
+        if whole.len() != 5 || !whole.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        if fraction.is_empty() || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let fraction: f64 = format!("0.{fraction}").parse().ok()?;
+        // Rounded to the minute; 23:59:59.9 stays in its day.
+        return Some(((fraction * 1440.0).round() as u16).min(1439));
+    };
+    // The hour: one or two digits just before the colon, after a non-digit (the separator after
+    // the date) — never the start of the cell, which is the date.
+    let before = bytes.get(..colon)?;
+    let hour_digits = before
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if !(1..=2).contains(&hour_digits) || hour_digits == before.len() {
+        return None;
+    }
+    let hour = digits(before.get(before.len() - hour_digits..)?)?;
+    let after = bytes.get(colon + 1..)?;
+    let minute_digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
+    if minute_digits != 2 {
+        return None;
+    }
+    let minute = digits(after.get(..2)?)?;
+    let mut rest = after.get(2..)?;
+    // Seconds and fractions of a second.
+    if let Some(r) = rest.strip_prefix(b":") {
+        let n = r.iter().take_while(|b| b.is_ascii_digit()).count();
+        rest = r.get(n..)?;
+        if let Some(r) = rest.strip_prefix(b".") {
+            let n = r.iter().take_while(|b| b.is_ascii_digit()).count();
+            rest = r.get(n..)?;
+        }
+    }
+    let rest = rest.trim_ascii_start();
+    let meridiem = match rest.get(..2).map(<[u8]>::to_ascii_lowercase).as_deref() {
+        Some(b"am") => Some(false),
+        Some(b"pm") => Some(true),
+        _ => None,
+    };
+    let hour = match meridiem {
+        Some(pm) => {
+            if !(1..=12).contains(&hour) {
+                return None;
+            }
+            hour % 12 + if pm { 12 } else { 0 }
+        }
+        None => hour,
+    };
+    if hour > 23 || minute > 59 {
+        return None;
+    }
+    u16::try_from(hour * 60 + minute).ok()
+}
+
 /// English month names, full or cut to three letters or more (`Sept`), any case.
 const MONTHS: [&str; 12] = [
     "january",
@@ -660,6 +734,30 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> DateParse {
         DateParse::Day(day_from_ymd(y, m, d).unwrap())
+    }
+
+    #[test]
+    fn times_of_day_are_read_as_written() {
+        let t = |s: &str| parse_time_of_day(s);
+        assert_eq!(t("2024-03-05"), None);
+        assert_eq!(t("2024-03-05 14:02:31"), Some(14 * 60 + 2));
+        assert_eq!(t("2024-03-05T09:15"), Some(9 * 60 + 15));
+        assert_eq!(t("2024-03-05T23:59:59.999Z"), Some(23 * 60 + 59));
+        assert_eq!(t("2024-03-05 14:02:31 +0800"), Some(14 * 60 + 2));
+        assert_eq!(t("2024-03-05T14:02:31+08:00"), Some(14 * 60 + 2));
+        assert_eq!(t("3/5/2024 12:05 AM"), Some(5));
+        assert_eq!(t("3/5/2024 12:05 pm"), Some(12 * 60 + 5));
+        assert_eq!(t("3/5/2024 1:30 PM"), Some(13 * 60 + 30));
+        assert_eq!(t("2024年3月5日 8:07"), Some(8 * 60 + 7));
+        assert_eq!(t("Mar 5 2024 10:30"), Some(10 * 60 + 30));
+        assert_eq!(t("２０２４－０３－０５　１４：０２"), Some(14 * 60 + 2));
+        assert_eq!(t("45356.5"), Some(12 * 60));
+        assert_eq!(t("45356.999999"), Some(1439));
+        assert_eq!(t("2024-03-05 25:00"), None);
+        assert_eq!(t("2024-03-05 13:00 PM"), None);
+        assert_eq!(t("2024-03-05 9:5"), None);
+        // A time alone is not a date cell's time.
+        assert_eq!(t("12:30"), None);
     }
 
     #[test]

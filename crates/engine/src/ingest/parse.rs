@@ -786,7 +786,7 @@ impl Builder {
             record_keys: Vec::with_capacity(capacity),
             last_date: Vec::new(),
             last_day: None,
-            minute_of_day: Vec::with_capacity(capacity),
+            minute_of_day: Vec::new(),
             any_time: false,
             rows_read: 0,
             drops,
@@ -938,8 +938,17 @@ impl Builder {
         let mut replaced = u64::from(replaced);
         self.customer.push(customer_index);
         self.day.push(day);
-        self.minute_of_day.push(minute);
-        self.any_time |= minute != crate::dataset::NO_TIME;
+        // Times are kept from the first line that has one (the lines before get NO_TIME), so a
+        // file of plain dates spends no memory on them.
+        if minute != crate::dataset::NO_TIME && !self.any_time {
+            self.any_time = true;
+            self.minute_of_day = vec![crate::dataset::NO_TIME; self.day.len().saturating_sub(1)];
+            self.minute_of_day
+                .reserve(self.day.capacity() - self.day.len());
+        }
+        if self.any_time {
+            self.minute_of_day.push(minute);
+        }
         self.amount.push(amount);
         self.min_day = self.min_day.min(day);
         self.max_day = self.max_day.max(day);
@@ -1233,11 +1242,7 @@ impl Builder {
             channels,
             category,
             categories,
-            minute_of_day: if self.any_time {
-                self.minute_of_day
-            } else {
-                Vec::new()
-            },
+            minute_of_day: self.minute_of_day,
             is_exact_duplicate: self.is_exact_duplicate,
         };
         shrink(&mut dataset);

@@ -75,6 +75,19 @@ pub fn parse_date(cell: &str, order: DateOrder) -> DateParse {
 /// writes its own local time, and that is the customer's clock for send timing. An Excel serial
 /// day with a fraction (`45356.5`) is that fraction of a day. Full-width digits are read as ASCII.
 pub fn parse_time_of_day(cell: &str) -> Option<u16> {
+    // Fast path: `YYYY-MM-DD HH:MM` or `YYYY-MM-DD HH:MM:SS` (or with `T`), exactly.
+    if let [_, _, _, _, b'-', _, _, b'-', _, _, b' ' | b'T', h0, h1, b':', m0, m1, ref rest @ ..] =
+        *cell.as_bytes()
+    {
+        let plain_seconds = matches!(rest, [] | [b':', b'0'..=b'9', b'0'..=b'9']);
+        if let (true, Some(hour), Some(minute)) =
+            (plain_seconds, digits(&[h0, h1]), digits(&[m0, m1]))
+        {
+            return (hour < 24 && minute < 60)
+                .then(|| u16::try_from(hour * 60 + minute).ok())
+                .flatten();
+        }
+    }
     let folded = fold_full_width(cell);
     let text = folded.trim();
     let bytes = text.as_bytes();

@@ -472,20 +472,30 @@ impl InputArgs {
                 preview.columns.join(", ")
             )));
         }
-        if !self.columns.iter().any(|c| c.role == ColumnRole::Amount) {
-            let name = |c: usize| preview.columns.get(c).map_or("?", String::as_str);
-            for note in &preview.notes {
-                match note {
-                    GuessNote::AmountLooksLikeQuantity {
-                        quantity_column,
-                        amount_column,
-                    } => eprintln!(
-                        "segscope: note: \"{}\" holds small whole numbers (a quantity); \"{}\" looks \
-                         like money and is taken as the amount (choose with --column amount=HEADER)",
-                        name(*quantity_column),
-                        name(*amount_column)
-                    ),
-                }
+        let chosen = |role: ColumnRole| self.columns.iter().any(|c| c.role == role);
+        let name = |c: usize| preview.columns.get(c).map_or("?", String::as_str);
+        for note in &preview.notes {
+            match note {
+                GuessNote::AmountLooksLikeQuantity {
+                    quantity_column,
+                    amount_column,
+                } if !chosen(ColumnRole::Amount) => eprintln!(
+                    "segscope: note: \"{}\" holds small whole numbers (a quantity); \"{}\" looks \
+                     like money and is taken as the amount (choose with --column amount=HEADER)",
+                    name(*quantity_column),
+                    name(*amount_column)
+                ),
+                GuessNote::GuestIdsUseEmail {
+                    id_column,
+                    email_column,
+                } if !chosen(ColumnRole::CustomerId) => eprintln!(
+                    "segscope: note: \"{}\" holds a placeholder such as 0 for some customers (guest \
+                     checkouts); \"{}\" holds an email on every line and is taken as the customer \
+                     id (choose with --column customer_id=HEADER)",
+                    name(*id_column),
+                    name(*email_column)
+                ),
+                _ => {}
             }
         }
         let date_order = match self.date_order {

@@ -28,6 +28,8 @@ catalog! {
     DATE_ORDER = "Date order", "日期顺序";
     DATE_ORDER_AMBIGUOUS = "These dates could be day/month or month/day: please choose.",
         "这些日期既可能是日/月也可能是月/日，请选择。";
+    GUESS_GUEST_EMAIL = "“{0}” holds a placeholder such as 0 for some customers (guest checkouts), so “{1}”, which holds an email on every line, was taken as the customer id. Change it above if that is wrong.",
+        "“{0}”中部分客户为占位值（如 0，即游客下单），因此改用每行都有邮箱的“{1}”作为客户ID。如有误请在上方更改。";
     GUESS_AMOUNT_QUANTITY = "“{0}” holds small whole numbers, which looks like a quantity, so “{1}”, which looks like money, was taken as the amount. Change it above if that is wrong.",
         "“{0}” 列是较小的整数，更像数量，因此把看起来像金额的 “{1}” 列作为金额。如有误，请在上方修改。";
     ROLE_NONE = "— ignore —", "— 忽略 —";
@@ -235,6 +237,14 @@ pub fn guess_note_text(lang: Lang, note: &GuessNote, columns: &[String]) -> Stri
             lang,
             t::GUESS_AMOUNT_QUANTITY,
             &[name(*quantity_column), name(*amount_column)],
+        ),
+        GuessNote::GuestIdsUseEmail {
+            id_column,
+            email_column,
+        } => fill(
+            lang,
+            t::GUESS_GUEST_EMAIL,
+            &[name(*id_column), name(*email_column)],
         ),
     }
 }

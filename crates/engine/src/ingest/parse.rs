@@ -128,7 +128,8 @@ pub struct QuoteRepair {
 ///
 /// `progress(bytes_consumed)` is called every few hundred kilobytes so the worker can report.
 /// Fails when a required column is unmapped, the file is empty or binary, or more than half the
-/// data rows cannot be used ([`IngestError::MostRowsBad`], with the first example).
+/// data rows that name a customer cannot be used ([`IngestError::MostRowsBad`], with the first
+/// example); rows without a customer id (anonymous sales) are dropped and counted, never fatal.
 ///
 /// Details worth knowing:
 ///
@@ -1130,7 +1131,16 @@ impl Builder {
         // Most frequent first; equal counts in the order of `DropReason`.
         self.drops
             .sort_by(|a, b| b.count.cmp(&a.count).then(a.reason.cmp(&b.reason)));
-        if dropped_total * 2 > self.rows_read {
+        // Lines without a customer id are anonymous sales (most POS sales are) or a report's
+        // detail rows: dropped and listed, but they do not make the file unusable. The rule
+        // looks at the lines that name a customer.
+        let anonymous: u64 = self
+            .drops
+            .iter()
+            .filter(|t| t.reason == DropReason::MissingCustomerId)
+            .map(|t| t.count)
+            .sum();
+        if (dropped_total - anonymous) * 2 > self.rows_read - anonymous {
             if let Some(worst) = self.drops.first() {
                 let (example_line, example_value) =
                     worst.examples.first().cloned().unwrap_or_default();

@@ -42,6 +42,15 @@ pub enum GuessNote {
         /// The money-like column taken as the amount.
         amount_column: usize,
     },
+    /// The column named like the customer id holds a placeholder (`0`, `guest`) for some
+    /// customers, as web shops do for guest checkouts, and another column holds an email address
+    /// on every line: the email was taken as the customer id.
+    GuestIdsUseEmail {
+        /// The id column with placeholders.
+        id_column: usize,
+        /// The email column taken as the customer id.
+        email_column: usize,
+    },
 }
 
 /// Rows shown in the preview.
@@ -107,10 +116,11 @@ pub fn preview(head: &[u8], params: &PreviewParams) -> Result<Preview, IngestErr
 
     let profiles: Vec<ColumnProfile> = (0..width).map(|c| ColumnProfile::of(&records, c)).collect();
     let mut mapping = mapping_from_names(&columns, header.is_some(), &profiles);
-    mapping_from_values(&mut mapping, &records, width);
-    let notes = amount_against_quantity(&mut mapping, &profiles)
+    let mut notes: Vec<GuessNote> = guest_ids_use_email(&mut mapping, &profiles)
         .into_iter()
         .collect();
+    mapping_from_values(&mut mapping, &records, width, &columns);
+    notes.extend(amount_against_quantity(&mut mapping, &profiles));
     let (date_order, date_order_ambiguous) =
         mapping.date.map_or((DateOrder::Ymd, false), |column| {
             infer_date_order(
@@ -149,7 +159,15 @@ pub fn preview(head: &[u8], params: &PreviewParams) -> Result<Preview, IngestErr
 /// What the sampled values of one column look like (its non-empty cells).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct ColumnProfile {
+    /// Rows looked at (empty cells included).
+    rows: usize,
     cells: usize,
+    /// Cells that hold an email address.
+    emails: usize,
+    /// Cells that are a guest placeholder (`0`, `-`, `guest`, `n/a`).
+    placeholders: usize,
+    /// Whole numbers that are multiples of 10 (SAP's item positions 10, 20, 30…).
+    tens: usize,
     /// Cells that read as dates and are not plain numbers (`2024-03-05`, `5/3/2024 10:00`).
     text_dates: usize,
     /// Cells that read as dates in some order, plain numbers included (`20240305`, Excel serials).
@@ -173,11 +191,21 @@ impl ColumnProfile {
     pub(crate) fn of(rows: &[Vec<String>], column: usize) -> Self {
         let cells = column_cells(rows, column);
         let mut profile = ColumnProfile {
+            rows: rows.len(),
             cells: cells.len(),
             ..ColumnProfile::default()
         };
         let mut sizes = Vec::new();
         for cell in &cells {
+            if cell.contains('@') && cell.contains('.') && !cell.contains(' ') {
+                profile.emails += 1;
+            }
+            if matches!(
+                cell.to_ascii_lowercase().as_str(),
+                "0" | "-" | "guest" | "n/a" | "na" | "none" | "null" | "游客" | "匿名"
+            ) {
+                profile.placeholders += 1;
+            }
             // A date written as a date is a date in some order: only those cells are read twice.
             if [DateOrder::Ymd, DateOrder::Dmy, DateOrder::Mdy]
                 .into_iter()
@@ -200,6 +228,9 @@ impl ColumnProfile {
                 profile.money_like += 1;
             } else if value.abs() <= QUANTITY_MAX {
                 profile.small_whole += 1;
+            }
+            if value.fract() == 0.0 && value != 0.0 && value % 10.0 == 0.0 && !decorated {
+                profile.tens += 1;
             }
         }
         sizes.sort_by(f64::total_cmp);
@@ -225,6 +256,11 @@ impl ColumnProfile {
             && self.median_size <= QUANTITY_MEDIAN_MAX
     }
 
+    /// Most cells are email addresses and none is missing.
+    fn is_email(&self) -> bool {
+        self.cells > 0 && self.cells == self.rows && self.emails * 10 >= self.cells * 9
+    }
+
     /// Numbers, at least half of them with cents or a currency mark.
     fn looks_like_money(&self) -> bool {
         self.is_numeric() && self.money_like * 2 >= self.numbers
@@ -236,9 +272,16 @@ impl ColumnProfile {
     /// role; money is no id. A column without values allows any role.
     fn fits(&self, role: ColumnRole) -> bool {
         if self.cells == 0 {
-            return true;
+            // No values to go by: a column without a profile fits anything, but a column that
+            // is empty on every sampled row holds nothing for any role.
+            return self.rows == 0;
         }
         match role {
+            // Item positions (10, 20, 30: every number a multiple of 10) are no product.
+            ColumnRole::Product => {
+                let item_positions = self.is_numeric() && self.tens == self.cells && self.cells > 1;
+                !(self.is_date() || item_positions)
+            }
             ColumnRole::Date => !(self.is_numeric() && self.any_dates * 2 < self.cells),
             ColumnRole::Amount | ColumnRole::Quantity => !self.is_date(),
             ColumnRole::CustomerId | ColumnRole::OrderId => {
@@ -247,6 +290,28 @@ impl ColumnProfile {
             _ => !self.is_date(),
         }
     }
+}
+
+/// When the column taken as the customer id holds guest placeholders (`0`…) and another column
+/// holds an email on every line, the email becomes the customer id: guests are then told apart.
+fn guest_ids_use_email(
+    mapping: &mut ColumnMapping,
+    profiles: &[ColumnProfile],
+) -> Option<GuessNote> {
+    let id_column = mapping.customer_id?;
+    if profiles.get(id_column)?.placeholders == 0 {
+        return None;
+    }
+    let email_column = profiles
+        .iter()
+        .enumerate()
+        .find(|(c, p)| *c != id_column && p.is_email() && mapping.role_of(*c).is_none())?
+        .0;
+    mapping.customer_id = Some(email_column);
+    Some(GuessNote::GuestIdsUseEmail {
+        id_column,
+        email_column,
+    })
 }
 
 /// When the column taken as the amount holds small whole numbers and another free column looks
@@ -342,6 +407,20 @@ const SYNONYMS: [(ColumnRole, &[&str]); 9] = [
             "买家",
             "顾客id",
             "顾客",
+            "email",
+            "emailaddress",
+            "customeremail",
+            "billingemail",
+            "buyeremail",
+            "soldtoparty",
+            "soldto",
+            "kunde",
+            "kundennummer",
+            "debitor",
+            "会员手机号",
+            "客户手机号",
+            "买家手机号",
+            "手机号",
         ],
     ),
     (
@@ -382,11 +461,24 @@ const SYNONYMS: [(ColumnRole, &[&str]); 9] = [
             "spend",
             "totalamount",
             "linetotal",
+            "itemtotal",
+            "lineitemtotal",
+            "subtotal",
+            "netvalue",
+            "betrag",
+            "umsatz",
             "netamount",
             "value",
             "price",
             "金额",
+            "商品实付金额",
             "实付金额",
+            "订单实付金额",
+            "订单总价",
+            "商品总价",
+            "总价",
+            "小计",
+            "成交金额",
             "订单金额",
             "销售额",
             "支付金额",
@@ -417,6 +509,13 @@ const SYNONYMS: [(ColumnRole, &[&str]); 9] = [
             "basketid",
             "basket",
             "basketno",
+            "salesdocument",
+            "salesorder",
+            "documentno",
+            "documentnumber",
+            "billingdocument",
+            "belegnummer",
+            "auftragsnummer",
             "ticketid",
             "ticketno",
             "小票号",
@@ -443,15 +542,16 @@ const SYNONYMS: [(ColumnRole, &[&str]); 9] = [
             "itemname",
             "stockcode",
             "description",
-            "category",
+            "material",
+            "materialdescription",
+            "artikel",
+            "bezeichnung",
             "商品",
             "商品名称",
             "产品",
-            "品类",
             "商品名",
             "产品名称",
             "商品编码",
-            "类目",
         ],
     ),
     (
@@ -492,8 +592,24 @@ const SYNONYMS: [(ColumnRole, &[&str]); 9] = [
     (
         ColumnRole::Region,
         &[
-            "region", "province", "state", "city", "country", "area", "地区", "省份", "城市",
-            "区域", "省", "国家",
+            "region",
+            "province",
+            "state",
+            "billingstate",
+            "shippingstate",
+            "billingprovince",
+            "shippingprovince",
+            "city",
+            "country",
+            "area",
+            "地区",
+            "省份",
+            "城市",
+            "区域",
+            "省",
+            "国家",
+            "收货省份",
+            "收货人省份",
         ],
     ),
     (
@@ -603,8 +719,39 @@ fn column_cells(rows: &[Vec<String>], column: usize) -> Vec<&str> {
 /// Fills still-unmapped required roles from the values: a column of dates → date; a column of
 /// numbers with decimals or currency signs → amount; an id-like column with repeated values →
 /// customer id (the leftmost such column).
-pub(crate) fn mapping_from_values(mapping: &mut ColumnMapping, rows: &[Vec<String>], width: usize) {
+pub(crate) fn mapping_from_values(
+    mapping: &mut ColumnMapping,
+    rows: &[Vec<String>],
+    width: usize,
+    columns: &[String],
+) {
     let free = |mapping: &ColumnMapping, column: usize| mapping.role_of(column).is_none();
+    // Money that is not what the customer paid for the goods: never the amount by its values.
+    let not_goods = |column: usize| {
+        let name = columns
+            .get(column)
+            .map(|n| normalize_name(n))
+            .unwrap_or_default();
+        [
+            "shipping",
+            "freight",
+            "delivery",
+            "tax",
+            "vat",
+            "gst",
+            "discount",
+            "fee",
+            "refund",
+            "运费",
+            "税",
+            "优惠",
+            "折扣",
+            "退款",
+            "手续费",
+        ]
+        .iter()
+        .any(|w| name.contains(w))
+    };
     if mapping.date.is_none() {
         let best = (0..width)
             .filter(|&c| free(mapping, c))
@@ -621,7 +768,7 @@ pub(crate) fn mapping_from_values(mapping: &mut ColumnMapping, rows: &[Vec<Strin
     }
     if mapping.amount.is_none() {
         let best = (0..width)
-            .filter(|&c| free(mapping, c))
+            .filter(|&c| free(mapping, c) && !not_goods(c))
             .filter_map(|c| {
                 let cells = column_cells(rows, c);
                 let numbers = cells.iter().filter(|v| parse_amount(v).is_some()).count();
@@ -636,6 +783,21 @@ pub(crate) fn mapping_from_values(mapping: &mut ColumnMapping, rows: &[Vec<Strin
             .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         if let Some((_, column)) = best {
             mapping.amount = Some(column);
+        }
+    }
+    // Order numbers written `#1001` (Shopify's order "Name", and many shops' order numbers).
+    if mapping.order_id.is_none() {
+        let column = (0..width).filter(|&c| free(mapping, c)).find(|&c| {
+            let cells = column_cells(rows, c);
+            !cells.is_empty()
+                && cells.len() * 10 >= rows.len() * 9
+                && cells.iter().all(|v| {
+                    v.strip_prefix('#')
+                        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+                })
+        });
+        if let Some(column) = column {
+            mapping.order_id = Some(column);
         }
     }
     if mapping.customer_id.is_none() {
@@ -802,7 +964,7 @@ mod tests {
         .map(|r| names(r))
         .collect();
         let mut m = ColumnMapping::default();
-        mapping_from_values(&mut m, &rows, 3);
+        mapping_from_values(&mut m, &rows, 3, &[]);
         assert_eq!(
             (m.customer_id, m.date, m.amount),
             (Some(0), Some(1), Some(2))

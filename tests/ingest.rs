@@ -1188,3 +1188,26 @@ fn month_names_indian_grouping_and_full_width_digits() {
     assert_eq!(report.rows_kept, 3);
     assert_close(sum(&dataset), 123_456.0 + 123.5 + 10.0);
 }
+
+/// The page shows the encoding choice when detection had doubts (issue "Real-world exports"):
+/// never for a byte-order mark or clean UTF-8, always for a legacy code page or broken UTF-8.
+#[test]
+fn encoding_doubts_are_flagged() {
+    let doubtful = |bytes: &[u8]| detect(bytes).encoding_doubtful;
+    assert!(!doubtful(fixture!("basic_utf8.csv")));
+    assert!(!doubtful(fixture!("basic_utf8_bom.csv")));
+    assert!(!doubtful(fixture!("basic_utf16le.csv")));
+    assert!(doubtful(fixture!("gbk_chinese.csv")));
+    assert!(doubtful(fixture!("latin1.csv")));
+    assert!(doubtful(fixture!("utf8_one_bad_byte.csv")));
+    // A forced encoding is the user's choice, not a doubt.
+    let forced = preview(
+        fixture!("latin1.csv"),
+        &PreviewParams {
+            encoding: Some(TextEncoding::Windows1252),
+            ..PreviewParams::default()
+        },
+    )
+    .unwrap();
+    assert!(!forced.encoding_doubtful);
+}

@@ -9,6 +9,13 @@ use crate::i18n::{date_order_name, delimiter_name, fill, guess_note_text, role_n
 
 const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 
+/// Columns shown in the preview table of a wide file: the first ones, plus every mapped column and
+/// every column picked from the search; the rest are reached through the search. Rendering a
+/// role picker and 20 cells for each of 10,000 columns blocked the main thread for seconds.
+const SHOWN_COLUMNS: usize = 30;
+/// Search results listed at once.
+const SEARCH_RESULTS: usize = 20;
+
 /// Mapping editor and "Analyse".
 #[component]
 pub fn Mapping() -> impl IntoView {
@@ -48,6 +55,11 @@ pub fn Mapping() -> impl IntoView {
         state.repreview(params);
     };
     let is_workbook = move || state.workbook.with(Option::is_some);
+    let encoding_doubtful = move || {
+        state
+            .preview
+            .with(|p| p.as_ref().is_some_and(|p| p.encoding_doubtful))
+    };
     let sheets = move || {
         state
             .workbook
@@ -73,15 +85,82 @@ pub fn Mapping() -> impl IntoView {
         });
     };
 
-    let columns = move || {
+    // Columns picked from the search (a wide file's columns beyond the first ones).
+    let picked = RwSignal::new(Vec::<usize>::new());
+    let search = RwSignal::new(String::new());
+    let width = move || {
         state
             .preview
-            .with(|p| p.as_ref().map(|p| p.columns.clone()).unwrap_or_default())
+            .with(|p| p.as_ref().map_or(0, |p| p.columns.len()))
+    };
+    let is_wide = move || width() > SHOWN_COLUMNS;
+    // The columns in the table, in file order.
+    let shown = Memo::new(move |_| {
+        let n = width();
+        let mut shown: Vec<usize> = (0..n.min(SHOWN_COLUMNS)).collect();
+        state.ingest.with(|p| {
+            if let Some(p) = p {
+                shown.extend(ColumnRole::ALL.iter().filter_map(|r| p.mapping.get(*r)));
+            }
+        });
+        shown.extend(picked.get().into_iter().filter(|c| *c < n));
+        shown.sort_unstable();
+        shown.dedup();
+        shown
+    });
+    let columns = move || {
+        let shown = shown.get();
+        state.preview.with(|p| {
+            p.as_ref()
+                .map(|p| {
+                    shown
+                        .iter()
+                        .map(|&c| (c, p.columns.get(c).cloned().unwrap_or_default()))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
     };
     let rows = move || {
-        state
-            .preview
-            .with(|p| p.as_ref().map(|p| p.rows.clone()).unwrap_or_default())
+        let shown = shown.get();
+        state.preview.with(|p| {
+            p.as_ref()
+                .map(|p| {
+                    p.rows
+                        .iter()
+                        .map(|r| {
+                            shown
+                                .iter()
+                                .map(|&c| r.get(c).cloned().unwrap_or_default())
+                                .collect::<Vec<_>>()
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    // Columns whose name contains the search text (case-insensitive), not already shown.
+    let found = move || {
+        let needle = search.get().trim().to_lowercase();
+        if needle.is_empty() {
+            return Vec::new();
+        }
+        let shown = shown.get();
+        state.preview.with(|p| {
+            p.as_ref()
+                .map(|p| {
+                    p.columns
+                        .iter()
+                        .enumerate()
+                        .filter(|(c, name)| {
+                            !shown.contains(c) && name.to_lowercase().contains(&needle)
+                        })
+                        .take(SEARCH_RESULTS)
+                        .map(|(c, name)| (c, name.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
     };
     let notes = move || {
         state.preview.with(|p| {
@@ -122,7 +201,7 @@ pub fn Mapping() -> impl IntoView {
                         </select>
                     </label>
                 </Show>
-                <label class:hidden=is_workbook>
+                <label class:hidden=is_workbook class:attention=encoding_doubtful>
                     {tr(state, t::ENCODING)}
                     <select data-testid="encoding-select" on:change=set_encoding disabled=working>
                         {TextEncoding::ALL.into_iter().map(|e| view! {
@@ -159,17 +238,45 @@ pub fn Mapping() -> impl IntoView {
             <Show when=ambiguous>
                 <p class="warning" data-testid="date-order-warning">{tr(state, t::DATE_ORDER_AMBIGUOUS)}</p>
             </Show>
+            <Show when=move || encoding_doubtful() && !is_workbook()>
+                <p class="hint" data-testid="encoding-doubt">
+                    {move || fill(lang.get(), t::ENCODING_DOUBT, &[state.preview.with(|p| p.as_ref().map(|p| p.encoding.name()).unwrap_or_default())])}
+                </p>
+            </Show>
             <For each=notes key=|n| n.clone() let:note>
                 <p class="hint" data-testid="guess-note">{note}</p>
             </For>
+            <Show when=is_wide>
+                <div class="column-search" data-testid="column-search-box">
+                    <p class="hint" data-testid="wide-note">
+                        {move || fill(lang.get(), t::WIDE_FILE, &[&width().to_string(), &shown.with(Vec::len).to_string()])}
+                    </p>
+                    <input type="search" data-testid="column-search" placeholder=move || tr(state, t::FIND_COLUMN)()
+                        prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
+                    <ul class="column-results">
+                        <For each=found key=|(c, _)| *c let:result>
+                            <li>
+                                <button class="link" data-testid=format!("column-result-{}", result.0)
+                                    on:click=move |_| picked.update(|p| p.push(result.0))>
+                                    {format!("{} · {}", result.0 + 1, result.1)}
+                                </button>
+                            </li>
+                        </For>
+                    </ul>
+                </div>
+            </Show>
             <div class="table-wrap">
                 <table class="preview-table" data-testid="preview-table">
                     <thead>
                         <tr>
-                            {move || columns().into_iter().enumerate().map(|(i, _)| view! { <th><RolePicker column=i/></th> }).collect_view()}
+                            <For each=columns key=|(c, _)| *c let:column>
+                                <th><RolePicker column=column.0/></th>
+                            </For>
                         </tr>
                         <tr>
-                            {move || columns().into_iter().map(|c| view! { <th class="colname">{c}</th> }).collect_view()}
+                            <For each=columns key=|(c, name)| (*c, name.clone()) let:column>
+                                <th class="colname">{column.1}</th>
+                            </For>
                         </tr>
                     </thead>
                     <tbody>

@@ -16,7 +16,10 @@ mod upload;
 
 use leptos::prelude::*;
 
+use crate::engine::ingest::{IngestError, PreviewParams, TextEncoding};
+use crate::engine::EngineError;
 use crate::i18n::{describe_error, fill, stage_name, t, Lang, Text};
+use crate::protocol::WorkerError;
 pub use state::{AppState, Notice, Phase, UiError};
 
 /// Entry point of the page binary: panic hook, worker, mount.
@@ -159,6 +162,23 @@ fn ErrorPanel() -> impl IntoView {
             <div class="error-panel" role="alert" data-testid="error-panel">
                 <strong>{tr(state, t::ERROR_TITLE)}</strong>
                 <p data-testid="error-message">{message}</p>
+                // "Not a text table": the encoding choice, so a file that is text after all
+                // (UTF-16 without a byte-order mark…) can be read.
+                <Show when=move || state.error.with(|e| matches!(e, Some(UiError::Worker(WorkerError::Engine(EngineError::Ingest(IngestError::Binary { .. }))))))>
+                    <label>
+                        {tr(state, t::READ_AS_ENCODING)}" "
+                        <select data-testid="error-encoding-select" on:change=move |ev| {
+                            let params = PreviewParams {
+                                encoding: TextEncoding::from_name(&event_target_value(&ev)),
+                                ..state.preview_params.get_untracked()
+                            };
+                            state.repreview(params);
+                        }>
+                            <option value="" selected=true>"—"</option>
+                            {TextEncoding::ALL.into_iter().map(|e| view! { <option value=e.name()>{e.name()}</option> }).collect_view()}
+                        </select>
+                    </label>
+                </Show>
                 <button class="link" on:click=move |_| state.error.set(None)>{tr(state, t::DISMISS)}</button>
             </div>
         </Show>

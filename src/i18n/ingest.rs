@@ -19,6 +19,12 @@ catalog! {
     FILE_SIZE = "{0} · {1}", "{0} · {1}";
     ENCODING = "Encoding", "编码";
     SHEET = "Sheet", "工作表";
+    WIDE_FILE = "This file has {0} columns; {1} are shown (the first ones and those with a role). Find any other column by name:",
+        "该文件有 {0} 列，此处显示 {1} 列（前几列及已指定含义的列）。可按列名查找其他列：";
+    FIND_COLUMN = "Find a column", "查找列";
+    ENCODING_DOUBT = "The file was read as {0}, a guess. If names or headers below look garbled, choose another encoding.",
+        "文件按 {0} 编码读取（系推测）。如下方名称或表头显示乱码，请选择其他编码。";
+    READ_AS_ENCODING = "Read it as text in this encoding:", "按以下编码作为文本读取：";
     DELIMITER = "Delimiter", "分隔符";
     DELIM_COMMA = "comma ,", "逗号 ,";
     DELIM_SEMICOLON = "semicolon ;", "分号 ;";
@@ -70,8 +76,8 @@ catalog! {
     Q_TIMING = "Parsed and analysed in {0} ms", "解析与分析耗时 {0} 毫秒";
     ERR_EMPTY = "The file is empty.", "文件为空。";
     ERR_HEADER_ONLY = "The file has a header row but no data rows.", "文件只有表头，没有数据行。";
-    ERR_BINARY = "This is not a text table (binary data near byte {0}). Export the sheet as CSV first (in Excel: File › Save As › CSV UTF-8).",
-        "这不是文本表格（第 {0} 字节附近为二进制数据）。请先将表格导出为 CSV（Excel：文件 › 另存为 › CSV UTF-8）。";
+    ERR_BINARY = "This is neither a text table nor an Excel or OpenDocument workbook (binary data near byte {0}). If it is text in another encoding, choose the encoding below; otherwise save the data as CSV UTF-8 or .xlsx.",
+        "这既不是文本表格，也不是 Excel 或 OpenDocument 工作簿（第 {0} 字节附近为二进制数据）。如果它是其他编码的文本，请在下方选择编码；否则请将数据另存为 CSV UTF-8 或 .xlsx。";
     ERR_MISSING_COLUMN = "No column is mapped to “{0}”, which is required.", "必需的“{0}”没有对应的列。";
     ERR_COLUMN_RANGE = "The column chosen for “{0}” (no. {1}) does not exist: the file has {2} columns.",
         "为“{0}”选择的第 {1} 列不存在：文件只有 {2} 列。";

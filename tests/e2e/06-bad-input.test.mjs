@@ -25,7 +25,7 @@ test('empty, header-only and binary files: a clear message, back on the upload s
       [file('header.csv', 'customer_id,date,amount\n'), /^The file has a header row but no data rows\.$/],
       // A PNG renamed .csv: the signature's 0x1A/NUL bytes are binary.
       [{ name: 'data.csv', mimeType: 'text/csv', buffer: Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex') },
-        /not a text table \(binary data near byte \d+\).*Save As › CSV UTF-8/],
+        /neither a text table nor an Excel or OpenDocument workbook \(binary data near byte \d+\).*choose the encoding below/],
     ];
     for (const [input, expected] of cases) {
       await app.upload(input, { expectMapping: false });

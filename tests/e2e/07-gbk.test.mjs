@@ -74,3 +74,34 @@ test('guesses that trust the values: a quantity named amount, a basket id', asyn
     await app.close();
   }
 });
+
+// Issue "Real-world exports": when detection had doubts, the page shows the encoding choice with
+// the preview; after "not a text table", it offers the encodings too. tests/fixtures/ingest/
+// latin1.csv is Windows-1252 (José Muñoz, Café crème) without a byte-order mark.
+test('a doubtful encoding is said beside the preview, and "not text" offers the encodings', async () => {
+  const app = await openApp(browser, server);
+  try {
+    await app.goto();
+    const { page } = app;
+    await app.upload(path.join(FIXTURES, '..', '..', 'fixtures', 'ingest', 'latin1.csv'));
+    assert.equal(await page.locator('[data-testid=encoding-select]').inputValue(), 'windows-1252');
+    const doubt = page.locator('[data-testid=encoding-doubt]');
+    assert.match(await doubt.textContent(), /read as windows-1252, a guess/);
+    const cells = await page.locator('[data-testid=preview-table] td').allTextContents();
+    assert.ok(cells.includes('José Muñoz'), cells.join('|'));
+    // Choosing an encoding is the user's word: the doubt goes.
+    await page.locator('[data-testid=encoding-select]').selectOption('gb18030');
+    await doubt.waitFor({ state: 'detached' });
+
+    await page.locator('[data-testid=upload-input]').setInputFiles({
+      name: 'data.csv', mimeType: 'text/csv',
+      buffer: Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex'),
+    });
+    await page.locator('[data-testid=error-encoding-select]').waitFor({ state: 'visible' });
+    const options = await page.locator('[data-testid=error-encoding-select] option').allTextContents();
+    assert.ok(options.includes('utf-16le') && options.includes('gb18030'), options.join('|'));
+    await app.assertClean();
+  } finally {
+    await app.close();
+  }
+});

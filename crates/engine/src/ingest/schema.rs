@@ -29,6 +29,10 @@ pub struct Preview {
     pub date_order_ambiguous: bool,
     /// Why a guess went against a header's words, for the page to show beside the mapping.
     pub notes: Vec<GuessNote>,
+    /// True when the encoding was detected with doubt (no byte-order mark, and the bytes are not
+    /// plain ASCII nor clean UTF-8): the page shows the encoding choice with the preview.
+    #[serde(default)]
+    pub encoding_doubtful: bool,
 }
 
 /// A guess the values made against a header's words.
@@ -80,6 +84,8 @@ pub fn preview(head: &[u8], params: &PreviewParams) -> Result<Preview, IngestErr
         }
         None => sniff::detect_encoding(head)?,
     };
+    let encoding_doubtful =
+        params.encoding.is_none() && sniff::encoding_is_doubtful(head, encoding);
     let decoded = sniff::decode(head, encoding);
     let mut text: &str = &decoded;
     if head.len() >= HEAD_CUT_MIN_BYTES && !text.ends_with('\n') {
@@ -153,6 +159,7 @@ pub fn preview(head: &[u8], params: &PreviewParams) -> Result<Preview, IngestErr
         date_order,
         date_order_ambiguous,
         notes,
+        encoding_doubtful,
     })
 }
 

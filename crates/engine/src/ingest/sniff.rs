@@ -102,6 +102,19 @@ pub(crate) fn detect_encoding(head: &[u8]) -> Result<TextEncoding, IngestError> 
     Ok(TextEncoding::Gb18030)
 }
 
+/// Whether [`detect_encoding`]'s answer for `head` was a judgement call: no byte-order mark, and
+/// the bytes are neither plain ASCII nor UTF-8 without a broken sequence (Windows-1252 against
+/// GB18030, UTF-8 despite broken bytes, UTF-16 found by its NUL bytes).
+pub(crate) fn encoding_is_doubtful(head: &[u8], encoding: TextEncoding) -> bool {
+    if bom(head).is_some_and(|(e, _)| e == encoding) {
+        return false;
+    }
+    match encoding {
+        TextEncoding::Utf8 => utf8_stats(head).1 > 0,
+        _ => true,
+    }
+}
+
 /// Valid multi-byte UTF-8 characters needed per broken sequence for a head to be read as UTF-8.
 const UTF8_VALID_PER_ERROR: usize = 8;
 

@@ -93,6 +93,7 @@ test('a doubtful encoding is said beside the preview, and "not text" offers the 
     await page.locator('[data-testid=encoding-select]').selectOption('gb18030');
     await doubt.waitFor({ state: 'detached' });
 
+    await page.getByRole('button', { name: 'Choose another file' }).click();
     await page.locator('[data-testid=upload-input]').setInputFiles({
       name: 'data.csv', mimeType: 'text/csv',
       buffer: Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex'),

@@ -19,7 +19,8 @@ pub struct Preview {
     pub has_header: bool,
     /// Column names: the header cells, or "column 1", "column 2"... without a header.
     pub columns: Vec<String>,
-    /// Up to 20 first data rows, cells as text (truncated to 80 chars).
+    /// Up to 20 first data rows (fewer for a file of more than 1,000 columns, at least 3), cells
+    /// as text (truncated to 80 chars).
     pub rows: Vec<Vec<String>>,
     /// Suggested mapping (from header names in English/Chinese, then from values).
     pub mapping: ColumnMapping,
@@ -59,6 +60,12 @@ pub enum GuessNote {
 
 /// Rows shown in the preview.
 const PREVIEW_ROWS: usize = 20;
+/// Cells a preview holds at most: a wide file gets fewer rows (at least [`PREVIEW_MIN_ROWS`]), so
+/// the message the page decodes on its main thread stays small (20 rows of a 10,000-column file
+/// were 200,000 strings).
+const PREVIEW_CELLS: usize = 20_000;
+/// Rows a preview keeps however wide the file.
+const PREVIEW_MIN_ROWS: usize = 3;
 /// Characters kept per preview cell.
 const PREVIEW_CELL_CHARS: usize = 80;
 /// Records sampled for detection (header, values, date order).
@@ -138,7 +145,7 @@ pub fn preview(head: &[u8], params: &PreviewParams) -> Result<Preview, IngestErr
 
     let rows = records
         .iter()
-        .take(PREVIEW_ROWS)
+        .take(PREVIEW_ROWS.min((PREVIEW_CELLS / width.max(1)).max(PREVIEW_MIN_ROWS)))
         .map(|record| {
             let mut row: Vec<String> = record
                 .iter()

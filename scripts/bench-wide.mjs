@@ -3,7 +3,7 @@
 // 10,000-column file is previewed (choose → mapping shown) and while it is analysed (Analyse →
 // dashboard), from the browser's Long Tasks API (tasks of 50 ms or more; none = under 50 ms).
 //
-//   node scripts/bench-wide.mjs [--columns 10000] [--rows 200] [--runs 3]
+//   node scripts/bench-wide.mjs [--columns 10000] [--rows 200] [--runs 3] [--dist DIR]
 //
 // Serves dist/ (run scripts/build first) with the e2e harness; prints one line per run and the
 // medians. The issue's figures before the change: 13 s at the preview, 15 s at Analyse.
@@ -40,7 +40,7 @@ const buffer = wideCsv();
 const file = path.join(os.tmpdir(), `segscope-wide-${columns}x${rows}.csv`);
 fs.writeFileSync(file, buffer);
 const browser = await launchBrowser();
-const server = await startServer();
+const server = await startServer(args.dist ? { root: path.resolve(args.dist) } : {});
 const preview = [];
 const analyse = [];
 try {

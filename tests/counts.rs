@@ -18,14 +18,7 @@ use segscope::engine::Dataset;
 
 fn load(bytes: &[u8]) -> (Dataset, QualityReport) {
     let shape = preview(bytes, &PreviewParams::default()).unwrap();
-    let params = IngestParams {
-        encoding: shape.encoding,
-        delimiter: shape.delimiter,
-        has_header: shape.has_header,
-        date_order: shape.date_order,
-        mapping: shape.mapping.clone(),
-        keep_far_dates: false,
-    };
+    let params = IngestParams::from_preview(&shape);
     ingest(bytes, bytes.len() as u64, &params, &mut |_| {}).unwrap()
 }
 

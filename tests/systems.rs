@@ -53,14 +53,7 @@ fn assert_roles(shape: &Preview, expected: &[(ColumnRole, Option<usize>)]) {
 
 /// Ingests with the preview's own guesses (what the page suggests before the user touches it).
 fn load(bytes: &[u8], shape: &Preview) -> (Dataset, QualityReport) {
-    let params = IngestParams {
-        encoding: shape.encoding,
-        delimiter: shape.delimiter,
-        has_header: shape.has_header,
-        date_order: shape.date_order,
-        mapping: shape.mapping.clone(),
-        keep_far_dates: false,
-    };
+    let params = IngestParams::from_preview(shape);
     ingest(bytes, bytes.len() as u64, &params, &mut |_| {}).unwrap()
 }
 

@@ -8,16 +8,14 @@
 
 mod common;
 
-use common::day;
+use common::{ask, day};
 use segscope::engine::customers::CustomerQuery;
 use segscope::engine::dataset::NO_TIME;
 use segscope::engine::ingest::{
     ColumnRole, DropReason, IngestError, IngestParams, PreviewParams, QualityReport, WorkbookFormat,
 };
 use segscope::engine::rfm::RfmParams;
-use segscope::engine::session::{
-    self as msg, BytesSource, Job, Reply, Session, SessionError, Source,
-};
+use segscope::engine::session::{self as msg, Reply, Session, SessionError};
 use segscope::engine::EngineError;
 
 /// The 16-significant-digit amount of SO-1003 as each file holds it: openpyxl writes 16 digits
@@ -52,22 +50,6 @@ const WORKBOOKS: [(&str, &[u8], WorkbookFormat, f64); 4] = [
         FIFTEEN_DIGITS,
     ),
 ];
-
-fn ask(
-    session: &mut Session,
-    request: msg::Request,
-    attachment: Option<&[u8]>,
-) -> Result<Reply, SessionError> {
-    let mut progress = |_, _, _| {};
-    let mut now_ms = || 0.0;
-    let mut job = Job {
-        progress: &mut progress,
-        now_ms: &mut now_ms,
-        cancelled: &|| false,
-    };
-    let attachment = attachment.map(|b| Box::new(BytesSource(b.to_vec())) as Box<dyn Source>);
-    session.handle(0, request, attachment, &mut job)
-}
 
 fn open(session: &mut Session, bytes: &[u8], sheet: Option<&str>) -> Result<Reply, SessionError> {
     ask(
@@ -151,14 +133,7 @@ fn each_workbook_is_read_from_its_largest_sheet_with_exact_numbers_and_dates() {
             &mut session,
             msg::Request::File(msg::file::Request::Ingest {
                 sheet: None,
-                ingest: IngestParams {
-                    encoding: preview.encoding,
-                    delimiter: preview.delimiter,
-                    has_header: preview.has_header,
-                    date_order: preview.date_order,
-                    mapping: preview.mapping.clone(),
-                    keep_far_dates: false,
-                },
+                ingest: IngestParams::from_preview(&preview),
                 rfm: RfmParams::default(),
                 query: CustomerQuery::default(),
             }),

@@ -5,38 +5,23 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::io::{Cursor, Read};
 
 use calamine::{Data, Reader, Xlsx};
+use common::ask as try_ask;
 use segscope::engine::clv::ClvSettings;
 use segscope::engine::customers::CustomerQuery;
 use segscope::engine::ingest::{IngestParams, PreviewParams};
 use segscope::engine::rfm::RfmParams;
-use segscope::engine::session::{
-    self as msg, BytesSource, Download, Job, Session, SessionError, Source,
-};
+use segscope::engine::session::{self as msg, Download, Session, SessionError};
 use segscope::engine::table_out::ExportFormat;
 
 const DEMO: &[u8] = include_bytes!("../public/demo/transactions.csv");
 
 fn ask(session: &mut Session, request: msg::Request, file: Option<&[u8]>) -> msg::Reply {
     try_ask(session, request, file).unwrap()
-}
-
-fn try_ask(
-    session: &mut Session,
-    request: msg::Request,
-    file: Option<&[u8]>,
-) -> Result<msg::Reply, SessionError> {
-    let mut progress = |_, _, _| {};
-    let mut now_ms = || 0.0;
-    let mut job = Job {
-        progress: &mut progress,
-        now_ms: &mut now_ms,
-        cancelled: &|| false,
-    };
-    let file = file.map(|b| Box::new(BytesSource(b.to_vec())) as Box<dyn Source>);
-    session.handle(0, request, file, &mut job)
 }
 
 /// The demo, analysed and predicted, in a session with the `.xlsx` writer.
@@ -59,14 +44,7 @@ fn demo_in(mut session: Session) -> Session {
         &mut session,
         msg::Request::File(msg::file::Request::Ingest {
             sheet: None,
-            ingest: IngestParams {
-                encoding: preview.encoding,
-                delimiter: preview.delimiter,
-                has_header: preview.has_header,
-                date_order: preview.date_order,
-                mapping: preview.mapping,
-                keep_far_dates: false,
-            },
+            ingest: IngestParams::from_preview(&preview),
             rfm: RfmParams::default(),
             query: CustomerQuery::default(),
         }),

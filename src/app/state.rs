@@ -309,14 +309,7 @@ impl AppState {
             }) => {
                 self.file_bytes.set(file_bytes);
                 self.workbook.set(workbook);
-                self.ingest.set(Some(IngestParams {
-                    encoding: preview.encoding,
-                    delimiter: preview.delimiter,
-                    has_header: preview.has_header,
-                    date_order: preview.date_order,
-                    mapping: preview.mapping.clone(),
-                    keep_far_dates: false,
-                }));
+                self.ingest.set(Some(IngestParams::from_preview(&preview)));
                 self.preview.set(Some(preview));
                 self.error.set(None);
                 self.phase.set(Phase::Mapping);

@@ -125,3 +125,21 @@ pub fn assert_demo_predictions_pinned() {
         );
     }
 }
+
+/// Asks `session` (file generation 0) with an optional attached file, as the worker does.
+pub fn ask(
+    session: &mut segscope::engine::session::Session,
+    request: segscope::engine::session::Request,
+    file: Option<&[u8]>,
+) -> Result<segscope::engine::session::Reply, segscope::engine::session::SessionError> {
+    use segscope::engine::session::{BytesSource, Job, Source};
+    let mut progress = |_, _, _| {};
+    let mut now_ms = || 0.0;
+    let mut job = Job {
+        progress: &mut progress,
+        now_ms: &mut now_ms,
+        cancelled: &|| false,
+    };
+    let file = file.map(|b| Box::new(BytesSource(b.to_vec())) as Box<dyn Source>);
+    session.handle(0, request, file, &mut job)
+}

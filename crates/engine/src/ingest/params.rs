@@ -222,3 +222,18 @@ pub struct IngestParams {
     #[serde(default)]
     pub keep_far_dates: bool,
 }
+
+impl IngestParams {
+    /// The preview's detections as they stand (what the page offers before the user changes
+    /// anything), far-dated lines dropped.
+    pub fn from_preview(preview: &super::Preview) -> Self {
+        Self {
+            encoding: preview.encoding,
+            delimiter: preview.delimiter,
+            has_header: preview.has_header,
+            date_order: preview.date_order,
+            mapping: preview.mapping.clone(),
+            keep_far_dates: false,
+        }
+    }
+}

@@ -887,6 +887,18 @@ impl Builder {
         Some((day, minute))
     }
 
+    /// The optional text columns the file has (product, region, channel, category).
+    fn text_columns_mut(&mut self) -> impl Iterator<Item = &mut TextColumn> {
+        [
+            &mut self.product,
+            &mut self.region,
+            &mut self.channel,
+            &mut self.category,
+        ]
+        .into_iter()
+        .flatten()
+    }
+
     /// Reads one non-blank data record at 1-based `line`.
     fn push(&mut self, record: &csv::ByteRecord, line: u64) {
         self.rows_read += 1;
@@ -985,15 +997,7 @@ impl Builder {
             };
             self.quantity.push(quantity);
         }
-        for column in [
-            &mut self.product,
-            &mut self.region,
-            &mut self.channel,
-            &mut self.category,
-        ]
-        .into_iter()
-        .flatten()
-        {
+        for column in self.text_columns_mut() {
             replaced += u64::from(column.push(record));
         }
         if matches!(self.encoding, TextEncoding::Utf8) {
@@ -1103,15 +1107,7 @@ impl Builder {
         retain(&mut self.order_hash, &keep);
         retain(&mut self.quantity, &keep);
         retain(&mut self.minute_of_day, &keep);
-        for text in [
-            &mut self.product,
-            &mut self.region,
-            &mut self.channel,
-            &mut self.category,
-        ]
-        .into_iter()
-        .flatten()
-        {
+        for text in self.text_columns_mut() {
             retain(&mut text.values, &keep);
         }
         self.record_keys

@@ -88,6 +88,47 @@ pub fn sheet_as_csv(bytes: &[u8], sheet: Option<&str>) -> Result<(Vec<u8>, Workb
     let format = workbook_format(bytes).ok_or_else(|| IngestError::Workbook {
         message: "not an .xlsx, .xls or .ods file".to_string(),
     })?;
+    // calamine 0.36 (and 0.38) panics on two kinds of damaged compound document (.xls), both
+    // found by fuzzing: a file cut inside its last sector (it asserts every sector is whole), and
+    // a sector chain that points at the sector just past the end of the file (its bounds check is
+    // one sector short). The file is padded with zeros to whole sectors plus two, which it then
+    // reads (or refuses) without a panic. A file crafted to point further past the padding still
+    // panics the reader; natively that is caught below, in the browser the worker restarts.
+    let padded;
+    let bytes = match format {
+        WorkbookFormat::Xls => {
+            padded = padded_to_sectors(bytes);
+            padded.as_slice()
+        }
+        _ => bytes,
+    };
+    // Natively a panic of the reader on a hostile file becomes this error (in the browser the
+    // worker stops and the page restarts it, saying so).
+    std::panic::catch_unwind(|| read_sheet(bytes, sheet, format)).unwrap_or_else(|_| {
+        Err(IngestError::Workbook {
+            message: "the workbook reader failed on this file (is it damaged?)".to_string(),
+        })
+    })
+}
+
+/// A compound document's bytes, with zeros up to a whole number of its sectors (512 or 4096
+/// bytes, from the header's sector shift; 512 when the header says otherwise) and two more.
+fn padded_to_sectors(bytes: &[u8]) -> Vec<u8> {
+    let shift = bytes
+        .get(30..32)
+        .map_or(9, |b| u16::from_le_bytes([b[0], b[1]]));
+    let sector = if shift == 12 { 4096 } else { 512 };
+    let mut padded = bytes.to_vec();
+    let whole = (padded.len().div_ceil(sector).max(1) + 2) * sector;
+    padded.resize(whole, 0);
+    padded
+}
+
+fn read_sheet(
+    bytes: &[u8],
+    sheet: Option<&str>,
+    format: WorkbookFormat,
+) -> Result<(Vec<u8>, Workbook), IngestError> {
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
         IngestError::Workbook {
             message: e.to_string(),
@@ -217,6 +258,21 @@ mod tests {
             Some(WorkbookFormat::Xls)
         );
         assert_eq!(workbook_format(b"customer,date,amount\n"), None);
+    }
+
+    /// Found by fuzzing: calamine panicked on a compound document cut inside a sector.
+    #[test]
+    fn a_cut_xls_is_an_error_not_a_panic() {
+        let bytes = include_bytes!("../../../../tests/fixtures/fuzz/workbook-cut-sector.xls");
+        assert_eq!(workbook_format(bytes), Some(WorkbookFormat::Xls));
+        assert!(sheet_as_csv(bytes, None).is_err());
+        // The padding alone prevents the panic (the browser's wasm cannot catch one).
+        let padded = padded_to_sectors(bytes);
+        assert_eq!(padded.len(), 2048);
+        assert!(read_sheet(&padded, None, WorkbookFormat::Xls).is_err());
+        // A sector chain pointing at the sector just past the end.
+        let bytes = include_bytes!("../../../../tests/fixtures/fuzz/workbook-sector-past-end.xls");
+        assert!(read_sheet(&padded_to_sectors(bytes), None, WorkbookFormat::Xls).is_err());
     }
 
     #[test]

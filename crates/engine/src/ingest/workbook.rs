@@ -91,12 +91,14 @@ pub fn sheet_as_csv(bytes: &[u8], sheet: Option<&str>) -> Result<(Vec<u8>, Workb
     // calamine 0.36 (and 0.38) panics on two kinds of damaged compound document (.xls), both
     // found by fuzzing: a file cut inside its last sector (it asserts every sector is whole), and
     // a sector chain that points at the sector just past the end of the file (its bounds check is
-    // one sector short). The file is padded with zeros to whole sectors plus two, which it then
-    // reads (or refuses) without a panic. A file crafted to point further past the padding still
-    // panics the reader; natively that is caught below, in the browser the worker restarts.
+    // one sector short). The file is padded with zeros to whole sectors plus two, and read through
+    // `EarlyEnd`, which reports the end before the two extra sectors: every sector calamine then
+    // accepts is there. Natively any other reader panic is caught below; in the browser the worker
+    // stops and the page restarts it.
     let padded;
     let bytes = match format {
         WorkbookFormat::Xls => {
+            check_difat_capacity(bytes)?;
             padded = padded_to_sectors(bytes);
             padded.as_slice()
         }
@@ -109,6 +111,49 @@ pub fn sheet_as_csv(bytes: &[u8], sheet: Option<&str>) -> Result<(Vec<u8>, Workb
             message: "the workbook reader failed on this file (is it damaged?)".to_string(),
         })
     })
+}
+
+/// calamine 0.36 reserves room for as many DIFAT entries as the header's bytes 62..66 say
+/// (fuzzing found 16 GB asked for by a 1.5 KB file, which stops the browser's worker). A file
+/// of `n` bytes cannot need more than `n` entries; a valid header's value (a sector id's high
+/// half and the mini FAT length's low half) stays far below that bound for real files, whose
+/// mini FAT has few sectors.
+/// The same holds for the FAT length (bytes 44..48), also reserved as given: a file cannot have
+/// more FAT sectors than sectors.
+fn check_difat_capacity(bytes: &[u8]) -> Result<(), IngestError> {
+    let field = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let bound = (16 * bytes.len()).max(1 << 20);
+    let too_big = |claimed: u32| usize::try_from(claimed).unwrap_or(usize::MAX) > bound;
+    let damaged = || IngestError::Workbook {
+        message: "the .xls header is damaged (its table sizes exceed the file)".to_string(),
+    };
+    if too_big(field(62)) || too_big(field(44)) {
+        return Err(damaged());
+    }
+    // The DIFAT chain, walked as calamine walks it (each DIFAT sector's last entry names the
+    // next), which it does without a bound: a chain that loops grew its table until the worker
+    // ran out of memory (found by fuzzing). A chain longer than the file has sectors loops.
+    let sector = if bytes.get(30..32) == Some(&[12, 0]) {
+        4096
+    } else {
+        512
+    };
+    let sectors = bytes.len() / sector;
+    let mut id = field(68);
+    let mut steps = 0;
+    while id < 0xFFFF_FFFA {
+        steps += 1;
+        let last = (id as usize + 2) * sector; // sector `id` follows the header sector
+        if steps > sectors || last > bytes.len() {
+            return Err(damaged());
+        }
+        id = field(last - 4);
+    }
+    Ok(())
 }
 
 /// A compound document's bytes, with zeros up to a whole number of its sectors (512 or 4096
@@ -124,18 +169,69 @@ fn padded_to_sectors(bytes: &[u8]) -> Vec<u8> {
     padded
 }
 
+/// A reader over a padded compound document that reports its end two sectors early: calamine
+/// takes `end / sector size` as the last sector id it may read, one more than the sectors after
+/// the header hold, so a chain pointing there panicked (found by fuzzing). With the two zero
+/// sectors of [`padded_to_sectors`] behind the reported end, every id it accepts is there.
+struct EarlyEnd<'a> {
+    cursor: Cursor<&'a [u8]>,
+    end: u64,
+}
+
+impl std::io::Read for EarlyEnd<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        self.cursor.read(out)
+    }
+}
+
+impl std::io::Seek for EarlyEnd<'_> {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        match to {
+            std::io::SeekFrom::End(offset) => self.cursor.seek(std::io::SeekFrom::Start(
+                self.end.saturating_add_signed(offset),
+            )),
+            other => self.cursor.seek(other),
+        }
+    }
+}
+
 fn read_sheet(
     bytes: &[u8],
     sheet: Option<&str>,
     format: WorkbookFormat,
 ) -> Result<(Vec<u8>, Workbook), IngestError> {
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-        IngestError::Workbook {
-            message: e.to_string(),
+    let failed = |e: &dyn std::fmt::Display| IngestError::Workbook {
+        message: e.to_string(),
+    };
+    match format {
+        WorkbookFormat::Xls => {
+            let sector = if bytes.get(30..32) == Some(&[12, 0]) {
+                4096
+            } else {
+                512
+            };
+            let reader = EarlyEnd {
+                cursor: Cursor::new(bytes),
+                end: bytes.len().saturating_sub(2 * sector) as u64,
+            };
+            let book = calamine::Xls::new(reader).map_err(|e| failed(&e))?;
+            sheet_of(calamine::Sheets::Xls(book), sheet, format)
         }
-    })?;
+        _ => {
+            let book =
+                calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| failed(&e))?;
+            sheet_of(book, sheet, format)
+        }
+    }
+}
+
+fn sheet_of<RS: std::io::Read + std::io::Seek>(
+    mut book: calamine::Sheets<RS>,
+    sheet: Option<&str>,
+    format: WorkbookFormat,
+) -> Result<(Vec<u8>, Workbook), IngestError> {
     let sheets = book.sheet_names();
-    let read = |book: &mut calamine::Sheets<Cursor<&[u8]>>, name: &str| {
+    let read = |book: &mut calamine::Sheets<RS>, name: &str| {
         book.worksheet_range(name)
             .map_err(|e| IngestError::Workbook {
                 message: format!("sheet '{name}': {e}"),
@@ -270,9 +366,24 @@ mod tests {
         let padded = padded_to_sectors(bytes);
         assert_eq!(padded.len(), 2048);
         assert!(read_sheet(&padded, None, WorkbookFormat::Xls).is_err());
-        // A sector chain pointing at the sector just past the end.
-        let bytes = include_bytes!("../../../../tests/fixtures/fuzz/workbook-sector-past-end.xls");
-        assert!(read_sheet(&padded_to_sectors(bytes), None, WorkbookFormat::Xls).is_err());
+        // Headers asking for 16 GB.
+        for bytes in [
+            &include_bytes!("../../../../tests/fixtures/fuzz/workbook-huge-difat.xls")[..],
+            &include_bytes!("../../../../tests/fixtures/fuzz/workbook-huge-fat.xls")[..],
+            &include_bytes!("../../../../tests/fixtures/fuzz/workbook-difat-loop.xls")[..],
+        ] {
+            assert!(matches!(
+                sheet_as_csv(bytes, None),
+                Err(IngestError::Workbook { .. })
+            ));
+        }
+        // Sector chains pointing at the sector just past the end (of the file; of the padding).
+        for bytes in [
+            &include_bytes!("../../../../tests/fixtures/fuzz/workbook-sector-past-end.xls")[..],
+            &include_bytes!("../../../../tests/fixtures/fuzz/workbook-sector-at-end.xls")[..],
+        ] {
+            assert!(read_sheet(&padded_to_sectors(bytes), None, WorkbookFormat::Xls).is_err());
+        }
     }
 
     #[test]

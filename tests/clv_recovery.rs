@@ -89,14 +89,7 @@ fn ingest_csv(path: &Path) -> Dataset {
         .unwrap();
     let preview = ingest::preview(&head, &PreviewParams::default()).unwrap();
     assert!(!preview.date_order_ambiguous, "{preview:?}");
-    let params = IngestParams {
-        encoding: preview.encoding,
-        delimiter: preview.delimiter,
-        has_header: preview.has_header,
-        date_order: preview.date_order,
-        mapping: preview.mapping.clone(),
-        keep_far_dates: false,
-    };
+    let params = IngestParams::from_preview(&preview);
     let file = File::open(path).unwrap();
     let bytes = file.metadata().unwrap().len();
     let (dataset, quality) =

@@ -133,14 +133,7 @@ fn every_request_and_response_round_trips() {
         &mut session,
         Request::File(msg::file::Request::Ingest {
             sheet: Some("Sheet1".to_string()),
-            ingest: IngestParams {
-                encoding: preview.encoding,
-                delimiter: preview.delimiter,
-                has_header: preview.has_header,
-                date_order: preview.date_order,
-                mapping: preview.mapping.clone(),
-                keep_far_dates: false,
-            },
+            ingest: IngestParams::from_preview(&preview),
             rfm: RfmParams::default(),
             query: CustomerQuery::default(),
         }),

@@ -33,14 +33,7 @@ C,4,2024-02-12,-30\n";
 
 fn analysed() -> (segscope::engine::Dataset, rfm::Analysis) {
     let preview = ingest::preview(CSV, &PreviewParams::default()).expect("preview");
-    let params = IngestParams {
-        encoding: preview.encoding,
-        delimiter: preview.delimiter,
-        has_header: preview.has_header,
-        date_order: preview.date_order,
-        mapping: preview.mapping.clone(),
-        keep_far_dates: false,
-    };
+    let params = IngestParams::from_preview(&preview);
     let (dataset, quality) =
         ingest::ingest(CSV, CSV.len() as u64, &params, &mut |_| {}).expect("ingest");
     assert_eq!(quality.rows_read, 6);

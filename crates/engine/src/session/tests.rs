@@ -84,14 +84,7 @@ impl Harness {
 fn ingest_request(preview: &ingest::Preview) -> Request {
     Request::File(file::Request::Ingest {
         sheet: None,
-        ingest: IngestParams {
-            encoding: preview.encoding,
-            delimiter: preview.delimiter,
-            has_header: preview.has_header,
-            date_order: preview.date_order,
-            mapping: preview.mapping.clone(),
-            keep_far_dates: false,
-        },
+        ingest: IngestParams::from_preview(&preview),
         rfm: RfmParams::default(),
         query: CustomerQuery::default(),
     })

@@ -84,7 +84,7 @@ impl Harness {
 fn ingest_request(preview: &ingest::Preview) -> Request {
     Request::File(file::Request::Ingest {
         sheet: None,
-        ingest: IngestParams::from_preview(&preview),
+        ingest: IngestParams::from_preview(preview),
         rfm: RfmParams::default(),
         query: CustomerQuery::default(),
     })

@@ -31,6 +31,9 @@ test('an .xlsx workbook: the largest sheet, a sheet picker, typed values, and an
     const sheet = page.locator('[data-testid=sheet-select]');
     assert.equal(await sheet.inputValue(), '订单明细', 'the sheet with the most rows');
     assert.deepEqual(await sheet.locator('option').allTextContents(), ['说明', '订单明细', '汇总']);
+    // A workbook has no encoding or delimiter to choose.
+    assert.equal(await page.locator('[data-testid=encoding-select]').isVisible(), false);
+    assert.equal(await page.locator('[data-testid=delimiter-select]').isVisible(), false);
     assert.deepEqual(await app.roles(), ['order_id', 'customer_id', 'date', 'amount', 'quantity', 'product']);
     // Another sheet, then back: the preview follows.
     await sheet.selectOption('汇总');

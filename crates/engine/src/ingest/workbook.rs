@@ -137,11 +137,7 @@ fn check_difat_capacity(bytes: &[u8]) -> Result<(), IngestError> {
     // The DIFAT chain, walked as calamine walks it (each DIFAT sector's last entry names the
     // next), which it does without a bound: a chain that loops grew its table until the worker
     // ran out of memory (found by fuzzing). A chain longer than the file has sectors loops.
-    let sector = if bytes.get(30..32) == Some(&[12, 0]) {
-        4096
-    } else {
-        512
-    };
+    let sector = sector_size(bytes);
     let sectors = bytes.len() / sector;
     let mut id = field(68);
     let mut steps = 0;
@@ -156,13 +152,20 @@ fn check_difat_capacity(bytes: &[u8]) -> Result<(), IngestError> {
     Ok(())
 }
 
-/// A compound document's bytes, with zeros up to a whole number of its sectors (512 or 4096
-/// bytes, from the header's sector shift; 512 when the header says otherwise) and two more.
+/// A compound document's sector size: 4096 bytes when the header's sector shift (bytes 30..32)
+/// is 12, else 512 (shift 9, and whatever a damaged header says).
+fn sector_size(bytes: &[u8]) -> usize {
+    if bytes.get(30..32) == Some(&[12, 0]) {
+        4096
+    } else {
+        512
+    }
+}
+
+/// A compound document's bytes, with zeros up to a whole number of its sectors
+/// ([`sector_size`]) and two more.
 fn padded_to_sectors(bytes: &[u8]) -> Vec<u8> {
-    let shift = bytes
-        .get(30..32)
-        .map_or(9, |b| u16::from_le_bytes([b[0], b[1]]));
-    let sector = if shift == 12 { 4096 } else { 512 };
+    let sector = sector_size(bytes);
     let mut padded = bytes.to_vec();
     let whole = (padded.len().div_ceil(sector).max(1) + 2) * sector;
     padded.resize(whole, 0);
@@ -205,11 +208,7 @@ fn read_sheet(
     };
     match format {
         WorkbookFormat::Xls => {
-            let sector = if bytes.get(30..32) == Some(&[12, 0]) {
-                4096
-            } else {
-                512
-            };
+            let sector = sector_size(bytes);
             let reader = EarlyEnd {
                 cursor: Cursor::new(bytes),
                 end: bytes.len().saturating_sub(2 * sector) as u64,

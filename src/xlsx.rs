@@ -139,6 +139,11 @@ impl TableSink for XlsxSink {
         }
     }
 
+    fn real(&mut self, value: f64) {
+        let width = crate::engine::csv_out::real(value).len();
+        self.number_with(value, Format::new(), width);
+    }
+
     fn money(&mut self, value: f64) {
         let width = format!("{value:.2}").len() + 2;
         self.number_with(value, self.money.clone(), width);

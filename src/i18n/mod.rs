@@ -1,5 +1,5 @@
 //! The one catalog of UI strings, English and 简体中文, split per feature: `common` (the page
-//! around the analyses), `ingest`, `overview`, `customers`, `predictions`, `segments`. Each part
+//! around the analyses), `ingest`, `overview`, `customers`, `predictions`, `segments`, `baskets`. Each part
 //! holds its [`Text`] constants and the translations of its typed engine values (errors,
 //! warnings, drop reasons, traits); all are reachable as `t::NAME` and from this module.
 //!
@@ -83,6 +83,7 @@ macro_rules! catalog {
     };
 }
 
+mod baskets;
 mod common;
 mod customers;
 mod ingest;
@@ -90,6 +91,7 @@ mod overview;
 mod predictions;
 mod segments;
 
+pub use baskets::{basket_warning_text, describe_basket_error, level_name, support_text};
 pub use customers::{band_name, column_title};
 use ingest::describe_ingest_error;
 pub use ingest::{date_order_name, delimiter_name, drop_reason, guess_note_text, role_name};
@@ -106,6 +108,7 @@ pub mod t {
     // Each part also has its own `ALL`; the parts' lists are `PARTS` here, so the clash of those
     // names is harmless (nothing uses `t::ALL`).
     #![allow(ambiguous_glob_reexports)]
+    pub use super::baskets::*;
     pub use super::common::*;
     pub use super::customers::*;
     pub use super::ingest::*;
@@ -114,13 +117,14 @@ pub mod t {
     pub use super::segments::*;
 
     /// Every part with its entries, for tests and audits.
-    pub const PARTS: [(&str, &[(&str, super::Text)]); 6] = [
+    pub const PARTS: [(&str, &[(&str, super::Text)]); 7] = [
         ("common", super::common::ALL),
         ("ingest", super::ingest::ALL),
         ("overview", super::overview::ALL),
         ("customers", super::customers::ALL),
         ("predictions", super::predictions::ALL),
         ("segments", super::segments::ALL),
+        ("baskets", super::baskets::ALL),
     ];
 }
 
@@ -131,6 +135,7 @@ pub fn stage_name(lang: Lang, stage: Stage) -> &'static str {
         Stage::Scoring => t::PROGRESS_SCORING,
         Stage::Exporting => t::PROGRESS_EXPORTING,
         Stage::Fitting => t::PROGRESS_FITTING,
+        Stage::Mining => t::PROGRESS_MINING,
         Stage::Clustering(step) => match step {
             ClusterStage::Features => t::PROGRESS_CLUSTER_FEATURES,
             ClusterStage::Sweep => t::PROGRESS_CLUSTER_SWEEP,
@@ -153,6 +158,7 @@ pub fn describe_error(lang: Lang, error: &WorkerError) -> String {
         },
         WorkerError::Engine(EngineError::Clv(e)) => describe_clv_error(lang, e),
         WorkerError::Engine(EngineError::Cluster(e)) => describe_cluster_error(lang, e),
+        WorkerError::Engine(EngineError::Baskets(e)) => describe_basket_error(lang, e),
         WorkerError::NothingLoaded { .. } => t::ERR_NOTHING_LOADED.get(lang).to_string(),
         WorkerError::Read { message } => fill(lang, t::ERR_READ, &[message]),
         WorkerError::TooManyRowsForExcel { rows } => fill(

@@ -28,6 +28,18 @@ pub fn plain(value: f64, decimals: usize) -> String {
     s
 }
 
+/// A number at full precision: the shortest text that reads back as the same `f64`, with an
+/// exponent (`1.5e-121`) below 10⁻⁴; empty when not finite.
+pub fn real(value: f64) -> String {
+    if !value.is_finite() {
+        String::new()
+    } else if value != 0.0 && value.abs() < 1e-4 {
+        format!("{value:e}")
+    } else {
+        format!("{}", value + 0.0)
+    }
+}
+
 /// Neutralises spreadsheet formula injection in a text cell: text whose first visible character
 /// is `=` `+` `-` `@` (or their full-width forms `＝` `＋` `－` `＠`), or that starts with a tab or
 /// carriage return, gets a leading `'`, so spreadsheet programs show it as text. Leading spaces,

@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{cluster::ClusterError, clv::ClvError, ingest::IngestError, rfm::RfmError};
+use super::{
+    baskets::BasketError, cluster::ClusterError, clv::ClvError, ingest::IngestError, rfm::RfmError,
+};
 
 /// Any engine failure. Each variant carries its module's typed error, which says where.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
@@ -19,6 +21,9 @@ pub enum EngineError {
     /// Segmentation failed (bad settings, too few customers, a bad attributes or model file).
     #[error(transparent)]
     Cluster(#[from] ClusterError),
+    /// A basket analysis failed (no item column, too few baskets, settings that explode).
+    #[error(transparent)]
+    Baskets(#[from] BasketError),
 }
 
 /// Engine result alias.

@@ -5,8 +5,8 @@
 //! the predictions, segments and the customer table take those two as input. The page and the
 //! CLI reach all of it through one door, [`session::Session`]. Dependencies point one way:
 //! `session` reads everything; `customers` reads `rfm`, `clv` and `cluster`; `cluster` reads
-//! `rfm`, `clv` and `ingest` (for attributes files); `clv` reads `rfm`; `rfm`, `cluster` and
-//! `customers` share `lines`. Only `session` reads `customers`.
+//! `rfm`, `clv` and `ingest` (for attributes files); `clv` reads `rfm`; `rfm`, `cluster`,
+//! `customers` and `baskets` share `lines`; `baskets` reads `rfm` (the run's lines). Only `session` reads `customers`.
 //!
 //! - [`ingest`]: sniff a CSV (encoding, delimiter, header, column roles, date order), then stream it
 //!   into a columnar [`Dataset`] with a [`ingest::QualityReport`].
@@ -21,6 +21,8 @@
 //! - [`customers`]: the customer table (page, sort, filter, export) with the columns analyses
 //!   register ([`customers::CustomerColumns`]), per-customer tags and value tiers, and the
 //!   customer page.
+//! - [`baskets`]: baskets from the run's orders, frequent itemsets, association rules with
+//!   significance, cross-sell recommendations with their evaluation, regional preferences.
 //! - [`calendar`]: days since 1970-01-01 to and from calendar dates and ISO text.
 //! - [`csv_out`]: the CSV cell rules of every export (byte-order mark, plain numbers, formula
 //!   neutralisation).
@@ -31,6 +33,7 @@
 
 #![warn(missing_docs)]
 
+pub mod baskets;
 pub mod calendar;
 pub mod cluster;
 pub mod clv;

@@ -35,6 +35,80 @@ pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
     (sxx > 0.0 && syy > 0.0 && r.is_finite()).then(|| r.clamp(-1.0, 1.0))
 }
 
+/// P(X ≥ `a`) for X hypergeometric: `draws` draws without replacement from `population` items of
+/// which `successes` are marked. It is Fisher's exact test, one-sided ("greater"), of the 2×2
+/// table [[a, draws − a], [successes − a, rest]] (scipy's `fisher_exact(..., "greater")`).
+/// Terms are summed outward from `a` by their ratio, starting from the log-pmf (libm's `lgamma`),
+/// and stop once they no longer change the sum.
+pub fn hypergeometric_upper_tail(a: u64, draws: u64, successes: u64, population: u64) -> f64 {
+    let (n, k, m) = (population, successes, draws);
+    if k > n || m > n {
+        return f64::NAN;
+    }
+    let lowest = (k + m).saturating_sub(n);
+    let highest = k.min(m);
+    if a <= lowest {
+        return 1.0;
+    }
+    if a > highest {
+        return 0.0;
+    }
+    let ln_choose = |n: u64, r: u64| {
+        libm::lgamma(n as f64 + 1.0)
+            - libm::lgamma(r as f64 + 1.0)
+            - libm::lgamma((n - r) as f64 + 1.0)
+    };
+    let ln_pmf = ln_choose(k, a) + ln_choose(n - k, m - a) - ln_choose(n, m);
+    let mut term = libm::exp(ln_pmf);
+    let mut sum = term;
+    let mode = ((m + 1) as f64 * (k + 1) as f64 / (n + 2) as f64).floor() as u64;
+    let mut x = a;
+    while x < highest {
+        // pmf(x + 1) / pmf(x)
+        let ratio =
+            ((k - x) as f64 * (m - x) as f64) / ((x + 1) as f64 * (n + x + 1 - k - m) as f64);
+        term *= ratio;
+        sum += term;
+        x += 1;
+        if x > mode && term <= sum * 1e-17 {
+            break;
+        }
+    }
+    sum.min(1.0)
+}
+
+/// The p-value of Pearson's χ² test (no continuity correction, 1 degree of freedom) of the 2×2
+/// table [[a, b], [c, d]] (scipy's `chi2_contingency(..., correction=False)`); 1 when a row or a
+/// column is empty.
+pub fn chi_square_2x2(a: u64, b: u64, c: u64, d: u64) -> f64 {
+    let (a, b, c, d) = (a as f64, b as f64, c as f64, d as f64);
+    let (r1, r2, c1, c2) = (a + b, c + d, a + c, b + d);
+    if r1 == 0.0 || r2 == 0.0 || c1 == 0.0 || c2 == 0.0 {
+        return 1.0;
+    }
+    let n = r1 + r2;
+    let diff = a * d - b * c;
+    let chi2 = n * diff * diff / (r1 * r2 * c1 * c2);
+    libm::erfc(libm::sqrt(chi2 / 2.0)).clamp(0.0, 1.0)
+}
+
+/// Benjamini–Hochberg adjusted p-values, in the input order (step-up, monotone, capped at 1).
+pub fn benjamini_hochberg(p: &[f64]) -> Vec<f64> {
+    let m = p.len();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&i, &j| p[i].total_cmp(&p[j]).then(i.cmp(&j)));
+    let mut adjusted = vec![1.0; m];
+    let mut running = 1.0f64;
+    for (rank, &i) in order.iter().enumerate().rev() {
+        let value = p.get(i).copied().unwrap_or(1.0) * m as f64 / (rank + 1) as f64;
+        running = running.min(value);
+        if let Some(slot) = adjusted.get_mut(i) {
+            *slot = running.min(1.0);
+        }
+    }
+    adjusted
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +131,39 @@ mod tests {
         assert!((r - 0.964_763_821_237_732_1).abs() < 1e-12);
         assert_eq!(pearson(&[1.0, 2.0], &[3.0, 3.0]), None);
         assert_eq!(pearson(&[1.0], &[3.0]), None);
+    }
+    #[test]
+    fn fisher_greater_matches_scipy() {
+        // scipy.stats.fisher_exact([[8, 2], [1, 5]], alternative="greater")[1] = 0.024475524475524483
+        let p = hypergeometric_upper_tail(8, 10, 9, 16);
+        assert!((p - 0.024_475_524_475_524_483).abs() < 1e-15, "{p}");
+        // fisher_exact([[3, 1], [1, 3]], "greater")[1] = 0.24285714285714283
+        assert!((hypergeometric_upper_tail(3, 4, 4, 8) - 0.242_857_142_857_142_83).abs() < 1e-15);
+        assert_eq!(hypergeometric_upper_tail(0, 4, 4, 8), 1.0);
+        assert_eq!(hypergeometric_upper_tail(5, 4, 4, 8), 0.0);
+    }
+
+    #[test]
+    fn chi_square_matches_scipy() {
+        // scipy.stats.chi2_contingency([[10, 20], [30, 40]], correction=False)[1] = 0.37299848361348686
+        let p = chi_square_2x2(10, 20, 30, 40);
+        assert!((p - 0.372_998_483_613_486_86).abs() < 1e-12, "{p}");
+        assert_eq!(chi_square_2x2(0, 0, 3, 4), 1.0);
+    }
+
+    #[test]
+    fn benjamini_hochberg_matches_statsmodels() {
+        // By hand, as statsmodels multipletests([0.01, 0.04, 0.03, 0.2], method="fdr_bh")[1]:
+        //   = [0.04, 0.05333333, 0.05333333, 0.2]
+        let q = benjamini_hochberg(&[0.01, 0.04, 0.03, 0.2]);
+        let want = [
+            0.04,
+            0.053_333_333_333_333_33,
+            0.053_333_333_333_333_33,
+            0.2,
+        ];
+        for (a, b) in q.iter().zip(want) {
+            assert!((a - b).abs() < 1e-12, "{q:?}");
+        }
     }
 }

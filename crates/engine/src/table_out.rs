@@ -46,6 +46,9 @@ pub trait TableSink {
     fn number(&mut self, value: f64, decimals: usize);
     /// Money (2 decimals); a non-finite value is an empty cell.
     fn money(&mut self, value: f64);
+    /// A number at full precision (statistics, p-values): every digit that round-trips, with an
+    /// exponent below 10⁻⁴; a non-finite one is an empty cell.
+    fn real(&mut self, value: f64);
     /// A day (days since 1970-01-01).
     fn day(&mut self, day: Day);
     /// No value.
@@ -118,6 +121,9 @@ impl TableSink for CsvSink {
     }
     fn money(&mut self, value: f64) {
         self.field(&csv_out::plain(value, 2));
+    }
+    fn real(&mut self, value: f64) {
+        self.field(&csv_out::real(value));
     }
     fn day(&mut self, day: Day) {
         let text = self.days.get(day);

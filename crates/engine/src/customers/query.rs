@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::columns::{BandFilter, Cell, Column, ColumnKind, CustomerColumns, Registered};
 use super::tags::TagMatcher;
 use super::{CustomerTags, TagFilter, TagKind, TagTable};
+use crate::baskets::ItemLevel;
 use crate::clv::ChurnRisk;
 use crate::rfm::{Analysis, Segment};
 use crate::table_out::{CsvSink, TableSink};
@@ -56,6 +57,10 @@ pub struct CustomerQuery {
     /// Empty = all.
     #[serde(default)]
     pub tags: Vec<TagFilter>,
+    /// Keep only customers who bought every item of `bought` and none of `not_bought` (the
+    /// cross-sell list "bought A, not B"); `None` = all.
+    #[serde(default)]
+    pub bought: Option<BoughtFilter>,
     /// First matching row to return.
     pub offset: usize,
     /// Rows to return (the UI asks for one page).
@@ -71,9 +76,77 @@ impl Default for CustomerQuery {
             search: String::new(),
             bands: Vec::new(),
             tags: Vec::new(),
+            bought: None,
             offset: 0,
             limit: 50,
         }
+    }
+}
+
+/// Customers by what they bought: a line of the run with a non-negative amount and the item (a
+/// product or category name, exact).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct BoughtFilter {
+    /// Products or categories.
+    pub level: ItemLevel,
+    /// Items each kept customer bought (all of them).
+    pub bought: Vec<String>,
+    /// Items no kept customer bought.
+    pub not_bought: Vec<String>,
+}
+
+impl BoughtFilter {
+    /// For each customer index, whether they pass (one pass over the run's lines). Names the
+    /// file does not hold are bought by nobody.
+    fn passes(&self, dataset: &Dataset, analysis: &Analysis) -> Vec<bool> {
+        let (column, names) = match self.level {
+            ItemLevel::Product => (&dataset.product, &dataset.products),
+            ItemLevel::Category => (&dataset.category, &dataset.categories),
+        };
+        // Each interned item's bit: `bought` items first, then `not_bought` (at most 32 each).
+        let mut bit = vec![0u64; names.len()];
+        let listed = self
+            .bought
+            .iter()
+            .take(32)
+            .chain(self.not_bought.iter().take(32));
+        for (b, name) in listed.enumerate() {
+            let offset = if b < self.bought.len().min(32) {
+                b
+            } else {
+                32 + b - self.bought.len().min(32)
+            };
+            for (i, value) in names.values.iter().enumerate() {
+                if value == name {
+                    if let Some(x) = bit.get_mut(i) {
+                        *x |= 1 << offset;
+                    }
+                }
+            }
+        }
+        let mut seen = vec![0u64; dataset.customer_count()];
+        analysis
+            .lines(dataset)
+            .for_each(|line, customer, _, amount| {
+                if amount < 0.0 {
+                    return;
+                }
+                let b = column
+                    .get(line)
+                    .and_then(|&i| bit.get(i as usize))
+                    .copied()
+                    .unwrap_or(0);
+                if b != 0 {
+                    if let Some(s) = seen.get_mut(customer as usize) {
+                        *s |= b;
+                    }
+                }
+            });
+        let need = (1u64 << self.bought.len().min(32)) - 1;
+        let banned = ((1u64 << self.not_bought.len().min(32)) - 1) << 32;
+        seen.iter()
+            .map(|&s| s & need == need && s & banned == 0)
+            .collect()
     }
 }
 
@@ -375,6 +448,12 @@ fn matching_positions(
             })
         })
     };
+    let bought = q.bought.as_ref().map(|f| f.passes(dataset, analysis));
+    let passes_bought = |customer: u32| {
+        bought
+            .as_ref()
+            .is_none_or(|b| b.get(customer as usize).copied().unwrap_or(false))
+    };
     let needle = q.search.trim();
     let search = Search::new(needle);
     let mut wanted = [q.segments.is_empty(); 11];
@@ -392,6 +471,7 @@ fn matching_positions(
                 && passes_bands(**customer)
                 && search.matches(dataset.customer_ids.get(**customer))
                 && passes_tags(*position, **customer)
+                && passes_bought(**customer)
         })
         .map(|(i, _)| i)
         .collect()

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{customers, file, overview, predictions, segments};
+use super::{baskets, customers, file, overview, predictions, segments};
 
 use crate::{
     cluster::{AttributeColumnInfo, AttributeJoin, ClusterStage},
@@ -27,6 +27,8 @@ pub enum Request {
     Predictions(predictions::Request),
     /// Segments found in the data: attributes, segmentation runs, saved segmentations.
     Segments(segments::Request),
+    /// Baskets: rules, recommendations, regional preferences and their exports.
+    Baskets(baskets::Request),
 }
 
 /// What the page shows about a loaded attributes file.
@@ -55,6 +57,8 @@ pub enum Stage {
     Fitting,
     /// Segmenting customers, at this step.
     Clustering(ClusterStage),
+    /// Building baskets and mining them (rules, recommendations, preferences).
+    Mining,
 }
 
 /// What the session (through the worker) answers.
@@ -90,6 +94,8 @@ pub enum Response {
     Predictions(predictions::Response),
     /// Segments found in the data: attributes, segmentation runs, saved segmentations.
     Segments(segments::Response),
+    /// Baskets: rules, recommendations, regional preferences.
+    Baskets(baskets::Response),
     /// The request failed; nothing the page holds is invalidated.
     Failed {
         /// Why.

@@ -12,6 +12,8 @@
 //! | `Analyze` (as-of date, segment grid, …) | the segmentation and the tags (predictions stay: they do not depend on the RFM parameters) |
 //! | `Predict` | the predictions and the tags |
 //! | `Cluster` / `ApplySegmentation` | the segmentation and the tags |
+//! | `Analyze` (again) | also the baskets: transactions, rules, recommendations, preferences (they read the run's lines) |
+//! | `Baskets::Rules` / `Recommend` / `Regions` | that result only (the baskets of an item level are built once and kept) |
 //! | `OpenAttributes` / `ClearAttributes` | nothing derived (the next segmentation reads them) |
 //! | a worker restart | everything (a fresh session; the page re-sends the file, then re-asks) |
 //!
@@ -19,6 +21,7 @@
 //! session's answers [`SessionError::Stale`], and a newer one resets the session first, so no
 //! answer ever describes another file.
 
+pub mod baskets;
 pub mod customers;
 pub mod file;
 mod messages;
@@ -173,6 +176,8 @@ pub struct Session {
     tags: Option<TagTable>,
     /// The adapter's `.xlsx` writer, if it has one (kept across files).
     spreadsheets: Option<NewSpreadsheet>,
+    /// Baskets, rules, recommendations and regional preferences of `analysis`'s lines.
+    baskets: baskets::BasketResults,
 }
 
 impl Session {
@@ -254,6 +259,7 @@ impl Session {
         self.clv = None;
         self.cluster = None;
         self.tags = None;
+        self.baskets = baskets::BasketResults::default();
     }
 
     /// Answers one request of file generation `generation`. `attachment` is the file that comes
@@ -280,6 +286,7 @@ impl Session {
             Request::Customers(request) => customers::handle(self, request, attachment, job),
             Request::Predictions(request) => predictions::handle(self, request, attachment, job),
             Request::Segments(request) => segments::handle(self, request, attachment, job),
+            Request::Baskets(request) => baskets::handle(self, request, attachment, job),
         }
     }
 
@@ -331,6 +338,8 @@ impl Session {
         let page = self.page(query);
         // The segmentation was of the previous run's customers; the page runs it again.
         self.cluster = None;
+        // The baskets were of the previous run's lines (as-of day, duplicates).
+        self.baskets = baskets::BasketResults::default();
         overview::Response::Analyzed {
             quality,
             report,

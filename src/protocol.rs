@@ -24,8 +24,10 @@ pub use crate::engine::session::{
 /// and CLV); the quality report's `far_dates`; `IngestParams::keep_far_dates`. 7:
 /// `ClvWarning::DropoutNotIdentified::model_gap_days`, `ClvScores::purchase_chance_horizon` and
 /// the customer table's `purchase_chance` column. 8: `Preview::notes`; `ClvAnalysis::scoring`.
-/// 9: `TextEncoding::Windows1252`. 10: `rfm::Report::customers_after_as_of`.
-pub const PROTOCOL_VERSION: u32 = 10;
+/// 9: `TextEncoding::Windows1252`. 10: `rfm::Report::customers_after_as_of`. 11: the baskets
+/// feature (`Request::Baskets`, `Response::Baskets`, `Stage::Mining`,
+/// `CustomerQuery::bought`).
+pub const PROTOCOL_VERSION: u32 = 11;
 
 /// One message on the wire. Every request carries an id that its responses echo, and the page's
 /// file generation, which the responses echo too (so an answer about an older file is dropped).

@@ -1074,3 +1074,57 @@ fn double_dash_ends_the_options() {
     let o = segscope(&["rfm", "--json", "--", csv.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+const BASKETS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/baskets/tx_baskets.csv");
+
+#[test]
+fn baskets_prints_json_and_writes_the_rules() {
+    let dir = temp_dir("baskets_json");
+    let out = dir.join("rules.csv");
+    let o = segscope(&[
+        "baskets",
+        BASKETS,
+        "--min-support",
+        "0.01",
+        "--max-length",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for key in ["transactions", "items", "itemsets", "rules", "top_rules", "timings_ms"] {
+        assert!(json.get(key).is_some(), "no {key} in {json}");
+    }
+    assert_eq!(json["transactions"], 4701);
+    assert_eq!(json["rules"], 15);
+    let rules = std::fs::read_to_string(&out).unwrap();
+    assert!(rules.starts_with("antecedent,consequent,antecedent_support,consequent_support,count,support,confidence,lift,leverage,conviction,p_value,p_value_adjusted"));
+    assert_eq!(rules.lines().count(), 16);
+}
+
+#[test]
+fn recommend_evaluates_and_regions_compare() {
+    let o = segscope(&["recommend", BASKETS, "--evaluate", "--k", "5", "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["evaluation"]["evaluated"], 674);
+    assert!(json["evaluation"]["popular"]["hit_rate"].as_f64().unwrap() > 0.4);
+    let o = segscope(&["regions", BASKETS, "--by", "channel"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("channels"));
+}
+
+#[test]
+fn baskets_without_a_product_column_fail_in_words_and_bad_flags_are_usage_errors() {
+    let dir = temp_dir("baskets_no_product");
+    let file = write_csv(&dir, "t.csv", TRANSACTIONS);
+    let o = segscope(&["baskets", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no product column"), "{err}");
+    let o = segscope(&["baskets", file.to_str().unwrap(), "--min-support", "2"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--min-support expects a number"));
+}

@@ -20,6 +20,10 @@ use segscope::protocol::{
     decode, encode, encode_response, Envelope, Request, Response, Stage, WorkerError,
 };
 
+use segscope::engine::baskets::{
+    BasketParams, ReasonWords, RecommendParams, RegionParams, RuleQuery,
+};
+
 const DEMO: &[u8] = include_bytes!("../public/demo/transactions.csv");
 const DEMO_ATTRIBUTES: &[u8] = include_bytes!("../public/demo/customers.csv");
 
@@ -43,10 +47,17 @@ fn request_name(r: &Request) -> &'static str {
         Request::Segments(msg::segments::Request::SaveSegmentation { .. }) => "SaveSegmentation",
         Request::Customers(msg::customers::Request::Tags { .. }) => "Tags",
         Request::Customers(msg::customers::Request::Profile { .. }) => "CustomerProfile",
+        Request::Baskets(msg::baskets::Request::Rules { .. }) => "Rules",
+        Request::Baskets(msg::baskets::Request::RulePage { .. }) => "RulePage",
+        Request::Baskets(msg::baskets::Request::Recommend { .. }) => "Recommend",
+        Request::Baskets(msg::baskets::Request::Regions { .. }) => "Regions",
+        Request::Baskets(msg::baskets::Request::ExportRules { .. }) => "ExportRules",
+        Request::Baskets(msg::baskets::Request::ExportRecommendations { .. }) => "ExportRecommendations",
+        Request::Baskets(msg::baskets::Request::ExportRegions { .. }) => "ExportRegions",
     }
 }
 
-const REQUESTS: usize = 16;
+const REQUESTS: usize = 23;
 
 fn response_name(r: &Response) -> &'static str {
     match r {
@@ -64,10 +75,14 @@ fn response_name(r: &Response) -> &'static str {
         Response::Customers(msg::customers::Response::Page { .. }) => "Customers",
         Response::Exported { .. } => "Exported",
         Response::Failed { .. } => "Failed",
+        Response::Baskets(msg::baskets::Response::Mined { .. }) => "Mined",
+        Response::Baskets(msg::baskets::Response::Rules { .. }) => "RulesPage",
+        Response::Baskets(msg::baskets::Response::Recommended { .. }) => "Recommended",
+        Response::Baskets(msg::baskets::Response::Regions { .. }) => "RegionsCompared",
     }
 }
 
-const RESPONSES: usize = 14;
+const RESPONSES: usize = 18;
 
 fn round_trip_response(id: u64, response: &Response) {
     let json = encode_response(id, 7, response);
@@ -264,6 +279,64 @@ fn every_request_and_response_round_trips() {
     ask(
         &mut session,
         Request::Segments(msg::segments::Request::ClearAttributes),
+        None,
+    );
+    // Baskets: rules and their pages, recommendations, regions, their exports.
+    ask(
+        &mut session,
+        Request::Baskets(msg::baskets::Request::Rules {
+            params: BasketParams::new(),
+            query: RuleQuery::default(),
+        }),
+        None,
+    );
+    ask(
+        &mut session,
+        Request::Baskets(msg::baskets::Request::RulePage {
+            query: RuleQuery {
+                search: "p00".into(),
+                ..RuleQuery::default()
+            },
+        }),
+        None,
+    );
+    ask(
+        &mut session,
+        Request::Baskets(msg::baskets::Request::Recommend {
+            params: RecommendParams::new(),
+        }),
+        None,
+    );
+    ask(
+        &mut session,
+        Request::Baskets(msg::baskets::Request::Regions {
+            params: RegionParams::default(),
+        }),
+        None,
+    );
+    ask(
+        &mut session,
+        Request::Baskets(msg::baskets::Request::ExportRules {
+            format: ExportFormat::Csv,
+        }),
+        None,
+    );
+    ask(
+        &mut session,
+        Request::Baskets(msg::baskets::Request::ExportRecommendations {
+            format: ExportFormat::Csv,
+            words: ReasonWords {
+                together: "with {item} ({customers})".into(),
+                popular: "popular".into(),
+            },
+        }),
+        None,
+    );
+    ask(
+        &mut session,
+        Request::Baskets(msg::baskets::Request::ExportRegions {
+            format: ExportFormat::Csv,
+        }),
         None,
     );
     // A failure, typed.

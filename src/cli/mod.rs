@@ -15,6 +15,7 @@
 //! one-line messages, and the help texts are the same hand-written ones
 //! (`tests/cli.rs`, `scripts/cli-corpus.py`).
 
+mod baskets;
 mod bench;
 mod cluster;
 mod clv;
@@ -48,6 +49,10 @@ Usage:
                                    fit BG/NBD, Pareto/NBD and Gamma-Gamma; score CLV and churn
   segscope cluster FILE --k N|auto [options]
                                    k-means segments with profiles and automatic names
+  segscope baskets FILE [options]  association rules: what sells together
+  segscope recommend FILE [options]
+                                   cross-sell: the next items for each customer (--evaluate)
+  segscope regions FILE [options]  what each region (or channel) prefers
   segscope bench FILE [options]    time preview, ingest and analysis on FILE
   segscope --help                  this help (also: segscope rfm --help, segscope bench --help)
   segscope --version               print the version
@@ -55,7 +60,15 @@ Usage:
 Exit status: 0 success, 1 the file or the analysis failed, 2 bad command line.";
 
 /// The subcommands, as the first argument names them.
-const SUBCOMMANDS: [&str; 4] = ["rfm", "clv", "cluster", "bench"];
+const SUBCOMMANDS: [&str; 7] = [
+    "rfm",
+    "clv",
+    "cluster",
+    "baskets",
+    "recommend",
+    "regions",
+    "bench",
+];
 
 /// The whole command line.
 #[derive(Debug, Parser)]
@@ -79,6 +92,12 @@ enum Task {
     Clv(clv::ClvArgs),
     #[command(override_help = cluster::HELP, args_override_self = true)]
     Cluster(cluster::ClusterArgs),
+    #[command(override_help = baskets::HELP, args_override_self = true)]
+    Baskets(baskets::BasketsArgs),
+    #[command(override_help = baskets::RECOMMEND_HELP, args_override_self = true)]
+    Recommend(baskets::RecommendArgs),
+    #[command(override_help = baskets::REGIONS_HELP, args_override_self = true)]
+    Regions(baskets::RegionsArgs),
     #[command(override_help = bench::HELP, args_override_self = true)]
     Bench(bench::BenchArgs),
     /// `segscope help [anything]`: the main help, as `segscope --help`.
@@ -109,6 +128,9 @@ impl Command {
             Task::Rfm(args) => args.run(),
             Task::Clv(args) => args.run(),
             Task::Cluster(args) => args.run(),
+            Task::Baskets(args) => args.run(),
+            Task::Recommend(args) => args.run(),
+            Task::Regions(args) => args.run(),
             Task::Bench(args) => args.run(),
             Task::Help { .. } => print(&format!("{MAIN_HELP}\n")),
         }
@@ -229,7 +251,7 @@ fn reword(error: &clap::Error, first: Option<&OsString>) -> CliResult<String> {
     let Some(command) = first.as_deref().filter(|c| SUBCOMMANDS.contains(c)) else {
         let other = first.unwrap_or_default();
         return Err(usage(format!(
-            "unknown command '{other}': expected rfm, clv, cluster or bench"
+            "unknown command '{other}': expected rfm, clv, cluster, baskets, recommend, regions or bench"
         )));
     };
     let strings = |kind| match error.get(kind) {
@@ -246,6 +268,9 @@ fn reword(error: &clap::Error, first: Option<&OsString>) -> CliResult<String> {
         let help = match command {
             "clv" => clv::HELP,
             "cluster" => cluster::HELP,
+            "baskets" => baskets::HELP,
+            "recommend" => baskets::RECOMMEND_HELP,
+            "regions" => baskets::REGIONS_HELP,
             "bench" => bench::HELP,
             _ => rfm::HELP,
         };

@@ -131,6 +131,16 @@ impl Session {
         self.baskets.recommender.as_ref()
     }
 
+    /// The baskets at `level`, if a basket request built them.
+    pub fn basket_transactions(&self, level: ItemLevel) -> Option<&Transactions> {
+        self.baskets.of_level(level)
+    }
+
+    /// The current regional (or channel) preferences, if any.
+    pub fn preferences(&self) -> Option<&Preferences> {
+        self.baskets.preferences.as_ref().map(|(_, p)| p)
+    }
+
     /// The baskets at `level`, built from the current analysis's lines when not yet held (and the
     /// milliseconds building them took).
     fn transactions(
@@ -167,7 +177,6 @@ pub(super) fn handle(
         Request::Rules { params, query } => {
             let started = (job.now_ms)();
             job.stage(Stage::Mining)?;
-            session.baskets.rules = None;
             let has_categories = session
                 .dataset
                 .as_ref()
@@ -211,7 +220,6 @@ pub(super) fn handle(
         Request::Recommend { params } => {
             let started = (job.now_ms)();
             job.stage(Stage::Mining)?;
-            session.baskets.recommender = None;
             let customers = session.dataset.as_ref().map_or(0, |d| d.customer_count());
             let (t, _) = session.transactions(params.level, job)?;
             let recommender = Recommender::fit(t, customers, &params).map_err(EngineError::from)?;
@@ -222,7 +230,6 @@ pub(super) fn handle(
         Request::Regions { params } => {
             let started = (job.now_ms)();
             job.stage(Stage::Mining)?;
-            session.baskets.preferences = None;
             session.transactions(params.level, job)?;
             let t = session
                 .baskets

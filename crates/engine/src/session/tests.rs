@@ -672,3 +672,86 @@ fn the_preview_head_is_measured_in_records() {
         assert_eq!(quality.map(|q| q.rows_kept), Some(rows as u64));
     }
 }
+
+fn baskets_held(s: &Session) -> (bool, bool, bool) {
+    (
+        s.basket_rules().is_some(),
+        s.recommendations().is_some(),
+        s.preferences().is_some(),
+    )
+}
+
+fn basket_requests() -> [Request; 3] {
+    use crate::baskets::{BasketParams, RecommendParams, RegionParams};
+    [
+        Request::Baskets(super::baskets::Request::Rules {
+            params: BasketParams::new(),
+            query: crate::baskets::RuleQuery::default(),
+        }),
+        Request::Baskets(super::baskets::Request::Recommend {
+            params: RecommendParams {
+                evaluate: false,
+                ..RecommendParams::new()
+            },
+        }),
+        Request::Baskets(super::baskets::Request::Regions {
+            params: RegionParams::default(),
+        }),
+    ]
+}
+
+/// The baskets row of the invalidation table: predictions and segments keep them, a re-analysis
+/// or an ingest drops them, a failed basket request keeps the previous result.
+#[test]
+fn baskets_invalidation() {
+    let mut h = Harness::new();
+    h.load_demo(1);
+    for r in basket_requests() {
+        h.ask(1, r, None).unwrap();
+    }
+    assert_eq!(baskets_held(&h.session), (true, true, true));
+    h.ask(1, predict(), None).unwrap();
+    h.ask(1, cluster(), None).unwrap();
+    assert_eq!(baskets_held(&h.session), (true, true, true));
+    // A failed rules run (a setting out of range) keeps the rules held.
+    let bad = crate::baskets::BasketParams {
+        min_confidence: 2.0,
+        ..crate::baskets::BasketParams::new()
+    };
+    assert!(h
+        .ask(
+            1,
+            Request::Baskets(super::baskets::Request::Rules {
+                params: bad,
+                query: crate::baskets::RuleQuery::default(),
+            }),
+            None
+        )
+        .is_err());
+    assert_eq!(baskets_held(&h.session), (true, true, true));
+    // A re-analysis reads other lines (as-of day, duplicates): every basket result goes.
+    h.ask(
+        1,
+        Request::Overview(overview::Request::Analyze {
+            rfm: RfmParams::default(),
+            query: CustomerQuery::default(),
+        }),
+        None,
+    )
+    .unwrap();
+    assert_eq!(baskets_held(&h.session), (false, false, false));
+    assert!(h.session.basket_transactions(crate::baskets::ItemLevel::Product).is_none());
+    for r in basket_requests() {
+        h.ask(1, r, None).unwrap();
+    }
+    // A new file drops them too.
+    h.ask(
+        2,
+        Request::File(file::Request::Open {
+            params: PreviewParams::default(),
+        }),
+        Some(DEMO),
+    )
+    .unwrap();
+    assert_eq!(baskets_held(&h.session), (false, false, false));
+}

@@ -15,16 +15,19 @@ pub enum Route {
     Predictions,
     /// Segments found in the data (k-means), their profiles and saved segmentations.
     Segments,
+    /// What sells together, what to offer each customer next, what each region prefers.
+    Baskets,
 }
 
 impl Route {
     /// Every page, in navigation order. A new analysis adds its page here (one line) and in
     /// [`Route::slug`], [`Route::title`] and `Dashboard`'s match.
-    pub const ALL: [Route; 4] = [
+    pub const ALL: [Route; 5] = [
         Route::Overview,
         Route::Customers,
         Route::Predictions,
         Route::Segments,
+        Route::Baskets,
     ];
 
     /// The hash fragment's name: `#/customers`.
@@ -34,6 +37,7 @@ impl Route {
             Route::Customers => "customers",
             Route::Predictions => "predictions",
             Route::Segments => "segments",
+            Route::Baskets => "baskets",
         }
     }
 
@@ -44,6 +48,7 @@ impl Route {
             Route::Customers => t::NAV_CUSTOMERS,
             Route::Predictions => t::NAV_PREDICTIONS,
             Route::Segments => t::NAV_SEGMENTS,
+            Route::Baskets => t::NAV_BASKETS,
         }
     }
 

@@ -1802,3 +1802,577 @@ mod cluster {
         assert!(!no_data("non-finite", ClusterChartKind::Sizes));
     }
 }
+
+// --- baskets (rules, recommendations, regions) ------------------------------------------------
+
+mod baskets {
+    use super::{elements, has_text, hex, rects_filled, render, ChartTheme};
+    use segscope::charts::{
+        basket_readout, draw_basket_chart, heat, BasketChartData, BasketChartKind, ClusterLayout,
+        HoverAxis,
+    };
+    use segscope::engine::baskets::report::{
+        BasketSummary, BasketTimings, GroupPreferences, ItemStat, LiftHeatmap, ScatterPoint,
+    };
+    use segscope::engine::baskets::{
+        BasketReport, Evaluation, GroupBy, ItemLevel, MethodScores, RecommendReport, RegionReport,
+    };
+    use segscope::i18n::{t, Lang};
+
+    const LONG_NAME: &str = "Extra large stoneware casserole dish with a glazed lid and handles";
+
+    fn item(name: &str, baskets: u64) -> ItemStat {
+        ItemStat {
+            name: name.to_string(),
+            baskets,
+            support: baskets as f64 / 1000.0,
+            revenue: baskets as f64 * 3.0,
+        }
+    }
+
+    /// 1,000 baskets; four rules (the last with a missing support), three items in the heatmap
+    /// (the third with a long name) and three in the frequency list.
+    fn rules() -> BasketReport {
+        let point = |support, confidence, lift| ScatterPoint {
+            support,
+            confidence,
+            lift,
+        };
+        let top = vec![item("Milk", 400), item("Bread", 300), item("Eggs", 50)];
+        BasketReport {
+            summary: BasketSummary {
+                level: ItemLevel::Product,
+                baskets: 1000,
+                items: 3,
+                customers: 200,
+                mean_size: 2.1,
+                median_size: 2.0,
+                single_item_share: 0.3,
+                lines_without_item: 0,
+                top_by_baskets: top.clone(),
+                top_by_revenue: top,
+            },
+            min_support: 0.01,
+            min_count: 10,
+            itemsets: 7,
+            itemsets_by_length: vec![3, 3, 1],
+            rules: 4,
+            rules_pruned: 0,
+            rules_significant: 2,
+            scatter: vec![
+                point(0.05, 0.3, 1.2),
+                point(0.12, 0.6, 2.5),
+                point(0.08, 0.9, 4.0),
+                point(f64::NAN, 0.5, 1.5),
+            ],
+            heatmap: LiftHeatmap {
+                items: vec!["Bread".into(), "Butter".into(), LONG_NAME.into()],
+                lift: vec![
+                    vec![None, Some(2.0), Some(0.5)],
+                    vec![Some(2.0), None, Some(1.0)],
+                    vec![Some(0.5), Some(1.0), None],
+                ],
+                together: vec![vec![0, 30, 5], vec![30, 0, 12], vec![5, 12, 0]],
+            },
+            warnings: vec![],
+            timings: BasketTimings::default(),
+        }
+    }
+
+    fn scores(values: [f64; 5]) -> MethodScores {
+        MethodScores {
+            hit_rate: values[0],
+            precision: values[1],
+            recall: values[2],
+            ndcg: values[3],
+            coverage: values[4],
+        }
+    }
+
+    fn recommendations() -> RecommendReport {
+        RecommendReport {
+            level: ItemLevel::Product,
+            k: 10,
+            customers: 200,
+            repeat_purchases: false,
+            evaluation: Some(Evaluation {
+                k: 10,
+                held_out: 120,
+                evaluated: 100,
+                skipped_nothing_new: 20,
+                model: scores([0.3, 0.05, 0.2, 0.15, 0.4]),
+                popular: scores([0.2, 0.03, 0.12, 0.1, 0.1]),
+            }),
+            bought_together: vec![],
+            elapsed_ms: 1.0,
+        }
+    }
+
+    fn group(name: &str) -> GroupPreferences {
+        GroupPreferences {
+            name: name.to_string(),
+            baskets: 500,
+            over_indexed: vec![],
+        }
+    }
+
+    fn regions() -> RegionReport {
+        RegionReport {
+            by: GroupBy::Region,
+            level: ItemLevel::Product,
+            baskets: 1000,
+            baskets_without_group: 0,
+            cells: 6,
+            significant_cells: 2,
+            groups: vec![group("North"), group("South")],
+            items: vec!["Milk".into(), "Bread".into(), "Eggs".into()],
+            index: vec![vec![150.0, 100.0, 50.0], vec![80.0, 120.0, f64::NAN]],
+            elapsed_ms: 1.0,
+        }
+    }
+
+    fn draw(
+        kind: BasketChartKind,
+        data: &BasketChartData<'_>,
+        lang: Lang,
+        theme: &ChartTheme,
+    ) -> (String, ClusterLayout) {
+        let (svg, res) = render(|a| draw_basket_chart(a, kind, data, lang, theme, true));
+        (svg, res.unwrap_or_else(|e| panic!("{kind:?}: {e}")))
+    }
+
+    fn circles(svg: &str, color: plotters::style::RGBColor) -> usize {
+        let fill = format!("fill=\"{}\"", hex(color));
+        elements(svg, "circle")
+            .iter()
+            .filter(|a| a.contains(&fill))
+            .count()
+    }
+
+    fn contains_text(svg: &str, part: &str) -> bool {
+        svg.split("<text ")
+            .skip(1)
+            .filter_map(|rest| rest.split_once("</text>"))
+            .any(|(text, _)| text.contains(part))
+    }
+
+    /// The centre of target `index` of a layout.
+    fn centre(layout: &ClusterLayout, index: usize) -> (f64, f64) {
+        (layout.plot.point_x_px[index], layout.point_y_px[index])
+    }
+
+    #[test]
+    fn kinds_have_distinct_names_and_titles_in_both_languages() {
+        let names: Vec<&str> = BasketChartKind::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "baskets-scatter",
+                "baskets-heatmap",
+                "baskets-items",
+                "baskets-evaluation",
+                "baskets-regions"
+            ]
+        );
+        for kind in BasketChartKind::ALL {
+            assert!(!kind.title().en.is_empty() && !kind.title().zh.is_empty());
+            assert_ne!(kind.title().en, kind.title().zh);
+        }
+    }
+
+    #[test]
+    fn scatter_colours_rules_by_lift_and_reads_the_nearest_rule() {
+        let theme = ChartTheme::light();
+        let r = rules();
+        let data = BasketChartData {
+            rules: Some(&r),
+            ..Default::default()
+        };
+        let (svg, layout) = draw(BasketChartKind::Scatter, &data, Lang::En, &theme);
+        for text in [
+            t::CHART_BASKETS_SCATTER.en,
+            t::CHART_BASKETS_AXIS_SUPPORT.en,
+            t::CHART_BASKETS_AXIS_CONFIDENCE.en,
+            "Lift 1.20 – 4.00",
+        ] {
+            assert!(has_text(&svg, text), "{text}");
+        }
+        // Three finite rules; the highest lift at the top of the heat ramp.
+        assert_eq!(elements(&svg, "circle").len(), 3);
+        assert_eq!(circles(&svg, heat(&theme, 1.0)), 1);
+        assert_eq!(layout.hover, HoverAxis::Both);
+        assert_eq!(layout.plot.point_x_px.len(), 4);
+        assert!(layout.plot.point_x_px[3].is_nan());
+        let (x, y) = centre(&layout, 1);
+        let text = basket_readout(
+            BasketChartKind::Scatter,
+            &data,
+            &layout,
+            (x + 3.0, y - 2.0),
+            Lang::En,
+        );
+        assert_eq!(
+            text.as_deref(),
+            Some("Rule 2: support 12 %, confidence 60.0%, lift 2.50")
+        );
+        let (x, y) = centre(&layout, 2);
+        let zh = basket_readout(BasketChartKind::Scatter, &data, &layout, (x, y), Lang::Zh);
+        assert_eq!(
+            zh.as_deref(),
+            Some("规则 3：支持度 8 %，置信度 90.0%，提升度 4.00")
+        );
+        // Far from every point: nothing.
+        let (x0, y0) = (
+            layout.plot.plot_left_px + 2.0,
+            layout.plot.plot_top_px + 2.0,
+        );
+        assert_eq!(
+            basket_readout(BasketChartKind::Scatter, &data, &layout, (x0, y0), Lang::En),
+            None
+        );
+    }
+
+    #[test]
+    fn lift_heatmap_diverges_around_one_and_reads_the_cell_under_the_mouse() {
+        let theme = ChartTheme::light();
+        let r = rules();
+        let data = BasketChartData {
+            rules: Some(&r),
+            ..Default::default()
+        };
+        let (svg, layout) = draw(BasketChartKind::LiftHeatmap, &data, Lang::En, &theme);
+        assert!(has_text(&svg, t::CHART_BASKETS_HEATMAP.en));
+        assert!(has_text(&svg, "Lift 0.50 – 2.00"));
+        // Lift 2 (twice) is full blue, 0.5 (twice) full orange, plus each end of the ramp; the
+        // diagonal is blank.
+        assert_eq!(rects_filled(&svg, theme.accent), 3);
+        assert_eq!(rects_filled(&svg, theme.accent2), 3);
+        assert_eq!(rects_filled(&svg, theme.grid), 3);
+        // Names on both axes, the long one cut; the values fit in the cells.
+        assert!(has_text(&svg, "Butter"));
+        assert!(!contains_text(&svg, LONG_NAME));
+        assert!(contains_text(&svg, "Extra large") && contains_text(&svg, "…"));
+        assert!(has_text(&svg, "0.5"));
+        assert_eq!(layout.hover, HoverAxis::Cell);
+        assert_eq!(layout.plot.point_x_px.len(), 9);
+        // Row 0, column 1, near the cell's corner.
+        let (x, y) = centre(&layout, 1);
+        let (x1, _) = centre(&layout, 2);
+        let (_, y1) = centre(&layout, 4);
+        let corner = (x + (x1 - x) * 0.45, y + (y1 - y) * 0.45);
+        let text = basket_readout(
+            BasketChartKind::LiftHeatmap,
+            &data,
+            &layout,
+            corner,
+            Lang::En,
+        );
+        assert_eq!(
+            text.as_deref(),
+            Some("Bread & Butter: lift 2.00, 30 baskets together")
+        );
+        let (x, y) = centre(&layout, 7);
+        let zh = basket_readout(
+            BasketChartKind::LiftHeatmap,
+            &data,
+            &layout,
+            (x, y),
+            Lang::Zh,
+        );
+        assert_eq!(
+            zh.as_deref(),
+            Some(format!("{LONG_NAME} 与 Butter：提升度 1.00，共同出现 12 个篮子").as_str())
+        );
+        // The diagonal reads nothing.
+        let (x, y) = centre(&layout, 4);
+        assert_eq!(
+            basket_readout(
+                BasketChartKind::LiftHeatmap,
+                &data,
+                &layout,
+                (x, y),
+                Lang::En
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn item_bars_show_each_share_and_read_by_row() {
+        let theme = ChartTheme::dark();
+        let r = rules();
+        let data = BasketChartData {
+            rules: Some(&r),
+            ..Default::default()
+        };
+        let (svg, layout) = draw(BasketChartKind::ItemFrequency, &data, Lang::En, &theme);
+        assert!(has_text(&svg, t::CHART_BASKETS_ITEMS.en));
+        assert!(has_text(&svg, t::CHART_BASKETS_AXIS_SHARE.en));
+        assert_eq!(rects_filled(&svg, theme.accent), 3);
+        for text in ["Milk", "Bread", "Eggs", "40.0%", "30.0%", "5.0%"] {
+            assert!(has_text(&svg, text), "{text}");
+        }
+        assert_eq!(layout.hover, HoverAxis::Y);
+        let ys = &layout.point_y_px;
+        assert!(ys.windows(2).all(|w| w[0] < w[1]), "{ys:?}");
+        // Over the row's name, left of the plot.
+        let text = basket_readout(
+            BasketChartKind::ItemFrequency,
+            &data,
+            &layout,
+            (10.0, ys[1] + 2.0),
+            Lang::En,
+        );
+        assert_eq!(text.as_deref(), Some("Bread: 30 % of baskets (300)"));
+    }
+
+    #[test]
+    fn evaluation_bars_compare_the_model_with_the_baseline_per_metric() {
+        let theme = ChartTheme::light();
+        let recs = recommendations();
+        let data = BasketChartData {
+            recommendations: Some(&recs),
+            ..Default::default()
+        };
+        let (svg, layout) = draw(BasketChartKind::Evaluation, &data, Lang::En, &theme);
+        for text in [
+            t::CHART_BASKETS_EVALUATION.en,
+            t::RECS_METHOD_MODEL.en,
+            t::RECS_METHOD_POPULAR.en,
+            t::CHART_BASKETS_AXIS_VALUE.en,
+            "Hit rate@10",
+            "NDCG@10",
+            "30.0%",
+            "10.0%",
+        ] {
+            assert!(has_text(&svg, text), "{text}");
+        }
+        // Five bars per method and a legend swatch each.
+        assert_eq!(rects_filled(&svg, theme.accent), 6);
+        assert_eq!(rects_filled(&svg, theme.accent2), 6);
+        assert_eq!(layout.hover, HoverAxis::X);
+        let xs = &layout.plot.point_x_px;
+        assert_eq!(xs.len(), 5);
+        let at = |i: usize, lang| {
+            basket_readout(
+                BasketChartKind::Evaluation,
+                &data,
+                &layout,
+                (xs[i] + 5.0, 200.0),
+                lang,
+            )
+        };
+        assert_eq!(
+            at(0, Lang::En).as_deref(),
+            Some("Hit rate@10: model 30.0%, baseline 20.0%")
+        );
+        assert_eq!(
+            at(4, Lang::En).as_deref(),
+            Some("Catalogue coverage: model 40.0%, baseline 10.0%")
+        );
+        assert_eq!(
+            at(3, Lang::Zh).as_deref(),
+            Some("NDCG@10：模型 15.0%，基线 10.0%")
+        );
+    }
+
+    #[test]
+    fn regions_heatmap_diverges_around_100_and_reads_group_and_item() {
+        let theme = ChartTheme::light();
+        let reg = regions();
+        let data = BasketChartData {
+            regions: Some(&reg),
+            ..Default::default()
+        };
+        let (svg, layout) = draw(BasketChartKind::Regions, &data, Lang::En, &theme);
+        assert!(has_text(&svg, t::CHART_BASKETS_REGIONS.en));
+        assert!(has_text(&svg, "Index 50 – 200"));
+        for text in ["North", "South", "Milk", "Eggs", "150", "120"] {
+            assert!(has_text(&svg, text), "{text}");
+        }
+        // 50 is full orange (and the ramp's low end); the missing cell is blank.
+        assert_eq!(rects_filled(&svg, theme.accent2), 2);
+        assert_eq!(rects_filled(&svg, theme.grid), 1);
+        assert_eq!(layout.hover, HoverAxis::Cell);
+        assert_eq!(layout.point_y_px.len(), 6);
+        let (x, y) = centre(&layout, 4);
+        let text = basket_readout(BasketChartKind::Regions, &data, &layout, (x, y), Lang::En);
+        assert_eq!(text.as_deref(), Some("South × Bread: index 120"));
+        let (x, y) = centre(&layout, 0);
+        let zh = basket_readout(BasketChartKind::Regions, &data, &layout, (x, y), Lang::Zh);
+        assert_eq!(zh.as_deref(), Some("North × Milk：指数 150"));
+        let (x, y) = centre(&layout, 5);
+        assert_eq!(
+            basket_readout(BasketChartKind::Regions, &data, &layout, (x, y), Lang::En),
+            None
+        );
+    }
+
+    #[test]
+    fn missing_or_empty_reports_draw_the_no_data_text() {
+        let mut r = rules();
+        r.scatter.clear();
+        r.heatmap = LiftHeatmap::default();
+        r.summary.top_by_baskets.clear();
+        let mut recs = recommendations();
+        recs.evaluation = None;
+        let mut reg = regions();
+        reg.groups.clear();
+        reg.index.clear();
+        let empty = BasketChartData {
+            rules: Some(&r),
+            recommendations: Some(&recs),
+            regions: Some(&reg),
+        };
+        for data in [BasketChartData::default(), empty] {
+            for lang in [Lang::En, Lang::Zh] {
+                for kind in BasketChartKind::ALL {
+                    let (svg, layout) = draw(kind, &data, lang, &ChartTheme::light());
+                    assert!(has_text(&svg, t::NO_DATA.get(lang)), "{kind:?}");
+                    assert!(has_text(&svg, kind.title().get(lang)), "{kind:?}");
+                    assert_eq!(layout, ClusterLayout::default());
+                    assert_eq!(
+                        basket_readout(kind, &data, &layout, (400.0, 200.0), lang),
+                        None
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn odd_values_draw_without_panicking_in_both_languages_and_themes() {
+        let mut r = rules();
+        r.scatter = vec![
+            ScatterPoint {
+                support: 0.5,
+                confidence: 0.5,
+                lift: f64::INFINITY,
+            },
+            ScatterPoint {
+                support: 1e-9,
+                confidence: 1.0,
+                lift: 0.0,
+            },
+        ];
+        r.heatmap.lift[0][1] = Some(f64::NAN);
+        r.heatmap.lift[1][2] = Some(0.0);
+        r.heatmap.lift[2][0] = Some(1e300);
+        r.heatmap.lift.pop();
+        r.summary.top_by_baskets[0].support = f64::NAN;
+        r.summary.top_by_baskets[1].name = LONG_NAME.into();
+        let mut recs = recommendations();
+        if let Some(e) = recs.evaluation.as_mut() {
+            e.model = scores([f64::NAN, 0.0, 1.0, -0.1, f64::INFINITY]);
+            e.popular = scores([0.0; 5]);
+        }
+        let mut reg = regions();
+        reg.index = vec![vec![0.0, f64::INFINITY], vec![1e9]];
+        reg.groups.push(group(LONG_NAME));
+        let data = BasketChartData {
+            rules: Some(&r),
+            recommendations: Some(&recs),
+            regions: Some(&reg),
+        };
+        for lang in [Lang::En, Lang::Zh] {
+            for theme in [ChartTheme::light(), ChartTheme::dark()] {
+                for kind in BasketChartKind::ALL {
+                    for with_title in [true, false] {
+                        let (svg, res) =
+                            render(|a| draw_basket_chart(a, kind, &data, lang, &theme, with_title));
+                        let layout = res.unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+                        assert_eq!(has_text(&svg, kind.title().get(lang)), with_title);
+                        for x in [0.0, 150.0, 400.0, 700.0, f64::NAN] {
+                            for y in [0.0, 120.0, 300.0, f64::INFINITY] {
+                                let _ = basket_readout(kind, &data, &layout, (x, y), lang);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn long_names(n: usize, what: &str) -> Vec<String> {
+        (0..n)
+            .map(|i| format!("{what} {i} with a fairly long descriptive name"))
+            .collect()
+    }
+
+    #[test]
+    fn twenty_items_and_groups_read_the_cell_at_every_centre() {
+        let items = long_names(20, "Item");
+        let mut heatmap_report = None;
+        for (kind, k_rows) in [
+            (BasketChartKind::LiftHeatmap, 20),
+            (BasketChartKind::Regions, 12),
+        ] {
+            let lift = |r: usize, c: usize| 0.2 + ((r * 7 + c * 3) % 11) as f64 * 0.4;
+            let heatmap = LiftHeatmap {
+                items: items.clone(),
+                lift: (0..20)
+                    .map(|r| (0..20).map(|c| (r != c).then(|| lift(r, c))).collect())
+                    .collect(),
+                together: vec![vec![3; 20]; 20],
+            };
+            let regions = RegionReport {
+                by: GroupBy::Channel,
+                level: ItemLevel::Category,
+                baskets: 100,
+                baskets_without_group: 0,
+                cells: 240,
+                significant_cells: 0,
+                groups: long_names(k_rows, "Group")
+                    .into_iter()
+                    .map(|name| GroupPreferences {
+                        name,
+                        baskets: 10,
+                        over_indexed: vec![],
+                    })
+                    .collect(),
+                items: items.clone(),
+                index: (0..k_rows)
+                    .map(|g| (0..20).map(|i| lift(g, i) * 100.0).collect())
+                    .collect(),
+                elapsed_ms: 0.0,
+            };
+            let mut rules = rules();
+            rules.heatmap = heatmap;
+            heatmap_report.replace(rules);
+            let data = BasketChartData {
+                rules: heatmap_report.as_ref(),
+                recommendations: None,
+                regions: Some(&regions),
+            };
+            for theme in [ChartTheme::light(), ChartTheme::dark()] {
+                let (svg, res) =
+                    render(|a| draw_basket_chart(a, kind, &data, Lang::En, &theme, true));
+                let layout = res.unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+                assert!(has_text(&svg, kind.title().en));
+                assert_eq!(layout.plot.point_x_px.len(), k_rows * 20);
+                for r in 0..k_rows {
+                    for c in 0..20 {
+                        let i = r * 20 + c;
+                        let at = (layout.plot.point_x_px[i], layout.point_y_px[i]);
+                        let text = basket_readout(kind, &data, &layout, at, Lang::En);
+                        if kind == BasketChartKind::LiftHeatmap && r == c {
+                            assert_eq!(text, None);
+                            continue;
+                        }
+                        let text = text.unwrap_or_else(|| panic!("{kind:?} {r} {c}"));
+                        let row = if kind == BasketChartKind::Regions {
+                            format!("Group {r} with")
+                        } else {
+                            format!("Item {r} with")
+                        };
+                        assert!(text.starts_with(&row), "{text}");
+                        assert!(
+                            text.contains(&format!("Item {c} with")),
+                            "{kind:?} {r} {c}: {text}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

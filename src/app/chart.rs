@@ -11,7 +11,7 @@ use crate::charts::{
     draw_clv_chart, draw_dashboard_chart, lorenz_at, nearest_point, ChartResult, ChartTheme,
     PlotLayout,
 };
-pub use crate::charts::{ChartKind, ClusterChartKind, ClvChartKind};
+pub use crate::charts::{BasketChartKind, ChartKind, ClusterChartKind, ClvChartKind};
 use crate::format::{grouped, percent};
 use crate::i18n::{fill, t};
 
@@ -20,6 +20,9 @@ const CHART_HEIGHT_PX: u32 = 320;
 /// Canvas height of the segmentation charts in CSS pixels: taller, so a legend of up to 20
 /// segments leaves the plot its room.
 const CLUSTER_CHART_HEIGHT_PX: u32 = 360;
+/// Canvas height of the baskets charts in CSS pixels: taller still, so a 20 × 20 lift heatmap
+/// keeps readable rows under its column names.
+const BASKET_CHART_HEIGHT_PX: u32 = 440;
 
 /// A chart card.
 #[component]
@@ -302,6 +305,119 @@ mod cluster_card {
                 names.with_untracked(|names| {
                     report
                         .with_untracked(|r| cluster_readout(kind, r.as_ref()?, names, l, at, lang))
+                })
+            });
+            readout.set(text.unwrap_or_default());
+        };
+        view! {
+            <figure class="chart" data-testid=format!("chart-{}", kind.name()) data-chart=kind.name() data-drawn=move || drawn.get()>
+                <div class="chart-head">
+                    <h3>{tr(state, kind.title())}</h3>
+                    <button class="link" data-testid=format!("png-{}", kind.name()) title=tr(state, t::DOWNLOAD_PNG_TITLE) on:click=move |_| download_png(canvas, kind.name())>
+                        "⤓ "{tr(state, t::DOWNLOAD_PNG)}
+                    </button>
+                </div>
+                <canvas node_ref=canvas on:mousemove=on_move on:mouseleave=move |_| readout.set(String::new())></canvas>
+                <div class="readout" data-testid=format!("readout-{}", kind.name())>{move || readout.get()}</div>
+            </figure>
+        }
+    }
+}
+
+pub use basket_card::BasketChart;
+
+/// The baskets card.
+mod basket_card {
+    use leptos::prelude::*;
+
+    use super::{
+        download_png, draw_on_canvas_sized, keep_layout, tr, AppState, BasketChartKind,
+        BASKET_CHART_HEIGHT_PX,
+    };
+    use crate::charts::{
+        basket_readout, draw_basket_chart, BasketChartData, ChartTheme, ClusterLayout,
+    };
+    use crate::engine::baskets::{BasketReport, RecommendReport, RegionReport};
+    use crate::i18n::t;
+
+    /// A baskets chart card (rules scatter, lift heatmap, item frequency, recommendation
+    /// evaluation, regional preferences), with a hover readout on every kind and a PNG download.
+    /// The canvas is always drawn: a chart whose report is `None` shows its "no data" text. The
+    /// figure carries `data-chart` (the kind's name) and `data-drawn` (how many times the canvas
+    /// was drawn, for browser tests to wait on).
+    #[component]
+    pub fn BasketChart(
+        /// Which chart.
+        kind: BasketChartKind,
+        /// The rules run (scatter, lift heatmap, item frequency).
+        #[prop(into)]
+        rules: Signal<Option<BasketReport>>,
+        /// The recommendations run (evaluation).
+        #[prop(into)]
+        recommendations: Signal<Option<RecommendReport>>,
+        /// The regional (or channel) preferences run (regions).
+        #[prop(into)]
+        regions: Signal<Option<RegionReport>>,
+    ) -> impl IntoView {
+        let state = expect_context::<AppState>();
+        let canvas: NodeRef<leptos::html::Canvas> = NodeRef::new();
+        let layout = StoredValue::new(None::<ClusterLayout>);
+        let readout = RwSignal::new(String::new());
+        let drawn = RwSignal::new(0u32);
+        Effect::new(move |_| {
+            state.redraw.track();
+            let lang = state.lang.get();
+            let theme = if state.dark.get() {
+                ChartTheme::dark()
+            } else {
+                ChartTheme::light()
+            };
+            let Some(el) = canvas.get() else { return };
+            let drawn_layout = draw_on_canvas_sized(el, BASKET_CHART_HEIGHT_PX, |area| {
+                rules.with(|rules| {
+                    recommendations.with(|recommendations| {
+                        regions.with(|regions| {
+                            let data = BasketChartData {
+                                rules: rules.as_ref(),
+                                recommendations: recommendations.as_ref(),
+                                regions: regions.as_ref(),
+                            };
+                            Some(
+                                draw_basket_chart(area, kind, &data, lang, &theme, false).map(Some),
+                            )
+                        })
+                    })
+                })
+            });
+            layout.set_value(keep_layout(kind.name(), drawn_layout));
+            readout.set(String::new());
+            drawn.update(|n| *n += 1);
+        });
+        let on_move = move |ev: web_sys::MouseEvent| {
+            let Some(el) = canvas.get_untracked() else {
+                return;
+            };
+            // Canvas pixels per CSS pixel, both ways (the layout is in canvas pixels).
+            let scale_x = f64::from(el.width()) / f64::from(el.client_width().max(1));
+            let scale_y = f64::from(el.height()) / f64::from(el.client_height().max(1));
+            let at = (
+                f64::from(ev.offset_x()) * scale_x,
+                f64::from(ev.offset_y()) * scale_y,
+            );
+            let lang = state.lang.get_untracked();
+            let text = layout.with_value(|l| {
+                let l = l.as_ref()?;
+                rules.with_untracked(|rules| {
+                    recommendations.with_untracked(|recommendations| {
+                        regions.with_untracked(|regions| {
+                            let data = BasketChartData {
+                                rules: rules.as_ref(),
+                                recommendations: recommendations.as_ref(),
+                                regions: regions.as_ref(),
+                            };
+                            basket_readout(kind, &data, l, at, lang)
+                        })
+                    })
                 })
             });
             readout.set(text.unwrap_or_default());

@@ -34,6 +34,7 @@ pub fn Dashboard() -> impl IntoView {
         Route::Customers => view! { <super::customers::CustomersPage/> }.into_any(),
         Route::Predictions => view! { <super::predictions::Predictions/> }.into_any(),
         Route::Segments => view! { <super::segments::Clusters/> }.into_any(),
+        Route::Baskets => view! { <super::baskets::Baskets/> }.into_any(),
     };
     view! {
         <Nav/>

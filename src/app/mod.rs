@@ -1,6 +1,7 @@
 //! The Leptos UI. Components wire signals to plain types; they compute nothing: every number
 //! comes from the worker, every string from [`crate::i18n`].
 
+mod baskets;
 mod browser;
 mod chart;
 mod client;
@@ -68,6 +69,7 @@ pub fn App() -> impl IntoView {
     provide_context(state.customers);
     provide_context(state.predictions);
     provide_context(state.segments);
+    provide_context(state.baskets);
     browser::store_lang(state.lang.get_untracked());
     browser::store_dark(state.dark.get_untracked());
     if let Err(e) = client::start() {

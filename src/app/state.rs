@@ -3,7 +3,7 @@
 //! cancel, start over), plus the one job hook every feature's intents use.
 //!
 //! Each analysis keeps its own state and intents in its page folder (`overview/state.rs`,
-//! `customers/state.rs`, `predictions/state.rs`, `segments/state.rs`): a `Copy` struct of narrow
+//! `customers/state.rs`, `predictions/state.rs`, `segments/state.rs`, `baskets/state.rs`): a `Copy` struct of narrow
 //! signals, provided as its own context, and an `impl AppState` block with its intents. Each
 //! intent sends one request to the worker; nothing here parses or computes.
 
@@ -12,6 +12,7 @@ use std::cell::{Cell, RefCell};
 use leptos::prelude::*;
 use web_sys::Blob;
 
+use super::baskets::state::BasketsState;
 use super::customers::state::CustomersState;
 use super::overview::state::OverviewState;
 use super::predictions::state::PredictionsState;
@@ -112,6 +113,8 @@ pub struct AppState {
     pub predictions: PredictionsState,
     /// The segments page (k-means segmentation).
     pub segments: SegmentsState,
+    /// The baskets page (rules, recommendations, regional preferences).
+    pub baskets: BasketsState,
 }
 
 thread_local! {
@@ -147,6 +150,7 @@ impl AppState {
             customers: CustomersState::new(),
             predictions: PredictionsState::new(),
             segments: SegmentsState::new(),
+            baskets: BasketsState::new(),
         }
     }
 
@@ -158,6 +162,7 @@ impl AppState {
             self.predict();
         }
         self.redo_segmentation();
+        self.redo_baskets();
     }
 
     pub(crate) fn fail(self, error: WorkerError) {
@@ -437,6 +442,7 @@ impl AppState {
         self.customers.forget();
         self.predictions.forget();
         self.forget_segmentation();
+        self.baskets.forget();
     }
 
     /// The user leaves the current file: whatever still runs for it is stopped, and its answers

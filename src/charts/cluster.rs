@@ -78,6 +78,10 @@ pub enum HoverAxis {
     Y,
     /// By distance in both directions, within [`HOVER_RADIUS_PX`] (a scatter point).
     Both,
+    /// By distance in both directions without a radius, inside the plot: the targets are the
+    /// centres of a regular grid's cells, so the nearest is the cell under the mouse (a heatmap,
+    /// whose target index is `row × columns + column`).
+    Cell,
 }
 
 /// Where a segmentation chart put its hover targets, in the backend's pixel space (for a canvas:
@@ -136,6 +140,17 @@ impl ClusterLayout {
                     Some(dx.hypot(dy))
                 })
                 .filter(|(_, d)| *d <= HOVER_RADIUS_PX)
+                .map(|(i, _)| i)
+            }
+            HoverAxis::Cell => {
+                if !within_y || !plot.contains_x(x_px) {
+                    return None;
+                }
+                closest(&|i| {
+                    let dx = plot.point_x_px.get(i)? - x_px;
+                    let dy = self.point_y_px.get(i)? - y_px;
+                    Some(dx.hypot(dy))
+                })
                 .map(|(i, _)| i)
             }
         }
@@ -413,7 +428,7 @@ fn readout_fixed(value: f64, decimals: usize) -> String {
 }
 
 /// A tick label for a linear axis with ticks `step` apart: as many decimals as the step needs.
-fn tick_label(value: f64, step: f64) -> String {
+pub(super) fn tick_label(value: f64, step: f64) -> String {
     let decimals = if step.is_finite() && step > 0.0 && step < 1.0 {
         (-step.log10()).ceil().clamp(0.0, 6.0) as usize
     } else {
@@ -424,7 +439,7 @@ fn tick_label(value: f64, step: f64) -> String {
 
 /// `text` cut to about `max_px` pixels at `size_px` (as estimated by
 /// [`super::util::text_width_px`]), ending with "…" when cut.
-fn ellipsize(text: &str, max_px: f64, size_px: f64) -> String {
+pub(super) fn ellipsize(text: &str, max_px: f64, size_px: f64) -> String {
     use super::util::text_width_px;
     if text_width_px(text, size_px) <= max_px {
         return text.to_string();
@@ -533,6 +548,28 @@ mod tests {
         assert_eq!(l.nearest(200.0, 100.0), None);
         assert_eq!(l.nearest(40.0, 50.0), None);
         assert_eq!(ClusterLayout::default().nearest(0.0, 0.0), None);
+    }
+
+    #[test]
+    fn nearest_cell_is_the_one_under_the_mouse_however_far_from_its_centre() {
+        // A 2 × 2 grid of 200 × 140 px cells.
+        let l = ClusterLayout {
+            plot: PlotLayout {
+                plot_left_px: 50.0,
+                plot_right_px: 450.0,
+                plot_top_px: 20.0,
+                plot_bottom_px: 300.0,
+                point_x_px: vec![150.0, 350.0, 150.0, 350.0],
+            },
+            point_y_px: vec![90.0, 90.0, 230.0, 230.0],
+            hover: HoverAxis::Cell,
+        };
+        assert_eq!(l.nearest(60.0, 25.0), Some(0));
+        assert_eq!(l.nearest(440.0, 150.0), Some(1));
+        assert_eq!(l.nearest(245.0, 295.0), Some(2));
+        assert_eq!(l.nearest(449.0, 299.0), Some(3));
+        assert_eq!(l.nearest(40.0, 100.0), None);
+        assert_eq!(l.nearest(100.0, 301.0), None);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! by `canvas.width / rect.width` first). [`nearest_point`] maps a mouse x to a data index, and
 //! [`lorenz_at`] reads the Lorenz curve at any customer share.
 
+mod baskets;
 mod cluster;
 mod clv;
 mod dashboard;
@@ -25,6 +26,7 @@ pub mod theme;
 mod trend;
 mod util;
 
+pub use baskets::{basket_readout, draw_basket_chart, BasketChartData, BasketChartKind};
 pub use cluster::{
     cluster_readout, cluster_segment_name, draw_cluster_chart, ClusterChartKind, ClusterLayout,
     HoverAxis, HOVER_RADIUS_PX,
@@ -38,5 +40,5 @@ pub use labels::ChartLabels;
 pub use layout::{nearest_point, PlotLayout};
 pub use lorenz::{draw_lorenz, lorenz_at};
 pub use segments::draw_segments;
-pub use theme::{heat, ChartTheme};
+pub use theme::{diverging, heat, ChartTheme};
 pub use trend::draw_monthly_trend;

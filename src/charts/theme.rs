@@ -185,6 +185,20 @@ pub fn heat(theme: &ChartTheme, t: f64) -> RGBColor {
     RGBColor(mix(lo.0, hi.0), mix(lo.1, hi.1), mix(lo.2, hi.2))
 }
 
+/// A diverging colour at `t` in -1..=1 (clamped; NaN counts as 0): the theme's background at
+/// 0, moving towards `theme.accent` (blue) above and `theme.accent2` (orange) below, fully there
+/// at ±1. For values read around a neutral middle (lift around 1, an index around 100); blue
+/// against orange stays apart under the common red–green deficiencies.
+pub fn diverging(theme: &ChartTheme, t: f64) -> RGBColor {
+    let t = if t.is_nan() { 0.0 } else { t.clamp(-1.0, 1.0) };
+    let end = if t >= 0.0 {
+        theme.accent
+    } else {
+        theme.accent2
+    };
+    toward_background(theme, end, 1.0 - t.abs())
+}
+
 /// `color` moved towards the theme's background by `t` in 0..=1 (clamped; NaN counts as 0): a
 /// paler (light theme) or darker (dark theme) version of it, for de-emphasised marks.
 pub fn toward_background(theme: &ChartTheme, color: RGBColor, t: f64) -> RGBColor {
@@ -271,6 +285,19 @@ mod tests {
         assert_eq!(toward_background(&theme, c, 1.0), theme.background);
         assert_eq!(toward_background(&theme, c, f64::NAN), c);
         assert_eq!(toward_background(&theme, c, 5.0), theme.background);
+    }
+
+    #[test]
+    fn diverging_runs_from_orange_through_the_background_to_blue() {
+        for theme in [ChartTheme::light(), ChartTheme::dark()] {
+            assert_eq!(diverging(&theme, 0.0), theme.background);
+            assert_eq!(diverging(&theme, f64::NAN), theme.background);
+            assert_eq!(diverging(&theme, 1.0), theme.accent);
+            assert_eq!(diverging(&theme, 9.0), theme.accent);
+            assert_eq!(diverging(&theme, -1.0), theme.accent2);
+            assert_eq!(diverging(&theme, f64::NEG_INFINITY), theme.accent2);
+            assert_ne!(diverging(&theme, 0.5), diverging(&theme, -0.5));
+        }
     }
 
     #[test]

@@ -242,7 +242,8 @@ impl BasketsArgs {
             }),
             None,
         )?;
-        let Response::Baskets(baskets::Response::Mined { report, page, .. }) = reply.response else {
+        let Response::Baskets(baskets::Response::Mined { report, page, .. }) = reply.response
+        else {
             return Err(run_error(format!("{}: no rules", file.display())));
         };
         if let Some(out) = &self.out {
@@ -326,7 +327,7 @@ fn baskets_human(r: &BasketReport, top: &[RuleRow]) -> String {
             format::plain(row.metrics.lift, 2),
             format::percent(row.metrics.confidence),
             i18n::support_text(row.metrics.support),
-            format!("{:.2e}", row.p_value_adjusted)
+            format_args!("{:.2e}", row.p_value_adjusted)
         ));
     }
     lines.join("\n")
@@ -363,7 +364,11 @@ impl RecommendArgs {
             evaluate: self.evaluate,
             ..d
         };
-        let reply = cli.ask_about(file, Request::Baskets(baskets::Request::Recommend { params }), None)?;
+        let reply = cli.ask_about(
+            file,
+            Request::Baskets(baskets::Request::Recommend { params }),
+            None,
+        )?;
         let Response::Baskets(baskets::Response::Recommended { report }) = reply.response else {
             return Err(run_error(format!("{}: no recommendations", file.display())));
         };
@@ -380,9 +385,15 @@ impl RecommendArgs {
                 together: t::RECS_REASON_TOGETHER.get(Lang::En).to_string(),
                 popular: t::RECS_REASON_POPULAR.get(Lang::En).to_string(),
             };
-            super::write_export(out, "recommendations", |sink| r.export(items, d, &words, sink))?;
+            super::write_export(out, "recommendations", |sink| {
+                r.export(items, d, &words, sink)
+            })?;
         }
-        let text = if self.json { to_json(&report)? } else { recommend_human(&report) };
+        let text = if self.json {
+            to_json(&report)?
+        } else {
+            recommend_human(&report)
+        };
         print_line(&text)
     }
 }
@@ -393,7 +404,11 @@ fn recommend_human(r: &RecommendReport) -> String {
         "Recommendations for {} customers, {} each ({}); {} ms",
         n(r.customers),
         r.k,
-        if r.repeat_purchases { "repeats allowed" } else { "new items only" },
+        if r.repeat_purchases {
+            "repeats allowed"
+        } else {
+            "new items only"
+        },
         format::plain(r.elapsed_ms, 1)
     )];
     if let Some(e) = &r.evaluation {
@@ -412,7 +427,10 @@ fn recommend_human(r: &RecommendReport) -> String {
             format!("ndcg@{}", e.k),
             "coverage"
         ));
-        for (name, s) in [("item-to-item (cosine)", e.model), ("most popular (baseline)", e.popular)] {
+        for (name, s) in [
+            ("item-to-item (cosine)", e.model),
+            ("most popular (baseline)", e.popular),
+        ] {
             lines.push(format!(
                 "  {:<24} {:>10} {:>12} {:>10} {:>8} {:>9}",
                 name,
@@ -424,9 +442,13 @@ fn recommend_human(r: &RecommendReport) -> String {
             ));
         }
         lines.push(
-            if e.beats_baseline() { t::RECS_BEATS } else { t::RECS_LOSES }
-                .get(Lang::En)
-                .to_string(),
+            if e.beats_baseline() {
+                t::RECS_BEATS
+            } else {
+                t::RECS_LOSES
+            }
+            .get(Lang::En)
+            .to_string(),
         );
     }
     lines.join("\n")
@@ -478,7 +500,11 @@ impl RegionsArgs {
             };
             super::write_export(out, "preferences", |sink| p.export(t, sink))?;
         }
-        let text = if self.json { to_json(&report)? } else { regions_human(&report) };
+        let text = if self.json {
+            to_json(&report)?
+        } else {
+            regions_human(&report)
+        };
         print_line(&text)
     }
 }
@@ -503,7 +529,11 @@ fn regions_human(r: &RegionReport) -> String {
             "  {} ({} baskets): {}",
             g.name,
             n(g.baskets),
-            if over.is_empty() { "nothing significant".to_string() } else { over.join(", ") }
+            if over.is_empty() {
+                "nothing significant".to_string()
+            } else {
+                over.join(", ")
+            }
         ));
     }
     lines.join("\n")

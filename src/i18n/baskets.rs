@@ -48,6 +48,7 @@ catalog! {
     RULES_COL_P = "Adj. p", "校正 p 值";
     RULES_COL_TARGET = "Target list", "目标名单";
     RULES_TARGET = "Bought {0}, not {1}", "买了{0}、没买{1}";
+    BOUGHT_FILTER_CLEAR = "Clear the bought / not bought filter", "清除“买了/没买”筛选";
     RULES_TARGET_TITLE = "Open the customer table with the customers who bought the left side and not the right side: a cross-sell list", "打开客户表，筛选买了左侧商品但没买右侧商品的客户：交叉销售名单";
     RULES_FILTER_ITEM = "Only rules with", "只看包含此商品的规则";
     RULES_FILTER_ANY = "Any item", "任意商品";
@@ -81,7 +82,6 @@ catalog! {
     RECS_LOSES = "Collaborative filtering does not beat the most-popular baseline here: for this data, recommending the best sellers would have been as good or better.", "在这份数据上协同过滤没有胜过最热门基线：直接推荐畅销品的效果相当或更好。";
     RECS_TOGETHER_TITLE = "Frequently bought together", "经常一起购买";
     RECS_TOGETHER_ROW = "{0} ({1} customers)", "{0}（{1} 位客户）";
-    RECS_PARTNER = "{0} · {1}", "{0} · {1}";
     RECS_REASON_TOGETHER = "bought together with {item} by {customers} customers", "与{item}一起被 {customers} 位客户购买";
     RECS_REASON_POPULAR = "popular with all customers", "全体客户中的热门商品";
     EXPORT_RECS = "Recommendations (CSV)", "推荐名单 (CSV)";
@@ -96,7 +96,7 @@ catalog! {
     REGIONS_WITHOUT = "{0} baskets have no value in this column and are left out.", "{0} 个购物篮在此列为空，未计入。";
     REGIONS_OVER = "Over-indexes on", "偏好商品";
     REGIONS_NONE = "nothing significant", "无显著偏好";
-    REGIONS_ITEM_INDEX = "{0} ({1})", "{0}（{1}）";
+    REGIONS_ITEM_INDEX = "{0} (index {1})", "{0}（指数 {1}）";
     EXPORT_REGIONS = "Indexes (CSV)", "指数 (CSV)";
     EXPORT_REGIONS_XLSX = "Indexes (Excel)", "指数 (Excel)";
     WARN_MANY_ITEMS = "{0} distinct items: only {1} reach the support. Rules about the rest need far more baskets.", "共 {0} 种商品，只有 {1} 种达到支持度；其余商品需要多得多的购物篮才能得出规则。";
@@ -133,6 +133,7 @@ catalog! {
     READOUT_BASKETS_ITEM = "{0}: {1} of baskets ({2})", "{0}：占购物篮 {1}（{2} 个）";
     READOUT_BASKETS_METRIC = "{0}: model {1}, baseline {2}", "{0}：模型 {1}，基线 {2}";
     READOUT_BASKETS_REGION = "{0} × {1}: index {2}", "{0} × {1}：指数 {2}";
+    CHART_BASKETS_INDEX_SCALE = "Index {0} – {1}", "指数 {0} – {1}";
 }
 
 /// The name of an item level.

@@ -257,12 +257,13 @@ export async function openApp(browser, server, { viewport = { width: 1280, heigh
 }
 
 /** A test id that only one page shows, and that page (figures read by `app.value`). */
-const PAGE_MARKERS = { overview: 'quality-report', customers: 'customers', predictions: 'predictions', segments: 'clusters' };
+const PAGE_MARKERS = { overview: 'quality-report', customers: 'customers', predictions: 'predictions', segments: 'clusters', baskets: 'baskets' };
 export function pageOf(testid) {
   if (/^(kpi-(customers|orders|revenue|aov|repeat-rate)|q-|pareto|segment-table|segment-grid|grid-|drop-reason|dedupe-toggle|cap-outliers)/.test(testid)) return 'overview';
   if (/^(customer-count|customer-table|customer-search|segment-filter|page-(next|prev)|export-button|preset-|cell-|tag-|tags-|profile)/.test(testid)) return 'customers';
   if (/^(kpi-(mean-alive|total-clv|expected-purchases|high-risk|purchase-chance)|churn-rule|model-table|top-clv|validate-)/.test(testid)) return 'predictions';
   if (/^(cluster-|segmentation-|attributes-|transform-)/.test(testid)) return 'segments';
+  if (/^(kpi-(baskets|items|mean-size|median-size|single-share|rules|significant)|baskets-|rules-|recs-|regions-)/.test(testid)) return 'baskets';
   return null;
 }
 

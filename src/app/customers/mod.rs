@@ -212,6 +212,20 @@ pub fn Customers() -> impl IntoView {
                         <span class="warning" data-testid="dropout-caveat">{tr(state, t::DROPOUT_CAVEAT)}</span>
                     </Show>
                 </Show>
+                {move || state.customers.query.with(|q| q.bought.clone()).map(|b| {
+                    let text = fill(lang.get(), t::RULES_TARGET, &[&b.bought.join(" & "), &b.not_bought.join(" & ")]);
+                    let clear = move |_| {
+                        let mut q = state.customers.query.get_untracked();
+                        q.bought = None;
+                        q.offset = 0;
+                        state.set_query(q);
+                    };
+                    view! {
+                        <span class="chip" data-testid="bought-filter">{text}" "
+                            <button class="link" data-testid="bought-filter-clear" title=tr(state, t::BOUGHT_FILTER_CLEAR) on:click=clear>"✕"</button>
+                        </span>
+                    }
+                })}
                 <span class="muted" data-testid="customer-count" data-value=move || page.with(|p| p.matching.to_string())>{range}</span>
             </div>
             <TagFilters change=Callback::new(move |mut q: CustomerQuery| {

@@ -77,8 +77,10 @@ impl AppState {
                     self.error.set(None);
                     self.done();
                     self.refresh_tags();
-                    // The segmentation was of the previous run's customers.
+                    // The segmentation and the baskets were of the previous run's customers and
+                    // lines.
                     self.redo_segmentation();
+                    self.redo_baskets();
                 }
                 Response::Failed { error } => {
                     self.done();

@@ -1075,7 +1075,10 @@ fn double_dash_ends_the_options() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
-const BASKETS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/baskets/tx_baskets.csv");
+const BASKETS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/baskets/tx_baskets.csv"
+);
 
 #[test]
 fn baskets_prints_json_and_writes_the_rules() {
@@ -1094,7 +1097,14 @@ fn baskets_prints_json_and_writes_the_rules() {
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    for key in ["transactions", "items", "itemsets", "rules", "top_rules", "timings_ms"] {
+    for key in [
+        "transactions",
+        "items",
+        "itemsets",
+        "rules",
+        "top_rules",
+        "timings_ms",
+    ] {
         assert!(json.get(key).is_some(), "no {key} in {json}");
     }
     assert_eq!(json["transactions"], 4701);

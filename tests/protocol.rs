@@ -52,7 +52,9 @@ fn request_name(r: &Request) -> &'static str {
         Request::Baskets(msg::baskets::Request::Recommend { .. }) => "Recommend",
         Request::Baskets(msg::baskets::Request::Regions { .. }) => "Regions",
         Request::Baskets(msg::baskets::Request::ExportRules { .. }) => "ExportRules",
-        Request::Baskets(msg::baskets::Request::ExportRecommendations { .. }) => "ExportRecommendations",
+        Request::Baskets(msg::baskets::Request::ExportRecommendations { .. }) => {
+            "ExportRecommendations"
+        }
         Request::Baskets(msg::baskets::Request::ExportRegions { .. }) => "ExportRegions",
     }
 }

@@ -740,7 +740,10 @@ fn baskets_invalidation() {
     )
     .unwrap();
     assert_eq!(baskets_held(&h.session), (false, false, false));
-    assert!(h.session.basket_transactions(crate::baskets::ItemLevel::Product).is_none());
+    assert!(h
+        .session
+        .basket_transactions(crate::baskets::ItemLevel::Product)
+        .is_none());
     for r in basket_requests() {
         h.ask(1, r, None).unwrap();
     }

@@ -567,3 +567,37 @@ fn exports_have_the_documented_columns_and_the_cross_sell_filter_works() {
     assert!(want > 0);
     assert_eq!(page.matching, want);
 }
+
+#[test]
+fn the_region_report_finds_the_planted_preferences_and_draws_them() {
+    let mut s = session_with(read("tx_baskets.csv").as_bytes());
+    let reply = common::ask(
+        &mut s,
+        msg::Request::Baskets(msg::baskets::Request::Regions {
+            params: Default::default(),
+        }),
+        None,
+    )
+    .unwrap();
+    let msg::Response::Baskets(msg::baskets::Response::Regions { report }) = reply.response else {
+        panic!()
+    };
+    let truth: serde_json::Value = serde_json::from_str(&read("tx_baskets.truth.json")).unwrap();
+    // The generator boosts three products per region; the strongest significant over-index of
+    // North is one of them, and the heatmap shows it.
+    let planted: Vec<&str> = truth["regions"]["preferences"]["North"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["product"].as_str().unwrap())
+        .collect();
+    let north = report.groups.iter().find(|g| g.name == "North").unwrap();
+    let best = &north.over_indexed[0].item;
+    assert!(
+        planted.contains(&best.as_str()),
+        "{best} not in {planted:?}"
+    );
+    assert!(report.items.contains(best));
+    assert_eq!(report.items.len(), 20);
+    assert_eq!(report.index.len(), report.groups.len());
+}

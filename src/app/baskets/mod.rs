@@ -454,6 +454,15 @@ fn RuleTable() -> impl IntoView {
     }
 }
 
+/// A p-value as people read them: 3 decimals, or `1.2e-45` below 0.001.
+fn p_text(p: f64) -> String {
+    if p >= 0.001 {
+        plain(p, 3)
+    } else {
+        format!("{p:.1e}")
+    }
+}
+
 #[component]
 fn RuleLine(row: RuleRow) -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -475,7 +484,7 @@ fn RuleLine(row: RuleRow) -> impl IntoView {
             <td class="num" data-value=plain(m.lift, 6)>{plain(m.lift, 2)}</td>
             <td class="num">{plain(m.leverage, 4)}</td>
             <td class="num">{m.conviction.map_or_else(|| t::RULES_INFINITE.get(lang.get_untracked()).to_string(), |c| plain(c, 2))}</td>
-            <td class="num" data-value=format!("{:e}", row.p_value_adjusted)>{format!("{:.1e}", row.p_value_adjusted)}</td>
+            <td class="num" data-value=format!("{:e}", row.p_value_adjusted)>{p_text(row.p_value_adjusted)}</td>
             <td>
                 <button class="link" data-testid="rule-target" title=tr(state, t::RULES_TARGET_TITLE)
                     on:click=move |_| state.show_cross_sell(bought.clone(), not_bought.clone())>{label}</button>

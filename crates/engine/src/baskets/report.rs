@@ -598,7 +598,8 @@ pub struct RegionReport {
     pub significant_cells: u64,
     /// Every group, by name.
     pub groups: Vec<GroupPreferences>,
-    /// The [`TOP_ITEMS`] most frequent items (heatmap columns).
+    /// The heatmap columns: up to half of [`TOP_ITEMS`] from the groups' significant
+    /// over-indexes (each group's strongest in turn), then the most frequent items.
     pub items: Vec<String>,
     /// `index[g][i]` of group `g` for item `i` of `items`.
     pub index: Vec<Vec<f64>>,
@@ -608,16 +609,59 @@ pub struct RegionReport {
 
 impl RegionReport {
     pub(crate) fn new(t: &Transactions, p: &Preferences, elapsed_ms: f64) -> Self {
-        let mut top: Vec<u32> = (0..p.item_baskets.len() as u32)
+        // Heatmap columns: each group's strongest significant over-indexes in turn (what sets
+        // the groups apart), then the most frequent items, up to [`TOP_ITEMS`].
+        let index_of = |g: u32, i: u32| {
+            p.cells
+                .binary_search_by_key(&(g, i), |c| (c.group, c.item))
+                .ok()
+                .and_then(|at| p.cells.get(at))
+                .map_or(0.0, |c| c.index)
+        };
+        let mut by_group: Vec<Vec<u32>> = vec![Vec::new(); p.groups.len()];
+        for c in p
+            .cells
+            .iter()
+            .filter(|c| c.index > 100.0 && c.p_value_adjusted < 0.05)
+        {
+            if let Some(list) = by_group.get_mut(c.group as usize) {
+                list.push(c.item);
+            }
+        }
+        for (g, list) in by_group.iter_mut().enumerate() {
+            list.sort_by(|&a, &b| {
+                index_of(g as u32, b)
+                    .total_cmp(&index_of(g as u32, a))
+                    .then(a.cmp(&b))
+            });
+        }
+        let mut top: Vec<u32> = Vec::new();
+        for rank in 0..TOP_ITEMS {
+            for list in &by_group {
+                if let Some(&i) = list.get(rank) {
+                    if top.len() < TOP_ITEMS / 2 && !top.contains(&i) {
+                        top.push(i);
+                    }
+                }
+            }
+        }
+        let mut frequent: Vec<u32> = (0..p.item_baskets.len() as u32)
             .filter(|&i| p.item_baskets.get(i as usize).is_some_and(|&n| n > 0))
             .collect();
-        top.sort_by_key(|&i| {
+        frequent.sort_by_key(|&i| {
             (
                 std::cmp::Reverse(p.item_baskets.get(i as usize).copied().unwrap_or(0)),
                 i,
             )
         });
-        top.truncate(TOP_ITEMS);
+        for i in frequent {
+            if top.len() >= TOP_ITEMS {
+                break;
+            }
+            if !top.contains(&i) {
+                top.push(i);
+            }
+        }
         let name = |i: u32| t.items.get(i as usize).cloned().unwrap_or_default();
         let groups = p
             .groups

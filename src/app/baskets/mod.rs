@@ -242,7 +242,9 @@ fn RulesReport() -> impl IntoView {
                 <span class="figure-value">{move || significant().1}</span>
             </div>
         </div>
-        <p class="muted" data-testid="baskets-mined">{mined}</p>
+        <p class="muted" data-testid="baskets-mined"
+            data-elapsed=move || plain(state.baskets.elapsed_ms.get(), 1)
+            data-mine-ms=move || report.with(|r| r.as_ref().map(|r| plain(r.timings.mine_ms, 1)).unwrap_or_default())>{mined}</p>
         {move || without_item().map(|text| view! { <p class="muted" data-testid="baskets-without-item">{text}</p> })}
         <div class="charts">
             <BasketChart kind=BasketChartKind::Scatter rules=rules_signal recommendations=recs_signal regions=regions_signal/>
@@ -554,7 +556,9 @@ fn RecommendSection() -> impl IntoView {
                 </button>
             </div>
             <Show when=has_report>
-                <p class="muted" data-testid="recs-customers">{customers}</p>
+                <p class="muted" data-testid="recs-customers"
+                    data-customers=move || report.with(|r| r.as_ref().map(|r| r.customers.to_string()).unwrap_or_default())
+                    data-elapsed=move || report.with(|r| r.as_ref().map(|r| plain(r.elapsed_ms, 1)).unwrap_or_default())>{customers}</p>
                 <Evaluation/>
                 <div class="charts">
                     <BasketChart kind=BasketChartKind::Evaluation rules=rules_signal recommendations=recs_signal regions=regions_signal/>

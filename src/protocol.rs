@@ -93,11 +93,32 @@ pub fn decode<T: for<'de> Deserialize<'de>>(json: &str) -> Result<T, WorkerError
     })
 }
 
+/// The `id` and `generation` of an envelope whose body could not be decoded (0 for what is
+/// missing), so the failure can answer the request that carried it.
+pub fn envelope_ids(json: &str) -> (u64, u64) {
+    #[derive(Deserialize)]
+    struct Ids {
+        #[serde(default)]
+        id: u64,
+        #[serde(default)]
+        generation: u64,
+    }
+    serde_json::from_str::<Ids>(json).map_or((0, 0), |i| (i.id, i.generation))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::engine::customers::CustomerQuery;
     use crate::engine::session as msg;
+
+    #[test]
+    fn an_undecodable_body_still_names_its_request() {
+        let json = r#"{"id":7,"generation":3,"body":{"Baskets":{"Rules":{"params":{"min_support":{"Share":null}}}}}}"#;
+        assert!(decode::<Envelope<Request>>(json).is_err());
+        assert_eq!(envelope_ids(json), (7, 3));
+        assert_eq!(envelope_ids("{not json"), (0, 0));
+    }
 
     #[test]
     fn garbage_decodes_to_a_typed_error() {

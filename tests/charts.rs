@@ -1895,6 +1895,8 @@ mod baskets {
             k: 10,
             customers: 200,
             repeat_purchases: false,
+            evaluation_unavailable: false,
+            heavy_customers: 0,
             evaluation: Some(Evaluation {
                 k: 10,
                 held_out: 120,

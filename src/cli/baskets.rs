@@ -411,6 +411,16 @@ fn recommend_human(r: &RecommendReport) -> String {
         },
         format::plain(r.elapsed_ms, 1)
     )];
+    if r.evaluation_unavailable {
+        lines.push(t::RECS_EVAL_UNAVAILABLE.get(Lang::En).to_string());
+    }
+    if r.heavy_customers > 0 {
+        lines.push(crate::i18n::fill(
+            Lang::En,
+            t::RECS_HEAVY,
+            &[&n(r.heavy_customers)],
+        ));
+    }
     if let Some(e) = &r.evaluation {
         lines.push(format!(
             "Evaluation on hidden last baskets: {} customers held out, {} scored, {} skipped (nothing new)",

@@ -67,6 +67,7 @@ catalog! {
     RECS_K = "Recommendations per customer", "每位客户推荐数";
     RECS_REPEAT = "Consumables: recommend items already bought", "消耗品：允许推荐已买过的商品";
     RECS_RUN = "Recommend", "生成推荐";
+    RECS_EVALUATE = "Check them on each customer's last basket", "用每位客户的最后一个购物篮检验";
     RECS_CUSTOMERS = "{0} customers have recommendations ({1} each).", "已为 {0} 位客户生成推荐（每人 {1} 个）。";
     RECS_EVAL_TITLE = "Would the recommendations have been right?", "推荐是否命中？";
     RECS_EVAL_COUNTS = "{0} customers with two baskets or more; {1} scored; {2} skipped (their last basket held nothing new).", "{0} 位客户有两个及以上购物篮；评估 {1} 位；跳过 {2} 位（最后一个篮子没有新商品）。";
@@ -87,7 +88,7 @@ catalog! {
     EXPORT_RECS = "Recommendations (CSV)", "推荐名单 (CSV)";
     EXPORT_RECS_XLSX = "Recommendations (Excel)", "推荐名单 (Excel)";
     REGIONS_TITLE = "What each region prefers", "区域偏好";
-    REGIONS_HELP = "Index = share of the group's baskets holding the item ÷ share of all baskets × 100 (100 = average). Differences are tested with a χ² test, adjusted for the number of cells (Benjamini–Hochberg).", "指数 = 该组购物篮中含此商品的比例 ÷ 全部购物篮中的比例 × 100（100 = 平均）。差异用 χ² 检验，并按格子数做 Benjamini–Hochberg 校正。";
+    REGIONS_HELP = "Index = share of the group's baskets holding the item ÷ share of all baskets × 100 (100 = average). Differences are tested with a χ² test, adjusted for the number of cells (Benjamini–Hochberg); a cell whose test table expects fewer than 5 baskets somewhere is never called significant.", "指数 = 该组购物篮中含此商品的比例 ÷ 全部购物篮中的比例 × 100（100 = 平均）。差异用 χ² 检验，并按格子数做 Benjamini–Hochberg 校正；检验表中任一期望频数小于 5 的格子不判为显著。";
     REGIONS_BY = "Compare", "比较维度";
     REGIONS_BY_REGION = "Regions", "区域";
     REGIONS_BY_CHANNEL = "Channels", "渠道";
@@ -109,12 +110,16 @@ catalog! {
     ERR_BASKETS_TOO_FEW = "Only {0} basket holds an item; rules need at least 2 baskets.", "只有 {0} 个购物篮含有商品；关联规则至少需要 2 个购物篮。";
     ERR_BASKETS_ALL_SINGLE = "Every one of the {0} baskets holds a single item, so nothing is bought together. Is the order id column right? Without one, a basket is a customer's day.", "全部 {0} 个购物篮都只有一件商品，没有一起购买的情况。订单号列是否正确？没有订单号时，一个篮子是同一客户同一天的购买。";
     ERR_BASKETS_EXPLODE = "Support {0} ({1} baskets) would give more than {2} itemsets (at least {3} found; the basket sizes allow up to {4}). Try a support of {5} or more, or fewer items per set.", "支持度 {0}（{1} 个篮子）会产生超过 {2} 个项集（已找到至少 {3} 个；按篮子大小最多可能 {4} 个）。请把支持度提高到 {5} 或以上，或减少每个项集的商品数。";
+    ERR_BASKETS_EXPLODE_LENGTH = "Support {0} ({1} baskets) would give more than {2} itemsets (at least {3} found), and so would any support: the baskets hold too many items together. Lower the maximum items per set.", "支持度 {0}（{1} 个篮子）会产生超过 {2} 个项集（已找到至少 {3} 个），任何支持度都一样：篮子里的商品太多。请减少每个项集的最多商品数。";
+    RECS_EVAL_UNAVAILABLE = "The recommendations could not be checked: no customer has a later basket with something new.", "无法评估推荐效果：没有客户在之后的购物篮中买了新商品。";
+    RECS_HEAVY = "{0} customers with more than 2,000 distinct items were left out of the “bought together” counts (they still get recommendations).", "{0} 位购买超过 2,000 种商品的客户未计入“一起购买”统计（仍为其生成推荐）。";
     ERR_BASKETS_TOO_MANY_RULES = "More than {0} rules at confidence {1}. Raise the confidence, the lift or the support.", "置信度 {1} 下规则超过 {0} 条。请提高置信度、提升度或支持度。";
     ERR_BASKETS_NO_PAIRS = "No two items are bought together in {0} of baskets or more (the best pair: {1}). Lower the support.", "没有任何两件商品在 {0} 及以上的篮子中一起出现（最高的一对为 {1}）。请降低支持度。";
     ERR_BASKETS_NO_REGION = "The file has no region column to compare. Map one in the column mapping.", "文件没有区域列可供比较。请在列映射中设置。";
     ERR_BASKETS_NO_CHANNEL = "The file has no channel column to compare. Map one in the column mapping.", "文件没有渠道列可供比较。请在列映射中设置。";
     ERR_BASKETS_ONE_REGION = "Every basket is in the same region ({0}), so there is nothing to compare.", "所有购物篮都属于同一区域（{0}），没有可比较的对象。";
     ERR_BASKETS_ONE_CHANNEL = "Every basket came through the same channel ({0}), so there is nothing to compare.", "所有购物篮都来自同一渠道（{0}），没有可比较的对象。";
+    ERR_BASKETS_TOO_MANY_CELLS = "{0} values in this column × {1} items is more than {2} cells to compare. Compare by category, or use a column with fewer values.", "此列 {0} 个取值 × {1} 种商品，超过 {2} 个可比较的格子。请按品类比较，或换一个取值更少的列。";
     ERR_BASKETS_NOTHING_TO_EVALUATE = "No customer has a second basket with something new, so the recommendations cannot be checked. Untick the evaluation or load more history.", "没有客户的第二个购物篮含有新商品，无法评估推荐效果。";
     // --- charts ---
     CHART_BASKETS_SCATTER = "Rules: support × confidence, coloured by lift", "规则：支持度 × 置信度（颜色表示提升度）";
@@ -213,18 +218,30 @@ pub fn describe_basket_error(lang: Lang, e: &BasketError) -> String {
             limit,
             estimate,
             suggested_support,
-        } => fill(
-            lang,
-            t::ERR_BASKETS_EXPLODE,
-            &[
-                &support_text(*min_support),
-                &n(u64::from(*min_count)),
-                &n(*limit),
-                &n(*found),
-                &crate::format::compact(*estimate),
-                &support_text(*suggested_support),
-            ],
-        ),
+        } => match suggested_support {
+            Some(suggested) => fill(
+                lang,
+                t::ERR_BASKETS_EXPLODE,
+                &[
+                    &support_text(*min_support),
+                    &n(u64::from(*min_count)),
+                    &n(*limit),
+                    &n(*found),
+                    &crate::format::compact(*estimate),
+                    &support_text(*suggested),
+                ],
+            ),
+            None => fill(
+                lang,
+                t::ERR_BASKETS_EXPLODE_LENGTH,
+                &[
+                    &support_text(*min_support),
+                    &n(u64::from(*min_count)),
+                    &n(*limit),
+                    &n(*found),
+                ],
+            ),
+        },
         BasketError::TooManyRules {
             limit,
             min_confidence,
@@ -254,6 +271,16 @@ pub fn describe_basket_error(lang: Lang, e: &BasketError) -> String {
             GroupBy::Region => fill(lang, t::ERR_BASKETS_ONE_REGION, &[value]),
             GroupBy::Channel => fill(lang, t::ERR_BASKETS_ONE_CHANNEL, &[value]),
         },
+        BasketError::TooManyCells {
+            groups,
+            items,
+            limit,
+            ..
+        } => fill(
+            lang,
+            t::ERR_BASKETS_TOO_MANY_CELLS,
+            &[&n(*groups), &n(*items), &n(*limit)],
+        ),
         BasketError::NothingToEvaluate => t::ERR_BASKETS_NOTHING_TO_EVALUATE.get(lang).to_string(),
     }
 }

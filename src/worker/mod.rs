@@ -80,7 +80,10 @@ fn on_message(event: MessageEvent) {
     let envelope: Envelope<Request> = match decode(&json) {
         Ok(e) => e,
         Err(error) => {
-            post(0, 0, &Response::Failed { error }, None);
+            // Answer the request that could not be read (e.g. a setting the page sent as
+            // `null`), so the page's job ends with a message instead of waiting forever.
+            let (id, generation) = crate::protocol::envelope_ids(&json);
+            post(id, generation, &Response::Failed { error }, None);
             return;
         }
     };

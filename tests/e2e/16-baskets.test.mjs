@@ -123,6 +123,15 @@ test('baskets: rules, charts, table, cross-sell list, exports, recommendations, 
     assert.equal(await app.number('kpi-rules'), rules, 'the rules on screen stay');
     await page.locator('[data-testid=baskets-level]').selectOption('product');
 
+    // An emptied support field: the setting is named, the page does not wait forever.
+    await page.locator('[data-testid=baskets-support]').fill('');
+    await page.locator('[data-testid=baskets-support]').dispatchEvent('change');
+    await page.locator('[data-testid=baskets-run]').click();
+    assert.match(await app.errorText(), /min_support/);
+    await page.locator('[data-testid=baskets-support]').fill('1');
+    await page.locator('[data-testid=baskets-support]').dispatchEvent('change');
+    assert.equal(await app.number('kpi-rules'), rules, 'the rules on screen stay');
+
     // "Bought A, not B": the customer table with exactly those customers.
     const buyers = (side) => new Set(baskets.filter((b) => has(b, side)).map((b) => b.customer));
     const a = buyers(left);

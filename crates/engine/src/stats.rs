@@ -38,8 +38,10 @@ pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
 /// P(X ≥ `a`) for X hypergeometric: `draws` draws without replacement from `population` items of
 /// which `successes` are marked. It is Fisher's exact test, one-sided ("greater"), of the 2×2
 /// table [[a, draws − a], [successes − a, rest]] (scipy's `fisher_exact(..., "greater")`).
-/// Terms are summed outward from `a` by their ratio, starting from the log-pmf (libm's `lgamma`),
-/// and stop once they no longer change the sum.
+/// Terms are summed away from the mode, starting from the log-pmf (libm's `lgamma`), and stop
+/// once they no longer change the sum: above the mode the upper tail itself, at or below it one
+/// minus the lower tail (summing upward from a count far below the mode would start from an
+/// underflowed 0 and answer 0 for a strongly negative association).
 pub fn hypergeometric_upper_tail(a: u64, draws: u64, successes: u64, population: u64) -> f64 {
     let (n, k, m) = (population, successes, draws);
     if k > n || m > n {
@@ -58,23 +60,41 @@ pub fn hypergeometric_upper_tail(a: u64, draws: u64, successes: u64, population:
             - libm::lgamma(r as f64 + 1.0)
             - libm::lgamma((n - r) as f64 + 1.0)
     };
-    let ln_pmf = ln_choose(k, a) + ln_choose(n - k, m - a) - ln_choose(n, m);
-    let mut term = libm::exp(ln_pmf);
-    let mut sum = term;
+    let pmf = |x: u64| libm::exp(ln_choose(k, x) + ln_choose(n - k, m - x) - ln_choose(n, m));
     let mode = ((m + 1) as f64 * (k + 1) as f64 / (n + 2) as f64).floor() as u64;
-    let mut x = a;
-    while x < highest {
-        // pmf(x + 1) / pmf(x)
-        let ratio =
-            ((k - x) as f64 * (m - x) as f64) / ((x + 1) as f64 * (n + x + 1 - k - m) as f64);
-        term *= ratio;
-        sum += term;
-        x += 1;
-        if x > mode && term <= sum * 1e-17 {
-            break;
+    if a > mode {
+        // Upper tail: pmf(x + 1) / pmf(x) = (k − x)(m − x) / ((x + 1)(n − k − m + x + 1)).
+        let mut term = pmf(a);
+        let mut sum = term;
+        let mut x = a;
+        while x < highest {
+            let ratio =
+                ((k - x) as f64 * (m - x) as f64) / ((x + 1) as f64 * (n + x + 1 - k - m) as f64);
+            term *= ratio;
+            sum += term;
+            x += 1;
+            if term <= sum * 1e-17 {
+                break;
+            }
         }
+        sum.min(1.0)
+    } else {
+        // Lower tail P(X ≤ a − 1), downward: pmf(x − 1) / pmf(x) = x(n − k − m + x) / ((k − x + 1)(m − x + 1)).
+        let mut x = a - 1;
+        let mut term = pmf(x);
+        let mut sum = term;
+        while x > lowest {
+            let ratio =
+                (x as f64 * (n + x - k - m) as f64) / ((k - x + 1) as f64 * (m - x + 1) as f64);
+            term *= ratio;
+            sum += term;
+            x -= 1;
+            if term <= sum * 1e-17 {
+                break;
+            }
+        }
+        (1.0 - sum).clamp(0.0, 1.0)
     }
-    sum.min(1.0)
 }
 
 /// The p-value of Pearson's χ² test (no continuity correction, 1 degree of freedom) of the 2×2
@@ -140,6 +160,15 @@ mod tests {
         // fisher_exact([[3, 1], [1, 3]], "greater")[1] = 0.24285714285714283
         assert!((hypergeometric_upper_tail(3, 4, 4, 8) - 0.242_857_142_857_142_83).abs() < 1e-15);
         assert_eq!(hypergeometric_upper_tail(0, 4, 4, 8), 1.0);
+        // A strongly negative association is nowhere near significant:
+        // fisher_exact([[40000, 60000], [460000, 440000]], "greater")[1] = 1.0
+        assert!(hypergeometric_upper_tail(40_000, 100_000, 500_000, 1_000_000) > 1.0 - 1e-12);
+        // Just below the mode: fisher_exact([[2, 8], [8, 82]], "greater")[1] = 0.2615284665839846
+        let p = hypergeometric_upper_tail(2, 10, 10, 100);
+        assert!((p - 0.261_528_466_583_984_6).abs() < 1e-12, "{p}");
+        // fisher_exact([[1, 9], [9, 81]], "greater")[1] = 0.6695237889132749 (a = 1 at the mode)
+        let p = hypergeometric_upper_tail(1, 10, 10, 100);
+        assert!((p - 0.669_523_788_913_274_9).abs() < 1e-12, "{p}");
         assert_eq!(hypergeometric_upper_tail(5, 4, 4, 8), 0.0);
     }
 

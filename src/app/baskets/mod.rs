@@ -33,10 +33,24 @@ fn level_of(value: &str) -> ItemLevel {
     }
 }
 
-/// A percentage typed by the user as a share; unparsable text becomes NaN, which the engine
-/// refuses with a message naming the setting.
+/// A percentage typed by the user as a share. Unparsable or empty text becomes −1, which the
+/// engine refuses with a message naming the setting (a NaN could not cross to the worker: JSON
+/// has no NaN).
 fn share_of(text: &str) -> f64 {
-    text.trim().parse::<f64>().map_or(f64::NAN, |p| p / 100.0)
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|p| p.is_finite())
+        .map_or(-1.0, |p| p / 100.0)
+}
+
+/// A number typed by the user; unparsable or empty text becomes −1 (see [`share_of`]).
+fn number_of(text: &str) -> f64 {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .unwrap_or(-1.0)
 }
 
 #[component]
@@ -104,7 +118,7 @@ fn RuleSettings() -> impl IntoView {
             </label>
             <label>{tr(state, t::BASKETS_MIN_LIFT)}" "
                 <input type="number" min="0" step="0.1" data-testid="baskets-lift"
-                    on:change=move |ev| { let v = event_target_value(&ev).trim().parse().unwrap_or(f64::NAN); params.update(|p| p.min_lift = v) }
+                    on:change=move |ev| { let v = number_of(&event_target_value(&ev)); params.update(|p| p.min_lift = v) }
                     prop:value=move || params.with(|p| plain(p.min_lift, 2))/>
             </label>
             <label>{tr(state, t::BASKETS_MAX_LENGTH)}" "
@@ -551,6 +565,11 @@ fn RecommendSection() -> impl IntoView {
                         on:change=move |ev| { let on = event_target_checked(&ev); params.update(|p| p.repeat_purchases = on) }/>
                     " "{tr(state, t::RECS_REPEAT)}
                 </label>
+                <label class="check">
+                    <input type="checkbox" data-testid="recs-evaluate" prop:checked=move || params.with(|p| p.evaluate)
+                        on:change=move |ev| { let on = event_target_checked(&ev); params.update(|p| p.evaluate = on) }/>
+                    " "{tr(state, t::RECS_EVALUATE)}
+                </label>
                 <button class="button primary" data-testid="recs-run" disabled=move || state.busy.get() on:click=move |_| state.recommend()>
                     {tr(state, t::RECS_RUN)}
                 </button>
@@ -559,6 +578,13 @@ fn RecommendSection() -> impl IntoView {
                 <p class="muted" data-testid="recs-customers"
                     data-customers=move || report.with(|r| r.as_ref().map(|r| r.customers.to_string()).unwrap_or_default())
                     data-elapsed=move || report.with(|r| r.as_ref().map(|r| plain(r.elapsed_ms, 1)).unwrap_or_default())>{customers}</p>
+                {move || report.with(|r| r.as_ref().filter(|r| r.evaluation_unavailable).map(|_| view! {
+                    <p class="warning" data-testid="recs-eval-unavailable">{tr(state, t::RECS_EVAL_UNAVAILABLE)}</p>
+                }))}
+                {move || report.with(|r| r.as_ref().filter(|r| r.heavy_customers > 0).map(|r| {
+                    let text = fill(lang.get(), t::RECS_HEAVY, &[&grouped(r.heavy_customers as f64, 0, ',')]);
+                    view! { <p class="muted" data-testid="recs-heavy">{text}</p> }
+                }))}
                 <Evaluation/>
                 <div class="charts">
                     <BasketChart kind=BasketChartKind::Evaluation rules=rules_signal recommendations=recs_signal regions=regions_signal/>
@@ -728,7 +754,7 @@ fn RegionsSection() -> impl IntoView {
                 <div class="table-wrap">
                     <table data-testid="regions-table">
                         <thead><tr>
-                            <th>{move || params.with(|p| if p.by == GroupBy::Channel { t::REGIONS_BY_CHANNEL } else { t::REGIONS_BY_REGION }).get(lang.get())}</th>
+                            <th>{move || report.with(|r| if r.as_ref().is_some_and(|r| r.by == GroupBy::Channel) { t::REGIONS_BY_CHANNEL } else { t::REGIONS_BY_REGION }).get(lang.get())}</th>
                             <th class="num">{tr(state, t::BASKETS_COL_BASKETS)}</th>
                             <th>{tr(state, t::REGIONS_OVER)}</th>
                         </tr></thead>

@@ -33,6 +33,10 @@ pub struct BasketsState {
     pub page: RwSignal<RulePage>,
     /// Recommendation settings being edited.
     pub rec_params: RwSignal<RecommendParams>,
+    /// The settings of the recommendations on screen.
+    pub rec_applied: RwSignal<RecommendParams>,
+    /// The settings of the regional comparison on screen.
+    pub region_applied: RwSignal<RegionParams>,
     /// The recommendations on screen.
     pub recommendations: RwSignal<Option<RecommendReport>>,
     /// Regional comparison settings being edited.
@@ -51,6 +55,8 @@ impl BasketsState {
             query: RwSignal::new(RuleQuery::default()),
             page: RwSignal::new(RulePage::default()),
             rec_params: RwSignal::new(RecommendParams::new()),
+            rec_applied: RwSignal::new(RecommendParams::new()),
+            region_applied: RwSignal::new(RegionParams::default()),
             recommendations: RwSignal::new(None),
             region_params: RwSignal::new(RegionParams::default()),
             regions: RwSignal::new(None),
@@ -100,7 +106,8 @@ impl AppState {
     /// Show the rules of `query` (sort, filter, search, page): paged in the worker.
     pub fn set_rule_query(self, query: RuleQuery) {
         self.baskets.query.set(query.clone());
-        if self.retry_when_lost(move || self.mine_rules()) {
+        // A restarted worker lost the rules: they are mined again as they were shown.
+        if self.retry_when_lost(move || self.redo_baskets()) {
             return;
         }
         let request = Request::Baskets(msg::baskets::Request::RulePage { query });
@@ -116,11 +123,16 @@ impl AppState {
         if self.retry_when_lost(move || self.recommend()) {
             return;
         }
-        let params = self.baskets.rec_params.get_untracked();
+        self.recommend_with(self.baskets.rec_params.get_untracked());
+    }
+
+    fn recommend_with(self, params: RecommendParams) {
+        let applied = params.clone();
         let request = Request::Baskets(msg::baskets::Request::Recommend { params });
         self.job(&request, None, Some(Stage::Mining), move |response, _| {
             if let Response::Baskets(msg::baskets::Response::Recommended { report }) = response {
                 self.baskets.recommendations.set(Some(report));
+                self.baskets.rec_applied.set(applied.clone());
             }
         });
     }
@@ -130,29 +142,38 @@ impl AppState {
         if self.retry_when_lost(move || self.compare_regions()) {
             return;
         }
-        let params = self.baskets.region_params.get_untracked();
+        self.compare_regions_with(self.baskets.region_params.get_untracked());
+    }
+
+    fn compare_regions_with(self, params: RegionParams) {
+        let applied = params.clone();
         let request = Request::Baskets(msg::baskets::Request::Regions { params });
         self.job(&request, None, Some(Stage::Mining), move |response, _| {
             if let Response::Baskets(msg::baskets::Response::Regions { report }) = response {
                 self.baskets.regions.set(Some(report));
+                self.baskets.region_applied.set(applied.clone());
             }
         });
     }
 
     /// Re-runs whatever basket result is on screen (after a re-analysis or a worker restart:
-    /// the session dropped them).
+    /// the session dropped them), each with the settings it was made with. The results come off
+    /// the screen first: if a re-run fails, nothing of the previous run's lines stays shown.
     pub(crate) fn redo_baskets(self) {
         if self.baskets.report.with_untracked(Option::is_some) {
+            self.baskets.report.set(None);
             self.baskets
                 .params
                 .set(self.baskets.report_params.get_untracked());
             self.mine_rules();
         }
         if self.baskets.recommendations.with_untracked(Option::is_some) {
-            self.recommend();
+            self.baskets.recommendations.set(None);
+            self.recommend_with(self.baskets.rec_applied.get_untracked());
         }
         if self.baskets.regions.with_untracked(Option::is_some) {
-            self.compare_regions();
+            self.baskets.regions.set(None);
+            self.compare_regions_with(self.baskets.region_applied.get_untracked());
         }
     }
 
@@ -174,14 +195,10 @@ impl AppState {
     }
 
     /// Download a basket result as CSV or `.xlsx`.
-    fn export_basket(
-        self,
-        request: Request,
-        what: &'static str,
-        format: ExportFormat,
-        redo: fn(AppState),
-    ) {
-        if self.retry_when_lost(move || redo(self)) {
+    fn export_basket(self, request: Request, what: &'static str, format: ExportFormat) {
+        // A restarted worker lost the results: they are made again as shown, and the user clicks
+        // again once they are back (as for the scores export).
+        if self.retry_when_lost(move || self.redo_baskets()) {
             return;
         }
         self.job(&request, None, None, move |response, blob| {
@@ -199,7 +216,7 @@ impl AppState {
     /// Download the rules.
     pub fn export_rules(self, format: ExportFormat) {
         let request = Request::Baskets(msg::baskets::Request::ExportRules { format });
-        self.export_basket(request, "rules", format, AppState::mine_rules);
+        self.export_basket(request, "rules", format);
     }
 
     /// Download the recommendations (`customer_id, rank, item, score, reason`, …), the reasons in
@@ -212,12 +229,12 @@ impl AppState {
         };
         let request =
             Request::Baskets(msg::baskets::Request::ExportRecommendations { format, words });
-        self.export_basket(request, "recommendations", format, AppState::recommend);
+        self.export_basket(request, "recommendations", format);
     }
 
     /// Download the preference indexes.
     pub fn export_regions(self, format: ExportFormat) {
         let request = Request::Baskets(msg::baskets::Request::ExportRegions { format });
-        self.export_basket(request, "preferences", format, AppState::compare_regions);
+        self.export_basket(request, "preferences", format);
     }
 }

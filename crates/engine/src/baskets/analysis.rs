@@ -52,7 +52,7 @@ impl BasketAnalysis {
                     found: exploded.found,
                     limit: MAX_ITEMSETS,
                     estimate: itemset_bound(t, min_count, valid.max_length),
-                    suggested_support: share(suggested),
+                    suggested_support: suggested.map(share),
                 });
             }
         };

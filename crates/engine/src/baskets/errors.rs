@@ -34,7 +34,7 @@ pub enum BasketError {
         baskets: u64,
     },
     /// The settings would produce more itemsets than the analysis holds.
-    #[error("support {min_support} would give more than {limit} itemsets (at least {found} found); try {suggested_support}")]
+    #[error("support {min_support} would give more than {limit} itemsets (at least {found} found); try {suggested_support:?}")]
     TooManyItemsets {
         /// The support asked for, as a share of the baskets.
         min_support: f64,
@@ -46,8 +46,10 @@ pub enum BasketError {
         limit: u64,
         /// An upper bound on the itemset count at this support, from the basket sizes.
         estimate: f64,
-        /// A support (share) that stays within the limit.
-        suggested_support: f64,
+        /// A support (share) that stays within the limit; `None` when none does at this
+        /// itemset length (the baskets hold too many items together: fewer items per set are
+        /// needed).
+        suggested_support: Option<f64>,
     },
     /// More rules than the analysis holds.
     #[error("more than {limit} rules at confidence {min_confidence}")]
@@ -78,6 +80,18 @@ pub enum BasketError {
         by: GroupBy,
         /// Its only value.
         value: String,
+    },
+    /// Too many group × item cells to compare (e.g. a "region" column of store codes).
+    #[error("{groups} {} values × {items} items is more than {limit} cells", by.key())]
+    TooManyCells {
+        /// Region or channel.
+        by: GroupBy,
+        /// Distinct values of the column.
+        groups: u64,
+        /// Distinct items.
+        items: u64,
+        /// The most cells compared.
+        limit: u64,
     },
     /// Too few customers with two baskets to evaluate recommendations.
     #[error("no customer has two baskets with a new item, so recommendations cannot be evaluated")]

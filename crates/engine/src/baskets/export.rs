@@ -130,13 +130,6 @@ impl Recommender {
         });
         rows
     }
-
-    /// Rows [`Self::export`] writes.
-    pub fn export_rows(&self) -> u64 {
-        let mut rows = 0u64;
-        self.for_each(|_, recs| rows += recs.len() as u64);
-        rows
-    }
 }
 
 impl Preferences {
@@ -155,6 +148,7 @@ impl Preferences {
             "index",
             "p_value",
             "p_value_adjusted",
+            "min_expected",
         ]);
         for cell in &self.cells {
             let group = self.groups.get(cell.group as usize);
@@ -171,6 +165,7 @@ impl Preferences {
             sink.real(cell.index);
             sink.real(cell.p_value);
             sink.real(cell.p_value_adjusted);
+            sink.real(cell.min_expected);
             sink.end_row();
         }
         self.cells.len() as u64

@@ -94,14 +94,18 @@ pub fn itemset_bound(t: &Transactions, min_count: u32, max_length: usize) -> f64
     total / f64::from(min_count.max(1))
 }
 
-/// The smallest basket count at or above `from` whose [`itemset_bound`] stays within `limit`.
-pub fn safe_min_count(t: &Transactions, from: u32, max_length: usize, limit: f64) -> u32 {
+/// The smallest basket count at or above `from` whose [`itemset_bound`] stays within `limit`;
+/// `None` when even every basket (support 100 %) does not.
+pub fn safe_min_count(t: &Transactions, from: u32, max_length: usize, limit: f64) -> Option<u32> {
     let (mut lo, mut hi) = (
         from.max(1),
         u32::try_from(t.len()).unwrap_or(u32::MAX).max(1),
     );
     if itemset_bound(t, lo, max_length) <= limit {
-        return lo;
+        return Some(lo);
+    }
+    if lo >= hi || itemset_bound(t, hi, max_length) > limit {
+        return None;
     }
     while lo + 1 < hi {
         let mid = lo + (hi - lo) / 2;
@@ -111,7 +115,7 @@ pub fn safe_min_count(t: &Transactions, from: u32, max_length: usize, limit: f64
             lo = mid;
         }
     }
-    hi
+    Some(hi)
 }
 
 /// One depth of the search: for each item, the baskets (of the current prefix) holding it.
@@ -388,6 +392,7 @@ mod tests {
         assert!(itemset_bound(&t, 2, 5) >= 31.0);
         assert_eq!(all.count_of(&[1, 3]), Some(2));
         assert_eq!(all.by_length(), vec![5, 10, 10, 5, 1]);
-        assert_eq!(safe_min_count(&t, 1, 5, 31.0), 2);
+        assert_eq!(safe_min_count(&t, 1, 5, 31.0), Some(2));
+        assert_eq!(safe_min_count(&t, 1, 5, 30.0), None);
     }
 }

@@ -19,6 +19,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{BasketError, RecommendParams, Transactions};
 
+/// Customers with more distinct items than this are left out of the co-occurrence counts (they
+/// still get recommendations and count in the popularity).
+pub const MAX_HISTORY_FOR_PAIRS: usize = 2_000;
+
 /// Items per customer, compressed rows over the dataset's customer indices.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Histories {
@@ -67,6 +71,13 @@ impl Histories {
 
     fn customers(&self) -> usize {
         self.start.len().saturating_sub(1)
+    }
+
+    /// Customers left out of the co-occurrence counts ([`MAX_HISTORY_FOR_PAIRS`]).
+    fn heavy(&self) -> u64 {
+        (0..self.customers())
+            .filter(|&c| self.of(c).len() > MAX_HISTORY_FOR_PAIRS)
+            .count() as u64
     }
 }
 
@@ -127,7 +138,13 @@ impl ItemModel {
                 by_item_start.get(i + 1).copied().unwrap_or(0) as usize,
             );
             for &c in by_item.get(a..b).unwrap_or_default() {
-                for &j in h.of(c as usize) {
+                let history = h.of(c as usize);
+                // A customer with thousands of distinct items (a guest account, a wholesaler)
+                // would cost the square of that and say little about what goes together.
+                if history.len() > MAX_HISTORY_FOR_PAIRS {
+                    continue;
+                }
+                for &j in history {
                     if j as usize == i {
                         continue;
                     }
@@ -151,7 +168,13 @@ impl ItemModel {
                 }
             }
             touched.clear();
-            row.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+            let best_first =
+                |x: &(f64, u32, u32), y: &(f64, u32, u32)| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1));
+            if row.len() > m && m > 0 {
+                row.select_nth_unstable_by(m - 1, best_first);
+                row.truncate(m);
+            }
+            row.sort_unstable_by(best_first);
             row.truncate(m);
             for &(cos, j, co) in &row {
                 model.neighbour.push(j);
@@ -356,8 +379,12 @@ pub struct Recommender {
     histories: Histories,
     /// The model over every basket.
     pub model: ItemModel,
-    /// The evaluation, when asked for.
+    /// The evaluation, when asked for and possible.
     pub evaluation: Option<Evaluation>,
+    /// The evaluation was asked for, but no customer has a later basket with a new item.
+    pub evaluation_unavailable: bool,
+    /// Customers left out of the co-occurrence counts ([`MAX_HISTORY_FOR_PAIRS`]).
+    pub heavy_customers: u64,
 }
 
 impl Recommender {
@@ -374,18 +401,25 @@ impl Recommender {
                 baskets: t.len() as u64,
             });
         }
-        let evaluation = if params.evaluate {
-            Some(evaluate(t, customers, params)?)
+        let (evaluation, evaluation_unavailable) = if params.evaluate {
+            match evaluate(t, customers, params) {
+                Ok(e) => (Some(e), false),
+                // The recommendations stand without their check; the report says why.
+                Err(BasketError::NothingToEvaluate) => (None, true),
+                Err(e) => return Err(e),
+            }
         } else {
-            None
+            (None, false)
         };
         let histories = Histories::build(t, customers, |_| false);
         let model = ItemModel::build(&histories, t.items.len(), params.neighbours);
         Ok(Self {
             params: params.clone(),
+            heavy_customers: histories.heavy(),
             histories,
             model,
             evaluation,
+            evaluation_unavailable,
         })
     }
 

@@ -23,6 +23,29 @@ pub struct PreferenceCell {
     pub p_value: f64,
     /// Benjamini–Hochberg adjusted over every cell.
     pub p_value_adjusted: f64,
+    /// The smallest expected count of the test's 2×2 table (group or rest × with or without the
+    /// item). Below [`MIN_EXPECTED`] the χ² approximation is unreliable and the cell is never
+    /// called significant (an item bought once, in a group of ten baskets, has index 100,000 and
+    /// a χ² p of 0).
+    pub min_expected: f64,
+}
+
+/// The smallest expected count for a cell to be called significant (Cochran's rule).
+pub const MIN_EXPECTED: f64 = 5.0;
+
+/// Most group × item cells (a "region" of store codes × every product would not fit).
+pub const MAX_CELLS: usize = 20_000_000;
+
+impl PreferenceCell {
+    /// Whether the χ² test is reliable here ([`Self::min_expected`] ≥ [`MIN_EXPECTED`]).
+    pub fn reliable(&self) -> bool {
+        self.min_expected >= MIN_EXPECTED
+    }
+
+    /// A reliable, significant over-index (index > 100, adjusted p < 0.05).
+    pub fn is_over_index(&self) -> bool {
+        self.reliable() && self.index > 100.0 && self.p_value_adjusted < 0.05
+    }
 }
 
 /// One group.
@@ -85,7 +108,16 @@ impl Preferences {
             }
         }
         let (groups, items) = (used.len(), t.items.len());
-        let mut count = vec![0u64; groups * items];
+        let cells = groups.checked_mul(items).filter(|&c| c <= MAX_CELLS);
+        let Some(cells) = cells else {
+            return Err(BasketError::TooManyCells {
+                by,
+                groups: groups as u64,
+                items: items as u64,
+                limit: MAX_CELLS as u64,
+            });
+        };
+        let mut count = vec![0u64; cells];
         let mut group_baskets = vec![0u64; groups];
         let mut item_baskets = vec![0u64; items];
         let mut without = 0u64;
@@ -117,6 +149,9 @@ impl Preferences {
                     continue;
                 }
                 let c_ri = count.get(s * items + i).copied().unwrap_or(0);
+                let (rest, without) = (total - n_r, total - c_i);
+                let min_expected =
+                    (n_r.min(rest) as f64) * (c_i.min(without) as f64) / (total.max(1) as f64);
                 let index = if n_r == 0 {
                     0.0
                 } else {
@@ -134,6 +169,7 @@ impl Preferences {
                         total - n_r - (c_i - c_ri),
                     ),
                     p_value_adjusted: 1.0,
+                    min_expected,
                 });
             }
         }

@@ -442,10 +442,13 @@ pub fn select_rules(
         }
     };
     if !(query.sort == RuleSort::Lift && query.descending) {
-        rows.sort_by(|&a, &b| {
-            let o = key(a).total_cmp(&key(b));
-            (if query.descending { o.reverse() } else { o }).then(a.cmp(&b))
+        // Each key once (not twice per comparison).
+        let mut keyed: Vec<(f64, usize)> = rows.iter().map(|&r| (key(r), r)).collect();
+        keyed.sort_by(|a, b| {
+            let o = a.0.total_cmp(&b.0);
+            (if query.descending { o.reverse() } else { o }).then(a.1.cmp(&b.1))
         });
+        rows = keyed.into_iter().map(|(_, r)| r).collect();
     }
     rows
 }
@@ -509,6 +512,11 @@ pub struct RecommendReport {
     pub repeat_purchases: bool,
     /// The evaluation on hidden last baskets, when asked for.
     pub evaluation: Option<Evaluation>,
+    /// The evaluation was asked for, but no customer has a later basket with a new item.
+    pub evaluation_unavailable: bool,
+    /// Customers with so many distinct items that they were left out of the co-occurrence
+    /// counts.
+    pub heavy_customers: u64,
     /// "Frequently bought together" for the [`TOP_ITEMS`] items most customers bought.
     pub bought_together: Vec<BoughtTogether>,
     /// Milliseconds.
@@ -534,6 +542,8 @@ impl RecommendReport {
             customers: r.customers(),
             repeat_purchases: r.params.repeat_purchases,
             evaluation: r.evaluation.clone(),
+            evaluation_unavailable: r.evaluation_unavailable,
+            heavy_customers: r.heavy_customers,
             bought_together: items
                 .into_iter()
                 .take(TOP_ITEMS)
@@ -576,8 +586,8 @@ pub struct GroupPreferences {
     pub name: String,
     /// Its baskets.
     pub baskets: u64,
-    /// Items it over-indexes on (index > 100, adjusted p < 0.05), highest index first (at
-    /// most 10).
+    /// Items it over-indexes on (index > 100, adjusted p < 0.05, every expected count of the
+    /// test's table at least 5), highest index first (at most 10).
     pub over_indexed: Vec<PreferenceRow>,
 }
 
@@ -594,7 +604,7 @@ pub struct RegionReport {
     pub baskets_without_group: u64,
     /// Group × item cells tested.
     pub cells: u64,
-    /// Cells with an adjusted p-value below 0.05.
+    /// Cells with an adjusted p-value below 0.05 and every expected count at least 5.
     pub significant_cells: u64,
     /// Every group, by name.
     pub groups: Vec<GroupPreferences>,
@@ -619,11 +629,7 @@ impl RegionReport {
                 .map_or(0.0, |c| c.index)
         };
         let mut by_group: Vec<Vec<u32>> = vec![Vec::new(); p.groups.len()];
-        for c in p
-            .cells
-            .iter()
-            .filter(|c| c.index > 100.0 && c.p_value_adjusted < 0.05)
-        {
+        for c in p.cells.iter().filter(|c| c.is_over_index()) {
             if let Some(list) = by_group.get_mut(c.group as usize) {
                 list.push(c.item);
             }
@@ -668,12 +674,15 @@ impl RegionReport {
             .iter()
             .enumerate()
             .map(|(g, summary)| {
+                // The cells are sorted by group: this group's are one slice.
+                let from = p.cells.partition_point(|c| (c.group as usize) < g);
+                let to = p.cells.partition_point(|c| (c.group as usize) <= g);
                 let mut over: Vec<&super::PreferenceCell> = p
                     .cells
+                    .get(from..to)
+                    .unwrap_or_default()
                     .iter()
-                    .filter(|c| {
-                        c.group as usize == g && c.index > 100.0 && c.p_value_adjusted < 0.05
-                    })
+                    .filter(|c| c.is_over_index())
                     .collect();
                 over.sort_by(|a, b| b.index.total_cmp(&a.index).then(a.item.cmp(&b.item)));
                 GroupPreferences {
@@ -711,7 +720,11 @@ impl RegionReport {
             baskets: p.baskets,
             baskets_without_group: p.baskets_without_group,
             cells: p.cells.len() as u64,
-            significant_cells: p.cells.iter().filter(|c| c.p_value_adjusted < 0.05).count() as u64,
+            significant_cells: p
+                .cells
+                .iter()
+                .filter(|c| c.reliable() && c.p_value_adjusted < 0.05)
+                .count() as u64,
             groups,
             items: top.iter().map(|&i| name(i)).collect(),
             index,

@@ -83,70 +83,70 @@ impl Default for CustomerQuery {
     }
 }
 
-/// Customers by what they bought: a line of the run with a non-negative amount and the item (a
-/// product or category name, exact).
+/// Customers by what they bought, as the baskets count it: an item on a line with a
+/// non-negative amount of one of their purchase orders (the item is a product or category name,
+/// exact).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct BoughtFilter {
     /// Products or categories.
     pub level: ItemLevel,
-    /// Items each kept customer bought (all of them).
+    /// Items each kept customer bought (all of them; at most [`BOUGHT_FILTER_ITEMS`]).
     pub bought: Vec<String>,
-    /// Items no kept customer bought.
+    /// Items no kept customer bought (at most [`BOUGHT_FILTER_ITEMS`]).
     pub not_bought: Vec<String>,
 }
 
+/// Most items on each side of a [`BoughtFilter`] (a rule has at most 10 items).
+pub const BOUGHT_FILTER_ITEMS: usize = 32;
+
 impl BoughtFilter {
-    /// For each customer index, whether they pass (one pass over the run's lines). Names the
-    /// file does not hold are bought by nobody.
+    /// For each customer index, whether they pass (one pass over the run's lines, grouped into
+    /// orders). Names the file does not hold are bought by nobody.
     fn passes(&self, dataset: &Dataset, analysis: &Analysis) -> Vec<bool> {
         let (column, names) = match self.level {
             ItemLevel::Product => (&dataset.product, &dataset.products),
             ItemLevel::Category => (&dataset.category, &dataset.categories),
         };
-        // Each interned item's bit: `bought` items first, then `not_bought` (at most 32 each).
-        let mut bit = vec![0u64; names.len()];
-        let listed = self
-            .bought
-            .iter()
-            .take(32)
-            .chain(self.not_bought.iter().take(32));
-        for (b, name) in listed.enumerate() {
-            let offset = if b < self.bought.len().min(32) {
-                b
-            } else {
-                32 + b - self.bought.len().min(32)
-            };
-            for (i, value) in names.values.iter().enumerate() {
-                if value == name {
-                    if let Some(x) = bit.get_mut(i) {
-                        *x |= 1 << offset;
-                    }
-                }
-            }
+        let bought = &self.bought[..self.bought.len().min(BOUGHT_FILTER_ITEMS)];
+        let not_bought = &self.not_bought[..self.not_bought.len().min(BOUGHT_FILTER_ITEMS)];
+        // Each listed name's bit: `bought` in bits 0..32, `not_bought` in 32..64.
+        let mut wanted: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+        for (b, name) in bought.iter().enumerate() {
+            *wanted.entry(name.as_str()).or_default() |= 1 << b;
         }
-        let mut seen = vec![0u64; dataset.customer_count()];
-        analysis
-            .lines(dataset)
-            .for_each(|line, customer, _, amount| {
-                if amount < 0.0 {
+        for (b, name) in not_bought.iter().enumerate() {
+            *wanted.entry(name.as_str()).or_default() |= 1 << (32 + b);
+        }
+        let bit: Vec<u64> = names
+            .values
+            .iter()
+            .map(|v| wanted.get(v.as_str()).copied().unwrap_or(0))
+            .collect();
+        let need = (1u64 << bought.len()) - 1;
+        let banned = ((1u64 << not_bought.len()) - 1) << 32;
+        let run = analysis.lines(dataset);
+        let mut by_customer = run.by_customer();
+        let mut out = vec![false; dataset.customer_count()];
+        for (c, pass) in out.iter_mut().enumerate() {
+            let mut seen = 0u64;
+            run.for_each_order(by_customer.of_mut(c), |order, total| {
+                if !total.purchase {
                     return;
                 }
-                let b = column
-                    .get(line)
-                    .and_then(|&i| bit.get(i as usize))
-                    .copied()
-                    .unwrap_or(0);
-                if b != 0 {
-                    if let Some(s) = seen.get_mut(customer as usize) {
-                        *s |= b;
+                for &line in order {
+                    let i = line as usize;
+                    if dataset.amount.get(i).is_some_and(|&a| a >= 0.0) {
+                        seen |= column
+                            .get(i)
+                            .and_then(|&x| bit.get(x as usize))
+                            .copied()
+                            .unwrap_or(0);
                     }
                 }
             });
-        let need = (1u64 << self.bought.len().min(32)) - 1;
-        let banned = ((1u64 << self.not_bought.len().min(32)) - 1) << 32;
-        seen.iter()
-            .map(|&s| s & need == need && s & banned == 0)
-            .collect()
+            *pass = seen & need == need && seen & banned == 0;
+        }
+        out
     }
 }
 

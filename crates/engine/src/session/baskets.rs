@@ -273,14 +273,21 @@ pub(super) fn handle(
                 .of_level(r.params.level)
                 .ok_or_else(|| nothing("baskets"))?;
             let d = session.dataset.as_ref().ok_or_else(|| nothing("dataset"))?;
-            let rows = r.export_rows();
+            // At most k rows a customer (fewer when the catalogue is small): the bound decides
+            // whether a sheet can hold them; the rows written are reported.
+            let bound = r.customers().saturating_mul(r.params.k as u64);
+            let mut written = 0;
             let download = export_download(
                 session.spreadsheets,
                 format,
                 "recommendations",
-                rows,
-                |sink| r.export(t, d, &words, sink),
+                bound,
+                |sink| {
+                    written = r.export(t, d, &words, sink);
+                    written
+                },
             )?;
+            let rows = written;
             Ok(Reply {
                 response: SessionResponse::Exported { rows },
                 download: Some(download),

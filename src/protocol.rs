@@ -26,8 +26,9 @@ pub use crate::engine::session::{
 /// the customer table's `purchase_chance` column. 8: `Preview::notes`; `ClvAnalysis::scoring`.
 /// 9: `TextEncoding::Windows1252`. 10: `rfm::Report::customers_after_as_of`. 11: the baskets
 /// feature (`Request::Baskets`, `Response::Baskets`, `Stage::Mining`,
-/// `CustomerQuery::bought`).
-pub const PROTOCOL_VERSION: u32 = 11;
+/// `CustomerQuery::bought`). 12: cohorts (`Request::Cohorts`, `Response::Cohorts`,
+/// `Stage::Lifecycle`).
+pub const PROTOCOL_VERSION: u32 = 12;
 
 /// One message on the wire. Every request carries an id that its responses echo, and the page's
 /// file generation, which the responses echo too (so an answer about an older file is dropped).

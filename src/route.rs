@@ -17,17 +17,20 @@ pub enum Route {
     Segments,
     /// What sells together, what to offer each customer next, what each region prefers.
     Baskets,
+    /// Customers through time: cohorts by first purchase.
+    Lifecycle,
 }
 
 impl Route {
     /// Every page, in navigation order. A new analysis adds its page here (one line) and in
     /// [`Route::slug`], [`Route::title`] and `Dashboard`'s match.
-    pub const ALL: [Route; 5] = [
+    pub const ALL: [Route; 6] = [
         Route::Overview,
         Route::Customers,
         Route::Predictions,
         Route::Segments,
         Route::Baskets,
+        Route::Lifecycle,
     ];
 
     /// The hash fragment's name: `#/customers`.
@@ -38,6 +41,7 @@ impl Route {
             Route::Predictions => "predictions",
             Route::Segments => "segments",
             Route::Baskets => "baskets",
+            Route::Lifecycle => "lifecycle",
         }
     }
 
@@ -49,6 +53,7 @@ impl Route {
             Route::Predictions => t::NAV_PREDICTIONS,
             Route::Segments => t::NAV_SEGMENTS,
             Route::Baskets => t::NAV_BASKETS,
+            Route::Lifecycle => t::NAV_LIFECYCLE,
         }
     }
 

@@ -2378,3 +2378,409 @@ mod baskets {
         }
     }
 }
+
+// --- cohorts (lifecycle) -------------------------------------------------------------------------
+
+mod cohorts {
+    use super::{elements, has_text, hex, rects_filled, render, ChartTheme};
+    use segscope::charts::{
+        cohort_readout, draw_cohort_chart, heat, ClusterLayout, CohortChartKind, CohortMetric,
+        HoverAxis,
+    };
+    use segscope::engine::cohorts::{
+        AverageCell, CohortCell, CohortParams, CohortReport, CohortRow, GroupSummary,
+    };
+    use segscope::i18n::{t, Lang};
+
+    fn cell(share: f64, revenue: f64, cumulative: f64) -> CohortCell {
+        CohortCell {
+            active_share: share,
+            revenue_per_customer: revenue,
+            cumulative_revenue_per_customer: cumulative,
+            ..CohortCell::default()
+        }
+    }
+
+    fn average(period: u32, share: f64, revenue: f64, cumulative: f64) -> AverageCell {
+        AverageCell {
+            period,
+            customers: 100,
+            active_share: share,
+            revenue_per_customer: revenue,
+            cumulative_revenue_per_customer: cumulative,
+        }
+    }
+
+    fn group(name: Option<&str>, other: bool, average: Vec<AverageCell>) -> GroupSummary {
+        GroupSummary {
+            name: name.map(str::to_string),
+            other,
+            customers: 100,
+            cohorts: 3,
+            average,
+        }
+    }
+
+    /// Three monthly cohorts of 3, 2 and 1 cells; everybody, "Milk" and the rest.
+    fn report() -> CohortReport {
+        let row = |label: &str, customers, cells| CohortRow {
+            label: label.to_string(),
+            customers,
+            cells,
+        };
+        CohortReport {
+            params: CohortParams::default(),
+            groups: vec![
+                group(
+                    None,
+                    false,
+                    vec![
+                        average(0, 1.0, 45.3, 45.3),
+                        average(1, 0.3667, 18.33, 63.63),
+                        average(2, 0.25, 10.0, 80.0),
+                    ],
+                ),
+                group(
+                    Some("Milk"),
+                    false,
+                    vec![average(0, 1.0, 42.0, 42.0), average(1, 0.5, 20.0, 62.0)],
+                ),
+                group(None, true, vec![average(0, 1.0, 30.0, 30.0)]),
+            ],
+            shown_group: 0,
+            matrix: vec![
+                row(
+                    "2024-01",
+                    100,
+                    vec![
+                        cell(1.0, 50.0, 50.0),
+                        cell(0.4, 20.0, 70.0),
+                        cell(0.25, 10.0, 80.0),
+                    ],
+                ),
+                row(
+                    "2024-02",
+                    50,
+                    vec![cell(1.0, 40.0, 40.0), cell(0.3, 15.0, 55.0)],
+                ),
+                row("2024-03", 20, vec![cell(1.0, 30.0, 30.0)]),
+            ],
+            customers_without_purchase: 0,
+            customers_in_older_cohorts: 0,
+            last_period: "2024-03".to_string(),
+        }
+    }
+
+    fn names() -> Vec<String> {
+        ["All customers", "Milk", "other"]
+            .map(String::from)
+            .to_vec()
+    }
+
+    fn draw(
+        kind: CohortChartKind,
+        report: Option<&CohortReport>,
+        metric: CohortMetric,
+        lang: Lang,
+        theme: &ChartTheme,
+    ) -> (String, ClusterLayout) {
+        let names = names();
+        let (svg, res) =
+            render(|a| draw_cohort_chart(a, kind, report, metric, &names, lang, theme, true));
+        (svg, res.unwrap_or_else(|e| panic!("{kind:?}: {e}")))
+    }
+
+    fn read(
+        kind: CohortChartKind,
+        report: &CohortReport,
+        metric: CohortMetric,
+        layout: &ClusterLayout,
+        at: (f64, f64),
+        lang: Lang,
+    ) -> Option<String> {
+        cohort_readout(kind, Some(report), metric, &names(), layout, at, lang)
+    }
+
+    /// The centre of cell `index` of a heatmap layout.
+    fn centre(layout: &ClusterLayout, index: usize) -> (f64, f64) {
+        (layout.plot.point_x_px[index], layout.point_y_px[index])
+    }
+
+    #[test]
+    fn kinds_and_metrics_have_distinct_names_and_titles_in_both_languages() {
+        let names: Vec<&str> = CohortChartKind::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(names, ["cohorts-heatmap", "cohorts-curves"]);
+        for title in CohortChartKind::ALL
+            .map(CohortChartKind::title)
+            .into_iter()
+            .chain(CohortMetric::ALL.map(CohortMetric::title))
+        {
+            assert!(!title.en.is_empty() && !title.zh.is_empty());
+            assert_ne!(title.en, title.zh);
+        }
+        let metrics: Vec<&str> = CohortMetric::ALL.iter().map(|m| m.name()).collect();
+        assert_eq!(metrics, ["active", "revenue", "ltv"]);
+        assert_eq!(
+            CohortMetric::from_name("ltv"),
+            Some(CohortMetric::CumulativeRevenuePerCustomer)
+        );
+    }
+
+    #[test]
+    fn heatmap_colours_the_triangle_and_reads_the_cell_under_the_mouse() {
+        let theme = ChartTheme::light();
+        let r = report();
+        let kind = CohortChartKind::Heatmap;
+        let share = CohortMetric::ActiveShare;
+        let (svg, layout) = draw(kind, Some(&r), share, Lang::En, &theme);
+        for text in [
+            t::CHART_COHORTS_HEATMAP.en,
+            t::CHART_COHORTS_AXIS_PERIOD.en,
+            t::COHORTS_COL_COHORT.en,
+            // The scale runs to the highest share from +1 on (+0 is 100% by definition).
+            "Share active: 0.0% – 40.0%",
+            "2024-01",
+            "2024-03",
+            "+0",
+            "+2",
+            "100.0%",
+            "40.0%",
+            "25.0%",
+        ] {
+            assert!(has_text(&svg, text), "{text}");
+        }
+        // The three +0 cells, the 40% cell and the ramp's top; the lowest share is paler.
+        assert_eq!(rects_filled(&svg, heat(&theme, 1.0)), 5);
+        assert_eq!(rects_filled(&svg, heat(&theme, 0.25 / 0.4)), 1);
+        assert_eq!(layout.hover, HoverAxis::Cell);
+        assert_eq!(layout.plot.point_x_px.len(), 9);
+        // Row 0, column 1, near the cell's corner.
+        let (x, y) = centre(&layout, 1);
+        let (x1, _) = centre(&layout, 2);
+        let (_, y1) = centre(&layout, 4);
+        let corner = (x + (x1 - x) * 0.45, y + (y1 - y) * 0.45);
+        let at = |i, lang| read(kind, &r, share, &layout, centre(&layout, i), lang);
+        assert_eq!(
+            read(kind, &r, share, &layout, corner, Lang::En).as_deref(),
+            Some("2024-01, +1: 40.0%")
+        );
+        assert_eq!(at(4, Lang::En).as_deref(), Some("2024-02, +1: 30.0%"));
+        assert_eq!(at(6, Lang::Zh).as_deref(), Some("2024-03，+0：100.0%"));
+        // Past a cohort's last period: nothing.
+        for i in [5, 7, 8] {
+            assert_eq!(at(i, Lang::En), None, "cell {i}");
+        }
+        // Outside the plot: nothing.
+        let off = (layout.plot.plot_left_px - 5.0, y);
+        assert_eq!(read(kind, &r, share, &layout, off, Lang::En), None);
+
+        // Money: the scale from 0 to the highest value, compact values in the cells.
+        let money = CohortMetric::CumulativeRevenuePerCustomer;
+        let (svg, layout) = draw(kind, Some(&r), money, Lang::En, &theme);
+        for text in [
+            "Cumulative revenue per customer (LTV): 0 – 80",
+            "50",
+            "80",
+            "55",
+        ] {
+            assert!(has_text(&svg, text), "{text}");
+        }
+        assert_eq!(rects_filled(&svg, heat(&theme, 1.0)), 2);
+        assert_eq!(
+            read(kind, &r, money, &layout, centre(&layout, 2), Lang::En).as_deref(),
+            Some("2024-01, +2: 80.00")
+        );
+    }
+
+    #[test]
+    fn curves_draw_one_line_per_group_and_read_each_group_at_the_period() {
+        let theme = ChartTheme::light();
+        let r = report();
+        let kind = CohortChartKind::Curves;
+        let share = CohortMetric::ActiveShare;
+        let (svg, layout) = draw(kind, Some(&r), share, Lang::En, &theme);
+        for text in [
+            t::CHART_COHORTS_CURVES.en,
+            t::CHART_COHORTS_AXIS_PERIOD.en,
+            t::CHART_COHORTS_AXIS_SHARE.en,
+            "All customers",
+            "Milk",
+            "other",
+            "+0",
+            "+2",
+        ] {
+            assert!(has_text(&svg, text), "{text}");
+        }
+        // Everybody's line is the thicker one, in the first segment colour.
+        let stroke = format!("stroke=\"{}\"", hex(theme.cluster_color(0)));
+        assert!(elements(&svg, "polyline")
+            .iter()
+            .any(|a| a.contains(&stroke) && a.contains("stroke-width=\"3\"")));
+        assert_eq!(layout.hover, HoverAxis::X);
+        let xs = layout.plot.point_x_px.clone();
+        assert_eq!(xs.len(), 3);
+        assert!(xs.windows(2).all(|w| w[0] < w[1]), "{xs:?}");
+        let at = |i: usize, metric, lang| read(kind, &r, metric, &layout, (xs[i] + 4.0, 0.0), lang);
+        assert_eq!(
+            at(1, share, Lang::En).as_deref(),
+            Some("+1: All customers 36.7% · Milk 50.0%")
+        );
+        assert_eq!(
+            at(0, share, Lang::En).as_deref(),
+            Some("+0: All customers 100.0% · Milk 100.0% · other 100.0%")
+        );
+        assert_eq!(
+            at(2, CohortMetric::RevenuePerCustomer, Lang::Zh).as_deref(),
+            Some("+2：All customers 10.00")
+        );
+        assert_eq!(read(kind, &r, share, &layout, (1.0, 100.0), Lang::En), None);
+
+        // Without the page's names, the groups' own names (and "All customers", "other").
+        let (svg, _) =
+            render(|a| draw_cohort_chart(a, kind, Some(&r), share, &[], Lang::Zh, &theme, false));
+        for text in [t::COHORTS_ALL.zh, "Milk", t::COHORTS_OTHER.zh] {
+            assert!(has_text(&svg, text), "{text}");
+        }
+        assert!(!has_text(&svg, t::CHART_COHORTS_CURVES.zh));
+    }
+
+    #[test]
+    fn missing_or_empty_reports_draw_the_no_data_text() {
+        let mut empty = report();
+        empty.matrix.clear();
+        empty.groups.clear();
+        let mut no_values = report();
+        for row in &mut no_values.matrix {
+            row.cells
+                .iter_mut()
+                .for_each(|c| *c = cell(f64::NAN, f64::NAN, f64::NAN));
+        }
+        for g in &mut no_values.groups {
+            g.average.clear();
+        }
+        for report in [None, Some(&empty), Some(&no_values)] {
+            for lang in [Lang::En, Lang::Zh] {
+                for kind in CohortChartKind::ALL {
+                    for metric in CohortMetric::ALL {
+                        let (svg, layout) = draw(kind, report, metric, lang, &ChartTheme::light());
+                        assert!(has_text(&svg, t::NO_DATA.get(lang)), "{kind:?}");
+                        assert!(has_text(&svg, kind.title().get(lang)), "{kind:?}");
+                        assert_eq!(layout, ClusterLayout::default());
+                        let text = cohort_readout(
+                            kind,
+                            report,
+                            metric,
+                            &names(),
+                            &layout,
+                            (400.0, 200.0),
+                            lang,
+                        );
+                        assert_eq!(text, None);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn odd_values_draw_without_panicking_in_both_languages_and_themes() {
+        let mut r = report();
+        r.matrix[0].cells[1] = cell(f64::NAN, f64::INFINITY, -5.0);
+        r.matrix[1].cells[0] = cell(0.0, -20.0, 1e300);
+        r.matrix[2].label = "A cohort label far longer than any period name would ever be".into();
+        r.groups[1].average[1] = average(3, f64::NAN, -1.0, f64::NEG_INFINITY);
+        r.groups[2].average.clear();
+        for lang in [Lang::En, Lang::Zh] {
+            for theme in [ChartTheme::light(), ChartTheme::dark()] {
+                for kind in CohortChartKind::ALL {
+                    for metric in CohortMetric::ALL {
+                        for with_title in [true, false] {
+                            let (svg, res) = render(|a| {
+                                draw_cohort_chart(
+                                    a,
+                                    kind,
+                                    Some(&r),
+                                    metric,
+                                    &[],
+                                    lang,
+                                    &theme,
+                                    with_title,
+                                )
+                            });
+                            let layout = res.unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+                            assert_eq!(has_text(&svg, kind.title().get(lang)), with_title);
+                            for x in [0.0, 150.0, 400.0, 700.0, f64::NAN] {
+                                for y in [0.0, 120.0, 300.0, f64::INFINITY] {
+                                    let _ = read(kind, &r, metric, &layout, (x, y), lang);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn three_years_of_weeks_stay_legible_and_read_the_triangle() {
+        const N: usize = 156;
+        let mut r = report();
+        r.matrix = (0..N)
+            .map(|i| CohortRow {
+                label: format!("W{i:03}"),
+                customers: 10,
+                cells: (0..N - i)
+                    .map(|p| {
+                        let share = if p == 0 { 1.0 } else { 0.5 / p as f64 };
+                        cell(share, share * 40.0, 40.0 + p as f64)
+                    })
+                    .collect(),
+            })
+            .collect();
+        r.groups[0].average = (0..N as u32)
+            .map(|p| average(p, 1.0 / f64::from(p + 1), 10.0, 10.0 * f64::from(p + 1)))
+            .collect();
+        let theme = ChartTheme::dark();
+        let kind = CohortChartKind::Heatmap;
+        let share = CohortMetric::ActiveShare;
+        let (svg, layout) = draw(kind, Some(&r), share, Lang::En, &theme);
+        assert_eq!(layout.plot.point_x_px.len(), N * N);
+        // Only some rows and columns are labelled, and no value is written in the cells.
+        let texts = elements(&svg, "text").len();
+        assert!(texts < 80, "{texts} texts");
+        assert!(has_text(&svg, "W000") && has_text(&svg, "+0"));
+        assert!(!has_text(&svg, "W001") && !has_text(&svg, "+1"));
+        assert!(!has_text(&svg, "100.0%"));
+        for (row, col, expected) in [
+            (0, 0, Some("W000, +0: 100.0%")),
+            (0, N - 1, Some("W000, +155: 0.3%")),
+            (100, 55, Some("W100, +55: 0.9%")),
+            (N - 1, 0, Some("W155, +0: 100.0%")),
+            (100, 56, None),
+            (N - 1, 1, None),
+        ] {
+            let at = centre(&layout, row * N + col);
+            assert_eq!(
+                read(kind, &r, share, &layout, at, Lang::En).as_deref(),
+                expected,
+                "{row} {col}"
+            );
+        }
+        let (svg, layout) = draw(CohortChartKind::Curves, Some(&r), share, Lang::En, &theme);
+        assert_eq!(layout.plot.point_x_px.len(), N);
+        assert!(elements(&svg, "text").len() < 80);
+        let x = layout.plot.point_x_px[100];
+        assert_eq!(
+            read(
+                CohortChartKind::Curves,
+                &r,
+                share,
+                &layout,
+                (x, 0.0),
+                Lang::En
+            )
+            .as_deref(),
+            Some("+100: All customers 1.0%")
+        );
+    }
+}

@@ -843,11 +843,11 @@ fn usage_errors_keep_their_exact_one_line_messages() {
         (&[][..], "missing command: rfm, clv, cluster or bench"),
         (
             &["frobnicate"],
-            "unknown command 'frobnicate': expected rfm, clv, cluster, baskets, recommend, regions or bench",
+            "unknown command 'frobnicate': expected rfm, clv, cluster, baskets, recommend, regions, cohorts or bench",
         ),
         (
             &["--json", "rfm"],
-            "unknown command '--json': expected rfm, clv, cluster, baskets, recommend, regions or bench",
+            "unknown command '--json': expected rfm, clv, cluster, baskets, recommend, regions, cohorts or bench",
         ),
         (&["rfm"], "rfm needs a FILE"),
         (&["rfm", "--json"], "rfm needs a FILE"),
@@ -1137,4 +1137,34 @@ fn baskets_without_a_product_column_fail_in_words_and_bad_flags_are_usage_errors
     let o = segscope(&["baskets", file.to_str().unwrap(), "--min-support", "2"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--min-support expects a number"));
+}
+
+#[test]
+fn cohorts_write_the_matrix_and_fail_in_words_on_one_month() {
+    let dir = temp_dir("cohorts");
+    let out = dir.join("cohorts.csv");
+    let small = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/cohorts/small.csv"
+    );
+    let o = segscope(&["cohorts", small, "--out", out.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["last_period"], "2024-04");
+    assert_eq!(json["matrix"].as_array().unwrap().len(), 2);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.starts_with("cohort,period,customers,active_customers,active_share,orders,revenue")
+    );
+    let o = segscope(&["cohorts", small, "--period", "week"]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("cohorts (weeks)"));
+    let one = write_csv(
+        &dir,
+        "one.csv",
+        "customer_id,date,amount\na,2024-01-01,5\nb,2024-01-09,6\n",
+    );
+    let o = segscope(&["cohorts", one.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("one month"));
 }

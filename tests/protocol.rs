@@ -23,6 +23,7 @@ use segscope::protocol::{
 use segscope::engine::baskets::{
     BasketParams, ReasonWords, RecommendParams, RegionParams, RuleQuery,
 };
+use segscope::engine::cohorts::{CohortParams, CohortSplit};
 
 const DEMO: &[u8] = include_bytes!("../public/demo/transactions.csv");
 const DEMO_ATTRIBUTES: &[u8] = include_bytes!("../public/demo/customers.csv");
@@ -56,10 +57,13 @@ fn request_name(r: &Request) -> &'static str {
             "ExportRecommendations"
         }
         Request::Baskets(msg::baskets::Request::ExportRegions { .. }) => "ExportRegions",
+        Request::Cohorts(msg::cohorts::Request::Run { .. }) => "CohortsRun",
+        Request::Cohorts(msg::cohorts::Request::Show { .. }) => "CohortsShow",
+        Request::Cohorts(msg::cohorts::Request::Export { .. }) => "CohortsExport",
     }
 }
 
-const REQUESTS: usize = 23;
+const REQUESTS: usize = 26;
 
 fn response_name(r: &Response) -> &'static str {
     match r {
@@ -81,10 +85,11 @@ fn response_name(r: &Response) -> &'static str {
         Response::Baskets(msg::baskets::Response::Rules { .. }) => "RulesPage",
         Response::Baskets(msg::baskets::Response::Recommended { .. }) => "Recommended",
         Response::Baskets(msg::baskets::Response::Regions { .. }) => "RegionsCompared",
+        Response::Cohorts(msg::cohorts::Response::Cohorts { .. }) => "Cohorts",
     }
 }
 
-const RESPONSES: usize = 18;
+const RESPONSES: usize = 19;
 
 fn round_trip_response(id: u64, response: &Response) {
     let json = encode_response(id, 7, response);
@@ -338,6 +343,31 @@ fn every_request_and_response_round_trips() {
         &mut session,
         Request::Baskets(msg::baskets::Request::ExportRegions {
             format: ExportFormat::Csv,
+        }),
+        None,
+    );
+    // Cohorts, split by region: run, another group, the export.
+    ask(
+        &mut session,
+        Request::Cohorts(msg::cohorts::Request::Run {
+            params: CohortParams {
+                split: CohortSplit::FirstRegion,
+                ..CohortParams::default()
+            },
+            group: 0,
+        }),
+        None,
+    );
+    ask(
+        &mut session,
+        Request::Cohorts(msg::cohorts::Request::Show { group: 1 }),
+        None,
+    );
+    ask(
+        &mut session,
+        Request::Cohorts(msg::cohorts::Request::Export {
+            format: ExportFormat::Csv,
+            other_name: "other".into(),
         }),
         None,
     );

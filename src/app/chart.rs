@@ -11,7 +11,9 @@ use crate::charts::{
     draw_clv_chart, draw_dashboard_chart, lorenz_at, nearest_point, ChartResult, ChartTheme,
     PlotLayout,
 };
-pub use crate::charts::{BasketChartKind, ChartKind, ClusterChartKind, ClvChartKind};
+pub use crate::charts::{
+    BasketChartKind, ChartKind, ClusterChartKind, ClvChartKind, CohortChartKind, CohortMetric,
+};
 use crate::format::{grouped, percent};
 use crate::i18n::{fill, t};
 
@@ -23,6 +25,9 @@ const CLUSTER_CHART_HEIGHT_PX: u32 = 360;
 /// Canvas height of the baskets charts in CSS pixels: taller still, so a 20 × 20 lift heatmap
 /// keeps readable rows under its column names.
 const BASKET_CHART_HEIGHT_PX: u32 = 440;
+/// Canvas height of the cohort heatmap in CSS pixels: up to 156 cohorts (three years of weeks)
+/// keep rows of a couple of pixels, and a year of months rows tall enough for their values.
+const COHORT_HEATMAP_HEIGHT_PX: u32 = 480;
 
 /// A chart card.
 #[component]
@@ -417,6 +422,119 @@ mod basket_card {
                             };
                             basket_readout(kind, &data, l, at, lang)
                         })
+                    })
+                })
+            });
+            readout.set(text.unwrap_or_default());
+        };
+        view! {
+            <figure class="chart" data-testid=format!("chart-{}", kind.name()) data-chart=kind.name() data-drawn=move || drawn.get()>
+                <div class="chart-head">
+                    <h3>{tr(state, kind.title())}</h3>
+                    <button class="link" data-testid=format!("png-{}", kind.name()) title=tr(state, t::DOWNLOAD_PNG_TITLE) on:click=move |_| download_png(canvas, kind.name())>
+                        "⤓ "{tr(state, t::DOWNLOAD_PNG)}
+                    </button>
+                </div>
+                <canvas node_ref=canvas on:mousemove=on_move on:mouseleave=move |_| readout.set(String::new())></canvas>
+                <div class="readout" data-testid=format!("readout-{}", kind.name())>{move || readout.get()}</div>
+            </figure>
+        }
+    }
+}
+
+pub use cohort_card::CohortChart;
+
+/// The cohorts card.
+mod cohort_card {
+    use leptos::prelude::*;
+
+    use super::{
+        download_png, draw_on_canvas_sized, keep_layout, tr, AppState, CohortChartKind,
+        CohortMetric, CLUSTER_CHART_HEIGHT_PX, COHORT_HEATMAP_HEIGHT_PX,
+    };
+    use crate::charts::{cohort_readout, draw_cohort_chart, ChartTheme, ClusterLayout};
+    use crate::engine::cohorts::CohortReport;
+    use crate::i18n::t;
+
+    /// A cohort chart card (cohorts × periods heatmap, average curves by group), with a hover
+    /// readout on both kinds and a PNG download. The canvas is always drawn: without a report it
+    /// shows the "no data" text. The figure carries `data-chart` (the kind's name) and
+    /// `data-drawn` (how many times the canvas was drawn, for browser tests to wait on).
+    #[component]
+    pub fn CohortChart(
+        /// Which chart.
+        kind: CohortChartKind,
+        /// The cohort run (its matrix is the shown group's).
+        #[prop(into)]
+        report: Signal<Option<CohortReport>>,
+        /// What the cells and curves show.
+        #[prop(into)]
+        metric: Signal<CohortMetric>,
+        /// Display name per group, in the report's group order, already localised ("All
+        /// customers", a product, "other").
+        #[prop(into)]
+        group_names: Signal<Vec<String>>,
+    ) -> impl IntoView {
+        let state = expect_context::<AppState>();
+        let canvas: NodeRef<leptos::html::Canvas> = NodeRef::new();
+        let layout = StoredValue::new(None::<ClusterLayout>);
+        let readout = RwSignal::new(String::new());
+        let drawn = RwSignal::new(0u32);
+        let height_px = match kind {
+            CohortChartKind::Heatmap => COHORT_HEATMAP_HEIGHT_PX,
+            CohortChartKind::Curves => CLUSTER_CHART_HEIGHT_PX,
+        };
+        Effect::new(move |_| {
+            state.redraw.track();
+            let lang = state.lang.get();
+            let theme = if state.dark.get() {
+                ChartTheme::dark()
+            } else {
+                ChartTheme::light()
+            };
+            let metric = metric.get();
+            let Some(el) = canvas.get() else { return };
+            let drawn_layout = draw_on_canvas_sized(el, height_px, |area| {
+                group_names.with(|names| {
+                    report.with(|r| {
+                        Some(
+                            draw_cohort_chart(
+                                area,
+                                kind,
+                                r.as_ref(),
+                                metric,
+                                names,
+                                lang,
+                                &theme,
+                                false,
+                            )
+                            .map(Some),
+                        )
+                    })
+                })
+            });
+            layout.set_value(keep_layout(kind.name(), drawn_layout));
+            readout.set(String::new());
+            drawn.update(|n| *n += 1);
+        });
+        let on_move = move |ev: web_sys::MouseEvent| {
+            let Some(el) = canvas.get_untracked() else {
+                return;
+            };
+            // Canvas pixels per CSS pixel, both ways (the layout is in canvas pixels).
+            let scale_x = f64::from(el.width()) / f64::from(el.client_width().max(1));
+            let scale_y = f64::from(el.height()) / f64::from(el.client_height().max(1));
+            let at = (
+                f64::from(ev.offset_x()) * scale_x,
+                f64::from(ev.offset_y()) * scale_y,
+            );
+            let lang = state.lang.get_untracked();
+            let metric = metric.get_untracked();
+            let text = layout.with_value(|l| {
+                let l = l.as_ref()?;
+                group_names.with_untracked(|names| {
+                    report.with_untracked(|r| {
+                        cohort_readout(kind, r.as_ref(), metric, names, l, at, lang)
                     })
                 })
             });

@@ -35,6 +35,7 @@ pub fn Dashboard() -> impl IntoView {
         Route::Predictions => view! { <super::predictions::Predictions/> }.into_any(),
         Route::Segments => view! { <super::segments::Clusters/> }.into_any(),
         Route::Baskets => view! { <super::baskets::Baskets/> }.into_any(),
+        Route::Lifecycle => view! { <super::lifecycle::Lifecycle/> }.into_any(),
     };
     view! {
         <Nav/>

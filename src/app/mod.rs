@@ -7,6 +7,7 @@ mod chart;
 mod client;
 mod customers;
 mod dashboard;
+mod lifecycle;
 mod mapping;
 mod overview;
 mod predictions;
@@ -70,6 +71,7 @@ pub fn App() -> impl IntoView {
     provide_context(state.predictions);
     provide_context(state.segments);
     provide_context(state.baskets);
+    provide_context(state.lifecycle);
     browser::store_lang(state.lang.get_untracked());
     browser::store_dark(state.dark.get_untracked());
     if let Err(e) = client::start() {

@@ -14,6 +14,7 @@ use web_sys::Blob;
 
 use super::baskets::state::BasketsState;
 use super::customers::state::CustomersState;
+use super::lifecycle::state::LifecycleState;
 use super::overview::state::OverviewState;
 use super::predictions::state::PredictionsState;
 use super::segments::state::SegmentsState;
@@ -115,6 +116,8 @@ pub struct AppState {
     pub segments: SegmentsState,
     /// The baskets page (rules, recommendations, regional preferences).
     pub baskets: BasketsState,
+    /// The lifecycle page (cohorts).
+    pub lifecycle: LifecycleState,
 }
 
 thread_local! {
@@ -151,6 +154,7 @@ impl AppState {
             predictions: PredictionsState::new(),
             segments: SegmentsState::new(),
             baskets: BasketsState::new(),
+            lifecycle: LifecycleState::new(),
         }
     }
 
@@ -163,6 +167,7 @@ impl AppState {
         }
         self.redo_segmentation();
         self.redo_baskets();
+        self.redo_lifecycle();
     }
 
     pub(crate) fn fail(self, error: WorkerError) {
@@ -443,6 +448,7 @@ impl AppState {
         self.predictions.forget();
         self.forget_segmentation();
         self.baskets.forget();
+        self.lifecycle.forget();
     }
 
     /// The user leaves the current file: whatever still runs for it is stopped, and its answers

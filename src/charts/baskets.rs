@@ -381,7 +381,7 @@ pub fn basket_readout(
 
 /// How a legend entry shows its series.
 #[derive(Debug, Clone)]
-enum Key {
+pub(super) enum Key {
     /// A filled square (bars).
     Bar(RGBColor),
     /// A colour ramp, low to high (a colour scale).
@@ -404,15 +404,16 @@ const GAP_PX: i32 = 6;
 const SPACING_PX: i32 = 18;
 
 /// `RAMP_STEPS` colours of `color` at evenly spaced positions from `from` to `to`.
-fn ramp(color: &dyn Fn(f64) -> RGBColor, from: f64, to: f64) -> Vec<RGBColor> {
+pub(super) fn ramp(color: &dyn Fn(f64) -> RGBColor, from: f64, to: f64) -> Vec<RGBColor> {
     (0..RAMP_STEPS)
         .map(|i| color(from + (to - from) * i as f64 / (RAMP_STEPS - 1) as f64))
         .collect()
 }
 
 /// Draws `title` (when not empty) and a one-row centred legend (entries with an empty name are
-/// left out) across the top of `area`; returns the area below them for the plot.
-fn header<DB: DrawingBackend>(
+/// left out) across the top of `area`; returns the area below them for the plot. The cohort
+/// heatmap uses it too.
+pub(super) fn header<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
     legend: &[(String, Key)],

@@ -5,7 +5,7 @@
 //! into the readout line, so the component only forwards the mouse.
 
 mod elbow;
-mod legend;
+pub(super) mod legend;
 mod profile;
 mod projection;
 mod sizes;

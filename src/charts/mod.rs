@@ -14,6 +14,7 @@
 mod baskets;
 mod cluster;
 mod clv;
+mod cohorts;
 mod dashboard;
 mod error;
 mod heatmap;
@@ -32,6 +33,7 @@ pub use cluster::{
     HoverAxis, HOVER_RADIUS_PX,
 };
 pub use clv::{draw_clv_chart, ClvChartKind};
+pub use cohorts::{cohort_readout, draw_cohort_chart, CohortChartKind, CohortMetric};
 pub use dashboard::{draw_dashboard_chart, ChartKind};
 pub use error::{ChartError, ChartResult};
 pub use heatmap::draw_rf_heatmap;

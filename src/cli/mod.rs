@@ -19,6 +19,7 @@ mod baskets;
 mod bench;
 mod cluster;
 mod clv;
+mod cohorts;
 mod rfm;
 mod session;
 
@@ -53,6 +54,7 @@ Usage:
   segscope recommend FILE [options]
                                    cross-sell: the next items for each customer (--evaluate)
   segscope regions FILE [options]  what each region (or channel) prefers
+  segscope cohorts FILE [options]  cohorts by first purchase: activity and revenue by period
   segscope bench FILE [options]    time preview, ingest and analysis on FILE
   segscope --help                  this help (also: segscope rfm --help, segscope bench --help)
   segscope --version               print the version
@@ -60,13 +62,14 @@ Usage:
 Exit status: 0 success, 1 the file or the analysis failed, 2 bad command line.";
 
 /// The subcommands, as the first argument names them.
-const SUBCOMMANDS: [&str; 7] = [
+const SUBCOMMANDS: [&str; 8] = [
     "rfm",
     "clv",
     "cluster",
     "baskets",
     "recommend",
     "regions",
+    "cohorts",
     "bench",
 ];
 
@@ -98,6 +101,8 @@ enum Task {
     Recommend(baskets::RecommendArgs),
     #[command(override_help = baskets::REGIONS_HELP, args_override_self = true)]
     Regions(baskets::RegionsArgs),
+    #[command(override_help = cohorts::HELP, args_override_self = true)]
+    Cohorts(cohorts::CohortsArgs),
     #[command(override_help = bench::HELP, args_override_self = true)]
     Bench(bench::BenchArgs),
     /// `segscope help [anything]`: the main help, as `segscope --help`.
@@ -131,6 +136,7 @@ impl Command {
             Task::Baskets(args) => args.run(),
             Task::Recommend(args) => args.run(),
             Task::Regions(args) => args.run(),
+            Task::Cohorts(args) => args.run(),
             Task::Bench(args) => args.run(),
             Task::Help { .. } => print(&format!("{MAIN_HELP}\n")),
         }
@@ -251,7 +257,7 @@ fn reword(error: &clap::Error, first: Option<&OsString>) -> CliResult<String> {
     let Some(command) = first.as_deref().filter(|c| SUBCOMMANDS.contains(c)) else {
         let other = first.unwrap_or_default();
         return Err(usage(format!(
-            "unknown command '{other}': expected rfm, clv, cluster, baskets, recommend, regions or bench"
+            "unknown command '{other}': expected rfm, clv, cluster, baskets, recommend, regions, cohorts or bench"
         )));
     };
     let strings = |kind| match error.get(kind) {
@@ -271,6 +277,7 @@ fn reword(error: &clap::Error, first: Option<&OsString>) -> CliResult<String> {
             "baskets" => baskets::HELP,
             "recommend" => baskets::RECOMMEND_HELP,
             "regions" => baskets::REGIONS_HELP,
+            "cohorts" => cohorts::HELP,
             "bench" => bench::HELP,
             _ => rfm::HELP,
         };

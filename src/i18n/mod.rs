@@ -87,6 +87,7 @@ mod baskets;
 mod common;
 mod customers;
 mod ingest;
+mod lifecycle;
 mod overview;
 mod predictions;
 mod segments;
@@ -95,6 +96,7 @@ pub use baskets::{basket_warning_text, describe_basket_error, level_name, suppor
 pub use customers::{band_name, column_title};
 use ingest::describe_ingest_error;
 pub use ingest::{date_order_name, delimiter_name, drop_reason, guess_note_text, role_name};
+pub use lifecycle::{describe_cohort_error, period_name};
 pub use overview::{segment_action, segment_name};
 pub use predictions::{boundary_text, churn_name, clv_warning_text, describe_clv_error};
 pub use segments::{
@@ -112,12 +114,13 @@ pub mod t {
     pub use super::common::*;
     pub use super::customers::*;
     pub use super::ingest::*;
+    pub use super::lifecycle::*;
     pub use super::overview::*;
     pub use super::predictions::*;
     pub use super::segments::*;
 
     /// Every part with its entries, for tests and audits.
-    pub const PARTS: [(&str, &[(&str, super::Text)]); 7] = [
+    pub const PARTS: [(&str, &[(&str, super::Text)]); 8] = [
         ("common", super::common::ALL),
         ("ingest", super::ingest::ALL),
         ("overview", super::overview::ALL),
@@ -125,6 +128,7 @@ pub mod t {
         ("predictions", super::predictions::ALL),
         ("segments", super::segments::ALL),
         ("baskets", super::baskets::ALL),
+        ("lifecycle", super::lifecycle::ALL),
     ];
 }
 
@@ -136,6 +140,7 @@ pub fn stage_name(lang: Lang, stage: Stage) -> &'static str {
         Stage::Exporting => t::PROGRESS_EXPORTING,
         Stage::Fitting => t::PROGRESS_FITTING,
         Stage::Mining => t::PROGRESS_MINING,
+        Stage::Lifecycle => t::PROGRESS_LIFECYCLE,
         Stage::Clustering(step) => match step {
             ClusterStage::Features => t::PROGRESS_CLUSTER_FEATURES,
             ClusterStage::Sweep => t::PROGRESS_CLUSTER_SWEEP,
@@ -159,6 +164,7 @@ pub fn describe_error(lang: Lang, error: &WorkerError) -> String {
         WorkerError::Engine(EngineError::Clv(e)) => describe_clv_error(lang, e),
         WorkerError::Engine(EngineError::Cluster(e)) => describe_cluster_error(lang, e),
         WorkerError::Engine(EngineError::Baskets(e)) => describe_basket_error(lang, e),
+        WorkerError::Engine(EngineError::Cohorts(e)) => describe_cohort_error(lang, e),
         WorkerError::NothingLoaded { .. } => t::ERR_NOTHING_LOADED.get(lang).to_string(),
         WorkerError::Read { message } => fill(lang, t::ERR_READ, &[message]),
         WorkerError::TooManyRowsForExcel { rows } => fill(
@@ -231,6 +237,10 @@ mod tests {
             "TRAIT_JOIN",
             "RULES_INFINITE",
             "RECS_COL_NDCG",
+            "COHORTS_COL_PERIOD",
+            "READOUT_COHORT_CELL",
+            "READOUT_COHORT_CURVE",
+            "CHART_COHORTS_SCALE",
         ]; // LANG_SWITCH names the other language
         for (name, text) in t::PARTS.iter().flat_map(|(_, p)| p.iter()) {
             if same.contains(name) {

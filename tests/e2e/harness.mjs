@@ -257,7 +257,7 @@ export async function openApp(browser, server, { viewport = { width: 1280, heigh
 }
 
 /** A test id that only one page shows, and that page (figures read by `app.value`). */
-const PAGE_MARKERS = { overview: 'quality-report', customers: 'customers', predictions: 'predictions', segments: 'clusters', baskets: 'baskets' };
+const PAGE_MARKERS = { overview: 'quality-report', customers: 'customers', predictions: 'predictions', segments: 'clusters', baskets: 'baskets', lifecycle: 'cohorts' };
 export function pageOf(testid) {
   if (/^(kpi-(customers|orders|revenue|aov|repeat-rate)|q-|pareto|segment-table|segment-grid|grid-|drop-reason|dedupe-toggle|cap-outliers)/.test(testid)) return 'overview';
   if (/^(customer-count|customer-table|customer-search|segment-filter|page-(next|prev)|export-button|preset-|cell-|tag-|tags-|profile)/.test(testid)) return 'customers';

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::cohorts::CohortError;
+
 use super::{
     baskets::BasketError, cluster::ClusterError, clv::ClvError, ingest::IngestError, rfm::RfmError,
 };
@@ -24,6 +26,9 @@ pub enum EngineError {
     /// A basket analysis failed (no item column, too few baskets, settings that explode).
     #[error(transparent)]
     Baskets(#[from] BasketError),
+    /// The cohorts could not be formed (no purchase, one period, a split without its column).
+    #[error(transparent)]
+    Cohorts(#[from] CohortError),
 }
 
 /// Engine result alias.

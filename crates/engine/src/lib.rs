@@ -23,6 +23,8 @@
 //!   customer page.
 //! - [`baskets`]: baskets from the run's orders, frequent itemsets, association rules with
 //!   significance, cross-sell recommendations with their evaluation, regional preferences.
+//! - [`cohorts`]: cohorts by first purchase (month, week, quarter): activity, orders, revenue and
+//!   the LTV curve per period since, split by the first purchase's item, region or channel.
 //! - [`calendar`]: days since 1970-01-01 to and from calendar dates and ISO text.
 //! - [`csv_out`]: the CSV cell rules of every export (byte-order mark, plain numbers, formula
 //!   neutralisation).
@@ -37,6 +39,7 @@ pub mod baskets;
 pub mod calendar;
 pub mod cluster;
 pub mod clv;
+pub mod cohorts;
 pub mod csv_out;
 pub mod customers;
 pub mod dataset;

@@ -81,6 +81,7 @@ impl AppState {
                     // lines.
                     self.redo_segmentation();
                     self.redo_baskets();
+                    self.redo_lifecycle();
                 }
                 Response::Failed { error } => {
                     self.done();

@@ -1,5 +1,5 @@
-//! The header of the segmentation charts: title, a legend that wraps onto as many rows as it
-//! needs (up to 20 segments), and note lines (sample sizes).
+//! The header of the segmentation charts and the cohort curves: title, a legend that wraps onto
+//! as many rows as it needs (up to 20 segments), and note lines (sample sizes).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -33,7 +33,7 @@ const SIDE_PX: i32 = 12;
 
 /// How a legend entry shows its series.
 #[derive(Debug, Clone, Copy)]
-pub(super) enum Mark {
+pub(in crate::charts) enum Mark {
     /// A filled square (bars).
     Bar(RGBColor),
     /// A pale square with an outline (de-emphasised bars: tiny segments).
@@ -51,7 +51,7 @@ pub(super) enum Mark {
 /// Draws `title` (when not empty), the `legend` entries (those with an empty name are left out;
 /// long names end with "…") wrapped into centred rows, and the non-empty `notes`, one per line,
 /// across the top of `area`. Returns the area below them for the plot.
-pub(super) fn header<DB: DrawingBackend>(
+pub(in crate::charts) fn header<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
     legend: &[(String, Mark)],

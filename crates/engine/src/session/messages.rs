@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{baskets, customers, file, overview, predictions, segments};
+use super::{baskets, cohorts, customers, file, overview, predictions, segments};
 
 use crate::{
     cluster::{AttributeColumnInfo, AttributeJoin, ClusterStage},
@@ -29,6 +29,8 @@ pub enum Request {
     Segments(segments::Request),
     /// Baskets: rules, recommendations, regional preferences and their exports.
     Baskets(baskets::Request),
+    /// Cohorts by first purchase and their export.
+    Cohorts(cohorts::Request),
 }
 
 /// What the page shows about a loaded attributes file.
@@ -59,6 +61,8 @@ pub enum Stage {
     Clustering(ClusterStage),
     /// Building baskets and mining them (rules, recommendations, preferences).
     Mining,
+    /// Following customers through their lifecycle (cohorts).
+    Lifecycle,
 }
 
 /// What the session (through the worker) answers.
@@ -96,6 +100,8 @@ pub enum Response {
     Segments(segments::Response),
     /// Baskets: rules, recommendations, regional preferences.
     Baskets(baskets::Response),
+    /// Cohorts by first purchase.
+    Cohorts(cohorts::Response),
     /// The request failed; nothing the page holds is invalidated.
     Failed {
         /// Why.

@@ -12,8 +12,9 @@
 //! | `Analyze` (as-of date, segment grid, …) | the segmentation and the tags (predictions stay: they do not depend on the RFM parameters) |
 //! | `Predict` | the predictions and the tags |
 //! | `Cluster` / `ApplySegmentation` | the segmentation and the tags |
-//! | `Analyze` (again) | also the baskets: transactions, rules, recommendations, preferences (they read the run's lines) |
+//! | `Analyze` (again) | also the baskets (transactions, rules, recommendations, preferences) and the cohorts: they read the run's lines |
 //! | `Baskets::Rules` / `Recommend` / `Regions` | that result only (the baskets of an item level are built once and kept) |
+//! | `Cohorts::Run` | the cohorts only |
 //! | `OpenAttributes` / `ClearAttributes` | nothing derived (the next segmentation reads them) |
 //! | a worker restart | everything (a fresh session; the page re-sends the file, then re-asks) |
 //!
@@ -22,6 +23,7 @@
 //! answer ever describes another file.
 
 pub mod baskets;
+pub mod cohorts;
 pub mod customers;
 pub mod file;
 mod messages;
@@ -178,6 +180,8 @@ pub struct Session {
     spreadsheets: Option<NewSpreadsheet>,
     /// Baskets, rules, recommendations and regional preferences of `analysis`'s lines.
     baskets: baskets::BasketResults,
+    /// The cohorts of `analysis`'s lines.
+    cohorts: Option<crate::cohorts::CohortAnalysis>,
 }
 
 impl Session {
@@ -260,6 +264,7 @@ impl Session {
         self.cluster = None;
         self.tags = None;
         self.baskets = baskets::BasketResults::default();
+        self.cohorts = None;
     }
 
     /// Answers one request of file generation `generation`. `attachment` is the file that comes
@@ -287,6 +292,7 @@ impl Session {
             Request::Predictions(request) => predictions::handle(self, request, attachment, job),
             Request::Segments(request) => segments::handle(self, request, attachment, job),
             Request::Baskets(request) => baskets::handle(self, request, attachment, job),
+            Request::Cohorts(request) => cohorts::handle(self, request, attachment, job),
         }
     }
 
@@ -338,8 +344,9 @@ impl Session {
         let page = self.page(query);
         // The segmentation was of the previous run's customers; the page runs it again.
         self.cluster = None;
-        // The baskets were of the previous run's lines (as-of day, duplicates).
+        // The baskets and cohorts were of the previous run's lines (as-of day, duplicates).
         self.baskets = baskets::BasketResults::default();
+        self.cohorts = None;
         overview::Response::Analyzed {
             quality,
             report,

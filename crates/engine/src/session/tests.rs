@@ -758,3 +758,47 @@ fn baskets_invalidation() {
     .unwrap();
     assert_eq!(baskets_held(&h.session), (false, false, false));
 }
+
+/// The cohorts row of the invalidation table: predictions, segments and baskets keep them; a
+/// re-analysis drops them; a failed cohort request keeps them.
+#[test]
+fn cohorts_invalidation() {
+    use crate::cohorts::{CohortParams, CohortSplit};
+    let mut h = Harness::new();
+    h.load_demo(1);
+    let run = |split| {
+        Request::Cohorts(super::cohorts::Request::Run {
+            params: CohortParams {
+                split,
+                ..CohortParams::default()
+            },
+            group: 0,
+        })
+    };
+    h.ask(1, run(CohortSplit::None), None).unwrap();
+    h.ask(1, predict(), None).unwrap();
+    h.ask(1, cluster(), None).unwrap();
+    for r in basket_requests() {
+        h.ask(1, r, None).unwrap();
+    }
+    assert!(h.session.cohorts().is_some());
+    // The demo has no category column: the split fails, the cohorts stay.
+    assert!(h
+        .ask(
+            1,
+            run(CohortSplit::FirstItem(crate::baskets::ItemLevel::Category)),
+            None
+        )
+        .is_err());
+    assert!(h.session.cohorts().is_some());
+    h.ask(
+        1,
+        Request::Overview(overview::Request::Analyze {
+            rfm: RfmParams::default(),
+            query: CustomerQuery::default(),
+        }),
+        None,
+    )
+    .unwrap();
+    assert!(h.session.cohorts().is_none());
+}

@@ -1,0 +1,125 @@
+//! The lifecycle page's state (cohort settings and result, the metric and group shown) and its
+//! intents.
+
+use leptos::prelude::*;
+
+use crate::app::state::{export_file_name, Notice};
+use crate::app::{browser, AppState};
+use crate::charts::CohortMetric;
+use crate::engine::cohorts::{CohortParams, CohortReport};
+use crate::engine::session as msg;
+use crate::engine::table_out::ExportFormat;
+use crate::i18n::t;
+use crate::protocol::{Request, Response, Stage};
+
+/// The lifecycle page's state.
+#[derive(Clone, Copy)]
+pub struct LifecycleState {
+    /// Cohort settings being edited.
+    pub params: RwSignal<CohortParams>,
+    /// The settings of the cohorts on screen.
+    pub applied: RwSignal<CohortParams>,
+    /// The cohorts on screen.
+    pub report: RwSignal<Option<CohortReport>>,
+    /// Worker milliseconds of the last cohort run.
+    pub elapsed_ms: RwSignal<f64>,
+    /// The metric the heatmap and curves show.
+    pub metric: RwSignal<CohortMetric>,
+}
+
+impl LifecycleState {
+    pub(crate) fn new() -> Self {
+        Self {
+            params: RwSignal::new(CohortParams::default()),
+            applied: RwSignal::new(CohortParams::default()),
+            report: RwSignal::new(None),
+            elapsed_ms: RwSignal::new(0.0),
+            metric: RwSignal::new(CohortMetric::ActiveShare),
+        }
+    }
+
+    /// Forgets the file's cohorts and settings (a new file).
+    pub(crate) fn forget(self) {
+        self.report.set(None);
+        self.params.set(CohortParams::default());
+        self.applied.set(CohortParams::default());
+    }
+}
+
+impl AppState {
+    /// Form the cohorts with the current settings.
+    pub fn form_cohorts(self) {
+        if self.retry_when_lost(move || self.form_cohorts()) {
+            return;
+        }
+        self.cohorts_with(self.lifecycle.params.get_untracked(), 0);
+    }
+
+    fn cohorts_with(self, params: CohortParams, group: usize) {
+        let request = Request::Cohorts(msg::cohorts::Request::Run { params, group });
+        self.job(
+            &request,
+            None,
+            Some(Stage::Lifecycle),
+            move |response, _| {
+                if let Response::Cohorts(msg::cohorts::Response::Cohorts { report, elapsed_ms }) =
+                    response
+                {
+                    self.lifecycle.report.set(Some(report));
+                    self.lifecycle.applied.set(params);
+                    self.lifecycle.elapsed_ms.set(elapsed_ms);
+                }
+            },
+        );
+    }
+
+    /// Show group `group`'s matrix of the cohorts on screen.
+    pub fn show_cohort_group(self, group: usize) {
+        if self.retry_when_lost(move || self.redo_lifecycle()) {
+            return;
+        }
+        let request = Request::Cohorts(msg::cohorts::Request::Show { group });
+        self.job(&request, None, None, move |response, _| {
+            if let Response::Cohorts(msg::cohorts::Response::Cohorts { report, .. }) = response {
+                self.lifecycle.report.set(Some(report));
+            }
+        });
+    }
+
+    /// Re-forms the cohorts on screen with the settings they were made with (after a
+    /// re-analysis or a worker restart: the session dropped them); they come off the screen
+    /// first, so a failure leaves nothing of the previous run's lines shown.
+    pub(crate) fn redo_lifecycle(self) {
+        let Some(group) = self
+            .lifecycle
+            .report
+            .with_untracked(|r| r.as_ref().map(|r| r.shown_group))
+        else {
+            return;
+        };
+        self.lifecycle.report.set(None);
+        self.cohorts_with(self.lifecycle.applied.get_untracked(), group);
+    }
+
+    /// Download every group's cohort matrix.
+    pub fn export_cohorts(self, format: ExportFormat) {
+        if self.retry_when_lost(move || self.redo_lifecycle()) {
+            return;
+        }
+        let other_name = t::COHORTS_OTHER.get(self.lang.get_untracked()).to_string();
+        let request = Request::Cohorts(msg::cohorts::Request::Export { format, other_name });
+        self.job(&request, None, None, move |response, blob| {
+            if let Response::Exported { rows } = response {
+                if let Some(blob) = blob {
+                    let name = export_file_name(
+                        &self.file_name.get_untracked(),
+                        "cohorts",
+                        format.extension(),
+                    );
+                    browser::download_blob(&blob, &name);
+                }
+                self.notice.set(Some(Notice::Exported { rows }));
+            }
+        });
+    }
+}

@@ -1,0 +1,93 @@
+//! The lifecycle page: cohorts by first purchase (later: repurchase cycles, send timing, tiers,
+//! forecasts), their charts and errors.
+
+use super::{fill, t, Lang, Text};
+use crate::engine::cohorts::{CohortError, CohortPeriod, CohortSplit};
+
+catalog! {
+    NAV_LIFECYCLE = "Lifecycle", "生命周期";
+    PROGRESS_LIFECYCLE = "Following the customers through time", "正在按时间追踪客户";
+    COHORTS_TITLE = "Cohorts: do customers come back?", "同期群：客户是否回购？";
+    COHORTS_HELP = "A cohort is the customers whose first purchase fell in the same period. Each row follows one cohort: the share of its customers who bought again in each period after the first, and what they spent. Returns count in the revenue of the period they fall in.", "同期群指首次购买落在同一时期的客户。每一行追踪一个同期群：之后每个时期再次购买的客户占比及其消费。退货计入其发生时期的销售额。";
+    COHORTS_PERIOD = "Period", "周期";
+    COHORTS_PERIOD_MONTH = "Month", "月";
+    COHORTS_PERIOD_WEEK = "Week", "周";
+    COHORTS_PERIOD_QUARTER = "Quarter", "季度";
+    COHORTS_SPLIT = "Split by first purchase's", "按首次购买的…拆分";
+    COHORTS_SPLIT_NONE = "No split", "不拆分";
+    COHORTS_SPLIT_PRODUCT = "Product", "商品";
+    COHORTS_SPLIT_CATEGORY = "Category", "品类";
+    COHORTS_SPLIT_REGION = "Region", "区域";
+    COHORTS_SPLIT_CHANNEL = "Channel", "渠道";
+    COHORTS_METRIC = "Show", "显示";
+    COHORTS_METRIC_ACTIVE = "Share active", "活跃占比";
+    COHORTS_METRIC_REVENUE = "Revenue per customer", "人均销售额";
+    COHORTS_METRIC_LTV = "Cumulative revenue per customer (LTV)", "累计人均销售额 (LTV)";
+    COHORTS_RUN = "Form cohorts", "生成同期群";
+    COHORTS_GROUP = "Group", "分组";
+    COHORTS_ALL = "All customers", "全部客户";
+    COHORTS_OTHER = "other", "其他";
+    COHORTS_SUMMARY = "{0} cohorts of {1} customers, up to {2}. Worker: {3} ms.", "共 {0} 个同期群、{1} 位客户，截至 {2}。耗时 {3} 毫秒。";
+    COHORTS_WITHOUT = "{0} customers have no purchase (only returns) and belong to no cohort.", "{0} 位客户没有购买（只有退货），不属于任何同期群。";
+    COHORTS_OLDER = "{0} customers of cohorts older than the {1} periods shown are left out.", "早于所显示 {1} 个周期的同期群共 {0} 位客户，未计入。";
+    COHORTS_COL_COHORT = "Cohort", "同期群";
+    COHORTS_COL_CUSTOMERS = "Customers", "客户数";
+    COHORTS_COL_PERIOD = "+{0}", "+{0}";
+    COHORTS_AVERAGE = "Average (weighted)", "加权平均";
+    EXPORT_COHORTS = "Cohort matrix (CSV)", "同期群矩阵 (CSV)";
+    EXPORT_COHORTS_XLSX = "Cohort matrix (Excel)", "同期群矩阵 (Excel)";
+    CHART_COHORTS_HEATMAP = "Cohorts by periods since the first purchase", "各同期群首购后各期表现";
+    CHART_COHORTS_CURVES = "Average curve by group", "各分组平均曲线";
+    CHART_COHORTS_AXIS_PERIOD = "Periods since the first purchase", "首购后的周期数";
+    CHART_COHORTS_AXIS_SHARE = "Share active (%)", "活跃占比 (%)";
+    CHART_COHORTS_AXIS_MONEY = "Per customer", "人均";
+    READOUT_COHORT_CELL = "{0}, +{1}: {2}", "{0}，+{1}：{2}";
+    READOUT_COHORT_CURVE = "+{0}: {1}", "+{0}：{1}";
+    ERR_COHORTS_NO_PURCHASES = "No customer has a purchase, so there is no cohort to form.", "没有客户有购买记录，无法形成同期群。";
+    ERR_COHORTS_ONE_PERIOD = "Every purchase falls in one {0} ({1}): cohorts need at least two. Choose a shorter period.", "所有购买都在同一个{0}（{1}）内：同期群至少需要两个周期。请选择更短的周期。";
+    ERR_COHORTS_NO_SPLIT_COLUMN = "The file has no {0} column to split by. Map one in the column mapping, or choose another split.", "文件没有可用于拆分的{0}列。请在列映射中设置，或选择其他拆分方式。";
+    ERR_COHORTS_NO_GROUP = "That group is no longer in the cohorts: form them again.", "该分组已不在同期群中，请重新生成。";
+    CHART_COHORTS_SCALE = "{0}: {1} – {2}", "{0}：{1} – {2}";
+}
+
+/// The name of a period length ("month").
+pub fn period_name(lang: Lang, period: CohortPeriod) -> &'static str {
+    match period {
+        CohortPeriod::Month => t::COHORTS_PERIOD_MONTH,
+        CohortPeriod::Week => t::COHORTS_PERIOD_WEEK,
+        CohortPeriod::Quarter => t::COHORTS_PERIOD_QUARTER,
+    }
+    .get(lang)
+}
+
+fn split_name(split: CohortSplit) -> Text {
+    match split {
+        CohortSplit::None => t::COHORTS_SPLIT_NONE,
+        CohortSplit::FirstItem(crate::engine::baskets::ItemLevel::Product) => {
+            t::COHORTS_SPLIT_PRODUCT
+        }
+        CohortSplit::FirstItem(crate::engine::baskets::ItemLevel::Category) => {
+            t::COHORTS_SPLIT_CATEGORY
+        }
+        CohortSplit::FirstRegion => t::COHORTS_SPLIT_REGION,
+        CohortSplit::FirstChannel => t::COHORTS_SPLIT_CHANNEL,
+    }
+}
+
+/// A cohort error in the user's language.
+pub fn describe_cohort_error(lang: Lang, e: &CohortError) -> String {
+    match e {
+        CohortError::NoPurchases => t::ERR_COHORTS_NO_PURCHASES.get(lang).to_string(),
+        CohortError::OnePeriod { period, label } => fill(
+            lang,
+            t::ERR_COHORTS_ONE_PERIOD,
+            &[&period_name(lang, *period).to_lowercase(), label],
+        ),
+        CohortError::NoSplitColumn { split } => fill(
+            lang,
+            t::ERR_COHORTS_NO_SPLIT_COLUMN,
+            &[&split_name(*split).get(lang).to_lowercase()],
+        ),
+        CohortError::NoSuchGroup { .. } => t::ERR_COHORTS_NO_GROUP.get(lang).to_string(),
+    }
+}

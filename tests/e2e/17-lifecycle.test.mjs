@@ -1,0 +1,125 @@
+// 17. Lifecycle on the demo: cohorts by month equal a count made here from the demo file (cohort
+// sizes, the share active one month later); weeks; a split by region with one matrix per region
+// and the group picker; both charts drawn; the export; Chinese; zero requests after the file was
+// chosen.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, openApp, until, csvRows, REPO, REPORT_TIMEOUT } from './harness.mjs';
+
+let browser, server;
+before(async () => { browser = await launchBrowser(); server = await startServer(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+/** Month cohorts counted here: customer → sorted purchase months (orders netting above 0). */
+function demoMonths() {
+  const rows = csvRows(fs.readFileSync(path.join(REPO, 'public/demo/transactions.csv'), 'utf8'));
+  const header = rows.shift();
+  const [c, o, d, a] = ['customer_id', 'order_id', 'date', 'amount'].map((h) => header.indexOf(h));
+  const orders = new Map();
+  for (const r of rows) {
+    const key = `${r[c]}\u0000${r[o]}`;
+    const x = orders.get(key) || { customer: r[c], day: r[d], net: 0, returns: false };
+    x.net += Number(r[a]);
+    if (Number(r[a]) < 0) x.returns = true;
+    if (r[d] < x.day) x.day = r[d];
+    orders.set(key, x);
+  }
+  const months = new Map();
+  for (const x of orders.values()) {
+    if (!(x.net > 0 || (x.net === 0 && !x.returns))) continue;
+    const m = Number(x.day.slice(0, 4)) * 12 + Number(x.day.slice(5, 7)) - 1;
+    if (!months.has(x.customer)) months.set(x.customer, new Set());
+    months.get(x.customer).add(m);
+  }
+  return months;
+}
+
+async function idle(page) {
+  await until(page, async () => (await page.locator('[data-testid=progress]').count()) === 0 || null, 'job done', REPORT_TIMEOUT);
+}
+
+test('lifecycle: cohorts by month and week, split by region, charts, export, Chinese', async () => {
+  const app = await openApp(browser, server);
+  try {
+    await app.goto();
+    const { page } = app;
+    await app.analyseDemo();
+    await app.go('lifecycle');
+    await page.locator('[data-testid=cohorts-run]').click();
+    await page.locator('[data-testid=cohort-table]').waitFor({ state: 'visible', timeout: REPORT_TIMEOUT });
+    await idle(page);
+
+    // Cohort sizes and the share active one month later, against the count made here.
+    const months = demoMonths();
+    const label = (m) => `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
+    const expected = new Map();
+    for (const set of months.values()) {
+      const first = Math.min(...set);
+      const e = expected.get(label(first)) || { customers: 0, next: 0 };
+      e.customers += 1;
+      if (set.has(first + 1)) e.next += 1;
+      expected.set(label(first), e);
+    }
+    const rows = await page.locator('[data-testid=cohort-table] tbody tr[data-cohort]').evaluateAll((rs) => rs.map((r) => ({
+      cohort: r.getAttribute('data-cohort'),
+      customers: Number(r.getAttribute('data-customers')),
+      active: [...r.querySelectorAll('td[data-active]')].map((td) => Number(td.getAttribute('data-active'))),
+    })));
+    assert.deepEqual(rows.map((r) => r.cohort), [...expected.keys()].sort(), 'one row per first-purchase month');
+    for (const r of rows) {
+      const e = expected.get(r.cohort);
+      assert.equal(r.customers, e.customers, `${r.cohort} size`);
+      assert.equal(r.active[0], e.customers, `${r.cohort} all active at +0`);
+      if (r.active.length > 1) assert.equal(r.active[1], e.next, `${r.cohort} active at +1`);
+    }
+
+    for (const name of ['cohorts-heatmap', 'cohorts-curves']) {
+      const fig = page.locator(`[data-testid=chart-${name}]`);
+      await fig.scrollIntoViewIfNeeded();
+      await until(page, async () => Number(await fig.getAttribute('data-drawn')) > 0 || null, `${name} drawn`);
+    }
+
+    // The export: the issue's columns, one row per cohort and period.
+    const [d] = await Promise.all([
+      page.waitForEvent('download', { timeout: REPORT_TIMEOUT }),
+      page.locator('[data-testid=export-cohorts]').click(),
+    ]);
+    let text = fs.readFileSync(await d.path(), 'utf8').replace(/^\ufeff/, '');
+    const lines = csvRows(text);
+    assert.deepEqual(lines[0].slice(0, 7), ['cohort', 'period', 'customers', 'active_customers', 'active_share', 'orders', 'revenue']);
+    assert.equal(lines.length - 1, rows.reduce((n, r) => n + r.active.length, 0));
+
+    // Weeks, then a split by region with the group picker.
+    await page.locator('[data-testid=cohorts-period]').selectOption('week');
+    await page.locator('[data-testid=cohorts-run]').click();
+    await until(page, async () => /^\d{4}-\d{2}-\d{2}$/.test(await page.locator('[data-testid=cohort-table] tbody tr[data-cohort]').first().getAttribute('data-cohort')) || null, 'week cohorts');
+    await page.locator('[data-testid=cohorts-period]').selectOption('month');
+    await page.locator('[data-testid=cohorts-split]').selectOption('region');
+    await page.locator('[data-testid=cohorts-run]').click();
+    await page.locator('[data-testid=cohorts-group]').waitFor({ state: 'visible', timeout: REPORT_TIMEOUT });
+    await idle(page);
+    const all = await page.locator('[data-testid=cohort-table] tbody tr[data-cohort]').evaluateAll((rs) => rs.reduce((n, r) => n + Number(r.getAttribute('data-customers')), 0));
+    await page.locator('[data-testid=cohorts-group]').selectOption('1');
+    await until(page, async () => {
+      const n = await page.locator('[data-testid=cohort-table] tbody tr[data-cohort]').evaluateAll((rs) => rs.reduce((s, r) => s + Number(r.getAttribute('data-customers')), 0));
+      return n > 0 && n < all ? n : null;
+    }, 'one region\'s cohorts');
+
+    // A split whose column the file lacks: named, the cohorts stay.
+    await page.locator('[data-testid=cohorts-split]').selectOption('category');
+    await page.locator('[data-testid=cohorts-run]').click();
+    assert.match(await app.errorText(), /no category column/);
+    assert.ok(await page.locator('[data-testid=cohort-table]').isVisible());
+
+    await page.locator('[data-testid=lang-toggle]').click();
+    await until(page, async () => /同期群/.test(await page.locator('[data-testid=cohorts] h2').textContent()) || null, 'Chinese title');
+    await page.locator('[data-testid=lang-toggle]').click();
+
+    await app.assertClean({ allowAfterFile: [(r) => r.url === server.url + 'demo/transactions.csv' || r.url === server.url + 'demo/customers.csv'] });
+  } finally {
+    await app.close();
+  }
+});

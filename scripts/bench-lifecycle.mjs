@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// In-browser timing of the cohorts: loads FILE in headless Chromium (the release bundle in dist/),
+// then N times forms the cohorts (monthly, then weekly split by region) and prints one JSON line
+// per run: "Form cohorts" → table on screen (Node's clock) and the worker's own milliseconds.
+//
+//   node scripts/bench-lifecycle.mjs --csv /tmp/bench-data/tx_1m.csv [--runs 3]
+import { startServer, launchBrowser, openApp, until } from '../tests/e2e/harness.mjs';
+
+const args = process.argv.slice(2);
+const get = (flag, fallback) => { const i = args.indexOf(flag); return i >= 0 ? args[i + 1] : fallback; };
+const csv = get('--csv');
+const runs = Number(get('--runs', '3'));
+if (!csv) { console.error('usage: bench-lifecycle.mjs --csv FILE [--runs N]'); process.exit(2); }
+
+const browser = await launchBrowser();
+const server = await startServer();
+const app = await openApp(browser, server);
+try {
+  await app.goto();
+  await app.analyse(csv);
+  const { page } = app;
+  await app.go('lifecycle');
+  for (let run = 1; run <= runs; run++) {
+    for (const [period, split] of [['month', 'none'], ['week', 'region']]) {
+      await page.locator('[data-testid=cohorts-period]').selectOption(period);
+      await page.locator('[data-testid=cohorts-split]').selectOption(split);
+      const before = await page.locator('[data-testid=cohorts-summary]').textContent().catch(() => null);
+      const t0 = Date.now();
+      await page.locator('[data-testid=cohorts-run]').click();
+      await until(page, async () => {
+        const now = await page.locator('[data-testid=cohorts-summary]').textContent().catch(() => null);
+        return now && now !== before && (await page.locator('[data-testid=progress]').count()) === 0 ? now : null;
+      }, 'cohorts', 600_000);
+      const worker = Number(await page.locator('[data-testid=cohorts-summary]').getAttribute('data-elapsed'));
+      console.log(JSON.stringify({ run, period, split, click_to_table_ms: Date.now() - t0, worker_ms: worker }));
+    }
+  }
+} finally {
+  await app.close();
+  await browser.close();
+  await server.close();
+}

@@ -12,8 +12,6 @@ use segscope::engine::baskets::{
     Preferences, ReasonWords, RecommendParams, Recommender, RuleQuery, Transactions,
 };
 use segscope::engine::customers::{BoughtFilter, CustomerQuery};
-use segscope::engine::ingest::{IngestParams, PreviewParams};
-use segscope::engine::rfm::RfmParams;
 use segscope::engine::session::{self as msg, Session};
 use segscope::engine::table_out::ExportFormat;
 use segscope::engine::EngineError;
@@ -22,34 +20,6 @@ const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/baskets/"
 
 fn read(name: &str) -> String {
     std::fs::read_to_string(format!("{DIR}{name}")).unwrap()
-}
-
-/// A session holding `csv` ingested with the guessed mapping and analysed with the defaults.
-fn session_with(csv: &[u8]) -> Session {
-    let mut session = Session::new();
-    let reply = common::ask(
-        &mut session,
-        msg::Request::File(msg::file::Request::Open {
-            params: PreviewParams::default(),
-        }),
-        Some(csv),
-    )
-    .unwrap();
-    let msg::Response::File(msg::file::Response::Preview { preview, .. }) = reply.response else {
-        panic!("no preview")
-    };
-    common::ask(
-        &mut session,
-        msg::Request::File(msg::file::Request::Ingest {
-            sheet: None,
-            ingest: IngestParams::from_preview(&preview),
-            rfm: RfmParams::default(),
-            query: CustomerQuery::default(),
-        }),
-        None,
-    )
-    .unwrap();
-    session
 }
 
 fn transactions(session: &Session, level: ItemLevel) -> Transactions {
@@ -185,7 +155,7 @@ fn assert_rules(t: &Transactions, a: &BasketAnalysis, reference: &str) {
 
 #[test]
 fn the_documentation_example_matches_mlxtend() {
-    let session = session_with(read("small.csv").as_bytes());
+    let session = common::session_with(read("small.csv").as_bytes());
     let t = transactions(&session, ItemLevel::Product);
     assert_eq!(t.len(), 5);
     let a = run(&t, &params(0.6, 0.7, 6, 5)).unwrap();
@@ -195,7 +165,7 @@ fn the_documentation_example_matches_mlxtend() {
 
 #[test]
 fn summary_itemsets_and_rules_match_mlxtend_and_scipy() {
-    let session = session_with(read("tx_baskets.csv").as_bytes());
+    let session = common::session_with(read("tx_baskets.csv").as_bytes());
     let t = transactions(&session, ItemLevel::Product);
     let summary: serde_json::Value = serde_json::from_str(&read("reference_summary.json")).unwrap();
     let a = run(&t, &params(0.01, 0.1, 3, 1)).unwrap();
@@ -262,7 +232,7 @@ fn summary_itemsets_and_rules_match_mlxtend_and_scipy() {
 
 #[test]
 fn the_planted_pairs_are_found_with_their_realised_figures() {
-    let session = session_with(read("tx_baskets.csv").as_bytes());
+    let session = common::session_with(read("tx_baskets.csv").as_bytes());
     let t = transactions(&session, ItemLevel::Product);
     let truth: serde_json::Value = serde_json::from_str(&read("tx_baskets.truth.json")).unwrap();
     let a = run(&t, &params(0.002, 0.1, 2, 1)).unwrap();
@@ -304,7 +274,7 @@ fn the_planted_pairs_are_found_with_their_realised_figures() {
 
 #[test]
 fn recommendation_evaluation_matches_the_python_reference() {
-    let session = session_with(read("tx_baskets.csv").as_bytes());
+    let session = common::session_with(read("tx_baskets.csv").as_bytes());
     let t = transactions(&session, ItemLevel::Product);
     let reference: serde_json::Value =
         serde_json::from_str(&read("reference_recommend.json")).unwrap();
@@ -346,7 +316,7 @@ fn recommendation_evaluation_matches_the_python_reference() {
 
 #[test]
 fn region_indexes_and_tests_match_scipy() {
-    let session = session_with(read("tx_baskets.csv").as_bytes());
+    let session = common::session_with(read("tx_baskets.csv").as_bytes());
     let t = transactions(&session, ItemLevel::Product);
     let p = Preferences::compute(&t, session.dataset().unwrap(), GroupBy::Region).unwrap();
     let want = rows("reference_regions.csv");
@@ -394,7 +364,7 @@ fn ask_rules(session: &mut Session, params: BasketParams) -> Result<msg::Reply, 
 #[test]
 fn bad_input_gets_a_named_error() {
     // No product column.
-    let mut s = session_with(b"customer_id,date,amount\na,2024-01-01,5\nb,2024-01-02,6\n");
+    let mut s = common::session_with(b"customer_id,date,amount\na,2024-01-01,5\nb,2024-01-02,6\n");
     assert_eq!(
         basket_error(ask_rules(&mut s, BasketParams::new())),
         BasketError::NoItemColumn {
@@ -402,7 +372,7 @@ fn bad_input_gets_a_named_error() {
         }
     );
     // One basket.
-    let mut s = session_with(
+    let mut s = common::session_with(
         b"customer_id,order_id,date,amount,product\na,1,2024-01-01,5,x\na,1,2024-01-01,6,y\n",
     );
     assert_eq!(
@@ -410,13 +380,13 @@ fn bad_input_gets_a_named_error() {
         BasketError::TooFewBaskets { baskets: 1 }
     );
     // Every basket holds one item.
-    let mut s = session_with(b"customer_id,order_id,date,amount,product\na,1,2024-01-01,5,x\nb,2,2024-01-01,6,y\nc,3,2024-01-02,6,x\n");
+    let mut s = common::session_with(b"customer_id,order_id,date,amount,product\na,1,2024-01-01,5,x\nb,2,2024-01-01,6,y\nc,3,2024-01-02,6,x\n");
     assert_eq!(
         basket_error(ask_rules(&mut s, BasketParams::new())),
         BasketError::AllSingleItem { baskets: 3 }
     );
     // A region column with one value.
-    let mut s = session_with(b"customer_id,order_id,date,amount,product,region\na,1,2024-01-01,5,x,North\na,1,2024-01-01,6,y,North\nb,2,2024-01-02,6,x,North\n");
+    let mut s = common::session_with(b"customer_id,order_id,date,amount,product,region\na,1,2024-01-01,5,x,North\na,1,2024-01-01,6,y,North\nb,2,2024-01-02,6,x,North\n");
     let e = basket_error(common::ask(
         &mut s,
         msg::Request::Baskets(msg::baskets::Request::Regions {
@@ -438,7 +408,7 @@ fn bad_input_gets_a_named_error() {
             csv.push_str(&format!("c{b},{b},2024-01-01,1,item{i}\n"));
         }
     }
-    let mut s = session_with(csv.as_bytes());
+    let mut s = common::session_with(csv.as_bytes());
     let e = basket_error(ask_rules(&mut s, params(0.01, 0.1, 10, 1)));
     let BasketError::TooManyItemsets {
         found,
@@ -469,7 +439,7 @@ fn a_hundred_thousand_products_run_and_say_so() {
             ));
         }
     }
-    let mut s = session_with(csv.as_bytes());
+    let mut s = common::session_with(csv.as_bytes());
     let reply = ask_rules(&mut s, params(0.00001, 0.1, 3, 1)).unwrap();
     let msg::Response::Baskets(msg::baskets::Response::Mined { report, .. }) = reply.response
     else {
@@ -484,7 +454,7 @@ fn a_hundred_thousand_products_run_and_say_so() {
 
 #[test]
 fn exports_have_the_documented_columns_and_the_cross_sell_filter_works() {
-    let mut s = session_with(read("tx_baskets.csv").as_bytes());
+    let mut s = common::session_with(read("tx_baskets.csv").as_bytes());
     ask_rules(&mut s, params(0.01, 0.1, 3, 1)).unwrap();
     let reply = common::ask(
         &mut s,
@@ -568,7 +538,7 @@ fn exports_have_the_documented_columns_and_the_cross_sell_filter_works() {
 
 #[test]
 fn the_region_report_finds_the_planted_preferences_and_draws_them() {
-    let mut s = session_with(read("tx_baskets.csv").as_bytes());
+    let mut s = common::session_with(read("tx_baskets.csv").as_bytes());
     let reply = common::ask(
         &mut s,
         msg::Request::Baskets(msg::baskets::Request::Regions {
@@ -604,7 +574,7 @@ fn the_region_report_finds_the_planted_preferences_and_draws_them() {
 fn review_findings_stay_fixed() {
     // Every customer has one basket: the recommendations stand, their check is said to be
     // impossible (it used to fail the whole request).
-    let mut s = session_with(
+    let mut s = common::session_with(
         b"customer_id,order_id,date,amount,product\na,1,2024-01-01,5,x\na,1,2024-01-01,6,y\nb,2,2024-01-02,6,x\nc,3,2024-01-03,2,z\n",
     );
     let reply = common::ask(
@@ -631,7 +601,7 @@ fn review_findings_stay_fixed() {
         csv.push_str(&format!("c{b},{b},2024-01-01,5,{item},{region}\n"));
         csv.push_str(&format!("c{b},{b},2024-01-01,5,other,{region}\n"));
     }
-    let mut s = session_with(csv.as_bytes());
+    let mut s = common::session_with(csv.as_bytes());
     let t = transactions(&s, ItemLevel::Product);
     let p = Preferences::compute(&t, s.dataset().unwrap(), GroupBy::Region).unwrap();
     let rare = t.items.iter().position(|i| i == "rare").unwrap() as u32;
@@ -657,7 +627,7 @@ fn review_findings_stay_fixed() {
 
     // "Bought" counts purchase orders only, as the baskets do: x on a sale returned in the same
     // order (the order nets below 0) is not bought.
-    let mut s = session_with(
+    let mut s = common::session_with(
         b"customer_id,order_id,date,amount,product\na,1,2024-01-01,5,x\na,1,2024-01-01,-9,y\na,2,2024-01-02,5,z\nb,3,2024-01-02,6,x\n",
     );
     let query = CustomerQuery {

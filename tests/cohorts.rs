@@ -10,9 +10,6 @@ use segscope::engine::baskets::ItemLevel;
 use segscope::engine::cohorts::{
     CohortAnalysis, CohortError, CohortParams, CohortPeriod, CohortSplit,
 };
-use segscope::engine::customers::CustomerQuery;
-use segscope::engine::ingest::{IngestParams, PreviewParams};
-use segscope::engine::rfm::RfmParams;
 use segscope::engine::session::{self as msg, Session};
 use segscope::engine::table_out::ExportFormat;
 use segscope::engine::EngineError;
@@ -21,33 +18,6 @@ const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/");
 
 fn read(name: &str) -> String {
     std::fs::read_to_string(format!("{DIR}{name}")).unwrap()
-}
-
-fn session_with(csv: &[u8]) -> Session {
-    let mut session = Session::new();
-    let reply = common::ask(
-        &mut session,
-        msg::Request::File(msg::file::Request::Open {
-            params: PreviewParams::default(),
-        }),
-        Some(csv),
-    )
-    .unwrap();
-    let msg::Response::File(msg::file::Response::Preview { preview, .. }) = reply.response else {
-        panic!("no preview")
-    };
-    common::ask(
-        &mut session,
-        msg::Request::File(msg::file::Request::Ingest {
-            sheet: None,
-            ingest: IngestParams::from_preview(&preview),
-            rfm: RfmParams::default(),
-            query: CustomerQuery::default(),
-        }),
-        None,
-    )
-    .unwrap();
-    session
 }
 
 fn cohorts(
@@ -117,8 +87,8 @@ fn assert_matches(session: &Session, period: CohortPeriod, reference: &str) {
 
 #[test]
 fn matrices_equal_pandas_for_months_weeks_and_quarters() {
-    let small = session_with(read("cohorts/small.csv").as_bytes());
-    let tx = session_with(read("baskets/tx_baskets.csv").as_bytes());
+    let small = common::session_with(read("cohorts/small.csv").as_bytes());
+    let tx = common::session_with(read("baskets/tx_baskets.csv").as_bytes());
     for (period, key) in [
         (CohortPeriod::Month, "month"),
         (CohortPeriod::Week, "week"),
@@ -134,7 +104,7 @@ fn matrices_equal_pandas_for_months_weeks_and_quarters() {
 
 #[test]
 fn the_average_curve_weights_the_cohorts_that_reached_each_period() {
-    let tx = session_with(read("baskets/tx_baskets.csv").as_bytes());
+    let tx = common::session_with(read("baskets/tx_baskets.csv").as_bytes());
     let a = cohorts(&tx, CohortPeriod::Month, CohortSplit::None).unwrap();
     let all = &a.groups[0];
     for avg in &all.average {
@@ -155,7 +125,7 @@ fn the_average_curve_weights_the_cohorts_that_reached_each_period() {
 
 #[test]
 fn splits_partition_the_customers() {
-    let tx = session_with(read("baskets/tx_baskets.csv").as_bytes());
+    let tx = common::session_with(read("baskets/tx_baskets.csv").as_bytes());
     for split in [
         CohortSplit::FirstRegion,
         CohortSplit::FirstChannel,
@@ -194,7 +164,7 @@ fn cohort_error(result: Result<msg::Reply, msg::SessionError>) -> CohortError {
 #[test]
 fn bad_input_is_named_and_the_export_has_the_documented_columns() {
     // One month of data.
-    let mut s = session_with(b"customer_id,date,amount\na,2024-01-01,5\nb,2024-01-20,6\n");
+    let mut s = common::session_with(b"customer_id,date,amount\na,2024-01-01,5\nb,2024-01-20,6\n");
     let run = |period| {
         msg::Request::Cohorts(msg::cohorts::Request::Run {
             params: CohortParams {
@@ -233,7 +203,7 @@ fn bad_input_is_named_and_the_export_has_the_documented_columns() {
     );
 
     // The export: one row per cohort and period, the columns first.
-    let mut s = session_with(read("cohorts/small.csv").as_bytes());
+    let mut s = common::session_with(read("cohorts/small.csv").as_bytes());
     common::ask(&mut s, run(CohortPeriod::Month), None).unwrap();
     let reply = common::ask(
         &mut s,

@@ -238,38 +238,51 @@ pub fn ClvChart(kind: ClvChartKind) -> impl IntoView {
     }
 }
 
-pub use cluster_card::ClusterChart;
+pub use layout_cards::{BasketChart, ClusterChart, CohortChart};
 
-/// The segmentation card.
-mod cluster_card {
+/// The chart cards whose charts report a [`crate::charts::ClusterLayout`] (segments, baskets,
+/// cohorts): one card, [`layout_card`], and one thin component per analysis that says what to
+/// draw and what the hover reads.
+mod layout_cards {
     use leptos::prelude::*;
+    use plotters::coord::Shift;
+    use plotters::prelude::DrawingArea;
+    use plotters_canvas::CanvasBackend;
 
     use super::{
-        download_png, draw_on_canvas_sized, keep_layout, tr, AppState, ClusterChartKind,
-        CLUSTER_CHART_HEIGHT_PX,
+        download_png, draw_on_canvas_sized, keep_layout, tr, AppState, BasketChartKind,
+        ChartResult, ClusterChartKind, CohortChartKind, CohortMetric, BASKET_CHART_HEIGHT_PX,
+        CLUSTER_CHART_HEIGHT_PX, COHORT_HEATMAP_HEIGHT_PX,
     };
-    use crate::charts::{cluster_readout, draw_cluster_chart, ChartTheme, ClusterLayout};
+    use crate::charts::{
+        basket_readout, cluster_readout, cohort_readout, draw_basket_chart, draw_cluster_chart,
+        draw_cohort_chart, BasketChartData, ChartTheme, ClusterLayout,
+    };
+    use crate::engine::baskets::{BasketReport, RecommendReport, RegionReport};
     use crate::engine::cluster::ClusterReport;
-    use crate::i18n::t;
+    use crate::engine::cohorts::CohortReport;
+    use crate::i18n::{t, Lang, Text};
 
-    /// A segmentation chart card (k sweep, PCA scatter, segment profiles, segment sizes), with a
-    /// hover readout on every kind and a PNG download. The figure carries `data-chart` (the kind's
-    /// name) and `data-drawn` (how many times the canvas was drawn, for browser tests to wait on).
-    #[component]
-    pub fn ClusterChart(
-        /// Which chart.
-        kind: ClusterChartKind,
-        /// The segmentation to draw; `None` leaves the canvas blank.
-        #[prop(into)]
-        report: Signal<Option<ClusterReport>>,
-        /// Display name per segment number, already localised (a missing one reads "Segment n").
-        #[prop(into)]
-        names: Signal<Vec<String>>,
+    /// A chart card: a canvas that `draw` paints (`None`: left blank) in an `Effect` (so it redraws
+    /// whenever a signal `draw` reads changes, and on resize, theme and language), a hover readout
+    /// from `readout`, and a PNG download. The figure carries `data-chart` (the chart's name) and
+    /// `data-drawn` (how many times the canvas was drawn, for browser tests to wait on).
+    fn layout_card(
+        name: &'static str,
+        title: Text,
+        height_px: u32,
+        draw: impl Fn(
+                &DrawingArea<CanvasBackend, Shift>,
+                Lang,
+                &ChartTheme,
+            ) -> Option<ChartResult<ClusterLayout>>
+            + 'static,
+        readout: impl Fn(&ClusterLayout, (f64, f64), Lang) -> Option<String> + 'static,
     ) -> impl IntoView {
         let state = expect_context::<AppState>();
         let canvas: NodeRef<leptos::html::Canvas> = NodeRef::new();
         let layout = StoredValue::new(None::<ClusterLayout>);
-        let readout = RwSignal::new(String::new());
+        let text = RwSignal::new(String::new());
         let drawn = RwSignal::new(0u32);
         Effect::new(move |_| {
             state.redraw.track();
@@ -280,17 +293,11 @@ mod cluster_card {
                 ChartTheme::light()
             };
             let Some(el) = canvas.get() else { return };
-            let drawn_layout = draw_on_canvas_sized(el, CLUSTER_CHART_HEIGHT_PX, |area| {
-                names.with(|names| {
-                    report.with(|r| {
-                        r.as_ref().map(|r| {
-                            draw_cluster_chart(area, kind, r, names, lang, &theme, false).map(Some)
-                        })
-                    })
-                })
+            let drawn_layout = draw_on_canvas_sized(el, height_px, |area| {
+                draw(area, lang, &theme).map(|r| r.map(Some))
             });
-            layout.set_value(keep_layout(kind.name(), drawn_layout));
-            readout.set(String::new());
+            layout.set_value(keep_layout(name, drawn_layout));
+            text.set(String::new());
             drawn.update(|n| *n += 1);
         });
         let on_move = move |ev: web_sys::MouseEvent| {
@@ -305,51 +312,60 @@ mod cluster_card {
                 f64::from(ev.offset_y()) * scale_y,
             );
             let lang = state.lang.get_untracked();
-            let text = layout.with_value(|l| {
-                let l = l.as_ref()?;
+            let read = layout.with_value(|l| readout(l.as_ref()?, at, lang));
+            text.set(read.unwrap_or_default());
+        };
+        view! {
+            <figure class="chart" data-testid=format!("chart-{name}") data-chart=name data-drawn=move || drawn.get()>
+                <div class="chart-head">
+                    <h3>{tr(state, title)}</h3>
+                    <button class="link" data-testid=format!("png-{name}") title=tr(state, t::DOWNLOAD_PNG_TITLE) on:click=move |_| download_png(canvas, name)>
+                        "⤓ "{tr(state, t::DOWNLOAD_PNG)}
+                    </button>
+                </div>
+                <canvas node_ref=canvas on:mousemove=on_move on:mouseleave=move |_| text.set(String::new())></canvas>
+                <div class="readout" data-testid=format!("readout-{name}")>{move || text.get()}</div>
+            </figure>
+        }
+    }
+
+    /// A segmentation chart card (k sweep, PCA scatter, segment profiles, segment sizes), with a
+    /// hover readout on every kind; blank without a segmentation.
+    #[component]
+    pub fn ClusterChart(
+        /// Which chart.
+        kind: ClusterChartKind,
+        /// The segmentation to draw; `None` leaves the canvas blank.
+        #[prop(into)]
+        report: Signal<Option<ClusterReport>>,
+        /// Display name per segment number, already localised (a missing one reads "Segment n").
+        #[prop(into)]
+        names: Signal<Vec<String>>,
+    ) -> impl IntoView {
+        layout_card(
+            kind.name(),
+            kind.title(),
+            CLUSTER_CHART_HEIGHT_PX,
+            move |area, lang, theme| {
+                names.with(|names| {
+                    report.with(|r| {
+                        r.as_ref()
+                            .map(|r| draw_cluster_chart(area, kind, r, names, lang, theme, false))
+                    })
+                })
+            },
+            move |l, at, lang| {
                 names.with_untracked(|names| {
                     report
                         .with_untracked(|r| cluster_readout(kind, r.as_ref()?, names, l, at, lang))
                 })
-            });
-            readout.set(text.unwrap_or_default());
-        };
-        view! {
-            <figure class="chart" data-testid=format!("chart-{}", kind.name()) data-chart=kind.name() data-drawn=move || drawn.get()>
-                <div class="chart-head">
-                    <h3>{tr(state, kind.title())}</h3>
-                    <button class="link" data-testid=format!("png-{}", kind.name()) title=tr(state, t::DOWNLOAD_PNG_TITLE) on:click=move |_| download_png(canvas, kind.name())>
-                        "⤓ "{tr(state, t::DOWNLOAD_PNG)}
-                    </button>
-                </div>
-                <canvas node_ref=canvas on:mousemove=on_move on:mouseleave=move |_| readout.set(String::new())></canvas>
-                <div class="readout" data-testid=format!("readout-{}", kind.name())>{move || readout.get()}</div>
-            </figure>
-        }
+            },
+        )
     }
-}
-
-pub use basket_card::BasketChart;
-
-/// The baskets card.
-mod basket_card {
-    use leptos::prelude::*;
-
-    use super::{
-        download_png, draw_on_canvas_sized, keep_layout, tr, AppState, BasketChartKind,
-        BASKET_CHART_HEIGHT_PX,
-    };
-    use crate::charts::{
-        basket_readout, draw_basket_chart, BasketChartData, ChartTheme, ClusterLayout,
-    };
-    use crate::engine::baskets::{BasketReport, RecommendReport, RegionReport};
-    use crate::i18n::t;
 
     /// A baskets chart card (rules scatter, lift heatmap, item frequency, recommendation
-    /// evaluation, regional preferences), with a hover readout on every kind and a PNG download.
-    /// The canvas is always drawn: a chart whose report is `None` shows its "no data" text. The
-    /// figure carries `data-chart` (the kind's name) and `data-drawn` (how many times the canvas
-    /// was drawn, for browser tests to wait on).
+    /// evaluation, regional preferences); a chart whose report is `None` shows its "no data"
+    /// text.
     #[component]
     pub fn BasketChart(
         /// Which chart.
@@ -364,102 +380,49 @@ mod basket_card {
         #[prop(into)]
         regions: Signal<Option<RegionReport>>,
     ) -> impl IntoView {
-        let state = expect_context::<AppState>();
-        let canvas: NodeRef<leptos::html::Canvas> = NodeRef::new();
-        let layout = StoredValue::new(None::<ClusterLayout>);
-        let readout = RwSignal::new(String::new());
-        let drawn = RwSignal::new(0u32);
-        Effect::new(move |_| {
-            state.redraw.track();
-            let lang = state.lang.get();
-            let theme = if state.dark.get() {
-                ChartTheme::dark()
+        // The three reports, read (tracked or not) as one `BasketChartData`.
+        let with_data = move |tracked: bool, f: &mut dyn FnMut(&BasketChartData<'_>)| {
+            let read = |rules: &Option<BasketReport>,
+                        recommendations: &Option<RecommendReport>,
+                        regions: &Option<RegionReport>,
+                        f: &mut dyn FnMut(&BasketChartData<'_>)| {
+                f(&BasketChartData {
+                    rules: rules.as_ref(),
+                    recommendations: recommendations.as_ref(),
+                    regions: regions.as_ref(),
+                });
+            };
+            if tracked {
+                rules.with(|a| recommendations.with(|b| regions.with(|c| read(a, b, c, f))));
             } else {
-                ChartTheme::light()
-            };
-            let Some(el) = canvas.get() else { return };
-            let drawn_layout = draw_on_canvas_sized(el, BASKET_CHART_HEIGHT_PX, |area| {
-                rules.with(|rules| {
-                    recommendations.with(|recommendations| {
-                        regions.with(|regions| {
-                            let data = BasketChartData {
-                                rules: rules.as_ref(),
-                                recommendations: recommendations.as_ref(),
-                                regions: regions.as_ref(),
-                            };
-                            Some(
-                                draw_basket_chart(area, kind, &data, lang, &theme, false).map(Some),
-                            )
-                        })
-                    })
-                })
-            });
-            layout.set_value(keep_layout(kind.name(), drawn_layout));
-            readout.set(String::new());
-            drawn.update(|n| *n += 1);
-        });
-        let on_move = move |ev: web_sys::MouseEvent| {
-            let Some(el) = canvas.get_untracked() else {
-                return;
-            };
-            // Canvas pixels per CSS pixel, both ways (the layout is in canvas pixels).
-            let scale_x = f64::from(el.width()) / f64::from(el.client_width().max(1));
-            let scale_y = f64::from(el.height()) / f64::from(el.client_height().max(1));
-            let at = (
-                f64::from(ev.offset_x()) * scale_x,
-                f64::from(ev.offset_y()) * scale_y,
-            );
-            let lang = state.lang.get_untracked();
-            let text = layout.with_value(|l| {
-                let l = l.as_ref()?;
-                rules.with_untracked(|rules| {
-                    recommendations.with_untracked(|recommendations| {
-                        regions.with_untracked(|regions| {
-                            let data = BasketChartData {
-                                rules: rules.as_ref(),
-                                recommendations: recommendations.as_ref(),
-                                regions: regions.as_ref(),
-                            };
-                            basket_readout(kind, &data, l, at, lang)
-                        })
-                    })
-                })
-            });
-            readout.set(text.unwrap_or_default());
+                rules.with_untracked(|a| {
+                    recommendations.with_untracked(|b| regions.with_untracked(|c| read(a, b, c, f)))
+                });
+            }
         };
-        view! {
-            <figure class="chart" data-testid=format!("chart-{}", kind.name()) data-chart=kind.name() data-drawn=move || drawn.get()>
-                <div class="chart-head">
-                    <h3>{tr(state, kind.title())}</h3>
-                    <button class="link" data-testid=format!("png-{}", kind.name()) title=tr(state, t::DOWNLOAD_PNG_TITLE) on:click=move |_| download_png(canvas, kind.name())>
-                        "⤓ "{tr(state, t::DOWNLOAD_PNG)}
-                    </button>
-                </div>
-                <canvas node_ref=canvas on:mousemove=on_move on:mouseleave=move |_| readout.set(String::new())></canvas>
-                <div class="readout" data-testid=format!("readout-{}", kind.name())>{move || readout.get()}</div>
-            </figure>
-        }
+        layout_card(
+            kind.name(),
+            kind.title(),
+            BASKET_CHART_HEIGHT_PX,
+            move |area, lang, theme| {
+                let mut out = None;
+                with_data(true, &mut |data| {
+                    out = Some(draw_basket_chart(area, kind, data, lang, theme, false));
+                });
+                out
+            },
+            move |l, at, lang| {
+                let mut out = None;
+                with_data(false, &mut |data| {
+                    out = basket_readout(kind, data, l, at, lang)
+                });
+                out
+            },
+        )
     }
-}
 
-pub use cohort_card::CohortChart;
-
-/// The cohorts card.
-mod cohort_card {
-    use leptos::prelude::*;
-
-    use super::{
-        download_png, draw_on_canvas_sized, keep_layout, tr, AppState, CohortChartKind,
-        CohortMetric, CLUSTER_CHART_HEIGHT_PX, COHORT_HEATMAP_HEIGHT_PX,
-    };
-    use crate::charts::{cohort_readout, draw_cohort_chart, ChartTheme, ClusterLayout};
-    use crate::engine::cohorts::CohortReport;
-    use crate::i18n::t;
-
-    /// A cohort chart card (cohorts × periods heatmap, average curves by group), with a hover
-    /// readout on both kinds and a PNG download. The canvas is always drawn: without a report it
-    /// shows the "no data" text. The figure carries `data-chart` (the kind's name) and
-    /// `data-drawn` (how many times the canvas was drawn, for browser tests to wait on).
+    /// A cohort chart card (cohorts × periods heatmap, average curves by group); without a
+    /// report it shows the "no data" text.
     #[component]
     pub fn CohortChart(
         /// Which chart.
@@ -475,82 +438,39 @@ mod cohort_card {
         #[prop(into)]
         group_names: Signal<Vec<String>>,
     ) -> impl IntoView {
-        let state = expect_context::<AppState>();
-        let canvas: NodeRef<leptos::html::Canvas> = NodeRef::new();
-        let layout = StoredValue::new(None::<ClusterLayout>);
-        let readout = RwSignal::new(String::new());
-        let drawn = RwSignal::new(0u32);
         let height_px = match kind {
             CohortChartKind::Heatmap => COHORT_HEATMAP_HEIGHT_PX,
             CohortChartKind::Curves => CLUSTER_CHART_HEIGHT_PX,
         };
-        Effect::new(move |_| {
-            state.redraw.track();
-            let lang = state.lang.get();
-            let theme = if state.dark.get() {
-                ChartTheme::dark()
-            } else {
-                ChartTheme::light()
-            };
-            let metric = metric.get();
-            let Some(el) = canvas.get() else { return };
-            let drawn_layout = draw_on_canvas_sized(el, height_px, |area| {
+        layout_card(
+            kind.name(),
+            kind.title(),
+            height_px,
+            move |area, lang, theme| {
+                let metric = metric.get();
                 group_names.with(|names| {
                     report.with(|r| {
-                        Some(
-                            draw_cohort_chart(
-                                area,
-                                kind,
-                                r.as_ref(),
-                                metric,
-                                names,
-                                lang,
-                                &theme,
-                                false,
-                            )
-                            .map(Some),
-                        )
+                        Some(draw_cohort_chart(
+                            area,
+                            kind,
+                            r.as_ref(),
+                            metric,
+                            names,
+                            lang,
+                            theme,
+                            false,
+                        ))
                     })
                 })
-            });
-            layout.set_value(keep_layout(kind.name(), drawn_layout));
-            readout.set(String::new());
-            drawn.update(|n| *n += 1);
-        });
-        let on_move = move |ev: web_sys::MouseEvent| {
-            let Some(el) = canvas.get_untracked() else {
-                return;
-            };
-            // Canvas pixels per CSS pixel, both ways (the layout is in canvas pixels).
-            let scale_x = f64::from(el.width()) / f64::from(el.client_width().max(1));
-            let scale_y = f64::from(el.height()) / f64::from(el.client_height().max(1));
-            let at = (
-                f64::from(ev.offset_x()) * scale_x,
-                f64::from(ev.offset_y()) * scale_y,
-            );
-            let lang = state.lang.get_untracked();
-            let metric = metric.get_untracked();
-            let text = layout.with_value(|l| {
-                let l = l.as_ref()?;
+            },
+            move |l, at, lang| {
+                let metric = metric.get_untracked();
                 group_names.with_untracked(|names| {
                     report.with_untracked(|r| {
                         cohort_readout(kind, r.as_ref(), metric, names, l, at, lang)
                     })
                 })
-            });
-            readout.set(text.unwrap_or_default());
-        };
-        view! {
-            <figure class="chart" data-testid=format!("chart-{}", kind.name()) data-chart=kind.name() data-drawn=move || drawn.get()>
-                <div class="chart-head">
-                    <h3>{tr(state, kind.title())}</h3>
-                    <button class="link" data-testid=format!("png-{}", kind.name()) title=tr(state, t::DOWNLOAD_PNG_TITLE) on:click=move |_| download_png(canvas, kind.name())>
-                        "⤓ "{tr(state, t::DOWNLOAD_PNG)}
-                    </button>
-                </div>
-                <canvas node_ref=canvas on:mousemove=on_move on:mouseleave=move |_| readout.set(String::new())></canvas>
-                <div class="readout" data-testid=format!("readout-{}", kind.name())>{move || readout.get()}</div>
-            </figure>
-        }
+            },
+        )
     }
 }

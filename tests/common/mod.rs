@@ -143,3 +143,36 @@ pub fn ask(
     let file = file.map(|b| Box::new(BytesSource(b.to_vec())) as Box<dyn Source>);
     session.handle(0, request, file, &mut job)
 }
+
+/// A session holding `csv` ingested with the guessed mapping and analysed with the defaults (as
+/// a user who confirms the mapping the page proposes).
+pub fn session_with(csv: &[u8]) -> segscope::engine::session::Session {
+    use segscope::engine::customers::CustomerQuery;
+    use segscope::engine::ingest::{IngestParams, PreviewParams};
+    use segscope::engine::rfm::RfmParams;
+    use segscope::engine::session::{self as msg, Session};
+    let mut session = Session::new();
+    let reply = ask(
+        &mut session,
+        msg::Request::File(msg::file::Request::Open {
+            params: PreviewParams::default(),
+        }),
+        Some(csv),
+    )
+    .unwrap();
+    let msg::Response::File(msg::file::Response::Preview { preview, .. }) = reply.response else {
+        panic!("no preview")
+    };
+    ask(
+        &mut session,
+        msg::Request::File(msg::file::Request::Ingest {
+            sheet: None,
+            ingest: IngestParams::from_preview(&preview),
+            rfm: RfmParams::default(),
+            query: CustomerQuery::default(),
+        }),
+        None,
+    )
+    .unwrap();
+    session
+}

@@ -3,9 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{
-    export_download, nothing, Job, Reply, Response as SessionResponse, Session, SessionError, Stage,
-};
+use super::{export_download, nothing, Job, Reply, Session, SessionError, Stage};
 use crate::baskets::{
     BasketAnalysis, BasketParams, BasketReport, ItemLevel, Preferences, ReasonWords,
     RecommendParams, RecommendReport, Recommender, RegionParams, RegionReport, RulePage, RuleQuery,
@@ -256,10 +254,7 @@ pub(super) fn handle(
             let download = export_download(session.spreadsheets, format, "rules", rows, |sink| {
                 analysis.export_rules(&t.items, sink)
             })?;
-            Ok(Reply {
-                response: SessionResponse::Exported { rows },
-                download: Some(download),
-            })
+            Ok(Reply::exported(rows, download))
         }
         Request::ExportRecommendations { format, words } => {
             job.stage(Stage::Exporting)?;
@@ -288,10 +283,7 @@ pub(super) fn handle(
                 },
             )?;
             let rows = written;
-            Ok(Reply {
-                response: SessionResponse::Exported { rows },
-                download: Some(download),
-            })
+            Ok(Reply::exported(rows, download))
         }
         Request::ExportRegions { format } => {
             job.stage(Stage::Exporting)?;
@@ -309,10 +301,7 @@ pub(super) fn handle(
                 export_download(session.spreadsheets, format, "preferences", rows, |sink| {
                     p.export(t, sink)
                 })?;
-            Ok(Reply {
-                response: SessionResponse::Exported { rows },
-                download: Some(download),
-            })
+            Ok(Reply::exported(rows, download))
         }
     }
 }

@@ -2,9 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{
-    export_download, nothing, Job, Reply, Response as SessionResponse, Session, SessionError, Stage,
-};
+use super::{export_download, nothing, Job, Reply, Session, SessionError, Stage};
 use crate::cohorts::{CohortAnalysis, CohortParams, CohortReport};
 use crate::table_out::ExportFormat;
 use crate::EngineError;
@@ -99,10 +97,7 @@ pub(super) fn handle(
                 export_download(session.spreadsheets, format, "cohorts", rows, |sink| {
                     cohorts.export(&other_name, sink)
                 })?;
-            Ok(Reply {
-                response: SessionResponse::Exported { rows },
-                download: Some(download),
-            })
+            Ok(Reply::exported(rows, download))
         }
     }
 }

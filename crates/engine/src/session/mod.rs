@@ -156,6 +156,16 @@ impl From<Response> for Reply {
     }
 }
 
+impl Reply {
+    /// The answer to an export: the rows written and the file.
+    fn exported(rows: u64, download: Download) -> Self {
+        Self {
+            response: Response::Exported { rows },
+            download: Some(download),
+        }
+    }
+}
+
 /// The engine state behind one page (or one CLI run). See the module docs for what invalidates
 /// what.
 #[derive(Default)]

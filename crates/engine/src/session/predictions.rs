@@ -2,10 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{
-    export_download, nothing, Job, Reply, Response as SessionResponse, Session, SessionError,
-    Source, Stage,
-};
+use super::{export_download, nothing, Job, Reply, Session, SessionError, Source, Stage};
 use crate::clv::{ClvAnalysis, ClvReport, ClvSettings, HoldoutComparison, TimeUnit};
 use crate::customers::{CustomerPage, CustomerQuery};
 use crate::table_out::ExportFormat;
@@ -122,10 +119,7 @@ pub(super) fn handle(
             let download = export_download(session.spreadsheets, format, "scores", rows, |sink| {
                 c.export_scores(d, sink)
             })?;
-            Ok(Reply {
-                response: SessionResponse::Exported { rows },
-                download: Some(download),
-            })
+            Ok(Reply::exported(rows, download))
         }
     }
 }

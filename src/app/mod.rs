@@ -60,6 +60,28 @@ pub(crate) fn tr(state: AppState, text: Text) -> impl Fn() -> &'static str + Cop
     move || text.get(state.lang.get())
 }
 
+/// An export's two buttons, CSV (`data-testid` = `testid`) and Excel (`{testid}-xlsx`), disabled
+/// while a job runs; `export` asks for the file in the format clicked.
+pub(crate) fn export_buttons(
+    state: AppState,
+    testid: &'static str,
+    csv: Text,
+    xlsx: Text,
+    export: impl Fn(crate::engine::table_out::ExportFormat) + Copy + 'static,
+) -> impl IntoView {
+    use crate::engine::table_out::ExportFormat;
+    view! {
+        <div class="button-row">
+            <button class="button" data-testid=testid disabled=move || state.busy.get() on:click=move |_| export(ExportFormat::Csv)>
+                {tr(state, csv)}
+            </button>
+            <button class="button" data-testid=format!("{testid}-xlsx") disabled=move || state.busy.get() on:click=move |_| export(ExportFormat::Xlsx)>
+                {tr(state, xlsx)}
+            </button>
+        </div>
+    }
+}
+
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {

@@ -7,11 +7,10 @@ use leptos::prelude::*;
 pub mod state;
 
 use super::chart::{BasketChart, BasketChartKind};
-use super::{tr, AppState};
+use super::{export_buttons, tr, AppState};
 use crate::engine::baskets::{
     GroupBy, ItemLevel, MinSupport, RuleQuery, RuleRow, RuleSort, MAX_K, MAX_LENGTH,
 };
-use crate::engine::table_out::ExportFormat;
 use crate::format::{grouped, percent, plain};
 use crate::i18n::{basket_warning_text, fill, support_text, t};
 
@@ -62,14 +61,7 @@ fn RulesSection() -> impl IntoView {
             <div class="card-head">
                 <h2>{tr(state, t::BASKETS_TITLE)}</h2>
                 <Show when=has_report>
-                    <div class="button-row">
-                        <button class="button" data-testid="export-rules" disabled=move || state.busy.get() on:click=move |_| state.export_rules(ExportFormat::Csv)>
-                            {tr(state, t::EXPORT_RULES)}
-                        </button>
-                        <button class="button" data-testid="export-rules-xlsx" disabled=move || state.busy.get() on:click=move |_| state.export_rules(ExportFormat::Xlsx)>
-                            {tr(state, t::EXPORT_RULES_XLSX)}
-                        </button>
-                    </div>
+                    {export_buttons(state, "export-rules", t::EXPORT_RULES, t::EXPORT_RULES_XLSX, move |f| state.export_rules(f))}
                 </Show>
             </div>
             <p class="muted">{tr(state, t::BASKETS_HELP)}</p>
@@ -537,14 +529,7 @@ fn RecommendSection() -> impl IntoView {
             <div class="card-head">
                 <h2>{tr(state, t::RECS_TITLE)}</h2>
                 <Show when=has_report>
-                    <div class="button-row">
-                        <button class="button" data-testid="export-recommendations" disabled=move || state.busy.get() on:click=move |_| state.export_recommendations(ExportFormat::Csv)>
-                            {tr(state, t::EXPORT_RECS)}
-                        </button>
-                        <button class="button" data-testid="export-recommendations-xlsx" disabled=move || state.busy.get() on:click=move |_| state.export_recommendations(ExportFormat::Xlsx)>
-                            {tr(state, t::EXPORT_RECS_XLSX)}
-                        </button>
-                    </div>
+                    {export_buttons(state, "export-recommendations", t::EXPORT_RECS, t::EXPORT_RECS_XLSX, move |f| state.export_recommendations(f))}
                 </Show>
             </div>
             <p class="muted">{tr(state, t::RECS_HELP)}</p>
@@ -720,14 +705,7 @@ fn RegionsSection() -> impl IntoView {
             <div class="card-head">
                 <h2>{tr(state, t::REGIONS_TITLE)}</h2>
                 <Show when=has_report>
-                    <div class="button-row">
-                        <button class="button" data-testid="export-regions" disabled=move || state.busy.get() on:click=move |_| state.export_regions(ExportFormat::Csv)>
-                            {tr(state, t::EXPORT_REGIONS)}
-                        </button>
-                        <button class="button" data-testid="export-regions-xlsx" disabled=move || state.busy.get() on:click=move |_| state.export_regions(ExportFormat::Xlsx)>
-                            {tr(state, t::EXPORT_REGIONS_XLSX)}
-                        </button>
-                    </div>
+                    {export_buttons(state, "export-regions", t::EXPORT_REGIONS, t::EXPORT_REGIONS_XLSX, move |f| state.export_regions(f))}
                 </Show>
             </div>
             <p class="muted">{tr(state, t::REGIONS_HELP)}</p>

@@ -6,10 +6,9 @@ use leptos::prelude::*;
 pub mod state;
 
 use super::chart::{CohortChart, CohortChartKind, CohortMetric};
-use super::{tr, AppState};
+use super::{export_buttons, tr, AppState};
 use crate::engine::baskets::ItemLevel;
 use crate::engine::cohorts::{CohortPeriod, CohortReport, CohortSplit};
-use crate::engine::table_out::ExportFormat;
 use crate::format::{grouped, percent, plain};
 use crate::i18n::{fill, t, Lang};
 
@@ -135,14 +134,7 @@ fn CohortsSection() -> impl IntoView {
             <div class="card-head">
                 <h2>{tr(state, t::COHORTS_TITLE)}</h2>
                 <Show when=has_report>
-                    <div class="button-row">
-                        <button class="button" data-testid="export-cohorts" disabled=move || state.busy.get() on:click=move |_| state.export_cohorts(ExportFormat::Csv)>
-                            {tr(state, t::EXPORT_COHORTS)}
-                        </button>
-                        <button class="button" data-testid="export-cohorts-xlsx" disabled=move || state.busy.get() on:click=move |_| state.export_cohorts(ExportFormat::Xlsx)>
-                            {tr(state, t::EXPORT_COHORTS_XLSX)}
-                        </button>
-                    </div>
+                    {export_buttons(state, "export-cohorts", t::EXPORT_COHORTS, t::EXPORT_COHORTS_XLSX, move |f| state.export_cohorts(f))}
                 </Show>
             </div>
             <p class="muted">{tr(state, t::COHORTS_HELP)}</p>

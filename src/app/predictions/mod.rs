@@ -6,10 +6,9 @@ use leptos::prelude::*;
 pub mod state;
 
 use super::chart::{ClvChart, ClvChartKind};
-use super::{tr, AppState};
+use super::{export_buttons, tr, AppState};
 use crate::engine::calendar::{iso_day, parse_iso_day};
 use crate::engine::clv::{PurchaseModelKind, TimeUnit, FREQUENCY_BUCKETS};
-use crate::engine::table_out::ExportFormat;
 use crate::format::{grouped, percent, plain};
 use crate::i18n::{churn_name, clv_warning_text, fill, t, Lang};
 
@@ -30,14 +29,7 @@ pub fn Predictions() -> impl IntoView {
             <div class="card-head">
                 <h2>{tr(state, t::PREDICT_TITLE)}</h2>
                 <Show when=has_report>
-                    <div class="button-row">
-                        <button class="button" data-testid="export-scores" disabled=move || state.busy.get() on:click=move |_| state.export_scores(ExportFormat::Csv)>
-                            {tr(state, t::EXPORT_SCORES)}
-                        </button>
-                        <button class="button" data-testid="export-scores-xlsx" disabled=move || state.busy.get() on:click=move |_| state.export_scores(ExportFormat::Xlsx)>
-                            {tr(state, t::EXPORT_SCORES_XLSX)}
-                        </button>
-                    </div>
+                    {export_buttons(state, "export-scores", t::EXPORT_SCORES, t::EXPORT_SCORES_XLSX, move |f| state.export_scores(f))}
                 </Show>
             </div>
             <p class="muted">{tr(state, t::PREDICT_HELP)}</p>

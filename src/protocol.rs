@@ -27,8 +27,8 @@ pub use crate::engine::session::{
 /// 9: `TextEncoding::Windows1252`. 10: `rfm::Report::customers_after_as_of`. 11: the baskets
 /// feature (`Request::Baskets`, `Response::Baskets`, `Stage::Mining`,
 /// `CustomerQuery::bought`). 12: cohorts (`Request::Cohorts`, `Response::Cohorts`,
-/// `Stage::Lifecycle`).
-pub const PROTOCOL_VERSION: u32 = 12;
+/// `Stage::Lifecycle`). 13: repurchase cycles (`Request::Repurchase`, `Response::Repurchase`).
+pub const PROTOCOL_VERSION: u32 = 13;
 
 /// One message on the wire. Every request carries an id that its responses echo, and the page's
 /// file generation, which the responses echo too (so an answer about an older file is dropped).

@@ -2784,3 +2784,206 @@ mod cohorts {
         );
     }
 }
+
+// --- repurchase curves (lifecycle) ---------------------------------------------------------------
+
+mod repurchase {
+    use super::{elements, has_text, hex, render, ChartTheme};
+    use segscope::charts::{
+        draw_repurchase_chart, repurchase_readout, ClusterLayout, HoverAxis, REPURCHASE_CHART_ITEMS,
+    };
+    use segscope::engine::repurchase::{ItemCycle, RepurchaseParams, RepurchaseReport};
+    use segscope::i18n::{t, Lang};
+
+    fn item(name: &str, curve: Vec<(f64, f64)>) -> ItemCycle {
+        ItemCycle {
+            item: name.to_string(),
+            customers: 10,
+            events: 8,
+            spells: 12,
+            median_days: None,
+            q25_days: None,
+            q75_days: None,
+            curve,
+        }
+    }
+
+    /// Milk steps down at days 10, 30 and 60; Bread at 20 and 40.
+    fn report() -> RepurchaseReport {
+        RepurchaseReport {
+            params: RepurchaseParams::default(),
+            as_of_day: 20_000,
+            items_with_repeats: 2,
+            items: vec![
+                item("Milk", vec![(10.0, 0.8), (30.0, 0.5), (60.0, 0.2)]),
+                item("Bread", vec![(20.0, 0.75), (40.0, 0.4)]),
+            ],
+            expected: 0,
+            due: 0,
+            due_rows: Vec::new(),
+            elapsed_ms: 1.0,
+        }
+    }
+
+    fn draw(
+        report: Option<&RepurchaseReport>,
+        lang: Lang,
+        theme: &ChartTheme,
+        with_title: bool,
+    ) -> (String, ClusterLayout) {
+        let (svg, res) = render(|a| draw_repurchase_chart(a, report, lang, theme, with_title));
+        (svg, res.unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    #[test]
+    fn draws_one_step_curve_per_item_and_reads_every_item_at_the_day() {
+        let theme = ChartTheme::light();
+        let r = report();
+        let (svg, layout) = draw(Some(&r), Lang::En, &theme, true);
+        for text in [
+            t::CHART_REPURCHASE_TITLE.en,
+            t::CHART_REPURCHASE_AXIS_DAYS.en,
+            t::CHART_REPURCHASE_AXIS_SHARE.en,
+            "Milk",
+            "Bread",
+            "0",
+            "50",
+            "100",
+        ] {
+            assert!(has_text(&svg, text), "{text}");
+        }
+        // One step curve per item in its series colour (besides its legend swatch): from
+        // (0, 100%) across then down at each point, so 1 + 2 × points vertices.
+        let points = |attrs: &str| -> Vec<(i32, i32)> {
+            let list = attrs.split("points=\"").nth(1).unwrap_or("");
+            list.split_whitespace()
+                .filter_map(|p| {
+                    let (x, y) = p.split_once(',')?;
+                    Some((x.parse().ok()?, y.parse().ok()?))
+                })
+                .collect()
+        };
+        for (i, n) in [(0, 3), (1, 2)] {
+            let stroke = format!("stroke=\"{}\"", hex(theme.series_color(i)));
+            let curves: Vec<Vec<(i32, i32)>> = elements(&svg, "polyline")
+                .into_iter()
+                .filter(|a| a.contains(&stroke))
+                .map(points)
+                .filter(|p| p.len() > 2)
+                .collect();
+            assert_eq!(curves.len(), 1, "item {i}");
+            let c = &curves[0];
+            assert_eq!(c.len(), 1 + 2 * n, "item {i}: {c:?}");
+            for (k, w) in c.windows(2).enumerate() {
+                if k % 2 == 0 {
+                    assert_eq!(w[0].1, w[1].1, "item {i}: across at {k}");
+                    assert!(w[0].0 <= w[1].0, "item {i}: rightwards at {k}");
+                } else {
+                    assert_eq!(w[0].0, w[1].0, "item {i}: down at {k}");
+                    assert!(w[0].1 < w[1].1, "item {i}: downwards at {k}");
+                }
+            }
+        }
+        // Day 0 and each day a curve steps at.
+        assert_eq!(layout.hover, HoverAxis::X);
+        let xs = layout.plot.point_x_px.clone();
+        assert_eq!(xs.len(), 6);
+        assert!(xs.windows(2).all(|w| w[0] < w[1]), "{xs:?}");
+        let at = |i: usize, lang| repurchase_readout(Some(&r), &layout, (xs[i] + 2.0, 0.0), lang);
+        assert_eq!(
+            at(0, Lang::En).as_deref(),
+            Some("day 0: Milk 100% · Bread 100%")
+        );
+        assert_eq!(
+            at(2, Lang::En).as_deref(),
+            Some("day 20: Milk 80% · Bread 75%")
+        );
+        assert_eq!(
+            at(3, Lang::En).as_deref(),
+            Some("day 30: Milk 50% · Bread 75%")
+        );
+        assert_eq!(
+            at(4, Lang::Zh).as_deref(),
+            Some("第 40 天：Milk 50% · Bread 40%")
+        );
+        // Past Bread's last step only Milk reads.
+        assert_eq!(at(5, Lang::En).as_deref(), Some("day 60: Milk 20%"));
+        // Outside the plot: nothing.
+        let off = (layout.plot.plot_left_px - 5.0, 100.0);
+        assert_eq!(repurchase_readout(Some(&r), &layout, off, Lang::En), None);
+
+        // Without the title; in Chinese.
+        let (svg, _) = draw(Some(&r), Lang::Zh, &theme, false);
+        assert!(!has_text(&svg, t::CHART_REPURCHASE_TITLE.zh));
+        assert!(has_text(&svg, t::CHART_REPURCHASE_AXIS_DAYS.zh));
+    }
+
+    #[test]
+    fn draws_at_most_eight_items_with_long_names_cut() {
+        let mut r = report();
+        r.items = (0..12)
+            .map(|i| {
+                let name = if i == 0 {
+                    "A product name far longer than any legend could ever hold in one piece".into()
+                } else {
+                    format!("Item {i}")
+                };
+                item(&name, vec![(f64::from(i + 1), 0.5), (50.0, 0.1)])
+            })
+            .collect();
+        let (svg, layout) = draw(Some(&r), Lang::En, &ChartTheme::dark(), true);
+        assert_eq!(REPURCHASE_CHART_ITEMS, 8);
+        assert!(has_text(&svg, "Item 7") && !has_text(&svg, "Item 8"));
+        assert!(!has_text(&svg, &r.items[0].item));
+        assert!(svg.contains('…'));
+        let x = layout.plot.point_x_px[1];
+        let text = repurchase_readout(Some(&r), &layout, (x, 0.0), Lang::En).unwrap_or_default();
+        assert!(
+            text.starts_with("day 1: A product name far longer"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Item 7 100%") && !text.contains("Item 8"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn missing_or_empty_reports_draw_the_no_data_text() {
+        let mut empty = report();
+        empty.items.clear();
+        let mut no_points = report();
+        for i in &mut no_points.items {
+            i.curve = vec![(f64::NAN, 0.5), (3.0, f64::INFINITY)];
+        }
+        for report in [None, Some(&empty), Some(&no_points)] {
+            for lang in [Lang::En, Lang::Zh] {
+                let (svg, layout) = draw(report, lang, &ChartTheme::light(), true);
+                assert!(has_text(&svg, t::NO_DATA.get(lang)));
+                assert!(has_text(&svg, t::CHART_REPURCHASE_TITLE.get(lang)));
+                assert_eq!(layout, ClusterLayout::default());
+                assert_eq!(
+                    repurchase_readout(report, &layout, (400.0, 200.0), lang),
+                    None
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn odd_values_draw_without_panicking() {
+        let mut r = report();
+        r.items[0].curve = vec![(5.0, f64::NAN), (-3.0, 0.5), (0.0, 1.5), (1e9, -0.2)];
+        r.items[1].curve = vec![(40.0, 0.4), (20.0, 0.75)];
+        for lang in [Lang::En, Lang::Zh] {
+            for theme in [ChartTheme::light(), ChartTheme::dark()] {
+                let (_, layout) = draw(Some(&r), lang, &theme, true);
+                for x in [0.0, 150.0, 400.0, 700.0, f64::NAN] {
+                    for y in [0.0, 120.0, f64::INFINITY] {
+                        let _ = repurchase_readout(Some(&r), &layout, (x, y), lang);
+                    }
+                }
+            }
+        }
+    }
+}

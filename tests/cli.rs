@@ -843,11 +843,11 @@ fn usage_errors_keep_their_exact_one_line_messages() {
         (&[][..], "missing command: rfm, clv, cluster or bench"),
         (
             &["frobnicate"],
-            "unknown command 'frobnicate': expected rfm, clv, cluster, baskets, recommend, regions, cohorts or bench",
+            "unknown command 'frobnicate': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due or bench",
         ),
         (
             &["--json", "rfm"],
-            "unknown command '--json': expected rfm, clv, cluster, baskets, recommend, regions, cohorts or bench",
+            "unknown command '--json': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due or bench",
         ),
         (&["rfm"], "rfm needs a FILE"),
         (&["rfm", "--json"], "rfm needs a FILE"),
@@ -1167,4 +1167,26 @@ fn cohorts_write_the_matrix_and_fail_in_words_on_one_month() {
     let o = segscope(&["cohorts", one.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("one month"));
+}
+
+#[test]
+fn due_lists_who_is_due_and_names_a_file_without_products() {
+    let dir = temp_dir("due");
+    let out = dir.join("due.csv");
+    let small = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/repurchase/small.csv"
+    );
+    let o = segscope(&["due", small, "--out", out.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["due"], 2);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.starts_with("customer_id,item,last_purchase,expected_date,days_overdue,own_intervals")
+    );
+    let file = write_csv(&dir, "t.csv", TRANSACTIONS);
+    let o = segscope(&["due", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no product column"));
 }

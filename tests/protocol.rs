@@ -24,6 +24,7 @@ use segscope::engine::baskets::{
     BasketParams, ReasonWords, RecommendParams, RegionParams, RuleQuery,
 };
 use segscope::engine::cohorts::{CohortParams, CohortSplit};
+use segscope::engine::repurchase::RepurchaseParams;
 
 const DEMO: &[u8] = include_bytes!("../public/demo/transactions.csv");
 const DEMO_ATTRIBUTES: &[u8] = include_bytes!("../public/demo/customers.csv");
@@ -60,10 +61,12 @@ fn request_name(r: &Request) -> &'static str {
         Request::Cohorts(msg::cohorts::Request::Run { .. }) => "CohortsRun",
         Request::Cohorts(msg::cohorts::Request::Show { .. }) => "CohortsShow",
         Request::Cohorts(msg::cohorts::Request::Export { .. }) => "CohortsExport",
+        Request::Repurchase(msg::repurchase::Request::Run { .. }) => "RepurchaseRun",
+        Request::Repurchase(msg::repurchase::Request::ExportDue { .. }) => "ExportDue",
     }
 }
 
-const REQUESTS: usize = 26;
+const REQUESTS: usize = 28;
 
 fn response_name(r: &Response) -> &'static str {
     match r {
@@ -86,10 +89,11 @@ fn response_name(r: &Response) -> &'static str {
         Response::Baskets(msg::baskets::Response::Recommended { .. }) => "Recommended",
         Response::Baskets(msg::baskets::Response::Regions { .. }) => "RegionsCompared",
         Response::Cohorts(msg::cohorts::Response::Cohorts { .. }) => "Cohorts",
+        Response::Repurchase(msg::repurchase::Response::Cycles { .. }) => "Cycles",
     }
 }
 
-const RESPONSES: usize = 19;
+const RESPONSES: usize = 20;
 
 fn round_trip_response(id: u64, response: &Response) {
     let json = encode_response(id, 7, response);
@@ -368,6 +372,21 @@ fn every_request_and_response_round_trips() {
         Request::Cohorts(msg::cohorts::Request::Export {
             format: ExportFormat::Csv,
             other_name: "other".into(),
+        }),
+        None,
+    );
+    // Repurchase cycles and the due list.
+    ask(
+        &mut session,
+        Request::Repurchase(msg::repurchase::Request::Run {
+            params: RepurchaseParams::default(),
+        }),
+        None,
+    );
+    ask(
+        &mut session,
+        Request::Repurchase(msg::repurchase::Request::ExportDue {
+            format: ExportFormat::Csv,
         }),
         None,
     );

@@ -238,11 +238,12 @@ pub fn ClvChart(kind: ClvChartKind) -> impl IntoView {
     }
 }
 
+pub use layout_cards::RepurchaseChart;
 pub use layout_cards::{BasketChart, ClusterChart, CohortChart};
 
 /// The chart cards whose charts report a [`crate::charts::ClusterLayout`] (segments, baskets,
-/// cohorts): one card, [`layout_card`], and one thin component per analysis that says what to
-/// draw and what the hover reads.
+/// cohorts, repurchase curves): one card, [`layout_card`], and one thin component per analysis
+/// that says what to draw and what the hover reads.
 mod layout_cards {
     use leptos::prelude::*;
     use plotters::coord::Shift;
@@ -256,11 +257,13 @@ mod layout_cards {
     };
     use crate::charts::{
         basket_readout, cluster_readout, cohort_readout, draw_basket_chart, draw_cluster_chart,
-        draw_cohort_chart, BasketChartData, ChartTheme, ClusterLayout,
+        draw_cohort_chart, draw_repurchase_chart, repurchase_readout, BasketChartData, ChartTheme,
+        ClusterLayout,
     };
     use crate::engine::baskets::{BasketReport, RecommendReport, RegionReport};
     use crate::engine::cluster::ClusterReport;
     use crate::engine::cohorts::CohortReport;
+    use crate::engine::repurchase::RepurchaseReport;
     use crate::i18n::{t, Lang, Text};
 
     /// A chart card: a canvas that `draw` paints (`None`: left blank) in an `Effect` (so it redraws
@@ -470,6 +473,25 @@ mod layout_cards {
                         cohort_readout(kind, r.as_ref(), metric, names, l, at, lang)
                     })
                 })
+            },
+        )
+    }
+
+    #[component]
+    pub fn RepurchaseChart(
+        /// The repurchase run.
+        #[prop(into)]
+        report: Signal<Option<RepurchaseReport>>,
+    ) -> impl IntoView {
+        layout_card(
+            "repurchase-curves",
+            t::CHART_REPURCHASE_TITLE,
+            CLUSTER_CHART_HEIGHT_PX,
+            move |area, lang, theme| {
+                report.with(|r| Some(draw_repurchase_chart(area, r.as_ref(), lang, theme, false)))
+            },
+            move |l, at, lang| {
+                report.with_untracked(|r| repurchase_readout(r.as_ref(), l, at, lang))
             },
         )
     }

@@ -20,6 +20,7 @@ mod bench;
 mod cluster;
 mod clv;
 mod cohorts;
+mod due;
 mod rfm;
 mod session;
 
@@ -55,6 +56,7 @@ Usage:
                                    cross-sell: the next items for each customer (--evaluate)
   segscope regions FILE [options]  what each region (or channel) prefers
   segscope cohorts FILE [options]  cohorts by first purchase: activity and revenue by period
+  segscope due FILE [options]      repurchase cycles per item, and who is due to buy again
   segscope bench FILE [options]    time preview, ingest and analysis on FILE
   segscope --help                  this help (also: segscope rfm --help, segscope bench --help)
   segscope --version               print the version
@@ -62,7 +64,7 @@ Usage:
 Exit status: 0 success, 1 the file or the analysis failed, 2 bad command line.";
 
 /// The subcommands, as the first argument names them.
-const SUBCOMMANDS: [&str; 8] = [
+const SUBCOMMANDS: [&str; 9] = [
     "rfm",
     "clv",
     "cluster",
@@ -70,6 +72,7 @@ const SUBCOMMANDS: [&str; 8] = [
     "recommend",
     "regions",
     "cohorts",
+    "due",
     "bench",
 ];
 
@@ -103,6 +106,8 @@ enum Task {
     Regions(baskets::RegionsArgs),
     #[command(override_help = cohorts::HELP, args_override_self = true)]
     Cohorts(cohorts::CohortsArgs),
+    #[command(override_help = due::HELP, args_override_self = true)]
+    Due(due::DueArgs),
     #[command(override_help = bench::HELP, args_override_self = true)]
     Bench(bench::BenchArgs),
     /// `segscope help [anything]`: the main help, as `segscope --help`.
@@ -137,6 +142,7 @@ impl Command {
             Task::Recommend(args) => args.run(),
             Task::Regions(args) => args.run(),
             Task::Cohorts(args) => args.run(),
+            Task::Due(args) => args.run(),
             Task::Bench(args) => args.run(),
             Task::Help { .. } => print(&format!("{MAIN_HELP}\n")),
         }
@@ -257,7 +263,7 @@ fn reword(error: &clap::Error, first: Option<&OsString>) -> CliResult<String> {
     let Some(command) = first.as_deref().filter(|c| SUBCOMMANDS.contains(c)) else {
         let other = first.unwrap_or_default();
         return Err(usage(format!(
-            "unknown command '{other}': expected rfm, clv, cluster, baskets, recommend, regions, cohorts or bench"
+            "unknown command '{other}': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due or bench"
         )));
     };
     let strings = |kind| match error.get(kind) {
@@ -278,6 +284,7 @@ fn reword(error: &clap::Error, first: Option<&OsString>) -> CliResult<String> {
             "recommend" => baskets::RECOMMEND_HELP,
             "regions" => baskets::REGIONS_HELP,
             "cohorts" => cohorts::HELP,
+            "due" => due::HELP,
             "bench" => bench::HELP,
             _ => rfm::HELP,
         };

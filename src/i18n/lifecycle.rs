@@ -3,8 +3,34 @@
 
 use super::{fill, t, Lang, Text};
 use crate::engine::cohorts::{CohortError, CohortPeriod, CohortSplit};
+use crate::engine::repurchase::RepurchaseError;
 
 catalog! {
+    REPURCHASE_TITLE = "Repurchase cycles: who is due to buy again", "复购周期：谁该再次购买了";
+    REPURCHASE_HELP = "For each item, how long customers take to buy it again (Kaplan–Meier: customers who have not bought again yet count until today). A customer's next purchase of an item is expected after the item's median cycle, or after their own when they have bought it again three times or more (pulled toward the item's).", "对每件商品，客户多久会再次购买（Kaplan–Meier 方法：尚未回购的客户计算到今天）。客户下次购买某商品的预期时间为该商品的中位周期；若其已回购三次及以上，则用其自身周期（向商品周期收缩）。";
+    REPURCHASE_WINDOW = "Due within ± days", "到期窗口（± 天）";
+    REPURCHASE_RUN = "Find who is due", "查找到期客户";
+    REPURCHASE_SUMMARY = "{0} items bought again; {1} customer × item pairs with an expected next purchase; {2} due within {3} days of {4}.", "{0} 种商品有回购；{1} 个客户 × 商品组合有预期下次购买；其中 {2} 个在 {4} 前后 {3} 天内到期。";
+    REPURCHASE_COL_ITEM = "Item", "商品";
+    REPURCHASE_COL_CUSTOMERS = "Customers", "客户数";
+    REPURCHASE_COL_REPEATS = "Repeat purchases", "回购次数";
+    REPURCHASE_COL_MEDIAN = "Median days", "中位天数";
+    REPURCHASE_COL_Q25 = "25 % within", "25% 在…天内";
+    REPURCHASE_COL_Q75 = "75 % within", "75% 在…天内";
+    REPURCHASE_NEVER = "not reached", "未达到";
+    REPURCHASE_DUE_TITLE = "Due now", "当前到期";
+    REPURCHASE_COL_CUSTOMER = "Customer", "客户";
+    REPURCHASE_COL_LAST = "Last purchase", "上次购买";
+    REPURCHASE_COL_EXPECTED = "Expected", "预期日期";
+    REPURCHASE_COL_OVERDUE = "Days overdue", "逾期天数";
+    REPURCHASE_COL_OWN = "Own cycles", "自身周期数";
+    REPURCHASE_DUE_MORE = "The {0} most overdue of {1}; the export has all.", "显示逾期最久的 {0} 个（共 {1} 个）；导出文件包含全部。";
+    EXPORT_DUE = "Due list (CSV)", "到期名单 (CSV)";
+    EXPORT_DUE_XLSX = "Due list (Excel)", "到期名单 (Excel)";
+    ERR_REPURCHASE_NO_PRODUCT = "The file has no product column, so there is no item to buy again. Map a column to Product (or Category).", "文件没有商品列，无法计算复购。请在列映射中设置“商品”（或“品类”）列。";
+    ERR_REPURCHASE_NO_CATEGORY = "The file has no category column. Choose Product, or map a column to Category.", "文件没有品类列。请选择“商品”，或在列映射中设置“品类”列。";
+    ERR_REPURCHASE_NO_REPEATS = "No customer bought the same item twice, so there is no cycle to measure.", "没有客户重复购买同一商品，无法计算复购周期。";
+    ERR_REPURCHASE_WINDOW = "The due window must be 0 to 365 days, not {0}.", "到期窗口须为 0 到 365 天，不能是 {0}。";
     NAV_LIFECYCLE = "Lifecycle", "生命周期";
     PROGRESS_LIFECYCLE = "Following the customers through time", "正在按时间追踪客户";
     COHORTS_TITLE = "Cohorts: do customers come back?", "同期群：客户是否回购？";
@@ -48,6 +74,10 @@ catalog! {
     ERR_COHORTS_NO_SPLIT_COLUMN = "The file has no {0} column to split by. Map one in the column mapping, or choose another split.", "文件没有可用于拆分的{0}列。请在列映射中设置，或选择其他拆分方式。";
     ERR_COHORTS_NO_GROUP = "That group is no longer in the cohorts: form them again.", "该分组已不在同期群中，请重新生成。";
     CHART_COHORTS_SCALE = "{0}: {1} – {2}", "{0}：{1} – {2}";
+    CHART_REPURCHASE_TITLE = "Time to buy again: share of customers who have not yet", "再次购买所需时间：尚未回购的客户占比";
+    CHART_REPURCHASE_AXIS_DAYS = "Days since the last purchase of the item", "距上次购买该商品的天数";
+    CHART_REPURCHASE_AXIS_SHARE = "Not yet bought again (%)", "尚未再次购买 (%)";
+    READOUT_REPURCHASE = "day {0}: {1}", "第 {0} 天：{1}";
 }
 
 /// The name of a period length ("month").
@@ -89,5 +119,21 @@ pub fn describe_cohort_error(lang: Lang, e: &CohortError) -> String {
             &[&split_name(*split).get(lang).to_lowercase()],
         ),
         CohortError::NoSuchGroup { .. } => t::ERR_COHORTS_NO_GROUP.get(lang).to_string(),
+    }
+}
+
+/// A repurchase error in the user's language.
+pub fn describe_repurchase_error(lang: Lang, e: &RepurchaseError) -> String {
+    match e {
+        RepurchaseError::NoItemColumn { level } => match level {
+            crate::engine::baskets::ItemLevel::Product => t::ERR_REPURCHASE_NO_PRODUCT,
+            crate::engine::baskets::ItemLevel::Category => t::ERR_REPURCHASE_NO_CATEGORY,
+        }
+        .get(lang)
+        .to_string(),
+        RepurchaseError::NoRepeats => t::ERR_REPURCHASE_NO_REPEATS.get(lang).to_string(),
+        RepurchaseError::InvalidWindow { days } => {
+            fill(lang, t::ERR_REPURCHASE_WINDOW, &[&days.to_string()])
+        }
     }
 }

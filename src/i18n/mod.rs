@@ -96,7 +96,7 @@ pub use baskets::{basket_warning_text, describe_basket_error, level_name, suppor
 pub use customers::{band_name, column_title};
 use ingest::describe_ingest_error;
 pub use ingest::{date_order_name, delimiter_name, drop_reason, guess_note_text, role_name};
-pub use lifecycle::{describe_cohort_error, period_name};
+pub use lifecycle::{describe_cohort_error, describe_repurchase_error, period_name};
 pub use overview::{segment_action, segment_name};
 pub use predictions::{boundary_text, churn_name, clv_warning_text, describe_clv_error};
 pub use segments::{
@@ -165,6 +165,7 @@ pub fn describe_error(lang: Lang, error: &WorkerError) -> String {
         WorkerError::Engine(EngineError::Cluster(e)) => describe_cluster_error(lang, e),
         WorkerError::Engine(EngineError::Baskets(e)) => describe_basket_error(lang, e),
         WorkerError::Engine(EngineError::Cohorts(e)) => describe_cohort_error(lang, e),
+        WorkerError::Engine(EngineError::Repurchase(e)) => describe_repurchase_error(lang, e),
         WorkerError::NothingLoaded { .. } => t::ERR_NOTHING_LOADED.get(lang).to_string(),
         WorkerError::Read { message } => fill(lang, t::ERR_READ, &[message]),
         WorkerError::TooManyRowsForExcel { rows } => fill(

@@ -114,6 +114,30 @@ test('lifecycle: cohorts by month and week, split by region, charts, export, Chi
     assert.match(await app.errorText(), /no category column/);
     assert.ok(await page.locator('[data-testid=cohort-table]').isVisible());
 
+    // Repurchase cycles: the items' medians, the curve drawn, the due list and its export.
+    await page.locator('[data-testid=repurchase-run]').click();
+    await page.locator('[data-testid=repurchase-items]').waitFor({ state: 'visible', timeout: REPORT_TIMEOUT });
+    await idle(page);
+    const items = await page.locator('[data-testid=repurchase-items] tbody tr').count();
+    assert.ok(items > 0, 'items with repeat purchases');
+    const fig = page.locator('[data-testid=chart-repurchase-curves]');
+    await fig.scrollIntoViewIfNeeded();
+    await until(page, async () => Number(await fig.getAttribute('data-drawn')) > 0 || null, 'repurchase curves drawn');
+    const due = Number(await page.locator('[data-testid=repurchase-summary]').getAttribute('data-due'));
+    const [dd] = await Promise.all([
+      page.waitForEvent('download', { timeout: REPORT_TIMEOUT }),
+      page.locator('[data-testid=export-due]').click(),
+    ]);
+    const dueRows = csvRows(fs.readFileSync(await dd.path(), 'utf8').replace(/^\ufeff/, ''));
+    assert.deepEqual(dueRows[0], ['customer_id', 'item', 'last_purchase', 'expected_date', 'days_overdue', 'own_intervals']);
+    assert.equal(dueRows.length - 1, due, 'one row per customer due');
+    // A window out of range is named; the cycles on screen stay.
+    await page.locator('[data-testid=repurchase-window]').fill('400');
+    await page.locator('[data-testid=repurchase-window]').dispatchEvent('change');
+    await page.locator('[data-testid=repurchase-run]').click();
+    assert.match(await app.errorText(), /0 to 365 days/);
+    assert.equal(await page.locator('[data-testid=repurchase-items] tbody tr').count(), items);
+
     await page.locator('[data-testid=lang-toggle]').click();
     await until(page, async () => /同期群/.test(await page.locator('[data-testid=cohorts] h2').textContent()) || null, 'Chinese title');
     await page.locator('[data-testid=lang-toggle]').click();

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::cohorts::CohortError;
+use crate::repurchase::RepurchaseError;
 
 use super::{
     baskets::BasketError, cluster::ClusterError, clv::ClvError, ingest::IngestError, rfm::RfmError,
@@ -29,6 +30,9 @@ pub enum EngineError {
     /// The cohorts could not be formed (no purchase, one period, a split without its column).
     #[error(transparent)]
     Cohorts(#[from] CohortError),
+    /// The repurchase cycles could not be computed (no item column, nobody buying again).
+    #[error(transparent)]
+    Repurchase(#[from] RepurchaseError),
 }
 
 /// Engine result alias.

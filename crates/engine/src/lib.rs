@@ -25,6 +25,8 @@
 //!   significance, cross-sell recommendations with their evaluation, regional preferences.
 //! - [`cohorts`]: cohorts by first purchase (month, week, quarter): activity, orders, revenue and
 //!   the LTV curve per period since, split by the first purchase's item, region or channel.
+//! - [`repurchase`]: repurchase cycles per item (Kaplan–Meier), expected next purchases, the
+//!   customers due now.
 //! - [`calendar`]: days since 1970-01-01 to and from calendar dates and ISO text.
 //! - [`csv_out`]: the CSV cell rules of every export (byte-order mark, plain numbers, formula
 //!   neutralisation).
@@ -46,6 +48,7 @@ pub mod dataset;
 pub mod error;
 pub mod ingest;
 mod lines;
+pub mod repurchase;
 pub mod rfm;
 pub mod session;
 pub mod stats;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 pub mod state;
 
-use super::chart::{CohortChart, CohortChartKind, CohortMetric};
+use super::chart::{CohortChart, CohortChartKind, CohortMetric, RepurchaseChart};
 use super::{export_buttons, tr, AppState};
 use crate::engine::baskets::ItemLevel;
 use crate::engine::cohorts::{CohortPeriod, CohortReport, CohortSplit};
@@ -15,7 +15,10 @@ use crate::i18n::{fill, t, Lang};
 /// The whole lifecycle page.
 #[component]
 pub fn Lifecycle() -> impl IntoView {
-    view! { <CohortsSection/> }
+    view! {
+        <CohortsSection/>
+        <RepurchaseSection/>
+    }
 }
 
 fn split_key(s: CohortSplit) -> &'static str {
@@ -266,5 +269,150 @@ fn CohortTable() -> impl IntoView {
                 </tbody>
             </table>
         </div>
+    }
+}
+
+/// Days as people read them ("—" when the curve never gets there).
+fn days_text(lang: Lang, d: Option<f64>) -> String {
+    d.map_or_else(
+        || t::REPURCHASE_NEVER.get(lang).to_string(),
+        |d| plain(d, 0),
+    )
+}
+
+#[component]
+fn RepurchaseSection() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let lang = state.lang;
+    let s = state.lifecycle;
+    let params = s.repurchase_params;
+    let report = s.repurchase;
+    let has_report = move || report.with(Option::is_some);
+    let summary = move || {
+        report.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    fill(
+                        lang.get(),
+                        t::REPURCHASE_SUMMARY,
+                        &[
+                            &grouped(r.items_with_repeats as f64, 0, ','),
+                            &grouped(r.expected as f64, 0, ','),
+                            &grouped(r.due as f64, 0, ','),
+                            &r.params.window_days.to_string(),
+                            &crate::engine::calendar::iso_day(r.as_of_day),
+                        ],
+                    )
+                })
+                .unwrap_or_default()
+        })
+    };
+    let items = move || report.with(|r| r.as_ref().map(|r| r.items.clone()).unwrap_or_default());
+    let due = move || report.with(|r| r.as_ref().map(|r| r.due_rows.clone()).unwrap_or_default());
+    let more = move || {
+        report.with(|r| {
+            r.as_ref()
+                .filter(|r| r.due > r.due_rows.len() as u64)
+                .map(|r| {
+                    fill(
+                        lang.get(),
+                        t::REPURCHASE_DUE_MORE,
+                        &[
+                            &r.due_rows.len().to_string(),
+                            &grouped(r.due as f64, 0, ','),
+                        ],
+                    )
+                })
+        })
+    };
+    let report_signal = Signal::derive(move || report.get());
+    view! {
+        <section class="card repurchase" data-testid="repurchase">
+            <div class="card-head">
+                <h2>{tr(state, t::REPURCHASE_TITLE)}</h2>
+                <Show when=has_report>
+                    {export_buttons(state, "export-due", t::EXPORT_DUE, t::EXPORT_DUE_XLSX, move |f| state.export_due(f))}
+                </Show>
+            </div>
+            <p class="muted">{tr(state, t::REPURCHASE_HELP)}</p>
+            <div class="controls">
+                <label>{tr(state, t::BASKETS_LEVEL)}" "
+                    <select data-testid="repurchase-level" on:change=move |ev| {
+                        let level = if event_target_value(&ev) == "category" { ItemLevel::Category } else { ItemLevel::Product };
+                        params.update(|p| p.level = level)
+                    }>
+                        <option value="product" selected=move || params.with(|p| p.level == ItemLevel::Product)>{tr(state, t::BASKETS_LEVEL_PRODUCT)}</option>
+                        <option value="category" selected=move || params.with(|p| p.level == ItemLevel::Category)>{tr(state, t::BASKETS_LEVEL_CATEGORY)}</option>
+                    </select>
+                </label>
+                <label>{tr(state, t::REPURCHASE_WINDOW)}" "
+                    // Unparsable text becomes 366, which the engine refuses naming the window.
+                    <input type="number" min="0" max="365" data-testid="repurchase-window"
+                        on:change=move |ev| { let v = event_target_value(&ev).trim().parse().unwrap_or(366); params.update(|p| p.window_days = v) }
+                        prop:value=move || params.with(|p| p.window_days.to_string())/>
+                </label>
+                <button class="button primary" data-testid="repurchase-run" disabled=move || state.busy.get() on:click=move |_| state.find_due()>
+                    {tr(state, t::REPURCHASE_RUN)}
+                </button>
+            </div>
+            <Show when=has_report>
+                <p class="muted" data-testid="repurchase-summary"
+                    data-due=move || report.with(|r| r.as_ref().map(|r| r.due.to_string()).unwrap_or_default())
+                    data-elapsed=move || report.with(|r| r.as_ref().map(|r| plain(r.elapsed_ms, 1)).unwrap_or_default())>{summary}</p>
+                <div class="charts">
+                    <RepurchaseChart report=report_signal/>
+                </div>
+                <div class="table-wrap">
+                    <table data-testid="repurchase-items">
+                        <thead><tr>
+                            <th>{tr(state, t::REPURCHASE_COL_ITEM)}</th>
+                            <th class="num">{tr(state, t::REPURCHASE_COL_CUSTOMERS)}</th>
+                            <th class="num">{tr(state, t::REPURCHASE_COL_REPEATS)}</th>
+                            <th class="num">{tr(state, t::REPURCHASE_COL_Q25)}</th>
+                            <th class="num">{tr(state, t::REPURCHASE_COL_MEDIAN)}</th>
+                            <th class="num">{tr(state, t::REPURCHASE_COL_Q75)}</th>
+                        </tr></thead>
+                        <tbody>
+                            <For each=items key=|i| i.item.clone() let:i>
+                                <tr data-item=i.item.clone() data-median=i.median_days.map(|d| plain(d, 1)).unwrap_or_default()>
+                                    <td>{i.item.clone()}</td>
+                                    <td class="num">{grouped(i.customers as f64, 0, ',')}</td>
+                                    <td class="num">{grouped(i.events as f64, 0, ',')}</td>
+                                    <td class="num">{move || days_text(lang.get(), i.q25_days)}</td>
+                                    <td class="num">{move || days_text(lang.get(), i.median_days)}</td>
+                                    <td class="num">{move || days_text(lang.get(), i.q75_days)}</td>
+                                </tr>
+                            </For>
+                        </tbody>
+                    </table>
+                </div>
+                <h3>{tr(state, t::REPURCHASE_DUE_TITLE)}</h3>
+                {move || more().map(|text| view! { <p class="muted">{text}</p> })}
+                <div class="table-wrap">
+                    <table data-testid="due-table">
+                        <thead><tr>
+                            <th>{tr(state, t::REPURCHASE_COL_CUSTOMER)}</th>
+                            <th>{tr(state, t::REPURCHASE_COL_ITEM)}</th>
+                            <th>{tr(state, t::REPURCHASE_COL_LAST)}</th>
+                            <th>{tr(state, t::REPURCHASE_COL_EXPECTED)}</th>
+                            <th class="num">{tr(state, t::REPURCHASE_COL_OVERDUE)}</th>
+                            <th class="num">{tr(state, t::REPURCHASE_COL_OWN)}</th>
+                        </tr></thead>
+                        <tbody>
+                            <For each=due key=|d| (d.customer_id.clone(), d.item.clone()) let:d>
+                                <tr data-customer=d.customer_id.clone() data-item=d.item.clone()>
+                                    <td>{d.customer_id.clone()}</td>
+                                    <td>{d.item.clone()}</td>
+                                    <td>{crate::engine::calendar::iso_day(d.last_day)}</td>
+                                    <td>{crate::engine::calendar::iso_day(d.expected_day.floor() as i32)}</td>
+                                    <td class="num">{plain(d.days_overdue, 1)}</td>
+                                    <td class="num">{d.own_intervals}</td>
+                                </tr>
+                            </For>
+                        </tbody>
+                    </table>
+                </div>
+            </Show>
+        </section>
     }
 }

@@ -7,6 +7,7 @@ use crate::app::state::{export_file_name, Notice};
 use crate::app::{browser, AppState};
 use crate::charts::CohortMetric;
 use crate::engine::cohorts::{CohortParams, CohortReport};
+use crate::engine::repurchase::{RepurchaseParams, RepurchaseReport};
 use crate::engine::session as msg;
 use crate::engine::table_out::ExportFormat;
 use crate::i18n::t;
@@ -25,6 +26,12 @@ pub struct LifecycleState {
     pub elapsed_ms: RwSignal<f64>,
     /// The metric the heatmap and curves show.
     pub metric: RwSignal<CohortMetric>,
+    /// Repurchase settings being edited.
+    pub repurchase_params: RwSignal<RepurchaseParams>,
+    /// The settings of the repurchase cycles on screen.
+    pub repurchase_applied: RwSignal<RepurchaseParams>,
+    /// The repurchase cycles on screen.
+    pub repurchase: RwSignal<Option<RepurchaseReport>>,
 }
 
 impl LifecycleState {
@@ -35,6 +42,9 @@ impl LifecycleState {
             report: RwSignal::new(None),
             elapsed_ms: RwSignal::new(0.0),
             metric: RwSignal::new(CohortMetric::ActiveShare),
+            repurchase_params: RwSignal::new(RepurchaseParams::default()),
+            repurchase_applied: RwSignal::new(RepurchaseParams::default()),
+            repurchase: RwSignal::new(None),
         }
     }
 
@@ -43,6 +53,9 @@ impl LifecycleState {
         self.report.set(None);
         self.params.set(CohortParams::default());
         self.applied.set(CohortParams::default());
+        self.repurchase.set(None);
+        self.repurchase_params.set(RepurchaseParams::default());
+        self.repurchase_applied.set(RepurchaseParams::default());
     }
 }
 
@@ -90,6 +103,10 @@ impl AppState {
     /// re-analysis or a worker restart: the session dropped them); they come off the screen
     /// first, so a failure leaves nothing of the previous run's lines shown.
     pub(crate) fn redo_lifecycle(self) {
+        if self.lifecycle.repurchase.with_untracked(Option::is_some) {
+            self.lifecycle.repurchase.set(None);
+            self.repurchase_with(self.lifecycle.repurchase_applied.get_untracked());
+        }
         let Some(group) = self
             .lifecycle
             .report
@@ -99,6 +116,51 @@ impl AppState {
         };
         self.lifecycle.report.set(None);
         self.cohorts_with(self.lifecycle.applied.get_untracked(), group);
+    }
+
+    /// Compute the repurchase cycles and the due list with the current settings.
+    pub fn find_due(self) {
+        if self.retry_when_lost(move || self.find_due()) {
+            return;
+        }
+        self.repurchase_with(self.lifecycle.repurchase_params.get_untracked());
+    }
+
+    fn repurchase_with(self, params: RepurchaseParams) {
+        let request = Request::Repurchase(msg::repurchase::Request::Run { params });
+        self.job(
+            &request,
+            None,
+            Some(Stage::Lifecycle),
+            move |response, _| {
+                if let Response::Repurchase(msg::repurchase::Response::Cycles { report }) = response
+                {
+                    self.lifecycle.repurchase.set(Some(report));
+                    self.lifecycle.repurchase_applied.set(params);
+                }
+            },
+        );
+    }
+
+    /// Download the due list.
+    pub fn export_due(self, format: ExportFormat) {
+        if self.retry_when_lost(move || self.redo_lifecycle()) {
+            return;
+        }
+        let request = Request::Repurchase(msg::repurchase::Request::ExportDue { format });
+        self.job(&request, None, None, move |response, blob| {
+            if let Response::Exported { rows } = response {
+                if let Some(blob) = blob {
+                    let name = export_file_name(
+                        &self.file_name.get_untracked(),
+                        "due",
+                        format.extension(),
+                    );
+                    browser::download_blob(&blob, &name);
+                }
+                self.notice.set(Some(Notice::Exported { rows }));
+            }
+        });
     }
 
     /// Download every group's cohort matrix.

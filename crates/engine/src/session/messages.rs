@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{baskets, cohorts, customers, file, overview, predictions, segments};
+use super::{baskets, cohorts, customers, file, overview, predictions, repurchase, segments};
 
 use crate::{
     cluster::{AttributeColumnInfo, AttributeJoin, ClusterStage},
@@ -31,6 +31,8 @@ pub enum Request {
     Baskets(baskets::Request),
     /// Cohorts by first purchase and their export.
     Cohorts(cohorts::Request),
+    /// Repurchase cycles, the customers due now and their export.
+    Repurchase(repurchase::Request),
 }
 
 /// What the page shows about a loaded attributes file.
@@ -102,6 +104,8 @@ pub enum Response {
     Baskets(baskets::Response),
     /// Cohorts by first purchase.
     Cohorts(cohorts::Response),
+    /// Repurchase cycles.
+    Repurchase(repurchase::Response),
     /// The request failed; nothing the page holds is invalidated.
     Failed {
         /// Why.

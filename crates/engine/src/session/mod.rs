@@ -15,6 +15,7 @@
 //! | `Analyze` (again) | also the baskets (transactions, rules, recommendations, preferences) and the cohorts: they read the run's lines |
 //! | `Baskets::Rules` / `Recommend` / `Regions` | that result only (the baskets of an item level are built once and kept) |
 //! | `Cohorts::Run` | the cohorts only |
+//! | `Repurchase::Run` | the repurchase cycles only (a re-analysis drops them too) |
 //! | `OpenAttributes` / `ClearAttributes` | nothing derived (the next segmentation reads them) |
 //! | a worker restart | everything (a fresh session; the page re-sends the file, then re-asks) |
 //!
@@ -29,6 +30,7 @@ pub mod file;
 mod messages;
 pub mod overview;
 pub mod predictions;
+pub mod repurchase;
 pub mod segments;
 mod source;
 
@@ -192,6 +194,8 @@ pub struct Session {
     baskets: baskets::BasketResults,
     /// The cohorts of `analysis`'s lines.
     cohorts: Option<crate::cohorts::CohortAnalysis>,
+    /// The repurchase cycles of `analysis`'s lines.
+    repurchase: Option<crate::repurchase::RepurchaseAnalysis>,
 }
 
 impl Session {
@@ -275,6 +279,7 @@ impl Session {
         self.tags = None;
         self.baskets = baskets::BasketResults::default();
         self.cohorts = None;
+        self.repurchase = None;
     }
 
     /// Answers one request of file generation `generation`. `attachment` is the file that comes
@@ -303,6 +308,7 @@ impl Session {
             Request::Segments(request) => segments::handle(self, request, attachment, job),
             Request::Baskets(request) => baskets::handle(self, request, attachment, job),
             Request::Cohorts(request) => cohorts::handle(self, request, attachment, job),
+            Request::Repurchase(request) => repurchase::handle(self, request, attachment, job),
         }
     }
 
@@ -354,9 +360,11 @@ impl Session {
         let page = self.page(query);
         // The segmentation was of the previous run's customers; the page runs it again.
         self.cluster = None;
-        // The baskets and cohorts were of the previous run's lines (as-of day, duplicates).
+        // The baskets, cohorts and repurchase cycles were of the previous run's lines (as-of
+        // day, duplicates).
         self.baskets = baskets::BasketResults::default();
         self.cohorts = None;
+        self.repurchase = None;
         overview::Response::Analyzed {
             quality,
             report,

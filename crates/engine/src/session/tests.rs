@@ -802,3 +802,30 @@ fn cohorts_invalidation() {
     .unwrap();
     assert!(h.session.cohorts().is_none());
 }
+
+/// The repurchase row of the invalidation table: a re-analysis drops the cycles.
+#[test]
+fn repurchase_invalidation() {
+    let mut h = Harness::new();
+    h.load_demo(1);
+    h.ask(
+        1,
+        Request::Repurchase(super::repurchase::Request::Run {
+            params: crate::repurchase::RepurchaseParams::default(),
+        }),
+        None,
+    )
+    .unwrap();
+    h.ask(1, predict(), None).unwrap();
+    assert!(h.session.repurchase().is_some());
+    h.ask(
+        1,
+        Request::Overview(overview::Request::Analyze {
+            rfm: RfmParams::default(),
+            query: CustomerQuery::default(),
+        }),
+        None,
+    )
+    .unwrap();
+    assert!(h.session.repurchase().is_none());
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// In-browser timing of the cohorts: loads FILE in headless Chromium (the release bundle in dist/),
-// then N times forms the cohorts (monthly, then weekly split by region) and prints one JSON line
-// per run: "Form cohorts" → table on screen (Node's clock) and the worker's own milliseconds.
+// In-browser timing of the lifecycle analyses: loads FILE in headless Chromium (the release bundle
+// in dist/), then N times forms the cohorts (monthly, then weekly split by region) and finds who
+// is due to buy again, printing one JSON line each: click → result on screen (Node's clock) and
+// the worker's own milliseconds.
 //
 //   node scripts/bench-lifecycle.mjs --csv /tmp/bench-data/tx_1m.csv [--runs 3]
 import { startServer, launchBrowser, openApp, until } from '../tests/e2e/harness.mjs';
@@ -34,6 +35,15 @@ try {
       const worker = Number(await page.locator('[data-testid=cohorts-summary]').getAttribute('data-elapsed'));
       console.log(JSON.stringify({ run, period, split, click_to_table_ms: Date.now() - t0, worker_ms: worker }));
     }
+    // Repurchase cycles and the due list.
+    const before = await page.locator('[data-testid=repurchase-summary]').getAttribute('data-elapsed').catch(() => null);
+    const t0 = Date.now();
+    await page.locator('[data-testid=repurchase-run]').click();
+    const worker = await until(page, async () => {
+      const e = await page.locator('[data-testid=repurchase-summary]').getAttribute('data-elapsed').catch(() => null);
+      return e && e !== before && (await page.locator('[data-testid=progress]').count()) === 0 ? e : null;
+    }, 'due list', 600_000);
+    console.log(JSON.stringify({ run, analysis: 'repurchase', click_to_list_ms: Date.now() - t0, worker_ms: Number(worker) }));
   }
 } finally {
   await app.close();

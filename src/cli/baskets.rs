@@ -8,13 +8,12 @@ use serde::Serialize;
 
 use super::session::CliSession;
 use super::InputArgs;
-use super::{number, path, print_line, run_error, to_json, CliError, CliResult};
+use super::{number, path, print_line, run_error, to_json, CliResult};
 use crate::engine::baskets::{
     BasketParams, BasketReport, BasketTimings, BasketWarning, GroupBy, ItemLevel, MinSupport,
     ReasonWords, RecommendParams, RecommendReport, RegionParams, RegionReport, RuleQuery, RuleRow,
     MAX_K, MAX_LENGTH,
 };
-use crate::engine::rfm::RfmParams;
 use crate::engine::session::{baskets, Request, Response};
 use crate::format;
 use crate::i18n::{self, t, Lang};
@@ -144,17 +143,6 @@ pub(super) struct BasketsArgs {
     json: bool,
 }
 
-/// Loads the file and runs the RFM analysis (the baskets read its lines).
-fn load(input: &InputArgs) -> CliResult<CliSession> {
-    let file = &input.file;
-    let (cli, analysed) = CliSession::load(input, RfmParams::default())?;
-    analysed.map_err(|e| match e {
-        CliError::Run(message) => run_error(format!("{}: {message}", file.display())),
-        usage => usage,
-    })?;
-    Ok(cli)
-}
-
 /// `--json` of `segscope baskets`.
 #[derive(Serialize)]
 struct BasketsJson<'a> {
@@ -228,7 +216,7 @@ impl BasketsArgs {
 
     pub(super) fn run(&self) -> CliResult<()> {
         let file = &self.input.file;
-        let mut cli = load(&self.input)?;
+        let mut cli = CliSession::load_analysed(&self.input)?;
         let top = self.top.unwrap_or(20);
         let query = RuleQuery {
             limit: top,
@@ -355,7 +343,7 @@ pub(super) struct RecommendArgs {
 impl RecommendArgs {
     pub(super) fn run(&self) -> CliResult<()> {
         let file = &self.input.file;
-        let mut cli = load(&self.input)?;
+        let mut cli = CliSession::load_analysed(&self.input)?;
         let d = RecommendParams::new();
         let params = RecommendParams {
             level: self.level.map_or(d.level, Into::into),
@@ -482,7 +470,7 @@ pub(super) struct RegionsArgs {
 impl RegionsArgs {
     pub(super) fn run(&self) -> CliResult<()> {
         let file = &self.input.file;
-        let mut cli = load(&self.input)?;
+        let mut cli = CliSession::load_analysed(&self.input)?;
         let params = RegionParams {
             level: self.level.map_or(ItemLevel::Product, Into::into),
             by: match self.by {

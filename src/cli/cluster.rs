@@ -17,7 +17,6 @@ use crate::engine::cluster::{
 };
 use crate::engine::clv::ClvSettings;
 use crate::engine::customers::CustomerQuery;
-use crate::engine::rfm::RfmParams;
 use crate::engine::session::{segments, FileSource, Request};
 use crate::format;
 use crate::i18n::{self, Lang};
@@ -380,11 +379,7 @@ impl ClusterArgs {
             )),
             None => None,
         };
-        let (mut cli, analysed) = CliSession::load(&self.input, RfmParams::default())?;
-        analysed.map_err(|e| match e {
-            CliError::Run(message) => run_error(format!("{}: {message}", file.display())),
-            usage => usage,
-        })?;
+        let mut cli = CliSession::load_analysed(&self.input)?;
         if let Some((path, source)) = attributes {
             let id_column = self.attributes_id.clone();
             cli.ask_about(

@@ -6,10 +6,9 @@ use clap::{Args, ValueEnum};
 
 use super::session::CliSession;
 use super::InputArgs;
-use super::{path, print_line, run_error, to_json, CliError, CliResult};
+use super::{path, print_line, run_error, to_json, CliResult};
 use crate::engine::baskets::ItemLevel;
 use crate::engine::cohorts::{CohortParams, CohortPeriod, CohortReport, CohortSplit};
-use crate::engine::rfm::RfmParams;
 use crate::engine::session::{cohorts, Request, Response};
 use crate::format;
 use crate::i18n::{t, Lang};
@@ -72,11 +71,7 @@ pub(super) struct CohortsArgs {
 impl CohortsArgs {
     pub(super) fn run(&self) -> CliResult<()> {
         let file = &self.input.file;
-        let (mut cli, analysed) = CliSession::load(&self.input, RfmParams::default())?;
-        analysed.map_err(|e| match e {
-            CliError::Run(message) => run_error(format!("{}: {message}", file.display())),
-            usage => usage,
-        })?;
+        let mut cli = CliSession::load_analysed(&self.input)?;
         let params = CohortParams {
             period: match self.period {
                 Some(Period::Week) => CohortPeriod::Week,

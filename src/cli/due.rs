@@ -6,11 +6,10 @@ use clap::{Args, ValueEnum};
 
 use super::session::CliSession;
 use super::InputArgs;
-use super::{number, path, print_line, run_error, to_json, CliError, CliResult};
+use super::{number, path, print_line, run_error, to_json, CliResult};
 use crate::engine::baskets::ItemLevel;
 use crate::engine::calendar::iso_day;
 use crate::engine::repurchase::{RepurchaseParams, RepurchaseReport};
-use crate::engine::rfm::RfmParams;
 use crate::engine::session::{repurchase, Request, Response};
 use crate::format;
 
@@ -59,11 +58,7 @@ pub(super) struct DueArgs {
 impl DueArgs {
     pub(super) fn run(&self) -> CliResult<()> {
         let file = &self.input.file;
-        let (mut cli, analysed) = CliSession::load(&self.input, RfmParams::default())?;
-        analysed.map_err(|e| match e {
-            CliError::Run(message) => run_error(format!("{}: {message}", file.display())),
-            usage => usage,
-        })?;
+        let mut cli = CliSession::load_analysed(&self.input)?;
         let params = RepurchaseParams {
             level: match self.level {
                 Some(Level::Category) => ItemLevel::Category,

@@ -44,6 +44,17 @@ impl CliSession {
         Ok((cli, analysed))
     }
 
+    /// [`Self::load`] with the default RFM settings, for the analyses that read the RFM run's
+    /// lines: its failure fails the command, worded with the file.
+    pub(super) fn load_analysed(input: &InputArgs) -> CliResult<Self> {
+        let (cli, analysed) = Self::load(input, RfmParams::default())?;
+        analysed.map_err(|e| match e {
+            CliError::Run(message) => run_error(format!("{}: {message}", input.file.display())),
+            usage => usage,
+        })?;
+        Ok(cli)
+    }
+
     /// Opens the file and previews its head with the command-line detection overrides.
     pub(super) fn open(input: &InputArgs) -> CliResult<(Self, Preview)> {
         let path = input.file.clone();

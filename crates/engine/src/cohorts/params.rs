@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::baskets::ItemLevel;
-use crate::calendar::{date_of, iso_day, year_month};
+use crate::calendar::{iso_day, year_month};
 use crate::Day;
 
 /// The length of a cohort period.
@@ -61,11 +61,6 @@ impl CohortPeriod {
             ),
             Self::Quarter => format!("{:04}-Q{}", index.div_euclid(4), index.rem_euclid(4) + 1),
         }
-    }
-
-    /// Whether `day` is a real calendar day (cohort labels need one).
-    pub fn valid(day: Day) -> bool {
-        date_of(day).is_some()
     }
 }
 

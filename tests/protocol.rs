@@ -25,6 +25,7 @@ use segscope::engine::baskets::{
 };
 use segscope::engine::cohorts::{CohortParams, CohortSplit};
 use segscope::engine::repurchase::RepurchaseParams;
+use segscope::engine::tiers::{TierParams, TierWords};
 
 const DEMO: &[u8] = include_bytes!("../public/demo/transactions.csv");
 const DEMO_ATTRIBUTES: &[u8] = include_bytes!("../public/demo/customers.csv");
@@ -63,10 +64,12 @@ fn request_name(r: &Request) -> &'static str {
         Request::Cohorts(msg::cohorts::Request::Export { .. }) => "CohortsExport",
         Request::Repurchase(msg::repurchase::Request::Run { .. }) => "RepurchaseRun",
         Request::Repurchase(msg::repurchase::Request::ExportDue { .. }) => "ExportDue",
+        Request::Tiers(msg::tiers::Request::Run { .. }) => "TiersRun",
+        Request::Tiers(msg::tiers::Request::Export { .. }) => "TiersExport",
     }
 }
 
-const REQUESTS: usize = 28;
+const REQUESTS: usize = 30;
 
 fn response_name(r: &Response) -> &'static str {
     match r {
@@ -90,10 +93,11 @@ fn response_name(r: &Response) -> &'static str {
         Response::Baskets(msg::baskets::Response::Regions { .. }) => "RegionsCompared",
         Response::Cohorts(msg::cohorts::Response::Cohorts { .. }) => "Cohorts",
         Response::Repurchase(msg::repurchase::Response::Cycles { .. }) => "Cycles",
+        Response::Tiers(msg::tiers::Response::Tiers { .. }) => "Tiers",
     }
 }
 
-const RESPONSES: usize = 20;
+const RESPONSES: usize = 21;
 
 fn round_trip_response(id: u64, response: &Response) {
     let json = encode_response(id, 7, response);
@@ -387,6 +391,22 @@ fn every_request_and_response_round_trips() {
         &mut session,
         Request::Repurchase(msg::repurchase::Request::ExportDue {
             format: ExportFormat::Csv,
+        }),
+        None,
+    );
+    // Membership tiers and their export.
+    ask(
+        &mut session,
+        Request::Tiers(msg::tiers::Request::Run {
+            params: TierParams::default(),
+        }),
+        None,
+    );
+    ask(
+        &mut session,
+        Request::Tiers(msg::tiers::Request::Export {
+            format: ExportFormat::Csv,
+            words: TierWords::default(),
         }),
         None,
     );

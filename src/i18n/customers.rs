@@ -63,13 +63,17 @@ catalog! {
 /// The title of a column an analysis registered in the customer table: each analysis's catalog
 /// part words its own keys (one line per analysis here); an unknown key shows as itself.
 pub fn column_title(lang: Lang, column: &Column) -> String {
-    let title = super::predictions::prediction_column_title(&column.key);
+    let title = super::predictions::prediction_column_title(&column.key)
+        .or_else(|| super::lifecycle::due_column_title(&column.key))
+        .or_else(|| super::tiers::tier_column_title(&column.key));
     title.map_or_else(|| column.key.clone(), |t| t.get(lang).to_string())
 }
 
 /// A band of a registered band column in words (one line per analysis here); an unknown band
 /// shows as its code.
 pub fn band_name(lang: Lang, column: &Column, code: &str) -> String {
-    let name = super::predictions::prediction_band_name(lang, &column.key, code);
+    let name = super::predictions::prediction_band_name(lang, &column.key, code)
+        .or_else(|| super::lifecycle::due_band_name(lang, &column.key, code))
+        .or_else(|| super::tiers::tier_band_name(lang, &column.key, code));
     name.map_or_else(|| code.to_string(), str::to_string)
 }

@@ -25,6 +25,11 @@ catalog! {
     REPURCHASE_COL_OVERDUE = "Days overdue", "逾期天数";
     REPURCHASE_COL_OWN = "Own cycles", "自身周期数";
     REPURCHASE_DUE_MORE = "The {0} most overdue of {1}; the export has all.", "显示逾期最久的 {0} 个（共 {1} 个）；导出文件包含全部。";
+    REPURCHASE_OPEN_TABLE = "Open the due customers in the customer table", "在客户表中查看到期客户";
+    COL_REPURCHASE_DUE = "Due to rebuy", "复购到期";
+    COL_REPURCHASE_EXPECTED = "Expected rebuy", "预期复购日";
+    DUE_OVERDUE = "Overdue", "已逾期";
+    DUE_SOON = "Due soon", "即将到期";
     EXPORT_DUE = "Due list (CSV)", "到期名单 (CSV)";
     EXPORT_DUE_XLSX = "Due list (Excel)", "到期名单 (Excel)";
     ERR_REPURCHASE_NO_PRODUCT = "The file has no product column, so there is no item to buy again. Map a column to Product (or Category).", "文件没有商品列，无法计算复购。请在列映射中设置“商品”（或“品类”）列。";
@@ -136,4 +141,29 @@ pub fn describe_repurchase_error(lang: Lang, e: &RepurchaseError) -> String {
             fill(lang, t::ERR_REPURCHASE_WINDOW, &[&days.to_string()])
         }
     }
+}
+
+/// Title of a customer-table column the due list registers; `None` for another key.
+pub fn due_column_title(key: &str) -> Option<Text> {
+    use crate::engine::customers::repurchase as columns;
+    Some(match key {
+        columns::REPURCHASE_DUE => t::COL_REPURCHASE_DUE,
+        columns::REPURCHASE_EXPECTED => t::COL_REPURCHASE_EXPECTED,
+        _ => return None,
+    })
+}
+
+/// A band of the due column in words; `None` otherwise.
+pub fn due_band_name(lang: Lang, key: &str, code: &str) -> Option<&'static str> {
+    if key != crate::engine::customers::repurchase::REPURCHASE_DUE {
+        return None;
+    }
+    Some(
+        match code {
+            "overdue" => t::DUE_OVERDUE,
+            "due_soon" => t::DUE_SOON,
+            _ => return None,
+        }
+        .get(lang),
+    )
 }

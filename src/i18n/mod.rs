@@ -91,6 +91,7 @@ mod lifecycle;
 mod overview;
 mod predictions;
 mod segments;
+mod tiers;
 
 pub use baskets::{basket_warning_text, describe_basket_error, level_name, support_text};
 pub use customers::{band_name, column_title};
@@ -99,6 +100,7 @@ pub use ingest::{date_order_name, delimiter_name, drop_reason, guess_note_text, 
 pub use lifecycle::{describe_cohort_error, describe_repurchase_error, period_name};
 pub use overview::{segment_action, segment_name};
 pub use predictions::{boundary_text, churn_name, clv_warning_text, describe_clv_error};
+pub use tiers::{describe_tier_error, movement_name, tier_name, tier_words};
 pub use segments::{
     cluster_warning_text, describe_cluster_error, feature_label, feature_name, numbered_trait_name,
     trait_name,
@@ -118,9 +120,10 @@ pub mod t {
     pub use super::overview::*;
     pub use super::predictions::*;
     pub use super::segments::*;
+    pub use super::tiers::*;
 
     /// Every part with its entries, for tests and audits.
-    pub const PARTS: [(&str, &[(&str, super::Text)]); 8] = [
+    pub const PARTS: [(&str, &[(&str, super::Text)]); 9] = [
         ("common", super::common::ALL),
         ("ingest", super::ingest::ALL),
         ("overview", super::overview::ALL),
@@ -129,6 +132,7 @@ pub mod t {
         ("segments", super::segments::ALL),
         ("baskets", super::baskets::ALL),
         ("lifecycle", super::lifecycle::ALL),
+        ("tiers", super::tiers::ALL),
     ];
 }
 
@@ -166,6 +170,7 @@ pub fn describe_error(lang: Lang, error: &WorkerError) -> String {
         WorkerError::Engine(EngineError::Baskets(e)) => describe_basket_error(lang, e),
         WorkerError::Engine(EngineError::Cohorts(e)) => describe_cohort_error(lang, e),
         WorkerError::Engine(EngineError::Repurchase(e)) => describe_repurchase_error(lang, e),
+        WorkerError::Engine(EngineError::Tiers(e)) => describe_tier_error(lang, e),
         WorkerError::NothingLoaded { .. } => t::ERR_NOTHING_LOADED.get(lang).to_string(),
         WorkerError::Read { message } => fill(lang, t::ERR_READ, &[message]),
         WorkerError::TooManyRowsForExcel { rows } => fill(

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cohorts::CohortError;
 use crate::repurchase::RepurchaseError;
+use crate::tiers::TierError;
 
 use super::{
     baskets::BasketError, cluster::ClusterError, clv::ClvError, ingest::IngestError, rfm::RfmError,
@@ -33,6 +34,9 @@ pub enum EngineError {
     /// The repurchase cycles could not be computed (no item column, nobody buying again).
     #[error(transparent)]
     Repurchase(#[from] RepurchaseError),
+    /// The membership tiers could not be computed (thresholds out of order, no spend).
+    #[error(transparent)]
+    Tiers(#[from] TierError),
 }
 
 /// Engine result alias.

@@ -49,6 +49,7 @@ pub mod error;
 pub mod ingest;
 mod lines;
 pub mod repurchase;
+pub mod tiers;
 pub mod rfm;
 pub mod session;
 pub mod stats;

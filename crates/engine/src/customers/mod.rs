@@ -15,7 +15,9 @@ mod columns;
 pub mod predictions;
 mod profile;
 mod query;
+pub mod repurchase;
 mod tags;
+pub mod tiers;
 
 pub use columns::{BandFilter, Cell, CellInterval, Column, ColumnKind, CustomerColumns};
 pub use predictions::Predictions;

@@ -99,6 +99,8 @@ pub struct ItemCycle {
 /// One customer due to buy an item again.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DueRow {
+    /// The customer's index (into `Dataset::customer_ids`).
+    pub customer: u32,
     /// The customer.
     pub customer_id: String,
     /// The item.
@@ -260,6 +262,7 @@ impl RepurchaseAnalysis {
             let overdue = f64::from(as_of) - day;
             if overdue.abs() <= window {
                 due.push(DueRow {
+                    customer: p.customer,
                     customer_id: dataset.customer_ids.get(p.customer).to_string(),
                     item: names.get(p.item).to_string(),
                     last_day: p.last,

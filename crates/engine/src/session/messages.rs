@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{baskets, cohorts, customers, file, overview, predictions, repurchase, segments};
+use super::{baskets, cohorts, customers, file, overview, predictions, repurchase, segments, tiers};
 
 use crate::{
     cluster::{AttributeColumnInfo, AttributeJoin, ClusterStage},
@@ -33,6 +33,8 @@ pub enum Request {
     Cohorts(cohorts::Request),
     /// Repurchase cycles, the customers due now and their export.
     Repurchase(repurchase::Request),
+    /// Membership tiers, their migrations and the per-customer export.
+    Tiers(tiers::Request),
 }
 
 /// What the page shows about a loaded attributes file.
@@ -106,6 +108,8 @@ pub enum Response {
     Cohorts(cohorts::Response),
     /// Repurchase cycles.
     Repurchase(repurchase::Response),
+    /// Membership tiers.
+    Tiers(tiers::Response),
     /// The request failed; nothing the page holds is invalidated.
     Failed {
         /// Why.

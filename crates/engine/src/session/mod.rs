@@ -16,6 +16,7 @@
 //! | `Baskets::Rules` / `Recommend` / `Regions` | that result only (the baskets of an item level are built once and kept) |
 //! | `Cohorts::Run` | the cohorts only |
 //! | `Repurchase::Run` | the repurchase cycles only (a re-analysis drops them too) |
+//! | `Tiers::Run` | the tiers only; the trailing spends are kept while the window stays (a re-analysis drops both) |
 //! | `OpenAttributes` / `ClearAttributes` | nothing derived (the next segmentation reads them) |
 //! | a worker restart | everything (a fresh session; the page re-sends the file, then re-asks) |
 //!
@@ -32,6 +33,7 @@ pub mod overview;
 pub mod predictions;
 pub mod repurchase;
 pub mod segments;
+pub mod tiers;
 mod source;
 
 pub use messages::{AttributesSummary, Request, Response, SessionError, Stage};
@@ -196,6 +198,8 @@ pub struct Session {
     cohorts: Option<crate::cohorts::CohortAnalysis>,
     /// The repurchase cycles of `analysis`'s lines.
     repurchase: Option<crate::repurchase::RepurchaseAnalysis>,
+    /// The membership tiers of `analysis`'s lines (spends and the last thresholds' tiers).
+    tiers: Option<tiers::TierResults>,
 }
 
 impl Session {
@@ -248,6 +252,12 @@ impl Session {
         if let Some(clv) = &self.clv {
             sources.push(Box::new(Predictions::new(clv)));
         }
+        if let Some(r) = &self.repurchase {
+            sources.push(Box::new(crate::customers::repurchase::DueColumns::new(r)));
+        }
+        if let Some(t) = &self.tiers {
+            sources.push(Box::new(crate::customers::tiers::TierColumns::new(&t.base, &t.analysis)));
+        }
         sources
     }
 
@@ -280,6 +290,7 @@ impl Session {
         self.baskets = baskets::BasketResults::default();
         self.cohorts = None;
         self.repurchase = None;
+        self.tiers = None;
     }
 
     /// Answers one request of file generation `generation`. `attachment` is the file that comes
@@ -309,6 +320,7 @@ impl Session {
             Request::Baskets(request) => baskets::handle(self, request, attachment, job),
             Request::Cohorts(request) => cohorts::handle(self, request, attachment, job),
             Request::Repurchase(request) => repurchase::handle(self, request, attachment, job),
+            Request::Tiers(request) => tiers::handle(self, request, attachment, job),
         }
     }
 
@@ -365,6 +377,7 @@ impl Session {
         self.baskets = baskets::BasketResults::default();
         self.cohorts = None;
         self.repurchase = None;
+        self.tiers = None;
         overview::Response::Analyzed {
             quality,
             report,

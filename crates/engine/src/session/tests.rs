@@ -829,3 +829,47 @@ fn repurchase_invalidation() {
     .unwrap();
     assert!(h.session.repurchase().is_none());
 }
+
+/// The tiers row of the invalidation table: a threshold change keeps the spends, a window
+/// change rebuilds them, a re-analysis drops both.
+#[test]
+fn tiers_invalidation() {
+    use crate::tiers::TierParams;
+    let mut h = Harness::new();
+    h.load_demo(1);
+    let run = |h: &mut Harness, params: TierParams| {
+        h.ask(1, Request::Tiers(super::tiers::Request::Run { params }), None)
+            .unwrap();
+    };
+    run(&mut h, TierParams::default());
+    let spends = h.session.tiers().unwrap().base.clone();
+    run(
+        &mut h,
+        TierParams {
+            thresholds: vec![10.0, 20.0],
+            ..TierParams::default()
+        },
+    );
+    assert_eq!(h.session.tiers().unwrap().base, spends);
+    assert_eq!(h.session.tiers().unwrap().analysis.report.tiers.len(), 3);
+    run(
+        &mut h,
+        TierParams {
+            window_months: 6,
+            ..TierParams::default()
+        },
+    );
+    assert_eq!(h.session.tiers().unwrap().base.window_months, 6);
+    h.ask(1, predict(), None).unwrap();
+    assert!(h.session.tiers().is_some(), "predictions keep the tiers");
+    h.ask(
+        1,
+        Request::Overview(overview::Request::Analyze {
+            rfm: RfmParams::default(),
+            query: CustomerQuery::default(),
+        }),
+        None,
+    )
+    .unwrap();
+    assert!(h.session.tiers().is_none());
+}

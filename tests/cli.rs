@@ -1190,3 +1190,33 @@ fn due_lists_who_is_due_and_names_a_file_without_products() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no product column"));
 }
+
+#[test]
+fn tiers_report_the_hand_checked_movements_and_refuse_thresholds_out_of_order() {
+    let dir = temp_dir("tiers");
+    let out = dir.join("tiers.csv");
+    let hand = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiers/hand.csv");
+    let o = segscope(&[
+        "tiers",
+        hand,
+        "--thresholds",
+        "100,500",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // See tests/tiers.rs for the hand count.
+    assert_eq!(json["active_now"], 7);
+    assert_eq!(json["movements"][3], serde_json::json!(["Down", 1]));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.contains("F,0,inactive,1000,tier_2,reactivated"),
+        "{text}"
+    );
+    let o = segscope(&["tiers", hand, "--thresholds", "500,100"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("threshold 2 (100) is not above threshold 1 (500)"));
+}

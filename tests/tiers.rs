@@ -11,29 +11,10 @@ use segscope::engine::table_out::ExportFormat;
 use segscope::engine::tiers::{Movement, TierError, TierParams, TierReport, TierWords};
 use segscope::engine::EngineError;
 
-/// As-of day 2024-12-31 (the day after the last line); one window (12 months) earlier:
+/// The file checked by hand. As-of day 2024-12-31 (the day after the last line); one window (12 months) earlier:
 /// 2023-12-31. Windows: before (2022-12-31, 2023-12-31], now (2023-12-31, 2024-12-31].
 /// Thresholds 100 and 500: tier 0 below 100, tier 1 from 100, tier 2 from 500.
-const FILE: &str = "\
-customer_id,order_id,date,amount
-A,a1,2023-06-01,600
-A,a2,2024-06-01,50
-B,b1,2023-05-01,50
-B,b2,2024-02-01,200
-B,b3,2024-03-01,400
-C,c1,2023-03-01,150
-C,c2,2024-09-09,120
-D,d1,2023-01-15,300
-E,e1,2024-05-05,80
-F,f1,2022-06-01,90
-F,f2,2024-04-04,1000
-G,g1,2022-05-01,70
-H,h1,2023-07-07,200
-H,h2,2024-07-07,600
-H,h3,2024-08-08,-150
-I,i1,2023-12-31,100
-I,i2,2024-12-30,100
-";
+const FILE: &str = include_str!("fixtures/tiers/hand.csv");
 // Before → now, by hand:
 // A 600 (tier 2) → 50 (tier 0): down.      B 50 (0) → 600 (2): up.
 // C 150 (1) → 120 (1): same.                D 300 (1) → nothing: lapsed.
@@ -44,7 +25,11 @@ I,i2,2024-12-30,100
 //   same.
 
 fn run(s: &mut Session, params: TierParams) -> Result<TierReport, msg::SessionError> {
-    let reply = common::ask(s, msg::Request::Tiers(msg::tiers::Request::Run { params }), None)?;
+    let reply = common::ask(
+        s,
+        msg::Request::Tiers(msg::tiers::Request::Run { params }),
+        None,
+    )?;
     let msg::Response::Tiers(msg::tiers::Response::Tiers { report }) = reply.response else {
         panic!("not tiers")
     };
@@ -222,5 +207,8 @@ fn the_export_lists_every_customer_and_the_table_filters_on_tiers() {
     };
     assert_eq!(page(&mut s, TIER, &["tier_2"]), vec!["B", "F"]);
     assert_eq!(page(&mut s, TIER, &["inactive"]), vec!["D", "G"]);
-    assert_eq!(page(&mut s, TIER_MOVEMENT, &["lapsed", "down"]), vec!["A", "D"]);
+    assert_eq!(
+        page(&mut s, TIER_MOVEMENT, &["lapsed", "down"]),
+        vec!["A", "D"]
+    );
 }

@@ -23,6 +23,7 @@ mod cohorts;
 mod due;
 mod rfm;
 mod session;
+mod tiers;
 
 use std::ffi::OsString;
 use std::fmt::Display;
@@ -57,6 +58,7 @@ Usage:
   segscope regions FILE [options]  what each region (or channel) prefers
   segscope cohorts FILE [options]  cohorts by first purchase: activity and revenue by period
   segscope due FILE [options]      repurchase cycles per item, and who is due to buy again
+  segscope tiers FILE [options]    membership tiers on trailing spend, and who moved up or down
   segscope bench FILE [options]    time preview, ingest and analysis on FILE
   segscope --help                  this help (also: segscope rfm --help, segscope bench --help)
   segscope --version               print the version
@@ -64,7 +66,7 @@ Usage:
 Exit status: 0 success, 1 the file or the analysis failed, 2 bad command line.";
 
 /// The subcommands, as the first argument names them.
-const SUBCOMMANDS: [&str; 9] = [
+const SUBCOMMANDS: [&str; 10] = [
     "rfm",
     "clv",
     "cluster",
@@ -73,6 +75,7 @@ const SUBCOMMANDS: [&str; 9] = [
     "regions",
     "cohorts",
     "due",
+    "tiers",
     "bench",
 ];
 
@@ -108,6 +111,8 @@ enum Task {
     Cohorts(cohorts::CohortsArgs),
     #[command(override_help = due::HELP, args_override_self = true)]
     Due(due::DueArgs),
+    #[command(override_help = tiers::HELP, args_override_self = true)]
+    Tiers(tiers::TiersArgs),
     #[command(override_help = bench::HELP, args_override_self = true)]
     Bench(bench::BenchArgs),
     /// `segscope help [anything]`: the main help, as `segscope --help`.
@@ -143,6 +148,7 @@ impl Command {
             Task::Regions(args) => args.run(),
             Task::Cohorts(args) => args.run(),
             Task::Due(args) => args.run(),
+            Task::Tiers(args) => args.run(),
             Task::Bench(args) => args.run(),
             Task::Help { .. } => print(&format!("{MAIN_HELP}\n")),
         }
@@ -263,7 +269,7 @@ fn reword(error: &clap::Error, first: Option<&OsString>) -> CliResult<String> {
     let Some(command) = first.as_deref().filter(|c| SUBCOMMANDS.contains(c)) else {
         let other = first.unwrap_or_default();
         return Err(usage(format!(
-            "unknown command '{other}': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due or bench"
+            "unknown command '{other}': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due, tiers or bench"
         )));
     };
     let strings = |kind| match error.get(kind) {
@@ -285,6 +291,7 @@ fn reword(error: &clap::Error, first: Option<&OsString>) -> CliResult<String> {
             "regions" => baskets::REGIONS_HELP,
             "cohorts" => cohorts::HELP,
             "due" => due::HELP,
+            "tiers" => tiers::HELP,
             "bench" => bench::HELP,
             _ => rfm::HELP,
         };

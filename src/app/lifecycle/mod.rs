@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 pub mod state;
+mod tiers;
 
 use super::chart::{CohortChart, CohortChartKind, CohortMetric, RepurchaseChart};
 use super::{export_buttons, tr, AppState};
@@ -18,6 +19,7 @@ pub fn Lifecycle() -> impl IntoView {
     view! {
         <CohortsSection/>
         <RepurchaseSection/>
+        <tiers::TiersSection/>
     }
 }
 
@@ -388,6 +390,11 @@ fn RepurchaseSection() -> impl IntoView {
                 </div>
                 <h3>{tr(state, t::REPURCHASE_DUE_TITLE)}</h3>
                 {move || more().map(|text| view! { <p class="muted">{text}</p> })}
+                <p><button class="link" data-testid="due-open-table" disabled=move || report.with(|r| r.as_ref().is_none_or(|r| r.due == 0))
+                    on:click=move |_| state.show_band(
+                        crate::engine::customers::repurchase::REPURCHASE_DUE,
+                        crate::engine::customers::repurchase::DUE_CODES.iter().map(|c| c.to_string()).collect(),
+                    )>{tr(state, t::REPURCHASE_OPEN_TABLE)}</button></p>
                 <div class="table-wrap">
                     <table data-testid="due-table">
                         <thead><tr>

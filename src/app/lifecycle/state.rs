@@ -10,6 +10,7 @@ use crate::engine::cohorts::{CohortParams, CohortReport};
 use crate::engine::repurchase::{RepurchaseParams, RepurchaseReport};
 use crate::engine::session as msg;
 use crate::engine::table_out::ExportFormat;
+use crate::engine::tiers::{TierParams, TierReport};
 use crate::i18n::t;
 use crate::protocol::{Request, Response, Stage};
 
@@ -32,6 +33,14 @@ pub struct LifecycleState {
     pub repurchase_applied: RwSignal<RepurchaseParams>,
     /// The repurchase cycles on screen.
     pub repurchase: RwSignal<Option<RepurchaseReport>>,
+    /// Tier settings being edited (thresholds as typed; empty = suggested).
+    pub tier_params: RwSignal<TierParams>,
+    /// The thresholds' text as typed (parsed when sent).
+    pub tier_thresholds: RwSignal<Vec<String>>,
+    /// The settings of the tiers on screen.
+    pub tier_applied: RwSignal<TierParams>,
+    /// The tiers on screen.
+    pub tiers: RwSignal<Option<TierReport>>,
 }
 
 impl LifecycleState {
@@ -45,6 +54,10 @@ impl LifecycleState {
             repurchase_params: RwSignal::new(RepurchaseParams::default()),
             repurchase_applied: RwSignal::new(RepurchaseParams::default()),
             repurchase: RwSignal::new(None),
+            tier_params: RwSignal::new(TierParams::default()),
+            tier_thresholds: RwSignal::new(Vec::new()),
+            tier_applied: RwSignal::new(TierParams::default()),
+            tiers: RwSignal::new(None),
         }
     }
 
@@ -56,6 +69,10 @@ impl LifecycleState {
         self.repurchase.set(None);
         self.repurchase_params.set(RepurchaseParams::default());
         self.repurchase_applied.set(RepurchaseParams::default());
+        self.tiers.set(None);
+        self.tier_params.set(TierParams::default());
+        self.tier_thresholds.set(Vec::new());
+        self.tier_applied.set(TierParams::default());
     }
 }
 
@@ -103,6 +120,10 @@ impl AppState {
     /// re-analysis or a worker restart: the session dropped them); they come off the screen
     /// first, so a failure leaves nothing of the previous run's lines shown.
     pub(crate) fn redo_lifecycle(self) {
+        if self.lifecycle.tiers.with_untracked(Option::is_some) {
+            self.lifecycle.tiers.set(None);
+            self.tiers_with(self.lifecycle.tier_applied.get_untracked());
+        }
         if self.lifecycle.repurchase.with_untracked(Option::is_some) {
             self.lifecycle.repurchase.set(None);
             self.repurchase_with(self.lifecycle.repurchase_applied.get_untracked());
@@ -183,5 +204,98 @@ impl AppState {
                 self.notice.set(Some(Notice::Exported { rows }));
             }
         });
+    }
+
+    /// Assign the tiers with the thresholds as typed (text that is not a number is sent as 0,
+    /// which the engine refuses naming the threshold).
+    pub fn assign_tiers(self) {
+        if self.retry_when_lost(move || self.assign_tiers()) {
+            return;
+        }
+        let mut params = self.lifecycle.tier_params.get_untracked();
+        params.thresholds = self
+            .lifecycle
+            .tier_thresholds
+            .get_untracked()
+            .iter()
+            .map(|t| t.trim().replace(',', "").parse::<f64>().unwrap_or(0.0))
+            .map(|v| if v.is_finite() { v } else { 0.0 })
+            .collect();
+        self.tiers_with(params);
+    }
+
+    fn tiers_with(self, params: TierParams) {
+        let request = Request::Tiers(msg::tiers::Request::Run {
+            params: params.clone(),
+        });
+        self.job(
+            &request,
+            None,
+            Some(Stage::Lifecycle),
+            move |response, _| {
+                if let Response::Tiers(msg::tiers::Response::Tiers { report }) = response {
+                    // The thresholds applied (the suggested ones on a first run) become the
+                    // text being edited, so the user edits from what is shown.
+                    self.lifecycle.tier_thresholds.set(
+                        report
+                            .params
+                            .thresholds
+                            .iter()
+                            .map(|t| crate::format::plain(*t, 2))
+                            .collect(),
+                    );
+                    self.lifecycle.tier_applied.set(report.params.clone());
+                    self.lifecycle.tiers.set(Some(report));
+                }
+            },
+        );
+    }
+
+    /// Put the suggested thresholds back and assign them.
+    pub fn suggest_tiers(self) {
+        self.lifecycle.tier_thresholds.set(Vec::new());
+        self.assign_tiers();
+    }
+
+    /// Download every customer's tier.
+    pub fn export_tiers(self, format: ExportFormat) {
+        if self.retry_when_lost(move || self.redo_lifecycle()) {
+            return;
+        }
+        let lang = self.lang.get_untracked();
+        let tiers = self
+            .lifecycle
+            .tiers
+            .with_untracked(|r| r.as_ref().map_or(0, |r| r.tiers.len()));
+        let words = crate::i18n::tier_words(lang, tiers);
+        let request = Request::Tiers(msg::tiers::Request::Export { format, words });
+        self.job(&request, None, None, move |response, blob| {
+            if let Response::Exported { rows } = response {
+                if let Some(blob) = blob {
+                    let name = export_file_name(
+                        &self.file_name.get_untracked(),
+                        "tiers",
+                        format.extension(),
+                    );
+                    browser::download_blob(&blob, &name);
+                }
+                self.notice.set(Some(Notice::Exported { rows }));
+            }
+        });
+    }
+
+    /// The customer table filtered on one band column of a lifecycle analysis (a tier, a
+    /// movement, the due list): the other filters go, the page size stays.
+    pub fn show_band(self, column: &str, values: Vec<String>) {
+        let query = crate::engine::customers::CustomerQuery {
+            bands: vec![crate::engine::customers::BandFilter {
+                column: column.to_string(),
+                values,
+            }],
+            limit: self.customers.query.get_untracked().limit,
+            ..crate::engine::customers::CustomerQuery::default()
+        };
+        self.set_query(query);
+        crate::app::routes::navigate(self, crate::app::routes::Route::Customers);
     }
 }

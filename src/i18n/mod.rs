@@ -100,11 +100,11 @@ pub use ingest::{date_order_name, delimiter_name, drop_reason, guess_note_text, 
 pub use lifecycle::{describe_cohort_error, describe_repurchase_error, period_name};
 pub use overview::{segment_action, segment_name};
 pub use predictions::{boundary_text, churn_name, clv_warning_text, describe_clv_error};
-pub use tiers::{describe_tier_error, movement_name, tier_name, tier_words};
 pub use segments::{
     cluster_warning_text, describe_cluster_error, feature_label, feature_name, numbered_trait_name,
     trait_name,
 };
+pub use tiers::{describe_tier_error, movement_name, tier_name, tier_words};
 
 /// The catalog, one part per feature (`common`, `ingest`, `overview`, `customers`,
 /// `predictions`, `segments`); every entry is reachable as `t::NAME`.

@@ -118,7 +118,9 @@ pub fn tier_band_name(lang: Lang, key: &str, code: &str) -> Option<&'static str>
 /// The export's words in `lang` for `tiers` tiers.
 pub fn tier_words(lang: Lang, tiers: usize) -> crate::engine::tiers::TierWords {
     crate::engine::tiers::TierWords {
-        tiers: (0..tiers).map(|t| tier_name(lang, t as u8).to_string()).collect(),
+        tiers: (0..tiers)
+            .map(|t| tier_name(lang, t as u8).to_string())
+            .collect(),
         inactive: t::TIER_INACTIVE.get(lang).to_string(),
         not_yet: t::TIER_NOT_YET.get(lang).to_string(),
         movements: Movement::ALL

@@ -49,11 +49,11 @@ pub mod error;
 pub mod ingest;
 mod lines;
 pub mod repurchase;
-pub mod tiers;
 pub mod rfm;
 pub mod session;
 pub mod stats;
 pub mod table_out;
+pub mod tiers;
 
 pub use dataset::{Dataset, Day, Interned};
 pub use error::{EngineError, Result};

@@ -21,7 +21,12 @@ pub struct DueColumns {
 impl DueColumns {
     /// Indexes the due pairs of `analysis` by customer.
     pub fn new(analysis: &RepurchaseAnalysis) -> Self {
-        let n = analysis.due.iter().map(|d| d.customer as usize + 1).max().unwrap_or(0);
+        let n = analysis
+            .due
+            .iter()
+            .map(|d| d.customer as usize + 1)
+            .max()
+            .unwrap_or(0);
         let mut earliest: Vec<Option<(f64, f64)>> = vec![None; n];
         for d in &analysis.due {
             if let Some(slot) = earliest.get_mut(d.customer as usize) {

@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{baskets, cohorts, customers, file, overview, predictions, repurchase, segments, tiers};
+use super::{
+    baskets, cohorts, customers, file, overview, predictions, repurchase, segments, tiers,
+};
 
 use crate::{
     cluster::{AttributeColumnInfo, AttributeJoin, ClusterStage},

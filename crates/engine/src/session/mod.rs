@@ -33,8 +33,8 @@ pub mod overview;
 pub mod predictions;
 pub mod repurchase;
 pub mod segments;
-pub mod tiers;
 mod source;
+pub mod tiers;
 
 pub use messages::{AttributesSummary, Request, Response, SessionError, Stage};
 #[cfg(not(target_arch = "wasm32"))]
@@ -256,7 +256,10 @@ impl Session {
             sources.push(Box::new(crate::customers::repurchase::DueColumns::new(r)));
         }
         if let Some(t) = &self.tiers {
-            sources.push(Box::new(crate::customers::tiers::TierColumns::new(&t.base, &t.analysis)));
+            sources.push(Box::new(crate::customers::tiers::TierColumns::new(
+                &t.base,
+                &t.analysis,
+            )));
         }
         sources
     }

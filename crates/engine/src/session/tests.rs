@@ -838,8 +838,12 @@ fn tiers_invalidation() {
     let mut h = Harness::new();
     h.load_demo(1);
     let run = |h: &mut Harness, params: TierParams| {
-        h.ask(1, Request::Tiers(super::tiers::Request::Run { params }), None)
-            .unwrap();
+        h.ask(
+            1,
+            Request::Tiers(super::tiers::Request::Run { params }),
+            None,
+        )
+        .unwrap();
     };
     run(&mut h, TierParams::default());
     let spends = h.session.tiers().unwrap().base.clone();

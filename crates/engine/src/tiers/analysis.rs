@@ -57,7 +57,11 @@ impl TierBase {
             ..TierParams::default()
         }
         .check()?;
-        Self::from_lines(analysis.lines(dataset), analysis.report.as_of_day, window_months)
+        Self::from_lines(
+            analysis.lines(dataset),
+            analysis.report.as_of_day,
+            window_months,
+        )
     }
 
     pub(crate) fn from_lines(
@@ -206,8 +210,11 @@ impl TierAnalysis {
             })
             .collect();
         let n = base.len();
-        let (mut now, mut before, mut movement) =
-            (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+        let (mut now, mut before, mut movement) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
         let mut movements = [0u64; Movement::ALL.len()];
         for i in 0..n {
             let t_now = base.active_now[i].then(|| tier_of(base.spend_now[i]));

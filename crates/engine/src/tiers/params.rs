@@ -42,7 +42,9 @@ impl TierParams {
         }
         if let Some(rate) = self.points_per_unit {
             if !(rate.is_finite() && rate > 0.0) {
-                return Err(TierError::InvalidRate { rate: finite_or_zero(rate) });
+                return Err(TierError::InvalidRate {
+                    rate: finite_or_zero(rate),
+                });
             }
         }
         if self.thresholds.len() > MAX_THRESHOLDS {
@@ -110,11 +112,17 @@ mod tests {
         );
         assert_eq!(
             p(vec![0.0]).check(),
-            Err(TierError::InvalidThreshold { position: 1, value: 0.0 })
+            Err(TierError::InvalidThreshold {
+                position: 1,
+                value: 0.0
+            })
         );
         assert_eq!(
             p(vec![f64::NAN]).check(),
-            Err(TierError::InvalidThreshold { position: 1, value: 0.0 })
+            Err(TierError::InvalidThreshold {
+                position: 1,
+                value: 0.0
+            })
         );
         assert!(matches!(
             p(vec![1.0, 2.0, 3.0, 4.0, 5.0]).check(),

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cohorts::CohortError;
 use crate::repurchase::RepurchaseError;
+use crate::sendtime::SendTimeError;
 
 use super::{
     baskets::BasketError, cluster::ClusterError, clv::ClvError, ingest::IngestError, rfm::RfmError,
@@ -33,6 +34,9 @@ pub enum EngineError {
     /// The repurchase cycles could not be computed (no item column, nobody buying again).
     #[error(transparent)]
     Repurchase(#[from] RepurchaseError),
+    /// The send timing could not be computed (no purchase order, bad settings).
+    #[error(transparent)]
+    SendTime(#[from] SendTimeError),
 }
 
 /// Engine result alias.

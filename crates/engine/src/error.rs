@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::cohorts::CohortError;
 use crate::repurchase::RepurchaseError;
 use crate::tiers::TierError;
+use crate::sendtime::SendTimeError;
 
 use super::{
     baskets::BasketError, cluster::ClusterError, clv::ClvError, ingest::IngestError, rfm::RfmError,
@@ -37,6 +38,9 @@ pub enum EngineError {
     /// The membership tiers could not be computed (thresholds out of order, no spend).
     #[error(transparent)]
     Tiers(#[from] TierError),
+    /// The send timing could not be computed (no purchase order, bad settings).
+    #[error(transparent)]
+    SendTime(#[from] SendTimeError),
 }
 
 /// Engine result alias.

@@ -27,6 +27,8 @@
 //!   the LTV curve per period since, split by the first purchase's item, region or channel.
 //! - [`repurchase`]: repurchase cycles per item (Kaplan–Meier), expected next purchases, the
 //!   customers due now.
+//! - [`sendtime`]: send timing: each customer's best weekday and hour, shrunk toward the store's
+//!   profile (empirical Bayes), and weekday × hour heatmaps for the store and per RFM segment.
 //! - [`calendar`]: days since 1970-01-01 to and from calendar dates and ISO text.
 //! - [`csv_out`]: the CSV cell rules of every export (byte-order mark, plain numbers, formula
 //!   neutralisation).
@@ -50,6 +52,7 @@ pub mod ingest;
 mod lines;
 pub mod repurchase;
 pub mod rfm;
+pub mod sendtime;
 pub mod session;
 pub mod stats;
 pub mod table_out;

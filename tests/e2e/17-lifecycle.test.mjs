@@ -147,3 +147,109 @@ test('lifecycle: cohorts by month and week, split by region, charts, export, Chi
     await app.close();
   }
 });
+
+/** Each customer's net spend over (from, to] (ISO days), counted here from the demo file, and
+ * whether they had a purchase order there. */
+function demoSpend(from, to) {
+  const rows = csvRows(fs.readFileSync(path.join(REPO, 'public/demo/transactions.csv'), 'utf8'));
+  const header = rows.shift();
+  const [c, o, d, a] = ['customer_id', 'order_id', 'date', 'amount'].map((h) => header.indexOf(h));
+  const orders = new Map();
+  for (const r of rows) {
+    const key = `${r[c]}\u0000${r[o]}`;
+    const x = orders.get(key) || { customer: r[c], day: r[d], net: 0, returns: false };
+    x.net += Number(r[a]);
+    if (Number(r[a]) < 0) x.returns = true;
+    if (r[d] < x.day) x.day = r[d];
+    orders.set(key, x);
+  }
+  const spend = new Map();
+  for (const x of orders.values()) {
+    if (!(x.day > from && x.day <= to)) continue;
+    const s = spend.get(x.customer) || { net: 0, active: false };
+    s.net += x.net;
+    if (x.net > 0 || (x.net === 0 && !x.returns)) s.active = true;
+    spend.set(x.customer, s);
+  }
+  return spend;
+}
+
+test('lifecycle: membership tiers counted here, edited at once, opened in the customer table; the due list opens there too', async () => {
+  const app = await openApp(browser, server);
+  try {
+    await app.goto();
+    const { page } = app;
+    await app.analyseDemo();
+    await app.go('lifecycle');
+    await page.locator('[data-testid=tiers-run]').click();
+    await page.locator('[data-testid=tier-table]').waitFor({ state: 'visible', timeout: REPORT_TIMEOUT });
+    await idle(page);
+
+    // The demo's as-of day is 2024-12-31: the window is (2023-12-31, 2024-12-31].
+    const spend = demoSpend('2023-12-31', '2024-12-31');
+    const countTiers = (thresholds) => {
+      const counts = new Array(thresholds.length + 1).fill(0);
+      for (const s of spend.values()) {
+        if (!s.active) continue;
+        counts[thresholds.filter((t) => t <= Math.max(s.net, 0)).length] += 1;
+      }
+      return counts;
+    };
+    const shown = async () => page.locator('[data-testid=tier-table] tbody tr').evaluateAll((rs) => rs
+      .map((r) => [Number(r.getAttribute('data-tier')), Number(r.getAttribute('data-customers'))])
+      .sort((a, b) => a[0] - b[0]).map((x) => x[1]));
+    const thresholds = async () => page.locator('[data-testid=tier-thresholds] input').evaluateAll((is) => is.map((i) => Number(i.value.replace(/,/g, ''))));
+    const suggested = await thresholds();
+    assert.equal(suggested.length, 3, 'three suggested thresholds');
+    assert.deepEqual(await shown(), countTiers(suggested), 'tiers as counted here');
+
+    // An edit re-assigns without pressing a button.
+    await page.locator('[data-testid=tier-threshold-1]').fill('50');
+    const edited = [50, ...suggested.slice(1)];
+    await until(page, async () => JSON.stringify(await shown()) === JSON.stringify(countTiers(edited)) || null, 'tiers after an edit');
+
+    // Out of order: named, the tiers on screen stay.
+    await page.locator('[data-testid=tier-threshold-2]').fill('10');
+    assert.match(await app.errorText(), /Threshold 2 \(10\) must be above threshold 1 \(50\)/);
+    assert.deepEqual(await shown(), countTiers(edited));
+    await page.locator('[data-testid=tier-suggest]').click();
+    await until(page, async () => JSON.stringify(await thresholds()) === JSON.stringify(suggested) || null, 'suggested again');
+    await idle(page);
+
+    // The export: one row per customer who ever bought.
+    const [d] = await Promise.all([
+      page.waitForEvent('download', { timeout: REPORT_TIMEOUT }),
+      page.locator('[data-testid=export-tiers]').click(),
+    ]);
+    const lines = csvRows(fs.readFileSync(await d.path(), 'utf8').replace(/^\ufeff/, ''));
+    assert.deepEqual(lines[0], ['customer_id', 'spend_before', 'tier_before', 'spend_now', 'tier_now', 'movement']);
+    const top = countTiers(suggested)[3];
+    assert.equal(lines.filter((l) => l[4] === 'Platinum').length, top, 'Platinum rows');
+
+    // A tier opens the customer table filtered on it; a movement too.
+    await page.locator('[data-testid=tier-open-3]').click();
+    await until(page, async () => Number(await app.value('customer-count')) === top || null, `customer-count ${top}`);
+    await app.go('lifecycle');
+    const lapsed = Number(await page.locator('[data-testid=tier-movements] [data-movement=lapsed]').getAttribute('data-count'));
+    assert.ok(lapsed > 0);
+    await page.locator('[data-testid=tier-movements] [data-movement=lapsed]').click();
+    await until(page, async () => Number(await app.value('customer-count')) === lapsed || null, `lapsed ${lapsed}`);
+
+    // The due list opens the customer table on the customers due.
+    await app.go('lifecycle');
+    await page.locator('[data-testid=repurchase-run]').click();
+    await page.locator('[data-testid=due-table]').waitFor({ state: 'visible', timeout: REPORT_TIMEOUT });
+    await idle(page);
+    const [dd] = await Promise.all([
+      page.waitForEvent('download', { timeout: REPORT_TIMEOUT }),
+      page.locator('[data-testid=export-due]').click(),
+    ]);
+    const dueCustomers = new Set(csvRows(fs.readFileSync(await dd.path(), 'utf8').replace(/^\ufeff/, '')).slice(1).map((r) => r[0]));
+    await page.locator('[data-testid=due-open-table]').click();
+    await until(page, async () => Number(await app.value('customer-count')) === dueCustomers.size || null, `due customers ${dueCustomers.size}`);
+
+    await app.assertClean({ allowAfterFile: [(r) => r.url === server.url + 'demo/transactions.csv' || r.url === server.url + 'demo/customers.csv'] });
+  } finally {
+    await app.close();
+  }
+});

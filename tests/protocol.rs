@@ -25,6 +25,7 @@ use segscope::engine::baskets::{
 };
 use segscope::engine::cohorts::{CohortParams, CohortSplit};
 use segscope::engine::repurchase::RepurchaseParams;
+use segscope::engine::sendtime::SendTimeParams;
 use segscope::engine::tiers::{TierParams, TierWords};
 
 const DEMO: &[u8] = include_bytes!("../public/demo/transactions.csv");
@@ -66,10 +67,12 @@ fn request_name(r: &Request) -> &'static str {
         Request::Repurchase(msg::repurchase::Request::ExportDue { .. }) => "ExportDue",
         Request::Tiers(msg::tiers::Request::Run { .. }) => "TiersRun",
         Request::Tiers(msg::tiers::Request::Export { .. }) => "TiersExport",
+        Request::SendTime(msg::sendtime::Request::Run { .. }) => "SendTimeRun",
+        Request::SendTime(msg::sendtime::Request::Export { .. }) => "SendTimeExport",
     }
 }
 
-const REQUESTS: usize = 30;
+const REQUESTS: usize = 32;
 
 fn response_name(r: &Response) -> &'static str {
     match r {
@@ -94,10 +97,11 @@ fn response_name(r: &Response) -> &'static str {
         Response::Cohorts(msg::cohorts::Response::Cohorts { .. }) => "Cohorts",
         Response::Repurchase(msg::repurchase::Response::Cycles { .. }) => "Cycles",
         Response::Tiers(msg::tiers::Response::Tiers { .. }) => "Tiers",
+        Response::SendTime(msg::sendtime::Response::SendTimes { .. }) => "SendTimes",
     }
 }
 
-const RESPONSES: usize = 21;
+const RESPONSES: usize = 22;
 
 fn round_trip_response(id: u64, response: &Response) {
     let json = encode_response(id, 7, response);
@@ -407,6 +411,21 @@ fn every_request_and_response_round_trips() {
         Request::Tiers(msg::tiers::Request::Export {
             format: ExportFormat::Csv,
             words: TierWords::default(),
+        }),
+        None,
+    );
+    // Send timing and its export.
+    ask(
+        &mut session,
+        Request::SendTime(msg::sendtime::Request::Run {
+            params: SendTimeParams::default(),
+        }),
+        None,
+    );
+    ask(
+        &mut session,
+        Request::SendTime(msg::sendtime::Request::Export {
+            format: ExportFormat::Csv,
         }),
         None,
     );

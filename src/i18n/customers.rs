@@ -65,7 +65,8 @@ catalog! {
 pub fn column_title(lang: Lang, column: &Column) -> String {
     let title = super::predictions::prediction_column_title(&column.key)
         .or_else(|| super::lifecycle::due_column_title(&column.key))
-        .or_else(|| super::tiers::tier_column_title(&column.key));
+        .or_else(|| super::tiers::tier_column_title(&column.key))
+        .or_else(|| super::sendtime::send_column_title(&column.key));
     title.map_or_else(|| column.key.clone(), |t| t.get(lang).to_string())
 }
 
@@ -74,6 +75,8 @@ pub fn column_title(lang: Lang, column: &Column) -> String {
 pub fn band_name(lang: Lang, column: &Column, code: &str) -> String {
     let name = super::predictions::prediction_band_name(lang, &column.key, code)
         .or_else(|| super::lifecycle::due_band_name(lang, &column.key, code))
-        .or_else(|| super::tiers::tier_band_name(lang, &column.key, code));
-    name.map_or_else(|| code.to_string(), str::to_string)
+        .or_else(|| super::tiers::tier_band_name(lang, &column.key, code))
+        .map(str::to_string)
+        .or_else(|| super::sendtime::send_band_name(lang, &column.key, code));
+    name.unwrap_or_else(|| code.to_string())
 }

@@ -91,6 +91,7 @@ mod lifecycle;
 mod overview;
 mod predictions;
 mod segments;
+mod sendtime;
 mod tiers;
 
 pub use baskets::{basket_warning_text, describe_basket_error, level_name, support_text};
@@ -104,6 +105,7 @@ pub use segments::{
     cluster_warning_text, describe_cluster_error, feature_label, feature_name, numbered_trait_name,
     trait_name,
 };
+pub use sendtime::{describe_sendtime_error, hour_text, weekday_name};
 pub use tiers::{describe_tier_error, movement_name, tier_name, tier_words};
 
 /// The catalog, one part per feature (`common`, `ingest`, `overview`, `customers`,
@@ -120,10 +122,11 @@ pub mod t {
     pub use super::overview::*;
     pub use super::predictions::*;
     pub use super::segments::*;
+    pub use super::sendtime::*;
     pub use super::tiers::*;
 
     /// Every part with its entries, for tests and audits.
-    pub const PARTS: [(&str, &[(&str, super::Text)]); 9] = [
+    pub const PARTS: [(&str, &[(&str, super::Text)]); 10] = [
         ("common", super::common::ALL),
         ("ingest", super::ingest::ALL),
         ("overview", super::overview::ALL),
@@ -133,6 +136,7 @@ pub mod t {
         ("baskets", super::baskets::ALL),
         ("lifecycle", super::lifecycle::ALL),
         ("tiers", super::tiers::ALL),
+        ("sendtime", super::sendtime::ALL),
     ];
 }
 
@@ -171,6 +175,7 @@ pub fn describe_error(lang: Lang, error: &WorkerError) -> String {
         WorkerError::Engine(EngineError::Cohorts(e)) => describe_cohort_error(lang, e),
         WorkerError::Engine(EngineError::Repurchase(e)) => describe_repurchase_error(lang, e),
         WorkerError::Engine(EngineError::Tiers(e)) => describe_tier_error(lang, e),
+        WorkerError::Engine(EngineError::SendTime(e)) => describe_sendtime_error(lang, e),
         WorkerError::NothingLoaded { .. } => t::ERR_NOTHING_LOADED.get(lang).to_string(),
         WorkerError::Read { message } => fill(lang, t::ERR_READ, &[message]),
         WorkerError::TooManyRowsForExcel { rows } => fill(

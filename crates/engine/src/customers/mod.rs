@@ -16,6 +16,7 @@ pub mod predictions;
 mod profile;
 mod query;
 pub mod repurchase;
+pub mod sendtime;
 mod tags;
 pub mod tiers;
 

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    baskets, cohorts, customers, file, overview, predictions, repurchase, segments, tiers,
+    baskets, cohorts, customers, file, overview, predictions, repurchase, segments, sendtime, tiers,
 };
 
 use crate::{
@@ -37,6 +37,8 @@ pub enum Request {
     Repurchase(repurchase::Request),
     /// Membership tiers, their migrations and the per-customer export.
     Tiers(tiers::Request),
+    /// Send timing: each customer's best weekday and hour, the heatmaps, the export.
+    SendTime(sendtime::Request),
 }
 
 /// What the page shows about a loaded attributes file.
@@ -112,6 +114,8 @@ pub enum Response {
     Repurchase(repurchase::Response),
     /// Membership tiers.
     Tiers(tiers::Response),
+    /// Send timing.
+    SendTime(sendtime::Response),
     /// The request failed; nothing the page holds is invalidated.
     Failed {
         /// Why.

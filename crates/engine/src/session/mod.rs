@@ -16,6 +16,7 @@
 //! | `Baskets::Rules` / `Recommend` / `Regions` | that result only (the baskets of an item level are built once and kept) |
 //! | `Cohorts::Run` | the cohorts only |
 //! | `Repurchase::Run` | the repurchase cycles only (a re-analysis drops them too) |
+//! | `SendTime::Run` | the send times only (a re-analysis drops them too) |
 //! | `Tiers::Run` | the tiers only; the trailing spends are kept while the window stays (a re-analysis drops both) |
 //! | `OpenAttributes` / `ClearAttributes` | nothing derived (the next segmentation reads them) |
 //! | a worker restart | everything (a fresh session; the page re-sends the file, then re-asks) |
@@ -33,6 +34,7 @@ pub mod overview;
 pub mod predictions;
 pub mod repurchase;
 pub mod segments;
+pub mod sendtime;
 mod source;
 pub mod tiers;
 
@@ -200,6 +202,8 @@ pub struct Session {
     repurchase: Option<crate::repurchase::RepurchaseAnalysis>,
     /// The membership tiers of `analysis`'s lines (spends and the last thresholds' tiers).
     tiers: Option<tiers::TierResults>,
+    /// Each customer's best weekday and hour of `analysis`'s orders.
+    sendtime: Option<crate::sendtime::SendTimeAnalysis>,
 }
 
 impl Session {
@@ -255,6 +259,11 @@ impl Session {
         if let Some(r) = &self.repurchase {
             sources.push(Box::new(crate::customers::repurchase::DueColumns::new(r)));
         }
+        if let Some(s) = &self.sendtime {
+            sources.push(Box::new(crate::customers::sendtime::SendTimeColumns::new(
+                s,
+            )));
+        }
         if let Some(t) = &self.tiers {
             sources.push(Box::new(crate::customers::tiers::TierColumns::new(
                 &t.base,
@@ -294,6 +303,7 @@ impl Session {
         self.cohorts = None;
         self.repurchase = None;
         self.tiers = None;
+        self.sendtime = None;
     }
 
     /// Answers one request of file generation `generation`. `attachment` is the file that comes
@@ -324,6 +334,7 @@ impl Session {
             Request::Cohorts(request) => cohorts::handle(self, request, attachment, job),
             Request::Repurchase(request) => repurchase::handle(self, request, attachment, job),
             Request::Tiers(request) => tiers::handle(self, request, attachment, job),
+            Request::SendTime(request) => sendtime::handle(self, request, attachment, job),
         }
     }
 
@@ -381,6 +392,7 @@ impl Session {
         self.cohorts = None;
         self.repurchase = None;
         self.tiers = None;
+        self.sendtime = None;
         overview::Response::Analyzed {
             quality,
             report,

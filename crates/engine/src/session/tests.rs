@@ -877,3 +877,53 @@ fn tiers_invalidation() {
     .unwrap();
     assert!(h.session.tiers().is_none());
 }
+
+/// The send-timing row of the invalidation table: a re-analysis drops the send times; while
+/// they are there the customer table carries their columns.
+#[test]
+fn sendtime_invalidation_and_columns() {
+    use crate::customers::sendtime::{SEND_CONFIDENCE, SEND_WEEKDAY};
+    let mut h = Harness::new();
+    h.load_demo(1);
+    h.ask(
+        1,
+        Request::SendTime(super::sendtime::Request::Run {
+            params: crate::sendtime::SendTimeParams::default(),
+        }),
+        None,
+    )
+    .unwrap();
+    assert!(h.session.sendtime().is_some());
+    let page = h.session.page(&CustomerQuery {
+        bands: vec![crate::customers::BandFilter {
+            column: SEND_WEEKDAY.into(),
+            values: vec!["saturday".into()],
+        }],
+        ..CustomerQuery::default()
+    });
+    let keys: Vec<&str> = page.columns.iter().map(|c| c.key.as_str()).collect();
+    assert!(
+        keys.contains(&SEND_WEEKDAY) && keys.contains(&SEND_CONFIDENCE),
+        "{keys:?}"
+    );
+    let saturday = h
+        .session
+        .sendtime()
+        .unwrap()
+        .customers
+        .iter()
+        .filter(|c| c.best_weekday == 5)
+        .count() as u64;
+    assert!(saturday > 0);
+    assert_eq!(page.matching, saturday);
+    h.ask(
+        1,
+        Request::Overview(overview::Request::Analyze {
+            rfm: RfmParams::default(),
+            query: CustomerQuery::default(),
+        }),
+        None,
+    )
+    .unwrap();
+    assert!(h.session.sendtime().is_none());
+}

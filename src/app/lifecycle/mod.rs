@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 pub mod state;
+mod sendtime;
 mod tiers;
 
 use super::chart::{CohortChart, CohortChartKind, CohortMetric, RepurchaseChart};
@@ -19,6 +20,7 @@ pub fn Lifecycle() -> impl IntoView {
     view! {
         <CohortsSection/>
         <RepurchaseSection/>
+        <sendtime::SendTimeSection/>
         <tiers::TiersSection/>
     }
 }

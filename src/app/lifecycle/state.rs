@@ -10,6 +10,7 @@ use crate::engine::cohorts::{CohortParams, CohortReport};
 use crate::engine::repurchase::{RepurchaseParams, RepurchaseReport};
 use crate::engine::session as msg;
 use crate::engine::table_out::ExportFormat;
+use crate::engine::sendtime::{SendTimeParams, SendTimeReport};
 use crate::engine::tiers::{TierParams, TierReport};
 use crate::i18n::t;
 use crate::protocol::{Request, Response, Stage};
@@ -41,6 +42,12 @@ pub struct LifecycleState {
     pub tier_applied: RwSignal<TierParams>,
     /// The tiers on screen.
     pub tiers: RwSignal<Option<TierReport>>,
+    /// The send times on screen.
+    pub sendtime: RwSignal<Option<SendTimeReport>>,
+    /// Worker milliseconds of the last send-time run.
+    pub sendtime_ms: RwSignal<f64>,
+    /// The heatmap shown: 0 the store, `i + 1` the report's segment `i`.
+    pub sendtime_view: RwSignal<usize>,
 }
 
 impl LifecycleState {
@@ -58,6 +65,9 @@ impl LifecycleState {
             tier_thresholds: RwSignal::new(Vec::new()),
             tier_applied: RwSignal::new(TierParams::default()),
             tiers: RwSignal::new(None),
+            sendtime: RwSignal::new(None),
+            sendtime_ms: RwSignal::new(0.0),
+            sendtime_view: RwSignal::new(0),
         }
     }
 
@@ -73,6 +83,8 @@ impl LifecycleState {
         self.tier_params.set(TierParams::default());
         self.tier_thresholds.set(Vec::new());
         self.tier_applied.set(TierParams::default());
+        self.sendtime.set(None);
+        self.sendtime_view.set(0);
     }
 }
 
@@ -120,6 +132,10 @@ impl AppState {
     /// re-analysis or a worker restart: the session dropped them); they come off the screen
     /// first, so a failure leaves nothing of the previous run's lines shown.
     pub(crate) fn redo_lifecycle(self) {
+        if self.lifecycle.sendtime.with_untracked(Option::is_some) {
+            self.lifecycle.sendtime.set(None);
+            self.find_send_times();
+        }
         if self.lifecycle.tiers.with_untracked(Option::is_some) {
             self.lifecycle.tiers.set(None);
             self.tiers_with(self.lifecycle.tier_applied.get_untracked());
@@ -169,19 +185,7 @@ impl AppState {
             return;
         }
         let request = Request::Repurchase(msg::repurchase::Request::ExportDue { format });
-        self.job(&request, None, None, move |response, blob| {
-            if let Response::Exported { rows } = response {
-                if let Some(blob) = blob {
-                    let name = export_file_name(
-                        &self.file_name.get_untracked(),
-                        "due",
-                        format.extension(),
-                    );
-                    browser::download_blob(&blob, &name);
-                }
-                self.notice.set(Some(Notice::Exported { rows }));
-            }
-        });
+        self.download(request, "due", format);
     }
 
     /// Download every group's cohort matrix.
@@ -191,19 +195,7 @@ impl AppState {
         }
         let other_name = t::COHORTS_OTHER.get(self.lang.get_untracked()).to_string();
         let request = Request::Cohorts(msg::cohorts::Request::Export { format, other_name });
-        self.job(&request, None, None, move |response, blob| {
-            if let Response::Exported { rows } = response {
-                if let Some(blob) = blob {
-                    let name = export_file_name(
-                        &self.file_name.get_untracked(),
-                        "cohorts",
-                        format.extension(),
-                    );
-                    browser::download_blob(&blob, &name);
-                }
-                self.notice.set(Some(Notice::Exported { rows }));
-            }
-        });
+        self.download(request, "cohorts", format);
     }
 
     /// Assign the tiers with the thresholds as typed (text that is not a number is sent as 0,
@@ -269,19 +261,7 @@ impl AppState {
             .with_untracked(|r| r.as_ref().map_or(0, |r| r.tiers.len()));
         let words = crate::i18n::tier_words(lang, tiers);
         let request = Request::Tiers(msg::tiers::Request::Export { format, words });
-        self.job(&request, None, None, move |response, blob| {
-            if let Response::Exported { rows } = response {
-                if let Some(blob) = blob {
-                    let name = export_file_name(
-                        &self.file_name.get_untracked(),
-                        "tiers",
-                        format.extension(),
-                    );
-                    browser::download_blob(&blob, &name);
-                }
-                self.notice.set(Some(Notice::Exported { rows }));
-            }
-        });
+        self.download(request, "tiers", format);
     }
 
     /// The customer table filtered on one band column of a lifecycle analysis (a tier, a
@@ -297,5 +277,57 @@ impl AppState {
         };
         self.set_query(query);
         crate::app::routes::navigate(self, crate::app::routes::Route::Customers);
+    }
+
+    /// Learn each customer's best weekday and hour.
+    pub fn find_send_times(self) {
+        if self.retry_when_lost(move || self.find_send_times()) {
+            return;
+        }
+        let request = Request::SendTime(msg::sendtime::Request::Run {
+            params: SendTimeParams::default(),
+        });
+        self.job(
+            &request,
+            None,
+            Some(Stage::Lifecycle),
+            move |response, _| {
+                if let Response::SendTime(msg::sendtime::Response::SendTimes {
+                    report,
+                    elapsed_ms,
+                }) = response
+                {
+                    let segments = report.segments.len();
+                    self.lifecycle
+                        .sendtime_view
+                        .update(|v| *v = if *v > segments { 0 } else { *v });
+                    self.lifecycle.sendtime_ms.set(elapsed_ms);
+                    self.lifecycle.sendtime.set(Some(report));
+                }
+            },
+        );
+    }
+
+    /// Download every customer's best times.
+    pub fn export_send_times(self, format: ExportFormat) {
+        if self.retry_when_lost(move || self.redo_lifecycle()) {
+            return;
+        }
+        let request = Request::SendTime(msg::sendtime::Request::Export { format });
+        self.download(request, "sendtime", format);
+    }
+
+    /// Asks for an export and saves the file it brings as `<file>-<what>.<ext>`.
+    fn download(self, request: Request, what: &'static str, format: ExportFormat) {
+        self.job(&request, None, None, move |response, blob| {
+            if let Response::Exported { rows } = response {
+                if let Some(blob) = blob {
+                    let name =
+                        export_file_name(&self.file_name.get_untracked(), what, format.extension());
+                    browser::download_blob(&blob, &name);
+                }
+                self.notice.set(Some(Notice::Exported { rows }));
+            }
+        });
     }
 }

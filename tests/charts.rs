@@ -2987,3 +2987,271 @@ mod repurchase {
         }
     }
 }
+
+// --- tier migration (lifecycle) -------------------------------------------------------------------
+
+mod tiers {
+    use super::{elements, has_text, hex, render, ChartTheme};
+    use segscope::charts::{draw_tier_chart, tier_readout, ClusterLayout, HoverAxis};
+    use segscope::engine::calendar::iso_day;
+    use segscope::engine::tiers::{Movement, TierParams, TierReport, TierRow};
+    use segscope::i18n::{t, Lang};
+
+    fn row(tier: u8) -> TierRow {
+        TierRow {
+            tier,
+            lower: f64::from(tier) * 100.0,
+            upper: (tier < 2).then(|| f64::from(tier + 1) * 100.0),
+            customers_now: 0,
+            spend_now: 0.0,
+            customer_share_now: 0.0,
+            spend_share_now: 0.0,
+            customers_before: 0,
+            spend_before: 0.0,
+        }
+    }
+
+    /// Three tiers (Member, Silver, Gold). Rows: not yet, no purchase, Member, Silver, Gold;
+    /// columns: no purchase, Member, Silver, Gold. Gold → Member is empty.
+    fn report() -> TierReport {
+        TierReport {
+            params: TierParams::default(),
+            suggested: Vec::new(),
+            as_of_day: 20_000,
+            earlier_day: 19_635,
+            earlier_window_partial: false,
+            customers: 681,
+            active_now: 348,
+            active_before: 317,
+            tiers: (0..3).map(row).collect(),
+            matrix: vec![
+                vec![0, 40, 7, 2],
+                vec![300, 12, 3, 0],
+                vec![25, 150, 18, 1],
+                vec![6, 9, 60, 11],
+                vec![2, 0, 5, 30],
+            ],
+            movements: Vec::new(),
+            elapsed_ms: 1.0,
+        }
+    }
+
+    fn draw(
+        report: Option<&TierReport>,
+        lang: Lang,
+        theme: &ChartTheme,
+        with_title: bool,
+    ) -> (String, ClusterLayout) {
+        let (svg, res) = render(|a| draw_tier_chart(a, report, lang, theme, with_title));
+        (svg, res.unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    fn at(r: &TierReport, layout: &ClusterLayout, i: usize, lang: Lang) -> Option<String> {
+        let p = (layout.plot.point_x_px[i], layout.point_y_px[i]);
+        tier_readout(Some(r), layout, p, lang)
+    }
+
+    #[test]
+    fn draws_both_columns_with_names_and_counts_and_reads_every_band_and_bar() {
+        let theme = ChartTheme::light();
+        let r = report();
+        let (svg, layout) = draw(Some(&r), Lang::En, &theme, true);
+        assert!(!svg.contains("NaN"));
+        for text in [
+            t::TIERS_CHART.en,
+            // Earlier (left) and now (right).
+            "Gold 37",
+            "Silver 86",
+            "Member 194",
+            "No purchase 315",
+            "Not yet a customer 49",
+            "Gold 44",
+            "Silver 93",
+            "Member 211",
+            "No purchase 333",
+            &iso_day(19_635),
+            &iso_day(20_000),
+        ] {
+            assert!(has_text(&svg, text), "{text}");
+        }
+        // Every movement has a band here, so every one is in the legend.
+        for m in Movement::ALL {
+            assert!(has_text(&svg, segscope::i18n::movement_name(Lang::En, m)), "{m:?}");
+        }
+        // Up bands in the accent, down bands in the second accent.
+        let polygons = elements(&svg, "polygon");
+        for c in [theme.accent, theme.accent2] {
+            let fill = format!("fill=\"{}\"", hex(c));
+            assert!(polygons.iter().any(|a| a.contains(&fill)), "{}", hex(c));
+        }
+
+        // 17 non-empty bands (earlier state, then state now, top to bottom), 5 + 4 bars.
+        assert_eq!(layout.hover, HoverAxis::Both);
+        assert_eq!(layout.plot.point_x_px.len(), 17 + 5 + 4);
+        assert_eq!(layout.point_y_px.len(), 17 + 5 + 4);
+        assert!(layout
+            .plot
+            .point_x_px
+            .iter()
+            .chain(&layout.point_y_px)
+            .all(|v| v.is_finite()));
+        let bands: Vec<String> = (0..17)
+            .map(|i| at(&r, &layout, i, Lang::En).unwrap_or_default())
+            .collect();
+        let expected = [
+            "Gold → Gold: 30 customers",
+            "Gold → Silver: 5 customers",
+            "Gold → No purchase: 2 customers",
+            "Silver → Gold: 11 customers",
+            "Silver → Silver: 60 customers",
+            "Silver → Member: 9 customers",
+            "Silver → No purchase: 6 customers",
+            "Member → Gold: 1 customers",
+            "Member → Silver: 18 customers",
+            "Member → Member: 150 customers",
+            "Member → No purchase: 25 customers",
+            "No purchase → Silver: 3 customers",
+            "No purchase → Member: 12 customers",
+            "No purchase → No purchase: 300 customers",
+            "Not yet a customer → Gold: 2 customers",
+            "Not yet a customer → Silver: 7 customers",
+            "Not yet a customer → Member: 40 customers",
+        ];
+        assert_eq!(bands, expected);
+        assert_eq!(
+            at(&r, &layout, 17, Lang::En).as_deref(),
+            Some("Gold, one window earlier: 37 customers")
+        );
+        assert_eq!(
+            at(&r, &layout, 21, Lang::En).as_deref(),
+            Some("Not yet a customer, one window earlier: 49 customers")
+        );
+        assert_eq!(
+            at(&r, &layout, 22, Lang::En).as_deref(),
+            Some("Gold now: 44 customers")
+        );
+        assert_eq!(
+            at(&r, &layout, 25, Lang::En).as_deref(),
+            Some("No purchase now: 333 customers")
+        );
+        assert_eq!(
+            at(&r, &layout, 1, Lang::Zh).as_deref(),
+            Some("金卡 → 银卡：5 位客户")
+        );
+        assert_eq!(
+            at(&r, &layout, 22, Lang::Zh).as_deref(),
+            Some("当前金卡：44 位客户")
+        );
+        let mid_x = (layout.plot.plot_left_px + layout.plot.plot_right_px) / 2.0;
+        // Over the labels, above and below the plot: nothing.
+        let plot = &layout.plot;
+        let mid_y = (plot.plot_top_px + plot.plot_bottom_px) / 2.0;
+        for p in [
+            (plot.plot_left_px - 30.0, mid_y),
+            (plot.plot_right_px + 30.0, mid_y),
+            (mid_x, plot.plot_top_px - 5.0),
+            (mid_x, plot.plot_bottom_px + 5.0),
+            (f64::NAN, mid_y),
+        ] {
+            assert_eq!(tier_readout(Some(&r), &layout, p, Lang::En), None, "{p:?}");
+        }
+
+        // Without the title; in Chinese.
+        let (svg, _) = draw(Some(&r), Lang::Zh, &ChartTheme::dark(), false);
+        assert!(!has_text(&svg, t::TIERS_CHART.zh));
+        assert!(has_text(&svg, "金卡 37") && has_text(&svg, "尚未成为客户 49"));
+        assert!(!svg.contains("NaN"));
+    }
+
+    #[test]
+    fn empty_states_are_thin_ticks_and_empty_cells_draw_no_band() {
+        let mut r = report();
+        // Nobody was Gold one window earlier, nobody is Silver now.
+        r.matrix[4] = vec![0, 0, 0, 0];
+        for row in &mut r.matrix {
+            row[2] = 0;
+        }
+        let (svg, layout) = draw(Some(&r), Lang::En, &ChartTheme::light(), true);
+        assert!(has_text(&svg, "Gold 0") && has_text(&svg, "Silver 0"));
+        assert!(!svg.contains("NaN"));
+        let bands = layout.plot.point_x_px.len() - 9;
+        assert_eq!(bands, 10);
+        for i in 0..bands {
+            let text = at(&r, &layout, i, Lang::En).unwrap_or_default();
+            assert!(!text.starts_with("Gold →") && !text.contains("→ Silver"), "{text}");
+        }
+        // The empty bars still read, as 0.
+        assert_eq!(
+            at(&r, &layout, bands, Lang::En).as_deref(),
+            Some("Gold, one window earlier: 0 customers")
+        );
+        assert_eq!(
+            at(&r, &layout, bands + 5 + 1, Lang::En).as_deref(),
+            Some("Silver now: 0 customers")
+        );
+    }
+
+    #[test]
+    fn missing_or_empty_reports_draw_the_no_data_text() {
+        let mut zeros = report();
+        for row in &mut zeros.matrix {
+            row.iter_mut().for_each(|c| *c = 0);
+        }
+        let mut no_matrix = report();
+        no_matrix.matrix.clear();
+        let mut no_tiers = report();
+        no_tiers.tiers.clear();
+        no_tiers.matrix = vec![vec![0], vec![0]];
+        for report in [None, Some(&zeros), Some(&no_matrix), Some(&no_tiers)] {
+            for lang in [Lang::En, Lang::Zh] {
+                let (svg, layout) = draw(report, lang, &ChartTheme::light(), true);
+                assert!(has_text(&svg, t::NO_DATA.get(lang)));
+                assert!(has_text(&svg, t::TIERS_CHART.get(lang)));
+                assert!(!svg.contains("NaN"));
+                assert_eq!(layout, ClusterLayout::default());
+                assert_eq!(tier_readout(report, &layout, (400.0, 200.0), lang), None);
+            }
+        }
+    }
+
+    #[test]
+    fn odd_reports_and_tiny_areas_draw_without_panicking() {
+        let mut ragged = report();
+        ragged.matrix = vec![vec![1], vec![], vec![3, 4, 5, 6, 7, 8], vec![u64::MAX, 1]];
+        let mut five = report();
+        five.tiers = (0..5).map(row).collect();
+        five.matrix = (0..7)
+            .map(|i| (0..6).map(|j| (i * 7 + j * 3) % 5).collect())
+            .collect();
+        let mut many = report();
+        many.tiers = (0..40).map(|i| row(i % 5)).collect();
+        for r in [ragged, five, many] {
+            for lang in [Lang::En, Lang::Zh] {
+                let (svg, layout) = draw(Some(&r), lang, &ChartTheme::dark(), true);
+                assert!(!svg.contains("NaN"));
+                for x in [0.0, 150.0, 400.0, 700.0, f64::NAN] {
+                    for y in [0.0, 120.0, 300.0, f64::INFINITY] {
+                        let _ = tier_readout(Some(&r), &layout, (x, y), lang);
+                    }
+                }
+                for i in 0..layout.plot.point_x_px.len() {
+                    assert!(at(&r, &layout, i, lang).is_some(), "target {i}");
+                }
+            }
+        }
+        // A tiny canvas.
+        let r = report();
+        for (w, h) in [(60u32, 40u32), (200, 80), (1, 1)] {
+            let mut svg = String::new();
+            {
+                use plotters::prelude::*;
+                let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+                let layout = draw_tier_chart(&root, Some(&r), Lang::En, &ChartTheme::light(), true)
+                    .unwrap_or_else(|e| panic!("{e}"));
+                let _ = tier_readout(Some(&r), &layout, (30.0, 20.0), Lang::En);
+                root.present().unwrap_or_else(|e| panic!("{e}"));
+            }
+            assert!(!svg.contains("NaN"));
+        }
+    }
+}

@@ -28,6 +28,9 @@ const BASKET_CHART_HEIGHT_PX: u32 = 440;
 /// Canvas height of the cohort heatmap in CSS pixels: up to 156 cohorts (three years of weeks)
 /// keep rows of a couple of pixels, and a year of months rows tall enough for their values.
 const COHORT_HEATMAP_HEIGHT_PX: u32 = 480;
+/// Canvas height of the tier migration in CSS pixels: seven bars a column (five tiers) with
+/// their labels apart, under a legend of up to seven movements.
+const TIER_CHART_HEIGHT_PX: u32 = 400;
 
 /// A chart card.
 #[component]
@@ -238,12 +241,12 @@ pub fn ClvChart(kind: ClvChartKind) -> impl IntoView {
     }
 }
 
-pub use layout_cards::RepurchaseChart;
+pub use layout_cards::{RepurchaseChart, TierChart};
 pub use layout_cards::{BasketChart, ClusterChart, CohortChart};
 
 /// The chart cards whose charts report a [`crate::charts::ClusterLayout`] (segments, baskets,
-/// cohorts, repurchase curves): one card, [`layout_card`], and one thin component per analysis
-/// that says what to draw and what the hover reads.
+/// cohorts, repurchase curves, tier migration): one card, [`layout_card`], and one thin component
+/// per analysis that says what to draw and what the hover reads.
 mod layout_cards {
     use leptos::prelude::*;
     use plotters::coord::Shift;
@@ -253,17 +256,18 @@ mod layout_cards {
     use super::{
         download_png, draw_on_canvas_sized, keep_layout, tr, AppState, BasketChartKind,
         ChartResult, ClusterChartKind, CohortChartKind, CohortMetric, BASKET_CHART_HEIGHT_PX,
-        CLUSTER_CHART_HEIGHT_PX, COHORT_HEATMAP_HEIGHT_PX,
+        CLUSTER_CHART_HEIGHT_PX, COHORT_HEATMAP_HEIGHT_PX, TIER_CHART_HEIGHT_PX,
     };
     use crate::charts::{
         basket_readout, cluster_readout, cohort_readout, draw_basket_chart, draw_cluster_chart,
-        draw_cohort_chart, draw_repurchase_chart, repurchase_readout, BasketChartData, ChartTheme,
-        ClusterLayout,
+        draw_cohort_chart, draw_repurchase_chart, draw_tier_chart, repurchase_readout,
+        tier_readout, BasketChartData, ChartTheme, ClusterLayout,
     };
     use crate::engine::baskets::{BasketReport, RecommendReport, RegionReport};
     use crate::engine::cluster::ClusterReport;
     use crate::engine::cohorts::CohortReport;
     use crate::engine::repurchase::RepurchaseReport;
+    use crate::engine::tiers::TierReport;
     use crate::i18n::{t, Lang, Text};
 
     /// A chart card: a canvas that `draw` paints (`None`: left blank) in an `Effect` (so it redraws
@@ -493,6 +497,25 @@ mod layout_cards {
             move |l, at, lang| {
                 report.with_untracked(|r| repurchase_readout(r.as_ref(), l, at, lang))
             },
+        )
+    }
+
+    /// The tier migration card: a Sankey of the tiers one window earlier and now, with the hover
+    /// naming the band or bar under the mouse; without a report it shows the "no data" text.
+    #[component]
+    pub fn TierChart(
+        /// The tiers run.
+        #[prop(into)]
+        report: Signal<Option<TierReport>>,
+    ) -> impl IntoView {
+        layout_card(
+            "tier-migration",
+            t::TIERS_CHART,
+            TIER_CHART_HEIGHT_PX,
+            move |area, lang, theme| {
+                report.with(|r| Some(draw_tier_chart(area, r.as_ref(), lang, theme, false)))
+            },
+            move |l, at, lang| report.with_untracked(|r| tier_readout(r.as_ref(), l, at, lang)),
         )
     }
 }

@@ -25,6 +25,7 @@ mod lorenz;
 mod repurchase;
 mod segments;
 pub mod theme;
+mod tiers;
 mod trend;
 mod util;
 
@@ -45,4 +46,5 @@ pub use lorenz::{draw_lorenz, lorenz_at};
 pub use repurchase::{draw_repurchase_chart, repurchase_readout, REPURCHASE_CHART_ITEMS};
 pub use segments::draw_segments;
 pub use theme::{diverging, heat, ChartTheme};
+pub use tiers::{draw_tier_chart, tier_readout};
 pub use trend::draw_monthly_trend;

@@ -32,6 +32,8 @@ catalog! {
     TIERS_OPEN = "Open in the customer table", "在客户表中查看";
     TIERS_CHART = "Tier migration", "等级迁移";
     TIERS_HOVER = "{0} → {1}: {2} customers", "{0} → {1}：{2} 位客户";
+    TIERS_HOVER_BEFORE = "{0}, one window earlier: {1} customers", "上一期{0}：{1} 位客户";
+    TIERS_HOVER_NOW = "{0} now: {1} customers", "当前{0}：{1} 位客户";
     EXPORT_TIERS = "Tiers (CSV)", "等级 (CSV)";
     EXPORT_TIERS_XLSX = "Tiers (Excel)", "等级 (Excel)";
     TIER_0 = "Member", "普通会员";

@@ -5,6 +5,7 @@
 use leptos::prelude::set_timeout_with_handle;
 use leptos::prelude::*;
 
+use crate::app::chart::TierChart;
 use crate::app::{export_buttons, tr, AppState};
 use crate::engine::customers::tiers::{tier_code, TIER, TIER_MOVEMENT};
 use crate::engine::tiers::{TierReport, MAX_THRESHOLDS};
@@ -200,6 +201,9 @@ pub(super) fn TiersSection() -> impl IntoView {
                             {move || movement_name(lang.get(), m.0)}": "{grouped(m.1 as f64, 0, ',')}
                         </button>
                     </For>
+                </div>
+                <div class="charts">
+                    <TierChart report=Signal::derive(move || report.get())/>
                 </div>
                 <h3>{tr(state, t::TIERS_MATRIX)}</h3>
                 <div class="table-wrap">

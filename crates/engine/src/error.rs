@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::cohorts::CohortError;
 use crate::repurchase::RepurchaseError;
-use crate::tiers::TierError;
 use crate::sendtime::SendTimeError;
+use crate::tiers::TierError;
 
 use super::{
     baskets::BasketError, cluster::ClusterError, clv::ClvError, ingest::IngestError, rfm::RfmError,

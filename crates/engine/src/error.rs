@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::cohorts::CohortError;
+use crate::forecast::ForecastError;
 use crate::repurchase::RepurchaseError;
 
 use super::{
@@ -33,6 +34,9 @@ pub enum EngineError {
     /// The repurchase cycles could not be computed (no item column, nobody buying again).
     #[error(transparent)]
     Repurchase(#[from] RepurchaseError),
+    /// The forecast could not be made (too short a history, a horizon longer than it).
+    #[error(transparent)]
+    Forecast(#[from] ForecastError),
 }
 
 /// Engine result alias.

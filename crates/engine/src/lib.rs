@@ -27,6 +27,8 @@
 //!   the LTV curve per period since, split by the first purchase's item, region or channel.
 //! - [`repurchase`]: repurchase cycles per item (Kaplan–Meier), expected next purchases, the
 //!   customers due now.
+//! - [`forecast`]: weekly or monthly revenue and orders forecast with ETS models (AutoETS),
+//!   80 % and 95 % intervals and a rolling-origin backtest against the seasonal-naive forecast.
 //! - [`calendar`]: days since 1970-01-01 to and from calendar dates and ISO text.
 //! - [`csv_out`]: the CSV cell rules of every export (byte-order mark, plain numbers, formula
 //!   neutralisation).
@@ -46,6 +48,7 @@ pub mod csv_out;
 pub mod customers;
 pub mod dataset;
 pub mod error;
+pub mod forecast;
 pub mod ingest;
 mod lines;
 pub mod repurchase;

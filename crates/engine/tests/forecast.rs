@@ -148,13 +148,30 @@ fn with_statsmodels_parameters_likelihood_criteria_forecasts_and_intervals_agree
                 }
             }
         } else {
-            // Simulated intervals: ordered around the forecast and widening with the horizon.
-            for (h, s) in steps.iter().enumerate() {
-                assert!(s.lo95 < s.lo80 && s.lo80 < s.mean && s.mean < s.hi80 && s.hi80 < s.hi95);
-                assert!(s.lo95 > 0.0, "{name}: {h}");
+            // Simulated on both sides (different generators, 2000 paths here, 20000 there):
+            // every end within 5 % of statsmodels' 95 % width (about 3 Monte Carlo standard
+            // errors), and ordered around the forecast.
+            let sim = &model["simulated_intervals"];
+            let (lo95, hi95) = (floats(&sim["lo95"]), floats(&sim["hi95"]));
+            for key in ["lo80", "hi80", "lo95", "hi95"] {
+                for (h, theirs) in floats(&sim[key]).into_iter().enumerate() {
+                    let s = steps[h];
+                    let ours = match key {
+                        "lo80" => s.lo80,
+                        "hi80" => s.hi80,
+                        "lo95" => s.lo95,
+                        _ => s.hi95,
+                    };
+                    let tolerance = 0.05 * (hi95[h] - lo95[h]);
+                    assert!(
+                        (ours - theirs).abs() <= tolerance,
+                        "{name}: {key}[{h}] {ours} vs {theirs} (±{tolerance})"
+                    );
+                }
             }
-            let width = |s: &ets::ForecastStep| (s.hi95 - s.lo95) / s.mean;
-            assert!(width(&steps[23]) > width(&steps[0]), "{name}");
+            for s in &steps {
+                assert!(s.lo95 < s.lo80 && s.lo80 < s.mean && s.mean < s.hi80 && s.hi80 < s.hi95);
+            }
         }
     }
 }

@@ -53,7 +53,7 @@ use serde::{Deserialize, Serialize};
 /// Periods above this have their initial seasons set from the data rather than estimated.
 pub const MAX_ESTIMATED_SEASONS: usize = 24;
 /// Simulated paths for the intervals of models without a closed-form variance.
-pub const SIMULATED_PATHS: usize = 2000;
+pub const SIMULATED_PATHS: usize = 10_000;
 /// Seed of those simulations (fixed: the same data gives the same intervals).
 const SIMULATION_SEED: u64 = 0x5E65_C09E_F0CA_57ED;
 /// Standard normal quantiles of 0.9 and 0.975 (80 % and 95 % central intervals).
@@ -487,8 +487,13 @@ impl EtsFit {
         )
     }
 
-    /// Intervals from [`SIMULATED_PATHS`] paths with `N(0, mse)` errors (statsmodels' `simulate`
-    /// recursion), around the point forecasts `mean`.
+    /// Intervals from [`SIMULATED_PATHS`] paths with `N(0, mse)` errors, around the point
+    /// forecasts `mean`: statsmodels' `simulate`, i.e. the error-correction form of the state
+    /// space (with `L = l + φb`, `S` the season, `Y = L + S` or `L·S`; additive error:
+    /// `y = Y + ε`, `l' = L + α·κₗ·ε`, `b' = φb + β·κₗ·ε`, `s' = S + γ·κₛ·ε` with `κₗ = 1/S`,
+    /// `κₛ = 1/L` for a multiplicative season, else 1; multiplicative error: `y = Y(1 + ε)`,
+    /// `l' = L + α(L + κₗ)ε`, `b' = φb + β(φb + κₗ + l)ε`, `s' = S + γ(S + κₛ)ε` with
+    /// `κₗ = S`, `κₛ = L` for an additive season, else 0).
     fn simulated(&self, mean: &[f64]) -> Vec<ForecastStep> {
         let horizon = mean.len();
         let paths = SIMULATED_PATHS;
@@ -497,16 +502,10 @@ impl EtsFit {
         let m = self.next_seasons.len().max(1);
         let p = &self.params;
         let phi = self.phi();
-        let beta_star = if self.spec.has_trend() {
-            p.beta / p.alpha
-        } else {
-            0.0
-        };
-        let gamma_star = if self.spec.has_season() {
-            p.gamma / (1.0 - p.alpha)
-        } else {
-            0.0
-        };
+        let beta = if self.spec.has_trend() { p.beta } else { 0.0 };
+        let gamma = if self.spec.has_season() { p.gamma } else { 0.0 };
+        let mul_season = self.spec.season == SeasonKind::Multiplicative;
+        let mul_error = self.spec.error == ErrorKind::Multiplicative;
         let mut values = vec![0.0; horizon * paths];
         let mut ring = self.next_seasons.clone();
         let mut spare: Option<f64> = None;
@@ -516,34 +515,35 @@ impl EtsFit {
             for h in 0..horizon {
                 let e = sigma * normal(&mut rng, &mut spare);
                 let slot = ring.get_mut(h % m);
-                let lp = l + phi * b;
-                let (y, l_new) = match (self.spec.season, &slot) {
-                    (SeasonKind::Additive, Some(s)) => {
-                        let yhat = lp + **s;
-                        let y = self.noisy(yhat, e);
-                        (y, p.alpha * (y - **s) + (1.0 - p.alpha) * lp)
-                    }
-                    (SeasonKind::Multiplicative, Some(s)) => {
-                        let yhat = lp * **s;
-                        let y = self.noisy(yhat, e);
-                        (y, p.alpha * (y / **s) + (1.0 - p.alpha) * lp)
-                    }
-                    _ => {
-                        let y = self.noisy(lp, e);
-                        (y, p.alpha * y + (1.0 - p.alpha) * lp)
-                    }
-                };
-                if let Some(s) = slot {
-                    *s = match self.spec.season {
-                        SeasonKind::Additive => gamma_star * (y - l_new) + (1.0 - gamma_star) * *s,
-                        SeasonKind::Multiplicative => {
-                            gamma_star * y / l_new + (1.0 - gamma_star) * *s
-                        }
-                        SeasonKind::None => *s,
+                let s = slot.as_deref().copied().unwrap_or(0.0);
+                let damped = phi * b;
+                let lp = l + damped;
+                let yhat = if mul_season { lp * s } else { lp + s };
+                let (y, l_new, b_new, s_new) = if mul_error {
+                    let (kl, ks) = if mul_season { (0.0, 0.0) } else { (s, lp) };
+                    (
+                        yhat * (1.0 + e),
+                        lp + p.alpha * (lp + kl) * e,
+                        damped + beta * (damped + kl + l) * e,
+                        s + gamma * (s + ks) * e,
+                    )
+                } else {
+                    let (kl, ks) = if mul_season {
+                        (1.0 / s, 1.0 / lp)
+                    } else {
+                        (1.0, 1.0)
                     };
+                    (
+                        yhat + e,
+                        lp + p.alpha * kl * e,
+                        damped + beta * kl * e,
+                        s + gamma * ks * e,
+                    )
+                };
+                if let Some(slot) = slot {
+                    *slot = s_new;
                 }
-                b = beta_star * (l_new - l) + (1.0 - beta_star) * phi * b;
-                l = l_new;
+                (l, b) = (l_new, b_new);
                 if let Some(v) = values.get_mut(h * paths + path) {
                     *v = y;
                 }
@@ -566,13 +566,6 @@ impl EtsFit {
                 }
             })
             .collect()
-    }
-
-    fn noisy(&self, yhat: f64, e: f64) -> f64 {
-        match self.spec.error {
-            ErrorKind::Additive => yhat + e,
-            ErrorKind::Multiplicative => yhat * (1.0 + e),
-        }
     }
 }
 

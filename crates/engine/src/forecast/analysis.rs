@@ -11,9 +11,11 @@
 //!   as-of day's period is complete only when the as-of day is its last day (lines dated up to
 //!   the as-of day take part); otherwise it is partial, left out of the fit and named in
 //!   [`ForecastAnalysis::partial_period`]. At most [`MAX_HISTORY`] periods are kept (the
-//!   latest); older purchases are counted in [`ForecastAnalysis::older_orders`].
+//!   latest); older purchases are counted in [`ForecastAnalysis::older_orders`]. The first period
+//!   is kept even when the data starts inside it.
 //! - Season: [`super::ForecastPeriod::season`] (12 for months, 52 for weeks) when the history holds two
-//!   full seasons, otherwise none.
+//!   full seasons, otherwise none. Weeks use a fixed 52-week season (an ISO year with 53 weeks
+//!   shifts it by one week).
 //! - Model: [`ets::auto`] on each series separately (see [`super::ets`]).
 //! - Backtest: origins `o = n − h − j` for `j = 0..origins` (`n` periods of history, `h` the
 //!   horizon) that leave the model enough history (`k + 2` periods, two seasons for a seasonal

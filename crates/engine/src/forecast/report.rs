@@ -15,7 +15,7 @@ pub struct HistoryPoint {
     pub value: f64,
 }
 
-/// One forecast point (series units).
+/// One forecast point (series units). The intervals are the model's, not clipped at 0.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ForecastPoint {
     /// The period.

@@ -7,7 +7,7 @@
 //! nalgebra, simba, wide, lstsq, tracing and three versions of glam (about 40 crates), and its own
 //! documentation says "Seasonal models are not yet implemented", while monthly revenue needs
 //! them. No other pure crate gives ETS with seasons, likelihood and intervals, so the models are
-//! written here (about 600 lines with the optimiser).
+//! written here (the models, their intervals, AutoETS and a Nelder–Mead optimiser).
 //!
 //! The models are statsmodels' `ETSModel` (0.15), reproduced step for step so the two agree to
 //! rounding (checked by `crates/engine/tests/forecast.rs` against

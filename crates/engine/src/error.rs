@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::cohorts::CohortError;
+use crate::forecast::ForecastError;
 use crate::repurchase::RepurchaseError;
 use crate::sendtime::SendTimeError;
 use crate::tiers::TierError;
@@ -41,6 +42,9 @@ pub enum EngineError {
     /// The send timing could not be computed (no purchase order, bad settings).
     #[error(transparent)]
     SendTime(#[from] SendTimeError),
+    /// The forecast could not be made (too short a history, a horizon longer than it).
+    #[error(transparent)]
+    Forecast(#[from] ForecastError),
 }
 
 /// Engine result alias.

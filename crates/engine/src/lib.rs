@@ -29,6 +29,8 @@
 //!   customers due now.
 //! - [`sendtime`]: send timing: each customer's best weekday and hour, shrunk toward the store's
 //!   profile (empirical Bayes), and weekday × hour heatmaps for the store and per RFM segment.
+//! - [`forecast`]: weekly or monthly revenue and orders forecast with ETS models (AutoETS),
+//!   80 % and 95 % intervals and a rolling-origin backtest against the seasonal-naive forecast.
 //! - [`calendar`]: days since 1970-01-01 to and from calendar dates and ISO text.
 //! - [`csv_out`]: the CSV cell rules of every export (byte-order mark, plain numbers, formula
 //!   neutralisation).
@@ -48,6 +50,7 @@ pub mod csv_out;
 pub mod customers;
 pub mod dataset;
 pub mod error;
+pub mod forecast;
 pub mod ingest;
 mod lines;
 pub mod repurchase;

@@ -24,6 +24,7 @@ use segscope::engine::baskets::{
     BasketParams, ReasonWords, RecommendParams, RegionParams, RuleQuery,
 };
 use segscope::engine::cohorts::{CohortParams, CohortSplit};
+use segscope::engine::forecast::ForecastParams;
 use segscope::engine::repurchase::RepurchaseParams;
 use segscope::engine::sendtime::SendTimeParams;
 use segscope::engine::tiers::{TierParams, TierWords};
@@ -69,10 +70,12 @@ fn request_name(r: &Request) -> &'static str {
         Request::Tiers(msg::tiers::Request::Export { .. }) => "TiersExport",
         Request::SendTime(msg::sendtime::Request::Run { .. }) => "SendTimeRun",
         Request::SendTime(msg::sendtime::Request::Export { .. }) => "SendTimeExport",
+        Request::Forecast(msg::forecast::Request::Run { .. }) => "ForecastRun",
+        Request::Forecast(msg::forecast::Request::Export { .. }) => "ForecastExport",
     }
 }
 
-const REQUESTS: usize = 32;
+const REQUESTS: usize = 34;
 
 fn response_name(r: &Response) -> &'static str {
     match r {
@@ -98,10 +101,11 @@ fn response_name(r: &Response) -> &'static str {
         Response::Repurchase(msg::repurchase::Response::Cycles { .. }) => "Cycles",
         Response::Tiers(msg::tiers::Response::Tiers { .. }) => "Tiers",
         Response::SendTime(msg::sendtime::Response::SendTimes { .. }) => "SendTimes",
+        Response::Forecast(msg::forecast::Response::Forecast { .. }) => "Forecast",
     }
 }
 
-const RESPONSES: usize = 22;
+const RESPONSES: usize = 23;
 
 fn round_trip_response(id: u64, response: &Response) {
     let json = encode_response(id, 7, response);
@@ -425,6 +429,22 @@ fn every_request_and_response_round_trips() {
     ask(
         &mut session,
         Request::SendTime(msg::sendtime::Request::Export {
+            format: ExportFormat::Csv,
+        }),
+        None,
+    );
+    // The forecast (after the predictions: with the existing customers' expectation) and its
+    // export.
+    ask(
+        &mut session,
+        Request::Forecast(msg::forecast::Request::Run {
+            params: ForecastParams::default(),
+        }),
+        None,
+    );
+    ask(
+        &mut session,
+        Request::Forecast(msg::forecast::Request::Export {
             format: ExportFormat::Csv,
         }),
         None,

@@ -86,6 +86,7 @@ macro_rules! catalog {
 mod baskets;
 mod common;
 mod customers;
+mod forecast;
 mod ingest;
 mod lifecycle;
 mod overview;
@@ -96,6 +97,7 @@ mod tiers;
 
 pub use baskets::{basket_warning_text, describe_basket_error, level_name, support_text};
 pub use customers::{band_name, column_title};
+pub use forecast::{describe_forecast_error, forecast_period_name, series_name};
 use ingest::describe_ingest_error;
 pub use ingest::{date_order_name, delimiter_name, drop_reason, guess_note_text, role_name};
 pub use lifecycle::{describe_cohort_error, describe_repurchase_error, period_name};
@@ -117,6 +119,7 @@ pub mod t {
     pub use super::baskets::*;
     pub use super::common::*;
     pub use super::customers::*;
+    pub use super::forecast::*;
     pub use super::ingest::*;
     pub use super::lifecycle::*;
     pub use super::overview::*;
@@ -126,7 +129,7 @@ pub mod t {
     pub use super::tiers::*;
 
     /// Every part with its entries, for tests and audits.
-    pub const PARTS: [(&str, &[(&str, super::Text)]); 10] = [
+    pub const PARTS: [(&str, &[(&str, super::Text)]); 11] = [
         ("common", super::common::ALL),
         ("ingest", super::ingest::ALL),
         ("overview", super::overview::ALL),
@@ -137,6 +140,7 @@ pub mod t {
         ("lifecycle", super::lifecycle::ALL),
         ("tiers", super::tiers::ALL),
         ("sendtime", super::sendtime::ALL),
+        ("forecast", super::forecast::ALL),
     ];
 }
 
@@ -176,6 +180,7 @@ pub fn describe_error(lang: Lang, error: &WorkerError) -> String {
         WorkerError::Engine(EngineError::Repurchase(e)) => describe_repurchase_error(lang, e),
         WorkerError::Engine(EngineError::Tiers(e)) => describe_tier_error(lang, e),
         WorkerError::Engine(EngineError::SendTime(e)) => describe_sendtime_error(lang, e),
+        WorkerError::Engine(EngineError::Forecast(e)) => describe_forecast_error(lang, e),
         WorkerError::NothingLoaded { .. } => t::ERR_NOTHING_LOADED.get(lang).to_string(),
         WorkerError::Read { message } => fill(lang, t::ERR_READ, &[message]),
         WorkerError::TooManyRowsForExcel { rows } => fill(

@@ -344,7 +344,8 @@ fn bad_input_gets_typed_errors() {
         run(&d, None, ForecastParams::default()).unwrap_err(),
         ForecastError::TooShort {
             periods: 1,
-            needed: 6
+            needed: 6,
+            period: ForecastPeriod::Month,
         }
     );
     // Ten months, a horizon of twelve.

@@ -184,6 +184,7 @@ impl ForecastAnalysis {
             return Err(ForecastError::TooShort {
                 periods,
                 needed: MIN_PERIODS,
+                period: params.period,
             });
         }
         if params.horizon > periods {

@@ -9,12 +9,14 @@ pub enum ForecastError {
     #[error("no purchase to forecast from")]
     NoPurchases,
     /// Too few complete periods of history.
-    #[error("{periods} complete periods of history, {needed} needed")]
+    #[error("{periods} complete {}s of history, {needed} needed", period.key())]
     TooShort {
         /// Complete periods in the history.
         periods: u32,
         /// Periods needed.
         needed: u32,
+        /// The period length asked for.
+        period: super::ForecastPeriod,
     },
     /// The horizon is longer than the history.
     #[error("horizon of {horizon} periods for a history of {history}")]

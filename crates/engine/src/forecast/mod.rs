@@ -11,6 +11,7 @@
 pub mod analysis;
 mod errors;
 pub mod ets;
+pub mod existing;
 mod params;
 pub mod report;
 

@@ -55,6 +55,19 @@ impl ForecastPeriod {
     pub fn label(self, index: i64) -> String {
         self.cohort().label(index)
     }
+
+    /// The first day of period number `index` (the inverse of [`Self::index`]); `None` off the
+    /// calendar.
+    pub fn start_day(self, index: i64) -> Option<Day> {
+        match self {
+            Self::Week => i32::try_from(index * 7 + 4).ok(),
+            Self::Month => crate::calendar::day_from_ymd(
+                i32::try_from(index.div_euclid(12)).ok()?,
+                u32::try_from(index.rem_euclid(12) + 1).ok()?,
+                1,
+            ),
+        }
+    }
 }
 
 /// Forecast settings.

@@ -72,6 +72,11 @@ pub struct ForecastReport {
     pub revenue: SeriesReport,
     /// Orders.
     pub orders: SeriesReport,
+    /// When predictions have run: the BG/NBD expectation of the existing customers' repeat
+    /// purchases in each forecast period (from the predictions' as-of day; see
+    /// [`super::existing`]), beside the orders forecast. `None` without predictions.
+    #[serde(default)]
+    pub existing_customer_orders: Option<Vec<f64>>,
 }
 
 /// `v` when finite, else 0 (the analysis only keeps finite fits; this is the last guard so that
@@ -141,6 +146,7 @@ impl ForecastAnalysis {
             older_orders: self.older_orders,
             revenue: self.series_report(&self.revenue),
             orders: self.series_report(&self.orders),
+            existing_customer_orders: None,
         }
     }
 

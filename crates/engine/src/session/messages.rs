@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    baskets, cohorts, customers, file, overview, predictions, repurchase, segments, sendtime, tiers,
+    baskets, cohorts, customers, file, forecast, overview, predictions, repurchase, segments,
+    sendtime, tiers,
 };
 
 use crate::{
@@ -39,6 +40,8 @@ pub enum Request {
     Tiers(tiers::Request),
     /// Send timing: each customer's best weekday and hour, the heatmaps, the export.
     SendTime(sendtime::Request),
+    /// Revenue and orders forecast and its export.
+    Forecast(forecast::Request),
 }
 
 /// What the page shows about a loaded attributes file.
@@ -116,6 +119,8 @@ pub enum Response {
     Tiers(tiers::Response),
     /// Send timing.
     SendTime(sendtime::Response),
+    /// Forecast.
+    Forecast(forecast::Response),
     /// The request failed; nothing the page holds is invalidated.
     Failed {
         /// Why.

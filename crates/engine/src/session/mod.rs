@@ -16,6 +16,7 @@
 //! | `Baskets::Rules` / `Recommend` / `Regions` | that result only (the baskets of an item level are built once and kept) |
 //! | `Cohorts::Run` | the cohorts only |
 //! | `Repurchase::Run` | the repurchase cycles only (a re-analysis drops them too) |
+//! | `Forecast::Run` | the forecast only (a re-analysis drops it; it reads the predictions when there are some, without keeping them) |
 //! | `SendTime::Run` | the send times only (a re-analysis drops them too) |
 //! | `Tiers::Run` | the tiers only; the trailing spends are kept while the window stays (a re-analysis drops both) |
 //! | `OpenAttributes` / `ClearAttributes` | nothing derived (the next segmentation reads them) |
@@ -29,6 +30,7 @@ pub mod baskets;
 pub mod cohorts;
 pub mod customers;
 pub mod file;
+pub mod forecast;
 mod messages;
 pub mod overview;
 pub mod predictions;
@@ -204,6 +206,8 @@ pub struct Session {
     tiers: Option<tiers::TierResults>,
     /// Each customer's best weekday and hour of `analysis`'s orders.
     sendtime: Option<crate::sendtime::SendTimeAnalysis>,
+    /// The revenue and orders forecast of `analysis`'s orders.
+    forecast: Option<crate::forecast::ForecastAnalysis>,
 }
 
 impl Session {
@@ -304,6 +308,7 @@ impl Session {
         self.repurchase = None;
         self.tiers = None;
         self.sendtime = None;
+        self.forecast = None;
     }
 
     /// Answers one request of file generation `generation`. `attachment` is the file that comes
@@ -335,6 +340,7 @@ impl Session {
             Request::Repurchase(request) => repurchase::handle(self, request, attachment, job),
             Request::Tiers(request) => tiers::handle(self, request, attachment, job),
             Request::SendTime(request) => sendtime::handle(self, request, attachment, job),
+            Request::Forecast(request) => forecast::handle(self, request, attachment, job),
         }
     }
 
@@ -393,6 +399,7 @@ impl Session {
         self.repurchase = None;
         self.tiers = None;
         self.sendtime = None;
+        self.forecast = None;
         overview::Response::Analyzed {
             quality,
             report,

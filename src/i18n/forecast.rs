@@ -19,7 +19,7 @@ catalog! {
     FORECAST_BACKTEST_WORSE = "The model did not beat the seasonal-naive forecast in the backtest: read the forecast as a rough guide.", "回测中模型未优于季节性朴素预测：预测结果仅供粗略参考。";
     FORECAST_NO_BACKTEST = "Too little history for a backtest.", "历史太短，无法回测。";
     FORECAST_EXISTING = "Existing customers' expected orders (BG/NBD, from the predictions): {0} over the horizon, against {1} forecast for all orders.", "现有客户的预期订单（BG/NBD，来自预测页）：预测期内 {0}，全部订单的预测为 {1}。";
-    FORECAST_EXISTING_NONE = "Run the predictions to see the existing customers' expected orders beside this forecast.", "运行预测页的模型后，可在此对照现有客户的预期订单。";
+    FORECAST_EXISTING_NONE = "Run the predictions, then forecast again, to see the existing customers' expected orders beside this forecast.", "先运行预测页的模型，再重新预测，即可在此对照现有客户的预期订单。";
     FORECAST_COL_PERIOD = "Period", "周期";
     FORECAST_COL_MEAN = "Forecast", "预测值";
     FORECAST_COL_80 = "80 % interval", "80% 区间";

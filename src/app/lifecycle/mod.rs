@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 
-pub mod state;
+mod forecast;
 mod sendtime;
+pub mod state;
 mod tiers;
 
 use super::chart::{CohortChart, CohortChartKind, CohortMetric, RepurchaseChart};
@@ -22,6 +23,7 @@ pub fn Lifecycle() -> impl IntoView {
         <RepurchaseSection/>
         <sendtime::SendTimeSection/>
         <tiers::TiersSection/>
+        <forecast::ForecastSection/>
     }
 }
 

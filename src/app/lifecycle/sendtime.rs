@@ -20,7 +20,9 @@ fn summary(lang: Lang, r: &SendTimeReport) -> String {
             &grouped(r.customers as f64, 0, ','),
             &grouped(r.orders as f64, 0, ','),
             &grouped(r.timed_orders as f64, 0, ','),
-            &r.hour.as_ref().map_or_else(|| "–".to_string(), |h| orders(h.prior.orders)),
+            &r.hour
+                .as_ref()
+                .map_or_else(|| "–".to_string(), |h| orders(h.prior.orders)),
             &orders(r.weekday.prior.orders),
             &grouped(r.hour.as_ref().map_or(0, |h| h.mostly_own) as f64, 0, ','),
         ],

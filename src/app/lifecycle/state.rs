@@ -7,10 +7,11 @@ use crate::app::state::{export_file_name, Notice};
 use crate::app::{browser, AppState};
 use crate::charts::CohortMetric;
 use crate::engine::cohorts::{CohortParams, CohortReport};
+use crate::engine::forecast::{ForecastParams, ForecastReport, SeriesKind};
 use crate::engine::repurchase::{RepurchaseParams, RepurchaseReport};
+use crate::engine::sendtime::{SendTimeParams, SendTimeReport};
 use crate::engine::session as msg;
 use crate::engine::table_out::ExportFormat;
-use crate::engine::sendtime::{SendTimeParams, SendTimeReport};
 use crate::engine::tiers::{TierParams, TierReport};
 use crate::i18n::t;
 use crate::protocol::{Request, Response, Stage};
@@ -48,6 +49,16 @@ pub struct LifecycleState {
     pub sendtime_ms: RwSignal<f64>,
     /// The heatmap shown: 0 the store, `i + 1` the report's segment `i`.
     pub sendtime_view: RwSignal<usize>,
+    /// Forecast settings being edited.
+    pub forecast_params: RwSignal<ForecastParams>,
+    /// The settings of the forecast on screen.
+    pub forecast_applied: RwSignal<ForecastParams>,
+    /// The forecast on screen.
+    pub forecast: RwSignal<Option<ForecastReport>>,
+    /// Worker milliseconds of the last forecast.
+    pub forecast_ms: RwSignal<f64>,
+    /// The series shown.
+    pub forecast_series: RwSignal<SeriesKind>,
 }
 
 impl LifecycleState {
@@ -68,6 +79,11 @@ impl LifecycleState {
             sendtime: RwSignal::new(None),
             sendtime_ms: RwSignal::new(0.0),
             sendtime_view: RwSignal::new(0),
+            forecast_params: RwSignal::new(ForecastParams::default()),
+            forecast_applied: RwSignal::new(ForecastParams::default()),
+            forecast: RwSignal::new(None),
+            forecast_ms: RwSignal::new(0.0),
+            forecast_series: RwSignal::new(SeriesKind::Revenue),
         }
     }
 
@@ -85,6 +101,9 @@ impl LifecycleState {
         self.tier_applied.set(TierParams::default());
         self.sendtime.set(None);
         self.sendtime_view.set(0);
+        self.forecast.set(None);
+        self.forecast_params.set(ForecastParams::default());
+        self.forecast_applied.set(ForecastParams::default());
     }
 }
 
@@ -132,6 +151,10 @@ impl AppState {
     /// re-analysis or a worker restart: the session dropped them); they come off the screen
     /// first, so a failure leaves nothing of the previous run's lines shown.
     pub(crate) fn redo_lifecycle(self) {
+        if self.lifecycle.forecast.with_untracked(Option::is_some) {
+            self.lifecycle.forecast.set(None);
+            self.forecast_with(self.lifecycle.forecast_applied.get_untracked());
+        }
         if self.lifecycle.sendtime.with_untracked(Option::is_some) {
             self.lifecycle.sendtime.set(None);
             self.find_send_times();
@@ -315,6 +338,43 @@ impl AppState {
         }
         let request = Request::SendTime(msg::sendtime::Request::Export { format });
         self.download(request, "sendtime", format);
+    }
+
+    /// Forecast revenue and orders with the current settings.
+    pub fn run_forecast(self) {
+        if self.retry_when_lost(move || self.run_forecast()) {
+            return;
+        }
+        self.forecast_with(self.lifecycle.forecast_params.get_untracked());
+    }
+
+    fn forecast_with(self, params: ForecastParams) {
+        let request = Request::Forecast(msg::forecast::Request::Run { params });
+        self.job(
+            &request,
+            None,
+            Some(Stage::Lifecycle),
+            move |response, _| {
+                if let Response::Forecast(msg::forecast::Response::Forecast {
+                    report,
+                    elapsed_ms,
+                }) = response
+                {
+                    self.lifecycle.forecast_ms.set(elapsed_ms);
+                    self.lifecycle.forecast_applied.set(params);
+                    self.lifecycle.forecast.set(Some(report));
+                }
+            },
+        );
+    }
+
+    /// Download the history and the forecast.
+    pub fn export_forecast(self, format: ExportFormat) {
+        if self.retry_when_lost(move || self.redo_lifecycle()) {
+            return;
+        }
+        let request = Request::Forecast(msg::forecast::Request::Export { format });
+        self.download(request, "forecast", format);
     }
 
     /// Asks for an export and saves the file it brings as `<file>-<what>.<ext>`.

@@ -75,7 +75,7 @@ pub struct ForecastReport {
     /// When predictions have run: the BG/NBD expectation of the existing customers' repeat
     /// purchases in each forecast period (from the predictions' as-of day; see
     /// [`super::existing`]), beside the orders forecast. `None` without predictions.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub existing_customer_orders: Option<Vec<f64>>,
 }
 
@@ -114,11 +114,13 @@ impl ForecastAnalysis {
                 .enumerate()
                 .map(|(h, f)| ForecastPoint {
                     label: self.label(n + h),
-                    mean: finite(f.mean),
-                    lo80: finite(f.lo80),
-                    hi80: finite(f.hi80),
-                    lo95: finite(f.lo95),
-                    hi95: finite(f.hi95),
+                    // Revenue and orders are never negative: a model's mean or interval below 0
+                    // (an additive error or a falling trend) is shown at 0.
+                    mean: finite(f.mean).max(0.0),
+                    lo80: finite(f.lo80).max(0.0),
+                    hi80: finite(f.hi80).max(0.0),
+                    lo95: finite(f.lo95).max(0.0),
+                    hi95: finite(f.hi95).max(0.0),
                 })
                 .collect(),
             model: s.fit.spec.name(),
@@ -201,8 +203,9 @@ impl ForecastAnalysis {
                             SeriesKind::Revenue => sink.money(v),
                             SeriesKind::Orders => sink.number(v, 1),
                         };
+                        // Never below 0, as in the report.
                         for v in [f.mean, f.lo80, f.hi80, f.lo95, f.hi95] {
-                            cell(sink, v);
+                            cell(sink, finite(v).max(0.0));
                         }
                     }
                     None => {

@@ -927,3 +927,68 @@ fn sendtime_invalidation_and_columns() {
     .unwrap();
     assert!(h.session.sendtime().is_none());
 }
+
+/// The forecast row of the invalidation table, and the existing customers' expectation: absent
+/// without predictions; with them, one non-negative figure per forecast period that sums to every
+/// scored customer's BG/NBD expected purchases from the as-of day to the last period's end.
+#[test]
+fn forecast_invalidation_and_existing_customers() {
+    use crate::forecast::{ForecastParams, ForecastReport};
+    let mut h = Harness::new();
+    h.load_demo(1);
+    let run = |h: &mut Harness| -> ForecastReport {
+        let reply = h
+            .ask(
+                1,
+                Request::Forecast(super::forecast::Request::Run {
+                    params: ForecastParams::default(),
+                }),
+                None,
+            )
+            .unwrap();
+        let Response::Forecast(super::forecast::Response::Forecast { report, .. }) = reply.response
+        else {
+            panic!("not a forecast")
+        };
+        report
+    };
+    assert_eq!(run(&mut h).existing_customer_orders, None);
+    h.ask(1, predict(), None).unwrap();
+    let report = run(&mut h);
+    let existing = report.existing_customer_orders.clone().unwrap();
+    assert_eq!(existing.len(), report.orders.forecast.len());
+    assert!(existing.iter().all(|v| v.is_finite() && *v >= 0.0));
+    let f = h.session.forecast().unwrap();
+    let clv = h.session.clv.as_ref().unwrap();
+    let model = clv.bg_nbd.as_ref().unwrap();
+    let period = f.params.period;
+    let end = period
+        .start_day(f.first_period + i64::from(f.periods) + i64::from(f.params.horizon))
+        .unwrap()
+        - 1;
+    let days = f64::from(end - clv.calibration_end_day);
+    let unit = clv.summary.time_unit.days_per_unit();
+    let s = &clv.summary;
+    let direct: f64 = (0..s.customer.len())
+        .map(|i| {
+            model
+                .expected_purchases(days / unit, s.frequency[i], s.recency[i], s.age[i])
+                .unwrap()
+        })
+        .sum();
+    let total: f64 = existing.iter().sum();
+    assert!(
+        (total - direct).abs() < 1e-6 * direct.max(1.0),
+        "{total} vs {direct}"
+    );
+    h.ask(
+        1,
+        Request::Overview(overview::Request::Analyze {
+            rfm: RfmParams::default(),
+            query: CustomerQuery::default(),
+        }),
+        None,
+    )
+    .unwrap();
+    assert!(h.session.forecast().is_none());
+}

@@ -3076,7 +3076,10 @@ mod tiers {
         }
         // Every movement has a band here, so every one is in the legend.
         for m in Movement::ALL {
-            assert!(has_text(&svg, segscope::i18n::movement_name(Lang::En, m)), "{m:?}");
+            assert!(
+                has_text(&svg, segscope::i18n::movement_name(Lang::En, m)),
+                "{m:?}"
+            );
         }
         // Up bands in the accent, down bands in the second accent.
         let polygons = elements(&svg, "polygon");
@@ -3178,7 +3181,10 @@ mod tiers {
         assert_eq!(bands, 10);
         for i in 0..bands {
             let text = at(&r, &layout, i, Lang::En).unwrap_or_default();
-            assert!(!text.starts_with("Gold →") && !text.contains("→ Silver"), "{text}");
+            assert!(
+                !text.starts_with("Gold →") && !text.contains("→ Silver"),
+                "{text}"
+            );
         }
         // The empty bars still read, as 0.
         assert_eq!(

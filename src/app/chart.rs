@@ -241,8 +241,8 @@ pub fn ClvChart(kind: ClvChartKind) -> impl IntoView {
     }
 }
 
-pub use layout_cards::{RepurchaseChart, TierChart};
 pub use layout_cards::{BasketChart, ClusterChart, CohortChart};
+pub use layout_cards::{RepurchaseChart, TierChart};
 
 /// The chart cards whose charts report a [`crate::charts::ClusterLayout`] (segments, baskets,
 /// cohorts, repurchase curves, tier migration): one card, [`layout_card`], and one thin component

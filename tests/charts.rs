@@ -2785,6 +2785,310 @@ mod cohorts {
     }
 }
 
+// --- send timing (lifecycle) ---------------------------------------------------------------------
+
+mod sendtime {
+    use super::{elements, has_text, hex, rects_filled, render, ChartTheme};
+    use segscope::charts::{draw_sendtime_chart, heat, sendtime_readout, ClusterLayout, HoverAxis};
+    use segscope::engine::rfm::Segment;
+    use segscope::engine::sendtime::{
+        DimensionSummary, PriorFit, PriorSource, SegmentGrid, SendTimeParams, SendTimeReport,
+    };
+    use segscope::i18n::{segment_name, t, weekday_name, Lang};
+
+    fn summary(cells: usize) -> DimensionSummary {
+        DimensionSummary {
+            prior: PriorFit {
+                orders: 4.0,
+                source: PriorSource::Estimated,
+                at_bound: false,
+                informing_customers: 10,
+            },
+            best_customers: vec![1; cells],
+            mostly_own: 3,
+            mostly_store: 7,
+            mean_confidence: Some(0.4),
+        }
+    }
+
+    /// Counts as 7 rows of shares of their sum.
+    fn shares(counts: &[Vec<f64>]) -> Vec<Vec<f64>> {
+        let total: f64 = counts.iter().flatten().sum();
+        counts
+            .iter()
+            .map(|row| row.iter().map(|c| c / total).collect())
+            .collect()
+    }
+
+    /// With hours: the store's orders peak on Tuesday at 09:00 (100 of 1,000), the rest mostly 5
+    /// per hour (Saturday 0 at night, Sunday 3); Champions peak on Friday 20:00.
+    fn report() -> SendTimeReport {
+        let mut counts = vec![vec![0.0; 24]; 7];
+        for (r, row) in counts.iter_mut().enumerate() {
+            for (c, v) in row.iter_mut().enumerate() {
+                *v = match (r, c) {
+                    (6, _) => 3.0,
+                    (5, 0..=5) => 0.0,
+                    _ => 5.0,
+                };
+            }
+        }
+        counts[1][9] = 100.0;
+        // Up to 1,000 orders (so shares are round), below the peak.
+        counts[2][12] = 75.0;
+        counts[3][12] = 78.0;
+        let mut champions = vec![vec![1.0; 24]; 7];
+        champions[4][20] = 32.0;
+        SendTimeReport {
+            params: SendTimeParams::default(),
+            has_times: true,
+            columns: 24,
+            customers: 50,
+            orders: 1000,
+            timed_orders: 1000,
+            grid: shares(&counts),
+            weekday_shares: vec![1.0 / 7.0; 7],
+            hour_shares: vec![1.0 / 24.0; 24],
+            segments: vec![
+                SegmentGrid {
+                    segment: Segment::Champions,
+                    customers: 10,
+                    orders: 199,
+                    grid: shares(&champions),
+                },
+                SegmentGrid {
+                    segment: Segment::Hibernating,
+                    customers: 0,
+                    orders: 0,
+                    grid: vec![vec![0.0; 24]; 7],
+                },
+            ],
+            weekday: summary(7),
+            hour: Some(summary(24)),
+        }
+    }
+
+    /// Without times: one column, Saturday the busiest (25%).
+    fn weekday_report() -> SendTimeReport {
+        let shares = [0.1, 0.1, 0.15, 0.15, 0.2, 0.25, 0.05];
+        let grid: Vec<Vec<f64>> = shares.iter().map(|s| vec![*s]).collect();
+        SendTimeReport {
+            has_times: false,
+            columns: 1,
+            timed_orders: 0,
+            grid: grid.clone(),
+            weekday_shares: shares.to_vec(),
+            hour_shares: Vec::new(),
+            segments: vec![SegmentGrid {
+                segment: Segment::AtRisk,
+                customers: 5,
+                orders: 20,
+                grid,
+            }],
+            hour: None,
+            ..report()
+        }
+    }
+
+    fn draw(
+        report: Option<&SendTimeReport>,
+        view: usize,
+        lang: Lang,
+        theme: &ChartTheme,
+    ) -> (String, ClusterLayout) {
+        let (svg, res) = render(|a| draw_sendtime_chart(a, report, view, lang, theme));
+        let layout = res.unwrap_or_else(|e| panic!("view {view}: {e}"));
+        assert!(!svg.contains("NaN"), "NaN in the SVG");
+        (svg, layout)
+    }
+
+    /// The centre of target `index` of a layout.
+    fn centre(layout: &ClusterLayout, index: usize) -> (f64, f64) {
+        (layout.plot.point_x_px[index], layout.point_y_px[index])
+    }
+
+    /// Whether `svg` outlines something with the theme's text colour, 2 pixels wide.
+    fn outlined(svg: &str, theme: &ChartTheme) -> usize {
+        let stroke = format!("stroke=\"{}\"", hex(theme.text));
+        elements(svg, "polyline")
+            .iter()
+            .filter(|a| a.contains(&stroke) && a.contains("stroke-width=\"2\""))
+            .count()
+    }
+
+    #[test]
+    fn sendtime_heatmap_names_weekdays_and_hours_and_reads_the_cell_under_the_mouse() {
+        let theme = ChartTheme::light();
+        let r = report();
+        let (svg, layout) = draw(Some(&r), 0, Lang::En, &theme);
+        for w in 0..7 {
+            assert!(has_text(&svg, weekday_name(Lang::En, w)), "weekday {w}");
+        }
+        for h in (0..24).step_by(3) {
+            assert!(has_text(&svg, &format!("{h:02}:00")), "hour {h}");
+        }
+        assert!(!has_text(&svg, "01:00"));
+        for text in [
+            t::SENDTIME_CHART.en,
+            t::SENDTIME_HOUR_AXIS.en,
+            "The whole store: 0.0% – 10.0%",
+        ] {
+            assert!(has_text(&svg, text), "{text}");
+        }
+        // The peak cell and the ramp's top step in the highest colour, the cells of 5 orders in
+        // theirs; the peak outlined.
+        assert_eq!(rects_filled(&svg, heat(&theme, 1.0)), 2);
+        assert_eq!(rects_filled(&svg, heat(&theme, 0.05)), 5 * 24 - 3 + 18);
+        assert_eq!(outlined(&svg, &theme), 1);
+        assert_eq!(layout.hover, HoverAxis::Cell);
+        assert_eq!(layout.plot.point_x_px.len(), 7 * 24);
+        // Monday at the top, hours left to right.
+        assert!(centre(&layout, 0).1 < centre(&layout, 24).1);
+        assert!(centre(&layout, 0).0 < centre(&layout, 1).0);
+        let read = |at, lang| sendtime_readout(Some(&r), 0, &layout, at, lang);
+        assert_eq!(
+            read(centre(&layout, 24 + 9), Lang::En).as_deref(),
+            Some("Tuesday 09:00: 10.0% of orders")
+        );
+        // Near a cell's corner, still that cell.
+        let (x, y) = centre(&layout, 6 * 24 + 23);
+        let (x0, y0) = centre(&layout, 5 * 24 + 22);
+        let corner = (x + (x0 - x) * 0.45, y + (y0 - y) * 0.45);
+        assert_eq!(
+            read(corner, Lang::En).as_deref(),
+            Some("Sunday 23:00: 0.3% of orders")
+        );
+        assert_eq!(
+            read(centre(&layout, 5 * 24), Lang::Zh).as_deref(),
+            Some("星期六 00:00：占订单 0.0%")
+        );
+        // Outside the plot: nothing.
+        assert_eq!(read((layout.plot.plot_left_px - 5.0, y), Lang::En), None);
+        assert_eq!(read((x, layout.plot.plot_bottom_px + 5.0), Lang::En), None);
+
+        // A segment's grid, named in the legend; in Chinese.
+        let (svg, layout) = draw(Some(&r), 1, Lang::Zh, &ChartTheme::dark());
+        let champions = segment_name(Lang::Zh, Segment::Champions);
+        assert!(has_text(&svg, &format!("{champions}：0.0% – 16.1%")));
+        assert!(has_text(&svg, t::SENDTIME_CHART.zh));
+        assert!(has_text(&svg, weekday_name(Lang::Zh, 6)) && has_text(&svg, "21:00"));
+        assert_eq!(outlined(&svg, &ChartTheme::dark()), 1);
+        assert_eq!(
+            sendtime_readout(Some(&r), 1, &layout, centre(&layout, 4 * 24 + 20), Lang::En)
+                .as_deref(),
+            Some("Friday 20:00: 16.1% of orders")
+        );
+    }
+
+    #[test]
+    fn sendtime_without_times_draws_one_bar_per_weekday_with_its_percent() {
+        let theme = ChartTheme::light();
+        let r = weekday_report();
+        let (svg, layout) = draw(Some(&r), 0, Lang::En, &theme);
+        assert!(has_text(&svg, t::SENDTIME_CHART_WEEKDAYS.en));
+        assert!(!has_text(&svg, t::SENDTIME_CHART.en));
+        assert!(!has_text(&svg, t::SENDTIME_HOUR_AXIS.en) && !has_text(&svg, "00:00"));
+        for w in 0..7 {
+            assert!(has_text(&svg, weekday_name(Lang::En, w)), "weekday {w}");
+        }
+        for text in ["10.0%", "15.0%", "20.0%", "25.0%", "5.0%"] {
+            assert!(has_text(&svg, text), "{text}");
+        }
+        // Seven bars from the plot's left edge, Saturday's in the ramp's top colour (as is the
+        // ramp's last step), the longest outlined.
+        let left = format!("x=\"{}\"", layout.plot.plot_left_px as i64);
+        let bars = elements(&svg, "rect")
+            .into_iter()
+            .filter(|a| a.contains(&left) && !a.contains("fill=\"none\""))
+            .count();
+        assert_eq!(bars, 7);
+        assert_eq!(rects_filled(&svg, heat(&theme, 1.0)), 2);
+        assert_eq!(outlined(&svg, &theme), 1);
+        assert_eq!(layout.hover, HoverAxis::Y);
+        assert_eq!(layout.point_y_px.len(), 7);
+        assert!(layout.point_y_px.windows(2).all(|w| w[0] < w[1]));
+        let read = |i: usize, lang| {
+            let at = (layout.plot.plot_left_px + 2.0, layout.point_y_px[i]);
+            sendtime_readout(Some(&r), 0, &layout, at, lang)
+        };
+        assert_eq!(
+            read(5, Lang::En).as_deref(),
+            Some("Saturday: 25.0% of orders")
+        );
+        assert_eq!(read(0, Lang::Zh).as_deref(), Some("星期一：占订单 10.0%"));
+        // The segment view, named in the legend.
+        let (svg, _) = draw(Some(&r), 1, Lang::En, &theme);
+        let at_risk = segment_name(Lang::En, Segment::AtRisk);
+        assert!(has_text(&svg, &format!("{at_risk}: 0.0% – 25.0%")));
+    }
+
+    #[test]
+    fn sendtime_missing_or_empty_reports_draw_the_no_data_text() {
+        let r = report();
+        let mut empty = report();
+        empty.grid.clear();
+        let mut broken = report();
+        broken.grid = vec![vec![f64::NAN; 24]; 7];
+        let cases = [
+            (None, 0),
+            (Some(&r), 2), // Hibernating: no orders, zeros
+            (Some(&r), 3), // past the segments
+            (Some(&empty), 0),
+            (Some(&broken), 0),
+        ];
+        for (report, view) in cases {
+            for lang in [Lang::En, Lang::Zh] {
+                let (svg, layout) = draw(report, view, lang, &ChartTheme::light());
+                assert!(has_text(&svg, t::NO_DATA.get(lang)), "view {view}");
+                assert!(has_text(&svg, t::SENDTIME_CHART.get(lang)), "view {view}");
+                assert_eq!(layout, ClusterLayout::default());
+                assert_eq!(
+                    sendtime_readout(report, view, &layout, (400.0, 200.0), lang),
+                    None
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn sendtime_odd_values_draw_without_nan_or_panic() {
+        let mut r = report();
+        r.grid[0][0] = f64::NAN;
+        r.grid[1][1] = f64::INFINITY;
+        r.grid[2][2] = -0.5;
+        r.grid[3].truncate(10);
+        r.grid.push(vec![0.5; 24]);
+        let mut w = weekday_report();
+        w.grid[2][0] = f64::NAN;
+        w.grid[3][0] = -0.1;
+        w.grid.truncate(5);
+        for report in [&r, &w] {
+            for lang in [Lang::En, Lang::Zh] {
+                for theme in [ChartTheme::light(), ChartTheme::dark()] {
+                    for view in 0..3 {
+                        let (_, layout) = draw(Some(report), view, lang, &theme);
+                        for x in [0.0, 150.0, 400.0, 700.0, f64::NAN] {
+                            for y in [0.0, 120.0, 300.0, f64::INFINITY] {
+                                let _ = sendtime_readout(Some(report), view, &layout, (x, y), lang);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // A missing or non-finite share reads as nothing.
+        let (_, layout) = draw(Some(&r), 0, Lang::En, &ChartTheme::light());
+        assert_eq!(
+            sendtime_readout(Some(&r), 0, &layout, centre(&layout, 0), Lang::En),
+            None
+        );
+        assert_eq!(
+            sendtime_readout(Some(&r), 0, &layout, centre(&layout, 3 * 24 + 15), Lang::En),
+            None
+        );
+    }
+}
+
 // --- repurchase curves (lifecycle) ---------------------------------------------------------------
 
 mod repurchase {

@@ -241,6 +241,7 @@ pub fn ClvChart(kind: ClvChartKind) -> impl IntoView {
     }
 }
 
+pub use layout_cards::SendTimeChart;
 pub use layout_cards::{BasketChart, ClusterChart, CohortChart};
 pub use layout_cards::{RepurchaseChart, TierChart};
 
@@ -477,6 +478,33 @@ mod layout_cards {
                         cohort_readout(kind, r.as_ref(), metric, names, l, at, lang)
                     })
                 })
+            },
+        )
+    }
+
+    /// The send-timing card: the shares of orders by weekday × hour (or by weekday, without
+    /// times) of the store or one RFM segment; without a report it shows the "no data" text.
+    #[component]
+    pub fn SendTimeChart(
+        /// The send-timing run.
+        #[prop(into)]
+        report: Signal<Option<crate::engine::sendtime::SendTimeReport>>,
+        /// The grid shown: 0 = the whole store's, `i + 1` = the report's `segments[i]`.
+        #[prop(into)]
+        view: Signal<usize>,
+    ) -> impl IntoView {
+        use crate::charts::{draw_sendtime_chart, sendtime_readout};
+        layout_card(
+            "sendtime-heatmap",
+            t::SENDTIME_CHART_CARD,
+            CLUSTER_CHART_HEIGHT_PX,
+            move |area, lang, theme| {
+                let view = view.get();
+                report.with(|r| Some(draw_sendtime_chart(area, r.as_ref(), view, lang, theme)))
+            },
+            move |l, at, lang| {
+                let view = view.get_untracked();
+                report.with_untracked(|r| sendtime_readout(r.as_ref(), view, l, at, lang))
             },
         )
     }

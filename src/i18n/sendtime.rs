@@ -17,6 +17,8 @@ catalog! {
     SENDTIME_CHART = "Orders by weekday and hour", "按星期和时段的订单分布";
     SENDTIME_CHART_WEEKDAYS = "Orders by weekday", "按星期的订单分布";
     SENDTIME_HOVER = "{0} {1}: {2} of orders", "{0} {1}：占订单 {2}";
+    SENDTIME_HOVER_WEEKDAY = "{0}: {1} of orders", "{0}：占订单 {1}";
+    SENDTIME_CHART_CARD = "When orders are placed", "下单时间分布";
     SENDTIME_HOUR_AXIS = "Hour of day", "时段";
     EXPORT_SENDTIME = "Send times (CSV)", "发送时机 (CSV)";
     EXPORT_SENDTIME_XLSX = "Send times (Excel)", "发送时机 (Excel)";

@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 
+use crate::app::chart::SendTimeChart;
 use crate::app::{export_buttons, tr, AppState};
 use crate::engine::customers::sendtime::{SEND_HOUR, SEND_WEEKDAY};
 use crate::engine::sendtime::{weekday_key, SendTimeReport};
@@ -75,8 +76,8 @@ pub(super) fn SendTimeSection() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    let _report_signal = Signal::derive(move || report.get());
-    let _view_signal = Signal::derive(move || view_index.get());
+    let report_signal = Signal::derive(move || report.get());
+    let view_signal = Signal::derive(move || view_index.get());
     view! {
         <section class="card sendtime" data-testid="sendtime">
             <div class="card-head">
@@ -110,7 +111,9 @@ pub(super) fn SendTimeSection() -> impl IntoView {
                     data-elapsed=move || plain(s.sendtime_ms.get(), 1)>
                     {move || report.with(|r| r.as_ref().map(|r| summary(lang.get(), r)).unwrap_or_default())}
                 </p>
-                // SENDTIME_CHART_SLOT
+                <div class="charts">
+                    <SendTimeChart report=report_signal view=view_signal/>
+                </div>
                 <Show when=move || !no_times()>
                     <h3>{tr(state, t::SENDTIME_BEST_HOURS)}</h3>
                     <div class="movements" data-testid="sendtime-hours">

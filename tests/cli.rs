@@ -843,11 +843,11 @@ fn usage_errors_keep_their_exact_one_line_messages() {
         (&[][..], "missing command: rfm, clv, cluster or bench"),
         (
             &["frobnicate"],
-            "unknown command 'frobnicate': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due or bench",
+            "unknown command 'frobnicate': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due, sendtime, tiers, forecast or bench",
         ),
         (
             &["--json", "rfm"],
-            "unknown command '--json': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due or bench",
+            "unknown command '--json': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due, sendtime, tiers, forecast or bench",
         ),
         (&["rfm"], "rfm needs a FILE"),
         (&["rfm", "--json"], "rfm needs a FILE"),
@@ -1219,4 +1219,118 @@ fn tiers_report_the_hand_checked_movements_and_refuse_thresholds_out_of_order() 
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr)
         .contains("threshold 2 (100) is not above threshold 1 (500)"));
+}
+
+#[test]
+fn sendtime_finds_planted_hours_and_says_when_a_file_has_no_times() {
+    let dir = temp_dir("sendtime");
+    // Customer a always buys around 09:00 on Mondays, b around 20:00 on Saturdays.
+    let mut text = String::from("customer_id,order_id,date,amount\n");
+    for week in 0..12 {
+        let monday = 19_723 + 7 * week; // 2024-01-01 was a Monday
+        let date = |d: i32| segscope::engine::calendar::iso_day(d);
+        text.push_str(&format!("a,a{week},{} 09:{:02},10\n", date(monday), week));
+        text.push_str(&format!(
+            "b,b{week},{} 20:{:02},10\n",
+            date(monday + 5),
+            week
+        ));
+    }
+    let file = write_csv(&dir, "times.csv", &text);
+    let out = dir.join("sendtime.csv");
+    let o = segscope(&[
+        "sendtime",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["has_times"], true);
+    let rows = std::fs::read_to_string(&out).unwrap();
+    let row = |id: &str| {
+        rows.lines()
+            .find(|l| {
+                l.trim_start_matches('\u{feff}')
+                    .starts_with(&format!("{id},"))
+            })
+            .unwrap()
+            .split(',')
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert!(rows.trim_start_matches('\u{feff}').starts_with("customer_id,segment,orders,timed_orders,best_weekday,weekday_confidence,best_hour,hour_confidence"), "{rows}");
+    assert_eq!(
+        (row("a")[4].as_str(), row("a")[6].as_str()),
+        ("monday", "9")
+    );
+    assert_eq!(
+        (row("b")[4].as_str(), row("b")[6].as_str()),
+        ("saturday", "20")
+    );
+    let o = segscope(&[
+        "sendtime",
+        write_csv(&dir, "t.csv", TRANSACTIONS).to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("weekdays only"), "{}", stdout(&o));
+}
+
+#[test]
+fn forecast_prints_intervals_and_names_a_short_history_and_a_long_horizon() {
+    let dir = temp_dir("forecast");
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/public/demo/transactions.csv");
+    let out = dir.join("forecast.csv");
+    let o = segscope(&[
+        "forecast",
+        demo,
+        "--horizon",
+        "6",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let forecast = json["revenue"]["forecast"].as_array().unwrap();
+    assert_eq!(forecast.len(), 6);
+    for p in forecast {
+        let (lo95, lo80, mean, hi80, hi95) = (
+            p["lo95"].as_f64().unwrap(),
+            p["lo80"].as_f64().unwrap(),
+            p["mean"].as_f64().unwrap(),
+            p["hi80"].as_f64().unwrap(),
+            p["hi95"].as_f64().unwrap(),
+        );
+        assert!(
+            lo95 <= lo80 && lo80 <= mean && mean <= hi80 && hi80 <= hi95,
+            "{p}"
+        );
+    }
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(
+        text.lines().count(),
+        1 + 24 + 6,
+        "header, 24 months of history, 6 ahead"
+    );
+    let o = segscope(&["forecast", demo, "--horizon", "40"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("horizon of 40 periods for a history of 24"),
+        "{}",
+        stderr(&o)
+    );
+    let one = write_csv(
+        &dir,
+        "one.csv",
+        "customer_id,date,amount\na,2024-01-01,5\nb,2024-01-09,6\n",
+    );
+    let o = segscope(&["forecast", one.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("complete months of history"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -21,7 +21,9 @@ mod cluster;
 mod clv;
 mod cohorts;
 mod due;
+mod forecast;
 mod rfm;
+mod sendtime;
 mod session;
 mod tiers;
 
@@ -58,7 +60,9 @@ Usage:
   segscope regions FILE [options]  what each region (or channel) prefers
   segscope cohorts FILE [options]  cohorts by first purchase: activity and revenue by period
   segscope due FILE [options]      repurchase cycles per item, and who is due to buy again
+  segscope sendtime FILE [options] each customer's best weekday and hour to send a message
   segscope tiers FILE [options]    membership tiers on trailing spend, and who moved up or down
+  segscope forecast FILE [options] revenue and orders ahead (ETS) with intervals and a backtest
   segscope bench FILE [options]    time preview, ingest and analysis on FILE
   segscope --help                  this help (also: segscope rfm --help, segscope bench --help)
   segscope --version               print the version
@@ -66,7 +70,7 @@ Usage:
 Exit status: 0 success, 1 the file or the analysis failed, 2 bad command line.";
 
 /// The subcommands, as the first argument names them.
-const SUBCOMMANDS: [&str; 10] = [
+const SUBCOMMANDS: [&str; 12] = [
     "rfm",
     "clv",
     "cluster",
@@ -75,7 +79,9 @@ const SUBCOMMANDS: [&str; 10] = [
     "regions",
     "cohorts",
     "due",
+    "sendtime",
     "tiers",
+    "forecast",
     "bench",
 ];
 
@@ -113,6 +119,10 @@ enum Task {
     Due(due::DueArgs),
     #[command(override_help = tiers::HELP, args_override_self = true)]
     Tiers(tiers::TiersArgs),
+    #[command(override_help = sendtime::HELP, args_override_self = true)]
+    Sendtime(sendtime::SendTimeArgs),
+    #[command(override_help = forecast::HELP, args_override_self = true)]
+    Forecast(forecast::ForecastArgs),
     #[command(override_help = bench::HELP, args_override_self = true)]
     Bench(bench::BenchArgs),
     /// `segscope help [anything]`: the main help, as `segscope --help`.
@@ -149,6 +159,8 @@ impl Command {
             Task::Cohorts(args) => args.run(),
             Task::Due(args) => args.run(),
             Task::Tiers(args) => args.run(),
+            Task::Sendtime(args) => args.run(),
+            Task::Forecast(args) => args.run(),
             Task::Bench(args) => args.run(),
             Task::Help { .. } => print(&format!("{MAIN_HELP}\n")),
         }
@@ -269,7 +281,7 @@ fn reword(error: &clap::Error, first: Option<&OsString>) -> CliResult<String> {
     let Some(command) = first.as_deref().filter(|c| SUBCOMMANDS.contains(c)) else {
         let other = first.unwrap_or_default();
         return Err(usage(format!(
-            "unknown command '{other}': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due, tiers or bench"
+            "unknown command '{other}': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due, sendtime, tiers, forecast or bench"
         )));
     };
     let strings = |kind| match error.get(kind) {
@@ -292,6 +304,8 @@ fn reword(error: &clap::Error, first: Option<&OsString>) -> CliResult<String> {
             "cohorts" => cohorts::HELP,
             "due" => due::HELP,
             "tiers" => tiers::HELP,
+            "sendtime" => sendtime::HELP,
+            "forecast" => forecast::HELP,
             "bench" => bench::HELP,
             _ => rfm::HELP,
         };

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openApp, until, csvRows, REPO, REPORT_TIMEOUT } from './harness.mjs';
+import { startServer, launchBrowser, openApp, until, csvRows, REPO, FIXTURES, REPORT_TIMEOUT } from './harness.mjs';
 
 let browser, server;
 before(async () => { browser = await launchBrowser(); server = await startServer(); });
@@ -247,6 +247,72 @@ test('lifecycle: membership tiers counted here, edited at once, opened in the cu
     const dueCustomers = new Set(csvRows(fs.readFileSync(await dd.path(), 'utf8').replace(/^\ufeff/, '')).slice(1).map((r) => r[0]));
     await page.locator('[data-testid=due-open-table]').click();
     await until(page, async () => Number(await app.value('customer-count')) === dueCustomers.size || null, `due customers ${dueCustomers.size}`);
+
+    await app.assertClean({ allowAfterFile: [(r) => r.url === server.url + 'demo/transactions.csv' || r.url === server.url + 'demo/customers.csv'] });
+  } finally {
+    await app.close();
+  }
+});
+
+test('lifecycle: send times from a file with times (planted hours found, a best hour opens the table), the demo without times, the forecast', async () => {
+  const app = await openApp(browser, server);
+  try {
+    await app.goto();
+    const { page } = app;
+    // 20 customers buy on Mondays around 09:00, 10 on Saturdays around 20:00 (12 weeks each).
+    await app.analyse(path.join(FIXTURES, 'times.csv'));
+    await app.go('lifecycle');
+    await page.locator('[data-testid=sendtime-run]').click();
+    await page.locator('[data-testid=sendtime-summary]').waitFor({ state: 'visible', timeout: REPORT_TIMEOUT });
+    await idle(page);
+    assert.equal(await page.locator('[data-testid=sendtime-summary]').getAttribute('data-has-times'), 'true');
+    const hours = await page.locator('[data-testid=sendtime-hours] [data-hour]').evaluateAll((bs) => bs.map((b) => [Number(b.getAttribute('data-hour')), Number(b.getAttribute('data-count'))]));
+    assert.deepEqual(hours, [[9, 20], [20, 10]]);
+    const fig = page.locator('[data-testid=chart-sendtime-heatmap]');
+    await fig.scrollIntoViewIfNeeded();
+    await until(page, async () => Number(await fig.getAttribute('data-drawn')) > 0 || null, 'heatmap drawn');
+    const [d] = await Promise.all([
+      page.waitForEvent('download', { timeout: REPORT_TIMEOUT }),
+      page.locator('[data-testid=export-sendtime]').click(),
+    ]);
+    const rows = csvRows(fs.readFileSync(await d.path(), 'utf8').replace(/^\ufeff/, ''));
+    assert.equal(rows.length - 1, 30);
+    assert.ok(rows.slice(1).every((r) => (r[0] < 'C20' ? r[4] === 'monday' && r[6] === '9' : r[4] === 'saturday' && r[6] === '20')), 'planted weekday and hour per customer');
+    await page.locator('[data-testid=sendtime-hours] [data-hour="20"]').click();
+    await until(page, async () => Number(await app.value('customer-count')) === 10 || null, 'customers best reached at 20:00');
+
+    // The demo has dates only: weekdays, said.
+    await page.locator('[data-testid=new-file]').click();
+    await app.analyseDemo();
+    await app.go('lifecycle');
+    await page.locator('[data-testid=sendtime-run]').click();
+    await page.locator('[data-testid=sendtime-no-times]').waitFor({ state: 'visible', timeout: REPORT_TIMEOUT });
+    await idle(page);
+    assert.equal(await page.locator('[data-testid=sendtime-hours] [data-hour]').count(), 0);
+    const weekdays = await page.locator('[data-testid=sendtime-weekdays] [data-weekday]').evaluateAll((bs) => bs.reduce((n, b) => n + Number(b.getAttribute('data-count')), 0));
+    assert.equal(weekdays, 2000, 'every demo customer has a best weekday');
+
+    // The forecast: 12 months ahead, intervals in order, a horizon past the history named.
+    await page.locator('[data-testid=forecast-run]').click();
+    await page.locator('[data-testid=forecast-table]').waitFor({ state: 'visible', timeout: REPORT_TIMEOUT });
+    await idle(page);
+    const points = await page.locator('[data-testid=forecast-table] tbody tr').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-period')));
+    assert.deepEqual(points, ['2025-01', '2025-02', '2025-03', '2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11', '2025-12']);
+    assert.match(await page.locator('[data-testid=forecast-summary]').getAttribute('data-model'), /^ETS\([AM],(N|A|Ad),(N|A|M)\)$/);
+    const chart = page.locator('[data-testid=chart-forecast]');
+    await chart.scrollIntoViewIfNeeded();
+    await until(page, async () => Number(await chart.getAttribute('data-drawn')) > 0 || null, 'forecast drawn');
+    const [fd] = await Promise.all([
+      page.waitForEvent('download', { timeout: REPORT_TIMEOUT }),
+      page.locator('[data-testid=export-forecast]').click(),
+    ]);
+    const lines = csvRows(fs.readFileSync(await fd.path(), 'utf8').replace(/^\ufeff/, ''));
+    assert.equal(lines.length - 1, 24 + 12, '24 months of history and 12 ahead');
+    await page.locator('[data-testid=forecast-horizon]').fill('40');
+    await page.locator('[data-testid=forecast-horizon]').dispatchEvent('change');
+    await page.locator('[data-testid=forecast-run]').click();
+    assert.match(await app.errorText(), /40 periods is longer than the 24 periods of history/);
+    assert.equal(await page.locator('[data-testid=forecast-table] tbody tr').count(), 12, 'the forecast on screen stays');
 
     await app.assertClean({ allowAfterFile: [(r) => r.url === server.url + 'demo/transactions.csv' || r.url === server.url + 'demo/customers.csv'] });
   } finally {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // In-browser timing of the lifecycle analyses: loads FILE in headless Chromium (the release bundle
 // in dist/), then N times forms the cohorts (monthly, then weekly split by region) and finds who
-// is due to buy again, printing one JSON line each: click → result on screen (Node's clock) and
+// is due to buy again, then assigns the membership tiers, learns the send times and forecasts
+// (monthly, then weekly), printing one JSON line each: click → result on screen (Node's clock) and
 // the worker's own milliseconds.
 //
 //   node scripts/bench-lifecycle.mjs --csv /tmp/bench-data/tx_1m.csv [--runs 3]
@@ -44,6 +45,23 @@ try {
       return e && e !== before && (await page.locator('[data-testid=progress]').count()) === 0 ? e : null;
     }, 'due list', 600_000);
     console.log(JSON.stringify({ run, analysis: 'repurchase', click_to_list_ms: Date.now() - t0, worker_ms: Number(worker) }));
+    // Tiers, send times, the forecast by month and by week: click → summary on screen.
+    for (const [analysis, button, summary, setup] of [
+      ['tiers', 'tiers-run', 'tiers-summary', null],
+      ['sendtime', 'sendtime-run', 'sendtime-summary', null],
+      ['forecast-month', 'forecast-run', 'forecast-summary', 'month'],
+      ['forecast-week', 'forecast-run', 'forecast-summary', 'week'],
+    ]) {
+      if (setup) await page.locator('[data-testid=forecast-period]').selectOption(setup);
+      const before = await page.locator(`[data-testid=${summary}]`).getAttribute('data-elapsed').catch(() => null);
+      const t0 = Date.now();
+      await page.locator(`[data-testid=${button}]`).click();
+      const worker = await until(page, async () => {
+        const e = await page.locator(`[data-testid=${summary}]`).getAttribute('data-elapsed').catch(() => null);
+        return e && e !== before && (await page.locator('[data-testid=progress]').count()) === 0 ? e : null;
+      }, analysis, 600_000);
+      console.log(JSON.stringify({ run, analysis, click_to_screen_ms: Date.now() - t0, worker_ms: Number(worker) }));
+    }
   }
 } finally {
   await app.close();

@@ -13,8 +13,9 @@ let browser, server;
 before(async () => { browser = await launchBrowser(); server = await startServer(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-/** Month cohorts counted here: customer → sorted purchase months (orders netting above 0). */
-function demoMonths() {
+/** The demo's orders counted here: one entry per customer and order id with its earliest day, its
+ * net and whether it has a return line. */
+function demoOrders() {
   const rows = csvRows(fs.readFileSync(path.join(REPO, 'public/demo/transactions.csv'), 'utf8'));
   const header = rows.shift();
   const [c, o, d, a] = ['customer_id', 'order_id', 'date', 'amount'].map((h) => header.indexOf(h));
@@ -27,9 +28,17 @@ function demoMonths() {
     if (r[d] < x.day) x.day = r[d];
     orders.set(key, x);
   }
+  return [...orders.values()];
+}
+
+/** Whether an order is a purchase (the engine's rule: a positive net, or 0 without a return). */
+const isPurchase = (x) => x.net > 0 || (x.net === 0 && !x.returns);
+
+/** Month cohorts counted here: customer → sorted purchase months (orders netting above 0). */
+function demoMonths() {
   const months = new Map();
-  for (const x of orders.values()) {
-    if (!(x.net > 0 || (x.net === 0 && !x.returns))) continue;
+  for (const x of demoOrders()) {
+    if (!isPurchase(x)) continue;
     const m = Number(x.day.slice(0, 4)) * 12 + Number(x.day.slice(5, 7)) - 1;
     if (!months.has(x.customer)) months.set(x.customer, new Set());
     months.get(x.customer).add(m);
@@ -151,24 +160,12 @@ test('lifecycle: cohorts by month and week, split by region, charts, export, Chi
 /** Each customer's net spend over (from, to] (ISO days), counted here from the demo file, and
  * whether they had a purchase order there. */
 function demoSpend(from, to) {
-  const rows = csvRows(fs.readFileSync(path.join(REPO, 'public/demo/transactions.csv'), 'utf8'));
-  const header = rows.shift();
-  const [c, o, d, a] = ['customer_id', 'order_id', 'date', 'amount'].map((h) => header.indexOf(h));
-  const orders = new Map();
-  for (const r of rows) {
-    const key = `${r[c]}\u0000${r[o]}`;
-    const x = orders.get(key) || { customer: r[c], day: r[d], net: 0, returns: false };
-    x.net += Number(r[a]);
-    if (Number(r[a]) < 0) x.returns = true;
-    if (r[d] < x.day) x.day = r[d];
-    orders.set(key, x);
-  }
   const spend = new Map();
-  for (const x of orders.values()) {
+  for (const x of demoOrders()) {
     if (!(x.day > from && x.day <= to)) continue;
     const s = spend.get(x.customer) || { net: 0, active: false };
     s.net += x.net;
-    if (x.net > 0 || (x.net === 0 && !x.returns)) s.active = true;
+    if (isPurchase(x)) s.active = true;
     spend.set(x.customer, s);
   }
   return spend;

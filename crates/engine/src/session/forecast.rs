@@ -7,7 +7,6 @@ use super::{export_download, nothing, Job, Reply, Session, SessionError, Stage};
 use crate::forecast::existing::existing_customer_orders;
 use crate::forecast::{ForecastAnalysis, ForecastParams, ForecastReport};
 use crate::table_out::ExportFormat;
-use crate::EngineError;
 
 /// What the page asks of this feature.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,19 +58,15 @@ pub(super) fn handle(
 ) -> Result<Reply, SessionError> {
     match request {
         Request::Run { params } => {
-            let started = (job.now_ms)();
-            job.stage(Stage::Lifecycle)?;
-            let (Some(d), Some(a)) = (session.dataset.as_ref(), session.analysis.as_ref()) else {
-                return Err(nothing("analysis"));
-            };
-            let analysis = ForecastAnalysis::run(d, a, params).map_err(EngineError::from)?;
+            let (analysis, elapsed_ms) = super::on_run_lines(session, job, |d, a| {
+                Ok(ForecastAnalysis::run(d, a, params)?)
+            })?;
             let mut report = analysis.report();
             report.existing_customer_orders = session
                 .clv
                 .as_ref()
                 .and_then(|clv| existing_customer_orders(&analysis, clv));
             session.forecast = Some(analysis);
-            let elapsed_ms = (job.now_ms)() - started;
             Ok(Response::Forecast { report, elapsed_ms }.into())
         }
         Request::Export { format } => {

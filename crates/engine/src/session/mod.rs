@@ -595,6 +595,23 @@ fn preview_head(
     Ok(preview)
 }
 
+/// Runs `run` on the dataset and the RFM run a lifecycle analysis reads (stage
+/// [`Stage::Lifecycle`]; "nothing loaded" before an analysis) and returns its result with the
+/// worker's milliseconds: the shared first half of those handlers.
+fn on_run_lines<T>(
+    session: &Session,
+    job: &mut Job<'_>,
+    run: impl FnOnce(&crate::Dataset, &crate::rfm::Analysis) -> Result<T, EngineError>,
+) -> Result<(T, f64), SessionError> {
+    let started = (job.now_ms)();
+    job.stage(Stage::Lifecycle)?;
+    let (Some(d), Some(a)) = (session.dataset.as_ref(), session.analysis.as_ref()) else {
+        return Err(nothing("analysis"));
+    };
+    let result = run(d, a)?;
+    Ok((result, (job.now_ms)() - started))
+}
+
 fn nothing(what: &str) -> SessionError {
     SessionError::NothingLoaded {
         what: what.to_string(),

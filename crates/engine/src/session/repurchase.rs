@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 use super::{export_download, nothing, Job, Reply, Session, SessionError, Stage};
 use crate::repurchase::{RepurchaseAnalysis, RepurchaseParams, RepurchaseReport};
 use crate::table_out::ExportFormat;
-use crate::EngineError;
 
 /// What the page asks of this feature.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,13 +54,10 @@ pub(super) fn handle(
 ) -> Result<Reply, SessionError> {
     match request {
         Request::Run { params } => {
-            let started = (job.now_ms)();
-            job.stage(Stage::Lifecycle)?;
-            let (Some(d), Some(a)) = (session.dataset.as_ref(), session.analysis.as_ref()) else {
-                return Err(nothing("analysis"));
-            };
-            let mut analysis = RepurchaseAnalysis::run(d, a, params).map_err(EngineError::from)?;
-            analysis.report.elapsed_ms = (job.now_ms)() - started;
+            let (mut analysis, elapsed_ms) = super::on_run_lines(session, job, |d, a| {
+                Ok(RepurchaseAnalysis::run(d, a, params)?)
+            })?;
+            analysis.report.elapsed_ms = elapsed_ms;
             let report = analysis.report.clone();
             session.repurchase = Some(analysis);
             Ok(Response::Cycles { report }.into())

@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 use super::{export_download, nothing, Job, Reply, Session, SessionError, Stage};
 use crate::sendtime::{SendTimeAnalysis, SendTimeParams, SendTimeReport};
 use crate::table_out::ExportFormat;
-use crate::EngineError;
 
 /// What the page asks of this feature.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,15 +56,11 @@ pub(super) fn handle(
 ) -> Result<Reply, SessionError> {
     match request {
         Request::Run { params } => {
-            let started = (job.now_ms)();
-            job.stage(Stage::Lifecycle)?;
-            let (Some(d), Some(a)) = (session.dataset.as_ref(), session.analysis.as_ref()) else {
-                return Err(nothing("analysis"));
-            };
-            let analysis = SendTimeAnalysis::run(d, a, params).map_err(EngineError::from)?;
+            let (analysis, elapsed_ms) = super::on_run_lines(session, job, |d, a| {
+                Ok(SendTimeAnalysis::run(d, a, params)?)
+            })?;
             let report = analysis.report();
             session.sendtime = Some(analysis);
-            let elapsed_ms = (job.now_ms)() - started;
             Ok(Response::SendTimes { report, elapsed_ms }.into())
         }
         Request::Export { format } => {

@@ -100,6 +100,19 @@ fn quick_clusters() -> ClusterSettings {
     }
 }
 
+/// Analyses the file again with the default settings (generation 1).
+fn reanalyze(h: &mut Harness) {
+    h.ask(
+        1,
+        Request::Overview(overview::Request::Analyze {
+            rfm: RfmParams::default(),
+            query: CustomerQuery::default(),
+        }),
+        None,
+    )
+    .unwrap();
+}
+
 fn predict() -> Request {
     Request::Predictions(predictions::Request::Predict {
         settings: ClvSettings::default(),
@@ -430,15 +443,7 @@ fn invalidation_matrix() {
     assert!(h.session.tags().is_none());
 
     // A re-analysis (other RFM parameters) keeps the predictions, drops the segmentation.
-    h.ask(
-        1,
-        Request::Overview(overview::Request::Analyze {
-            rfm: RfmParams::default(),
-            query: CustomerQuery::default(),
-        }),
-        None,
-    )
-    .unwrap();
+    reanalyze(&mut h);
     assert_eq!(held(&h.session), (true, true, true, false));
 
     // A new ingest (e.g. the duplicates switch) drops every result.
@@ -730,15 +735,7 @@ fn baskets_invalidation() {
         .is_err());
     assert_eq!(baskets_held(&h.session), (true, true, true));
     // A re-analysis reads other lines (as-of day, duplicates): every basket result goes.
-    h.ask(
-        1,
-        Request::Overview(overview::Request::Analyze {
-            rfm: RfmParams::default(),
-            query: CustomerQuery::default(),
-        }),
-        None,
-    )
-    .unwrap();
+    reanalyze(&mut h);
     assert_eq!(baskets_held(&h.session), (false, false, false));
     assert!(h
         .session
@@ -791,15 +788,7 @@ fn cohorts_invalidation() {
         )
         .is_err());
     assert!(h.session.cohorts().is_some());
-    h.ask(
-        1,
-        Request::Overview(overview::Request::Analyze {
-            rfm: RfmParams::default(),
-            query: CustomerQuery::default(),
-        }),
-        None,
-    )
-    .unwrap();
+    reanalyze(&mut h);
     assert!(h.session.cohorts().is_none());
 }
 
@@ -818,15 +807,7 @@ fn repurchase_invalidation() {
     .unwrap();
     h.ask(1, predict(), None).unwrap();
     assert!(h.session.repurchase().is_some());
-    h.ask(
-        1,
-        Request::Overview(overview::Request::Analyze {
-            rfm: RfmParams::default(),
-            query: CustomerQuery::default(),
-        }),
-        None,
-    )
-    .unwrap();
+    reanalyze(&mut h);
     assert!(h.session.repurchase().is_none());
 }
 
@@ -866,15 +847,7 @@ fn tiers_invalidation() {
     assert_eq!(h.session.tiers().unwrap().base.window_months, 6);
     h.ask(1, predict(), None).unwrap();
     assert!(h.session.tiers().is_some(), "predictions keep the tiers");
-    h.ask(
-        1,
-        Request::Overview(overview::Request::Analyze {
-            rfm: RfmParams::default(),
-            query: CustomerQuery::default(),
-        }),
-        None,
-    )
-    .unwrap();
+    reanalyze(&mut h);
     assert!(h.session.tiers().is_none());
 }
 
@@ -916,15 +889,7 @@ fn sendtime_invalidation_and_columns() {
         .count() as u64;
     assert!(saturday > 0);
     assert_eq!(page.matching, saturday);
-    h.ask(
-        1,
-        Request::Overview(overview::Request::Analyze {
-            rfm: RfmParams::default(),
-            query: CustomerQuery::default(),
-        }),
-        None,
-    )
-    .unwrap();
+    reanalyze(&mut h);
     assert!(h.session.sendtime().is_none());
 }
 
@@ -981,14 +946,6 @@ fn forecast_invalidation_and_existing_customers() {
         (total - direct).abs() < 1e-6 * direct.max(1.0),
         "{total} vs {direct}"
     );
-    h.ask(
-        1,
-        Request::Overview(overview::Request::Analyze {
-            rfm: RfmParams::default(),
-            query: CustomerQuery::default(),
-        }),
-        None,
-    )
-    .unwrap();
+    reanalyze(&mut h);
     assert!(h.session.forecast().is_none());
 }

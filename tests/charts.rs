@@ -3565,3 +3565,399 @@ mod tiers {
         }
     }
 }
+
+// --- revenue / orders forecast (lifecycle) -------------------------------------------------------
+
+mod forecast {
+    use super::{elements, has_text, hex, render, ChartTheme};
+    use plotters::style::RGBColor;
+    use segscope::charts::{
+        draw_forecast_chart, forecast_readout, theme::toward_background, ClusterLayout, HoverAxis,
+    };
+    use segscope::engine::forecast::{
+        ForecastParams, ForecastPoint, ForecastReport, HistoryPoint, SeriesKind, SeriesReport,
+    };
+    use segscope::i18n::{t, Lang};
+
+    /// "2023-01" for period 0, by month.
+    fn label(i: usize) -> String {
+        format!("{}-{:02}", 2023 + i / 12, i % 12 + 1)
+    }
+
+    /// `history` values, then forecasts whose 80 % interval is ±`spread` and 95 % ±2 × `spread`
+    /// around each mean.
+    fn series(kind: SeriesKind, history: &[f64], means: &[f64], spread: f64) -> SeriesReport {
+        let n = history.len();
+        SeriesReport {
+            kind,
+            history: history
+                .iter()
+                .enumerate()
+                .map(|(i, &value)| HistoryPoint {
+                    label: label(i),
+                    value,
+                })
+                .collect(),
+            forecast: means
+                .iter()
+                .enumerate()
+                .map(|(h, &mean)| ForecastPoint {
+                    label: label(n + h),
+                    mean,
+                    lo80: mean - spread,
+                    hi80: mean + spread,
+                    lo95: mean - 2.0 * spread,
+                    hi95: mean + 2.0 * spread,
+                })
+                .collect(),
+            model: "ETS(A,N,N)".into(),
+            aicc: 100.0,
+            alpha: 0.3,
+            beta: 0.0,
+            gamma: 0.0,
+            phi: 1.0,
+            backtest: None,
+        }
+    }
+
+    /// Twelve months of history (2023) and six of forecast (2024-01 to 2024-06).
+    fn report(existing: Option<Vec<f64>>) -> ForecastReport {
+        let revenue: Vec<f64> = (0..12).map(|i| 10_000.0 + 250.3 * f64::from(i)).collect();
+        let orders: Vec<f64> = (0..12).map(|i| 100.0 + f64::from(i)).collect();
+        ForecastReport {
+            params: ForecastParams {
+                horizon: 6,
+                ..ForecastParams::default()
+            },
+            season: 1,
+            partial_period: None,
+            older_orders: 0,
+            revenue: series(SeriesKind::Revenue, &revenue, &[13_000.4; 6], 1_000.2),
+            orders: series(
+                SeriesKind::Orders,
+                &orders,
+                &[112.34, 113.0, 113.5, 114.0, 114.5, 115.0],
+                6.0,
+            ),
+            existing_customer_orders: existing,
+        }
+    }
+
+    fn draw(
+        report: Option<&ForecastReport>,
+        series: SeriesKind,
+        lang: Lang,
+        theme: &ChartTheme,
+    ) -> (String, ClusterLayout) {
+        let (svg, res) = render(|a| draw_forecast_chart(a, report, series, lang, theme, true));
+        (svg, res.unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    fn read(
+        r: &ForecastReport,
+        series: SeriesKind,
+        layout: &ClusterLayout,
+        i: usize,
+        lang: Lang,
+    ) -> Option<String> {
+        let x = layout.plot.point_x_px[i];
+        forecast_readout(Some(r), series, layout, (x, 100.0), lang)
+    }
+
+    /// Elements (any tag) stroked in `color`.
+    fn stroked(svg: &str, color: RGBColor) -> usize {
+        let stroke = format!("stroke=\"{}\"", hex(color));
+        ["polyline", "path", "line"]
+            .iter()
+            .flat_map(|tag| elements(svg, tag))
+            .filter(|a| a.contains(&stroke))
+            .count()
+    }
+
+    /// Polygons filled with `color`, as their points.
+    fn polygons(svg: &str, color: RGBColor) -> Vec<Vec<(f64, f64)>> {
+        let fill = format!("fill=\"{}\"", hex(color));
+        elements(svg, "polygon")
+            .into_iter()
+            .filter(|a| a.contains(&fill))
+            .map(|a| {
+                let list = a.split("points=\"").nth(1).unwrap_or("");
+                list.split('"')
+                    .next()
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .filter_map(|p| {
+                        let (x, y) = p.split_once(',')?;
+                        Some((x.parse().ok()?, y.parse().ok()?))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn bands(theme: &ChartTheme) -> (RGBColor, RGBColor) {
+        // The 95 % band paler than the 80 % one, both from the forecast colour.
+        (
+            toward_background(theme, theme.accent2, 0.82),
+            toward_background(theme, theme.accent2, 0.6),
+        )
+    }
+
+    #[test]
+    fn draws_history_forecast_bands_and_legend_and_reads_each_period() {
+        let theme = ChartTheme::light();
+        let r = report(Some(vec![50.0; 6]));
+        let (svg, layout) = draw(Some(&r), SeriesKind::Revenue, Lang::En, &theme);
+        for text in [
+            t::FORECAST_CHART.en,
+            t::FORECAST_LEGEND_HISTORY.en,
+            t::FORECAST_LEGEND_FORECAST.en,
+            t::FORECAST_LEGEND_80.en,
+            t::FORECAST_LEGEND_95.en,
+            t::FORECAST_REVENUE.en,
+            // Period labels, every other month at this width; history and forecast.
+            "2023-01",
+            "2023-03",
+            "2024-01",
+            "2024-05",
+            // Money in compact numbers.
+            "10.0k",
+        ] {
+            assert!(has_text(&svg, text), "{text}");
+        }
+        assert!(!has_text(&svg, "2023-02"));
+        // The existing customers are for orders only.
+        assert!(!has_text(&svg, t::FORECAST_LEGEND_EXISTING.en));
+        assert_eq!(stroked(&svg, theme.cluster_color(2)), 0);
+        assert!(!svg.contains("NaN"));
+
+        // One polygon per band (the legend swatches are rects), starting at the last history
+        // point: 1 + 6 points along the top and back along the bottom.
+        let (c95, c80) = bands(&theme);
+        for color in [c95, c80] {
+            let p = polygons(&svg, color);
+            assert_eq!(p.len(), 1, "{}", hex(color));
+            assert_eq!(p[0].len(), 14, "{:?}", p[0]);
+        }
+        let (p95, p80) = (&polygons(&svg, c95)[0], &polygons(&svg, c80)[0]);
+        // The 95 % band is wider than the 80 % one at each forecast period.
+        for k in 1..7 {
+            let h95 = p95[13 - k].1 - p95[k].1;
+            let h80 = p80[13 - k].1 - p80[k].1;
+            assert!(h95 > h80 && h80 > 0.0, "period {k}: {h95} vs {h80}");
+        }
+        // History solid, forecast dashed (many short pieces), and the divider.
+        assert!(stroked(&svg, theme.accent) >= 2);
+        assert!(stroked(&svg, theme.accent2) > 6);
+
+        assert_eq!(layout.hover, HoverAxis::X);
+        let xs = &layout.plot.point_x_px;
+        assert_eq!(xs.len(), 18);
+        assert!(xs.windows(2).all(|w| w[0] < w[1]), "{xs:?}");
+        let at = |i, lang| read(&r, SeriesKind::Revenue, &layout, i, lang);
+        assert_eq!(at(2, Lang::En).as_deref(), Some("2023-03: 10,501"));
+        assert_eq!(
+            at(12, Lang::En).as_deref(),
+            Some("2024-01: 13,000 (80 %: 12,000 – 14,001; 95 %: 11,000 – 15,001)")
+        );
+        assert_eq!(
+            at(17, Lang::Zh).as_deref(),
+            Some("2024-06：13,000（80%：12,000 – 14,001；95%：11,000 – 15,001）")
+        );
+        assert_eq!(at(0, Lang::Zh).as_deref(), Some("2023-01：10,000"));
+        // Off the plot: nothing.
+        let off = (layout.plot.plot_left_px - 5.0, 100.0);
+        assert_eq!(
+            forecast_readout(Some(&r), SeriesKind::Revenue, &layout, off, Lang::En),
+            None
+        );
+    }
+
+    #[test]
+    fn orders_show_the_existing_customers_only_when_predictions_ran() {
+        let theme = ChartTheme::light();
+        let existing = report(Some(vec![40.04, 38.5, 37.0, 35.5, 34.0, 32.5]));
+        let (svg, layout) = draw(Some(&existing), SeriesKind::Orders, Lang::En, &theme);
+        assert!(has_text(&svg, t::FORECAST_LEGEND_EXISTING.en));
+        assert!(has_text(&svg, t::FORECAST_ORDERS.en));
+        // Dotted: many short pieces besides the three of the legend swatch.
+        assert!(stroked(&svg, theme.cluster_color(2)) > 6);
+        assert!(!svg.contains("NaN"));
+        let at = |r, i, lang| read(r, SeriesKind::Orders, &layout, i, lang);
+        assert_eq!(at(&existing, 11, Lang::En).as_deref(), Some("2023-12: 111"));
+        assert_eq!(
+            at(&existing, 12, Lang::En).as_deref(),
+            Some(
+                "2024-01: 112.3 (80 %: 106.3 – 118.3; 95 %: 100.3 – 124.3); \
+                 existing customers: 40.0"
+            )
+        );
+        assert_eq!(
+            at(&existing, 13, Lang::Zh).as_deref(),
+            Some("2024-02：113.0（80%：107.0 – 119.0；95%：101.0 – 125.0）；现有客户：38.5")
+        );
+
+        // Without predictions: no third line, no legend entry, no figure in the readout.
+        let plain = report(None);
+        let (svg, layout) = draw(Some(&plain), SeriesKind::Orders, Lang::Zh, &theme);
+        assert!(!has_text(&svg, t::FORECAST_LEGEND_EXISTING.zh));
+        assert!(has_text(&svg, t::FORECAST_LEGEND_HISTORY.zh));
+        assert!(has_text(&svg, t::FORECAST_LEGEND_95.zh));
+        assert_eq!(stroked(&svg, theme.cluster_color(2)), 0);
+        assert_eq!(
+            read(&plain, SeriesKind::Orders, &layout, 12, Lang::En).as_deref(),
+            Some("2024-01: 112.3 (80 %: 106.3 – 118.3; 95 %: 100.3 – 124.3)")
+        );
+        // Fewer existing values than periods: the rest read without.
+        let short = report(Some(vec![40.0]));
+        let (_, layout) = draw(Some(&short), SeriesKind::Orders, Lang::En, &theme);
+        let text = read(&short, SeriesKind::Orders, &layout, 13, Lang::En).unwrap_or_default();
+        assert!(
+            text.starts_with("2024-02: 113.0") && !text.contains("existing"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn missing_or_empty_reports_draw_the_no_data_text() {
+        let mut empty = report(None);
+        for s in [&mut empty.revenue, &mut empty.orders] {
+            s.history.clear();
+            s.forecast.clear();
+        }
+        let mut broken = report(None);
+        for s in [&mut broken.revenue, &mut broken.orders] {
+            s.history.iter_mut().for_each(|p| p.value = f64::NAN);
+            s.forecast.iter_mut().for_each(|p| p.mean = f64::INFINITY);
+        }
+        for report in [None, Some(&empty), Some(&broken)] {
+            for series in [SeriesKind::Revenue, SeriesKind::Orders] {
+                for lang in [Lang::En, Lang::Zh] {
+                    let (svg, layout) = draw(report, series, lang, &ChartTheme::light());
+                    assert!(has_text(&svg, t::NO_DATA.get(lang)));
+                    assert!(has_text(&svg, t::FORECAST_CHART.get(lang)));
+                    assert!(!svg.contains("NaN"));
+                    assert_eq!(layout, ClusterLayout::default());
+                    assert_eq!(
+                        forecast_readout(report, series, &layout, (400.0, 200.0), lang),
+                        None
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn negative_lower_bounds_are_drawn_below_zero() {
+        let theme = ChartTheme::dark();
+        let mut r = report(None);
+        r.orders = series(
+            SeriesKind::Orders,
+            &[3.0, 1.0, 0.0, 2.0],
+            &[1.5, 1.2, 1.0],
+            2.0,
+        );
+        let (svg, layout) = draw(Some(&r), SeriesKind::Orders, Lang::En, &theme);
+        assert!(!svg.contains("NaN"));
+        // The axis reaches below zero.
+        assert!(has_text(&svg, "-2") || has_text(&svg, "-3"), "{svg}");
+        let (c95, _) = bands(&theme);
+        let p = &polygons(&svg, c95)[0];
+        let bottom = layout.plot.plot_bottom_px;
+        assert!(
+            p.iter().all(|&(_, y)| y <= bottom + 1.0),
+            "{p:?} below {bottom}"
+        );
+        assert_eq!(
+            read(&r, SeriesKind::Orders, &layout, 4, Lang::En).as_deref(),
+            Some("2023-05: 1.5 (80 %: -0.5 – 3.5; 95 %: -2.5 – 5.5)")
+        );
+    }
+
+    #[test]
+    fn long_weekly_histories_thin_their_labels() {
+        let mut r = report(None);
+        let history: Vec<f64> = (0..156).map(|i| 500.0 + f64::from(i % 13)).collect();
+        r.revenue = series(SeriesKind::Revenue, &history, &[510.0; 52], 30.0);
+        let s = &mut r.revenue;
+        let labels = s.history.iter_mut().map(|p| &mut p.label);
+        for (i, label) in labels
+            .chain(s.forecast.iter_mut().map(|p| &mut p.label))
+            .enumerate()
+        {
+            *label = format!("2021-W{i:03}");
+        }
+        let (svg, layout) = draw(
+            Some(&r),
+            SeriesKind::Revenue,
+            Lang::En,
+            &ChartTheme::light(),
+        );
+        let shown = (0..208)
+            .filter(|i| has_text(&svg, &format!("2021-W{i:03}")))
+            .count();
+        assert!((3..=12).contains(&shown), "{shown} labels");
+        assert!(has_text(&svg, "2021-W000"));
+        assert_eq!(layout.plot.point_x_px.len(), 208);
+        // No dots on this many periods.
+        assert!(elements(&svg, "circle").len() < 10);
+        assert_eq!(
+            read(&r, SeriesKind::Revenue, &layout, 160, Lang::En).as_deref(),
+            Some("2021-W160: 510 (80 %: 480 – 540; 95 %: 450 – 570)")
+        );
+    }
+
+    #[test]
+    fn odd_reports_and_tiny_areas_draw_without_panicking() {
+        let mut r = report(Some(vec![f64::NAN, 3.0]));
+        r.orders.history[3].value = f64::NAN;
+        r.orders.forecast[1].lo95 = f64::NEG_INFINITY;
+        r.orders.forecast[2].mean = f64::NAN;
+        r.revenue.forecast.clear();
+        r.revenue.history.truncate(1);
+        for series in [SeriesKind::Revenue, SeriesKind::Orders] {
+            for lang in [Lang::En, Lang::Zh] {
+                let (svg, layout) = draw(Some(&r), series, lang, &ChartTheme::dark());
+                assert!(!svg.contains("NaN"));
+                for x in [0.0, 150.0, 400.0, 700.0, f64::NAN] {
+                    for y in [0.0, 120.0, f64::INFINITY] {
+                        let _ = forecast_readout(Some(&r), series, &layout, (x, y), lang);
+                    }
+                }
+            }
+        }
+        assert_eq!(read_at(&r, 3), None);
+        for (w, h) in [(60u32, 40u32), (200, 80), (1, 1)] {
+            let mut svg = String::new();
+            {
+                use plotters::prelude::*;
+                let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+                let drawn = draw_forecast_chart(
+                    &root,
+                    Some(&r),
+                    SeriesKind::Orders,
+                    Lang::En,
+                    &ChartTheme::light(),
+                    true,
+                );
+                if let Ok(layout) = drawn {
+                    let _ = forecast_readout(
+                        Some(&r),
+                        SeriesKind::Orders,
+                        &layout,
+                        (30.0, 20.0),
+                        Lang::En,
+                    );
+                }
+                let _ = root.present();
+            }
+            assert!(!svg.contains("NaN"));
+        }
+    }
+
+    /// The orders readout at period `i` of `r` drawn at the default size.
+    fn read_at(r: &ForecastReport, i: usize) -> Option<String> {
+        let (_, layout) = draw(Some(r), SeriesKind::Orders, Lang::En, &ChartTheme::light());
+        read(r, SeriesKind::Orders, &layout, i, Lang::En)
+    }
+}

@@ -245,6 +245,8 @@ pub use layout_cards::SendTimeChart;
 pub use layout_cards::{BasketChart, ClusterChart, CohortChart};
 pub use layout_cards::{RepurchaseChart, TierChart};
 
+pub use layout_cards::ForecastChart;
+
 /// The chart cards whose charts report a [`crate::charts::ClusterLayout`] (segments, baskets,
 /// cohorts, repurchase curves, tier migration): one card, [`layout_card`], and one thin component
 /// per analysis that says what to draw and what the hover reads.
@@ -524,6 +526,43 @@ mod layout_cards {
             },
             move |l, at, lang| {
                 report.with_untracked(|r| repurchase_readout(r.as_ref(), l, at, lang))
+            },
+        )
+    }
+
+    /// The forecast card: one series' history, point forecast and 80 % / 95 % bands (for orders
+    /// also the existing customers' expected orders), with the hover reading the period under the
+    /// mouse; without a report it shows the "no data" text.
+    #[component]
+    pub fn ForecastChart(
+        /// The forecast run.
+        #[prop(into)]
+        report: Signal<Option<crate::engine::forecast::ForecastReport>>,
+        /// Which series to show.
+        #[prop(into)]
+        series: Signal<crate::engine::forecast::SeriesKind>,
+    ) -> impl IntoView {
+        use crate::charts::{draw_forecast_chart, forecast_readout};
+        layout_card(
+            "forecast",
+            t::FORECAST_CHART,
+            CLUSTER_CHART_HEIGHT_PX,
+            move |area, lang, theme| {
+                let series = series.get();
+                report.with(|r| {
+                    Some(draw_forecast_chart(
+                        area,
+                        r.as_ref(),
+                        series,
+                        lang,
+                        theme,
+                        false,
+                    ))
+                })
+            },
+            move |l, at, lang| {
+                let series = series.get_untracked();
+                report.with_untracked(|r| forecast_readout(r.as_ref(), series, l, at, lang))
             },
         )
     }

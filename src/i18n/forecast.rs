@@ -30,9 +30,10 @@ catalog! {
     FORECAST_LEGEND_FORECAST = "Forecast", "预测";
     FORECAST_LEGEND_80 = "80 % interval", "80% 区间";
     FORECAST_LEGEND_95 = "95 % interval", "95% 区间";
-    FORECAST_LEGEND_EXISTING = "Existing customers (BG/NBD)", "现有客户（BG/NBD）";
+    FORECAST_LEGEND_EXISTING = "Existing customers", "现有客户";
     FORECAST_HOVER_HISTORY = "{0}: {1}", "{0}：{1}";
     FORECAST_HOVER_FORECAST = "{0}: {1} (80 %: {2} – {3}; 95 %: {4} – {5})", "{0}：{1}（80%：{2} – {3}；95%：{4} – {5}）";
+    FORECAST_HOVER_EXISTING = "{0}; existing customers: {1}", "{0}；现有客户：{1}";
     EXPORT_FORECAST = "Forecast (CSV)", "预测 (CSV)";
     EXPORT_FORECAST_XLSX = "Forecast (Excel)", "预测 (Excel)";
     ERR_FORECAST_NO_PURCHASES = "No purchase to forecast from.", "没有可用于预测的购买记录。";

@@ -257,6 +257,8 @@ mod tests {
             "READOUT_COHORT_CELL",
             "READOUT_COHORT_CURVE",
             "CHART_COHORTS_SCALE",
+            "FORECAST_HOVER_HISTORY",
+            "FORECAST_HOVER_FORECAST",
         ]; // LANG_SWITCH names the other language
         for (name, text) in t::PARTS.iter().flat_map(|(_, p)| p.iter()) {
             if same.contains(name) {

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::app::chart::ForecastChart;
 use crate::app::{export_buttons, tr, AppState};
 use crate::engine::forecast::{
     ForecastPeriod, ForecastReport, SeriesKind, SeriesReport, MAX_HORIZON,
@@ -184,7 +185,9 @@ pub(super) fn ForecastSection() -> impl IntoView {
                     {worse.then(|| view! { <p class="warning" data-testid="forecast-worse">{tr(state, t::FORECAST_BACKTEST_WORSE)}</p> })}
                 })}
                 <p class="muted" data-testid="forecast-existing">{existing_note}</p>
-                // FORECAST_CHART_SLOT
+                <div class="charts">
+                    <ForecastChart report=Signal::derive(move || report.get()) series=Signal::derive(move || kind.get())/>
+                </div>
                 <div class="table-wrap">
                     <table data-testid="forecast-table">
                         <thead><tr>

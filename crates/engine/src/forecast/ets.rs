@@ -1021,10 +1021,9 @@ pub fn auto(y: &[f64], period: usize, horizon: usize) -> Option<(EtsFit, Vec<For
             let Some(quick) = fit_with(spec, y, &STARTS_SEASONAL[..1], 100, 0) else {
                 continue;
             };
-            if best
-                .as_ref()
-                .is_some_and(|(_, b)| !(quick.aicc() < *b + SCREEN_AICC))
-            {
+            if best.as_ref().is_some_and(|(_, b)| {
+                quick.aicc().partial_cmp(&(*b + SCREEN_AICC)) != Some(std::cmp::Ordering::Less)
+            }) {
                 continue;
             }
         }

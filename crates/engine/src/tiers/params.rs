@@ -128,11 +128,15 @@ mod tests {
             p(vec![1.0, 2.0, 3.0, 4.0, 5.0]).check(),
             Err(TierError::TooManyTiers { thresholds: 5, .. })
         ));
-        let mut bad = TierParams::default();
-        bad.window_months = 0;
-        assert_eq!(bad.check(), Err(TierError::InvalidWindow { months: 0 }));
-        bad.window_months = 12;
-        bad.points_per_unit = Some(-1.0);
-        assert_eq!(bad.check(), Err(TierError::InvalidRate { rate: -1.0 }));
+        let window = TierParams {
+            window_months: 0,
+            ..TierParams::default()
+        };
+        assert_eq!(window.check(), Err(TierError::InvalidWindow { months: 0 }));
+        let rate = TierParams {
+            points_per_unit: Some(-1.0),
+            ..TierParams::default()
+        };
+        assert_eq!(rate.check(), Err(TierError::InvalidRate { rate: -1.0 }));
     }
 }

@@ -1,5 +1,6 @@
 //! The revenue forecast against independent references: statsmodels' `ETSModel` on AirPassengers
-//! (`tests/fixtures/forecast/make_reference.py` → `reference.json`), planted truths, and the
+//! (`tests/fixtures/forecast/make_reference.py` → `reference.json`), statsmodels' `MSTL` on a
+//! synthetic weekly series (`make_mstl_reference.py` → `mstl_reference.json`), planted truths, and the
 //! typed errors.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -12,6 +13,7 @@ use serde_json::Value;
 
 use segscope_engine::calendar::day_from_ymd;
 use segscope_engine::forecast::ets::{self, ErrorKind, SeasonKind, TrendKind};
+use segscope_engine::forecast::mstl;
 use segscope_engine::forecast::{
     EtsParams, EtsSpec, ForecastAnalysis, ForecastError, ForecastParams, ForecastPeriod,
 };
@@ -500,4 +502,159 @@ fn timing_on_the_1m_line_file() {
             start.elapsed().as_secs_f64()
         );
     }
+}
+
+fn mstl_reference() -> Value {
+    let text = std::fs::read_to_string(fixtures().join("mstl_reference.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// stlrs's MSTL (through [`mstl::decompose`]) against statsmodels' `MSTL`/`STL` with stlrs's
+/// defaults (`tests/fixtures/forecast/make_mstl_reference.py`): both are the reference STL
+/// algorithm, so the components agree to rounding.
+#[test]
+fn mstl_decomposition_matches_statsmodels() {
+    let reference = mstl_reference();
+    let text = std::fs::read_to_string(fixtures().join("weekly_synthetic.csv")).unwrap();
+    let y: Vec<f64> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(y, floats(&reference["values"]));
+    assert_eq!(y.len(), 208);
+    let d = mstl::decompose(&y, 52).unwrap();
+    let mut worst = (0.0f64, 0.0f64);
+    for (key, ours) in [
+        ("seasonal", &d.seasonal),
+        ("trend", &d.trend),
+        ("resid", &d.remainder),
+    ] {
+        let theirs = floats(&reference[key]);
+        assert_eq!(ours.len(), theirs.len());
+        for (t, (a, b)) in ours.iter().zip(&theirs).enumerate() {
+            assert!((a - b).abs() < 1e-6, "{key}[{t}]: {a} vs {b}");
+            worst.0 = worst.0.max((a - b).abs());
+        }
+    }
+    let strength = reference["strength"].as_f64().unwrap();
+    worst.1 = (d.strength() - strength).abs();
+    eprintln!(
+        "largest component difference {:e}, strength difference {:e}",
+        worst.0, worst.1
+    );
+    assert!(worst.1 < 1e-9, "strength {} vs {strength}", d.strength());
+}
+
+/// Weekly truth: 1000 + 2t + a yearly wave + a five-week December bump.
+fn weekly_truth(t: usize) -> f64 {
+    let week = (t % 52) as f64;
+    1000.0
+        + 2.0 * t as f64
+        + 150.0 * (std::f64::consts::TAU * week / 52.0).sin()
+        + if (46..=50).contains(&(t % 52)) {
+            250.0
+        } else {
+            0.0
+        }
+}
+
+/// `weeks` weeks from Monday 2021-01-04: week `t` holds `2 + (7t mod 5)` purchase orders whose
+/// net sums to `weekly_truth(t) + N(0, 20²)`.
+fn weekly_dataset(weeks: usize, seed: u64) -> (Dataset, Day) {
+    let start = day_from_ymd(2021, 1, 4).unwrap();
+    let mut rng = Pcg64Mcg::seed_from_u64(seed);
+    let mut d = Dataset {
+        customer_ids: Interned {
+            values: (0..7).map(|i| format!("c{i}")).collect(),
+        },
+        ..Dataset::default()
+    };
+    for t in 0..weeks {
+        let u1: f64 = 1.0 - rng.random::<f64>();
+        let u2: f64 = rng.random();
+        let noise = 20.0 * (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
+        let value = weekly_truth(t) + noise;
+        let k = 2 + (7 * t) % 5;
+        for j in 0..k {
+            d.customer.push(((t + j) % 7) as u32);
+            d.day.push(start + (t * 7 + j) as i32);
+            d.amount.push(value / k as f64);
+        }
+    }
+    d.is_exact_duplicate = vec![false; d.customer.len()];
+    (d, start + (weeks * 7) as i32 - 1)
+}
+
+#[test]
+fn weekly_series_with_a_planted_year_take_mstl_and_its_intervals_hold_the_truth() {
+    let weeks = 208;
+    let (d, as_of) = weekly_dataset(weeks, 11);
+    let params = ForecastParams {
+        period: ForecastPeriod::Week,
+        horizon: 52,
+        backtest_origins: 5,
+    };
+    let a = run(&d, Some(as_of), params).unwrap();
+    assert_eq!(a.periods as usize, weeks);
+    assert_eq!(a.season, 52);
+    assert!(a.partial_period.is_none());
+    let s = &a.revenue;
+    let choice = s.mstl.as_ref().unwrap();
+    eprintln!(
+        "{}: strength {:.3}, MASE mstl {:?} plain {:?} (plain {})",
+        s.model_name(),
+        choice.strength,
+        choice.mstl_mase,
+        choice.plain_mase,
+        ets::auto(&s.history, 52, 52).unwrap().0.spec.name()
+    );
+    assert!(choice.chosen);
+    assert!(choice.strength >= 0.64, "{}", choice.strength);
+    let (m, p) = (choice.mstl_mase.unwrap(), choice.plain_mase.unwrap());
+    assert!(m < p, "MSTL MASE {m} vs plain ETS {p}");
+    let b = s.backtest.unwrap();
+    assert_eq!((b.naive_lag, b.origins), (52, 5));
+    assert_eq!(b.model_mase, Some(m));
+    // The forecasts: the 95 % intervals hold the noise-free truth for most weeks.
+    let inside = s
+        .forecast
+        .iter()
+        .enumerate()
+        .filter(|(h, f)| {
+            let t = weekly_truth(weeks + h);
+            f.lo95 <= t && t <= f.hi95
+        })
+        .count();
+    assert!(inside >= 47, "{inside} of 52");
+    let report = a.report();
+    assert!(
+        report.revenue.model.starts_with("MSTL(52) + ETS(")
+            && report.revenue.model.ends_with(",N)"),
+        "{}",
+        report.revenue.model
+    );
+    assert!(report.revenue.season_strength.is_some());
+    let json = serde_json::to_value(&report).unwrap();
+    assert_finite(&json, "report");
+    // Orders (2..=6 a week, no yearly pattern) are judged too, whichever wins.
+    assert!(a.orders.mstl.is_some());
+}
+
+#[test]
+fn monthly_and_short_weekly_series_do_not_weigh_mstl() {
+    let days = day_from_ymd(2022, 12, 31).unwrap() - day_from_ymd(2020, 1, 1).unwrap() + 1;
+    let d = daily_dataset(days);
+    let a = run(&d, None, ForecastParams::default()).unwrap();
+    assert!(a.revenue.mstl.is_none() && a.orders.mstl.is_none());
+    assert!(a.report().revenue.model.starts_with("ETS("));
+    // 100 weeks: no 52-week season, no MSTL.
+    let (d, as_of) = weekly_dataset(100, 3);
+    let params = ForecastParams {
+        period: ForecastPeriod::Week,
+        ..ForecastParams::default()
+    };
+    let a = run(&d, Some(as_of), params).unwrap();
+    assert_eq!(a.season, 1);
+    assert!(a.revenue.mstl.is_none());
 }

@@ -16,12 +16,23 @@
 //! - Season: [`super::ForecastPeriod::season`] (12 for months, 52 for weeks) when the history holds two
 //!   full seasons, otherwise none. Weeks use a fixed 52-week season (an ISO year with 53 weeks
 //!   shifts it by one week).
-//! - Model: [`ets::auto`] on each series separately (see [`super::ets`]).
+//! - Model: [`ets::auto`] on each series separately (see [`super::ets`]). Weekly series with a
+//!   season (at least two full 52-week seasons, i.e. ≥ 104 periods) also get MSTL + a
+//!   non-seasonal AutoETS of the seasonally adjusted series ([`super::mstl`]), and the one of the
+//!   two with the lower backtest MASE is kept (both backtested on the same origins with the same
+//!   52-week seasonal-naive scale; a tie keeps plain AutoETS).
+//!   When the backtest cannot decide (no origin leaves MSTL its two seasons of history, or a MASE
+//!   is undefined), MSTL is kept when the season strength
+//!   `max(0, 1 − var(remainder)/var(seasonal + remainder))` is at least 0.64
+//!   ([`super::mstl::STRONG_SEASON`], Hyndman & Athanasopoulos). Monthly series use ETS's own
+//!   12-period season only.
 //! - Backtest: origins `o = n − h − j` for `j = 0..origins` (`n` periods of history, `h` the
 //!   horizon) that leave the model enough history (`k + 2` periods, two seasons for a seasonal
 //!   model); at each, the chosen model form is refitted on the first `o` periods and forecasts
 //!   periods `o+1..o+h`, and so does the seasonal-naive forecast (the value one season earlier;
-//!   one period earlier without season). MAPE: mean of `|actual − forecast| / |actual|` over
+//!   one period earlier without season; for the weekly series that weigh MSTL, always 52 weeks
+//!   earlier, for both candidates, so that their MASE share a scale). An MSTL model is refitted
+//!   at each origin with a fresh decomposition of the first `o` periods. MAPE: mean of `|actual − forecast| / |actual|` over
 //!   every forecast, in percent, undefined when an actual is 0. MASE: per origin the mean absolute
 //!   error divided by the in-sample mean absolute seasonal-naive error of its history, averaged
 //!   over the origins; undefined when that scale is 0.
@@ -29,7 +40,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::ets::{self, EtsFit, ForecastStep};
-use super::{ForecastError, ForecastParams};
+use super::mstl::{self, MstlFit};
+use super::{ForecastError, ForecastParams, ForecastPeriod};
 use crate::lines::RunLines;
 use crate::rfm::Analysis;
 use crate::{Dataset, Day};
@@ -84,14 +96,42 @@ pub struct SeriesForecast {
     pub kind: SeriesKind,
     /// Its values per complete period, oldest first (from [`ForecastAnalysis::first_period`]).
     pub history: Vec<f64>,
-    /// The chosen model, fitted on the whole history.
+    /// The chosen ETS model, fitted on the whole history (on the seasonally adjusted history
+    /// when [`Self::mstl`] is chosen).
     pub fit: EtsFit,
-    /// Its AICc.
+    /// Its AICc (of the ETS part, on the series it was fitted to).
     pub aicc: f64,
+    /// For the weekly series that weighed MSTL + ETS: that candidate and how it was judged.
+    pub mstl: Option<MstlChoice>,
     /// The next `horizon` periods.
     pub forecast: Vec<ForecastStep>,
     /// The backtest; `None` with no origin or a history too short for one.
     pub backtest: Option<Backtest>,
+}
+
+/// The MSTL + ETS candidate of a weekly series and the comparison with plain AutoETS.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MstlChoice {
+    /// The candidate, fitted on the whole history.
+    pub model: MstlFit,
+    /// Its season strength.
+    pub strength: f64,
+    /// Whether it was chosen (then [`SeriesForecast::forecast`] and `backtest` are its own).
+    pub chosen: bool,
+    /// Its backtest MASE (52-week scale).
+    pub mstl_mase: Option<f64>,
+    /// Plain AutoETS's backtest MASE on the same origins and scale.
+    pub plain_mase: Option<f64>,
+}
+
+impl SeriesForecast {
+    /// The chosen model's name: `ETS(M,Ad,M)` or `MSTL(52) + ETS(A,Ad,N)`.
+    pub fn model_name(&self) -> String {
+        match &self.mstl {
+            Some(c) if c.chosen => c.model.name(),
+            _ => self.fit.spec.name(),
+        }
+    }
 }
 
 /// A forecast run.
@@ -199,8 +239,16 @@ impl ForecastAnalysis {
         } else {
             1
         };
-        let revenue = series(SeriesKind::Revenue, revenue, season, &params)?;
-        let orders = series(SeriesKind::Orders, orders, season, &params)?;
+        // Weekly data with a season also weighs MSTL (module doc).
+        let season_of_mstl = (period == ForecastPeriod::Week && season > 1).then_some(season);
+        let revenue = series(
+            SeriesKind::Revenue,
+            revenue,
+            season,
+            season_of_mstl,
+            &params,
+        )?;
+        let orders = series(SeriesKind::Orders, orders, season, season_of_mstl, &params)?;
         Ok(Self {
             params,
             first_period: last - oldest_back as i64,
@@ -219,26 +267,78 @@ impl ForecastAnalysis {
     }
 }
 
-/// Fits, forecasts and backtests one series.
+/// Fits, forecasts and backtests one series; with `mstl_season`, also MSTL + ETS, the better of
+/// the two kept (module doc).
 fn series(
     kind: SeriesKind,
     history: Vec<f64>,
     season: usize,
+    mstl_season: Option<usize>,
     params: &ForecastParams,
 ) -> Result<SeriesForecast, ForecastError> {
     let horizon = params.horizon as usize;
-    let (fit, forecast) =
-        ets::auto(&history, season, horizon).ok_or(ForecastError::NoFit { series: kind })?;
-    let aicc = fit.aicc();
-    let backtest = backtest(&history, &fit, horizon, params.backtest_origins as usize);
-    Ok(SeriesForecast {
-        kind,
-        history,
-        fit,
-        aicc,
-        forecast,
-        backtest,
-    })
+    let origins = params.backtest_origins as usize;
+    let plain = ets::auto(&history, season, horizon);
+    let candidate = mstl_season.and_then(|m| mstl::auto(&history, m, horizon).map(|c| (m, c)));
+    let Some((m, (model, steps))) = candidate else {
+        let (fit, forecast) = plain.ok_or(ForecastError::NoFit { series: kind })?;
+        let aicc = fit.aicc();
+        let backtest = ets_backtest(&history, &fit, horizon, origins, fit.spec.m());
+        return Ok(SeriesForecast {
+            kind,
+            history,
+            fit,
+            aicc,
+            mstl: None,
+            forecast,
+            backtest,
+        });
+    };
+    let strength = model.decomposition.strength();
+    let mstl_backtest = {
+        let spec = model.fit.spec;
+        let min_train = (spec.parameter_count() + 2).max(2 * m);
+        backtest(&history, horizon, origins, m, min_train, |train| {
+            mstl::refit(spec, train, m).map(|f| f.forecast(horizon))
+        })
+    };
+    let plain_backtest = plain
+        .as_ref()
+        .and_then(|(fit, _)| ets_backtest(&history, fit, horizon, origins, m));
+    let mstl_mase = mstl_backtest.and_then(|b| b.model_mase);
+    let plain_mase = plain_backtest.and_then(|b| b.model_mase);
+    let chosen = match (&plain, mstl_mase, plain_mase) {
+        (None, _, _) => true,
+        (Some(_), Some(a), Some(b)) => a < b,
+        (Some(_), _, _) => strength >= mstl::STRONG_SEASON,
+    };
+    let choice = |chosen| MstlChoice {
+        model: model.clone(),
+        strength,
+        chosen,
+        mstl_mase,
+        plain_mase,
+    };
+    match plain {
+        Some((fit, forecast)) if !chosen => Ok(SeriesForecast {
+            kind,
+            history,
+            aicc: fit.aicc(),
+            fit,
+            mstl: Some(choice(false)),
+            forecast,
+            backtest: plain_backtest,
+        }),
+        _ => Ok(SeriesForecast {
+            kind,
+            history,
+            aicc: model.fit.aicc(),
+            fit: model.fit.clone(),
+            mstl: Some(choice(true)),
+            forecast: steps,
+            backtest: mstl_backtest,
+        }),
+    }
 }
 
 /// Running sums of one forecaster's backtest errors.
@@ -291,12 +391,36 @@ impl Scores {
     }
 }
 
-/// The rolling-origin backtest (module doc) of `fit`'s model form on `y`.
-fn backtest(y: &[f64], fit: &EtsFit, horizon: usize, origins: usize) -> Option<Backtest> {
-    let n = y.len();
+/// The rolling-origin backtest (module doc) of `fit`'s model form on `y`, scaled by the
+/// seasonal-naive forecast of lag `lag`.
+fn ets_backtest(
+    y: &[f64],
+    fit: &EtsFit,
+    horizon: usize,
+    origins: usize,
+    lag: usize,
+) -> Option<Backtest> {
     let spec = fit.spec;
-    let lag = spec.m();
-    let min_train = (spec.parameter_count() + 2).max(2 * lag);
+    let min_train = (spec.parameter_count() + 2).max(2 * spec.m());
+    backtest(y, horizon, origins, lag, min_train, |train| {
+        ets::fit(spec, train).map(|f| f.forecast(horizon))
+    })
+}
+
+/// The rolling-origin backtest (module doc) of `forecaster` (the `horizon` forecasts after a
+/// training prefix; `None` when it cannot fit one) on `y`, against the seasonal-naive forecast of
+/// lag `lag`; origins stop below `min_train` periods (and below `2·lag`).
+fn backtest(
+    y: &[f64],
+    horizon: usize,
+    origins: usize,
+    lag: usize,
+    min_train: usize,
+    mut forecaster: impl FnMut(&[f64]) -> Option<Vec<f64>>,
+) -> Option<Backtest> {
+    let n = y.len();
+    let lag = lag.max(1);
+    let min_train = min_train.max(2 * lag);
     let (mut model, mut naive) = (Scores::new(), Scores::new());
     let mut scored = 0usize;
     let mut naive_forecast = Vec::with_capacity(horizon);
@@ -310,10 +434,9 @@ fn backtest(y: &[f64], fit: &EtsFit, horizon: usize, origins: usize) -> Option<B
         let (Some(train), Some(actual)) = (y.get(..o), y.get(o..o + horizon)) else {
             continue;
         };
-        let Some(refit) = ets::fit(spec, train) else {
+        let Some(forecast) = forecaster(train) else {
             continue;
         };
-        let forecast = refit.forecast(horizon);
         naive_forecast.clear();
         naive_forecast.extend((0..horizon).map(|h| {
             // The value of the same season in the last observed cycle.

@@ -5,6 +5,8 @@
 //!
 //! - [`params`]: [`ForecastParams`] ([`ForecastPeriod`], horizon, backtest origins).
 //! - [`ets`]: the models, their likelihood, fit, forecasts and intervals, AutoETS.
+//! - [`mstl`]: MSTL (the `stlrs` crate) + a non-seasonal ETS of the seasonally adjusted series,
+//!   weighed for the weekly series with a 52-week season.
 //! - [`analysis`]: [`ForecastAnalysis::run`] (the definitions are in its module doc).
 //! - [`report`]: [`ForecastReport`] (chart-ready, finite numbers only) and the export.
 
@@ -12,11 +14,12 @@ pub mod analysis;
 mod errors;
 pub mod ets;
 pub mod existing;
+pub mod mstl;
 mod params;
 pub mod report;
 
 pub use analysis::{
-    Backtest, ForecastAnalysis, SeriesForecast, SeriesKind, MAX_HISTORY, MIN_PERIODS,
+    Backtest, ForecastAnalysis, MstlChoice, SeriesForecast, SeriesKind, MAX_HISTORY, MIN_PERIODS,
 };
 pub use errors::ForecastError;
 pub use ets::{EtsFit, EtsParams, EtsSpec, ForecastStep};

@@ -41,10 +41,16 @@ pub struct SeriesReport {
     pub history: Vec<HistoryPoint>,
     /// The next `horizon` periods (at most [`super::MAX_HORIZON`]).
     pub forecast: Vec<ForecastPoint>,
-    /// The chosen model, e.g. `ETS(M,Ad,M)`.
+    /// The chosen model, e.g. `ETS(M,Ad,M)`, or `MSTL(52) + ETS(A,Ad,N)` for a weekly series
+    /// decomposed by MSTL (then the AICc and parameters below are the ETS part's, fitted to the
+    /// seasonally adjusted series).
     pub model: String,
     /// Its AICc.
     pub aicc: f64,
+    /// For the weekly series that weighed MSTL: the season strength of its decomposition
+    /// (`max(0, 1 − var(remainder)/var(seasonal + remainder))`), whichever model was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub season_strength: Option<f64>,
     /// Its smoothing parameters α, β, γ and damping φ (β = γ = 0 and φ = 1 when absent).
     pub alpha: f64,
     /// β.
@@ -123,8 +129,9 @@ impl ForecastAnalysis {
                     hi95: finite(f.hi95).max(0.0),
                 })
                 .collect(),
-            model: s.fit.spec.name(),
+            model: s.model_name(),
             aicc: finite(s.aicc),
+            season_strength: s.mstl.as_ref().map(|c| finite(c.strength)),
             alpha: finite(p.alpha),
             beta: finite(p.beta),
             gamma: finite(p.gamma),

@@ -278,12 +278,15 @@ fn series(
 ) -> Result<SeriesForecast, ForecastError> {
     let horizon = params.horizon as usize;
     let origins = params.backtest_origins as usize;
+    // The backtest looks at most a quarter of the history ahead, so that its origins keep three
+    // quarters of it to train on (24 months: 6 months ahead from 14–18 months of training).
+    let bt_horizon = horizon.min((history.len() / 4).max(1));
     let plain = ets::auto(&history, season, horizon);
     let candidate = mstl_season.and_then(|m| mstl::auto(&history, m, horizon).map(|c| (m, c)));
     let Some((m, (model, steps))) = candidate else {
         let (fit, forecast) = plain.ok_or(ForecastError::NoFit { series: kind })?;
         let aicc = fit.aicc();
-        let backtest = ets_backtest(&history, &fit, horizon, origins, fit.spec.m());
+        let backtest = ets_backtest(&history, &fit, bt_horizon, origins, fit.spec.m());
         return Ok(SeriesForecast {
             kind,
             history,
@@ -298,13 +301,13 @@ fn series(
     let mstl_backtest = {
         let spec = model.fit.spec;
         let min_train = (spec.parameter_count() + 2).max(2 * m);
-        backtest(&history, horizon, origins, m, min_train, |train| {
-            mstl::refit(spec, train, m).map(|f| f.forecast(horizon))
+        backtest(&history, bt_horizon, origins, m, min_train, |train| {
+            mstl::refit(spec, train, m).map(|f| f.forecast(bt_horizon))
         })
     };
     let plain_backtest = plain
         .as_ref()
-        .and_then(|(fit, _)| ets_backtest(&history, fit, horizon, origins, m));
+        .and_then(|(fit, _)| ets_backtest(&history, fit, bt_horizon, origins, m));
     let mstl_mase = mstl_backtest.and_then(|b| b.model_mase);
     let plain_mase = plain_backtest.and_then(|b| b.model_mase);
     let chosen = match (&plain, mstl_mase, plain_mase) {
@@ -320,15 +323,21 @@ fn series(
         plain_mase,
     };
     match plain {
-        Some((fit, forecast)) if !chosen => Ok(SeriesForecast {
-            kind,
-            history,
-            aicc: fit.aicc(),
-            fit,
-            mstl: Some(choice(false)),
-            forecast,
-            backtest: plain_backtest,
-        }),
+        Some((fit, forecast)) if !chosen => {
+            // Too short for a 52-week seasonal-naive comparison (origins need two seasons of
+            // training): the plain model's own backtest, against its own naive lag.
+            let backtest = plain_backtest
+                .or_else(|| ets_backtest(&history, &fit, bt_horizon, origins, fit.spec.m()));
+            Ok(SeriesForecast {
+                kind,
+                history,
+                aicc: fit.aicc(),
+                fit,
+                mstl: Some(choice(false)),
+                forecast,
+                backtest,
+            })
+        }
         _ => Ok(SeriesForecast {
             kind,
             history,

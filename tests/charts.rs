@@ -3617,6 +3617,7 @@ mod forecast {
             gamma: 0.0,
             phi: 1.0,
             backtest: None,
+            season_strength: None,
         }
     }
 

@@ -229,3 +229,54 @@ fn bad_input_is_named_and_the_export_has_the_documented_columns() {
         1 + read("cohorts/small_month.csv").lines().count() - 1
     );
 }
+
+/// A cohort opens the customer table on its customers: the band filter on a cohort's label
+/// matches as many customers as the pandas reference puts in that cohort.
+#[test]
+fn a_cohort_filters_the_customer_table_to_its_customers() {
+    use segscope::engine::customers::cohorts::COHORT;
+    use segscope::engine::customers::{BandFilter, CustomerQuery};
+    let mut s = common::session_with(read("baskets/tx_baskets.csv").as_bytes());
+    common::ask(
+        &mut s,
+        msg::Request::Cohorts(msg::cohorts::Request::Run {
+            params: CohortParams {
+                period: CohortPeriod::Month,
+                split: CohortSplit::None,
+            },
+            group: 0,
+        }),
+        None,
+    )
+    .unwrap();
+    // The pandas reference's cohort sizes (its rows of period 0).
+    let text = read("cohorts/tx_baskets_month.csv");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let sizes: Vec<(String, u64)> = reader
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| &r[1] == "0")
+        .map(|r| (r[0].to_string(), r[2].parse().unwrap()))
+        .collect();
+    assert!(sizes.len() > 3);
+    for (label, size) in sizes.iter().take(4) {
+        let query = CustomerQuery {
+            bands: vec![BandFilter {
+                column: COHORT.into(),
+                values: vec![label.clone()],
+            }],
+            ..CustomerQuery::default()
+        };
+        let reply = common::ask(
+            &mut s,
+            msg::Request::Customers(msg::customers::Request::Page { query }),
+            None,
+        )
+        .unwrap();
+        let msg::Response::Customers(msg::customers::Response::Page { page }) = reply.response
+        else {
+            panic!()
+        };
+        assert_eq!(page.matching, *size, "cohort {label}");
+    }
+}

@@ -64,7 +64,7 @@ catalog! {
 /// part words its own keys (one line per analysis here); an unknown key shows as itself.
 pub fn column_title(lang: Lang, column: &Column) -> String {
     let title = super::predictions::prediction_column_title(&column.key)
-        .or_else(|| super::lifecycle::due_column_title(&column.key))
+        .or_else(|| super::lifecycle::lifecycle_column_title(&column.key))
         .or_else(|| super::tiers::tier_column_title(&column.key))
         .or_else(|| super::sendtime::send_column_title(&column.key));
     title.map_or_else(|| column.key.clone(), |t| t.get(lang).to_string())

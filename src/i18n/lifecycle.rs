@@ -27,6 +27,8 @@ catalog! {
     REPURCHASE_DUE_MORE = "The {0} most overdue of {1}; the export has all.", "显示逾期最久的 {0} 个（共 {1} 个）；导出文件包含全部。";
     REPURCHASE_OPEN_TABLE = "Open the due customers in the customer table", "在客户表中查看到期客户";
     COL_REPURCHASE_DUE = "Due to rebuy", "复购到期";
+    COL_COHORT = "Cohort", "同期群";
+    COHORTS_OPEN = "Open this cohort's customers in the customer table (all groups)", "在客户表中查看该同期群的客户（所有分组）";
     COL_REPURCHASE_EXPECTED = "Expected rebuy", "预期复购日";
     DUE_OVERDUE = "Overdue", "已逾期";
     DUE_SOON = "Due soon", "即将到期";
@@ -143,10 +145,12 @@ pub fn describe_repurchase_error(lang: Lang, e: &RepurchaseError) -> String {
     }
 }
 
-/// Title of a customer-table column the due list registers; `None` for another key.
-pub fn due_column_title(key: &str) -> Option<Text> {
+/// Title of a customer-table column the cohorts or the due list register; `None` for another
+/// key.
+pub fn lifecycle_column_title(key: &str) -> Option<Text> {
     use crate::engine::customers::repurchase as columns;
     Some(match key {
+        crate::engine::customers::cohorts::COHORT => t::COL_COHORT,
         columns::REPURCHASE_DUE => t::COL_REPURCHASE_DUE,
         columns::REPURCHASE_EXPECTED => t::COL_REPURCHASE_EXPECTED,
         _ => return None,

@@ -101,6 +101,12 @@ test('lifecycle: cohorts by month and week, split by region, charts, export, Chi
     assert.deepEqual(lines[0].slice(0, 7), ['cohort', 'period', 'customers', 'active_customers', 'active_share', 'orders', 'revenue']);
     assert.equal(lines.length - 1, rows.reduce((n, r) => n + r.active.length, 0));
 
+    // A cohort opens the customer table on its customers.
+    const second = rows[1];
+    await page.locator(`[data-testid=cohort-table] tr[data-cohort="${second.cohort}"] [data-testid=cohort-open]`).click();
+    await until(page, async () => Number(await app.value('customer-count')) === second.customers || null, `cohort ${second.cohort}: ${second.customers}`);
+    await app.go('lifecycle');
+
     // Weeks, then a split by region with the group picker.
     await page.locator('[data-testid=cohorts-period]').selectOption('week');
     await page.locator('[data-testid=cohorts-run]').click();

@@ -247,7 +247,13 @@ fn CohortTable() -> impl IntoView {
                 <tbody>
                     <For each=rows key=|c| (c.label.clone(), c.customers, c.cells.len()) let:c>
                         <tr data-cohort=c.label.clone() data-customers=c.customers.to_string()>
-                            <td>{c.label.clone()}</td>
+                            <td>{
+                                let label = c.label.clone();
+                                view! {
+                                    <button class="link" data-testid="cohort-open" title=tr(state, t::COHORTS_OPEN)
+                                        on:click=move |_| state.show_band(crate::engine::customers::cohorts::COHORT, vec![label.clone()])>{c.label.clone()}</button>
+                                }
+                            }</td>
                             <td class="num">{grouped(c.customers as f64, 0, ',')}</td>
                             {c.cells.iter().map(|cell| {
                                 let cell = *cell;

@@ -99,6 +99,11 @@ pub struct CohortAnalysis {
     pub customers_in_older_cohorts: u64,
     /// The label of the run's last period.
     pub last_period: String,
+    /// The cohorts' labels, oldest kept first (the customer table's cohort band codes).
+    pub cohort_labels: Vec<String>,
+    /// (customer index, cohort: an index into `cohort_labels`) of every customer in a kept
+    /// cohort, by customer index.
+    pub customer_cohorts: Vec<(u32, u8)>,
 }
 
 /// Running sums of one cell.
@@ -151,6 +156,7 @@ impl CohortAnalysis {
         // value; the run's last day.
         let mut by_customer = run.by_customer();
         struct Customer {
+            index: u32,
             cohort: i64,
             value: u32,
             orders: Vec<(Day, f64, bool)>,
@@ -187,6 +193,7 @@ impl CohortAnalysis {
                 .and_then(|(column, _)| column.get(first_line as usize).copied())
                 .unwrap_or(u32::MAX);
             customers.push(Customer {
+                index: c as u32,
                 cohort: period.index(first_day),
                 value,
                 orders: orders.iter().map(|&(d, n, p, _)| (d, n, p)).collect(),
@@ -277,12 +284,20 @@ impl CohortAnalysis {
             .zip(grids)
             .map(|((name, is_other), grid)| group(name, is_other, &grid, n, oldest, period))
             .collect();
+        // MAX_PERIODS (156) cohorts at most: a cohort's index fits a band's u8.
+        let customer_cohorts = customers
+            .iter()
+            .filter(|c| c.cohort >= oldest)
+            .filter_map(|c| Some((c.index, u8::try_from(c.cohort - oldest).ok()?)))
+            .collect();
         Ok(Self {
             params,
             groups,
             customers_without_purchase: without_purchase,
             customers_in_older_cohorts: older,
             last_period: period.label(last),
+            cohort_labels: (oldest..=last).map(|i| period.label(i)).collect(),
+            customer_cohorts,
         })
     }
 }

@@ -11,6 +11,7 @@
 //! - [`customer_profile`] is the customer page (profile and purchase timeline) and
 //!   [`suggest_ids`] its search box.
 
+pub mod cohorts;
 mod columns;
 pub mod predictions;
 mod profile;

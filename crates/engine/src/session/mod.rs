@@ -260,6 +260,9 @@ impl Session {
         if let Some(clv) = &self.clv {
             sources.push(Box::new(Predictions::new(clv)));
         }
+        if let Some(c) = &self.cohorts {
+            sources.push(Box::new(crate::customers::cohorts::CohortColumns::new(c)));
+        }
         if let Some(r) = &self.repurchase {
             sources.push(Box::new(crate::customers::repurchase::DueColumns::new(r)));
         }

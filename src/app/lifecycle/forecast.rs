@@ -4,8 +4,9 @@
 
 use leptos::prelude::*;
 
+use super::section_head;
 use crate::app::chart::ForecastChart;
-use crate::app::{export_buttons, tr, AppState};
+use crate::app::{tr, AppState};
 use crate::engine::forecast::{
     ForecastPeriod, ForecastReport, SeriesKind, SeriesReport, MAX_HORIZON,
 };
@@ -136,13 +137,7 @@ pub(super) fn ForecastSection() -> impl IntoView {
     };
     view! {
         <section class="card forecast" data-testid="forecast">
-            <div class="card-head">
-                <h2>{tr(state, t::FORECAST_TITLE)}</h2>
-                <Show when=has_report>
-                    {export_buttons(state, "export-forecast", t::EXPORT_FORECAST, t::EXPORT_FORECAST_XLSX, move |f| state.export_forecast(f))}
-                </Show>
-            </div>
-            <p class="muted">{tr(state, t::FORECAST_HELP)}</p>
+            {section_head(state, t::FORECAST_TITLE, t::FORECAST_HELP, has_report, ("export-forecast", t::EXPORT_FORECAST, t::EXPORT_FORECAST_XLSX), move |f| state.export_forecast(f))}
             <div class="controls">
                 <label>{tr(state, t::FORECAST_PERIOD)}" "
                     <select data-testid="forecast-period" on:change=move |ev| {

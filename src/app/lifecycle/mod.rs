@@ -9,11 +9,11 @@ pub mod state;
 mod tiers;
 
 use super::chart::{CohortChart, CohortChartKind, CohortMetric, RepurchaseChart};
-use super::{export_buttons, tr, AppState};
+use super::{tr, AppState};
 use crate::engine::baskets::ItemLevel;
 use crate::engine::cohorts::{CohortPeriod, CohortReport, CohortSplit};
 use crate::format::{grouped, percent, plain};
-use crate::i18n::{fill, t, Lang};
+use crate::i18n::{fill, t, Lang, Text};
 
 /// The whole lifecycle page.
 #[component]
@@ -140,13 +140,7 @@ fn CohortsSection() -> impl IntoView {
     let metric = Signal::derive(move || s.metric.get());
     view! {
         <section class="card cohorts" data-testid="cohorts">
-            <div class="card-head">
-                <h2>{tr(state, t::COHORTS_TITLE)}</h2>
-                <Show when=has_report>
-                    {export_buttons(state, "export-cohorts", t::EXPORT_COHORTS, t::EXPORT_COHORTS_XLSX, move |f| state.export_cohorts(f))}
-                </Show>
-            </div>
-            <p class="muted">{tr(state, t::COHORTS_HELP)}</p>
+            {section_head(state, t::COHORTS_TITLE, t::COHORTS_HELP, has_report, ("export-cohorts", t::EXPORT_COHORTS, t::EXPORT_COHORTS_XLSX), move |f| state.export_cohorts(f))}
             <div class="controls">
                 <label>{tr(state, t::COHORTS_PERIOD)}" "
                     <select data-testid="cohorts-period" on:change=move |ev| { let p = period_of(&event_target_value(&ev)); params.update(|x| x.period = p) }>
@@ -340,13 +334,7 @@ fn RepurchaseSection() -> impl IntoView {
     let report_signal = Signal::derive(move || report.get());
     view! {
         <section class="card repurchase" data-testid="repurchase">
-            <div class="card-head">
-                <h2>{tr(state, t::REPURCHASE_TITLE)}</h2>
-                <Show when=has_report>
-                    {export_buttons(state, "export-due", t::EXPORT_DUE, t::EXPORT_DUE_XLSX, move |f| state.export_due(f))}
-                </Show>
-            </div>
-            <p class="muted">{tr(state, t::REPURCHASE_HELP)}</p>
+            {section_head(state, t::REPURCHASE_TITLE, t::REPURCHASE_HELP, has_report, ("export-due", t::EXPORT_DUE, t::EXPORT_DUE_XLSX), move |f| state.export_due(f))}
             <div class="controls">
                 <label>{tr(state, t::BASKETS_LEVEL)}" "
                     <select data-testid="repurchase-level" on:change=move |ev| {
@@ -431,5 +419,24 @@ fn RepurchaseSection() -> impl IntoView {
                 </div>
             </Show>
         </section>
+    }
+}
+
+/// A lifecycle section's head: its title, its export buttons once it has a result, its help.
+pub(super) fn section_head(
+    state: AppState,
+    title: Text,
+    help: Text,
+    shown: impl Fn() -> bool + Send + Sync + 'static,
+    export: (&'static str, Text, Text),
+    on_export: impl Fn(crate::engine::table_out::ExportFormat) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let (testid, csv, xlsx) = export;
+    view! {
+        <div class="card-head">
+            <h2>{tr(state, title)}</h2>
+            <Show when=shown>{move || super::export_buttons(state, testid, csv, xlsx, on_export)}</Show>
+        </div>
+        <p class="muted">{tr(state, help)}</p>
     }
 }

@@ -5,8 +5,9 @@
 
 use leptos::prelude::*;
 
+use super::section_head;
 use crate::app::chart::SendTimeChart;
-use crate::app::{export_buttons, tr, AppState};
+use crate::app::{tr, AppState};
 use crate::engine::customers::sendtime::{SEND_HOUR, SEND_WEEKDAY};
 use crate::engine::sendtime::{weekday_key, SendTimeReport};
 use crate::format::{grouped, plain};
@@ -80,13 +81,7 @@ pub(super) fn SendTimeSection() -> impl IntoView {
     let view_signal = Signal::derive(move || view_index.get());
     view! {
         <section class="card sendtime" data-testid="sendtime">
-            <div class="card-head">
-                <h2>{tr(state, t::SENDTIME_TITLE)}</h2>
-                <Show when=has_report>
-                    {export_buttons(state, "export-sendtime", t::EXPORT_SENDTIME, t::EXPORT_SENDTIME_XLSX, move |f| state.export_send_times(f))}
-                </Show>
-            </div>
-            <p class="muted">{tr(state, t::SENDTIME_HELP)}</p>
+            {section_head(state, t::SENDTIME_TITLE, t::SENDTIME_HELP, has_report, ("export-sendtime", t::EXPORT_SENDTIME, t::EXPORT_SENDTIME_XLSX), move |f| state.export_send_times(f))}
             <div class="controls">
                 <button class="button primary" data-testid="sendtime-run" disabled=move || state.busy.get() on:click=move |_| state.find_send_times()>
                     {tr(state, t::SENDTIME_RUN)}

@@ -5,8 +5,9 @@
 use leptos::prelude::set_timeout_with_handle;
 use leptos::prelude::*;
 
+use super::section_head;
 use crate::app::chart::TierChart;
-use crate::app::{export_buttons, tr, AppState};
+use crate::app::{tr, AppState};
 use crate::engine::customers::tiers::{tier_code, TIER, TIER_MOVEMENT};
 use crate::engine::tiers::{TierReport, MAX_THRESHOLDS};
 use crate::format::{grouped, percent, plain};
@@ -99,13 +100,7 @@ pub(super) fn TiersSection() -> impl IntoView {
     };
     view! {
         <section class="card tiers" data-testid="tiers">
-            <div class="card-head">
-                <h2>{tr(state, t::TIERS_TITLE)}</h2>
-                <Show when=has_report>
-                    {export_buttons(state, "export-tiers", t::EXPORT_TIERS, t::EXPORT_TIERS_XLSX, move |f| state.export_tiers(f))}
-                </Show>
-            </div>
-            <p class="muted">{tr(state, t::TIERS_HELP)}</p>
+            {section_head(state, t::TIERS_TITLE, t::TIERS_HELP, has_report, ("export-tiers", t::EXPORT_TIERS, t::EXPORT_TIERS_XLSX), move |f| state.export_tiers(f))}
             <div class="controls">
                 <label>{tr(state, t::TIERS_BASIS)}" "
                     <select data-testid="tier-basis" on:change=move |ev| {

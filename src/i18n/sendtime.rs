@@ -9,6 +9,7 @@ catalog! {
     SENDTIME_HELP = "From the weekday and time of day of each customer's orders, their best weekday and hour to send a message. A customer with few orders mostly gets the store's own pattern; one with many gets their own (empirical Bayes: the store's pattern counts as much as the number of orders shown below). Confidence is the chance that the hour (or weekday) shown really is the customer's best.", "根据每位客户下单的星期和时间，给出向其发送消息的最佳星期和时段。订单少的客户主要沿用全店的规律，订单多的客户则以自身规律为主（经验贝叶斯：全店规律相当于下方所示数量的订单）。置信度表示所示时段（或星期）确实是该客户最佳时段的概率。";
     SENDTIME_RUN = "Find the best times", "计算最佳时机";
     SENDTIME_SUMMARY = "{0} customers, {1} purchase orders ({2} with a time of day). The store's pattern counts as {3} orders for hours and {4} for weekdays: {5} customers are led mostly by their own orders for the hour.", "{0} 位客户，{1} 笔购买订单（其中 {2} 笔有时间）。全店规律在时段上相当于 {3} 笔订单，在星期上相当于 {4} 笔：{5} 位客户的最佳时段主要由自身订单决定。";
+    SENDTIME_SUMMARY_WEEKDAYS = "{0} customers, {1} purchase orders. The store's pattern counts as {2} orders for weekdays: {3} customers are led mostly by their own orders.", "{0} 位客户，{1} 笔购买订单。全店规律在星期上相当于 {2} 笔订单：{3} 位客户的最佳星期主要由自身订单决定。";
     SENDTIME_NO_TIMES = "The file's dates have no time of day, so only weekdays are shown. Export times with the dates (e.g. 2024-03-05 14:02) to get hours.", "文件中的日期没有具体时间，因此只显示星期。导出数据时请带上时间（如 2024-03-05 14:02）以获得时段。";
     SENDTIME_VIEW = "Show", "显示";
     SENDTIME_STORE = "The whole store", "全店";

@@ -15,6 +15,18 @@ use crate::i18n::{fill, hour_text, segment_name, t, weekday_name, Lang};
 
 fn summary(lang: Lang, r: &SendTimeReport) -> String {
     let orders = |v: f64| grouped(v, 1, ',');
+    let Some(hour) = r.hour.as_ref().filter(|_| r.has_times) else {
+        return fill(
+            lang,
+            t::SENDTIME_SUMMARY_WEEKDAYS,
+            &[
+                &grouped(r.customers as f64, 0, ','),
+                &grouped(r.orders as f64, 0, ','),
+                &orders(r.weekday.prior.orders),
+                &grouped(r.weekday.mostly_own as f64, 0, ','),
+            ],
+        );
+    };
     fill(
         lang,
         t::SENDTIME_SUMMARY,
@@ -26,7 +38,7 @@ fn summary(lang: Lang, r: &SendTimeReport) -> String {
                 .as_ref()
                 .map_or_else(|| "–".to_string(), |h| orders(h.prior.orders)),
             &orders(r.weekday.prior.orders),
-            &grouped(r.hour.as_ref().map_or(0, |h| h.mostly_own) as f64, 0, ','),
+            &grouped(hour.mostly_own as f64, 0, ','),
         ],
     )
 }

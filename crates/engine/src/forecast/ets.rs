@@ -1028,6 +1028,17 @@ pub fn auto(y: &[f64], period: usize, horizon: usize) -> Option<(EtsFit, Vec<For
             }
         }
         let Some(fit) = fit(spec, y) else { continue };
+        // A model with a multiplicative part is only defined while its level stays positive: one
+        // whose point forecast reaches 0 within the horizon (a steep fall extrapolated) is left
+        // out, as its intervals would be simulated from a negative level.
+        if spec.multiplicative()
+            && fit
+                .forecast(horizon)
+                .iter()
+                .any(|&m| m.is_nan() || m <= 0.0)
+        {
+            continue;
+        }
         let aicc = fit.aicc();
         if !aicc.is_finite() || best.as_ref().is_some_and(|(_, b)| aicc >= *b) {
             continue;

@@ -1,7 +1,7 @@
 //! The lifecycle page's revenue forecast: settings, the chart, the backtest and the errors.
 
 use super::{fill, t, Lang, Text};
-use crate::engine::forecast::{ForecastError, ForecastPeriod, SeriesKind};
+use crate::engine::forecast::{ForecastError, SeriesKind};
 
 catalog! {
     FORECAST_TITLE = "Forecast: revenue and orders to come", "预测：未来的收入和订单";
@@ -44,16 +44,6 @@ catalog! {
     ERR_FORECAST_NO_FIT = "No model could be fitted to the {0} series (it may be constant or hold extreme values).", "无法为{0}序列拟合模型（可能是常数或含极端值）。";
 }
 
-/// A period length's name, lower case in English ("month", "week").
-pub fn forecast_period_name(lang: Lang, period: ForecastPeriod) -> &'static str {
-    match (period, lang) {
-        (ForecastPeriod::Month, Lang::En) => "month",
-        (ForecastPeriod::Week, Lang::En) => "week",
-        (ForecastPeriod::Month, Lang::Zh) => "月",
-        (ForecastPeriod::Week, Lang::Zh) => "周",
-    }
-}
-
 /// A series' name.
 pub fn series_name(lang: Lang, kind: SeriesKind) -> &'static str {
     match kind {
@@ -76,7 +66,7 @@ pub fn describe_forecast_error(lang: Lang, e: &ForecastError) -> String {
             t::ERR_FORECAST_TOO_SHORT,
             &[
                 &periods.to_string(),
-                forecast_period_name(lang, *period),
+                &super::period_name(lang, period.cohort()).to_lowercase(),
                 &needed.to_string(),
             ],
         ),

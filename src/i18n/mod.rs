@@ -97,7 +97,7 @@ mod tiers;
 
 pub use baskets::{basket_warning_text, describe_basket_error, level_name, support_text};
 pub use customers::{band_name, column_title};
-pub use forecast::{describe_forecast_error, forecast_period_name, series_name};
+pub use forecast::{describe_forecast_error, series_name};
 use ingest::describe_ingest_error;
 pub use ingest::{date_order_name, delimiter_name, drop_reason, guess_note_text, role_name};
 pub use lifecycle::{describe_cohort_error, describe_repurchase_error, period_name};

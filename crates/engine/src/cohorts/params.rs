@@ -47,6 +47,23 @@ impl CohortPeriod {
         }
     }
 
+    /// The first day of period number `index` (the inverse of [`Self::index`]); `None` off the
+    /// calendar.
+    pub fn start_day(self, index: i64) -> Option<Day> {
+        let first_of_month = |months: i64| {
+            crate::calendar::day_from_ymd(
+                i32::try_from(months.div_euclid(12)).ok()?,
+                u32::try_from(months.rem_euclid(12) + 1).ok()?,
+                1,
+            )
+        };
+        match self {
+            Self::Week => i32::try_from(index * 7 + i64::from(FIRST_MONDAY)).ok(),
+            Self::Month => first_of_month(index),
+            Self::Quarter => first_of_month(index * 3),
+        }
+    }
+
     /// The name of period number `index` (`2024-03`, `2024-03-04`, `2024-Q1`).
     pub fn label(self, index: i64) -> String {
         match self {

@@ -39,7 +39,7 @@ impl ForecastPeriod {
     }
 
     /// The same calendar as the cohorts' periods (one definition of months and ISO weeks).
-    fn cohort(self) -> CohortPeriod {
+    pub fn cohort(self) -> CohortPeriod {
         match self {
             Self::Month => CohortPeriod::Month,
             Self::Week => CohortPeriod::Week,
@@ -59,14 +59,7 @@ impl ForecastPeriod {
     /// The first day of period number `index` (the inverse of [`Self::index`]); `None` off the
     /// calendar.
     pub fn start_day(self, index: i64) -> Option<Day> {
-        match self {
-            Self::Week => i32::try_from(index * 7 + 4).ok(),
-            Self::Month => crate::calendar::day_from_ymd(
-                i32::try_from(index.div_euclid(12)).ok()?,
-                u32::try_from(index.rem_euclid(12) + 1).ok()?,
-                1,
-            ),
-        }
+        self.cohort().start_day(index)
     }
 }
 

@@ -923,14 +923,11 @@ fn forecast_invalidation_and_existing_customers() {
     let existing = report.existing_customer_orders.clone().unwrap();
     assert_eq!(existing.len(), report.orders.forecast.len());
     assert!(existing.iter().all(|v| v.is_finite() && *v >= 0.0));
-    let f = h.session.forecast().unwrap();
     let clv = h.session.clv.as_ref().unwrap();
     let model = clv.bg_nbd.as_ref().unwrap();
-    let period = f.params.period;
-    let end = period
-        .start_day(f.first_period + i64::from(f.periods) + i64::from(f.params.horizon))
-        .unwrap()
-        - 1;
+    // The demo's history ends with 2024-12: twelve months ahead end on 2025-12-31.
+    assert_eq!(report.orders.forecast.last().unwrap().label, "2025-12");
+    let end = crate::calendar::day_from_ymd(2025, 12, 31).unwrap();
     let days = f64::from(end - clv.calibration_end_day);
     let unit = clv.summary.time_unit.days_per_unit();
     let s = &clv.summary;

@@ -28,7 +28,8 @@ pub use crate::engine::session::{
 /// feature (`Request::Baskets`, `Response::Baskets`, `Stage::Mining`,
 /// `CustomerQuery::bought`). 12: cohorts (`Request::Cohorts`, `Response::Cohorts`,
 /// `Stage::Lifecycle`). 13: repurchase cycles (`Request::Repurchase`, `Response::Repurchase`).
-pub const PROTOCOL_VERSION: u32 = 14;
+/// 15: campaigns (`Request::Experiment`, `Response::Experiment`, `Stage::Testing`).
+pub const PROTOCOL_VERSION: u32 = 15;
 
 /// One message on the wire. Every request carries an id that its responses echo, and the page's
 /// file generation, which the responses echo too (so an answer about an older file is dropped).

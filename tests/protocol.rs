@@ -24,6 +24,9 @@ use segscope::engine::baskets::{
     BasketParams, ReasonWords, RecommendParams, RegionParams, RuleQuery,
 };
 use segscope::engine::cohorts::{CohortParams, CohortSplit};
+use segscope::engine::experiment::{
+    ExperimentParams, OutcomeSource, PowerMetric, PowerParams, RoiParams,
+};
 use segscope::engine::forecast::ForecastParams;
 use segscope::engine::repurchase::RepurchaseParams;
 use segscope::engine::sendtime::SendTimeParams;
@@ -72,10 +75,14 @@ fn request_name(r: &Request) -> &'static str {
         Request::SendTime(msg::sendtime::Request::Export { .. }) => "SendTimeExport",
         Request::Forecast(msg::forecast::Request::Run { .. }) => "ForecastRun",
         Request::Forecast(msg::forecast::Request::Export { .. }) => "ForecastExport",
+        Request::Experiment(msg::experiment::Request::Open) => "ExperimentOpen",
+        Request::Experiment(msg::experiment::Request::Run { .. }) => "ExperimentRun",
+        Request::Experiment(msg::experiment::Request::Export { .. }) => "ExperimentExport",
+        Request::Experiment(msg::experiment::Request::Power { .. }) => "Power",
     }
 }
 
-const REQUESTS: usize = 34;
+const REQUESTS: usize = 38;
 
 fn response_name(r: &Response) -> &'static str {
     match r {
@@ -102,10 +109,13 @@ fn response_name(r: &Response) -> &'static str {
         Response::Tiers(msg::tiers::Response::Tiers { .. }) => "Tiers",
         Response::SendTime(msg::sendtime::Response::SendTimes { .. }) => "SendTimes",
         Response::Forecast(msg::forecast::Response::Forecast { .. }) => "Forecast",
+        Response::Experiment(msg::experiment::Response::Opened { .. }) => "CampaignOpened",
+        Response::Experiment(msg::experiment::Response::Analyzed { .. }) => "Experiment",
+        Response::Experiment(msg::experiment::Response::Power { .. }) => "PowerAnswer",
     }
 }
 
-const RESPONSES: usize = 23;
+const RESPONSES: usize = 26;
 
 fn round_trip_response(id: u64, response: &Response) {
     let json = encode_response(id, 7, response);
@@ -446,6 +456,41 @@ fn every_request_and_response_round_trips() {
         &mut session,
         Request::Forecast(msg::forecast::Request::Export {
             format: ExportFormat::Csv,
+        }),
+        None,
+    );
+    // A campaign: its file, the test (with the ROI card), its exports, the calculator.
+    ask(
+        &mut session,
+        Request::Experiment(msg::experiment::Request::Open),
+        Some(include_bytes!("../public/demo/campaign.csv")),
+    );
+    let mut campaign = ExperimentParams::new(OutcomeSource::Results {
+        metrics: Vec::new(),
+    });
+    campaign.roi = Some(RoiParams {
+        cost_per_contact: 0.5,
+        fixed_cost: 100.0,
+        margin_percent: 40.0,
+    });
+    ask(
+        &mut session,
+        Request::Experiment(msg::experiment::Request::Run { params: campaign }),
+        None,
+    );
+    ask(
+        &mut session,
+        Request::Experiment(msg::experiment::Request::Export {
+            format: ExportFormat::Csv,
+            table: msg::experiment::ExperimentTable::Segments,
+            segment_words: Vec::new(),
+        }),
+        None,
+    );
+    ask(
+        &mut session,
+        Request::Experiment(msg::experiment::Request::Power {
+            params: PowerParams::new(PowerMetric::Proportion { baseline_rate: 0.2 }, 0.05),
         }),
         None,
     );

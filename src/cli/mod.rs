@@ -21,6 +21,7 @@ mod cluster;
 mod clv;
 mod cohorts;
 mod due;
+mod experiment;
 mod forecast;
 mod rfm;
 mod sendtime;
@@ -63,6 +64,9 @@ Usage:
   segscope sendtime FILE [options] each customer's best weekday and hour to send a message
   segscope tiers FILE [options]    membership tiers on trailing spend, and who moved up or down
   segscope forecast FILE [options] revenue and orders ahead (ETS) with intervals and a backtest
+  segscope experiment FILE [options]
+                                   a campaign's A/B test: lift, CI, p-value, chance to win, CUPED
+  segscope power [options]         sample size per variation for an A/B test
   segscope bench FILE [options]    time preview, ingest and analysis on FILE
   segscope --help                  this help (also: segscope rfm --help, segscope bench --help)
   segscope --version               print the version
@@ -70,7 +74,7 @@ Usage:
 Exit status: 0 success, 1 the file or the analysis failed, 2 bad command line.";
 
 /// The subcommands, as the first argument names them.
-const SUBCOMMANDS: [&str; 12] = [
+const SUBCOMMANDS: [&str; 14] = [
     "rfm",
     "clv",
     "cluster",
@@ -82,6 +86,8 @@ const SUBCOMMANDS: [&str; 12] = [
     "sendtime",
     "tiers",
     "forecast",
+    "experiment",
+    "power",
     "bench",
 ];
 
@@ -123,6 +129,10 @@ enum Task {
     Sendtime(sendtime::SendTimeArgs),
     #[command(override_help = forecast::HELP, args_override_self = true)]
     Forecast(forecast::ForecastArgs),
+    #[command(override_help = experiment::HELP, args_override_self = true)]
+    Experiment(experiment::ExperimentArgs),
+    #[command(override_help = experiment::POWER_HELP, args_override_self = true)]
+    Power(experiment::PowerArgs),
     #[command(override_help = bench::HELP, args_override_self = true)]
     Bench(bench::BenchArgs),
     /// `segscope help [anything]`: the main help, as `segscope --help`.
@@ -161,6 +171,8 @@ impl Command {
             Task::Tiers(args) => args.run(),
             Task::Sendtime(args) => args.run(),
             Task::Forecast(args) => args.run(),
+            Task::Experiment(args) => args.run(),
+            Task::Power(args) => args.run(),
             Task::Bench(args) => args.run(),
             Task::Help { .. } => print(&format!("{MAIN_HELP}\n")),
         }
@@ -281,7 +293,7 @@ fn reword(error: &clap::Error, first: Option<&OsString>) -> CliResult<String> {
     let Some(command) = first.as_deref().filter(|c| SUBCOMMANDS.contains(c)) else {
         let other = first.unwrap_or_default();
         return Err(usage(format!(
-            "unknown command '{other}': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due, sendtime, tiers, forecast or bench"
+            "unknown command '{other}': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due, sendtime, tiers, forecast, experiment, power or bench"
         )));
     };
     let strings = |kind| match error.get(kind) {
@@ -306,6 +318,8 @@ fn reword(error: &clap::Error, first: Option<&OsString>) -> CliResult<String> {
             "tiers" => tiers::HELP,
             "sendtime" => sendtime::HELP,
             "forecast" => forecast::HELP,
+            "experiment" => experiment::HELP,
+            "power" => experiment::POWER_HELP,
             "bench" => bench::HELP,
             _ => rfm::HELP,
         };

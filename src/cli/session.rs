@@ -55,6 +55,17 @@ impl CliSession {
         Ok(cli)
     }
 
+    /// A session without a transactions file (a results file, the calculator); `path` names the
+    /// file its errors are about.
+    pub(super) fn without_transactions(path: &Path) -> Self {
+        Self {
+            session: Session::new().with_spreadsheets(crate::xlsx::NEW_SHEET),
+            started: Instant::now(),
+            path: path.to_path_buf(),
+            on_stage: None,
+        }
+    }
+
     /// Opens the file and previews its head with the command-line detection overrides.
     pub(super) fn open(input: &InputArgs) -> CliResult<(Self, Preview)> {
         let path = input.file.clone();

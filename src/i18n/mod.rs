@@ -84,6 +84,7 @@ macro_rules! catalog {
 }
 
 mod baskets;
+mod campaigns;
 mod common;
 mod customers;
 mod forecast;
@@ -96,6 +97,10 @@ mod sendtime;
 mod tiers;
 
 pub use baskets::{basket_warning_text, describe_basket_error, level_name, support_text};
+pub use campaigns::{
+    campaign_warning_text, degenerate_text, describe_experiment_error, describe_power_error,
+    dimension_name,
+};
 pub use customers::{band_name, column_title};
 pub use forecast::{describe_forecast_error, series_name};
 use ingest::describe_ingest_error;
@@ -117,6 +122,7 @@ pub mod t {
     // names is harmless (nothing uses `t::ALL`).
     #![allow(ambiguous_glob_reexports)]
     pub use super::baskets::*;
+    pub use super::campaigns::*;
     pub use super::common::*;
     pub use super::customers::*;
     pub use super::forecast::*;
@@ -129,7 +135,7 @@ pub mod t {
     pub use super::tiers::*;
 
     /// Every part with its entries, for tests and audits.
-    pub const PARTS: [(&str, &[(&str, super::Text)]); 11] = [
+    pub const PARTS: [(&str, &[(&str, super::Text)]); 12] = [
         ("common", super::common::ALL),
         ("ingest", super::ingest::ALL),
         ("overview", super::overview::ALL),
@@ -141,6 +147,7 @@ pub mod t {
         ("tiers", super::tiers::ALL),
         ("sendtime", super::sendtime::ALL),
         ("forecast", super::forecast::ALL),
+        ("campaigns", super::campaigns::ALL),
     ];
 }
 
@@ -153,6 +160,7 @@ pub fn stage_name(lang: Lang, stage: Stage) -> &'static str {
         Stage::Fitting => t::PROGRESS_FITTING,
         Stage::Mining => t::PROGRESS_MINING,
         Stage::Lifecycle => t::PROGRESS_LIFECYCLE,
+        Stage::Testing => t::PROGRESS_TESTING,
         Stage::Clustering(step) => match step {
             ClusterStage::Features => t::PROGRESS_CLUSTER_FEATURES,
             ClusterStage::Sweep => t::PROGRESS_CLUSTER_SWEEP,
@@ -181,6 +189,7 @@ pub fn describe_error(lang: Lang, error: &WorkerError) -> String {
         WorkerError::Engine(EngineError::Tiers(e)) => describe_tier_error(lang, e),
         WorkerError::Engine(EngineError::SendTime(e)) => describe_sendtime_error(lang, e),
         WorkerError::Engine(EngineError::Forecast(e)) => describe_forecast_error(lang, e),
+        WorkerError::Engine(EngineError::Experiment(e)) => describe_experiment_error(lang, e),
         WorkerError::NothingLoaded { .. } => t::ERR_NOTHING_LOADED.get(lang).to_string(),
         WorkerError::Read { message } => fill(lang, t::ERR_READ, &[message]),
         WorkerError::TooManyRowsForExcel { rows } => fill(

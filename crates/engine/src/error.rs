@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::cohorts::CohortError;
+use crate::experiment::ExperimentError;
 use crate::forecast::ForecastError;
 use crate::repurchase::RepurchaseError;
 use crate::sendtime::SendTimeError;
@@ -45,6 +46,9 @@ pub enum EngineError {
     /// The forecast could not be made (too short a history, a horizon longer than it).
     #[error(transparent)]
     Forecast(#[from] ForecastError),
+    /// A campaign could not be analysed (a file without groups, settings out of range).
+    #[error(transparent)]
+    Experiment(#[from] ExperimentError),
 }
 
 /// Engine result alias.

@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    baskets, cohorts, customers, file, forecast, overview, predictions, repurchase, segments,
-    sendtime, tiers,
+    baskets, cohorts, customers, experiment, file, forecast, overview, predictions, repurchase,
+    segments, sendtime, tiers,
 };
 
 use crate::{
@@ -42,6 +42,8 @@ pub enum Request {
     SendTime(sendtime::Request),
     /// Revenue and orders forecast and its export.
     Forecast(forecast::Request),
+    /// Campaigns: the campaign file, the A/B analysis, its exports, the sample-size calculator.
+    Experiment(experiment::Request),
 }
 
 /// What the page shows about a loaded attributes file.
@@ -74,6 +76,8 @@ pub enum Stage {
     Mining,
     /// Following customers through their lifecycle (cohorts).
     Lifecycle,
+    /// Testing a campaign's groups.
+    Testing,
 }
 
 /// What the session (through the worker) answers.
@@ -121,6 +125,8 @@ pub enum Response {
     SendTime(sendtime::Response),
     /// Forecast.
     Forecast(forecast::Response),
+    /// Campaigns.
+    Experiment(experiment::Response),
     /// The request failed; nothing the page holds is invalidated.
     Failed {
         /// Why.

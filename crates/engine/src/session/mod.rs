@@ -19,6 +19,9 @@
 //! | `Forecast::Run` | the forecast only (a re-analysis drops it; it reads the predictions when there are some, without keeping them) |
 //! | `SendTime::Run` | the send times only (a re-analysis drops them too) |
 //! | `Tiers::Run` | the tiers only; the trailing spends are kept while the window stays (a re-analysis drops both) |
+//! | `Experiment::Open` | the campaign analysis (the new campaign file is kept) |
+//! | `Experiment::Run` | the campaign analysis only (it reads the file, the run and its segments; a re-analysis or a new ingest drops it, the campaign file stays) |
+//! | `Experiment::Power` | nothing |
 //! | `OpenAttributes` / `ClearAttributes` | nothing derived (the next segmentation reads them) |
 //! | a worker restart | everything (a fresh session; the page re-sends the file, then re-asks) |
 //!
@@ -29,6 +32,7 @@
 pub mod baskets;
 pub mod cohorts;
 pub mod customers;
+pub mod experiment;
 pub mod file;
 pub mod forecast;
 mod messages;
@@ -208,6 +212,10 @@ pub struct Session {
     sendtime: Option<crate::sendtime::SendTimeAnalysis>,
     /// The revenue and orders forecast of `analysis`'s orders.
     forecast: Option<crate::forecast::ForecastAnalysis>,
+    /// The campaign file (a results file or a contact list), as given.
+    campaign_file: Option<Box<dyn Source>>,
+    /// The last campaign analysis.
+    experiment: Option<crate::experiment::ExperimentReport>,
 }
 
 impl Session {
@@ -312,6 +320,7 @@ impl Session {
         self.tiers = None;
         self.sendtime = None;
         self.forecast = None;
+        self.experiment = None;
     }
 
     /// Answers one request of file generation `generation`. `attachment` is the file that comes
@@ -344,6 +353,7 @@ impl Session {
             Request::Tiers(request) => tiers::handle(self, request, attachment, job),
             Request::SendTime(request) => sendtime::handle(self, request, attachment, job),
             Request::Forecast(request) => forecast::handle(self, request, attachment, job),
+            Request::Experiment(request) => experiment::handle(self, request, attachment, job),
         }
     }
 
@@ -403,6 +413,8 @@ impl Session {
         self.tiers = None;
         self.sendtime = None;
         self.forecast = None;
+        // A contact list's outcomes and every segment breakdown read the run (as-of day, lines).
+        self.experiment = None;
         overview::Response::Analyzed {
             quality,
             report,

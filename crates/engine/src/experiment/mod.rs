@@ -1,0 +1,27 @@
+//! Campaigns: A/B tests with GrowthBook's conventions (Welch t-test on the lift with the delta
+//! method, Bayesian chance to win and risk, CUPED, sample-ratio mismatch, Holm and
+//! Benjamini–Hochberg corrections, sequential confidence sequences), the effect per segment,
+//! the ROI card and the sample-size calculator, from a results file or a contact list joined
+//! with the transactions.
+
+mod analysis;
+mod data;
+mod errors;
+mod params;
+mod power;
+mod report;
+pub mod stats;
+
+pub use analysis::{analyze, SegmentInput};
+pub use data::{ContactSummary, DataWarning, ExperimentData, MetricData};
+pub use errors::ExperimentError;
+pub use params::{
+    Correction, ExperimentParams, MetricChoice, OutcomeSource, RoiParams, MAX_GROUPS, MAX_METRICS,
+    MAX_WINDOW_DAYS,
+};
+pub use power::{sample_size, PowerError, PowerMetric, PowerParams, PowerReport};
+pub use report::{
+    segment_key, Estimate, ExperimentReport, MetricInfo, MetricResult, RoiReport, RoiVariant,
+    SegmentDimension, SegmentLabel, SegmentUplift, VariantSummary, SMALL_SEGMENT_USERS,
+    SRM_THRESHOLD,
+};

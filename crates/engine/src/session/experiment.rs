@@ -1,0 +1,239 @@
+//! Campaigns: the campaign file (a results file or a contact list, kept like the attributes
+//! file), the A/B analysis, its exports, and the sample-size calculator (no file needed).
+
+use serde::{Deserialize, Serialize};
+
+use super::{export_download, nothing, Job, Reply, Session, SessionError, Source, Stage};
+use crate::cluster::{AttributeColumnInfo, AttributeTable, ClusterError};
+use crate::experiment::{
+    analyze, sample_size, segment_key, ExperimentData, ExperimentError, ExperimentParams,
+    ExperimentReport, PowerParams, PowerReport, SegmentDimension, SegmentInput, SegmentLabel,
+};
+use crate::rfm::Segment;
+use crate::table_out::ExportFormat;
+use crate::EngineError;
+
+/// What the page asks of this feature.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// A campaign file: the attached Blob (kept; a later `Run` reads it again).
+    Open,
+    /// Analyse the kept campaign file.
+    Run {
+        /// Settings.
+        params: ExperimentParams,
+    },
+    /// The last analysis as a file.
+    Export {
+        /// The file format.
+        #[serde(default)]
+        format: ExportFormat,
+        /// Which table.
+        table: ExperimentTable,
+        /// The segments' names in the page's language (RFM segments in `Segment::ALL` order);
+        /// empty: English keys.
+        #[serde(default)]
+        segment_words: Vec<String>,
+    },
+    /// The sample-size calculator.
+    Power {
+        /// Its inputs.
+        params: PowerParams,
+    },
+}
+
+/// Which table an export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExperimentTable {
+    /// Each metric × variant result.
+    Results,
+    /// The effect per segment.
+    Segments,
+}
+
+/// What the page shows of an opened campaign file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignFile {
+    /// Data rows.
+    pub rows: u64,
+    /// The id column.
+    pub id_column: String,
+    /// The other columns.
+    pub columns: Vec<AttributeColumnInfo>,
+}
+
+/// What this feature answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum Response {
+    /// A campaign file was read.
+    Opened {
+        /// Its shape.
+        file: CampaignFile,
+    },
+    /// A campaign was analysed.
+    Analyzed {
+        /// What the page draws.
+        report: ExperimentReport,
+    },
+    /// The calculator's answer.
+    Power {
+        /// Sample sizes.
+        report: PowerReport,
+    },
+}
+
+impl From<Response> for Reply {
+    fn from(response: Response) -> Self {
+        super::Response::Experiment(response).into()
+    }
+}
+
+impl Session {
+    /// The last campaign analysis, if any.
+    pub fn experiment(&self) -> Option<&ExperimentReport> {
+        self.experiment.as_ref()
+    }
+}
+
+/// The campaign file's errors in the campaign's words.
+fn file_error(e: ClusterError) -> ExperimentError {
+    match e {
+        ClusterError::AttributesEmpty => ExperimentError::Empty,
+        ClusterError::AttributesNoIdColumn { column } => ExperimentError::NoColumn { column },
+        ClusterError::AttributesParse { line, message } => ExperimentError::Parse { line, message },
+        other => ExperimentError::Parse {
+            line: 0,
+            message: other.to_string(),
+        },
+    }
+}
+
+fn parse(file: &dyn Source, id_column: Option<&str>) -> Result<AttributeTable, SessionError> {
+    let bytes = file
+        .read_all()
+        .map_err(|message| SessionError::Read { message })?;
+    AttributeTable::parse(&bytes, id_column)
+        .map_err(|e| SessionError::from(EngineError::from(file_error(e))))
+}
+
+/// The RFM segments and the clusters of the transactions' customers.
+fn segment_inputs(session: &Session) -> Vec<SegmentInput> {
+    let mut out = Vec::new();
+    let (Some(d), Some(a)) = (session.dataset.as_ref(), session.analysis.as_ref()) else {
+        return out;
+    };
+    let customers = d.customer_ids.len();
+    let mut of_customer = vec![None; customers];
+    for (c, s) in a.customers.customer.iter().zip(&a.customers.segment) {
+        if let (Some(slot), Some(i)) = (
+            of_customer.get_mut(*c as usize),
+            Segment::ALL.iter().position(|x| x == s),
+        ) {
+            *slot = Some(i as u32);
+        }
+    }
+    out.push(SegmentInput {
+        dimension: SegmentDimension::Rfm,
+        labels: Segment::ALL.iter().map(|s| SegmentLabel::Rfm(*s)).collect(),
+        of_customer,
+    });
+    if let Some(cluster) = &session.cluster {
+        let mut of_customer = vec![None; customers];
+        let mut most = 0;
+        for (c, label) in cluster.customers.iter().zip(&cluster.labels) {
+            if let Some(slot) = of_customer.get_mut(*c as usize) {
+                *slot = Some(*label);
+                most = most.max(*label + 1);
+            }
+        }
+        out.push(SegmentInput {
+            dimension: SegmentDimension::Cluster,
+            labels: (0..most).map(SegmentLabel::Cluster).collect(),
+            of_customer,
+        });
+    }
+    out
+}
+
+/// Answers one request of this feature.
+pub(super) fn handle(
+    session: &mut Session,
+    request: Request,
+    attachment: Option<Box<dyn Source>>,
+    job: &mut Job<'_>,
+) -> Result<Reply, SessionError> {
+    match request {
+        Request::Open => {
+            job.stage(Stage::Reading)?;
+            let file = attachment.ok_or_else(|| nothing("file"))?;
+            let table = parse(file.as_ref(), None)?;
+            let opened = CampaignFile {
+                rows: table.rows_read,
+                id_column: table.id_column.clone(),
+                columns: table.column_info(),
+            };
+            session.campaign_file = Some(file);
+            session.experiment = None;
+            Ok(Response::Opened { file: opened }.into())
+        }
+        Request::Run { params } => {
+            let started = (job.now_ms)();
+            job.stage(Stage::Testing)?;
+            params.check().map_err(EngineError::from)?;
+            let file = session
+                .campaign_file
+                .as_deref()
+                .ok_or_else(|| nothing("file"))?;
+            let table = parse(file, params.id_column.as_deref())?;
+            let run = session.dataset.as_ref().zip(session.analysis.as_ref());
+            let data = ExperimentData::build(&table, &params, run).map_err(EngineError::from)?;
+            let segments = segment_inputs(session);
+            let mut report = analyze(&data, &params, &segments).map_err(EngineError::from)?;
+            report.elapsed_ms = (job.now_ms)() - started;
+            session.experiment = Some(report.clone());
+            Ok(Response::Analyzed { report }.into())
+        }
+        Request::Export {
+            format,
+            table,
+            segment_words,
+        } => {
+            job.stage(Stage::Exporting)?;
+            let report = session
+                .experiment
+                .as_ref()
+                .ok_or_else(|| nothing("experiment"))?;
+            let name = |label: &SegmentLabel| match label {
+                SegmentLabel::Rfm(s) => Segment::ALL
+                    .iter()
+                    .position(|x| x == s)
+                    .and_then(|i| segment_words.get(i).cloned())
+                    .unwrap_or_else(|| segment_key(label)),
+                other => segment_key(other),
+            };
+            let (rows, sheet) = match table {
+                ExperimentTable::Results => (report.results.len() as u64, "results"),
+                ExperimentTable::Segments => (report.segments.len() as u64, "segments"),
+            };
+            let download =
+                export_download(
+                    session.spreadsheets,
+                    format,
+                    sheet,
+                    rows,
+                    |sink| match table {
+                        ExperimentTable::Results => report.export_results(sink),
+                        ExperimentTable::Segments => report.export_segments(&name, sink),
+                    },
+                )?;
+            Ok(Reply::exported(rows, download))
+        }
+        Request::Power { params } => {
+            let report =
+                sample_size(&params).map_err(|e| EngineError::from(ExperimentError::from(e)))?;
+            Ok(Response::Power { report }.into())
+        }
+    }
+}

@@ -19,18 +19,21 @@ pub enum Route {
     Baskets,
     /// Customers through time: cohorts by first purchase.
     Lifecycle,
+    /// Campaigns: A/B tests, the effect per segment, ROI, the sample-size calculator.
+    Campaigns,
 }
 
 impl Route {
     /// Every page, in navigation order. A new analysis adds its page here (one line) and in
     /// [`Route::slug`], [`Route::title`] and `Dashboard`'s match.
-    pub const ALL: [Route; 6] = [
+    pub const ALL: [Route; 7] = [
         Route::Overview,
         Route::Customers,
         Route::Predictions,
         Route::Segments,
         Route::Baskets,
         Route::Lifecycle,
+        Route::Campaigns,
     ];
 
     /// The hash fragment's name: `#/customers`.
@@ -42,6 +45,7 @@ impl Route {
             Route::Segments => "segments",
             Route::Baskets => "baskets",
             Route::Lifecycle => "lifecycle",
+            Route::Campaigns => "campaigns",
         }
     }
 
@@ -54,6 +58,7 @@ impl Route {
             Route::Segments => t::NAV_SEGMENTS,
             Route::Baskets => t::NAV_BASKETS,
             Route::Lifecycle => t::NAV_LIFECYCLE,
+            Route::Campaigns => t::NAV_CAMPAIGNS,
         }
     }
 

@@ -107,6 +107,11 @@ pub async fn fetch_demo_attributes() -> Result<Blob, String> {
     fetch_blob("demo/customers.csv").await
 }
 
+/// The demo's campaign results file (fetched with the demo, before any file of the user's).
+pub async fn fetch_demo_campaign() -> Result<Blob, String> {
+    fetch_blob("demo/campaign.csv").await
+}
+
 async fn fetch_blob(path: &str) -> Result<Blob, String> {
     let text = |e: JsValue| {
         e.dyn_ref::<js_sys::Error>()

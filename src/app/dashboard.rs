@@ -36,6 +36,7 @@ pub fn Dashboard() -> impl IntoView {
         Route::Segments => view! { <super::segments::Clusters/> }.into_any(),
         Route::Baskets => view! { <super::baskets::Baskets/> }.into_any(),
         Route::Lifecycle => view! { <super::lifecycle::Lifecycle/> }.into_any(),
+        Route::Campaigns => view! { <super::campaigns::Campaigns/> }.into_any(),
     };
     view! {
         <Nav/>

@@ -3,6 +3,7 @@
 
 mod baskets;
 mod browser;
+mod campaigns;
 mod chart;
 mod client;
 mod customers;
@@ -94,6 +95,7 @@ pub fn App() -> impl IntoView {
     provide_context(state.segments);
     provide_context(state.baskets);
     provide_context(state.lifecycle);
+    provide_context(state.campaigns);
     browser::store_lang(state.lang.get_untracked());
     browser::store_dark(state.dark.get_untracked());
     if let Err(e) = client::start() {

@@ -14,6 +14,7 @@ use web_sys::Blob;
 
 use super::baskets::state::BasketsState;
 use super::customers::state::CustomersState;
+use super::campaigns::state::CampaignsState;
 use super::lifecycle::state::LifecycleState;
 use super::overview::state::OverviewState;
 use super::predictions::state::PredictionsState;
@@ -118,6 +119,8 @@ pub struct AppState {
     pub baskets: BasketsState,
     /// The lifecycle page (cohorts).
     pub lifecycle: LifecycleState,
+    /// The campaigns page (the campaign file, the test, the calculator).
+    pub campaigns: CampaignsState,
 }
 
 thread_local! {
@@ -155,6 +158,7 @@ impl AppState {
             segments: SegmentsState::new(),
             baskets: BasketsState::new(),
             lifecycle: LifecycleState::new(),
+            campaigns: CampaignsState::new(),
         }
     }
 
@@ -168,6 +172,7 @@ impl AppState {
         self.redo_segmentation();
         self.redo_baskets();
         self.redo_lifecycle();
+        self.redo_campaign();
     }
 
     pub(crate) fn fail(self, error: WorkerError) {
@@ -449,6 +454,7 @@ impl AppState {
         self.forget_segmentation();
         self.baskets.forget();
         self.lifecycle.forget();
+        self.campaigns.forget();
     }
 
     /// The user leaves the current file: whatever still runs for it is stopped, and its answers

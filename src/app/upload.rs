@@ -52,8 +52,10 @@ pub fn Upload() -> impl IntoView {
                 Ok(blob) => {
                     // Fetched now, so using it later makes no request.
                     let attributes = browser::fetch_demo_attributes().await.ok();
+                    let campaign = browser::fetch_demo_campaign().await.ok();
                     state.open_file(blob, "segscope-demo.csv".to_string());
                     state.set_demo_attributes(attributes);
+                    state.set_demo_campaign(campaign);
                 }
                 Err(e) => state.error.set(Some(UiError::Demo(e))),
             }

@@ -71,7 +71,7 @@ test('CSP, privacy note and same-origin requests only, served under a path prefi
     // The demo CSV itself is the only request after clicking the demo button (and seeing it
     // recorded proves the recorder catches requests made after a file was chosen).
     assert.ok(log.afterFile.some((r) => r.url === server.url + 'demo/transactions.csv'), 'the demo fetch was recorded');
-    await app.assertClean({ allowAfterFile: [(r) => /\/demo\/(transactions|customers)\.csv$/.test(r.url) && r.url.startsWith(server.url) && r.method === 'GET'] });
+    await app.assertClean({ allowAfterFile: [(r) => /\/demo\/(transactions|customers|campaign)\.csv$/.test(r.url) && r.url.startsWith(server.url) && r.method === 'GET'] });
   } finally {
     await app.close();
     await server.close();
@@ -93,7 +93,7 @@ test('drawing the dashboard violates no CSP directive', async () => {
     await app.confirm();
     const violations = await app.cspViolations();
     assert.deepEqual(violations, [], `CSP violations while drawing the charts (${violations.length})`);
-    await app.assertClean({ strictCsp: true, allowAfterFile: [(r) => /\/demo\/(transactions|customers)\.csv$/.test(r.url)] });
+    await app.assertClean({ strictCsp: true, allowAfterFile: [(r) => /\/demo\/(transactions|customers|campaign)\.csv$/.test(r.url)] });
   } finally {
     await app.close();
     await server.close();

@@ -122,7 +122,7 @@ test('demo dashboard: table search, filter, sort, paging; charts drawn; trend re
     await page.mouse.move(box.x + box.width / 2, box.y - 40);
     await until(page, async () => (await readout.textContent()) === '', 'readout cleared on leave');
 
-    await app.assertClean({ allowAfterFile: [(r) => r.url === server.url + 'demo/transactions.csv' || r.url === server.url + 'demo/customers.csv'] });
+    await app.assertClean({ allowAfterFile: [(r) => r.url === server.url + 'demo/transactions.csv' || r.url === server.url + 'demo/customers.csv' || r.url === server.url + 'demo/campaign.csv'] });
   } finally {
     await app.close();
   }

@@ -133,7 +133,7 @@ test('predictions: models, figures, charts, at-risk preset, scores export, valid
     await page.locator('[data-testid=lang-toggle]').click();
     await until(page, async () => /模型/.test(await page.locator('[data-testid=model-table] thead').textContent()) || null, 'Chinese model table');
 
-    await app.assertClean({ allowAfterFile: [(r) => r.url === server.url + 'demo/transactions.csv' || r.url === server.url + 'demo/customers.csv'] });
+    await app.assertClean({ allowAfterFile: [(r) => r.url === server.url + 'demo/transactions.csv' || r.url === server.url + 'demo/customers.csv' || r.url === server.url + 'demo/campaign.csv'] });
   } finally {
     await app.close();
   }

@@ -199,7 +199,7 @@ test('segments: attributes, sweep, profiles, charts, save and apply, tags, custo
     await until(page, async () => /数据驱动的客户分群/.test(await page.locator('[data-testid=clusters] h2').textContent()) || null, 'Chinese title');
     await page.locator('[data-testid=lang-toggle]').click();
 
-    await app.assertClean({ allowAfterFile: [(r) => r.url === server.url + 'demo/transactions.csv' || r.url === server.url + 'demo/customers.csv'] });
+    await app.assertClean({ allowAfterFile: [(r) => r.url === server.url + 'demo/transactions.csv' || r.url === server.url + 'demo/customers.csv' || r.url === server.url + 'demo/campaign.csv'] });
   } finally {
     await app.close();
     fs.rmSync(tmp, { recursive: true, force: true });

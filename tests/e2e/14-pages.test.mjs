@@ -39,7 +39,7 @@ test('a deep link, back and forward, and pages that keep their results', async (
     await page.evaluate(() => { window.location.hash = '#/segments'; });
     await page.locator('[data-testid=clusters]').waitFor({ state: 'visible' });
     assert.equal(await current(page), 'nav-segments');
-    await app.assertClean({ allowAfterFile: [(r) => /\/demo\/(transactions|customers)\.csv$/.test(r.url)] });
+    await app.assertClean({ allowAfterFile: [(r) => /\/demo\/(transactions|customers|campaign)\.csv$/.test(r.url)] });
   } finally {
     await app.close();
   }
@@ -59,7 +59,7 @@ for (const width of [768, 1280]) {
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 1, `${route}: the page does not scroll sideways (${overflow} px)`);
       }
-      await app.assertClean({ allowAfterFile: [(r) => /\/demo\/(transactions|customers)\.csv$/.test(r.url)] });
+      await app.assertClean({ allowAfterFile: [(r) => /\/demo\/(transactions|customers|campaign)\.csv$/.test(r.url)] });
     } finally {
       await app.close();
     }

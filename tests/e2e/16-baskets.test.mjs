@@ -178,7 +178,7 @@ test('baskets: rules, charts, table, cross-sell list, exports, recommendations, 
     await page.locator('[data-testid=lang-toggle]').click();
 
     // The demo's two files are the only requests after the choice (the demo is the file).
-    await app.assertClean({ allowAfterFile: [(r) => r.url === server.url + 'demo/transactions.csv' || r.url === server.url + 'demo/customers.csv'] });
+    await app.assertClean({ allowAfterFile: [(r) => r.url === server.url + 'demo/transactions.csv' || r.url === server.url + 'demo/customers.csv' || r.url === server.url + 'demo/campaign.csv'] });
   } finally {
     await app.close();
   }

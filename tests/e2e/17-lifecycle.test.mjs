@@ -157,7 +157,7 @@ test('lifecycle: cohorts by month and week, split by region, charts, export, Chi
     await until(page, async () => /同期群/.test(await page.locator('[data-testid=cohorts] h2').textContent()) || null, 'Chinese title');
     await page.locator('[data-testid=lang-toggle]').click();
 
-    await app.assertClean({ allowAfterFile: [(r) => r.url === server.url + 'demo/transactions.csv' || r.url === server.url + 'demo/customers.csv'] });
+    await app.assertClean({ allowAfterFile: [(r) => r.url === server.url + 'demo/transactions.csv' || r.url === server.url + 'demo/customers.csv' || r.url === server.url + 'demo/campaign.csv'] });
   } finally {
     await app.close();
   }
@@ -251,7 +251,7 @@ test('lifecycle: membership tiers counted here, edited at once, opened in the cu
     await page.locator('[data-testid=due-open-table]').click();
     await until(page, async () => Number(await app.value('customer-count')) === dueCustomers.size || null, `due customers ${dueCustomers.size}`);
 
-    await app.assertClean({ allowAfterFile: [(r) => r.url === server.url + 'demo/transactions.csv' || r.url === server.url + 'demo/customers.csv'] });
+    await app.assertClean({ allowAfterFile: [(r) => r.url === server.url + 'demo/transactions.csv' || r.url === server.url + 'demo/customers.csv' || r.url === server.url + 'demo/campaign.csv'] });
   } finally {
     await app.close();
   }
@@ -317,7 +317,7 @@ test('lifecycle: send times from a file with times (planted hours found, a best 
     assert.match(await app.errorText(), /40 periods is longer than the 24 periods of history/);
     assert.equal(await page.locator('[data-testid=forecast-table] tbody tr').count(), 12, 'the forecast on screen stays');
 
-    await app.assertClean({ allowAfterFile: [(r) => r.url === server.url + 'demo/transactions.csv' || r.url === server.url + 'demo/customers.csv'] });
+    await app.assertClean({ allowAfterFile: [(r) => r.url === server.url + 'demo/transactions.csv' || r.url === server.url + 'demo/customers.csv' || r.url === server.url + 'demo/campaign.csv'] });
   } finally {
     await app.close();
   }

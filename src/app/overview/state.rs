@@ -82,6 +82,7 @@ impl AppState {
                     self.redo_segmentation();
                     self.redo_baskets();
                     self.redo_lifecycle();
+                    self.redo_campaign();
                 }
                 Response::Failed { error } => {
                     self.done();

@@ -36,7 +36,7 @@ pub fn segment_names(lang: Lang, report: &ClusterReport, custom: &[String]) -> V
 
 /// The first file of a file input, as a Blob with its name; clears the input so the same file can
 /// be chosen again.
-fn chosen_file(ev: &web_sys::Event) -> Option<(Blob, String)> {
+pub(crate) fn chosen_file(ev: &web_sys::Event) -> Option<(Blob, String)> {
     let input = ev
         .target()
         .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())?;

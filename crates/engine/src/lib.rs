@@ -31,6 +31,8 @@
 //!   profile (empirical Bayes), and weekday × hour heatmaps for the store and per RFM segment.
 //! - [`forecast`]: weekly or monthly revenue and orders forecast with ETS models (AutoETS),
 //!   80 % and 95 % intervals and a rolling-origin backtest against the seasonal-naive forecast.
+//! - [`experiment`]: campaign models: a regularised logistic response model (AUC, deciles,
+//!   calibration) and a two-model uplift model with Qini and uplift curves.
 //! - [`calendar`]: days since 1970-01-01 to and from calendar dates and ISO text.
 //! - [`csv_out`]: the CSV cell rules of every export (byte-order mark, plain numbers, formula
 //!   neutralisation).
@@ -50,6 +52,7 @@ pub mod csv_out;
 pub mod customers;
 pub mod dataset;
 pub mod error;
+pub mod experiment;
 pub mod forecast;
 pub mod ingest;
 mod lines;

@@ -32,7 +32,8 @@
 //! - [`forecast`]: weekly or monthly revenue and orders forecast with ETS models (AutoETS),
 //!   80 % and 95 % intervals and a rolling-origin backtest against the seasonal-naive forecast.
 //! - [`experiment`]: campaigns: A/B tests (GrowthBook's conventions, CUPED, sample-ratio
-//!   mismatch, corrections, sequential testing), the effect per segment, ROI, sample sizes.
+//!   mismatch, corrections, sequential testing), the effect per segment, ROI, sample sizes; a
+//!   regularised logistic response model and a two-model uplift model with Qini curves.
 //! - [`calendar`]: days since 1970-01-01 to and from calendar dates and ISO text.
 //! - [`csv_out`]: the CSV cell rules of every export (byte-order mark, plain numbers, formula
 //!   neutralisation).

@@ -2,7 +2,8 @@
 //! method, Bayesian chance to win and risk, CUPED, sample-ratio mismatch, Holm and
 //! Benjamini–Hochberg corrections, sequential confidence sequences), the effect per segment,
 //! the ROI card and the sample-size calculator, from a results file or a contact list joined
-//! with the transactions.
+//! with the transactions; a regularised logistic response model ([`response`]) and a two-model
+//! uplift model with Qini and uplift curves ([`uplift`]).
 
 mod analysis;
 mod data;
@@ -10,7 +11,9 @@ mod errors;
 mod params;
 mod power;
 mod report;
+pub mod response;
 pub mod stats;
+pub mod uplift;
 
 pub use analysis::{analyze, SegmentInput};
 pub use data::{ContactSummary, DataWarning, ExperimentData, MetricData};

@@ -3962,3 +3962,239 @@ mod forecast {
         read(r, SeriesKind::Orders, &layout, i, Lang::En)
     }
 }
+
+mod forest {
+    use super::{elements, has_text, hex, render, ChartTheme};
+    use segscope::charts::{draw_forest_chart, forest_readout, ClusterLayout, HoverAxis};
+    use segscope::engine::experiment::stats::Degenerate;
+    use segscope::engine::experiment::{SegmentDimension, SegmentLabel, SegmentUplift};
+    use segscope::engine::rfm::Segment;
+    use segscope::i18n::{degenerate_text, segment_name, t, Lang};
+
+    fn row(segment: Segment, variant: &str, lift: f64, ci: (f64, f64)) -> SegmentUplift {
+        SegmentUplift {
+            dimension: SegmentDimension::Rfm,
+            segment: SegmentLabel::Rfm(segment),
+            variant: variant.to_string(),
+            control_users: 1_180,
+            users: 1_200,
+            control_mean: 0.1,
+            mean: 0.1 * (1.0 + lift),
+            lift,
+            ci_low: ci.0,
+            ci_high: ci.1,
+            p_value: 0.03,
+            small: false,
+            degenerate: None,
+        }
+    }
+
+    /// Champions (a clear lift), At Risk (small) and New Customers (no test: control's mean 0),
+    /// one variant.
+    fn rows() -> Vec<SegmentUplift> {
+        let mut small = row(Segment::AtRisk, "B", -0.05, (-0.3, 0.2));
+        small.small = true;
+        small.users = 60;
+        small.control_users = 55;
+        let mut degenerate = row(Segment::NewCustomers, "B", 0.0, (0.0, 0.0));
+        degenerate.degenerate = Some(Degenerate::BaselineZero);
+        vec![
+            row(Segment::Champions, "B", 0.12, (0.02, 0.22)),
+            small,
+            degenerate,
+        ]
+    }
+
+    fn draw(
+        rows: &[SegmentUplift],
+        relative: bool,
+        lang: Lang,
+        theme: &ChartTheme,
+        with_title: bool,
+    ) -> (String, ClusterLayout) {
+        let (svg, res) = render(|a| draw_forest_chart(a, rows, relative, lang, theme, with_title));
+        (svg, res.unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    fn stroked(svg: &str, tag: &str, color: plotters::style::RGBColor) -> usize {
+        let stroke = format!("stroke=\"{}\"", hex(color));
+        elements(svg, tag)
+            .iter()
+            .filter(|a| a.contains(&stroke))
+            .count()
+    }
+
+    fn circles(svg: &str, color: plotters::style::RGBColor, r: u32) -> usize {
+        let fill = format!("fill=\"{}\"", hex(color));
+        let radius = format!("r=\"{r}\"");
+        elements(svg, "circle")
+            .iter()
+            .filter(|a| a.contains(&fill) && a.contains(&radius))
+            .count()
+    }
+
+    fn rings(svg: &str, color: plotters::style::RGBColor, r: u32) -> usize {
+        let stroke = format!("stroke=\"{}\"", hex(color));
+        let radius = format!("r=\"{r}\"");
+        elements(svg, "circle")
+            .iter()
+            .filter(|a| a.contains(&stroke) && a.contains(&radius) && a.contains("fill=\"none\""))
+            .count()
+    }
+
+    #[test]
+    fn draws_a_row_per_segment_marks_the_small_one_and_leaves_the_degenerate_without_a_whisker() {
+        let theme = ChartTheme::light();
+        let r = rows();
+        let (svg, layout) = draw(&r, true, Lang::En, &theme, true);
+        let small_label = format!("{} (small)", segment_name(Lang::En, Segment::AtRisk));
+        for text in [
+            t::CAMP_FOREST.en,
+            t::CAMP_COL_LIFT.en,
+            t::CAMP_SMALL.en,
+            segment_name(Lang::En, Segment::Champions),
+            &small_label,
+            segment_name(Lang::En, Segment::NewCustomers),
+            "0.0%",
+        ] {
+            assert!(has_text(&svg, text), "{text}");
+        }
+        // One variant: no variant in the names, no variant legend.
+        assert!(!svg.contains(" · B"));
+        assert!(!has_text(&svg, "B"));
+        // Points: Champions and the degenerate row filled, the small one hollow; the legend's
+        // ring marks "small".
+        assert_eq!(circles(&svg, theme.accent, 5), 2);
+        assert_eq!(rings(&svg, theme.accent, 5), 1);
+        assert_eq!(rings(&svg, theme.axis, 5), 1);
+        // Champions' whisker and its two caps in the accent colour; the small one's faded (three
+        // more polylines in another colour); the degenerate row none.
+        assert_eq!(stroked(&svg, "polyline", theme.accent), 3);
+        let faded = elements(&svg, "polyline")
+            .iter()
+            .filter(|a| a.contains("stroke-width=\"2\""))
+            .count();
+        assert_eq!(faded, 6);
+
+        // Hover by row, also over the labels.
+        assert_eq!(layout.hover, HoverAxis::Y);
+        let ys = layout.point_y_px.clone();
+        assert_eq!(ys.len(), 3);
+        assert!(ys.windows(2).all(|w| w[0] < w[1]), "{ys:?}");
+        let read = |x: f64, y: f64, lang| forest_readout(&r, true, &layout, (x, y), lang);
+        let champions = "Champions, B: 12.0% [2.0%, 22.0%], 1,200 vs 1,180 customers";
+        assert_eq!(read(5.0, ys[0] + 2.0, Lang::En).as_deref(), Some(champions));
+        assert_eq!(read(600.0, ys[0], Lang::En).as_deref(), Some(champions));
+        assert_eq!(
+            read(5.0, ys[1] - 2.0, Lang::En).as_deref(),
+            Some("At Risk (small), B: -5.0% [-30.0%, 20.0%], 60 vs 55 customers")
+        );
+        let degenerate = read(300.0, ys[2], Lang::Zh).unwrap_or_default();
+        assert!(
+            degenerate.ends_with(&degenerate_text(Lang::Zh, Degenerate::BaselineZero)),
+            "{degenerate}"
+        );
+        assert!(degenerate.starts_with(segment_name(Lang::Zh, Segment::NewCustomers)));
+        // Above the rows: nothing; with other rows: nothing.
+        assert_eq!(read(300.0, layout.plot.plot_top_px - 5.0, Lang::En), None);
+        assert_eq!(
+            forest_readout(&r[..2], true, &layout, (5.0, ys[0]), Lang::En),
+            None
+        );
+
+        // Without the title; in Chinese.
+        let (svg, _) = draw(&r, true, Lang::Zh, &theme, false);
+        assert!(!has_text(&svg, t::CAMP_FOREST.zh));
+        assert!(has_text(&svg, t::CAMP_COL_LIFT.zh));
+        let small_zh = format!("{}（样本少）", segment_name(Lang::Zh, Segment::AtRisk));
+        assert!(has_text(&svg, &small_zh));
+    }
+
+    #[test]
+    fn several_variants_name_and_colour_each_row_and_absolute_lifts_read_as_numbers() {
+        let theme = ChartTheme::dark();
+        let r = vec![
+            row(Segment::Champions, "B", 0.012, (0.004, 0.02)),
+            row(Segment::Champions, "C", -0.01, (-0.03, 0.01)),
+            SegmentUplift {
+                segment: SegmentLabel::Cluster(1),
+                dimension: SegmentDimension::Cluster,
+                ..row(Segment::Champions, "B", 0.005, (-0.002, 0.012))
+            },
+            SegmentUplift {
+                segment: SegmentLabel::NotInTransactions,
+                ..row(Segment::Champions, "C", 0.0, (-0.004, 0.004))
+            },
+        ];
+        let (svg, layout) = draw(&r, false, Lang::En, &theme, true);
+        for text in [
+            "Champions · B",
+            "Champions · C",
+            "Segment 2 · B",
+            &format!("{} · C", t::CAMP_NOT_IN_TRANSACTIONS.en),
+            "B",
+            "C",
+        ] {
+            assert!(has_text(&svg, text), "{text}");
+        }
+        assert!(!has_text(&svg, t::CAMP_SMALL.en));
+        // Two rows per variant in its colour (legend dots are smaller).
+        assert_eq!(circles(&svg, theme.cluster_color(0), 5), 2);
+        assert_eq!(circles(&svg, theme.cluster_color(1), 5), 2);
+        assert_eq!(circles(&svg, theme.cluster_color(0), 4), 1);
+        assert_eq!(stroked(&svg, "polyline", theme.cluster_color(1)), 6);
+        // Plain numbers on the axis and in the readout.
+        assert!(!svg.contains('%'));
+        let y = layout.point_y_px[1];
+        assert_eq!(
+            forest_readout(&r, false, &layout, (10.0, y), Lang::En).as_deref(),
+            Some("Champions, C: -0.01 [-0.03, 0.01], 1,200 vs 1,180 customers")
+        );
+    }
+
+    #[test]
+    fn empty_or_non_finite_rows_draw_no_data_and_odd_values_do_not_panic() {
+        let nan = row(Segment::Promising, "B", f64::NAN, (f64::NAN, f64::INFINITY));
+        for rows in [Vec::new(), vec![nan.clone(), nan.clone()]] {
+            for lang in [Lang::En, Lang::Zh] {
+                let (svg, layout) = draw(&rows, true, lang, &ChartTheme::light(), true);
+                assert!(has_text(&svg, t::NO_DATA.get(lang)));
+                assert!(has_text(&svg, t::CAMP_FOREST.get(lang)));
+                assert_eq!(layout, ClusterLayout::default());
+                assert_eq!(
+                    forest_readout(&rows, true, &layout, (400.0, 200.0), lang),
+                    None
+                );
+            }
+        }
+        // A NaN row among finite ones keeps its label but draws no mark; huge, reversed and
+        // all-zero intervals draw too; 24 rows fit.
+        let mut odd = rows();
+        odd.push(nan);
+        odd.push(row(Segment::Hibernating, "B", 1e300, (-1e300, f64::MAX)));
+        odd.push(row(Segment::Lost, "B", 0.1, (0.3, -0.2)));
+        let zeros = vec![row(Segment::Champions, "B", 0.0, (0.0, 0.0))];
+        let many: Vec<SegmentUplift> = (0..24)
+            .map(|i| SegmentUplift {
+                segment: SegmentLabel::Cluster(i),
+                ..row(Segment::Champions, "B", f64::from(i) / 100.0, (-0.1, 0.3))
+            })
+            .collect();
+        for rows in [odd, zeros, many] {
+            for lang in [Lang::En, Lang::Zh] {
+                for theme in [ChartTheme::light(), ChartTheme::dark()] {
+                    for relative in [true, false] {
+                        let (svg, layout) = draw(&rows, relative, lang, &theme, true);
+                        assert!(!has_text(&svg, t::NO_DATA.get(lang)));
+                        assert_eq!(layout.point_y_px.len(), rows.len());
+                        for x in [0.0, 400.0, f64::NAN] {
+                            for y in [0.0, 200.0, f64::INFINITY] {
+                                let _ = forest_readout(&rows, relative, &layout, (x, y), lang);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

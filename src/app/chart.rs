@@ -245,11 +245,18 @@ pub use layout_cards::SendTimeChart;
 pub use layout_cards::{BasketChart, ClusterChart, CohortChart};
 pub use layout_cards::{RepurchaseChart, TierChart};
 
+#[allow(
+    unused_imports,
+    reason = "shown by the Campaigns page, which lands separately"
+)]
+pub use layout_cards::ForestChart;
+
 pub use layout_cards::ForecastChart;
 
 /// The chart cards whose charts report a [`crate::charts::ClusterLayout`] (segments, baskets,
-/// cohorts, repurchase curves, tier migration): one card, [`layout_card`], and one thin component
-/// per analysis that says what to draw and what the hover reads.
+/// cohorts, repurchase curves, tier migration, a campaign's lift by segment): one card,
+/// [`layout_card`], and one thin component per analysis that says what to draw and what the hover
+/// reads.
 mod layout_cards {
     use leptos::prelude::*;
     use plotters::coord::Shift;
@@ -584,5 +591,53 @@ mod layout_cards {
             },
             move |l, at, lang| report.with_untracked(|r| tier_readout(r.as_ref(), l, at, lang)),
         )
+    }
+
+    pub use forest::ForestChart;
+
+    /// The campaign's forest plot card.
+    #[allow(
+        dead_code,
+        reason = "shown by the Campaigns page, which lands separately; remove then"
+    )]
+    mod forest {
+        use leptos::prelude::*;
+
+        use super::layout_card;
+        use crate::charts::{draw_forest_chart, forest_readout};
+        use crate::engine::experiment::SegmentUplift;
+        use crate::i18n::t;
+
+        /// Canvas height in CSS pixels: up to about 24 rows (eleven RFM segments, or the found
+        /// segments and "not in the transactions", times a couple of variants) keep rows of a
+        /// dozen pixels under a legend of the variants.
+        const FOREST_CHART_HEIGHT_PX: u32 = 440;
+
+        /// The campaign's lift by segment: a forest plot of `rows` (one dimension's segments,
+        /// every variant), with the hover naming the row under the mouse (also over its label);
+        /// without rows it shows the "no data" text.
+        #[component]
+        pub fn ForestChart(
+            /// The segment breakdown rows to draw (one dimension, all variants), top to bottom.
+            #[prop(into)]
+            rows: Signal<Vec<SegmentUplift>>,
+            /// Whether the lifts are relative (percent axis) or absolute differences.
+            #[prop(into)]
+            relative: Signal<bool>,
+        ) -> impl IntoView {
+            layout_card(
+                "campaign-forest",
+                t::CAMP_FOREST,
+                FOREST_CHART_HEIGHT_PX,
+                move |area, lang, theme| {
+                    let relative = relative.get();
+                    rows.with(|r| Some(draw_forest_chart(area, r, relative, lang, theme, false)))
+                },
+                move |l, at, lang| {
+                    let relative = relative.get_untracked();
+                    rows.with_untracked(|r| forest_readout(r, relative, l, at, lang))
+                },
+            )
+        }
     }
 }

@@ -71,6 +71,7 @@ catalog! {
     CAMP_NOT_IN_TRANSACTIONS = "Not in the transactions", "不在交易数据中";
     CAMP_FOREST = "Lift by segment", "各细分提升";
     CAMP_FOREST_HOVER = "{0}, {1}: {2} [{3}, {4}], {5} vs {6} customers", "{0}，{1}：{2} [{3}, {4}]，{5} 对 {6} 位客户";
+    CAMP_FOREST_SMALL_ROW = "{0} ({1})", "{0}（{1}）";
     CAMP_ROI = "Return on the campaign", "活动投资回报";
     CAMP_ROI_HELP = "Scaled to each variant's customers: incremental = (variant − control) × customers contacted, with 95 % intervals. Profit = incremental revenue × margin − cost; ROI = profit / cost.", "按各实验组的触达人数放大：增量 =（实验组 − 对照组）× 触达人数，附 95% 置信区间。利润 = 增量收入 × 毛利率 − 成本；ROI = 利润 / 成本。";
     CAMP_ROI_CONTACTED = "Contacted", "触达人数";

@@ -268,6 +268,7 @@ mod tests {
             "CHART_COHORTS_SCALE",
             "FORECAST_HOVER_HISTORY",
             "FORECAST_HOVER_FORECAST",
+            "CAMP_FOREST_SMALL_ROW",
         ]; // LANG_SWITCH names the other language
         for (name, text) in t::PARTS.iter().flat_map(|(_, p)| p.iter()) {
             if same.contains(name) {

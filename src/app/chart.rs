@@ -245,10 +245,6 @@ pub use layout_cards::SendTimeChart;
 pub use layout_cards::{BasketChart, ClusterChart, CohortChart};
 pub use layout_cards::{RepurchaseChart, TierChart};
 
-#[allow(
-    unused_imports,
-    reason = "shown by the Campaigns page, which lands separately"
-)]
 pub use layout_cards::ForestChart;
 
 pub use layout_cards::ForecastChart;
@@ -596,10 +592,6 @@ mod layout_cards {
     pub use forest::ForestChart;
 
     /// The campaign's forest plot card.
-    #[allow(
-        dead_code,
-        reason = "shown by the Campaigns page, which lands separately; remove then"
-    )]
     mod forest {
         use leptos::prelude::*;
 

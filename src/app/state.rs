@@ -13,8 +13,8 @@ use leptos::prelude::*;
 use web_sys::Blob;
 
 use super::baskets::state::BasketsState;
-use super::customers::state::CustomersState;
 use super::campaigns::state::CampaignsState;
+use super::customers::state::CustomersState;
 use super::lifecycle::state::LifecycleState;
 use super::overview::state::OverviewState;
 use super::predictions::state::PredictionsState;

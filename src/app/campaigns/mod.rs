@@ -7,6 +7,7 @@ pub mod state;
 use leptos::prelude::*;
 
 use self::state::{ci_bar, ci_scale};
+use crate::app::chart::ForestChart;
 use crate::app::segments::chosen_file;
 use crate::app::{export_buttons, tr, AppState};
 use crate::engine::experiment::stats::Difference;
@@ -98,11 +99,23 @@ fn CampaignFileForm() -> impl IntoView {
         let lang = state.lang.get();
         c.file.with(|f| {
             f.as_ref().map(|f| {
-                let mode = if c.contacts.get() { t::CAMP_MODE_CONTACTS } else { t::CAMP_MODE_RESULTS };
+                let mode = if c.contacts.get() {
+                    t::CAMP_MODE_CONTACTS
+                } else {
+                    t::CAMP_MODE_RESULTS
+                };
                 format!(
                     "{} — {}",
                     mode.get(lang),
-                    fill(lang, t::CAMP_FILE, &[&c.file_name.get(), &grouped(f.rows as f64, 0, ','), &f.id_column])
+                    fill(
+                        lang,
+                        t::CAMP_FILE,
+                        &[
+                            &c.file_name.get(),
+                            &grouped(f.rows as f64, 0, ','),
+                            &f.id_column
+                        ]
+                    )
                 )
             })
         })
@@ -134,9 +147,16 @@ fn CampaignSettings() -> impl IntoView {
     let c = state.campaigns;
     let form = c.form;
     let columns = move || {
-        c.file.with(|f| f.as_ref().map(|f| f.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>()).unwrap_or_default())
+        c.file.with(|f| {
+            f.as_ref()
+                .map(|f| f.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
     };
-    let text_input = move |testid: &'static str, size: u32, get: fn(&state::CampaignForm) -> String, set: fn(&mut state::CampaignForm, String)| {
+    let text_input = move |testid: &'static str,
+                           size: u32,
+                           get: fn(&state::CampaignForm) -> String,
+                           set: fn(&mut state::CampaignForm, String)| {
         view! {
             <input type="text" size=size data-testid=testid
                 prop:value=move || form.with(get)
@@ -220,13 +240,19 @@ fn CampaignResults() -> impl IntoView {
     let lang = state.lang;
     let c = state.campaigns;
     let report = c.report;
-    let get = move |f: fn(&ExperimentReport) -> String| move || report.with(|r| r.as_ref().map(f).unwrap_or_default());
+    let get = move |f: fn(&ExperimentReport) -> String| {
+        move || report.with(|r| r.as_ref().map(f).unwrap_or_default())
+    };
     let srm_suspect = move || report.with(|r| r.as_ref().is_some_and(|r| r.srm_suspect));
     let srm_text = move || {
         report.with(|r| {
             r.as_ref().map(|r| {
                 let p = format!("{:.4}", r.srm_p_value);
-                if r.srm_suspect { fill(lang.get(), t::CAMP_SRM, &[&p]) } else { fill(lang.get(), t::CAMP_SRM_OK, &[&p]) }
+                if r.srm_suspect {
+                    fill(lang.get(), t::CAMP_SRM, &[&p])
+                } else {
+                    fill(lang.get(), t::CAMP_SRM_OK, &[&p])
+                }
             })
         })
     };
@@ -234,34 +260,83 @@ fn CampaignResults() -> impl IntoView {
         report.with(|r| {
             r.as_ref().and_then(|r| r.contacts).map(|k| {
                 let n = |v: u64| grouped(v as f64, 0, ',');
-                let mut text = fill(lang.get(), t::CAMP_CONTACTS, &[&n(k.contacts), &n(k.matched), &n(k.without_transactions), &k.window_days.to_string(), &crate::engine::calendar::iso_day(k.start_day)]);
+                let mut text = fill(
+                    lang.get(),
+                    t::CAMP_CONTACTS,
+                    &[
+                        &n(k.contacts),
+                        &n(k.matched),
+                        &n(k.without_transactions),
+                        &k.window_days.to_string(),
+                        &crate::engine::calendar::iso_day(k.start_day),
+                    ],
+                );
                 if k.window_past_data {
                     text.push(' ');
-                    text.push_str(&fill(lang.get(), t::CAMP_WINDOW_PAST, &[&crate::engine::calendar::iso_day(k.data_end_day)]));
+                    text.push_str(&fill(
+                        lang.get(),
+                        t::CAMP_WINDOW_PAST,
+                        &[&crate::engine::calendar::iso_day(k.data_end_day)],
+                    ));
                 }
                 text
             })
         })
     };
-    let warnings = move || report.with(|r| r.as_ref().map(|r| r.warnings.iter().map(|w| campaign_warning_text(lang.get(), w)).collect::<Vec<_>>()).unwrap_or_default());
+    let warnings = move || {
+        report.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.warnings
+                        .iter()
+                        .map(|w| campaign_warning_text(lang.get(), w))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
     let summary = move || {
         report.with(|r| {
             r.as_ref().map(|r| {
-                fill(lang.get(), t::CAMP_SUMMARY, &[&grouped(r.customers as f64, 0, ','), &r.variants.len().to_string(), &r.group_column, &plain(r.elapsed_ms, 0)])
+                fill(
+                    lang.get(),
+                    t::CAMP_SUMMARY,
+                    &[
+                        &grouped(r.customers as f64, 0, ','),
+                        &r.variants.len().to_string(),
+                        &r.group_column,
+                        &plain(r.elapsed_ms, 0),
+                    ],
+                )
             })
         })
     };
-    let relative = move || report.with(|r| r.as_ref().is_none_or(|r| r.params.difference == Difference::Relative));
-    let has_cuped = move || report.with(|r| r.as_ref().is_some_and(|r| r.results.iter().any(|m| m.cuped)));
+    let relative = move || {
+        report.with(|r| {
+            r.as_ref()
+                .is_none_or(|r| r.params.difference == Difference::Relative)
+        })
+    };
+    let has_cuped = move || {
+        report.with(|r| {
+            r.as_ref()
+                .is_some_and(|r| r.results.iter().any(|m| m.cuped))
+        })
+    };
     let rows = move || {
         let cuped = c.cuped.get();
-        report.with(|r| r.as_ref().map(|r| shown_results(r, cuped)).unwrap_or_default())
+        report.with(|r| {
+            r.as_ref()
+                .map(|r| shown_results(r, cuped))
+                .unwrap_or_default()
+        })
     };
     let scale = move || {
         let rows = rows();
         ci_scale(rows.iter().map(|m| (&m.ci_low, &m.ci_high)))
     };
-    let variants = move || report.with(|r| r.as_ref().map(|r| r.variants.clone()).unwrap_or_default());
+    let variants =
+        move || report.with(|r| r.as_ref().map(|r| r.variants.clone()).unwrap_or_default());
     view! {
         <Show when=srm_suspect fallback=move || view! { <p class="muted" data-testid="srm-ok">{srm_text}</p> }>
             <p class="warning srm-banner" role="alert" data-testid="srm-banner">{srm_text}</p>
@@ -368,17 +443,41 @@ fn SegmentBreakdown() -> impl IntoView {
     let report = c.report;
     let dimensions = move || {
         report.with(|r| {
-            let mut d: Vec<SegmentDimension> = r.as_ref().map(|r| r.segments.iter().map(|s| s.dimension).collect()).unwrap_or_default();
+            let mut d: Vec<SegmentDimension> = r
+                .as_ref()
+                .map(|r| r.segments.iter().map(|s| s.dimension).collect())
+                .unwrap_or_default();
             d.dedup();
             d
         })
     };
     let rows = move || {
         let dim = c.dimension.get();
-        report.with(|r| r.as_ref().map(|r| r.segments.iter().filter(|s| s.dimension == dim).cloned().collect::<Vec<SegmentUplift>>()).unwrap_or_default())
+        report.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.segments
+                        .iter()
+                        .filter(|s| s.dimension == dim)
+                        .cloned()
+                        .collect::<Vec<SegmentUplift>>()
+                })
+                .unwrap_or_default()
+        })
     };
-    let relative = move || report.with(|r| r.as_ref().is_none_or(|r| r.params.difference == Difference::Relative));
-    let metric = move || report.with(|r| r.as_ref().and_then(|r| r.metrics.first().map(|m| m.name.clone())).unwrap_or_default());
+    let relative = move || {
+        report.with(|r| {
+            r.as_ref()
+                .is_none_or(|r| r.params.difference == Difference::Relative)
+        })
+    };
+    let metric = move || {
+        report.with(|r| {
+            r.as_ref()
+                .and_then(|r| r.metrics.first().map(|m| m.name.clone()))
+                .unwrap_or_default()
+        })
+    };
     view! {
         <Show when=move || !dimensions().is_empty()>
             <div class="card-head">
@@ -401,7 +500,7 @@ fn SegmentBreakdown() -> impl IntoView {
                 </select>
             </div>
             <div class="charts">
-                // FOREST_CHART
+                <ForestChart rows=Signal::derive(rows) relative=Signal::derive(relative)/>
             </div>
             <div class="table-wrap">
                 <table data-testid="campaign-segments">
@@ -446,15 +545,29 @@ fn SegmentBreakdown() -> impl IntoView {
 
 /// A money estimate with its interval: "1,234 [−56, 2,500]".
 fn estimate_text(e: Option<Estimate>, decimals: usize) -> String {
-    e.map(|e| format!("{} [{}, {}]", grouped(e.value, decimals, ','), grouped(e.low, decimals, ','), grouped(e.high, decimals, ',')))
-        .unwrap_or_else(|| "–".to_string())
+    e.map(|e| {
+        format!(
+            "{} [{}, {}]",
+            grouped(e.value, decimals, ','),
+            grouped(e.low, decimals, ','),
+            grouped(e.high, decimals, ',')
+        )
+    })
+    .unwrap_or_else(|| "–".to_string())
 }
 
 #[component]
 fn RoiCard() -> impl IntoView {
     let state = expect_context::<AppState>();
     let report = state.campaigns.report;
-    let variants = move || report.with(|r| r.as_ref().and_then(|r| r.roi.as_ref()).map(|r| r.variants.clone()).unwrap_or_default());
+    let variants = move || {
+        report.with(|r| {
+            r.as_ref()
+                .and_then(|r| r.roi.as_ref())
+                .map(|r| r.variants.clone())
+                .unwrap_or_default()
+        })
+    };
     view! {
         <h3>{tr(state, t::CAMP_ROI)}</h3>
         <p class="muted">{tr(state, t::CAMP_ROI_HELP)}</p>
@@ -498,7 +611,9 @@ fn PowerCalculator() -> impl IntoView {
     let c = state.campaigns;
     let form = c.power_form;
     let rate = move || form.with(|f| f.rate);
-    let input = move |testid: &'static str, get: fn(&state::PowerForm) -> String, set: fn(&mut state::PowerForm, String)| {
+    let input = move |testid: &'static str,
+                      get: fn(&state::PowerForm) -> String,
+                      set: fn(&mut state::PowerForm, String)| {
         view! {
             <input type="text" inputmode="decimal" size="6" data-testid=testid
                 prop:value=move || form.with(get)
@@ -508,7 +623,14 @@ fn PowerCalculator() -> impl IntoView {
     let answer = move || {
         c.power.with(|p| {
             p.as_ref().map(|p| {
-                fill(lang.get(), t::CALC_RESULT, &[&grouped(p.per_variation as f64, 0, ','), &grouped(p.total as f64, 0, ',')])
+                fill(
+                    lang.get(),
+                    t::CALC_RESULT,
+                    &[
+                        &grouped(p.per_variation as f64, 0, ','),
+                        &grouped(p.total as f64, 0, ','),
+                    ],
+                )
             })
         })
     };

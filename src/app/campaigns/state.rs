@@ -9,11 +9,11 @@ use web_sys::Blob;
 use crate::app::state::{export_file_name, Notice};
 use crate::app::{browser, AppState};
 use crate::engine::calendar;
+use crate::engine::experiment::stats::Difference;
 use crate::engine::experiment::{
     Correction, ExperimentParams, ExperimentReport, OutcomeSource, PowerMetric, PowerParams,
     PowerReport, RoiParams, SegmentDimension,
 };
-use crate::engine::experiment::stats::Difference;
 use crate::engine::rfm::Segment;
 use crate::engine::session as msg;
 use crate::engine::session::experiment::{CampaignFile, ExperimentTable};
@@ -97,7 +97,9 @@ impl CampaignForm {
                 date_column: None,
             }
         } else {
-            OutcomeSource::Results { metrics: Vec::new() }
+            OutcomeSource::Results {
+                metrics: Vec::new(),
+            }
         };
         let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         let (cost, fixed, margin) = (
@@ -165,13 +167,22 @@ impl PowerForm {
         let number = |s: &str| typed_number(s).unwrap_or(f64::NAN);
         let baseline = number(&self.baseline);
         let metric = if self.rate {
-            PowerMetric::Proportion { baseline_rate: baseline / 100.0 }
+            PowerMetric::Proportion {
+                baseline_rate: baseline / 100.0,
+            }
         } else {
-            PowerMetric::Mean { baseline_mean: baseline, std_dev: number(&self.std_dev) }
+            PowerMetric::Mean {
+                baseline_mean: baseline,
+                std_dev: number(&self.std_dev),
+            }
         };
         // A rate's absolute effect is typed in points; every relative one in percent.
         let mde = number(&self.mde);
-        let mde = if self.rate || self.relative { mde / 100.0 } else { mde };
+        let mde = if self.rate || self.relative {
+            mde / 100.0
+        } else {
+            mde
+        };
         PowerParams {
             mde_relative: self.relative,
             alpha,
@@ -272,13 +283,18 @@ impl AppState {
     /// `None`) once it is read.
     fn send_campaign(self, blob: Blob, params: Option<ExperimentParams>) {
         let request = Request::Experiment(msg::experiment::Request::Open);
-        self.job(&request, Some(&blob), Some(Stage::Reading), move |response, _| {
-            if let Response::Experiment(msg::experiment::Response::Opened { file }) = response {
-                self.campaigns.file.set(Some(file));
-                let params = params.clone().unwrap_or_else(|| self.campaign_params());
-                self.test_campaign(params);
-            }
-        });
+        self.job(
+            &request,
+            Some(&blob),
+            Some(Stage::Reading),
+            move |response, _| {
+                if let Response::Experiment(msg::experiment::Response::Opened { file }) = response {
+                    self.campaigns.file.set(Some(file));
+                    let params = params.clone().unwrap_or_else(|| self.campaign_params());
+                    self.test_campaign(params);
+                }
+            },
+        );
     }
 
     fn campaign_params(self) -> ExperimentParams {
@@ -296,7 +312,9 @@ impl AppState {
     }
 
     fn test_campaign(self, params: ExperimentParams) {
-        let request = Request::Experiment(msg::experiment::Request::Run { params: params.clone() });
+        let request = Request::Experiment(msg::experiment::Request::Run {
+            params: params.clone(),
+        });
         self.job(&request, None, Some(Stage::Testing), move |response, _| {
             if let Response::Experiment(msg::experiment::Response::Analyzed { report }) = response {
                 self.campaigns.report.set(Some(report));
@@ -334,8 +352,11 @@ impl AppState {
             .iter()
             .map(|s| segment_name(lang, *s).to_string())
             .collect();
-        let request =
-            Request::Experiment(msg::experiment::Request::Export { format, table, segment_words });
+        let request = Request::Experiment(msg::experiment::Request::Export {
+            format,
+            table,
+            segment_words,
+        });
         let what = match table {
             ExperimentTable::Results => "campaign-results",
             ExperimentTable::Segments => "campaign-segments",
@@ -355,7 +376,10 @@ impl AppState {
     /// The calculator.
     pub fn calculate_power(self) {
         let alpha = self.campaigns.form.with_untracked(|f| f.alpha);
-        let params = self.campaigns.power_form.with_untracked(|f| f.params(alpha));
+        let params = self
+            .campaigns
+            .power_form
+            .with_untracked(|f| f.params(alpha));
         let request = Request::Experiment(msg::experiment::Request::Power { params });
         self.job(&request, None, None, move |response, _| {
             if let Response::Experiment(msg::experiment::Response::Power { report }) = response {

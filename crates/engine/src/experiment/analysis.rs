@@ -170,6 +170,7 @@ pub fn analyze(
         segments: segment_rows,
         roi,
         contacts: data.contacts,
+        models: None,
         warnings: data.warnings.clone(),
         customers: data.len() as u64,
         elapsed_ms: 0.0,

@@ -466,6 +466,7 @@ fn results_metrics(
                     .enumerate()
                     .find_map(|(r, c)| {
                         c.and_then(|c| levels.get(c as usize))
+                            .filter(|l| crate::ingest::parse_amount(l).is_none())
                             .map(|l| (r, l.clone()))
                     })
                     .unwrap_or_default();
@@ -626,4 +627,29 @@ fn contact_starts(
             }
         })
         .collect()
+}
+
+/// When the file's guessed id column looks like a group column (short files fool the guess), a
+/// better one: the first other header that names a customer id, else the first other column.
+pub fn better_id_column(table: &AttributeTable) -> Option<String> {
+    let is_group = |h: &str| {
+        let lower = h.to_lowercase();
+        GROUP_WORDS.iter().any(|w| lower == *w || lower.contains(w))
+    };
+    if !is_group(&table.id_column) {
+        return None;
+    }
+    const ID_WORDS: [&str; 8] = [
+        "customer", "client", "member", "user", "id", "客户", "会员", "用户",
+    ];
+    let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+    ID_WORDS
+        .iter()
+        .find_map(|w| {
+            names
+                .iter()
+                .find(|n| !is_group(n) && n.to_lowercase().contains(w))
+        })
+        .or_else(|| names.iter().find(|n| !is_group(n)))
+        .map(|n| (*n).to_string())
 }

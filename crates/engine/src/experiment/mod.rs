@@ -8,6 +8,7 @@
 mod analysis;
 mod data;
 mod errors;
+mod models;
 mod params;
 mod power;
 mod report;
@@ -16,8 +17,12 @@ pub mod stats;
 pub mod uplift;
 
 pub use analysis::{analyze, SegmentInput};
-pub use data::{ContactSummary, DataWarning, ExperimentData, MetricData};
+pub use data::{better_id_column, ContactSummary, DataWarning, ExperimentData, MetricData};
 pub use errors::ExperimentError;
+pub use models::{
+    fit_models, ModelProblem, ModelReport, Models, ResponseReport, TopShare, UpliftReport,
+    FEATURES, MIN_MODEL_CUSTOMERS, MIN_MODEL_RESPONDERS,
+};
 pub use params::{
     Correction, ExperimentParams, MetricChoice, OutcomeSource, RoiParams, MAX_GROUPS, MAX_METRICS,
     MAX_WINDOW_DAYS,

@@ -205,6 +205,8 @@ pub struct ExperimentReport {
     pub roi: Option<RoiReport>,
     /// A contact list's join with the transactions.
     pub contacts: Option<ContactSummary>,
+    /// The response and uplift models (when the customers are in the transactions).
+    pub models: Option<super::ModelReport>,
     /// What was worked around.
     pub warnings: Vec<DataWarning>,
     /// Customers analysed.

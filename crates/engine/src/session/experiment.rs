@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 use super::{export_download, nothing, Job, Reply, Session, SessionError, Source, Stage};
 use crate::cluster::{AttributeColumnInfo, AttributeTable, ClusterError};
 use crate::experiment::{
-    analyze, sample_size, segment_key, ExperimentData, ExperimentError, ExperimentParams,
-    ExperimentReport, PowerParams, PowerReport, SegmentDimension, SegmentInput, SegmentLabel,
+    analyze, better_id_column, fit_models, sample_size, segment_key, ExperimentData,
+    ExperimentError, ExperimentParams, ExperimentReport, PowerParams, PowerReport,
+    SegmentDimension, SegmentInput, SegmentLabel,
 };
 use crate::rfm::Segment;
 use crate::table_out::ExportFormat;
@@ -34,6 +35,9 @@ pub enum Request {
         /// empty: English keys.
         #[serde(default)]
         segment_words: Vec<String>,
+        /// The target list's top deciles (1..=10; default 3).
+        #[serde(default = "default_top_deciles")]
+        top_deciles: u8,
     },
     /// The sample-size calculator.
     Power {
@@ -50,6 +54,13 @@ pub enum ExperimentTable {
     Results,
     /// The effect per segment.
     Segments,
+    /// The next campaign's target list: every customer scored by the response model, the top
+    /// deciles.
+    Targets,
+}
+
+fn default_top_deciles() -> u8 {
+    3
 }
 
 /// What the page shows of an opened campaign file.
@@ -114,8 +125,19 @@ fn parse(file: &dyn Source, id_column: Option<&str>) -> Result<AttributeTable, S
     let bytes = file
         .read_all()
         .map_err(|message| SessionError::Read { message })?;
-    AttributeTable::parse(&bytes, id_column)
-        .map_err(|e| SessionError::from(EngineError::from(file_error(e))))
+    let parse = |id: Option<&str>| {
+        AttributeTable::parse(&bytes, id)
+            .map_err(|e| SessionError::from(EngineError::from(file_error(e))))
+    };
+    let table = parse(id_column)?;
+    match id_column
+        .is_none()
+        .then(|| better_id_column(&table))
+        .flatten()
+    {
+        Some(id) => parse(Some(&id)),
+        None => Ok(table),
+    }
 }
 
 /// The RFM segments and the clusters of the transactions' customers.
@@ -191,14 +213,46 @@ pub(super) fn handle(
             let data = ExperimentData::build(&table, &params, run).map_err(EngineError::from)?;
             let segments = segment_inputs(session);
             let mut report = analyze(&data, &params, &segments).map_err(EngineError::from)?;
+            let models = match (session.dataset.as_ref(), session.analysis.as_ref()) {
+                (Some(d), Some(a)) if data.customer.iter().any(Option::is_some) => {
+                    Some(fit_models(&data, d, a, session.clv.as_ref()))
+                }
+                _ => None,
+            };
+            report.models = models.as_ref().map(|m| m.report.clone());
             report.elapsed_ms = (job.now_ms)() - started;
             session.experiment = Some(report.clone());
+            session.experiment_models = models;
             Ok(Response::Analyzed { report }.into())
+        }
+        Request::Export {
+            format,
+            table: ExperimentTable::Targets,
+            top_deciles,
+            ..
+        } => {
+            job.stage(Stage::Exporting)?;
+            let (Some(d), Some(a), Some(models)) = (
+                session.dataset.as_ref(),
+                session.analysis.as_ref(),
+                session.experiment_models.as_ref(),
+            ) else {
+                return Err(nothing("experiment"));
+            };
+            let deciles = top_deciles.clamp(1, 10);
+            let rows = (a.customers.len() as u64 * u64::from(deciles)).div_ceil(10);
+            let clv = session.clv.as_ref();
+            let download =
+                export_download(session.spreadsheets, format, "targets", rows, |sink| {
+                    models.export_targets(d, a, clv, deciles, sink)
+                })?;
+            Ok(Reply::exported(rows, download))
         }
         Request::Export {
             format,
             table,
             segment_words,
+            ..
         } => {
             job.stage(Stage::Exporting)?;
             let report = session
@@ -215,7 +269,9 @@ pub(super) fn handle(
             };
             let (rows, sheet) = match table {
                 ExperimentTable::Results => (report.results.len() as u64, "results"),
-                ExperimentTable::Segments => (report.segments.len() as u64, "segments"),
+                ExperimentTable::Segments | ExperimentTable::Targets => {
+                    (report.segments.len() as u64, "segments")
+                }
             };
             let download =
                 export_download(
@@ -225,7 +281,9 @@ pub(super) fn handle(
                     rows,
                     |sink| match table {
                         ExperimentTable::Results => report.export_results(sink),
-                        ExperimentTable::Segments => report.export_segments(&name, sink),
+                        ExperimentTable::Segments | ExperimentTable::Targets => {
+                            report.export_segments(&name, sink)
+                        }
                     },
                 )?;
             Ok(Reply::exported(rows, download))

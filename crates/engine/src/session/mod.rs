@@ -216,6 +216,8 @@ pub struct Session {
     campaign_file: Option<Box<dyn Source>>,
     /// The last campaign analysis.
     experiment: Option<crate::experiment::ExperimentReport>,
+    /// Its response model (for the target list).
+    experiment_models: Option<crate::experiment::Models>,
 }
 
 impl Session {
@@ -321,6 +323,7 @@ impl Session {
         self.sendtime = None;
         self.forecast = None;
         self.experiment = None;
+        self.experiment_models = None;
     }
 
     /// Answers one request of file generation `generation`. `attachment` is the file that comes
@@ -415,6 +418,7 @@ impl Session {
         self.forecast = None;
         // A contact list's outcomes and every segment breakdown read the run (as-of day, lines).
         self.experiment = None;
+        self.experiment_models = None;
         overview::Response::Analyzed {
             quality,
             report,

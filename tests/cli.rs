@@ -843,11 +843,11 @@ fn usage_errors_keep_their_exact_one_line_messages() {
         (&[][..], "missing command: rfm, clv, cluster or bench"),
         (
             &["frobnicate"],
-            "unknown command 'frobnicate': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due, sendtime, tiers, forecast or bench",
+            "unknown command 'frobnicate': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due, sendtime, tiers, forecast, experiment, response, power or bench",
         ),
         (
             &["--json", "rfm"],
-            "unknown command '--json': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due, sendtime, tiers, forecast or bench",
+            "unknown command '--json': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due, sendtime, tiers, forecast, experiment, response, power or bench",
         ),
         (&["rfm"], "rfm needs a FILE"),
         (&["rfm", "--json"], "rfm needs a FILE"),
@@ -1333,4 +1333,89 @@ fn forecast_prints_intervals_and_names_a_short_history_and_a_long_horizon() {
         "{}",
         stderr(&o)
     );
+}
+
+/// `segscope experiment`: the documented JSON keys (CUPED results apart), the results export, a
+/// file with one group is a run error, a bad correction a usage error; `segscope power` gives
+/// Evan Miller's 1,030; `segscope response` writes the target list.
+#[test]
+fn experiment_power_and_response_have_their_documented_outputs() {
+    let dir = temp_dir("experiment");
+    let campaign = concat!(env!("CARGO_MANIFEST_DIR"), "/public/demo/campaign.csv");
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/public/demo/transactions.csv");
+    let out = dir.join("results.csv");
+    let o = segscope(&[
+        "experiment",
+        campaign,
+        "--correction",
+        "holm",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(json["srm_p_value"].as_f64().is_some());
+    let variants = json["variants"].as_array().unwrap();
+    assert_eq!(variants[0]["name"], "control");
+    assert!(variants.iter().all(|v| v["users"].as_u64().is_some()));
+    let metrics = json["metrics"].as_array().unwrap();
+    for key in [
+        "metric",
+        "variant",
+        "cuped",
+        "mean",
+        "relative_lift",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "p_value_adjusted",
+        "chance_to_win",
+        "risk",
+    ] {
+        assert!(metrics.iter().all(|m| m.get(key).is_some()), "{key}");
+    }
+    assert!(metrics.iter().any(|m| m["cuped"] == true));
+    assert!(metrics
+        .iter()
+        .all(|m| m["p_value_adjusted"].as_f64() >= m["p_value"].as_f64()));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.lines().count(), 1 + metrics.len());
+
+    let one = write_csv(&dir, "one.csv", "id,group,converted\n1,a,0\n2,a,1\n");
+    let o = segscope(&["experiment", one.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("only one group"), "{}", stderr(&o));
+    let o = segscope(&["experiment", campaign, "--correction", "bonferroni"]);
+    assert_eq!(o.status.code(), Some(2));
+
+    let o = segscope(&["power", "--baseline-rate", "0.2", "--mde", "0.05", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["per_variation"], 1030);
+    let o = segscope(&["power", "--baseline-rate", "0.99", "--mde", "0.05"]);
+    assert_eq!(o.status.code(), Some(1));
+
+    let targets = dir.join("targets.csv");
+    let o = segscope(&[
+        "response",
+        demo,
+        "--results",
+        campaign,
+        "--out",
+        targets.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(json["response"]["Ok"]["auc"].as_f64().is_some(), "{json}");
+    assert!(json["uplift"]["Ok"]["qini_coefficient"].as_f64().is_some());
+    let text = std::fs::read_to_string(&targets).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().map(|l| l.trim_start_matches('\u{feff}')),
+        Some("customer_id,response_score,decile")
+    );
+    // The top 3 deciles of the demo's 2,000 customers.
+    assert_eq!(lines.count(), 600);
 }

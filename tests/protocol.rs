@@ -484,6 +484,7 @@ fn every_request_and_response_round_trips() {
             format: ExportFormat::Csv,
             table: msg::experiment::ExperimentTable::Segments,
             segment_words: Vec::new(),
+            top_deciles: 3,
         }),
         None,
     );

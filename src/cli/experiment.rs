@@ -53,7 +53,31 @@ Options:
   --cost-per-contact C, --fixed-cost F, --margin PCT
                            the ROI card (incremental conversions, revenue, profit, ROI)
   --out PATH               write the results table (CSV, or .xlsx)
-  --json                   print {srm_p_value, variants, metrics, segments, roi, ...}
+  --json                   print {srm_p_value, variants, metrics, segments, roi, models, ...}
+  -h, --help               this help";
+
+pub(super) const RESPONSE_HELP: &str = "\
+segscope response — whom to target next: a response model and an uplift model from a campaign
+
+Usage: segscope response TRANSACTIONS --contacts LIST --window-days N [--start DATE] [options]
+       segscope response TRANSACTIONS --results FILE [options]
+
+The campaign's customers are looked up in TRANSACTIONS; each gets features from their history
+before the campaign (the start for a contact list, the day after the last transaction for a
+results file): purchases, average order value, days since the last and the first purchase.
+A regularised logistic regression learns the first 0/1 outcome (converted) of the treated
+customers; a second pair of models (treated, control) estimates each customer's uplift. Both
+are evaluated on 30 % held-out customers. Every customer of TRANSACTIONS is then scored.
+
+Options:
+  --contacts LIST, --start YYYY-MM-DD, --window-days N
+                           a contact list and its outcome window (as segscope experiment)
+  --results FILE           a results file (customer id, group, a 0/1 outcome)
+  --group COL, --control NAME, --id COL
+                           as segscope experiment
+  --top-deciles N          deciles of the target list (1..10, default 3)
+  --out PATH               write the target list: customer_id, response_score, decile
+  --json                   print the models' evaluation {response, uplift, features_day}
   -h, --help               this help";
 
 pub(super) const POWER_HELP: &str = "\
@@ -102,6 +126,12 @@ pub(super) struct ExperimentArgs {
     sequential: Option<f64>,
     #[arg(long, value_name = "LIST", value_parser = path())]
     contacts: Option<PathBuf>,
+    /// `segscope response` only: the results file.
+    #[arg(long, value_name = "FILE", value_parser = path(), hide = true)]
+    results: Option<PathBuf>,
+    /// `segscope response` only: the target list's deciles.
+    #[arg(long = "top-deciles", default_value_t = 3, value_parser = number("--top-deciles", 1u8..=10), hide = true)]
+    top_deciles: u8,
     #[arg(long, value_name = "YYYY-MM-DD", allow_hyphen_values = true, value_parser = day("--start"))]
     start: Option<Day>,
     #[arg(long = "window-days", value_parser = number("--window-days", 1u32..=3660))]
@@ -129,6 +159,7 @@ struct Output<'a> {
     segments: &'a [crate::engine::experiment::SegmentUplift],
     roi: Option<&'a crate::engine::experiment::RoiReport>,
     contacts: Option<crate::engine::experiment::ContactSummary>,
+    models: Option<&'a crate::engine::experiment::ModelReport>,
     warnings: &'a [crate::engine::experiment::DataWarning],
     customers: u64,
 }
@@ -171,6 +202,9 @@ impl ExperimentArgs {
             }
             None => {
                 if self.start.is_some() || self.window_days.is_some() {
+                    if self.results.is_some() {
+                        return Err(usage("--start and --window-days are for --contacts"));
+                    }
                     return Err(usage("--start and --window-days need --contacts"));
                 }
                 let mut metrics = Vec::new();
@@ -230,7 +264,63 @@ impl ExperimentArgs {
         })
     }
 
+    /// `segscope response`: the models of a campaign over TRANSACTIONS, and the target list.
+    pub(super) fn run_response(&self) -> CliResult<()> {
+        let campaign = match (&self.contacts, &self.results) {
+            (Some(list), None) => list.clone(),
+            (None, Some(results)) => results.clone(),
+            _ => return Err(usage("response needs --contacts LIST or --results FILE")),
+        };
+        let params = self.params()?;
+        let mut cli = CliSession::load_analysed(&self.input)?;
+        let source = FileSource::open(&campaign)
+            .map_err(|e| run_error(format!("cannot open {}: {e}", campaign.display())))?;
+        cli.ask_about(
+            &campaign,
+            Request::Experiment(experiment::Request::Open),
+            Some(source),
+        )?;
+        let reply = cli.ask_about(
+            &campaign,
+            Request::Experiment(experiment::Request::Run { params }),
+            None,
+        )?;
+        let Response::Experiment(experiment::Response::Analyzed { report }) = reply.response else {
+            return Err(run_error(format!("{}: no results", campaign.display())));
+        };
+        let Some(models) = report.models.as_ref() else {
+            return Err(run_error(format!(
+                "{}: none of its customers is in {}",
+                campaign.display(),
+                self.input.file.display()
+            )));
+        };
+        if let Some(out) = &self.out {
+            let request = Request::Experiment(experiment::Request::Export {
+                format: crate::engine::table_out::ExportFormat::Csv,
+                table: experiment::ExperimentTable::Targets,
+                segment_words: Vec::new(),
+                top_deciles: self.top_deciles,
+            });
+            let reply = cli.ask_about(&campaign, request, None)?;
+            let Some(download) = reply.download else {
+                return Err(run_error(format!("{}: no target list", campaign.display())));
+            };
+            std::fs::write(out, download.bytes)
+                .map_err(|e| run_error(format!("cannot write {}: {e}", out.display())))?;
+        }
+        let text = if self.json {
+            to_json(models)?
+        } else {
+            human_models(models)
+        };
+        print_line(&text)
+    }
+
     pub(super) fn run(&self) -> CliResult<()> {
+        if self.results.is_some() {
+            return Err(usage("--results is for segscope response"));
+        }
         let params = self.params()?;
         let (mut cli, campaign) = match &self.contacts {
             Some(list) => (CliSession::load_analysed(&self.input)?, list.clone()),
@@ -276,6 +366,7 @@ impl ExperimentArgs {
                 segments: &report.segments,
                 roi: report.roi.as_ref(),
                 contacts: report.contacts,
+                models: report.models.as_ref(),
                 warnings: &report.warnings,
                 customers: report.customers,
             })?
@@ -284,6 +375,75 @@ impl ExperimentArgs {
         };
         print_line(&text)
     }
+}
+
+fn human_models(m: &crate::engine::experiment::ModelReport) -> String {
+    use crate::engine::experiment::ModelProblem;
+    let why = |p: &ModelProblem| match p {
+        ModelProblem::NoBinaryMetric => "no 0/1 outcome to model".to_string(),
+        ModelProblem::TooFew {
+            customers,
+            responders,
+        } => format!(
+            "too few customers ({customers}) or responders ({responders}) in the transactions"
+        ),
+        ModelProblem::Fit(e) => e.to_string(),
+    };
+    let mut lines = vec![format!(
+        "features as of {}{}",
+        crate::engine::calendar::iso_day(m.features_day),
+        if m.with_predictions {
+            " (with the predictions)"
+        } else {
+            ""
+        }
+    )];
+    match &m.response {
+        Ok(r) => {
+            lines.push(format!(
+                "response model ({}): {} treated customers fitted, {} held out, AUC {}",
+                r.metric,
+                r.train_customers,
+                r.test_customers,
+                r.auc.map_or("–".into(), |a| format!("{a:.3}"))
+            ));
+            lines.push(format!(
+                "  {:>6} {:>9} {:>10} {:>8} {:>6} {:>8}",
+                "decile", "customers", "responders", "rate", "lift", "gain"
+            ));
+            for d in &r.deciles {
+                lines.push(format!(
+                    "  {:>6} {:>9} {:>10} {:>8} {:>6.2} {:>8}",
+                    d.decile,
+                    d.customers,
+                    d.responders,
+                    format::percent(d.response_rate),
+                    d.lift,
+                    format::percent(d.cumulative_gain)
+                ));
+            }
+        }
+        Err(p) => lines.push(format!("response model: not fitted: {}", why(p))),
+    }
+    match &m.uplift {
+        Ok(u) => {
+            lines.push(format!(
+                "uplift model ({}): {} held out, Qini coefficient {}",
+                u.metric,
+                u.test_customers,
+                u.qini_coefficient.map_or("–".into(), |q| format!("{q:.3}"))
+            ));
+            for t in &u.top_shares {
+                lines.push(format!(
+                    "  contact the top {:>4}: {:+.1} incremental conversions",
+                    format::percent(t.share),
+                    t.incremental_conversions
+                ));
+            }
+        }
+        Err(p) => lines.push(format!("uplift model: not fitted: {}", why(p))),
+    }
+    lines.join("\n")
 }
 
 fn pct(v: f64) -> String {

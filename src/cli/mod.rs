@@ -66,6 +66,7 @@ Usage:
   segscope forecast FILE [options] revenue and orders ahead (ETS) with intervals and a backtest
   segscope experiment FILE [options]
                                    a campaign's A/B test: lift, CI, p-value, chance to win, CUPED
+  segscope response FILE [options] whom to target next: response and uplift models, target list
   segscope power [options]         sample size per variation for an A/B test
   segscope bench FILE [options]    time preview, ingest and analysis on FILE
   segscope --help                  this help (also: segscope rfm --help, segscope bench --help)
@@ -74,7 +75,7 @@ Usage:
 Exit status: 0 success, 1 the file or the analysis failed, 2 bad command line.";
 
 /// The subcommands, as the first argument names them.
-const SUBCOMMANDS: [&str; 14] = [
+const SUBCOMMANDS: [&str; 15] = [
     "rfm",
     "clv",
     "cluster",
@@ -87,6 +88,7 @@ const SUBCOMMANDS: [&str; 14] = [
     "tiers",
     "forecast",
     "experiment",
+    "response",
     "power",
     "bench",
 ];
@@ -131,6 +133,8 @@ enum Task {
     Forecast(forecast::ForecastArgs),
     #[command(override_help = experiment::HELP, args_override_self = true)]
     Experiment(experiment::ExperimentArgs),
+    #[command(override_help = experiment::RESPONSE_HELP, args_override_self = true)]
+    Response(experiment::ExperimentArgs),
     #[command(override_help = experiment::POWER_HELP, args_override_self = true)]
     Power(experiment::PowerArgs),
     #[command(override_help = bench::HELP, args_override_self = true)]
@@ -172,6 +176,7 @@ impl Command {
             Task::Sendtime(args) => args.run(),
             Task::Forecast(args) => args.run(),
             Task::Experiment(args) => args.run(),
+            Task::Response(args) => args.run_response(),
             Task::Power(args) => args.run(),
             Task::Bench(args) => args.run(),
             Task::Help { .. } => print(&format!("{MAIN_HELP}\n")),
@@ -293,7 +298,7 @@ fn reword(error: &clap::Error, first: Option<&OsString>) -> CliResult<String> {
     let Some(command) = first.as_deref().filter(|c| SUBCOMMANDS.contains(c)) else {
         let other = first.unwrap_or_default();
         return Err(usage(format!(
-            "unknown command '{other}': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due, sendtime, tiers, forecast, experiment, power or bench"
+            "unknown command '{other}': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due, sendtime, tiers, forecast, experiment, response, power or bench"
         )));
     };
     let strings = |kind| match error.get(kind) {
@@ -319,6 +324,7 @@ fn reword(error: &clap::Error, first: Option<&OsString>) -> CliResult<String> {
             "sendtime" => sendtime::HELP,
             "forecast" => forecast::HELP,
             "experiment" => experiment::HELP,
+            "response" => experiment::RESPONSE_HELP,
             "power" => experiment::POWER_HELP,
             "bench" => bench::HELP,
             _ => rfm::HELP,

@@ -89,6 +89,23 @@ catalog! {
     EXPORT_CAMP_RESULTS = "Results (CSV)", "检验结果 (CSV)";
     EXPORT_CAMP_RESULTS_XLSX = "Results (Excel)", "检验结果 (Excel)";
     EXPORT_CAMP_SEGMENTS = "Segments (CSV)", "细分效果 (CSV)";
+    CAMP_MODELS = "Whom to target next", "下次该触达谁";
+    CAMP_MODELS_HELP = "Each campaign customer found in the transactions gets features from their history before {0}: purchases, average order value, days since the last and the first purchase{1}. A regularised logistic regression learns who responded among the treated customers; two more (treated, control) estimate each customer's uplift. Both are judged on 30 % of the customers held out.", "交易数据中的每位活动客户都以 {0} 之前的历史作为特征：购买次数、平均订单金额、距最近一次和第一次购买的天数{1}。正则化逻辑回归学习实验组中谁有响应；另外两个模型（实验组、对照组）估计每位客户的增量效果。两者都在留出的 30% 客户上评估。";
+    CAMP_MODELS_PREDICTIONS = ", P(alive) and expected purchases", "、存活概率和预期购买次数";
+    CAMP_RESPONSE = "Response model ({0}): AUC {1} on {2} held-out customers", "响应模型（{0}）：在 {2} 位留出客户上 AUC 为 {1}";
+    CAMP_UPLIFT = "Uplift model ({0}): Qini coefficient {1} on {2} held-out customers", "增量模型（{0}）：在 {2} 位留出客户上 Qini 系数为 {1}";
+    CAMP_NOT_FITTED = "Not fitted: {0}", "未拟合：{0}";
+    CAMP_NO_BINARY = "the campaign has no 0/1 outcome", "活动没有 0/1 结果指标";
+    CAMP_TOO_FEW = "too few customers ({0}) or responders ({1}) in the transactions", "交易数据中的客户（{0}）或响应者（{1}）太少";
+    CAMP_COL_DECILE = "Decile", "十分位";
+    CAMP_COL_RESPONDERS = "Responders", "响应人数";
+    CAMP_COL_RATE = "Response rate", "响应率";
+    CAMP_COL_DECILE_LIFT = "Lift", "提升倍数";
+    CAMP_COL_GAIN = "Cumulative gain", "累计覆盖率";
+    CAMP_COL_SHARE = "Contact the top", "触达前";
+    CAMP_COL_INCREMENTAL = "Incremental conversions (all treated)", "增量转化（按全部实验组放大）";
+    CAMP_TOP_DECILES = "Deciles", "十分位数";
+    EXPORT_CAMP_TARGETS = "Target list (CSV)", "目标名单 (CSV)";
     CALC_TITLE = "Sample-size calculator", "样本量计算器";
     CALC_HELP = "Customers needed per group to detect an effect with a two-sided test (two proportions: Evan Miller's formula).", "用双侧检验发现某一效果时每组所需的客户数（两比例检验采用 Evan Miller 公式）。";
     CALC_KIND = "Metric", "指标类型";
@@ -222,6 +239,24 @@ pub fn describe_experiment_error(lang: Lang, e: &ExperimentError) -> String {
         ExperimentError::NoStart => t::ERR_CAMP_NO_START.get(lang).to_string(),
         ExperimentError::Power(p) => describe_power_error(lang, *p),
     }
+}
+
+/// Why a model was not fitted, in words.
+pub fn model_problem_text(lang: Lang, p: &crate::engine::experiment::ModelProblem) -> String {
+    use crate::engine::experiment::ModelProblem;
+    let why = match p {
+        ModelProblem::NoBinaryMetric => t::CAMP_NO_BINARY.get(lang).to_string(),
+        ModelProblem::TooFew {
+            customers,
+            responders,
+        } => fill(
+            lang,
+            t::CAMP_TOO_FEW,
+            &[&customers.to_string(), &responders.to_string()],
+        ),
+        ModelProblem::Fit(e) => e.to_string(),
+    };
+    fill(lang, t::CAMP_NOT_FITTED, &[&why])
 }
 
 /// A calculator error in the user's language.

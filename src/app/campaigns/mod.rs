@@ -18,7 +18,8 @@ use crate::engine::experiment::{
 use crate::engine::session::experiment::ExperimentTable;
 use crate::format::{grouped, percent, plain};
 use crate::i18n::{
-    campaign_warning_text, degenerate_text, dimension_name, fill, segment_name, t, Lang,
+    campaign_warning_text, degenerate_text, dimension_name, fill, model_problem_text, segment_name,
+    t, Lang,
 };
 
 /// A lift in words: "+12.3 %" (relative) or "+0.0123" (absolute).
@@ -432,6 +433,9 @@ fn CampaignResults() -> impl IntoView {
         <Show when=move || report.with(|r| r.as_ref().is_some_and(|r| r.roi.is_some()))>
             <RoiCard/>
         </Show>
+        <Show when=move || report.with(|r| r.as_ref().is_some_and(|r| r.models.is_some()))>
+            <CampaignModels/>
+        </Show>
     }
 }
 
@@ -601,6 +605,132 @@ fn RoiCard() -> impl IntoView {
                 </tbody>
             </table>
         </div>
+    }
+}
+
+#[component]
+fn CampaignModels() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let lang = state.lang;
+    let c = state.campaigns;
+    let models = move || c.report.with(|r| r.as_ref().and_then(|r| r.models.clone()));
+    let help = move || {
+        models().map(|m| {
+            let extra = if m.with_predictions {
+                t::CAMP_MODELS_PREDICTIONS.get(lang.get())
+            } else {
+                ""
+            };
+            fill(
+                lang.get(),
+                t::CAMP_MODELS_HELP,
+                &[&crate::engine::calendar::iso_day(m.features_day), extra],
+            )
+        })
+    };
+    let response_line = move || {
+        models().map(|m| match &m.response {
+            Ok(r) => fill(
+                lang.get(),
+                t::CAMP_RESPONSE,
+                &[
+                    &r.metric,
+                    &r.auc.map_or("–".into(), |a| plain(a, 3)),
+                    &grouped(r.test_customers as f64, 0, ','),
+                ],
+            ),
+            Err(p) => model_problem_text(lang.get(), p),
+        })
+    };
+    let uplift_line = move || {
+        models().map(|m| match &m.uplift {
+            Ok(u) => fill(
+                lang.get(),
+                t::CAMP_UPLIFT,
+                &[
+                    &u.metric,
+                    &u.qini_coefficient.map_or("–".into(), |q| plain(q, 3)),
+                    &grouped(u.test_customers as f64, 0, ','),
+                ],
+            ),
+            Err(p) => model_problem_text(lang.get(), p),
+        })
+    };
+    let deciles = move || {
+        models()
+            .and_then(|m| m.response.ok())
+            .map(|r| r.deciles)
+            .unwrap_or_default()
+    };
+    let shares = move || {
+        models()
+            .and_then(|m| m.uplift.ok())
+            .map(|u| u.top_shares)
+            .unwrap_or_default()
+    };
+    let has_response = move || models().is_some_and(|m| m.response.is_ok());
+    view! {
+        <div class="card-head">
+            <h3>{tr(state, t::CAMP_MODELS)}</h3>
+            <Show when=has_response>
+                <div class="button-row">
+                    <label>{tr(state, t::CAMP_TOP_DECILES)}" "
+                        <select data-testid="campaign-top-deciles" on:change=move |ev| c.top_deciles.set(event_target_value(&ev).parse().unwrap_or(3))>
+                            {(1..=10u8).map(|d| view! { <option value=d.to_string() selected=move || c.top_deciles.get() == d>{d.to_string()}</option> }).collect_view()}
+                        </select>
+                    </label>
+                    <button class="button" data-testid="export-campaign-targets" disabled=move || state.busy.get()
+                        on:click=move |_| state.export_campaign(ExperimentTable::Targets, crate::engine::table_out::ExportFormat::Csv)>
+                        {tr(state, t::EXPORT_CAMP_TARGETS)}
+                    </button>
+                </div>
+            </Show>
+        </div>
+        <p class="muted">{help}</p>
+        <p data-testid="campaign-response">{response_line}</p>
+        <div class="table-wrap">
+            <table data-testid="campaign-deciles">
+                <thead><tr>
+                    <th class="num">{tr(state, t::CAMP_COL_DECILE)}</th>
+                    <th class="num">{tr(state, t::CAMP_COL_USERS)}</th>
+                    <th class="num">{tr(state, t::CAMP_COL_RESPONDERS)}</th>
+                    <th class="num">{tr(state, t::CAMP_COL_RATE)}</th>
+                    <th class="num">{tr(state, t::CAMP_COL_DECILE_LIFT)}</th>
+                    <th class="num">{tr(state, t::CAMP_COL_GAIN)}</th>
+                </tr></thead>
+                <tbody>
+                    <For each=deciles key=|d| (d.decile, d.customers, d.responders) let:d>
+                        <tr data-decile=d.decile>
+                            <td class="num">{d.decile}</td>
+                            <td class="num">{grouped(d.customers as f64, 0, ',')}</td>
+                            <td class="num">{grouped(d.responders as f64, 0, ',')}</td>
+                            <td class="num">{percent(d.response_rate)}</td>
+                            <td class="num">{plain(d.lift, 2)}</td>
+                            <td class="num">{percent(d.cumulative_gain)}</td>
+                        </tr>
+                    </For>
+                </tbody>
+            </table>
+        </div>
+        // GAIN_CHART
+        <p data-testid="campaign-uplift">{uplift_line}</p>
+        <div class="table-wrap">
+            <table data-testid="campaign-top-shares">
+                <thead><tr>
+                    <th class="num">{tr(state, t::CAMP_COL_SHARE)}</th>
+                    <th class="num">{tr(state, t::CAMP_COL_INCREMENTAL)}</th>
+                </tr></thead>
+                <tbody>
+                    <For each=shares key=|s| (s.share.to_bits(), s.incremental_conversions.to_bits()) let:s>
+                        <tr>
+                            <td class="num">{percent(s.share)}</td>
+                            <td class="num">{format!("{:+.1}", s.incremental_conversions)}</td>
+                        </tr>
+                    </For>
+                </tbody>
+            </table>
+        </div>
+        // QINI_CHART
     }
 }
 

@@ -218,6 +218,8 @@ pub struct CampaignsState {
     pub power: RwSignal<Option<PowerReport>>,
     /// The open file is the demo, whose campaign file is at hand.
     pub demo: RwSignal<bool>,
+    /// The target list's top deciles.
+    pub top_deciles: RwSignal<u8>,
 }
 
 impl CampaignsState {
@@ -234,6 +236,7 @@ impl CampaignsState {
             power_form: RwSignal::new(PowerForm::default()),
             power: RwSignal::new(None),
             demo: RwSignal::new(false),
+            top_deciles: RwSignal::new(3),
         }
     }
 
@@ -356,10 +359,12 @@ impl AppState {
             format,
             table,
             segment_words,
+            top_deciles: self.campaigns.top_deciles.get_untracked(),
         });
         let what = match table {
             ExperimentTable::Results => "campaign-results",
             ExperimentTable::Segments => "campaign-segments",
+            ExperimentTable::Targets => "target-list",
         };
         self.job(&request, None, None, move |response, blob| {
             if let Response::Exported { rows } = response {

@@ -946,3 +946,55 @@ fn forecast_invalidation_and_existing_customers() {
     reanalyze(&mut h);
     assert!(h.session.forecast().is_none());
 }
+
+/// The campaigns row of the invalidation table: predictions keep the campaign's results; a
+/// re-analysis drops them (and the model behind the target list) but keeps the campaign file,
+/// so the page re-runs without sending it again; a new file drops everything.
+#[test]
+fn experiment_invalidation() {
+    use crate::experiment::{ExperimentParams, OutcomeSource};
+    let mut h = Harness::new();
+    h.load_demo(1);
+    let campaign: &[u8] = include_bytes!("../../../../public/demo/campaign.csv");
+    let params = ExperimentParams::new(OutcomeSource::Results {
+        metrics: Vec::new(),
+    });
+    h.ask(
+        1,
+        Request::Experiment(super::experiment::Request::Open),
+        Some(campaign),
+    )
+    .unwrap();
+    let run = |h: &mut Harness| {
+        h.ask(
+            1,
+            Request::Experiment(super::experiment::Request::Run {
+                params: params.clone(),
+            }),
+            None,
+        )
+    };
+    run(&mut h).unwrap();
+    assert!(h.session.experiment().is_some_and(|r| r.models.is_some()));
+    h.ask(1, predict(), None).unwrap();
+    assert!(
+        h.session.experiment().is_some(),
+        "predictions keep the campaign"
+    );
+    reanalyze(&mut h);
+    assert!(h.session.experiment().is_none());
+    assert!(h.session.experiment_models.is_none());
+    run(&mut h).unwrap();
+    assert!(
+        h.session.experiment().is_some(),
+        "the campaign file is kept"
+    );
+    h.load_demo(2);
+    assert!(h.session.experiment().is_none());
+    let again = h.ask(
+        2,
+        Request::Experiment(super::experiment::Request::Run { params }),
+        None,
+    );
+    assert!(matches!(again, Err(SessionError::NothingLoaded { .. })));
+}

@@ -4198,3 +4198,328 @@ mod forest {
         }
     }
 }
+
+mod gain {
+    use super::{elements, has_text, hex, rects_filled, render, ChartTheme};
+    use segscope::charts::{draw_gain_chart, gain_readout, ClusterLayout, HoverAxis};
+    use segscope::engine::experiment::response::Decile;
+    use segscope::i18n::{t, Lang};
+
+    fn decile(decile: u8, lift: f64, cumulative_gain: f64) -> Decile {
+        Decile {
+            decile,
+            customers: 100,
+            responders: (lift * 10.0).round() as u64,
+            response_rate: lift * 0.1,
+            lift,
+            cumulative_responders: (cumulative_gain * 100.0).round() as u64,
+            cumulative_gain,
+            cumulative_lift: 1.0,
+            min_score: 0.1,
+            max_score: 0.9,
+        }
+    }
+
+    /// Ten deciles, lifts falling from 3 to 0.2 (they sum to 10, so the gains reach 100 %).
+    fn deciles() -> Vec<Decile> {
+        let lifts = [3.0, 2.0, 1.5, 1.0, 0.8, 0.6, 0.4, 0.3, 0.2, 0.2];
+        let mut gain = 0.0;
+        lifts
+            .iter()
+            .enumerate()
+            .map(|(i, lift)| {
+                gain += lift / 10.0;
+                decile(i as u8 + 1, *lift, gain)
+            })
+            .collect()
+    }
+
+    fn draw(
+        deciles: &[Decile],
+        lang: Lang,
+        theme: &ChartTheme,
+        title: bool,
+    ) -> (String, ClusterLayout) {
+        let (svg, res) = render(|a| draw_gain_chart(a, deciles, lang, theme, title));
+        (svg, res.unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    fn circles(svg: &str, color: plotters::style::RGBColor) -> usize {
+        let fill = format!("fill=\"{}\"", hex(color));
+        elements(svg, "circle")
+            .iter()
+            .filter(|a| a.contains(&fill))
+            .count()
+    }
+
+    #[test]
+    fn draws_a_lift_bar_and_a_gain_point_per_decile_and_reads_the_decile_under_the_mouse() {
+        let theme = ChartTheme::light();
+        let d = deciles();
+        let (svg, layout) = draw(&d, Lang::En, &theme, true);
+        for text in [
+            t::CAMP_GAIN.en,
+            t::CAMP_GAIN_AXIS_X.en,
+            t::CAMP_GAIN_AXIS_LIFT.en,
+            t::CAMP_GAIN_AXIS_GAIN.en,
+            t::CAMP_GAIN_BARS.en,
+            t::CAMP_GAIN_CUMULATIVE.en,
+            t::CAMP_CURVE_RANDOM.en,
+            "10%",
+            "100%",
+        ] {
+            assert!(has_text(&svg, text), "{text}");
+        }
+        assert!(!has_text(&svg, t::NO_DATA.en));
+        // Ten bars and the legend's swatch; ten gain points.
+        assert_eq!(rects_filled(&svg, theme.accent), 11);
+        assert_eq!(circles(&svg, theme.accent2), 10);
+
+        assert_eq!(layout.hover, HoverAxis::X);
+        let xs = layout.plot.point_x_px.clone();
+        assert_eq!(xs.len(), 10);
+        assert!(xs.windows(2).all(|w| w[0] < w[1]), "{xs:?}");
+        let read = |x: f64, y: f64| gain_readout(&d, &layout, (x, y), Lang::En);
+        let third = "Decile 3 (20%–30% of customers by score): response rate 15.0%, lift 1.50, \
+                     cumulative gain 65.0%";
+        // By x alone, over either panel.
+        let (top, bottom) = (layout.plot.plot_top_px, layout.plot.plot_bottom_px);
+        assert_eq!(read(xs[2], top + 5.0).as_deref(), Some(third));
+        assert_eq!(read(xs[2] + 3.0, bottom - 5.0).as_deref(), Some(third));
+        assert!(read(xs[0], 200.0).is_some_and(|r| r.starts_with("Decile 1 (0%–10%")));
+        assert!(read(xs[9], 200.0).is_some_and(|r| r.starts_with("Decile 10 (90%–100%")));
+        // Off the plot, or with other deciles: nothing.
+        assert_eq!(read(layout.plot.plot_left_px - 5.0, 200.0), None);
+        assert_eq!(
+            gain_readout(&d[..9], &layout, (xs[2], 200.0), Lang::En),
+            None
+        );
+
+        // Without the title; in Chinese.
+        let (svg, layout) = draw(&d, Lang::Zh, &ChartTheme::dark(), false);
+        assert!(!has_text(&svg, t::CAMP_GAIN.zh));
+        assert!(has_text(&svg, t::CAMP_GAIN_CUMULATIVE.zh));
+        let zh = gain_readout(&d, &layout, (layout.plot.point_x_px[0], 200.0), Lang::Zh)
+            .unwrap_or_default();
+        assert!(zh.starts_with("第 1 个十分位"), "{zh}");
+    }
+
+    #[test]
+    fn empty_or_non_finite_deciles_draw_no_data_and_odd_ones_do_not_panic() {
+        let nan = decile(2, f64::NAN, f64::NAN);
+        for d in [
+            Vec::new(),
+            vec![nan.clone()],
+            vec![decile(0, 1.0, 0.5), decile(11, 2.0, 0.6)],
+        ] {
+            for lang in [Lang::En, Lang::Zh] {
+                let (svg, layout) = draw(&d, lang, &ChartTheme::light(), true);
+                assert!(has_text(&svg, t::NO_DATA.get(lang)));
+                assert!(has_text(&svg, t::CAMP_GAIN.get(lang)));
+                assert_eq!(layout, ClusterLayout::default());
+                assert_eq!(gain_readout(&d, &layout, (400.0, 200.0), lang), None);
+            }
+        }
+        // Gaps (fewer than ten customers), a NaN decile, huge, negative and out-of-range values,
+        // all-zero lifts (nobody responded).
+        let odd = vec![
+            decile(1, 1e300, 0.4),
+            nan,
+            decile(4, f64::MAX, f64::INFINITY),
+            decile(7, -0.5, 1.7),
+            decile(10, 0.0, -0.2),
+        ];
+        let zeros: Vec<Decile> = (1..=10).map(|k| decile(k, 0.0, 0.0)).collect();
+        for d in [odd, zeros] {
+            for lang in [Lang::En, Lang::Zh] {
+                for theme in [ChartTheme::light(), ChartTheme::dark()] {
+                    let (svg, layout) = draw(&d, lang, &theme, true);
+                    assert!(!has_text(&svg, t::NO_DATA.get(lang)));
+                    assert_eq!(layout.plot.point_x_px.len(), d.len());
+                    for x in [0.0, 100.0, 400.0, 790.0, f64::NAN] {
+                        for y in [0.0, 200.0, f64::INFINITY] {
+                            let _ = gain_readout(&d, &layout, (x, y), lang);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+mod qini {
+    use super::{elements, has_text, hex, render, ChartTheme};
+    use segscope::charts::{draw_qini_chart, qini_readout, ClusterLayout, HoverAxis};
+    use segscope::engine::experiment::uplift::CurvePoint;
+    use segscope::engine::experiment::UpliftReport;
+    use segscope::i18n::{t, Lang};
+
+    const QINI: [f64; 11] = [
+        0.0, 20.0, 35.0, 45.0, 52.0, 56.0, 58.0, 58.0, 56.0, 53.0, 50.0,
+    ];
+
+    fn curve(values: &[f64], scale: f64) -> Vec<CurvePoint> {
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| CurvePoint {
+                targeted: i as u64 * 100,
+                share: i as f64 / 10.0,
+                value: v * scale,
+            })
+            .collect()
+    }
+
+    /// 1,000 held-out customers; the uplift curve at `uplift_scale` times the Qini curve.
+    fn report(uplift_scale: f64, coefficient: Option<f64>) -> UpliftReport {
+        UpliftReport {
+            metric: "converted".into(),
+            test_customers: 1_000,
+            qini_coefficient: coefficient,
+            uplift_auc: Some(0.02),
+            qini: curve(&QINI, 1.0),
+            uplift: curve(&QINI, uplift_scale),
+            top_shares: Vec::new(),
+        }
+    }
+
+    fn draw(
+        report: Option<&UpliftReport>,
+        lang: Lang,
+        theme: &ChartTheme,
+        title: bool,
+    ) -> (String, ClusterLayout) {
+        let (svg, res) = render(|a| draw_qini_chart(a, report, lang, theme, title));
+        (svg, res.unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    fn stroked(svg: &str, color: plotters::style::RGBColor) -> usize {
+        let stroke = format!("stroke=\"{}\"", hex(color));
+        elements(svg, "polyline")
+            .iter()
+            .filter(|a| a.contains(&stroke))
+            .count()
+    }
+
+    #[test]
+    fn draws_the_qini_and_uplift_curves_with_the_coefficient_and_reads_the_share_under_the_mouse() {
+        let theme = ChartTheme::light();
+        let r = report(1.8, Some(0.1234));
+        let (svg, layout) = draw(Some(&r), Lang::En, &theme, true);
+        for text in [
+            t::CAMP_QINI.en,
+            t::CAMP_QINI_AXIS_X.en,
+            t::CAMP_QINI_AXIS_Y.en,
+            t::CAMP_QINI_CURVE.en,
+            "Qini coefficient 0.123",
+            t::CAMP_UPLIFT_CURVE.en,
+            t::CAMP_CURVE_RANDOM.en,
+            "0%",
+            "100%",
+        ] {
+            assert!(has_text(&svg, text), "{text}");
+        }
+        // Each curve and its legend swatch.
+        assert_eq!(stroked(&svg, theme.accent), 2);
+        assert_eq!(stroked(&svg, theme.accent2), 2);
+
+        assert_eq!(layout.hover, HoverAxis::X);
+        let xs = layout.plot.point_x_px.clone();
+        assert_eq!(xs.len(), 11);
+        assert!(xs.windows(2).all(|w| w[0] < w[1]), "{xs:?}");
+        let read =
+            |x: f64, r: &UpliftReport, lang| qini_readout(Some(r), &layout, (x, 200.0), lang);
+        assert_eq!(
+            read(xs[3] + 2.0, &r, Lang::En).as_deref(),
+            Some(
+                "Top 30.0% (300 customers): 45.0 incremental responders (random targeting 15.0) \
+                 · uplift curve 81.0"
+            )
+        );
+        assert!(read(xs[0], &r, Lang::En).is_some_and(|s| s.starts_with("Top 0.0% (0 customers)")));
+        assert!(
+            read(xs[10], &r, Lang::Zh).is_some_and(|s| s.starts_with("前 100.0%（1,000 位客户）"))
+        );
+        assert_eq!(read(layout.plot.plot_right_px + 5.0, &r, Lang::En), None);
+        assert_eq!(qini_readout(None, &layout, (xs[3], 200.0), Lang::En), None);
+        let mut shorter = r.clone();
+        shorter.qini.pop();
+        assert_eq!(read(xs[3], &shorter, Lang::En), None);
+
+        // Without the title; in Chinese; no coefficient.
+        let (svg, _) = draw(Some(&report(1.8, None)), Lang::Zh, &theme, false);
+        assert!(!has_text(&svg, t::CAMP_QINI.zh));
+        assert!(has_text(&svg, t::CAMP_QINI_CURVE.zh));
+        assert!(has_text(&svg, t::CAMP_UPLIFT_CURVE.zh));
+        assert!(!svg.contains("Qini 系数"));
+    }
+
+    #[test]
+    fn an_uplift_curve_off_the_qini_scale_is_left_out() {
+        let theme = ChartTheme::dark();
+        let r = report(5.0, Some(f64::NAN));
+        let (svg, layout) = draw(Some(&r), Lang::En, &theme, true);
+        assert!(!has_text(&svg, t::CAMP_UPLIFT_CURVE.en));
+        assert!(has_text(&svg, t::CAMP_QINI_CURVE.en));
+        assert!(!svg.contains("Qini coefficient"));
+        assert_eq!(stroked(&svg, theme.accent2), 0);
+        assert_eq!(stroked(&svg, theme.accent), 2);
+        let text = qini_readout(
+            Some(&r),
+            &layout,
+            (layout.plot.point_x_px[5], 100.0),
+            Lang::En,
+        )
+        .unwrap_or_default();
+        assert_eq!(
+            text,
+            "Top 50.0% (500 customers): 56.0 incremental responders (random targeting 25.0)"
+        );
+    }
+
+    #[test]
+    fn no_report_or_no_finite_point_draws_no_data_and_odd_curves_do_not_panic() {
+        let mut empty = report(1.0, Some(0.1));
+        empty.qini.clear();
+        let mut nan = report(1.0, None);
+        for p in &mut nan.qini {
+            p.value = f64::NAN;
+        }
+        for r in [None, Some(&empty), Some(&nan)] {
+            for lang in [Lang::En, Lang::Zh] {
+                let (svg, layout) = draw(r, lang, &ChartTheme::light(), true);
+                assert!(has_text(&svg, t::NO_DATA.get(lang)));
+                assert!(has_text(&svg, t::CAMP_QINI.get(lang)));
+                assert_eq!(layout, ClusterLayout::default());
+                assert_eq!(qini_readout(r, &layout, (400.0, 200.0), lang), None);
+            }
+        }
+        // Only the start point; negative, huge and unsorted values; shares out of 0..=1.
+        let mut start = report(1.0, None);
+        start.qini.truncate(1);
+        let mut odd = report(2.0, Some(-0.4));
+        odd.qini.reverse();
+        if let [a, b, c, ..] = odd.qini.as_mut_slice() {
+            a.value = -1e300;
+            b.value = f64::MAX;
+            c.share = 1.7;
+        }
+        let mut zeros = report(0.0, Some(0.0));
+        for p in &mut zeros.qini {
+            p.value = 0.0;
+        }
+        for r in [start, odd, zeros] {
+            for lang in [Lang::En, Lang::Zh] {
+                for theme in [ChartTheme::light(), ChartTheme::dark()] {
+                    let (svg, layout) = draw(Some(&r), lang, &theme, true);
+                    assert!(!has_text(&svg, t::NO_DATA.get(lang)));
+                    for x in [0.0, 100.0, 400.0, 790.0, f64::NAN] {
+                        for y in [0.0, 200.0, f64::INFINITY] {
+                            let _ = qini_readout(Some(&r), &layout, (x, y), lang);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -247,12 +247,18 @@ pub use layout_cards::{RepurchaseChart, TierChart};
 
 pub use layout_cards::ForestChart;
 
+#[allow(
+    unused_imports,
+    reason = "shown by the Campaigns page's models section, which lands separately"
+)]
+pub use layout_cards::{GainChart, QiniChart};
+
 pub use layout_cards::ForecastChart;
 
 /// The chart cards whose charts report a [`crate::charts::ClusterLayout`] (segments, baskets,
-/// cohorts, repurchase curves, tier migration, a campaign's lift by segment): one card,
-/// [`layout_card`], and one thin component per analysis that says what to draw and what the hover
-/// reads.
+/// cohorts, repurchase curves, tier migration, a campaign's lift by segment and its models' gain and
+/// Qini curves): one card, [`layout_card`], and one thin component per analysis that says what to
+/// draw and what the hover reads.
 mod layout_cards {
     use leptos::prelude::*;
     use plotters::coord::Shift;
@@ -629,6 +635,68 @@ mod layout_cards {
                     let relative = relative.get_untracked();
                     rows.with_untracked(|r| forest_readout(r, relative, l, at, lang))
                 },
+            )
+        }
+    }
+
+    pub use models::{GainChart, QiniChart};
+
+    /// The campaign's model cards: the response model's gain chart and the uplift model's Qini
+    /// curve.
+    #[allow(
+        dead_code,
+        reason = "shown by the Campaigns page's models section, which lands separately; remove then"
+    )]
+    mod models {
+        use leptos::prelude::*;
+
+        use super::{layout_card, CLUSTER_CHART_HEIGHT_PX};
+        use crate::charts::{draw_gain_chart, draw_qini_chart, gain_readout, qini_readout};
+        use crate::engine::experiment::response::Decile;
+        use crate::engine::experiment::UpliftReport;
+        use crate::i18n::t;
+
+        /// Canvas height of the gain chart in CSS pixels: two panels (lift, cumulative gain)
+        /// under one legend.
+        const GAIN_CHART_HEIGHT_PX: u32 = 400;
+
+        /// The response model's lift and cumulative gain by decile (held-out customers), with
+        /// the hover naming the decile under the mouse; without deciles it shows the "no data"
+        /// text.
+        #[component]
+        pub fn GainChart(
+            /// The response model's held-out deciles (1 = highest scores).
+            #[prop(into)]
+            deciles: Signal<Vec<Decile>>,
+        ) -> impl IntoView {
+            layout_card(
+                "campaign-gain",
+                t::CAMP_GAIN,
+                GAIN_CHART_HEIGHT_PX,
+                move |area, lang, theme| {
+                    deciles.with(|d| Some(draw_gain_chart(area, d, lang, theme, false)))
+                },
+                move |l, at, lang| deciles.with_untracked(|d| gain_readout(d, l, at, lang)),
+            )
+        }
+
+        /// The uplift model's Qini curve (held-out customers) with the random line, the Qini
+        /// coefficient in the legend and the hover reading the share targeted under the mouse;
+        /// without a report it shows the "no data" text.
+        #[component]
+        pub fn QiniChart(
+            /// The uplift model's report; `None` (no model) shows the "no data" text.
+            #[prop(into)]
+            report: Signal<Option<UpliftReport>>,
+        ) -> impl IntoView {
+            layout_card(
+                "campaign-qini",
+                t::CAMP_QINI,
+                CLUSTER_CHART_HEIGHT_PX,
+                move |area, lang, theme| {
+                    report.with(|r| Some(draw_qini_chart(area, r.as_ref(), lang, theme, false)))
+                },
+                move |l, at, lang| report.with_untracked(|r| qini_readout(r.as_ref(), l, at, lang)),
             )
         }
     }

@@ -41,7 +41,9 @@ pub use clv::{draw_clv_chart, ClvChartKind};
 pub use cohorts::{cohort_readout, draw_cohort_chart, CohortChartKind, CohortMetric};
 pub use dashboard::{draw_dashboard_chart, ChartKind};
 pub use error::{ChartError, ChartResult};
-pub use experiment::{draw_forest_chart, forest_readout};
+pub use experiment::{
+    draw_forest_chart, draw_gain_chart, draw_qini_chart, forest_readout, gain_readout, qini_readout,
+};
 pub use forecast::{draw_forecast_chart, forecast_readout};
 pub use heatmap::draw_rf_heatmap;
 pub use histogram::{draw_histogram, histogram_log_y, LOG_Y_SKEW_RATIO};

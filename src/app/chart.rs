@@ -247,10 +247,6 @@ pub use layout_cards::{RepurchaseChart, TierChart};
 
 pub use layout_cards::ForestChart;
 
-#[allow(
-    unused_imports,
-    reason = "shown by the Campaigns page's models section, which lands separately"
-)]
 pub use layout_cards::{GainChart, QiniChart};
 
 pub use layout_cards::ForecastChart;
@@ -643,10 +639,6 @@ mod layout_cards {
 
     /// The campaign's model cards: the response model's gain chart and the uplift model's Qini
     /// curve.
-    #[allow(
-        dead_code,
-        reason = "shown by the Campaigns page's models section, which lands separately; remove then"
-    )]
     mod models {
         use leptos::prelude::*;
 

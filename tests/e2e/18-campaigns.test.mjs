@@ -81,6 +81,10 @@ test('campaigns: the demo campaign against gbstats, CUPED, segments, models, exp
     assert.match(await page.locator('[data-testid=campaign-response]').textContent(), /AUC/);
     assert.equal(await page.locator('[data-testid=campaign-deciles] tbody tr').count(), 10);
     assert.equal(await page.locator('[data-testid=campaign-top-shares] tbody tr').count(), 10);
+    for (const name of ['campaign-gain', 'campaign-qini']) {
+      const fig = page.locator(`[data-testid=chart-${name}]`);
+      await until(page, async () => Number(await fig.getAttribute('data-drawn')) > 0 || null, `${name} drawn`);
+    }
     const customers = await app.number('kpi-customers');
     const [targets] = await Promise.all([
       page.waitForEvent('download', { timeout: REPORT_TIMEOUT }),

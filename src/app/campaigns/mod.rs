@@ -7,7 +7,7 @@ pub mod state;
 use leptos::prelude::*;
 
 use self::state::{ci_bar, ci_scale};
-use crate::app::chart::ForestChart;
+use crate::app::chart::{ForestChart, GainChart, QiniChart};
 use crate::app::segments::chosen_file;
 use crate::app::{export_buttons, tr, AppState};
 use crate::engine::experiment::stats::Difference;
@@ -712,7 +712,9 @@ fn CampaignModels() -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        // GAIN_CHART
+        <div class="charts">
+            <GainChart deciles=Signal::derive(deciles)/>
+        </div>
         <p data-testid="campaign-uplift">{uplift_line}</p>
         <div class="table-wrap">
             <table data-testid="campaign-top-shares">
@@ -730,7 +732,9 @@ fn CampaignModels() -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        // QINI_CHART
+        <div class="charts">
+            <QiniChart report=Signal::derive(move || models().and_then(|m| m.uplift.ok()))/>
+        </div>
     }
 }
 

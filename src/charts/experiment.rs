@@ -22,7 +22,7 @@ use crate::engine::experiment::response::Decile;
 use crate::engine::experiment::uplift::CurvePoint;
 use crate::engine::experiment::{SegmentLabel, SegmentUplift, UpliftReport};
 use crate::format::{compact_small, grouped, percent, plain};
-use crate::i18n::{degenerate_text, fill, segment_name, t, Lang, Text};
+use crate::i18n::{degenerate_text, fill, t, Lang, Text};
 
 /// Longest row name (before the "small" mark), pixels at the label size; longer ones end with
 /// "…".
@@ -51,16 +51,9 @@ fn variants(rows: &[SegmentUplift]) -> Vec<&str> {
     out
 }
 
-/// A segment's display name: the RFM segment's, "Segment {n}" (1-based) for a segment found in
-/// the data, or "Not in the transactions".
+/// A segment's display name (the catalog's).
 fn label_name(lang: Lang, label: &SegmentLabel) -> String {
-    match label {
-        SegmentLabel::Rfm(s) => segment_name(lang, *s).to_string(),
-        SegmentLabel::Cluster(n) => {
-            fill(lang, t::CAMP_CLUSTER, &[&(u64::from(*n) + 1).to_string()])
-        }
-        SegmentLabel::NotInTransactions => t::CAMP_NOT_IN_TRANSACTIONS.get(lang).to_string(),
-    }
+    crate::i18n::campaign_segment_name(lang, label)
 }
 
 /// `name` with the "small" mark when `small`: "Champions (small)".

@@ -273,21 +273,7 @@ impl ExperimentArgs {
         };
         let params = self.params()?;
         let mut cli = CliSession::load_analysed(&self.input)?;
-        let source = FileSource::open(&campaign)
-            .map_err(|e| run_error(format!("cannot open {}: {e}", campaign.display())))?;
-        cli.ask_about(
-            &campaign,
-            Request::Experiment(experiment::Request::Open),
-            Some(source),
-        )?;
-        let reply = cli.ask_about(
-            &campaign,
-            Request::Experiment(experiment::Request::Run { params }),
-            None,
-        )?;
-        let Response::Experiment(experiment::Response::Analyzed { report }) = reply.response else {
-            return Err(run_error(format!("{}: no results", campaign.display())));
-        };
+        let report = analyse(&mut cli, &campaign, params)?;
         let Some(models) = report.models.as_ref() else {
             return Err(run_error(format!(
                 "{}: none of its customers is in {}",
@@ -329,21 +315,7 @@ impl ExperimentArgs {
                 self.input.file.clone(),
             ),
         };
-        let source = FileSource::open(&campaign)
-            .map_err(|e| run_error(format!("cannot open {}: {e}", campaign.display())))?;
-        cli.ask_about(
-            &campaign,
-            Request::Experiment(experiment::Request::Open),
-            Some(source),
-        )?;
-        let reply = cli.ask_about(
-            &campaign,
-            Request::Experiment(experiment::Request::Run { params }),
-            None,
-        )?;
-        let Response::Experiment(experiment::Response::Analyzed { report }) = reply.response else {
-            return Err(run_error(format!("{}: no results", campaign.display())));
-        };
+        let report = analyse(&mut cli, &campaign, params)?;
         if let Some(out) = &self.out {
             super::write_export(out, "results", |sink| report.export_results(sink))?;
         }
@@ -374,6 +346,30 @@ impl ExperimentArgs {
             human(&report)
         };
         print_line(&text)
+    }
+}
+
+/// Gives the session the campaign file and analyses it.
+fn analyse(
+    cli: &mut CliSession,
+    campaign: &std::path::Path,
+    params: ExperimentParams,
+) -> CliResult<ExperimentReport> {
+    let source = FileSource::open(campaign)
+        .map_err(|e| run_error(format!("cannot open {}: {e}", campaign.display())))?;
+    cli.ask_about(
+        campaign,
+        Request::Experiment(experiment::Request::Open),
+        Some(source),
+    )?;
+    let reply = cli.ask_about(
+        campaign,
+        Request::Experiment(experiment::Request::Run { params }),
+        None,
+    )?;
+    match reply.response {
+        Response::Experiment(experiment::Response::Analyzed { report }) => Ok(report),
+        _ => Err(run_error(format!("{}: no results", campaign.display()))),
     }
 }
 

@@ -3,7 +3,9 @@
 
 use super::{fill, t, Lang, Text};
 use crate::engine::experiment::stats::Degenerate;
-use crate::engine::experiment::{DataWarning, ExperimentError, PowerError, SegmentDimension};
+use crate::engine::experiment::{
+    DataWarning, ExperimentError, PowerError, SegmentDimension, SegmentLabel,
+};
 
 catalog! {
     NAV_CAMPAIGNS = "Campaigns", "营销活动";
@@ -68,6 +70,7 @@ catalog! {
     CAMP_DIM_RFM = "RFM segments", "RFM 细分";
     CAMP_DIM_CLUSTER = "Segments found in the data", "数据聚类细分";
     CAMP_CLUSTER = "Segment {0}", "细分 {0}";
+    CAMP_CHURN_BAND = "Churn risk {0}", "流失风险{0}";
     CAMP_NOT_IN_TRANSACTIONS = "Not in the transactions", "不在交易数据中";
     CAMP_FOREST = "Lift by segment", "各细分提升";
     CAMP_FOREST_HOVER = "{0}, {1}: {2} [{3}, {4}], {5} vs {6} customers", "{0}，{1}：{2} [{3}, {4}]，{5} 对 {6} 位客户";
@@ -121,6 +124,10 @@ catalog! {
     CAMP_COL_SHARE = "Contact the top", "触达前";
     CAMP_COL_INCREMENTAL = "Incremental conversions (all treated)", "增量转化（按全部实验组放大）";
     CAMP_TOP_DECILES = "Deciles", "十分位数";
+    CAMP_CALIBRATION = "Calibration on the held-out customers", "留出客户上的校准";
+    CAMP_COL_BIN = "Bin", "分箱";
+    CAMP_COL_PREDICTED = "Predicted", "预测响应率";
+    CAMP_COL_OBSERVED_RATE = "Observed", "实际响应率";
     EXPORT_CAMP_TARGETS = "Target list (CSV)", "目标名单 (CSV)";
     CALC_TITLE = "Sample-size calculator", "样本量计算器";
     CALC_HELP = "Customers needed per group to detect an effect with a two-sided test (two proportions: Evan Miller's formula).", "用双侧检验发现某一效果时每组所需的客户数（两比例检验采用 Evan Miller 公式）。";
@@ -169,8 +176,46 @@ pub fn dimension_name(lang: Lang, d: SegmentDimension) -> &'static str {
     match d {
         SegmentDimension::Rfm => t::CAMP_DIM_RFM,
         SegmentDimension::Cluster => t::CAMP_DIM_CLUSTER,
+        SegmentDimension::ValueTier => t::TAG_VALUE_TIER,
+        SegmentDimension::ChurnRisk => t::TAG_CHURN,
+        SegmentDimension::PurchaseCycle => t::TAG_CYCLE,
+        SegmentDimension::Region => t::TAG_REGION,
+        SegmentDimension::Channel => t::TAG_CHANNEL,
+        SegmentDimension::Category => t::TAG_CATEGORY,
     }
     .get(lang)
+}
+
+/// A segment's name: the RFM segment's, "Segment {n}" (1-based) for a segment found in the
+/// data, a tag's value in words, a region's (channel's, category's) name as the file writes it,
+/// or "Not in the transactions".
+pub fn campaign_segment_name(lang: Lang, label: &SegmentLabel) -> String {
+    use crate::engine::customers::{PurchaseCycle, ValueTier};
+    match label {
+        SegmentLabel::Rfm(s) => super::segment_name(lang, *s).to_string(),
+        SegmentLabel::Cluster(n) => {
+            fill(lang, t::CAMP_CLUSTER, &[&(u64::from(*n) + 1).to_string()])
+        }
+        SegmentLabel::ValueTier(v) => match v {
+            ValueTier::Top => t::TIER_TOP,
+            ValueTier::Middle => t::TIER_MIDDLE,
+            ValueTier::Low => t::TIER_LOW,
+        }
+        .get(lang)
+        .to_string(),
+        SegmentLabel::Churn(c) => fill(lang, t::CAMP_CHURN_BAND, &[super::churn_name(lang, *c)]),
+        SegmentLabel::Cycle(c) => match c {
+            PurchaseCycle::Monthly => t::CYCLE_MONTHLY,
+            PurchaseCycle::Quarterly => t::CYCLE_QUARTERLY,
+            PurchaseCycle::Yearly => t::CYCLE_YEARLY,
+            PurchaseCycle::Rare => t::CYCLE_RARE,
+            PurchaseCycle::OneTime => t::CYCLE_ONE_TIME,
+        }
+        .get(lang)
+        .to_string(),
+        SegmentLabel::Named(name) => name.clone(),
+        SegmentLabel::NotInTransactions => t::CAMP_NOT_IN_TRANSACTIONS.get(lang).to_string(),
+    }
 }
 
 /// Why a comparison could not be made, in words.

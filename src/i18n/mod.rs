@@ -98,8 +98,8 @@ mod tiers;
 
 pub use baskets::{basket_warning_text, describe_basket_error, level_name, support_text};
 pub use campaigns::{
-    campaign_warning_text, degenerate_text, describe_experiment_error, describe_power_error,
-    dimension_name, model_problem_text,
+    campaign_segment_name, campaign_warning_text, degenerate_text, describe_experiment_error,
+    describe_power_error, dimension_name, model_problem_text,
 };
 pub use customers::{band_name, column_title};
 pub use forecast::{describe_forecast_error, series_name};

@@ -12,14 +12,13 @@ use crate::app::segments::chosen_file;
 use crate::app::{export_buttons, tr, AppState};
 use crate::engine::experiment::stats::Difference;
 use crate::engine::experiment::{
-    Correction, Estimate, ExperimentReport, MetricResult, SegmentDimension, SegmentLabel,
-    SegmentUplift,
+    Correction, Estimate, ExperimentReport, MetricResult, SegmentDimension, SegmentUplift,
 };
 use crate::engine::session::experiment::ExperimentTable;
 use crate::format::{grouped, percent, plain};
 use crate::i18n::{
-    campaign_warning_text, degenerate_text, dimension_name, fill, model_problem_text, segment_name,
-    t, Lang,
+    campaign_segment_name, campaign_warning_text, degenerate_text, dimension_name, fill,
+    model_problem_text, t,
 };
 
 /// A lift in words: "+12.3 %" (relative) or "+0.0123" (absolute).
@@ -28,15 +27,6 @@ fn lift_text(v: f64, relative: bool) -> String {
         format!("{:+.1} %", v * 100.0)
     } else {
         format!("{v:+.4}")
-    }
-}
-
-/// A segment's name.
-fn segment_label(lang: Lang, s: &SegmentLabel) -> String {
-    match s {
-        SegmentLabel::Rfm(s) => segment_name(lang, *s).to_string(),
-        SegmentLabel::Cluster(n) => fill(lang, t::CAMP_CLUSTER, &[&(n + 1).to_string()]),
-        SegmentLabel::NotInTransactions => t::CAMP_NOT_IN_TRANSACTIONS.get(lang).to_string(),
     }
 }
 
@@ -494,11 +484,12 @@ fn SegmentBreakdown() -> impl IntoView {
             <p class="muted">{tr(state, t::CAMP_SEGMENTS_HELP)}</p>
             <div class="controls">
                 <select data-testid="campaign-dimension" on:change=move |ev| {
-                    let d = if event_target_value(&ev) == "cluster" { SegmentDimension::Cluster } else { SegmentDimension::Rfm };
+                    let code = event_target_value(&ev);
+                    let d = SegmentDimension::ALL.into_iter().find(|d| d.code() == code).unwrap_or(SegmentDimension::Rfm);
                     c.dimension.set(d);
                 }>
                     {move || dimensions().into_iter().map(|d| {
-                        let value = match d { SegmentDimension::Rfm => "rfm", SegmentDimension::Cluster => "cluster" };
+                        let value = d.code();
                         view! { <option value=value selected=move || c.dimension.get() == d>{move || dimension_name(lang.get(), d)}</option> }
                     }).collect_view()}
                 </select>
@@ -524,7 +515,7 @@ fn SegmentBreakdown() -> impl IntoView {
                                 let label = s.segment.clone();
                                 view! {
                                     <tr data-small=s.small.to_string() data-users=s.users>
-                                        <td>{move || segment_label(lang.get(), &label)}
+                                        <td>{move || campaign_segment_name(lang.get(), &label)}
                                             {s.small.then(|| view! { " " <span class="badge muted">{tr(state, t::CAMP_SMALL)}</span> })}
                                         </td>
                                         <td>{s.variant.clone()}</td>
@@ -668,6 +659,12 @@ fn CampaignModels() -> impl IntoView {
             .map(|u| u.top_shares)
             .unwrap_or_default()
     };
+    let calibration = move || {
+        models()
+            .and_then(|m| m.response.ok())
+            .map(|r| r.calibration)
+            .unwrap_or_default()
+    };
     let has_response = move || models().is_some_and(|m| m.response.is_ok());
     view! {
         <div class="card-head">
@@ -715,18 +712,43 @@ fn CampaignModels() -> impl IntoView {
         <div class="charts">
             <GainChart deciles=Signal::derive(deciles)/>
         </div>
+        <h4>{tr(state, t::CAMP_CALIBRATION)}</h4>
+        <div class="table-wrap">
+            <table data-testid="campaign-calibration">
+                <thead><tr>
+                    <th class="num">{tr(state, t::CAMP_COL_BIN)}</th>
+                    <th class="num">{tr(state, t::CAMP_COL_USERS)}</th>
+                    <th class="num">{tr(state, t::CAMP_COL_PREDICTED)}</th>
+                    <th class="num">{tr(state, t::CAMP_COL_OBSERVED_RATE)}</th>
+                </tr></thead>
+                <tbody>
+                    <For each=calibration key=|b| (b.bin, b.customers, b.mean_predicted.to_bits()) let:b>
+                        <tr>
+                            <td class="num">{b.bin}</td>
+                            <td class="num">{grouped(b.customers as f64, 0, ',')}</td>
+                            <td class="num">{percent(b.mean_predicted)}</td>
+                            <td class="num">{percent(b.observed_rate)}</td>
+                        </tr>
+                    </For>
+                </tbody>
+            </table>
+        </div>
         <p data-testid="campaign-uplift">{uplift_line}</p>
         <div class="table-wrap">
             <table data-testid="campaign-top-shares">
                 <thead><tr>
                     <th class="num">{tr(state, t::CAMP_COL_SHARE)}</th>
                     <th class="num">{tr(state, t::CAMP_COL_INCREMENTAL)}</th>
+                    <th class="num">{tr(state, t::CAMP_ROI_COST)}</th>
+                    <th class="num">{tr(state, t::CAMP_ROI_CPIC)}</th>
                 </tr></thead>
                 <tbody>
                     <For each=shares key=|s| (s.share.to_bits(), s.incremental_conversions.to_bits()) let:s>
                         <tr>
                             <td class="num">{percent(s.share)}</td>
                             <td class="num">{format!("{:+.1}", s.incremental_conversions)}</td>
+                            <td class="num">{s.cost.map(|c| grouped(c, 2, ',')).unwrap_or_else(|| "–".into())}</td>
+                            <td class="num">{s.cost_per_incremental_conversion.map(|c| grouped(c, 2, ',')).unwrap_or_else(|| "–".into())}</td>
                         </tr>
                     </For>
                 </tbody>

@@ -13,6 +13,7 @@ use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 use super::data::ExperimentData;
+use super::params::RoiParams;
 use super::response::{
     auc, calibration_table, decile_table, train_test_split, CalibrationBin, Decile, LogisticModel,
     LogisticParams, ModelError,
@@ -88,6 +89,11 @@ pub struct TopShare {
     pub share: f64,
     /// Incremental conversions (the Qini curve there, scaled).
     pub incremental_conversions: f64,
+    /// With the ROI card's costs: contacting that share of the treated customers (contacts ×
+    /// cost per contact + the fixed cost).
+    pub cost: Option<f64>,
+    /// `cost` per incremental conversion (when they are positive).
+    pub cost_per_incremental_conversion: Option<f64>,
 }
 
 /// The uplift model's held-out evaluation.
@@ -190,6 +196,7 @@ pub fn fit_models(
     dataset: &Dataset,
     analysis: &Analysis,
     clv: Option<&ClvAnalysis>,
+    roi: Option<RoiParams>,
 ) -> Models {
     let cut = match &data.contacts {
         Some(k) => k.start_day,
@@ -268,7 +275,16 @@ pub fn fit_models(
             responders: c_r,
         })
     } else {
-        uplift(&rows, &labels, &treated, &pick, params, &metric.name, t_n)
+        uplift(
+            &rows,
+            &labels,
+            &treated,
+            &pick,
+            params,
+            &metric.name,
+            t_n,
+            roi,
+        )
     };
     Models {
         report,
@@ -325,6 +341,10 @@ fn response(
     ))
 }
 
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the campaign's customers, their labels and groups, the features, the fit settings and the ROI inputs"
+)]
 fn uplift(
     rows: &[usize],
     labels: &[bool],
@@ -333,6 +353,7 @@ fn uplift(
     params: LogisticParams,
     metric: &str,
     treated_customers: u64,
+    roi: Option<RoiParams>,
 ) -> Result<UpliftReport, ModelProblem> {
     let all: Vec<usize> = (0..rows.len()).collect();
     let x = pick(&all);
@@ -372,9 +393,16 @@ fn uplift(
                 .take_while(|p| p.share <= share + 1e-12)
                 .last()
                 .map_or(0.0, |p| p.value);
+            let incremental_conversions = at * scale;
+            let cost =
+                roi.map(|r| share * treated_customers as f64 * r.cost_per_contact + r.fixed_cost);
             TopShare {
                 share,
-                incremental_conversions: at * scale,
+                incremental_conversions,
+                cost,
+                cost_per_incremental_conversion: cost
+                    .filter(|_| incremental_conversions > 0.0)
+                    .map(|c| c / incremental_conversions),
             }
         })
         .collect();

@@ -93,6 +93,46 @@ pub enum SegmentDimension {
     Rfm,
     /// The segmentation's clusters.
     Cluster,
+    /// Value tiers (top 20 %, next 30 %, bottom 50 % by revenue).
+    ValueTier,
+    /// Churn-risk bands (after predictions).
+    ChurnRisk,
+    /// Purchase-cycle tags.
+    PurchaseCycle,
+    /// Main region.
+    Region,
+    /// Main channel.
+    Channel,
+    /// Preferred category.
+    Category,
+}
+
+impl SegmentDimension {
+    /// Every dimension, in the page's order.
+    pub const ALL: [SegmentDimension; 8] = [
+        Self::Rfm,
+        Self::Cluster,
+        Self::ValueTier,
+        Self::ChurnRisk,
+        Self::PurchaseCycle,
+        Self::Region,
+        Self::Channel,
+        Self::Category,
+    ];
+
+    /// Stable snake_case name (exports, the page's select).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Rfm => "rfm",
+            Self::Cluster => "cluster",
+            Self::ValueTier => "value_tier",
+            Self::ChurnRisk => "churn_risk",
+            Self::PurchaseCycle => "purchase_cycle",
+            Self::Region => "region",
+            Self::Channel => "channel",
+            Self::Category => "category",
+        }
+    }
 }
 
 /// A segment's name.
@@ -102,6 +142,14 @@ pub enum SegmentLabel {
     Rfm(Segment),
     /// A segment found in the data (its 0-based number).
     Cluster(u32),
+    /// A value tier.
+    ValueTier(crate::customers::ValueTier),
+    /// A churn-risk band.
+    Churn(crate::clv::ChurnRisk),
+    /// A purchase cycle.
+    Cycle(crate::customers::PurchaseCycle),
+    /// A region, channel or category as the file writes it.
+    Named(String),
     /// Customers not in the transactions.
     NotInTransactions,
 }
@@ -290,10 +338,7 @@ impl ExperimentReport {
             "small",
         ]);
         for s in &self.segments {
-            sink.text(match s.dimension {
-                SegmentDimension::Rfm => "rfm",
-                SegmentDimension::Cluster => "cluster",
-            });
+            sink.text(s.dimension.code());
             sink.text(&segment_name(&s.segment));
             sink.text(&s.variant);
             sink.integer(i64::try_from(s.control_users).unwrap_or(i64::MAX));
@@ -316,6 +361,10 @@ pub fn segment_key(label: &SegmentLabel) -> String {
     match label {
         SegmentLabel::Rfm(s) => format!("{s:?}"),
         SegmentLabel::Cluster(n) => format!("segment {}", n + 1),
+        SegmentLabel::ValueTier(v) => v.name().to_string(),
+        SegmentLabel::Churn(c) => format!("{c:?}").to_lowercase(),
+        SegmentLabel::Cycle(c) => c.name().to_string(),
+        SegmentLabel::Named(name) => name.clone(),
         SegmentLabel::NotInTransactions => "not in transactions".to_string(),
     }
 }

@@ -140,41 +140,125 @@ fn parse(file: &dyn Source, id_column: Option<&str>) -> Result<AttributeTable, S
     }
 }
 
-/// The RFM segments and the clusters of the transactions' customers.
+/// A text tag of a customer (region, channel, category).
+type NameOf<'a> = dyn Fn(&crate::customers::CustomerTags) -> Option<String> + 'a;
+
+/// Named values (regions, channels, categories) kept per dimension: the most common ones.
+const MAX_NAMED_SEGMENTS: usize = 12;
+
+/// The segment breakdown's dimensions: the RFM segments, the clusters (when a segmentation ran)
+/// and the customer tags (value tier, churn risk after predictions, purchase cycle, main region,
+/// main channel and preferred category, each when the file has it), per transactions customer.
 fn segment_inputs(session: &Session) -> Vec<SegmentInput> {
-    let mut out = Vec::new();
+    use crate::clv::ChurnRisk;
+    use crate::customers::{PurchaseCycle, TagTable, ValueTier};
     let (Some(d), Some(a)) = (session.dataset.as_ref(), session.analysis.as_ref()) else {
-        return out;
+        return Vec::new();
+    };
+    let built;
+    let tags = match session.tags.as_ref() {
+        Some(t) => t,
+        None => {
+            built = TagTable::build(d, a, session.clv.as_ref(), session.cluster.as_ref());
+            &built
+        }
     };
     let customers = d.customer_ids.len();
-    let mut of_customer = vec![None; customers];
-    for (c, s) in a.customers.customer.iter().zip(&a.customers.segment) {
-        if let (Some(slot), Some(i)) = (
-            of_customer.get_mut(*c as usize),
-            Segment::ALL.iter().position(|x| x == s),
-        ) {
-            *slot = Some(i as u32);
-        }
-    }
-    out.push(SegmentInput {
-        dimension: SegmentDimension::Rfm,
-        labels: Segment::ALL.iter().map(|s| SegmentLabel::Rfm(*s)).collect(),
-        of_customer,
-    });
-    if let Some(cluster) = &session.cluster {
-        let mut of_customer = vec![None; customers];
-        let mut most = 0;
-        for (c, label) in cluster.customers.iter().zip(&cluster.labels) {
-            if let Some(slot) = of_customer.get_mut(*c as usize) {
-                *slot = Some(*label);
-                most = most.max(*label + 1);
+    let all: Vec<(u32, crate::customers::CustomerTags)> = a
+        .customers
+        .customer
+        .iter()
+        .filter_map(|c| tags.tags(*c).map(|t| (*c, t)))
+        .collect();
+    // One dimension from a label per customer and the labels' order.
+    let dimension =
+        |dimension,
+         labels: Vec<SegmentLabel>,
+         label_of: &dyn Fn(&crate::customers::CustomerTags) -> Option<SegmentLabel>| {
+            let mut of_customer = vec![None; customers];
+            for (c, t) in &all {
+                let index = label_of(t).and_then(|l| labels.iter().position(|x| *x == l));
+                if let (Some(slot), Some(i)) = (of_customer.get_mut(*c as usize), index) {
+                    *slot = Some(i as u32);
+                }
             }
+            SegmentInput {
+                dimension,
+                labels,
+                of_customer,
+            }
+        };
+    // The most common names of a text tag, most customers first (ties by name).
+    let common =
+        |name_of: &dyn Fn(&crate::customers::CustomerTags) -> Option<String>| -> Vec<SegmentLabel> {
+            let mut counts: std::collections::BTreeMap<String, u64> =
+                std::collections::BTreeMap::new();
+            for (_, t) in &all {
+                if let Some(n) = name_of(t) {
+                    *counts.entry(n).or_default() += 1;
+                }
+            }
+            let mut named: Vec<(String, u64)> = counts.into_iter().collect();
+            named.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+            named
+                .into_iter()
+                .take(MAX_NAMED_SEGMENTS)
+                .map(|(n, _)| SegmentLabel::Named(n))
+                .collect()
+        };
+    let mut out = vec![dimension(
+        SegmentDimension::Rfm,
+        Segment::ALL.iter().map(|s| SegmentLabel::Rfm(*s)).collect(),
+        &|t| Some(SegmentLabel::Rfm(t.rfm_segment)),
+    )];
+    if let Some(cluster) = &session.cluster {
+        let most = cluster.labels.iter().max().map_or(0, |m| m + 1);
+        out.push(dimension(
+            SegmentDimension::Cluster,
+            (0..most).map(SegmentLabel::Cluster).collect(),
+            &|t| t.cluster.map(SegmentLabel::Cluster),
+        ));
+    }
+    out.push(dimension(
+        SegmentDimension::ValueTier,
+        ValueTier::ALL
+            .iter()
+            .map(|v| SegmentLabel::ValueTier(*v))
+            .collect(),
+        &|t| Some(SegmentLabel::ValueTier(t.value_tier)),
+    ));
+    if session.clv.is_some() {
+        out.push(dimension(
+            SegmentDimension::ChurnRisk,
+            ChurnRisk::ALL
+                .iter()
+                .map(|c| SegmentLabel::Churn(*c))
+                .collect(),
+            &|t| t.churn_risk.map(SegmentLabel::Churn),
+        ));
+    }
+    out.push(dimension(
+        SegmentDimension::PurchaseCycle,
+        PurchaseCycle::ALL
+            .iter()
+            .map(|c| SegmentLabel::Cycle(*c))
+            .collect(),
+        &|t| Some(SegmentLabel::Cycle(t.purchase_cycle)),
+    ));
+    let named: [(SegmentDimension, &NameOf<'_>); 3] = [
+        (SegmentDimension::Region, &|t| t.region.clone()),
+        (SegmentDimension::Channel, &|t| t.channel.clone()),
+        (SegmentDimension::Category, &|t| {
+            t.preferred_category.clone()
+        }),
+    ];
+    for (dim, name_of) in named {
+        let labels = common(name_of);
+        if !labels.is_empty() {
+            out.push(dimension(dim, labels, &|t| {
+                name_of(t).map(SegmentLabel::Named)
+            }));
         }
-        out.push(SegmentInput {
-            dimension: SegmentDimension::Cluster,
-            labels: (0..most).map(SegmentLabel::Cluster).collect(),
-            of_customer,
-        });
     }
     out
 }
@@ -215,7 +299,7 @@ pub(super) fn handle(
             let mut report = analyze(&data, &params, &segments).map_err(EngineError::from)?;
             let models = match (session.dataset.as_ref(), session.analysis.as_ref()) {
                 (Some(d), Some(a)) if data.customer.iter().any(Option::is_some) => {
-                    Some(fit_models(&data, d, a, session.clv.as_ref()))
+                    Some(fit_models(&data, d, a, session.clv.as_ref(), params.roi))
                 }
                 _ => None,
             };

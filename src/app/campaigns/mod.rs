@@ -346,7 +346,7 @@ fn CampaignResults() -> impl IntoView {
                     <th class="num">{tr(state, t::CAMP_COL_INTENDED)}</th>
                 </tr></thead>
                 <tbody>
-                    <For each=variants key=|v| (v.name.clone(), v.users) let:v>
+                    <For each=variants key=|v| format!("{v:?}") let:v>
                         <tr data-group=v.name.clone() data-users=v.users>
                             <td>{v.name.clone()}</td>
                             <td class="num">{grouped(v.users as f64, 0, ',')}</td>
@@ -380,7 +380,7 @@ fn CampaignResults() -> impl IntoView {
                     <th class="num">{tr(state, t::CAMP_COL_REDUCTION)}</th>
                 </tr></thead>
                 <tbody>
-                    <For each=rows key=|m| (m.metric.clone(), m.variant.clone(), m.cuped, m.p_value.to_bits()) let:m>
+                    <For each=rows key=move |m| format!("{m:?}|{}", scale()) let:m>
                         {
                             let rel = relative();
                             let (left, width, zero) = ci_bar(m.ci_low, m.ci_high, scale());
@@ -509,7 +509,7 @@ fn SegmentBreakdown() -> impl IntoView {
                         <th class="num">{tr(state, t::CAMP_COL_P)}</th>
                     </tr></thead>
                     <tbody>
-                        <For each=rows key=|s| (format!("{:?}", s.segment), s.variant.clone(), s.users, s.lift.to_bits()) let:s>
+                        <For each=rows key=|s| format!("{s:?}") let:s>
                             {
                                 let rel = relative();
                                 let label = s.segment.clone();
@@ -580,7 +580,7 @@ fn RoiCard() -> impl IntoView {
                     <th class="num">{tr(state, t::CAMP_ROI_CPIC)}</th>
                 </tr></thead>
                 <tbody>
-                    <For each=variants key=|v| (v.variant.clone(), v.cost.to_bits()) let:v>
+                    <For each=variants key=|v| format!("{v:?}") let:v>
                         <tr data-variant=v.variant.clone() data-profit=v.incremental_profit.map(|e| e.value.to_string()).unwrap_or_default()>
                             <td>{v.variant.clone()}</td>
                             <td class="num">{grouped(v.contacted as f64, 0, ',')}</td>
@@ -696,7 +696,7 @@ fn CampaignModels() -> impl IntoView {
                     <th class="num">{tr(state, t::CAMP_COL_GAIN)}</th>
                 </tr></thead>
                 <tbody>
-                    <For each=deciles key=|d| (d.decile, d.customers, d.responders) let:d>
+                    <For each=deciles key=|d| format!("{d:?}") let:d>
                         <tr data-decile=d.decile>
                             <td class="num">{d.decile}</td>
                             <td class="num">{grouped(d.customers as f64, 0, ',')}</td>
@@ -722,7 +722,7 @@ fn CampaignModels() -> impl IntoView {
                     <th class="num">{tr(state, t::CAMP_COL_OBSERVED_RATE)}</th>
                 </tr></thead>
                 <tbody>
-                    <For each=calibration key=|b| (b.bin, b.customers, b.mean_predicted.to_bits()) let:b>
+                    <For each=calibration key=|b| format!("{b:?}") let:b>
                         <tr>
                             <td class="num">{b.bin}</td>
                             <td class="num">{grouped(b.customers as f64, 0, ',')}</td>
@@ -743,7 +743,7 @@ fn CampaignModels() -> impl IntoView {
                     <th class="num">{tr(state, t::CAMP_ROI_CPIC)}</th>
                 </tr></thead>
                 <tbody>
-                    <For each=shares key=|s| (s.share.to_bits(), s.incremental_conversions.to_bits()) let:s>
+                    <For each=shares key=|s| format!("{s:?}") let:s>
                         <tr>
                             <td class="num">{percent(s.share)}</td>
                             <td class="num">{format!("{:+.1}", s.incremental_conversions)}</td>

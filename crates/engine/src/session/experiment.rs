@@ -281,6 +281,8 @@ pub(super) fn handle(
                 columns: table.column_info(),
             };
             session.campaign_file = Some(file);
+            // Kept: a run with the same id column reads it instead of the file again.
+            session.campaign_table = Some(table);
             session.experiment = None;
             Ok(Response::Opened { file: opened }.into())
         }
@@ -288,13 +290,26 @@ pub(super) fn handle(
             let started = (job.now_ms)();
             job.stage(Stage::Testing)?;
             params.check().map_err(EngineError::from)?;
-            let file = session
-                .campaign_file
-                .as_deref()
-                .ok_or_else(|| nothing("file"))?;
-            let table = parse(file, params.id_column.as_deref())?;
+            let kept = session.campaign_table.as_ref().filter(|t| {
+                params
+                    .id_column
+                    .as_deref()
+                    .is_none_or(|id| id.trim() == t.id_column)
+            });
+            let parsed;
+            let table = match kept {
+                Some(t) => t,
+                None => {
+                    let file = session
+                        .campaign_file
+                        .as_deref()
+                        .ok_or_else(|| nothing("file"))?;
+                    parsed = parse(file, params.id_column.as_deref())?;
+                    &parsed
+                }
+            };
             let run = session.dataset.as_ref().zip(session.analysis.as_ref());
-            let data = ExperimentData::build(&table, &params, run).map_err(EngineError::from)?;
+            let data = ExperimentData::build(table, &params, run).map_err(EngineError::from)?;
             let segments = segment_inputs(session);
             let mut report = analyze(&data, &params, &segments).map_err(EngineError::from)?;
             let models = match (session.dataset.as_ref(), session.analysis.as_ref()) {

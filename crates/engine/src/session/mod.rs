@@ -214,6 +214,8 @@ pub struct Session {
     forecast: Option<crate::forecast::ForecastAnalysis>,
     /// The campaign file (a results file or a contact list), as given.
     campaign_file: Option<Box<dyn Source>>,
+    /// The campaign file as parsed with its guessed id column.
+    campaign_table: Option<AttributeTable>,
     /// The last campaign analysis.
     experiment: Option<crate::experiment::ExperimentReport>,
     /// Its response model (for the target list).

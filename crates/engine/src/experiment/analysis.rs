@@ -320,7 +320,6 @@ fn segment_uplift(
                 });
             }
         }
-        let _ = groups;
     }
     out
 }

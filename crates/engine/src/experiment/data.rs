@@ -349,24 +349,30 @@ const CONTROL_WORDS: [&str; 10] = [
     "留存",
 ];
 
+/// The index in `table.columns` of the column headed `name`: the exact header first, then
+/// ignoring case.
+fn column_index(table: &AttributeTable, name: &str) -> Result<usize, ExperimentError> {
+    let name = name.trim();
+    table
+        .columns
+        .iter()
+        .position(|c| c.name == name)
+        .or_else(|| {
+            let lower = name.to_lowercase();
+            table
+                .columns
+                .iter()
+                .position(|c| c.name.to_lowercase() == lower)
+        })
+        .ok_or_else(|| ExperimentError::NoColumn {
+            column: name.to_string(),
+        })
+}
+
 /// The group column's index in `table.columns`.
 fn group_column(table: &AttributeTable, named: Option<&str>) -> Result<usize, ExperimentError> {
     if let Some(name) = named {
-        let name = name.trim();
-        return table
-            .columns
-            .iter()
-            .position(|c| c.name == name)
-            .or_else(|| {
-                let lower = name.to_lowercase();
-                table
-                    .columns
-                    .iter()
-                    .position(|c| c.name.to_lowercase() == lower)
-            })
-            .ok_or_else(|| ExperimentError::NoColumn {
-                column: name.to_string(),
-            });
+        return column_index(table, name);
     }
     GROUP_WORDS
         .iter()
@@ -422,23 +428,7 @@ fn results_metrics(
     chosen: &[MetricChoice],
     rows: &[usize],
 ) -> Result<Vec<MetricData>, ExperimentError> {
-    let find = |name: &str| -> Result<usize, ExperimentError> {
-        let name = name.trim();
-        table
-            .columns
-            .iter()
-            .position(|c| c.name == name)
-            .or_else(|| {
-                let lower = name.to_lowercase();
-                table
-                    .columns
-                    .iter()
-                    .position(|c| c.name.to_lowercase() == lower)
-            })
-            .ok_or_else(|| ExperimentError::NoColumn {
-                column: name.to_string(),
-            })
-    };
+    let find = |name: &str| column_index(table, name);
     let choices: Vec<MetricChoice> = if chosen.is_empty() {
         auto_metrics(table, group_index)
     } else {
@@ -582,15 +572,7 @@ fn contact_starts(
         return Ok(vec![day; rows.len()]);
     }
     let index = match date_column {
-        Some(name) => Some(
-            table
-                .columns
-                .iter()
-                .position(|c| c.name.trim().eq_ignore_ascii_case(name.trim()))
-                .ok_or_else(|| ExperimentError::NoColumn {
-                    column: name.to_string(),
-                })?,
-        ),
+        Some(name) => Some(column_index(table, name)?),
         None => table
             .columns
             .iter()

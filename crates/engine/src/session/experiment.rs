@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{export_download, nothing, Job, Reply, Session, SessionError, Source, Stage};
 use crate::cluster::{AttributeColumnInfo, AttributeTable, ClusterError};
+use crate::customers::TagTable;
 use crate::experiment::{
     analyze, better_id_column, fit_models, sample_size, segment_key, ExperimentData,
     ExperimentError, ExperimentParams, ExperimentReport, PowerParams, PowerReport,
@@ -148,20 +149,16 @@ const MAX_NAMED_SEGMENTS: usize = 12;
 
 /// The segment breakdown's dimensions: the RFM segments, the clusters (when a segmentation ran)
 /// and the customer tags (value tier, churn risk after predictions, purchase cycle, main region,
-/// main channel and preferred category, each when the file has it), per transactions customer.
+/// main channel and preferred category, each when the file has it), per transactions customer;
+/// nothing without the run's tags (the caller builds them first).
 fn segment_inputs(session: &Session) -> Vec<SegmentInput> {
     use crate::clv::ChurnRisk;
-    use crate::customers::{PurchaseCycle, TagTable, ValueTier};
+    use crate::customers::{PurchaseCycle, ValueTier};
     let (Some(d), Some(a)) = (session.dataset.as_ref(), session.analysis.as_ref()) else {
         return Vec::new();
     };
-    let built;
-    let tags = match session.tags.as_ref() {
-        Some(t) => t,
-        None => {
-            built = TagTable::build(d, a, session.clv.as_ref(), session.cluster.as_ref());
-            &built
-        }
+    let Some(tags) = session.tags.as_ref() else {
+        return Vec::new();
     };
     let customers = d.customer_ids.len();
     let all: Vec<(u32, crate::customers::CustomerTags)> = a
@@ -310,6 +307,19 @@ pub(super) fn handle(
             };
             let run = session.dataset.as_ref().zip(session.analysis.as_ref());
             let data = ExperimentData::build(table, &params, run).map_err(EngineError::from)?;
+            // The tags of this run, built once and kept as the customer table keeps them.
+            if let (Some(d), Some(a), None) = (
+                session.dataset.as_ref(),
+                session.analysis.as_ref(),
+                session.tags.as_ref(),
+            ) {
+                session.tags = Some(TagTable::build(
+                    d,
+                    a,
+                    session.clv.as_ref(),
+                    session.cluster.as_ref(),
+                ));
+            }
             let segments = segment_inputs(session);
             let mut report = analyze(&data, &params, &segments).map_err(EngineError::from)?;
             let models = match (session.dataset.as_ref(), session.analysis.as_ref()) {

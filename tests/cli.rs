@@ -1419,3 +1419,57 @@ fn experiment_power_and_response_have_their_documented_outputs() {
     // The top 3 deciles of the demo's 2,000 customers.
     assert_eq!(lines.count(), 600);
 }
+
+/// `summarize` writes the per-customer summary; `rfm` reads it back as input and scores every
+/// customer as from the transactions (a net refund and an id a spreadsheet would run included).
+#[test]
+fn summarize_writes_a_summary_that_rfm_reads_back() {
+    let dir = temp_dir("summarize");
+    let csv = write_csv(&dir, "t.csv", TRANSACTIONS);
+    let summary = dir.join("summary.csv");
+    let o = segscope(&[
+        "summarize",
+        csv.to_str().unwrap(),
+        "--out",
+        summary.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("5 customers from 10 lines"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&summary).unwrap(),
+        "\
+customer_id,frequency,recency,T,monetary_value,orders,revenue,first_order,last_order
+alice,1,51,60,50,2,150,2024-01-10,2024-03-01
+Bob,0,0,38,0,1,20,2024-02-01,2024-02-01
+dave,2,60,69,5,3,15,2024-01-01,2024-03-01
+'=cmd,0,0,5,0,1,-20,2024-03-05,2024-03-05
+carol,0,0,0,0,1,20,2024-03-10,2024-03-10
+"
+    );
+    let (from_lines, from_summary) = (dir.join("a.csv"), dir.join("b.csv"));
+    for (input, out) in [(&csv, &from_lines), (&summary, &from_summary)] {
+        let o = segscope(&[
+            "rfm",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    assert_eq!(
+        std::fs::read_to_string(&from_lines).unwrap(),
+        std::fs::read_to_string(&from_summary).unwrap()
+    );
+    // A summary is not summarised again.
+    let o = segscope(&["summarize", summary.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("already a per-customer summary"),
+        "{}",
+        stderr(&o)
+    );
+}

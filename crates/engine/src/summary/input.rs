@@ -49,7 +49,8 @@ pub struct SummaryFacts {
     pub crowded_rows: u64,
     /// Rows whose `orders` is below `frequency + 1`: RFM counts `frequency + 1` orders.
     pub orders_raised: u64,
-    /// Rows with a negative revenue: counted as 0 (a customer with a purchase nets ≥ 0).
+    /// Rows with a negative revenue (net refunds) and no day without purchase to put the refund
+    /// on (T = recency = frequency days): counted as 0.
     pub negative_revenue: u64,
     /// Rows whose first_order + T is not the as-of day (from another as-of date or unit).
     pub off_as_of: u64,
@@ -412,7 +413,13 @@ fn read_row(
         Ok(value.round() as u32)
     };
     let days = |value: f64| (value * days_per_unit).round();
-    let id = cell(c.customer_id);
+    // Exports neutralise text that a spreadsheet would run as a formula with a leading `'`
+    // (`'=cmd`): a summary SegScope wrote gets its ids back as they were.
+    let written = cell(c.customer_id);
+    let id = match written.strip_prefix('\'') {
+        Some(rest) if crate::csv_out::neutralize_formula(rest) == written => rest,
+        _ => written,
+    };
     if id.is_empty() {
         return Err((DropReason::MissingCustomerId, c.customer_id));
     }
@@ -548,9 +555,6 @@ fn synthesize(
         let first_day = as_of_day - row.age_days;
         let x = row.frequency;
         let revenue = row.revenue.unwrap_or(f64::from(x + 1) * row.monetary);
-        if revenue < 0.0 {
-            facts.negative_revenue += 1;
-        }
         let orders = row.orders.unwrap_or(x + 1);
         if orders < x + 1 {
             facts.orders_raised += 1;
@@ -578,12 +582,29 @@ fn synthesize(
             push(&mut d, first_day, 0.0, false);
         }
         let last_value = last_repeat_value(row.monetary, x);
+        let mut repeat_days = Vec::with_capacity(x as usize);
         for j in 1..=x {
             let offset = (f64::from(j) * f64::from(row.recency_days) / f64::from(x)).round();
             let day = first_day + offset as Day;
+            repeat_days.push(day);
             push(&mut d, day, 0.0, false);
             let value = if j == x { last_value } else { row.monetary };
             push(&mut d, day, value, true);
+        }
+        if revenue < 0.0 {
+            // A net refund (a return of an order from before the data): a return-only order on
+            // a day without purchase, so RFM's revenue is the row's while the purchase days and
+            // orders stay as they are.
+            // Repeat days are sorted: the first day after F that is not one.
+            let mut taken = repeat_days.iter().peekable();
+            let free = (first_day + 1..=as_of_day).find(|day| {
+                while taken.next_if(|t| **t < *day).is_some() {}
+                taken.peek() != Some(&day)
+            });
+            match free {
+                Some(day) => push(&mut d, day, revenue, false),
+                None => facts.negative_revenue += 1,
+            }
         }
     }
     d

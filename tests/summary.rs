@@ -235,7 +235,8 @@ fn bad_summary_rows_are_left_out_and_said() {
     assert_eq!(dataset.customer_ids.values, ["a", "f"]);
     assert_eq!((quality.rows_read, quality.rows_kept), (8, 2));
     assert_eq!(facts.as_of_day, day("2024-01-21"));
-    let dropped: HashMap<(DropReason, &str), (u64, Vec<(u64, String)>)> = quality
+    type Examples = (u64, Vec<(u64, String)>);
+    let dropped: HashMap<(DropReason, &str), Examples> = quality
         .dropped
         .iter()
         .map(|d| ((d.reason, d.column.as_str()), (d.count, d.examples.clone())))

@@ -4,8 +4,11 @@
 use leptos::prelude::*;
 
 use super::{tr, AppState, Phase};
+use crate::engine::clv::TimeUnit;
 use crate::engine::ingest::{ColumnRole, DateOrder, PreviewParams, TextEncoding};
-use crate::i18n::{date_order_name, delimiter_name, fill, guess_note_text, role_name, t};
+use crate::i18n::{
+    date_order_name, delimiter_name, fill, guess_note_text, role_name, t, unit_name,
+};
 
 const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 
@@ -23,7 +26,18 @@ pub fn Mapping() -> impl IntoView {
     let lang = state.lang;
     let working = move || state.phase.get() == Phase::Working;
 
+    let summary_mode = move || state.summary.with(Option::is_some);
+    // A summary without first_order dates needs the as-of date before it can be read.
+    let as_of_missing = move || {
+        state.summary.with(|l| {
+            l.as_ref()
+                .is_some_and(|l| l.columns.first_order.is_none() && l.as_of_day.is_none())
+        })
+    };
     let missing_required = move || {
+        if summary_mode() {
+            return Vec::new();
+        }
         state.ingest.with(|p| {
             let Some(p) = p else { return Vec::new() };
             ColumnRole::ALL
@@ -224,7 +238,7 @@ pub fn Mapping() -> impl IntoView {
                         prop:checked=move || state.preview.with(|p| p.as_ref().is_some_and(|p| p.has_header))/>
                     {tr(state, t::HAS_HEADER)}
                 </label>
-                <label class:attention=ambiguous>
+                <label class:attention=ambiguous class:hidden=summary_mode>
                     {tr(state, t::DATE_ORDER)}
                     <select data-testid="date-order-select" on:change=set_date_order disabled=working>
                         {[(DateOrder::Ymd, "ymd"), (DateOrder::Dmy, "dmy"), (DateOrder::Mdy, "mdy")].into_iter().map(|(o, v)| view! {
@@ -235,7 +249,8 @@ pub fn Mapping() -> impl IntoView {
                     </select>
                 </label>
             </div>
-            <Show when=ambiguous>
+            <SummaryPanel/>
+            <Show when=move || ambiguous() && !summary_mode()>
                 <p class="warning" data-testid="date-order-warning">{tr(state, t::DATE_ORDER_AMBIGUOUS)}</p>
             </Show>
             <Show when=move || encoding_doubtful() && !is_workbook()>
@@ -268,7 +283,7 @@ pub fn Mapping() -> impl IntoView {
             <div class="table-wrap">
                 <table class="preview-table" data-testid="preview-table">
                     <thead>
-                        <tr>
+                        <tr class:hidden=summary_mode>
                             <For each=columns key=|(c, _)| *c let:column>
                                 <th><RolePicker column=column.0/></th>
                             </For>
@@ -297,13 +312,149 @@ pub fn Mapping() -> impl IntoView {
             </Show>
             <div class="actions">
                 <button class="button primary" data-testid="mapping-confirm"
-                    disabled=move || working() || !missing_required().is_empty()
+                    disabled=move || working() || !missing_required().is_empty() || as_of_missing()
                     on:click=move |_| state.confirm_mapping()>
                     {tr(state, t::ANALYSE)}
                 </button>
                 <button class="button" disabled=working on:click=move |_| state.reset()>{tr(state, t::CHOOSE_ANOTHER)}</button>
             </div>
         </section>
+    }
+}
+
+/// The offer to read a per-customer summary file as one (when the preview detected its header):
+/// the switch, the time unit of recency and T, the as-of date, the columns found.
+#[component]
+fn SummaryPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let lang = state.lang;
+    let detected = move || {
+        state
+            .preview
+            .with(|p| p.as_ref().and_then(|p| p.summary.clone()))
+    };
+    let on = move || state.summary.with(Option::is_some);
+    let toggle = move |ev: web_sys::Event| {
+        let layout = event_target_checked(&ev).then(detected).flatten();
+        state.summary.set(layout);
+    };
+    let set_unit = move |ev: web_sys::Event| {
+        let unit = if event_target_value(&ev) == "weeks" {
+            TimeUnit::Weeks
+        } else {
+            TimeUnit::Days
+        };
+        state.summary.update(|l| {
+            if let Some(l) = l {
+                l.time_unit = unit;
+                l.time_unit_guessed = false;
+            }
+        });
+    };
+    let set_as_of = move |ev: web_sys::Event| {
+        let day = crate::engine::calendar::parse_iso_day(&event_target_value(&ev));
+        state.summary.update(|l| {
+            if let Some(l) = l {
+                l.as_of_day = day;
+            }
+        });
+    };
+    let unit_is = move |unit: TimeUnit| {
+        state
+            .summary
+            .with(|l| l.as_ref().is_some_and(|l| l.time_unit == unit))
+    };
+    let guessed = move || {
+        state
+            .summary
+            .with(|l| l.as_ref().is_some_and(|l| l.time_unit_guessed))
+    };
+    let has_dates = move || {
+        state
+            .summary
+            .with(|l| l.as_ref().is_some_and(|l| l.columns.first_order.is_some()))
+    };
+    let as_of_missing = move || {
+        on() && !has_dates()
+            && state
+                .summary
+                .with(|l| l.as_ref().is_some_and(|l| l.as_of_day.is_none()))
+    };
+    let columns = move || {
+        let l = lang.get();
+        state.preview.with(|p| {
+            let Some(p) = p.as_ref() else {
+                return (String::new(), String::new());
+            };
+            let Some(layout) = p.summary.as_ref() else {
+                return (String::new(), String::new());
+            };
+            let name = |i: usize| p.columns.get(i).cloned().unwrap_or_default();
+            let c = &layout.columns;
+            let main = fill(
+                l,
+                t::SUMMARY_COLUMNS,
+                &[
+                    &name(c.customer_id),
+                    &name(c.frequency),
+                    &name(c.recency),
+                    &name(c.age),
+                    &name(c.monetary_value),
+                ],
+            );
+            let optional: Vec<String> = [
+                c.orders,
+                c.revenue,
+                c.first_order,
+                c.last_order,
+                c.region,
+                c.channel,
+            ]
+            .into_iter()
+            .flatten()
+            .map(|i| format!("“{}”", name(i)))
+            .collect();
+            let optional = if optional.is_empty() {
+                String::new()
+            } else {
+                fill(l, t::SUMMARY_OPTIONAL_COLUMNS, &[&optional.join(", ")])
+            };
+            (main, optional)
+        })
+    };
+    view! {
+        <Show when=move || detected().is_some()>
+            <div class="summary-offer" data-testid="summary-offer">
+                <p class="hint">{tr(state, t::SUMMARY_DETECTED)}</p>
+                <label class="check">
+                    <input type="checkbox" data-testid="summary-toggle" prop:checked=on on:change=toggle/>
+                    {tr(state, t::SUMMARY_READ_AS)}
+                </label>
+                <Show when=on>
+                    <div class="controls">
+                        <label class:attention=guessed>
+                            {tr(state, t::SUMMARY_UNIT)}
+                            <select data-testid="summary-unit" on:change=set_unit>
+                                <option value="days" selected=move || unit_is(TimeUnit::Days)>{move || unit_name(lang.get(), TimeUnit::Days)}</option>
+                                <option value="weeks" selected=move || unit_is(TimeUnit::Weeks)>{move || unit_name(lang.get(), TimeUnit::Weeks)}</option>
+                            </select>
+                            <Show when=guessed>
+                                <span class="muted">" "{tr(state, t::SUMMARY_UNIT_GUESSED)}</span>
+                            </Show>
+                        </label>
+                        <label class:attention=as_of_missing>
+                            {tr(state, t::SUMMARY_AS_OF)}
+                            <input type="date" data-testid="summary-as-of" on:change=set_as_of/>
+                        </label>
+                    </div>
+                    <p class="hint">{move || columns().0}" "{move || columns().1}</p>
+                    <p class="hint" class:hidden=move || !has_dates()>{tr(state, t::SUMMARY_AS_OF_FROM_DATES)}</p>
+                    <Show when=as_of_missing>
+                        <p class="warning" data-testid="summary-as-of-needed">{tr(state, t::SUMMARY_AS_OF_NEEDED)}</p>
+                    </Show>
+                </Show>
+            </div>
+        </Show>
     }
 }
 

@@ -22,6 +22,7 @@ use super::segments::state::SegmentsState;
 use super::{browser, client};
 use crate::engine::ingest::{IngestParams, Preview, PreviewParams, Workbook};
 use crate::engine::session as msg;
+use crate::engine::summary::SummaryLayout;
 use crate::i18n::Lang;
 use crate::protocol::{Request, Response, Stage, WorkerError};
 
@@ -95,6 +96,9 @@ pub struct AppState {
     pub workbook: RwSignal<Option<Workbook>>,
     /// The mapping being edited / confirmed.
     pub ingest: RwSignal<Option<IngestParams>>,
+    /// Read the file as a per-customer summary with this layout (offered when the preview
+    /// detects one; `None`: as transactions).
+    pub summary: RwSignal<Option<SummaryLayout>>,
     /// Progress of the running request: (stage, done, total).
     pub progress: RwSignal<Option<(Stage, u64, u64)>>,
     /// A request that blocks the UI is running (shows the progress bar and Cancel).
@@ -146,6 +150,7 @@ impl AppState {
             preview: RwSignal::new(None),
             workbook: RwSignal::new(None),
             ingest: RwSignal::new(None),
+            summary: RwSignal::new(None),
             progress: RwSignal::new(None),
             busy: RwSignal::new(false),
             error: RwSignal::new(None),
@@ -325,6 +330,7 @@ impl AppState {
                 self.file_bytes.set(file_bytes);
                 self.workbook.set(workbook);
                 self.ingest.set(Some(IngestParams::from_preview(&preview)));
+                self.summary.set(preview.summary.clone());
                 self.preview.set(Some(preview));
                 self.error.set(None);
                 self.phase.set(Phase::Mapping);
@@ -370,7 +376,7 @@ impl AppState {
             ingest,
             rfm: rfm.clone(),
             query,
-            summary: None,
+            summary: self.summary.get_untracked(),
         });
         client::send(&request, file.as_ref(), move |response, _| match response {
             Response::Progress { stage, done, total } => {

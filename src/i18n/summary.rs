@@ -41,6 +41,7 @@ catalog! {
     LINES_TIERS = "Membership tiers", "会员等级";
     LINES_FORECAST = "The forecast", "预测";
     LINES_CONTACTS = "A contact list's outcomes", "联系名单的效果";
+    LINES_HOLDOUT = "Holdout validation", "留出期验证";
     DROP_BAD_SUMMARY_VALUE = "a summary number that is missing, not a number, negative, not whole, or inconsistent (recency above T)",
         "汇总数值缺失、不是数字、为负、不是整数或前后矛盾（recency 大于 T）";
     DROP_REPEATED_CUSTOMER = "a customer id that repeats an earlier row's (the first row is kept)",
@@ -74,6 +75,7 @@ fn lines_analysis(lang: Lang, key: &str) -> &'static str {
         "sendtime" => t::LINES_SENDTIME,
         "tiers" => t::LINES_TIERS,
         "forecast" => t::LINES_FORECAST,
+        "holdout" => t::LINES_HOLDOUT,
         _ => t::LINES_CONTACTS,
     }
     .get(lang)

@@ -12,7 +12,7 @@ use super::{tr, AppState};
 use crate::engine::calendar::{iso_day, parse_iso_day};
 use crate::engine::rfm::RfmParams;
 use crate::format::{grouped, percent, plain};
-use crate::i18n::{drop_reason, fill, role_name, t, Lang, Text};
+use crate::i18n::{drop_reason, fill, role_name, summary_fact_lines, t, Lang, Text};
 
 /// The overview page.
 #[component]
@@ -58,6 +58,12 @@ fn Figure(
 fn Quality() -> impl IntoView {
     let state = expect_context::<AppState>();
     let lang = state.lang;
+    let is_summary = move || {
+        state
+            .overview
+            .quality
+            .with(|q| q.as_ref().is_some_and(|q| q.summary.is_some()))
+    };
     let q = move |f: fn(&crate::engine::ingest::QualityReport) -> u64| {
         Signal::derive(move || {
             state
@@ -187,7 +193,13 @@ fn Quality() -> impl IntoView {
                     <h3>{tr(state, t::Q_MISSING)}</h3>
                     <ul class="drops">{missing}</ul>
                 </Show>
-                <ul class="quality-notes">
+                <Show when=is_summary>
+                    <ul class="quality-notes" data-testid="summary-facts">
+                        {move || state.overview.quality.with(|q| q.as_ref().and_then(|q| q.summary.as_ref()).map(|f| summary_fact_lines(lang.get(), f)).unwrap_or_default().into_iter().map(|line| view! { <li>{line}</li> }).collect_view())}
+                        <li class="muted">{tr(state, t::SUMMARY_NO_MONTHS)}</li>
+                    </ul>
+                </Show>
+                <ul class="quality-notes" class:hidden=is_summary>
                     <li>
                         <label class="check">
                             <input type="checkbox" data-testid="dedupe-toggle" prop:checked=dup_removed on:change=on_dups/>

@@ -98,6 +98,7 @@ pub(super) fn handle(
             holdout_end_day,
             time_unit,
         } => {
+            session.needs_lines("holdout")?;
             job.stage(Stage::Fitting)?;
             let dataset = session.dataset.as_ref().ok_or_else(|| nothing("dataset"))?;
             let comparison = HoldoutComparison::run(

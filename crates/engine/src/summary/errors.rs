@@ -26,7 +26,7 @@ pub enum SummaryError {
     AsOfRequired,
     /// The analysis needs transaction lines; the data is a per-customer summary. `analysis` is
     /// the analysis' stable key (`baskets`, `cohorts`, `repurchase`, `sendtime`, `tiers`,
-    /// `forecast`, `contacts`).
+    /// `forecast`, `contacts`, `holdout`).
     #[error("{analysis} needs transaction lines; the data is a per-customer summary")]
     NeedsTransactions {
         /// The analysis' key.

@@ -360,7 +360,7 @@ pub fn read_summary(
     };
     let dataset = synthesize(&rows, as_of_day, c, &mut facts);
     let mut dropped = drops.0;
-    dropped.sort_by(|a, b| b.count.cmp(&a.count));
+    dropped.sort_by_key(|d| std::cmp::Reverse(d.count));
     let first_day = dataset.day.iter().copied().min();
     let quality = QualityReport {
         encoding: shape.encoding,
@@ -399,7 +399,7 @@ fn read_row(
     let number = |i: usize| -> Result<f64, (DropReason, usize)> {
         let text = cell(i);
         let value = ingest::parse_amount(text).ok_or_else(|| bad(i))?;
-        if value.is_finite() && value >= 0.0 && value < MAX_PLAUSIBLE_AMOUNT {
+        if (0.0..MAX_PLAUSIBLE_AMOUNT).contains(&value) {
             Ok(value + 0.0)
         } else {
             Err(bad(i))
@@ -500,10 +500,11 @@ fn last_repeat_value(m: f64, x: u32) -> f64 {
                 return last;
             }
         }
+        // Neighbouring doubles of a positive total (`f64::next_up` needs Rust 1.86; MSRV 1.85).
         if step % 2 == 0 {
-            up = up.next_up();
-        } else {
-            down = down.next_down();
+            up = f64::from_bits(up.to_bits() + 1);
+        } else if down > 0.0 {
+            down = f64::from_bits(down.to_bits() - 1);
         }
     }
     m

@@ -70,6 +70,10 @@ Usage:
                                    a campaign's A/B test: lift, CI, p-value, chance to win, CUPED
   segscope response FILE [options] whom to target next: response and uplift models, target list
   segscope power [options]         sample size per variation for an A/B test
+  segscope summarize FILE --out summary.csv
+                                   one row per customer (frequency, recency, T, monetary_value,
+                                   orders, revenue, first/last order): for the page, rfm, clv,
+                                   cluster, or data too big for a browser tab
   segscope bench FILE [options]    time preview, ingest and analysis on FILE
   segscope --help                  this help (also: segscope rfm --help, segscope bench --help)
   segscope --version               print the version
@@ -77,7 +81,7 @@ Usage:
 Exit status: 0 success, 1 the file or the analysis failed, 2 bad command line.";
 
 /// The subcommands, as the first argument names them.
-const SUBCOMMANDS: [&str; 15] = [
+const SUBCOMMANDS: [&str; 16] = [
     "rfm",
     "clv",
     "cluster",
@@ -92,6 +96,7 @@ const SUBCOMMANDS: [&str; 15] = [
     "experiment",
     "response",
     "power",
+    "summarize",
     "bench",
 ];
 
@@ -303,7 +308,7 @@ fn reword(error: &clap::Error, first: Option<&OsString>) -> CliResult<String> {
     let Some(command) = first.as_deref().filter(|c| SUBCOMMANDS.contains(c)) else {
         let other = first.unwrap_or_default();
         return Err(usage(format!(
-            "unknown command '{other}': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due, sendtime, tiers, forecast, experiment, response, power or bench"
+            "unknown command '{other}': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due, sendtime, tiers, forecast, experiment, response, power, summarize or bench"
         )));
     };
     let strings = |kind| match error.get(kind) {

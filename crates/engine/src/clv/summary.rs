@@ -76,8 +76,8 @@ pub(crate) fn purchase_days(dataset: &Dataset, until: Day) -> Vec<(u32, Day, f64
         }
     }
     days.into_iter()
-        .filter(|(_, _, net, has_return)| crate::lines::is_purchase(*net + 0.0, *has_return))
-        .map(|(customer, day, net, _)| (customer, day, net + 0.0))
+        .filter(|(_, _, net, has_return)| crate::lines::is_purchase(*net, *has_return))
+        .map(|(customer, day, net, _)| (customer, day, crate::lines::net_of(net)))
         .collect()
 }
 

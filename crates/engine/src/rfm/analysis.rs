@@ -361,7 +361,7 @@ impl Orders {
             customers.customer.push(c as u32);
             customers.recency_days.push(as_of_day.saturating_sub(last));
             customers.frequency.push(frequency);
-            customers.monetary.push(monetary + 0.0);
+            customers.monetary.push(lines::net_of(monetary));
             customers.first_day.push(first);
             customers.last_day.push(last);
         }

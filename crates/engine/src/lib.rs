@@ -34,6 +34,8 @@
 //! - [`experiment`]: campaigns: A/B tests (GrowthBook's conventions, CUPED, sample-ratio
 //!   mismatch, corrections, sequential testing), the effect per segment, ROI, sample sizes; a
 //!   regularised logistic response model and a two-model uplift model with Qini curves.
+//! - [`warehouse`]: the per-customer summary (`segscope summarize`'s) as SQL for DuckDB, Spark,
+//!   BigQuery, Postgres and Snowflake tables.
 //! - [`calendar`]: days since 1970-01-01 to and from calendar dates and ISO text.
 //! - [`csv_out`]: the CSV cell rules of every export (byte-order mark, plain numbers, formula
 //!   neutralisation).
@@ -64,6 +66,7 @@ pub mod session;
 pub mod stats;
 pub mod table_out;
 pub mod tiers;
+pub mod warehouse;
 
 pub use dataset::{Dataset, Day, Interned};
 pub use error::{EngineError, Result};

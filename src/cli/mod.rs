@@ -26,6 +26,7 @@ mod forecast;
 mod rfm;
 mod sendtime;
 mod session;
+mod sql;
 mod tiers;
 
 use std::ffi::OsString;
@@ -68,6 +69,8 @@ Usage:
                                    a campaign's A/B test: lift, CI, p-value, chance to win, CUPED
   segscope response FILE [options] whom to target next: response and uplift models, target list
   segscope power [options]         sample size per variation for an A/B test
+  segscope sql --dialect D --table NAME [options]
+                                   the per-customer summary as SQL for a warehouse table
   segscope bench FILE [options]    time preview, ingest and analysis on FILE
   segscope --help                  this help (also: segscope rfm --help, segscope bench --help)
   segscope --version               print the version
@@ -75,7 +78,7 @@ Usage:
 Exit status: 0 success, 1 the file or the analysis failed, 2 bad command line.";
 
 /// The subcommands, as the first argument names them.
-const SUBCOMMANDS: [&str; 15] = [
+const SUBCOMMANDS: [&str; 16] = [
     "rfm",
     "clv",
     "cluster",
@@ -90,6 +93,7 @@ const SUBCOMMANDS: [&str; 15] = [
     "experiment",
     "response",
     "power",
+    "sql",
     "bench",
 ];
 
@@ -137,6 +141,8 @@ enum Task {
     Response(experiment::ExperimentArgs),
     #[command(override_help = experiment::POWER_HELP, args_override_self = true)]
     Power(experiment::PowerArgs),
+    #[command(override_help = sql::HELP, args_override_self = true)]
+    Sql(sql::SqlArgs),
     #[command(override_help = bench::HELP, args_override_self = true)]
     Bench(bench::BenchArgs),
     /// `segscope help [anything]`: the main help, as `segscope --help`.
@@ -178,6 +184,7 @@ impl Command {
             Task::Experiment(args) => args.run(),
             Task::Response(args) => args.run_response(),
             Task::Power(args) => args.run(),
+            Task::Sql(args) => args.run(),
             Task::Bench(args) => args.run(),
             Task::Help { .. } => print(&format!("{MAIN_HELP}\n")),
         }
@@ -298,7 +305,7 @@ fn reword(error: &clap::Error, first: Option<&OsString>) -> CliResult<String> {
     let Some(command) = first.as_deref().filter(|c| SUBCOMMANDS.contains(c)) else {
         let other = first.unwrap_or_default();
         return Err(usage(format!(
-            "unknown command '{other}': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due, sendtime, tiers, forecast, experiment, response, power or bench"
+            "unknown command '{other}': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due, sendtime, tiers, forecast, experiment, response, power, sql or bench"
         )));
     };
     let strings = |kind| match error.get(kind) {
@@ -326,6 +333,7 @@ fn reword(error: &clap::Error, first: Option<&OsString>) -> CliResult<String> {
             "experiment" => experiment::HELP,
             "response" => experiment::RESPONSE_HELP,
             "power" => experiment::POWER_HELP,
+            "sql" => sql::HELP,
             "bench" => bench::HELP,
             _ => rfm::HELP,
         };

@@ -51,7 +51,7 @@ Output options:
   --json                   print {bgnbd, pareto_nbd, gamma_gamma, calibration, holdout, warnings}
   -h, --help               this help";
 
-fn time_unit(text: &str) -> Result<TimeUnit, BadValue> {
+pub(super) fn time_unit(text: &str) -> Result<TimeUnit, BadValue> {
     match text {
         "days" | "day" | "d" => Ok(TimeUnit::Days),
         "weeks" | "week" | "w" => Ok(TimeUnit::Weeks),

@@ -28,8 +28,9 @@ Prints one query (no trailing semicolon) that computes, inside the warehouse, th
 customer_id, frequency, recency, T, monetary_value, orders, revenue, first_order, last_order,
 sorted by customer_id as text. The table's columns are the file's headers; the query casts the
 date to DATE (ISO text, a DATE or a TIMESTAMP) and the amount to an exact decimal.
-DuckDB and Spark are tested against segscope summarize; Postgres, BigQuery and Snowflake are
-generated and parsed by sqlglot, not run against the live services.
+DuckDB and Spark are tested against segscope summarize (Postgres too where a server can be
+started); BigQuery and Snowflake are generated and parsed by sqlglot, not run against the live
+services.
 
 Options:
   --dialect DIALECT        duckdb, spark, bigquery, postgres or snowflake (required)
@@ -57,17 +58,6 @@ fn dialect(text: &str) -> Result<Dialect, BadValue> {
             "--dialect expects duckdb, spark, bigquery, postgres or snowflake, got '{text}'"
         ))
     })
-}
-
-/// `--time-unit`.
-fn time_unit(text: &str) -> Result<TimeUnit, BadValue> {
-    match text.to_ascii_lowercase().as_str() {
-        "days" => Ok(TimeUnit::Days),
-        "weeks" => Ok(TimeUnit::Weeks),
-        _ => Err(BadValue(format!(
-            "--time-unit expects days or weeks, got '{text}'"
-        ))),
-    }
 }
 
 /// `--duplicates`: `true` to remove.
@@ -108,7 +98,7 @@ pub(super) struct SqlArgs {
     #[arg(long = "as-of", visible_alias = "calibration-end", value_name = "YYYY-MM-DD", allow_hyphen_values = true, value_parser = day("--as-of"))]
     as_of_day: Option<Day>,
     /// `--time-unit days|weeks`.
-    #[arg(long, value_name = "UNIT", value_parser = time_unit)]
+    #[arg(long, value_name = "UNIT", value_parser = super::clv::time_unit)]
     time_unit: Option<TimeUnit>,
     /// `--duplicates keep|remove`.
     #[arg(long, value_name = "RULE", value_parser = duplicates)]

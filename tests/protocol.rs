@@ -184,6 +184,7 @@ fn every_request_and_response_round_trips() {
             ingest: IngestParams::from_preview(&preview),
             rfm: RfmParams::default(),
             query: CustomerQuery::default(),
+            summary: None,
         }),
         None,
     );
@@ -573,6 +574,7 @@ fn a_response_with_a_non_finite_number_fails_the_same_request_in_words() {
                 },
                 rfm: RfmParams::default(),
                 query: CustomerQuery::default(),
+                summary: None,
             }),
             None,
             &mut job,

@@ -136,6 +136,7 @@ fn each_workbook_is_read_from_its_largest_sheet_with_exact_numbers_and_dates() {
                 ingest: IngestParams::from_preview(&preview),
                 rfm: RfmParams::default(),
                 query: CustomerQuery::default(),
+                summary: None,
             }),
             None,
         )

@@ -47,6 +47,7 @@ fn demo_in(mut session: Session) -> Session {
             ingest: IngestParams::from_preview(&preview),
             rfm: RfmParams::default(),
             query: CustomerQuery::default(),
+            summary: None,
         }),
         None,
     );

@@ -370,6 +370,7 @@ impl AppState {
             ingest,
             rfm: rfm.clone(),
             query,
+            summary: None,
         });
         client::send(&request, file.as_ref(), move |response, _| match response {
             Response::Progress { stage, done, total } => {

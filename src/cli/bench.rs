@@ -121,7 +121,7 @@ impl BenchArgs {
                 }
             });
             let (start, cpu_start) = (Instant::now(), thread_cpu());
-            let quality = cli.ingest(params, RfmParams::default())??;
+            let quality = cli.ingest(params, RfmParams::default(), None)??;
             let (end, cpu_end) = (Instant::now(), thread_cpu());
             let (middle, cpu_middle) = scoring.get().unwrap_or((end, cpu_end));
             ingest_times.wall.push(middle.duration_since(start));

@@ -26,6 +26,7 @@ mod forecast;
 mod rfm;
 mod sendtime;
 mod session;
+mod summarize;
 mod sql;
 mod tiers;
 
@@ -45,6 +46,7 @@ use crate::engine::calendar;
 use crate::engine::ingest::{
     ColumnRole, DateOrder, GuessNote, IngestParams, Preview, TextEncoding,
 };
+use crate::engine::summary::SummaryLayout;
 use crate::engine::Day;
 
 const MAIN_HELP: &str = "\
@@ -141,6 +143,8 @@ enum Task {
     Response(experiment::ExperimentArgs),
     #[command(override_help = experiment::POWER_HELP, args_override_self = true)]
     Power(experiment::PowerArgs),
+    #[command(override_help = summarize::HELP, args_override_self = true)]
+    Summarize(summarize::SummarizeArgs),
     #[command(override_help = sql::HELP, args_override_self = true)]
     Sql(sql::SqlArgs),
     #[command(override_help = bench::HELP, args_override_self = true)]
@@ -184,6 +188,7 @@ impl Command {
             Task::Experiment(args) => args.run(),
             Task::Response(args) => args.run_response(),
             Task::Power(args) => args.run(),
+            Task::Summarize(args) => args.run(),
             Task::Sql(args) => args.run(),
             Task::Bench(args) => args.run(),
             Task::Help { .. } => print(&format!("{MAIN_HELP}\n")),
@@ -510,9 +515,32 @@ struct InputArgs {
     /// list them).
     #[arg(long)]
     keep_far_dates: bool,
+    /// `--summary-as-of YYYY-MM-DD`: for a per-customer summary file, the day its T is counted
+    /// to (default: first_order + T).
+    #[arg(long = "summary-as-of", value_name = "YYYY-MM-DD", allow_hyphen_values = true, value_parser = day("--summary-as-of"))]
+    summary_as_of: Option<Day>,
+    /// `--summary-unit days|weeks`: the unit of a summary file's recency and T (default: guess).
+    #[arg(long = "summary-unit", value_name = "UNIT", value_parser = clv::time_unit)]
+    summary_unit: Option<crate::engine::clv::TimeUnit>,
+    /// `--transactions`: read the file as transactions even when its header looks like a
+    /// per-customer summary's.
+    #[arg(long)]
+    transactions: bool,
 }
 
 impl InputArgs {
+    /// The summary layout to read the file with: the preview's detection with the command-line
+    /// overrides, `None` for transactions.
+    fn summary_layout(&self, preview: &Preview) -> Option<SummaryLayout> {
+        let mut layout = preview.summary.clone().filter(|_| !self.transactions)?;
+        if let Some(unit) = self.summary_unit {
+            layout.time_unit = unit;
+            layout.time_unit_guessed = false;
+        }
+        layout.as_of_day = self.summary_as_of;
+        Some(layout)
+    }
+
     /// The preview's detections with the command-line overrides applied.
     fn ingest_params(&self, preview: &Preview) -> CliResult<IngestParams> {
         let mut mapping = preview.mapping.clone();

@@ -265,17 +265,28 @@ fn human_summary(quality: &QualityReport, analysis: &Analysis, out: Option<&Path
         r.pareto.gini
     ));
     let o = &r.outliers;
-    lines.push(format!(
-        "Outlier orders above {}: {} worth {} ({})",
-        money(o.fence),
-        n(o.flagged_orders),
-        money(o.flagged_revenue),
-        if o.capped {
-            "capped at the fence"
-        } else {
-            "flagged, not capped"
-        }
-    ));
+    if let Some(summary) = &quality.summary {
+        lines.push(format!(
+            "Per-customer summary as of {} (recency and T in {}): no order values, so no outlier fence and no monthly series",
+            calendar::iso_day(summary.as_of_day),
+            match summary.time_unit {
+                crate::engine::clv::TimeUnit::Days => "days",
+                crate::engine::clv::TimeUnit::Weeks => "weeks",
+            }
+        ));
+    } else {
+        lines.push(format!(
+            "Outlier orders above {}: {} worth {} ({})",
+            money(o.fence),
+            n(o.flagged_orders),
+            money(o.flagged_revenue),
+            if o.capped {
+                "capped at the fence"
+            } else {
+                "flagged, not capped"
+            }
+        ));
+    }
     lines.push(String::new());
     lines.push(format!(
         "{:<22}{:>11}{:>8}{:>16}{:>8}{:>10}{:>8}",

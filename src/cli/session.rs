@@ -13,6 +13,7 @@ use crate::engine::session::{
     file, overview, predictions, FileSource, Job, Reply, Request, Response, Session, SessionError,
     Stage,
 };
+use crate::engine::summary::SummaryLayout;
 use crate::engine::EngineError;
 use crate::i18n::{self, Lang};
 
@@ -39,8 +40,13 @@ impl CliSession {
         rfm: RfmParams,
     ) -> CliResult<(Self, Result<QualityReport, CliError>)> {
         let (mut cli, preview) = Self::open(input)?;
-        let ingest = input.ingest_params(&preview)?;
-        let analysed = cli.ingest(ingest, rfm)?;
+        let summary = input.summary_layout(&preview);
+        // A summary file has no transaction columns to map.
+        let ingest = match summary {
+            Some(_) => IngestParams::from_preview(&preview),
+            None => input.ingest_params(&preview)?,
+        };
+        let analysed = cli.ingest(ingest, rfm, summary)?;
         Ok((cli, analysed))
     }
 
@@ -99,6 +105,7 @@ impl CliSession {
         &mut self,
         ingest: IngestParams,
         rfm: RfmParams,
+        summary: Option<SummaryLayout>,
     ) -> CliResult<Result<QualityReport, CliError>> {
         let query = CustomerQuery {
             limit: 0,
@@ -109,6 +116,7 @@ impl CliSession {
             ingest,
             rfm,
             query,
+            summary,
         });
         match self.session_reply(request, None) {
             Ok(reply) => match reply.response {

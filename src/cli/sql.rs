@@ -173,6 +173,10 @@ impl SqlArgs {
             delimiter: None,
             date_order: None,
             keep_far_dates: false,
+            summary_as_of: None,
+            summary_unit: None,
+            // The file holds the table's lines, whatever its header looks like.
+            transactions: true,
         };
         let (_, preview) = CliSession::open(&input)?;
         if !preview.has_header {

@@ -153,6 +153,8 @@ pub fn drop_reason(lang: Lang, reason: DropReason) -> &'static str {
         DropReason::ImplausibleDate => t::DROP_IMPLAUSIBLE_DATE,
         DropReason::ImplausibleAmount => t::DROP_IMPLAUSIBLE_AMOUNT,
         DropReason::FarFromOtherDates => t::DROP_FAR_DATE,
+        DropReason::BadSummaryValue => t::DROP_BAD_SUMMARY_VALUE,
+        DropReason::RepeatedCustomerId => t::DROP_REPEATED_CUSTOMER,
     }
     .get(lang)
 }

@@ -94,6 +94,7 @@ mod overview;
 mod predictions;
 mod segments;
 mod sendtime;
+mod summary;
 mod tiers;
 
 pub use baskets::{basket_warning_text, describe_basket_error, level_name, support_text};
@@ -113,6 +114,7 @@ pub use segments::{
     trait_name,
 };
 pub use sendtime::{describe_sendtime_error, hour_text, weekday_name};
+pub use summary::{describe_summary_error, summary_fact_lines, unit_name};
 pub use tiers::{describe_tier_error, movement_name, tier_name, tier_words};
 
 /// The catalog, one part per feature (`common`, `ingest`, `overview`, `customers`,
@@ -132,10 +134,11 @@ pub mod t {
     pub use super::predictions::*;
     pub use super::segments::*;
     pub use super::sendtime::*;
+    pub use super::summary::*;
     pub use super::tiers::*;
 
     /// Every part with its entries, for tests and audits.
-    pub const PARTS: [(&str, &[(&str, super::Text)]); 12] = [
+    pub const PARTS: [(&str, &[(&str, super::Text)]); 13] = [
         ("common", super::common::ALL),
         ("ingest", super::ingest::ALL),
         ("overview", super::overview::ALL),
@@ -148,6 +151,7 @@ pub mod t {
         ("sendtime", super::sendtime::ALL),
         ("forecast", super::forecast::ALL),
         ("campaigns", super::campaigns::ALL),
+        ("summary", super::summary::ALL),
     ];
 }
 
@@ -190,6 +194,7 @@ pub fn describe_error(lang: Lang, error: &WorkerError) -> String {
         WorkerError::Engine(EngineError::SendTime(e)) => describe_sendtime_error(lang, e),
         WorkerError::Engine(EngineError::Forecast(e)) => describe_forecast_error(lang, e),
         WorkerError::Engine(EngineError::Experiment(e)) => describe_experiment_error(lang, e),
+        WorkerError::Engine(EngineError::Summary(e)) => describe_summary_error(lang, e),
         WorkerError::NothingLoaded { .. } => t::ERR_NOTHING_LOADED.get(lang).to_string(),
         WorkerError::Read { message } => fill(lang, t::ERR_READ, &[message]),
         WorkerError::TooManyRowsForExcel { rows } => fill(

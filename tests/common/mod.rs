@@ -170,6 +170,7 @@ pub fn session_with(csv: &[u8]) -> segscope::engine::session::Session {
             ingest: IngestParams::from_preview(&preview),
             rfm: RfmParams::default(),
             query: CustomerQuery::default(),
+            summary: None,
         }),
         None,
     )

@@ -69,6 +69,10 @@ pub struct Dataset {
     pub minute_of_day: Vec<u16>,
     /// `true` for a line that repeats an earlier line exactly (all fields equal).
     pub is_exact_duplicate: Vec<bool>,
+    /// `Some(as-of day)` when the lines are synthetic, made from a per-customer summary as of that
+    /// day (inclusive; see [`crate::summary::read_summary`]): per-customer aggregates are exact,
+    /// the lines themselves are not real.
+    pub summary_as_of: Option<Day>,
 }
 
 /// [`Dataset::minute_of_day`] of a line whose date had no time of day.
@@ -95,6 +99,19 @@ impl Dataset {
     /// Whether the file had an order id column.
     pub fn has_order_ids(&self) -> bool {
         !self.order_hash.is_empty()
+    }
+    /// Whether the lines were made from a per-customer summary ([`Dataset::summary_as_of`]):
+    /// analyses that need real lines refuse such a dataset.
+    pub fn is_summary(&self) -> bool {
+        self.summary_as_of.is_some()
+    }
+    /// The last day of the data: the last line's, or a summary's as-of day when later.
+    pub fn last_day(&self) -> Option<Day> {
+        let last = self.day.iter().copied().max();
+        match (last, self.summary_as_of) {
+            (Some(last), Some(as_of)) => Some(last.max(as_of)),
+            (last, _) => last,
+        }
     }
     /// Number of distinct customers.
     pub fn customer_count(&self) -> usize {

@@ -7,6 +7,7 @@ use crate::experiment::ExperimentError;
 use crate::forecast::ForecastError;
 use crate::repurchase::RepurchaseError;
 use crate::sendtime::SendTimeError;
+use crate::summary::SummaryError;
 use crate::tiers::TierError;
 
 use super::{
@@ -49,6 +50,10 @@ pub enum EngineError {
     /// A campaign could not be analysed (a file without groups, settings out of range).
     #[error(transparent)]
     Experiment(#[from] ExperimentError),
+    /// A per-customer summary could not be made or read, or an analysis needs the lines a
+    /// summary does not have.
+    #[error(transparent)]
+    Summary(#[from] SummaryError),
 }
 
 /// Engine result alias.

@@ -34,6 +34,8 @@
 //! - [`experiment`]: campaigns: A/B tests (GrowthBook's conventions, CUPED, sample-ratio
 //!   mismatch, corrections, sequential testing), the effect per segment, ROI, sample sizes; a
 //!   regularised logistic response model and a two-model uplift model with Qini curves.
+//! - [`summary`]: the per-customer summary (`frequency, recency, T, monetary_value, orders,
+//!   revenue, first_order, last_order`): made from transactions, or read back as a dataset.
 //! - [`warehouse`]: the per-customer summary (`segscope summarize`'s) as SQL for DuckDB, Spark,
 //!   BigQuery, Postgres and Snowflake tables.
 //! - [`calendar`]: days since 1970-01-01 to and from calendar dates and ISO text.
@@ -64,6 +66,7 @@ pub mod rfm;
 pub mod sendtime;
 pub mod session;
 pub mod stats;
+pub mod summary;
 pub mod table_out;
 pub mod tiers;
 pub mod warehouse;

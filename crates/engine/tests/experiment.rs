@@ -86,6 +86,7 @@ fn load_transactions(session: &mut Session, csv: &[u8]) {
             ingest: segscope_engine::ingest::IngestParams::from_preview(&preview),
             rfm: RfmParams::default(),
             query: CustomerQuery::default(),
+            summary: None,
         }),
         None,
     )

@@ -9,7 +9,7 @@
 use rustc_hash::FxHashMap;
 
 use super::{AttributeColumnInfo, AttributeJoin, ClusterError, FeatureValues};
-use crate::ingest::{self, IngestError, PreviewParams, TextEncoding};
+use crate::ingest::{self, IngestError, PreviewParams};
 use crate::Interned;
 
 /// Bytes of the head given to the encoding/delimiter/header detection.
@@ -69,7 +69,7 @@ impl AttributeTable {
                 message: other.to_string(),
             },
         })?;
-        let text = decode(bytes, shape.encoding);
+        let text = ingest::decode_whole(bytes, shape.encoding);
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(shape.delimiter)
             .has_headers(false)
@@ -239,18 +239,6 @@ impl AttributeTable {
     pub fn column(&self, name: &str) -> Option<&AttributeColumn> {
         self.columns.iter().find(|c| c.name == name)
     }
-}
-
-/// The whole file as text, its BOM removed; invalid sequences become U+FFFD.
-fn decode(bytes: &[u8], encoding: TextEncoding) -> std::borrow::Cow<'_, str> {
-    let encoding = match encoding {
-        TextEncoding::Utf8 => encoding_rs::UTF_8,
-        TextEncoding::Utf16Le => encoding_rs::UTF_16LE,
-        TextEncoding::Utf16Be => encoding_rs::UTF_16BE,
-        TextEncoding::Gb18030 => encoding_rs::GB18030,
-        TextEncoding::Windows1252 => encoding_rs::WINDOWS_1252,
-    };
-    encoding.decode_with_bom_removal(bytes).0
 }
 
 fn is_blank(record: &csv::StringRecord) -> bool {

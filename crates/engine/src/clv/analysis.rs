@@ -614,7 +614,7 @@ fn dropout_warning(
 
 pub(crate) fn data_span(dataset: &Dataset) -> Result<(Day, Day), ClvError> {
     let first = dataset.day.iter().copied().min();
-    let last = dataset.day.iter().copied().max();
+    let last = dataset.last_day();
     match (first, last) {
         (Some(first), Some(last)) => Ok((first, last)),
         _ => Err(ClvError::TooFewCustomers { count: 0 }),

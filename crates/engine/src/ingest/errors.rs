@@ -32,6 +32,12 @@ pub enum DropReason {
     /// separate it from the main run of the file's dates ([`super::far_date_fences`]). Kept, it would move the as-of date, every recency and
     /// every customer's age. Kept on request (`IngestParams::keep_far_dates`).
     FarFromOtherDates,
+    /// A per-customer summary's number is missing, not a number, negative, not whole where it
+    /// must be (frequency, orders) or inconsistent (recency above T; repeat purchases without
+    /// recency, or recency without repeats).
+    BadSummaryValue,
+    /// A per-customer summary's row repeats an earlier row's customer id (the first is kept).
+    RepeatedCustomerId,
 }
 
 /// Amounts of this size or more are dropped as [`DropReason::ImplausibleAmount`].

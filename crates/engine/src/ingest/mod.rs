@@ -41,5 +41,6 @@ pub use parse::{far_date_fences, FarDates, FAR_DATE_MIN_GAP_DAYS, PROGRESS_STEP_
 pub use parse::{ingest, ColumnMissing, DroppedRows, QualityReport, QuoteRepair, ReturnsSummary};
 pub use schema::HEAD_CUT_MIN_BYTES;
 pub use schema::{preview, GuessNote, Preview};
+pub(crate) use sniff::decode_whole;
 pub use values::{parse_amount, parse_date, parse_time_of_day, DateParse};
 pub use workbook::{sheet_as_csv, workbook_format, Workbook, WorkbookFormat};

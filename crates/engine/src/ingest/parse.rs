@@ -95,6 +95,9 @@ pub struct QualityReport {
     /// [`DropReason::FarFromOtherDates`]) or kept on request; `None` when there are none.
     #[serde(default)]
     pub far_dates: Option<FarDates>,
+    /// For a per-customer summary file: what reading it found (`None` for transactions).
+    #[serde(default)]
+    pub summary: Option<crate::summary::SummaryFacts>,
 }
 
 /// Lines whose date lies far outside the file's main date range ([`far_date_fences`]).
@@ -752,7 +755,10 @@ impl Builder {
                 DropReason::MissingAmount
                 | DropReason::BadAmount
                 | DropReason::ImplausibleAmount => mapping.amount,
-                DropReason::TooFewFields => None,
+                // Summary files only (`crate::summary`): never a transactions line's reason.
+                DropReason::TooFewFields
+                | DropReason::BadSummaryValue
+                | DropReason::RepeatedCustomerId => None,
             };
             DropTally {
                 reason,
@@ -1250,6 +1256,7 @@ impl Builder {
             categories,
             minute_of_day: self.minute_of_day,
             is_exact_duplicate: self.is_exact_duplicate,
+            summary_as_of: None,
         };
         shrink(&mut dataset);
         // Customers whose every line was dropped as far-dated keep their interned id with no
@@ -1292,6 +1299,7 @@ impl Builder {
             notes,
             quote_repairs: self.quote_repairs,
             far_dates: self.far_dates,
+            summary: None,
         };
         Ok((dataset, report))
     }

@@ -34,6 +34,10 @@ pub struct Preview {
     /// plain ASCII nor clean UTF-8): the page shows the encoding choice with the preview.
     #[serde(default)]
     pub encoding_doubtful: bool,
+    /// When the header is a per-customer summary's (frequency, recency, T, monetary_value): its
+    /// layout ([`crate::summary::detect`]); the page offers to read it as one.
+    #[serde(default)]
+    pub summary: Option<crate::summary::SummaryLayout>,
 }
 
 /// A guess the values made against a header's words.
@@ -143,7 +147,7 @@ pub fn preview(head: &[u8], params: &PreviewParams) -> Result<Preview, IngestErr
             )
         });
 
-    let rows = records
+    let rows: Vec<Vec<String>> = records
         .iter()
         .take(PREVIEW_ROWS.min((PREVIEW_CELLS / width.max(1)).max(PREVIEW_MIN_ROWS)))
         .map(|record| {
@@ -156,6 +160,11 @@ pub fn preview(head: &[u8], params: &PreviewParams) -> Result<Preview, IngestErr
         })
         .collect();
 
+    let summary = if has_header {
+        crate::summary::detect(&columns, &rows)
+    } else {
+        None
+    };
     Ok(Preview {
         encoding,
         delimiter,
@@ -167,6 +176,7 @@ pub fn preview(head: &[u8], params: &PreviewParams) -> Result<Preview, IngestErr
         date_order_ambiguous,
         notes,
         encoding_doubtful,
+        summary,
     })
 }
 

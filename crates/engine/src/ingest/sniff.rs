@@ -198,6 +198,12 @@ fn mostly_lone_high_bytes(head: &[u8]) -> bool {
     total > 0 && lone * 2 > total
 }
 
+/// A whole file as text, its BOM removed; invalid sequences become U+FFFD (the attributes,
+/// campaign and summary files, read whole).
+pub(crate) fn decode_whole(bytes: &[u8], encoding: TextEncoding) -> Cow<'_, str> {
+    encoding_rs_of(encoding).decode_with_bom_removal(bytes).0
+}
+
 /// Decodes `head` (BOM removed) into text. Invalid sequences become U+FFFD.
 pub(crate) fn decode(head: &[u8], encoding: TextEncoding) -> Cow<'_, str> {
     let body = match bom(head) {

@@ -101,11 +101,26 @@ pub fn analyze(dataset: &Dataset, params: &RfmParams) -> Result<Analysis, RfmErr
         .get(..lines)
         .and_then(|days| Some((*days.iter().min()?, *days.iter().max()?)))
         .ok_or(RfmError::NoCustomers)?;
-    let valid = params.check(day_range, dataset.has_order_ids())?;
+    // A summary's data runs to its as-of day, whatever day its last synthetic line has.
+    let day_range = match dataset.summary_as_of {
+        Some(as_of) => (day_range.0, day_range.1.max(as_of)),
+        None => day_range,
+    };
+    let mut valid = params.check(day_range, dataset.has_order_ids())?;
+    if dataset.is_summary() {
+        // A summary's lines flagged as duplicates are the purchase models' alone (see
+        // `crate::summary`), and its orders' values are not real: no outlier fence either.
+        valid.remove_duplicates = true;
+        valid.cap_outliers = false;
+    }
 
     let run = RunLines::new(dataset, valid.as_of_day, valid.remove_duplicates);
     let mut orders = Orders::build(&run);
-    let outliers = orders.apply_outlier_fence(valid.cap_outliers);
+    let outliers = if dataset.is_summary() {
+        super::OutlierSummary::default()
+    } else {
+        orders.apply_outlier_fence(valid.cap_outliers)
+    };
     let totals = orders.customer_totals(valid.as_of_day);
     if totals.customers.is_empty() {
         return Err(RfmError::NoCustomers);
@@ -145,7 +160,12 @@ pub fn analyze(dataset: &Dataset, params: &RfmParams) -> Result<Analysis, RfmErr
             .copied()
             .unwrap_or(valid.as_of_day),
         kpis: summary::kpis(&customers),
-        monthly: orders.monthly(),
+        // A summary has no months: its synthetic order days are not real.
+        monthly: if dataset.is_summary() {
+            Vec::new()
+        } else {
+            orders.monthly()
+        },
         segments: summary::segment_rows(&customers),
         rf_heatmap: summary::rf_heatmap(&customers),
         pareto: summary::pareto(&customers.monetary),
@@ -153,7 +173,12 @@ pub fn analyze(dataset: &Dataset, params: &RfmParams) -> Result<Analysis, RfmErr
         frequency_histogram: summary::frequency_histogram(&customers.frequency),
         monetary_histogram: summary::monetary_histogram(&customers.monetary),
         outliers,
-        duplicates_removed: orders.duplicates_removed,
+        // A summary's flagged lines are the purchase models' alone, not duplicates of the file.
+        duplicates_removed: if dataset.is_summary() {
+            0
+        } else {
+            orders.duplicates_removed
+        },
         duplicates_were_removed: valid.remove_duplicates,
         fully_returned_orders: orders.purchase.iter().filter(|p| !**p).count() as u64,
         customers_without_purchase: totals.without_purchase,

@@ -171,6 +171,7 @@ pub(super) fn handle(
     _attachment: Option<Box<dyn super::Source>>,
     job: &mut Job<'_>,
 ) -> Result<Reply, SessionError> {
+    session.needs_lines("baskets")?;
     match request {
         Request::Rules { params, query } => {
             let started = (job.now_ms)();

@@ -64,6 +64,7 @@ pub(super) fn handle(
     _attachment: Option<Box<dyn super::Source>>,
     job: &mut Job<'_>,
 ) -> Result<Reply, SessionError> {
+    session.needs_lines("cohorts")?;
     let started = (job.now_ms)();
     match request {
         Request::Run { params, group } => {

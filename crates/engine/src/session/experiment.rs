@@ -287,6 +287,12 @@ pub(super) fn handle(
             let started = (job.now_ms)();
             job.stage(Stage::Testing)?;
             params.check().map_err(EngineError::from)?;
+            if matches!(
+                params.source,
+                crate::experiment::OutcomeSource::Contacts { .. }
+            ) {
+                session.needs_lines("contacts")?;
+            }
             let kept = session.campaign_table.as_ref().filter(|t| {
                 params
                     .id_column

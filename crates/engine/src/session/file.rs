@@ -6,6 +6,7 @@ use super::{nothing, Job, Reply, Session, SessionError, Source};
 use crate::customers::CustomerQuery;
 use crate::ingest::{IngestParams, Preview, PreviewParams, Workbook};
 use crate::rfm::RfmParams;
+use crate::summary::SummaryLayout;
 
 /// What the page asks of this feature.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,6 +34,10 @@ pub enum Request {
         rfm: RfmParams,
         /// First page of the customer table.
         query: CustomerQuery,
+        /// Read the file as a per-customer summary with this layout (the preview's
+        /// [`Preview::summary`], confirmed) instead of as transactions.
+        #[serde(default)]
+        summary: Option<SummaryLayout>,
     },
 }
 
@@ -88,11 +93,15 @@ pub(super) fn handle(
             ingest,
             rfm,
             query,
+            summary,
         } => {
             if let Some(file) = attachment {
                 session.keep_file(file, sheet.as_deref())?;
             }
-            session.ingest(&ingest, &rfm, &query, job)
+            match summary {
+                Some(layout) => session.ingest_summary(&layout, &rfm, &query, job),
+                None => session.ingest(&ingest, &rfm, &query, job),
+            }
         }
     }
 }

@@ -56,6 +56,7 @@ pub(super) fn handle(
     _attachment: Option<Box<dyn super::Source>>,
     job: &mut Job<'_>,
 ) -> Result<Reply, SessionError> {
+    session.needs_lines("forecast")?;
     match request {
         Request::Run { params } => {
             let (analysis, elapsed_ms) = super::on_run_lines(session, job, |d, a| {

@@ -394,6 +394,50 @@ impl Session {
         Ok(self.finish(analysis, Some(quality), query, started, job))
     }
 
+    /// Refuses an analysis that needs transaction lines when the data is a per-customer summary
+    /// (`analysis`: the analysis' key for the message).
+    fn needs_lines(&self, analysis: &str) -> Result<(), SessionError> {
+        if self
+            .dataset
+            .as_ref()
+            .is_some_and(crate::Dataset::is_summary)
+        {
+            return Err(
+                EngineError::from(crate::summary::SummaryError::NeedsTransactions {
+                    analysis: analysis.to_string(),
+                })
+                .into(),
+            );
+        }
+        Ok(())
+    }
+
+    /// [`Self::ingest`] for a per-customer summary file: read whole (a summary has one row per
+    /// customer, not per line), made into a dataset ([`crate::summary::read_summary`]), analysed.
+    fn ingest_summary(
+        &mut self,
+        layout: &crate::summary::SummaryLayout,
+        rfm_params: &rfm::RfmParams,
+        query: &CustomerQuery,
+        job: &mut Job<'_>,
+    ) -> Result<Reply, SessionError> {
+        let file = self.file.as_deref().ok_or_else(|| nothing("file"))?;
+        let started = (job.now_ms)();
+        job.stage(Stage::Reading)?;
+        let bytes = file
+            .read_all()
+            .map_err(|message| SessionError::Read { message })?;
+        let (dataset, quality, _) =
+            crate::summary::read_summary(&bytes, layout).map_err(EngineError::from)?;
+        drop(bytes);
+        job.stage(Stage::Scoring)?;
+        let result = rfm::analyze(&dataset, rfm_params);
+        self.dataset = Some(dataset);
+        self.forget_results();
+        let analysis = result.map_err(EngineError::from)?;
+        Ok(self.finish(analysis, Some(quality), query, started, job))
+    }
+
     /// Keeps a new RFM analysis and answers with its report and first customer page.
     fn finish(
         &mut self,

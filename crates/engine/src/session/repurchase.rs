@@ -52,6 +52,7 @@ pub(super) fn handle(
     _attachment: Option<Box<dyn super::Source>>,
     job: &mut Job<'_>,
 ) -> Result<Reply, SessionError> {
+    session.needs_lines("repurchase")?;
     match request {
         Request::Run { params } => {
             let (mut analysis, elapsed_ms) = super::on_run_lines(session, job, |d, a| {

@@ -87,6 +87,7 @@ fn ingest_request(preview: &ingest::Preview) -> Request {
         ingest: IngestParams::from_preview(preview),
         rfm: RfmParams::default(),
         query: CustomerQuery::default(),
+        summary: None,
     })
 }
 

@@ -67,6 +67,7 @@ pub(super) fn handle(
     _attachment: Option<Box<dyn super::Source>>,
     job: &mut Job<'_>,
 ) -> Result<Reply, SessionError> {
+    session.needs_lines("tiers")?;
     match request {
         Request::Run { params } => {
             let started = (job.now_ms)();

@@ -26,8 +26,8 @@ mod forecast;
 mod rfm;
 mod sendtime;
 mod session;
-mod summarize;
 mod sql;
+mod summarize;
 mod tiers;
 
 use std::ffi::OsString;

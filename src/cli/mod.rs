@@ -26,6 +26,7 @@ mod forecast;
 mod rfm;
 mod sendtime;
 mod session;
+mod sql;
 mod summarize;
 mod tiers;
 
@@ -74,6 +75,8 @@ Usage:
                                    one row per customer (frequency, recency, T, monetary_value,
                                    orders, revenue, first/last order): for the page, rfm, clv,
                                    cluster, or data too big for a browser tab
+  segscope sql --dialect D --table NAME [options]
+                                   the per-customer summary as SQL for a warehouse table
   segscope bench FILE [options]    time preview, ingest and analysis on FILE
   segscope --help                  this help (also: segscope rfm --help, segscope bench --help)
   segscope --version               print the version
@@ -81,7 +84,7 @@ Usage:
 Exit status: 0 success, 1 the file or the analysis failed, 2 bad command line.";
 
 /// The subcommands, as the first argument names them.
-const SUBCOMMANDS: [&str; 16] = [
+const SUBCOMMANDS: [&str; 17] = [
     "rfm",
     "clv",
     "cluster",
@@ -97,6 +100,7 @@ const SUBCOMMANDS: [&str; 16] = [
     "response",
     "power",
     "summarize",
+    "sql",
     "bench",
 ];
 
@@ -146,6 +150,8 @@ enum Task {
     Power(experiment::PowerArgs),
     #[command(override_help = summarize::HELP, args_override_self = true)]
     Summarize(summarize::SummarizeArgs),
+    #[command(override_help = sql::HELP, args_override_self = true)]
+    Sql(sql::SqlArgs),
     #[command(override_help = bench::HELP, args_override_self = true)]
     Bench(bench::BenchArgs),
     /// `segscope help [anything]`: the main help, as `segscope --help`.
@@ -188,6 +194,7 @@ impl Command {
             Task::Response(args) => args.run_response(),
             Task::Power(args) => args.run(),
             Task::Summarize(args) => args.run(),
+            Task::Sql(args) => args.run(),
             Task::Bench(args) => args.run(),
             Task::Help { .. } => print(&format!("{MAIN_HELP}\n")),
         }
@@ -308,7 +315,7 @@ fn reword(error: &clap::Error, first: Option<&OsString>) -> CliResult<String> {
     let Some(command) = first.as_deref().filter(|c| SUBCOMMANDS.contains(c)) else {
         let other = first.unwrap_or_default();
         return Err(usage(format!(
-            "unknown command '{other}': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due, sendtime, tiers, forecast, experiment, response, power, summarize or bench"
+            "unknown command '{other}': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due, sendtime, tiers, forecast, experiment, response, power, summarize, sql or bench"
         )));
     };
     let strings = |kind| match error.get(kind) {
@@ -336,6 +343,7 @@ fn reword(error: &clap::Error, first: Option<&OsString>) -> CliResult<String> {
             "experiment" => experiment::HELP,
             "response" => experiment::RESPONSE_HELP,
             "power" => experiment::POWER_HELP,
+            "sql" => sql::HELP,
             "bench" => bench::HELP,
             _ => rfm::HELP,
         };

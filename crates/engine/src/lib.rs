@@ -36,6 +36,8 @@
 //!   regularised logistic response model and a two-model uplift model with Qini curves.
 //! - [`summary`]: the per-customer summary (`frequency, recency, T, monetary_value, orders,
 //!   revenue, first_order, last_order`): made from transactions, or read back as a dataset.
+//! - [`warehouse`]: the per-customer summary (`segscope summarize`'s) as SQL for DuckDB, Spark,
+//!   BigQuery, Postgres and Snowflake tables.
 //! - [`calendar`]: days since 1970-01-01 to and from calendar dates and ISO text.
 //! - [`csv_out`]: the CSV cell rules of every export (byte-order mark, plain numbers, formula
 //!   neutralisation).
@@ -67,6 +69,7 @@ pub mod stats;
 pub mod summary;
 pub mod table_out;
 pub mod tiers;
+pub mod warehouse;
 
 pub use dataset::{Dataset, Day, Interned};
 pub use error::{EngineError, Result};

@@ -29,7 +29,7 @@ pub use crate::engine::session::{
 /// `CustomerQuery::bought`). 12: cohorts (`Request::Cohorts`, `Response::Cohorts`,
 /// `Stage::Lifecycle`). 13: repurchase cycles (`Request::Repurchase`, `Response::Repurchase`).
 /// 15: campaigns (`Request::Experiment`, `Response::Experiment`, `Stage::Testing`).
-pub const PROTOCOL_VERSION: u32 = 15;
+pub const PROTOCOL_VERSION: u32 = 16;
 
 /// One message on the wire. Every request carries an id that its responses echo, and the page's
 /// file generation, which the responses echo too (so an answer about an older file is dropped).

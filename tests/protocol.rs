@@ -79,10 +79,11 @@ fn request_name(r: &Request) -> &'static str {
         Request::Experiment(msg::experiment::Request::Run { .. }) => "ExperimentRun",
         Request::Experiment(msg::experiment::Request::Export { .. }) => "ExperimentExport",
         Request::Experiment(msg::experiment::Request::Power { .. }) => "Power",
+        Request::Warehouse(msg::warehouse::Request::Sql { .. }) => "WarehouseSql",
     }
 }
 
-const REQUESTS: usize = 38;
+const REQUESTS: usize = 39;
 
 fn response_name(r: &Response) -> &'static str {
     match r {
@@ -112,10 +113,11 @@ fn response_name(r: &Response) -> &'static str {
         Response::Experiment(msg::experiment::Response::Opened { .. }) => "CampaignOpened",
         Response::Experiment(msg::experiment::Response::Analyzed { .. }) => "Experiment",
         Response::Experiment(msg::experiment::Response::Power { .. }) => "PowerAnswer",
+        Response::Warehouse(msg::warehouse::Response::Sql { .. }) => "WarehouseSqlText",
     }
 }
 
-const RESPONSES: usize = 26;
+const RESPONSES: usize = 27;
 
 fn round_trip_response(id: u64, response: &Response) {
     let json = encode_response(id, 7, response);
@@ -493,6 +495,19 @@ fn every_request_and_response_round_trips() {
         &mut session,
         Request::Experiment(msg::experiment::Request::Power {
             params: PowerParams::new(PowerMetric::Proportion { baseline_rate: 0.2 }, 0.05),
+        }),
+        None,
+    );
+    ask(
+        &mut session,
+        Request::Warehouse(msg::warehouse::Request::Sql {
+            dialect: segscope::engine::warehouse::Dialect::Spark,
+            params: segscope::engine::warehouse::SqlParams::new(
+                "sales.orders",
+                "customer_id",
+                "date",
+                "amount",
+            ),
         }),
         None,
     );

@@ -301,6 +301,9 @@ pub fn Mapping() -> impl IntoView {
                     </tbody>
                 </table>
             </div>
+            <Show when=move || !summary_mode()>
+                <super::warehouse::SqlPanel/>
+            </Show>
             <Show when=move || !missing_required().is_empty()>
                 <p class="warning" data-testid="mapping-missing">
                     {move || {

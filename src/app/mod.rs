@@ -16,6 +16,7 @@ mod routes;
 mod segments;
 mod state;
 mod upload;
+mod warehouse;
 
 use leptos::prelude::*;
 

@@ -114,7 +114,9 @@ pub use segments::{
     trait_name,
 };
 pub use sendtime::{describe_sendtime_error, hour_text, weekday_name};
-pub use summary::{describe_summary_error, summary_fact_lines, unit_name};
+pub use summary::{
+    describe_summary_error, describe_warehouse_error, summary_fact_lines, unit_name,
+};
 pub use tiers::{describe_tier_error, movement_name, tier_name, tier_words};
 
 /// The catalog, one part per feature (`common`, `ingest`, `overview`, `customers`,
@@ -195,6 +197,7 @@ pub fn describe_error(lang: Lang, error: &WorkerError) -> String {
         WorkerError::Engine(EngineError::Forecast(e)) => describe_forecast_error(lang, e),
         WorkerError::Engine(EngineError::Experiment(e)) => describe_experiment_error(lang, e),
         WorkerError::Engine(EngineError::Summary(e)) => describe_summary_error(lang, e),
+        WorkerError::Engine(EngineError::Warehouse(e)) => describe_warehouse_error(lang, e),
         WorkerError::NothingLoaded { .. } => t::ERR_NOTHING_LOADED.get(lang).to_string(),
         WorkerError::Read { message } => fill(lang, t::ERR_READ, &[message]),
         WorkerError::TooManyRowsForExcel { rows } => fill(

@@ -4,6 +4,7 @@
 use super::{fill, t, Lang, Text};
 use crate::engine::clv::TimeUnit;
 use crate::engine::summary::{SummaryError, SummaryFacts};
+use crate::engine::warehouse::WarehouseError;
 
 catalog! {
     SUMMARY_DETECTED = "This looks like a per-customer summary (frequency, recency, T, monetary_value): one row per customer, as lifetimes, PyMC-Marketing, segscope summarize or the warehouse SQL write it.",
@@ -54,6 +55,24 @@ catalog! {
     ERR_SUMMARY_NO_ROW = "No usable row: {0} rows were left out (first: line {1}, column “{2}”, value “{3}”).",
         "没有可用的行：{0} 行被排除（第一处：第 {1} 行，“{2}”列，值“{3}”）。";
     ERR_SUMMARY_RFM = "The RFM totals could not be computed: {0}", "无法计算 RFM 汇总：{0}";
+    SQL_TITLE = "Too big for this tab? Compute the summary where your data lives",
+        "数据太大、浏览器无法处理？在数据所在的仓库中计算汇总";
+    SQL_HELP = "SegScope writes one SQL query from the columns mapped above. Run it in your warehouse on a table with these columns, save the result as CSV and drop it here: it is a per-customer summary. The query holds no data, and nothing leaves this page.",
+        "SegScope 会根据上面映射的列生成一条 SQL 查询。请在数据仓库中对含有这些列的表运行它，把结果保存为 CSV 后拖到此处：它就是按客户汇总的数据。查询中不含任何数据，也不会有任何内容离开此页面。";
+    SQL_DIALECT = "Warehouse", "数据仓库";
+    SQL_TABLE = "Table", "表名";
+    SQL_AS_OF = "As-of date (empty: the table's last date)", "截止日期（留空则为表中最后日期）";
+    SQL_WRITE = "Write the SQL", "生成 SQL";
+    SQL_COPY_HINT = "Select all and copy it (Ctrl+A, Ctrl+C).", "全选并复制（Ctrl+A、Ctrl+C）。";
+    SQL_TESTED = "DuckDB and Spark queries are run in SegScope's tests and equal segscope summarize to the cent; BigQuery, PostgreSQL and Snowflake queries are generated and checked by a SQL parser, not run against the live services.",
+        "DuckDB 和 Spark 的查询在 SegScope 的测试中实际运行，结果与 segscope summarize 精确到分；BigQuery、PostgreSQL 和 Snowflake 的查询由 SQL 解析器检查，未在真实服务上运行。";
+    SQL_WORD_TABLE = "table", "表";
+    ERR_SQL_EMPTY_NAME = "The {0} name is empty.", "{0}名称为空。";
+    ERR_SQL_EMPTY_PART = "The table name “{0}” has an empty part (part {1}; parts are separated by “.”).",
+        "表名“{0}”中有空的部分（第 {1} 部分；各部分以“.”分隔）。";
+    ERR_SQL_CONTROL = "The {0} name “{1}” holds a control character (U+{2}) at character {3}.",
+        "{0}名称“{1}”的第 {3} 个字符是控制字符（U+{2}）。";
+    ERR_SQL_SAME_COLUMN = "The column “{0}” is mapped to both {1} and {2}.", "列“{0}”同时被映射为{1}和{2}。";
 }
 
 /// A time unit's name, lower case.
@@ -138,4 +157,38 @@ pub fn summary_fact_lines(lang: Lang, facts: &SummaryFacts) -> Vec<String> {
         }
     }
     lines
+}
+
+/// The message of a warehouse SQL failure (`what` names the table or a role's column).
+pub fn describe_warehouse_error(lang: Lang, e: &WarehouseError) -> String {
+    let what = |what: &str| match what {
+        "table" => t::SQL_WORD_TABLE.get(lang).to_string(),
+        other => other.to_string(),
+    };
+    match e {
+        WarehouseError::EmptyName { what: w } => fill(lang, t::ERR_SQL_EMPTY_NAME, &[&what(w)]),
+        WarehouseError::EmptyTablePart { table, part } => {
+            fill(lang, t::ERR_SQL_EMPTY_PART, &[table, &part.to_string()])
+        }
+        WarehouseError::ControlCharacter {
+            what: w,
+            name,
+            code,
+            position,
+        } => fill(
+            lang,
+            t::ERR_SQL_CONTROL,
+            &[
+                &what(w),
+                name,
+                &format!("{code:04X}"),
+                &position.to_string(),
+            ],
+        ),
+        WarehouseError::SameColumn {
+            header,
+            first,
+            second,
+        } => fill(lang, t::ERR_SQL_SAME_COLUMN, &[header, first, second]),
+    }
 }

@@ -70,3 +70,31 @@ test('a lifetimes summary in weeks without dates: the page asks for the as-of da
     await app.close();
   }
 });
+
+test('the warehouse SQL is written from the mapped columns, without a request', async () => {
+  const app = await openApp(browser, server);
+  try {
+    await app.goto();
+    const { page } = app;
+    await app.upload(path.join(FIXTURES, 'small.csv'));
+    await page.locator('[data-testid=sql-panel] summary').click();
+    await page.locator('[data-testid=sql-dialect]').selectOption('spark');
+    await page.locator('[data-testid=sql-table]').fill('shop.order_lines');
+    await page.locator('[data-testid=sql-write]').click();
+    const text = page.locator('[data-testid=sql-text]');
+    await text.waitFor({ state: 'visible', timeout: REPORT_TIMEOUT });
+    const sql = await text.inputValue();
+    // small.csv's headers, quoted the Spark way, and the table's parts quoted one by one.
+    for (const name of ['`customer_id`', '`order_date`', '`amount`', '`order_id`', '`shop`.`order_lines`']) {
+      assert.ok(sql.includes(name), `the query names ${name}`);
+    }
+    assert.match(sql, /monetary_value/);
+    // An empty table name is refused with a message that says so.
+    await page.locator('[data-testid=sql-table]').fill('');
+    await page.locator('[data-testid=sql-write]').click();
+    assert.match(await app.errorText(), /The table name is empty/);
+    await app.assertClean();
+  } finally {
+    await app.close();
+  }
+});

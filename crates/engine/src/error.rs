@@ -9,6 +9,7 @@ use crate::repurchase::RepurchaseError;
 use crate::sendtime::SendTimeError;
 use crate::summary::SummaryError;
 use crate::tiers::TierError;
+use crate::warehouse::WarehouseError;
 
 use super::{
     baskets::BasketError, cluster::ClusterError, clv::ClvError, ingest::IngestError, rfm::RfmError,
@@ -54,6 +55,9 @@ pub enum EngineError {
     /// summary does not have.
     #[error(transparent)]
     Summary(#[from] SummaryError),
+    /// The warehouse SQL could not be written (an empty or unsafe name, two roles on a column).
+    #[error(transparent)]
+    Warehouse(#[from] WarehouseError),
 }
 
 /// Engine result alias.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     baskets, cohorts, customers, experiment, file, forecast, overview, predictions, repurchase,
-    segments, sendtime, tiers,
+    segments, sendtime, tiers, warehouse,
 };
 
 use crate::{
@@ -44,6 +44,8 @@ pub enum Request {
     Forecast(forecast::Request),
     /// Campaigns: the campaign file, the A/B analysis, its exports, the sample-size calculator.
     Experiment(experiment::Request),
+    /// Warehouse SQL: the per-customer summary as a query for the user's warehouse.
+    Warehouse(warehouse::Request),
 }
 
 /// What the page shows about a loaded attributes file.
@@ -127,6 +129,8 @@ pub enum Response {
     Forecast(forecast::Response),
     /// Campaigns.
     Experiment(experiment::Response),
+    /// Warehouse SQL.
+    Warehouse(warehouse::Response),
     /// The request failed; nothing the page holds is invalidated.
     Failed {
         /// Why.

@@ -22,6 +22,7 @@
 //! | `Experiment::Open` | the campaign analysis (the new campaign file is kept) |
 //! | `Experiment::Run` | the campaign analysis only (it reads the file, the run and its segments; a re-analysis or a new ingest drops it, the campaign file stays) |
 //! | `Experiment::Power` | nothing |
+//! | `Warehouse::Sql` | nothing |
 //! | `OpenAttributes` / `ClearAttributes` | nothing derived (the next segmentation reads them) |
 //! | a worker restart | everything (a fresh session; the page re-sends the file, then re-asks) |
 //!
@@ -43,6 +44,7 @@ pub mod segments;
 pub mod sendtime;
 mod source;
 pub mod tiers;
+pub mod warehouse;
 
 pub use messages::{AttributesSummary, Request, Response, SessionError, Stage};
 #[cfg(not(target_arch = "wasm32"))]
@@ -359,6 +361,7 @@ impl Session {
             Request::SendTime(request) => sendtime::handle(self, request, attachment, job),
             Request::Forecast(request) => forecast::handle(self, request, attachment, job),
             Request::Experiment(request) => experiment::handle(self, request, attachment, job),
+            Request::Warehouse(request) => warehouse::handle(self, request, attachment, job),
         }
     }
 

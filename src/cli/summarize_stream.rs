@@ -619,6 +619,7 @@ pub(super) fn summarize_streamed(
     let mut drops = DropTallies::default();
     let mut outcome = StreamOutcome::default();
     let mut kept_before_far = 0u64;
+    let mut any_text = false;
     let mut writers = (0..k)
         .map(|p| {
             File::create(temp.file(&format!("lines-{p}")))
@@ -657,13 +658,10 @@ pub(super) fn summarize_streamed(
             let length = (prefix.len() + chunk.len()) as u64;
             let part = match ingest_part(text, length, &params) {
                 Ok(part) => part,
-                // A chunk of blank lines, or a file of a header only (said below when no file
-                // has a data row).
-                Err(IngestError::HeaderOnly | IngestError::Empty) if !first_chunk => {
-                    lines_before += count_newlines(&chunk);
-                    continue;
-                }
-                Err(IngestError::HeaderOnly) if inputs.len() > 1 => {
+                // A chunk of blank lines, or of the header alone (said below when no chunk of
+                // any file has a data row).
+                Err(e @ (IngestError::HeaderOnly | IngestError::Empty)) => {
+                    any_text |= matches!(e, IngestError::HeaderOnly);
                     first_chunk = false;
                     lines_before += count_newlines(&chunk);
                     continue;
@@ -680,6 +678,7 @@ pub(super) fn summarize_streamed(
                 Err(e) => return Err(engine_error(path, e)),
             };
             first_chunk = false;
+            any_text = true;
             let report = &part.report;
             outcome.rows_read += report.rows_read;
             kept_before_far += report.rows_kept;
@@ -758,7 +757,11 @@ pub(super) fn summarize_streamed(
         })
         .collect();
     if outcome.rows_read == 0 {
-        return Err(engine_error(&first.path, IngestError::HeaderOnly));
+        let e = match (any_text, first.params.has_header) {
+            (true, true) => IngestError::HeaderOnly,
+            _ => IngestError::Empty,
+        };
+        return Err(engine_error(&first.path, e));
     }
     check_most_rows_bad(outcome.rows_read, &as_dropped).map_err(|e| {
         let file = drops

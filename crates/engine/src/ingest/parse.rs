@@ -196,6 +196,9 @@ pub fn ingest_part<R: Read>(
     })
 }
 
+/// What an ingest returns inside this module: with the line keys of [`ingest_part`].
+type Ingested = (Dataset, QualityReport, Vec<(u64, u32)>);
+
 /// [`ingest`], and with `part` [`ingest_part`]'s differences.
 fn ingest_with<R: Read>(
     reader: R,
@@ -203,7 +206,7 @@ fn ingest_with<R: Read>(
     params: &IngestParams,
     progress: &mut dyn FnMut(u64),
     part: bool,
-) -> Result<(Dataset, QualityReport, Vec<(u64, u32)>), IngestError> {
+) -> Result<Ingested, IngestError> {
     check_roles(&params.mapping)?;
     let mut counting = CountingReader {
         inner: reader,
@@ -1189,7 +1192,7 @@ impl Builder {
     fn finish(
         mut self,
         decoder_replaced: u64,
-    ) -> Result<(Dataset, QualityReport, Vec<(u64, u32)>), IngestError> {
+    ) -> Result<Ingested, IngestError> {
         self.drop_far_dates();
         let rows_kept = self.customer.len() as u64;
         self.drops.retain(|t| t.count > 0);

@@ -40,8 +40,8 @@ their header names (any order); the files are read as one: customers in order of
 appearance, exact duplicates and far dates found across files, the as-of date the last date of
 them all. Files of any size: they are streamed in chunks into temporary files next to --out (or
 in --temp-dir), removed at the end, so memory grows with the customers, not with the lines
-(measured: 442 MB peak for 97.6M lines and 10M customers); the output is the same as reading one file whole. A workbook is read whole
-(one file only).
+(measured: 442 MB peak for 97.6M lines and 10M customers); the output is the same as reading
+one file whole. A workbook is read whole (one file only).
 
 Input options: as `segscope rfm` (--sheet, --column ROLE=HEADER, --encoding, --delimiter,
 --date-order, --keep-far-dates).

@@ -28,6 +28,7 @@ mod sendtime;
 mod session;
 mod sql;
 mod summarize;
+mod summarize_stream;
 mod tiers;
 
 use std::ffi::OsString;
@@ -495,7 +496,7 @@ fn date_order(text: &str) -> Result<DateOrder, BadValue> {
 }
 
 /// What to read and how to override the detection (every subcommand takes these).
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 struct InputArgs {
     /// The transactions file: CSV/TSV text, or an Excel (.xlsx, .xls) or OpenDocument (.ods)
     /// workbook.

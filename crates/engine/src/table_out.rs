@@ -96,6 +96,15 @@ impl CsvSink {
         }
     }
 
+    /// The CSV text written so far, taken out of the sink (a long export is written to a file
+    /// in pieces; the concatenated pieces and [`Self::finish`]'s text are the same bytes).
+    pub fn take_bytes(&mut self) -> Vec<u8> {
+        // A fresh writer for the rest (csv's writer lends its buffer only by value); writing
+        // into a Vec cannot fail.
+        let written = std::mem::replace(&mut self.out, csv::Writer::from_writer(Vec::new()));
+        written.into_inner().unwrap_or_default()
+    }
+
     fn field(&mut self, text: &str) {
         let _ = self.out.write_field(text);
     }

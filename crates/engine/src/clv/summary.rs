@@ -63,7 +63,11 @@ pub(crate) fn purchase_days(dataset: &Dataset, until: Day) -> Vec<(u32, Day, f64
         .filter(|((_, day), _)| **day <= until)
         .map(|((customer, day), amount)| (*customer, *day, *amount))
         .collect();
-    lines.sort_unstable_by_key(|x| (x.0, x.1));
+    // By customer and day, then amount: a day's lines are then summed in an order that depends
+    // on them alone (an unstable sort by customer and day would sum a day of three or more lines
+    // in an order that depends on the rest of the file, so the same customer could get a
+    // different last bit in a file read whole and in one read in parts).
+    lines.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then(a.2.total_cmp(&b.2)));
     // (customer, day, net, has a return line) per customer and day.
     let mut days: Vec<(u32, Day, f64, bool)> = Vec::with_capacity(lines.len());
     for (customer, day, amount) in lines {

@@ -37,8 +37,10 @@ mod workbook;
 
 pub use errors::{DropReason, IngestError, MAX_PLAUSIBLE_AMOUNT};
 pub use params::{ColumnMapping, ColumnRole, DateOrder, IngestParams, PreviewParams, TextEncoding};
-pub use parse::{far_date_fences, FarDates, FAR_DATE_MIN_GAP_DAYS, PROGRESS_STEP_BYTES};
+pub use parse::{check_most_rows_bad, ingest_part, IngestedPart};
+pub use parse::{far_date_fences, far_date_fences_counted, FarDates, FAR_DATE_MIN_GAP_DAYS};
 pub use parse::{ingest, ColumnMissing, DroppedRows, QualityReport, QuoteRepair, ReturnsSummary};
+pub use parse::{PLAUSIBLE_DAYS, PROGRESS_STEP_BYTES};
 pub use schema::HEAD_CUT_MIN_BYTES;
 pub use schema::{preview, GuessNote, Preview};
 pub(crate) use sniff::decode_whole;

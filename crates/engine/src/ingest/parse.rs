@@ -159,6 +159,54 @@ pub fn ingest<R: Read>(
     params: &IngestParams,
     progress: &mut dyn FnMut(u64),
 ) -> Result<(Dataset, QualityReport), IngestError> {
+    let (dataset, report, _) = ingest_with(reader, total_bytes, params, progress, false)?;
+    Ok((dataset, report))
+}
+
+/// One part of a larger input read by [`ingest_part`]: its dataset and report, and for each kept
+/// line (in the dataset's order) what [`ingest`] compares to find exact duplicates.
+#[derive(Debug, Clone)]
+pub struct IngestedPart {
+    /// The kept lines (exact duplicates flagged within the part only).
+    pub dataset: Dataset,
+    /// What the part held (no [`IngestError::MostRowsBad`] check: the caller applies
+    /// [`check_most_rows_bad`] to the whole input).
+    pub report: QualityReport,
+    /// `(hash of all the line's fields, 1-based line in the part's text)` of each kept line, in
+    /// the dataset's order: two lines are exact duplicates when their hashes are equal.
+    pub line_keys: Vec<(u64, u32)>,
+}
+
+/// [`ingest`] for one part of a larger input (a chunk of a file cut on record boundaries, its
+/// header line prepended): the same reading and cleaning rules, plus each kept line's
+/// duplicate-detection hash ([`IngestedPart::line_keys`]), so a caller can find exact duplicates
+/// across parts; and no "most rows bad" refusal, which only the whole input can decide.
+/// Use `keep_far_dates: true`: whether a date is far depends on the whole input too
+/// ([`far_date_fences_counted`]).
+pub fn ingest_part<R: Read>(
+    reader: R,
+    total_bytes: u64,
+    params: &IngestParams,
+) -> Result<IngestedPart, IngestError> {
+    let (dataset, report, line_keys) = ingest_with(reader, total_bytes, params, &mut |_| {}, true)?;
+    Ok(IngestedPart {
+        dataset,
+        report,
+        line_keys,
+    })
+}
+
+/// What an ingest returns inside this module: with the line keys of [`ingest_part`].
+type Ingested = (Dataset, QualityReport, Vec<(u64, u32)>);
+
+/// [`ingest`], and with `part` [`ingest_part`]'s differences.
+fn ingest_with<R: Read>(
+    reader: R,
+    total_bytes: u64,
+    params: &IngestParams,
+    progress: &mut dyn FnMut(u64),
+    part: bool,
+) -> Result<Ingested, IngestError> {
     check_roles(&params.mapping)?;
     let mut counting = CountingReader {
         inner: reader,
@@ -229,6 +277,7 @@ pub fn ingest<R: Read>(
     check_ranges(&params.mapping, columns.len())?;
 
     let mut builder = Builder::new(params, columns, estimated_rows)?;
+    builder.part = part;
     if !params.has_header {
         builder.push(&record, lines.line);
     }
@@ -254,6 +303,9 @@ pub fn ingest<R: Read>(
     builder.finish(replaced.get())
 }
 
+/// The days a kept line can have (1900-01-01 up to, not including, 2200-01-01; others are
+/// [`DropReason::ImplausibleDate`]), in days since 1970-01-01.
+pub const PLAUSIBLE_DAYS: std::ops::Range<Day> = FIRST_PLAUSIBLE_DAY..FIRST_IMPLAUSIBLE_FUTURE_DAY;
 /// 1900-01-01 in days since 1970-01-01: earlier dates are [`DropReason::ImplausibleDate`].
 const FIRST_PLAUSIBLE_DAY: Day = -25_567;
 /// 2200-01-01 in days since 1970-01-01: this and later dates are [`DropReason::ImplausibleDate`].
@@ -276,17 +328,26 @@ const FAR_DATE_MIN_LINES: usize = 3;
 /// fewer than three lines. Hand-written (a gap scan over a histogram): no crate does it, and a
 /// sorted copy of 30M days would be 120 MB in a tab.
 pub fn far_date_fences(days: &[Day]) -> Option<(Day, Day)> {
-    if days.len() < FAR_DATE_MIN_LINES {
-        return None;
-    }
+    far_date_fences_counted(days.iter().map(|&day| (day, 1)))
+}
+
+/// [`far_date_fences`] over `(day, lines)` pairs, e.g. a histogram of the days of a file read in
+/// chunks (the CLI's streamed `summarize`): the same fences as [`far_date_fences`] over the days
+/// listed with their multiplicities, in any order.
+pub fn far_date_fences_counted(days: impl IntoIterator<Item = (Day, u64)>) -> Option<(Day, Day)> {
     let bin = |day: Day| ((day - FIRST_PLAUSIBLE_DAY).max(0) / FAR_DATE_BIN_DAYS) as usize;
     let mut counts = vec![0u64; bin(FIRST_IMPLAUSIBLE_FUTURE_DAY) + 1];
-    for day in days {
-        if let Some(c) = counts.get_mut(bin(*day)) {
-            *c += 1;
+    let mut lines = 0u64;
+    for (day, n) in days {
+        if let Some(c) = counts.get_mut(bin(day)) {
+            *c += n;
         }
+        lines += n;
     }
-    let rank = days.len() as u64 / 2;
+    if lines < FAR_DATE_MIN_LINES as u64 {
+        return None;
+    }
+    let rank = lines / 2;
     let mut seen = 0u64;
     let median = counts
         .iter()
@@ -711,6 +772,8 @@ struct Builder {
     quote_repairs: Vec<QuoteRepair>,
     keep_far_dates: bool,
     far_dates: Option<FarDates>,
+    /// Reading one part of a larger input ([`ingest_part`]).
+    part: bool,
     returns: ReturnsSummary,
     min_day: Day,
     max_day: Day,
@@ -806,6 +869,7 @@ impl Builder {
             quote_repairs: Vec::new(),
             keep_far_dates: params.keep_far_dates,
             far_dates: None,
+            part: false,
             returns: ReturnsSummary::default(),
             min_day: Day::MAX,
             max_day: Day::MIN,
@@ -1125,37 +1189,38 @@ impl Builder {
         self.max_day = self.day.iter().copied().max().unwrap_or(self.max_day);
     }
 
-    fn finish(mut self, decoder_replaced: u64) -> Result<(Dataset, QualityReport), IngestError> {
+    fn finish(
+        mut self,
+        decoder_replaced: u64,
+    ) -> Result<Ingested, IngestError> {
         self.drop_far_dates();
         let rows_kept = self.customer.len() as u64;
-        let dropped_total: u64 = self.drops.iter().map(|t| t.count).sum();
         self.drops.retain(|t| t.count > 0);
         // Most frequent first; equal counts in the order of `DropReason`.
         self.drops
             .sort_by(|a, b| b.count.cmp(&a.count).then(a.reason.cmp(&b.reason)));
-        // Lines without a customer id are anonymous sales (most POS sales are) or a report's
-        // detail rows: dropped and listed, but they do not make the file unusable. The rule
-        // looks at the lines that name a customer.
-        let anonymous: u64 = self
-            .drops
-            .iter()
-            .filter(|t| t.reason == DropReason::MissingCustomerId)
-            .map(|t| t.count)
-            .sum();
-        if (dropped_total - anonymous) * 2 > self.rows_read - anonymous {
-            if let Some(worst) = self.drops.first() {
-                let (example_line, example_value) =
-                    worst.examples.first().cloned().unwrap_or_default();
-                return Err(IngestError::MostRowsBad {
-                    read: self.rows_read,
-                    dropped: dropped_total,
-                    reason: worst.reason,
-                    column: worst.column.clone(),
-                    example_line,
-                    example_value,
-                });
-            }
+        let dropped: Vec<DroppedRows> = std::mem::take(&mut self.drops)
+            .into_iter()
+            .map(|t| DroppedRows {
+                reason: t.reason,
+                column: t.column,
+                count: t.count,
+                examples: t.examples,
+            })
+            .collect();
+        if !self.part {
+            check_most_rows_bad(self.rows_read, &dropped)?;
         }
+        // A part's caller finds duplicates across parts: it gets the keys (the whole input's
+        // ingest never copies them).
+        let line_keys = if self.part {
+            self.record_keys
+                .iter()
+                .map(|&(key, _, line)| (key, line))
+                .collect()
+        } else {
+            Vec::new()
+        };
 
         self.find_duplicates();
         let orders = if self.order_column.is_some() {
@@ -1277,16 +1342,7 @@ impl Builder {
             delimiter: self.delimiter,
             rows_read: self.rows_read,
             rows_kept,
-            dropped: self
-                .drops
-                .into_iter()
-                .map(|t| DroppedRows {
-                    reason: t.reason,
-                    column: t.column,
-                    count: t.count,
-                    examples: t.examples,
-                })
-                .collect(),
+            dropped,
             exact_duplicates: self.exact_duplicates,
             duplicate_examples: self.duplicate_examples,
             missing,
@@ -1301,7 +1357,7 @@ impl Builder {
             far_dates: self.far_dates,
             summary: None,
         };
-        Ok((dataset, report))
+        Ok((dataset, report, line_keys))
     }
 
     fn missing_column(&self, role: ColumnRole, column: usize, missing: u64) -> ColumnMissing {
@@ -1311,6 +1367,35 @@ impl Builder {
             missing,
         }
     }
+}
+
+/// [`ingest`]'s refusal of an unusable input: more than half the data rows that name a customer
+/// were dropped ([`IngestError::MostRowsBad`], with the most frequent reason's first example).
+/// `dropped` is sorted most frequent first, as [`QualityReport::dropped`]. Lines without a
+/// customer id are anonymous sales (most POS sales are) or a report's detail rows: dropped and
+/// listed, but they do not make the input unusable, so the rule looks at the lines that name a
+/// customer.
+pub fn check_most_rows_bad(rows_read: u64, dropped: &[DroppedRows]) -> Result<(), IngestError> {
+    let dropped_total: u64 = dropped.iter().map(|t| t.count).sum();
+    let anonymous: u64 = dropped
+        .iter()
+        .filter(|t| t.reason == DropReason::MissingCustomerId)
+        .map(|t| t.count)
+        .sum();
+    if (dropped_total - anonymous) * 2 > rows_read.saturating_sub(anonymous) {
+        if let Some(worst) = dropped.first() {
+            let (example_line, example_value) = worst.examples.first().cloned().unwrap_or_default();
+            return Err(IngestError::MostRowsBad {
+                read: rows_read,
+                dropped: dropped_total,
+                reason: worst.reason,
+                column: worst.column.clone(),
+                example_line,
+                example_value,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Keeps the values whose `keep` flag is set (a column that is empty, because the file lacks it,

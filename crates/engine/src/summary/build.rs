@@ -65,6 +65,33 @@ pub fn summarize(dataset: &Dataset, params: &SummaryParams) -> Result<SummaryTab
         .max()
         .ok_or(SummaryError::NoPurchase)?;
     let as_of_day = params.as_of_day.unwrap_or(last_day);
+    let table = build(dataset, params, as_of_day, false)?;
+    if table.rows.is_empty() {
+        return Err(SummaryError::NoPurchase);
+    }
+    Ok(table)
+}
+
+/// [`summarize`] for some of the customers of a larger input (the CLI's streamed `summarize`
+/// runs it on each partition of the customers): every row is the one [`summarize`] gives the
+/// customer in the whole input, as every column depends on the customer's own lines alone, given
+/// the whole input's `as_of_day`. A part without a purchase is an empty table, not an error.
+pub fn summarize_part(
+    dataset: &Dataset,
+    params: &SummaryParams,
+    as_of_day: Day,
+) -> Result<SummaryTable, SummaryError> {
+    build(dataset, params, as_of_day, true)
+}
+
+/// The summary as of `as_of_day`; with `part`, a part without RFM customers (no purchase order,
+/// or every line after the as-of day) gives rows without the RFM columns instead of an error.
+fn build(
+    dataset: &Dataset,
+    params: &SummaryParams,
+    as_of_day: Day,
+    part: bool,
+) -> Result<SummaryTable, SummaryError> {
     let models = CustomerSummary::from_dataset(dataset, as_of_day, params.time_unit);
     // RFM with the as-of day itself: lines after it are left out, as above (recency is not used).
     let rfm_params = RfmParams {
@@ -72,11 +99,14 @@ pub fn summarize(dataset: &Dataset, params: &SummaryParams) -> Result<SummaryTab
         remove_duplicates: params.remove_duplicates,
         ..Default::default()
     };
-    let analysis = rfm::analyze(dataset, &rfm_params).map_err(|e| match e {
-        rfm::RfmError::NoCustomers => SummaryError::NoPurchase,
-        other => SummaryError::Rfm(other.to_string()),
-    })?;
-    let scores = &analysis.customers;
+    let analysis = match rfm::analyze(dataset, &rfm_params) {
+        Ok(analysis) => Some(analysis),
+        Err(rfm::RfmError::NoCustomers | rfm::RfmError::AsOfBeforeData { .. }) if part => None,
+        Err(rfm::RfmError::NoCustomers) => return Err(SummaryError::NoPurchase),
+        Err(other) => return Err(SummaryError::Rfm(other.to_string())),
+    };
+    let empty = crate::rfm::CustomerScores::default();
+    let scores = analysis.as_ref().map_or(&empty, |a| &a.customers);
     // RFM totals by customer index (both lists are sorted by it).
     let mut rfm_at = vec![u32::MAX; dataset.customer_count()];
     for (i, c) in scores.customer.iter().enumerate() {
@@ -108,19 +138,38 @@ pub fn summarize(dataset: &Dataset, params: &SummaryParams) -> Result<SummaryTab
             last_order: rfm.and_then(|r| scores.last_day.get(r).copied()),
         });
     }
-    if rows.is_empty() {
-        return Err(SummaryError::NoPurchase);
-    }
-    let report = &analysis.report;
+    let (customers_after_as_of, duplicates_removed) = match &analysis {
+        Some(a) => (
+            a.report.customers_after_as_of,
+            a.report.duplicates_were_removed,
+        ),
+        // The customers without a line on or before the as-of day, as RFM counts them.
+        None => {
+            let mut has_line = vec![false; dataset.customer_count()];
+            for (c, d) in dataset.customer.iter().zip(&dataset.day) {
+                if *d <= as_of_day {
+                    if let Some(h) = has_line.get_mut(*c as usize) {
+                        *h = true;
+                    }
+                }
+            }
+            (
+                has_line.iter().filter(|h| !**h).count() as u64,
+                params
+                    .remove_duplicates
+                    .unwrap_or_else(|| dataset.has_order_ids()),
+            )
+        }
+    };
     Ok(SummaryTable {
         customers_without_purchase: (dataset.customer_count() - rows.len())
-            .saturating_sub(report.customers_after_as_of as usize)
+            .saturating_sub(customers_after_as_of as usize)
             as u64,
-        customers_after_as_of: report.customers_after_as_of,
+        customers_after_as_of,
         rows,
         as_of_day,
         time_unit: params.time_unit,
-        duplicates_removed: report.duplicates_were_removed,
+        duplicates_removed,
     })
 }
 
@@ -128,23 +177,40 @@ impl SummaryTable {
     /// Writes the table with [`SUMMARY_HEADER`]; numbers at full precision (a summary read back
     /// must give the same fits), dates ISO. Returns the rows written.
     pub fn write(&self, sink: &mut dyn TableSink) -> u64 {
-        sink.header(&SUMMARY_HEADER);
-        for row in &self.rows {
-            sink.text(&row.customer_id);
-            sink.integer(i64::from(row.frequency));
-            sink.real(row.recency);
-            sink.real(row.age);
-            sink.real(row.monetary_value);
-            sink.integer(i64::from(row.orders));
-            sink.real(row.revenue);
-            for day in [row.first_order, row.last_order] {
-                match day {
-                    Some(day) => sink.day(day),
-                    None => sink.empty(),
-                }
-            }
-            sink.end_row();
-        }
-        self.rows.len() as u64
+        write_summary_rows(sink, &self.rows)
     }
+}
+
+/// Writes `rows` as [`SummaryTable::write`] does (the header, then one row each), for rows that
+/// come in pieces (the CLI's streamed `summarize`). Returns the rows written.
+pub fn write_summary_rows<R: std::borrow::Borrow<SummaryRow>>(
+    sink: &mut dyn TableSink,
+    rows: impl IntoIterator<Item = R>,
+) -> u64 {
+    sink.header(&SUMMARY_HEADER);
+    let mut written = 0u64;
+    for row in rows {
+        write_summary_row(sink, row.borrow());
+        written += 1;
+    }
+    written
+}
+
+/// Writes one row of a summary whose header [`write_summary_rows`] (or the caller, with
+/// [`SUMMARY_HEADER`]) wrote.
+pub fn write_summary_row(sink: &mut dyn TableSink, row: &SummaryRow) {
+    sink.text(&row.customer_id);
+    sink.integer(i64::from(row.frequency));
+    sink.real(row.recency);
+    sink.real(row.age);
+    sink.real(row.monetary_value);
+    sink.integer(i64::from(row.orders));
+    sink.real(row.revenue);
+    for day in [row.first_order, row.last_order] {
+        match day {
+            Some(day) => sink.day(day),
+            None => sink.empty(),
+        }
+    }
+    sink.end_row();
 }

@@ -16,7 +16,8 @@ mod errors;
 mod input;
 mod params;
 
-pub use build::{summarize, SummaryRow, SummaryTable};
+pub use build::{summarize, summarize_part, write_summary_row, write_summary_rows};
+pub use build::{SummaryRow, SummaryTable};
 pub use errors::SummaryError;
 pub use input::{detect, read_summary, SummaryFacts};
 pub use params::{SummaryColumns, SummaryLayout, SummaryParams, SUMMARY_HEADER};

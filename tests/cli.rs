@@ -843,11 +843,11 @@ fn usage_errors_keep_their_exact_one_line_messages() {
         (&[][..], "missing command: rfm, clv, cluster or bench"),
         (
             &["frobnicate"],
-            "unknown command 'frobnicate': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due, sendtime, tiers, forecast, experiment, response, power or bench",
+            "unknown command 'frobnicate': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due, sendtime, tiers, forecast, experiment, response, power, summarize, sql or bench",
         ),
         (
             &["--json", "rfm"],
-            "unknown command '--json': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due, sendtime, tiers, forecast, experiment, response, power or bench",
+            "unknown command '--json': expected rfm, clv, cluster, baskets, recommend, regions, cohorts, due, sendtime, tiers, forecast, experiment, response, power, summarize, sql or bench",
         ),
         (&["rfm"], "rfm needs a FILE"),
         (&["rfm", "--json"], "rfm needs a FILE"),

@@ -95,8 +95,9 @@ pub struct QualityReport {
     /// [`DropReason::FarFromOtherDates`]) or kept on request; `None` when there are none.
     #[serde(default)]
     pub far_dates: Option<FarDates>,
-    /// For a per-customer summary file: what reading it found (`None` for transactions).
-    #[serde(default)]
+    /// For a per-customer summary file: what reading it found (`None` for transactions, and then
+    /// absent from the JSON, whose key set stays as it was).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<crate::summary::SummaryFacts>,
 }
 

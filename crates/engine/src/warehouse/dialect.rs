@@ -117,14 +117,16 @@ impl Dialect {
     }
 
     /// The date `days` days after the date `date` (`days` an integer expression, negative for
-    /// earlier).
+    /// earlier), cast to `DATE` (a no-op in each engine, but sqlglot reads Spark's and BigQuery's
+    /// `DATE_ADD` as a timestamp sum).
     pub(super) fn add_days(self, date: &str, days: &str) -> String {
-        match self {
-            Self::DuckDb | Self::Postgres => format!("({date} + CAST({days} AS INTEGER))"),
+        let sum = match self {
+            Self::DuckDb | Self::Postgres => format!("{date} + CAST({days} AS INTEGER)"),
             Self::Spark => format!("DATE_ADD({date}, CAST({days} AS INT))"),
             Self::BigQuery => format!("DATE_ADD({date}, INTERVAL {days} DAY)"),
             Self::Snowflake => format!("DATEADD(day, {days}, {date})"),
-        }
+        };
+        format!("CAST({sum} AS DATE)")
     }
 
     /// The date `date` as ISO text (`2024-03-04`): a cast where the text form is fixed, `TO_CHAR`

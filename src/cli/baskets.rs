@@ -47,6 +47,10 @@ Output options:
                             consequent_support, count, support, confidence, lift, leverage,
                             conviction, p_value, p_value_adjusted, zhangs_metric, jaccard,
                             kulczynski (items joined by ' & '; CSV, or .xlsx)
+  --pairs-out PATH          write every pair of items bought together: item_a, item_b (item_a
+                            first in byte order), baskets, item_a_baskets, item_b_baskets,
+                            total_baskets, the most baskets first (what segscope sql --query
+                            pairs computes in a warehouse; CSV, or .xlsx)
   --top N                   rules in the summary or the JSON (default 20)
   --json                    print {transactions, items, itemsets, rules, top_rules, timings_ms, ...}
   -h, --help                this help";
@@ -137,6 +141,9 @@ pub(super) struct BasketsArgs {
     prune: bool,
     #[arg(long, value_name = "PATH", allow_hyphen_values = true, value_parser = path())]
     out: Option<PathBuf>,
+    /// `--pairs-out PATH`: every pair's basket counts.
+    #[arg(long = "pairs-out", value_name = "PATH", allow_hyphen_values = true, value_parser = path())]
+    pairs_out: Option<PathBuf>,
     #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = number("--top", 0..=10_000usize))]
     top: Option<usize>,
     #[arg(long)]
@@ -243,6 +250,12 @@ impl BasketsArgs {
                 return Err(run_error(format!("{}: no rules", file.display())));
             };
             super::write_export(out, "rules", |sink| analysis.export_rules(&t.items, sink))?;
+        }
+        if let Some(out) = &self.pairs_out {
+            let Some(t) = cli.session().basket_transactions(report.summary.level) else {
+                return Err(run_error(format!("{}: no baskets", file.display())));
+            };
+            super::write_export(out, "pairs", |sink| t.export_pairs(1, sink))?;
         }
         let text = if self.json {
             let r = &report;

@@ -3,53 +3,106 @@
 
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use super::session::CliSession;
 use super::{
     column_override, day, file_path, print, run_error, usage, BadValue, CliResult, ColumnOverride,
     InputArgs,
 };
+use crate::engine::baskets::ItemLevel;
 use crate::engine::calendar;
 use crate::engine::clv::TimeUnit;
+use crate::engine::cohorts::CohortPeriod;
 use crate::engine::ingest::ColumnRole;
-use crate::engine::warehouse::{summary_sql, Dialect, SqlParams};
+use crate::engine::warehouse::{
+    cohort_sql, pair_sql, summary_sql, Dialect, PairSqlParams, SqlParams,
+};
 use crate::engine::Day;
 
 pub(super) const HELP: &str = "\
-segscope sql — the per-customer summary as SQL for a warehouse table
+segscope sql — the per-customer summary, the cohort matrix or the item pairs as SQL for a
+warehouse table
 
 Usage: segscope sql --dialect DIALECT --table NAME --column customer_id=HEADER
                     --column date=HEADER --column amount=HEADER [options]
        segscope sql --dialect DIALECT --table NAME --file FILE [options]
 
-Prints one query (no trailing semicolon) that computes, inside the warehouse, the table
-`segscope summarize` writes: one row per customer with
-customer_id, frequency, recency, T, monetary_value, orders, revenue, first_order, last_order,
-sorted by customer_id as text. The table's columns are the file's headers; the query casts the
-date to DATE (ISO text, a DATE or a TIMESTAMP) and the amount to an exact decimal.
-DuckDB and Spark are tested against segscope summarize (Postgres too where a server can be
-started); BigQuery and Snowflake are generated and parsed by sqlglot, not run against the live
-services.
+Prints one query (no trailing semicolon) that computes, inside the warehouse, what the CLI writes
+from the file (--query):
+  summary   segscope summarize: one row per customer with customer_id, frequency, recency, T,
+            monetary_value, orders, revenue, first_order, last_order, sorted by customer_id
+  cohorts   segscope cohorts --out (no split): one row per cohort and period with cohort, period,
+            customers, active_customers, active_share, orders, revenue, orders_per_customer,
+            revenue_per_customer, cumulative_revenue_per_customer
+  pairs     segscope baskets --pairs-out: one row per pair of items bought together with item_a,
+            item_b, baskets, item_a_baskets, item_b_baskets, total_baskets (support =
+            baskets / total_baskets, confidence = baskets / item_a_baskets, lift = baskets x
+            total_baskets / (item_a_baskets x item_b_baskets)), the most baskets first
+The table's columns are the file's headers; the query casts the date to DATE (ISO text, a DATE or
+a TIMESTAMP) and the amount to an exact decimal. DuckDB and Spark are tested against the CLI
+(Postgres too where a server can be started); BigQuery and Snowflake are generated and parsed by
+sqlglot, not run against the live services.
 
 Options:
   --dialect DIALECT        duckdb, spark, bigquery, postgres or snowflake (required)
   --table NAME             the table or view; '.' separates its parts (project.dataset.table),
                            each quoted (required)
+  --query summary|cohorts|pairs
+                           what the query computes (default summary)
   --column ROLE=HEADER     the column of a role (repeatable): customer_id, date and amount are
-                           required without --file; order_id is optional. Names are quoted, so
-                           they are exact (Snowflake stores unquoted names in upper case)
+                           required without --file; order_id is optional; pairs read product
+                           (or category, with --level category). Names are quoted, so they are
+                           exact (Snowflake stores unquoted names in upper case)
   --file FILE              read the column names from FILE's header with the same detection as
                            segscope rfm FILE (--column overrides it)
   --as-of YYYY-MM-DD       the observation end, inclusive: lines after it are ignored
                            (default: the table's last date)
   --calibration-end YYYY-MM-DD
                            the same as --as-of (the summary has one observation end)
-  --time-unit days|weeks   the unit of recency and T (default days)
-  --remove-duplicates      leave exact duplicate rows out of the RFM columns (the default when
-                           an order_id column is named); the purchase-model columns keep them
-  --keep-duplicates        keep them in the RFM columns too (the default without order_id)
+  --time-unit days|weeks   summary: the unit of recency and T (default days)
+  --period month|week|quarter
+                           cohorts: the cohort period (default month; a week starts on Monday)
+  --level product|category pairs: what an item is (default product)
+  --min-count N            pairs: leave out pairs in fewer than N baskets (default 1)
+  --remove-duplicates      leave exact duplicate rows out of the orders (the default when an
+                           order_id column is named); the summary's purchase-model columns keep
+                           them
+  --keep-duplicates        keep them (the default without order_id)
   -h, --help               this help";
+
+/// `--query`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Query {
+    Summary,
+    Cohorts,
+    Pairs,
+}
+
+impl Query {
+    fn key(self) -> &'static str {
+        match self {
+            Self::Summary => "summary",
+            Self::Cohorts => "cohorts",
+            Self::Pairs => "pairs",
+        }
+    }
+}
+
+/// `--period`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Period {
+    Month,
+    Week,
+    Quarter,
+}
+
+/// `--level`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Level {
+    Product,
+    Category,
+}
 
 /// `--dialect`.
 fn dialect(text: &str) -> Result<Dialect, BadValue> {
@@ -60,12 +113,14 @@ fn dialect(text: &str) -> Result<Dialect, BadValue> {
     })
 }
 
-/// The roles the summary reads.
-const USED_ROLES: [ColumnRole; 4] = [
+/// The roles the queries read: customer_id, date, amount and order_id, and the pair query's item.
+const USED_ROLES: [ColumnRole; 6] = [
     ColumnRole::CustomerId,
     ColumnRole::Date,
     ColumnRole::Amount,
     ColumnRole::OrderId,
+    ColumnRole::Product,
+    ColumnRole::Category,
 ];
 
 /// `segscope sql --dialect D --table NAME [options]`.
@@ -89,6 +144,18 @@ pub(super) struct SqlArgs {
     /// `--time-unit days|weeks`.
     #[arg(long, value_name = "UNIT", value_parser = super::clv::time_unit)]
     time_unit: Option<TimeUnit>,
+    /// `--query summary|cohorts|pairs`.
+    #[arg(long, value_enum)]
+    query: Option<Query>,
+    /// `--period month|week|quarter` (cohorts).
+    #[arg(long, value_enum)]
+    period: Option<Period>,
+    /// `--level product|category` (pairs).
+    #[arg(long, value_enum)]
+    level: Option<Level>,
+    /// `--min-count N` (pairs).
+    #[arg(long = "min-count", value_name = "N", allow_hyphen_values = true, value_parser = super::number("--min-count", 1..=u64::MAX))]
+    min_count: Option<u64>,
     /// `--remove-duplicates`.
     #[arg(long, conflicts_with = "keep_duplicates")]
     remove_duplicates: bool,
@@ -102,12 +169,48 @@ impl SqlArgs {
         let (Some(dialect), Some(table)) = (self.dialect, self.table.clone()) else {
             return Err(usage("sql needs --dialect DIALECT and --table NAME"));
         };
-        for ColumnOverride { role, header } in &self.columns {
-            if !USED_ROLES.contains(role) && !header.is_empty() {
+        let query = self.query.unwrap_or(Query::Summary);
+        let level = match self.level {
+            Some(Level::Category) => ItemLevel::Category,
+            _ => ItemLevel::Product,
+        };
+        let item_role = match level {
+            ItemLevel::Product => ColumnRole::Product,
+            ItemLevel::Category => ColumnRole::Category,
+        };
+        for (flag, used, wanted) in [
+            ("--period", self.period.is_some(), Query::Cohorts),
+            ("--level", self.level.is_some(), Query::Pairs),
+            ("--min-count", self.min_count.is_some(), Query::Pairs),
+            ("--time-unit", self.time_unit.is_some(), Query::Summary),
+        ] {
+            if used && query != wanted {
                 eprintln!(
-                    "segscope: note: --column {}={header} is not used: the summary reads \
-                     customer_id, date, amount and order_id",
-                    role.name()
+                    "segscope: note: {flag} is not used: it is for --query {}",
+                    wanted.key()
+                );
+            }
+        }
+        let reads = |role: ColumnRole| -> bool {
+            matches!(
+                role,
+                ColumnRole::CustomerId
+                    | ColumnRole::Date
+                    | ColumnRole::Amount
+                    | ColumnRole::OrderId
+            ) || (query == Query::Pairs && role == item_role)
+        };
+        for ColumnOverride { role, header } in &self.columns {
+            if !reads(*role) && !header.is_empty() {
+                eprintln!(
+                    "segscope: note: --column {}={header} is not used: this query reads \
+                     customer_id, date, amount and order_id{}",
+                    role.name(),
+                    if query == Query::Pairs {
+                        format!(" and {}", item_role.name())
+                    } else {
+                        String::new()
+                    }
                 );
             }
         }
@@ -123,8 +226,9 @@ impl SqlArgs {
             Some(file) => self.headers_of(file)?,
             None => USED_ROLES.iter().map(|role| header(*role)).collect(),
         };
-        let [customer, date, amount, order] = <[Option<String>; 4]>::try_from(headers)
-            .map_err(|_| run_error("internal: four roles expected"))?;
+        let [customer, date, amount, order, product, category] =
+            <[Option<String>; 6]>::try_from(headers)
+                .map_err(|_| run_error("internal: six roles expected"))?;
         let missing: Vec<&str> = [
             (&customer, "customer_id"),
             (&date, "date"),
@@ -154,11 +258,37 @@ impl SqlArgs {
                 (false, false) => None,
             },
         };
-        let sql = summary_sql(dialect, &params).map_err(|e| usage(e.to_string()))?;
+        let sql = match query {
+            Query::Summary => summary_sql(dialect, &params),
+            Query::Cohorts => {
+                let period = match self.period {
+                    Some(Period::Week) => CohortPeriod::Week,
+                    Some(Period::Quarter) => CohortPeriod::Quarter,
+                    _ => CohortPeriod::Month,
+                };
+                cohort_sql(dialect, &params, period)
+            }
+            Query::Pairs => {
+                let item = match level {
+                    ItemLevel::Product => product,
+                    ItemLevel::Category => category,
+                };
+                let Some(item) = item else {
+                    return Err(usage(format!(
+                        "sql --query pairs needs the {role} column (--column {role}=HEADER, or \
+                         --file FILE with one)",
+                        role = item_role.name()
+                    )));
+                };
+                let pairs = PairSqlParams::new(level, item).min_count(self.min_count.unwrap_or(1));
+                pair_sql(dialect, &params, &pairs)
+            }
+        }
+        .map_err(|e| usage(e.to_string()))?;
         print(&sql)
     }
 
-    /// The headers of customer_id, date, amount and order_id in `file`, as `segscope rfm FILE`
+    /// The headers of the [`USED_ROLES`] in `file`, as `segscope rfm FILE`
     /// maps them (the detection, then the `--column` overrides).
     fn headers_of(&self, file: &std::path::Path) -> CliResult<Vec<Option<String>>> {
         let input = InputArgs {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs a query from `segscope sql` on a CSV file loaded as a table, and writes the result as CSV.
 
-Usage: run_sql.py MODE CSV SQL TABLE OUT
+Usage: run_sql.py MODE CSV SQL TABLE OUT [CSV SQL TABLE OUT]...
   MODE  duckdb        DuckDB, every column read as VARCHAR (the query casts)
         duckdb-typed  DuckDB, column types detected by read_csv (a typed warehouse table)
         spark         Spark SQL (pyspark, local[2]), every column a string
@@ -11,8 +11,10 @@ Usage: run_sql.py MODE CSV SQL TABLE OUT
   TABLE the table name the query reads
   OUT   the result: a header, then one row per result row; NULL as an empty cell, dates as
         YYYY-MM-DD, numbers as Python's repr (17 significant digits)
+Further CSV SQL TABLE OUT groups run in the same engine (one Spark session for all: its start-up
+is most of a small run's time).
 
-Prints one line to stderr: the mode, the rows and the seconds spent loading and querying.
+Prints one line per query to stderr: the mode, the rows and the seconds spent loading and querying.
 Needs duckdb / pyspark (with Java 17) in the interpreter that runs it (scripts/ensure-tools test
 installs them into target/pyenv).
 """
@@ -58,7 +60,8 @@ def run_duckdb(csv_path, sql, table, typed):
     started = time.perf_counter()
     options = "header = true" if typed else "header = true, all_varchar = true"
     quoted = '"' + table.replace('"', '""') + '"'
-    con.execute(f"CREATE TABLE {quoted} AS SELECT * FROM read_csv(?, {options})", [csv_path])
+    con.execute(f"CREATE OR REPLACE TABLE {quoted} AS SELECT * FROM read_csv(?, {options})",
+                [csv_path])
     loaded = time.perf_counter()
     result = con.execute(sql)
     columns = [d[0] for d in result.description]
@@ -66,7 +69,9 @@ def run_duckdb(csv_path, sql, table, typed):
     return columns, rows, loaded - started, time.perf_counter() - loaded
 
 
-def run_spark(csv_path, sql, table):
+def run_spark(jobs):
+    """Runs every (csv_path, sql, table) of `jobs` in one session; yields (columns, rows, load
+    seconds, query seconds) for each (the session's start-up counts as the first one's load)."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     # Quiet from the JVM's start: errors only (the startup warnings come before setLogLevel).
@@ -94,17 +99,20 @@ def run_spark(csv_path, sql, table):
     )
     spark.sparkContext.setLogLevel("ERROR")
     try:
-        # Strings only (no inferSchema); "" inside a quoted field is a quote, as in RFC 4180.
-        frame = spark.read.csv(csv_path, header=True, quote='"', escape='"', encoding="UTF-8")
-        # A view name with a space or a quote goes through SQL (createOrReplaceTempView refuses it).
-        frame.createOrReplaceTempView("segscope_csv")
-        quoted = "`" + table.replace("`", "``") + "`"
-        spark.sql(f"CREATE OR REPLACE TEMPORARY VIEW {quoted} AS SELECT * FROM segscope_csv")
-        loaded = time.perf_counter()
-        result = spark.sql(sql)
-        columns = result.columns
-        rows = [tuple(r) for r in result.collect()]
-        return columns, rows, loaded - started, time.perf_counter() - loaded
+        for csv_path, sql, table in jobs:
+            # Strings only (no inferSchema); "" inside a quoted field is a quote, as in RFC 4180.
+            frame = spark.read.csv(csv_path, header=True, quote='"', escape='"', encoding="UTF-8")
+            # A view name with a space or a quote goes through SQL (createOrReplaceTempView
+            # refuses it).
+            frame.createOrReplaceTempView("segscope_csv")
+            quoted = "`" + table.replace("`", "``") + "`"
+            spark.sql(f"CREATE OR REPLACE TEMPORARY VIEW {quoted} AS SELECT * FROM segscope_csv")
+            loaded = time.perf_counter()
+            result = spark.sql(sql)
+            columns = result.columns
+            rows = [tuple(r) for r in result.collect()]
+            yield columns, rows, loaded - started, time.perf_counter() - loaded
+            started = time.perf_counter()
     finally:
         spark.stop()
 
@@ -156,22 +164,28 @@ def run_postgres(csv_path, sql, table):
 
 
 def main(argv):
-    if len(argv) != 5:
+    if len(argv) < 5 or (len(argv) - 1) % 4 != 0:
         sys.exit(__doc__)
-    mode, csv_path, sql_path, table, out = argv
-    with open(sql_path, encoding="utf-8") as f:
-        sql = f.read().strip().rstrip(";")
+    mode, groups = argv[0], argv[1:]
+    jobs, outs = [], []
+    for i in range(0, len(groups), 4):
+        csv_path, sql_path, table, out = groups[i:i + 4]
+        with open(sql_path, encoding="utf-8") as f:
+            sql = f.read().strip().rstrip(";")
+        jobs.append((csv_path, sql, table))
+        outs.append(out)
     if mode in ("duckdb", "duckdb-typed"):
-        columns, rows, load_s, query_s = run_duckdb(csv_path, sql, table, mode == "duckdb-typed")
+        results = (run_duckdb(c, q, t, mode == "duckdb-typed") for c, q, t in jobs)
     elif mode == "spark":
-        columns, rows, load_s, query_s = run_spark(csv_path, sql, table)
+        results = run_spark(jobs)
     elif mode == "postgres":
-        columns, rows, load_s, query_s = run_postgres(csv_path, sql, table)
+        results = (run_postgres(c, q, t) for c, q, t in jobs)
     else:
         sys.exit(f"run_sql.py: unknown mode {mode!r}: duckdb, duckdb-typed, spark or postgres")
-    write(out, columns, rows)
-    print(f"run_sql.py {mode}: {len(rows)} rows, load {load_s:.2f} s, query {query_s:.2f} s",
-          file=sys.stderr)
+    for out, (columns, rows, load_s, query_s) in zip(outs, results):
+        write(out, columns, rows)
+        print(f"run_sql.py {mode}: {len(rows)} rows, load {load_s:.2f} s, query {query_s:.2f} s",
+              file=sys.stderr)
 
 
 if __name__ == "__main__":

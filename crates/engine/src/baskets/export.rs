@@ -28,6 +28,40 @@ pub const RULES_HEADER: [&str; 15] = [
     "kulczynski",
 ];
 
+/// The header of the item-pair export ([`Transactions::export_pairs`]), the warehouse pair
+/// query's columns.
+pub const PAIRS_HEADER: [&str; 6] = [
+    "item_a",
+    "item_b",
+    "baskets",
+    "item_a_baskets",
+    "item_b_baskets",
+    "total_baskets",
+];
+
+impl Transactions {
+    /// One row per pair of items bought together in at least `min_count` baskets
+    /// ([`Transactions::pair_counts`], in its order), with the baskets holding each item and
+    /// every basket. Returns the rows written.
+    pub fn export_pairs(&self, min_count: u32, sink: &mut dyn TableSink) -> u64 {
+        sink.header(&PAIRS_HEADER);
+        let name = |i: u32| self.items.get(i as usize).map_or("", String::as_str);
+        let baskets_of =
+            |i: u32| i64::from(self.item_baskets.get(i as usize).copied().unwrap_or(0));
+        let pairs = self.pair_counts(min_count);
+        for pair in &pairs {
+            sink.text(name(pair.item_a));
+            sink.text(name(pair.item_b));
+            sink.integer(i64::from(pair.baskets));
+            sink.integer(baskets_of(pair.item_a));
+            sink.integer(baskets_of(pair.item_b));
+            sink.integer(self.len() as i64);
+            sink.end_row();
+        }
+        pairs.len() as u64
+    }
+}
+
 impl BasketAnalysis {
     /// One row per rule, in the analysis's order; conviction is `inf` when confidence is 1.
     /// Returns the rows written.

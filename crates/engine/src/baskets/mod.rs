@@ -28,7 +28,7 @@ pub mod transactions;
 
 pub use analysis::BasketAnalysis;
 pub use errors::BasketError;
-pub use export::{ReasonWords, ITEM_JOIN, RULES_HEADER};
+pub use export::{ReasonWords, ITEM_JOIN, PAIRS_HEADER, RULES_HEADER};
 pub use itemsets::Itemsets;
 pub use params::{
     BasketParams, BasketValidParams, GroupBy, ItemLevel, MinSupport, RecommendParams, RegionParams,
@@ -41,4 +41,4 @@ pub use report::{
     RulePage, RuleQuery, RuleRow, RuleSort,
 };
 pub use rules::{Rule, RuleMetrics};
-pub use transactions::Transactions;
+pub use transactions::{PairCount, Transactions};

@@ -10,6 +10,18 @@ use super::{BasketError, GroupBy, ItemLevel};
 /// Marks "no group" in [`Transactions::group_of`].
 pub const NO_GROUP: u32 = u32::MAX;
 
+/// Two items bought together: `item_a < item_b` (indexes into [`Transactions::items`], so the
+/// names are in byte order) and the baskets holding both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PairCount {
+    /// The first item.
+    pub item_a: u32,
+    /// The second item (after `item_a`).
+    pub item_b: u32,
+    /// Baskets holding both.
+    pub baskets: u32,
+}
+
 /// The baskets of a run, in compressed rows, ordered by customer, then day, then first line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Transactions {
@@ -193,6 +205,37 @@ impl Transactions {
         Some((groups, names))
     }
 
+    /// Every pair of items bought together in at least `min_count` baskets (0 counts as 1),
+    /// sorted by baskets (most first), then `item_a`, then `item_b` (the warehouse pair query's
+    /// order).
+    pub fn pair_counts(&self, min_count: u32) -> Vec<PairCount> {
+        let mut counts: std::collections::HashMap<(u32, u32), u32> = Default::default();
+        for b in 0..self.len() {
+            let items = self.basket(b);
+            for (i, &a) in items.iter().enumerate() {
+                for &other in items.iter().skip(i + 1) {
+                    *counts.entry((a, other)).or_default() += 1;
+                }
+            }
+        }
+        let mut pairs: Vec<PairCount> = counts
+            .into_iter()
+            .filter(|&(_, baskets)| baskets >= min_count.max(1))
+            .map(|((item_a, item_b), baskets)| PairCount {
+                item_a,
+                item_b,
+                baskets,
+            })
+            .collect();
+        pairs.sort_unstable_by(|x, y| {
+            y.baskets
+                .cmp(&x.baskets)
+                .then(x.item_a.cmp(&y.item_a))
+                .then(x.item_b.cmp(&y.item_b))
+        });
+        pairs
+    }
+
     /// The baskets' sizes, ascending.
     pub fn sorted_sizes(&self) -> Vec<u32> {
         let mut sizes: Vec<u32> = self.start.windows(2).map(|w| w[1] - w[0]).collect();
@@ -256,6 +299,15 @@ pub(crate) mod tests {
         assert_eq!(t.item_revenue, vec![6.0, 0.0, 4.0]);
         assert_eq!(t.lines_without_item, 1);
         assert_eq!(t.sorted_sizes(), vec![1, 1, 2]);
+        assert_eq!(
+            t.pair_counts(1),
+            vec![PairCount {
+                item_a: 0,
+                item_b: 2,
+                baskets: 1
+            }]
+        );
+        assert_eq!(t.pair_counts(2), vec![]);
         assert_eq!(
             Transactions::from_lines(&d, RunLines::new(&d, 10, true), ItemLevel::Category),
             Err(BasketError::NoItemColumn {

@@ -116,6 +116,31 @@ impl Dialect {
         }
     }
 
+    /// The date `days` days after the date `date` (`days` an integer expression, negative for
+    /// earlier), cast to `DATE` (a no-op in each engine, but sqlglot reads Spark's and BigQuery's
+    /// `DATE_ADD` as a timestamp sum).
+    pub(super) fn add_days(self, date: &str, days: &str) -> String {
+        let sum = match self {
+            Self::DuckDb | Self::Postgres => format!("{date} + CAST({days} AS INTEGER)"),
+            Self::Spark => format!("DATE_ADD({date}, CAST({days} AS INT))"),
+            Self::BigQuery => format!("DATE_ADD({date}, INTERVAL {days} DAY)"),
+            Self::Snowflake => format!("DATEADD(day, {days}, {date})"),
+        };
+        format!("CAST({sum} AS DATE)")
+    }
+
+    /// The date `date` as ISO text (`2024-03-04`): a cast where the text form is fixed, `TO_CHAR`
+    /// where it follows a session setting (Postgres' `DateStyle`, Snowflake's
+    /// `DATE_OUTPUT_FORMAT`).
+    pub(super) fn iso_text(self, date: &str) -> String {
+        match self {
+            Self::DuckDb | Self::Spark | Self::BigQuery => {
+                format!("CAST({date} AS {})", self.text_type())
+            }
+            Self::Postgres | Self::Snowflake => format!("TO_CHAR({date}, 'YYYY-MM-DD')"),
+        }
+    }
+
     /// `expression` as it sorts by bytes (Rust's string order, the CLI's): Postgres sorts text
     /// by the database's collation unless told `COLLATE "C"`; the others compare bytes (or code
     /// points) by default.

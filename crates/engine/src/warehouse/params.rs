@@ -130,7 +130,7 @@ impl SqlParams {
 }
 
 /// A name is not empty and holds no control character.
-fn check_name(what: &str, name: &str) -> Result<(), WarehouseError> {
+pub(super) fn check_name(what: &str, name: &str) -> Result<(), WarehouseError> {
     if name.is_empty() {
         return Err(WarehouseError::EmptyName {
             what: what.to_string(),

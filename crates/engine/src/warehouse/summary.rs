@@ -33,7 +33,7 @@ use crate::calendar::iso_day;
 use crate::clv::TimeUnit;
 
 /// The purchase rule over a group's `net` and its count of negative lines `return_lines`.
-fn purchase_rule(net: &str, return_lines: &str) -> String {
+pub(super) fn purchase_rule(net: &str, return_lines: &str) -> String {
     format!("{net} > 0 OR ({net} = 0 AND {return_lines} = 0)")
 }
 

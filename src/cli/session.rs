@@ -13,7 +13,7 @@ use crate::engine::session::{
     file, overview, predictions, FileSource, Job, Reply, Request, Response, Session, SessionError,
     Stage,
 };
-use crate::engine::summary::SummaryLayout;
+use crate::engine::summary::{SummaryError, SummaryLayout};
 use crate::engine::EngineError;
 use crate::i18n::{self, Lang};
 
@@ -220,6 +220,9 @@ impl CliSession {
                 i18n::describe_cluster_error(Lang::En, e)
             }
             SessionError::Read { message } => format!("could not read the file: {message}"),
+            SessionError::Engine(EngineError::Summary(SummaryError::AsOfRequired)) => format!(
+                "{e}; give it with --summary-as-of YYYY-MM-DD (or --transactions to read the file as lines)"
+            ),
             other => other.to_string(),
         };
         run_error(format!("{}: {message}", path.display()))

@@ -1190,10 +1190,7 @@ impl Builder {
         self.max_day = self.day.iter().copied().max().unwrap_or(self.max_day);
     }
 
-    fn finish(
-        mut self,
-        decoder_replaced: u64,
-    ) -> Result<Ingested, IngestError> {
+    fn finish(mut self, decoder_replaced: u64) -> Result<Ingested, IngestError> {
         self.drop_far_dates();
         let rows_kept = self.customer.len() as u64;
         self.drops.retain(|t| t.count > 0);

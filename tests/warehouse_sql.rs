@@ -23,6 +23,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+use segscope::engine::baskets::PAIRS_HEADER;
+use segscope::engine::cohorts::COHORTS_HEADER;
+use segscope::engine::summary::SUMMARY_HEADER;
+
 const RUN_SQL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/warehouse/run_sql.py");
 const CHECK_DIALECTS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -37,19 +41,6 @@ const EDGE_CASES: &str = concat!(
     "/tests/fixtures/warehouse/edge_cases.csv"
 );
 const EDGE_CASES_EXPECTED: &str = include_str!("fixtures/warehouse/edge_cases.expected.csv");
-
-/// The summary's columns, in order.
-const COLUMNS: [&str; 9] = [
-    "customer_id",
-    "frequency",
-    "recency",
-    "T",
-    "monetary_value",
-    "orders",
-    "revenue",
-    "first_order",
-    "last_order",
-];
 
 /// The edge-case file's column mapping (its headers are not the role names).
 const EDGE_COLUMNS: [&str; 4] = [
@@ -111,24 +102,8 @@ struct Settings {
 }
 
 impl Settings {
-    fn sql_args(self) -> Vec<&'static str> {
-        let mut args = Vec::new();
-        if let Some(day) = self.as_of {
-            args.extend(["--as-of", day]);
-        }
-        if self.weeks {
-            args.extend(["--time-unit", "weeks"]);
-        }
-        match self.remove_duplicates {
-            Some(true) => args.push("--remove-duplicates"),
-            Some(false) => args.push("--keep-duplicates"),
-            None => {}
-        }
-        args
-    }
-
-    /// `segscope summarize` spells the duplicate rule as `segscope rfm` does.
-    fn summarize_args(self) -> Vec<&'static str> {
+    /// `segscope sql` and `segscope summarize` (as `segscope rfm`) spell them alike.
+    fn args(self) -> Vec<&'static str> {
         let mut args = Vec::new();
         if let Some(day) = self.as_of {
             args.extend(["--as-of", day]);
@@ -165,10 +140,17 @@ fn write_sql(
         args.extend(["--file", csv]);
     }
     args.extend(column_args(columns));
-    args.extend(settings.sql_args());
+    args.extend(settings.args());
     let path = dir.join(format!("{dialect}.sql"));
     std::fs::write(&path, segscope(&args)).unwrap();
     path
+}
+
+/// The runner's own lines of its log (Spark prints its banner on stderr too).
+fn runner_lines(log: &str) -> Vec<&str> {
+    log.lines()
+        .filter(|l| l.starts_with("run_sql.py"))
+        .collect()
 }
 
 /// Runs `sql` on `csv` in `mode` (run_sql.py); returns the result's path.
@@ -185,14 +167,9 @@ fn run_sql(mode: &str, csv: &Path, sql: &Path, table: &str, dir: &Path) -> PathB
             out.to_str().unwrap(),
         ],
     );
-    // The runner's own line (Spark prints its banner on stderr too).
-    let line = log
-        .lines()
-        .filter(|l| l.starts_with("run_sql.py"))
-        .collect::<Vec<_>>();
     println!(
         "{} ({:.1} s in all)",
-        line.join("; "),
+        runner_lines(&log).join("; "),
         started.elapsed().as_secs_f64()
     );
     out
@@ -203,7 +180,7 @@ fn summarize(csv: &Path, columns: &[&'static str], settings: Settings, dir: &Pat
     let out = dir.join("summarize.csv");
     let mut args = vec!["summarize", csv.to_str().unwrap()];
     args.extend(column_args(columns));
-    args.extend(settings.summarize_args());
+    args.extend(settings.args());
     let out_arg = out.to_str().unwrap().to_string();
     args.extend(["--out", &out_arg]);
     let started = Instant::now();
@@ -217,24 +194,11 @@ fn summarize(csv: &Path, columns: &[&'static str], settings: Settings, dir: &Pat
 
 /// A summary CSV's rows (the header checked), as text cells.
 fn read_summary(label: &str, text: &str) -> Vec<Vec<String>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_string)
-        .collect();
-    assert_eq!(header, COLUMNS, "{label}: the header");
-    reader
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_string).collect())
-        .collect()
+    read_table(label, &SUMMARY_HEADER, text)
 }
 
 fn read_summary_file(label: &str, path: &Path) -> Vec<Vec<String>> {
-    read_summary(label, &std::fs::read_to_string(path).unwrap())
+    read_table_file(label, &SUMMARY_HEADER, path)
 }
 
 /// `segscope summarize`'s rows sorted by customer id as text (byte order), so the values are
@@ -254,13 +218,7 @@ fn number(label: &str, column: &str, cell: &str) -> f64 {
 fn cells_agree(label: &str, column: &str, expected: &str, actual: &str) -> bool {
     match column {
         "customer_id" | "first_order" | "last_order" => expected == actual,
-        "frequency" | "orders" => {
-            let whole = |cell: &str| -> i64 {
-                cell.parse()
-                    .unwrap_or_else(|_| panic!("{label}: {column} '{cell}' is not an integer"))
-            };
-            whole(expected) == whole(actual)
-        }
+        "frequency" | "orders" => whole(label, column, expected) == whole(label, column, actual),
         "recency" | "T" => {
             (number(label, column, expected) - number(label, column, actual)).abs() <= 1e-9
         }
@@ -277,7 +235,7 @@ fn cells_agree(label: &str, column: &str, expected: &str, actual: &str) -> bool 
 
 /// Asserts `actual` equals `expected` row for row; the message lists the first differences.
 fn assert_same(label: &str, expected: &[Vec<String>], actual: &[Vec<String>]) {
-    assert_same_table(label, &COLUMNS, cells_agree, expected, actual);
+    assert_same_table(label, &SUMMARY_HEADER, cells_agree, expected, actual);
 }
 
 /// Asserts `actual` equals `expected` row for row, cell by cell by `agree(label, column,
@@ -440,24 +398,7 @@ fn the_sql_gives_summarizes_summary_of_the_edge_cases() {
 fn the_sql_gives_summarizes_summary_of_generated_transactions() {
     for (customers, label) in [(1_000, "10k lines"), (100_000, "1M lines")] {
         let dir = scratch(&format!("warehouse_sql_{customers}"));
-        let csv = dir.join("tx.csv");
-        let started = Instant::now();
-        run_python(
-            GENERATOR,
-            &[
-                "--customers",
-                &customers.to_string(),
-                "--seed",
-                "16",
-                "--out",
-                csv.to_str().unwrap(),
-                "--no-customer-truth",
-            ],
-        );
-        println!(
-            "{label}: generated in {:.1} s",
-            started.elapsed().as_secs_f64()
-        );
+        let csv = generate(&dir, customers, 16);
         let settings = Settings::default();
         let cli = summarize(&csv, &[], settings, &dir);
         let cli = by_customer_id(read_summary_file("summarize", &cli));
@@ -498,12 +439,7 @@ fn the_sql_nets_cents_exactly() {
     let csv = Path::new(FLOAT_NETTING);
     let sql = write_sql(&dir, "duckdb", "t", csv, &[], Settings::default());
     let out = run_sql("duckdb", csv, &sql, "t", &dir);
-    let expected = read_summary("expected", FLOAT_NETTING_EXPECTED);
-    assert_same(
-        "float netting, duckdb",
-        &expected,
-        &read_summary_file("duckdb", &out),
-    );
+    assert_float_netting("duckdb", &out);
 }
 
 #[test]
@@ -511,11 +447,16 @@ fn the_sql_nets_cents_exactly() {
 fn summarize_nets_cents_exactly() {
     let dir = scratch("warehouse_sql_float_summarize");
     let out = summarize(Path::new(FLOAT_NETTING), &[], Settings::default(), &dir);
+    assert_float_netting("summarize", &out);
+}
+
+/// Asserts the summary `label` wrote to `out` is [`FLOAT_NETTING_EXPECTED`].
+fn assert_float_netting(label: &str, out: &Path) {
     let expected = read_summary("expected", FLOAT_NETTING_EXPECTED);
     assert_same(
-        "float netting, summarize",
+        &format!("float netting, {label}"),
         &expected,
-        &read_summary_file("summarize", &out),
+        &read_summary_file(label, out),
     );
 }
 
@@ -546,30 +487,6 @@ fn agreement_rules_round_money_to_cents_and_times_to_1e_9() {
 // The cohort matrix and the item pairs (issue 16: "also the cohort matrix and the item-pair
 // counts for baskets"): `segscope sql --query cohorts|pairs` against `segscope cohorts --out` and
 // `segscope baskets --pairs-out`.
-
-/// The cohort export's columns (no split), in order.
-const COHORT_COLUMNS: [&str; 10] = [
-    "cohort",
-    "period",
-    "customers",
-    "active_customers",
-    "active_share",
-    "orders",
-    "revenue",
-    "orders_per_customer",
-    "revenue_per_customer",
-    "cumulative_revenue_per_customer",
-];
-
-/// The pair export's columns, in order.
-const PAIR_COLUMNS: [&str; 6] = [
-    "item_a",
-    "item_b",
-    "baskets",
-    "item_a_baskets",
-    "item_b_baskets",
-    "total_baskets",
-];
 
 /// One cohort or pair query, as `segscope sql` and the CLI's analysis spell it.
 #[derive(Debug, Clone, Copy)]
@@ -609,8 +526,8 @@ impl Matrix {
 
     fn columns(self) -> &'static [&'static str] {
         match self {
-            Self::Cohorts(_) => &COHORT_COLUMNS,
-            Self::Pairs { .. } => &PAIR_COLUMNS,
+            Self::Cohorts(_) => &COHORTS_HEADER,
+            Self::Pairs { .. } => &PAIRS_HEADER,
         }
     }
 
@@ -859,15 +776,11 @@ fn run_matrices(mode: &str, cases: &[MatrixCase], dir: &Path) -> Vec<PathBuf> {
     let started = Instant::now();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let log = run_python(RUN_SQL, &args);
-    let lines = log
-        .lines()
-        .filter(|l| l.starts_with("run_sql.py"))
-        .collect::<Vec<_>>();
     println!(
         "{mode}: {} queries, {:.1} s in all\n  {}",
         outs.len(),
         started.elapsed().as_secs_f64(),
-        lines.join("\n  ")
+        runner_lines(&log).join("\n  ")
     );
     outs
 }

@@ -9,7 +9,7 @@
 use rustc_hash::FxHashMap;
 
 use super::{AttributeColumnInfo, AttributeJoin, ClusterError, FeatureValues};
-use crate::ingest::{self, IngestError, PreviewParams};
+use crate::ingest::{self, IngestError};
 use crate::Interned;
 
 /// Bytes of the head given to the encoding/delimiter/header detection.
@@ -54,27 +54,15 @@ impl AttributeTable {
     /// row with more non-empty fields than the header, with its one-based line). Rows with fewer
     /// fields have the rest missing.
     pub fn parse(bytes: &[u8], id_column: Option<&str>) -> Result<Self, ClusterError> {
-        let head = bytes.get(..SNIFF_BYTES).unwrap_or(bytes);
-        let shape = ingest::preview(
-            head,
-            &PreviewParams {
-                has_header: Some(true),
-                ..PreviewParams::default()
-            },
-        )
-        .map_err(|e| match e {
+        let table = ingest::WholeTable::read(bytes, SNIFF_BYTES).map_err(|e| match e {
             IngestError::Empty | IngestError::HeaderOnly => ClusterError::AttributesEmpty,
             other => ClusterError::AttributesParse {
                 line: 1,
                 message: other.to_string(),
             },
         })?;
-        let text = ingest::decode_whole(bytes, shape.encoding);
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(shape.delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
+        let shape = &table.shape;
+        let mut reader = table.reader();
         let mut record = csv::StringRecord::new();
         let parse_error = |e: csv::Error| ClusterError::AttributesParse {
             line: e.position().map_or(0, csv::Position::line),
@@ -82,21 +70,19 @@ impl AttributeTable {
         };
 
         // The header: the first non-blank record.
-        let header: Vec<String> = loop {
-            if !reader.read_record(&mut record).map_err(parse_error)? {
-                return Err(ClusterError::AttributesEmpty);
-            }
-            if !is_blank(&record) {
-                break record
-                    .iter()
-                    .enumerate()
-                    .map(|(i, h)| match h.trim() {
-                        "" => format!("column {}", i + 1),
-                        name => name.to_string(),
-                    })
-                    .collect();
-            }
-        };
+        let header: Vec<String> = ingest::read_header(&mut reader, &mut record)
+            .map_err(parse_error)?
+            .ok_or(ClusterError::AttributesEmpty)?
+            .into_iter()
+            .enumerate()
+            .map(|(i, h)| {
+                if h.is_empty() {
+                    format!("column {}", i + 1)
+                } else {
+                    h
+                }
+            })
+            .collect();
         let id_index = match id_column {
             Some(name) => header
                 .iter()
@@ -121,7 +107,7 @@ impl AttributeTable {
         let mut cells: Vec<Vec<String>> = vec![Vec::new(); header.len()];
         let (mut rows_read, mut duplicate_ids) = (0u64, 0u64);
         while reader.read_record(&mut record).map_err(parse_error)? {
-            if is_blank(&record) {
+            if ingest::is_blank_record(&record) {
                 continue;
             }
             rows_read += 1;
@@ -239,10 +225,6 @@ impl AttributeTable {
     pub fn column(&self, name: &str) -> Option<&AttributeColumn> {
         self.columns.iter().find(|c| c.name == name)
     }
-}
-
-fn is_blank(record: &csv::StringRecord) -> bool {
-    record.iter().all(|f| f.trim().is_empty())
 }
 
 /// Numeric when at least one value is non-empty and every non-empty value is a number; else

@@ -16,4 +16,4 @@ pub use analysis::{
 };
 pub use errors::CohortError;
 pub use params::{CohortParams, CohortPeriod, CohortSplit};
-pub use report::{CohortReport, GroupSummary};
+pub use report::{CohortReport, GroupSummary, COHORTS_HEADER};

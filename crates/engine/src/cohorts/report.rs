@@ -5,6 +5,21 @@ use serde::{Deserialize, Serialize};
 use super::{AverageCell, CohortAnalysis, CohortError, CohortParams, CohortRow, CohortSplit};
 use crate::table_out::TableSink;
 
+/// The columns of the cohort export ([`CohortReport::export`]) without a split, in order, the
+/// warehouse cohort query's columns.
+pub const COHORTS_HEADER: [&str; 10] = [
+    "cohort",
+    "period",
+    "customers",
+    "active_customers",
+    "active_share",
+    "orders",
+    "revenue",
+    "orders_per_customer",
+    "revenue_per_customer",
+    "cumulative_revenue_per_customer",
+];
+
 /// One group's summary.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupSummary {
@@ -82,18 +97,7 @@ impl CohortAnalysis {
     /// for the rest). Returns the rows written.
     pub fn export(&self, other_name: &str, sink: &mut dyn TableSink) -> u64 {
         let split = self.params.split != CohortSplit::None;
-        let mut header = vec![
-            "cohort",
-            "period",
-            "customers",
-            "active_customers",
-            "active_share",
-            "orders",
-            "revenue",
-            "orders_per_customer",
-            "revenue_per_customer",
-            "cumulative_revenue_per_customer",
-        ];
+        let mut header = COHORTS_HEADER.to_vec();
         if split {
             header.push("group");
         }

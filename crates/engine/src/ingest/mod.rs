@@ -33,6 +33,7 @@ mod parse;
 mod schema;
 mod sniff;
 mod values;
+mod whole;
 mod workbook;
 
 pub use errors::{DropReason, IngestError, MAX_PLAUSIBLE_AMOUNT};
@@ -43,6 +44,6 @@ pub use parse::{ingest, ColumnMissing, DroppedRows, QualityReport, QuoteRepair, 
 pub use parse::{PLAUSIBLE_DAYS, PROGRESS_STEP_BYTES};
 pub use schema::HEAD_CUT_MIN_BYTES;
 pub use schema::{preview, GuessNote, Preview};
-pub(crate) use sniff::decode_whole;
 pub use values::{parse_amount, parse_date, parse_time_of_day, DateParse};
+pub(crate) use whole::{is_blank_record, read_header, WholeTable};
 pub use workbook::{sheet_as_csv, workbook_format, Workbook, WorkbookFormat};

@@ -25,8 +25,7 @@ use serde::{Deserialize, Serialize};
 use super::{SummaryColumns, SummaryError, SummaryLayout};
 use crate::clv::TimeUnit;
 use crate::ingest::{
-    self, DateOrder, DropReason, DroppedRows, PreviewParams, QualityReport, ReturnsSummary,
-    MAX_PLAUSIBLE_AMOUNT,
+    self, DateOrder, DropReason, DroppedRows, QualityReport, ReturnsSummary, MAX_PLAUSIBLE_AMOUNT,
 };
 use crate::{Dataset, Day, Interned};
 
@@ -278,40 +277,22 @@ pub fn read_summary(
     bytes: &[u8],
     layout: &SummaryLayout,
 ) -> Result<(Dataset, QualityReport, SummaryFacts), SummaryError> {
-    let head = bytes.get(..64 * 1024).unwrap_or(bytes);
-    let shape = ingest::preview(
-        head,
-        &PreviewParams {
-            has_header: Some(true),
-            ..PreviewParams::default()
-        },
-    )
-    .map_err(|e| SummaryError::Parse {
+    let table = ingest::WholeTable::read(bytes, 64 * 1024).map_err(|e| SummaryError::Parse {
         line: 1,
         message: e.to_string(),
     })?;
-    let text = ingest::decode_whole(bytes, shape.encoding);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(shape.delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = table.reader();
     let parse_error = |e: csv::Error| SummaryError::Parse {
         line: e.position().map_or(0, csv::Position::line),
         message: e.to_string(),
     };
     let mut record = csv::StringRecord::new();
-    let header: Vec<String> = loop {
-        if !reader.read_record(&mut record).map_err(parse_error)? {
-            return Err(SummaryError::Parse {
-                line: 1,
-                message: "the file is empty".to_string(),
-            });
-        }
-        if !record.iter().all(|f| f.trim().is_empty()) {
-            break record.iter().map(|h| h.trim().to_string()).collect();
-        }
-    };
+    let header = ingest::read_header(&mut reader, &mut record)
+        .map_err(parse_error)?
+        .ok_or_else(|| SummaryError::Parse {
+            line: 1,
+            message: "the file is empty".to_string(),
+        })?;
     let c = &layout.columns;
     let all = [
         c.customer_id,
@@ -337,7 +318,7 @@ pub fn read_summary(
     let (mut regions, mut channels) = (Names::default(), Names::default());
     let mut rows_read = 0u64;
     while reader.read_record(&mut record).map_err(parse_error)? {
-        if record.iter().all(|f| f.trim().is_empty()) {
+        if ingest::is_blank_record(&record) {
             continue;
         }
         rows_read += 1;
@@ -413,8 +394,8 @@ pub fn read_summary(
     dropped.sort_by_key(|d| std::cmp::Reverse(d.count));
     let first_day = dataset.day.iter().copied().min();
     let quality = QualityReport {
-        encoding: shape.encoding,
-        delimiter: shape.delimiter,
+        encoding: table.shape.encoding,
+        delimiter: table.shape.delimiter,
         rows_read,
         rows_kept: kept,
         dropped,

@@ -27,8 +27,7 @@
 
 use std::fmt::Write as _;
 
-use super::lines::{order_columns, settings_comment, write_run_lines};
-use super::summary::purchase_rule;
+use super::lines::{order_columns, order_ctes, settings_comment, write_run_lines};
 use super::{Dialect, SqlParams, WarehouseError};
 use crate::cohorts::{CohortPeriod, MAX_PERIODS};
 
@@ -92,35 +91,21 @@ pub fn cohort_sql(
          -- Periods: {period_name}.\n\
          {settings}",
         dialect_name = dialect.key(),
-        settings = settings_comment(dialect, params, None),
+        settings = settings_comment(dialect, params, None, None, "removed"),
     );
     let step = write_run_lines(&mut sql, dialect, params, None);
-    let order_purchase = purchase_rule("order_net", "return_lines");
+    let group_by = format!("customer_key, {}", order_columns(params));
+    let order_period = format!(
+        "        {} AS order_period,\n",
+        period_index(dialect, period, "order_date")
+    );
     let _ = writeln!(
         sql,
         "-- {step}. Orders: a customer's lines of one order, its day the earliest line's, its net the sum of\n\
          --    its lines; a purchase when the net is positive, or exactly 0 without a negative line\n\
          --    (a free sample); else a return. Its period is its day's.\n\
-         customer_orders AS (\n\
-         \x20   SELECT\n\
-         \x20       customer_key,\n\
-         \x20       MIN(line_date) AS order_date,\n\
-         \x20       SUM(line_amount) AS order_net,\n\
-         \x20       SUM(CASE WHEN line_amount < 0 THEN 1 ELSE 0 END) AS return_lines\n\
-         \x20   FROM run_lines\n\
-         \x20   GROUP BY customer_key, {order_columns}\n\
-         ),\n\
-         classified_orders AS (\n\
-         \x20   SELECT\n\
-         \x20       customer_key,\n\
-         \x20       order_date,\n\
-         \x20       {order_period} AS order_period,\n\
-         \x20       order_net,\n\
-         \x20       CASE WHEN {order_purchase} THEN 1 ELSE 0 END AS is_purchase\n\
-         \x20   FROM customer_orders\n\
-         ),",
-        order_columns = order_columns(params),
-        order_period = period_index(dialect, period, "order_date"),
+         {orders}",
+        orders = order_ctes("run_lines", &group_by, &order_period),
     );
     let _ = writeln!(
         sql,
@@ -234,45 +219,15 @@ pub fn cohort_sql(
 
 #[cfg(test)]
 mod tests {
+    use super::super::lines::{assert_select_columns, test_params as params};
     use super::*;
-
-    fn params() -> SqlParams {
-        SqlParams::new("tx", "customer_id", "date", "amount").order("order_id")
-    }
-
-    #[test]
-    fn refuses_bad_params() {
-        let mut p = params();
-        p.amount = String::new();
-        assert!(cohort_sql(Dialect::DuckDb, &p, CohortPeriod::Month).is_err());
-    }
+    use crate::cohorts::COHORTS_HEADER;
 
     #[test]
     fn returns_the_export_columns_in_order() {
         for dialect in Dialect::ALL {
             let sql = cohort_sql(dialect, &params(), CohortPeriod::Week).unwrap();
-            let select = sql.rsplit("\nSELECT\n").next().unwrap();
-            let mut at = 0;
-            for column in [
-                "cohort",
-                "period",
-                "customers",
-                "active_customers",
-                "active_share",
-                "orders",
-                "revenue",
-                "orders_per_customer",
-                "revenue_per_customer",
-                "cumulative_revenue_per_customer",
-            ] {
-                let alias = format!("AS {},", dialect.quote(column));
-                let alias_last = format!("AS {}\n", dialect.quote(column));
-                let found = select[at..]
-                    .find(&alias)
-                    .or_else(|| select[at..].find(&alias_last))
-                    .unwrap_or_else(|| panic!("{dialect:?}: no {column} after byte {at}"));
-                at += found + 1;
-            }
+            assert_select_columns(dialect, &sql, &COHORTS_HEADER);
         }
     }
 

@@ -31,3 +31,27 @@ pub use errors::WarehouseError;
 pub use pairs::{pair_sql, PairSqlParams};
 pub use params::SqlParams;
 pub use summary::summary_sql;
+
+#[cfg(test)]
+mod tests {
+    use super::lines::test_params;
+    use super::*;
+    use crate::baskets::ItemLevel;
+    use crate::cohorts::CohortPeriod;
+
+    #[test]
+    fn every_query_refuses_bad_params() {
+        let pairs = PairSqlParams::new(ItemLevel::Product, "product");
+        for blank in [0, 1, 2] {
+            let mut p = test_params();
+            match blank {
+                0 => p.customer = String::new(),
+                1 => p.date = String::new(),
+                _ => p.amount = String::new(),
+            }
+            assert!(summary_sql(Dialect::DuckDb, &p).is_err());
+            assert!(cohort_sql(Dialect::DuckDb, &p, CohortPeriod::Month).is_err());
+            assert!(pair_sql(Dialect::DuckDb, &p, &pairs).is_err());
+        }
+    }
+}

@@ -22,9 +22,8 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::lines::{order_columns, settings_comment, write_run_lines, ExtraColumn};
+use super::lines::{order_columns, purchase_rule, settings_comment, write_run_lines, ExtraColumn};
 use super::params::check_name;
-use super::summary::purchase_rule;
 use super::{Dialect, SqlParams, WarehouseError};
 use crate::baskets::ItemLevel;
 
@@ -101,7 +100,7 @@ pub fn pair_sql(
          -- lift = baskets * total_baskets / (item_a_baskets * item_b_baskets).\n\
          {settings}",
         dialect_name = dialect.key(),
-        settings = settings_comment(dialect, params, Some(item)),
+        settings = settings_comment(dialect, params, Some(item), None, "removed"),
     );
     let step = write_run_lines(&mut sql, dialect, params, Some(item));
     let order = format!("customer_key, {}", order_columns(params));
@@ -185,11 +184,9 @@ pub fn pair_sql(
 
 #[cfg(test)]
 mod tests {
+    use super::super::lines::{assert_select_columns, test_params as params};
     use super::*;
-
-    fn params() -> SqlParams {
-        SqlParams::new("tx", "customer_id", "date", "amount").order("order_id")
-    }
+    use crate::baskets::PAIRS_HEADER;
 
     #[test]
     fn refuses_an_item_column_of_another_role() {
@@ -217,20 +214,7 @@ mod tests {
         for dialect in Dialect::ALL {
             let sql = pair_sql(dialect, &params(), &pairs).unwrap();
             assert!(sql.contains("HAVING COUNT(*) >= 3"), "{sql}");
-            let select = sql.rsplit("\nSELECT\n").next().unwrap();
-            for column in [
-                "item_a",
-                "item_b",
-                "baskets",
-                "item_a_baskets",
-                "item_b_baskets",
-                "total_baskets",
-            ] {
-                assert!(
-                    select.contains(&format!("AS {}", dialect.quote(column))),
-                    "{dialect:?}: {column}"
-                );
-            }
+            assert_select_columns(dialect, &sql, &PAIRS_HEADER);
         }
         let zero = PairSqlParams::new(ItemLevel::Product, "product").min_count(0);
         let sql = pair_sql(Dialect::DuckDb, &params(), &zero).unwrap();

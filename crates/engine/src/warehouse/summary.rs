@@ -28,14 +28,10 @@
 
 use std::fmt::Write as _;
 
+use super::lines::{lines_until_end, order_ctes, purchase_rule, settings_comment};
+use super::lines::{typed_columns, write_all_lines};
 use super::{Dialect, SqlParams, WarehouseError};
-use crate::calendar::iso_day;
 use crate::clv::TimeUnit;
-
-/// The purchase rule over a group's `net` and its count of negative lines `return_lines`.
-pub(super) fn purchase_rule(net: &str, return_lines: &str) -> String {
-    format!("{net} > 0 OR ({net} = 0 AND {return_lines} = 0)")
-}
 
 /// The per-customer summary of the table in `params` as one query in `dialect` (no trailing
 /// semicolon, so it can be wrapped in a `CREATE VIEW … AS`). Fails when a name is empty or
@@ -43,32 +39,15 @@ pub(super) fn purchase_rule(net: &str, return_lines: &str) -> String {
 pub fn summary_sql(dialect: Dialect, params: &SqlParams) -> Result<String, WarehouseError> {
     params.check()?;
     let q = |name: &str| dialect.quote(name);
-    let table = dialect.quote_table(&params.table);
-    let text = dialect.text_type();
     let double = dialect.double_type();
     let remove_duplicates = params.removes_duplicates();
     let has_order = params.order.is_some();
 
     let mut sql = String::new();
     // Header: what this query is and the settings it was written with.
-    let columns = params
-        .columns()
-        .iter()
-        .map(|(role, name)| format!("{role} = {}", q(name)))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let end = match params.as_of {
-        Some(day) => format!("{} (inclusive)", iso_day(day)),
-        None => "the table's last date (inclusive)".to_string(),
-    };
     let unit = match params.time_unit {
         TimeUnit::Days => "days",
         TimeUnit::Weeks => "weeks (days / 7)",
-    };
-    let duplicates = if remove_duplicates {
-        "kept for the purchase-model columns, removed for the RFM columns"
-    } else {
-        "kept"
     };
     let _ = writeln!(
         sql,
@@ -77,79 +56,32 @@ pub fn summary_sql(dialect: Dialect, params: &SqlParams) -> Result<String, Wareh
          --   customer_id, frequency, recency, T, monetary_value  the purchase models' summary\n\
          --                                                       (lifetimes' summary_data_from_transaction_data)\n\
          --   orders, revenue, first_order, last_order            the RFM columns\n\
-         -- Table {table}: {columns}.\n\
-         -- Observation end: {end}. Unit of recency and T: {unit}.\n\
-         -- Exact duplicate rows (all columns equal): {duplicates}.",
+         {settings}",
         dialect_name = dialect.key(),
+        settings = settings_comment(
+            dialect,
+            params,
+            None,
+            Some(unit),
+            "kept for the purchase-model columns, removed for the RFM columns"
+        ),
     );
 
-    // Typing: the same select list over the table and over its distinct rows.
-    let mut typed = format!(
-        "        TRIM(CAST({customer} AS {text})) AS customer_key,\n\
-         \x20       CAST({date} AS DATE) AS line_date,\n\
-         \x20       CAST({amount} AS {decimal}) AS line_amount",
-        customer = q(&params.customer),
-        date = q(&params.date),
-        amount = q(&params.amount),
-        decimal = dialect.decimal_type(),
-    );
-    if let Some(order) = &params.order {
-        let _ = write!(
-            typed,
-            ",\n        NULLIF(TRIM(CAST({} AS {text})), '') AS order_key",
-            q(order)
-        );
-    }
-    let readable = "customer_key <> '' AND line_date IS NOT NULL AND line_amount IS NOT NULL";
+    write_all_lines(&mut sql, dialect, params);
     let line_columns = if has_order {
         "l.customer_key, l.line_date, l.line_amount, l.order_key"
     } else {
         "l.customer_key, l.line_date, l.line_amount"
     };
-
-    let order_note = if has_order {
-        ", the order id (an empty one is no order id)"
-    } else {
-        ""
-    };
     let _ = writeln!(
         sql,
-        "WITH\n\
-         -- 1. Every row typed: the customer id as trimmed text, the date as a DATE, the amount as an\n\
-         --    exact decimal{order_note}.\n\
-         all_lines AS (\n\
-         \x20   SELECT\n\
-         {typed}\n\
-         \x20   FROM {table}\n\
-         ),"
-    );
-    let end_select = match params.as_of {
-        Some(day) => format!("    SELECT DATE '{}' AS end_date", iso_day(day)),
-        None => format!(
-            "    SELECT MAX(line_date) AS end_date\n    FROM all_lines\n    WHERE {readable}"
-        ),
-    };
-    let end_note = match params.as_of {
-        Some(_) => "as given",
-        None => "the last date of a readable line",
-    };
-    let _ = writeln!(
-        sql,
-        "-- 2. The observation end D ({end_note}); lines dated after it are ignored.\n\
-         observation_end AS (\n\
-         {end_select}\n\
-         ),\n\
-         -- 3. The lines used: a customer, a readable date and amount, dated on or before D. Exact\n\
+        "-- 3. The lines used: a customer, a readable date and amount, dated on or before D. Exact\n\
          --    duplicates are kept here (the purchase-model columns keep them, as lifetimes does).\n\
          used_lines AS (\n\
          \x20   SELECT {line_columns}\n\
-         \x20   FROM all_lines AS l\n\
-         \x20   CROSS JOIN observation_end AS e\n\
-         \x20   WHERE l.{readable_l}\n\
-         \x20     AND l.line_date <= e.end_date\n\
+         {filter}\n\
          ),",
-        readable_l = readable
-            .replace(" AND line_", " AND l.line_")
+        filter = lines_until_end("all_lines"),
     );
     let rfm_lines = if remove_duplicates {
         let _ = writeln!(
@@ -162,12 +94,11 @@ pub fn summary_sql(dialect: Dialect, params: &SqlParams) -> Result<String, Wareh
              ),\n\
              rfm_lines AS (\n\
              \x20   SELECT {line_columns}\n\
-             \x20   FROM distinct_lines AS l\n\
-             \x20   CROSS JOIN observation_end AS e\n\
-             \x20   WHERE l.{readable_l}\n\
-             \x20     AND l.line_date <= e.end_date\n\
+             {filter}\n\
              ),",
-            readable_l = readable.replace(" AND line_", " AND l.line_")
+            typed = typed_columns(dialect, params, None).0,
+            table = dialect.quote_table(&params.table),
+            filter = lines_until_end("distinct_lines"),
         );
         "rfm_lines"
     } else {
@@ -227,28 +158,11 @@ pub fn summary_sql(dialect: Dialect, params: &SqlParams) -> Result<String, Wareh
             "customer_key, line_date",
         )
     };
-    let order_purchase = purchase_rule("order_net", "return_lines");
     let _ = writeln!(
         sql,
         "-- 7. Orders (RFM columns): {order_note}. An order's day is its earliest line's; it is a\n\
          --    purchase by the rule of step 5.\n\
-         customer_orders AS (\n\
-         \x20   SELECT\n\
-         \x20       customer_key,\n\
-         \x20       MIN(line_date) AS order_date,\n\
-         \x20       SUM(line_amount) AS order_net,\n\
-         \x20       SUM(CASE WHEN line_amount < 0 THEN 1 ELSE 0 END) AS return_lines\n\
-         \x20   FROM {rfm_lines}\n\
-         \x20   GROUP BY {order_group}\n\
-         ),\n\
-         classified_orders AS (\n\
-         \x20   SELECT\n\
-         \x20       customer_key,\n\
-         \x20       order_date,\n\
-         \x20       order_net,\n\
-         \x20       CASE WHEN {order_purchase} THEN 1 ELSE 0 END AS is_purchase\n\
-         \x20   FROM customer_orders\n\
-         ),\n\
+         {orders}\n\
          -- 8. RFM columns per customer: purchase orders, net revenue (every line, returns included),\n\
          --    the first and last purchase orders' days.\n\
          rfm AS (\n\
@@ -260,7 +174,8 @@ pub fn summary_sql(dialect: Dialect, params: &SqlParams) -> Result<String, Wareh
          \x20       MAX(CASE WHEN is_purchase = 1 THEN order_date END) AS last_order\n\
          \x20   FROM classified_orders\n\
          \x20   GROUP BY customer_key\n\
-         )"
+         )",
+        orders = order_ctes(rfm_lines, order_group, ""),
     );
 
     let in_unit = |days: String| match params.time_unit {
@@ -302,45 +217,16 @@ pub fn summary_sql(dialect: Dialect, params: &SqlParams) -> Result<String, Wareh
 
 #[cfg(test)]
 mod tests {
+    use super::super::lines::{assert_select_columns, test_params as params};
     use super::*;
     use crate::calendar::day_from_ymd;
-
-    fn params() -> SqlParams {
-        SqlParams::new("tx", "customer_id", "date", "amount").order("order_id")
-    }
-
-    #[test]
-    fn refuses_bad_params() {
-        let mut p = params();
-        p.customer = String::new();
-        assert!(summary_sql(Dialect::DuckDb, &p).is_err());
-    }
+    use crate::summary::SUMMARY_HEADER;
 
     #[test]
     fn returns_the_summary_columns_in_order() {
         for dialect in Dialect::ALL {
             let sql = summary_sql(dialect, &params()).unwrap();
-            let select = sql.rsplit("\nSELECT\n").next().unwrap();
-            let mut at = 0;
-            for column in [
-                "customer_id",
-                "frequency",
-                "recency",
-                "T",
-                "monetary_value",
-                "orders",
-                "revenue",
-                "first_order",
-                "last_order",
-            ] {
-                let alias = format!("AS {},", dialect.quote(column));
-                let alias_last = format!("AS {}\n", dialect.quote(column));
-                let found = select[at..]
-                    .find(&alias)
-                    .or_else(|| select[at..].find(&alias_last))
-                    .unwrap_or_else(|| panic!("{dialect:?}: no {column} after byte {at}"));
-                at += found + 1;
-            }
+            assert_select_columns(dialect, &sql, &SUMMARY_HEADER);
         }
     }
 

@@ -429,20 +429,8 @@ impl Record {
     }
 
     fn from_bytes(b: &[u8; RECORD_BYTES]) -> Self {
-        let u32_at = |at: usize| {
-            u32::from_le_bytes(
-                b.get(at..at + 4)
-                    .and_then(|s| s.try_into().ok())
-                    .unwrap_or_default(),
-            )
-        };
-        let u64_at = |at: usize| {
-            u64::from_le_bytes(
-                b.get(at..at + 8)
-                    .and_then(|s| s.try_into().ok())
-                    .unwrap_or_default(),
-            )
-        };
+        let u32_at = |at: usize| le_u32(b, at);
+        let u64_at = |at: usize| le_u64(b, at);
         Self {
             customer: u32_at(0),
             day: u32_at(4) as i32,
@@ -491,21 +479,27 @@ fn row_to_bytes(customer: u32, row: &SummaryRow) -> [u8; ROW_BYTES] {
     b
 }
 
+/// The little-endian `u32` at `at` in a record (0 past its end: records have a fixed size).
+fn le_u32(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(
+        b.get(at..at + 4)
+            .and_then(|s| s.try_into().ok())
+            .unwrap_or_default(),
+    )
+}
+
+/// The little-endian `u64` at `at` in a record.
+fn le_u64(b: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(
+        b.get(at..at + 8)
+            .and_then(|s| s.try_into().ok())
+            .unwrap_or_default(),
+    )
+}
+
 fn row_from_bytes(b: &[u8; ROW_BYTES]) -> (u32, SummaryRow) {
-    let u32_at = |at: usize| {
-        u32::from_le_bytes(
-            b.get(at..at + 4)
-                .and_then(|s| s.try_into().ok())
-                .unwrap_or_default(),
-        )
-    };
-    let f64_at = |at: usize| {
-        f64::from_le_bytes(
-            b.get(at..at + 8)
-                .and_then(|s| s.try_into().ok())
-                .unwrap_or_default(),
-        )
-    };
+    let u32_at = |at: usize| le_u32(b, at);
+    let f64_at = |at: usize| f64::from_bits(le_u64(b, at));
     let day = |at: usize| Some(u32_at(at) as i32).filter(|d| *d != Day::MIN);
     (
         u32_at(0),

@@ -193,16 +193,7 @@ impl CustomerIds {
     fn intern(&mut self, id: &[u8]) -> CliResult<u32> {
         let hash = Self::hash(id);
         let Self { text, ends, index } = self;
-        let get = |i: u32| {
-            let i = i as usize;
-            let start = i
-                .checked_sub(1)
-                .and_then(|p| ends.get(p).copied())
-                .unwrap_or(0);
-            let end = ends.get(i).copied().unwrap_or(start);
-            text.get(start as usize..end as usize).unwrap_or_default()
-        };
-        if let Some(&i) = index.find(hash, |&i| get(i) == id) {
+        if let Some(&i) = index.find(hash, |&i| id_at(text, ends, i) == id) {
             return Ok(i);
         }
         let i = u32::try_from(ends.len())
@@ -212,15 +203,7 @@ impl CustomerIds {
         text.extend_from_slice(id);
         ends.push(text.len() as u64);
         let (text, ends) = (&*text, &*ends);
-        let rehash = |&i: &u32| {
-            let i = i as usize;
-            let start = i
-                .checked_sub(1)
-                .and_then(|p| ends.get(p).copied())
-                .unwrap_or(0);
-            let end = ends.get(i).copied().unwrap_or(start);
-            Self::hash(text.get(start as usize..end as usize).unwrap_or_default())
-        };
+        let rehash = |&i: &u32| Self::hash(id_at(text, ends, i));
         index.insert_unique(hash, i, rehash);
         Ok(i)
     }
@@ -477,6 +460,17 @@ fn row_to_bytes(customer: u32, row: &SummaryRow) -> [u8; ROW_BYTES] {
         at += part.len();
     }
     b
+}
+
+/// The bytes of interned id `i`: `text` holds the ids end to end, `ends[i]` where id `i` ends.
+fn id_at<'a>(text: &'a [u8], ends: &[u64], i: u32) -> &'a [u8] {
+    let i = i as usize;
+    let start = i
+        .checked_sub(1)
+        .and_then(|p| ends.get(p).copied())
+        .unwrap_or(0);
+    let end = ends.get(i).copied().unwrap_or(start);
+    text.get(start as usize..end as usize).unwrap_or_default()
 }
 
 /// The little-endian `u32` at `at` in a record (0 past its end: records have a fixed size).

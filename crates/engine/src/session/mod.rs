@@ -388,8 +388,21 @@ impl Session {
         }
         drop(reader);
         let (dataset, quality) = parsed?;
+        self.analyse_new(dataset, quality, rfm_params, query, started, job)
+    }
+
+    /// Keeps a freshly read dataset and runs the RFM analysis on it (the dataset is kept even if
+    /// scoring fails: the user can change parameters and retry).
+    fn analyse_new(
+        &mut self,
+        dataset: crate::Dataset,
+        quality: QualityReport,
+        rfm_params: &rfm::RfmParams,
+        query: &CustomerQuery,
+        started: f64,
+        job: &mut Job<'_>,
+    ) -> Result<Reply, SessionError> {
         job.stage(Stage::Scoring)?;
-        // Keep the dataset even if scoring fails: the user can change parameters and retry.
         let result = rfm::analyze(&dataset, rfm_params);
         self.dataset = Some(dataset);
         self.forget_results();
@@ -433,12 +446,7 @@ impl Session {
         let (dataset, quality, _) =
             crate::summary::read_summary(&bytes, layout).map_err(EngineError::from)?;
         drop(bytes);
-        job.stage(Stage::Scoring)?;
-        let result = rfm::analyze(&dataset, rfm_params);
-        self.dataset = Some(dataset);
-        self.forget_results();
-        let analysis = result.map_err(EngineError::from)?;
-        Ok(self.finish(analysis, Some(quality), query, started, job))
+        self.analyse_new(dataset, quality, rfm_params, query, started, job)
     }
 
     /// Keeps a new RFM analysis and answers with its report and first customer page.

@@ -76,7 +76,8 @@ impl CliSession {
     pub(super) fn open(input: &InputArgs) -> CliResult<(Self, Preview)> {
         let path = input.file.clone();
         let source = FileSource::open(&path)
-            .map_err(|e| run_error(format!("cannot open {}: {e}", path.display())))?;
+            .map_err(|e| run_error(format!("cannot open {}: {e}", path.display())))?
+            .with_threads(threads());
         let mut cli = Self {
             session: Session::new().with_spreadsheets(crate::xlsx::NEW_SHEET),
             started: Instant::now(),
@@ -236,4 +237,15 @@ impl CliSession {
             std::mem::discriminant(&reply.response)
         ))
     }
+}
+
+/// Threads the ingest may use: `SEGSCOPE_THREADS` when set to a number, else the machine's
+/// cores. A large UTF-8 file is read in two halves at once with two or more; the results are the
+/// same with one.
+fn threads() -> usize {
+    std::env::var("SEGSCOPE_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
+        .unwrap_or(1)
 }

@@ -30,6 +30,7 @@ mod errors;
 mod hash;
 mod params;
 mod parse;
+mod records;
 mod schema;
 mod sniff;
 mod values;
@@ -38,6 +39,8 @@ mod workbook;
 
 pub use errors::{DropReason, IngestError, MAX_PLAUSIBLE_AMOUNT};
 pub use params::{ColumnMapping, ColumnRole, DateOrder, IngestParams, PreviewParams, TextEncoding};
+#[cfg(not(target_arch = "wasm32"))]
+pub use parse::ingest_split;
 pub use parse::{check_most_rows_bad, ingest_part, IngestedPart};
 pub use parse::{far_date_fences, far_date_fences_counted, FarDates, FAR_DATE_MIN_GAP_DAYS};
 pub use parse::{ingest, ColumnMissing, DroppedRows, QualityReport, QuoteRepair, ReturnsSummary};

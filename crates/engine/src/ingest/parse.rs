@@ -1,7 +1,8 @@
 //! Streaming parse of the whole file into a [`Dataset`] and a [`QualityReport`].
 //!
 //! The file is read once, in blocks, through a byte-counting reader (progress), a decoder (for
-//! UTF-16 and GB18030 only) and the `csv` crate's reader, one reused [`csv::ByteRecord`] at a time.
+//! UTF-16 and GB18030 only) and the record reader (`records.rs`: plain lines split in place,
+//! quoted records through `csv_core`).
 //! Only the columns are kept: interned strings, days, amounts and 64-bit order-id hashes. Cells are
 //! decoded from bytes only when needed (dates and amounts on a cache miss, new interned values).
 
@@ -15,8 +16,9 @@ use serde::{Deserialize, Serialize};
 
 use super::errors::MAX_PLAUSIBLE_AMOUNT;
 use super::hash::{hash64, mix, pack_upto8, BuildPassThrough};
+use super::records::{OwnedRecord, Record, RecordReader};
 use super::schema::{column_names, truncate_chars};
-use super::sniff::{self, is_blank};
+use super::sniff;
 use super::values::{parse_amount_detail, parse_date, parse_time_of_day, DateParse};
 use super::{ColumnMapping, ColumnRole, DropReason, IngestError, IngestParams, TextEncoding};
 use crate::{Dataset, Day, Interned};
@@ -197,6 +199,137 @@ pub fn ingest_part<R: Read>(
     })
 }
 
+/// [`ingest`] of a UTF-8 file read as two parts at once, on two threads (native only: the
+/// browser's worker has one): `first` reads the file from its start, `second` from byte `split`,
+/// which must follow a line feed. The result is [`ingest`]'s for the whole file, byte for byte
+/// (the differential tests check it), or `Ok(None)` when that line feed was inside a quoted cell
+/// (the parts cannot be joined: read the file whole instead).
+///
+/// `progress` gets the bytes of the first part read, scaled to the whole file.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn ingest_split<R: Read, S: Read + Send>(
+    first: R,
+    split: u64,
+    second: S,
+    total_bytes: u64,
+    params: &IngestParams,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Option<(Dataset, QualityReport)>, IngestError> {
+    check_roles(&params.mapping)?;
+    if !matches!(params.encoding, TextEncoding::Utf8) || split == 0 || split >= total_bytes {
+        return Err(IngestError::Io {
+            message: "a file read in two parts must be UTF-8, cut inside".to_string(),
+        });
+    }
+    let mut scaled = |n: u64| {
+        let whole = (u128::from(n) * u128::from(total_bytes) / u128::from(split)) as u64;
+        progress(whole.min(total_bytes));
+    };
+    let mut counting = CountingReader {
+        inner: first.take(split),
+        consumed: 0,
+        reported: 0,
+        progress: &mut scaled,
+    };
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    (&mut counting)
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(io_error)?;
+    if head.is_empty() {
+        return Err(IngestError::Empty);
+    }
+    sniff::check_binary(&head, params.encoding)?;
+    let estimated_rows = estimate_rows(&head, total_bytes);
+    let mut reader = RecordReader::new(Cursor::new(head).chain(counting), params.delimiter);
+    let (columns, first_record) = first_record(&mut reader, params)?;
+    check_ranges(&params.mapping, columns.len())?;
+    let half = estimated_rows.div_ceil(2) + 1024;
+    let mut builder = Builder::new(params, columns.clone(), estimated_rows)?;
+    std::thread::scope(|scope| {
+        // The first part's builder holds the whole file in the end: reserved for it all.
+        let other = scope.spawn(|| -> Result<Builder, IngestError> {
+            let mut builder = Builder::new(params, columns, half)?;
+            let mut reader = RecordReader::part(second, params.delimiter);
+            read_rows(&mut reader, &mut builder, params.delimiter)?;
+            Ok(builder)
+        });
+        if let Some((record, line)) = first_record {
+            builder.push(&record.as_record(), line);
+        }
+        let read = read_rows(&mut reader, &mut builder, params.delimiter);
+        let joined = other.join();
+        read?;
+        let other = joined.map_err(|_| IngestError::Io {
+            message: "the second reading thread stopped".to_string(),
+        })??;
+        if !reader.clean_end() {
+            return Ok(None);
+        }
+        builder.append(other, reader.line_feeds());
+        if builder.rows_read == 0 {
+            return Err(if params.has_header {
+                IngestError::HeaderOnly
+            } else {
+                IngestError::Empty
+            });
+        }
+        let (dataset, report, _) = builder.finish(0)?;
+        Ok(Some((dataset, report)))
+    })
+}
+
+/// The column names, and without a header the first data row with its line.
+type FirstRecord = (Vec<String>, Option<(OwnedRecord, u64)>);
+
+/// Reads the first non-blank record: the header's column names (and no data row), or without a
+/// header the generated names and the record itself, a data row, with its line.
+fn first_record<R: Read>(
+    reader: &mut RecordReader<R>,
+    params: &IngestParams,
+) -> Result<FirstRecord, IngestError> {
+    loop {
+        let Some((record, at)) = reader.read().map_err(io_error)? else {
+            return Err(IngestError::Empty);
+        };
+        if record.is_blank() {
+            continue;
+        }
+        return Ok(if params.has_header {
+            let header: Vec<String> = record
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect();
+            (column_names(&header, header.len()), None)
+        } else {
+            (
+                column_names(&[], record.len()),
+                Some((OwnedRecord::of(&record), at.line)),
+            )
+        });
+    }
+}
+
+/// Reads every remaining record into `builder`.
+fn read_rows<R: Read>(
+    reader: &mut RecordReader<R>,
+    builder: &mut Builder,
+    delimiter: u8,
+) -> Result<(), IngestError> {
+    while let Some((record, at)) = reader.read().map_err(io_error)? {
+        if record.is_blank() {
+            continue;
+        }
+        // Only a record that spans lines can be a runaway quote: no cost for the others.
+        if at.multiline && runaway_quote(&record, delimiter, builder.columns.len()) {
+            builder.reread_unquoted(&record, at.line);
+        } else {
+            builder.push(&record, at.line);
+        }
+    }
+    Ok(())
+}
+
 /// What an ingest returns inside this module: with the line keys of [`ingest_part`].
 type Ingested = (Dataset, QualityReport, Vec<(u64, u32)>);
 
@@ -249,51 +382,17 @@ fn ingest_with<R: Read>(
             })
         }
     };
-    let mut csv_reader = csv::ReaderBuilder::new()
-        .delimiter(params.delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(64 * 1024)
-        .from_reader(source);
-
-    let mut record = csv::ByteRecord::new();
-    let mut lines = LineTracker::default();
-    // The first non-blank record: the header, or the first data row.
-    let columns = loop {
-        if !read_record(&mut csv_reader, &mut record, &mut lines)? {
-            return Err(IngestError::Empty);
-        }
-        if !is_blank(&record) {
-            break if params.has_header {
-                let header: Vec<String> = record
-                    .iter()
-                    .map(|f| String::from_utf8_lossy(f).into_owned())
-                    .collect();
-                column_names(&header, header.len())
-            } else {
-                column_names(&[], record.len())
-            };
-        }
-    };
+    let mut reader = RecordReader::new(source, params.delimiter);
+    let (columns, first) = first_record(&mut reader, params)?;
     check_ranges(&params.mapping, columns.len())?;
 
     let mut builder = Builder::new(params, columns, estimated_rows)?;
     builder.part = part;
-    if !params.has_header {
-        builder.push(&record, lines.line);
+    if let Some((record, line)) = first {
+        builder.push(&record.as_record(), line);
     }
-    while read_record(&mut csv_reader, &mut record, &mut lines)? {
-        if is_blank(&record) {
-            continue;
-        }
-        // Only a record that spans lines can be a runaway quote: no cost for the others.
-        if lines.multiline && runaway_quote(&record, params.delimiter, builder.columns.len()) {
-            builder.reread_unquoted(&record, lines.line);
-        } else {
-            builder.push(&record, lines.line);
-        }
-    }
-    drop(csv_reader);
+    read_rows(&mut reader, &mut builder, params.delimiter)?;
+    drop(reader);
     if builder.rows_read == 0 {
         return Err(if params.has_header {
             IngestError::HeaderOnly
@@ -427,56 +526,13 @@ fn io_error(e: io::Error) -> IngestError {
     }
 }
 
-/// The physical 1-based line of each record. The `csv` reader counts record terminators only,
-/// so line breaks inside quoted fields are added here.
-#[derive(Debug, Default)]
-struct LineTracker {
-    /// Line where the last record read starts.
-    line: u64,
-    /// Line breaks seen inside quoted fields so far.
-    embedded: u64,
-    /// The last record read held a line break (a quoted multi-line cell, or a runaway quote).
-    multiline: bool,
-}
-
-/// Reads the next record; `Ok(false)` at the end. Keeps `lines` up to date.
-fn read_record<R: Read>(
-    reader: &mut csv::Reader<R>,
-    record: &mut csv::ByteRecord,
-    lines: &mut LineTracker,
-) -> Result<bool, IngestError> {
-    match reader.read_byte_record(record) {
-        Ok(more) => {
-            if let Some(position) = record.position() {
-                lines.line = position.line() + lines.embedded;
-            }
-            let text = record.as_slice();
-            lines.multiline = text.contains(&b'\n');
-            if lines.multiline {
-                lines.embedded += text.iter().filter(|&&b| b == b'\n').count() as u64;
-            }
-            Ok(more)
-        }
-        Err(e) => {
-            let line = e
-                .position()
-                .map_or(lines.line, |p| p.line() + lines.embedded);
-            let message = e.to_string();
-            match e.into_kind() {
-                csv::ErrorKind::Io(io) => Err(io_error(io)),
-                _ => Err(IngestError::Csv { line, message }),
-            }
-        }
-    }
-}
-
 /// Whether a record is a quote that ran away. It spans several lines and either one of its cells
 /// holds a line break followed by a line with as many delimiters as a whole row has
 /// (`columns - 1`: it swallowed rows), or it has more cells than the header (the quote closed
 /// again part-way through a later line). A legitimate multi-line cell (an address, a note, an
 /// id) has neither.
-fn runaway_quote(record: &csv::ByteRecord, delimiter: u8, columns: usize) -> bool {
-    if columns < 2 || !record.as_slice().contains(&b'\n') {
+fn runaway_quote(record: &Record<'_>, delimiter: u8, columns: usize) -> bool {
+    if columns < 2 || !record.text().contains(&b'\n') {
         return false;
     }
     if record.len() > columns {
@@ -619,6 +675,9 @@ struct Interner {
     any_replaced: bool,
     /// The value looked up last (consecutive lines of one order often repeat it).
     last: Option<(ShortKey, u32)>,
+    /// The bytes of the values that were not valid UTF-8 (the others' are their text), to look
+    /// them up again when two parts of a file are joined.
+    invalid: FxHashMap<u32, Box<[u8]>>,
 }
 
 impl Interner {
@@ -630,7 +689,24 @@ impl Interner {
             replaced: Vec::new(),
             any_replaced: false,
             last: None,
+            invalid: FxHashMap::default(),
         }
+    }
+
+    /// For each of `other`'s values, in its order, its index here (values new here are added in
+    /// `other`'s order, so joining two parts of a file numbers values as reading it whole does).
+    #[cfg(not(target_arch = "wasm32"))]
+    fn absorb(&mut self, other: &Interner) -> Vec<u32> {
+        (0..other.table.values.len())
+            .map(|i| {
+                let index = i as u32;
+                let bytes = match other.invalid.get(&index) {
+                    Some(raw) => raw,
+                    None => other.table.values.get(i).map_or(&b""[..], |t| t.as_bytes()),
+                };
+                self.intern(bytes).0
+            })
+            .collect()
     }
 
     /// The index of `bytes` and the replacement characters its text needed.
@@ -675,6 +751,9 @@ impl Interner {
         self.table.values.push(text);
         self.replaced.push(replaced);
         self.any_replaced |= replaced > 0;
+        if replaced > 0 {
+            self.invalid.insert(i, bytes.into());
+        }
         match key {
             Some(key) => {
                 self.short.insert(key, i);
@@ -717,7 +796,7 @@ impl TextColumn {
 
     /// Interns this column's cell of `record`; returns the replacement characters needed.
     #[inline]
-    fn push(&mut self, record: &csv::ByteRecord) -> u32 {
+    fn push(&mut self, record: &Record<'_>) -> u32 {
         let cell = record.get(self.column).map_or(&b""[..], <[u8]>::trim_ascii);
         if cell.is_empty() {
             self.missing += 1;
@@ -896,8 +975,8 @@ impl Builder {
     /// The whole line as text, for a [`DropReason::TooFewFields`] example.
     /// Reads a runaway-quote record again as the lines it swallowed, quotes as plain characters
     /// (the opening quote itself was already removed by the reader), and records the repair.
-    fn reread_unquoted(&mut self, record: &csv::ByteRecord, line: u64) {
-        let text = self.line_text(record);
+    fn reread_unquoted(&mut self, record: &Record<'_>, line: u64) {
+        let text = record.text();
         // A quote never closed runs to the end of the file, its last line break included.
         let body = text.trim_ascii_end();
         let physical = body.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
@@ -910,27 +989,18 @@ impl Builder {
             .has_headers(false)
             .flexible(true)
             .quoting(false)
-            .from_reader(text.as_slice());
+            .from_reader(text);
         let mut again = csv::ByteRecord::new();
         // Reading bytes in memory without quoting cannot fail; stop at the end either way.
         while let Ok(true) = reader.read_byte_record(&mut again) {
-            if is_blank(&again) {
+            let offset = again.position().map_or(0, |p| p.line().saturating_sub(1));
+            let owned = OwnedRecord::from_fields(again.iter(), self.delimiter);
+            let record = owned.as_record();
+            if record.is_blank() {
                 continue;
             }
-            let offset = again.position().map_or(0, |p| p.line().saturating_sub(1));
-            self.push(&again, line + offset);
+            self.push(&record, line + offset);
         }
-    }
-
-    fn line_text(&self, record: &csv::ByteRecord) -> Vec<u8> {
-        let mut text = Vec::new();
-        for (i, field) in record.iter().enumerate() {
-            if i > 0 {
-                text.push(self.delimiter);
-            }
-            text.extend_from_slice(field);
-        }
-        text
     }
 
     /// The day and minute of the day ([`crate::dataset::NO_TIME`] without a time) of a date cell
@@ -971,15 +1041,14 @@ impl Builder {
     }
 
     /// Reads one non-blank data record at 1-based `line`.
-    fn push(&mut self, record: &csv::ByteRecord, line: u64) {
+    fn push(&mut self, record: &Record<'_>, line: u64) {
         self.rows_read += 1;
         let (Some(customer), Some(date), Some(amount)) = (
             record.get(self.customer_column),
             record.get(self.date_column),
             record.get(self.amount_column),
         ) else {
-            let text = self.line_text(record);
-            self.drop_line(DropReason::TooFewFields, line, &text);
+            self.drop_line(DropReason::TooFewFields, line, record.text());
             return;
         };
         let customer = customer.trim_ascii();
@@ -1077,13 +1146,10 @@ impl Builder {
 
         // Exact duplicates: all fields, boundaries included.
         let mut bounds = record.len() as u64;
-        for field in record {
+        for field in record.iter() {
             bounds = bounds.wrapping_mul(0x100_0000_01b3) ^ field.len() as u64;
         }
-        let key = mix(
-            hash64(record.as_slice(), SEED_RECORD) ^ bounds,
-            SEED_ORDER_KEY,
-        );
+        let key = mix(hash64(record.text(), SEED_RECORD) ^ bounds, SEED_ORDER_KEY);
         let row = u32::try_from(self.customer.len() - 1).unwrap_or(u32::MAX);
         let line = u32::try_from(line).unwrap_or(u32::MAX);
         self.record_keys.push((key, row, line));
@@ -1188,6 +1254,89 @@ impl Builder {
         }
         self.min_day = self.day.iter().copied().min().unwrap_or(self.min_day);
         self.max_day = self.day.iter().copied().max().unwrap_or(self.max_day);
+    }
+
+    /// Appends what `other` read from the part of the file after this one's (`line_offset` line
+    /// feeds later): the same builder as reading both parts in one go would have made, before
+    /// [`Self::finish`] (far dates and duplicates are decided there, over the whole).
+    #[cfg(not(target_arch = "wasm32"))]
+    fn append(&mut self, mut other: Builder, line_offset: u64) {
+        let rows = self.customer.len();
+        let customers = self.customers.absorb(&other.customers);
+        let remap = |values: &mut Vec<u32>, to: &[u32]| {
+            for v in values.iter_mut() {
+                *v = to.get(*v as usize).copied().unwrap_or(*v);
+            }
+        };
+        remap(&mut other.customer, &customers);
+        self.customer.append(&mut other.customer);
+        self.day.append(&mut other.day);
+        // Return amounts are summed in file order, as one reader does.
+        for &amount in other.amount.iter().filter(|&&a| a < 0.0) {
+            self.returns.amount += amount;
+        }
+        self.returns.lines += other.returns.lines;
+        self.amount.append(&mut other.amount);
+        self.order_hash.append(&mut other.order_hash);
+        self.quantity.append(&mut other.quantity);
+        for (mine, theirs) in [
+            (&mut self.product, &mut other.product),
+            (&mut self.region, &mut other.region),
+            (&mut self.channel, &mut other.channel),
+            (&mut self.category, &mut other.category),
+        ] {
+            if let (Some(mine), Some(theirs)) = (mine, theirs) {
+                let to = mine.interner.absorb(&theirs.interner);
+                remap(&mut theirs.values, &to);
+                mine.values.append(&mut theirs.values);
+                mine.missing += theirs.missing;
+            }
+        }
+        if other.any_time && !self.any_time {
+            self.any_time = true;
+            self.minute_of_day = vec![crate::dataset::NO_TIME; rows];
+        }
+        if self.any_time {
+            if other.any_time {
+                self.minute_of_day.append(&mut other.minute_of_day);
+            } else {
+                let len = self.customer.len();
+                self.minute_of_day.resize(len, crate::dataset::NO_TIME);
+            }
+        }
+        let line = |l: u64| l + line_offset;
+        let line32 = |l: u32| u32::try_from(u64::from(l) + line_offset).unwrap_or(u32::MAX);
+        let row32 = |r: u32| u32::try_from(r as usize + rows).unwrap_or(u32::MAX);
+        self.record_keys.extend(
+            other
+                .record_keys
+                .iter()
+                .map(|&(key, row, l)| (key, row32(row), line32(l))),
+        );
+        self.rows_read += other.rows_read;
+        for (mine, theirs) in self.drops.iter_mut().zip(&other.drops) {
+            mine.count += theirs.count;
+            let room = MAX_EXAMPLES.saturating_sub(mine.examples.len());
+            mine.examples.extend(
+                theirs
+                    .examples
+                    .iter()
+                    .take(room)
+                    .map(|(l, value)| (line(*l), value.clone())),
+            );
+        }
+        self.missing_order += other.missing_order;
+        self.missing_quantity += other.missing_quantity;
+        self.bad_quantity += other.bad_quantity;
+        self.decimal_comma_amounts += other.decimal_comma_amounts;
+        self.quote_repairs
+            .extend(other.quote_repairs.iter().map(|r| QuoteRepair {
+                line: line(r.line),
+                lines: r.lines,
+            }));
+        self.min_day = self.min_day.min(other.min_day);
+        self.max_day = self.max_day.max(other.max_day);
+        self.replaced += other.replaced;
     }
 
     fn finish(mut self, decoder_replaced: u64) -> Result<Ingested, IngestError> {
@@ -1444,6 +1593,164 @@ fn shrink(dataset: &mut Dataset) {
 mod tests {
     use super::*;
     use crate::calendar::day_from_ymd;
+    use crate::ingest::{preview, PreviewParams};
+    use proptest::prelude::*;
+
+    /// [`ingest`] of `text` against [`ingest_split`] cut after every line feed: the same dataset
+    /// and report, or `None` (read whole) only where the cut falls inside a quoted cell. Returns
+    /// how many cuts were joined.
+    fn split_agrees(text: &[u8], params: &IngestParams) -> usize {
+        let whole = ingest(text, text.len() as u64, params, &mut |_| {});
+        let mut joined = 0;
+        let cuts: Vec<usize> = (0..text.len()).filter(|&at| text[at] == b'\n').collect();
+        // At most 40 cuts a file, spread over it.
+        let step = cuts.len().div_ceil(40).max(1);
+        for split in cuts.iter().step_by(step).map(|at| at + 1) {
+            if split >= text.len() {
+                continue;
+            }
+            let parts = ingest_split(
+                text,
+                split as u64,
+                &text[split..],
+                text.len() as u64,
+                params,
+                &mut |_| {},
+            );
+            match (&whole, parts) {
+                (Ok(whole), Ok(Some(parts))) => {
+                    assert_eq!(whole.0, parts.0, "dataset, cut at {split}");
+                    assert_eq!(whole.1, parts.1, "report, cut at {split}");
+                    joined += 1;
+                }
+                (_, Ok(None)) => {
+                    // Only a quote before the cut can make it fall inside a cell.
+                    assert!(text[..split].contains(&b'"'), "refused a cut at {split}");
+                }
+                (Err(a), Err(b)) => assert_eq!(*a, b, "error, cut at {split}"),
+                (a, b) => panic!("cut at {split}: whole {a:?}, parts {b:?}"),
+            }
+        }
+        joined
+    }
+
+    #[test]
+    fn two_parts_read_as_the_whole_file_over_the_fixtures() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+        let mut checked = 0;
+        for dir in [
+            "ingest",
+            "ingest/systems",
+            "clv",
+            "baskets",
+            "cohorts",
+            "tiers",
+        ] {
+            for entry in std::fs::read_dir(root.join(dir))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                let path = entry.path();
+                let Ok(text) = std::fs::read(&path) else {
+                    continue;
+                };
+                if !matches!(
+                    path.extension().and_then(|e| e.to_str()),
+                    Some("csv" | "tsv")
+                ) || text.len() > 200_000
+                {
+                    continue;
+                }
+                let Ok(shape) = preview(&text, &PreviewParams::default()) else {
+                    continue;
+                };
+                if !matches!(shape.encoding, TextEncoding::Utf8) || shape.mapping.amount.is_none() {
+                    continue;
+                }
+                let params = IngestParams::from_preview(&shape);
+                if check_roles(&params.mapping).is_err() {
+                    continue;
+                }
+                if split_agrees(&text, &params) > 0 {
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 20, "{checked} fixtures checked");
+    }
+
+    /// A line of a random export: quoted or plain cells, returns, bad values, blank lines,
+    /// CRLF, invalid UTF-8, cells with line breaks, repeated lines.
+    fn random_line() -> impl Strategy<Value = String> {
+        let customer = prop_oneof![
+            Just("C1".to_string()),
+            Just("C2".to_string()),
+            Just("\"C3\"".to_string()),
+            Just(String::new()),
+            Just("客户4".to_string()),
+            Just("\"C\n5\"".to_string()),
+        ];
+        let date = prop_oneof![
+            Just("2024-03-05"),
+            Just("2024-03-06 10:30"),
+            Just("2031-01-01"),
+            Just("bad"),
+            Just(""),
+            Just("1890-01-01"),
+            Just("\"2024-03-07\""),
+        ];
+        let amount = prop_oneof![
+            Just("12.50"),
+            Just("-3"),
+            Just("\"1,5\""),
+            Just("x"),
+            Just(""),
+            Just("7"),
+        ];
+        let product = prop_oneof![Just("P1"), Just("\"P, 2\""), Just(""), Just("P\u{FFFD}3")];
+        let end = prop_oneof![Just("\n"), Just("\r\n"), Just("\n\n")];
+        (
+            customer,
+            date,
+            amount,
+            product,
+            end,
+            prop::bool::weighted(0.1),
+        )
+            .prop_map(|(c, d, a, p, e, short)| {
+                if short {
+                    format!("{c},{d}{e}")
+                } else {
+                    format!("{c},{d},{a},{p}{e}")
+                }
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn two_parts_read_as_the_whole_of_random_files(
+            lines in proptest::collection::vec(random_line(), 1..30),
+        ) {
+            let text = format!("customer,date,amount,product\n{}", lines.concat());
+            let params = IngestParams {
+                encoding: TextEncoding::Utf8,
+                delimiter: b',',
+                has_header: true,
+                date_order: crate::ingest::DateOrder::Ymd,
+                mapping: crate::ingest::ColumnMapping {
+                    customer_id: Some(0),
+                    date: Some(1),
+                    amount: Some(2),
+                    product: Some(3),
+                    ..Default::default()
+                },
+                keep_far_dates: false,
+            };
+            split_agrees(text.as_bytes(), &params);
+        }
+    }
 
     #[test]
     fn plausible_date_bounds_are_1900_and_2200() {

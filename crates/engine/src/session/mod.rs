@@ -379,9 +379,13 @@ impl Session {
             return Err(SessionError::Cancelled);
         }
         let total = file.size_bytes();
-        let mut reader = file.reader();
         let progress = &mut *job.progress;
         let mut on_progress = |done: u64| progress(Stage::Reading, done, total);
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(parsed) = ingest_in_halves(file, total, params, &mut on_progress)? {
+            return self.analyse_new(parsed.0, parsed.1, rfm_params, query, started, job);
+        }
+        let mut reader = file.reader();
         let parsed = ingest::ingest(&mut reader, total, params, &mut on_progress);
         if let Some(message) = reader.take_error() {
             return Err(SessionError::Read { message });
@@ -696,3 +700,43 @@ fn nothing(what: &str) -> SessionError {
 
 #[cfg(test)]
 mod tests;
+
+/// Files smaller than this are read by one thread (a second one would not pay for itself).
+#[cfg(not(target_arch = "wasm32"))]
+const HALVES_MIN_BYTES: u64 = 4 << 20;
+
+/// Reads a UTF-8 file in two halves on two threads when the source offers a second reader
+/// ([`Source::reader_from`]): the halves meet at the first line feed after the middle. `None`
+/// when it cannot: a small file, another encoding, one thread, or a middle line feed inside a
+/// quoted cell (found only after reading; then the whole file is read again by one thread).
+#[cfg(not(target_arch = "wasm32"))]
+fn ingest_in_halves(
+    file: &dyn Source,
+    total: u64,
+    params: &ingest::IngestParams,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Option<(crate::Dataset, QualityReport)>, SessionError> {
+    if total < HALVES_MIN_BYTES || !matches!(params.encoding, ingest::TextEncoding::Utf8) {
+        return Ok(None);
+    }
+    let middle = total / 2;
+    let Ok(window) = file.read_range(middle, (middle + (1 << 20)).min(total)) else {
+        return Ok(None);
+    };
+    let Some(at) = window.iter().position(|&b| b == b'\n') else {
+        return Ok(None);
+    };
+    let split = middle + at as u64 + 1;
+    if split >= total {
+        return Ok(None);
+    }
+    let Some(mut second) = file.reader_from(split) else {
+        return Ok(None);
+    };
+    let mut first = file.reader();
+    let parsed = ingest::ingest_split(&mut first, split, &mut second, total, params, progress);
+    if let Some(message) = first.take_error().or_else(|| second.take_error()) {
+        return Err(SessionError::Read { message });
+    }
+    Ok(parsed?)
+}

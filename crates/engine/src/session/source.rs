@@ -16,6 +16,13 @@ pub trait Source {
     fn read_all(&self) -> Result<Vec<u8>, String> {
         self.read_range(0, self.size_bytes())
     }
+    /// A second streaming reader from byte `start` to the end that another thread may use, so
+    /// the ingest can read two halves of a file at once; `None` (the default) where there is one
+    /// thread (the browser's worker: wasm threads need cross-origin isolation headers that static
+    /// hosts do not send) or the source chose to be read by one.
+    fn reader_from(&self, _start: u64) -> Option<Box<dyn SourceReader + Send + '_>> {
+        None
+    }
 }
 
 /// A streaming reader that can say why it stopped (the engine only sees an `io::Error`).
@@ -78,6 +85,8 @@ impl SourceReader for SliceReader<'_> {}
 pub struct FileSource {
     path: std::path::PathBuf,
     size_bytes: u64,
+    /// Threads the ingest may use (1: one reader; 2: two halves at once).
+    threads: usize,
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -90,7 +99,16 @@ impl FileSource {
         Ok(Self {
             path: path.to_path_buf(),
             size_bytes,
+            threads: 2,
         })
+    }
+
+    /// Sets the threads the ingest may use: 1 reads the file in one go, 2 or more (the default)
+    /// in two halves at once. The ingest's result is the same either way.
+    #[must_use]
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads.max(1);
+        self
     }
 }
 
@@ -123,6 +141,19 @@ impl Source for FileSource {
                 error: Some(e.to_string()),
             }),
         }
+    }
+
+    fn reader_from(&self, start: u64) -> Option<Box<dyn SourceReader + Send + '_>> {
+        use std::io::{Seek as _, SeekFrom};
+        if self.threads < 2 {
+            return None;
+        }
+        let mut file = std::fs::File::open(&self.path).ok()?;
+        file.seek(SeekFrom::Start(start)).ok()?;
+        Some(Box::new(FileReader {
+            inner: Some(io::BufReader::with_capacity(1 << 16, file)),
+            error: None,
+        }))
     }
 }
 

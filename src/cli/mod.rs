@@ -56,7 +56,7 @@ segscope — private customer analytics (RFM segments, Pareto) on a transactions
 Usage:
   segscope rfm FILE [options]      score customers and print a summary, JSON or a customer CSV
   segscope clv FILE --calibration-end YYYY-MM-DD [options]
-                                   fit BG/NBD, Pareto/NBD and Gamma-Gamma; score CLV and churn
+                                   fit BG/NBD (or Pareto/NBD) and Gamma-Gamma; score CLV and churn
   segscope cluster FILE --k N|auto [options]
                                    k-means segments with profiles and automatic names
   segscope baskets FILE [options]  association rules: what sells together

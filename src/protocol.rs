@@ -29,7 +29,10 @@ pub use crate::engine::session::{
 /// `CustomerQuery::bought`). 12: cohorts (`Request::Cohorts`, `Response::Cohorts`,
 /// `Stage::Lifecycle`). 13: repurchase cycles (`Request::Repurchase`, `Response::Repurchase`).
 /// 15: campaigns (`Request::Experiment`, `Response::Experiment`, `Stage::Testing`).
-pub const PROTOCOL_VERSION: u32 = 16;
+/// 17: `ClvSettings::models` (which purchase models are fitted); `predictions::Request::Score`
+/// and `Response::Scored` (the command line's scoring without the page's report);
+/// `file::Request::Read` and `file::Response::Read` (a read without the RFM analysis).
+pub const PROTOCOL_VERSION: u32 = 17;
 
 /// One message on the wire. Every request carries an id that its responses echo, and the page's
 /// file generation, which the responses echo too (so an answer about an older file is dropped).

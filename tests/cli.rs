@@ -332,6 +332,7 @@ fn clv_json_has_the_documented_keys_and_lifetimes_parameters() {
         "2024-03-31",
         "--holdout-end",
         "2024-06-30",
+        "--compare-models",
         "--out",
         out.to_str().unwrap(),
         "--json",
@@ -654,6 +655,7 @@ fn clv_json_key_sets_are_unchanged() {
         "--calibration-end=2024-03-31",
         "--holdout-end",
         "2024-06-30",
+        "--compare-models",
         "--json",
     ]);
     assert_eq!(
@@ -730,6 +732,45 @@ fn clv_json_key_sets_are_unchanged() {
     let v = json_of(&["clv", sample, "--json", "--calibration-end", "2024-03-31"]);
     assert!(v["holdout"].is_null());
     assert!(v["spend_correlation"].is_number());
+    // Without --compare-models only the scoring model is fitted: the other one's key stays, as
+    // null, and the scores are those of the run that fits both.
+    assert!(v["pareto_nbd"].is_null());
+    let both = json_of(&[
+        "clv",
+        sample,
+        "--json",
+        "--calibration-end",
+        "2024-03-31",
+        "--compare-models",
+    ]);
+    assert_eq!(keys(&v["bgnbd"]), keys(&both["bgnbd"]));
+    assert_eq!(v["kpis"], both["kpis"]);
+    assert_eq!(v["gamma_gamma"]["p"], both["gamma_gamma"]["p"]);
+    assert_eq!(v["bgnbd"]["r"], both["bgnbd"]["r"]);
+    let pareto = json_of(&[
+        "clv",
+        sample,
+        "--json",
+        "--calibration-end",
+        "2024-03-31",
+        "--model",
+        "pareto",
+    ]);
+    let pareto_both = json_of(&[
+        "clv",
+        sample,
+        "--json",
+        "--calibration-end",
+        "2024-03-31",
+        "--model",
+        "pareto",
+        "--compare-models",
+    ]);
+    assert!(pareto["bgnbd"].is_null());
+    assert_eq!(keys(&pareto["pareto_nbd"]), keys(&both["pareto_nbd"]));
+    assert_eq!(pareto["pareto_nbd"]["r"], pareto_both["pareto_nbd"]["r"]);
+    assert_eq!(pareto["kpis"], pareto_both["kpis"]);
+    assert_eq!(keys(&pareto), keys(&both));
 }
 
 #[test]

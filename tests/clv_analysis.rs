@@ -7,9 +7,9 @@ mod common;
 
 use common::{assert_rel, dataset_from_csv, day};
 use segscope::engine::clv::{
-    customer_lifetime_value_with_spend_model, BgNbdModel, ChurnRisk, ClvAnalysis, ClvError,
-    ClvReport, ClvSettings, ClvWarning, GammaGammaModel, HoldoutComparison, PurchaseModel,
-    TimeUnit,
+    customer_lifetime_value, customer_lifetime_value_with_spend_model, BgNbdModel, ChurnRisk,
+    ClvAnalysis, ClvError, ClvReport, ClvSettings, ClvWarning, FittedModels, GammaGammaModel,
+    HoldoutComparison, PurchaseModel, PurchaseModelKind, TimeUnit,
 };
 use serde_json::Value;
 
@@ -473,4 +473,116 @@ fn a_window_too_short_to_identify_dropout_is_said() {
         "{:?}",
         run.warnings
     );
+}
+
+/// Fitting only the scoring model (the command line's default) scores every customer with the
+/// same bits as fitting both; the model table and the warnings lose only the other model.
+#[test]
+fn fitting_only_the_scoring_model_gives_the_same_scores() {
+    let ds = dataset_from_csv(SAMPLE_CSV);
+    for kind in [PurchaseModelKind::BgNbd, PurchaseModelKind::ParetoNbd] {
+        let run = |models: FittedModels| {
+            ClvAnalysis::run(
+                &ds,
+                &ClvSettings {
+                    calibration_end_day: Some(day("2024-03-31")),
+                    purchase_model: kind,
+                    models,
+                    ..ClvSettings::default()
+                },
+                &mut no_clock(),
+            )
+            .unwrap()
+        };
+        let (both, one) = (run(FittedModels::Compare), run(FittedModels::ScoringOnly));
+        assert_eq!(one.scores, both.scores, "{kind:?}");
+        assert_eq!(one.scoring, both.scoring, "{kind:?}");
+        assert_eq!(one.gamma_gamma, both.gamma_gamma, "{kind:?}");
+        let scoring = kind.name();
+        let names: Vec<&str> = one.fits.iter().map(|f| f.model.as_str()).collect();
+        assert_eq!(names, [scoring, "Gamma-Gamma"], "{kind:?}");
+        let kept: Vec<_> = both
+            .fits
+            .iter()
+            .filter(|f| {
+                f.model != PurchaseModelKind::BgNbd.name() || kind == PurchaseModelKind::BgNbd
+            })
+            .filter(|f| {
+                f.model != PurchaseModelKind::ParetoNbd.name()
+                    || kind == PurchaseModelKind::ParetoNbd
+            })
+            .collect();
+        assert_eq!(one.fits.iter().collect::<Vec<_>>(), kept, "{kind:?}");
+        match kind {
+            PurchaseModelKind::BgNbd => {
+                assert!(one.pareto_nbd.is_none());
+                assert_eq!(one.bg_nbd, both.bg_nbd);
+                // The warnings of the other model's fit go with it.
+                let other = |w: &&ClvWarning| !matches!(w, ClvWarning::AtBoundary { model, .. } | ClvWarning::NotConverged { model } if model == "Pareto/NBD");
+                assert_eq!(
+                    one.warnings,
+                    both.warnings
+                        .iter()
+                        .filter(other)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                );
+            }
+            PurchaseModelKind::ParetoNbd => {
+                assert!(one.bg_nbd.is_none());
+                assert_eq!(one.pareto_nbd, both.pareto_nbd);
+            }
+        }
+    }
+}
+
+/// The scores are each model call's value: the CLV's month ends that equal a horizon of the
+/// expected purchases are computed once, with the same bits (days: 30, 90 and 180 days are month
+/// ends; weeks: none is).
+#[test]
+fn scores_are_the_model_calls_bit_for_bit() {
+    let ds = dataset_from_csv(SAMPLE_CSV);
+    for time_unit in [TimeUnit::Days, TimeUnit::Weeks] {
+        for kind in [PurchaseModelKind::BgNbd, PurchaseModelKind::ParetoNbd] {
+            let settings = ClvSettings {
+                calibration_end_day: Some(day("2024-03-31")),
+                time_unit,
+                purchase_model: kind,
+                ..ClvSettings::default()
+            };
+            let a = ClvAnalysis::run(&ds, &settings, &mut no_clock()).unwrap();
+            let model = a.scoring_model();
+            let spend = a.gamma_gamma.as_ref().unwrap();
+            let unit = time_unit.days_per_unit();
+            let s = &a.summary;
+            for i in 0..s.len() {
+                let (x, tx, t) = (s.frequency[i], s.recency[i], s.age[i]);
+                let expected = |days: f64| model.expected_purchases(days / unit, x, tx, t).unwrap();
+                let c = &a.scores;
+                assert_eq!(
+                    c.probability_alive[i],
+                    model.probability_alive(x, tx, t).unwrap()
+                );
+                assert_eq!(c.expected_purchases_30_days[i], expected(30.0));
+                assert_eq!(c.expected_purchases_90_days[i], expected(90.0));
+                assert_eq!(c.expected_purchases_365_days[i], expected(365.0));
+                assert_eq!(c.expected_purchases_horizon[i], expected(180.0));
+                let clv = customer_lifetime_value_with_spend_model(
+                    model,
+                    spend,
+                    x,
+                    tx,
+                    t,
+                    s.monetary[i],
+                    settings.clv_horizon_months,
+                    settings.discount_monthly,
+                )
+                .unwrap();
+                let per_purchase = customer_lifetime_value(model, 1.0, x, tx, t, 12, 0.01).unwrap();
+                let value = spend.expected_average_value(x, s.monetary[i]).unwrap();
+                assert_eq!(c.clv.as_ref().unwrap()[i], value * per_purchase, "{i}");
+                assert!((c.clv.as_ref().unwrap()[i] - clv).abs() <= 1e-9 * clv.abs().max(1.0));
+            }
+        }
+    }
 }

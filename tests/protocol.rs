@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use segscope::engine::session as msg;
 use segscope::engine::{
     cluster::{ClusterSettings, KChoice},
-    clv::{ClvSettings, TimeUnit},
+    clv::{ClvSettings, FittedModels, TimeUnit},
     customers::{BandFilter, Cell, CustomerQuery, SortKey},
     ingest::{IngestParams, PreviewParams},
     rfm::RfmParams,
@@ -42,10 +42,12 @@ fn request_name(r: &Request) -> &'static str {
         Request::File(msg::file::Request::Open { .. }) => "Open",
         Request::File(msg::file::Request::Repreview { .. }) => "Repreview",
         Request::File(msg::file::Request::Ingest { .. }) => "Ingest",
+        Request::File(msg::file::Request::Read { .. }) => "Read",
         Request::Overview(msg::overview::Request::Analyze { .. }) => "Analyze",
         Request::Customers(msg::customers::Request::Page { .. }) => "Customers",
         Request::Customers(msg::customers::Request::Export { .. }) => "Export",
         Request::Predictions(msg::predictions::Request::Predict { .. }) => "Predict",
+        Request::Predictions(msg::predictions::Request::Score { .. }) => "Score",
         Request::Predictions(msg::predictions::Request::Validate { .. }) => "Validate",
         Request::Predictions(msg::predictions::Request::ExportScores { .. }) => "ExportScores",
         Request::Segments(msg::segments::Request::OpenAttributes { .. }) => "OpenAttributes",
@@ -83,13 +85,14 @@ fn request_name(r: &Request) -> &'static str {
     }
 }
 
-const REQUESTS: usize = 39;
+const REQUESTS: usize = 41;
 
 fn response_name(r: &Response) -> &'static str {
     match r {
         Response::Ready { .. } => "Ready",
         Response::Progress { .. } => "Progress",
         Response::File(msg::file::Response::Preview { .. }) => "Preview",
+        Response::File(msg::file::Response::Read { .. }) => "Read",
         Response::Overview(msg::overview::Response::Analyzed { .. }) => "Analyzed",
         Response::Predictions(msg::predictions::Response::Predicted { .. }) => "Predicted",
         Response::Segments(msg::segments::Response::AttributesLoaded { .. }) => "AttributesLoaded",
@@ -97,6 +100,7 @@ fn response_name(r: &Response) -> &'static str {
         Response::Segments(msg::segments::Response::Clustered { .. }) => "Clustered",
         Response::Customers(msg::customers::Response::Tagged { .. }) => "Tagged",
         Response::Customers(msg::customers::Response::Profile { .. }) => "Profile",
+        Response::Predictions(msg::predictions::Response::Scored { .. }) => "Scored",
         Response::Predictions(msg::predictions::Response::Validated { .. }) => "Validated",
         Response::Customers(msg::customers::Response::Page { .. }) => "Customers",
         Response::Exported { .. } => "Exported",
@@ -117,7 +121,7 @@ fn response_name(r: &Response) -> &'static str {
     }
 }
 
-const RESPONSES: usize = 27;
+const RESPONSES: usize = 29;
 
 fn round_trip_response(id: u64, response: &Response) {
     let json = encode_response(id, 7, response);
@@ -179,6 +183,16 @@ fn every_request_and_response_round_trips() {
         }),
         None,
     );
+    // The command line's read without the analysis, then the page's ingest.
+    ask(
+        &mut session,
+        Request::File(msg::file::Request::Read {
+            sheet: Some("Sheet1".to_string()),
+            ingest: IngestParams::from_preview(&preview),
+            summary: None,
+        }),
+        None,
+    );
     ask(
         &mut session,
         Request::File(msg::file::Request::Ingest {
@@ -209,6 +223,17 @@ fn every_request_and_response_round_trips() {
         Request::Customers(msg::customers::Request::Export {
             query: query(),
             format: ExportFormat::Csv,
+        }),
+        None,
+    );
+    // The command line's scoring without the page's report, then the page's run (kept).
+    ask(
+        &mut session,
+        Request::Predictions(msg::predictions::Request::Score {
+            settings: ClvSettings {
+                models: FittedModels::ScoringOnly,
+                ..ClvSettings::default()
+            },
         }),
         None,
     );

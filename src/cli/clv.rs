@@ -1,4 +1,5 @@
-//! `segscope clv`: BG/NBD, Pareto/NBD and Gamma-Gamma fits; CLV and churn scores.
+//! `segscope clv`: the scoring model's (BG/NBD or Pareto/NBD, both with `--compare-models`) and
+//! Gamma-Gamma fits; CLV and churn scores.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,11 +12,10 @@ use super::InputArgs;
 use super::{day, number, path, print_line, run_error, to_json, BadValue, CliResult};
 use crate::engine::calendar;
 use crate::engine::clv::{
-    Boundary, ClvAnalysis, ClvKpis, ClvSettings, ClvWarning, FrequencyBucket, HoldoutComparison,
-    ModelFit, PurchaseModelKind, TimeUnit, FREQUENCY_BUCKETS, MAX_CLV_HORIZON_MONTHS,
-    MAX_HORIZON_DAYS,
+    Boundary, ClvAnalysis, ClvKpis, ClvSettings, ClvWarning, FittedModels, FrequencyBucket,
+    HoldoutComparison, ModelFit, PurchaseModelKind, TimeUnit, FREQUENCY_BUCKETS,
+    MAX_CLV_HORIZON_MONTHS, MAX_HORIZON_DAYS,
 };
-use crate::engine::rfm::RfmParams;
 use crate::engine::session::{predictions, Request, Response};
 use crate::engine::Day;
 use crate::format;
@@ -26,10 +26,11 @@ segscope clv — predictive scoring: probability alive, expected purchases, CLV,
 
 Usage: segscope clv FILE --calibration-end YYYY-MM-DD [options]
 
-Fits BG/NBD, Pareto/NBD and Gamma-Gamma by maximum likelihood on the purchases up to the
-calibration end (purchases on one day count as one; frequency = repeat purchase days) and scores
-every customer as of that day. With --holdout-end, the purchases after the calibration end up to
-that day are compared with the models' predictions.
+Fits the scoring model (BG/NBD, or Pareto/NBD with --model pareto) and Gamma-Gamma by maximum
+likelihood on the purchases up to the calibration end (purchases on one day count as one;
+frequency = repeat purchase days) and scores every customer as of that day. With
+--compare-models, BG/NBD and Pareto/NBD are both fitted and listed. With --holdout-end, the
+purchases after the calibration end up to that day are compared with both models' predictions.
 
 Input options: --sheet NAME, --column ROLE=HEADER, --encoding NAME, --delimiter C,
                --date-order ORDER, --keep-far-dates, as for segscope rfm
@@ -39,6 +40,8 @@ Model options:
   --holdout-end DAY        last day of the holdout period (default: no holdout comparison)
   --time-unit UNIT         days or weeks (default days): the unit of recency, T and the rates
   --model MODEL            bgnbd or pareto: which model scores the customers (default bgnbd)
+  --compare-models         fit both BG/NBD and Pareto/NBD and list both (default: only the
+                           scoring model; the other one's JSON entry is null)
   --horizon-days N         the custom horizon of expected purchases, 1..=3650 (default 180);
                            churn risk is read from each customer's chance of a purchase in it
                            (high below 30%, low from 70%)
@@ -89,6 +92,9 @@ pub(super) struct ClvArgs {
     /// `--model bgnbd|pareto`: which model scores the customers.
     #[arg(long = "model", value_name = "MODEL", allow_hyphen_values = true, value_parser = purchase_model)]
     purchase_model: Option<PurchaseModelKind>,
+    /// `--compare-models`: fit both purchase models (default: the scoring model only).
+    #[arg(long = "compare-models")]
+    compare_models: bool,
     /// `--horizon-days N`.
     #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = number("--horizon-days", 1..=MAX_HORIZON_DAYS))]
     horizon_days: Option<u32>,
@@ -221,16 +227,21 @@ impl ClvArgs {
                 .clv_horizon_months
                 .unwrap_or(defaults.clv_horizon_months),
             discount_monthly: self.discount_monthly.unwrap_or(defaults.discount_monthly),
+            models: if self.compare_models {
+                FittedModels::Compare
+            } else {
+                FittedModels::ScoringOnly
+            },
             ..defaults
         }
     }
 
     pub(super) fn run(&self) -> CliResult<()> {
-        // The RFM step's failure does not concern the predictions (they need only the dataset).
-        let (mut cli, _analysed) = CliSession::load(&self.input, RfmParams::default())?;
+        // The predictions need only the dataset: no RFM analysis.
+        let mut cli = CliSession::load_dataset(&self.input)?;
         let settings = self.settings();
         let time_unit = settings.time_unit;
-        cli.predict(settings)?;
+        cli.score(settings)?;
         let holdout = match self.holdout_end_day {
             Some(end) => {
                 let calibration_end_day = cli

@@ -56,7 +56,7 @@ segscope — private customer analytics (RFM segments, Pareto) on a transactions
 Usage:
   segscope rfm FILE [options]      score customers and print a summary, JSON or a customer CSV
   segscope clv FILE --calibration-end YYYY-MM-DD [options]
-                                   fit BG/NBD, Pareto/NBD and Gamma-Gamma; score CLV and churn
+                                   fit BG/NBD (or Pareto/NBD) and Gamma-Gamma; score CLV and churn
   segscope cluster FILE --k N|auto [options]
                                    k-means segments with profiles and automatic names
   segscope baskets FILE [options]  association rules: what sells together
@@ -273,7 +273,7 @@ fn write_export(
     let is_xlsx = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-    let bytes = if is_xlsx {
+    if is_xlsx {
         let mut sink = (crate::xlsx::NEW_SHEET)(sheet);
         let rows = write(sink.as_mut());
         if rows >= XLSX_MAX_ROWS {
@@ -281,13 +281,16 @@ fn write_export(
                 "{rows} rows do not fit in one Excel sheet (1,048,575 at most); write a .csv instead"
             )));
         }
-        sink.finish().map_err(|e| failed(&e))?
+        let bytes = sink.finish().map_err(|e| failed(&e))?;
+        std::fs::write(path, bytes).map_err(|e| failed(&e))
     } else {
-        let mut sink = CsvSink::new(0);
+        // Streamed into the file through a buffer, not built in memory first.
+        let file = std::fs::File::create(path).map_err(|e| failed(&e))?;
+        let mut sink = CsvSink::to_writer(std::io::BufWriter::with_capacity(1 << 16, file));
         write(&mut sink);
-        sink.finish().into_bytes()
-    };
-    std::fs::write(path, bytes).map_err(|e| failed(&e))
+        let mut file = sink.into_writer().map_err(|e| failed(&e))?;
+        std::io::Write::flush(&mut file).map_err(|e| failed(&e))
+    }
 }
 
 fn print_line(text: &str) -> CliResult<()> {

@@ -50,6 +50,26 @@ impl CliSession {
         Ok((cli, analysed))
     }
 
+    /// [`Self::load`] without the RFM analysis: the dataset only, for `clv`.
+    pub(super) fn load_dataset(input: &InputArgs) -> CliResult<Self> {
+        let (mut cli, preview) = Self::open(input)?;
+        let summary = input.summary_layout(&preview);
+        let ingest = match summary {
+            Some(_) => IngestParams::from_preview(&preview),
+            None => input.ingest_params(&preview)?,
+        };
+        let request = Request::File(file::Request::Read {
+            sheet: None,
+            ingest,
+            summary,
+        });
+        let reply = cli.ask(request, None)?;
+        match reply.response {
+            Response::File(file::Response::Read { .. }) => Ok(cli),
+            _ => Err(cli.unexpected(&reply)),
+        }
+    }
+
     /// [`Self::load`] with the default RFM settings, for the analyses that read the RFM run's
     /// lines: its failure fails the command, worded with the file.
     pub(super) fn load_analysed(input: &InputArgs) -> CliResult<Self> {
@@ -148,6 +168,15 @@ impl CliSession {
         };
         self.ask(
             Request::Predictions(predictions::Request::Predict { settings, query }),
+            None,
+        )
+        .map(drop)
+    }
+
+    /// Fits and scores with `settings` without the page's report (the session keeps the run).
+    pub(super) fn score(&mut self, settings: crate::engine::clv::ClvSettings) -> CliResult<()> {
+        self.ask(
+            Request::Predictions(predictions::Request::Score { settings }),
             None,
         )
         .map(drop)

@@ -69,20 +69,20 @@ pub type NewSpreadsheet = fn(sheet_name: &str) -> Box<dyn SpreadsheetSink>;
 
 /// Writes CSV: text cells formula-neutralised ([`csv_out::neutralize_formula`]), numbers plain
 /// ([`csv_out::plain`]), days as ISO dates (formatted once per distinct day), RFC 4180 quoting.
-pub struct CsvSink {
-    out: csv::Writer<Vec<u8>>,
+/// Into memory ([`CsvSink::new`]) or into any writer ([`CsvSink::to_writer`], e.g. a buffered
+/// file), with the same bytes.
+pub struct CsvSink<W: std::io::Write = Vec<u8>> {
+    out: csv::Writer<W>,
     days: IsoDays,
     cell: String,
+    /// The first write error (only a writer other than a `Vec` can fail).
+    error: Option<csv::Error>,
 }
 
-impl CsvSink {
+impl CsvSink<Vec<u8>> {
     /// A sink with room for about `rows` rows.
     pub fn new(rows: usize) -> Self {
-        Self {
-            out: csv::Writer::from_writer(Vec::with_capacity(64 * (rows + 1))),
-            days: IsoDays::default(),
-            cell: String::new(),
-        }
+        Self::to_writer(Vec::with_capacity(64 * (rows + 1)))
     }
 
     /// The CSV text (without the byte-order mark).
@@ -104,45 +104,86 @@ impl CsvSink {
         let written = std::mem::replace(&mut self.out, csv::Writer::from_writer(Vec::new()));
         written.into_inner().unwrap_or_default()
     }
+}
+
+impl<W: std::io::Write> CsvSink<W> {
+    /// A sink that writes into `writer` (wrap a file in a `BufWriter`).
+    pub fn to_writer(writer: W) -> Self {
+        Self {
+            out: csv::Writer::from_writer(writer),
+            days: IsoDays::default(),
+            cell: String::new(),
+            error: None,
+        }
+    }
+
+    /// Flushes the CSV into the writer and gives it back, or the first write error.
+    pub fn into_writer(mut self) -> std::io::Result<W> {
+        if let Some(error) = self.error.take() {
+            return Err(std::io::Error::other(error));
+        }
+        self.out.flush()?;
+        self.out.into_inner().map_err(|e| e.into_error())
+    }
 
     fn field(&mut self, text: &str) {
-        let _ = self.out.write_field(text);
+        let written = self.out.write_field(text);
+        self.keep_error(written);
+    }
+
+    fn keep_error(&mut self, written: csv::Result<()>) {
+        if let Err(error) = written {
+            self.error.get_or_insert(error);
+        }
+    }
+
+    /// The cell buffer with `value` written plain ([`csv_out::push_plain`]), as a field.
+    fn plain_field(&mut self, value: f64, decimals: usize) {
+        self.cell.clear();
+        csv_out::push_plain(&mut self.cell, value, decimals);
+        let written = self.out.write_field(&self.cell);
+        self.keep_error(written);
     }
 }
 
-impl TableSink for CsvSink {
+impl<W: std::io::Write> TableSink for CsvSink<W> {
     fn header(&mut self, columns: &[&str]) {
-        let _ = self.out.write_record(columns);
+        let written = self.out.write_record(columns);
+        self.keep_error(written);
     }
     fn text(&mut self, text: &str) {
-        let _ = self
+        let written = self
             .out
             .write_field(csv_out::neutralize_formula(text).as_bytes());
+        self.keep_error(written);
     }
     fn integer(&mut self, value: i64) {
         use std::fmt::Write;
         self.cell.clear();
         let _ = write!(self.cell, "{value}");
-        let _ = self.out.write_field(&self.cell);
+        let written = self.out.write_field(&self.cell);
+        self.keep_error(written);
     }
     fn number(&mut self, value: f64, decimals: usize) {
-        self.field(&csv_out::plain(value, decimals));
+        self.plain_field(value, decimals);
     }
     fn money(&mut self, value: f64) {
-        self.field(&csv_out::plain(value, 2));
+        self.plain_field(value, 2);
     }
     fn real(&mut self, value: f64) {
         self.field(&csv_out::real(value));
     }
     fn day(&mut self, day: Day) {
         let text = self.days.get(day);
-        let _ = self.out.write_field(text.as_bytes());
+        let written = self.out.write_field(text.as_bytes());
+        self.keep_error(written);
     }
     fn empty(&mut self) {
         self.field("");
     }
     fn end_row(&mut self) {
-        let _ = self.out.write_record(None::<&[u8]>);
+        let written = self.out.write_record(None::<&[u8]>);
+        self.keep_error(written);
     }
 }
 

@@ -11,8 +11,8 @@ use super::{
 };
 use crate::{Dataset, Day};
 
-/// Which purchase model scores the customers (both are always fitted, so their log-likelihoods can
-/// be compared).
+/// Which purchase model scores the customers (both are fitted when [`ClvSettings::models`] is
+/// [`FittedModels::Compare`], so their log-likelihoods can be compared).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PurchaseModelKind {
     /// BG/NBD (Fader, Hardie and Lee 2005), the default.
@@ -30,6 +30,20 @@ impl PurchaseModelKind {
             Self::ParetoNbd => "Pareto/NBD",
         }
     }
+}
+
+/// Which purchase models a scoring run fits ([`ClvSettings::models`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FittedModels {
+    /// BG/NBD and Pareto/NBD, for the model table's comparison (the page's predictions tab).
+    #[default]
+    Compare,
+    /// Only the scoring model ([`ClvSettings::purchase_model`]); the other one is fitted only
+    /// when the scoring model cannot be, to score with it instead (as with
+    /// [`ClvWarning::ScoredWithFallback`]). The scores are the same as with `Compare`; the model
+    /// table and the warnings lack the other model. Without BG/NBD (Pareto/NBD scoring), the
+    /// dropout warning's BG/NBD checks are not made ([`ClvWarning::DropoutNotIdentified`]).
+    ScoringOnly,
 }
 
 /// Churn-risk band, from the probability that the customer is still active.
@@ -83,6 +97,9 @@ pub struct ClvSettings {
     pub churn_high_below: f64,
     /// Chance of a purchase within `horizon_days` from which the churn risk is low.
     pub churn_low_from: f64,
+    /// Which purchase models are fitted (default: both, compared).
+    #[serde(default)]
+    pub models: FittedModels,
 }
 
 impl Default for ClvSettings {
@@ -96,6 +113,7 @@ impl Default for ClvSettings {
             discount_monthly: 0.01,
             churn_high_below: 0.3,
             churn_low_from: 0.7,
+            models: FittedModels::Compare,
         }
     }
 }
@@ -389,62 +407,131 @@ pub fn fit_models(
     ),
     ClvError,
 > {
+    fit_chosen_models(
+        summary,
+        FittedModels::Compare,
+        PurchaseModelKind::BgNbd,
+        now_ms,
+    )
+}
+
+/// One purchase model's fit with its model-table row, or why it failed.
+type PurchaseFit<M> = Result<(M, ModelFit), ClvError>;
+
+fn fit_bg_nbd(
+    summary: &CustomerSummary,
+    now_ms: &mut dyn FnMut() -> f64,
+) -> PurchaseFit<BgNbdModel> {
+    let started = now_ms();
+    let model = BgNbdParams::new().check()?.fit(summary)?;
+    let row = fit_row(
+        "BG/NBD",
+        ["r", "alpha", "a", "b"],
+        [model.r(), model.alpha(), model.a(), model.b()],
+        model.standard_errors(),
+        model.log_likelihood(),
+        model.convergence(),
+        summary.len(),
+        now_ms() - started,
+        model.boundaries(),
+    );
+    Ok((model, row))
+}
+
+fn fit_pareto_nbd(
+    summary: &CustomerSummary,
+    now_ms: &mut dyn FnMut() -> f64,
+) -> PurchaseFit<ParetoNbdModel> {
+    let started = now_ms();
+    let model = ParetoNbdParams::new()
+        .check()
+        .and_then(|p| p.fit(summary))?;
+    let row = fit_row(
+        "Pareto/NBD",
+        ["r", "alpha", "s", "beta"],
+        [model.r(), model.alpha(), model.s(), model.beta()],
+        model.standard_errors(),
+        model.log_likelihood(),
+        model.convergence(),
+        summary.len(),
+        now_ms() - started,
+        model.boundaries(),
+    );
+    Ok((model, row))
+}
+
+/// [`fit_models`] with the purchase models `models` asks for: with
+/// [`FittedModels::ScoringOnly`], only the `scoring` model, and the other one only when that one
+/// fails. A model that is fitted gets the same estimates, row and warnings as in [`fit_models`];
+/// the purchase models fail the step only when every one tried failed.
+#[allow(clippy::type_complexity)]
+pub fn fit_chosen_models(
+    summary: &CustomerSummary,
+    models: FittedModels,
+    scoring: PurchaseModelKind,
+    now_ms: &mut dyn FnMut() -> f64,
+) -> Result<
+    (
+        Option<BgNbdModel>,
+        Option<ParetoNbdModel>,
+        Option<GammaGammaModel>,
+        Vec<ModelFit>,
+        Vec<ClvWarning>,
+    ),
+    ClvError,
+> {
     let mut fits = Vec::new();
     let mut warnings = Vec::new();
     let repeat_customers = summary.frequency.iter().filter(|x| **x > 0.0).count();
 
-    let started = now_ms();
-    let bg_nbd = BgNbdParams::new().check()?.fit(summary);
-    if let Ok(bg_nbd) = &bg_nbd {
-        fits.push(fit_row(
-            "BG/NBD",
-            ["r", "alpha", "a", "b"],
-            [bg_nbd.r(), bg_nbd.alpha(), bg_nbd.a(), bg_nbd.b()],
-            bg_nbd.standard_errors(),
-            bg_nbd.log_likelihood(),
-            bg_nbd.convergence(),
-            summary.len(),
-            now_ms() - started,
-            bg_nbd.boundaries(),
-        ));
+    let compare = models == FittedModels::Compare;
+    let mut bg_fit =
+        (compare || scoring == PurchaseModelKind::BgNbd).then(|| fit_bg_nbd(summary, now_ms));
+    let mut pareto_fit = (compare || scoring == PurchaseModelKind::ParetoNbd)
+        .then(|| fit_pareto_nbd(summary, now_ms));
+    // The scoring model failed: the other one scores, as when both are fitted.
+    if pareto_fit.is_none() && bg_fit.as_ref().is_some_and(Result::is_err) {
+        pareto_fit = Some(fit_pareto_nbd(summary, now_ms));
+    }
+    if bg_fit.is_none() && pareto_fit.as_ref().is_some_and(Result::is_err) {
+        bg_fit = Some(fit_bg_nbd(summary, now_ms));
     }
 
-    let started = now_ms();
-    let pareto_nbd = match ParetoNbdParams::new().check().and_then(|p| p.fit(summary)) {
-        Ok(model) => {
-            fits.push(fit_row(
-                "Pareto/NBD",
-                ["r", "alpha", "s", "beta"],
-                [model.r(), model.alpha(), model.s(), model.beta()],
-                model.standard_errors(),
-                model.log_likelihood(),
-                model.convergence(),
-                summary.len(),
-                now_ms() - started,
-                model.boundaries(),
-            ));
+    let bg_nbd = match bg_fit {
+        Some(Ok((model, row))) => {
+            fits.push(row);
+            Some(Ok(model))
+        }
+        Some(Err(error)) => Some(Err(error)),
+        None => None,
+    };
+    let pareto_nbd = match pareto_fit {
+        Some(Ok((model, row))) => {
+            fits.push(row);
             Some(model)
         }
-        Err(error) => {
+        Some(Err(error)) => {
             warnings.push(ClvWarning::ModelFailed {
                 model: "Pareto/NBD".to_string(),
                 error,
             });
             None
         }
+        None => None,
     };
     // BG/NBD's failure ends the step only when Pareto/NBD failed too (its error is the one said:
     // the same data problem usually breaks both).
     let bg_nbd = match (bg_nbd, &pareto_nbd) {
-        (Ok(model), _) => Some(model),
-        (Err(error), Some(_)) => {
+        (Some(Ok(model)), _) => Some(model),
+        (Some(Err(error)), Some(_)) => {
             warnings.push(ClvWarning::ModelFailed {
                 model: "BG/NBD".to_string(),
                 error,
             });
             None
         }
-        (Err(error), None) => return Err(error),
+        (Some(Err(error)), None) => return Err(error),
+        (None, _) => None,
     };
 
     let started = now_ms();
@@ -644,7 +731,8 @@ impl ClvAnalysis {
         }
         let summary =
             CustomerSummary::from_dataset(dataset, calibration_end_day, settings.time_unit);
-        let (bg_nbd, pareto_nbd, gamma_gamma, fits, mut warnings) = fit_models(&summary, now_ms)?;
+        let (bg_nbd, pareto_nbd, gamma_gamma, fits, mut warnings) =
+            fit_chosen_models(&summary, settings.models, settings.purchase_model, now_ms)?;
         let repeat_customers = summary.frequency.iter().filter(|x| **x > 0.0).count();
         let scoring = choose_scoring(
             settings.purchase_model,
@@ -849,27 +937,42 @@ fn score_pattern(
     let days_per_unit = settings.time_unit.days_per_unit();
     let probability_alive = model.probability_alive(x, recency, t)?;
     let mut expected = [0.0; 4];
-    for (slot, days) in
-        expected
-            .iter_mut()
-            .zip([30.0, 90.0, 365.0, f64::from(settings.horizon_days)])
-    {
-        *slot = model.expected_purchases(days / days_per_unit, x, recency, t)?;
-    }
+    let horizons = [30.0, 90.0, 365.0, f64::from(settings.horizon_days)].map(|d| d / days_per_unit);
+    model.expected_purchases_at(&horizons, x, recency, t, &mut expected)?;
     let purchase_chance = model.probability_purchase_within(
         f64::from(settings.horizon_days) / days_per_unit,
         x,
         recency,
         t,
     )?;
-    let discounted_purchases = super::customer_lifetime_value(
-        model,
+    // The CLV's month ends (`customer_lifetime_value`'s horizons), each computed once: a month
+    // end equal to one of the horizons above takes its value (the same call, the same bits).
+    let month = super::units_per_month(model.time_unit());
+    let months = settings.clv_horizon_months as usize;
+    let month_ends: Vec<f64> = (1..=settings.clv_horizon_months)
+        .map(|m| f64::from(m) * month)
+        .collect();
+    let fresh: Vec<f64> = month_ends
+        .iter()
+        .copied()
+        .filter(|h| !horizons.contains(h))
+        .collect();
+    let mut fresh_values = vec![0.0; fresh.len()];
+    model.expected_purchases_at(&fresh, x, recency, t, &mut fresh_values)?;
+    let mut cumulative = Vec::with_capacity(months);
+    let mut next_fresh = fresh_values.iter();
+    for h in &month_ends {
+        let value = match horizons.iter().position(|known| known == h) {
+            Some(k) => expected.get(k).copied(),
+            None => next_fresh.next().copied(),
+        };
+        cumulative.push(value.unwrap_or(f64::NAN));
+    }
+    let discounted_purchases = super::purchase::discounted_value(
         1.0,
-        x,
-        recency,
-        t,
         settings.clv_horizon_months,
         settings.discount_monthly,
+        |m| Ok(cumulative.get(m as usize - 1).copied().unwrap_or(f64::NAN)),
     )?;
     let rate = model.expected_rate_if_alive(x, t);
     let next_purchase_wait_days = if rate > 0.0 && rate.is_finite() {
@@ -896,7 +999,6 @@ fn score(
     warnings: &mut Vec<ClvWarning>,
 ) -> Result<ClvScores, ClvError> {
     let n = summary.len();
-    let mut order: Vec<usize> = (0..n).collect();
     let key = |i: usize| {
         (
             summary.frequency.get(i).copied().unwrap_or(0.0),
@@ -904,12 +1006,15 @@ fn score(
             summary.age.get(i).copied().unwrap_or(0.0),
         )
     };
-    order.sort_unstable_by(|a, b| {
-        let (ka, kb) = (key(*a), key(*b));
+    // Sorted with the keys beside the rows; the rows of one pattern share its scores, so their
+    // order among themselves does not matter.
+    let mut keyed: Vec<((f64, f64, f64), usize)> = (0..n).map(|i| (key(i), i)).collect();
+    keyed.sort_unstable_by(|(ka, _), (kb, _)| {
         ka.0.total_cmp(&kb.0)
             .then(ka.1.total_cmp(&kb.1))
             .then(ka.2.total_cmp(&kb.2))
     });
+
     let mut scores = ClvScores {
         probability_alive: vec![0.0; n],
         expected_purchases_30_days: vec![0.0; n],
@@ -924,8 +1029,7 @@ fn score(
     };
     let mut discounted = vec![0.0; n];
     let mut current: Option<((f64, f64, f64), PatternScores)> = None;
-    for i in order {
-        let k = key(i);
+    for (k, i) in keyed {
         let fresh = match &current {
             Some((previous, _)) => *previous != k,
             None => true,

@@ -414,8 +414,41 @@ impl BgNbdModel {
         t: f64,
     ) -> Result<f64, ClvError> {
         check_prediction_input(frequency, recency, t, horizon)?;
-        let (r, alpha, a, b, x) = (self.r, self.alpha, self.a, self.b, frequency);
         let alive = self.probability_alive(frequency, recency, t)?;
+        self.expected_purchases_given_alive(alive, horizon, frequency, recency, t)
+    }
+
+    /// [`Self::expected_purchases`] for several horizons of one customer (into `out`, in order),
+    /// with the probability alive computed once: the same values and the same first error.
+    pub fn expected_purchases_at(
+        &self,
+        horizons: &[f64],
+        frequency: f64,
+        recency: f64,
+        t: f64,
+        out: &mut [f64],
+    ) -> Result<(), ClvError> {
+        let mut alive = None;
+        for (slot, &horizon) in out.iter_mut().zip(horizons) {
+            check_prediction_input(frequency, recency, t, horizon)?;
+            let p = match alive {
+                Some(p) => p,
+                None => *alive.insert(self.probability_alive(frequency, recency, t)?),
+            };
+            *slot = self.expected_purchases_given_alive(p, horizon, frequency, recency, t)?;
+        }
+        Ok(())
+    }
+
+    fn expected_purchases_given_alive(
+        &self,
+        alive: f64,
+        horizon: f64,
+        frequency: f64,
+        recency: f64,
+        t: f64,
+    ) -> Result<f64, ClvError> {
+        let (r, alpha, a, b, x) = (self.r, self.alpha, self.a, self.b, frequency);
         let expected = alive * expected_purchases_if_alive(r + x, alpha + t, a, b + x, horizon);
         finite_prediction(expected, [frequency, recency, t, horizon]).map(|v| v.max(0.0))
     }

@@ -23,10 +23,10 @@ pub mod special;
 mod summary;
 
 pub use analysis::{
-    fit_models, ChurnRisk, ClvAnalysis, ClvScores, ClvSettings, ClvWarning, ModelFit,
-    ParameterEstimate, PurchaseModelKind, ScoringModel, Uncertainty, DROPOUT_PER_PURCHASE_FLOOR,
-    DROPOUT_WINDOW_GAPS, DROPOUT_WINDOW_MODEL_GAPS, INTERVAL_Z, MAX_CLV_HORIZON_MONTHS,
-    MAX_HORIZON_DAYS, SPEND_CORRELATION_WARNING, SPEND_MEAN_WARNING_RATIO,
+    fit_chosen_models, fit_models, ChurnRisk, ClvAnalysis, ClvScores, ClvSettings, ClvWarning,
+    FittedModels, ModelFit, ParameterEstimate, PurchaseModelKind, ScoringModel, Uncertainty,
+    DROPOUT_PER_PURCHASE_FLOOR, DROPOUT_WINDOW_GAPS, DROPOUT_WINDOW_MODEL_GAPS, INTERVAL_Z,
+    MAX_CLV_HORIZON_MONTHS, MAX_HORIZON_DAYS, SPEND_CORRELATION_WARNING, SPEND_MEAN_WARNING_RATIO,
 };
 pub use bg_nbd::{BgNbdModel, Convergence};
 pub use boundary::{Boundary, NEAR_BOUND};

@@ -20,6 +20,22 @@ pub trait PurchaseModel {
         recency: f64,
         t: f64,
     ) -> Result<f64, ClvError>;
+    /// Expected purchases in the next `horizons[i]` time units into `out[i]`, for one customer:
+    /// the values of [`expected_purchases`](Self::expected_purchases) one horizon at a time, and
+    /// its first error (BG/NBD computes the probability alive once for all of them).
+    fn expected_purchases_at(
+        &self,
+        horizons: &[f64],
+        frequency: f64,
+        recency: f64,
+        t: f64,
+        out: &mut [f64],
+    ) -> Result<(), ClvError> {
+        for (slot, horizon) in out.iter_mut().zip(horizons) {
+            *slot = self.expected_purchases(*horizon, frequency, recency, t)?;
+        }
+        Ok(())
+    }
     /// Probability of at least one purchase in the next `horizon` time units: the chance the
     /// customer is seen again soon, which the churn-risk band is read from. Unlike the
     /// probability alive, it does not count as safe a customer who is alive but buys too rarely
@@ -63,6 +79,16 @@ impl PurchaseModel for BgNbdModel {
         t: f64,
     ) -> Result<f64, ClvError> {
         BgNbdModel::expected_purchases(self, horizon, frequency, recency, t)
+    }
+    fn expected_purchases_at(
+        &self,
+        horizons: &[f64],
+        frequency: f64,
+        recency: f64,
+        t: f64,
+        out: &mut [f64],
+    ) -> Result<(), ClvError> {
+        BgNbdModel::expected_purchases_at(self, horizons, frequency, recency, t, out)
     }
     fn probability_purchase_within(
         &self,
@@ -133,10 +159,23 @@ pub fn customer_lifetime_value(
         });
     }
     let month = units_per_month(model.time_unit());
+    discounted_value(expected_spend, horizon_months, discount_monthly, |m| {
+        model.expected_purchases(f64::from(m) * month, frequency, recency, t)
+    })
+}
+
+/// The sum of [`customer_lifetime_value`] from the cumulative expected purchases at the end of
+/// each month m = 1..=`horizon_months` (`cumulative(m)`), for callers that have them already.
+pub(super) fn discounted_value(
+    expected_spend: f64,
+    horizon_months: u32,
+    discount_monthly: f64,
+    mut cumulative: impl FnMut(u32) -> Result<f64, ClvError>,
+) -> Result<f64, ClvError> {
     let mut value = 0.0;
     let mut previous = 0.0;
     for m in 1..=horizon_months {
-        let cumulative = model.expected_purchases(f64::from(m) * month, frequency, recency, t)?;
+        let cumulative = cumulative(m)?;
         value += expected_spend * (cumulative - previous) / (1.0 + discount_monthly).powi(m as i32);
         previous = cumulative;
     }

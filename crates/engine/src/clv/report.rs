@@ -390,39 +390,79 @@ impl ClvAnalysis {
                 .copied()
                 .unwrap_or(0.0)
         };
-        let mut rows: Vec<usize> = (0..s.len()).collect();
-        rows.sort_unstable_by(|a, b| clv(*b).total_cmp(&clv(*a)).then_with(|| id(*a).cmp(id(*b))));
+        // Sorted with each row's CLV beside it (the ties, by id, read the ids).
+        let mut keyed: Vec<(f64, usize)> = (0..s.len()).map(|i| (clv(i), i)).collect();
+        keyed
+            .sort_unstable_by(|(va, a), (vb, b)| vb.total_cmp(va).then_with(|| id(*a).cmp(id(*b))));
+        let rows: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
         let header = self.scores_header();
         sink.header(&header.iter().map(String::as_str).collect::<Vec<_>>());
         let optional = |v: Option<&Vec<f64>>, i: usize| v.and_then(|v| v.get(i)).copied();
-        for &i in &rows {
-            let number = |sink: &mut dyn TableSink, v: Option<f64>| match v {
-                Some(v) => sink.number(v, 4),
-                None => sink.empty(),
-            };
-            let money = |sink: &mut dyn TableSink, v: Option<f64>| match v {
-                Some(v) => sink.money(v),
-                None => sink.empty(),
-            };
-            sink.text(id(i));
-            sink.integer(s.frequency.get(i).copied().unwrap_or(0.0) as i64);
-            number(sink, s.recency.get(i).copied());
-            number(sink, s.age.get(i).copied());
-            money(sink, s.monetary.get(i).copied());
-            number(sink, c.probability_alive.get(i).copied());
-            number(sink, c.expected_purchases_30_days.get(i).copied());
-            number(sink, c.expected_purchases_90_days.get(i).copied());
-            number(sink, c.expected_purchases_365_days.get(i).copied());
-            number(sink, c.expected_purchases_horizon.get(i).copied());
-            money(sink, optional(c.expected_order_value.as_ref(), i));
-            money(sink, optional(c.clv.as_ref(), i));
-            number(sink, c.purchase_chance_horizon.get(i).copied());
-            sink.text(c.churn_risk.get(i).map_or("", |r| r.name()));
-            match c.next_purchase_day.get(i).copied().flatten() {
-                Some(day) => sink.day(day),
-                None => sink.empty(),
+        let columns: [&dyn Fn(usize) -> Option<f64>; 11] = [
+            &|i| s.recency.get(i).copied(),
+            &|i| s.age.get(i).copied(),
+            &|i| s.monetary.get(i).copied(),
+            &|i| c.probability_alive.get(i).copied(),
+            &|i| c.expected_purchases_30_days.get(i).copied(),
+            &|i| c.expected_purchases_90_days.get(i).copied(),
+            &|i| c.expected_purchases_365_days.get(i).copied(),
+            &|i| c.expected_purchases_horizon.get(i).copied(),
+            &|i| optional(c.expected_order_value.as_ref(), i),
+            &|i| optional(c.clv.as_ref(), i),
+            &|i| c.purchase_chance_horizon.get(i).copied(),
+        ];
+        // Money columns (2 decimals); the others have 4.
+        const MONEY: [usize; 3] = [2, 8, 9];
+        // The rows go out in CLV order, which reads every column at random: a block of rows'
+        // cells is gathered first, column by column (many reads in flight), then written.
+        const BLOCK: usize = 2048;
+        let mut cells: Vec<Vec<Option<f64>>> = vec![Vec::with_capacity(BLOCK); columns.len()];
+        let mut ids: Vec<&str> = Vec::with_capacity(BLOCK);
+        let mut frequencies: Vec<i64> = Vec::with_capacity(BLOCK);
+        let mut risks: Vec<&str> = Vec::with_capacity(BLOCK);
+        let mut next_days: Vec<Option<Day>> = Vec::with_capacity(BLOCK);
+        for block in rows.chunks(BLOCK) {
+            for (column, cell) in columns.iter().zip(cells.iter_mut()) {
+                cell.clear();
+                cell.extend(block.iter().map(|&i| column(i)));
             }
-            sink.end_row();
+            ids.clear();
+            ids.extend(block.iter().map(|&i| id(i)));
+            frequencies.clear();
+            frequencies.extend(
+                block
+                    .iter()
+                    .map(|&i| s.frequency.get(i).copied().unwrap_or(0.0) as i64),
+            );
+            risks.clear();
+            risks.extend(
+                block
+                    .iter()
+                    .map(|&i| c.churn_risk.get(i).map_or("", |r| r.name())),
+            );
+            next_days.clear();
+            next_days.extend(
+                block
+                    .iter()
+                    .map(|&i| c.next_purchase_day.get(i).copied().flatten()),
+            );
+            for k in 0..block.len() {
+                sink.text(ids.get(k).copied().unwrap_or(""));
+                sink.integer(frequencies.get(k).copied().unwrap_or(0));
+                for (j, cell) in cells.iter().enumerate() {
+                    match cell.get(k).copied().flatten() {
+                        Some(v) if MONEY.contains(&j) => sink.money(v),
+                        Some(v) => sink.number(v, 4),
+                        None => sink.empty(),
+                    }
+                }
+                sink.text(risks.get(k).copied().unwrap_or(""));
+                match next_days.get(k).copied().flatten() {
+                    Some(day) => sink.day(day),
+                    None => sink.empty(),
+                }
+                sink.end_row();
+            }
         }
         rows.len() as u64
     }

@@ -55,19 +55,54 @@ pub struct CustomerSummary {
 /// (the day's lines summed), days that are not purchases dropped, as `(customer, day, net value)`
 /// sorted by customer then day.
 pub(crate) fn purchase_days(dataset: &Dataset, until: Day) -> Vec<(u32, Day, f64)> {
-    let mut lines: Vec<(u32, Day, f64)> = dataset
-        .customer
-        .iter()
-        .zip(&dataset.day)
-        .zip(&dataset.amount)
-        .filter(|((_, day), _)| **day <= until)
-        .map(|((customer, day), amount)| (*customer, *day, *amount))
-        .collect();
     // By customer and day, then amount: a day's lines are then summed in an order that depends
     // on them alone (an unstable sort by customer and day would sum a day of three or more lines
     // in an order that depends on the rest of the file, so the same customer could get a
-    // different last bit in a file read whole and in one read in parts).
-    lines.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then(a.2.total_cmp(&b.2)));
+    // different last bit in a file read whole and in one read in parts). Lines equal in all
+    // three are interchangeable, so any sort to this order gives the same list: the customers
+    // are grouped by counting (their indexes are dense), then each one's lines sorted.
+    let kept = || {
+        dataset
+            .customer
+            .iter()
+            .zip(&dataset.day)
+            .zip(&dataset.amount)
+            .filter(|((_, day), _)| **day <= until)
+            .map(|((customer, day), amount)| (*customer, *day, *amount))
+    };
+    let customers = dataset
+        .customer
+        .iter()
+        .map(|c| *c as usize + 1)
+        .max()
+        .unwrap_or(0);
+    // starts[c]..starts[c + 1]: customer c's lines.
+    let mut starts = vec![0usize; customers + 1];
+    for (customer, _, _) in kept() {
+        if let Some(count) = starts.get_mut(customer as usize + 1) {
+            *count += 1;
+        }
+    }
+    for c in 1..starts.len() {
+        starts[c] += starts[c - 1];
+    }
+    let total = starts.last().copied().unwrap_or(0);
+    let mut lines: Vec<(u32, Day, f64)> = vec![(0, 0, 0.0); total];
+    let mut next = starts.clone();
+    for line in kept() {
+        if let Some(slot) = next.get_mut(line.0 as usize).and_then(|at| {
+            let here = *at;
+            *at += 1;
+            lines.get_mut(here)
+        }) {
+            *slot = line;
+        }
+    }
+    for window in starts.windows(2) {
+        if let Some(customer_lines) = lines.get_mut(window[0]..window[1]) {
+            customer_lines.sort_unstable_by(|a, b| a.1.cmp(&b.1).then(a.2.total_cmp(&b.2)));
+        }
+    }
     // (customer, day, net, has a return line) per customer and day.
     let mut days: Vec<(u32, Day, f64, bool)> = Vec::with_capacity(lines.len());
     for (customer, day, amount) in lines {

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{nothing, Job, Reply, Session, SessionError, Source};
 use crate::customers::CustomerQuery;
-use crate::ingest::{IngestParams, Preview, PreviewParams, Workbook};
+use crate::ingest::{IngestParams, Preview, PreviewParams, QualityReport, Workbook};
 use crate::rfm::RfmParams;
 use crate::summary::SummaryLayout;
 
@@ -39,6 +39,18 @@ pub enum Request {
         #[serde(default)]
         summary: Option<SummaryLayout>,
     },
+    /// [`Request::Ingest`] without the RFM analysis: keep the dataset (and drop every result)
+    /// for an analysis that needs only the dataset, as the command line's `clv`.
+    Read {
+        /// For an attached workbook: the sheet the mapping was made on.
+        #[serde(default)]
+        sheet: Option<String>,
+        /// Confirmed ingest parameters.
+        ingest: IngestParams,
+        /// Read the file as a per-customer summary with this layout instead of as transactions.
+        #[serde(default)]
+        summary: Option<SummaryLayout>,
+    },
 }
 
 /// What this feature answers.
@@ -54,6 +66,13 @@ pub enum Response {
         /// When the file is a workbook: its sheets and the one previewed.
         #[serde(default)]
         workbook: Option<Workbook>,
+    },
+    /// The file was read and its dataset kept ([`Request::Read`]).
+    Read {
+        /// The data-quality report.
+        quality: QualityReport,
+        /// Milliseconds spent in the worker.
+        elapsed_ms: f64,
     },
 }
 
@@ -98,9 +117,23 @@ pub(super) fn handle(
             if let Some(file) = attachment {
                 session.keep_file(file, sheet.as_deref())?;
             }
+            let analyse = Some((&rfm, &query));
             match summary {
-                Some(layout) => session.ingest_summary(&layout, &rfm, &query, job),
-                None => session.ingest(&ingest, &rfm, &query, job),
+                Some(layout) => session.ingest_summary(&layout, analyse, job),
+                None => session.ingest(&ingest, analyse, job),
+            }
+        }
+        Request::Read {
+            sheet,
+            ingest,
+            summary,
+        } => {
+            if let Some(file) = attachment {
+                session.keep_file(file, sheet.as_deref())?;
+            }
+            match summary {
+                Some(layout) => session.ingest_summary(&layout, None, job),
+                None => session.ingest(&ingest, None, job),
             }
         }
     }

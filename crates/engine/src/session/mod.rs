@@ -8,9 +8,9 @@
 //! | event | drops |
 //! |---|---|
 //! | `Open` (a new file) or a newer file generation | everything: file, dataset, attributes, results |
-//! | `Ingest` (mapping confirmed, duplicates switch, …) | dataset and every result |
+//! | `Ingest` / `Read` (mapping confirmed, duplicates switch, …) | dataset and every result |
 //! | `Analyze` (as-of date, segment grid, …) | the segmentation and the tags (predictions stay: they do not depend on the RFM parameters) |
-//! | `Predict` | the predictions and the tags |
+//! | `Predict` / `Score` | the predictions and the tags |
 //! | `Cluster` / `ApplySegmentation` | the segmentation and the tags |
 //! | `Analyze` (again) | also the baskets (transactions, rules, recommendations, preferences) and the cohorts: they read the run's lines |
 //! | `Baskets::Rules` / `Recommend` / `Regions` | that result only (the baskets of an item level are built once and kept) |
@@ -365,12 +365,12 @@ impl Session {
         }
     }
 
-    /// Parses the kept file with the confirmed mapping, then analyses it.
+    /// Parses the kept file with the confirmed mapping, then analyses it with `analyse`'s RFM
+    /// parameters and answers with its first customer page (`None`: keeps the dataset only).
     fn ingest(
         &mut self,
         params: &ingest::IngestParams,
-        rfm_params: &rfm::RfmParams,
-        query: &CustomerQuery,
+        analyse: Option<(&rfm::RfmParams, &CustomerQuery)>,
         job: &mut Job<'_>,
     ) -> Result<Reply, SessionError> {
         let file = self.file.as_deref().ok_or_else(|| nothing("file"))?;
@@ -392,20 +392,28 @@ impl Session {
         }
         drop(reader);
         let (dataset, quality) = parsed?;
-        self.analyse_new(dataset, quality, rfm_params, query, started, job)
+        self.analyse_new(dataset, quality, analyse, started, job)
     }
 
     /// Keeps a freshly read dataset and runs the RFM analysis on it (the dataset is kept even if
-    /// scoring fails: the user can change parameters and retry).
+    /// scoring fails: the user can change parameters and retry); without `analyse`, only keeps it.
     fn analyse_new(
         &mut self,
         dataset: crate::Dataset,
         quality: QualityReport,
-        rfm_params: &rfm::RfmParams,
-        query: &CustomerQuery,
+        analyse: Option<(&rfm::RfmParams, &CustomerQuery)>,
         started: f64,
         job: &mut Job<'_>,
     ) -> Result<Reply, SessionError> {
+        let Some((rfm_params, query)) = analyse else {
+            self.dataset = Some(dataset);
+            self.forget_results();
+            return Ok(file::Response::Read {
+                quality,
+                elapsed_ms: (job.now_ms)() - started,
+            }
+            .into());
+        };
         job.stage(Stage::Scoring)?;
         let result = rfm::analyze(&dataset, rfm_params);
         self.dataset = Some(dataset);
@@ -437,8 +445,7 @@ impl Session {
     fn ingest_summary(
         &mut self,
         layout: &crate::summary::SummaryLayout,
-        rfm_params: &rfm::RfmParams,
-        query: &CustomerQuery,
+        analyse: Option<(&rfm::RfmParams, &CustomerQuery)>,
         job: &mut Job<'_>,
     ) -> Result<Reply, SessionError> {
         let file = self.file.as_deref().ok_or_else(|| nothing("file"))?;
@@ -450,7 +457,7 @@ impl Session {
         let (dataset, quality, _) =
             crate::summary::read_summary(&bytes, layout).map_err(EngineError::from)?;
         drop(bytes);
-        self.analyse_new(dataset, quality, rfm_params, query, started, job)
+        self.analyse_new(dataset, quality, analyse, started, job)
     }
 
     /// Keeps a new RFM analysis and answers with its report and first customer page.

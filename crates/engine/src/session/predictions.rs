@@ -20,6 +20,12 @@ pub enum Request {
         /// Customer table page to return with it.
         query: CustomerQuery,
     },
+    /// The fits and scores of [`Request::Predict`] without what only the page draws (the report,
+    /// the customer table page): for the command line, which prints its own summary.
+    Score {
+        /// Prediction settings.
+        settings: ClvSettings,
+    },
     /// Calibration/holdout validation on the cached dataset.
     Validate {
         /// Last day of the calibration period (days since 1970-01-01).
@@ -47,6 +53,11 @@ pub enum Response {
         report: ClvReport,
         /// The customer table page, with the prediction columns.
         page: CustomerPage,
+        /// Milliseconds spent in the worker.
+        elapsed_ms: f64,
+    },
+    /// A scoring run finished (the session keeps it, as after [`Response::Predicted`]).
+    Scored {
         /// Milliseconds spent in the worker.
         elapsed_ms: f64,
     },
@@ -89,6 +100,19 @@ pub(super) fn handle(
             Ok(Response::Predicted {
                 report,
                 page,
+                elapsed_ms: (job.now_ms)() - started,
+            }
+            .into())
+        }
+        Request::Score { settings } => {
+            let started = (job.now_ms)();
+            job.stage(Stage::Fitting)?;
+            let dataset = session.dataset.as_ref().ok_or_else(|| nothing("dataset"))?;
+            let clv =
+                ClvAnalysis::run(dataset, &settings, job.now_ms).map_err(EngineError::from)?;
+            session.clv = Some(clv);
+            session.tags = None;
+            Ok(Response::Scored {
                 elapsed_ms: (job.now_ms)() - started,
             }
             .into())

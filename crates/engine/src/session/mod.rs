@@ -383,7 +383,7 @@ impl Session {
         let mut on_progress = |done: u64| progress(Stage::Reading, done, total);
         #[cfg(not(target_arch = "wasm32"))]
         if let Some(parsed) = ingest_in_halves(file, total, params, &mut on_progress)? {
-            return self.analyse_new(parsed.0, parsed.1, rfm_params, query, started, job);
+            return self.analyse_new(parsed.0, parsed.1, analyse, started, job);
         }
         let mut reader = file.reader();
         let parsed = ingest::ingest(&mut reader, total, params, &mut on_progress);

@@ -1596,7 +1596,9 @@ fn shrink(dataset: &mut Dataset) {
     dataset.is_exact_duplicate.shrink_to_fit();
 }
 
-#[cfg(test)]
+// Native only: proptest and the fixture files are not there on wasm32 (nor is the two-threads
+// ingest).
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::calendar::day_from_ymd;

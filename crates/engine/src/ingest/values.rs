@@ -786,6 +786,7 @@ fn parse_amount_general(text: &str) -> Option<(f64, bool)> {
 mod tests {
     use super::*;
 
+    #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
         /// The fast path gives `str::parse`'s `f64`, bit for bit, on every plain number.

@@ -231,16 +231,7 @@ pub fn ingest_split<R: Read, S: Read + Send>(
         reported: 0,
         progress: &mut scaled,
     };
-    let mut head = Vec::with_capacity(HEAD_BYTES);
-    (&mut counting)
-        .take(HEAD_BYTES as u64)
-        .read_to_end(&mut head)
-        .map_err(io_error)?;
-    if head.is_empty() {
-        return Err(IngestError::Empty);
-    }
-    sniff::check_binary(&head, params.encoding)?;
-    let estimated_rows = estimate_rows(&head, total_bytes);
+    let (head, estimated_rows) = read_head(&mut counting, total_bytes, params.encoding)?;
     let mut reader = RecordReader::new(Cursor::new(head).chain(counting), params.delimiter);
     let (columns, first_record) = first_record(&mut reader, params)?;
     check_ranges(&params.mapping, columns.len())?;
@@ -277,6 +268,26 @@ pub fn ingest_split<R: Read, S: Read + Send>(
         let (dataset, report, _) = builder.finish(0)?;
         Ok(Some((dataset, report)))
     })
+}
+
+/// Reads the head of the input (the first [`HEAD_BYTES`]), checks that it is text and estimates
+/// the rows of the whole input from it ([`estimate_rows`]).
+fn read_head(
+    reader: &mut impl Read,
+    total_bytes: u64,
+    encoding: TextEncoding,
+) -> Result<(Vec<u8>, usize), IngestError> {
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    reader
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(io_error)?;
+    if head.is_empty() {
+        return Err(IngestError::Empty);
+    }
+    sniff::check_binary(&head, encoding)?;
+    let estimated_rows = estimate_rows(&head, total_bytes);
+    Ok((head, estimated_rows))
 }
 
 /// The column names, and without a header the first data row with its line.
@@ -348,16 +359,7 @@ fn ingest_with<R: Read>(
         reported: 0,
         progress,
     };
-    let mut head = Vec::with_capacity(HEAD_BYTES);
-    (&mut counting)
-        .take(HEAD_BYTES as u64)
-        .read_to_end(&mut head)
-        .map_err(io_error)?;
-    if head.is_empty() {
-        return Err(IngestError::Empty);
-    }
-    sniff::check_binary(&head, params.encoding)?;
-    let estimated_rows = estimate_rows(&head, total_bytes);
+    let (mut head, estimated_rows) = read_head(&mut counting, total_bytes, params.encoding)?;
 
     let replaced = Rc::new(Cell::new(0u64));
     let source: Box<dyn Read + '_> = match params.encoding {

@@ -9,10 +9,10 @@
 //! Hand-written because no crate offers the split: the `csv` crate always runs its state machine.
 //! Measured on the 1M-row benchmark file: see docs/benchmarks.md.
 //!
-//! Both paths give the same records, line numbers and "multi-line" flags as reading through
-//! `csv::Reader` did: the differential tests below compare them over the fixture corpus and over
-//! random files made of the bytes that matter (delimiters, quotes, CR, LF, spaces, multi-byte
-//! characters).
+//! Both paths give the same records and "multi-line" flags as reading through `csv::Reader` did:
+//! the differential tests below compare them over the fixture corpus and over random files made
+//! of the bytes that matter (delimiters, quotes, CR, LF, spaces, multi-byte characters). Line
+//! numbers are the file's own, where `csv`'s record positions were one low after each CRLF.
 
 use std::io::{self, Read};
 
@@ -356,7 +356,6 @@ impl<R: Read> RecordReader<R> {
     }
 
     /// Reads one record with `csv_core` from `pos` (the start of a line).
-    #[cold]
     fn read_quoted(&mut self) -> io::Result<Option<(Record<'_>, RecordAt)>> {
         use csv_core::ReadRecordResult;
         // Each record starts from a fresh state; lines are counted here.

@@ -999,3 +999,79 @@ fn experiment_invalidation() {
     );
     assert!(matches!(again, Err(SessionError::NothingLoaded { .. })));
 }
+
+/// Native only: files on disk and a second thread.
+#[cfg(not(target_arch = "wasm32"))]
+mod halves {
+    use super::*;
+    /// A file of `lines` transaction lines (several customers, orders, returns), with `middle`
+    /// inserted as one line after half of them.
+    fn big_file(lines: usize, middle: &str) -> Vec<u8> {
+        let mut text = String::from("customer,order,date,amount,product\n");
+        for i in 0..lines {
+            if i == lines / 2 {
+                text.push_str(middle);
+            }
+            let amount = if i % 97 == 0 {
+                -3.5
+            } else {
+                (i % 50) as f64 + 0.25
+            };
+            text.push_str(&format!(
+                "C{},O{},2024-{:02}-{:02},{amount},P{}\n",
+                i % 5003,
+                i / 3,
+                i % 12 + 1,
+                i % 28 + 1,
+                i % 41
+            ));
+        }
+        text.into_bytes()
+    }
+
+    /// Reads `bytes` from a file through [`ingest_in_halves`] with `threads`, and whole.
+    fn halves_and_whole(
+        bytes: &[u8],
+        threads: usize,
+    ) -> (
+        Option<(crate::Dataset, QualityReport)>,
+        (crate::Dataset, QualityReport),
+    ) {
+        let path = std::env::temp_dir().join(format!(
+            "segscope-halves-{}-{threads}-{}.csv",
+            std::process::id(),
+            bytes.len()
+        ));
+        std::fs::write(&path, bytes).unwrap();
+        let source = FileSource::open(&path).unwrap().with_threads(threads);
+        let preview = ingest::preview(bytes, &PreviewParams::default()).unwrap();
+        let params = IngestParams::from_preview(&preview);
+        let total = bytes.len() as u64;
+        let halves = ingest_in_halves(&source, total, &params, &mut |_| {}).unwrap();
+        let whole = ingest::ingest(bytes, total, &params, &mut |_| {}).unwrap();
+        std::fs::remove_file(&path).ok();
+        (halves, whole)
+    }
+
+    #[test]
+    fn a_large_file_read_in_halves_equals_it_read_whole() {
+        let bytes = big_file(140_000, "");
+        assert!(bytes.len() as u64 > HALVES_MIN_BYTES);
+        let (halves, whole) = halves_and_whole(&bytes, 2);
+        assert_eq!(halves, Some(whole));
+        // One thread: no second reader, read whole by the caller.
+        assert_eq!(halves_and_whole(&bytes, 1).0, None);
+    }
+
+    #[test]
+    fn a_middle_inside_a_quoted_cell_is_read_whole() {
+        // A note of 20,000 lines around the middle: the first line feed after it is inside the cell.
+        let note = format!(
+            "C1,O1,2024-01-01,5,\"{}\"\n",
+            "a note line\n".repeat(20_000)
+        );
+        let bytes = big_file(140_000, &note);
+        let (halves, _) = halves_and_whole(&bytes, 2);
+        assert_eq!(halves, None);
+    }
+}

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::io::{self, Cursor, Read};
 use std::rc::Rc;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::errors::MAX_PLAUSIBLE_AMOUNT;
@@ -824,9 +824,12 @@ struct Builder {
     category: Option<TextColumn>,
     is_exact_duplicate: Vec<bool>,
 
-    /// (hash of the whole record, kept row, line) of every kept row, sorted at the end to find
-    /// exact duplicates (cheaper than a hash map: no random memory access per line).
-    record_keys: Vec<(u64, u32, u32)>,
+    /// The hash of each kept row's whole record (all fields, boundaries included), in row order:
+    /// rows with equal hashes are exact duplicates ([`Self::find_duplicates`]). 8 bytes a row;
+    /// the row is the position and the line is in [`Self::lines`].
+    record_hash: Vec<u64>,
+    /// The file line of each kept row.
+    lines: RowLines,
     last_date: Vec<u8>,
     last_day: Option<(Day, u16)>,
     /// Minute of the day of each kept line ([`crate::dataset::NO_TIME`] without one).
@@ -930,7 +933,8 @@ impl Builder {
             channel: TextColumn::new(ColumnRole::Channel, mapping.channel, capacity),
             category: TextColumn::new(ColumnRole::Category, mapping.category, capacity),
             is_exact_duplicate: Vec::new(),
-            record_keys: Vec::with_capacity(capacity),
+            record_hash: Vec::with_capacity(capacity),
+            lines: RowLines::default(),
             last_date: Vec::new(),
             last_day: None,
             minute_of_day: Vec::new(),
@@ -1147,41 +1151,41 @@ impl Builder {
             bounds = bounds.wrapping_mul(0x100_0000_01b3) ^ field.len() as u64;
         }
         let key = mix(hash64(record.text(), SEED_RECORD) ^ bounds, SEED_ORDER_KEY);
-        let row = u32::try_from(self.customer.len() - 1).unwrap_or(u32::MAX);
-        let line = u32::try_from(line).unwrap_or(u32::MAX);
-        self.record_keys.push((key, row, line));
+        self.record_hash.push(key);
+        self.lines.push(self.customer.len() - 1, line);
     }
 
     /// Flags exact duplicates: equal record hashes, all but the first (in file order).
     fn find_duplicates(&mut self) {
-        let mut keys = std::mem::take(&mut self.record_keys);
         self.is_exact_duplicate = vec![false; self.customer.len()];
-        // Sorting by hash alone is enough: a run of equal hashes is small, and its first row is
-        // found by looking at it.
-        keys.sort_unstable_by_key(|&(key, _, _)| key);
+        let repeated = repeated_keys(&self.record_hash);
+        if repeated.is_empty() {
+            return;
+        }
+        // The few rows whose hash is repeated, in row (file) order: the first of each hash is
+        // the original, the others its duplicates.
+        let mut first_line: FxHashMap<u64, u64> = FxHashMap::default();
         let mut examples: Vec<(u64, u64)> = Vec::new();
-        for run in keys.chunk_by(|a, b| a.0 == b.0) {
-            if run.len() < 2 {
+        let lines = self.lines.iter(self.record_hash.len());
+        for (row, (hash, line)) in self.record_hash.iter().zip(lines).enumerate() {
+            if !repeated.contains(hash) {
                 continue;
             }
-            let Some(&(_, first_row, first_line)) = run.iter().min_by_key(|&&(_, row, _)| row)
-            else {
-                continue;
-            };
-            for &(_, row, line) in run.iter().filter(|&&(_, row, _)| row != first_row) {
-                if let Some(flag) = self.is_exact_duplicate.get_mut(row as usize) {
-                    *flag = true;
+            match first_line.get(hash) {
+                None => {
+                    first_line.insert(*hash, line);
                 }
-                self.exact_duplicates += 1;
-                examples.push((u64::from(line), u64::from(first_line)));
-                if examples.len() > 4 * MAX_EXAMPLES {
-                    examples.sort_unstable();
-                    examples.truncate(MAX_EXAMPLES);
+                Some(&first) => {
+                    if let Some(flag) = self.is_exact_duplicate.get_mut(row) {
+                        *flag = true;
+                    }
+                    self.exact_duplicates += 1;
+                    if examples.len() < MAX_EXAMPLES {
+                        examples.push((line, first));
+                    }
                 }
             }
         }
-        examples.sort_unstable();
-        examples.truncate(MAX_EXAMPLES);
         self.duplicate_examples = examples;
     }
 
@@ -1196,15 +1200,15 @@ impl Builder {
             return;
         }
         let keep: Vec<bool> = self.day.iter().map(near).collect();
-        // `record_keys` holds (key, row, line) of every kept row in row order: the lines.
         let mut lines = 0u64;
         let mut examples = Vec::new();
-        for &(_, row, line) in &self.record_keys {
-            if keep.get(row as usize) == Some(&false) {
+        let rows = self.day.len();
+        for (row, line) in self.lines.iter(rows).enumerate() {
+            if keep.get(row) == Some(&false) {
                 lines += 1;
                 if examples.len() < MAX_EXAMPLES {
-                    let day = self.day.get(row as usize).copied().unwrap_or_default();
-                    examples.push((u64::from(line), crate::calendar::iso_day(day)));
+                    let day = self.day.get(row).copied().unwrap_or_default();
+                    examples.push((line, crate::calendar::iso_day(day)));
                 }
             }
         }
@@ -1226,15 +1230,6 @@ impl Builder {
             tally.count += lines;
             tally.examples = examples;
         }
-        let mut at = 0usize;
-        let new_index: Vec<u32> = keep
-            .iter()
-            .map(|k| {
-                let index = at as u32;
-                at += usize::from(*k);
-                index
-            })
-            .collect();
         retain(&mut self.customer, &keep);
         retain(&mut self.day, &keep);
         retain(&mut self.amount, &keep);
@@ -1244,11 +1239,8 @@ impl Builder {
         for text in self.text_columns_mut() {
             retain(&mut text.values, &keep);
         }
-        self.record_keys
-            .retain(|&(_, row, _)| keep.get(row as usize) == Some(&true));
-        for key in &mut self.record_keys {
-            key.1 = new_index.get(key.1 as usize).copied().unwrap_or(key.1);
-        }
+        retain(&mut self.record_hash, &keep);
+        self.lines = self.lines.retain(rows, &keep);
         self.min_day = self.day.iter().copied().min().unwrap_or(self.min_day);
         self.max_day = self.day.iter().copied().max().unwrap_or(self.max_day);
     }
@@ -1260,22 +1252,24 @@ impl Builder {
     fn append(&mut self, mut other: Builder, line_offset: u64) {
         let rows = self.customer.len();
         let customers = self.customers.absorb(&other.customers);
+        // Freed before the columns are joined (the peak of a two-halves read is there).
+        other.customers = Interner::new();
         let remap = |values: &mut Vec<u32>, to: &[u32]| {
             for v in values.iter_mut() {
                 *v = to.get(*v as usize).copied().unwrap_or(*v);
             }
         };
         remap(&mut other.customer, &customers);
-        self.customer.append(&mut other.customer);
-        self.day.append(&mut other.day);
+        move_append(&mut self.customer, &mut other.customer);
+        move_append(&mut self.day, &mut other.day);
         // Return amounts are summed in file order, as one reader does.
         for &amount in other.amount.iter().filter(|&&a| a < 0.0) {
             self.returns.amount += amount;
         }
         self.returns.lines += other.returns.lines;
-        self.amount.append(&mut other.amount);
-        self.order_hash.append(&mut other.order_hash);
-        self.quantity.append(&mut other.quantity);
+        move_append(&mut self.amount, &mut other.amount);
+        move_append(&mut self.order_hash, &mut other.order_hash);
+        move_append(&mut self.quantity, &mut other.quantity);
         for (mine, theirs) in [
             (&mut self.product, &mut other.product),
             (&mut self.region, &mut other.region),
@@ -1285,7 +1279,7 @@ impl Builder {
             if let (Some(mine), Some(theirs)) = (mine, theirs) {
                 let to = mine.interner.absorb(&theirs.interner);
                 remap(&mut theirs.values, &to);
-                mine.values.append(&mut theirs.values);
+                move_append(&mut mine.values, &mut theirs.values);
                 mine.missing += theirs.missing;
             }
         }
@@ -1295,21 +1289,15 @@ impl Builder {
         }
         if self.any_time {
             if other.any_time {
-                self.minute_of_day.append(&mut other.minute_of_day);
+                move_append(&mut self.minute_of_day, &mut other.minute_of_day);
             } else {
                 let len = self.customer.len();
                 self.minute_of_day.resize(len, crate::dataset::NO_TIME);
             }
         }
         let line = |l: u64| l + line_offset;
-        let line32 = |l: u32| u32::try_from(u64::from(l) + line_offset).unwrap_or(u32::MAX);
-        let row32 = |r: u32| u32::try_from(r as usize + rows).unwrap_or(u32::MAX);
-        self.record_keys.extend(
-            other
-                .record_keys
-                .iter()
-                .map(|&(key, row, l)| (key, row32(row), line32(l))),
-        );
+        move_append(&mut self.record_hash, &mut other.record_hash);
+        self.lines.append(&other.lines, rows, line_offset);
         self.rows_read += other.rows_read;
         for (mine, theirs) in self.drops.iter_mut().zip(&other.drops) {
             mine.count += theirs.count;
@@ -1367,9 +1355,11 @@ impl Builder {
         // A part's caller finds duplicates across parts: it gets the keys (the whole input's
         // ingest never copies them).
         let line_keys = if self.part {
-            self.record_keys
+            let lines = self.lines.iter(self.record_hash.len());
+            self.record_hash
                 .iter()
-                .map(|&(key, _, line)| (key, line))
+                .zip(lines)
+                .map(|(&key, line)| (key, u32::try_from(line).unwrap_or(u32::MAX)))
                 .collect()
         } else {
             Vec::new()
@@ -1378,20 +1368,24 @@ impl Builder {
         self.find_duplicates();
         let orders = if self.order_column.is_some() {
             distinct_keys(
-                self.customer
-                    .iter()
-                    .zip(&self.order_hash)
-                    .map(|(&c, &h)| mix(u64::from(c) ^ SEED_ORDER_KEY, h ^ SEED_RECORD)),
+                || {
+                    self.customer
+                        .iter()
+                        .zip(&self.order_hash)
+                        .map(|(&c, &h)| mix(u64::from(c) ^ SEED_ORDER_KEY, h ^ SEED_RECORD))
+                },
                 self.customer.len(),
             )
         } else {
             distinct_keys(
-                self.customer.iter().zip(&self.day).map(|(&c, &d)| {
-                    mix(
-                        (u64::from(c) << 32 | u64::from(d as u32)) ^ SEED_ORDER_KEY,
-                        SEED_RECORD,
-                    )
-                }),
+                || {
+                    self.customer.iter().zip(&self.day).map(|(&c, &d)| {
+                        mix(
+                            (u64::from(c) << 32 | u64::from(d as u32)) ^ SEED_ORDER_KEY,
+                            SEED_RECORD,
+                        )
+                    })
+                },
                 self.customer.len(),
             )
         };
@@ -1561,20 +1555,122 @@ fn retain<T>(values: &mut Vec<T>, keep: &[bool]) {
     values.retain(|_| flags.next().copied().unwrap_or(true));
 }
 
-/// Number of distinct 64-bit keys.
-fn distinct_keys(keys: impl Iterator<Item = u64>, capacity: usize) -> u64 {
-    let mut all: Vec<u64> = Vec::with_capacity(capacity);
-    // Lines of one order are usually adjacent: skip repeats of the previous key before sorting.
-    let mut previous = None;
-    for key in keys {
-        if previous != Some(key) {
-            all.push(key);
-            previous = Some(key);
+/// Appends `from` to `to` and frees `from` (`Vec::append` keeps its capacity: joining two
+/// halves column by column would hold the second half's columns to the end).
+#[cfg(not(target_arch = "wasm32"))]
+fn move_append<T>(to: &mut Vec<T>, from: &mut Vec<T>) {
+    to.append(from);
+    *from = Vec::new();
+}
+
+/// Number of distinct 64-bit keys, `keys` called once a partition (as [`repeated_keys`], so
+/// the scratch is an eighth of the keys).
+fn distinct_keys<I: Iterator<Item = u64>>(keys: impl Fn() -> I, capacity: usize) -> u64 {
+    let share = capacity / KEY_PARTITIONS + capacity / (4 * KEY_PARTITIONS) + 16;
+    let mut scratch: Vec<u64> = Vec::with_capacity(share.min(capacity));
+    let shift = 64 - KEY_PARTITIONS.trailing_zeros();
+    let mut distinct = 0u64;
+    for partition in 0..KEY_PARTITIONS as u64 {
+        scratch.clear();
+        // Lines of one order are usually adjacent: skip repeats of the previous key.
+        let mut previous = None;
+        for key in keys().filter(|k| k >> shift == partition) {
+            if previous != Some(key) {
+                scratch.push(key);
+                previous = Some(key);
+            }
+        }
+        scratch.sort_unstable();
+        scratch.dedup();
+        distinct += scratch.len() as u64;
+    }
+    distinct
+}
+
+/// The keys that occur more than once (usually none).
+///
+/// Radix-partitioned: the keys are split by their top bits into [`KEY_PARTITIONS`] passes, each
+/// sorting only its share, so the scratch is an eighth of the keys (sorting a copy of all of them
+/// would hold 8 more bytes a line at the ingest's peak).
+fn repeated_keys(keys: &[u64]) -> FxHashSet<u64> {
+    let mut repeated = FxHashSet::default();
+    let share = keys.len() / KEY_PARTITIONS + keys.len() / (4 * KEY_PARTITIONS) + 16;
+    let mut scratch: Vec<u64> = Vec::with_capacity(share.min(keys.len()));
+    let shift = 64 - KEY_PARTITIONS.trailing_zeros();
+    for partition in 0..KEY_PARTITIONS as u64 {
+        scratch.clear();
+        scratch.extend(keys.iter().copied().filter(|k| k >> shift == partition));
+        scratch.sort_unstable();
+        for pair in scratch.windows(2) {
+            if let [a, b] = pair {
+                if a == b {
+                    repeated.insert(*a);
+                }
+            }
         }
     }
-    all.sort_unstable();
-    all.dedup();
-    all.len() as u64
+    repeated
+}
+
+/// Passes of [`repeated_keys`] (a power of two).
+const KEY_PARTITIONS: usize = 8;
+
+/// The 1-based file line of each kept row, stored as the rows where `line − row` changes: one
+/// entry for a file without dropped lines, blank lines or records over several lines, instead of
+/// 4 bytes a row.
+#[derive(Debug, Default)]
+struct RowLines {
+    /// `(row, line)`, rows ascending.
+    starts: Vec<(usize, u64)>,
+}
+
+impl RowLines {
+    /// Row `row` (the next one: rows come in order) is at `line`.
+    #[inline]
+    fn push(&mut self, row: usize, line: u64) {
+        let follows = self
+            .starts
+            .last()
+            .is_some_and(|&(r, l)| l + (row - r) as u64 == line);
+        if !follows {
+            self.starts.push((row, line));
+        }
+    }
+
+    /// The lines of rows `0..rows`, in order.
+    fn iter(&self, rows: usize) -> impl Iterator<Item = u64> + '_ {
+        let mut next = 0usize;
+        let mut base = (0usize, 0u64);
+        (0..rows).map(move |row| {
+            while let Some(&start) = self.starts.get(next) {
+                if start.0 > row {
+                    break;
+                }
+                base = start;
+                next += 1;
+            }
+            base.1 + (row - base.0) as u64
+        })
+    }
+
+    /// The lines of the rows `keep` keeps (of `rows`), renumbered.
+    fn retain(&self, rows: usize, keep: &[bool]) -> Self {
+        let mut kept = Self::default();
+        let mut row = 0usize;
+        for (line, _) in self.iter(rows).zip(keep).filter(|(_, k)| **k) {
+            kept.push(row, line);
+            row += 1;
+        }
+        kept
+    }
+
+    /// Appends `other`'s rows after this one's `rows`, `line_offset` lines later.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn append(&mut self, other: &Self, rows: usize, line_offset: u64) {
+        for &(row, line) in &other.starts {
+            self.push(rows + row, line + line_offset);
+        }
+    }
 }
 
 fn split_text(column: Option<TextColumn>) -> (Vec<u32>, Interned) {
@@ -1764,5 +1860,62 @@ mod tests {
     fn plausible_date_bounds_are_1900_and_2200() {
         assert_eq!(day_from_ymd(1900, 1, 1), Some(FIRST_PLAUSIBLE_DAY));
         assert_eq!(day_from_ymd(2200, 1, 1), Some(FIRST_IMPLAUSIBLE_FUTURE_DAY));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// The partitioned passes against a hash map's count (keys drawn from a few values, so
+        /// repeats are common; high bits vary so every partition is used).
+        #[test]
+        fn partitioned_keys_agree_with_a_hash_map(
+            keys in proptest::collection::vec((0u64..8, 0u64..40), 0..400),
+        ) {
+            let keys: Vec<u64> = keys.iter().map(|&(high, low)| high << 61 | low).collect();
+            let mut counts: FxHashMap<u64, usize> = FxHashMap::default();
+            for &k in &keys {
+                *counts.entry(k).or_default() += 1;
+            }
+            let repeated: FxHashSet<u64> =
+                counts.iter().filter(|(_, &n)| n > 1).map(|(&k, _)| k).collect();
+            prop_assert_eq!(repeated_keys(&keys), repeated);
+            prop_assert_eq!(
+                distinct_keys(|| keys.iter().copied(), keys.len()),
+                counts.len() as u64
+            );
+        }
+
+        /// The row-to-line map against a plain list of lines: pushed, kept in part, appended.
+        #[test]
+        fn row_lines_agree_with_a_list(
+            steps in proptest::collection::vec(1u64..4, 0..60),
+            more in proptest::collection::vec(1u64..4, 0..60),
+            keep in proptest::collection::vec(any::<bool>(), 60),
+            offset in 0u64..100,
+        ) {
+            let list = |steps: &[u64]| -> Vec<u64> {
+                steps.iter().scan(1u64, |line, step| { *line += step; Some(*line) }).collect()
+            };
+            let (first, second) = (list(&steps), list(&more));
+            let mut lines = RowLines::default();
+            for (row, &line) in first.iter().enumerate() {
+                lines.push(row, line);
+            }
+            prop_assert_eq!(lines.iter(first.len()).collect::<Vec<_>>(), first.clone());
+
+            let flags = &keep[..first.len()];
+            let kept: Vec<u64> =
+                first.iter().zip(flags).filter(|(_, k)| **k).map(|(l, _)| *l).collect();
+            let retained = lines.retain(first.len(), flags);
+            prop_assert_eq!(retained.iter(kept.len()).collect::<Vec<_>>(), kept);
+
+            let mut tail = RowLines::default();
+            for (row, &line) in second.iter().enumerate() {
+                tail.push(row, line);
+            }
+            lines.append(&tail, first.len(), offset);
+            let mut joined = first.clone();
+            joined.extend(second.iter().map(|l| l + offset));
+            prop_assert_eq!(lines.iter(joined.len()).collect::<Vec<_>>(), joined);
+        }
     }
 }

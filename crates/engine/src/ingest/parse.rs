@@ -1656,10 +1656,9 @@ impl RowLines {
     /// The lines of the rows `keep` keeps (of `rows`), renumbered.
     fn retain(&self, rows: usize, keep: &[bool]) -> Self {
         let mut kept = Self::default();
-        let mut row = 0usize;
-        for (line, _) in self.iter(rows).zip(keep).filter(|(_, k)| **k) {
+        let lines = self.iter(rows).zip(keep).filter(|(_, k)| **k);
+        for (row, (line, _)) in lines.enumerate() {
             kept.push(row, line);
-            row += 1;
         }
         kept
     }

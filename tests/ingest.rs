@@ -1227,3 +1227,21 @@ fn encoding_doubts_are_flagged() {
     .unwrap();
     assert!(!forced.encoding_doubtful);
 }
+
+/// Exact duplicates compare fields, not how they were written: a quoted line (read by
+/// `csv_core`, its fields packed) and a plain one (read in place) with the same fields are
+/// duplicates; fields that only join to the same text (`a,b` / `"a,b"`) are not.
+#[test]
+fn quoted_and_plain_lines_with_the_same_fields_are_duplicates() {
+    let bytes = b"customer_id,date,amount,note\n\
+        C1,2024-03-05,10.00,x\n\
+        \"C1\",\"2024-03-05\",\"10.00\",\"x\"\n\
+        C1,2024-03-05,10.00,\"x,y\"\n\
+        C1,2024-03-05,10.00,x,y\n\
+        \"C1\",2024-03-05,10.00,\"x\"\n";
+    let (data, report) = run(bytes).unwrap();
+    assert_eq!(report.rows_kept, 5);
+    assert_eq!(report.exact_duplicates, 2);
+    assert_eq!(report.duplicate_examples, [(3, 2), (6, 2)]);
+    assert_eq!(data.is_exact_duplicate, [false, true, false, false, true]);
+}

@@ -75,7 +75,8 @@ def run_spark(jobs):
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     # Quiet from the JVM's start: errors only (the startup warnings come before setLogLevel).
-    log4j = os.path.join(tempfile.mkdtemp(prefix="segscope-spark-"), "log4j2.properties")
+    log_dir = tempfile.mkdtemp(prefix="segscope-spark-")
+    log4j = os.path.join(log_dir, "log4j2.properties")
     with open(log4j, "w") as f:
         f.write("rootLogger.level = error\nrootLogger.appenderRef.stderr.ref = console\n"
                 "appender.console.type = Console\nappender.console.name = console\n"
@@ -115,6 +116,7 @@ def run_spark(jobs):
             started = time.perf_counter()
     finally:
         spark.stop()
+        shutil.rmtree(log_dir, ignore_errors=True)
 
 
 def run_postgres(csv_path, sql, table):

@@ -69,6 +69,25 @@ pub(crate) fn hash64(bytes: &[u8], seed: u64) -> u64 {
     mix(h ^ P2, P0)
 }
 
+/// Hashes a record's fields with `seed`: the same value however the fields are laid out (a
+/// plain line in place, or `csv_core`'s packed output), so a quoted line and a plain one with the
+/// same fields hash alike. A field of up to 8 bytes is one packed word (no loop); a longer one is
+/// [`hash64`]ed. Field lengths and count take part, so `a,bc` and `ab,c` differ.
+#[inline]
+pub(crate) fn hash_fields<'a>(fields: impl Iterator<Item = &'a [u8]>, seed: u64) -> u64 {
+    let mut h = seed ^ P0;
+    for field in fields {
+        let len = field.len() as u64;
+        let word = if field.len() <= 8 {
+            pack_upto8(field)
+        } else {
+            hash64(field, len)
+        };
+        h = mix(h ^ word, P1 ^ len.wrapping_mul(P2));
+    }
+    mix(h ^ P2, P0)
+}
+
 /// A [`Hasher`] for keys that are already good 64-bit hashes: passes them through.
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct PassThroughHasher(u64);
@@ -100,6 +119,26 @@ mod tests {
         assert_ne!(hash64(b"", 0), hash64(b"\0", 0));
         assert_ne!(hash64(b"abc", 0), hash64(b"abc", 1));
         assert_eq!(hash64(b"12345678901", 7), hash64(b"12345678901", 7));
+    }
+
+    #[test]
+    fn field_hashes_see_boundaries_lengths_and_counts() {
+        let h = |fields: &[&[u8]]| hash_fields(fields.iter().copied(), 7);
+        assert_eq!(h(&[b"a", b"bc"]), h(&[b"a", b"bc"]));
+        assert_ne!(h(&[b"a", b"bc"]), h(&[b"ab", b"c"]));
+        assert_ne!(h(&[b"a"]), h(&[b"a", b""]));
+        assert_ne!(h(&[b"", b"a"]), h(&[b"a", b""]));
+        assert_ne!(h(&[b"abc"]), h(&[b"abc\0"]));
+        assert_ne!(h(&[b"long field one", b"x"]), h(&[b"long field onx", b"x"]));
+        let mut seen: Vec<u64> = (0..100_000u32)
+            .map(|i| {
+                let (a, b) = (i.to_string(), (i % 7).to_string());
+                h(&[a.as_bytes(), b.as_bytes()])
+            })
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), 100_000);
     }
 
     #[test]

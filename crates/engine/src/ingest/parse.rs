@@ -15,7 +15,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::errors::MAX_PLAUSIBLE_AMOUNT;
-use super::hash::{hash64, mix, pack_upto8, BuildPassThrough};
+use super::hash::{hash64, hash_fields, mix, pack_upto8, BuildPassThrough};
 use super::records::{OwnedRecord, Record, RecordReader};
 use super::schema::{column_names, truncate_chars};
 use super::sniff;
@@ -977,7 +977,8 @@ impl Builder {
     /// Reads a runaway-quote record again as the lines it swallowed, quotes as plain characters
     /// (the opening quote itself was already removed by the reader), and records the repair.
     fn reread_unquoted(&mut self, record: &Record<'_>, line: u64) {
-        let text = record.text();
+        let joined = record.joined(self.delimiter);
+        let text: &[u8] = &joined;
         // A quote never closed runs to the end of the file, its last line break included.
         let body = text.trim_ascii_end();
         let physical = body.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
@@ -1049,7 +1050,8 @@ impl Builder {
             record.get(self.date_column),
             record.get(self.amount_column),
         ) else {
-            self.drop_line(DropReason::TooFewFields, line, record.text());
+            let joined = record.joined(self.delimiter);
+            self.drop_line(DropReason::TooFewFields, line, &joined);
             return;
         };
         let customer = customer.trim_ascii();
@@ -1145,12 +1147,9 @@ impl Builder {
             self.replaced += replaced;
         }
 
-        // Exact duplicates: all fields, boundaries included.
-        let mut bounds = record.len() as u64;
-        for field in record.iter() {
-            bounds = bounds.wrapping_mul(0x100_0000_01b3) ^ field.len() as u64;
-        }
-        let key = mix(hash64(record.text(), SEED_RECORD) ^ bounds, SEED_ORDER_KEY);
+        // Exact duplicates: all fields, boundaries included (a quoted line and a plain one with
+        // the same fields hash alike).
+        let key = hash_fields(record.iter(), SEED_RECORD);
         self.record_hash.push(key);
         self.lines.push(self.customer.len() - 1, line);
     }
@@ -1368,24 +1367,20 @@ impl Builder {
         self.find_duplicates();
         let orders = if self.order_column.is_some() {
             distinct_keys(
-                || {
-                    self.customer
-                        .iter()
-                        .zip(&self.order_hash)
-                        .map(|(&c, &h)| mix(u64::from(c) ^ SEED_ORDER_KEY, h ^ SEED_RECORD))
-                },
+                self.customer
+                    .iter()
+                    .zip(&self.order_hash)
+                    .map(|(&c, &h)| mix(u64::from(c) ^ SEED_ORDER_KEY, h ^ SEED_RECORD)),
                 self.customer.len(),
             )
         } else {
             distinct_keys(
-                || {
-                    self.customer.iter().zip(&self.day).map(|(&c, &d)| {
-                        mix(
-                            (u64::from(c) << 32 | u64::from(d as u32)) ^ SEED_ORDER_KEY,
-                            SEED_RECORD,
-                        )
-                    })
-                },
+                self.customer.iter().zip(&self.day).map(|(&c, &d)| {
+                    mix(
+                        (u64::from(c) << 32 | u64::from(d as u32)) ^ SEED_ORDER_KEY,
+                        SEED_RECORD,
+                    )
+                }),
                 self.customer.len(),
             )
         };
@@ -1563,28 +1558,22 @@ fn move_append<T>(to: &mut Vec<T>, from: &mut Vec<T>) {
     *from = Vec::new();
 }
 
-/// Number of distinct 64-bit keys, `keys` called once a partition (as [`repeated_keys`], so
-/// the scratch is an eighth of the keys).
-fn distinct_keys<I: Iterator<Item = u64>>(keys: impl Fn() -> I, capacity: usize) -> u64 {
-    let share = capacity / KEY_PARTITIONS + capacity / (4 * KEY_PARTITIONS) + 16;
-    let mut scratch: Vec<u64> = Vec::with_capacity(share.min(capacity));
-    let shift = 64 - KEY_PARTITIONS.trailing_zeros();
-    let mut distinct = 0u64;
-    for partition in 0..KEY_PARTITIONS as u64 {
-        scratch.clear();
-        // Lines of one order are usually adjacent: skip repeats of the previous key.
-        let mut previous = None;
-        for key in keys().filter(|k| k >> shift == partition) {
-            if previous != Some(key) {
-                scratch.push(key);
-                previous = Some(key);
-            }
+/// Number of distinct 64-bit keys.
+fn distinct_keys(keys: impl Iterator<Item = u64>, lines: usize) -> u64 {
+    // A quarter of the lines: room for the orders of a file of about 3 lines an order without
+    // growing, and no untouched reserve in the browser's memory, which never shrinks.
+    let mut all: Vec<u64> = Vec::with_capacity(lines / 4);
+    // Lines of one order are usually adjacent: skip repeats of the previous key before sorting.
+    let mut previous = None;
+    for key in keys {
+        if previous != Some(key) {
+            all.push(key);
+            previous = Some(key);
         }
-        scratch.sort_unstable();
-        scratch.dedup();
-        distinct += scratch.len() as u64;
     }
-    distinct
+    all.sort_unstable();
+    all.dedup();
+    all.len() as u64
 }
 
 /// The keys that occur more than once (usually none).
@@ -1877,10 +1866,7 @@ mod tests {
             let repeated: FxHashSet<u64> =
                 counts.iter().filter(|(_, &n)| n > 1).map(|(&k, _)| k).collect();
             prop_assert_eq!(repeated_keys(&keys), repeated);
-            prop_assert_eq!(
-                distinct_keys(|| keys.iter().copied(), keys.len()),
-                counts.len() as u64
-            );
+            prop_assert_eq!(distinct_keys(keys.iter().copied(), keys.len()), counts.len() as u64);
         }
 
         /// The row-to-line map against a plain list of lines: pushed, kept in part, appended.

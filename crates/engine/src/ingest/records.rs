@@ -29,12 +29,15 @@ pub(crate) struct RecordAt {
     pub multiline: bool,
 }
 
-/// One record: its fields joined by the delimiter, and where each field ends. For a plain line
-/// that is the line itself (nothing is copied); for a quoted one, the unquoted fields joined.
+/// One record: its fields' bytes and where each field ends. For a plain line that is the line
+/// itself, fields separated by the delimiter (nothing is copied); for a quoted one, `csv_core`'s
+/// output, the unquoted fields packed with nothing between them (nothing is copied either).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Record<'a> {
     text: &'a [u8],
     ends: &'a [usize],
+    /// Bytes between two fields in `text`: 1 (the delimiter) or 0 (packed).
+    gap: usize,
 }
 
 impl<'a> Record<'a> {
@@ -49,7 +52,7 @@ impl<'a> Record<'a> {
     pub(crate) fn get(&self, i: usize) -> Option<&'a [u8]> {
         let end = *self.ends.get(i)?;
         let start = match i.checked_sub(1) {
-            Some(before) => self.ends.get(before).map_or(0, |&e| e + 1),
+            Some(before) => self.ends.get(before).map_or(0, |&e| e + self.gap),
             None => 0,
         };
         self.text.get(start..end)
@@ -60,10 +63,26 @@ impl<'a> Record<'a> {
         (0..self.len()).filter_map(|i| self.get(i))
     }
 
-    /// The fields joined by the delimiter (with the field lengths, this says what the fields are).
+    /// The fields' bytes (separated by the delimiter, or packed: see [`Self::joined`]).
     #[inline]
     pub(crate) fn text(&self) -> &'a [u8] {
         self.text
+    }
+
+    /// The fields joined by `delimiter` (the line itself for a plain line; a copy for a quoted
+    /// record, whose fields are packed).
+    pub(crate) fn joined(&self, delimiter: u8) -> std::borrow::Cow<'a, [u8]> {
+        if self.gap == 1 {
+            return std::borrow::Cow::Borrowed(self.text);
+        }
+        let mut joined = Vec::with_capacity(self.text.len() + self.len());
+        for (i, field) in self.iter().enumerate() {
+            if i > 0 {
+                joined.push(delimiter);
+            }
+            joined.extend_from_slice(field);
+        }
+        std::borrow::Cow::Owned(joined)
     }
 
     /// Whether every field is empty or whitespace (a blank line, or a line of delimiters).
@@ -75,10 +94,21 @@ impl<'a> Record<'a> {
 }
 
 /// A record that owns its bytes (the header, a line read again after a runaway quote).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct OwnedRecord {
     text: Vec<u8>,
     ends: Vec<usize>,
+    gap: usize,
+}
+
+impl Default for OwnedRecord {
+    fn default() -> Self {
+        Self {
+            text: Vec::new(),
+            ends: Vec::new(),
+            gap: 1,
+        }
+    }
 }
 
 impl OwnedRecord {
@@ -87,6 +117,7 @@ impl OwnedRecord {
         Self {
             text: record.text.to_vec(),
             ends: record.ends.to_vec(),
+            gap: record.gap,
         }
     }
 
@@ -108,6 +139,7 @@ impl OwnedRecord {
         Record {
             text: &self.text,
             ends: &self.ends,
+            gap: self.gap,
         }
     }
 }
@@ -141,16 +173,13 @@ pub(crate) struct RecordReader<R> {
     end: usize,
     /// The source has no more bytes.
     eof: bool,
-    delimiter: u8,
     special: [bool; 256],
     /// Quoted records: the `csv` crate's defaults (quote `"`, doubled quotes, CR/LF/CRLF ends).
     core: csv_core::Reader,
-    /// `csv_core`'s output (the fields of a quoted record, and where each ends), then the same
-    /// fields joined by the delimiter in `joined`.
+    /// `csv_core`'s output: the fields of a quoted record, packed, and where each ends.
     fields: Vec<u8>,
     field_ends: Vec<usize>,
-    joined: Vec<u8>,
-    /// Where each field of the record read last ends (in the line, or in `joined`).
+    /// Where each field of the plain line read last ends.
     ends: Vec<usize>,
     /// 1-based line of the byte at `pos` (line feeds before it, plus one).
     line: u64,
@@ -178,12 +207,10 @@ impl<R: Read> RecordReader<R> {
             pos: 0,
             end: 0,
             eof: false,
-            delimiter,
             special: special_bytes(delimiter),
             core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             fields: vec![0; 1024],
             field_ends: vec![0; 64],
-            joined: Vec::new(),
             ends: Vec::with_capacity(64),
             line: 1,
             // A delimiter that is itself a line end or a quote: csv_core for everything.
@@ -342,6 +369,7 @@ impl<R: Read> RecordReader<R> {
                     let record = Record {
                         text: &self.buf[start..start + body_end],
                         ends: &self.ends,
+                        gap: 1,
                     };
                     return Ok(Some((
                         record,
@@ -362,6 +390,9 @@ impl<R: Read> RecordReader<R> {
         self.core.reset();
         let mut line = self.line;
         let mut started = false;
+        // Line feeds before the record's first byte (blank lines, the LF of a CRLF that ended
+        // the record before).
+        let mut blank_feeds = 0u64;
         let (mut out, mut ended) = (0usize, 0usize);
         loop {
             let input = &self.buf[self.pos..self.end];
@@ -379,9 +410,8 @@ impl<R: Read> RecordReader<R> {
                     .position(|&b| b != b'\n' && b != b'\r')
                     .unwrap_or(consumed.len());
                 started = blank < consumed.len();
-                line += consumed[..blank].iter().filter(|&&b| b == b'\n').count() as u64;
+                blank_feeds += consumed[..blank].iter().filter(|&&b| b == b'\n').count() as u64;
             }
-            self.line += consumed.iter().filter(|&&b| b == b'\n').count() as u64;
             self.pos += nin;
             out += nout;
             ended += nend;
@@ -400,25 +430,23 @@ impl<R: Read> RecordReader<R> {
                     self.field_ends.resize(len * 2, 0);
                 }
                 ReadRecordResult::Record => {
-                    self.joined.clear();
-                    self.ends.clear();
-                    let mut start = 0;
-                    for &end in &self.field_ends[..ended] {
-                        if !self.ends.is_empty() {
-                            self.joined.push(self.delimiter);
-                        }
-                        self.joined.extend_from_slice(&self.fields[start..end]);
-                        self.ends.push(self.joined.len());
-                        start = end;
-                    }
-                    let multiline = self.fields[..out].contains(&b'\n');
+                    // `csv_core` counts every line feed it reads (from 1 after the reset): no
+                    // second pass over the bytes.
+                    let feeds = self.core.line() - 1;
+                    self.line += feeds;
+                    line += blank_feeds;
+                    let multiline = feeds > blank_feeds && self.fields[..out].contains(&b'\n');
                     let record = Record {
-                        text: &self.joined,
-                        ends: &self.ends,
+                        text: &self.fields[..out],
+                        ends: &self.field_ends[..ended],
+                        gap: 0,
                     };
                     return Ok(Some((record, RecordAt { line, multiline })));
                 }
-                ReadRecordResult::End => return Ok(None),
+                ReadRecordResult::End => {
+                    self.line += self.core.line() - 1;
+                    return Ok(None);
+                }
             }
         }
     }
@@ -465,7 +493,7 @@ mod tests {
         while let Some((record, at)) = reader.read().unwrap_or(None) {
             let fields: Vec<Vec<u8>> = record.iter().map(<[u8]>::to_vec).collect();
             assert_eq!(record.len(), fields.len());
-            assert_eq!(record.text(), fields.join(&[delimiter][..]));
+            assert_eq!(&*record.joined(delimiter), fields.join(&[delimiter][..]));
             out.push((fields, at));
         }
         out

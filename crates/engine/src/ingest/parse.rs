@@ -1365,13 +1365,14 @@ impl Builder {
         };
 
         self.find_duplicates();
+        let scratch = std::mem::take(&mut self.record_hash);
         let orders = if self.order_column.is_some() {
             distinct_keys(
                 self.customer
                     .iter()
                     .zip(&self.order_hash)
                     .map(|(&c, &h)| mix(u64::from(c) ^ SEED_ORDER_KEY, h ^ SEED_RECORD)),
-                self.customer.len(),
+                scratch,
             )
         } else {
             distinct_keys(
@@ -1381,7 +1382,7 @@ impl Builder {
                         SEED_RECORD,
                     )
                 }),
-                self.customer.len(),
+                scratch,
             )
         };
 
@@ -1558,22 +1559,21 @@ fn move_append<T>(to: &mut Vec<T>, from: &mut Vec<T>) {
     *from = Vec::new();
 }
 
-/// Number of distinct 64-bit keys.
-fn distinct_keys(keys: impl Iterator<Item = u64>, lines: usize) -> u64 {
-    // A quarter of the lines: room for the orders of a file of about 3 lines an order without
-    // growing, and no untouched reserve in the browser's memory, which never shrinks.
-    let mut all: Vec<u64> = Vec::with_capacity(lines / 4);
+/// Number of distinct 64-bit keys, collected in `scratch` (the record hashes' buffer, no longer
+/// needed: no memory is added at the ingest's end).
+fn distinct_keys(keys: impl Iterator<Item = u64>, mut scratch: Vec<u64>) -> u64 {
+    scratch.clear();
     // Lines of one order are usually adjacent: skip repeats of the previous key before sorting.
     let mut previous = None;
     for key in keys {
         if previous != Some(key) {
-            all.push(key);
+            scratch.push(key);
             previous = Some(key);
         }
     }
-    all.sort_unstable();
-    all.dedup();
-    all.len() as u64
+    scratch.sort_unstable();
+    scratch.dedup();
+    scratch.len() as u64
 }
 
 /// The keys that occur more than once (usually none).
@@ -1866,7 +1866,7 @@ mod tests {
             let repeated: FxHashSet<u64> =
                 counts.iter().filter(|(_, &n)| n > 1).map(|(&k, _)| k).collect();
             prop_assert_eq!(repeated_keys(&keys), repeated);
-            prop_assert_eq!(distinct_keys(keys.iter().copied(), keys.len()), counts.len() as u64);
+            prop_assert_eq!(distinct_keys(keys.iter().copied(), Vec::new()), counts.len() as u64);
         }
 
         /// The row-to-line map against a plain list of lines: pushed, kept in part, appended.

@@ -32,7 +32,8 @@ pub use crate::engine::session::{
 /// 17: `ClvSettings::models` (which purchase models are fitted); `predictions::Request::Score`
 /// and `Response::Scored` (the command line's scoring without the page's report);
 /// `file::Request::Read` and `file::Response::Read` (a read without the RFM analysis).
-pub const PROTOCOL_VERSION: u32 = 17;
+/// 18: `IngestError::Csv` removed (the ingest's own record reader fails only on I/O).
+pub const PROTOCOL_VERSION: u32 = 18;
 
 /// One message on the wire. Every request carries an id that its responses echo, and the page's
 /// file generation, which the responses echo too (so an answer about an older file is dropped).

@@ -654,15 +654,6 @@ pub(super) fn summarize_streamed(
                     lines_before += count_newlines(&chunk);
                     continue;
                 }
-                Err(IngestError::Csv { line, message }) => {
-                    return Err(engine_error(
-                        path,
-                        IngestError::Csv {
-                            line: real_line(line),
-                            message,
-                        },
-                    ))
-                }
                 Err(e) => return Err(engine_error(path, e)),
             };
             first_chunk = false;

@@ -84,7 +84,6 @@ catalog! {
     ERR_DUPLICATE_MAPPING = "Column {0} is used for both “{1}” and “{2}”.", "第 {0} 列同时被用作“{1}”和“{2}”。";
     ERR_MOST_ROWS_BAD = "{0} of {1} rows could not be used. Most common problem: {2} in column “{3}”, e.g. line {4}: “{5}”. Check the column mapping and the date order.",
         "{1} 行中有 {0} 行无法使用。最常见的问题：列“{3}”{2}，例如第 {4} 行：“{5}”。请检查列映射和日期顺序。";
-    ERR_CSV = "The CSV could not be read at line {0}: {1}", "CSV 在第 {0} 行无法读取：{1}";
     ERR_IO = "The file could not be read: {0}", "无法读取文件：{0}";
     ERR_WORKBOOK = "The workbook could not be opened ({0}). If it is password-protected, remove the password in Excel; or save the sheet as CSV UTF-8.",
         "无法打开该工作簿（{0}）。如设有密码，请先在 Excel 中取消密码；或将该工作表另存为 CSV UTF-8。";
@@ -225,7 +224,6 @@ pub(super) fn describe_ingest_error(lang: Lang, e: &IngestError) -> String {
                 example_value,
             ],
         ),
-        IngestError::Csv { line, message } => fill(lang, t::ERR_CSV, &[&line.to_string(), message]),
         IngestError::Io { message } => fill(lang, t::ERR_IO, &[message]),
         IngestError::Workbook { message } => fill(lang, t::ERR_WORKBOOK, &[message]),
         IngestError::SheetNotFound { sheet, sheets } => {

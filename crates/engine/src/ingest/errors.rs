@@ -100,14 +100,6 @@ pub enum IngestError {
         /// The offending cell value (truncated to 60 characters).
         example_value: String,
     },
-    /// The CSV reader failed (rare: csv is lenient); says where.
-    #[error("CSV error at line {line}: {message}")]
-    Csv {
-        /// 1-based line number.
-        line: u64,
-        /// The reader's message.
-        message: String,
-    },
     /// Reading the input failed.
     #[error("could not read the file: {message}")]
     Io {

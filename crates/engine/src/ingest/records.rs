@@ -386,7 +386,7 @@ impl<R: Read> RecordReader<R> {
     /// Reads one record with `csv_core` from `pos` (the start of a line).
     fn read_quoted(&mut self) -> io::Result<Option<(Record<'_>, RecordAt)>> {
         use csv_core::ReadRecordResult;
-        // Each record starts from a fresh state; lines are counted here.
+        // Each record starts from a fresh state, so `csv_core`'s line count is this record's.
         self.core.reset();
         let mut line = self.line;
         let mut started = false;

@@ -927,47 +927,77 @@ struct PatternScores {
     next_purchase_wait_days: f64,
 }
 
+/// The horizons every customer is scored at, in the model's time unit.
+struct ScoringHorizons {
+    /// 30, 90 and 365 days and the user's horizon, then the CLV's month ends not among them
+    /// (each computed once: a month end equal to one of the first four takes its value).
+    all: Vec<f64>,
+    /// The CLV's month ends (`customer_lifetime_value`'s horizons).
+    month_ends: Vec<f64>,
+}
+
+/// How many of [`ScoringHorizons::all`] come before the month ends.
+const FIXED_HORIZONS: usize = 4;
+
+impl ScoringHorizons {
+    fn new(model: &dyn PurchaseModel, settings: &ClvSettings) -> Self {
+        let days_per_unit = settings.time_unit.days_per_unit();
+        let fixed =
+            [30.0, 90.0, 365.0, f64::from(settings.horizon_days)].map(|d| d / days_per_unit);
+        let month = super::units_per_month(model.time_unit());
+        let month_ends: Vec<f64> = (1..=settings.clv_horizon_months)
+            .map(|m| f64::from(m) * month)
+            .collect();
+        let mut all = fixed.to_vec();
+        all.extend(month_ends.iter().copied().filter(|h| !fixed.contains(h)));
+        Self { all, month_ends }
+    }
+}
+
+/// Scores one (x, t_x, T) pattern; `if_alive` holds the model's expected purchases if alive at
+/// each of `horizons.all` for this x and T when the model factors so
+/// ([`PurchaseModel::expected_purchases_if_alive_at`]).
 fn score_pattern(
     model: &dyn PurchaseModel,
     settings: &ClvSettings,
+    horizons: &ScoringHorizons,
+    if_alive: Option<&[f64]>,
     x: f64,
     recency: f64,
     t: f64,
 ) -> Result<PatternScores, ClvError> {
     let days_per_unit = settings.time_unit.days_per_unit();
     let probability_alive = model.probability_alive(x, recency, t)?;
-    let mut expected = [0.0; 4];
-    let horizons = [30.0, 90.0, 365.0, f64::from(settings.horizon_days)].map(|d| d / days_per_unit);
-    model.expected_purchases_at(&horizons, x, recency, t, &mut expected)?;
+    let mut values = vec![0.0; horizons.all.len()];
+    match if_alive {
+        Some(if_alive) => {
+            model.expected_purchases_from(if_alive, &horizons.all, x, recency, t, &mut values)?
+        }
+        None => model.expected_purchases_at(&horizons.all, x, recency, t, &mut values)?,
+    }
+    let mut expected = [0.0; FIXED_HORIZONS];
+    for (slot, value) in expected.iter_mut().zip(&values) {
+        *slot = *value;
+    }
     let purchase_chance = model.probability_purchase_within(
         f64::from(settings.horizon_days) / days_per_unit,
         x,
         recency,
         t,
     )?;
-    // The CLV's month ends (`customer_lifetime_value`'s horizons), each computed once: a month
-    // end equal to one of the horizons above takes its value (the same call, the same bits).
-    let month = super::units_per_month(model.time_unit());
-    let months = settings.clv_horizon_months as usize;
-    let month_ends: Vec<f64> = (1..=settings.clv_horizon_months)
-        .map(|m| f64::from(m) * month)
-        .collect();
-    let fresh: Vec<f64> = month_ends
+    let fixed = horizons.all.get(..FIXED_HORIZONS).unwrap_or_default();
+    let mut next_fresh = values.iter().skip(FIXED_HORIZONS);
+    let cumulative: Vec<f64> = horizons
+        .month_ends
         .iter()
-        .copied()
-        .filter(|h| !horizons.contains(h))
+        .map(|h| {
+            let value = match fixed.iter().position(|known| known == h) {
+                Some(k) => expected.get(k).copied(),
+                None => next_fresh.next().copied(),
+            };
+            value.unwrap_or(f64::NAN)
+        })
         .collect();
-    let mut fresh_values = vec![0.0; fresh.len()];
-    model.expected_purchases_at(&fresh, x, recency, t, &mut fresh_values)?;
-    let mut cumulative = Vec::with_capacity(months);
-    let mut next_fresh = fresh_values.iter();
-    for h in &month_ends {
-        let value = match horizons.iter().position(|known| known == h) {
-            Some(k) => expected.get(k).copied(),
-            None => next_fresh.next().copied(),
-        };
-        cumulative.push(value.unwrap_or(f64::NAN));
-    }
     let discounted_purchases = super::purchase::discounted_value(
         1.0,
         settings.clv_horizon_months,
@@ -1006,14 +1036,19 @@ fn score(
             summary.age.get(i).copied().unwrap_or(0.0),
         )
     };
-    // Sorted with the keys beside the rows; the rows of one pattern share its scores, so their
-    // order among themselves does not matter.
+    // Sorted with the keys beside the rows, by x, T and then t_x, so the patterns of one (x, T)
+    // are together and share its expected purchases if alive; the rows of one pattern share its
+    // scores, so their order among themselves does not matter.
     let mut keyed: Vec<((f64, f64, f64), usize)> = (0..n).map(|i| (key(i), i)).collect();
     keyed.sort_unstable_by(|(ka, _), (kb, _)| {
         ka.0.total_cmp(&kb.0)
-            .then(ka.1.total_cmp(&kb.1))
             .then(ka.2.total_cmp(&kb.2))
+            .then(ka.1.total_cmp(&kb.1))
     });
+    let horizons = ScoringHorizons::new(model, settings);
+    // The expected purchases if alive of the current (x, T), when the model factors so.
+    let mut if_alive = vec![0.0; horizons.all.len()];
+    let mut if_alive_of: Option<((f64, f64), bool)> = None;
 
     let mut scores = ClvScores {
         probability_alive: vec![0.0; n],
@@ -1035,7 +1070,19 @@ fn score(
             None => true,
         };
         if fresh {
-            current = Some((k, score_pattern(model, settings, k.0, k.1, k.2)?));
+            let (x, recency, t) = k;
+            let factored = match if_alive_of {
+                Some((of, factored)) if of == (x, t) => factored,
+                _ => {
+                    let factored =
+                        model.expected_purchases_if_alive_at(&horizons.all, x, t, &mut if_alive);
+                    if_alive_of = Some(((x, t), factored));
+                    factored
+                }
+            };
+            let factors = factored.then_some(&if_alive[..]);
+            let scores = score_pattern(model, settings, &horizons, factors, x, recency, t)?;
+            current = Some((k, scores));
         }
         let Some((_, p)) = &current else { continue };
         let risk = settings.churn_risk(p.purchase_chance);

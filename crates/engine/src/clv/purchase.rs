@@ -36,6 +36,35 @@ pub trait PurchaseModel {
         }
         Ok(())
     }
+    /// For scoring many customers: when the model's expected purchases are the probability alive
+    /// times a factor that depends on the frequency and T only (BG/NBD), fills `out` with that
+    /// factor for each of `horizons` and returns true, so the factor is computed once per
+    /// (frequency, T) and [`expected_purchases_from`](Self::expected_purchases_from) finishes
+    /// each customer. False (the default) when the model does not factor so, or for inputs the
+    /// predictions refuse: then call [`expected_purchases_at`](Self::expected_purchases_at).
+    fn expected_purchases_if_alive_at(
+        &self,
+        _horizons: &[f64],
+        _frequency: f64,
+        _t: f64,
+        _out: &mut [f64],
+    ) -> bool {
+        false
+    }
+    /// [`expected_purchases_at`](Self::expected_purchases_at) from the factors
+    /// [`expected_purchases_if_alive_at`](Self::expected_purchases_if_alive_at) filled in
+    /// (`if_alive`): the same values, bits and errors. The default ignores them.
+    fn expected_purchases_from(
+        &self,
+        _if_alive: &[f64],
+        horizons: &[f64],
+        frequency: f64,
+        recency: f64,
+        t: f64,
+        out: &mut [f64],
+    ) -> Result<(), ClvError> {
+        self.expected_purchases_at(horizons, frequency, recency, t, out)
+    }
     /// Probability of at least one purchase in the next `horizon` time units: the chance the
     /// customer is seen again soon, which the churn-risk band is read from. Unlike the
     /// probability alive, it does not count as safe a customer who is alive but buys too rarely
@@ -89,6 +118,36 @@ impl PurchaseModel for BgNbdModel {
         out: &mut [f64],
     ) -> Result<(), ClvError> {
         BgNbdModel::expected_purchases_at(self, horizons, frequency, recency, t, out)
+    }
+    fn expected_purchases_if_alive_at(
+        &self,
+        horizons: &[f64],
+        frequency: f64,
+        t: f64,
+        out: &mut [f64],
+    ) -> bool {
+        // Recency 0 is valid for every frequency and T ≥ 0: this checks the rest.
+        if horizons
+            .iter()
+            .any(|&h| super::purchase::check_prediction_input(frequency, 0.0, t, h).is_err())
+        {
+            return false;
+        }
+        for (slot, &horizon) in out.iter_mut().zip(horizons) {
+            *slot = self.posterior_expected_if_alive(horizon, frequency, t);
+        }
+        true
+    }
+    fn expected_purchases_from(
+        &self,
+        if_alive: &[f64],
+        horizons: &[f64],
+        frequency: f64,
+        recency: f64,
+        t: f64,
+        out: &mut [f64],
+    ) -> Result<(), ClvError> {
+        BgNbdModel::expected_purchases_from(self, if_alive, horizons, frequency, recency, t, out)
     }
     fn probability_purchase_within(
         &self,

@@ -85,7 +85,9 @@ impl CliSession {
     /// file its errors are about.
     pub(super) fn without_transactions(path: &Path) -> Self {
         Self {
-            session: Session::new().with_spreadsheets(crate::xlsx::NEW_SHEET),
+            session: Session::new()
+                .with_spreadsheets(crate::xlsx::NEW_SHEET)
+                .with_threads(threads()),
             started: Instant::now(),
             path: path.to_path_buf(),
             on_stage: None,
@@ -99,7 +101,9 @@ impl CliSession {
             .map_err(|e| run_error(format!("cannot open {}: {e}", path.display())))?
             .with_threads(threads());
         let mut cli = Self {
-            session: Session::new().with_spreadsheets(crate::xlsx::NEW_SHEET),
+            session: Session::new()
+                .with_spreadsheets(crate::xlsx::NEW_SHEET)
+                .with_threads(threads()),
             started: Instant::now(),
             path,
             on_stage: None,
@@ -268,9 +272,9 @@ impl CliSession {
     }
 }
 
-/// Threads the ingest may use: `SEGSCOPE_THREADS` when set to a number, else the machine's
-/// cores. A large UTF-8 file is read in two halves at once with two or more; the results are the
-/// same with one.
+/// Threads the ingest and the predictions may use: `SEGSCOPE_THREADS` when set to a number, else
+/// the machine's cores. With two or more, a large UTF-8 file is read in two halves at once and
+/// the predictions score customers on two threads; the results are the same bits with one.
 fn threads() -> usize {
     std::env::var("SEGSCOPE_THREADS")
         .ok()

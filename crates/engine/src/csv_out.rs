@@ -114,6 +114,14 @@ pub fn real(value: f64) -> String {
 /// carriage return, gets a leading `'`, so spreadsheet programs show it as text. Leading spaces,
 /// non-breaking spaces and zero-width characters do not hide a formula: spreadsheets skip them.
 pub fn neutralize_formula(text: &str) -> Cow<'_, str> {
+    // Most cells (ids, names) start with a letter or digit: nothing to look at.
+    if text
+        .as_bytes()
+        .first()
+        .is_some_and(u8::is_ascii_alphanumeric)
+    {
+        return Cow::Borrowed(text);
+    }
     if text.starts_with(['\t', '\r']) {
         return Cow::Owned(format!("'{text}"));
     }

@@ -719,6 +719,17 @@ impl ClvAnalysis {
         settings: &ClvSettings,
         now_ms: &mut dyn FnMut() -> f64,
     ) -> Result<Self, ClvError> {
+        Self::run_on(dataset, settings, 1, now_ms)
+    }
+
+    /// [`Self::run`] with up to `threads` threads (natively; the browser's worker has one). The
+    /// result is the same bits with any number: the parts run in parallel are independent.
+    pub fn run_on(
+        dataset: &Dataset,
+        settings: &ClvSettings,
+        threads: usize,
+        now_ms: &mut dyn FnMut() -> f64,
+    ) -> Result<Self, ClvError> {
         settings.validate()?;
         let (first_day, last_day) = data_span(dataset)?;
         let calibration_end_day = settings.calibration_end_day.unwrap_or(last_day);
@@ -759,6 +770,7 @@ impl ClvAnalysis {
             gamma_gamma.as_ref(),
             settings,
             calibration_end_day,
+            threads,
             &mut warnings,
         )?;
         Ok(ClvAnalysis {
@@ -1019,6 +1031,78 @@ fn score_pattern(
     })
 }
 
+/// The scores of each distinct (x, t_x, T) of `keyed` (sorted by x, T, t_x), in order.
+fn score_patterns(
+    model: &dyn PurchaseModel,
+    settings: &ClvSettings,
+    horizons: &ScoringHorizons,
+    keyed: &[((f64, f64, f64), usize)],
+) -> Result<Vec<PatternScores>, ClvError> {
+    let mut patterns = Vec::new();
+    // The expected purchases if alive of the current (x, T), when the model factors so.
+    let mut if_alive = vec![0.0; horizons.all.len()];
+    let mut if_alive_of: Option<((f64, f64), bool)> = None;
+    let mut previous = None;
+    for &(k, _) in keyed {
+        if previous == Some(k) {
+            continue;
+        }
+        previous = Some(k);
+        let (x, recency, t) = k;
+        let factored = match if_alive_of {
+            Some((of, factored)) if of == (x, t) => factored,
+            _ => {
+                let factored =
+                    model.expected_purchases_if_alive_at(&horizons.all, x, t, &mut if_alive);
+                if_alive_of = Some(((x, t), factored));
+                factored
+            }
+        };
+        let factors = factored.then_some(&if_alive[..]);
+        patterns.push(score_pattern(
+            model, settings, horizons, factors, x, recency, t,
+        )?);
+    }
+    Ok(patterns)
+}
+
+/// Below this many customers scoring stays on one thread (a thread costs more than it saves).
+const MIN_ROWS_PER_SCORING_THREAD: usize = 20_000;
+
+/// [`score_patterns`], natively on two threads when `threads` ≥ 2 and there are enough rows:
+/// each pattern's scores depend on it alone, so the result is the same bits, and the error is
+/// the first one in `keyed`'s order, as on one thread.
+fn score_patterns_in_parts(
+    model: &dyn PurchaseModel,
+    settings: &ClvSettings,
+    horizons: &ScoringHorizons,
+    keyed: &[((f64, f64, f64), usize)],
+    threads: usize,
+) -> Result<Vec<PatternScores>, ClvError> {
+    #[cfg(not(target_arch = "wasm32"))]
+    if threads >= 2 && keyed.len() >= 2 * MIN_ROWS_PER_SCORING_THREAD {
+        // Cut between two patterns, so that each is scored by one side only.
+        let mut middle = keyed.len() / 2;
+        while middle < keyed.len()
+            && keyed.get(middle).map(|p| p.0) == keyed.get(middle - 1).map(|p| p.0)
+        {
+            middle += 1;
+        }
+        let (first, second) = keyed.split_at(middle);
+        let (first, second) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| score_patterns(model, settings, horizons, second));
+            let first = score_patterns(model, settings, horizons, first);
+            (first, other.join())
+        });
+        let mut patterns = first?;
+        // A panic there is a bug: raised here, as it would be on one thread.
+        patterns.extend(second.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?);
+        return Ok(patterns);
+    }
+    let _ = (threads, MIN_ROWS_PER_SCORING_THREAD);
+    score_patterns(model, settings, horizons, keyed)
+}
+
 /// Scores every summary row; the predictions are computed once per distinct (x, t_x, T).
 fn score(
     summary: &CustomerSummary,
@@ -1026,6 +1110,7 @@ fn score(
     spend: Option<&GammaGammaModel>,
     settings: &ClvSettings,
     calibration_end_day: Day,
+    threads: usize,
     warnings: &mut Vec<ClvWarning>,
 ) -> Result<ClvScores, ClvError> {
     let n = summary.len();
@@ -1046,9 +1131,7 @@ fn score(
             .then(ka.1.total_cmp(&kb.1))
     });
     let horizons = ScoringHorizons::new(model, settings);
-    // The expected purchases if alive of the current (x, T), when the model factors so.
-    let mut if_alive = vec![0.0; horizons.all.len()];
-    let mut if_alive_of: Option<((f64, f64), bool)> = None;
+    let patterns = score_patterns_in_parts(model, settings, &horizons, &keyed, threads)?;
 
     let mut scores = ClvScores {
         probability_alive: vec![0.0; n],
@@ -1063,28 +1146,18 @@ fn score(
         next_purchase_day: vec![None; n],
     };
     let mut discounted = vec![0.0; n];
-    let mut current: Option<((f64, f64, f64), PatternScores)> = None;
+    let mut pattern = patterns.iter();
+    let mut current: Option<((f64, f64, f64), &PatternScores)> = None;
     for (k, i) in keyed {
         let fresh = match &current {
             Some((previous, _)) => *previous != k,
             None => true,
         };
         if fresh {
-            let (x, recency, t) = k;
-            let factored = match if_alive_of {
-                Some((of, factored)) if of == (x, t) => factored,
-                _ => {
-                    let factored =
-                        model.expected_purchases_if_alive_at(&horizons.all, x, t, &mut if_alive);
-                    if_alive_of = Some(((x, t), factored));
-                    factored
-                }
-            };
-            let factors = factored.then_some(&if_alive[..]);
-            let scores = score_pattern(model, settings, &horizons, factors, x, recency, t)?;
-            current = Some((k, scores));
+            let Some(p) = pattern.next() else { break };
+            current = Some((k, p));
         }
-        let Some((_, p)) = &current else { continue };
+        let Some((_, p)) = current else { continue };
         let risk = settings.churn_risk(p.purchase_chance);
         scores.probability_alive[i] = p.probability_alive;
         scores.expected_purchases_30_days[i] = p.expected[0];

@@ -5,7 +5,8 @@ use super::{BgNbdModel, ClvError, GammaGammaModel, InputProblem, TimeUnit};
 
 /// A fitted purchase-count model: the per-customer predictions both BG/NBD and Pareto/NBD give.
 /// All times (`recency`, `t` = T, `horizon`) are in [`time_unit`](PurchaseModel::time_unit).
-pub trait PurchaseModel {
+/// `Sync`: the CLI scores customers on two threads.
+pub trait PurchaseModel: Sync {
     /// Display name (`BG/NBD`, `Pareto/NBD`).
     fn name(&self) -> &'static str;
     /// Unit of recency, T and horizons.

@@ -222,6 +222,8 @@ pub struct Session {
     experiment: Option<crate::experiment::ExperimentReport>,
     /// Its response model (for the target list).
     experiment_models: Option<crate::experiment::Models>,
+    /// Threads the analyses may use besides the ingest's (0 and 1: one).
+    threads: usize,
 }
 
 impl Session {
@@ -234,6 +236,13 @@ impl Session {
     /// none: the writer needs the platform's clock, which the adapters provide).
     pub fn with_spreadsheets(mut self, new_sheet: NewSpreadsheet) -> Self {
         self.spreadsheets = Some(new_sheet);
+        self
+    }
+
+    /// The session with up to `threads` threads for the analyses that can split their work
+    /// (natively: the predictions' scoring). Results are the same bits with any number.
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
         self
     }
 

@@ -86,8 +86,8 @@ pub(super) fn handle(
             let started = (job.now_ms)();
             job.stage(Stage::Fitting)?;
             let dataset = session.dataset.as_ref().ok_or_else(|| nothing("dataset"))?;
-            let clv =
-                ClvAnalysis::run(dataset, &settings, job.now_ms).map_err(EngineError::from)?;
+            let clv = ClvAnalysis::run_on(dataset, &settings, session.threads, job.now_ms)
+                .map_err(EngineError::from)?;
             let segments = session
                 .analysis
                 .as_ref()
@@ -108,8 +108,8 @@ pub(super) fn handle(
             let started = (job.now_ms)();
             job.stage(Stage::Fitting)?;
             let dataset = session.dataset.as_ref().ok_or_else(|| nothing("dataset"))?;
-            let clv =
-                ClvAnalysis::run(dataset, &settings, job.now_ms).map_err(EngineError::from)?;
+            let clv = ClvAnalysis::run_on(dataset, &settings, session.threads, job.now_ms)
+                .map_err(EngineError::from)?;
             session.clv = Some(clv);
             session.tags = None;
             Ok(Response::Scored {

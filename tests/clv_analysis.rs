@@ -586,3 +586,79 @@ fn scores_are_the_model_calls_bit_for_bit() {
         }
     }
 }
+
+/// Natively the fit's likelihood and the scoring split their work over two threads: the results
+/// are the same bits as on one (45,000 customers of a BG/NBD process, enough for both to split).
+#[test]
+fn two_threads_give_the_same_bits_as_one() {
+    let mut csv = String::from("customer_id,date,amount\n");
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut uniform = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    for customer in 0..45_000 {
+        // Purchase rates of one in 10 to 100 days; a dropout chance of 10–50 % after each one.
+        let rate = 0.01 + 0.09 * uniform();
+        let dropout = 0.1 + 0.4 * uniform();
+        let mut day = (600.0 * uniform()).floor();
+        while day < 730.0 {
+            let cents = 500 + (20_000.0 * uniform()) as u64;
+            let date = day_text(day as u64);
+            csv.push_str(&format!(
+                "C{customer},{date},{}.{:02}\n",
+                cents / 100,
+                cents % 100
+            ));
+            if uniform() < dropout {
+                break;
+            }
+            day += (-(1.0 - uniform()).ln() / rate).ceil();
+        }
+    }
+    let ds = dataset_from_csv(&csv);
+    let settings = ClvSettings {
+        calibration_end_day: Some(day("2024-12-30")),
+        ..ClvSettings::default()
+    };
+    let one = ClvAnalysis::run_on(&ds, &settings, 1, &mut no_clock()).unwrap();
+    let two = ClvAnalysis::run_on(&ds, &settings, 2, &mut no_clock()).unwrap();
+    let bg = one.bg_nbd.as_ref().unwrap();
+    let s = &one.summary;
+    let patterns: std::collections::HashSet<_> = (0..s.len())
+        .map(|i| {
+            (
+                s.frequency[i].to_bits(),
+                s.recency[i].to_bits(),
+                s.age[i].to_bits(),
+            )
+        })
+        .collect();
+    // Both split from 20,000 patterns (the likelihood) and 40,000 customers (the scoring).
+    assert!(
+        s.len() >= 40_000 && patterns.len() >= 20_000 && bg.boundaries().is_empty(),
+        "{} customers, {} patterns, {bg:?}",
+        s.len(),
+        patterns.len()
+    );
+    assert_eq!(one.bg_nbd, two.bg_nbd);
+    assert_eq!(one.scores, two.scores);
+}
+
+/// `2023-01-01` plus `days`, as ISO text.
+fn day_text(days: u64) -> String {
+    let (mut year, mut day) = (2023, days);
+    while day >= 365 {
+        day -= 365;
+        year += 1;
+    }
+    const MONTHS: [u64; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let mut month = 0;
+    while day >= MONTHS[month] {
+        day -= MONTHS[month];
+        month += 1;
+    }
+    format!("{year}-{:02}-{:02}", month + 1, day + 1)
+}

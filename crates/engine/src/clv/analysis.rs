@@ -411,6 +411,7 @@ pub fn fit_models(
         summary,
         FittedModels::Compare,
         PurchaseModelKind::BgNbd,
+        1,
         now_ms,
     )
 }
@@ -420,10 +421,11 @@ type PurchaseFit<M> = Result<(M, ModelFit), ClvError>;
 
 fn fit_bg_nbd(
     summary: &CustomerSummary,
+    threads: usize,
     now_ms: &mut dyn FnMut() -> f64,
 ) -> PurchaseFit<BgNbdModel> {
     let started = now_ms();
-    let model = BgNbdParams::new().check()?.fit(summary)?;
+    let model = BgNbdParams::new().threads(threads).check()?.fit(summary)?;
     let row = fit_row(
         "BG/NBD",
         ["r", "alpha", "a", "b"],
@@ -463,12 +465,14 @@ fn fit_pareto_nbd(
 /// [`fit_models`] with the purchase models `models` asks for: with
 /// [`FittedModels::ScoringOnly`], only the `scoring` model, and the other one only when that one
 /// fails. A model that is fitted gets the same estimates, row and warnings as in [`fit_models`];
-/// the purchase models fail the step only when every one tried failed.
+/// the purchase models fail the step only when every one tried failed. BG/NBD's likelihood uses
+/// up to `threads` threads natively, with the same bits as one.
 #[allow(clippy::type_complexity)]
 pub fn fit_chosen_models(
     summary: &CustomerSummary,
     models: FittedModels,
     scoring: PurchaseModelKind,
+    threads: usize,
     now_ms: &mut dyn FnMut() -> f64,
 ) -> Result<
     (
@@ -485,8 +489,8 @@ pub fn fit_chosen_models(
     let repeat_customers = summary.frequency.iter().filter(|x| **x > 0.0).count();
 
     let compare = models == FittedModels::Compare;
-    let mut bg_fit =
-        (compare || scoring == PurchaseModelKind::BgNbd).then(|| fit_bg_nbd(summary, now_ms));
+    let mut bg_fit = (compare || scoring == PurchaseModelKind::BgNbd)
+        .then(|| fit_bg_nbd(summary, threads, now_ms));
     let mut pareto_fit = (compare || scoring == PurchaseModelKind::ParetoNbd)
         .then(|| fit_pareto_nbd(summary, now_ms));
     // The scoring model failed: the other one scores, as when both are fitted.
@@ -494,7 +498,7 @@ pub fn fit_chosen_models(
         pareto_fit = Some(fit_pareto_nbd(summary, now_ms));
     }
     if bg_fit.is_none() && pareto_fit.as_ref().is_some_and(Result::is_err) {
-        bg_fit = Some(fit_bg_nbd(summary, now_ms));
+        bg_fit = Some(fit_bg_nbd(summary, threads, now_ms));
     }
 
     let bg_nbd = match bg_fit {
@@ -742,8 +746,13 @@ impl ClvAnalysis {
         }
         let summary =
             CustomerSummary::from_dataset(dataset, calibration_end_day, settings.time_unit);
-        let (bg_nbd, pareto_nbd, gamma_gamma, fits, mut warnings) =
-            fit_chosen_models(&summary, settings.models, settings.purchase_model, now_ms)?;
+        let (bg_nbd, pareto_nbd, gamma_gamma, fits, mut warnings) = fit_chosen_models(
+            &summary,
+            settings.models,
+            settings.purchase_model,
+            threads,
+            now_ms,
+        )?;
         let repeat_customers = summary.frequency.iter().filter(|x| **x > 0.0).count();
         let scoring = choose_scoring(
             settings.purchase_model,

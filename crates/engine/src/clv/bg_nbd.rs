@@ -92,6 +92,8 @@ struct Patterns {
     /// The distinct T, ascending.
     ages: Vec<f64>,
     total_weight: f64,
+    /// Threads an evaluation may use (natively).
+    threads: usize,
 }
 
 /// The sorted distinct values of `values`.
@@ -188,7 +190,29 @@ impl Patterns {
             recencies,
             ages,
             total_weight,
+            threads: 1,
         })
+    }
+
+    /// The same patterns with their times multiplied by `time_scale` (> 0): what
+    /// `Patterns::new(summary, time_scale)` builds without sorting again, since the order and the
+    /// distinct values are kept (times are whole days, or days over 7, far apart for a product
+    /// with a positive factor to round two of them together).
+    fn scaled(&self, time_scale: f64) -> Patterns {
+        let scale = |values: &[f64]| values.iter().map(|v| v * time_scale).collect();
+        Patterns {
+            rows: self
+                .rows
+                .iter()
+                .map(|&(x, recency, age, w)| (x, recency * time_scale, age * time_scale, w))
+                .collect(),
+            at: self.at.clone(),
+            by_frequency: self.by_frequency.clone(),
+            recencies: scale(&self.recencies),
+            ages: scale(&self.ages),
+            total_weight: self.total_weight,
+            threads: self.threads,
+        }
     }
 
     /// Total log-likelihood at `[r, alpha, a, b]` and its gradient with respect to them.
@@ -225,40 +249,115 @@ impl Patterns {
             .iter()
             .map(|&(x, _)| (ln_a - (b + x - 1.0).ln_p(), b + x - 1.0))
             .collect();
-        for (&(x, _, _, w), &[ix, ir, it]) in self.rows.iter().zip(&self.at) {
-            let (Some(&(ln_alpha_age, alpha_age)), Some(&(ln_alpha_recency, alpha_recency))) =
-                (age_terms.get(it as usize), recency_terms.get(ir as usize))
-            else {
-                continue;
-            };
-            let a3 = -(r + x) * ln_alpha_age;
-            if x > 0.0 {
-                let (ln_dropout, bx) = frequency_terms
-                    .get(ix as usize)
-                    .copied()
-                    .unwrap_or_default();
-                let a4 = ln_dropout - (r + x) * ln_alpha_recency;
-                // ln(e^A3 + e^A4) = max + ln(1 + e^−|A3−A4|): one exp (the larger term's is 1).
-                let small = (-(a3 - a4).abs()).exp_p();
-                let sum = 1.0 + small;
-                total += w * (a3.max(a4) + sum.ln_p());
-                let (larger, smaller) = (1.0 / sum, small / sum);
-                let (w3, w4) = if a3 >= a4 {
-                    (larger, smaller)
-                } else {
-                    (smaller, larger)
-                };
-                gradient[0] -= w * (w3 * ln_alpha_age + w4 * ln_alpha_recency);
-                gradient[1] -= w * (r + x) * (w3 / alpha_age + w4 / alpha_recency);
-                gradient[2] += w * w4 / a;
-                gradient[3] -= w * w4 / bx;
-            } else {
-                total += w * a3;
-                gradient[0] -= w * ln_alpha_age;
-                gradient[1] -= w * (r + x) / alpha_age;
+        let terms = PatternTerms {
+            r,
+            a,
+            recency: &recency_terms,
+            age: &age_terms,
+            frequency: &frequency_terms,
+        };
+        let mut add = |(term, dropout): ([f64; 5], bool)| {
+            total += term[0];
+            gradient[0] -= term[1];
+            gradient[1] -= term[2];
+            if dropout {
+                gradient[2] += term[3];
+                gradient[3] -= term[4];
             }
+        };
+        // Natively the second half's terms are computed on another thread while this one sums the
+        // first half's; they are then summed in order: the same sums, the same bits.
+        #[cfg(not(target_arch = "wasm32"))]
+        if self.threads >= 2 && self.rows.len() >= 2 * MIN_PATTERNS_PER_THREAD {
+            let middle = self.rows.len() / 2;
+            let (first_rows, second_rows) = self.rows.split_at(middle);
+            let (first_at, second_at) = self.at.split_at(middle);
+            let terms = &terms;
+            std::thread::scope(|scope| {
+                let second = scope.spawn(move || {
+                    second_rows
+                        .iter()
+                        .zip(second_at)
+                        .map(|(row, at)| terms.of(row, at))
+                        .collect::<Vec<_>>()
+                });
+                first_rows
+                    .iter()
+                    .zip(first_at)
+                    .for_each(|(row, at)| add(terms.of(row, at)));
+                let second = second
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                second.into_iter().for_each(&mut add);
+            });
+            return total;
         }
+        self.rows
+            .iter()
+            .zip(&self.at)
+            .for_each(|(row, at)| add(terms.of(row, at)));
         total
+    }
+}
+
+/// Below this many patterns the likelihood stays on one thread (a thread costs more than it saves).
+const MIN_PATTERNS_PER_THREAD: usize = 10_000;
+
+/// What one evaluation of the likelihood shares across patterns: the parameters and the terms
+/// taken once per distinct value.
+struct PatternTerms<'t> {
+    r: f64,
+    a: f64,
+    /// (ln(α + t_x), α + t_x) per distinct recency.
+    recency: &'t [(f64, f64)],
+    /// (ln(α + T), α + T) per distinct age.
+    age: &'t [(f64, f64)],
+    /// (ln a − ln(b + x − 1), b + x − 1) per distinct x.
+    frequency: &'t [(f64, f64)],
+}
+
+impl PatternTerms<'_> {
+    /// One pattern's weighted terms: its log-likelihood, then what it takes from the gradient in
+    /// r and α and adds in a and takes in b; the last two only when the flag is set (x > 0).
+    #[inline]
+    fn of(
+        &self,
+        &(x, _, _, w): &(f64, f64, f64, f64),
+        &[ix, ir, it]: &[u32; 3],
+    ) -> ([f64; 5], bool) {
+        let (r, a) = (self.r, self.a);
+        let at = |terms: &[(f64, f64)], i: u32| terms.get(i as usize).copied().unwrap_or_default();
+        let (ln_alpha_age, alpha_age) = at(self.age, it);
+        let a3 = -(r + x) * ln_alpha_age;
+        if x > 0.0 {
+            let (ln_alpha_recency, alpha_recency) = at(self.recency, ir);
+            let (ln_dropout, bx) = at(self.frequency, ix);
+            let a4 = ln_dropout - (r + x) * ln_alpha_recency;
+            // ln(e^A3 + e^A4) = max + ln(1 + e^−|A3−A4|): one exp (the larger term's is 1).
+            let small = (-(a3 - a4).abs()).exp_p();
+            let sum = 1.0 + small;
+            let (larger, smaller) = (1.0 / sum, small / sum);
+            let (w3, w4) = if a3 >= a4 {
+                (larger, smaller)
+            } else {
+                (smaller, larger)
+            };
+            (
+                [
+                    w * (a3.max(a4) + sum.ln_p()),
+                    w * (w3 * ln_alpha_age + w4 * ln_alpha_recency),
+                    w * (r + x) * (w3 / alpha_age + w4 / alpha_recency),
+                    w * w4 / a,
+                    w * w4 / bx,
+                ],
+                true,
+            )
+        } else {
+            (
+                [w * a3, w * ln_alpha_age, w * (r + x) / alpha_age, 0.0, 0.0],
+                false,
+            )
+        }
     }
 }
 
@@ -301,7 +400,10 @@ impl BgNbdValidParams {
     /// likelihood that is not finite at the start or the end.
     pub fn fit(&self, summary: &CustomerSummary) -> Result<BgNbdModel, ClvError> {
         let time_scale = super::summary::fit_time_scale(summary)?;
-        let scaled = Patterns::new(summary, time_scale)?;
+        // The patterns in the summary's time unit (for the final likelihood) and rescaled.
+        let mut patterns = Patterns::new(summary, 1.0)?;
+        patterns.threads = self.threads;
+        let scaled = patterns.scaled(time_scale);
         if scaled.by_frequency.iter().all(|(x, _)| *x == 0.0) {
             return Err(ClvError::NoRepeatCustomers);
         }
@@ -331,7 +433,7 @@ impl BgNbdValidParams {
             params[3],
             summary.time_unit,
         )?;
-        let log_likelihood = model.log_likelihood_of(summary)?;
+        let log_likelihood = model.log_likelihood_with(&patterns)?;
         model.log_likelihood = Some(log_likelihood);
         model.boundaries = boundaries_of([params[0], params[1] * time_scale, params[2], params[3]]);
         model.convergence = Some(Convergence {
@@ -438,7 +540,10 @@ impl BgNbdModel {
     /// Total log-likelihood of `summary` (in its time unit, assumed equal to the model's) at this
     /// model's parameters.
     pub fn log_likelihood_of(&self, summary: &CustomerSummary) -> Result<f64, ClvError> {
-        let patterns = Patterns::new(summary, 1.0)?;
+        self.log_likelihood_with(&Patterns::new(summary, 1.0)?)
+    }
+
+    fn log_likelihood_with(&self, patterns: &Patterns) -> Result<f64, ClvError> {
         let params = [self.r, self.alpha, self.a, self.b];
         let ll = patterns.log_likelihood(params, &mut [0.0; 4]);
         if ll.is_finite() {

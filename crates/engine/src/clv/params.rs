@@ -35,6 +35,14 @@ pub struct BgNbdParams {
     max_iterations: usize,
     gradient_tolerance: f64,
     initial: [f64; 4],
+    /// Threads the likelihood may use (natively); not a setting of the fit, which is the same
+    /// bits with any number.
+    #[serde(skip, default = "one_thread")]
+    threads: usize,
+}
+
+fn one_thread() -> usize {
+    1
 }
 
 /// Checked [`BgNbdParams`]; call [`fit`](BgNbdValidParams::fit).
@@ -43,6 +51,7 @@ pub struct BgNbdValidParams {
     pub(crate) max_iterations: usize,
     pub(crate) gradient_tolerance: f64,
     pub(crate) initial: [f64; 4],
+    pub(crate) threads: usize,
 }
 
 impl Default for BgNbdParams {
@@ -60,7 +69,16 @@ impl BgNbdParams {
             max_iterations: 500,
             gradient_tolerance: 1e-8,
             initial: [1.0; 4],
+            threads: 1,
         }
+    }
+
+    /// Threads the likelihood may use, natively (default 1; the browser's worker has one). Each
+    /// evaluation's terms are computed in parallel and summed in the same order, so the fit is the
+    /// same bits with any number.
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = threads.max(1);
+        self
     }
 
     /// Iteration cap of the optimiser.
@@ -89,6 +107,7 @@ impl BgNbdParams {
             max_iterations: self.max_iterations,
             gradient_tolerance: self.gradient_tolerance,
             initial: self.initial,
+            threads: self.threads,
         })
     }
 }

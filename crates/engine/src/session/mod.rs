@@ -314,11 +314,12 @@ impl Session {
         crate::customers::query_tagged(d, a, &columns, None, query)
     }
 
-    /// Drops everything (a new file).
+    /// Drops everything but the adapter's settings (a new file).
     fn reset(&mut self, generation: u64) {
         *self = Self {
             generation,
             spreadsheets: self.spreadsheets,
+            threads: self.threads,
             ..Self::default()
         };
     }

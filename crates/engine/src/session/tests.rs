@@ -1075,3 +1075,15 @@ mod halves {
         assert_eq!(halves, None);
     }
 }
+
+/// The adapter's thread count is kept when a new file resets the session (it was lost, so the
+/// CLI scored on one thread).
+#[test]
+fn the_threads_setting_outlives_a_new_file() {
+    let mut h = Harness::new();
+    h.session = Session::new().with_threads(2);
+    h.load_demo(1);
+    assert_eq!(h.session.threads, 2);
+    h.load_demo(2);
+    assert_eq!(h.session.threads, 2);
+}

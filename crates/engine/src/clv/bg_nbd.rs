@@ -301,6 +301,7 @@ impl Patterns {
 }
 
 /// Below this many patterns the likelihood stays on one thread (a thread costs more than it saves).
+#[cfg(not(target_arch = "wasm32"))]
 const MIN_PATTERNS_PER_THREAD: usize = 10_000;
 
 /// What one evaluation of the likelihood shares across patterns: the parameters and the terms

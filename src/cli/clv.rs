@@ -238,10 +238,13 @@ impl ClvArgs {
 
     pub(super) fn run(&self) -> CliResult<()> {
         // The predictions need only the dataset: no RFM analysis.
+        let t0 = std::time::Instant::now();
         let mut cli = CliSession::load_dataset(&self.input)?;
+        eprintln!("T load {:?}", t0.elapsed());
         let settings = self.settings();
         let time_unit = settings.time_unit;
         cli.score(settings)?;
+        eprintln!("T score {:?}", t0.elapsed());
         let holdout = match self.holdout_end_day {
             Some(end) => {
                 let calibration_end_day = cli
@@ -275,8 +278,13 @@ impl ClvArgs {
             )));
         };
         if let Some(out) = &self.out {
-            super::write_export(out, "scores", |sink| analysis.export_scores(dataset, sink))?;
+            let order = analysis.scores_order(dataset);
+            super::write_export_in_parts(out, "scores", order.len(), |sink, rows, header| {
+                let rows = order.get(rows).unwrap_or_default();
+                analysis.export_score_rows(dataset, rows, header, sink)
+            })?;
         }
+        eprintln!("T export {:?}", t0.elapsed());
         let text = if self.json {
             to_json(&clv_json(analysis, holdout.as_ref()))?
         } else {

@@ -293,6 +293,46 @@ fn write_export(
     }
 }
 
+/// [`write_export`] of a table whose rows can be written in parts: `write(sink, rows, header)`
+/// writes the rows `rows` of `total`, after the header when `header`. A CSV of many rows is
+/// written in two halves at once when there are two threads: the second half is formatted into
+/// memory on another thread while the first goes to the file, then follows it (the same bytes
+/// as in one go).
+fn write_export_in_parts(
+    path: &std::path::Path,
+    sheet: &str,
+    total: usize,
+    write: impl Fn(&mut dyn crate::engine::table_out::TableSink, std::ops::Range<usize>, bool) -> u64
+        + Sync,
+) -> CliResult<()> {
+    use crate::engine::table_out::CsvSink;
+    /// Fewer rows are written in one go (a thread costs more than it saves).
+    const MIN_ROWS_IN_PARTS: usize = 20_000;
+    let is_csv = !path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if !is_csv || total < MIN_ROWS_IN_PARTS || session::threads() < 2 {
+        return write_export(path, sheet, |sink| write(sink, 0..total, true));
+    }
+    let failed = |e: &dyn Display| run_error(format!("cannot write {}: {e}", path.display()));
+    let middle = total / 2;
+    let file = std::fs::File::create(path).map_err(|e| failed(&e))?;
+    let mut sink = CsvSink::to_writer(std::io::BufWriter::with_capacity(1 << 16, file));
+    let second = std::thread::scope(|scope| {
+        let second = scope.spawn(|| {
+            let mut part = CsvSink::new(total - middle);
+            write(&mut part, middle..total, false);
+            part.take_bytes()
+        });
+        write(&mut sink, 0..middle, true);
+        second.join()
+    })
+    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    let mut file = sink.into_writer().map_err(|e| failed(&e))?;
+    file.write_all(&second).map_err(|e| failed(&e))?;
+    file.flush().map_err(|e| failed(&e))
+}
+
 fn print_line(text: &str) -> CliResult<()> {
     print(&format!("{text}\n"))
 }

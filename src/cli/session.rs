@@ -275,7 +275,7 @@ impl CliSession {
 /// Threads the ingest and the predictions may use: `SEGSCOPE_THREADS` when set to a number, else
 /// the machine's cores. With two or more, a large UTF-8 file is read in two halves at once and
 /// the predictions score customers on two threads; the results are the same bits with one.
-fn threads() -> usize {
+pub(super) fn threads() -> usize {
     std::env::var("SEGSCOPE_THREADS")
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())

@@ -94,6 +94,8 @@ struct Patterns {
     total_weight: f64,
     /// Threads an evaluation may use (natively).
     threads: usize,
+    /// The second thread's terms, kept across evaluations.
+    scratch: std::sync::Mutex<Vec<([f64; 5], bool)>>,
 }
 
 /// The sorted distinct values of `values`.
@@ -191,6 +193,7 @@ impl Patterns {
             ages,
             total_weight,
             threads: 1,
+            scratch: std::sync::Mutex::default(),
         })
     }
 
@@ -212,6 +215,7 @@ impl Patterns {
             ages: scale(&self.ages),
             total_weight: self.total_weight,
             threads: self.threads,
+            scratch: std::sync::Mutex::default(),
         }
     }
 
@@ -273,13 +277,23 @@ impl Patterns {
             let (first_rows, second_rows) = self.rows.split_at(middle);
             let (first_at, second_at) = self.at.split_at(middle);
             let terms = &terms;
+            // The second half's terms go to a buffer kept across evaluations (a fresh one would
+            // be mapped and faulted in each time).
+            let mut scratch = self
+                .scratch
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let buffer: &mut Vec<([f64; 5], bool)> = &mut scratch;
             std::thread::scope(|scope| {
                 let second = scope.spawn(move || {
-                    second_rows
-                        .iter()
-                        .zip(second_at)
-                        .map(|(row, at)| terms.of(row, at))
-                        .collect::<Vec<_>>()
+                    buffer.clear();
+                    buffer.extend(
+                        second_rows
+                            .iter()
+                            .zip(second_at)
+                            .map(|(row, at)| terms.of(row, at)),
+                    );
+                    buffer
                 });
                 first_rows
                     .iter()
@@ -288,7 +302,7 @@ impl Patterns {
                 let second = second
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                second.into_iter().for_each(&mut add);
+                second.iter().copied().for_each(&mut add);
             });
             return total;
         }

@@ -376,6 +376,13 @@ impl ClvAnalysis {
     /// The rows of [`export_scores_csv`](Self::export_scores_csv) into any [`TableSink`];
     /// returns the rows written.
     pub fn export_scores(&self, dataset: &Dataset, sink: &mut dyn TableSink) -> u64 {
+        let order = self.scores_order(dataset);
+        self.export_score_rows(dataset, &order, true, sink)
+    }
+
+    /// The summary rows in the order of [`export_scores`](Self::export_scores): highest CLV
+    /// first, then by customer id.
+    pub fn scores_order(&self, dataset: &Dataset) -> Vec<usize> {
         let s = &self.summary;
         let c = &self.scores;
         let id = |i: usize| {
@@ -394,9 +401,41 @@ impl ClvAnalysis {
         let mut keyed: Vec<(f64, usize)> = (0..s.len()).map(|i| (clv(i), i)).collect();
         keyed
             .sort_unstable_by(|(va, a), (vb, b)| vb.total_cmp(va).then_with(|| id(*a).cmp(id(*b))));
-        let rows: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
-        let header = self.scores_header();
-        sink.header(&header.iter().map(String::as_str).collect::<Vec<_>>());
+        keyed.into_iter().map(|(_, i)| i).collect()
+    }
+
+    /// The summary rows `rows` (a part of [`scores_order`](Self::scores_order)) as
+    /// [`export_scores`](Self::export_scores) writes them, after its header when `header`: the
+    /// parts of the order written one after the other are its bytes (the CLI writes two parts at
+    /// once). Returns the rows written.
+    pub fn export_score_rows(
+        &self,
+        dataset: &Dataset,
+        rows: &[usize],
+        header: bool,
+        sink: &mut dyn TableSink,
+    ) -> u64 {
+        let s = &self.summary;
+        let id = |i: usize| {
+            s.customer
+                .get(i)
+                .map_or("", |c| dataset.customer_ids.get(*c))
+        };
+        if header {
+            let header = self.scores_header();
+            sink.header(&header.iter().map(String::as_str).collect::<Vec<_>>());
+        }
+        self.write_score_rows(rows, &id, sink)
+    }
+
+    fn write_score_rows<'d>(
+        &self,
+        rows: &[usize],
+        id: &dyn Fn(usize) -> &'d str,
+        sink: &mut dyn TableSink,
+    ) -> u64 {
+        let s = &self.summary;
+        let c = &self.scores;
         let optional = |v: Option<&Vec<f64>>, i: usize| v.and_then(|v| v.get(i)).copied();
         let columns: [&dyn Fn(usize) -> Option<f64>; 11] = [
             &|i| s.recency.get(i).copied(),

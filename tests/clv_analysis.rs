@@ -587,8 +587,9 @@ fn scores_are_the_model_calls_bit_for_bit() {
     }
 }
 
-/// Natively the fit's likelihood and the scoring split their work over two threads: the results
-/// are the same bits as on one (45,000 customers of a BG/NBD process, enough for both to split).
+/// Natively the summary, the fit's likelihood and the scoring split their work over two threads:
+/// the results are the same bits as on one (45,000 customers of a BG/NBD process, enough for each
+/// part to split).
 #[test]
 fn two_threads_give_the_same_bits_as_one() {
     let mut csv = String::from("customer_id,date,amount\n");
@@ -600,9 +601,9 @@ fn two_threads_give_the_same_bits_as_one() {
         (state >> 11) as f64 / (1u64 << 53) as f64
     };
     for customer in 0..45_000 {
-        // Purchase rates of one in 10 to 100 days; a dropout chance of 10–50 % after each one.
+        // Purchase rates of one in 10 to 100 days; a dropout chance of 5–25 % after each one.
         let rate = 0.01 + 0.09 * uniform();
-        let dropout = 0.1 + 0.4 * uniform();
+        let dropout = 0.05 + 0.2 * uniform();
         let mut day = (600.0 * uniform()).floor();
         while day < 730.0 {
             let cents = 500 + (20_000.0 * uniform()) as u64;
@@ -636,13 +637,19 @@ fn two_threads_give_the_same_bits_as_one() {
             )
         })
         .collect();
-    // Both split from 20,000 patterns (the likelihood) and 40,000 customers (the scoring).
+    // Each part splits: the summary from 200,000 lines, the likelihood from 20,000 patterns and
+    // the scoring from 40,000 customers.
     assert!(
-        s.len() >= 40_000 && patterns.len() >= 20_000 && bg.boundaries().is_empty(),
-        "{} customers, {} patterns, {bg:?}",
+        ds.customer.len() >= 200_000
+            && s.len() >= 40_000
+            && patterns.len() >= 20_000
+            && bg.boundaries().is_empty(),
+        "{} lines, {} customers, {} patterns, {bg:?}",
+        ds.customer.len(),
         s.len(),
         patterns.len()
     );
+    assert_eq!(one.summary, two.summary);
     assert_eq!(one.bg_nbd, two.bg_nbd);
     assert_eq!(one.scores, two.scores);
 }

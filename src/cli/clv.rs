@@ -238,13 +238,10 @@ impl ClvArgs {
 
     pub(super) fn run(&self) -> CliResult<()> {
         // The predictions need only the dataset: no RFM analysis.
-        let t0 = std::time::Instant::now();
         let mut cli = CliSession::load_dataset(&self.input)?;
-        eprintln!("T load {:?}", t0.elapsed());
         let settings = self.settings();
         let time_unit = settings.time_unit;
         cli.score(settings)?;
-        eprintln!("T score {:?}", t0.elapsed());
         let holdout = match self.holdout_end_day {
             Some(end) => {
                 let calibration_end_day = cli
@@ -284,7 +281,6 @@ impl ClvArgs {
                 analysis.export_score_rows(dataset, rows, header, sink)
             })?;
         }
-        eprintln!("T export {:?}", t0.elapsed());
         let text = if self.json {
             to_json(&clv_json(analysis, holdout.as_ref()))?
         } else {

@@ -744,10 +744,12 @@ impl ClvAnalysis {
                 last_day,
             });
         }
-        let t0 = std::time::Instant::now();
-        let summary =
-            CustomerSummary::from_dataset(dataset, calibration_end_day, settings.time_unit);
-        eprintln!("TT summary {:?}", t0.elapsed());
+        let summary = CustomerSummary::from_dataset_on(
+            dataset,
+            calibration_end_day,
+            settings.time_unit,
+            threads,
+        );
         let (bg_nbd, pareto_nbd, gamma_gamma, fits, mut warnings) = fit_chosen_models(
             &summary,
             settings.models,
@@ -755,7 +757,6 @@ impl ClvAnalysis {
             threads,
             now_ms,
         )?;
-        eprintln!("TT fits {:?}", t0.elapsed());
         let repeat_customers = summary.frequency.iter().filter(|x| **x > 0.0).count();
         let scoring = choose_scoring(
             settings.purchase_model,

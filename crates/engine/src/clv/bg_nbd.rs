@@ -94,7 +94,8 @@ struct Patterns {
     total_weight: f64,
     /// Threads an evaluation may use (natively).
     threads: usize,
-    /// The second thread's terms, kept across evaluations.
+    /// The second thread's terms, kept across evaluations (natively).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     scratch: std::sync::Mutex<Vec<([f64; 5], bool)>>,
 }
 

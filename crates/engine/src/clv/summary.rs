@@ -55,6 +55,40 @@ pub struct CustomerSummary {
 /// (the day's lines summed), days that are not purchases dropped, as `(customer, day, net value)`
 /// sorted by customer then day.
 pub(crate) fn purchase_days(dataset: &Dataset, until: Day) -> Vec<(u32, Day, f64)> {
+    let mut purchases = Vec::new();
+    let mut days = Vec::new();
+    for_each_customer(
+        dataset,
+        until,
+        0..customer_count(dataset),
+        &mut days,
+        |customer, days| {
+            purchases.extend(days.iter().map(|&(day, net)| (customer, day, net)));
+        },
+    );
+    purchases
+}
+
+/// One more than the largest customer index of `dataset`'s lines.
+fn customer_count(dataset: &Dataset) -> u32 {
+    dataset
+        .customer
+        .iter()
+        .map(|c| c.saturating_add(1))
+        .max()
+        .unwrap_or(0)
+}
+
+/// Calls `each(customer, purchase days)` for every customer of `customers` with a line up to and
+/// including `until`, in index order, with the customer's purchases of the papers' convention as
+/// `(day, net value)` by day (in `days`, reused).
+fn for_each_customer(
+    dataset: &Dataset,
+    until: Day,
+    customers: std::ops::Range<u32>,
+    days: &mut Vec<(Day, f64)>,
+    mut each: impl FnMut(u32, &[(Day, f64)]),
+) {
     // By customer and day, then amount: a day's lines are then summed in an order that depends
     // on them alone (an unstable sort by customer and day would sum a day of three or more lines
     // in an order that depends on the rest of the file, so the same customer could get a
@@ -67,17 +101,11 @@ pub(crate) fn purchase_days(dataset: &Dataset, until: Day) -> Vec<(u32, Day, f64
             .iter()
             .zip(&dataset.day)
             .zip(&dataset.amount)
-            .filter(|((_, day), _)| **day <= until)
-            .map(|((customer, day), amount)| (*customer, *day, *amount))
+            .filter(|((customer, day), _)| **day <= until && customers.contains(customer))
+            .map(|((customer, day), amount)| (*customer - customers.start, *day, *amount))
     };
-    let customers = dataset
-        .customer
-        .iter()
-        .map(|c| *c as usize + 1)
-        .max()
-        .unwrap_or(0);
-    // starts[c]..starts[c + 1]: customer c's lines.
-    let mut starts = vec![0usize; customers + 1];
+    // starts[c]..starts[c + 1]: the lines of customer `customers.start + c`.
+    let mut starts = vec![0usize; customers.len() + 1];
     for (customer, _, _) in kept() {
         if let Some(count) = starts.get_mut(customer as usize + 1) {
             *count += 1;
@@ -87,37 +115,53 @@ pub(crate) fn purchase_days(dataset: &Dataset, until: Day) -> Vec<(u32, Day, f64
         starts[c] += starts[c - 1];
     }
     let total = starts.last().copied().unwrap_or(0);
-    let mut lines: Vec<(u32, Day, f64)> = vec![(0, 0, 0.0); total];
+    let mut lines: Vec<(Day, f64)> = vec![(0, 0.0); total];
     let mut next = starts.clone();
-    for line in kept() {
-        if let Some(slot) = next.get_mut(line.0 as usize).and_then(|at| {
+    for (customer, day, amount) in kept() {
+        if let Some(slot) = next.get_mut(customer as usize).and_then(|at| {
             let here = *at;
             *at += 1;
             lines.get_mut(here)
         }) {
-            *slot = line;
+            *slot = (day, amount);
         }
     }
-    for window in starts.windows(2) {
-        if let Some(customer_lines) = lines.get_mut(window[0]..window[1]) {
-            customer_lines.sort_unstable_by(|a, b| a.1.cmp(&b.1).then(a.2.total_cmp(&b.2)));
+    for (offset, window) in starts.windows(2).enumerate() {
+        let Some(customer_lines) = lines.get_mut(window[0]..window[1]) else {
+            continue;
+        };
+        if customer_lines.is_empty() {
+            continue;
         }
-    }
-    // (customer, day, net, has a return line) per customer and day.
-    let mut days: Vec<(u32, Day, f64, bool)> = Vec::with_capacity(lines.len());
-    for (customer, day, amount) in lines {
-        match days.last_mut() {
-            Some(last) if last.0 == customer && last.1 == day => {
-                last.2 += amount;
-                last.3 |= amount < 0.0;
+        customer_lines.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        // (day, net, has a return line) per day, then the purchases.
+        days.clear();
+        let mut current: Option<(Day, f64, bool)> = None;
+        for &(day, amount) in customer_lines.iter() {
+            match &mut current {
+                Some(last) if last.0 == day => {
+                    last.1 += amount;
+                    last.2 |= amount < 0.0;
+                }
+                _ => {
+                    if let Some((day, net, has_return)) = current {
+                        if crate::lines::is_purchase(net, has_return) {
+                            days.push((day, crate::lines::net_of(net)));
+                        }
+                    }
+                    current = Some((day, amount, amount < 0.0));
+                }
             }
-            _ => days.push((customer, day, amount, amount < 0.0)),
+        }
+        if let Some((day, net, has_return)) = current {
+            if crate::lines::is_purchase(net, has_return) {
+                days.push((day, crate::lines::net_of(net)));
+            }
+        }
+        if !days.is_empty() {
+            each(customers.start + offset as u32, days);
         }
     }
-    days.into_iter()
-        .filter(|(_, _, net, has_return)| crate::lines::is_purchase(*net, *has_return))
-        .map(|(customer, day, net, _)| (customer, day, crate::lines::net_of(net)))
-        .collect()
 }
 
 /// The factor that rescales time so the longest T is 1 while a purchase model is optimised (as
@@ -140,22 +184,61 @@ pub(crate) fn fit_time_scale(summary: &CustomerSummary) -> Result<f64, super::Cl
 impl CustomerSummary {
     /// Summarises `dataset` up to and including `calibration_end_day`.
     pub fn from_dataset(dataset: &Dataset, calibration_end_day: Day, time_unit: TimeUnit) -> Self {
+        Self::from_dataset_on(dataset, calibration_end_day, time_unit, 1)
+    }
+
+    /// [`Self::from_dataset`] with up to `threads` threads (natively): with two, each summarises
+    /// half of the customers (by index), so the result is the same bits.
+    pub fn from_dataset_on(
+        dataset: &Dataset,
+        calibration_end_day: Day,
+        time_unit: TimeUnit,
+        threads: usize,
+    ) -> Self {
+        let customers = customer_count(dataset);
+        let part = |range: std::ops::Range<u32>| {
+            Self::of_customers(dataset, calibration_end_day, time_unit, range)
+        };
+        /// Fewer lines are summarised on one thread (a thread costs more than it saves).
+        const MIN_LINES_IN_PARTS: usize = 200_000;
+        #[cfg(not(target_arch = "wasm32"))]
+        if threads >= 2 && dataset.customer.len() >= MIN_LINES_IN_PARTS {
+            let middle = customers / 2;
+            let (mut first, second) = std::thread::scope(|scope| {
+                let second = scope.spawn(|| part(middle..customers));
+                (part(0..middle), second.join())
+            });
+            let second = second.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            first.customer.extend(second.customer);
+            first.frequency.extend(second.frequency);
+            first.recency.extend(second.recency);
+            first.age.extend(second.age);
+            first.monetary.extend(second.monetary);
+            return first;
+        }
+        let _ = (threads, MIN_LINES_IN_PARTS);
+        part(0..customers)
+    }
+
+    /// The summary rows of the customers `customers`.
+    fn of_customers(
+        dataset: &Dataset,
+        calibration_end_day: Day,
+        time_unit: TimeUnit,
+        customers: std::ops::Range<u32>,
+    ) -> Self {
         let mut summary = CustomerSummary {
             time_unit,
             ..Default::default()
         };
         let days_per_unit = time_unit.days_per_unit();
-        let purchase_days = purchase_days(dataset, calibration_end_day);
-
-        let mut start = 0;
-        while let Some(&(customer, first_day, _)) = purchase_days.get(start) {
-            let end = purchase_days[start..]
-                .iter()
-                .position(|p| p.0 != customer)
-                .map_or(purchase_days.len(), |offset| start + offset);
-            let days = &purchase_days[start..end];
+        let mut scratch = Vec::new();
+        let each = |customer: u32, days: &[(Day, f64)]| {
+            let Some(&(first_day, _)) = days.first() else {
+                return;
+            };
             let repeats = days.get(1..).unwrap_or_default();
-            let last_day = days.last().map_or(first_day, |p| p.1);
+            let last_day = days.last().map_or(first_day, |p| p.0);
             summary.customer.push(customer);
             summary.frequency.push(repeats.len() as f64);
             summary
@@ -167,10 +250,10 @@ impl CustomerSummary {
             summary.monetary.push(if repeats.is_empty() {
                 0.0
             } else {
-                repeats.iter().map(|p| p.2).sum::<f64>() / repeats.len() as f64
+                repeats.iter().map(|p| p.1).sum::<f64>() / repeats.len() as f64
             });
-            start = end;
-        }
+        };
+        for_each_customer(dataset, calibration_end_day, customers, &mut scratch, each);
         summary
     }
 

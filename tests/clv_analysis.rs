@@ -587,7 +587,7 @@ fn scores_are_the_model_calls_bit_for_bit() {
     }
 }
 
-/// Natively the summary, the fit's likelihood and the scoring split their work over two threads:
+/// Natively the summary, the fits' likelihoods and the scoring split their work over two threads:
 /// the results are the same bits as on one (45,000 customers of a BG/NBD process, enough for each
 /// part to split).
 #[test]
@@ -637,8 +637,8 @@ fn two_threads_give_the_same_bits_as_one() {
             )
         })
         .collect();
-    // Each part splits: the summary from 200,000 lines, the likelihood from 20,000 patterns and
-    // the scoring from 40,000 customers.
+    // Each part splits: the summary from 200,000 lines, the likelihoods from 20,000 patterns or
+    // repeat customers and the scoring from 40,000 customers.
     assert!(
         ds.customer.len() >= 200_000
             && s.len() >= 40_000
@@ -649,8 +649,10 @@ fn two_threads_give_the_same_bits_as_one() {
         s.len(),
         patterns.len()
     );
+    assert!(one.repeat_customers >= 20_000, "{}", one.repeat_customers);
     assert_eq!(one.summary, two.summary);
     assert_eq!(one.bg_nbd, two.bg_nbd);
+    assert_eq!(one.gamma_gamma, two.gamma_gamma);
     assert_eq!(one.scores, two.scores);
 }
 

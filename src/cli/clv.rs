@@ -286,7 +286,11 @@ impl ClvArgs {
         } else {
             clv_human(analysis, holdout.as_ref(), self.out.as_deref())
         };
-        print_line(&text)
+        let printed = print_line(&text);
+        // The process ends here: its memory goes back to the OS whole, faster than freeing the
+        // dataset and the scores piece by piece (about 10 ms for a million lines).
+        std::mem::forget(cli);
+        printed
     }
 }
 

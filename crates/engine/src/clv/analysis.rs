@@ -539,7 +539,11 @@ pub fn fit_chosen_models(
     };
 
     let started = now_ms();
-    let gamma_gamma = match GammaGammaParams::new().check().and_then(|p| p.fit(summary)) {
+    let gamma_gamma = match GammaGammaParams::new()
+        .threads(threads)
+        .check()
+        .and_then(|p| p.fit(summary))
+    {
         Ok(model) if model.q() <= 1.0 => {
             warnings.push(ClvWarning::SpendModelFailed {
                 error: ClvError::UndefinedMeanSpend { q: model.q() },

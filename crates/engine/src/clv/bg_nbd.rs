@@ -95,7 +95,6 @@ struct Patterns {
     /// Threads an evaluation may use (natively).
     threads: usize,
     /// The second thread's terms, kept across evaluations (natively).
-    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     scratch: std::sync::Mutex<Vec<([f64; 5], bool)>>,
 }
 
@@ -270,54 +269,20 @@ impl Patterns {
                 gradient[3] -= term[4];
             }
         };
-        // Natively the second half's terms are computed on another thread while this one sums the
-        // first half's; they are then summed in order: the same sums, the same bits.
-        #[cfg(not(target_arch = "wasm32"))]
-        if self.threads >= 2 && self.rows.len() >= 2 * MIN_PATTERNS_PER_THREAD {
-            let middle = self.rows.len() / 2;
-            let (first_rows, second_rows) = self.rows.split_at(middle);
-            let (first_at, second_at) = self.at.split_at(middle);
-            let terms = &terms;
-            // The second half's terms go to a buffer kept across evaluations (a fresh one would
-            // be mapped and faulted in each time).
-            let mut scratch = self
-                .scratch
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let buffer: &mut Vec<([f64; 5], bool)> = &mut scratch;
-            std::thread::scope(|scope| {
-                let second = scope.spawn(move || {
-                    buffer.clear();
-                    buffer.extend(
-                        second_rows
-                            .iter()
-                            .zip(second_at)
-                            .map(|(row, at)| terms.of(row, at)),
-                    );
-                    buffer
-                });
-                first_rows
-                    .iter()
-                    .zip(first_at)
-                    .for_each(|(row, at)| add(terms.of(row, at)));
-                let second = second
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                second.iter().copied().for_each(&mut add);
-            });
-            return total;
-        }
-        self.rows
-            .iter()
-            .zip(&self.at)
-            .for_each(|(row, at)| add(terms.of(row, at)));
+        // Natively on two threads, with the same bits.
+        super::in_order::add_in_order(
+            self.rows.len(),
+            self.threads,
+            &self.scratch,
+            |i| match (self.rows.get(i), self.at.get(i)) {
+                (Some(row), Some(at)) => terms.of(row, at),
+                _ => ([0.0; 5], false),
+            },
+            &mut add,
+        );
         total
     }
 }
-
-/// Below this many patterns the likelihood stays on one thread (a thread costs more than it saves).
-#[cfg(not(target_arch = "wasm32"))]
-const MIN_PATTERNS_PER_THREAD: usize = 10_000;
 
 /// What one evaluation of the likelihood shares across patterns: the parameters and the terms
 /// taken once per distinct value.

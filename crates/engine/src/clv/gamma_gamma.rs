@@ -43,6 +43,10 @@ struct Spends {
     rows: Vec<(f64, f64)>,
     /// (x, count, sum of ln m) per distinct x.
     by_frequency: Vec<(f64, f64, f64)>,
+    /// Threads an evaluation may use (natively).
+    threads: usize,
+    /// The second thread's terms, kept across evaluations (natively).
+    scratch: std::sync::Mutex<Vec<[f64; 4]>>,
 }
 
 impl Spends {
@@ -79,7 +83,12 @@ impl Spends {
                 _ => by_frequency.push((x, 1.0, m.ln_p())),
             }
         }
-        Ok(Spends { rows, by_frequency })
+        Ok(Spends {
+            rows,
+            by_frequency,
+            threads: 1,
+            scratch: std::sync::Mutex::default(),
+        })
     }
 
     /// Total log-likelihood at `[p, q, v]` and its gradient with respect to them.
@@ -104,15 +113,30 @@ impl Spends {
             gradient[1] += count * digamma_difference(q, px);
             gradient[2] -= count * px / v;
         }
-        for &(x, m) in &self.rows {
-            let spend = x * m;
-            let ln_growth = (spend / v).ln_1p_p();
-            let px_q = p * x + q;
-            total -= px_q * ln_growth;
-            gradient[0] -= x * ln_growth;
-            gradient[1] -= ln_growth;
-            gradient[2] += px_q * spend / (v * (v + spend));
-        }
+        // Natively on two threads, with the same bits.
+        super::in_order::add_in_order(
+            self.rows.len(),
+            self.threads,
+            &self.scratch,
+            |i| {
+                let (x, m) = self.rows.get(i).copied().unwrap_or_default();
+                let spend = x * m;
+                let ln_growth = (spend / v).ln_1p_p();
+                let px_q = p * x + q;
+                [
+                    px_q * ln_growth,
+                    x * ln_growth,
+                    ln_growth,
+                    px_q * spend / (v * (v + spend)),
+                ]
+            },
+            |term| {
+                total -= term[0];
+                gradient[0] -= term[1];
+                gradient[1] -= term[2];
+                gradient[2] += term[3];
+            },
+        );
         total
     }
 }
@@ -144,7 +168,8 @@ impl GammaGammaValidParams {
     /// Errors: fewer than 2 repeat customers, an invalid row (a repeat customer's monetary value
     /// must be positive), or a likelihood that is not finite.
     pub fn fit(&self, summary: &CustomerSummary) -> Result<GammaGammaModel, ClvError> {
-        let spends = Spends::new(summary)?;
+        let mut spends = Spends::new(summary)?;
+        spends.threads = self.threads;
         let n = spends.rows.len();
         if n < 2 {
             return Err(ClvError::TooFewCustomers { count: n });

@@ -13,6 +13,7 @@ mod boundary;
 mod errors;
 mod gamma_gamma;
 mod holdout;
+mod in_order;
 mod optimize;
 mod params;
 mod pareto_nbd;

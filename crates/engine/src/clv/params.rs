@@ -183,6 +183,10 @@ pub struct GammaGammaParams {
     max_iterations: usize,
     gradient_tolerance: f64,
     initial: [f64; 3],
+    /// Threads the likelihood may use (natively); not a setting of the fit, which is the same
+    /// bits with any number.
+    #[serde(skip, default = "one_thread")]
+    threads: usize,
 }
 
 /// Checked [`GammaGammaParams`]; call [`fit`](GammaGammaValidParams::fit).
@@ -191,6 +195,7 @@ pub struct GammaGammaValidParams {
     pub(crate) max_iterations: usize,
     pub(crate) gradient_tolerance: f64,
     pub(crate) initial: [f64; 3],
+    pub(crate) threads: usize,
 }
 
 impl Default for GammaGammaParams {
@@ -211,7 +216,15 @@ impl GammaGammaParams {
             max_iterations: 500,
             gradient_tolerance: 1e-6,
             initial: [1.0, 1.0, f64::NAN],
+            threads: 1,
         }
+    }
+
+    /// Threads the likelihood may use, natively (default 1): the fit is the same bits with any
+    /// number, as [`BgNbdParams::threads`].
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = threads.max(1);
+        self
     }
 
     /// Iteration cap of the optimiser.
@@ -244,6 +257,7 @@ impl GammaGammaParams {
             max_iterations: self.max_iterations,
             gradient_tolerance: self.gradient_tolerance,
             initial: self.initial,
+            threads: self.threads,
         })
     }
 }

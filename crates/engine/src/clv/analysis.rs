@@ -1098,11 +1098,29 @@ fn score_patterns_in_parts(
 ) -> Result<Vec<PatternScores>, ClvError> {
     #[cfg(not(target_arch = "wasm32"))]
     if threads >= 2 && keyed.len() >= 2 * MIN_ROWS_PER_SCORING_THREAD {
-        // Cut between two patterns, so that each is scored by one side only.
-        let mut middle = keyed.len() / 2;
-        while middle < keyed.len()
-            && keyed.get(middle).map(|p| p.0) == keyed.get(middle - 1).map(|p| p.0)
-        {
+        // Cut where half of the work is done, between two patterns (each is scored by one side
+        // only). A pattern's work is counted as 1, a new (x, T)'s as 6 more (its expected
+        // purchases if alive, a series per horizon): the customers without a repeat purchase,
+        // first in the order, are many with few distinct (x, T).
+        const PATTERN_WORK: usize = 1;
+        const NEW_X_T_WORK: usize = 6;
+        let work = |i: usize| -> usize {
+            let (Some(&(k, _)), previous) =
+                (keyed.get(i), i.checked_sub(1).and_then(|j| keyed.get(j)))
+            else {
+                return 0;
+            };
+            match previous {
+                Some(&(p, _)) if p == k => 0,
+                Some(&(p, _)) if (p.0, p.2) == (k.0, k.2) => PATTERN_WORK,
+                _ => PATTERN_WORK + NEW_X_T_WORK,
+            }
+        };
+        let total: usize = (0..keyed.len()).map(work).sum();
+        let mut done = 0;
+        let mut middle = 0;
+        while middle < keyed.len() && (done < total / 2 || work(middle) == 0) {
+            done += work(middle);
             middle += 1;
         }
         let (first, second) = keyed.split_at(middle);

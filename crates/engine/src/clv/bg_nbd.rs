@@ -565,9 +565,10 @@ impl BgNbdModel {
         recency: f64,
         t: f64,
     ) -> Result<f64, ClvError> {
-        check_prediction_input(frequency, recency, t, horizon)?;
-        let alive = self.probability_alive(frequency, recency, t)?;
-        self.expected_purchases_given_alive(alive, horizon, frequency, recency, t)
+        let mut out = [0.0];
+        self.expected_purchases_at(&[horizon], frequency, recency, t, &mut out)?;
+        let [expected] = out;
+        Ok(expected)
     }
 
     /// [`Self::expected_purchases`] for several horizons of one customer (into `out`, in order),
@@ -580,29 +581,34 @@ impl BgNbdModel {
         t: f64,
         out: &mut [f64],
     ) -> Result<(), ClvError> {
+        self.expected_purchases_with(horizons, frequency, recency, t, out, |_, horizon| {
+            self.posterior_expected_if_alive(horizon, frequency, t)
+        })
+    }
+
+    /// The expected purchases at each of `horizons` into `out`: the probability alive (computed
+    /// once, after the first horizon's inputs are checked) times `if_alive(k, horizons[k])`.
+    fn expected_purchases_with(
+        &self,
+        horizons: &[f64],
+        frequency: f64,
+        recency: f64,
+        t: f64,
+        out: &mut [f64],
+        if_alive: impl Fn(usize, f64) -> f64,
+    ) -> Result<(), ClvError> {
         let mut alive = None;
-        for (slot, &horizon) in out.iter_mut().zip(horizons) {
+        for (k, (slot, &horizon)) in out.iter_mut().zip(horizons).enumerate() {
             check_prediction_input(frequency, recency, t, horizon)?;
             let p = match alive {
                 Some(p) => p,
                 None => *alive.insert(self.probability_alive(frequency, recency, t)?),
             };
-            *slot = self.expected_purchases_given_alive(p, horizon, frequency, recency, t)?;
+            let expected = p * if_alive(k, horizon);
+            *slot = finite_prediction(expected, [frequency, recency, t, horizon])
+                .map(|v| v.max(0.0))?;
         }
         Ok(())
-    }
-
-    fn expected_purchases_given_alive(
-        &self,
-        alive: f64,
-        horizon: f64,
-        frequency: f64,
-        recency: f64,
-        t: f64,
-    ) -> Result<f64, ClvError> {
-        let if_alive = self.posterior_expected_if_alive(horizon, frequency, t);
-        let expected = alive * if_alive;
-        finite_prediction(expected, [frequency, recency, t, horizon]).map(|v| v.max(0.0))
     }
 
     /// Expected purchases in the next `horizon` of a customer with `frequency` and age `t` who is
@@ -628,18 +634,9 @@ impl BgNbdModel {
         t: f64,
         out: &mut [f64],
     ) -> Result<(), ClvError> {
-        let mut alive = None;
-        for ((slot, &horizon), &if_alive) in out.iter_mut().zip(horizons).zip(if_alive) {
-            check_prediction_input(frequency, recency, t, horizon)?;
-            let p = match alive {
-                Some(p) => p,
-                None => *alive.insert(self.probability_alive(frequency, recency, t)?),
-            };
-            let expected = p * if_alive;
-            *slot = finite_prediction(expected, [frequency, recency, t, horizon])
-                .map(|v| v.max(0.0))?;
-        }
-        Ok(())
+        self.expected_purchases_with(horizons, frequency, recency, t, out, |k, _| {
+            if_alive.get(k).copied().unwrap_or(f64::NAN)
+        })
     }
 
     /// Probability of at least one purchase in the next `horizon` time units of a customer with

@@ -287,8 +287,9 @@ impl ClvArgs {
             clv_human(analysis, holdout.as_ref(), self.out.as_deref())
         };
         let printed = print_line(&text);
-        // The process ends here: its memory goes back to the OS whole, faster than freeing the
-        // dataset and the scores piece by piece (about 10 ms for a million lines).
+        // The `segscope` process ends after this command: its memory goes back to the OS whole,
+        // faster than freeing the dataset and the scores piece by piece (about 10 ms for a
+        // million lines). Not for a caller that runs commands in a loop.
         std::mem::forget(cli);
         printed
     }

@@ -465,8 +465,8 @@ fn fit_pareto_nbd(
 /// [`fit_models`] with the purchase models `models` asks for: with
 /// [`FittedModels::ScoringOnly`], only the `scoring` model, and the other one only when that one
 /// fails. A model that is fitted gets the same estimates, row and warnings as in [`fit_models`];
-/// the purchase models fail the step only when every one tried failed. BG/NBD's likelihood uses
-/// up to `threads` threads natively, with the same bits as one.
+/// the purchase models fail the step only when every one tried failed. The BG/NBD and
+/// Gamma-Gamma likelihoods use up to `threads` threads natively, with the same bits as one.
 #[allow(clippy::type_complexity)]
 pub fn fit_chosen_models(
     summary: &CustomerSummary,
@@ -998,22 +998,30 @@ fn score_pattern(
     let days_per_unit = settings.time_unit.days_per_unit();
     let probability_alive = model.probability_alive(x, recency, t)?;
     let mut values = vec![0.0; horizons.all.len()];
-    match if_alive {
+    // The fixed horizons, the purchase chance, then the month ends: a pattern's first error is
+    // the one it always was.
+    let fixed_count = FIXED_HORIZONS.min(values.len());
+    let (fixed, month_ends) = values.split_at_mut(fixed_count);
+    let (fixed_horizons, month_horizons) = horizons.all.split_at(fixed_count);
+    let predict = |range: std::ops::Range<usize>, h: &[f64], out: &mut [f64]| match if_alive {
         Some(if_alive) => {
-            model.expected_purchases_from(if_alive, &horizons.all, x, recency, t, &mut values)?
+            let factors = if_alive.get(range).unwrap_or_default();
+            model.expected_purchases_from(factors, h, x, recency, t, out)
         }
-        None => model.expected_purchases_at(&horizons.all, x, recency, t, &mut values)?,
-    }
-    let mut expected = [0.0; FIXED_HORIZONS];
-    for (slot, value) in expected.iter_mut().zip(&values) {
-        *slot = *value;
-    }
+        None => model.expected_purchases_at(h, x, recency, t, out),
+    };
+    predict(0..fixed_count, fixed_horizons, fixed)?;
     let purchase_chance = model.probability_purchase_within(
         f64::from(settings.horizon_days) / days_per_unit,
         x,
         recency,
         t,
     )?;
+    predict(fixed_count..horizons.all.len(), month_horizons, month_ends)?;
+    let mut expected = [0.0; FIXED_HORIZONS];
+    for (slot, value) in expected.iter_mut().zip(&values) {
+        *slot = *value;
+    }
     let fixed = horizons.all.get(..FIXED_HORIZONS).unwrap_or_default();
     let mut next_fresh = values.iter().skip(FIXED_HORIZONS);
     let cumulative: Vec<f64> = horizons

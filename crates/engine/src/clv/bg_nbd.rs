@@ -106,9 +106,10 @@ fn distinct(values: impl Iterator<Item = f64>) -> Vec<f64> {
     values
 }
 
-/// The index of `value` in the sorted distinct `values` it was taken from.
+/// The index of `value` in the sorted distinct `values` it was taken from (found with `<`, as
+/// [`distinct`] merges with `==`: −0.0 and 0.0 are one value).
 fn index_of(values: &[f64], value: f64) -> u32 {
-    values.partition_point(|v| v.total_cmp(&value).is_lt()) as u32
+    values.partition_point(|v| *v < value) as u32
 }
 
 pub(crate) fn validate_row(
@@ -197,13 +198,21 @@ impl Patterns {
         })
     }
 
-    /// The same patterns with their times multiplied by `time_scale` (> 0): what
-    /// `Patterns::new(summary, time_scale)` builds without sorting again, since the order and the
-    /// distinct values are kept (times are whole days, or days over 7, far apart for a product
-    /// with a positive factor to round two of them together).
-    fn scaled(&self, time_scale: f64) -> Patterns {
-        let scale = |values: &[f64]| values.iter().map(|v| v * time_scale).collect();
-        Patterns {
+    /// `Patterns::new(summary, time_scale)` (`self` being `Patterns::new(summary, 1.0)`), without
+    /// sorting again when no two distinct times round to one when multiplied by `time_scale` (> 0):
+    /// then the order and the merged rows are the same. Times from a file (whole days, or days
+    /// over 7) never do; other summaries are sorted again when they do.
+    fn scaled(&self, summary: &CustomerSummary, time_scale: f64) -> Result<Patterns, ClvError> {
+        let scale =
+            |values: &[f64]| -> Vec<f64> { values.iter().map(|v| v * time_scale).collect() };
+        let (recencies, ages) = (scale(&self.recencies), scale(&self.ages));
+        let merged = |values: &[f64]| values.windows(2).any(|w| matches!(w, [a, b] if a == b));
+        if merged(&recencies) || merged(&ages) {
+            let mut scaled = Patterns::new(summary, time_scale)?;
+            scaled.threads = self.threads;
+            return Ok(scaled);
+        }
+        Ok(Patterns {
             rows: self
                 .rows
                 .iter()
@@ -211,12 +220,12 @@ impl Patterns {
                 .collect(),
             at: self.at.clone(),
             by_frequency: self.by_frequency.clone(),
-            recencies: scale(&self.recencies),
-            ages: scale(&self.ages),
+            recencies,
+            ages,
             total_weight: self.total_weight,
             threads: self.threads,
             scratch: std::sync::Mutex::default(),
-        }
+        })
     }
 
     /// Total log-likelihood at `[r, alpha, a, b]` and its gradient with respect to them.
@@ -384,7 +393,7 @@ impl BgNbdValidParams {
         // The patterns in the summary's time unit (for the final likelihood) and rescaled.
         let mut patterns = Patterns::new(summary, 1.0)?;
         patterns.threads = self.threads;
-        let scaled = patterns.scaled(time_scale);
+        let scaled = patterns.scaled(summary, time_scale)?;
         if scaled.by_frequency.iter().all(|(x, _)| *x == 0.0) {
             return Err(ClvError::NoRepeatCustomers);
         }
@@ -704,6 +713,78 @@ pub(crate) fn expected_purchases_if_alive(r: f64, alpha: f64, a: f64, b: f64, ho
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The log-likelihood customer by customer, from the paper's terms (eq. 6 in log form), as
+    /// the per-pattern code was before the terms were taken per distinct value.
+    fn per_customer(s: &CustomerSummary, [r, alpha, a, b]: [f64; 4]) -> f64 {
+        (0..s.len())
+            .map(|i| {
+                let (x, tx, t) = (s.frequency[i], s.recency[i], s.age[i]);
+                let a1 = ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln();
+                let a2 = ln_gamma(a + b) + ln_gamma(b + x) - ln_gamma(b) - ln_gamma(a + b + x);
+                let a3 = -(r + x) * (alpha + t).ln();
+                let a4 = a.ln() - (b + x - 1.0).ln() - (r + x) * (alpha + tx).ln();
+                a1 + a2
+                    + if x > 0.0 {
+                        (a3.exp() + a4.exp()).ln()
+                    } else {
+                        a3
+                    }
+            })
+            .sum()
+    }
+
+    /// −0.0 and 0.0 are one time (the distinct values are merged with `==`, and looked up so):
+    /// each customer's terms are their own, as a customer-by-customer sum says.
+    #[test]
+    fn negative_zero_times_take_their_own_terms() {
+        let s = CustomerSummary::from_columns(
+            vec![0.0, 0.0, 1.0, 2.0, 0.0],
+            vec![-0.0, 0.0, 0.0, 5.0, -0.0],
+            vec![0.0, -0.0, 7.0, 9.0, 3.0],
+            vec![0.0; 5],
+            TimeUnit::Days,
+        );
+        let params = [0.8, 3.0, 0.7, 2.5];
+        let ll = Patterns::new(&s, 1.0)
+            .unwrap()
+            .log_likelihood(params, &mut [0.0; 4]);
+        let reference = per_customer(&s, params);
+        assert!(
+            (ll - reference).abs() <= 1e-12 * reference.abs(),
+            "{ll} vs {reference}"
+        );
+    }
+
+    /// Rescaling the patterns equals building them from the rescaled times, bit for bit, also
+    /// when two distinct times become one (here two neighbouring floats scaled into the
+    /// subnormals).
+    #[test]
+    fn scaled_patterns_are_the_rescaled_summarys() {
+        let next = f64::from_bits(1.0f64.to_bits() + 1);
+        for (recency, scale) in [([1.0, 4.0], 0.25), ([1.0, next], 1e-320)] {
+            let s = CustomerSummary::from_columns(
+                vec![1.0, 1.0, 0.0],
+                vec![recency[0], recency[1], 0.0],
+                vec![6.0, 6.0, 2.0],
+                vec![0.0; 3],
+                TimeUnit::Days,
+            );
+            let scaled = Patterns::new(&s, 1.0).unwrap().scaled(&s, scale).unwrap();
+            let built = Patterns::new(&s, scale).unwrap();
+            assert_eq!(scaled.rows.len(), built.rows.len());
+            let params = [0.8, 3.0 * scale, 0.7, 2.5];
+            let (mut g1, mut g2) = ([0.0; 4], [0.0; 4]);
+            let (l1, l2) = (
+                scaled.log_likelihood(params, &mut g1),
+                built.log_likelihood(params, &mut g2),
+            );
+            assert_eq!(
+                (l1.to_bits(), g1.map(f64::to_bits)),
+                (l2.to_bits(), g2.map(f64::to_bits))
+            );
+        }
+    }
 
     #[test]
     fn analytic_gradient_matches_finite_differences() {

@@ -240,7 +240,8 @@ impl Session {
     }
 
     /// The session with up to `threads` threads for the analyses that can split their work
-    /// (natively: the predictions' scoring). Results are the same bits with any number.
+    /// (natively, the predictions: the customer summary, the BG/NBD and Gamma-Gamma likelihoods
+    /// and the scoring). Results are the same bits with any number.
     pub fn with_threads(mut self, threads: usize) -> Self {
         self.threads = threads;
         self

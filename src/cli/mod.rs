@@ -318,16 +318,14 @@ fn write_export_in_parts(
     let middle = total / 2;
     let file = std::fs::File::create(path).map_err(|e| failed(&e))?;
     let mut sink = CsvSink::to_writer(std::io::BufWriter::with_capacity(1 << 16, file));
-    let second = std::thread::scope(|scope| {
-        let second = scope.spawn(|| {
+    let (_, second) = crate::engine::parallel::join(
+        || write(&mut sink, 0..middle, true),
+        || {
             let mut part = CsvSink::new(total - middle);
             write(&mut part, middle..total, false);
             part.take_bytes()
-        });
-        write(&mut sink, 0..middle, true);
-        second.join()
-    })
-    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        },
+    );
     let mut file = sink.into_writer().map_err(|e| failed(&e))?;
     file.write_all(&second).map_err(|e| failed(&e))?;
     file.flush().map_err(|e| failed(&e))

@@ -61,6 +61,7 @@ pub mod experiment;
 pub mod forecast;
 pub mod ingest;
 mod lines;
+pub mod parallel;
 pub mod repurchase;
 pub mod rfm;
 pub mod sendtime;

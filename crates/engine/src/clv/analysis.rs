@@ -1132,14 +1132,12 @@ fn score_patterns_in_parts(
             middle += 1;
         }
         let (first, second) = keyed.split_at(middle);
-        let (first, second) = std::thread::scope(|scope| {
-            let other = scope.spawn(|| score_patterns(model, settings, horizons, second));
-            let first = score_patterns(model, settings, horizons, first);
-            (first, other.join())
-        });
+        let (first, second) = crate::parallel::join(
+            || score_patterns(model, settings, horizons, first),
+            || score_patterns(model, settings, horizons, second),
+        );
         let mut patterns = first?;
-        // A panic there is a bug: raised here, as it would be on one thread.
-        patterns.extend(second.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?);
+        patterns.extend(second?);
         return Ok(patterns);
     }
     let _ = (threads, MIN_ROWS_PER_SCORING_THREAD);

@@ -27,18 +27,15 @@ pub(crate) fn add_in_order<T: Copy + Send>(
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let buffer: &mut Vec<T> = &mut buffer;
         let term = &term;
-        std::thread::scope(|scope| {
-            let second = scope.spawn(move || {
+        let ((), second) = crate::parallel::join(
+            || (0..middle).for_each(|i| add(term(i))),
+            move || {
                 buffer.clear();
                 buffer.extend((middle..rows).map(term));
                 buffer
-            });
-            (0..middle).for_each(|i| add(term(i)));
-            let second = second
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            second.iter().copied().for_each(&mut add);
-        });
+            },
+        );
+        second.iter().copied().for_each(&mut add);
         return;
     }
     let _ = (threads, scratch);

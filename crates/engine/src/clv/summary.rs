@@ -204,11 +204,8 @@ impl CustomerSummary {
         #[cfg(not(target_arch = "wasm32"))]
         if threads >= 2 && dataset.customer.len() >= MIN_LINES_IN_PARTS {
             let middle = customers / 2;
-            let (mut first, second) = std::thread::scope(|scope| {
-                let second = scope.spawn(|| part(middle..customers));
-                (part(0..middle), second.join())
-            });
-            let second = second.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let (mut first, second) =
+                crate::parallel::join(|| part(0..middle), || part(middle..customers));
             first.customer.extend(second.customer);
             first.frequency.extend(second.frequency);
             first.recency.extend(second.recency);

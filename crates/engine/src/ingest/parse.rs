@@ -258,6 +258,7 @@ pub fn ingest_split<R: Read, S: Read + Send>(
             return Ok(None);
         }
         builder.append(other, reader.line_feeds());
+        builder.threads = 2;
         let (dataset, report, _) = builder.finish(0)?;
         Ok(Some((dataset, report)))
     })
@@ -850,6 +851,8 @@ struct Builder {
     far_dates: Option<FarDates>,
     /// Reading one part of a larger input ([`ingest_part`]).
     part: bool,
+    /// Threads for the duplicate and order counts at the end (natively, after a two-part read).
+    threads: usize,
     /// The file has a header row (no data row read is then [`IngestError::HeaderOnly`]).
     has_header: bool,
     returns: ReturnsSummary,
@@ -951,6 +954,7 @@ impl Builder {
             keep_far_dates: params.keep_far_dates,
             far_dates: None,
             part: false,
+            threads: 1,
             has_header: params.has_header,
             returns: ReturnsSummary::default(),
             min_day: Day::MAX,
@@ -1157,7 +1161,7 @@ impl Builder {
     /// Flags exact duplicates: equal record hashes, all but the first (in file order).
     fn find_duplicates(&mut self) {
         self.is_exact_duplicate = vec![false; self.customer.len()];
-        let repeated = repeated_keys(&self.record_hash);
+        let repeated = repeated_keys(&self.record_hash, self.threads);
         if repeated.is_empty() {
             return;
         }
@@ -1373,6 +1377,7 @@ impl Builder {
                     .zip(&self.order_hash)
                     .map(|(&c, &h)| mix(u64::from(c) ^ SEED_ORDER_KEY, h ^ SEED_RECORD)),
                 scratch,
+                self.threads,
             )
         } else {
             distinct_keys(
@@ -1383,6 +1388,7 @@ impl Builder {
                     )
                 }),
                 scratch,
+                self.threads,
             )
         };
 
@@ -1559,9 +1565,11 @@ fn move_append<T>(to: &mut Vec<T>, from: &mut Vec<T>) {
     *from = Vec::new();
 }
 
-/// Number of distinct 64-bit keys, collected in `scratch` (the record hashes' buffer, no longer
-/// needed: no memory is added at the ingest's end).
-fn distinct_keys(keys: impl Iterator<Item = u64>, mut scratch: Vec<u64>) -> u64 {
+/// The number of distinct keys (orders: each line's customer and order id hashed together).
+/// `scratch` is a spent buffer reused for the keys. With `threads` ≥ 2 and many keys (natively)
+/// the keys are split in place by their top bit (keys of the two sides cannot be equal) and each
+/// side is sorted and counted on a thread of its own.
+fn distinct_keys(keys: impl Iterator<Item = u64>, mut scratch: Vec<u64>, threads: usize) -> u64 {
     scratch.clear();
     // Lines of one order are usually adjacent: skip repeats of the previous key before sorting.
     let mut previous = None;
@@ -1571,35 +1579,85 @@ fn distinct_keys(keys: impl Iterator<Item = u64>, mut scratch: Vec<u64>) -> u64 
             previous = Some(key);
         }
     }
-    scratch.sort_unstable();
-    scratch.dedup();
-    scratch.len() as u64
+    #[cfg(not(target_arch = "wasm32"))]
+    if threads >= 2 && scratch.len() >= 2 * MIN_KEYS_PER_THREAD {
+        let low = partition_by_top_bit(&mut scratch);
+        let (low, high) = scratch.split_at_mut(low);
+        let (a, b) = crate::parallel::join(|| distinct_of_sorted(low), || distinct_of_sorted(high));
+        return a + b;
+    }
+    let _ = threads;
+    distinct_of_sorted(&mut scratch)
+}
+
+/// Sorts `keys` and counts the distinct ones.
+fn distinct_of_sorted(keys: &mut [u64]) -> u64 {
+    keys.sort_unstable();
+    let repeats = keys
+        .windows(2)
+        .filter(|pair| pair.first() == pair.get(1))
+        .count();
+    (keys.len() - repeats) as u64
+}
+
+/// Moves the keys whose top bit is clear before the others; returns how many there are.
+#[cfg(not(target_arch = "wasm32"))]
+fn partition_by_top_bit(keys: &mut [u64]) -> usize {
+    let (mut low, mut high) = (0, keys.len());
+    while low < high {
+        if keys.get(low).is_some_and(|k| k >> 63 == 0) {
+            low += 1;
+        } else {
+            high -= 1;
+            keys.swap(low, high);
+        }
+    }
+    low
 }
 
 /// The keys that occur more than once (usually none).
 ///
 /// Radix-partitioned: the keys are split by their top bits into [`KEY_PARTITIONS`] passes, each
 /// sorting only its share, so the scratch is an eighth of the keys (sorting a copy of all of them
-/// would hold 8 more bytes a line at the ingest's peak).
-fn repeated_keys(keys: &[u64]) -> FxHashSet<u64> {
-    let mut repeated = FxHashSet::default();
-    let share = keys.len() / KEY_PARTITIONS + keys.len() / (4 * KEY_PARTITIONS) + 16;
-    let mut scratch: Vec<u64> = Vec::with_capacity(share.min(keys.len()));
-    let shift = 64 - KEY_PARTITIONS.trailing_zeros();
-    for partition in 0..KEY_PARTITIONS as u64 {
-        scratch.clear();
-        scratch.extend(keys.iter().copied().filter(|k| k >> shift == partition));
-        scratch.sort_unstable();
-        for pair in scratch.windows(2) {
-            if let [a, b] = pair {
-                if a == b {
-                    repeated.insert(*a);
+/// would hold 8 more bytes a line at the ingest's peak). With `threads` ≥ 2 and many keys
+/// (natively) half the passes run on another thread, with a scratch of its own.
+fn repeated_keys(keys: &[u64], threads: usize) -> FxHashSet<u64> {
+    let passes = |partitions: std::ops::Range<u64>| {
+        let mut repeated = Vec::new();
+        let share = keys.len() / KEY_PARTITIONS + keys.len() / (4 * KEY_PARTITIONS) + 16;
+        let mut scratch: Vec<u64> = Vec::with_capacity(share.min(keys.len()));
+        let shift = 64 - KEY_PARTITIONS.trailing_zeros();
+        for partition in partitions {
+            scratch.clear();
+            scratch.extend(keys.iter().copied().filter(|k| k >> shift == partition));
+            scratch.sort_unstable();
+            for pair in scratch.windows(2) {
+                if let [a, b] = pair {
+                    if a == b {
+                        repeated.push(*a);
+                    }
                 }
             }
         }
+        repeated
+    };
+    let all = 0..KEY_PARTITIONS as u64;
+    #[cfg(not(target_arch = "wasm32"))]
+    if threads >= 2 && keys.len() >= 2 * MIN_KEYS_PER_THREAD {
+        let half = KEY_PARTITIONS as u64 / 2;
+        let (a, b) = crate::parallel::join(|| passes(0..half), || passes(half..all.end));
+        return a.into_iter().chain(b).collect();
     }
-    repeated
+    let _ = threads;
+    passes(all).into_iter().collect()
 }
+
+/// Below twice this many keys, [`repeated_keys`] and [`distinct_keys`] stay on one thread (the
+/// tests split every input).
+#[cfg(all(not(target_arch = "wasm32"), not(test)))]
+const MIN_KEYS_PER_THREAD: usize = 50_000;
+#[cfg(all(not(target_arch = "wasm32"), test))]
+const MIN_KEYS_PER_THREAD: usize = 1;
 
 /// Passes of [`repeated_keys`] (a power of two).
 const KEY_PARTITIONS: usize = 8;
@@ -1865,8 +1923,19 @@ mod tests {
             }
             let repeated: FxHashSet<u64> =
                 counts.iter().filter(|(_, &n)| n > 1).map(|(&k, _)| k).collect();
-            prop_assert_eq!(repeated_keys(&keys), repeated);
-            prop_assert_eq!(distinct_keys(keys.iter().copied(), Vec::new()), counts.len() as u64);
+            for threads in [1, 2] {
+                prop_assert_eq!(&repeated_keys(&keys, threads), &repeated);
+                // The scratch as `finish` gives it: a spent buffer of one key a line.
+                let scratch = vec![u64::MAX; keys.len()];
+                prop_assert_eq!(
+                    distinct_keys(keys.iter().copied(), scratch, threads),
+                    counts.len() as u64
+                );
+                prop_assert_eq!(
+                    distinct_keys(keys.iter().copied(), Vec::new(), threads),
+                    counts.len() as u64
+                );
+            }
         }
 
         /// The row-to-line map against a plain list of lines: pushed, kept in part, appended.

@@ -317,6 +317,58 @@ fn bench_reports_phases_and_peak_memory() {
     }
 }
 
+/// `clv` reads only the columns its predictions use: product, quantity, region, channel and
+/// category columns (here full of formulas, quotes, commas and Chinese text, the same on equal
+/// lines so the exact duplicates stay duplicates) give the same scores, byte for byte, as the
+/// file without them.
+#[test]
+fn clv_scores_do_not_depend_on_the_other_columns() {
+    let dir = temp_dir("clv-columns");
+    let sample = include_str!("fixtures/clv/tx_sample.csv");
+    let mut wide =
+        String::from("customer_id,date,amount,product,quantity,region,channel,category\n");
+    for line in sample.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let (customer, date, amount) = (cells[0], cells[1], cells[2]);
+        wide.push_str(&format!(
+            "{line},\"=P{customer}, \"\"x\"\"\",{amount},地区{date},'+{customer},\"类,{amount}\"\n"
+        ));
+    }
+    let narrow = write_csv(&dir, "narrow.csv", sample);
+    let wide = write_csv(&dir, "wide.csv", &wide);
+    let scores = |input: &PathBuf, name: &str| {
+        let out = dir.join(name);
+        let o = segscope(&[
+            "clv",
+            input.to_str().unwrap(),
+            "--calibration-end",
+            "2024-03-31",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        (stdout(&o), std::fs::read(&out).unwrap())
+    };
+    let (narrow_text, narrow_scores) = scores(&narrow, "narrow_scores.csv");
+    let (wide_text, wide_scores) = scores(&wide, "wide_scores.csv");
+    assert!(narrow_scores.len() > 10_000, "{}", narrow_scores.len());
+    assert!(narrow_scores == wide_scores, "the scores differ");
+    // The same text but for the fits' times ("… 21 iterations  1 ms").
+    let untimed = |text: &str| {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let timed = |i: usize| words.get(i) == Some(&"ms") || words.get(i + 1) == Some(&"ms");
+        (0..words.len())
+            .filter(|&i| !timed(i))
+            .map(|i| words[i])
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(
+        untimed(&narrow_text.replace("narrow_scores", "wide_scores")),
+        untimed(&wide_text)
+    );
+}
+
 #[test]
 fn clv_json_has_the_documented_keys_and_lifetimes_parameters() {
     let dir = temp_dir("clv");

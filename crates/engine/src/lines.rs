@@ -223,27 +223,40 @@ impl<'a> RunLines<'a> {
         lines: &mut [u32],
         mut each: impl FnMut(&[u32], OrderTotal),
     ) {
-        if !lines.is_sorted_by_key(|&line| self.order_key(line)) {
-            lines.sort_unstable_by_key(|&line| (self.order_key(line), line));
-        }
-        let d = self.dataset;
-        // One walk: each line's key is computed once (the key that ends an order starts the
-        // next), and the day and net are summed on the way.
-        let mut rest = &*lines;
-        let Some(&first) = rest.first() else {
-            return;
+        // Each line's key is read once (a random read into the dataset), beside the line: a
+        // customer's handful of lines sorted by a key recomputed in every comparison read the
+        // keys about n/2 times each (measured on 1M lines: the RFM run's order grouping, one
+        // thread, 73–90 → 64–70 ms). On the stack for most customers.
+        let mut small = [(0u64, 0u32); 32];
+        let mut large = Vec::new();
+        let keyed: &mut [(u64, u32)] = if lines.len() <= small.len() {
+            small.get_mut(..lines.len()).unwrap_or_default()
+        } else {
+            large.resize(lines.len(), (0u64, 0u32));
+            &mut large
         };
-        let mut key = self.order_key(first);
-        while !rest.is_empty() {
-            let (mut end, mut next_key) = (rest.len(), key);
+        for (slot, &line) in keyed.iter_mut().zip(lines.iter()) {
+            *slot = (self.order_key(line), line);
+        }
+        if !keyed.is_sorted_by_key(|&(key, _)| key) {
+            keyed.sort_unstable();
+            for (line, &(_, sorted)) in lines.iter_mut().zip(keyed.iter()) {
+                *line = sorted;
+            }
+        }
+        let keyed = &*keyed;
+        let d = self.dataset;
+        // One walk: the day and net are summed on the way.
+        let mut start = 0;
+        while start < keyed.len() {
+            let Some(&(key, _)) = keyed.get(start) else {
+                break;
+            };
             let (mut day, mut net, mut has_return_line) = (Day::MAX, 0.0, false);
-            for (j, &line) in rest.iter().enumerate() {
-                if j > 0 {
-                    let line_key = self.order_key(line);
-                    if line_key != key {
-                        (end, next_key) = (j, line_key);
-                        break;
-                    }
+            let mut end = start;
+            while let Some(&(line_key, line)) = keyed.get(end) {
+                if line_key != key {
+                    break;
                 }
                 let i = line as usize;
                 if let (Some(&line_day), Some(&amount)) = (d.day.get(i), d.amount.get(i)) {
@@ -251,12 +264,15 @@ impl<'a> RunLines<'a> {
                     net += amount;
                     has_return_line |= amount < 0.0;
                 }
+                end += 1;
             }
-            let (order, tail) = rest.split_at(end);
             let net = net_of(net);
             let purchase = is_purchase(net, has_return_line);
-            each(order, OrderTotal { day, net, purchase });
-            (rest, key) = (tail, next_key);
+            each(
+                lines.get(start..end).unwrap_or_default(),
+                OrderTotal { day, net, purchase },
+            );
+            start = end;
         }
     }
 }
@@ -284,6 +300,34 @@ pub(crate) fn line_count(dataset: &Dataset) -> usize {
         n = n.min(dataset.order_hash.len());
     }
     n
+}
+
+/// A run of consecutive groups of a [`CustomerLines`] ([`CustomerLines::halves_mut`]).
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) struct GroupsMut<'a> {
+    /// `start[k]..start[k + 1]` (minus `offset`) are the lines of this part's group `k`.
+    start: &'a [usize],
+    offset: usize,
+    lines: &'a mut [u32],
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl GroupsMut<'_> {
+    /// Number of groups.
+    pub(crate) fn groups(&self) -> usize {
+        self.start.len().saturating_sub(1)
+    }
+
+    /// The line indices of this part's group `group`, to reorder in place.
+    pub(crate) fn of_mut(&mut self, group: usize) -> &mut [u32] {
+        match (self.start.get(group), self.start.get(group + 1)) {
+            (Some(&from), Some(&to)) => self
+                .lines
+                .get_mut(from - self.offset..to - self.offset)
+                .unwrap_or_default(),
+            _ => &mut [],
+        }
+    }
 }
 
 /// Lines grouped by customer (or by table row): the lines of group `g` are
@@ -315,6 +359,32 @@ impl CustomerLines {
             (Some(&from), Some(&to)) => self.lines.get_mut(from..to).unwrap_or_default(),
             _ => &mut [],
         }
+    }
+
+    /// The groups cut in two at group `middle`: each part's `start` offsets (absolute: one
+    /// past its last group's end is included) and its lines, to reorder in place on two threads.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn halves_mut(&mut self, middle: usize) -> [GroupsMut<'_>; 2] {
+        let middle = middle.min(self.groups());
+        let len = self.lines.len();
+        let cut = self.start.get(middle).copied().unwrap_or(len).min(len);
+        let (low, high) = self.lines.split_at_mut(cut);
+        let (first, second) = (
+            self.start.get(..=middle).unwrap_or_default(),
+            self.start.get(middle..).unwrap_or_default(),
+        );
+        [
+            GroupsMut {
+                start: first,
+                offset: 0,
+                lines: low,
+            },
+            GroupsMut {
+                start: second,
+                offset: cut,
+                lines: high,
+            },
+        ]
     }
 
     /// Lines left out only because they repeat an earlier line exactly and the run removed

@@ -95,6 +95,16 @@ impl Analysis {
 /// Fails with [`RfmError::NoCustomers`] for an empty dataset or when no customer has an order
 /// with a positive net amount, and with the errors of [`RfmParams::check`].
 pub fn analyze(dataset: &Dataset, params: &RfmParams) -> Result<Analysis, RfmError> {
+    analyze_on(dataset, params, 1)
+}
+
+/// [`analyze`] with `threads` threads (natively; the browser's worker has one): the customers'
+/// orders are grouped in two halves at once. The result is the same with any number.
+pub fn analyze_on(
+    dataset: &Dataset,
+    params: &RfmParams,
+    threads: usize,
+) -> Result<Analysis, RfmError> {
     let lines = lines::line_count(dataset);
     let day_range = dataset
         .day
@@ -115,7 +125,7 @@ pub fn analyze(dataset: &Dataset, params: &RfmParams) -> Result<Analysis, RfmErr
     }
 
     let run = RunLines::new(dataset, valid.as_of_day, valid.remove_duplicates);
-    let mut orders = Orders::build(&run);
+    let mut orders = Orders::build(&run, threads);
     let outliers = if dataset.is_summary() {
         super::OutlierSummary::default()
     } else {
@@ -235,6 +245,13 @@ fn log_quantile(values: &mut [f64], q: f64) -> Option<f64> {
     stats::quantile_sorted(&[a.ln(), b.ln()], h - lo as f64)
 }
 
+/// Fewer customers are grouped into orders on one thread (a thread costs more than it saves;
+/// the tests split every run of two customers or more).
+#[cfg(all(not(target_arch = "wasm32"), not(test)))]
+const MIN_CUSTOMERS_IN_HALVES: usize = 20_000;
+#[cfg(all(not(target_arch = "wasm32"), test))]
+const MIN_CUSTOMERS_IN_HALVES: usize = 2;
+
 /// All orders, grouped by customer (columnar).
 #[derive(Debug, Default)]
 struct Orders {
@@ -261,17 +278,44 @@ struct CustomerTotals {
 }
 
 impl Orders {
-    /// Groups the lines `run` uses into orders, customer by customer ([`crate::lines`]).
-    fn build(run: &RunLines<'_>) -> Self {
+    /// Groups the lines `run` uses into orders, customer by customer ([`crate::lines`]); with
+    /// `threads` ≥ 2 and enough customers (natively), each half of the customers on a thread,
+    /// the second half's orders then appended (the same orders in the same order).
+    fn build(run: &RunLines<'_>, threads: usize) -> Self {
         let mut by_customer = run.by_customer();
         let customers = by_customer.groups();
+        let duplicates_removed = by_customer.removed_duplicates();
+        #[cfg(not(target_arch = "wasm32"))]
+        if threads >= 2 && customers >= MIN_CUSTOMERS_IN_HALVES {
+            let [mut low, mut high] = by_customer.halves_mut(customers / 2);
+            let part = |groups: &mut lines::GroupsMut<'_>| {
+                let mut orders = Orders::default();
+                for c in 0..groups.groups() {
+                    orders.start.push(orders.day.len());
+                    run.for_each_order(groups.of_mut(c), |_, order| orders.push(order));
+                }
+                orders
+            };
+            let (mut orders, second) = crate::parallel::join(|| part(&mut low), || part(&mut high));
+            let shift = orders.day.len();
+            orders
+                .start
+                .extend(second.start.iter().map(|start| start + shift));
+            orders.day.extend(second.day);
+            orders.net.extend(second.net);
+            orders.purchase.extend(second.purchase);
+            orders.start.push(orders.day.len());
+            orders.duplicates_removed = duplicates_removed;
+            return orders;
+        }
+        let _ = threads;
         let mut orders = Orders {
             start: Vec::with_capacity(customers + 1),
             // Orders are pushed as found: reserving one per line would cost real memory in wasm.
             day: Vec::new(),
             net: Vec::new(),
             purchase: Vec::new(),
-            duplicates_removed: by_customer.removed_duplicates(),
+            duplicates_removed,
         };
         for c in 0..customers {
             orders.start.push(orders.day.len());
@@ -821,6 +865,32 @@ pub(crate) mod tests {
             a,
             "deterministic"
         );
+    }
+
+    /// Two threads group the same orders in the same order as one: the whole analysis is the
+    /// same bits (`{:?}`), with and without order ids, duplicates removed or kept, capped or not.
+    #[test]
+    fn two_threads_give_the_same_analysis_as_one() {
+        for (orders, remove_duplicates, cap_outliers) in [
+            (true, None, true),
+            (false, Some(true), false),
+            (true, Some(true), false),
+        ] {
+            let ds = synthetic(20_000, 2_001, orders);
+            let params = RfmParams {
+                remove_duplicates,
+                cap_outliers,
+                ..RfmParams::default()
+            };
+            let one = analyze_on(&ds, &params, 1).unwrap();
+            let two = analyze_on(&ds, &params, 2).unwrap();
+            assert_eq!(
+                format!("{two:?}"),
+                format!("{one:?}"),
+                "{orders} {remove_duplicates:?}"
+            );
+            assert!(one.report.kpis.orders > 2_001);
+        }
     }
 
     #[test]

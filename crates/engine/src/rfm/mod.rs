@@ -14,7 +14,7 @@ mod summary;
 /// Hand-made and synthetic datasets for the unit tests of the modules built on the RFM run.
 #[cfg(test)]
 pub(crate) use analysis::tests as fixtures;
-pub use analysis::{analyze, Analysis, CustomerScores};
+pub use analysis::{analyze, analyze_on, Analysis, CustomerScores};
 pub use errors::RfmError;
 pub use params::{RfmParams, RfmValidParams};
 pub use report::{

@@ -426,7 +426,7 @@ impl Session {
             .into());
         };
         job.stage(Stage::Scoring)?;
-        let result = rfm::analyze(&dataset, rfm_params);
+        let result = rfm::analyze_on(&dataset, rfm_params, self.threads);
         self.dataset = Some(dataset);
         self.forget_results();
         let analysis = result.map_err(EngineError::from)?;

@@ -56,7 +56,8 @@ pub(super) fn handle(
             let started = (job.now_ms)();
             job.stage(Stage::Scoring)?;
             let dataset = session.dataset.as_ref().ok_or_else(|| nothing("dataset"))?;
-            let analysis = rfm::analyze(dataset, &rfm).map_err(EngineError::from)?;
+            let analysis =
+                rfm::analyze_on(dataset, &rfm, session.threads).map_err(EngineError::from)?;
             Ok(session.finish(analysis, None, &query, started, job))
         }
     }

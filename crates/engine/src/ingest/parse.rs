@@ -1633,7 +1633,8 @@ fn repeated_keys(keys: &[u64], threads: usize) -> FxHashSet<u64> {
             scratch.sort_unstable();
             for pair in scratch.windows(2) {
                 if let [a, b] = pair {
-                    if a == b {
+                    // Each repeated key once (a file of copies of one line holds one).
+                    if a == b && repeated.last() != Some(a) {
                         repeated.push(*a);
                     }
                 }

@@ -218,44 +218,54 @@ impl<'a> RunLines<'a> {
     /// sorted by key, and calls `each(order_lines, total)` for every order, with its lines in
     /// file order and its [`OrderTotal`] (the net amount is the sum of the line amounts in file
     /// order, so it is deterministic).
-    pub(crate) fn for_each_order(
+    pub(crate) fn for_each_order(&self, lines: &mut [u32], each: impl FnMut(&[u32], OrderTotal)) {
+        // Most customers: each line's key read once (a random read into the dataset), beside the
+        // line, on the stack; a sort by a key recomputed in every comparison read each line's
+        // key about n/2 times (measured on 1M lines: the RFM run's order grouping, one thread,
+        // 73–90 → 64–70 ms). A customer with more lines is sorted in place as before (no copy of
+        // its lines: one customer may hold most of a file).
+        let mut small = [(0u64, 0u32); 32];
+        if let Some(keyed) = small.get_mut(..lines.len()) {
+            for (slot, &line) in keyed.iter_mut().zip(lines.iter()) {
+                *slot = (self.order_key(line), line);
+            }
+            if !keyed.is_sorted_by_key(|&(key, _)| key) {
+                keyed.sort_unstable();
+                for (line, &(_, sorted)) in lines.iter_mut().zip(keyed.iter()) {
+                    *line = sorted;
+                }
+            }
+            let keyed = &*keyed;
+            self.walk_orders(lines, |j| keyed.get(j).map_or(0, |&(key, _)| key), each);
+            return;
+        }
+        if !lines.is_sorted_by_key(|&line| self.order_key(line)) {
+            lines.sort_unstable_by_key(|&line| (self.order_key(line), line));
+        }
+        let lines = &*lines;
+        self.walk_orders(
+            lines,
+            |j| lines.get(j).map_or(0, |&line| self.order_key(line)),
+            each,
+        );
+    }
+
+    /// Calls `each` for every order of `lines` (sorted by order key; `key(j)` is the key of
+    /// `lines[j]`), summing each order's day and net in one walk.
+    fn walk_orders(
         &self,
-        lines: &mut [u32],
+        lines: &[u32],
+        key: impl Fn(usize) -> u64,
         mut each: impl FnMut(&[u32], OrderTotal),
     ) {
-        // Each line's key is read once (a random read into the dataset), beside the line: a
-        // customer's handful of lines sorted by a key recomputed in every comparison read the
-        // keys about n/2 times each (measured on 1M lines: the RFM run's order grouping, one
-        // thread, 73–90 → 64–70 ms). On the stack for most customers.
-        let mut small = [(0u64, 0u32); 32];
-        let mut large = Vec::new();
-        let keyed: &mut [(u64, u32)] = if lines.len() <= small.len() {
-            small.get_mut(..lines.len()).unwrap_or_default()
-        } else {
-            large.resize(lines.len(), (0u64, 0u32));
-            &mut large
-        };
-        for (slot, &line) in keyed.iter_mut().zip(lines.iter()) {
-            *slot = (self.order_key(line), line);
-        }
-        if !keyed.is_sorted_by_key(|&(key, _)| key) {
-            keyed.sort_unstable();
-            for (line, &(_, sorted)) in lines.iter_mut().zip(keyed.iter()) {
-                *line = sorted;
-            }
-        }
-        let keyed = &*keyed;
         let d = self.dataset;
-        // One walk: the day and net are summed on the way.
         let mut start = 0;
-        while start < keyed.len() {
-            let Some(&(key, _)) = keyed.get(start) else {
-                break;
-            };
+        while start < lines.len() {
+            let order_key = key(start);
             let (mut day, mut net, mut has_return_line) = (Day::MAX, 0.0, false);
             let mut end = start;
-            while let Some(&(line_key, line)) = keyed.get(end) {
-                if line_key != key {
+            while let Some(&line) = lines.get(end) {
+                if end > start && key(end) != order_key {
                     break;
                 }
                 let i = line as usize;
@@ -416,6 +426,63 @@ mod tests {
             },
             is_exact_duplicate: vec![false, false, true, false, false, false],
             ..Dataset::default()
+        }
+    }
+
+    /// Orders of one customer with `n` lines against a plain grouping (a map from order key to
+    /// its lines in file order, amounts summed in file order): the stack path (≤ 32 lines) and
+    /// the in-place one (more), lines given in file order or reversed.
+    #[test]
+    fn orders_are_the_plain_grouping_on_both_paths() {
+        for n in [1usize, 5, 32, 33, 200] {
+            for reversed in [false, true] {
+                // Order ids cycle through 7 values in a scrambled order; amounts not exactly
+                // representable, so the summing order would show.
+                let d = Dataset {
+                    customer_ids: Interned {
+                        values: vec!["a".into()],
+                    },
+                    customer: vec![0; n],
+                    day: (0..n).map(|i| (i % 11) as Day).collect(),
+                    amount: (0..n).map(|i| 0.1 * (i as f64 + 1.0)).collect(),
+                    order_hash: (0..n).map(|i| ((i * 5) % 7) as u64 * 1_000_003).collect(),
+                    is_exact_duplicate: vec![false; n],
+                    ..Dataset::default()
+                };
+                let run = RunLines::new(&d, 100, false);
+                let mut lines: Vec<u32> = (0..n as u32).collect();
+                if reversed {
+                    lines.reverse();
+                }
+                let mut expected: std::collections::BTreeMap<u64, Vec<u32>> = Default::default();
+                for &line in &lines {
+                    expected
+                        .entry(d.order_hash[line as usize])
+                        .or_default()
+                        .push(line);
+                }
+                let mut got = Vec::new();
+                run.for_each_order(&mut lines, |order, total| {
+                    got.push((order.to_vec(), total));
+                });
+                let orders: Vec<Vec<u32>> = got.iter().map(|(o, _)| o.clone()).collect();
+                let mut want: Vec<Vec<u32>> = expected.into_values().collect();
+                if !reversed || n == 1 {
+                    assert_eq!(orders, want, "{n} lines");
+                } else {
+                    // Not sorted by key: sorted by (key, line), so each order's lines ascend.
+                    for order in &mut want {
+                        order.sort_unstable();
+                    }
+                    assert_eq!(orders, want, "{n} lines, reversed");
+                }
+                for (order, total) in &got {
+                    let net: f64 = order.iter().map(|&l| d.amount[l as usize]).sum();
+                    let day = order.iter().map(|&l| d.day[l as usize]).min().unwrap();
+                    assert_eq!(total.net.to_bits(), net_of(net).to_bits(), "{n}");
+                    assert_eq!(total.day, day);
+                }
+            }
         }
     }
 

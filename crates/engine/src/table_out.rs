@@ -74,7 +74,8 @@ pub type NewSpreadsheet = fn(sheet_name: &str) -> Box<dyn SpreadsheetSink>;
 ///
 /// The bytes are those of the `csv` crate's `Writer` with its defaults (comma, `\n` after each
 /// row, a cell quoted when it holds a comma, a quote, CR or LF, its quotes doubled; a row of one
-/// empty cell written `""`). Written by hand because the cells' kinds are known here: a number
+/// empty cell written `""`; a row of another width than the first is an error, though unlike
+/// `csv`'s its line still ends). Written by hand because the cells' kinds are known here: a number
 /// never needs quoting, so it goes straight into the buffer. Measured on `segscope clv --out`
 /// (100,000 rows of 15 cells): see docs/benchmarks.md, issue 15's fourth pass.
 pub struct CsvSink<W: std::io::Write = Vec<u8>> {
@@ -114,6 +115,8 @@ impl CsvSink<Vec<u8>> {
     pub fn take_bytes(&mut self) -> Vec<u8> {
         self.out.extend_from_slice(&self.buf);
         self.buf.clear();
+        // What follows is checked as a table of its own (as a fresh `csv::Writer` did).
+        self.first_row_cells = None;
         std::mem::take(&mut self.out)
     }
 }

@@ -181,22 +181,15 @@ impl<W: std::io::Write> CsvSink<W> {
         }
     }
 
-    /// A cell the caller knows needs no quotes (a number, an ISO day).
+    /// A number cell: `write` formats it into the cell buffer (digits, `-` and `.` only, so no
+    /// quotes are needed), which then goes into the CSV as it is.
     #[inline]
-    fn unquoted_field(&mut self, text: &[u8]) {
-        self.start_cell();
-        self.row_has_bytes |= !text.is_empty();
-        self.buf.extend_from_slice(text);
-    }
-
-    /// The cell buffer with `value` written plain ([`csv_out::push_plain`]), as a field (digits,
-    /// `-` and `.` only: no quotes).
-    fn plain_field(&mut self, value: f64, decimals: usize) {
+    fn number_field(&mut self, write: impl FnOnce(&mut String)) {
         self.cell.clear();
-        csv_out::push_plain(&mut self.cell, value, decimals);
-        let cell = std::mem::take(&mut self.cell);
-        self.unquoted_field(cell.as_bytes());
-        self.cell = cell;
+        write(&mut self.cell);
+        self.start_cell();
+        self.row_has_bytes |= !self.cell.is_empty();
+        self.buf.extend_from_slice(self.cell.as_bytes());
     }
 
     /// Ends a row; hands the buffer to the writer when it is full.
@@ -238,17 +231,15 @@ impl<W: std::io::Write> TableSink for CsvSink<W> {
     }
     fn integer(&mut self, value: i64) {
         use std::fmt::Write;
-        self.cell.clear();
-        let _ = write!(self.cell, "{value}");
-        let cell = std::mem::take(&mut self.cell);
-        self.unquoted_field(cell.as_bytes());
-        self.cell = cell;
+        self.number_field(|cell| {
+            let _ = write!(cell, "{value}");
+        });
     }
     fn number(&mut self, value: f64, decimals: usize) {
-        self.plain_field(value, decimals);
+        self.number_field(|cell| csv_out::push_plain(cell, value, decimals));
     }
     fn money(&mut self, value: f64) {
-        self.plain_field(value, 2);
+        self.number_field(|cell| csv_out::push_plain(cell, value, 2));
     }
     fn real(&mut self, value: f64) {
         self.field(csv_out::real(value).as_bytes());

@@ -27,6 +27,7 @@
 //! ```
 
 mod errors;
+mod fed;
 mod hash;
 mod params;
 mod parse;
@@ -38,6 +39,7 @@ mod whole;
 mod workbook;
 
 pub use errors::{DropReason, IngestError, MAX_PLAUSIBLE_AMOUNT};
+pub use fed::FedIngest;
 pub use params::{ColumnMapping, ColumnRole, DateOrder, IngestParams, PreviewParams, TextEncoding};
 #[cfg(not(target_arch = "wasm32"))]
 pub use parse::ingest_split;

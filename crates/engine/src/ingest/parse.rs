@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::errors::MAX_PLAUSIBLE_AMOUNT;
 use super::hash::{hash64, hash_fields, mix, pack_upto8, BuildPassThrough};
-use super::records::{OwnedRecord, Record, RecordReader};
+use super::records::{would_block, OwnedRecord, Record, RecordReader};
 use super::schema::{column_names, truncate_chars};
 use super::sniff;
 use super::values::{parse_amount_detail, parse_date, parse_time_of_day, DateParse};
@@ -266,7 +266,7 @@ pub fn ingest_split<R: Read, S: Read + Send>(
 
 /// Reads the head of the input (the first [`HEAD_BYTES`]), checks that it is text and estimates
 /// the rows of the whole input from it ([`estimate_rows`]).
-fn read_head(
+pub(super) fn read_head(
     reader: &mut impl Read,
     total_bytes: u64,
     encoding: TextEncoding,
@@ -285,7 +285,7 @@ fn read_head(
 }
 
 /// The column names, and without a header the first data row with its line.
-type FirstRecord = (Vec<String>, Option<(OwnedRecord, u64)>);
+pub(super) type FirstRecord = (Vec<String>, Option<(OwnedRecord, u64)>);
 
 /// Reads the first non-blank record: the header's column names (and no data row), or without a
 /// header the generated names and the record itself, a data row, with its line.
@@ -293,14 +293,28 @@ fn first_record<R: Read>(
     reader: &mut RecordReader<R>,
     params: &IngestParams,
 ) -> Result<FirstRecord, IngestError> {
+    try_first_record(reader, params)?.ok_or_else(stopped_arriving)
+}
+
+/// [`first_record`], or `None` when the source has no bytes yet (a fed source: call again
+/// when it has more).
+pub(super) fn try_first_record<R: Read>(
+    reader: &mut RecordReader<R>,
+    params: &IngestParams,
+) -> Result<Option<FirstRecord>, IngestError> {
     loop {
-        let Some((record, at)) = reader.read().map_err(io_error)? else {
+        let read = match reader.read() {
+            Ok(read) => read,
+            Err(e) if would_block(&e) => return Ok(None),
+            Err(e) => return Err(io_error(e)),
+        };
+        let Some((record, at)) = read else {
             return Err(IngestError::Empty);
         };
         if record.is_blank() {
             continue;
         }
-        return Ok(if params.has_header {
+        return Ok(Some(if params.has_header {
             let header: Vec<String> = record
                 .iter()
                 .map(|f| String::from_utf8_lossy(f).into_owned())
@@ -311,8 +325,13 @@ fn first_record<R: Read>(
                 column_names(&[], record.len()),
                 Some((OwnedRecord::of(&record), at.line)),
             )
-        });
+        }));
     }
+}
+
+/// A pulled source said it had no bytes yet: only a fed source may, so this is an error.
+fn stopped_arriving() -> IngestError {
+    io_error(io::ErrorKind::WouldBlock.into())
 }
 
 /// Reads every remaining record into `builder`.
@@ -321,7 +340,29 @@ fn read_rows<R: Read>(
     builder: &mut Builder,
     delimiter: u8,
 ) -> Result<(), IngestError> {
-    while let Some((record, at)) = reader.read().map_err(io_error)? {
+    if read_rows_until_blocked(reader, builder, delimiter)? {
+        Ok(())
+    } else {
+        Err(stopped_arriving())
+    }
+}
+
+/// Reads records into `builder` until the end of the input (`true`) or until the source has no
+/// bytes yet (`false`: a fed source; call again when it has more).
+pub(super) fn read_rows_until_blocked<R: Read>(
+    reader: &mut RecordReader<R>,
+    builder: &mut Builder,
+    delimiter: u8,
+) -> Result<bool, IngestError> {
+    loop {
+        let read = match reader.read() {
+            Ok(read) => read,
+            Err(e) if would_block(&e) => return Ok(false),
+            Err(e) => return Err(io_error(e)),
+        };
+        let Some((record, at)) = read else {
+            return Ok(true);
+        };
         if record.is_blank() {
             continue;
         }
@@ -332,11 +373,10 @@ fn read_rows<R: Read>(
             builder.push(&record, at.line);
         }
     }
-    Ok(())
 }
 
 /// What an ingest returns inside this module: with the line keys of [`ingest_part`].
-type Ingested = (Dataset, QualityReport, Vec<(u64, u32)>);
+pub(super) type Ingested = (Dataset, QualityReport, Vec<(u64, u32)>);
 
 /// [`ingest`], and with `part` [`ingest_part`]'s differences.
 fn ingest_with<R: Read>(
@@ -498,7 +538,7 @@ fn estimate_rows(head: &[u8], total_bytes: u64) -> usize {
     }
 }
 /// Bytes read up front to check that the input is text.
-const HEAD_BYTES: usize = 64 * 1024;
+pub(super) const HEAD_BYTES: usize = 64 * 1024;
 /// Examples kept per drop reason and for duplicates.
 const MAX_EXAMPLES: usize = 5;
 /// Characters kept of an example cell value.
@@ -535,7 +575,7 @@ fn runaway_quote(record: &Record<'_>, delimiter: u8, columns: usize) -> bool {
 }
 
 /// Required roles mapped, no column used twice.
-fn check_roles(mapping: &ColumnMapping) -> Result<(), IngestError> {
+pub(super) fn check_roles(mapping: &ColumnMapping) -> Result<(), IngestError> {
     for role in ColumnRole::ALL {
         if role.is_required() && mapping.get(role).is_none() {
             return Err(IngestError::MissingColumn { role });
@@ -559,7 +599,7 @@ fn check_roles(mapping: &ColumnMapping) -> Result<(), IngestError> {
 }
 
 /// Every mapped column exists in the header (or the first row, without a header).
-fn check_ranges(mapping: &ColumnMapping, columns: usize) -> Result<(), IngestError> {
+pub(super) fn check_ranges(mapping: &ColumnMapping, columns: usize) -> Result<(), IngestError> {
     for role in ColumnRole::ALL {
         if let Some(column) = mapping.get(role) {
             if column >= columns {
@@ -802,7 +842,7 @@ impl TextColumn {
 }
 
 /// Per-line state of one ingest.
-struct Builder {
+pub(super) struct Builder {
     encoding: TextEncoding,
     delimiter: u8,
     columns: Vec<String>,
@@ -862,7 +902,7 @@ struct Builder {
 }
 
 impl Builder {
-    fn new(
+    pub(super) fn new(
         params: &IngestParams,
         columns: Vec<String>,
         capacity: usize,
@@ -1047,7 +1087,7 @@ impl Builder {
     }
 
     /// Reads one non-blank data record at 1-based `line`.
-    fn push(&mut self, record: &Record<'_>, line: u64) {
+    pub(super) fn push(&mut self, record: &Record<'_>, line: u64) {
         self.rows_read += 1;
         let (Some(customer), Some(date), Some(amount)) = (
             record.get(self.customer_column),
@@ -1329,7 +1369,7 @@ impl Builder {
 
     /// Fails with [`IngestError::HeaderOnly`] (or [`IngestError::Empty`] without a header) when
     /// no data row was read.
-    fn finish(mut self, decoder_replaced: u64) -> Result<Ingested, IngestError> {
+    pub(super) fn finish(mut self, decoder_replaced: u64) -> Result<Ingested, IngestError> {
         if self.rows_read == 0 {
             return Err(if self.has_header {
                 IngestError::HeaderOnly
@@ -1741,7 +1781,7 @@ fn shrink(dataset: &mut Dataset) {
 // Native only: proptest and the fixture files are not there on wasm32 (nor is the two-threads
 // ingest).
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::calendar::day_from_ymd;
     use crate::ingest::{preview, PreviewParams};
@@ -1833,7 +1873,7 @@ mod tests {
 
     /// A line of a random export: quoted or plain cells, returns, bad values, blank lines,
     /// CRLF, invalid UTF-8, cells with line breaks, repeated lines.
-    fn random_line() -> impl Strategy<Value = String> {
+    pub(in crate::ingest) fn random_line() -> impl Strategy<Value = String> {
         let customer = prop_oneof![
             Just("C1".to_string()),
             Just("C2".to_string()),

@@ -191,6 +191,29 @@ pub(crate) struct RecordReader<R> {
     /// The last record read ended at a line end, not at the end of the input (an input cut after
     /// a line feed that is really a record's end, when this holds at the end).
     clean_end: bool,
+    /// A record `csv_core` was reading when the source had no bytes yet
+    /// ([`io::ErrorKind::WouldBlock`]): the next [`RecordReader::read`] goes on with it.
+    pending: Option<Quoted>,
+}
+
+/// How far `csv_core` has read a record (its own state is in `core`, the fields in `fields`).
+#[derive(Debug, Clone, Copy)]
+struct Quoted {
+    /// The record's line (before the blank lines that precede it).
+    line: u64,
+    /// A byte of the record itself (not of a blank line before it) has been read.
+    started: bool,
+    /// Line feeds before the record's first byte.
+    blank_feeds: u64,
+    /// Bytes of `fields` and entries of `field_ends` written.
+    out: usize,
+    ended: usize,
+}
+
+/// Whether `e` says that the source has no bytes yet but may have more later (a source fed as a
+/// file arrives): the reader stops where it is and goes on at the next call.
+pub(crate) fn would_block(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::WouldBlock
 }
 
 impl<R: Read> RecordReader<R> {
@@ -217,7 +240,13 @@ impl<R: Read> RecordReader<R> {
             fast: fast && !matches!(delimiter, b'\n' | b'\r' | b'"'),
             started: false,
             clean_end: true,
+            pending: None,
         }
+    }
+
+    /// The source (to give a fed source more bytes).
+    pub(crate) fn source_mut(&mut self) -> &mut R {
+        &mut self.source
     }
 
     /// A reader of a part of a file that starts after a line feed: no byte-order mark is looked
@@ -336,13 +365,26 @@ impl<R: Read> RecordReader<R> {
 
     /// Reads the next record; `None` at the end of the input. Empty lines are skipped, as `csv`
     /// skips them, and so is a UTF-8 byte-order mark at the very start.
+    ///
+    /// A source's [`io::ErrorKind::WouldBlock`] (no bytes yet; see [`would_block`]) is returned
+    /// with nothing lost: a plain line is scanned again from its start, a record `csv_core` was
+    /// reading goes on where it stopped (its state and fields are kept), and the next call reads
+    /// the same record as an uninterrupted read would have.
     pub(crate) fn read(&mut self) -> io::Result<Option<(Record<'_>, RecordAt)>> {
         if !self.started {
-            self.started = true;
             while self.end < 3 && self.refill()? {}
+            self.started = true;
             if self.buf[..self.end].starts_with(b"\xEF\xBB\xBF") {
                 self.pos = 3;
             }
+        }
+        if let Some(quoted) = self.pending {
+            // `csv_core` takes no input for the end of the input: read first.
+            if self.pos == self.end {
+                self.refill()?;
+            }
+            self.pending = None;
+            return self.go_on_quoted(quoted);
         }
         loop {
             if self.pos == self.end && !self.refill()? {
@@ -385,15 +427,29 @@ impl<R: Read> RecordReader<R> {
 
     /// Reads one record with `csv_core` from `pos` (the start of a line).
     fn read_quoted(&mut self) -> io::Result<Option<(Record<'_>, RecordAt)>> {
-        use csv_core::ReadRecordResult;
         // Each record starts from a fresh state, so `csv_core`'s line count is this record's.
         self.core.reset();
-        let mut line = self.line;
-        let mut started = false;
-        // Line feeds before the record's first byte (blank lines, the LF of a CRLF that ended
-        // the record before).
-        let mut blank_feeds = 0u64;
-        let (mut out, mut ended) = (0usize, 0usize);
+        self.go_on_quoted(Quoted {
+            line: self.line,
+            started: false,
+            blank_feeds: 0,
+            out: 0,
+            ended: 0,
+        })
+    }
+
+    /// Reads the record `csv_core` is at, from where `quoted` says it stopped.
+    fn go_on_quoted(&mut self, quoted: Quoted) -> io::Result<Option<(Record<'_>, RecordAt)>> {
+        use csv_core::ReadRecordResult;
+        let Quoted {
+            mut line,
+            mut started,
+            // Line feeds before the record's first byte (blank lines, the LF of a CRLF that
+            // ended the record before).
+            mut blank_feeds,
+            mut out,
+            mut ended,
+        } = quoted;
         loop {
             let input = &self.buf[self.pos..self.end];
             self.clean_end = !input.is_empty();
@@ -418,7 +474,18 @@ impl<R: Read> RecordReader<R> {
             match result {
                 ReadRecordResult::InputEmpty => {
                     if self.pos == self.end {
-                        self.refill()?;
+                        if let Err(e) = self.refill() {
+                            if would_block(&e) {
+                                self.pending = Some(Quoted {
+                                    line,
+                                    started,
+                                    blank_feeds,
+                                    out,
+                                    ended,
+                                });
+                            }
+                            return Err(e);
+                        }
                     }
                 }
                 ReadRecordResult::OutputFull => {
@@ -488,9 +555,33 @@ mod tests {
         fast: bool,
         block: usize,
     ) -> Vec<(Vec<Vec<u8>>, RecordAt)> {
-        let mut reader = RecordReader::with_fast_path(Pieces { text, block }, delimiter, fast);
+        through_pieces(text, delimiter, fast, block, false)
+    }
+
+    /// [`through_reader`], and with `blocking` the source says "no bytes yet"
+    /// ([`io::ErrorKind::WouldBlock`]) before every piece, as a file fed while it arrives does:
+    /// the read is called again after each.
+    fn through_pieces(
+        text: &[u8],
+        delimiter: u8,
+        fast: bool,
+        block: usize,
+        blocking: bool,
+    ) -> Vec<(Vec<Vec<u8>>, RecordAt)> {
+        let source = Pieces {
+            text,
+            block,
+            blocking,
+            blocked: false,
+        };
+        let mut reader = RecordReader::with_fast_path(source, delimiter, fast);
         let mut out = Vec::new();
-        while let Some((record, at)) = reader.read().unwrap_or(None) {
+        loop {
+            let (record, at) = match reader.read() {
+                Ok(Some(read)) => read,
+                Err(e) if would_block(&e) => continue,
+                Ok(None) | Err(_) => break,
+            };
             let fields: Vec<Vec<u8>> = record.iter().map(<[u8]>::to_vec).collect();
             assert_eq!(record.len(), fields.len());
             assert_eq!(&*record.joined(delimiter), fields.join(&[delimiter][..]));
@@ -499,14 +590,23 @@ mod tests {
         out
     }
 
-    /// A source that hands out at most `block` bytes per read (record boundaries fall anywhere).
+    /// A source that hands out at most `block` bytes per read (record boundaries fall anywhere),
+    /// with `blocking` after a "would block" before each piece.
     struct Pieces<'a> {
         text: &'a [u8],
         block: usize,
+        blocking: bool,
+        blocked: bool,
     }
 
     impl Read for Pieces<'_> {
         fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.blocking && !self.text.is_empty() {
+                self.blocked = !self.blocked;
+                if self.blocked {
+                    return Err(io::ErrorKind::WouldBlock.into());
+                }
+            }
             let n = self.block.min(buf.len()).min(self.text.len());
             buf[..n].copy_from_slice(&self.text[..n]);
             self.text = &self.text[n..];
@@ -522,12 +622,12 @@ mod tests {
     fn compare(text: &[u8], delimiter: u8) -> Result<(), String> {
         let expected = through_csv(text, delimiter);
         let lines = true_lines(text, delimiter);
-        for fast in [true, false] {
+        for (fast, blocking) in [(true, false), (false, false), (true, true), (false, true)] {
             for block in [1usize, 3, 7, 64, 1 << 20] {
-                let got = through_reader(text, delimiter, fast, block);
+                let got = through_pieces(text, delimiter, fast, block, blocking);
                 if got.len() != expected.len() {
                     return Err(format!(
-                        "fast {fast}, block {block}: {} records, csv {}",
+                        "fast {fast}, blocking {blocking}, block {block}: {} records, csv {}",
                         got.len(),
                         expected.len()
                     ));
@@ -539,7 +639,7 @@ mod tests {
                     if fields != want_fields || at.multiline != want_at.multiline || at.line != line
                     {
                         return Err(format!(
-                            "fast {fast}, block {block}, record {i}: {fields:?} {at:?}, csv {want_fields:?} {want_at:?}, line {line}"
+                            "fast {fast}, blocking {blocking}, block {block}, record {i}: {fields:?} {at:?}, csv {want_fields:?} {want_at:?}, line {line}"
                         ));
                     }
                 }

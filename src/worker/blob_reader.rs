@@ -105,4 +105,8 @@ impl Source for BlobSource {
     fn reader(&self) -> Box<dyn SourceReader + '_> {
         Box::new(BlobReader::new(self.0.clone()))
     }
+
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
+    }
 }

@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{nothing, Job, Reply, Session, SessionError, Source};
+use super::{nothing, Job, Reply, Session, SessionError, Source, Stage};
 use crate::customers::CustomerQuery;
-use crate::ingest::{IngestParams, Preview, PreviewParams, QualityReport, Workbook};
+use crate::ingest::{FedIngest, IngestParams, Preview, PreviewParams, QualityReport, Workbook};
 use crate::rfm::RfmParams;
 use crate::summary::SummaryLayout;
 
@@ -79,6 +79,54 @@ pub enum Response {
 impl From<Response> for Reply {
     fn from(response: Response) -> Self {
         super::Response::File(response).into()
+    }
+}
+
+/// What [`Session::begin`] did with a request.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
+pub enum Begun {
+    /// It answered it, as [`Session::handle`] does.
+    Answered(Result<Reply, SessionError>),
+    /// It is a read of the kept file ([`Session::file`]): feed it the file's bytes in order
+    /// ([`FedRead::feed`]), all of them, then answer with [`Session::end_fed`].
+    Fed(FedRead),
+}
+
+/// A read of the kept file fed as it arrives ([`Session::begin`]).
+#[derive(Debug)]
+pub struct FedRead {
+    pub(super) ingest: FedIngest,
+    /// The RFM parameters and first customer page of an `Ingest` (`None`: a `Read`).
+    pub(super) analyse: Option<(RfmParams, CustomerQuery)>,
+    pub(super) started: f64,
+    pub(super) total_bytes: u64,
+    pub(super) fed_bytes: u64,
+    pub(super) generation: u64,
+}
+
+impl FedRead {
+    /// The size of the file to feed, in bytes.
+    pub fn total_bytes(&self) -> u64 {
+        self.total_bytes
+    }
+
+    /// Parses `bytes`, the next piece of the file, and reports the bytes fed so far
+    /// ([`Stage::Reading`]). Stops with [`SessionError::Cancelled`] when the job is cancelled;
+    /// after an error, feed nothing more (the session keeps what it held).
+    pub fn feed(&mut self, bytes: Vec<u8>, job: &mut Job<'_>) -> Result<(), SessionError> {
+        if (job.cancelled)() {
+            return Err(SessionError::Cancelled);
+        }
+        self.fed_bytes += bytes.len() as u64;
+        if self.fed_bytes > self.total_bytes {
+            return Err(SessionError::Read {
+                message: format!("more than the file's {} bytes arrived", self.total_bytes),
+            });
+        }
+        self.ingest.feed(bytes)?;
+        (job.progress)(Stage::Reading, self.fed_bytes, self.total_bytes);
+        Ok(())
     }
 }
 

@@ -46,6 +46,7 @@ mod source;
 pub mod tiers;
 pub mod warehouse;
 
+pub use file::{Begun, FedRead};
 pub use messages::{AttributesSummary, Request, Response, SessionError, Stage};
 #[cfg(not(target_arch = "wasm32"))]
 pub use source::FileSource;
@@ -350,15 +351,7 @@ impl Session {
         attachment: Option<Box<dyn Source>>,
         job: &mut Job<'_>,
     ) -> Result<Reply, SessionError> {
-        if generation < self.generation {
-            return Err(SessionError::Stale {
-                request: generation,
-                current: self.generation,
-            });
-        }
-        if generation > self.generation {
-            self.reset(generation);
-        }
+        self.enter_generation(generation)?;
         match request {
             Request::File(request) => file::handle(self, request, attachment, job),
             Request::Overview(request) => overview::handle(self, request, attachment, job),
@@ -374,6 +367,109 @@ impl Session {
             Request::Experiment(request) => experiment::handle(self, request, attachment, job),
             Request::Warehouse(request) => warehouse::handle(self, request, attachment, job),
         }
+    }
+
+    /// Refuses a request of an older file generation; a newer one resets the session first.
+    fn enter_generation(&mut self, generation: u64) -> Result<(), SessionError> {
+        if generation < self.generation {
+            return Err(SessionError::Stale {
+                request: generation,
+                current: self.generation,
+            });
+        }
+        if generation > self.generation {
+            self.reset(generation);
+        }
+        Ok(())
+    }
+
+    /// [`Self::handle`], except that a request to read a UTF-8 CSV file of transactions
+    /// ([`file::Request::Ingest`] or [`file::Request::Read`]) is not read here: the answer is
+    /// [`Begun::Fed`], and the caller feeds the kept file's bytes ([`Self::file`]) to it as they
+    /// arrive, in order, then answers with [`Self::end_fed`]. The browser's worker reads the file
+    /// that way, so that the browser reads the next piece while the engine parses one.
+    pub fn begin(
+        &mut self,
+        generation: u64,
+        request: Request,
+        attachment: Option<Box<dyn Source>>,
+        job: &mut Job<'_>,
+    ) -> Begun {
+        let (sheet, params, analyse) = match &request {
+            Request::File(file::Request::Ingest {
+                sheet,
+                ingest,
+                rfm,
+                query,
+                summary: None,
+            }) => (sheet, ingest, Some((rfm.clone(), query.clone()))),
+            Request::File(file::Request::Read {
+                sheet,
+                ingest,
+                summary: None,
+            }) => (sheet, ingest, None),
+            _ => return Begun::Answered(self.handle(generation, request, attachment, job)),
+        };
+        let begun = (|| {
+            self.enter_generation(generation)?;
+            if let Some(file) = attachment {
+                self.keep_file(file, sheet.as_deref())?;
+            }
+            let file = self.file.as_deref().ok_or_else(|| nothing("file"))?;
+            if self.workbook.is_some() || (job.cancelled)() {
+                // A workbook's sheet is text in memory already: read it in one go.
+                return Ok(None);
+            }
+            let total_bytes = file.size_bytes();
+            let Some(ingest) = ingest::FedIngest::new(total_bytes, params)? else {
+                return Ok(None);
+            };
+            Ok(Some(file::FedRead {
+                ingest,
+                analyse: analyse.clone(),
+                started: (job.now_ms)(),
+                total_bytes,
+                fed_bytes: 0,
+                generation,
+            }))
+        })();
+        match begun {
+            Ok(Some(read)) => Begun::Fed(read),
+            // The file is kept: answered as `handle` answers (without the attachment again).
+            Ok(None) => Begun::Answered(self.handle(generation, request, None, job)),
+            Err(e) => Begun::Answered(Err(e)),
+        }
+    }
+
+    /// The kept transactions file (the one a [`Begun::Fed`] read is to be fed).
+    pub fn file(&self) -> Option<&dyn Source> {
+        self.file.as_deref()
+    }
+
+    /// Ends a [`Begun::Fed`] read whose every byte was fed: keeps the dataset and answers as
+    /// [`Self::handle`] would have answered the request.
+    pub fn end_fed(
+        &mut self,
+        read: file::FedRead,
+        job: &mut Job<'_>,
+    ) -> Result<Reply, SessionError> {
+        if read.generation != self.generation {
+            return Err(SessionError::Stale {
+                request: read.generation,
+                current: self.generation,
+            });
+        }
+        if read.fed_bytes != read.total_bytes {
+            return Err(SessionError::Read {
+                message: format!(
+                    "{} of the file's {} bytes arrived",
+                    read.fed_bytes, read.total_bytes
+                ),
+            });
+        }
+        let (dataset, quality) = read.ingest.finish()?;
+        let analyse = read.analyse.as_ref().map(|(rfm, query)| (rfm, query));
+        self.analyse_new(dataset, quality, analyse, read.started, job)
     }
 
     /// Parses the kept file with the confirmed mapping, then analyses it with `analyse`'s RFM

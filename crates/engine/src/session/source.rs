@@ -23,6 +23,12 @@ pub trait Source {
     fn reader_from(&self, _start: u64) -> Option<Box<dyn SourceReader + Send + '_>> {
         None
     }
+    /// The source as its own type, for an adapter that reads its own sources in its own way
+    /// (the browser's worker streams its `Blob` into a [`super::Begun::Fed`] read); `None` by
+    /// default.
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        None
+    }
 }
 
 /// A streaming reader that can say why it stopped (the engine only sees an `io::Error`).

@@ -1087,3 +1087,180 @@ fn the_threads_setting_outlives_a_new_file() {
     h.load_demo(2);
     assert_eq!(h.session.threads, 2);
 }
+
+impl Harness {
+    /// [`Session::begin`] with `request`; a [`Begun::Fed`] read is fed the kept file in pieces
+    /// of `piece` bytes (`cut_short`: all but the last byte) and ended with
+    /// [`Session::end_fed`]. Returns whether the read was fed, and the answer.
+    fn ask_fed(
+        &mut self,
+        generation: u64,
+        request: Request,
+        attachment: Option<&[u8]>,
+        piece: usize,
+        cut_short: bool,
+    ) -> (bool, Result<Reply, SessionError>) {
+        let stages = &mut self.stages;
+        let mut progress = |stage: Stage, _done: u64, _total: u64| {
+            if stages.last() != Some(&stage) {
+                stages.push(stage);
+            }
+        };
+        let mut clock = 0.0;
+        let mut now_ms = || {
+            clock += 1.0;
+            clock
+        };
+        let cancel = &self.cancel;
+        let cancelled = || cancel.get();
+        let mut job = Job {
+            progress: &mut progress,
+            now_ms: &mut now_ms,
+            cancelled: &cancelled,
+        };
+        let attachment = attachment.map(|b| Box::new(BytesSource(b.to_vec())) as Box<dyn Source>);
+        let mut read = match self
+            .session
+            .begin(generation, request, attachment, &mut job)
+        {
+            Begun::Answered(answer) => return (false, answer),
+            Begun::Fed(read) => read,
+        };
+        let bytes = self.session.file().unwrap().read_all().unwrap();
+        let end = if cut_short {
+            bytes.len() - 1
+        } else {
+            bytes.len()
+        };
+        assert_eq!(read.total_bytes(), bytes.len() as u64);
+        for piece in bytes[..end].chunks(piece) {
+            if let Err(e) = read.feed(piece.to_vec(), &mut job) {
+                return (true, Err(e));
+            }
+        }
+        (true, self.session.end_fed(read, &mut job))
+    }
+}
+
+/// The parts of an answer that do not depend on the clock.
+fn timeless(reply: &Reply) -> String {
+    let mut response = reply.response.clone();
+    match &mut response {
+        Response::Overview(overview::Response::Analyzed { elapsed_ms, .. })
+        | Response::File(file::Response::Read { elapsed_ms, .. }) => *elapsed_ms = 0.0,
+        _ => {}
+    }
+    format!("{response:?}")
+}
+
+#[test]
+fn a_fed_read_answers_as_the_pulled_read() {
+    let mut pulled = Harness::new();
+    let want = pulled.load_demo(1);
+    let Response::File(file::Response::Preview { preview, .. }) = pulled
+        .ask(
+            1,
+            Request::File(file::Request::Open {
+                params: PreviewParams::default(),
+            }),
+            Some(DEMO),
+        )
+        .unwrap()
+        .response
+    else {
+        panic!("no preview");
+    };
+    let read_request = Request::File(file::Request::Read {
+        sheet: None,
+        ingest: IngestParams::from_preview(&preview),
+        summary: None,
+    });
+    let want_read = pulled.ask(1, read_request.clone(), None).unwrap();
+    for piece in [1, 999, 1 << 16, 1 << 30] {
+        let mut h = Harness::new();
+        // The file comes with the request (a restarted worker) or was opened before.
+        let (fed, got) = h.ask_fed(1, ingest_request(&preview), Some(DEMO), piece, false);
+        assert!(fed);
+        assert_eq!(
+            timeless(&got.unwrap()),
+            timeless(&want),
+            "pieces of {piece}"
+        );
+        assert_eq!(h.stages, [Stage::Reading, Stage::Scoring]);
+        assert!(h.session.dataset().is_some() && h.session.analysis().is_some());
+        let (fed, got) = h.ask_fed(1, read_request.clone(), None, piece, false);
+        assert!(fed);
+        assert_eq!(
+            timeless(&got.unwrap()),
+            timeless(&want_read),
+            "pieces of {piece}"
+        );
+        assert!(h.session.dataset().is_some() && h.session.analysis().is_none());
+    }
+}
+
+#[test]
+fn only_a_utf8_csv_of_transactions_is_fed() {
+    let mut h = Harness::new();
+    h.load_demo(1);
+    // Another request: answered at once.
+    let (fed, answer) = h.ask_fed(1, predict(), None, 1000, false);
+    assert!(!fed && answer.is_ok());
+    // Another encoding: read by the session, with the same answer.
+    let gbk: &[u8] = include_bytes!("../../../../tests/fixtures/ingest/gbk_chinese.csv");
+    let Response::File(file::Response::Preview { preview, .. }) = h
+        .ask(
+            2,
+            Request::File(file::Request::Open {
+                params: PreviewParams::default(),
+            }),
+            Some(gbk),
+        )
+        .unwrap()
+        .response
+    else {
+        panic!("no preview");
+    };
+    assert!(!matches!(preview.encoding, ingest::TextEncoding::Utf8));
+    let (fed, answer) = h.ask_fed(2, ingest_request(&preview), None, 1000, false);
+    assert!(!fed);
+    let pulled = h.ask(2, ingest_request(&preview), None).unwrap();
+    assert_eq!(timeless(&answer.unwrap()), timeless(&pulled));
+    // An older generation: refused before anything is read.
+    let (fed, answer) = h.ask_fed(1, ingest_request(&preview), None, 1000, false);
+    assert!(!fed && matches!(answer, Err(SessionError::Stale { .. })));
+}
+
+#[test]
+fn a_fed_read_that_fails_keeps_what_the_session_held() {
+    let mut h = Harness::new();
+    h.load_demo(1);
+    let before = format!("{:?}", h.session.dataset());
+    let preview = ingest::preview(DEMO, &PreviewParams::default()).unwrap();
+    // The file stopped arriving: an error that says so, the old dataset kept.
+    let (fed, answer) = h.ask_fed(1, ingest_request(&preview), None, 4096, true);
+    assert!(fed);
+    let Err(SessionError::Read { message }) = answer else {
+        panic!("{answer:?}");
+    };
+    assert!(message.contains(&format!("{} of the file's {}", DEMO.len() - 1, DEMO.len())));
+    assert_eq!(format!("{:?}", h.session.dataset()), before);
+    // Cancelled between pieces.
+    h.cancel.set(true);
+    let (_, answer) = h.ask_fed(1, ingest_request(&preview), None, 4096, false);
+    assert_eq!(answer.err(), Some(SessionError::Cancelled));
+    assert_eq!(format!("{:?}", h.session.dataset()), before);
+    h.cancel.set(false);
+    // A mapping that cannot be read: refused as the pulled read refuses it.
+    let mut bad = IngestParams::from_preview(&preview);
+    bad.mapping.date = None;
+    let request = Request::File(file::Request::Read {
+        sheet: None,
+        ingest: bad,
+        summary: None,
+    });
+    let (fed, answer) = h.ask_fed(1, request.clone(), None, 4096, false);
+    assert!(!fed);
+    assert_eq!(answer.err(), h.ask(1, request, None).err());
+    assert_eq!(format!("{:?}", h.session.dataset()), before);
+}

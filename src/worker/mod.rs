@@ -66,10 +66,30 @@ pub fn start() {
             id,
             generation,
             &Response::Failed {
-                error: WorkerError::Crashed { message },
+                error: WorkerError::Crashed {
+                    message: message.clone(),
+                },
             },
             None,
         );
+        // A fed read that panicked never ends: answer the messages that waited for it, and let
+        // later ones through (each then gets its own answer, as after any panic).
+        FEEDING.with(|f| f.set(false));
+        let waiting = QUEUE.with(|q| {
+            q.try_borrow_mut()
+                .map(|mut q| std::mem::take(&mut *q))
+                .unwrap_or_default()
+        });
+        for event in waiting {
+            let (json, _) = crate::wire::unpack(&event.data());
+            let (id, generation) = json
+                .as_deref()
+                .map_or((0, 0), crate::protocol::envelope_ids);
+            let error = WorkerError::Crashed {
+                message: message.clone(),
+            };
+            post(id, generation, &Response::Failed { error }, None);
+        }
         console_error_panic_hook::hook(info);
     }));
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(on_message);
@@ -229,17 +249,25 @@ async fn feed(mut read: FedRead, progress: &mut Progress) -> Result<Reply, Worke
         message: js_text(&e),
     };
     let chunks: ReadableStreamDefaultReader = blob.stream().get_reader().unchecked_into();
-    loop {
-        let next: ReadableStreamReadResult = JsFuture::from(chunks.read())
-            .await
-            .map_err(read_error)?
-            .unchecked_into();
-        if next.get_done().unwrap_or(true) {
-            break;
+    let streamed: Result<(), WorkerError> = async {
+        loop {
+            let next: ReadableStreamReadResult = JsFuture::from(chunks.read())
+                .await
+                .map_err(read_error)?
+                .unchecked_into();
+            if next.get_done().unwrap_or(true) {
+                return Ok(());
+            }
+            let bytes = js_sys::Uint8Array::new(&next.get_value()).to_vec();
+            progress.with_job(|job| read.feed(bytes, job))?;
         }
-        let bytes = js_sys::Uint8Array::new(&next.get_value()).to_vec();
-        progress.with_job(|job| read.feed(bytes, job))?;
     }
+    .await;
+    if streamed.is_err() {
+        // Stop the browser's read too.
+        let _ = chunks.cancel();
+    }
+    streamed?;
     progress.with_job(|job| SESSION.with(|s| s.borrow_mut().end_fed(read, job)))
 }
 

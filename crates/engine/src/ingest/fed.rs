@@ -60,13 +60,15 @@ enum Step {
     FirstRecord(RecordReader<Pieces>, usize),
     /// Reading rows into the builder.
     Rows(RecordReader<Pieces>, Box<Builder>),
-    /// Every record read (the end of the input was reached), or an error was returned.
-    Done(Option<Box<Builder>>),
+    /// Every record read (the end of the input was reached).
+    Done(Box<Builder>),
+    /// An error was returned (and is returned again).
+    Failed(IngestError),
 }
 
 /// [`super::ingest`] of a UTF-8 file fed in pieces, in order: [`FedIngest::feed`] each piece
 /// as it arrives (each is parsed up to its last whole record), then [`FedIngest::finish`].
-/// After an error, the ingest is over: feed nothing more.
+/// After an error, the ingest is over: later calls return the same error.
 pub struct FedIngest {
     params: IngestParams,
     total_bytes: u64,
@@ -120,7 +122,9 @@ impl FedIngest {
                 reader.source_mut().queue.push_back(bytes);
                 self.advance(Vec::new())
             }
+            // Bytes after the end the reader found cannot be: it reads to the end of the input.
             Step::Done(_) => Ok(()),
+            Step::Failed(e) => Err(e.clone()),
         }
     }
 
@@ -130,19 +134,20 @@ impl FedIngest {
             Step::FirstRecord(reader, _) | Step::Rows(reader, _) => {
                 reader.source_mut().ended = true;
             }
-            Step::Head(_) | Step::Done(_) => {}
+            Step::Head(_) | Step::Done(_) | Step::Failed(_) => {}
         }
         if matches!(self.step, Step::Head(_)) {
             self.advance_from_head(Vec::new(), true)?;
         }
         self.advance(Vec::new())?;
         match self.step {
-            Step::Done(Some(builder)) => {
+            Step::Done(builder) => {
                 let (dataset, report, _) = builder.finish(0)?;
                 Ok((dataset, report))
             }
+            Step::Failed(e) => Err(e),
             // Not reached: with the input ended, the reader reads to its end.
-            _ => Err(IngestError::Io {
+            Step::Head(_) | Step::FirstRecord(..) | Step::Rows(..) => Err(IngestError::Io {
                 message: "the file ended before it was read".to_string(),
             }),
         }
@@ -170,7 +175,7 @@ impl FedIngest {
         ) {
             Ok(read) => read,
             Err(e) => {
-                self.step = Step::Done(None);
+                self.step = Step::Failed(e.clone());
                 return Err(e);
             }
         };
@@ -193,10 +198,18 @@ impl FedIngest {
 
     /// Reads records until the pieces run out (or the input ends).
     fn read(&mut self) -> Result<(), IngestError> {
-        // After an error, the ingest stays over.
-        let step = std::mem::replace(&mut self.step, Step::Done(None));
-        self.step = self.read_from(step)?;
-        Ok(())
+        let step = std::mem::replace(&mut self.step, Step::Head(Vec::new()));
+        match self.read_from(step) {
+            Ok(step) => {
+                self.step = step;
+                Ok(())
+            }
+            Err(e) => {
+                // The ingest is over: the same error again at every later call.
+                self.step = Step::Failed(e.clone());
+                Err(e)
+            }
+        }
     }
 
     /// [`Self::read`] from `step`, to the step it stops at.
@@ -218,7 +231,7 @@ impl FedIngest {
         };
         Ok(
             if read_rows_until_blocked(&mut reader, &mut builder, self.params.delimiter)? {
-                Step::Done(Some(builder))
+                Step::Done(builder)
             } else {
                 Step::Rows(reader, builder)
             },
@@ -389,6 +402,8 @@ mod tests {
             lead in 60_000usize..70_000,
             bom in any::<bool>(),
             long in any::<bool>(),
+            semicolon in any::<bool>(),
+            header in any::<bool>(),
         ) {
             let bom = if bom { "\u{FEFF}" } else { "" };
             // Long: the random lines come after the head, so they are read as pieces arrive
@@ -398,15 +413,22 @@ mod tests {
             } else {
                 String::new()
             };
-            let text = format!("{bom}customer,date,amount,product\n{padding}{}", lines.concat());
+            let head = if header { "customer,date,amount,product\n" } else { "" };
+            let mut text = format!("{bom}{head}{padding}{}", lines.concat());
+            let delimiter = if semicolon {
+                text = text.replace(',', ";");
+                b';'
+            } else {
+                b','
+            };
             let mut sizes = sizes;
             if long {
                 sizes.insert(0, lead);
             }
             let params = IngestParams {
                 encoding: TextEncoding::Utf8,
-                delimiter: b',',
-                has_header: true,
+                delimiter,
+                has_header: header,
                 date_order: DateOrder::Ymd,
                 mapping: ColumnMapping {
                     customer_id: Some(0),

@@ -103,6 +103,8 @@ pub struct FedRead {
     pub(super) total_bytes: u64,
     pub(super) fed_bytes: u64,
     pub(super) generation: u64,
+    /// The session's count of files kept when the read began.
+    pub(super) file: u64,
 }
 
 impl FedRead {

@@ -225,6 +225,8 @@ pub struct Session {
     experiment_models: Option<crate::experiment::Models>,
     /// Threads the analyses may use besides the ingest's (0 and 1: one).
     threads: usize,
+    /// Files kept so far, over resets too (a fed read ends only on the file it began on).
+    files_kept: u64,
 }
 
 impl Session {
@@ -322,6 +324,7 @@ impl Session {
             generation,
             spreadsheets: self.spreadsheets,
             threads: self.threads,
+            files_kept: self.files_kept + 1,
             ..Self::default()
         };
     }
@@ -431,6 +434,7 @@ impl Session {
                 total_bytes,
                 fed_bytes: 0,
                 generation,
+                file: self.files_kept,
             }))
         })();
         match begun {
@@ -457,6 +461,12 @@ impl Session {
             return Err(SessionError::Stale {
                 request: read.generation,
                 current: self.generation,
+            });
+        }
+        if read.file != self.files_kept {
+            // Another file was opened in between (the worker queues requests, so it does not).
+            return Err(SessionError::Read {
+                message: "another file was opened while this one was read".to_string(),
             });
         }
         if read.fed_bytes != read.total_bytes {
@@ -722,6 +732,7 @@ impl Session {
         file: Box<dyn Source>,
         sheet: Option<&str>,
     ) -> Result<(), SessionError> {
+        self.files_kept += 1;
         let head = file
             .read_range(0, 512)
             .map_err(|message| SessionError::Read { message })?;

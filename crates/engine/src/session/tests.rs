@@ -1088,17 +1088,32 @@ fn the_threads_setting_outlives_a_new_file() {
     assert_eq!(h.session.threads, 2);
 }
 
+/// What happens during a fed read in [`Harness::ask_fed`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum During {
+    /// Nothing: every byte is fed.
+    Nothing,
+    /// The last byte never arrives.
+    CutShort,
+    /// The job is cancelled after the first piece.
+    Cancel,
+    /// After the first piece, the session gets a request of a newer file generation.
+    NewerFile,
+    /// After the first piece, the session opens the demo again (same generation).
+    OpenAgain,
+}
+
 impl Harness {
     /// [`Session::begin`] with `request`; a [`Begun::Fed`] read is fed the kept file in pieces
-    /// of `piece` bytes (`cut_short`: all but the last byte) and ended with
-    /// [`Session::end_fed`]. Returns whether the read was fed, and the answer.
+    /// of `piece` bytes, with what happens `during` it, and ended with [`Session::end_fed`].
+    /// Returns whether the read was fed, and the answer.
     fn ask_fed(
         &mut self,
         generation: u64,
         request: Request,
         attachment: Option<&[u8]>,
         piece: usize,
-        cut_short: bool,
+        during: During,
     ) -> (bool, Result<Reply, SessionError>) {
         let stages = &mut self.stages;
         let mut progress = |stage: Stage, _done: u64, _total: u64| {
@@ -1127,15 +1142,37 @@ impl Harness {
             Begun::Fed(read) => read,
         };
         let bytes = self.session.file().unwrap().read_all().unwrap();
-        let end = if cut_short {
+        let end = if during == During::CutShort {
             bytes.len() - 1
         } else {
             bytes.len()
         };
         assert_eq!(read.total_bytes(), bytes.len() as u64);
-        for piece in bytes[..end].chunks(piece) {
+        for (i, piece) in bytes[..end].chunks(piece).enumerate() {
             if let Err(e) = read.feed(piece.to_vec(), &mut job) {
                 return (true, Err(e));
+            }
+            if i == 0 {
+                match during {
+                    During::Cancel => cancel.set(true),
+                    During::NewerFile => {
+                        let r = self
+                            .session
+                            .handle(generation + 1, predict(), None, &mut job);
+                        assert!(r.is_err(), "nothing loaded in the newer generation");
+                    }
+                    During::OpenAgain => {
+                        let open = Request::File(file::Request::Open {
+                            params: PreviewParams::default(),
+                        });
+                        let demo = Box::new(BytesSource(DEMO.to_vec())) as Box<dyn Source>;
+                        assert!(self
+                            .session
+                            .handle(generation, open, Some(demo), &mut job)
+                            .is_ok());
+                    }
+                    During::Nothing | During::CutShort => {}
+                }
             }
         }
         (true, self.session.end_fed(read, &mut job))
@@ -1179,7 +1216,13 @@ fn a_fed_read_answers_as_the_pulled_read() {
     for piece in [1, 999, 1 << 16, 1 << 30] {
         let mut h = Harness::new();
         // The file comes with the request (a restarted worker) or was opened before.
-        let (fed, got) = h.ask_fed(1, ingest_request(&preview), Some(DEMO), piece, false);
+        let (fed, got) = h.ask_fed(
+            1,
+            ingest_request(&preview),
+            Some(DEMO),
+            piece,
+            During::Nothing,
+        );
         assert!(fed);
         assert_eq!(
             timeless(&got.unwrap()),
@@ -1188,7 +1231,7 @@ fn a_fed_read_answers_as_the_pulled_read() {
         );
         assert_eq!(h.stages, [Stage::Reading, Stage::Scoring]);
         assert!(h.session.dataset().is_some() && h.session.analysis().is_some());
-        let (fed, got) = h.ask_fed(1, read_request.clone(), None, piece, false);
+        let (fed, got) = h.ask_fed(1, read_request.clone(), None, piece, During::Nothing);
         assert!(fed);
         assert_eq!(
             timeless(&got.unwrap()),
@@ -1204,7 +1247,7 @@ fn only_a_utf8_csv_of_transactions_is_fed() {
     let mut h = Harness::new();
     h.load_demo(1);
     // Another request: answered at once.
-    let (fed, answer) = h.ask_fed(1, predict(), None, 1000, false);
+    let (fed, answer) = h.ask_fed(1, predict(), None, 1000, During::Nothing);
     assert!(!fed && answer.is_ok());
     // Another encoding: read by the session, with the same answer.
     let gbk: &[u8] = include_bytes!("../../../../tests/fixtures/ingest/gbk_chinese.csv");
@@ -1222,12 +1265,12 @@ fn only_a_utf8_csv_of_transactions_is_fed() {
         panic!("no preview");
     };
     assert!(!matches!(preview.encoding, ingest::TextEncoding::Utf8));
-    let (fed, answer) = h.ask_fed(2, ingest_request(&preview), None, 1000, false);
+    let (fed, answer) = h.ask_fed(2, ingest_request(&preview), None, 1000, During::Nothing);
     assert!(!fed);
     let pulled = h.ask(2, ingest_request(&preview), None).unwrap();
     assert_eq!(timeless(&answer.unwrap()), timeless(&pulled));
     // An older generation: refused before anything is read.
-    let (fed, answer) = h.ask_fed(1, ingest_request(&preview), None, 1000, false);
+    let (fed, answer) = h.ask_fed(1, ingest_request(&preview), None, 1000, During::Nothing);
     assert!(!fed && matches!(answer, Err(SessionError::Stale { .. })));
 }
 
@@ -1238,7 +1281,7 @@ fn a_fed_read_that_fails_keeps_what_the_session_held() {
     let before = format!("{:?}", h.session.dataset());
     let preview = ingest::preview(DEMO, &PreviewParams::default()).unwrap();
     // The file stopped arriving: an error that says so, the old dataset kept.
-    let (fed, answer) = h.ask_fed(1, ingest_request(&preview), None, 4096, true);
+    let (fed, answer) = h.ask_fed(1, ingest_request(&preview), None, 4096, During::CutShort);
     assert!(fed);
     let Err(SessionError::Read { message }) = answer else {
         panic!("{answer:?}");
@@ -1246,11 +1289,29 @@ fn a_fed_read_that_fails_keeps_what_the_session_held() {
     assert!(message.contains(&format!("{} of the file's {}", DEMO.len() - 1, DEMO.len())));
     assert_eq!(format!("{:?}", h.session.dataset()), before);
     // Cancelled between pieces.
-    h.cancel.set(true);
-    let (_, answer) = h.ask_fed(1, ingest_request(&preview), None, 4096, false);
+    let (fed, answer) = h.ask_fed(1, ingest_request(&preview), None, 4096, During::Cancel);
+    assert!(fed);
     assert_eq!(answer.err(), Some(SessionError::Cancelled));
     assert_eq!(format!("{:?}", h.session.dataset()), before);
     h.cancel.set(false);
+    // The same file opened again during the read: the read ends with an error, and the
+    // dataset of the first opening is not kept for the second.
+    let (_, answer) = h.ask_fed(1, ingest_request(&preview), None, 4096, During::OpenAgain);
+    assert!(
+        matches!(answer, Err(SessionError::Read { .. })),
+        "{answer:?}"
+    );
+    assert!(h.session.dataset().is_none());
+    h.load_demo(1);
+    // A newer file generation during the read: stale.
+    let (_, answer) = h.ask_fed(1, ingest_request(&preview), None, 4096, During::NewerFile);
+    assert!(
+        matches!(answer, Err(SessionError::Stale { .. })),
+        "{answer:?}"
+    );
+    assert!(h.session.dataset().is_none());
+    h.load_demo(3);
+    let before = format!("{:?}", h.session.dataset());
     // A mapping that cannot be read: refused as the pulled read refuses it.
     let mut bad = IngestParams::from_preview(&preview);
     bad.mapping.date = None;
@@ -1259,8 +1320,8 @@ fn a_fed_read_that_fails_keeps_what_the_session_held() {
         ingest: bad,
         summary: None,
     });
-    let (fed, answer) = h.ask_fed(1, request.clone(), None, 4096, false);
+    let (fed, answer) = h.ask_fed(3, request.clone(), None, 4096, During::Nothing);
     assert!(!fed);
-    assert_eq!(answer.err(), h.ask(1, request, None).err());
+    assert_eq!(answer.err(), h.ask(3, request, None).err());
     assert_eq!(format!("{:?}", h.session.dataset()), before);
 }

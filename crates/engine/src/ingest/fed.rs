@@ -244,7 +244,7 @@ impl FedIngest {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use crate::ingest::parse::tests::random_line;
+    use crate::ingest::parse::tests::{random_line, utf8_fixtures};
     use crate::ingest::{ingest, preview, ColumnMapping, DateOrder, PreviewParams};
     use proptest::prelude::*;
 
@@ -288,40 +288,11 @@ mod tests {
 
     #[test]
     fn fed_pieces_read_as_the_whole_file_over_the_fixtures() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
-        let mut checked = 0;
-        for dir in [
-            "ingest",
-            "ingest/systems",
-            "clv",
-            "baskets",
-            "cohorts",
-            "tiers",
-        ] {
-            for entry in std::fs::read_dir(root.join(dir))
-                .into_iter()
-                .flatten()
-                .flatten()
-            {
-                let path = entry.path();
-                let Ok(text) = std::fs::read(&path) else {
-                    continue;
-                };
-                if !matches!(
-                    path.extension().and_then(|e| e.to_str()),
-                    Some("csv" | "tsv" | "txt")
-                ) || text.len() > 400_000
-                {
-                    continue;
-                }
-                let Some(params) = params_of(&text) else {
-                    continue;
-                };
-                fed_agrees(&text, &params, &[&[1], &[2, 3, 5], &[4096], &[65_535, 7]]);
-                checked += 1;
-            }
+        let fixtures = utf8_fixtures(&["csv", "tsv", "txt"], 400_000);
+        for (text, params) in &fixtures {
+            fed_agrees(text, params, &[&[1], &[2, 3, 5], &[4096], &[65_535, 7]]);
         }
-        assert!(checked >= 30, "{checked} fixtures checked");
+        assert!(fixtures.len() >= 30, "{} fixtures checked", fixtures.len());
     }
 
     /// A file longer than the head, with quoted cells across line breaks and a byte-order mark,

@@ -1827,8 +1827,23 @@ pub(super) mod tests {
 
     #[test]
     fn two_parts_read_as_the_whole_file_over_the_fixtures() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
         let mut checked = 0;
+        for (text, params) in utf8_fixtures(&["csv", "tsv"], 200_000) {
+            if split_agrees(&text, &params) > 0 {
+                checked += 1;
+            }
+        }
+        assert!(checked >= 20, "{checked} fixtures checked");
+    }
+
+    /// The UTF-8 transaction fixtures (files with one of `extensions`, up to `max_bytes`) with
+    /// the ingest parameters their preview suggests (those with an amount and valid roles).
+    pub(in crate::ingest) fn utf8_fixtures(
+        extensions: &[&str],
+        max_bytes: usize,
+    ) -> Vec<(Vec<u8>, IngestParams)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+        let mut found = Vec::new();
         for dir in [
             "ingest",
             "ingest/systems",
@@ -1843,14 +1858,14 @@ pub(super) mod tests {
                 .flatten()
             {
                 let path = entry.path();
+                let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+                if !extensions.contains(&extension) {
+                    continue;
+                }
                 let Ok(text) = std::fs::read(&path) else {
                     continue;
                 };
-                if !matches!(
-                    path.extension().and_then(|e| e.to_str()),
-                    Some("csv" | "tsv")
-                ) || text.len() > 200_000
-                {
+                if text.len() > max_bytes {
                     continue;
                 }
                 let Ok(shape) = preview(&text, &PreviewParams::default()) else {
@@ -1860,15 +1875,12 @@ pub(super) mod tests {
                     continue;
                 }
                 let params = IngestParams::from_preview(&shape);
-                if check_roles(&params.mapping).is_err() {
-                    continue;
-                }
-                if split_agrees(&text, &params) > 0 {
-                    checked += 1;
+                if check_roles(&params.mapping).is_ok() {
+                    found.push((text, params));
                 }
             }
         }
-        assert!(checked >= 20, "{checked} fixtures checked");
+        found
     }
 
     /// A line of a random export: quoted or plain cells, returns, bad values, blank lines,

@@ -32,12 +32,9 @@ impl Harness {
         }
     }
 
-    fn ask(
-        &mut self,
-        generation: u64,
-        request: Request,
-        attachment: Option<&[u8]>,
-    ) -> Result<Reply, SessionError> {
+    /// Runs `f` on the session with a job that records the stages, a fake clock and the
+    /// harness's cancel flag (which `f` may set).
+    fn with_job<T>(&mut self, f: impl FnOnce(&mut Session, &mut Job<'_>, &Cell<bool>) -> T) -> T {
         let stages = &mut self.stages;
         let mut progress = |stage: Stage, _done: u64, _total: u64| {
             if stages.last() != Some(&stage) {
@@ -56,9 +53,17 @@ impl Harness {
             now_ms: &mut now_ms,
             cancelled: &cancelled,
         };
+        f(&mut self.session, &mut job, cancel)
+    }
+
+    fn ask(
+        &mut self,
+        generation: u64,
+        request: Request,
+        attachment: Option<&[u8]>,
+    ) -> Result<Reply, SessionError> {
         let attachment = attachment.map(|b| Box::new(BytesSource(b.to_vec())) as Box<dyn Source>);
-        self.session
-            .handle(generation, request, attachment, &mut job)
+        self.with_job(|session, job, _| session.handle(generation, request, attachment, job))
     }
 
     /// Opens the demo and confirms the suggested mapping.
@@ -1115,67 +1120,43 @@ impl Harness {
         piece: usize,
         during: During,
     ) -> (bool, Result<Reply, SessionError>) {
-        let stages = &mut self.stages;
-        let mut progress = |stage: Stage, _done: u64, _total: u64| {
-            if stages.last() != Some(&stage) {
-                stages.push(stage);
-            }
-        };
-        let mut clock = 0.0;
-        let mut now_ms = || {
-            clock += 1.0;
-            clock
-        };
-        let cancel = &self.cancel;
-        let cancelled = || cancel.get();
-        let mut job = Job {
-            progress: &mut progress,
-            now_ms: &mut now_ms,
-            cancelled: &cancelled,
-        };
         let attachment = attachment.map(|b| Box::new(BytesSource(b.to_vec())) as Box<dyn Source>);
-        let mut read = match self
-            .session
-            .begin(generation, request, attachment, &mut job)
-        {
-            Begun::Answered(answer) => return (false, answer),
-            Begun::Fed(read) => read,
-        };
-        let bytes = self.session.file().unwrap().read_all().unwrap();
-        let end = if during == During::CutShort {
-            bytes.len() - 1
-        } else {
-            bytes.len()
-        };
-        assert_eq!(read.total_bytes(), bytes.len() as u64);
-        for (i, piece) in bytes[..end].chunks(piece).enumerate() {
-            if let Err(e) = read.feed(piece.to_vec(), &mut job) {
-                return (true, Err(e));
-            }
-            if i == 0 {
-                match during {
-                    During::Cancel => cancel.set(true),
-                    During::NewerFile => {
-                        let r = self
-                            .session
-                            .handle(generation + 1, predict(), None, &mut job);
-                        assert!(r.is_err(), "nothing loaded in the newer generation");
+        self.with_job(|session, job, cancel| {
+            let mut read = match session.begin(generation, request, attachment, job) {
+                Begun::Answered(answer) => return (false, answer),
+                Begun::Fed(read) => read,
+            };
+            let bytes = session.file().unwrap().read_all().unwrap();
+            let end = if during == During::CutShort {
+                bytes.len() - 1
+            } else {
+                bytes.len()
+            };
+            assert_eq!(read.total_bytes(), bytes.len() as u64);
+            for (i, piece) in bytes[..end].chunks(piece).enumerate() {
+                if let Err(e) = read.feed(piece.to_vec(), job) {
+                    return (true, Err(e));
+                }
+                if i == 0 {
+                    match during {
+                        During::Cancel => cancel.set(true),
+                        During::NewerFile => {
+                            let r = session.handle(generation + 1, predict(), None, job);
+                            assert!(r.is_err(), "nothing loaded in the newer generation");
+                        }
+                        During::OpenAgain => {
+                            let open = Request::File(file::Request::Open {
+                                params: PreviewParams::default(),
+                            });
+                            let demo = Box::new(BytesSource(DEMO.to_vec())) as Box<dyn Source>;
+                            assert!(session.handle(generation, open, Some(demo), job).is_ok());
+                        }
+                        During::Nothing | During::CutShort => {}
                     }
-                    During::OpenAgain => {
-                        let open = Request::File(file::Request::Open {
-                            params: PreviewParams::default(),
-                        });
-                        let demo = Box::new(BytesSource(DEMO.to_vec())) as Box<dyn Source>;
-                        assert!(self
-                            .session
-                            .handle(generation, open, Some(demo), &mut job)
-                            .is_ok());
-                    }
-                    During::Nothing | During::CutShort => {}
                 }
             }
-        }
-        (true, self.session.end_fed(read, &mut job))
+            (true, session.end_fed(read, job))
+        })
     }
 }
 

@@ -66,21 +66,22 @@ impl Harness {
         self.with_job(|session, job, _| session.handle(generation, request, attachment, job))
     }
 
-    /// Opens the demo and confirms the suggested mapping.
-    fn load_demo(&mut self, generation: u64) -> Reply {
-        let Response::File(file::Response::Preview { preview, .. }) = self
-            .ask(
-                generation,
-                Request::File(file::Request::Open {
-                    params: PreviewParams::default(),
-                }),
-                Some(DEMO),
-            )
-            .unwrap()
-            .response
+    /// Opens `file` (generation `generation`) and returns its preview.
+    fn open(&mut self, generation: u64, file: &[u8]) -> ingest::Preview {
+        let open = Request::File(file::Request::Open {
+            params: PreviewParams::default(),
+        });
+        let Response::File(file::Response::Preview { preview, .. }) =
+            self.ask(generation, open, Some(file)).unwrap().response
         else {
             panic!("no preview");
         };
+        preview
+    }
+
+    /// Opens the demo and confirms the suggested mapping.
+    fn load_demo(&mut self, generation: u64) -> Reply {
+        let preview = self.open(generation, DEMO);
         self.ask(generation, ingest_request(&preview), None)
             .unwrap()
     }
@@ -556,19 +557,7 @@ fn cancel_stops_between_stages_and_keeps_the_dataset() {
 #[test]
 fn a_restarted_worker_is_given_the_file_again() {
     let mut h = Harness::new();
-    let Response::File(file::Response::Preview { preview, .. }) = h
-        .ask(
-            3,
-            Request::File(file::Request::Open {
-                params: PreviewParams::default(),
-            }),
-            Some(DEMO),
-        )
-        .unwrap()
-        .response
-    else {
-        panic!()
-    };
+    let preview = h.open(3, DEMO);
     // Cancel terminates the worker: the page talks to a fresh session.
     h.session = Session::new();
     for request in [
@@ -1175,19 +1164,7 @@ fn timeless(reply: &Reply) -> String {
 fn a_fed_read_answers_as_the_pulled_read() {
     let mut pulled = Harness::new();
     let want = pulled.load_demo(1);
-    let Response::File(file::Response::Preview { preview, .. }) = pulled
-        .ask(
-            1,
-            Request::File(file::Request::Open {
-                params: PreviewParams::default(),
-            }),
-            Some(DEMO),
-        )
-        .unwrap()
-        .response
-    else {
-        panic!("no preview");
-    };
+    let preview = pulled.open(1, DEMO);
     let read_request = Request::File(file::Request::Read {
         sheet: None,
         ingest: IngestParams::from_preview(&preview),
@@ -1232,19 +1209,7 @@ fn only_a_utf8_csv_of_transactions_is_fed() {
     assert!(!fed && answer.is_ok());
     // Another encoding: read by the session, with the same answer.
     let gbk: &[u8] = include_bytes!("../../../../tests/fixtures/ingest/gbk_chinese.csv");
-    let Response::File(file::Response::Preview { preview, .. }) = h
-        .ask(
-            2,
-            Request::File(file::Request::Open {
-                params: PreviewParams::default(),
-            }),
-            Some(gbk),
-        )
-        .unwrap()
-        .response
-    else {
-        panic!("no preview");
-    };
+    let preview = h.open(2, gbk);
     assert!(!matches!(preview.encoding, ingest::TextEncoding::Utf8));
     let (fed, answer) = h.ask_fed(2, ingest_request(&preview), None, 1000, During::Nothing);
     assert!(!fed);

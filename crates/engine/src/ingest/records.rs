@@ -695,8 +695,16 @@ mod tests {
         let mut lines = Vec::new();
         let (mut pos, mut newlines) = (0, 0u64);
         loop {
+            // csv_core drops a byte-order mark at the very start: the line ends after it are
+            // blank lines before the first record too.
+            let bom = if pos == 0 && text.starts_with(b"\xEF\xBB\xBF") {
+                3
+            } else {
+                0
+            };
             let start = pos
-                + text[pos..]
+                + bom
+                + text[pos + bom..]
                     .iter()
                     .take_while(|&&b| b == b'\n' || b == b'\r')
                     .count();
@@ -723,9 +731,10 @@ mod tests {
 
     #[test]
     fn plain_lines_quoted_cells_and_line_ends() {
-        let cases: [&[u8]; 15] = [
+        let cases: [&[u8]; 16] = [
             b"\xEF\xBB\xBFa,b\n\"1\",2\n",
             b"\xEF\xBB\xBF\"a\",b\n1,2\n",
+            b"\xEF\xBB\xBF\n \n\r\n\"x\"\n",
             // A byte-order mark in the middle (two exports joined): kept, as `csv` keeps it.
             b"a,b\n1,2\n\xEF\xBB\xBF\"c\",d\n\xEF\xBB\xBFe,f\n",
             b"a,b,c\n1,2,3\n",

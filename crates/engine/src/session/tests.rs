@@ -1271,3 +1271,28 @@ fn a_fed_read_that_fails_keeps_what_the_session_held() {
     assert_eq!(answer.err(), h.ask(3, request, None).err());
     assert_eq!(format!("{:?}", h.session.dataset()), before);
 }
+
+#[test]
+fn a_workbook_is_not_fed_and_answers_as_pulled() {
+    let book: &[u8] =
+        include_bytes!("../../../../tests/fixtures/ingest/workbooks/orders_openpyxl.xlsx");
+    let mut pulled = Harness::new();
+    let preview = pulled.open(1, book);
+    let want = pulled.ask(1, ingest_request(&preview), None).unwrap();
+    // Its sheet is CSV text in memory already: read in one go, with the pulled answer, whether
+    // the workbook was opened before or comes with the request.
+    for attached in [false, true] {
+        let mut h = Harness::new();
+        h.open(1, book);
+        let attachment = attached.then_some(book);
+        let (fed, got) = h.ask_fed(
+            1,
+            ingest_request(&preview),
+            attachment,
+            1000,
+            During::Nothing,
+        );
+        assert!(!fed);
+        assert_eq!(timeless(&got.unwrap()), timeless(&want));
+    }
+}

@@ -11,8 +11,8 @@ use std::collections::VecDeque;
 use std::io::{self, Cursor, Read};
 
 use super::parse::{
-    check_ranges, check_roles, read_head, read_rows_until_blocked, try_first_record, Builder,
-    HEAD_BYTES,
+    check_roles, drop_utf8_marks, read_head, read_rows_until_blocked, start_rows, try_first_record,
+    Builder, HEAD_BYTES,
 };
 use super::records::RecordReader;
 use super::{IngestError, IngestParams, QualityReport, TextEncoding};
@@ -104,42 +104,28 @@ impl FedIngest {
         if bytes.is_empty() {
             return Ok(());
         }
-        match &mut self.step {
+        let rest = match &mut self.step {
             Step::Head(head) => {
-                let wanted = HEAD_BYTES.saturating_sub(head.len());
-                if bytes.len() <= wanted {
-                    head.extend_from_slice(&bytes);
-                    if head.len() < HEAD_BYTES {
-                        return Ok(());
-                    }
-                    return self.advance(Vec::new());
+                let taken = HEAD_BYTES.saturating_sub(head.len()).min(bytes.len());
+                head.extend_from_slice(bytes.get(..taken).unwrap_or_default());
+                if head.len() < HEAD_BYTES {
+                    return Ok(());
                 }
-                head.extend_from_slice(bytes.get(..wanted).unwrap_or_default());
-                let rest = bytes.get(wanted..).unwrap_or_default().to_vec();
-                self.advance(rest)
+                bytes.get(taken..).unwrap_or_default().to_vec()
             }
             Step::FirstRecord(reader, _) | Step::Rows(reader, _) => {
                 reader.source_mut().queue.push_back(bytes);
-                self.advance(Vec::new())
+                Vec::new()
             }
             // Bytes after the end the reader found cannot be: it reads to the end of the input.
-            Step::Done(_) => Ok(()),
-            Step::Failed(e) => Err(e.clone()),
-        }
+            Step::Done(_) | Step::Failed(_) => Vec::new(),
+        };
+        self.advance(rest, false)
     }
 
     /// The end of the file: reads what is left and returns [`super::ingest`]'s result.
     pub fn finish(mut self) -> Result<(Dataset, QualityReport), IngestError> {
-        match &mut self.step {
-            Step::FirstRecord(reader, _) | Step::Rows(reader, _) => {
-                reader.source_mut().ended = true;
-            }
-            Step::Head(_) | Step::Done(_) | Step::Failed(_) => {}
-        }
-        if matches!(self.step, Step::Head(_)) {
-            self.advance_from_head(Vec::new(), true)?;
-        }
-        self.advance(Vec::new())?;
+        self.advance(Vec::new(), true)?;
         match self.step {
             Step::Done(builder) => {
                 let (dataset, report, _) = builder.finish(0)?;
@@ -153,77 +139,57 @@ impl FedIngest {
         }
     }
 
-    /// Goes as far as the pieces fed allow (`rest`: bytes after a full head).
-    fn advance(&mut self, rest: Vec<u8>) -> Result<(), IngestError> {
-        if matches!(self.step, Step::Head(_)) {
-            self.advance_from_head(rest, false)?;
+    /// Goes as far as the pieces fed allow (`rest`: bytes after a full head; `ended`: the
+    /// input has no more). After an error, the ingest is over: the same error at every call.
+    fn advance(&mut self, rest: Vec<u8>, ended: bool) -> Result<(), IngestError> {
+        let result = self.go_on(rest, ended);
+        if let Err(e) = &result {
+            self.step = Step::Failed(e.clone());
         }
-        self.read()
+        result
     }
 
-    /// The head is complete (or the input `ended` before it was): checks it and starts the
-    /// record reader over it and `rest`, as [`super::ingest`] does.
-    fn advance_from_head(&mut self, rest: Vec<u8>, ended: bool) -> Result<(), IngestError> {
-        let Step::Head(head) = &mut self.step else {
-            return Ok(());
-        };
-        let head = std::mem::take(head);
-        let (mut head, estimated_rows) = match read_head(
-            &mut Cursor::new(head),
-            self.total_bytes,
-            self.params.encoding,
-        ) {
-            Ok(read) => read,
-            Err(e) => {
-                self.step = Step::Failed(e.clone());
-                return Err(e);
+    /// [`Self::advance`], without the error kept.
+    fn go_on(&mut self, rest: Vec<u8>, ended: bool) -> Result<(), IngestError> {
+        match &mut self.step {
+            Step::Head(head) => {
+                // The head is complete (or the input ended before it was): checked, and the
+                // record reader started over it and `rest`, as [`super::ingest`] does.
+                let head = std::mem::take(head);
+                let (mut head, estimated_rows) = read_head(
+                    &mut Cursor::new(head),
+                    self.total_bytes,
+                    self.params.encoding,
+                )?;
+                drop_utf8_marks(&mut head);
+                let mut pieces = Pieces {
+                    ended,
+                    ..Pieces::default()
+                };
+                pieces.queue.extend([head, rest]);
+                let reader = RecordReader::new(pieces, self.params.delimiter);
+                self.step = Step::FirstRecord(reader, estimated_rows);
             }
-        };
-        if head.starts_with(b"\xEF\xBB\xBF") {
-            head.drain(..3);
-        } else if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
-            // A stray UTF-16 BOM before UTF-8 text (see `sniff::detect_encoding`).
-            head.drain(..2);
+            Step::FirstRecord(reader, _) | Step::Rows(reader, _) => {
+                reader.source_mut().ended |= ended;
+            }
+            Step::Done(_) => return Ok(()),
+            Step::Failed(e) => return Err(e.clone()),
         }
-        let mut pieces = Pieces {
-            ended,
-            ..Pieces::default()
-        };
-        pieces.queue.push_back(head);
-        pieces.queue.push_back(rest);
-        let reader = RecordReader::new(pieces, self.params.delimiter);
-        self.step = Step::FirstRecord(reader, estimated_rows);
+        let step = std::mem::replace(&mut self.step, Step::Head(Vec::new()));
+        self.step = self.read_from(step)?;
         Ok(())
     }
 
-    /// Reads records until the pieces run out (or the input ends).
-    fn read(&mut self) -> Result<(), IngestError> {
-        let step = std::mem::replace(&mut self.step, Step::Head(Vec::new()));
-        match self.read_from(step) {
-            Ok(step) => {
-                self.step = step;
-                Ok(())
-            }
-            Err(e) => {
-                // The ingest is over: the same error again at every later call.
-                self.step = Step::Failed(e.clone());
-                Err(e)
-            }
-        }
-    }
-
-    /// [`Self::read`] from `step`, to the step it stops at.
+    /// Reads records from `step` until the pieces run out (or the input ends); the step it
+    /// stops at.
     fn read_from(&self, step: Step) -> Result<Step, IngestError> {
         let (mut reader, mut builder) = match step {
             Step::FirstRecord(mut reader, estimated_rows) => {
-                let Some((columns, first)) = try_first_record(&mut reader, &self.params)? else {
+                let Some(first) = try_first_record(&mut reader, &self.params)? else {
                     return Ok(Step::FirstRecord(reader, estimated_rows));
                 };
-                check_ranges(&self.params.mapping, columns.len())?;
-                let mut builder = Builder::new(&self.params, columns, estimated_rows)?;
-                if let Some((record, line)) = first {
-                    builder.push(&record.as_record(), line);
-                }
+                let builder = start_rows(&self.params, first, estimated_rows)?;
                 (reader, Box::new(builder))
             }
             Step::Rows(reader, builder) => (reader, builder),

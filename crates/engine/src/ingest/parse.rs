@@ -329,6 +329,31 @@ pub(super) fn try_first_record<R: Read>(
     }
 }
 
+/// Drops a UTF-8 byte-order mark, or a stray UTF-16 one before UTF-8 text (see
+/// `sniff::detect_encoding`), from the head of a UTF-8 file.
+pub(super) fn drop_utf8_marks(head: &mut Vec<u8>) {
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        head.drain(..3);
+    } else if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        head.drain(..2);
+    }
+}
+
+/// The builder of the rows after `first` (the column names, and the first data row of a file
+/// without a header), with room for `estimated_rows`.
+pub(super) fn start_rows(
+    params: &IngestParams,
+    (columns, first): FirstRecord,
+    estimated_rows: usize,
+) -> Result<Builder, IngestError> {
+    check_ranges(&params.mapping, columns.len())?;
+    let mut builder = Builder::new(params, columns, estimated_rows)?;
+    if let Some((record, line)) = first {
+        builder.push(&record.as_record(), line);
+    }
+    Ok(builder)
+}
+
 /// A pulled source said it had no bytes yet: only a fed source may, so this is an error.
 fn stopped_arriving() -> IngestError {
     io_error(io::ErrorKind::WouldBlock.into())
@@ -398,12 +423,7 @@ fn ingest_with<R: Read>(
     let replaced = Rc::new(Cell::new(0u64));
     let source: Box<dyn Read + '_> = match params.encoding {
         TextEncoding::Utf8 => {
-            if head.starts_with(b"\xEF\xBB\xBF") {
-                head.drain(..3);
-            } else if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
-                // A stray UTF-16 BOM before UTF-8 text (see `sniff::detect_encoding`).
-                head.drain(..2);
-            }
+            drop_utf8_marks(&mut head);
             Box::new(Cursor::new(head).chain(counting))
         }
         other => {
@@ -420,13 +440,8 @@ fn ingest_with<R: Read>(
     };
     let mut reader = RecordReader::new(source, params.delimiter);
     let (columns, first) = first_record(&mut reader, params)?;
-    check_ranges(&params.mapping, columns.len())?;
-
-    let mut builder = Builder::new(params, columns, estimated_rows)?;
+    let mut builder = start_rows(params, (columns, first), estimated_rows)?;
     builder.part = part;
-    if let Some((record, line)) = first {
-        builder.push(&record.as_record(), line);
-    }
     read_rows(&mut reader, &mut builder, params.delimiter)?;
     drop(reader);
     builder.finish(replaced.get())
@@ -599,7 +614,7 @@ pub(super) fn check_roles(mapping: &ColumnMapping) -> Result<(), IngestError> {
 }
 
 /// Every mapped column exists in the header (or the first row, without a header).
-pub(super) fn check_ranges(mapping: &ColumnMapping, columns: usize) -> Result<(), IngestError> {
+fn check_ranges(mapping: &ColumnMapping, columns: usize) -> Result<(), IngestError> {
     for role in ColumnRole::ALL {
         if let Some(column) = mapping.get(role) {
             if column >= columns {

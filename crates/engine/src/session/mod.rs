@@ -413,36 +413,56 @@ impl Session {
             }) => (sheet, ingest, None),
             _ => return Begun::Answered(self.handle(generation, request, attachment, job)),
         };
-        let begun = (|| {
-            self.enter_generation(generation)?;
-            if let Some(file) = attachment {
-                self.keep_file(file, sheet.as_deref())?;
-            }
-            let file = self.file.as_deref().ok_or_else(|| nothing("file"))?;
-            if self.workbook.is_some() || (job.cancelled)() {
-                // A workbook's sheet is text in memory already: read it in one go.
-                return Ok(None);
-            }
-            let total_bytes = file.size_bytes();
-            let Some(ingest) = ingest::FedIngest::new(total_bytes, params)? else {
-                return Ok(None);
-            };
-            Ok(Some(file::FedRead {
-                ingest,
-                analyse: analyse.clone(),
-                started: (job.now_ms)(),
-                total_bytes,
-                fed_bytes: 0,
-                generation,
-                file: self.files_kept,
-            }))
-        })();
+        let begun = self.begin_fed(
+            generation,
+            sheet.as_deref(),
+            params,
+            analyse,
+            attachment,
+            job,
+        );
         match begun {
             Ok(Some(read)) => Begun::Fed(read),
             // The file is kept: answered as `handle` answers (without the attachment again).
             Ok(None) => Begun::Answered(self.handle(generation, request, None, job)),
             Err(e) => Begun::Answered(Err(e)),
         }
+    }
+
+    /// [`Self::begin`] for a read of the transactions file (`analyse`: the RFM parameters and
+    /// first page of an `Ingest`): the fed read, or `None` when the file is to be read in one
+    /// go (a workbook's sheet, another encoding).
+    fn begin_fed(
+        &mut self,
+        generation: u64,
+        sheet: Option<&str>,
+        params: &ingest::IngestParams,
+        analyse: Option<(rfm::RfmParams, CustomerQuery)>,
+        attachment: Option<Box<dyn Source>>,
+        job: &mut Job<'_>,
+    ) -> Result<Option<file::FedRead>, SessionError> {
+        self.enter_generation(generation)?;
+        if let Some(file) = attachment {
+            self.keep_file(file, sheet)?;
+        }
+        let file = self.file.as_deref().ok_or_else(|| nothing("file"))?;
+        if self.workbook.is_some() || (job.cancelled)() {
+            // A workbook's sheet is text in memory already: read it in one go.
+            return Ok(None);
+        }
+        let total_bytes = file.size_bytes();
+        let Some(ingest) = ingest::FedIngest::new(total_bytes, params)? else {
+            return Ok(None);
+        };
+        Ok(Some(file::FedRead {
+            ingest,
+            analyse,
+            started: (job.now_ms)(),
+            total_bytes,
+            fed_bytes: 0,
+            generation,
+            file: self.files_kept,
+        }))
     }
 
     /// The kept transactions file (the one a [`Begun::Fed`] read is to be fed).

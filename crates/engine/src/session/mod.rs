@@ -45,6 +45,7 @@ pub mod sendtime;
 mod source;
 pub mod tiers;
 pub mod warehouse;
+pub mod warm;
 
 pub use file::{Begun, FedRead};
 pub use messages::{AttributesSummary, Request, Response, SessionError, Stage};

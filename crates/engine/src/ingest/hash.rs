@@ -14,34 +14,8 @@ const P2: u64 = 0x8ebc_6af0_9c88_c6e3;
 /// The folded multiply: high and low halves of the 128-bit product, xored.
 #[inline]
 pub(crate) fn mix(a: u64, b: u64) -> u64 {
-    #[cfg(target_pointer_width = "64")]
-    {
-        let product = u128::from(a) * u128::from(b);
-        (product as u64) ^ ((product >> 64) as u64)
-    }
-    #[cfg(not(target_pointer_width = "64"))]
-    {
-        a.wrapping_mul(b) ^ high_half(a, b)
-    }
-}
-
-/// The high 64 bits of the 128-bit product `a × b`, from four 32 × 32-bit products: the same
-/// bits as `u128`, without it. On wasm32 a `u128` product is a call to compiler-builtins'
-/// `__multi3`, which passes its result through memory: a V8 profile of the 1M-row ingest showed
-/// it at ≈ 100 ms of the parse (issue 15, sixth pass); natively the `u128` product is one
-/// instruction and is kept.
-#[cfg(any(test, not(target_pointer_width = "64")))]
-#[inline]
-fn high_half(a: u64, b: u64) -> u64 {
-    const LOW: u64 = 0xffff_ffff;
-    let (a_low, a_high) = (a & LOW, a >> 32);
-    let (b_low, b_high) = (b & LOW, b >> 32);
-    let low_low = a_low * b_low;
-    let low_high = a_low * b_high;
-    let high_low = a_high * b_low;
-    // At most 3 × (2³² − 1): no overflow.
-    let middle = (low_low >> 32) + (low_high & LOW) + (high_low & LOW);
-    a_high * b_high + (low_high >> 32) + (high_low >> 32) + (middle >> 32)
+    let product = u128::from(a) * u128::from(b);
+    (product as u64) ^ ((product >> 64) as u64)
 }
 
 /// The little-endian word of exactly 8 bytes.
@@ -137,35 +111,6 @@ pub(crate) type BuildPassThrough = BuildHasherDefault<PassThroughHasher>;
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The `u128` product's high half, as wasm32 computes it without `u128`.
-    #[test]
-    fn the_high_half_is_the_u128_products() {
-        let reference = |a: u64, b: u64| ((u128::from(a) * u128::from(b)) >> 64) as u64;
-        let edges = [
-            0,
-            1,
-            2,
-            u64::from(u32::MAX),
-            1 << 32,
-            u64::MAX - 1,
-            u64::MAX,
-            P0,
-            P1,
-            P2,
-        ];
-        for a in edges {
-            for b in edges {
-                assert_eq!(high_half(a, b), reference(a, b), "{a:#x} × {b:#x}");
-            }
-        }
-        let mut x = 0x1234_5678_9abc_def0_u64;
-        for _ in 0..100_000 {
-            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            let y = x.rotate_left(29) ^ P1;
-            assert_eq!(high_half(x, y), reference(x, y), "{x:#x} × {y:#x}");
-        }
-    }
 
     #[test]
     fn hashes_differ_by_content_length_and_seed() {

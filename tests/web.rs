@@ -195,3 +195,35 @@ const NATIVE_K6_INERTIA: f64 = 1643.897862753891;
 fn predictions_in_wasm_match_the_native_run() {
     common::assert_demo_predictions_pinned();
 }
+
+/// The worker's reader of a file gives its bytes whole and in order: into its own buffer (a
+/// byte stream's "bring your own buffer" reads, which Chromium offers) and with the stream's own
+/// chunks (the fallback); an empty file gives nothing.
+#[wasm_bindgen_test]
+async fn the_workers_blob_reader_gives_every_byte_in_order() {
+    use segscope::worker::stream::Chunks;
+    let bytes: Vec<u8> = (0..3_000_003u32).map(|i| (i * 7 % 251) as u8).collect();
+    for data in [&bytes[..], &b""[..]] {
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(data));
+        let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).expect("blob");
+        for own in [true, false] {
+            let mut chunks = if own {
+                Chunks::of(&blob)
+            } else {
+                Chunks::of_default(&blob)
+            };
+            assert_eq!(matches!(chunks, Chunks::Own { .. }), own);
+            let (mut read, mut pieces) = (Vec::new(), 0);
+            while let Some(piece) = chunks.next().await.expect("read") {
+                read.extend_from_slice(&piece);
+                pieces += 1;
+            }
+            assert_eq!(read.len(), data.len(), "own buffer: {own}");
+            assert!(read == data, "own buffer: {own}: other bytes");
+            assert!(
+                !own || data.is_empty() || pieces >= 3,
+                "{pieces} reads of 3 MB"
+            );
+        }
+    }
+}

@@ -34,9 +34,10 @@ const dist = path.resolve(args.dist);
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm',
   '.css': 'text/css', '.csv': 'text/csv' };
 const server = http.createServer((req, res) => {
-  const url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  let url;
+  try { url = decodeURIComponent(new URL(req.url, 'http://x').pathname); } catch { res.writeHead(400); res.end(); return; }
   const file = path.join(dist, url.endsWith('/') ? url + 'index.html' : url);
-  if (!file.startsWith(dist) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+  if (!file.startsWith(dist + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
     res.writeHead(404); res.end(); return;
   }
   res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
@@ -56,11 +57,15 @@ try {
   cdp.on('Target.attachedToTarget', e => { if (e.targetInfo.type === 'worker') worker = e.sessionId; });
   cdp.on('Target.receivedMessageFromTarget', e => {
     const m = JSON.parse(e.message);
-    if (m.id && pending.has(m.id)) { pending.get(m.id)(m); pending.delete(m.id); }
+    if (m.id && pending.has(m.id)) {
+      const [resolve, reject] = pending.get(m.id);
+      pending.delete(m.id);
+      if (m.error) reject(new Error(`${m.error.message} (${m.error.code})`)); else resolve(m);
+    }
   });
-  const send = (method, params = {}) => new Promise(res => {
+  const send = (method, params = {}) => new Promise((resolve, reject) => {
     const id = nextId++;
-    pending.set(id, res);
+    pending.set(id, [resolve, reject]);
     cdp.send('Target.sendMessageToTarget', { sessionId: worker, message: JSON.stringify({ id, method, params }) });
   });
   await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });

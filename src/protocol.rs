@@ -35,6 +35,14 @@ pub use crate::engine::session::{
 /// 18: `IngestError::Csv` removed (the ingest's own record reader fails only on I/O).
 pub const PROTOCOL_VERSION: u32 = 18;
 
+/// The name the page gives the first worker it starts: only that one rehearses the page's first
+/// request while it waits (`engine::session::warm`). A worker started again (after a crash or a
+/// cancel) gets [`WORKER_NAME_AGAIN`]: the page re-sends its file at once, and a rehearsal that
+/// failed would otherwise fail again in every new worker.
+pub const WORKER_NAME_FIRST: &str = "segscope";
+/// The name of every worker after the first.
+pub const WORKER_NAME_AGAIN: &str = "segscope-again";
+
 /// One message on the wire. Every request carries an id that its responses echo, and the page's
 /// file generation, which the responses echo too (so an answer about an older file is dropped).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -212,7 +212,7 @@ async fn the_workers_blob_reader_gives_every_byte_in_order() {
             } else {
                 Chunks::of_default(&blob)
             };
-            assert_eq!(matches!(chunks, Chunks::Own { .. }), own);
+            assert_eq!(chunks.own_buffer(), own);
             let (mut read, mut pieces) = (Vec::new(), 0);
             while let Some(piece) = chunks.next().await.expect("read") {
                 read.extend_from_slice(&piece);
@@ -224,6 +224,35 @@ async fn the_workers_blob_reader_gives_every_byte_in_order() {
                 !own || data.is_empty() || pieces >= 3,
                 "{pieces} reads of 3 MB"
             );
+            assert_eq!(chunks.next().await.expect("after the end"), None);
         }
     }
+}
+
+/// The worker's rehearsal (`engine::session::warm`) with its own settings, in the browser: it
+/// answers with an analysis of every line (a failure here would fail in every page load).
+#[wasm_bindgen_test]
+fn the_workers_rehearsal_answers_in_the_browser() {
+    use segscope::engine::session::{overview, warm, Job, Response, Stage};
+    let file = warm::rehearsal_file(warm::ROWS);
+    let mut progress = |_: Stage, _: u64, _: u64| {};
+    let mut now_ms = js_sys::Date::now;
+    let cancelled = || false;
+    let mut job = Job {
+        progress: &mut progress,
+        now_ms: &mut now_ms,
+        cancelled: &cancelled,
+    };
+    let reply = warm::rehearse(&file, warm::PIECE_BYTES, &mut job).expect("rehearsal");
+    // Encoded as the worker encodes it (a failure to encode is a `Failed` answer).
+    let encoded = segscope::protocol::encode_response(0, 0, &reply.response);
+    assert!(
+        encoded.contains("\"Analyzed\""),
+        "{}",
+        &encoded[..encoded.len().min(300)]
+    );
+    let Response::Overview(overview::Response::Analyzed { quality, .. }) = reply.response else {
+        panic!("not an analysis");
+    };
+    assert_eq!(quality.expect("quality").rows_kept, warm::ROWS as u64);
 }

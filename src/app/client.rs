@@ -2,14 +2,17 @@
 //! routes each response to the callback of the request it answers, and cancels by terminating
 //! the worker and starting a fresh one.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use js_sys::Object;
 use wasm_bindgen::prelude::*;
-use web_sys::{Blob, ErrorEvent, MessageEvent, Worker};
+use web_sys::{Blob, ErrorEvent, MessageEvent, Worker, WorkerOptions};
 
-use crate::protocol::{decode, encode, Envelope, Request, Response, WorkerError, PROTOCOL_VERSION};
+use crate::protocol::{
+    decode, encode, Envelope, Request, Response, WorkerError, PROTOCOL_VERSION, WORKER_NAME_AGAIN,
+    WORKER_NAME_FIRST,
+};
 
 /// Where Trunk puts the worker's loader (relative, so any path prefix works).
 const WORKER_URL: &str = "./worker_loader.js";
@@ -33,6 +36,8 @@ thread_local! {
     /// The page's file generation: stamped on every request, echoed by every response; answers
     /// of an older generation (a file the user has since left) are dropped here, in one place.
     static GENERATION: RefCell<u64> = const { RefCell::new(1) };
+    /// Whether a worker was started before (the next one is named [`WORKER_NAME_AGAIN`]).
+    static STARTED_BEFORE: Cell<bool> = const { Cell::new(false) };
 }
 
 /// The user left the current file (a new file, or back to the start): requests from now on
@@ -60,7 +65,13 @@ pub fn on_crash(f: impl Fn(String) + 'static) {
 }
 
 fn spawn() -> Result<Client, String> {
-    let worker = Worker::new(WORKER_URL).map_err(|e| format!("{e:?}"))?;
+    let options = WorkerOptions::new();
+    options.set_name(if STARTED_BEFORE.with(|s| s.replace(true)) {
+        WORKER_NAME_AGAIN
+    } else {
+        WORKER_NAME_FIRST
+    });
+    let worker = Worker::new_with_options(WORKER_URL, &options).map_err(|e| format!("{e:?}"))?;
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(on_message);
     let on_error = Closure::<dyn Fn(ErrorEvent)>::new(|e: ErrorEvent| {
         e.prevent_default();

@@ -36,13 +36,6 @@ const PROGRESS_INTERVAL_MS: f64 = 80.0;
 /// Bytes of the file read at a time when a fed read cannot stream its Blob ([`feed`]).
 const FEED_BYTES: u64 = 4 << 20;
 
-/// Rounds of the rehearsal ([`rehearse`]), lines of its generated file, and the bytes fed at a
-/// time (about what `Blob.stream()` hands out). Measured: see docs/benchmarks.md, issue 15's
-/// sixth pass.
-const REHEARSAL_ROUNDS: usize = 4;
-const REHEARSAL_ROWS: usize = 20_000;
-const REHEARSAL_PIECE: usize = 64 << 10;
-
 thread_local! {
     static SESSION: RefCell<Session> = RefCell::new(Session::new().with_spreadsheets(crate::xlsx::NEW_SHEET));
     /// (id, generation) of the request being handled, for the panic hook.
@@ -113,7 +106,9 @@ pub fn start() {
         },
         None,
     );
-    wasm_bindgen_futures::spawn_local(rehearse());
+    if scope().name() == crate::protocol::WORKER_NAME_FIRST {
+        wasm_bindgen_futures::spawn_local(rehearse());
+    }
 }
 
 /// Rehearses the page's first request (open a file, read it as streamed pieces, the RFM run, its
@@ -122,26 +117,34 @@ pub fn start() {
 /// V8 compiles the hot functions again, optimised, in the background; a long call that began as
 /// baseline code (the RFM run on the user's file) would otherwise stay so to its end.
 async fn rehearse() {
-    let file = warm::rehearsal_file(REHEARSAL_ROWS);
-    for _ in 0..REHEARSAL_ROUNDS {
+    let mut file = None;
+    for _ in 0..warm::ROUNDS {
         gloo_timers::future::TimeoutFuture::new(0).await;
         if ASKED.with(Cell::get) {
             return;
         }
-        let mut progress = |_: Stage, _: u64, _: u64| {};
-        let mut clock = now_ms;
-        let cancelled = || false;
-        let mut job = Job {
-            progress: &mut progress,
-            now_ms: &mut clock,
-            cancelled: &cancelled,
-        };
-        // The answer is encoded as a real one would be, and dropped; a failure (none is known)
-        // only means less is warm.
-        if let Ok(reply) = warm::rehearse(&file, REHEARSAL_PIECE, &mut job) {
+        let file = file.get_or_insert_with(|| warm::rehearsal_file(warm::ROWS));
+        // The answer is encoded as a real one would be, and dropped; a failure (none is known:
+        // tests/web.rs runs this in the browser) only means less is warm.
+        let reply = with_job(&mut |_, _, _| {}, |job| {
+            warm::rehearse(file, warm::PIECE_BYTES, job)
+        });
+        if let Ok(reply) = reply {
             drop(encode_response(0, 0, &reply.response));
         }
     }
+}
+
+/// Runs `f` with a [`Job`] that reports to `progress` (cancel is the page's `terminate()`).
+fn with_job<T>(progress: &mut dyn FnMut(Stage, u64, u64), f: impl FnOnce(&mut Job<'_>) -> T) -> T {
+    let mut clock = now_ms;
+    let cancelled = || false;
+    let mut job = Job {
+        progress,
+        now_ms: &mut clock,
+        cancelled: &cancelled,
+    };
+    f(&mut job)
 }
 
 fn on_message(event: MessageEvent) {
@@ -245,15 +248,7 @@ impl Progress {
 
     /// Runs `f` with a [`Job`] that reports here (cancel is the page's `terminate()`).
     fn with_job<T>(&mut self, f: impl FnOnce(&mut Job<'_>) -> T) -> T {
-        let mut progress = |stage: Stage, done: u64, total: u64| self.report(stage, done, total);
-        let mut clock = now_ms;
-        let cancelled = || false;
-        let mut job = Job {
-            progress: &mut progress,
-            now_ms: &mut clock,
-            cancelled: &cancelled,
-        };
-        f(&mut job)
+        with_job(&mut |stage, done, total| self.report(stage, done, total), f)
     }
 }
 

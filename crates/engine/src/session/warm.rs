@@ -17,6 +17,14 @@ use crate::customers::CustomerQuery;
 use crate::ingest::{IngestParams, PreviewParams};
 use crate::rfm::RfmParams;
 
+/// Lines of the file the browser's worker rehearses on (≈ 0.9 MB).
+pub const ROWS: usize = 20_000;
+/// Bytes fed at a time in the rehearsal: small pieces, so that the functions a piece goes
+/// through are entered many times (V8 counts calls and loop turns toward recompiling them).
+pub const PIECE_BYTES: usize = 64 << 10;
+/// Rounds of the rehearsal.
+pub const ROUNDS: usize = 4;
+
 /// Regions and channels of the generated file.
 const REGIONS: [&str; 4] = ["North", "South", "East", "West"];
 const CHANNELS: [&str; 3] = ["web", "store", "app"];
@@ -142,6 +150,32 @@ mod tests {
             "{}",
             dataset.customer_ids.len()
         );
+    }
+
+    /// The rehearsal goes the fed way the worker reads a user's CSV, not the pulled one.
+    #[test]
+    fn the_rehearsal_file_is_read_the_fed_way() {
+        let file = rehearsal_file(1000);
+        quiet_job(|job| {
+            let mut session = Session::new();
+            let open = crate::session::Request::File(file::Request::Open {
+                params: PreviewParams::default(),
+            });
+            let reply = session
+                .handle(1, open, Some(Box::new(BytesSource(file.clone()))), job)
+                .unwrap();
+            let Response::File(file::Response::Preview { preview, .. }) = reply.response else {
+                panic!("no preview");
+            };
+            let ingest = crate::session::Request::File(file::Request::Ingest {
+                sheet: None,
+                ingest: IngestParams::from_preview(&preview),
+                rfm: RfmParams::default(),
+                query: CustomerQuery::default(),
+                summary: None,
+            });
+            assert!(matches!(session.begin(1, ingest, None, job), Begun::Fed(_)));
+        });
     }
 
     #[test]

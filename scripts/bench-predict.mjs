@@ -19,6 +19,7 @@ try {
   await app.goto();
   await app.analyse(csv);
   const { page } = app;
+  await app.go('predictions'); // the predictions have a page of their own
   for (let run = 1; run <= runs; run++) {
     if (run > 1) await page.locator('[data-testid=predict-horizon]').fill(String(180 + run));
     if (run > 1) await page.locator('[data-testid=predict-horizon]').dispatchEvent('change');

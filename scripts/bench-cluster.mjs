@@ -20,6 +20,7 @@ try {
   await app.analyse(csv);
   const { page } = app;
   const customers = await app.number('kpi-customers');
+  await app.go('segments'); // the segments have a page of their own
   for (let run = 1; run <= runs; run++) {
     await page.locator('[data-testid=cluster-seed]').fill(String(41 + run));
     await page.locator('[data-testid=cluster-seed]').dispatchEvent('change');

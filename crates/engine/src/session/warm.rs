@@ -77,6 +77,23 @@ pub fn rehearsal_file(rows: usize) -> Vec<u8> {
 /// encode a real one, and drops it).
 pub fn rehearse(file: &[u8], piece: usize, job: &mut Job<'_>) -> Result<Reply, SessionError> {
     let mut session = Session::new();
+    let mut read = match begin_ingest(&mut session, file, job)? {
+        Begun::Answered(answer) => return answer,
+        Begun::Fed(read) => read,
+    };
+    for bytes in file.chunks(piece.max(1)) {
+        read.feed(bytes.to_vec(), job)?;
+    }
+    session.end_fed(read, job)
+}
+
+/// Opens `file` in `session` and begins the `Ingest` of [`rehearse`] (the preview's detections,
+/// the default RFM settings).
+fn begin_ingest(
+    session: &mut Session,
+    file: &[u8],
+    job: &mut Job<'_>,
+) -> Result<Begun, SessionError> {
     let open = super::Request::File(file::Request::Open {
         params: PreviewParams::default(),
     });
@@ -94,14 +111,7 @@ pub fn rehearse(file: &[u8], piece: usize, job: &mut Job<'_>) -> Result<Reply, S
         query: CustomerQuery::default(),
         summary: None,
     });
-    let mut read = match session.begin(1, ingest, None, job) {
-        Begun::Answered(answer) => return answer,
-        Begun::Fed(read) => read,
-    };
-    for bytes in file.chunks(piece.max(1)) {
-        read.feed(bytes.to_vec(), job)?;
-    }
-    session.end_fed(read, job)
+    Ok(session.begin(1, ingest, None, job))
 }
 
 #[cfg(test)]
@@ -156,26 +166,8 @@ mod tests {
     #[test]
     fn the_rehearsal_file_is_read_the_fed_way() {
         let file = rehearsal_file(1000);
-        quiet_job(|job| {
-            let mut session = Session::new();
-            let open = crate::session::Request::File(file::Request::Open {
-                params: PreviewParams::default(),
-            });
-            let reply = session
-                .handle(1, open, Some(Box::new(BytesSource(file.clone()))), job)
-                .unwrap();
-            let Response::File(file::Response::Preview { preview, .. }) = reply.response else {
-                panic!("no preview");
-            };
-            let ingest = crate::session::Request::File(file::Request::Ingest {
-                sheet: None,
-                ingest: IngestParams::from_preview(&preview),
-                rfm: RfmParams::default(),
-                query: CustomerQuery::default(),
-                summary: None,
-            });
-            assert!(matches!(session.begin(1, ingest, None, job), Begun::Fed(_)));
-        });
+        let begun = quiet_job(|job| begin_ingest(&mut Session::new(), &file, job)).unwrap();
+        assert!(matches!(begun, Begun::Fed(_)));
     }
 
     #[test]

@@ -29,6 +29,7 @@
 mod errors;
 mod fed;
 mod hash;
+mod intern;
 mod params;
 mod parse;
 mod records;

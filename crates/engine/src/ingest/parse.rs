@@ -7,7 +7,6 @@
 //! decoded from bytes only when needed (dates and amounts on a cache miss, new interned values).
 
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::io::{self, Cursor, Read};
 use std::rc::Rc;
 
@@ -15,7 +14,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::errors::MAX_PLAUSIBLE_AMOUNT;
-use super::hash::{hash64, hash_fields, mix, pack_upto8, BuildPassThrough};
+use super::hash::{hash64, hash_fields, mix};
+use super::intern::Interner;
 use super::records::{would_block, OwnedRecord, Record, RecordReader};
 use super::schema::{column_names, truncate_chars};
 use super::sniff;
@@ -678,140 +678,6 @@ impl<R: Read> Read for ReplacementCounter<R> {
             self.count.set(self.count.get() + found);
         }
         Ok(n)
-    }
-}
-
-/// A value of at most 16 bytes packed into two words plus its length, so the interning table
-/// holds it inline: a lookup compares three words and never follows a pointer.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct ShortKey([u64; 3]);
-
-impl ShortKey {
-    const MAX_LEN: usize = 16;
-
-    #[inline]
-    fn new(bytes: &[u8]) -> Option<Self> {
-        let len = bytes.len();
-        if len > Self::MAX_LEN {
-            return None;
-        }
-        let (first, second) = bytes.split_at(len.min(8));
-        Some(Self([pack_upto8(first), pack_upto8(second), len as u64]))
-    }
-}
-
-impl std::hash::Hash for ShortKey {
-    #[inline]
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        let [a, b, len] = self.0;
-        state.write_u64(mix(a ^ SEED_ORDER, b ^ len ^ SEED_RECORD));
-    }
-}
-
-/// Interned strings looked up by their raw bytes, so a value seen before costs one hash lookup
-/// and no UTF-8 check or allocation.
-struct Interner {
-    short: HashMap<ShortKey, u32, BuildPassThrough>,
-    long: FxHashMap<Box<[u8]>, u32>,
-    table: Interned,
-    /// U+FFFD introduced when decoding each value (all zero for valid UTF-8).
-    replaced: Vec<u32>,
-    any_replaced: bool,
-    /// The value looked up last (consecutive lines of one order often repeat it).
-    last: Option<(ShortKey, u32)>,
-    /// The bytes of the values that were not valid UTF-8 (the others' are their text), to look
-    /// them up again when two parts of a file are joined.
-    invalid: FxHashMap<u32, Box<[u8]>>,
-}
-
-impl Interner {
-    fn new() -> Self {
-        Self::with_capacity(0)
-    }
-
-    /// An interner with room for `values` without growing (each growth re-inserts every value).
-    fn with_capacity(values: usize) -> Self {
-        Self {
-            short: HashMap::with_capacity_and_hasher(values, BuildPassThrough::default()),
-            long: FxHashMap::default(),
-            table: Interned::default(),
-            replaced: Vec::new(),
-            any_replaced: false,
-            last: None,
-            invalid: FxHashMap::default(),
-        }
-    }
-
-    /// For each of `other`'s values, in its order, its index here (values new here are added in
-    /// `other`'s order, so joining two parts of a file numbers values as reading it whole does).
-    #[cfg(not(target_arch = "wasm32"))]
-    fn absorb(&mut self, other: &Interner) -> Vec<u32> {
-        (0..other.table.values.len())
-            .map(|i| {
-                let index = i as u32;
-                let bytes = match other.invalid.get(&index) {
-                    Some(raw) => raw,
-                    None => other.table.values.get(i).map_or(&b""[..], |t| t.as_bytes()),
-                };
-                self.intern(bytes).0
-            })
-            .collect()
-    }
-
-    /// The index of `bytes` and the replacement characters its text needed.
-    #[inline]
-    fn intern(&mut self, bytes: &[u8]) -> (u32, u32) {
-        let key = ShortKey::new(bytes);
-        let found = match key {
-            Some(key) => match self.last {
-                Some((last, i)) if last == key => Some(i),
-                _ => {
-                    let found = self.short.get(&key).copied();
-                    if let Some(i) = found {
-                        self.last = Some((key, i));
-                    }
-                    found
-                }
-            },
-            None => self.long.get(bytes).copied(),
-        };
-        if let Some(i) = found {
-            let replaced = if self.any_replaced {
-                self.replaced.get(i as usize).copied().unwrap_or(0)
-            } else {
-                0
-            };
-            return (i, replaced);
-        }
-        self.insert(bytes, key)
-    }
-
-    #[cold]
-    fn insert(&mut self, bytes: &[u8], key: Option<ShortKey>) -> (u32, u32) {
-        let (text, replaced) = match std::str::from_utf8(bytes) {
-            Ok(text) => (text.to_string(), 0),
-            Err(_) => {
-                let text = String::from_utf8_lossy(bytes).into_owned();
-                let replaced = text.chars().filter(|&c| c == '\u{FFFD}').count();
-                (text, u32::try_from(replaced).unwrap_or(u32::MAX))
-            }
-        };
-        let i = u32::try_from(self.table.values.len()).unwrap_or(u32::MAX);
-        self.table.values.push(text);
-        self.replaced.push(replaced);
-        self.any_replaced |= replaced > 0;
-        if replaced > 0 {
-            self.invalid.insert(i, bytes.into());
-        }
-        match key {
-            Some(key) => {
-                self.short.insert(key, i);
-            }
-            None => {
-                self.long.insert(bytes.into(), i);
-            }
-        }
-        (i, replaced)
     }
 }
 

@@ -1,8 +1,8 @@
 //! Interning of the text cells (customer ids, products, regions, channels): each distinct value
 //! gets an index, in the order values are first seen, looked up by its raw bytes.
 //!
-//! Three ways in, cheapest first; they give the same indexes (a value always goes the same way,
-//! or is found again when it went another way before):
+//! Three ways in, cheapest first; they give the same indexes (a number the array covers is found
+//! there; one added before the array grew over it stays in the hash table and is found there):
 //! - **numbers** (a customer or product id like `10218`: digits only, no leading zero, at most 9
 //!   digits) below the length of a flat array, indexed by their value. The array stays at most
 //!   [`DENSE_SLOTS_PER_VALUE`] slots (4 bytes each) per distinct value, so sparse numbers (phone
@@ -152,8 +152,9 @@ impl Interner {
             return (i, replaced);
         }
         let (i, replaced) = self.insert(bytes);
-        if let Some(n) = number {
-            self.cover(n, i);
+        // A number the array covers is found there alone; the others in the hash tables.
+        if !number.is_some_and(|n| self.cover(n, i)) {
+            self.index(bytes, i);
         }
         (i, replaced)
     }
@@ -184,29 +185,30 @@ impl Interner {
     }
 
     /// Records the new value `i`, the number `n`, in the array, growing it to cover `n` while it
-    /// stays within its budget of slots per value; otherwise the hash table has it.
+    /// stays within its budget of slots per value. False when it does not (the hash table has
+    /// it then).
     #[cold]
-    fn cover(&mut self, n: usize, i: u32) {
+    fn cover(&mut self, n: usize, i: u32) -> bool {
         if n >= self.dense.len() {
-            let budget = (self
-                .table
-                .values
-                .len()
-                .saturating_mul(DENSE_SLOTS_PER_VALUE))
-            .clamp(DENSE_MIN_SLOTS, DENSE_MAX_SLOTS);
+            let budget = (self.table.values.len())
+                .saturating_mul(DENSE_SLOTS_PER_VALUE)
+                .clamp(DENSE_MIN_SLOTS, DENSE_MAX_SLOTS);
             if n >= budget {
-                return;
+                return false;
             }
             let slots = (n + 1).next_power_of_two().min(budget);
             self.dense.resize(slots, 0);
         }
-        if let Some(slot) = self.dense.get_mut(n) {
-            *slot = i + 1;
+        match self.dense.get_mut(n) {
+            Some(slot) => {
+                *slot = i + 1;
+                true
+            }
+            None => false,
         }
     }
 
-    /// Adds a value not seen before: to the values and to the hash tables (a number too, so
-    /// that the tables alone always find every value).
+    /// Adds a value not seen before to the values ([`Self::index`] makes the hash tables find it).
     #[cold]
     fn insert(&mut self, bytes: &[u8]) -> (u32, u32) {
         let (text, replaced) = match std::str::from_utf8(bytes) {
@@ -224,6 +226,12 @@ impl Interner {
         if replaced > 0 {
             self.invalid.insert(i, bytes.into());
         }
+        (i, replaced)
+    }
+
+    /// Makes the hash tables find value `i`, `bytes`.
+    #[cold]
+    fn index(&mut self, bytes: &[u8], i: u32) {
         match ShortKey::new(bytes) {
             Some(key) => {
                 self.short.insert(key, i);
@@ -232,7 +240,6 @@ impl Interner {
                 self.long.insert(bytes.into(), i);
             }
         }
-        (i, replaced)
     }
 }
 
@@ -316,6 +323,11 @@ mod tests {
         assert_eq!(indexes[big + 1], 0);
         assert_eq!(indexes, reference(&values));
         assert_eq!(interner.table.values.len(), 700_000);
+        assert_eq!(
+            interner.short.len(),
+            1,
+            "the array alone holds the numbers it covered when they were added"
+        );
     }
 
     #[test]

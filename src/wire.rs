@@ -26,3 +26,35 @@ pub fn unpack(data: &JsValue) -> (Option<String>, Option<Blob>) {
         .and_then(|v| v.dyn_into::<Blob>().ok());
     (json, blob)
 }
+
+/// The page's cancel of whatever the worker is reading: `{ cancel: true, id, generation }`. The
+/// worker answers it (by `id`, echoing `generation`) once the read has stopped, or at once when
+/// nothing is being read.
+pub fn pack_cancel(id: u64, generation: u64) -> Object {
+    let msg = Object::new();
+    // Setting plain properties on a fresh object cannot fail.
+    let _ = Reflect::set(&msg, &"cancel".into(), &JsValue::TRUE);
+    let _ = Reflect::set(&msg, &"id".into(), &JsValue::from_f64(id as f64));
+    let _ = Reflect::set(
+        &msg,
+        &"generation".into(),
+        &JsValue::from_f64(generation as f64),
+    );
+    msg
+}
+
+/// The `(id, generation)` of a cancel message ([`pack_cancel`]); `None` for any other message.
+pub fn unpack_cancel(data: &JsValue) -> Option<(u64, u64)> {
+    let is_cancel = Reflect::get(data, &"cancel".into()).ok()?.as_bool()?;
+    if !is_cancel {
+        return None;
+    }
+    let number = |key: &str| {
+        Reflect::get(data, &key.into())
+            .ok()
+            .and_then(|v| v.as_f64())
+            .filter(|v| v.is_finite() && *v >= 0.0)
+            .map(|v| v as u64)
+    };
+    Some((number("id")?, number("generation").unwrap_or(0)))
+}

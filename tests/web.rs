@@ -256,3 +256,18 @@ fn the_workers_rehearsal_answers_in_the_browser() {
     };
     assert_eq!(quality.expect("quality").rows_kept, warm::ROWS as u64);
 }
+
+/// The page's cancel on the wire: its id and generation come back, and no other message (a
+/// request, a message without the flag, `cancel: false`) reads as a cancel.
+#[wasm_bindgen_test]
+fn a_cancel_message_reads_back_and_nothing_else_reads_as_one() {
+    use segscope::wire::{pack, pack_cancel, unpack_cancel};
+    let cancel = pack_cancel(41, 7);
+    assert_eq!(unpack_cancel(&cancel), Some((41, 7)));
+    assert_eq!(unpack_cancel(&pack("{\"id\":41}".to_string(), None)), None);
+    let not = js_sys::Object::new();
+    js_sys::Reflect::set(&not, &"cancel".into(), &wasm_bindgen::JsValue::FALSE).unwrap();
+    js_sys::Reflect::set(&not, &"id".into(), &wasm_bindgen::JsValue::from_f64(41.0)).unwrap();
+    assert_eq!(unpack_cancel(&not), None);
+    assert_eq!(unpack_cancel(&wasm_bindgen::JsValue::NULL), None);
+}

@@ -1,6 +1,8 @@
 //! The page's side of the worker protocol: spawns the worker, queues requests until it is ready,
-//! routes each response to the callback of the request it answers, and cancels by terminating
-//! the worker and starting a fresh one.
+//! routes each response to the callback of the request it answers, and cancels: it asks the
+//! worker to stop (a file being read stops between two chunks, and the worker, its code warm and
+//! its bundle not fetched again, goes on), and terminates it and starts a fresh one when the
+//! worker does not answer within [`CANCEL_WAIT_MS`] (a synchronous request runs to its end).
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -17,12 +19,18 @@ use crate::protocol::{
 /// Where Trunk puts the worker's loader (relative, so any path prefix works).
 const WORKER_URL: &str = "./worker_loader.js";
 
+/// How long a cancel waits for the worker's answer before terminating it. A fed read answers
+/// within a chunk's parse (1 MiB: ≈ 15 ms); a synchronous request does not answer until it ends.
+const CANCEL_WAIT_MS: u32 = 400;
+
 type Callback = Box<dyn FnMut(Response, Option<Blob>)>;
 type CrashHandler = Box<dyn Fn(String)>;
 
 struct Client {
     worker: Worker,
     ready: bool,
+    /// The id of the cancel the worker has not answered yet: requests wait in `queue` meanwhile.
+    stopping: Option<u64>,
     queue: Vec<Object>,
     pending: HashMap<u64, Callback>,
     _on_message: Closure<dyn Fn(MessageEvent)>,
@@ -82,6 +90,7 @@ fn spawn() -> Result<Client, String> {
     Ok(Client {
         worker,
         ready: false,
+        stopping: None,
         queue: Vec::new(),
         pending: HashMap::new(),
         _on_message: on_message,
@@ -127,7 +136,7 @@ pub fn send(
         let Some(client) = c.as_mut() else {
             return true;
         };
-        if client.ready {
+        if client.ready && client.stopping.is_none() {
             if client.worker.post_message(&msg).is_err() {
                 return true;
             }
@@ -153,15 +162,94 @@ pub fn send(
     id
 }
 
-/// Stops whatever the worker is doing: terminates it, forgets pending requests (their callbacks
-/// are never called) and starts a fresh worker, which holds no file or dataset.
+/// Stops whatever the worker is doing and forgets pending requests (their callbacks are never
+/// called). The worker is asked to stop; requests sent meanwhile wait until it has. A read stops
+/// between two chunks and the worker goes on (its session then holds no dataset of the file that
+/// was being read); if no answer comes within [`CANCEL_WAIT_MS`], the worker is terminated and a
+/// fresh one, which holds no file or dataset, gets the requests that waited.
 pub fn cancel() {
+    let id = NEXT_ID.with(|n| {
+        let mut n = n.borrow_mut();
+        *n += 1;
+        *n
+    });
+    let asked = CLIENT.with(|c| {
+        let mut c = c.borrow_mut();
+        let Some(client) = c.as_mut() else {
+            return false;
+        };
+        client.pending.clear();
+        if !client.ready {
+            return false;
+        }
+        let msg = crate::wire::pack_cancel(id, generation());
+        if client.worker.post_message(&msg).is_err() {
+            return false;
+        }
+        client.stopping = Some(id);
+        true
+    });
+    if asked {
+        // Forgotten, not dropped, so it is not freed while it runs; one small closure a cancel.
+        gloo_timers::callback::Timeout::new(CANCEL_WAIT_MS, move || give_up_cancel(id)).forget();
+    } else {
+        restart(Vec::new());
+    }
+}
+
+/// The worker did not answer cancel `id` in time: terminate it; a fresh one gets the requests
+/// that waited.
+fn give_up_cancel(id: u64) {
+    let waiting = CLIENT.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.as_ref().is_some_and(|client| client.stopping == Some(id)) {
+            c.take().map(|old| {
+                old.worker.terminate();
+                (old.queue, old.pending)
+            })
+        } else {
+            None
+        }
+    });
+    if let Some((queue, pending)) = waiting {
+        restart(queue);
+        CLIENT.with(|c| {
+            if let Some(client) = c.borrow_mut().as_mut() {
+                client.pending.extend(pending);
+            }
+        });
+    }
+}
+
+/// Terminates the worker if there is one and starts a fresh one, given `queue` to send once it is
+/// ready.
+fn restart(queue: Vec<Object>) {
     CLIENT.with(|c| {
         if let Some(old) = c.borrow_mut().take() {
             old.worker.terminate();
         }
     });
     let _ = start();
+    CLIENT.with(|c| {
+        if let Some(client) = c.borrow_mut().as_mut() {
+            client.queue.extend(queue);
+        }
+    });
+}
+
+/// The worker answered cancel `id`: the requests that waited go now. True when `id` was it.
+fn cancel_answered(id: u64) -> bool {
+    CLIENT.with(|c| {
+        let mut c = c.borrow_mut();
+        let Some(client) = c.as_mut().filter(|client| client.stopping == Some(id)) else {
+            return false;
+        };
+        client.stopping = None;
+        for msg in client.queue.drain(..) {
+            let _ = client.worker.post_message(&msg);
+        }
+        true
+    })
 }
 
 fn on_message(event: MessageEvent) {
@@ -185,6 +273,9 @@ fn on_message(event: MessageEvent) {
                 }
             }
         });
+        return;
+    }
+    if cancel_answered(envelope.id) {
         return;
     }
     let is_final = !matches!(envelope.body, Response::Progress { .. });

@@ -421,7 +421,8 @@ impl AppState {
     }
 
     /// Stop the running request. Nothing the user did is lost: the file, mapping, parameters and
-    /// the last dashboard stay; the fresh worker is given the file again when needed.
+    /// the last dashboard stay; the worker (or a fresh one, when it had to be replaced) is given
+    /// the file again when needed.
     pub fn cancel(self) {
         client::cancel();
         WORKER_HAS_DATASET.with(|h| *h.borrow_mut() = false);

@@ -1,9 +1,10 @@
 //! The Web Worker: a thin adapter over the engine's [`Session`]. Blobs in, `postMessage` out,
 //! progress in between; every decision about what is kept or dropped is the session's.
 //!
-//! Cancel is `Worker.terminate()` on the page side (a synchronous job cannot be interrupted from
-//! inside); the page then starts a fresh worker (a fresh session) and re-sends the file when
-//! needed.
+//! Cancel: a fed read (below) stops at the page's cancel message before its next chunk, and the
+//! worker lives on, its code warm. A synchronous job cannot be interrupted from inside: when the
+//! cancel is not answered soon, the page terminates the worker, starts a fresh one (a fresh
+//! session) and re-sends the file when needed.
 //!
 //! A UTF-8 CSV is read as the browser delivers it ([`Session::begin`] → [`feed`]): the Blob's
 //! stream hands out chunks while the engine parses the ones before, so the browser's read
@@ -46,6 +47,10 @@ thread_local! {
     static QUEUE: RefCell<VecDeque<MessageEvent>> = const { RefCell::new(VecDeque::new()) };
     /// The page has sent a request: the rehearsal stops.
     static ASKED: Cell<bool> = const { Cell::new(false) };
+    /// The page cancelled the fed read under way: it stops before its next chunk.
+    static STOP_READ: Cell<bool> = const { Cell::new(false) };
+    /// The cancels to answer once the read has stopped: (id, generation).
+    static CANCELS: RefCell<Vec<(u64, u64)>> = const { RefCell::new(Vec::new()) };
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -135,10 +140,11 @@ async fn rehearse() {
     }
 }
 
-/// Runs `f` with a [`Job`] that reports to `progress` (cancel is the page's `terminate()`).
+/// Runs `f` with a [`Job`] that reports to `progress` and is cancelled by the page's cancel of a
+/// fed read ([`cancel`]; a synchronous request is cancelled by the page's `terminate()`).
 fn with_job<T>(progress: &mut dyn FnMut(Stage, u64, u64), f: impl FnOnce(&mut Job<'_>) -> T) -> T {
     let mut clock = now_ms;
-    let cancelled = || false;
+    let cancelled = || STOP_READ.with(Cell::get);
     let mut job = Job {
         progress,
         now_ms: &mut clock,
@@ -149,6 +155,9 @@ fn with_job<T>(progress: &mut dyn FnMut(Stage, u64, u64), f: impl FnOnce(&mut Jo
 
 fn on_message(event: MessageEvent) {
     ASKED.with(|a| a.set(true));
+    if let Some((id, generation)) = crate::wire::unpack_cancel(&event.data()) {
+        return cancel(id, generation);
+    }
     if FEEDING.with(Cell::get) {
         // A fed read is under way: this message waits for its answer.
         QUEUE.with(|q| q.borrow_mut().push_back(event));
@@ -190,6 +199,17 @@ fn on_message(event: MessageEvent) {
                 let result = feed(read, &mut progress).await;
                 answer(id, generation, result);
                 FEEDING.with(|f| f.set(false));
+                STOP_READ.with(|s| s.set(false));
+                for (id, generation) in CANCELS.with(|c| std::mem::take(&mut *c.borrow_mut())) {
+                    post(
+                        id,
+                        generation,
+                        &Response::Failed {
+                            error: WorkerError::Cancelled,
+                        },
+                        None,
+                    );
+                }
                 // The messages that arrived meanwhile, in order (one may start another read).
                 while !FEEDING.with(Cell::get) {
                     let Some(event) = QUEUE.with(|q| q.borrow_mut().pop_front()) else {
@@ -199,6 +219,29 @@ fn on_message(event: MessageEvent) {
                 }
             });
         }
+    }
+}
+
+/// The page's cancel ([`crate::wire::pack_cancel`]). A fed read stops before its next chunk (its
+/// request is answered `Cancelled`), the messages that waited for it are dropped (the page
+/// forgot them when it cancelled; those sent after the cancel queue behind it), and the cancel is
+/// answered once the read has stopped. Anything else already ended (a synchronous request is
+/// never interrupted by a message: the page terminates the worker when the answer does not come
+/// soon), so the cancel is answered at once.
+fn cancel(id: u64, generation: u64) {
+    if FEEDING.with(Cell::get) {
+        STOP_READ.with(|s| s.set(true));
+        QUEUE.with(|q| q.borrow_mut().clear());
+        CANCELS.with(|c| c.borrow_mut().push((id, generation)));
+    } else {
+        post(
+            id,
+            generation,
+            &Response::Failed {
+                error: WorkerError::Cancelled,
+            },
+            None,
+        );
     }
 }
 
@@ -246,7 +289,7 @@ impl Progress {
         }
     }
 
-    /// Runs `f` with a [`Job`] that reports here (cancel is the page's `terminate()`).
+    /// Runs `f` with a [`Job`] that reports here (see the free [`with_job`]).
     fn with_job<T>(&mut self, f: impl FnOnce(&mut Job<'_>) -> T) -> T {
         with_job(&mut |stage, done, total| self.report(stage, done, total), f)
     }

@@ -87,6 +87,7 @@ export async function launchBrowser() {
  * `log.foreign`: requests to any other origin (aborted). Tests assert it stays empty.
  * `log.afterFile`: requests made after `app.fileChosen()` was called (upload / demo click).
  * `log.pageErrors`, `log.consoleErrors`: uncaught exceptions and console.error lines.
+ * `log.workers`: how many workers the page has started.
  */
 export async function openApp(browser, server, { viewport = { width: 1280, height: 900 }, locale = 'en-US', gotoPath = '' } = {}) {
   const context = await browser.newContext({
@@ -95,7 +96,7 @@ export async function openApp(browser, server, { viewport = { width: 1280, heigh
     colorScheme: 'light',
     viewport,
   });
-  const log = { requests: [], foreign: [], afterFile: [], pageErrors: [], consoleErrors: [], finished: [] };
+  const log = { requests: [], foreign: [], afterFile: [], pageErrors: [], consoleErrors: [], finished: [], workers: 0 };
   let fileChosen = false;
   await context.route('**/*', async (route) => {
     const req = route.request();
@@ -123,6 +124,7 @@ export async function openApp(browser, server, { viewport = { width: 1280, heigh
   page.on('pageerror', (err) => log.pageErrors.push(String(err && err.stack || err)));
   page.on('console', (msg) => { if (msg.type() === 'error') log.consoleErrors.push(msg.text()); });
   page.on('worker', (worker) => {
+    log.workers += 1;
     worker.on('console', (msg) => { if (msg.type() === 'error') log.consoleErrors.push(`[worker] ${msg.text()}`); });
   });
 

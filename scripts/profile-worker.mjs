@@ -14,11 +14,11 @@
 //     --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
 // (the same wasm-bindgen as the bundle's, so the JavaScript glue matches). An attached profiler
 // slows the worker; compare self-time shares, not times with scripts/bench-browser.mjs.
-import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { serveDist, workerChannel } from './measure-kit.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(repo, 'tests', 'e2e', 'node_modules', 'x.js'));
@@ -31,19 +31,7 @@ if (!args.dist || !args.csv) {
   process.exit(2);
 }
 const dist = path.resolve(args.dist);
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm',
-  '.css': 'text/css', '.csv': 'text/csv' };
-const server = http.createServer((req, res) => {
-  let url;
-  try { url = decodeURIComponent(new URL(req.url, 'http://x').pathname); } catch { res.writeHead(400); res.end(); return; }
-  const file = path.join(dist, url.endsWith('/') ? url + 'index.html' : url);
-  if (!file.startsWith(dist + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-    res.writeHead(404); res.end(); return;
-  }
-  res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
-  fs.createReadStream(file).pipe(res);
-});
-await new Promise(r => server.listen(0, '127.0.0.1', r));
+const server = await serveDist(dist);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
   args: ['--headless', '--no-sandbox', '--disable-gpu'] });
 try {
@@ -52,25 +40,12 @@ try {
   await page.waitForSelector('[data-testid=upload-input]', { state: 'attached' });
   await page.waitForTimeout(1500); // the worker's rehearsal
   const cdp = await page.context().newCDPSession(page);
-  let worker = null, nextId = 1;
-  const pending = new Map();
-  cdp.on('Target.attachedToTarget', e => { if (e.targetInfo.type === 'worker') worker = e.sessionId; });
-  cdp.on('Target.receivedMessageFromTarget', e => {
-    const m = JSON.parse(e.message);
-    if (m.id && pending.has(m.id)) {
-      const [resolve, reject] = pending.get(m.id);
-      pending.delete(m.id);
-      if (m.error) reject(new Error(`${m.error.message} (${m.error.code})`)); else resolve(m);
-    }
-  });
-  const send = (method, params = {}) => new Promise((resolve, reject) => {
-    const id = nextId++;
-    pending.set(id, [resolve, reject]);
-    cdp.send('Target.sendMessageToTarget', { sessionId: worker, message: JSON.stringify({ id, method, params }) });
-  });
+  const channel = workerChannel(cdp);
+  const send = channel.send;
+  cdp.on('Target.attachedToTarget', e => { if (e.targetInfo.type === 'worker') channel.worker = e.sessionId; });
   await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
-  for (let i = 0; i < 100 && !worker; i++) await page.waitForTimeout(50);
-  if (!worker) throw new Error('no worker target');
+  for (let i = 0; i < 100 && !channel.worker; i++) await page.waitForTimeout(50);
+  if (!channel.worker) throw new Error('no worker target');
   await send('Profiler.enable');
   await send('Profiler.setSamplingInterval', { interval: 250 });
   await page.setInputFiles('[data-testid=upload-input]', args.csv);

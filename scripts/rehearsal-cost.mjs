@@ -10,11 +10,10 @@
 //   node scripts/rehearsal-cost.mjs --dist DIR [--wait-ms 6000] [--loads 3]
 //
 // An attached profiler slows the worker somewhat: the figures are upper bounds.
-import http from 'node:http';
-import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { serveDist, workerChannel } from './measure-kit.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(repo, 'tests', 'e2e', 'node_modules', 'x.js'));
@@ -29,45 +28,19 @@ if (!args.dist) {
 const dist = path.resolve(args.dist);
 const waitMs = Number(args['wait-ms'] || 6000);
 const loads = Number(args.loads || 3);
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm',
-  '.css': 'text/css' };
-const server = http.createServer((req, res) => {
-  let url;
-  try { url = decodeURIComponent(new URL(req.url, 'http://x').pathname); } catch { res.writeHead(400); res.end(); return; }
-  const file = path.join(dist, url.endsWith('/') ? url + 'index.html' : url);
-  if (!file.startsWith(dist + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-    res.writeHead(404); res.end(); return;
-  }
-  res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
-  fs.createReadStream(file).pipe(res);
-});
-await new Promise(r => server.listen(0, '127.0.0.1', r));
+const server = await serveDist(dist);
 
 /// One page load: the worker's busy milliseconds, its longest busy stretch, and when it ended.
 async function profileOneLoad(browser) {
   const page = await browser.newPage();
   const cdp = await page.context().newCDPSession(page);
-  let worker = null, nextId = 1;
-  const pending = new Map();
-  const send = (method, params = {}) => new Promise((resolve, reject) => {
-    const id = nextId++;
-    pending.set(id, [resolve, reject]);
-    cdp.send('Target.sendMessageToTarget', { sessionId: worker, message: JSON.stringify({ id, method, params }) })
-      .catch(reject);
-  });
-  cdp.on('Target.receivedMessageFromTarget', e => {
-    const m = JSON.parse(e.message);
-    if (m.id && pending.has(m.id)) {
-      const [resolve, reject] = pending.get(m.id);
-      pending.delete(m.id);
-      if (m.error) reject(new Error(`${m.error.message} (${m.error.code})`)); else resolve(m);
-    }
-  });
+  const channel = workerChannel(cdp);
+  const send = channel.send;
   let started = null;
   const attached = new Promise(resolve => {
     cdp.on('Target.attachedToTarget', async e => {
-      if (e.targetInfo.type !== 'worker' || worker) return;
-      worker = e.sessionId;
+      if (e.targetInfo.type !== 'worker' || channel.worker) return;
+      channel.worker = e.sessionId;
       await send('Profiler.enable');
       await send('Profiler.setSamplingInterval', { interval: 250 });
       await send('Profiler.start');
@@ -79,7 +52,7 @@ async function profileOneLoad(browser) {
   await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: false });
   await page.goto(`http://127.0.0.1:${server.address().port}/`);
   await Promise.race([attached, page.waitForTimeout(30000)]);
-  if (!worker) throw new Error('no worker target');
+  if (!channel.worker) throw new Error('no worker target');
   await page.waitForTimeout(waitMs);
   const { result } = await send('Profiler.stop');
   const profile = result.profile;

@@ -201,14 +201,7 @@ fn on_message(event: MessageEvent) {
                 FEEDING.with(|f| f.set(false));
                 STOP_READ.with(|s| s.set(false));
                 for (id, generation) in CANCELS.with(|c| std::mem::take(&mut *c.borrow_mut())) {
-                    post(
-                        id,
-                        generation,
-                        &Response::Failed {
-                            error: WorkerError::Cancelled,
-                        },
-                        None,
-                    );
+                    answer_cancel(id, generation);
                 }
                 // The messages that arrived meanwhile, in order (one may start another read).
                 while !FEEDING.with(Cell::get) {
@@ -234,15 +227,14 @@ fn cancel(id: u64, generation: u64) {
         QUEUE.with(|q| q.borrow_mut().clear());
         CANCELS.with(|c| c.borrow_mut().push((id, generation)));
     } else {
-        post(
-            id,
-            generation,
-            &Response::Failed {
-                error: WorkerError::Cancelled,
-            },
-            None,
-        );
+        answer_cancel(id, generation);
     }
+}
+
+/// Answers the page's cancel `id`: nothing runs for the page any more.
+fn answer_cancel(id: u64, generation: u64) {
+    let error = WorkerError::Cancelled;
+    post(id, generation, &Response::Failed { error }, None);
 }
 
 /// Posts the answer to request `id` (with its download as a Blob).

@@ -5,7 +5,7 @@
 //! worker does not answer within [`CANCEL_WAIT_MS`] (a synchronous request runs to its end).
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use js_sys::Object;
 use wasm_bindgen::prelude::*;
@@ -31,6 +31,11 @@ struct Client {
     ready: bool,
     /// The id of the cancel the worker has not answered yet: requests wait in `queue` meanwhile.
     stopping: Option<u64>,
+    /// Requests a cancel forgot whose final answer has not come yet.
+    forgotten: HashSet<u64>,
+    /// One of them ended otherwise than failed before the cancel was answered: the worker's
+    /// session may hold what the page forgot (an attributes file, say), so it is replaced.
+    forgotten_ran: bool,
     queue: Vec<Object>,
     pending: HashMap<u64, Callback>,
     _on_message: Closure<dyn Fn(MessageEvent)>,
@@ -91,6 +96,8 @@ fn spawn() -> Result<Client, String> {
         worker,
         ready: false,
         stopping: None,
+        forgotten: HashSet::new(),
+        forgotten_ran: false,
         queue: Vec::new(),
         pending: HashMap::new(),
         _on_message: on_message,
@@ -164,9 +171,10 @@ pub fn send(
 
 /// Stops whatever the worker is doing and forgets pending requests (their callbacks are never
 /// called). The worker is asked to stop; requests sent meanwhile wait until it has. A read stops
-/// between two chunks and the worker goes on (its session then holds no dataset of the file that
-/// was being read); if no answer comes within [`CANCEL_WAIT_MS`], the worker is terminated and a
-/// fresh one, which holds no file or dataset, gets the requests that waited.
+/// between two chunks and the worker goes on (its session keeps what it held before that read).
+/// The worker is terminated and a fresh one, which holds no file or dataset, gets the requests
+/// that waited when no answer comes within [`CANCEL_WAIT_MS`], or when a forgotten request ended
+/// otherwise than failed before the answer (the worker may hold what the page forgot).
 pub fn cancel() {
     let id = NEXT_ID.with(|n| {
         let mut n = n.borrow_mut();
@@ -178,7 +186,12 @@ pub fn cancel() {
         let Some(client) = c.as_mut() else {
             return false;
         };
-        client.pending.clear();
+        let Client {
+            pending, forgotten, ..
+        } = client;
+        forgotten.extend(pending.drain().map(|(id, _)| id));
+        // Requests held for an earlier cancel were forgotten too.
+        client.queue.clear();
         if !client.ready {
             return false;
         }
@@ -193,63 +206,93 @@ pub fn cancel() {
         // Forgotten, not dropped, so it is not freed while it runs; one small closure a cancel.
         gloo_timers::callback::Timeout::new(CANCEL_WAIT_MS, move || give_up_cancel(id)).forget();
     } else {
-        restart(Vec::new());
+        replace_worker(Vec::new(), HashMap::new());
     }
 }
 
-/// The worker did not answer cancel `id` in time: terminate it; a fresh one gets the requests
-/// that waited.
+/// The worker did not answer cancel `id` in time: it is replaced.
 fn give_up_cancel(id: u64) {
-    let waiting = CLIENT.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.as_ref().is_some_and(|client| client.stopping == Some(id)) {
-            c.take().map(|old| {
-                old.worker.terminate();
-                (old.queue, old.pending)
-            })
-        } else {
-            None
-        }
+    let stopping = CLIENT.with(|c| {
+        c.borrow()
+            .as_ref()
+            .is_some_and(|client| client.stopping == Some(id))
     });
-    if let Some((queue, pending)) = waiting {
-        restart(queue);
-        CLIENT.with(|c| {
-            if let Some(client) = c.borrow_mut().as_mut() {
-                client.pending.extend(pending);
-            }
-        });
+    if stopping {
+        replace_current_worker();
     }
+}
+
+/// Terminates the worker and starts a fresh one, which gets the requests that waited.
+fn replace_current_worker() {
+    let waiting = CLIENT.with(|c| c.borrow_mut().take()).map(|old| {
+        old.worker.terminate();
+        (old.queue, old.pending)
+    });
+    let (queue, pending) = waiting.unwrap_or_default();
+    replace_worker(queue, pending);
 }
 
 /// Terminates the worker if there is one and starts a fresh one, given `queue` to send once it is
-/// ready.
-fn restart(queue: Vec<Object>) {
+/// ready and the callbacks of those requests. If no worker can be started, they fail at once.
+fn replace_worker(queue: Vec<Object>, pending: HashMap<u64, Callback>) {
     CLIENT.with(|c| {
         if let Some(old) = c.borrow_mut().take() {
             old.worker.terminate();
         }
     });
-    let _ = start();
-    CLIENT.with(|c| {
-        if let Some(client) = c.borrow_mut().as_mut() {
+    let started = start();
+    let unsent = CLIENT.with(|c| match c.borrow_mut().as_mut() {
+        Some(client) => {
             client.queue.extend(queue);
+            client.pending.extend(pending);
+            HashMap::new()
         }
+        None => pending,
     });
+    let message = started.err().unwrap_or_else(|| "no worker".to_string());
+    for (_, mut cb) in unsent {
+        let error = WorkerError::Crashed {
+            message: message.clone(),
+        };
+        cb(Response::Failed { error }, None);
+    }
 }
 
-/// The worker answered cancel `id`: the requests that waited go now. True when `id` was it.
+/// The worker answered cancel `id`: the requests that waited go now (to a fresh worker when a
+/// forgotten request ran to its end first). True when `id` was it.
 fn cancel_answered(id: u64) -> bool {
-    CLIENT.with(|c| {
+    let answered = CLIENT.with(|c| {
         let mut c = c.borrow_mut();
-        let Some(client) = c.as_mut().filter(|client| client.stopping == Some(id)) else {
-            return false;
-        };
+        let client = c.as_mut().filter(|client| client.stopping == Some(id))?;
         client.stopping = None;
+        client.forgotten.clear();
+        if std::mem::take(&mut client.forgotten_ran) {
+            return Some(false);
+        }
         for msg in client.queue.drain(..) {
             let _ = client.worker.post_message(&msg);
         }
-        true
-    })
+        Some(true)
+    });
+    match answered {
+        None => false,
+        Some(true) => true,
+        Some(false) => {
+            replace_current_worker();
+            true
+        }
+    }
+}
+
+/// Notes the final answer of a request a cancel forgot (see [`Client::forgotten_ran`]).
+fn forgotten_answered(id: u64, response: &Response) {
+    CLIENT.with(|c| {
+        if let Some(client) = c.borrow_mut().as_mut() {
+            if client.forgotten.remove(&id) && !matches!(response, Response::Failed { .. }) {
+                client.forgotten_ran = true;
+            }
+        }
+    });
 }
 
 fn on_message(event: MessageEvent) {
@@ -279,6 +322,9 @@ fn on_message(event: MessageEvent) {
         return;
     }
     let is_final = !matches!(envelope.body, Response::Progress { .. });
+    if is_final {
+        forgotten_answered(envelope.id, &envelope.body);
+    }
     // Take the callback out while it runs: it may send new requests.
     let callback = CLIENT.with(|c| {
         let mut c = c.borrow_mut();

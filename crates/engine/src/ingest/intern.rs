@@ -9,7 +9,7 @@
 //!   numbers, card numbers) take the hash table instead. Hand-written: a customer lookup in a hash
 //!   table of 100,000 ids (≈ 4 MB) misses the cache on almost every line of a date-sorted file,
 //!   and was most of the interning's time in the profile (≈ 20 % of the one-thread native ingest);
-//!   the array for the same ids is 0.4 MB;
+//!   the array for the same ids is 0.5 MB (131,072 slots);
 //! - values of at most 16 bytes, packed inline into a hash table's key (three words compared, no
 //!   pointer followed);
 //! - longer values, by their bytes.
@@ -30,8 +30,9 @@ const SEED_B: u64 = 0x7265_636f_7264_2121;
 const DENSE_SLOTS_PER_VALUE: usize = 8;
 /// …or at most this many slots whatever the count (256 KiB: small numbers are always dense).
 const DENSE_MIN_SLOTS: usize = 1 << 16;
-/// Never more slots than this (256 MiB would be too much for a tab): 9-digit numbers fit.
-const DENSE_MAX_SLOTS: usize = 1 << 30;
+/// Never more slots than this (1 GiB, reached only with 2²⁵ ≈ 33.5 million distinct values); larger
+/// numbers take the hash table.
+const DENSE_MAX_SLOTS: usize = 1 << 28;
 
 /// A value of at most 16 bytes packed into two words plus its length, so the interning table
 /// holds it inline: a lookup compares three words and never follows a pointer.
@@ -197,6 +198,8 @@ impl Interner {
                 return false;
             }
             let slots = (n + 1).next_power_of_two().min(budget);
+            // Exactly: `resize` alone may double the capacity past the budget.
+            self.dense.reserve_exact(slots - self.dense.len());
             self.dense.resize(slots, 0);
         }
         match self.dense.get_mut(n) {

@@ -490,6 +490,10 @@ impl Session {
                 message: "another file was opened while this one was read".to_string(),
             });
         }
+        if (job.cancelled)() {
+            // Cancelled while the last chunk was awaited: the whole parse would be for nothing.
+            return Err(SessionError::Cancelled);
+        }
         if read.fed_bytes != read.total_bytes {
             return Err(SessionError::Read {
                 message: format!(

@@ -123,11 +123,7 @@ pub fn send(
     blob: Option<&Blob>,
     on_reply: impl FnMut(Response, Option<Blob>) + 'static,
 ) -> u64 {
-    let id = NEXT_ID.with(|n| {
-        let mut n = n.borrow_mut();
-        *n += 1;
-        *n
-    });
+    let id = next_id();
     let msg = crate::wire::pack(
         encode(&Envelope {
             id,
@@ -169,6 +165,15 @@ pub fn send(
     id
 }
 
+/// The next message id (requests and cancels share the counter, so their answers never mix).
+fn next_id() -> u64 {
+    NEXT_ID.with(|n| {
+        let mut n = n.borrow_mut();
+        *n += 1;
+        *n
+    })
+}
+
 /// Stops whatever the worker is doing and forgets pending requests (their callbacks are never
 /// called). The worker is asked to stop; requests sent meanwhile wait until it has. A read stops
 /// between two chunks and the worker goes on (its session keeps what it held before that read).
@@ -176,11 +181,7 @@ pub fn send(
 /// that waited when no answer comes within [`CANCEL_WAIT_MS`], or when a forgotten request ended
 /// otherwise than failed before the answer (the worker may hold what the page forgot).
 pub fn cancel() {
-    let id = NEXT_ID.with(|n| {
-        let mut n = n.borrow_mut();
-        *n += 1;
-        *n
-    });
+    let id = next_id();
     let asked = CLIENT.with(|c| {
         let mut c = c.borrow_mut();
         let Some(client) = c.as_mut() else {

@@ -191,7 +191,10 @@ impl Interner {
     #[cold]
     fn cover(&mut self, n: usize, i: u32) -> bool {
         if n >= self.dense.len() {
-            let budget = (self.table.values.len())
+            let budget = self
+                .table
+                .values
+                .len()
                 .saturating_mul(DENSE_SLOTS_PER_VALUE)
                 .clamp(DENSE_MIN_SLOTS, DENSE_MAX_SLOTS);
             if n >= budget {

@@ -58,3 +58,82 @@ pub fn unpack_cancel(data: &JsValue) -> Option<(u64, u64)> {
     };
     Some((number("id")?, number("generation").unwrap_or(0)))
 }
+
+/// The first worker's request to its helper worker: read `blob`'s bytes `start..end` (a part of
+/// the file the first worker reads the rest of) as `plan` says (JSON of
+/// [`crate::engine::ingest::PartPlan`]): `{ part: id, plan, blob, start, end }`.
+pub fn pack_part(id: u64, plan: String, blob: &Blob, start: u64, end: u64) -> Object {
+    let msg = Object::new();
+    // Setting plain properties on a fresh object cannot fail.
+    let _ = Reflect::set(&msg, &"part".into(), &JsValue::from_f64(id as f64));
+    let _ = Reflect::set(&msg, &"plan".into(), &plan.into());
+    let _ = Reflect::set(&msg, &"blob".into(), blob);
+    let _ = Reflect::set(&msg, &"start".into(), &JsValue::from_f64(start as f64));
+    let _ = Reflect::set(&msg, &"end".into(), &JsValue::from_f64(end as f64));
+    msg
+}
+
+/// A part request ([`pack_part`]).
+pub struct PartRequest {
+    /// The request's id (its answer echoes it).
+    pub id: u64,
+    /// JSON of the [`crate::engine::ingest::PartPlan`].
+    pub plan: String,
+    /// The whole file.
+    pub blob: Blob,
+    /// The part's first byte (after a line feed).
+    pub start: u64,
+    /// The byte after the part's last.
+    pub end: u64,
+}
+
+/// A non-negative whole number property of `data`.
+fn count(data: &JsValue, key: &str) -> Option<u64> {
+    Reflect::get(data, &key.into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .map(|v| v as u64)
+}
+
+/// The part request in `data`, if it is one ([`pack_part`]).
+pub fn unpack_part(data: &JsValue) -> Option<PartRequest> {
+    Some(PartRequest {
+        id: count(data, "part")?,
+        plan: Reflect::get(data, &"plan".into()).ok()?.as_string()?,
+        blob: Reflect::get(data, &"blob".into()).ok()?.dyn_into().ok()?,
+        start: count(data, "start")?,
+        end: count(data, "end")?,
+    })
+}
+
+/// The helper's answer to part request `id`: the rows' bytes
+/// ([`crate::engine::ingest::PartIngest::finish`]) or what went wrong:
+/// `{ partRows: id, bytes? , error? }`.
+pub fn pack_part_rows(id: u64, rows: Result<&js_sys::Uint8Array, &str>) -> Object {
+    let msg = Object::new();
+    // Setting plain properties on a fresh object cannot fail.
+    let _ = Reflect::set(&msg, &"partRows".into(), &JsValue::from_f64(id as f64));
+    let _ = match rows {
+        Ok(bytes) => Reflect::set(&msg, &"bytes".into(), bytes),
+        Err(message) => Reflect::set(&msg, &"error".into(), &message.into()),
+    };
+    msg
+}
+
+/// The answer in `data`, if it is one ([`pack_part_rows`]): its id, and the rows' bytes or the
+/// helper's error.
+pub fn unpack_part_rows(data: &JsValue) -> Option<(u64, Result<Vec<u8>, String>)> {
+    let id = count(data, "partRows")?;
+    let bytes = Reflect::get(data, &"bytes".into())
+        .ok()
+        .and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok());
+    let rows = match bytes {
+        Some(bytes) => Ok(bytes.to_vec()),
+        None => Err(Reflect::get(data, &"error".into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_else(|| "the helper answered without rows".to_string())),
+    };
+    Some((id, rows))
+}

@@ -16,6 +16,7 @@
 //! before the user's file arrives.
 
 mod blob_reader;
+mod helper;
 pub mod stream;
 
 use std::cell::{Cell, RefCell};
@@ -111,7 +112,12 @@ pub fn start() {
         },
         None,
     );
-    if scope().name() == crate::protocol::WORKER_NAME_FIRST {
+    let name = scope().name();
+    if name == crate::protocol::WORKER_NAME_FIRST {
+        // Before any file is chosen: the helper's script is fetched now, never later.
+        helper::start();
+    }
+    if name == crate::protocol::WORKER_NAME_FIRST || name == helper::NAME {
         wasm_bindgen_futures::spawn_local(rehearse());
     }
 }
@@ -157,6 +163,10 @@ fn on_message(event: MessageEvent) {
     ASKED.with(|a| a.set(true));
     if let Some((id, generation)) = crate::wire::unpack_cancel(&event.data()) {
         return cancel(id, generation);
+    }
+    if let Some(request) = crate::wire::unpack_part(&event.data()) {
+        // The first worker's request, in its helper.
+        return helper::serve(request);
     }
     if FEEDING.with(Cell::get) {
         // A fed read is under way: this message waits for its answer.
@@ -226,6 +236,7 @@ fn cancel(id: u64, generation: u64) {
         STOP_READ.with(|s| s.set(true));
         QUEUE.with(|q| q.borrow_mut().clear());
         CANCELS.with(|c| c.borrow_mut().push((id, generation)));
+        helper::abandon();
     } else {
         answer_cancel(id, generation);
     }
@@ -319,14 +330,78 @@ async fn feed(mut read: FedRead, progress: &mut Progress) -> Result<Reply, Worke
         }
         return progress.with_job(|job| SESSION.with(|s| s.borrow_mut().end_fed(read, job)));
     };
+    // A file of the right size is cut in two: the helper worker reads the second part while
+    // this one reads the first ([`helper`]).
+    let cut = helper::cut(&blob, total);
+    let mut asked = None;
+    match cut {
+        Some(cut) => {
+            read.read_in_parts(cut);
+            let first = slice(&blob, 0, cut)?;
+            stream_into(&mut read, &first, progress, &mut |read| {
+                if asked.is_none() {
+                    asked = read
+                        .plan_part(cut)
+                        .and_then(|plan| helper::ask(&plan, &blob, cut, total));
+                }
+            })
+            .await?;
+            let rows = match asked {
+                Some(id) => helper::answer(id).await,
+                None => None,
+            };
+            // What happened is said on the console (tests/e2e/20-two-workers reads it).
+            let joined = rows.is_some_and(|rows| match read.join(&rows) {
+                Ok(()) => {
+                    let said = format!(
+                        "segscope: the file was read by two workers (cut after byte {cut})"
+                    );
+                    web_sys::console::debug_1(&said.into());
+                    true
+                }
+                Err(e) => {
+                    // The cut fell inside a quoted cell (or a bug): read on alone.
+                    let said = format!(
+                        "segscope: the helper's part was not joined ({e:?}): read on alone"
+                    );
+                    web_sys::console::debug_1(&said.into());
+                    false
+                }
+            });
+            if !joined {
+                let rest = slice(&blob, cut, total)?;
+                stream_into(&mut read, &rest, progress, &mut |_| {}).await?;
+            }
+        }
+        None => stream_into(&mut read, &blob, progress, &mut |_| {}).await?,
+    }
+    progress.with_job(|job| SESSION.with(|s| s.borrow_mut().end_fed(read, job)))
+}
+
+/// Bytes `start..end` of `blob`.
+fn slice(blob: &Blob, start: u64, end: u64) -> Result<Blob, WorkerError> {
+    blob.slice_with_f64_and_f64(start as f64, end as f64)
+        .map_err(|e| WorkerError::Read {
+            message: js_text(&e),
+        })
+}
+
+/// Feeds `blob`'s bytes to `read` as the browser reads them, calling `after_chunk` after each.
+async fn stream_into(
+    read: &mut FedRead,
+    blob: &Blob,
+    progress: &mut Progress,
+    after_chunk: &mut dyn FnMut(&FedRead),
+) -> Result<(), WorkerError> {
     let read_error = |e: JsValue| WorkerError::Read {
         message: js_text(&e),
     };
-    let mut chunks = stream::Chunks::of(&blob);
+    let mut chunks = stream::Chunks::of(blob);
     let streamed: Result<(), WorkerError> = async {
         let mut turned_at = now_ms();
         while let Some(bytes) = chunks.next().await.map_err(read_error)? {
             progress.with_job(|job| read.feed(bytes, job))?;
+            after_chunk(read);
             // The stream hands out chunks it already holds as promise reactions, which run
             // before any message: measured, a cancel at 21 % of a 10M-row file waited for the
             // whole read. A timer every so often lets the page's messages (a cancel) through.
@@ -342,8 +417,7 @@ async fn feed(mut read: FedRead, progress: &mut Progress) -> Result<Reply, Worke
         // Stop the browser's read too.
         chunks.cancel();
     }
-    streamed?;
-    progress.with_job(|job| SESSION.with(|s| s.borrow_mut().end_fed(read, job)))
+    streamed
 }
 
 /// The download as a Blob (the prefix, e.g. a CSV's byte-order mark, first).

@@ -87,7 +87,7 @@ export async function launchBrowser() {
  * `log.foreign`: requests to any other origin (aborted). Tests assert it stays empty.
  * `log.afterFile`: requests made after `app.fileChosen()` was called (upload / demo click).
  * `log.pageErrors`, `log.consoleErrors`: uncaught exceptions and console.error lines.
- * `log.workers`: how many workers the page has started.
+ * `log.workers`: how many workers the page has started (the first starts a helper of its own).
  */
 export async function openApp(browser, server, { viewport = { width: 1280, height: 900 }, locale = 'en-US', gotoPath = '' } = {}) {
   const context = await browser.newContext({
@@ -142,10 +142,11 @@ export async function openApp(browser, server, { viewport = { width: 1280, heigh
       // wait for its bundle so that no start-up request is counted as "after the file".
       await app.workerLoaded();
     },
-    /** Waits until the worker's wasm was fetched (so the page can go offline). */
+    /** Waits until the worker's wasm was fetched, and its helper's (the first worker starts a
+     * helper that reads half of a large file), so the page can go offline. */
     async workerLoaded() {
       const deadline = Date.now() + LOAD_TIMEOUT;
-      while (!log.finished.some((u) => u.endsWith('/worker_bg.wasm'))) {
+      while (log.finished.filter((u) => u.endsWith('/worker_bg.wasm')).length < 2) {
         if (Date.now() > deadline) throw new Error(`worker wasm never loaded; requests: ${JSON.stringify(log.requests.map((r) => r.url))}`);
         await page.waitForTimeout(100);
       }

@@ -14,6 +14,7 @@ use super::parse::{
     check_roles, drop_utf8_marks, read_head, read_rows_until_blocked, start_rows, try_first_record,
     Builder, HEAD_BYTES,
 };
+use super::part::{NotJoined, PartPlan, PartRows};
 use super::records::RecordReader;
 use super::{IngestError, IngestParams, QualityReport, TextEncoding};
 use crate::Dataset;
@@ -21,11 +22,11 @@ use crate::Dataset;
 /// The pieces fed so far and not yet read; "would block" when there are none and more are to
 /// come, the end of the input once [`FedIngest::finish`] said so.
 #[derive(Default)]
-struct Pieces {
-    queue: VecDeque<Vec<u8>>,
+pub(super) struct Pieces {
+    pub(super) queue: VecDeque<Vec<u8>>,
     /// Bytes of the front piece already read.
     at: usize,
-    ended: bool,
+    pub(super) ended: bool,
 }
 
 impl Read for Pieces {
@@ -73,6 +74,8 @@ pub struct FedIngest {
     params: IngestParams,
     total_bytes: u64,
     step: Step,
+    /// A later part's rows were joined ([`Self::join`]): nothing more may be fed.
+    joined: bool,
 }
 
 impl std::fmt::Debug for FedIngest {
@@ -95,7 +98,40 @@ impl FedIngest {
             params: params.clone(),
             total_bytes,
             step: Step::Head(Vec::with_capacity(HEAD_BYTES)),
+            joined: false,
         }))
+    }
+
+    /// What a reader of the file's bytes from `start` on needs ([`super::PartIngest`]), once
+    /// this read is reading rows (the header is read): `None` before.
+    pub fn plan_part(&self, start: u64) -> Option<PartPlan> {
+        let Step::Rows(_, builder) = &self.step else {
+            return None;
+        };
+        let share = self.total_bytes.saturating_sub(start) as f64 / self.total_bytes.max(1) as f64;
+        Some(PartPlan {
+            params: self.params.clone(),
+            columns: builder.columns().to_vec(),
+            rows: (builder.reserved_rows() as f64 * share) as usize + 1024,
+        })
+    }
+
+    /// Joins the rows another reader read from the rest of the file ([`super::PartIngest`],
+    /// from the byte after the last one fed here): then [`Self::finish`] gives [`super::ingest`]'s
+    /// result for the whole file, and nothing more may be fed. Refused when the bytes fed so far
+    /// do not end at a record's end (the part began inside a quoted cell) or `part` is not a
+    /// part's rows: feed the rest of the file instead. Nothing changes when refused.
+    pub fn join(&mut self, part: &[u8]) -> Result<(), NotJoined> {
+        let Step::Rows(reader, builder) = &mut self.step else {
+            return Err(NotJoined::NotAtRecordEnd);
+        };
+        if self.joined || !reader.at_clean_cut() {
+            return Err(NotJoined::NotAtRecordEnd);
+        }
+        let rows = PartRows::from_bytes(part).map_err(NotJoined::BadPart)?;
+        builder.append(rows, reader.line_feeds());
+        self.joined = true;
+        Ok(())
     }
 
     /// Parses `bytes`, the next piece of the file, as far as its last whole record (the rest
@@ -103,6 +139,11 @@ impl FedIngest {
     pub fn feed(&mut self, bytes: Vec<u8>) -> Result<(), IngestError> {
         if bytes.is_empty() {
             return Ok(());
+        }
+        if self.joined {
+            return Err(IngestError::Io {
+                message: "bytes fed after the rest of the file was joined".to_string(),
+            });
         }
         let rest = match &mut self.step {
             Step::Head(head) => {

@@ -18,8 +18,20 @@ use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
 
+use serde::{Deserialize, Serialize};
+
 use super::hash::{mix, pack_upto8, BuildPassThrough};
 use crate::Interned;
+
+/// The values of an [`Interner`] without its hash tables, as a part of a file read elsewhere
+/// hands them over ([`Interner::absorb`]).
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(super) struct InternedValues {
+    /// The distinct values' text, in first-seen order.
+    pub(super) values: Vec<String>,
+    /// `(index, raw bytes)` of the values that were not valid UTF-8, indexes ascending.
+    pub(super) invalid: Vec<(u32, Vec<u8>)>,
+}
 
 /// Seeds of the packed keys' hash (any constants; they only place keys in the table).
 const SEED_A: u64 = 0x6f72_6465_7220_6964;
@@ -118,16 +130,36 @@ impl Interner {
         }
     }
 
+    /// The values in their order, and the bytes of those that were not valid UTF-8: what
+    /// [`Self::absorb`] needs of a part's interner (the hash tables are dropped).
+    pub(super) fn into_values(self) -> InternedValues {
+        let mut invalid: Vec<(u32, Vec<u8>)> = self
+            .invalid
+            .into_iter()
+            .map(|(i, bytes)| (i, bytes.into_vec()))
+            .collect();
+        invalid.sort_unstable_by_key(|&(i, _)| i);
+        InternedValues {
+            values: self.table.values,
+            invalid,
+        }
+    }
+
     /// For each of `other`'s values, in its order, its index here (values new here are added in
     /// `other`'s order, so joining two parts of a file numbers values as reading it whole does).
-    #[cfg(not(target_arch = "wasm32"))]
-    pub(super) fn absorb(&mut self, other: &Interner) -> Vec<u32> {
-        (0..other.table.values.len())
-            .map(|i| {
-                let index = i as u32;
-                let bytes = match other.invalid.get(&index) {
-                    Some(raw) => raw,
-                    None => other.table.values.get(i).map_or(&b""[..], |t| t.as_bytes()),
+    pub(super) fn absorb(&mut self, other: &InternedValues) -> Vec<u32> {
+        let mut invalid = other.invalid.iter().peekable();
+        other
+            .values
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let bytes = match invalid.peek() {
+                    Some((at, raw)) if *at as usize == i => {
+                        invalid.next();
+                        raw.as_slice()
+                    }
+                    _ => text.as_bytes(),
                 };
                 self.intern(bytes).0
             })

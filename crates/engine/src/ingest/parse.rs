@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::errors::MAX_PLAUSIBLE_AMOUNT;
 use super::hash::{hash64, hash_fields, mix};
 use super::intern::Interner;
+use super::part::{Column, PartRows, PartTally, TextRows};
 use super::records::{would_block, OwnedRecord, Record, RecordReader};
 use super::schema::{column_names, truncate_chars};
 use super::sniff;
@@ -257,7 +258,7 @@ pub fn ingest_split<R: Read, S: Read + Send>(
         if !reader.clean_end() {
             return Ok(None);
         }
-        builder.append(other, reader.line_feeds());
+        builder.append(other.into_rows(), reader.line_feeds());
         builder.threads = 2;
         let (dataset, report, _) = builder.finish(0)?;
         Ok(Some((dataset, report)))
@@ -885,6 +886,16 @@ impl Builder {
         })
     }
 
+    /// The file's column names.
+    pub(super) fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    /// The rows there is room for without growing.
+    pub(super) fn reserved_rows(&self) -> usize {
+        self.customer.capacity()
+    }
+
     /// Records a dropped line.
     #[cold]
     fn drop_line(&mut self, reason: DropReason, line: u64, value: &[u8]) {
@@ -1169,83 +1180,149 @@ impl Builder {
         self.max_day = self.day.iter().copied().max().unwrap_or(self.max_day);
     }
 
-    /// Appends what `other` read from the part of the file after this one's (`line_offset` line
-    /// feeds later): the same builder as reading both parts in one go would have made, before
-    /// [`Self::finish`] (far dates and duplicates are decided there, over the whole).
-    #[cfg(not(target_arch = "wasm32"))]
-    fn append(&mut self, mut other: Builder, line_offset: u64) {
-        let rows = self.customer.len();
-        let customers = self.customers.absorb(&other.customers);
-        // Freed before the columns are joined (the peak of a two-halves read is there).
-        other.customers = Interner::new();
-        let remap = |values: &mut Vec<u32>, to: &[u32]| {
-            for v in values.iter_mut() {
-                *v = to.get(*v as usize).copied().unwrap_or(*v);
-            }
+    /// What this builder read, without its hash tables: the rows of a later part of a file, to
+    /// be [`Self::append`]ed to the builder of the part before (here, or in another worker after
+    /// [`PartRows::into_bytes`]).
+    pub(super) fn into_rows(self) -> PartRows<'static> {
+        let text = |column: Option<TextColumn>| {
+            column.map(|c| TextRows {
+                values: Column::Values(c.values),
+                interned: c.interner.into_values(),
+                missing: c.missing,
+            })
         };
-        remap(&mut other.customer, &customers);
-        move_append(&mut self.customer, &mut other.customer);
-        move_append(&mut self.day, &mut other.day);
-        // Return amounts are summed in file order, as one reader does.
-        for &amount in other.amount.iter().filter(|&&a| a < 0.0) {
-            self.returns.amount += amount;
+        let drops = self
+            .drops
+            .into_iter()
+            .map(|d| (d.count, d.examples))
+            .collect();
+        PartRows {
+            customers: self.customers.into_values(),
+            customer: Column::Values(self.customer),
+            day: Column::Values(self.day),
+            amount: Column::Values(self.amount),
+            order_hash: Column::Values(self.order_hash),
+            quantity: Column::Values(self.quantity),
+            text: [
+                text(self.product),
+                text(self.region),
+                text(self.channel),
+                text(self.category),
+            ],
+            minute_of_day: self.any_time.then_some(Column::Values(self.minute_of_day)),
+            record_hash: Column::Values(self.record_hash),
+            lines: self
+                .lines
+                .starts
+                .into_iter()
+                .map(|(row, line)| (row as u64, line))
+                .collect(),
+            tally: PartTally {
+                rows_read: self.rows_read,
+                drops,
+                missing_order: self.missing_order,
+                missing_quantity: self.missing_quantity,
+                bad_quantity: self.bad_quantity,
+                decimal_comma_amounts: self.decimal_comma_amounts,
+                quote_repairs: self.quote_repairs,
+                min_day: self.min_day,
+                max_day: self.max_day,
+                replaced: self.replaced,
+                return_lines: self.returns.lines,
+            },
         }
-        self.returns.lines += other.returns.lines;
-        move_append(&mut self.amount, &mut other.amount);
-        move_append(&mut self.order_hash, &mut other.order_hash);
-        move_append(&mut self.quantity, &mut other.quantity);
+    }
+
+    /// Appends what another builder read from the part of the file after this one's
+    /// ([`Self::into_rows`]; `line_offset` line feeds later): the same builder as reading both
+    /// parts in one go would have made, before [`Self::finish`] (far dates and duplicates are
+    /// decided there, over the whole).
+    pub(super) fn append(&mut self, other: PartRows<'_>, line_offset: u64) {
+        let PartRows {
+            customers: other_customers,
+            customer: other_customer,
+            day: other_day,
+            amount: other_amount,
+            order_hash: other_order_hash,
+            quantity: other_quantity,
+            text: other_text,
+            minute_of_day: other_minutes,
+            record_hash: other_record_hash,
+            lines: other_lines,
+            tally,
+        } = other;
+        let rows = self.customer.len();
+        let customers = self.customers.absorb(&other_customers);
+        // Freed before the columns are joined (the peak of a two-halves read is there).
+        drop(other_customers);
+        let remap = |v: u32, to: &[u32]| to.get(v as usize).copied().unwrap_or(v);
+        other_customer.append_mapped(&mut self.customer, |v| remap(v, &customers));
+        other_day.append_to(&mut self.day);
+        // Return amounts are summed in file order, as one reader does.
+        let returns = &mut self.returns.amount;
+        other_amount.for_each(|amount| {
+            if amount < 0.0 {
+                *returns += amount;
+            }
+        });
+        self.returns.lines += tally.return_lines;
+        other_amount.append_to(&mut self.amount);
+        other_order_hash.append_to(&mut self.order_hash);
+        other_quantity.append_to(&mut self.quantity);
+        let [product, region, channel, category] = other_text;
         for (mine, theirs) in [
-            (&mut self.product, &mut other.product),
-            (&mut self.region, &mut other.region),
-            (&mut self.channel, &mut other.channel),
-            (&mut self.category, &mut other.category),
+            (&mut self.product, product),
+            (&mut self.region, region),
+            (&mut self.channel, channel),
+            (&mut self.category, category),
         ] {
             if let (Some(mine), Some(theirs)) = (mine, theirs) {
-                let to = mine.interner.absorb(&theirs.interner);
-                remap(&mut theirs.values, &to);
-                move_append(&mut mine.values, &mut theirs.values);
+                let to = mine.interner.absorb(&theirs.interned);
+                theirs
+                    .values
+                    .append_mapped(&mut mine.values, |v| remap(v, &to));
                 mine.missing += theirs.missing;
             }
         }
-        if other.any_time && !self.any_time {
+        if other_minutes.is_some() && !self.any_time {
             self.any_time = true;
             self.minute_of_day = vec![crate::dataset::NO_TIME; rows];
         }
         if self.any_time {
-            if other.any_time {
-                move_append(&mut self.minute_of_day, &mut other.minute_of_day);
+            if let Some(minutes) = other_minutes {
+                minutes.append_to(&mut self.minute_of_day);
             } else {
                 let len = self.customer.len();
                 self.minute_of_day.resize(len, crate::dataset::NO_TIME);
             }
         }
         let line = |l: u64| l + line_offset;
-        move_append(&mut self.record_hash, &mut other.record_hash);
-        self.lines.append(&other.lines, rows, line_offset);
-        self.rows_read += other.rows_read;
-        for (mine, theirs) in self.drops.iter_mut().zip(&other.drops) {
-            mine.count += theirs.count;
+        other_record_hash.append_to(&mut self.record_hash);
+        let other_lines = other_lines.into_iter().map(|(row, l)| (row as usize, l));
+        self.lines.append(other_lines, rows, line_offset);
+        self.rows_read += tally.rows_read;
+        for (mine, (count, examples)) in self.drops.iter_mut().zip(tally.drops) {
+            mine.count += count;
             let room = MAX_EXAMPLES.saturating_sub(mine.examples.len());
             mine.examples.extend(
-                theirs
-                    .examples
-                    .iter()
+                examples
+                    .into_iter()
                     .take(room)
-                    .map(|(l, value)| (line(*l), value.clone())),
+                    .map(|(l, value)| (line(l), value)),
             );
         }
-        self.missing_order += other.missing_order;
-        self.missing_quantity += other.missing_quantity;
-        self.bad_quantity += other.bad_quantity;
-        self.decimal_comma_amounts += other.decimal_comma_amounts;
+        self.missing_order += tally.missing_order;
+        self.missing_quantity += tally.missing_quantity;
+        self.bad_quantity += tally.bad_quantity;
+        self.decimal_comma_amounts += tally.decimal_comma_amounts;
         self.quote_repairs
-            .extend(other.quote_repairs.iter().map(|r| QuoteRepair {
+            .extend(tally.quote_repairs.iter().map(|r| QuoteRepair {
                 line: line(r.line),
                 lines: r.lines,
             }));
-        self.min_day = self.min_day.min(other.min_day);
-        self.max_day = self.max_day.max(other.max_day);
-        self.replaced += other.replaced;
+        self.min_day = self.min_day.min(tally.min_day);
+        self.max_day = self.max_day.max(tally.max_day);
+        self.replaced += tally.replaced;
     }
 
     /// Fails with [`IngestError::HeaderOnly`] (or [`IngestError::Empty`] without a header) when
@@ -1478,14 +1555,6 @@ fn retain<T>(values: &mut Vec<T>, keep: &[bool]) {
     values.retain(|_| flags.next().copied().unwrap_or(true));
 }
 
-/// Appends `from` to `to` and frees `from` (`Vec::append` keeps its capacity: joining two
-/// halves column by column would hold the second half's columns to the end).
-#[cfg(not(target_arch = "wasm32"))]
-fn move_append<T>(to: &mut Vec<T>, from: &mut Vec<T>) {
-    to.append(from);
-    *from = Vec::new();
-}
-
 /// The number of distinct keys (orders: each line's customer and order id hashed together).
 /// `scratch` is a spent buffer reused for the keys. With `threads` ≥ 2 and many keys (natively)
 /// the keys are split in place by their top bit (keys of the two sides cannot be equal) and each
@@ -1632,10 +1701,15 @@ impl RowLines {
         kept
     }
 
-    /// Appends `other`'s rows after this one's `rows`, `line_offset` lines later.
-    #[cfg(not(target_arch = "wasm32"))]
-    fn append(&mut self, other: &Self, rows: usize, line_offset: u64) {
-        for &(row, line) in &other.starts {
+    /// Appends the rows of `other` (its `(row, line)` starts) after this one's `rows`,
+    /// `line_offset` lines later.
+    fn append(
+        &mut self,
+        other: impl IntoIterator<Item = (usize, u64)>,
+        rows: usize,
+        line_offset: u64,
+    ) {
+        for (row, line) in other {
             self.push(rows + row, line + line_offset);
         }
     }
@@ -1900,7 +1974,7 @@ pub(super) mod tests {
             for (row, &line) in second.iter().enumerate() {
                 tail.push(row, line);
             }
-            lines.append(&tail, first.len(), offset);
+            lines.append(tail.starts, first.len(), offset);
             let mut joined = first.clone();
             joined.extend(second.iter().map(|l| l + offset));
             prop_assert_eq!(lines.iter(joined.len()).collect::<Vec<_>>(), joined);

@@ -267,7 +267,6 @@ impl<R: Read> RecordReader<R> {
 
     /// A reader of a part of a file that starts after a line feed: no byte-order mark is looked
     /// for, and lines are counted from 1 in the part.
-    #[cfg(not(target_arch = "wasm32"))]
     pub(crate) fn part(source: R, delimiter: u8) -> Self {
         let mut reader = Self::new(source, delimiter);
         reader.started = true;
@@ -275,7 +274,6 @@ impl<R: Read> RecordReader<R> {
     }
 
     /// Line feeds read so far.
-    #[cfg(not(target_arch = "wasm32"))]
     pub(crate) fn line_feeds(&self) -> u64 {
         self.line - 1
     }
@@ -285,6 +283,14 @@ impl<R: Read> RecordReader<R> {
     #[cfg(not(target_arch = "wasm32"))]
     pub(crate) fn clean_end(&self) -> bool {
         self.clean_end
+    }
+
+    /// Whether a fed source's bytes so far are read to their end and end a record: no record
+    /// waits for more bytes (a quoted cell open, a line without its line feed), and the last
+    /// record read ended at a line end of its own. Then the bytes after are a part of their own
+    /// ([`Self::part`]); what [`Self::clean_end`] says of a source read to its end.
+    pub(crate) fn at_clean_cut(&self) -> bool {
+        self.pending.is_none() && self.pos == self.end && self.clean_end
     }
 
     /// Moves the unread bytes to the front and reads more after them (growing the buffer when

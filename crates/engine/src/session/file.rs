@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{nothing, Job, Reply, Session, SessionError, Source, Stage};
 use crate::customers::CustomerQuery;
-use crate::ingest::{FedIngest, IngestParams, Preview, PreviewParams, QualityReport, Workbook};
+use crate::ingest::{
+    self, FedIngest, IngestParams, Preview, PreviewParams, QualityReport, Workbook,
+};
 use crate::rfm::RfmParams;
 use crate::summary::SummaryLayout;
 
@@ -105,6 +107,9 @@ pub struct FedRead {
     pub(super) generation: u64,
     /// The session's count of files kept when the read began.
     pub(super) file: u64,
+    /// Only the bytes before this are fed here ([`FedRead::read_in_parts`]): progress is scaled
+    /// to the whole file.
+    pub(super) first_part_bytes: Option<u64>,
 }
 
 impl FedRead {
@@ -127,7 +132,43 @@ impl FedRead {
             });
         }
         self.ingest.feed(bytes)?;
-        (job.progress)(Stage::Reading, self.fed_bytes, self.total_bytes);
+        let done = match self.first_part_bytes {
+            Some(part) => {
+                let scaled = u128::from(self.fed_bytes) * u128::from(self.total_bytes)
+                    / u128::from(part.max(1));
+                u64::try_from(scaled)
+                    .unwrap_or(u64::MAX)
+                    .min(self.total_bytes)
+            }
+            None => self.fed_bytes,
+        };
+        (job.progress)(Stage::Reading, done, self.total_bytes);
+        Ok(())
+    }
+
+    /// Says that the file's bytes from `cut` on are to be read by another reader
+    /// ([`ingest::PartIngest`]) while the bytes before it are fed here: progress then counts the
+    /// bytes fed here as their share of the whole. Without a [`Self::join`] later, feed the rest.
+    pub fn read_in_parts(&mut self, cut: u64) {
+        self.first_part_bytes = Some(cut).filter(|&c| c > 0 && c < self.total_bytes);
+    }
+
+    /// What the reader of the bytes from `cut` on needs, once the bytes fed so far include the
+    /// header ([`ingest::FedIngest::plan_part`]).
+    pub fn plan_part(&self, cut: u64) -> Option<ingest::PartPlan> {
+        self.ingest.plan_part(cut)
+    }
+
+    /// Joins `part`, the rows another reader read from the byte after the last one fed here to
+    /// the end of the file ([`ingest::FedIngest::join`]); then end the read
+    /// ([`super::Session::end_fed`]). When refused, nothing changed: feed the rest of the file.
+    pub fn join(&mut self, part: &[u8]) -> Result<(), ingest::NotJoined> {
+        if self.first_part_bytes != Some(self.fed_bytes) {
+            // Not every byte before the cut was fed: the part would not follow them.
+            return Err(ingest::NotJoined::NotAtRecordEnd);
+        }
+        self.ingest.join(part)?;
+        self.fed_bytes = self.total_bytes;
         Ok(())
     }
 }

@@ -463,6 +463,7 @@ impl Session {
             fed_bytes: 0,
             generation,
             file: self.files_kept,
+            first_part_bytes: None,
         }))
     }
 

@@ -1296,3 +1296,74 @@ fn a_workbook_is_not_fed_and_answers_as_pulled() {
         assert_eq!(timeless(&got.unwrap()), timeless(&want));
     }
 }
+
+/// A fed read cut in two (the browser's two workers: the bytes before the cut fed here, the rest
+/// read by a [`ingest::PartIngest`] and joined) answers as a read by one reader, and its progress
+/// runs over the whole file while only the first part is fed.
+#[test]
+fn a_fed_read_joined_with_a_part_answers_as_one_reader() {
+    let text = warm::rehearsal_file(20_000);
+    let mut one = Harness::new();
+    let preview = one.open(1, &text);
+    let (fed, want) = one.ask_fed(1, ingest_request(&preview), None, 1 << 16, During::Nothing);
+    assert!(fed);
+    let cut = (text.len() / 2..text.len())
+        .find(|&at| text[at - 1] == b'\n')
+        .unwrap();
+    let mut h = Harness::new();
+    h.open(1, &text);
+    let mut seen = Vec::new();
+    let got = {
+        let mut progress = |stage: Stage, done: u64, total: u64| seen.push((stage, done, total));
+        let mut clock = 0.0;
+        let mut now_ms = || {
+            clock += 1.0;
+            clock
+        };
+        let cancelled = || false;
+        let mut job = Job {
+            progress: &mut progress,
+            now_ms: &mut now_ms,
+            cancelled: &cancelled,
+        };
+        let Begun::Fed(mut read) = h.session.begin(1, ingest_request(&preview), None, &mut job)
+        else {
+            panic!("a UTF-8 CSV is fed");
+        };
+        read.read_in_parts(cut as u64);
+        // Nothing to join before the bytes before the cut are all fed.
+        let mut plan = None;
+        let pieces: Vec<&[u8]> = text[..cut].chunks(1 << 16).collect();
+        for (i, piece) in pieces.iter().enumerate() {
+            if i + 1 == pieces.len() {
+                assert_eq!(
+                    read.join(b"SGPART01"),
+                    Err(ingest::NotJoined::NotAtRecordEnd)
+                );
+            }
+            read.feed(piece.to_vec(), &mut job).unwrap();
+            plan = plan.or_else(|| read.plan_part(cut as u64));
+        }
+        let mut part =
+            ingest::PartIngest::new(&plan.expect("a plan once the header is read")).unwrap();
+        part.feed(text[cut..].to_vec()).unwrap();
+        read.join(&part.finish().unwrap()).unwrap();
+        h.session.end_fed(read, &mut job)
+    };
+    assert_eq!(timeless(&got.unwrap()), timeless(&want.unwrap()));
+    let total = text.len() as u64;
+    let reading: Vec<u64> = seen
+        .iter()
+        .filter(|(stage, _, _)| *stage == Stage::Reading)
+        .map(|&(_, done, t)| {
+            assert_eq!(t, total);
+            done
+        })
+        .collect();
+    assert!(reading.windows(2).all(|w| w[0] <= w[1]), "{reading:?}");
+    assert_eq!(
+        reading.last(),
+        Some(&total),
+        "the first part fed is the whole file's progress"
+    );
+}

@@ -25,7 +25,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, FileReaderSync, MessageEvent, Worker, WorkerOptions};
 
 use super::stream::Chunks;
-use crate::engine::ingest::{PartIngest, PartPlan};
+use crate::engine::ingest::{PartBytes, PartIngest, PartPlan};
 
 /// The helper worker's name (it rehearses as the first worker does, and serves part requests).
 pub const NAME: &str = "segscope-helper";
@@ -67,9 +67,18 @@ struct Helper {
     _on_error: Closure<dyn Fn(JsValue)>,
 }
 
-/// Starts the helper worker (in the first worker, at its start). Without one (the browser
-/// refused), files are read by one worker.
+/// Starts the helper worker (in the first worker, at its start), where the browser says it has
+/// two cores or more. Without one, files are read by one worker.
 pub fn start() {
+    // One core: the helper would only take turns with the first worker.
+    let cores = js_sys::Reflect::get(&js_sys::global(), &"navigator".into())
+        .and_then(|n| js_sys::Reflect::get(&n, &"hardwareConcurrency".into()))
+        .ok()
+        .and_then(|c| c.as_f64())
+        .unwrap_or(1.0);
+    if cores < 2.0 {
+        return;
+    }
     let options = WorkerOptions::new();
     options.set_name(NAME);
     let worker = match Worker::new_with_options(LOADER_URL, &options) {
@@ -251,8 +260,17 @@ pub fn serve(request: crate::wire::PartRequest) {
     wasm_bindgen_futures::spawn_local(async move {
         let id = request.id;
         let message = match read_part(request).await {
-            Ok(bytes) => {
-                let bytes = Uint8Array::from(bytes.as_slice());
+            Ok(part) => {
+                // Written straight into a JavaScript array (no copy of the rows in the helper's
+                // own memory, which never shrinks), whose buffer is then transferred.
+                let bytes = Uint8Array::new_with_length(part.len() as u32);
+                let mut at = 0u32;
+                part.write_to(&mut |piece| {
+                    let end = at + piece.len() as u32;
+                    bytes.subarray(at, end).copy_from(piece);
+                    at = end;
+                });
+                drop(part);
                 let transfer = Array::of1(&bytes.buffer());
                 let message = crate::wire::pack_part_rows(id, Ok(&bytes));
                 super::scope().post_message_with_transfer(&message, &transfer)
@@ -268,8 +286,8 @@ pub fn serve(request: crate::wire::PartRequest) {
     });
 }
 
-/// Reads `request`'s part of its Blob into rows, as bytes.
-async fn read_part(request: crate::wire::PartRequest) -> Result<Vec<u8>, String> {
+/// Reads `request`'s part of its Blob into rows.
+async fn read_part(request: crate::wire::PartRequest) -> Result<PartBytes, String> {
     let plan: PartPlan = serde_json::from_str(&request.plan).map_err(|e| e.to_string())?;
     let mut part = PartIngest::new(&plan).map_err(|e| e.to_string())?;
     let slice = request

@@ -168,11 +168,30 @@ word!(i32, 4);
 word!(u64, 8);
 word!(f64, 8);
 
-/// Writes a column: its length, then its values.
-fn put_column<T: Word>(out: &mut Vec<u8>, values: &Column<'_, T>) {
-    out.extend_from_slice(&(values.len() as u64).to_le_bytes());
-    out.reserve(values.len() * T::BYTES);
-    values.for_each(|v| v.put(out));
+/// Bytes of a column's values handed to a sink at a time.
+const PIECE_BYTES: usize = 1 << 16;
+
+/// Writes a column to `sink`: its length, then its values, a piece at a time.
+fn put_column<T: Word>(sink: &mut dyn FnMut(&[u8]), values: &Column<'_, T>) {
+    sink(&(values.len() as u64).to_le_bytes());
+    match values {
+        Column::Bytes(bytes) => sink(bytes),
+        Column::Values(values) => {
+            let mut piece = Vec::with_capacity(PIECE_BYTES);
+            for chunk in values.chunks(PIECE_BYTES / T::BYTES) {
+                piece.clear();
+                for &v in chunk {
+                    v.put(&mut piece);
+                }
+                sink(&piece);
+            }
+        }
+    }
+}
+
+/// Bytes [`put_column`] writes for `values`.
+fn column_bytes<T: Word>(values: &Column<'_, T>) -> usize {
+    8 + values.len() * T::BYTES
 }
 
 /// The column [`put_column`] wrote, from `at` (moved past it): its bytes, not copied.
@@ -194,9 +213,78 @@ fn get_column<'a, T: Word>(bytes: &'a [u8], at: &mut usize) -> Result<Column<'a,
     Ok(Column::Bytes(body))
 }
 
-impl<'a> PartRows<'a> {
-    /// The rows as bytes, for another reader ([`Self::from_bytes`]).
-    pub(super) fn into_bytes(self) -> Result<Vec<u8>, IngestError> {
+/// The rows of a part ready to be written as bytes ([`PartIngest::finish`]): their length is
+/// known first, so a caller can write them straight into a buffer of its own (the helper worker
+/// writes them into a JavaScript array, not into a copy in its own memory first).
+pub struct PartBytes {
+    json: Vec<u8>,
+    customer: Column<'static, u32>,
+    day: Column<'static, Day>,
+    amount: Column<'static, f64>,
+    order_hash: Column<'static, u64>,
+    quantity: Column<'static, f64>,
+    text: [Column<'static, u32>; 4],
+    minute_of_day: Option<Column<'static, u16>>,
+    record_hash: Column<'static, u64>,
+}
+
+impl std::fmt::Debug for PartBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PartBytes")
+            .field("len", &self.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PartBytes {
+    /// The number of bytes [`Self::write_to`] writes.
+    #[allow(clippy::len_without_is_empty)]
+    pub fn len(&self) -> usize {
+        16 + self.json.len()
+            + column_bytes(&self.customer)
+            + column_bytes(&self.day)
+            + column_bytes(&self.amount)
+            + column_bytes(&self.order_hash)
+            + column_bytes(&self.quantity)
+            + self.text.iter().map(column_bytes).sum::<usize>()
+            + 1
+            + self.minute_of_day.as_ref().map_or(8, column_bytes)
+            + column_bytes(&self.record_hash)
+    }
+
+    /// Hands the bytes to `sink` in order, a piece at a time ([`Self::len`] in all): what
+    /// [`super::FedIngest::join`] reads.
+    pub fn write_to(&self, sink: &mut dyn FnMut(&[u8])) {
+        sink(MAGIC);
+        sink(&(self.json.len() as u64).to_le_bytes());
+        sink(&self.json);
+        put_column(sink, &self.customer);
+        put_column(sink, &self.day);
+        put_column(sink, &self.amount);
+        put_column(sink, &self.order_hash);
+        put_column(sink, &self.quantity);
+        for values in &self.text {
+            put_column(sink, values);
+        }
+        sink(&[u8::from(self.minute_of_day.is_some())]);
+        put_column(
+            sink,
+            self.minute_of_day.as_ref().unwrap_or(&Column::default()),
+        );
+        put_column(sink, &self.record_hash);
+    }
+
+    /// The bytes in one vector.
+    pub fn into_vec(self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.len());
+        self.write_to(&mut |piece| out.extend_from_slice(piece));
+        out
+    }
+}
+
+impl PartRows<'static> {
+    /// The rows ready to be written as bytes, for another reader ([`Self::from_bytes`]).
+    pub(super) fn into_bytes(self) -> Result<PartBytes, IngestError> {
         let Self {
             customers,
             customer,
@@ -210,7 +298,7 @@ impl<'a> PartRows<'a> {
             lines,
             tally,
         } = self;
-        let mut values: [Column<'_, u32>; 4] = Default::default();
+        let mut values: [Column<'static, u32>; 4] = Default::default();
         let text = {
             let mut header: [Option<(InternedValues, u64)>; 4] = Default::default();
             for ((slot, values), column) in header.iter_mut().zip(&mut values).zip(text) {
@@ -230,26 +318,21 @@ impl<'a> PartRows<'a> {
         let json = serde_json::to_vec(&header).map_err(|e| IngestError::Io {
             message: format!("a part's rows could not be written: {e}"),
         })?;
-        drop(header);
-        let rows = customer.len();
-        let mut out = Vec::with_capacity(16 + json.len() + rows * 48);
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&(json.len() as u64).to_le_bytes());
-        out.extend_from_slice(&json);
-        put_column(&mut out, &customer);
-        put_column(&mut out, &day);
-        put_column(&mut out, &amount);
-        put_column(&mut out, &order_hash);
-        put_column(&mut out, &quantity);
-        for values in &values {
-            put_column(&mut out, values);
-        }
-        out.push(u8::from(minute_of_day.is_some()));
-        put_column(&mut out, &minute_of_day.unwrap_or_default());
-        put_column(&mut out, &record_hash);
-        Ok(out)
+        Ok(PartBytes {
+            json,
+            customer,
+            day,
+            amount,
+            order_hash,
+            quantity,
+            text: values,
+            minute_of_day,
+            record_hash,
+        })
     }
+}
 
+impl<'a> PartRows<'a> {
     /// The rows [`Self::into_bytes`] wrote, or what is wrong with `bytes`.
     pub(super) fn from_bytes(bytes: &'a [u8]) -> Result<Self, String> {
         if bytes.get(..8) != Some(&MAGIC[..]) {
@@ -349,9 +432,9 @@ impl PartIngest {
         Ok(())
     }
 
-    /// The end of the part: reads what is left; the rows as bytes for
+    /// The end of the part: reads what is left; the rows, to be written as bytes for
     /// [`super::FedIngest::join`].
-    pub fn finish(mut self) -> Result<Vec<u8>, IngestError> {
+    pub fn finish(mut self) -> Result<PartBytes, IngestError> {
         self.reader.source_mut().ended = true;
         read_rows_until_blocked(&mut self.reader, &mut self.builder, self.delimiter)?;
         drop(self.reader);
@@ -428,7 +511,11 @@ mod tests {
             (Ok(()), Some(plan)) => {
                 let mut part = PartIngest::new(&plan).unwrap();
                 feed_pieces(tail, sizes, |piece| part.feed(piece)).unwrap();
-                let bytes = part.finish().unwrap();
+                let part = part.finish().unwrap();
+                // The helper sizes its buffer by `len`: exactly what is written.
+                let len = part.len();
+                let bytes = part.into_vec();
+                assert_eq!(bytes.len(), len);
                 match first.join(&bytes) {
                     Ok(()) => Way::Joined,
                     Err(NotJoined::NotAtRecordEnd) => Way::ReadOn,
@@ -542,7 +629,7 @@ mod tests {
         let plan = first.plan_part(cut as u64).unwrap();
         let mut part = PartIngest::new(&plan).unwrap();
         part.feed(text[cut..].to_vec()).unwrap();
-        let mut bytes = part.finish().unwrap();
+        let mut bytes = part.finish().unwrap().into_vec();
         for bad in [&b""[..], b"SGPART01", &bytes[..bytes.len() - 1]] {
             assert!(matches!(first.join(bad), Err(NotJoined::BadPart(_))));
         }

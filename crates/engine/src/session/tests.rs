@@ -1347,7 +1347,7 @@ fn a_fed_read_joined_with_a_part_answers_as_one_reader() {
         let mut part =
             ingest::PartIngest::new(&plan.expect("a plan once the header is read")).unwrap();
         part.feed(text[cut..].to_vec()).unwrap();
-        read.join(&part.finish().unwrap()).unwrap();
+        read.join(&part.finish().unwrap().into_vec()).unwrap();
         h.session.end_fed(read, &mut job)
     };
     assert_eq!(timeless(&got.unwrap()), timeless(&want.unwrap()));

@@ -248,10 +248,10 @@ impl FedIngest {
 
 // Native only: proptest and the fixture files are not there on wasm32.
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests {
+pub(super) mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use crate::ingest::parse::tests::{random_line, utf8_fixtures};
+    use crate::ingest::parse::tests::{random_file_params, random_line, utf8_fixtures};
     use crate::ingest::{ingest, preview, ColumnMapping, DateOrder, PreviewParams};
     use proptest::prelude::*;
 
@@ -302,10 +302,9 @@ mod tests {
         assert!(fixtures.len() >= 30, "{} fixtures checked", fixtures.len());
     }
 
-    /// A file longer than the head, with quoted cells across line breaks and a byte-order mark,
-    /// fed in pieces that cut the head, lines, quotes and the CRLF pairs.
-    #[test]
-    fn a_file_longer_than_the_head_with_quoted_line_breaks() {
+    /// A file longer than the head (6,000 lines, CRLF, a byte-order mark) with quoted cells
+    /// across line breaks, escaped quotes and empty quoted cells.
+    pub(in crate::ingest) fn quoted_line_breaks_file() -> String {
         let mut text = "\u{FEFF}customer,date,amount,note\r\n".to_string();
         for i in 0..6000 {
             let note = match i % 7 {
@@ -320,6 +319,14 @@ mod tests {
                 i % 50
             ));
         }
+        text
+    }
+
+    /// [`quoted_line_breaks_file`] fed in pieces that cut the head, lines, quotes and the CRLF
+    /// pairs.
+    #[test]
+    fn a_file_longer_than_the_head_with_quoted_line_breaks() {
+        let text = quoted_line_breaks_file();
         assert!(text.len() > 2 * HEAD_BYTES);
         let params = params_of(text.as_bytes()).expect("a transactions file");
         fed_agrees(
@@ -403,20 +410,7 @@ mod tests {
             if long {
                 sizes.insert(0, lead);
             }
-            let params = IngestParams {
-                encoding: TextEncoding::Utf8,
-                delimiter,
-                has_header: header,
-                date_order: DateOrder::Ymd,
-                mapping: ColumnMapping {
-                    customer_id: Some(0),
-                    date: Some(1),
-                    amount: Some(2),
-                    product: Some(3),
-                    ..Default::default()
-                },
-                keep_far_dates: false,
-            };
+            let params = random_file_params(delimiter, header);
             fed_agrees(text.as_bytes(), &params, &[&sizes, &[1]]);
         }
     }

@@ -1840,6 +1840,25 @@ pub(super) mod tests {
 
     /// A line of a random export: quoted or plain cells, returns, bad values, blank lines,
     /// CRLF, invalid UTF-8, cells with line breaks, repeated lines.
+    /// The parameters of the random files' tests: customer, date, amount and product in the
+    /// first four columns, dates year first.
+    pub(in crate::ingest) fn random_file_params(delimiter: u8, has_header: bool) -> IngestParams {
+        IngestParams {
+            encoding: TextEncoding::Utf8,
+            delimiter,
+            has_header,
+            date_order: crate::ingest::DateOrder::Ymd,
+            mapping: crate::ingest::ColumnMapping {
+                customer_id: Some(0),
+                date: Some(1),
+                amount: Some(2),
+                product: Some(3),
+                ..Default::default()
+            },
+            keep_far_dates: false,
+        }
+    }
+
     pub(in crate::ingest) fn random_line() -> impl Strategy<Value = String> {
         let customer = prop_oneof![
             Just("C1".to_string()),
@@ -1892,20 +1911,7 @@ pub(super) mod tests {
             lines in proptest::collection::vec(random_line(), 1..30),
         ) {
             let text = format!("customer,date,amount,product\n{}", lines.concat());
-            let params = IngestParams {
-                encoding: TextEncoding::Utf8,
-                delimiter: b',',
-                has_header: true,
-                date_order: crate::ingest::DateOrder::Ymd,
-                mapping: crate::ingest::ColumnMapping {
-                    customer_id: Some(0),
-                    date: Some(1),
-                    amount: Some(2),
-                    product: Some(3),
-                    ..Default::default()
-                },
-                keep_far_dates: false,
-            };
+            let params = random_file_params(b',', true);
             split_agrees(text.as_bytes(), &params);
         }
     }

@@ -457,9 +457,9 @@ pub enum NotJoined {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use crate::ingest::parse::tests::{random_line, utf8_fixtures};
+    use crate::ingest::parse::tests::{random_file_params, random_line, utf8_fixtures};
     use crate::ingest::parse::HEAD_BYTES;
-    use crate::ingest::{ingest, ColumnMapping, DateOrder, FedIngest, QualityReport, TextEncoding};
+    use crate::ingest::{ingest, FedIngest, QualityReport};
     use crate::Dataset;
     use proptest::prelude::*;
 
@@ -575,20 +575,7 @@ mod tests {
     /// (the join is refused and the first reader reads on), the others join.
     #[test]
     fn quoted_line_breaks_refuse_the_join_only_inside_a_cell() {
-        let mut text = "\u{FEFF}customer,date,amount,note\r\n".to_string();
-        for i in 0..6000 {
-            let note = match i % 7 {
-                0 => format!("\"line {i}\nnext, \"\"quoted\"\"\""),
-                3 => "\"\"".to_string(),
-                _ => format!("n{i}"),
-            };
-            text.push_str(&format!(
-                "C{},2024-01-{:02},{}.5,{note}\r\n",
-                i % 97,
-                i % 28 + 1,
-                i % 50
-            ));
-        }
+        let text = crate::ingest::fed::tests::quoted_line_breaks_file();
         let text = text.as_bytes();
         let params = IngestParams::from_preview(
             &crate::ingest::preview(text, &crate::ingest::PreviewParams::default()).unwrap(),
@@ -665,20 +652,7 @@ mod tests {
             } else {
                 b','
             };
-            let params = IngestParams {
-                encoding: TextEncoding::Utf8,
-                delimiter,
-                has_header: header,
-                date_order: DateOrder::Ymd,
-                mapping: ColumnMapping {
-                    customer_id: Some(0),
-                    date: Some(1),
-                    amount: Some(2),
-                    product: Some(3),
-                    ..Default::default()
-                },
-                keep_far_dates: false,
-            };
+            let params = random_file_params(delimiter, header);
             let text = text.as_bytes();
             let whole = ingest(text, text.len() as u64, &params, &mut |_| {});
             // Every cut in the random lines.

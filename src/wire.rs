@@ -121,10 +121,15 @@ pub fn pack_part_rows(id: u64, rows: Result<&js_sys::Uint8Array, &str>) -> Objec
     msg
 }
 
-/// The answer in `data`, if it is one ([`pack_part_rows`]): its id, and the rows' bytes or the
-/// helper's error.
+/// The id of the answer in `data`, if it is one ([`pack_part_rows`]), without copying its bytes.
+pub fn part_rows_id(data: &JsValue) -> Option<u64> {
+    count(data, "partRows")
+}
+
+/// The answer in `data`, if it is one ([`pack_part_rows`]): its id, and the rows' bytes (copied
+/// into this worker's memory) or the helper's error.
 pub fn unpack_part_rows(data: &JsValue) -> Option<(u64, Result<Vec<u8>, String>)> {
-    let id = count(data, "partRows")?;
+    let id = part_rows_id(data)?;
     let bytes = Reflect::get(data, &"bytes".into())
         .ok()
         .and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok());

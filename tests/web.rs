@@ -271,3 +271,38 @@ fn a_cancel_message_reads_back_and_nothing_else_reads_as_one() {
     assert_eq!(unpack_cancel(&not), None);
     assert_eq!(unpack_cancel(&wasm_bindgen::JsValue::NULL), None);
 }
+
+/// The two workers' messages on the wire: a part request and its answer (rows or an error) read
+/// back, and neither reads as the other nor as a cancel.
+#[wasm_bindgen_test]
+fn part_messages_read_back_and_nothing_else_reads_as_one() {
+    use segscope::wire::{
+        pack, pack_cancel, pack_part, pack_part_rows, part_rows_id, unpack_cancel, unpack_part,
+        unpack_part_rows,
+    };
+    let blob = web_sys::Blob::new().unwrap();
+    let request = pack_part(3, "{\"rows\":1}".to_string(), &blob, 1_000, 5_000);
+    let read = unpack_part(&request).expect("a part request");
+    assert_eq!(
+        (read.id, read.plan.as_str(), read.start, read.end),
+        (3, "{\"rows\":1}", 1_000, 5_000)
+    );
+    assert_eq!(unpack_cancel(&request), None);
+    assert!(unpack_part_rows(&request).is_none());
+
+    let bytes = js_sys::Uint8Array::from(&b"SGPART01"[..]);
+    let rows = pack_part_rows(3, Ok(&bytes));
+    assert_eq!(part_rows_id(&rows), Some(3));
+    assert_eq!(unpack_part_rows(&rows), Some((3, Ok(b"SGPART01".to_vec()))));
+    let failed = pack_part_rows(4, Err("no"));
+    assert_eq!(unpack_part_rows(&failed), Some((4, Err("no".to_string()))));
+    assert!(unpack_part(&rows).is_none());
+
+    for other in [
+        pack("{\"id\":3}".to_string(), Some(&blob)),
+        pack_cancel(3, 1),
+    ] {
+        assert!(unpack_part(&other).is_none());
+        assert_eq!(part_rows_id(&other), None);
+    }
+}

@@ -63,6 +63,8 @@ struct Helper {
     waiting: Option<(u64, Function)>,
     /// An answer that arrived before it was awaited.
     arrived: Option<(u64, JsValue)>,
+    /// A request whose read ended without awaiting it ([`abandon`]): its answer is dropped.
+    forgotten: Option<u64>,
     _on_message: Closure<dyn Fn(MessageEvent)>,
     _on_error: Closure<dyn Fn(JsValue)>,
 }
@@ -106,6 +108,7 @@ pub fn start() {
             next_id: 1,
             waiting: None,
             arrived: None,
+            forgotten: None,
             _on_message: on_message,
             _on_error: on_error,
         });
@@ -124,11 +127,16 @@ fn on_answer(data: JsValue) {
             helper.ready = true;
             return false;
         }
-        let Some((id, _)) = crate::wire::unpack_part_rows(&data) else {
+        let Some(id) = crate::wire::part_rows_id(&data) else {
             return true;
         };
         if helper.busy == Some(id) {
             helper.busy = None;
+        }
+        if helper.forgotten == Some(id) {
+            // Nobody waits for it: its rows are let go at once.
+            helper.forgotten = None;
+            return false;
         }
         match helper.waiting.take() {
             Some((awaited, resolve)) if awaited == id => {
@@ -242,11 +250,14 @@ pub async fn answer(id: u64) -> Option<Vec<u8>> {
     }
 }
 
-/// The read awaiting the helper was cancelled: its wait ends now (the helper reads on; its
-/// answer is dropped, and it is not asked again before it has answered).
+/// The read that asked the helper was cancelled or failed: a wait for its answer ends now, and
+/// the answer is dropped when it comes (the helper reads on, and is not asked again before it
+/// has answered).
 pub fn abandon() {
     HELPER.with(|h| {
         if let Some(helper) = h.borrow_mut().as_mut() {
+            helper.forgotten = helper.busy;
+            helper.arrived = None;
             if let Some((_, resolve)) = helper.waiting.take() {
                 let _ = resolve.call1(&JsValue::NULL, &JsValue::NULL);
             }

@@ -338,14 +338,19 @@ async fn feed(mut read: FedRead, progress: &mut Progress) -> Result<Reply, Worke
         Some(cut) => {
             read.read_in_parts(cut);
             let first = slice(&blob, 0, cut)?;
-            stream_into(&mut read, &first, progress, &mut |read| {
+            let first_part = stream_into(&mut read, &first, progress, &mut |read| {
                 if asked.is_none() {
                     asked = read
                         .plan_part(cut)
                         .and_then(|plan| helper::ask(&plan, &blob, cut, total));
                 }
             })
-            .await?;
+            .await;
+            if first_part.is_err() && asked.is_some() {
+                // Cancelled or failed: the helper's rows will not be joined.
+                helper::abandon();
+            }
+            first_part?;
             let rows = match asked {
                 Some(id) => helper::answer(id).await,
                 None => None,

@@ -49,14 +49,7 @@ pub fn unpack_cancel(data: &JsValue) -> Option<(u64, u64)> {
     if !is_cancel {
         return None;
     }
-    let number = |key: &str| {
-        Reflect::get(data, &key.into())
-            .ok()
-            .and_then(|v| v.as_f64())
-            .filter(|v| v.is_finite() && *v >= 0.0)
-            .map(|v| v as u64)
-    };
-    Some((number("id")?, number("generation").unwrap_or(0)))
+    Some((count(data, "id")?, count(data, "generation").unwrap_or(0)))
 }
 
 /// The first worker's request to its helper worker: read `blob`'s bytes `start..end` (a part of

@@ -14,7 +14,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::errors::MAX_PLAUSIBLE_AMOUNT;
-use super::hash::{hash64, hash_fields, mix};
+use super::hash::{hash64, hash_fields, mix, sort_hashes};
 use super::intern::Interner;
 use super::part::{Column, PartRows, PartTally, TextRows};
 use super::records::{would_block, OwnedRecord, Record, RecordReader};
@@ -1556,9 +1556,11 @@ fn retain<T>(values: &mut Vec<T>, keep: &[bool]) {
 }
 
 /// The number of distinct keys (orders: each line's customer and order id hashed together).
-/// `scratch` is a spent buffer reused for the keys. With `threads` ≥ 2 and many keys (natively)
-/// the keys are split in place by their top bit (keys of the two sides cannot be equal) and each
-/// side is sorted and counted on a thread of its own.
+/// `scratch` is a spent buffer reused for the keys, and for their sorted copy when it has room
+/// for both (lines of one order are usually adjacent, which leaves half of it free; else they
+/// are sorted in place, more slowly). With `threads` ≥ 2 and many keys (natively) the keys are
+/// split in place by their top bit (keys of the two sides cannot be equal) and each side is
+/// sorted and counted on a thread of its own.
 fn distinct_keys(keys: impl Iterator<Item = u64>, mut scratch: Vec<u64>, threads: usize) -> u64 {
     scratch.clear();
     // Lines of one order are usually adjacent: skip repeats of the previous key before sorting.
@@ -1569,20 +1571,47 @@ fn distinct_keys(keys: impl Iterator<Item = u64>, mut scratch: Vec<u64>, threads
             previous = Some(key);
         }
     }
+    let n = scratch.len();
+    let sorted_beside = scratch.capacity() >= 2 * n;
+    if sorted_beside {
+        scratch.resize(2 * n, 0);
+    }
+    let (keys, room) = scratch.split_at_mut(n);
+    let mut room = sorted_beside.then_some(room);
     #[cfg(not(target_arch = "wasm32"))]
-    if threads >= 2 && scratch.len() >= 2 * MIN_KEYS_PER_THREAD {
-        let low = partition_by_top_bit(&mut scratch);
-        let (low, high) = scratch.split_at_mut(low);
-        let (a, b) = crate::parallel::join(|| distinct_of_sorted(low), || distinct_of_sorted(high));
+    if threads >= 2 && n >= 2 * MIN_KEYS_PER_THREAD {
+        let low = partition_by_top_bit(keys);
+        let (low_keys, high_keys) = keys.split_at_mut(low);
+        let (low_room, high_room) = match room.take() {
+            Some(room) => {
+                let (a, b) = room.split_at_mut(low);
+                (Some(a), Some(b))
+            }
+            None => (None, None),
+        };
+        let (a, b) = crate::parallel::join(
+            || distinct_of_sorted(low_keys, low_room, 1),
+            || distinct_of_sorted(high_keys, high_room, 1),
+        );
         return a + b;
     }
     let _ = threads;
-    distinct_of_sorted(&mut scratch)
+    distinct_of_sorted(keys, room, 0)
 }
 
-/// Sorts `keys` and counts the distinct ones.
-fn distinct_of_sorted(keys: &mut [u64]) -> u64 {
-    keys.sort_unstable();
+/// Sorts `keys` (hashes whose top `skip` bits may all be equal) into `room` (of their length),
+/// or in place without it, and counts the distinct ones.
+fn distinct_of_sorted(keys: &mut [u64], room: Option<&mut [u64]>, skip: u32) -> u64 {
+    let keys = match room {
+        Some(room) if room.len() == keys.len() => {
+            sort_hashes(keys, room, skip);
+            room
+        }
+        _ => {
+            keys.sort_unstable();
+            keys
+        }
+    };
     let repeats = keys
         .windows(2)
         .filter(|pair| pair.first() == pair.get(1))
@@ -1616,12 +1645,15 @@ fn repeated_keys(keys: &[u64], threads: usize) -> FxHashSet<u64> {
         let mut repeated = Vec::new();
         let share = keys.len() / KEY_PARTITIONS + keys.len() / (4 * KEY_PARTITIONS) + 16;
         let mut scratch: Vec<u64> = Vec::with_capacity(share.min(keys.len()));
+        let mut sorted: Vec<u64> = Vec::with_capacity(share.min(keys.len()));
         let shift = 64 - KEY_PARTITIONS.trailing_zeros();
         for partition in partitions {
             scratch.clear();
             scratch.extend(keys.iter().copied().filter(|k| k >> shift == partition));
-            scratch.sort_unstable();
-            for pair in scratch.windows(2) {
+            sorted.clear();
+            sorted.resize(scratch.len(), 0);
+            sort_hashes(&scratch, &mut sorted, 64 - shift);
+            for pair in sorted.windows(2) {
                 if let [a, b] = pair {
                     // Each repeated key once (a file of copies of one line holds one).
                     if a == b && repeated.last() != Some(a) {
@@ -1947,6 +1979,38 @@ pub(super) mod tests {
                 );
                 prop_assert_eq!(
                     distinct_keys(keys.iter().copied(), Vec::new(), threads),
+                    counts.len() as u64
+                );
+            }
+        }
+
+        /// The same with enough keys for the radix sort (and the sorted copy beside the keys
+        /// in the scratch, or in place when adjacent repeats do not leave room).
+        #[test]
+        fn many_keys_agree_with_a_hash_map(
+            seed in any::<u64>(),
+            lines in 5_000usize..40_000,
+            orders_per_line in 0.2f64..1.0,
+        ) {
+            let orders = ((lines as f64 * orders_per_line) as u64).max(1);
+            // Lines of one order mostly adjacent, some repeated far apart.
+            let keys: Vec<u64> = (0..lines as u64)
+                .map(|i| {
+                    let order = if i % 97 == 0 { mix(i, seed) % orders } else { i * orders / lines as u64 };
+                    mix(order ^ seed, 0x9e37_79b9_7f4a_7c15)
+                })
+                .collect();
+            let mut counts: FxHashMap<u64, usize> = FxHashMap::default();
+            for &k in &keys {
+                *counts.entry(k).or_default() += 1;
+            }
+            let repeated: FxHashSet<u64> =
+                counts.iter().filter(|(_, &n)| n > 1).map(|(&k, _)| k).collect();
+            for threads in [1, 2] {
+                prop_assert_eq!(&repeated_keys(&keys, threads), &repeated);
+                let scratch = vec![u64::MAX; keys.len()];
+                prop_assert_eq!(
+                    distinct_keys(keys.iter().copied(), scratch, threads),
                     counts.len() as u64
                 );
             }

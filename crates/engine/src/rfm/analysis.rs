@@ -137,9 +137,15 @@ pub fn analyze_on(
     }
 
     let c = totals.customers;
-    let r_score = quintile_scores(&c.recency_days, |a, b| b.cmp(a));
-    let f_score = quintile_scores(&c.frequency, Ord::cmp);
-    let m_score = quintile_scores(&c.monetary, f64::total_cmp);
+    let r_score = counted_quintile_scores(&c.recency_days, Better::Lower)
+        .unwrap_or_else(|| quintile_scores(&c.recency_days, |a, b| b.cmp(a)));
+    let f_score = counted_quintile_scores(&c.frequency, Better::Higher)
+        .unwrap_or_else(|| quintile_scores(&c.frequency, Ord::cmp));
+    // One sort of the monetary values for the M scores, the Pareto figures and the histogram.
+    let by_monetary = sorted_with_index(&c.monetary, f64::total_cmp);
+    let m_score = scores_of_sorted(&by_monetary, f64::total_cmp);
+    let sorted_monetary: Vec<f64> = by_monetary.iter().map(|(m, _)| **m).collect();
+    drop(by_monetary);
     let segment = r_score
         .iter()
         .zip(&f_score)
@@ -178,10 +184,10 @@ pub fn analyze_on(
         },
         segments: summary::segment_rows(&customers),
         rf_heatmap: summary::rf_heatmap(&customers),
-        pareto: summary::pareto(&customers.monetary),
+        pareto: summary::pareto_of_sorted(&sorted_monetary),
         recency_histogram: summary::recency_histogram(&customers.recency_days),
         frequency_histogram: summary::frequency_histogram(&customers.frequency),
-        monetary_histogram: summary::monetary_histogram(&customers.monetary),
+        monetary_histogram: summary::monetary_histogram_of_sorted(&sorted_monetary),
         outliers,
         // A summary's flagged lines are the purchase models' alone, not duplicates of the file.
         duplicates_removed: if dataset.is_summary() {
@@ -210,9 +216,19 @@ pub fn analyze_on(
 /// reaches 5 only when at least 80% of the customers are strictly worse. Sorting once makes it
 /// O(n log n): `below` is the position of the first value of each run of equal values.
 pub(super) fn quintile_scores<T>(values: &[T], cmp: impl Fn(&T, &T) -> Ordering) -> Vec<u8> {
-    let n = values.len();
+    scores_of_sorted(&sorted_with_index(values, &cmp), cmp)
+}
+
+/// Each value with its index, sorted from worst to best by `cmp`.
+fn sorted_with_index<T>(values: &[T], cmp: impl Fn(&T, &T) -> Ordering) -> Vec<(&T, usize)> {
     let mut order: Vec<(&T, usize)> = values.iter().zip(0..).collect();
     order.sort_unstable_by(|a, b| cmp(a.0, b.0));
+    order
+}
+
+/// [`quintile_scores`] of the values as [`sorted_with_index`] sorted them.
+fn scores_of_sorted<T>(order: &[(&T, usize)], cmp: impl Fn(&T, &T) -> Ordering) -> Vec<u8> {
+    let n = order.len();
     let mut scores = vec![1u8; n];
     let mut below = 0;
     let mut previous: Option<&T> = None;
@@ -227,6 +243,65 @@ pub(super) fn quintile_scores<T>(values: &[T], cmp: impl Fn(&T, &T) -> Ordering)
         }
     }
     scores
+}
+
+/// Which end of a score's values is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Better {
+    /// Fewer is better (recency in days).
+    Lower,
+    /// More is better (frequency).
+    Higher,
+}
+
+/// [`quintile_scores`] of whole numbers in a range of at most a few values per customer (days
+/// of recency, order counts), by counting instead of sorting: `below` is the count of values
+/// strictly worse, a running sum over the counts. The same scores in O(n + range); `None` when
+/// the range is wider (the caller sorts then). Measured in the page on 100,000 customers: the
+/// sorts of R and F were ≈ 10 of the analysis's ≈ 25 ms of sorting.
+fn counted_quintile_scores<T: Copy + Into<i64>>(values: &[T], better: Better) -> Option<Vec<u8>> {
+    let n = values.len();
+    let (min, max) = values.iter().map(|&v| v.into()).fold(
+        None,
+        |range: Option<(i64, i64)>, v| match range {
+            None => Some((v, v)),
+            Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
+        },
+    )?;
+    let span = usize::try_from(max.checked_sub(min)?)
+        .ok()?
+        .checked_add(1)?;
+    if span > n.saturating_mul(4).max(1024) {
+        return None;
+    }
+    let slot = |v: T| usize::try_from(v.into() - min).unwrap_or(0);
+    let mut below = vec![0usize; span];
+    for &v in values {
+        if let Some(count) = below.get_mut(slot(v)) {
+            *count += 1;
+        }
+    }
+    // Counts → the number of values strictly worse than each value.
+    let mut running = 0;
+    let mut turn = |count: &mut usize| {
+        let here = *count;
+        *count = running;
+        running += here;
+    };
+    match better {
+        Better::Higher => below.iter_mut().for_each(&mut turn),
+        Better::Lower => below.iter_mut().rev().for_each(&mut turn),
+    }
+    Some(
+        values
+            .iter()
+            .map(|&v| {
+                let worse = below.get(slot(v)).copied().unwrap_or(0);
+                // worse < n, so this is 1..=5.
+                1 + (5 * worse / n) as u8
+            })
+            .collect(),
+    )
 }
 
 /// The type-7 quantile `q` of `ln(values)` (as [`stats::quantile_sorted`] over the sorted logs),
@@ -806,6 +881,50 @@ pub(crate) mod tests {
         // strictly larger: 30 → 0, 10 → 1 (both), 0 → 3; n = 4 → 1, 2, 2, 4.
         assert_eq!(quintile_scores(&r, |a, b| b.cmp(a)), vec![2, 4, 2, 1]);
         assert!(quintile_scores::<u32>(&[], Ord::cmp).is_empty());
+        // The counted scores give the same on the same values.
+        let v: Vec<u32> = (1..=10).collect();
+        assert_eq!(
+            counted_quintile_scores(&v, Better::Higher),
+            Some(vec![1, 1, 2, 2, 3, 3, 4, 4, 5, 5])
+        );
+        let v = [5u32, 1, 1, 1, 3, 3, 9];
+        assert_eq!(
+            counted_quintile_scores(&v, Better::Higher),
+            Some(vec![4, 1, 1, 1, 3, 3, 5])
+        );
+        assert_eq!(
+            counted_quintile_scores(&r, Better::Lower),
+            Some(vec![2, 4, 2, 1])
+        );
+        assert_eq!(counted_quintile_scores::<u32>(&[], Better::Higher), None);
+        // Too wide a range for counting: the caller sorts.
+        assert_eq!(
+            counted_quintile_scores(&[0i32, 1 << 20], Better::Lower),
+            None
+        );
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// Counting gives the sorted scores wherever it answers: days (negative ones too) and
+        /// order counts, narrow and wide ranges.
+        #[test]
+        fn counted_quintiles_agree_with_sorted_ones(
+            days in proptest::collection::vec(-40i32..4000, 1..3000),
+            counts in proptest::collection::vec(0u32..60, 1..3000),
+            wide in proptest::collection::vec(proptest::prelude::any::<i32>(), 1..50),
+        ) {
+            for values in [&days, &wide] {
+                if let Some(counted) = counted_quintile_scores(values, Better::Lower) {
+                    proptest::prop_assert_eq!(counted, quintile_scores(values, |a, b| b.cmp(a)));
+                }
+            }
+            proptest::prop_assert_eq!(
+                counted_quintile_scores(&counts, Better::Higher),
+                Some(quintile_scores(&counts, Ord::cmp))
+            );
+        }
     }
 
     /// A synthetic dataset: `lines` lines over `customers` customers, dates over two years,

@@ -215,9 +215,17 @@ pub(super) fn rf_heatmap(c: &CustomerScores) -> Vec<RfHeatmapCell> {
 ///   `G = 2 Σ i·x_i / (n Σ x_i) − (n + 1) / n` (so `[0, 0, 0, 10]` → 0.75); 0 when the total is 0.
 /// - Customer share for 80%: the smallest `k / n` whose top-k customers bring at least 80% of the
 ///   revenue (0 when the total is 0).
+#[cfg(test)]
 pub(super) fn pareto(monetary: &[f64]) -> Pareto {
-    let mut values: Vec<f64> = monetary.iter().map(|m| m.max(0.0)).collect();
-    values.sort_unstable_by(f64::total_cmp);
+    let mut sorted = monetary.to_vec();
+    sorted.sort_unstable_by(f64::total_cmp);
+    pareto_of_sorted(&sorted)
+}
+
+/// [`pareto`] of the monetary values already sorted ascending (`f64::total_cmp`).
+pub(super) fn pareto_of_sorted(sorted: &[f64]) -> Pareto {
+    // max(0) keeps the order: negative revenue counts as 0.
+    let values: Vec<f64> = sorted.iter().map(|m| m.max(0.0)).collect();
     let n = values.len();
     if n == 0 {
         return Pareto::default();
@@ -355,10 +363,17 @@ pub(super) fn frequency_histogram(frequency: &[u32]) -> Histogram {
 pub(crate) fn monetary_histogram(monetary: &[f64]) -> Histogram {
     let mut positive: Vec<f64> = monetary.iter().copied().filter(|m| *m > 0.0).collect();
     positive.sort_unstable_by(f64::total_cmp);
+    monetary_histogram_of_sorted(&positive)
+}
+
+/// [`monetary_histogram`] of the monetary values already sorted ascending (`f64::total_cmp`).
+pub(super) fn monetary_histogram_of_sorted(sorted: &[f64]) -> Histogram {
+    let first_positive = sorted.partition_point(|m| *m <= 0.0);
+    let positive = sorted.get(first_positive..).unwrap_or_default();
     let (Some(&min), Some(&max), Some(median)) = (
         positive.first(),
         positive.last(),
-        stats::quantile_sorted(&positive, 0.5),
+        stats::quantile_sorted(positive, 0.5),
     ) else {
         return Histogram::default();
     };
@@ -372,7 +387,7 @@ pub(crate) fn monetary_histogram(monetary: &[f64]) -> Histogram {
         }
     };
     let mut counts = [0u64; BINS];
-    for v in &positive {
+    for v in positive {
         let t = if log_x {
             (v / min).ln() / (max / min).ln()
         } else {

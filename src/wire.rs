@@ -119,19 +119,40 @@ pub fn part_rows_id(data: &JsValue) -> Option<u64> {
     count(data, "partRows")
 }
 
-/// The answer in `data`, if it is one ([`pack_part_rows`]): its id, and the rows' bytes (copied
-/// into this worker's memory) or the helper's error.
-pub fn unpack_part_rows(data: &JsValue) -> Option<(u64, Result<Vec<u8>, String>)> {
+/// The answer in `data`, if it is one ([`pack_part_rows`]): its id, and the array of the rows'
+/// bytes (not copied) or the helper's error.
+pub fn unpack_part_rows(data: &JsValue) -> Option<(u64, Result<js_sys::Uint8Array, String>)> {
     let id = part_rows_id(data)?;
     let bytes = Reflect::get(data, &"bytes".into())
         .ok()
         .and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok());
     let rows = match bytes {
-        Some(bytes) => Ok(bytes.to_vec()),
+        // Not copied here: the join reads them a piece at a time ([`JsBytes`]).
+        Some(bytes) => Ok(bytes),
         None => Err(Reflect::get(data, &"error".into())
             .ok()
             .and_then(|v| v.as_string())
             .unwrap_or_else(|| "the helper answered without rows".to_string())),
     };
     Some((id, rows))
+}
+
+/// The bytes of a JavaScript array as a part's rows to join
+/// ([`crate::engine::ingest::PartSource`]): copied into the worker's memory a piece at a time
+/// as the columns are appended, never whole (a 1M-row file's second part is ≈ 20 MiB).
+pub struct JsBytes(pub js_sys::Uint8Array);
+
+impl crate::engine::ingest::PartSource for JsBytes {
+    fn len(&self) -> usize {
+        self.0.length() as usize
+    }
+
+    fn read_at(&self, at: usize, into: &mut [u8]) {
+        let end = at.saturating_add(into.len());
+        if end > self.len() {
+            return;
+        }
+        // Within the array, so the subarray has `into`'s length (`copy_to` requires it).
+        self.0.subarray(at as u32, end as u32).copy_to(into);
+    }
 }

@@ -293,9 +293,21 @@ fn part_messages_read_back_and_nothing_else_reads_as_one() {
     let bytes = js_sys::Uint8Array::from(&b"SGPART01"[..]);
     let rows = pack_part_rows(3, Ok(&bytes));
     assert_eq!(part_rows_id(&rows), Some(3));
-    assert_eq!(unpack_part_rows(&rows), Some((3, Ok(b"SGPART01".to_vec()))));
+    let (id, unpacked) = unpack_part_rows(&rows).expect("an answer");
+    let unpacked = unpacked.expect("rows");
+    assert_eq!((id, unpacked.to_vec()), (3, b"SGPART01".to_vec()));
+    // The join reads the array in pieces, within its bounds only.
+    let source = segscope::wire::JsBytes(unpacked);
+    let mut piece = [0u8; 3];
+    segscope::engine::ingest::PartSource::read_at(&source, 5, &mut piece);
+    assert_eq!(&piece, b"T01");
+    let mut past = [9u8; 4];
+    segscope::engine::ingest::PartSource::read_at(&source, 6, &mut past);
+    assert_eq!(past, [9; 4]);
+    assert_eq!(segscope::engine::ingest::PartSource::len(&source), 8);
     let failed = pack_part_rows(4, Err("no"));
-    assert_eq!(unpack_part_rows(&failed), Some((4, Err("no".to_string()))));
+    let (id, unpacked) = unpack_part_rows(&failed).expect("an answer");
+    assert_eq!((id, unpacked.err()), (4, Some("no".to_string())));
     assert!(unpack_part(&rows).is_none());
 
     for other in [

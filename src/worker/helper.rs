@@ -215,7 +215,7 @@ pub fn ask(plan: &PartPlan, blob: &Blob, start: u64, end: u64) -> Option<u64> {
 
 /// The rows of part request `id` once the helper has read them; `None` when it failed, is gone,
 /// or the read was cancelled meanwhile ([`abandon`]).
-pub async fn answer(id: u64) -> Option<Vec<u8>> {
+pub async fn answer(id: u64) -> Option<Uint8Array> {
     let arrived = HELPER.with(|h| {
         let mut h = h.borrow_mut();
         let helper = h.as_mut()?;

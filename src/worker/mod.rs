@@ -356,7 +356,7 @@ async fn feed(mut read: FedRead, progress: &mut Progress) -> Result<Reply, Worke
                 None => None,
             };
             // What happened is said on the console (tests/e2e/20-two-workers reads it).
-            let joined = rows.is_some_and(|rows| match read.join(&rows) {
+            let joined = rows.is_some_and(|rows| match read.join(&crate::wire::JsBytes(rows)) {
                 Ok(()) => {
                     let said = format!(
                         "segscope: the file was read by two workers (cut after byte {cut})"

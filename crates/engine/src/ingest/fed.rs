@@ -14,7 +14,7 @@ use super::parse::{
     check_roles, drop_utf8_marks, read_head, read_rows_until_blocked, start_rows, try_first_record,
     Builder, HEAD_BYTES,
 };
-use super::part::{NotJoined, PartPlan, PartRows};
+use super::part::{NotJoined, PartPlan, PartRows, PartSource};
 use super::records::RecordReader;
 use super::{IngestError, IngestParams, QualityReport, TextEncoding};
 use crate::Dataset;
@@ -121,14 +121,14 @@ impl FedIngest {
     /// result for the whole file, and nothing more may be fed. Refused when the bytes fed so far
     /// do not end at a record's end (the part began inside a quoted cell) or `part` is not a
     /// part's rows: feed the rest of the file instead. Nothing changes when refused.
-    pub fn join(&mut self, part: &[u8]) -> Result<(), NotJoined> {
+    pub fn join(&mut self, part: &dyn PartSource) -> Result<(), NotJoined> {
         let Step::Rows(reader, builder) = &mut self.step else {
             return Err(NotJoined::NotAtRecordEnd);
         };
         if self.joined || !reader.at_clean_cut() {
             return Err(NotJoined::NotAtRecordEnd);
         }
-        let rows = PartRows::from_bytes(part).map_err(NotJoined::BadPart)?;
+        let rows = PartRows::from_source(part).map_err(NotJoined::BadPart)?;
         builder.append(rows, reader.line_feeds());
         self.joined = true;
         Ok(())

@@ -49,7 +49,7 @@ pub use parse::{check_most_rows_bad, ingest_part, IngestedPart};
 pub use parse::{far_date_fences, far_date_fences_counted, FarDates, FAR_DATE_MIN_GAP_DAYS};
 pub use parse::{ingest, ColumnMissing, DroppedRows, QualityReport, QuoteRepair, ReturnsSummary};
 pub use parse::{PLAUSIBLE_DAYS, PROGRESS_STEP_BYTES};
-pub use part::{NotJoined, PartBytes, PartIngest, PartPlan};
+pub use part::{NotJoined, PartBytes, PartIngest, PartPlan, PartSource};
 pub use schema::HEAD_CUT_MIN_BYTES;
 pub use schema::{preview, GuessNote, Preview};
 pub use values::{parse_amount, parse_date, parse_time_of_day, DateParse};

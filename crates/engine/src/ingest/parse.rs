@@ -1577,12 +1577,12 @@ fn distinct_keys(keys: impl Iterator<Item = u64>, mut scratch: Vec<u64>, threads
         scratch.resize(2 * n, 0);
     }
     let (keys, room) = scratch.split_at_mut(n);
-    let mut room = sorted_beside.then_some(room);
+    let room = sorted_beside.then_some(room);
     #[cfg(not(target_arch = "wasm32"))]
     if threads >= 2 && n >= 2 * MIN_KEYS_PER_THREAD {
         let low = partition_by_top_bit(keys);
         let (low_keys, high_keys) = keys.split_at_mut(low);
-        let (low_room, high_room) = match room.take() {
+        let (low_room, high_room) = match room {
             Some(room) => {
                 let (a, b) = room.split_at_mut(low);
                 (Some(a), Some(b))

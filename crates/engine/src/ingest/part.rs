@@ -33,7 +33,7 @@ pub struct PartPlan {
 
 /// The rows one reader read from a part of a file after the first (its builder without the hash
 /// tables): [`Builder::into_rows`] makes them, [`Builder::append`] joins them. Their columns are
-/// values, or the bytes [`Self::into_bytes`] wrote them as ([`Self::from_bytes`] does not copy
+/// values, or the bytes [`Self::into_bytes`] wrote them as ([`Self::from_source`] does not copy
 /// them out: [`Builder::append`] reads them straight into its own columns).
 #[derive(Debug, Default)]
 pub(super) struct PartRows<'a> {
@@ -93,11 +93,73 @@ struct Header {
 /// The first bytes of [`PartRows::into_bytes`] (with a version, should the layout change).
 const MAGIC: &[u8; 8] = b"SGPART01";
 
-/// A column of a [`PartRows`]: its values, or their little-endian bytes.
-#[derive(Debug)]
+/// Where the bytes of a part's rows are read from ([`super::FedIngest::join`]): bytes in this
+/// memory, or (in the page) the JavaScript array the helper worker sent, copied from a piece at a
+/// time as the columns are appended, so the rows are never held whole here first.
+pub trait PartSource {
+    /// The number of bytes.
+    fn len(&self) -> usize;
+
+    /// Whether there are none.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Copies the bytes from `at` into `into`. The caller keeps `at + into.len() ≤ len()`;
+    /// past the end, `into` is left as it is.
+    fn read_at(&self, at: usize, into: &mut [u8]);
+}
+
+impl PartSource for [u8] {
+    fn len(&self) -> usize {
+        <[u8]>::len(self)
+    }
+
+    fn read_at(&self, at: usize, into: &mut [u8]) {
+        if let Some(bytes) = self.get(at..at.saturating_add(into.len())) {
+            into.copy_from_slice(bytes);
+        }
+    }
+}
+
+impl PartSource for &[u8] {
+    fn len(&self) -> usize {
+        <[u8]>::len(self)
+    }
+
+    fn read_at(&self, at: usize, into: &mut [u8]) {
+        (**self).read_at(at, into);
+    }
+}
+
+impl PartSource for Vec<u8> {
+    fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    fn read_at(&self, at: usize, into: &mut [u8]) {
+        self.as_slice().read_at(at, into);
+    }
+}
+
+/// A column of a [`PartRows`]: its values, or where their little-endian bytes are.
 pub(super) enum Column<'a, T> {
     Values(Vec<T>),
-    Bytes(&'a [u8]),
+    /// `len` values from byte `at` of `source`.
+    Bytes {
+        source: &'a dyn PartSource,
+        at: usize,
+        len: usize,
+    },
+}
+
+impl<T> std::fmt::Debug for Column<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Values(values) => write!(f, "Values({} values)", values.len()),
+            Self::Bytes { at, len, .. } => write!(f, "Bytes({len} values from byte {at})"),
+        }
+    }
 }
 
 impl<T> Default for Column<'_, T> {
@@ -110,7 +172,27 @@ impl<T: Word> Column<'_, T> {
     pub(super) fn len(&self) -> usize {
         match self {
             Self::Values(values) => values.len(),
-            Self::Bytes(bytes) => bytes.len() / T::BYTES,
+            Self::Bytes { len, .. } => *len,
+        }
+    }
+
+    /// Hands the bytes of a [`Self::Bytes`] column to `f`, a piece of whole values at a time,
+    /// through one buffer (nothing for [`Self::Values`]).
+    fn pieces(&self, mut f: impl FnMut(&[u8])) {
+        let Self::Bytes { source, at, len } = self else {
+            return;
+        };
+        let total = len.saturating_mul(T::BYTES);
+        let mut piece = vec![0u8; total.min(PIECE_BYTES)];
+        let mut done = 0;
+        while done < total {
+            let size = (total - done).min(piece.len());
+            let Some(buffer) = piece.get_mut(..size) else {
+                break;
+            };
+            source.read_at(at + done, buffer);
+            f(buffer);
+            done += size;
         }
     }
 
@@ -118,7 +200,9 @@ impl<T: Word> Column<'_, T> {
     pub(super) fn for_each(&self, mut f: impl FnMut(T)) {
         match self {
             Self::Values(values) => values.iter().copied().for_each(f),
-            Self::Bytes(bytes) => bytes.chunks_exact(T::BYTES).for_each(|b| f(T::get(b))),
+            Self::Bytes { .. } => {
+                self.pieces(|bytes| bytes.chunks_exact(T::BYTES).for_each(|b| f(T::get(b))));
+            }
         }
     }
 
@@ -127,7 +211,12 @@ impl<T: Word> Column<'_, T> {
     pub(super) fn append_mapped(self, to: &mut Vec<T>, map: impl Fn(T) -> T) {
         match self {
             Self::Values(values) => to.extend(values.into_iter().map(map)),
-            Self::Bytes(bytes) => to.extend(bytes.chunks_exact(T::BYTES).map(|b| map(T::get(b)))),
+            Self::Bytes { len, .. } => {
+                to.reserve(len);
+                self.pieces(|bytes| {
+                    to.extend(bytes.chunks_exact(T::BYTES).map(|b| map(T::get(b))));
+                });
+            }
         }
     }
 
@@ -135,7 +224,10 @@ impl<T: Word> Column<'_, T> {
     pub(super) fn append_to(self, to: &mut Vec<T>) {
         match self {
             Self::Values(mut values) => to.append(&mut values),
-            Self::Bytes(bytes) => to.extend(bytes.chunks_exact(T::BYTES).map(T::get)),
+            Self::Bytes { len, .. } => {
+                to.reserve(len);
+                self.pieces(|bytes| to.extend(bytes.chunks_exact(T::BYTES).map(T::get)));
+            }
         }
     }
 }
@@ -168,14 +260,19 @@ word!(i32, 4);
 word!(u64, 8);
 word!(f64, 8);
 
-/// Bytes of a column's values handed to a sink at a time.
+/// Bytes of a column's values handed to a sink, or read from a [`PartSource`], at a time (a
+/// multiple of every value's size).
+#[cfg(not(test))]
 const PIECE_BYTES: usize = 1 << 16;
+/// In the tests, small: every column is written and read in many pieces.
+#[cfg(test)]
+const PIECE_BYTES: usize = 40;
 
 /// Writes a column to `sink`: its length, then its values, a piece at a time.
 fn put_column<T: Word>(sink: &mut dyn FnMut(&[u8]), values: &Column<'_, T>) {
     sink(&(values.len() as u64).to_le_bytes());
     match values {
-        Column::Bytes(bytes) => sink(bytes),
+        Column::Bytes { .. } => values.pieces(|bytes| sink(bytes)),
         Column::Values(values) => {
             let mut piece = Vec::with_capacity(PIECE_BYTES);
             for chunk in values.chunks(PIECE_BYTES / T::BYTES) {
@@ -194,23 +291,37 @@ fn column_bytes<T: Word>(values: &Column<'_, T>) -> usize {
     8 + values.len() * T::BYTES
 }
 
-/// The column [`put_column`] wrote, from `at` (moved past it): its bytes, not copied.
-fn get_column<'a, T: Word>(bytes: &'a [u8], at: &mut usize) -> Result<Column<'a, T>, String> {
-    let len = bytes
-        .get(*at..*at + 8)
-        .and_then(|b| <[u8; 8]>::try_from(b).ok())
-        .map(u64::from_le_bytes)
-        .ok_or("a column's length is cut")?;
+/// The column [`put_column`] wrote, from `at` (moved past it): where its bytes are, not a copy.
+fn get_column<'a, T: Word>(
+    source: &'a dyn PartSource,
+    at: &mut usize,
+) -> Result<Column<'a, T>, String> {
+    let len = read_u64(source, *at).ok_or("a column's length is cut")?;
     *at += 8;
-    let size = usize::try_from(len)
-        .ok()
-        .and_then(|n| n.checked_mul(T::BYTES))
-        .ok_or("a column is too long")?;
-    let body = bytes
-        .get(*at..*at + size)
+    let len = usize::try_from(len).map_err(|_| "a column is too long")?;
+    let size = len.checked_mul(T::BYTES).ok_or("a column is too long")?;
+    let end = at
+        .checked_add(size)
+        .filter(|&end| end <= source.len())
         .ok_or("a column's values are cut")?;
-    *at += size;
-    Ok(Column::Bytes(body))
+    let column = Column::Bytes {
+        source,
+        at: *at,
+        len,
+    };
+    *at = end;
+    Ok(column)
+}
+
+/// The little-endian `u64` at byte `at` of `source`, when it is all there.
+fn read_u64(source: &dyn PartSource, at: usize) -> Option<u64> {
+    let end = at.checked_add(8)?;
+    if end > source.len() {
+        return None;
+    }
+    let mut word = [0u8; 8];
+    source.read_at(at, &mut word);
+    Some(u64::from_le_bytes(word))
 }
 
 /// The rows of a part ready to be written as bytes ([`PartIngest::finish`]): their length is
@@ -283,7 +394,7 @@ impl PartBytes {
 }
 
 impl PartRows<'static> {
-    /// The rows ready to be written as bytes, for another reader ([`Self::from_bytes`]).
+    /// The rows ready to be written as bytes, for another reader ([`Self::from_source`]).
     pub(super) fn into_bytes(self) -> Result<PartBytes, IngestError> {
         let Self {
             customers,
@@ -333,39 +444,53 @@ impl PartRows<'static> {
 }
 
 impl<'a> PartRows<'a> {
-    /// The rows [`Self::into_bytes`] wrote, or what is wrong with `bytes`.
-    pub(super) fn from_bytes(bytes: &'a [u8]) -> Result<Self, String> {
-        if bytes.get(..8) != Some(&MAGIC[..]) {
+    /// The rows [`Self::into_bytes`] wrote, read from `source` (the columns as they are
+    /// appended), or what is wrong with its bytes.
+    pub(super) fn from_source(source: &'a dyn PartSource) -> Result<Self, String> {
+        let mut magic = [0u8; 8];
+        if source.len() < 16 {
             return Err("not a part's rows".to_string());
         }
-        let json_len = bytes
-            .get(8..16)
-            .and_then(|b| <[u8; 8]>::try_from(b).ok())
-            .map(u64::from_le_bytes)
+        source.read_at(0, &mut magic);
+        if &magic != MAGIC {
+            return Err("not a part's rows".to_string());
+        }
+        let json_len = read_u64(source, 8)
             .and_then(|n| usize::try_from(n).ok())
             .ok_or("the header's length is cut")?;
-        let json = bytes.get(16..16 + json_len).ok_or("the header is cut")?;
-        let header: Header = serde_json::from_slice(json).map_err(|e| e.to_string())?;
-        let mut at = 16 + json_len;
-        let customer: Column<'_, u32> = get_column(bytes, &mut at)?;
-        let day = get_column(bytes, &mut at)?;
-        let amount = get_column(bytes, &mut at)?;
-        let order_hash = get_column(bytes, &mut at)?;
-        let quantity = get_column(bytes, &mut at)?;
+        let json_end = json_len
+            .checked_add(16)
+            .filter(|&end| end <= source.len())
+            .ok_or("the header is cut")?;
+        let mut json = vec![0u8; json_len];
+        source.read_at(16, &mut json);
+        let header: Header = serde_json::from_slice(&json).map_err(|e| e.to_string())?;
+        drop(json);
+        let mut at = json_end;
+        let customer: Column<'_, u32> = get_column(source, &mut at)?;
+        let day = get_column(source, &mut at)?;
+        let amount = get_column(source, &mut at)?;
+        let order_hash = get_column(source, &mut at)?;
+        let quantity = get_column(source, &mut at)?;
         let mut text: [Option<TextRows<'_>>; 4] = Default::default();
         for (slot, interned) in text.iter_mut().zip(header.text) {
-            let values = get_column(bytes, &mut at)?;
+            let values = get_column(source, &mut at)?;
             *slot = interned.map(|(interned, missing)| TextRows {
                 values,
                 interned,
                 missing,
             });
         }
-        let has_minutes = bytes.get(at).copied().ok_or("the minutes' flag is cut")? == 1;
+        if at >= source.len() {
+            return Err("the minutes' flag is cut".to_string());
+        }
+        let mut flag = [0u8; 1];
+        source.read_at(at, &mut flag);
+        let has_minutes = flag == [1];
         at += 1;
-        let minutes: Column<'_, u16> = get_column(bytes, &mut at)?;
-        let record_hash = get_column(bytes, &mut at)?;
-        if at != bytes.len() {
+        let minutes: Column<'_, u16> = get_column(source, &mut at)?;
+        let record_hash = get_column(source, &mut at)?;
+        if at != source.len() {
             return Err("bytes after the last column".to_string());
         }
         let rows = customer.len();
@@ -618,7 +743,7 @@ mod tests {
         part.feed(text[cut..].to_vec()).unwrap();
         let mut bytes = part.finish().unwrap().into_vec();
         for bad in [&b""[..], b"SGPART01", &bytes[..bytes.len() - 1]] {
-            assert!(matches!(first.join(bad), Err(NotJoined::BadPart(_))));
+            assert!(matches!(first.join(&bad), Err(NotJoined::BadPart(_))));
         }
         bytes.push(0);
         assert!(matches!(first.join(&bytes), Err(NotJoined::BadPart(_))));

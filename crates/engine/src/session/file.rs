@@ -162,7 +162,7 @@ impl FedRead {
     /// Joins `part`, the rows another reader read from the byte after the last one fed here to
     /// the end of the file ([`ingest::FedIngest::join`]); then end the read
     /// ([`super::Session::end_fed`]). When refused, nothing changed: feed the rest of the file.
-    pub fn join(&mut self, part: &[u8]) -> Result<(), ingest::NotJoined> {
+    pub fn join(&mut self, part: &dyn ingest::PartSource) -> Result<(), ingest::NotJoined> {
         if self.first_part_bytes != Some(self.fed_bytes) {
             // Not every byte before the cut was fed: the part would not follow them.
             return Err(ingest::NotJoined::NotAtRecordEnd);

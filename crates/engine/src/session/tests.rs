@@ -1337,7 +1337,7 @@ fn a_fed_read_joined_with_a_part_answers_as_one_reader() {
         for (i, piece) in pieces.iter().enumerate() {
             if i + 1 == pieces.len() {
                 assert_eq!(
-                    read.join(b"SGPART01"),
+                    read.join(&b"SGPART01".to_vec()),
                     Err(ingest::NotJoined::NotAtRecordEnd)
                 );
             }

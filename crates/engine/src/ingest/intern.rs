@@ -48,8 +48,19 @@ const DENSE_MAX_SLOTS: usize = 1 << 28;
 
 /// A value of at most 16 bytes packed into two words plus its length, so the interning table
 /// holds it inline: a lookup compares three words and never follows a pointer.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Eq)]
 struct ShortKey([u64; 3]);
+
+/// Word by word in registers: the derived comparison loaded the key just built back from the
+/// stack as one 16-byte vector, which stalled on store forwarding (a third of the interning's
+/// time at that load in a native profile).
+impl PartialEq for ShortKey {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        let ([a0, a1, a2], [b0, b1, b2]) = (self.0, other.0);
+        ((a0 ^ b0) | (a1 ^ b1) | (a2 ^ b2)) == 0
+    }
+}
 
 impl ShortKey {
     const MAX_LEN: usize = 16;
@@ -64,6 +75,27 @@ impl ShortKey {
         Some(Self([pack_upto8(first), pack_upto8(second), len as u64]))
     }
 }
+
+impl ShortKey {
+    /// No value's key (a length no value has): an empty slot of [`Interner::recent`].
+    const EMPTY: Self = Self([0, 0, u64::MAX]);
+
+    /// The slot of [`Interner::recent`] for this key: a multiplicative hash of its words (one
+    /// 64-bit multiply, where the table's hash takes a 128-bit one, a library call in wasm).
+    #[inline]
+    fn slot(&self) -> usize {
+        let [a, b, len] = self.0;
+        let mixed =
+            (a ^ b.rotate_left(29) ^ len.rotate_left(58)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (mixed >> (64 - RECENT_SLOTS.trailing_zeros())) as usize
+    }
+}
+
+/// Slots of [`Interner::recent`] (a power of two; 32 KiB). Hand-written: in front of the hash
+/// table, a direct-mapped cache catches the few hundred products and the handful of regions and
+/// channels of an export on almost every line, for one multiply and one compare (wasm profile of
+/// the 1M-row read: interning was ≈ 58 ms of the first worker's ≈ 330 ms).
+const RECENT_SLOTS: usize = 1 << 10;
 
 impl std::hash::Hash for ShortKey {
     #[inline]
@@ -106,6 +138,9 @@ pub(super) struct Interner {
     any_replaced: bool,
     /// The value looked up last (consecutive lines of one order often repeat it).
     last: Option<(ShortKey, u32)>,
+    /// Short values found recently in `short`, by [`ShortKey::slot`] ([`RECENT_SLOTS`] once a
+    /// value has been looked up there; empty before).
+    recent: Vec<(ShortKey, u32)>,
     /// The bytes of the values that were not valid UTF-8 (the others' are their text), to look
     /// them up again when two parts of a file are joined.
     invalid: FxHashMap<u32, Box<[u8]>>,
@@ -126,6 +161,7 @@ impl Interner {
             replaced: Vec::new(),
             any_replaced: false,
             last: None,
+            recent: Vec::new(),
             invalid: FxHashMap::default(),
         }
     }
@@ -200,11 +236,21 @@ impl Interner {
             Some(key) => match self.last {
                 Some((last, i)) if last == key => Some(i),
                 _ => {
-                    let found = self.short.get(&key).copied();
-                    if let Some(i) = found {
-                        self.last = Some((key, i));
+                    let slot = key.slot();
+                    match self.recent.get(slot) {
+                        Some(&(recent, i)) if recent == key => {
+                            self.last = Some((key, i));
+                            Some(i)
+                        }
+                        _ => {
+                            let found = self.short.get(&key).copied();
+                            if let Some(i) = found {
+                                self.last = Some((key, i));
+                                self.remember(slot, key, i);
+                            }
+                            found
+                        }
                     }
-                    found
                 }
             },
             None => self.long.get(bytes).copied(),
@@ -215,6 +261,17 @@ impl Interner {
             0
         };
         Some((found, replaced))
+    }
+
+    /// Keeps `key` (value `i`, found in `short`) in its slot of `recent`.
+    #[cold]
+    fn remember(&mut self, slot: usize, key: ShortKey, i: u32) {
+        if self.recent.is_empty() {
+            self.recent = vec![(ShortKey::EMPTY, 0); RECENT_SLOTS];
+        }
+        if let Some(entry) = self.recent.get_mut(slot) {
+            *entry = (key, i);
+        }
     }
 
     /// Records the new value `i`, the number `n`, in the array, growing it to cover `n` while it

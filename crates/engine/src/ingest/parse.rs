@@ -1954,6 +1954,31 @@ pub(super) mod tests {
         assert_eq!(day_from_ymd(2200, 1, 1), Some(FIRST_IMPLAUSIBLE_FUTURE_DAY));
     }
 
+    /// [`repeated_keys`] and [`distinct_keys`] against a hash map's count of `keys`, on one
+    /// thread and two, with the scratch as `finish` gives it (a spent buffer of one key a line)
+    /// and with none.
+    fn keys_agree_with_a_hash_map(keys: &[u64]) -> Result<(), TestCaseError> {
+        let mut counts: FxHashMap<u64, usize> = FxHashMap::default();
+        for &k in keys {
+            *counts.entry(k).or_default() += 1;
+        }
+        let repeated: FxHashSet<u64> = counts
+            .iter()
+            .filter(|(_, &n)| n > 1)
+            .map(|(&k, _)| k)
+            .collect();
+        for threads in [1, 2] {
+            prop_assert_eq!(&repeated_keys(keys, threads), &repeated);
+            for scratch in [vec![u64::MAX; keys.len()], Vec::new()] {
+                prop_assert_eq!(
+                    distinct_keys(keys.iter().copied(), scratch, threads),
+                    counts.len() as u64
+                );
+            }
+        }
+        Ok(())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
         /// The partitioned passes against a hash map's count (keys drawn from a few values, so
@@ -1963,25 +1988,7 @@ pub(super) mod tests {
             keys in proptest::collection::vec((0u64..8, 0u64..40), 0..400),
         ) {
             let keys: Vec<u64> = keys.iter().map(|&(high, low)| high << 61 | low).collect();
-            let mut counts: FxHashMap<u64, usize> = FxHashMap::default();
-            for &k in &keys {
-                *counts.entry(k).or_default() += 1;
-            }
-            let repeated: FxHashSet<u64> =
-                counts.iter().filter(|(_, &n)| n > 1).map(|(&k, _)| k).collect();
-            for threads in [1, 2] {
-                prop_assert_eq!(&repeated_keys(&keys, threads), &repeated);
-                // The scratch as `finish` gives it: a spent buffer of one key a line.
-                let scratch = vec![u64::MAX; keys.len()];
-                prop_assert_eq!(
-                    distinct_keys(keys.iter().copied(), scratch, threads),
-                    counts.len() as u64
-                );
-                prop_assert_eq!(
-                    distinct_keys(keys.iter().copied(), Vec::new(), threads),
-                    counts.len() as u64
-                );
-            }
+            keys_agree_with_a_hash_map(&keys)?;
         }
 
         /// The same with enough keys for the radix sort (and the sorted copy beside the keys
@@ -1996,24 +2003,15 @@ pub(super) mod tests {
             // Lines of one order mostly adjacent, some repeated far apart.
             let keys: Vec<u64> = (0..lines as u64)
                 .map(|i| {
-                    let order = if i % 97 == 0 { mix(i, seed) % orders } else { i * orders / lines as u64 };
+                    let order = if i % 97 == 0 {
+                        mix(i, seed) % orders
+                    } else {
+                        i * orders / lines as u64
+                    };
                     mix(order ^ seed, 0x9e37_79b9_7f4a_7c15)
                 })
                 .collect();
-            let mut counts: FxHashMap<u64, usize> = FxHashMap::default();
-            for &k in &keys {
-                *counts.entry(k).or_default() += 1;
-            }
-            let repeated: FxHashSet<u64> =
-                counts.iter().filter(|(_, &n)| n > 1).map(|(&k, _)| k).collect();
-            for threads in [1, 2] {
-                prop_assert_eq!(&repeated_keys(&keys, threads), &repeated);
-                let scratch = vec![u64::MAX; keys.len()];
-                prop_assert_eq!(
-                    distinct_keys(keys.iter().copied(), scratch, threads),
-                    counts.len() as u64
-                );
-            }
+            keys_agree_with_a_hash_map(&keys)?;
         }
 
         /// The row-to-line map against a plain list of lines: pushed, kept in part, appended.

@@ -205,6 +205,14 @@ pub(super) fn rf_heatmap(c: &CustomerScores) -> Vec<RfHeatmapCell> {
         .collect()
 }
 
+/// [`pareto_of_sorted`] of unsorted monetary values (the tests' way in).
+#[cfg(test)]
+pub(super) fn pareto(monetary: &[f64]) -> Pareto {
+    let mut sorted = monetary.to_vec();
+    sorted.sort_unstable_by(f64::total_cmp);
+    pareto_of_sorted(&sorted)
+}
+
 /// Concentration of customer revenue; negative customer revenue counts as 0.
 ///
 /// - Lorenz: points `(k / n, S_k / S)` for the `k` smallest customers, `k = 0..=n`; when there
@@ -215,14 +223,8 @@ pub(super) fn rf_heatmap(c: &CustomerScores) -> Vec<RfHeatmapCell> {
 ///   `G = 2 Σ i·x_i / (n Σ x_i) − (n + 1) / n` (so `[0, 0, 0, 10]` → 0.75); 0 when the total is 0.
 /// - Customer share for 80%: the smallest `k / n` whose top-k customers bring at least 80% of the
 ///   revenue (0 when the total is 0).
-#[cfg(test)]
-pub(super) fn pareto(monetary: &[f64]) -> Pareto {
-    let mut sorted = monetary.to_vec();
-    sorted.sort_unstable_by(f64::total_cmp);
-    pareto_of_sorted(&sorted)
-}
-
-/// [`pareto`] of the monetary values already sorted ascending (`f64::total_cmp`).
+///
+/// `sorted`: the customers' monetary values, ascending (`f64::total_cmp`).
 pub(super) fn pareto_of_sorted(sorted: &[f64]) -> Pareto {
     // max(0) keeps the order: negative revenue counts as 0.
     let values: Vec<f64> = sorted.iter().map(|m| m.max(0.0)).collect();

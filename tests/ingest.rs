@@ -1245,3 +1245,27 @@ fn quoted_and_plain_lines_with_the_same_fields_are_duplicates() {
     assert_eq!(report.duplicate_examples, [(3, 2), (6, 2)]);
     assert_eq!(data.is_exact_duplicate, [false, true, false, false, true]);
 }
+
+/// The duplicate key hashes a record's text when the text names its fields, and its fields one
+/// by one when a quoted field holds the delimiter: each way, equal fields are duplicates and
+/// fields that only join alike, or differ in count, are not.
+#[test]
+fn duplicates_of_records_whose_fields_hold_the_delimiter_or_differ_in_count() {
+    let bytes = b"customer_id,date,amount,note,more\n\
+        C1,2024-03-05,10.00,\"x,y\",z\n\
+        C1,2024-03-05,10.00,x,\"y,z\"\n\
+        C1,2024-03-05,10.00,\"x,y\",z\n\
+        C1,2024-03-05,10.00,x,y,z\n\
+        C1,2024-03-05,10.00,x,y,z,\n\
+        C1,2024-03-05,10.00,\"x\ny\",z\n\
+        C1,2024-03-05,10.00,\"x\ny\",\"z\"\n\
+        C1,2024-03-05,10.00,x,yz\n\
+        C1,2024-03-05,10.00,xy,z\n";
+    let (data, report) = run(bytes).unwrap();
+    assert_eq!(report.rows_kept, 9);
+    assert_eq!(report.exact_duplicates, 2);
+    assert_eq!(
+        data.is_exact_duplicate,
+        [false, false, true, false, false, false, true, false, false]
+    );
+}

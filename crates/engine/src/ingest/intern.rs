@@ -158,8 +158,12 @@ impl Interner {
             dense: Vec::new(),
             short: HashMap::with_capacity_and_hasher(values, BuildPassThrough::default()),
             long: FxHashMap::default(),
-            table: Interned::default(),
-            replaced: Vec::new(),
+            // The values too: growing them copies every `String` (in the wasm profile of the
+            // 1M-row read, ≈ 5 ms of reallocations for 100,000 customers).
+            table: Interned {
+                values: Vec::with_capacity(values),
+            },
+            replaced: Vec::with_capacity(values),
             any_replaced: false,
             last: None,
             recent: Vec::new(),

@@ -14,7 +14,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::errors::MAX_PLAUSIBLE_AMOUNT;
-use super::hash::{hash64, hash_fields, mix, sort_hashes};
+use super::hash::{hash64, hash_fields, hash_text, mix, sort_hashes};
 use super::intern::Interner;
 use super::part::{Column, PartRows, PartTally, TextRows};
 use super::records::{would_block, OwnedRecord, Record, RecordReader};
@@ -723,6 +723,28 @@ impl TextColumn {
     }
 }
 
+/// The key that finds exact duplicates: equal for records with the same fields, boundaries
+/// included, whether a line was quoted or not (`1,"a",b` repeats `1,a,b`).
+///
+/// A plain record's text is its fields joined by the delimiter, and no field holds the
+/// delimiter, so the text names the fields: one hash over the text, a word at a time, each
+/// multiply by a constant (see [`mix`]), without finding each field and branching on its length
+/// as a hash field by field does (8 multiplies either way for a 46-byte line). Measured on
+/// the 1M-row file, the ingest alone, three rounds of 7 runs in wasm (V8, in node): 306–348 ms
+/// field by field, 279–286 ms with this key (352–376 ms before [`mix`]'s halves too).
+/// A quoted record is joined the same way unless a field holds the delimiter; then its text
+/// would not name its fields, and they are hashed one by one (no plain line has such a field).
+#[inline]
+fn record_key(record: &Record<'_>, delimiter: u8) -> u64 {
+    if record.is_plain() {
+        return hash_text(record.text(), SEED_RECORD);
+    }
+    if record.iter().all(|field| !field.contains(&delimiter)) {
+        return hash_text(&record.joined(delimiter), SEED_RECORD);
+    }
+    hash_fields(record.iter(), SEED_RECORD)
+}
+
 /// Per-line state of one ingest.
 pub(super) struct Builder {
     encoding: TextEncoding,
@@ -1083,9 +1105,7 @@ impl Builder {
             self.replaced += replaced;
         }
 
-        // Exact duplicates: all fields, boundaries included (a quoted line and a plain one with
-        // the same fields hash alike).
-        let key = hash_fields(record.iter(), SEED_RECORD);
+        let key = record_key(record, self.delimiter);
         self.record_hash.push(key);
         self.lines.push(self.customer.len() - 1, line);
     }

@@ -63,6 +63,13 @@ impl<'a> Record<'a> {
         (0..self.len()).filter_map(|i| self.get(i))
     }
 
+    /// Whether the text is the fields separated by the delimiter (a plain line, or a line read
+    /// again without quoting), none of them holding it; otherwise they are packed.
+    #[inline]
+    pub(crate) fn is_plain(&self) -> bool {
+        self.gap == 1
+    }
+
     /// The fields' bytes (separated by the delimiter, or packed: see [`Self::joined`]).
     #[inline]
     pub(crate) fn text(&self) -> &'a [u8] {

@@ -38,11 +38,8 @@ pub const MAX_FILE_BYTES: u64 = 128 << 20;
 /// reaches it later (the helper starts once the header is read, then writes its rows as bytes
 /// and sends them) and joining them is the first worker's work. From timelines of the 1M-row file
 /// in Chromium: at one half the first worker waited about 60 ms for the helper's rows, at 0.57
-/// the helper's rows waited about 40 ms for the first worker. After the parse got faster (tenth
-/// pass), at 0.55 the rows waited 10–35 ms; the first worker parses ≈ 5.1 ms a percent of the
-/// file, the helper ≈ 4.6 plus ≈ 45 ms to start, write and send: even at ≈ 0.52
-/// (docs/benchmarks.md).
-const FIRST_PART_SHARE: f64 = 0.52;
+/// the helper's rows waited about 40 ms for the first worker (docs/benchmarks.md).
+const FIRST_PART_SHARE: f64 = 0.55;
 /// Bytes after the cut's aim searched for the line feed to cut after.
 const CUT_WINDOW_BYTES: f64 = 64.0 * 1024.0;
 /// Where the helper script is, relative to this worker's own (the same loader the page starts).

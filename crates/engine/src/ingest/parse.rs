@@ -14,7 +14,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::errors::MAX_PLAUSIBLE_AMOUNT;
-use super::hash::{hash64, hash_fields, hash_text, mix, sort_hashes};
+use super::hash::{hash64, hash_fields, hash_text, mix, pack_upto8, sort_hashes};
 use super::intern::Interner;
 use super::part::{Column, PartRows, PartTally, TextRows};
 use super::records::{would_block, OwnedRecord, Record, RecordReader};
@@ -745,6 +745,23 @@ fn record_key(record: &Record<'_>, delimiter: u8) -> u64 {
     hash_fields(record.iter(), SEED_RECORD)
 }
 
+/// Whether `a` and `b` are the same bytes: up to 16 bytes as two words each, which the length
+/// makes exact ([`pack_upto8`]). Hand-written: in wasm, comparing slices is a call to `memcmp`,
+/// a byte loop; with this on each line's date cell the ingest alone took 268–283 ms against
+/// 281–298 (medians of 7, three rounds, V8 in node, the 1M-row file).
+#[inline]
+fn same_short_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() > 16 {
+        return a == b;
+    }
+    let (a_first, a_rest) = a.split_at(a.len().min(8));
+    let (b_first, b_rest) = b.split_at(b.len().min(8));
+    pack_upto8(a_first) == pack_upto8(b_first) && pack_upto8(a_rest) == pack_upto8(b_rest)
+}
+
 /// Per-line state of one ingest.
 pub(super) struct Builder {
     encoding: TextEncoding,
@@ -968,7 +985,7 @@ impl Builder {
     #[inline]
     fn day_of(&mut self, cell: &[u8]) -> Option<(Day, u16)> {
         if let Some(day) = self.last_day {
-            if self.last_date == cell {
+            if same_short_bytes(&self.last_date, cell) {
                 return Some(day);
             }
         }
@@ -1793,6 +1810,28 @@ pub(super) mod tests {
     use crate::calendar::day_from_ymd;
     use crate::ingest::{preview, PreviewParams};
     use proptest::prelude::*;
+
+    proptest! {
+        /// The two-word comparison of short cells agrees with comparing the bytes.
+        #[test]
+        fn short_bytes_compare_as_bytes(
+            a in proptest::collection::vec(
+                prop_oneof![Just(0u8), Just(b'1'), Just(b'-'), any::<u8>()],
+                0..20,
+            ),
+            change in 0usize..21,
+            grow: bool,
+        ) {
+            let mut b = a.clone();
+            if grow {
+                b.push(0);
+            } else if let Some(byte) = b.get_mut(change) {
+                *byte = byte.wrapping_add(1);
+            }
+            prop_assert_eq!(same_short_bytes(&a, &b), a == b);
+            prop_assert!(same_short_bytes(&a, &a));
+        }
+    }
 
     /// [`ingest`] of `text` against [`ingest_split`] cut after every line feed: the same dataset
     /// and report, or `None` (read whole) only where the cut falls inside a quoted cell. Returns

@@ -352,51 +352,63 @@ struct CustomerTotals {
     without_lines: u64,
 }
 
+/// Lines gathered at once when grouping orders with one thread
+/// ([`RunLines::for_each_customer_orders`]): 24 MiB, against the index's 4 bytes a line it
+/// replaces (40 MB at 10M rows); at 2¹⁹ lines the 10M run made 20 passes, 1.77 s against 1.38.
+const GATHER_LINES: usize = 1 << 20;
+
 impl Orders {
     /// Groups the lines `run` uses into orders, customer by customer ([`crate::lines`]); with
     /// `threads` ≥ 2 and enough customers (natively), each half of the customers on a thread,
     /// the second half's orders then appended (the same orders in the same order).
     fn build(run: &RunLines<'_>, threads: usize) -> Self {
-        let mut by_customer = run.by_customer();
-        let customers = by_customer.groups();
-        let duplicates_removed = by_customer.removed_duplicates();
         #[cfg(not(target_arch = "wasm32"))]
-        if threads >= 2 && customers >= MIN_CUSTOMERS_IN_HALVES {
-            let [mut low, mut high] = by_customer.halves_mut(customers / 2);
-            let part = |groups: &mut lines::GroupsMut<'_>| {
-                let mut orders = Orders::default();
-                for c in 0..groups.groups() {
-                    orders.start.push(orders.day.len());
-                    run.for_each_order(groups.of_mut(c), |_, order| orders.push(order));
-                }
+        if threads >= 2 {
+            let mut by_customer = run.by_customer();
+            let customers = by_customer.groups();
+            if customers >= MIN_CUSTOMERS_IN_HALVES {
+                let duplicates_removed = by_customer.removed_duplicates();
+                let [mut low, mut high] = by_customer.halves_mut(customers / 2);
+                let part = |groups: &mut lines::GroupsMut<'_>| {
+                    let mut orders = Orders::default();
+                    for c in 0..groups.groups() {
+                        orders.start.push(orders.day.len());
+                        run.for_each_order(groups.of_mut(c), |_, order| orders.push(order));
+                    }
+                    orders
+                };
+                let (mut orders, second) =
+                    crate::parallel::join(|| part(&mut low), || part(&mut high));
+                let shift = orders.day.len();
                 orders
-            };
-            let (mut orders, second) = crate::parallel::join(|| part(&mut low), || part(&mut high));
-            let shift = orders.day.len();
-            orders
-                .start
-                .extend(second.start.iter().map(|start| start + shift));
-            orders.day.extend(second.day);
-            orders.net.extend(second.net);
-            orders.purchase.extend(second.purchase);
-            orders.start.push(orders.day.len());
-            orders.duplicates_removed = duplicates_removed;
-            return orders;
+                    .start
+                    .extend(second.start.iter().map(|start| start + shift));
+                orders.day.extend(second.day);
+                orders.net.extend(second.net);
+                orders.purchase.extend(second.purchase);
+                orders.start.push(orders.day.len());
+                orders.duplicates_removed = duplicates_removed;
+                return orders;
+            }
         }
         let _ = threads;
-        let mut orders = Orders {
-            start: Vec::with_capacity(customers + 1),
-            // Orders are pushed as found: reserving one per line would cost real memory in wasm.
-            day: Vec::new(),
-            net: Vec::new(),
-            purchase: Vec::new(),
-            duplicates_removed,
-        };
-        for c in 0..customers {
+        // Orders are pushed as found: reserving one per line would cost real memory in wasm.
+        let mut orders = Orders::default();
+        let mut next = 0;
+        let (customers, duplicates_removed) =
+            run.for_each_customer_orders(GATHER_LINES, |c, order| {
+                while next <= c {
+                    orders.start.push(orders.day.len());
+                    next += 1;
+                }
+                orders.push(order);
+            });
+        while next < customers {
             orders.start.push(orders.day.len());
-            run.for_each_order(by_customer.of_mut(c), |_, order| orders.push(order));
+            next += 1;
         }
         orders.start.push(orders.day.len());
+        orders.duplicates_removed = duplicates_removed;
         orders
     }
 

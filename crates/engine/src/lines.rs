@@ -150,14 +150,16 @@ impl<'a> RunLines<'a> {
     /// The lines taking part, grouped by customer index: group `c` holds the lines of customer
     /// `c`, for every customer index of the dataset (and any larger one a line names).
     pub(crate) fn by_customer(&self) -> CustomerLines {
-        let d = self.dataset;
-        let customers = self
-            .column(&d.customer)
+        self.grouped(self.customer_groups(), |c| Some(c as usize))
+    }
+
+    /// Customer indexes to group by: every one of the dataset, and any larger one a line names.
+    fn customer_groups(&self) -> usize {
+        self.column(&self.dataset.customer)
             .iter()
             .max()
             .map_or(0, |max| *max as usize + 1)
-            .max(d.customer_count());
-        self.grouped(customers, |c| Some(c as usize))
+            .max(self.dataset.customer_count())
     }
 
     /// The lines taking part, grouped into `groups` groups by `group_of(customer)` (lines whose
@@ -289,12 +291,7 @@ impl<'a> RunLines<'a> {
         mut each: impl FnMut(usize, OrderTotal),
     ) -> (usize, u64) {
         let d = self.dataset;
-        let customers = self
-            .column(&d.customer)
-            .iter()
-            .max()
-            .map_or(0, |max| *max as usize + 1)
-            .max(d.customer_count());
+        let customers = self.customer_groups();
         let mut start = vec![0usize; customers + 1];
         // Which lines take part, a bit each: the passes below read no other column to know.
         let mut taken = vec![0u64; self.len.div_ceil(64)];

@@ -94,23 +94,20 @@ pub(crate) fn pack_upto8(bytes: &[u8]) -> u64 {
 /// Hashes `bytes` with `seed` (different seeds give independent hashes for different uses).
 #[inline]
 pub(crate) fn hash64(bytes: &[u8], seed: u64) -> u64 {
-    let mut h = mix(seed ^ P0, (bytes.len() as u64) ^ P1);
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        h = mix(h ^ word8(chunk), P1);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        h = mix(h ^ pack_upto8(rest), P2);
-    }
-    mix(h ^ P2, P0)
+    hash_words(mix(seed ^ P0, (bytes.len() as u64) ^ P1), bytes)
 }
 
 /// Hashes `bytes` with `seed`, every multiply by a constant (see [`mix`]; [`hash64`], whose
 /// values order ids keep, has a length-dependent one): a record's text for duplicate detection.
 #[inline]
 pub(crate) fn hash_text(bytes: &[u8], seed: u64) -> u64 {
-    let mut h = mix(seed ^ P0, P1) ^ (bytes.len() as u64);
+    hash_words(mix(seed ^ P0, P1) ^ (bytes.len() as u64), bytes)
+}
+
+/// [`hash64`] and [`hash_text`] from their first state `h`: `bytes` a word at a time, the last
+/// few packed, then a final mix.
+#[inline]
+fn hash_words(mut h: u64, bytes: &[u8]) -> u64 {
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
         h = mix(h ^ word8(chunk), P1);
@@ -313,27 +310,21 @@ mod tests {
     }
 
     #[test]
-    fn text_hashes_differ_by_content_length_and_seed() {
-        assert_ne!(hash_text(b"abc", 0), hash_text(b"abd", 0));
-        assert_ne!(hash_text(b"abc", 0), hash_text(b"abc\0", 0));
-        assert_ne!(hash_text(b"", 0), hash_text(b"\0", 0));
-        assert_ne!(hash_text(b"abc", 0), hash_text(b"abc", 1));
-        assert_ne!(hash_text(b"12345678", 0), hash_text(b"12345678\0", 0));
+    fn hashes_differ_by_content_length_and_seed() {
+        for hash in [hash64 as fn(&[u8], u64) -> u64, hash_text] {
+            assert_ne!(hash(b"abc", 0), hash(b"abd", 0));
+            assert_ne!(hash(b"abc", 0), hash(b"abc\0", 0));
+            assert_ne!(hash(b"", 0), hash(b"\0", 0));
+            assert_ne!(hash(b"abc", 0), hash(b"abc", 1));
+            assert_ne!(hash(b"12345678", 0), hash(b"12345678\0", 0));
+            assert_eq!(hash(b"12345678901", 7), hash(b"12345678901", 7));
+        }
         let mut seen: Vec<u64> = (0..200_000u32)
             .map(|i| hash_text(format!("C{i},2024-03-05,{}.50", i % 97).as_bytes(), 4))
             .collect();
         seen.sort_unstable();
         seen.dedup();
         assert_eq!(seen.len(), 200_000);
-    }
-
-    #[test]
-    fn hashes_differ_by_content_length_and_seed() {
-        assert_ne!(hash64(b"abc", 0), hash64(b"abd", 0));
-        assert_ne!(hash64(b"abc", 0), hash64(b"abc\0", 0));
-        assert_ne!(hash64(b"", 0), hash64(b"\0", 0));
-        assert_ne!(hash64(b"abc", 0), hash64(b"abc", 1));
-        assert_eq!(hash64(b"12345678901", 7), hash64(b"12345678901", 7));
     }
 
     #[test]

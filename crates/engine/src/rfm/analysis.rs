@@ -353,9 +353,14 @@ struct CustomerTotals {
 }
 
 /// Lines gathered at once when grouping orders with one thread
-/// ([`RunLines::for_each_customer_orders`]): 24 MiB, against the index's 4 bytes a line it
-/// replaces (40 MB at 10M rows); at 2¹⁹ lines the 10M run made 20 passes, 1.77 s against 1.38.
-const GATHER_LINES: usize = 1 << 20;
+/// ([`RunLines::for_each_customer_orders`]): an eighth of the lines, at least 2¹⁸ (6 MiB) and at
+/// most 2²⁰ (24 MiB), against the 4 bytes a line of the index it replaces. At most 8 passes over
+/// the customer column until 8M lines (10M rows: 10); at 2¹⁹ lines the 10M run made 20 passes
+/// and took 1.77 s against 1.38. At 2²⁰ for 1M rows the native one-thread `rfm` peaked at 81 MB
+/// against 64 with the index.
+fn gather_lines(lines: usize) -> usize {
+    (lines / 8).clamp(1 << 18, 1 << 20)
+}
 
 impl Orders {
     /// Groups the lines `run` uses into orders, customer by customer ([`crate::lines`]); with
@@ -396,7 +401,7 @@ impl Orders {
         let mut orders = Orders::default();
         let mut next = 0;
         let (customers, duplicates_removed) =
-            run.for_each_customer_orders(GATHER_LINES, |c, order| {
+            run.for_each_customer_orders(gather_lines(run.len()), |c, order| {
                 while next <= c {
                     orders.start.push(orders.day.len());
                     next += 1;

@@ -154,7 +154,7 @@ impl<'a> RunLines<'a> {
     }
 
     /// Customer indexes to group by: every one of the dataset, and any larger one a line names.
-    fn customer_groups(&self) -> usize {
+    pub(crate) fn customer_groups(&self) -> usize {
         self.column(&self.dataset.customer)
             .iter()
             .max()
@@ -171,17 +171,8 @@ impl<'a> RunLines<'a> {
         group_of: impl Fn(u32) -> Option<usize>,
     ) -> CustomerLines {
         // Pass 1 counts...
-        let mut start = vec![0usize; groups + 1];
-        let removed_duplicates = self.scan(|_, c, _, _| {
-            if let Some(count) = group_of(c).and_then(|g| start.get_mut(g + 1)) {
-                *count += 1;
-            }
-        });
-        let mut running = 0;
-        for s in &mut start {
-            running += *s;
-            *s = running;
-        }
+        let (start, removed_duplicates) = self.group_starts(groups, &group_of, |_| {});
+        let running = start.last().copied().unwrap_or(0);
         // ... pass 2 scatters each line's index into its group's range. An index (4 bytes a line)
         // rather than a copy of the line's key, day and amount (24 bytes): this array is the RFM
         // run's largest allocation, made while the dataset is alive (measured: the 1M-row browser
@@ -204,6 +195,31 @@ impl<'a> RunLines<'a> {
             lines,
             removed_duplicates,
         }
+    }
+
+    /// The first pass of a counting sort into `groups` groups by `group_of(customer)`: where
+    /// each group's lines start (`groups + 1` offsets, the last one the lines counted), calling
+    /// `also(line)` for every line taking part; and the lines left out only as removed
+    /// duplicates.
+    fn group_starts(
+        &self,
+        groups: usize,
+        group_of: &impl Fn(u32) -> Option<usize>,
+        mut also: impl FnMut(usize),
+    ) -> (Vec<usize>, u64) {
+        let mut start = vec![0usize; groups + 1];
+        let removed_duplicates = self.scan(|line, c, _, _| {
+            if let Some(count) = group_of(c).and_then(|g| start.get_mut(g + 1)) {
+                *count += 1;
+            }
+            also(line);
+        });
+        let mut running = 0;
+        for s in &mut start {
+            running += *s;
+            *s = running;
+        }
+        (start, removed_duplicates)
     }
 
     /// The order key of `line`: its order id hash, else its day (only equality matters).
@@ -292,22 +308,15 @@ impl<'a> RunLines<'a> {
     ) -> (usize, u64) {
         let d = self.dataset;
         let customers = self.customer_groups();
-        let mut start = vec![0usize; customers + 1];
         // Which lines take part, a bit each: the passes below read no other column to know.
         let mut taken = vec![0u64; self.len.div_ceil(64)];
-        let removed_duplicates = self.scan(|line, c, _, _| {
-            if let Some(count) = start.get_mut(c as usize + 1) {
-                *count += 1;
-            }
-            if let Some(word) = taken.get_mut(line / 64) {
-                *word |= 1 << (line % 64);
-            }
-        });
-        let mut running = 0;
-        for s in &mut start {
-            running += *s;
-            *s = running;
-        }
+        let (start, removed_duplicates) =
+            self.group_starts(customers, &|c| Some(c as usize), |line| {
+                if let Some(word) = taken.get_mut(line / 64) {
+                    *word |= 1 << (line % 64);
+                }
+            });
+        let running = start.last().copied().unwrap_or(0);
         let mut gathered: Vec<Gathered> = Vec::new();
         let mut cursor: Vec<usize> = Vec::new();
         let mut from = 0;

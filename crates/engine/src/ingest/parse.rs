@@ -14,8 +14,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::errors::MAX_PLAUSIBLE_AMOUNT;
-use super::hash::{hash64, hash_fields, hash_text, mix, pack_upto8, sort_hashes};
-use super::intern::Interner;
+use super::hash::{hash64, hash_fields, hash_text, mix, sort_hashes};
+use super::intern::{same_short_bytes, Interner};
 use super::part::{Column, PartRows, PartTally, TextRows};
 use super::records::{would_block, OwnedRecord, Record, RecordReader};
 use super::schema::{column_names, truncate_chars};
@@ -743,23 +743,6 @@ fn record_key(record: &Record<'_>, delimiter: u8) -> u64 {
         return hash_text(&record.joined(delimiter), SEED_RECORD);
     }
     hash_fields(record.iter(), SEED_RECORD)
-}
-
-/// Whether `a` and `b` are the same bytes: up to 16 bytes as two words each, which the length
-/// makes exact ([`pack_upto8`]). Hand-written: in wasm, comparing slices is a call to `memcmp`,
-/// a byte loop; with this on each line's date cell the ingest alone took 268–283 ms against
-/// 281–298 (medians of 7, three rounds, V8 in node, the 1M-row file).
-#[inline]
-fn same_short_bytes(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    if a.len() > 16 {
-        return a == b;
-    }
-    let (a_first, a_rest) = a.split_at(a.len().min(8));
-    let (b_first, b_rest) = b.split_at(b.len().min(8));
-    pack_upto8(a_first) == pack_upto8(b_first) && pack_upto8(a_rest) == pack_upto8(b_rest)
 }
 
 /// Per-line state of one ingest.

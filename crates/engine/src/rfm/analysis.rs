@@ -368,33 +368,30 @@ impl Orders {
     /// the second half's orders then appended (the same orders in the same order).
     fn build(run: &RunLines<'_>, threads: usize) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
-        if threads >= 2 {
+        if threads >= 2 && run.customer_groups() >= MIN_CUSTOMERS_IN_HALVES {
             let mut by_customer = run.by_customer();
             let customers = by_customer.groups();
-            if customers >= MIN_CUSTOMERS_IN_HALVES {
-                let duplicates_removed = by_customer.removed_duplicates();
-                let [mut low, mut high] = by_customer.halves_mut(customers / 2);
-                let part = |groups: &mut lines::GroupsMut<'_>| {
-                    let mut orders = Orders::default();
-                    for c in 0..groups.groups() {
-                        orders.start.push(orders.day.len());
-                        run.for_each_order(groups.of_mut(c), |_, order| orders.push(order));
-                    }
-                    orders
-                };
-                let (mut orders, second) =
-                    crate::parallel::join(|| part(&mut low), || part(&mut high));
-                let shift = orders.day.len();
+            let duplicates_removed = by_customer.removed_duplicates();
+            let [mut low, mut high] = by_customer.halves_mut(customers / 2);
+            let part = |groups: &mut lines::GroupsMut<'_>| {
+                let mut orders = Orders::default();
+                for c in 0..groups.groups() {
+                    orders.start.push(orders.day.len());
+                    run.for_each_order(groups.of_mut(c), |_, order| orders.push(order));
+                }
                 orders
-                    .start
-                    .extend(second.start.iter().map(|start| start + shift));
-                orders.day.extend(second.day);
-                orders.net.extend(second.net);
-                orders.purchase.extend(second.purchase);
-                orders.start.push(orders.day.len());
-                orders.duplicates_removed = duplicates_removed;
-                return orders;
-            }
+            };
+            let (mut orders, second) = crate::parallel::join(|| part(&mut low), || part(&mut high));
+            let shift = orders.day.len();
+            orders
+                .start
+                .extend(second.start.iter().map(|start| start + shift));
+            orders.day.extend(second.day);
+            orders.net.extend(second.net);
+            orders.purchase.extend(second.purchase);
+            orders.start.push(orders.day.len());
+            orders.duplicates_removed = duplicates_removed;
+            return orders;
         }
         let _ = threads;
         // Orders are pushed as found: reserving one per line would cost real memory in wasm.

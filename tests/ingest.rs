@@ -1269,3 +1269,51 @@ fn duplicates_of_records_whose_fields_hold_the_delimiter_or_differ_in_count() {
         [false, false, true, false, false, false, true, false, false]
     );
 }
+
+/// Customer ids that are numbers are interned in batches (the parse's customer lookups), the
+/// others one at a time: mixed in one file, with dropped lines between, every kept line still
+/// names its own id and ids are numbered in the order they are first seen among kept lines.
+#[test]
+fn numeric_and_text_customer_ids_mixed_keep_first_seen_order() {
+    let mut state: u64 = 0x5eed_1d5;
+    let mut next = |below: u64| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % below
+    };
+    let mut csv = String::from("customer,date,amount\n");
+    let mut kept_ids: Vec<String> = Vec::new();
+    for _ in 0..5_000 {
+        let id = match next(6) {
+            // Small numbers (the flat array), large sparse ones (the hash table), look-alikes
+            // with a leading zero or a sign, and text.
+            0 | 1 => next(3_000).to_string(),
+            2 => (100_000_000 + next(899_999_999)).to_string(),
+            3 => format!("0{}", next(50)),
+            4 => format!("+{}", next(50)),
+            _ => format!("C{}", next(300)),
+        };
+        if next(10) == 0 {
+            // Dropped (a bad date): takes no index.
+            csv.push_str(&format!("{id},not a date,1.00\n"));
+        } else {
+            csv.push_str(&format!("{id},2024-03-0{},2.50\n", 1 + next(9)));
+            kept_ids.push(id);
+        }
+    }
+    let (data, _) = run(csv.as_bytes()).expect("ingests");
+    let mut first_seen: Vec<String> = Vec::new();
+    for id in &kept_ids {
+        if !first_seen.contains(id) {
+            first_seen.push(id.clone());
+        }
+    }
+    assert_eq!(data.customer_ids.values, first_seen);
+    let named: Vec<&str> = data
+        .customer
+        .iter()
+        .map(|&c| data.customer_ids.values[c as usize].as_str())
+        .collect();
+    assert_eq!(named, kept_ids);
+}

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::errors::MAX_PLAUSIBLE_AMOUNT;
 use super::hash::{hash64, hash_fields, hash_text, mix, sort_hashes};
-use super::intern::{same_short_bytes, Interner};
+use super::intern::{plain_number, same_short_bytes, Interner};
 use super::part::{Column, PartRows, PartTally, TextRows};
 use super::records::{would_block, OwnedRecord, Record, RecordReader};
 use super::schema::{column_names, truncate_chars};
@@ -746,6 +746,9 @@ fn record_key(record: &Record<'_>, delimiter: u8) -> u64 {
 }
 
 /// Per-line state of one ingest.
+/// Lines whose numeric customer ids are interned together ([`Builder::intern_pending_customers`]).
+const CUSTOMER_BATCH: usize = 64;
+
 pub(super) struct Builder {
     encoding: TextEncoding,
     delimiter: u8,
@@ -759,6 +762,9 @@ pub(super) struct Builder {
 
     customers: Interner,
     customer: Vec<u32>,
+    /// Customer ids that are numbers ([`plain_number`]) of the last lines of `customer`, whose
+    /// indexes are written there by [`Self::intern_pending_customers`] (a batch at a time).
+    pending_customers: Vec<u32>,
     day: Vec<Day>,
     amount: Vec<f64>,
     order_hash: Vec<u64>,
@@ -871,6 +877,7 @@ impl Builder {
             // so its table never grows, and is not over-sized (that costs cache misses).
             customers: Interner::with_capacity(capacity / 16),
             customer: Vec::with_capacity(capacity),
+            pending_customers: Vec::with_capacity(CUSTOMER_BATCH),
             day: Vec::with_capacity(capacity),
             amount: Vec::with_capacity(capacity),
             order_hash: Vec::with_capacity(with_capacity(mapping.order_id)),
@@ -1047,10 +1054,24 @@ impl Builder {
             return;
         }
 
-        // Kept.
-        let (customer_index, replaced) = self.customers.intern(customer);
-        let mut replaced = u64::from(replaced);
-        self.customer.push(customer_index);
+        // Kept. A customer id that is a number is interned with the next ones in a batch
+        // (any other is interned at once, after the batch before it, so the order is kept).
+        let mut replaced = 0;
+        match plain_number(customer).and_then(|n| u32::try_from(n).ok()) {
+            Some(number) => {
+                self.pending_customers.push(number);
+                self.customer.push(0);
+                if self.pending_customers.len() >= CUSTOMER_BATCH {
+                    self.intern_pending_customers();
+                }
+            }
+            None => {
+                self.intern_pending_customers();
+                let (customer_index, customer_replaced) = self.customers.intern(customer);
+                replaced += u64::from(customer_replaced);
+                self.customer.push(customer_index);
+            }
+        }
         self.day.push(day);
         // Times are kept from the first line that has one (the lines before get NO_TIME), so a
         // file of plain dates spends no memory on them.
@@ -1108,6 +1129,19 @@ impl Builder {
         let key = record_key(record, self.delimiter);
         self.record_hash.push(key);
         self.lines.push(self.customer.len() - 1, line);
+    }
+
+    /// Writes the indexes of the customers in [`Self::pending_customers`] (the last lines').
+    fn intern_pending_customers(&mut self) {
+        if self.pending_customers.is_empty() {
+            return;
+        }
+        let from = self.customer.len() - self.pending_customers.len();
+        if let Some(indexes) = self.customer.get_mut(from..) {
+            self.customers
+                .intern_plain_numbers(&self.pending_customers, indexes);
+        }
+        self.pending_customers.clear();
     }
 
     /// Flags exact duplicates: equal record hashes, all but the first (in file order).
@@ -1203,7 +1237,8 @@ impl Builder {
     /// What this builder read, without its hash tables: the rows of a later part of a file, to
     /// be [`Self::append`]ed to the builder of the part before (here, or in another worker after
     /// [`PartRows::into_bytes`]).
-    pub(super) fn into_rows(self) -> PartRows<'static> {
+    pub(super) fn into_rows(mut self) -> PartRows<'static> {
+        self.intern_pending_customers();
         let text = |column: Option<TextColumn>| {
             column.map(|c| TextRows {
                 values: Column::Values(c.values),
@@ -1258,6 +1293,7 @@ impl Builder {
     /// parts in one go would have made, before [`Self::finish`] (far dates and duplicates are
     /// decided there, over the whole).
     pub(super) fn append(&mut self, other: PartRows<'_>, line_offset: u64) {
+        self.intern_pending_customers();
         let PartRows {
             customers: other_customers,
             customer: other_customer,
@@ -1348,6 +1384,7 @@ impl Builder {
     /// Fails with [`IngestError::HeaderOnly`] (or [`IngestError::Empty`] without a header) when
     /// no data row was read.
     pub(super) fn finish(mut self, decoder_replaced: u64) -> Result<Ingested, IngestError> {
+        self.intern_pending_customers();
         if self.rows_read == 0 {
             return Err(if self.has_header {
                 IngestError::HeaderOnly

@@ -388,17 +388,25 @@ pub(super) fn monetary_histogram_of_sorted(sorted: &[f64]) -> Histogram {
             max * t
         }
     };
-    let mut counts = [0u64; BINS];
-    for v in positive {
+    let log_span = (max / min).ln();
+    let bin_of = |v: f64| -> usize {
         let t = if log_x {
-            (v / min).ln() / (max / min).ln()
+            (v / min).ln() / log_span
         } else {
             v / max
         };
-        let k = ((t * BINS as f64).floor().max(0.0) as usize).min(BINS - 1);
-        if let Some(count) = counts.get_mut(k) {
-            *count += 1;
-        }
+        ((t * BINS as f64).floor().max(0.0) as usize).min(BINS - 1)
+    };
+    // The values are sorted and `bin_of` never decreases with the value, so each bin's values
+    // are a run, found by binary search: 20 × log₂(n) logarithms instead of one a customer (in
+    // wasm a logarithm is a library call: ≈ 37 ms a run for 1M customers, V8 in node).
+    let mut counts = [0u64; BINS];
+    let mut from = 0;
+    for (k, count) in counts.iter_mut().enumerate() {
+        let rest = positive.get(from..).unwrap_or_default();
+        let end = from + rest.partition_point(|v| bin_of(*v) <= k);
+        *count = (end - from) as u64;
+        from = end;
     }
     let bins = counts
         .iter()
@@ -415,6 +423,49 @@ pub(super) fn monetary_histogram_of_sorted(sorted: &[f64]) -> Histogram {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bins' counts one value at a time, as the histogram counted them before.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn counted_one_by_one(sorted: &[f64]) -> Vec<u64> {
+        let positive: Vec<f64> = sorted.iter().copied().filter(|m| *m > 0.0).collect();
+        let (min, max) = (positive[0], positive[positive.len() - 1]);
+        let median = stats::quantile_sorted(&positive, 0.5).unwrap();
+        let log_x = max / median > 20.0;
+        let mut counts = vec![0u64; BINS];
+        for v in &positive {
+            let t = if log_x {
+                (v / min).ln() / (max / min).ln()
+            } else {
+                v / max
+            };
+            counts[((t * BINS as f64).floor().max(0.0) as usize).min(BINS - 1)] += 1;
+        }
+        counts
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    use proptest::prelude::*;
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest! {
+        #[test]
+        fn monetary_bins_found_by_search_are_the_counted_ones(
+            mut values in proptest::collection::vec(
+                prop_oneof![
+                    -100.0f64..1e6,
+                    (0.0f64..12.0).prop_map(f64::exp),
+                    (1u32..50).prop_map(f64::from),
+                ],
+                1..400,
+            ),
+        ) {
+            values.sort_unstable_by(f64::total_cmp);
+            prop_assume!(values.iter().any(|v| *v > 0.0));
+            let counts: Vec<u64> =
+                monetary_histogram_of_sorted(&values).bins.iter().map(|b| b.count).collect();
+            prop_assert_eq!(counts, counted_one_by_one(&values));
+        }
+    }
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-9

@@ -41,7 +41,7 @@ pub(crate) fn net_of(sum: f64) -> f64 {
 }
 
 /// One order as [`RunLines::for_each_order`] hands it over.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct OrderTotal {
     /// The earliest line day.
     pub(crate) day: Day,
@@ -319,6 +319,7 @@ impl<'a> RunLines<'a> {
         let running = start.last().copied().unwrap_or(0);
         let mut gathered: Vec<Gathered> = Vec::new();
         let mut cursor: Vec<usize> = Vec::new();
+        let mut runs = Vec::with_capacity(MAX_RUNS);
         let mut from = 0;
         while from < customers {
             let first_line = start.get(from).copied().unwrap_or(running);
@@ -378,7 +379,7 @@ impl<'a> RunLines<'a> {
                 let Some(lines) = gathered.get_mut(a - first_line..b - first_line) else {
                     continue;
                 };
-                if walk_runs(lines, |total| each(c, total)) {
+                if walk_runs(lines, &mut runs, |total| each(c, total)) {
                     continue;
                 }
                 lines.sort_unstable_by_key(|g| (g.key, g.line));
@@ -428,9 +429,15 @@ const MAX_RUNS: usize = 32;
 /// key (about 10 of 24 bytes each in the benchmark files) only to find those runs again was
 /// the largest part of the wasm RFM run after the gathering (≈ 235 ms of ≈ 1.2 s at 10M rows,
 /// V8 in node); the runs are sorted instead (about 5, one key each).
-fn walk_runs(lines: &[Gathered], mut each: impl FnMut(OrderTotal)) -> bool {
-    let mut runs = [(0u64, OrderTotal::default()); MAX_RUNS];
-    let mut count = 0;
+///
+/// `runs` is scratch room, kept by the caller from one customer to the next (an array on the
+/// stack, filled afresh for every customer, cost more than the walk).
+fn walk_runs(
+    lines: &[Gathered],
+    runs: &mut Vec<(u64, OrderTotal)>,
+    mut each: impl FnMut(OrderTotal),
+) -> bool {
+    runs.clear();
     let mut start = 0;
     while start < lines.len() {
         let Some(first) = lines.get(start) else {
@@ -448,20 +455,14 @@ fn walk_runs(lines: &[Gathered], mut each: impl FnMut(OrderTotal)) -> bool {
             has_return_line |= line.amount < 0.0;
             end += 1;
         }
-        let earlier = runs.get(..count).unwrap_or_default();
-        if earlier.iter().any(|(k, _)| *k == key) {
+        if runs.len() == MAX_RUNS || runs.iter().any(|(k, _)| *k == key) {
             return false;
         }
-        let Some(run) = runs.get_mut(count) else {
-            return false;
-        };
         let net = net_of(net);
         let purchase = is_purchase(net, has_return_line);
-        *run = (key, OrderTotal { day, net, purchase });
-        count += 1;
+        runs.push((key, OrderTotal { day, net, purchase }));
         start = end;
     }
-    let runs = runs.get_mut(..count).unwrap_or_default();
     // Keys are distinct: any sort gives the one order.
     if !runs.is_sorted_by_key(|(k, _)| *k) {
         runs.sort_unstable_by_key(|(k, _)| *k);

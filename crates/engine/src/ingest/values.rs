@@ -471,13 +471,25 @@ pub fn parse_amount(cell: &str) -> Option<f64> {
 /// [`parse_amount`], also telling whether a decimal comma was used.
 pub(crate) fn parse_amount_detail(cell: &str) -> Option<(f64, bool)> {
     let bytes = cell.as_bytes();
+    if let Some(v) = parse_plain_amount(bytes) {
+        return Some((v, false));
+    }
     if is_plain_number(bytes) {
-        if let Some(v) = plain_decimal_fast(bytes) {
-            return Some((v, false));
-        }
         return cell.parse::<f64>().ok().map(|v| (v, false));
     }
     parse_amount_general(fold_full_width(cell).trim())
+}
+
+/// The value of a cell written the plain way (`12.50`, `-3`) with few enough digits to be read
+/// exactly at once: what [`parse_amount_detail`] gives it first, from the bytes (the ingest then
+/// needs no UTF-8 check of the cell: in wasm a call a line).
+#[inline]
+pub(crate) fn parse_plain_amount(bytes: &[u8]) -> Option<f64> {
+    if is_plain_number(bytes) {
+        plain_decimal_fast(bytes)
+    } else {
+        None
+    }
 }
 
 /// Full-width digits and number punctuation (`１２３．５０`, what Chinese and Japanese input

@@ -144,7 +144,7 @@ pub fn analyze_on(
     // One sort of the monetary values for the M scores, the Pareto figures and the histogram.
     let by_monetary = sorted_with_index(&c.monetary, f64::total_cmp);
     let m_score = scores_of_sorted(&by_monetary, f64::total_cmp);
-    let sorted_monetary: Vec<f64> = by_monetary.iter().map(|(m, _)| **m).collect();
+    let sorted_monetary: Vec<f64> = by_monetary.iter().map(|(m, _)| *m).collect();
     drop(by_monetary);
     let segment = r_score
         .iter()
@@ -215,19 +215,21 @@ pub fn analyze_on(
 /// Equal values therefore always get equal scores, the worst value always scores 1, and a score
 /// reaches 5 only when at least 80% of the customers are strictly worse. Sorting once makes it
 /// O(n log n): `below` is the position of the first value of each run of equal values.
-pub(super) fn quintile_scores<T>(values: &[T], cmp: impl Fn(&T, &T) -> Ordering) -> Vec<u8> {
+pub(super) fn quintile_scores<T: Copy>(values: &[T], cmp: impl Fn(&T, &T) -> Ordering) -> Vec<u8> {
     scores_of_sorted(&sorted_with_index(values, &cmp), cmp)
 }
 
-/// Each value with its index, sorted from worst to best by `cmp`.
-fn sorted_with_index<T>(values: &[T], cmp: impl Fn(&T, &T) -> Ordering) -> Vec<(&T, usize)> {
-    let mut order: Vec<(&T, usize)> = values.iter().zip(0..).collect();
-    order.sort_unstable_by(|a, b| cmp(a.0, b.0));
+/// Each value with its index, sorted from worst to best by `cmp` (equal values in no particular
+/// order). The values are copied beside their index: sorting references read the values at
+/// random in every comparison (1M customers' monetary values in wasm, V8 in node: 43–53 ms).
+fn sorted_with_index<T: Copy>(values: &[T], cmp: impl Fn(&T, &T) -> Ordering) -> Vec<(T, usize)> {
+    let mut order: Vec<(T, usize)> = values.iter().copied().zip(0..).collect();
+    order.sort_unstable_by(|a, b| cmp(&a.0, &b.0));
     order
 }
 
 /// [`quintile_scores`] of the values as [`sorted_with_index`] sorted them.
-fn scores_of_sorted<T>(order: &[(&T, usize)], cmp: impl Fn(&T, &T) -> Ordering) -> Vec<u8> {
+fn scores_of_sorted<T>(order: &[(T, usize)], cmp: impl Fn(&T, &T) -> Ordering) -> Vec<u8> {
     let n = order.len();
     let mut scores = vec![1u8; n];
     let mut below = 0;

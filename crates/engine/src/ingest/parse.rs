@@ -475,7 +475,12 @@ const FAR_DATE_MIN_LINES: usize = 3;
 /// fewer than three lines. Hand-written (a gap scan over a histogram): no crate does it, and a
 /// sorted copy of 30M days would be 120 MB in a tab.
 pub fn far_date_fences(days: &[Day]) -> Option<(Day, Day)> {
-    far_date_fences_counted(days.iter().map(|&day| (day, 1)))
+    // A run of one day counted at once: a date-sorted file repeats each day for many lines (the
+    // histogram's division a line was ≈ 40 ms of the 10M-row ingest in wasm).
+    far_date_fences_counted(
+        days.chunk_by(|a, b| a == b)
+            .filter_map(|run| Some((*run.first()?, run.len() as u64))),
+    )
 }
 
 /// [`far_date_fences`] over `(day, lines)` pairs, e.g. a histogram of the days of a file read in
@@ -1190,7 +1195,8 @@ impl Builder {
             return;
         };
         let near = |day: &Day| (first..=last).contains(day);
-        if self.day.iter().all(near) {
+        // The kept lines' first and last days are known: no need to look at every line.
+        if self.day.is_empty() || (near(&self.min_day) && near(&self.max_day)) {
             return;
         }
         let keep: Vec<bool> = self.day.iter().map(near).collect();

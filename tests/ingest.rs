@@ -1275,7 +1275,7 @@ fn duplicates_of_records_whose_fields_hold_the_delimiter_or_differ_in_count() {
 /// names its own id and ids are numbered in the order they are first seen among kept lines.
 #[test]
 fn numeric_and_text_customer_ids_mixed_keep_first_seen_order() {
-    let mut state: u64 = 0x5eed_1d5;
+    let mut state: u64 = 0x05ee_d1d5;
     let mut next = |below: u64| {
         state = state
             .wrapping_mul(6_364_136_223_846_793_005)

@@ -752,10 +752,10 @@ fn record_key(record: &Record<'_>, delimiter: u8) -> u64 {
     hash_fields(record.iter(), SEED_RECORD)
 }
 
-/// Per-line state of one ingest.
 /// Lines whose numeric customer ids are interned together ([`Builder::intern_pending_customers`]).
 const CUSTOMER_BATCH: usize = 64;
 
+/// Per-line state of one ingest.
 pub(super) struct Builder {
     encoding: TextEncoding,
     delimiter: u8,

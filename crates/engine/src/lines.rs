@@ -317,13 +317,11 @@ impl<'a> RunLines<'a> {
                 }
             });
         let running = start.last().copied().unwrap_or(0);
-        let mut gathered: Vec<Gathered> = Vec::new();
-        let mut cursor: Vec<usize> = Vec::new();
-        let mut runs = Vec::with_capacity(MAX_RUNS);
+        // The ranges of customers gathered at once: as many customers as fit, at least one.
+        let mut ranges = Vec::new();
         let mut from = 0;
         while from < customers {
             let first_line = start.get(from).copied().unwrap_or(running);
-            // The range's end: as many customers as fit, at least one.
             let mut to = from + 1;
             while to < customers
                 && start
@@ -332,6 +330,24 @@ impl<'a> RunLines<'a> {
             {
                 to += 1;
             }
+            ranges.push((from, to));
+            from = to;
+        }
+        // Room for the largest range, reserved once: growing from a smaller first range doubled
+        // it (2¹⁹ lines, 12.6 MB, for 2¹⁸ used at 1M rows: the native run's peak).
+        let widest = ranges
+            .iter()
+            .map(|&(from, to)| {
+                start.get(to).copied().unwrap_or(running)
+                    - start.get(from).copied().unwrap_or(running)
+            })
+            .max()
+            .unwrap_or(0);
+        let mut gathered: Vec<Gathered> = Vec::with_capacity(widest);
+        let mut cursor: Vec<usize> = Vec::new();
+        let mut runs = Vec::with_capacity(MAX_RUNS);
+        for (from, to) in ranges {
+            let first_line = start.get(from).copied().unwrap_or(running);
             let last_line = start.get(to).copied().unwrap_or(running);
             gathered.clear();
             gathered.resize(last_line - first_line, Gathered::default());
@@ -391,7 +407,6 @@ impl<'a> RunLines<'a> {
                     |_, total| each(c, total),
                 );
             }
-            from = to;
         }
         (customers, removed_duplicates)
     }

@@ -26,12 +26,9 @@ use segscope::engine::{Dataset, Interned};
 type Line<'a> = (&'a str, &'a str, f64, &'a str, &'a str, &'a str);
 
 fn intern(table: &mut Interned, value: &str) -> u32 {
-    match table.values.iter().position(|v| v == value) {
+    match table.position(value) {
         Some(i) => i as u32,
-        None => {
-            table.values.push(value.to_string());
-            table.values.len() as u32 - 1
-        }
+        None => table.push(value),
     }
 }
 
@@ -108,7 +105,7 @@ fn by_id(d: &Dataset, t: &FeatureTable, label: &str) -> Vec<f64> {
     ["A", "B", "C"]
         .iter()
         .map(|id| {
-            let c = d.customer_ids.values.iter().position(|x| x == id).unwrap() as u32;
+            let c = d.customer_ids.position(id).unwrap() as u32;
             let row = t.customers.iter().position(|x| *x == c).unwrap();
             v[row]
         })
@@ -591,9 +588,7 @@ fn utf16_tab_file_with_a_named_id_column() {
 #[test]
 fn join_reports_unmatched_missing_and_duplicates() {
     let t = AttributeTable::parse(b"customer_id,age\nA,1\nX,2\nA,3\nB,4\nY,5\n", None).unwrap();
-    let ids = Interned {
-        values: vec!["A".into(), "B".into(), "C".into()],
-    };
+    let ids = Interned::from(vec!["A", "B", "C"]);
     let (rows, join) = t.join(&ids);
     assert_eq!(rows, [Some(0), Some(2), None]);
     assert_eq!(join.rows, 5);
@@ -948,8 +943,8 @@ fn three_groups() -> (Dataset, Vec<u32>) {
     };
     for group in 0..3u32 {
         for i in 0..60 {
-            let c = d.customer_ids.values.len() as u32;
-            d.customer_ids.values.push(format!("g{group}-{i:02}"));
+            let c = d.customer_ids.len() as u32;
+            d.customer_ids.push(&format!("g{group}-{i:02}"));
             truth.push(group);
             match group {
                 0 => {
@@ -1057,12 +1052,7 @@ fn auto_k_recovers_three_behaviour_groups_and_names_them() {
         "{}",
         &csv[..200]
     );
-    let c = d
-        .customer_ids
-        .values
-        .iter()
-        .position(|x| x == "g0-00")
-        .unwrap() as u32;
+    let c = d.customer_ids.position("g0-00").unwrap() as u32;
     assert_eq!(run.segment_of(c), Some(segment_of_group(0)));
 
     // Scoring the same data with the model (in memory and saved/loaded) gives the same labels.

@@ -72,7 +72,7 @@ fn dataset_from_csv(text: &str) -> Dataset {
         let id = record[0].to_string();
         let next = index.len() as u32;
         let customer = *index.entry(id.clone()).or_insert_with(|| {
-            d.customer_ids.values.push(id);
+            d.customer_ids.push(&id);
             next
         });
         d.customer.push(customer);

@@ -114,7 +114,7 @@ fn random_file(seed: u64) -> (Dataset, String) {
                 }
             }
         }
-        d.customer_ids.values.push(format!("c{c}"));
+        d.customer_ids.push(&format!("c{c}"));
         for day in days {
             let amount = if homogeneous_spend {
                 base_spend
@@ -168,7 +168,7 @@ fn check_file(seed: u64) -> Result<(), String> {
     }
     let file_rate = spend / exposure.max(1.0);
     // Each customer's whole spend (first purchase included) up to the calibration end.
-    let mut customer_spend = vec![0.0; dataset.customer_ids.values.len()];
+    let mut customer_spend = vec![0.0; dataset.customer_ids.len()];
     for (c, amount) in dataset.customer.iter().zip(&dataset.amount) {
         customer_spend[*c as usize] += amount;
     }

@@ -34,7 +34,7 @@ fn simulate(seed: u64) -> Dataset {
     let end = 20_000; // the calibration end, days since 1970
     let mut d = Dataset::default();
     for c in 0..CUSTOMERS {
-        d.customer_ids.values.push(format!("c{c}"));
+        d.customer_ids.push(&format!("c{c}"));
         let age = rng.random_range(200..600);
         let lambda = gamma(&mut rng, r, alpha);
         let x = gamma(&mut rng, a, 1.0);

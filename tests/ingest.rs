@@ -115,7 +115,7 @@ fn check_basic(bytes: &[u8], encoding: TextEncoding) {
     let (data, report) = run_with(bytes, &params_of(&shape)).unwrap();
     assert_eq!(report.encoding, encoding);
     assert_eq!((report.rows_read, report.rows_kept), (6, 6));
-    assert_eq!(data.customer_ids.values, ["C001", "C002", "C003"]);
+    assert_eq!(data.customer_ids.to_vec(), ["C001", "C002", "C003"]);
     assert_eq!(data.customer, [0, 0, 1, 2, 1, 0]);
     assert_eq!(
         data.day,
@@ -130,10 +130,10 @@ fn check_basic(bytes: &[u8], encoding: TextEncoding) {
     );
     assert_eq!(data.amount, [12.5, 7.25, 30.0, 5.0, -7.25, 19.99]);
     assert_close(sum(&data), 67.49);
-    assert_eq!(data.products.values, ["Tea", "Cup", "Teapot", "茶叶"]);
+    assert_eq!(data.products.to_vec(), ["Tea", "Cup", "Teapot", "茶叶"]);
     assert_eq!(data.product, [0, 1, 2, 0, 1, 3]);
-    assert_eq!(data.regions.values, ["North", "South", "East"]);
-    assert_eq!(data.channels.values, ["web", "store", "app"]);
+    assert_eq!(data.regions.to_vec(), ["North", "South", "East"]);
+    assert_eq!(data.channels.to_vec(), ["web", "store", "app"]);
     assert!(data.quantity.is_empty());
     assert_eq!(data.order_hash.len(), 6);
     assert_eq!(data.order_hash[0], data.order_hash[1]);
@@ -196,7 +196,7 @@ fn gbk_with_chinese_headers_and_dates() {
 
     let (data, report) = run(bytes).unwrap();
     assert_eq!(report.rows_kept, 4);
-    assert_eq!(data.customer_ids.values, ["张三", "李四", "王五"]);
+    assert_eq!(data.customer_ids.to_vec(), ["张三", "李四", "王五"]);
     assert_eq!(
         data.day,
         [
@@ -208,9 +208,9 @@ fn gbk_with_chinese_headers_and_dates() {
     );
     assert_eq!(data.amount, [128.5, 66.0, 88.0, -20.0]);
     assert_close(sum(&data), 262.5);
-    assert_eq!(data.products.values, ["绿茶", "乌龙茶", "红茶"]);
-    assert_eq!(data.regions.values, ["浙江", "福建", "江苏"]);
-    assert_eq!(data.channels.values, ["天猫", "京东", "门店"]);
+    assert_eq!(data.products.to_vec(), ["绿茶", "乌龙茶", "红茶"]);
+    assert_eq!(data.regions.to_vec(), ["浙江", "福建", "江苏"]);
+    assert_eq!(data.channels.to_vec(), ["天猫", "京东", "门店"]);
     assert_eq!((report.customers, report.orders), (3, 4));
     assert_eq!(report.returns.lines, 1);
     assert_eq!(report.replaced_characters, 0);
@@ -256,7 +256,7 @@ fn tab_separated() {
     let (data, report) = run(bytes).unwrap();
     assert_eq!(report.rows_kept, 3);
     assert_close(sum(&data), 31.75);
-    assert_eq!(data.channels.values, ["web", "store"]);
+    assert_eq!(data.channels.to_vec(), ["web", "store"]);
 }
 
 #[test]
@@ -265,7 +265,7 @@ fn pipe_separated_with_commas_in_cells() {
     let shape = detect(bytes);
     assert_eq!(shape.delimiter, b'|');
     let (data, _) = run(bytes).unwrap();
-    assert_eq!(data.products.values, ["Tea, green", "Tea; black"]);
+    assert_eq!(data.products.to_vec(), ["Tea, green", "Tea; black"]);
 }
 
 #[test]
@@ -275,10 +275,10 @@ fn rfc4180_quotes_newlines_and_crlf() {
     assert_eq!(shape.delimiter, b',');
     assert_eq!(shape.rows[0][3], "Tea, \"Dragon Well\"");
     let (data, report) = run(bytes).unwrap();
-    assert_eq!(data.customer_ids.values, ["C1", "C2", "C4"]);
+    assert_eq!(data.customer_ids.to_vec(), ["C1", "C2", "C4"]);
     assert_eq!(data.amount, [1234.5, 10.0, 2.5]);
     assert_eq!(
-        data.products.values,
+        data.products.to_vec(),
         ["Tea, \"Dragon Well\"", "Multi\r\nline note", "a|b;c"]
     );
     // The quoted line break puts C3 on line 5.
@@ -409,7 +409,7 @@ fn no_header_roles_from_values() {
     );
     let (data, report) = run(bytes).unwrap();
     assert_eq!(report.rows_kept, 3);
-    assert_eq!(data.customer_ids.values, ["C1", "C2"]);
+    assert_eq!(data.customer_ids.to_vec(), ["C1", "C2"]);
     assert_close(sum(&data), 23.6);
 }
 
@@ -567,7 +567,7 @@ fn missing_optional_cells_are_counted_not_dropped() {
     let (data, report) = run_with(bytes, &params).unwrap();
     assert_eq!(report.rows_kept, 4);
     // Empty product cells are interned as "" (a valid index) and not counted as products.
-    assert_eq!(data.products.values, ["Tea", "", "Cup"]);
+    assert_eq!(data.products.to_vec(), ["Tea", "", "Cup"]);
     assert_eq!(data.product, [0, 1, 2, 0]);
     assert_eq!(report.products, 2);
     assert_eq!(data.quantity[0], 2.0);
@@ -626,7 +626,7 @@ fn invalid_bytes_are_replaced_and_counted() {
     // UTF-8 with a stray byte in a customer id that occurs twice.
     let bytes = b"customer,date,amount\nA\xff,2024-03-05,1\nA\xff,2024-03-06,2\nB,2024-03-06,3\n";
     let (data, report) = run_with(bytes, &params).unwrap();
-    assert_eq!(data.customer_ids.values, ["A\u{FFFD}", "B"]);
+    assert_eq!(data.customer_ids.to_vec(), ["A\u{FFFD}", "B"]);
     assert_eq!(report.replaced_characters, 2);
 
     // GB18030 with a byte that is not valid there.
@@ -640,7 +640,7 @@ fn invalid_bytes_are_replaced_and_counted() {
         ..params
     };
     let (data, report) = run_with(&gbk, &params).unwrap();
-    assert_eq!(data.customer_ids.values, ["张三", "\u{FFFD}"]);
+    assert_eq!(data.customer_ids.to_vec(), ["张三", "\u{FFFD}"]);
     assert_eq!(report.replaced_characters, 1);
 }
 
@@ -1063,12 +1063,7 @@ fn one_broken_byte_keeps_a_utf8_file_utf8() {
     );
     let (dataset, report) = run_with(bytes, &params_of(&shape)).unwrap();
     assert_eq!(report.rows_kept, 6);
-    let mut ids: Vec<&str> = dataset
-        .customer_ids
-        .values
-        .iter()
-        .map(String::as_str)
-        .collect();
+    let mut ids: Vec<&str> = dataset.customer_ids.iter().collect();
     ids.sort_unstable();
     assert_eq!(ids, ["张伟", "李娜", "王芳", "赵磊"]);
 }
@@ -1082,12 +1077,7 @@ fn a_latin1_file_is_read_as_windows_1252() {
     assert_eq!(shape.encoding, TextEncoding::Windows1252);
     assert_eq!(shape.rows[0][0], "José Muñoz");
     let (dataset, _) = run_with(bytes, &params_of(&shape)).unwrap();
-    let mut ids: Vec<&str> = dataset
-        .customer_ids
-        .values
-        .iter()
-        .map(String::as_str)
-        .collect();
+    let mut ids: Vec<&str> = dataset.customer_ids.iter().collect();
     ids.sort_unstable();
     assert_eq!(ids, ["José Muñoz", "Jürgen Müller", "Renée Dubois"]);
     // A real GBK file stays GB18030.
@@ -1309,11 +1299,11 @@ fn numeric_and_text_customer_ids_mixed_keep_first_seen_order() {
             first_seen.push(id.clone());
         }
     }
-    assert_eq!(data.customer_ids.values, first_seen);
+    assert_eq!(data.customer_ids.to_vec(), first_seen);
     let named: Vec<&str> = data
         .customer
         .iter()
-        .map(|&c| data.customer_ids.values[c as usize].as_str())
+        .map(|&c| data.customer_ids.get(c))
         .collect();
     assert_eq!(named, kept_ids);
 }

@@ -232,7 +232,7 @@ fn bad_summary_rows_are_left_out_and_said() {
     let layout = shape.summary.unwrap();
     assert_eq!(layout.time_unit, TimeUnit::Days);
     let (dataset, quality, facts) = read_summary(csv.as_bytes(), &layout).unwrap();
-    assert_eq!(dataset.customer_ids.values, ["a", "f"]);
+    assert_eq!(dataset.customer_ids.to_vec(), ["a", "f"]);
     assert_eq!((quality.rows_read, quality.rows_kept), (8, 2));
     assert_eq!(facts.as_of_day, day("2024-01-21"));
     type Examples = (u64, Vec<(u64, String)>);

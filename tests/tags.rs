@@ -19,12 +19,9 @@ use segscope::engine::{Dataset, Day, Interned};
 type Line<'a> = (&'a str, i32, f64, &'a str, &'a str, &'a str, &'a str);
 
 fn intern(table: &mut Interned, text: &str) -> u32 {
-    match table.values.iter().position(|v| v == text) {
+    match table.position(text) {
         Some(p) => p as u32,
-        None => {
-            table.values.push(text.to_string());
-            table.values.len() as u32 - 1
-        }
+        None => table.push(text),
     }
 }
 
@@ -105,7 +102,7 @@ fn fixture() -> (Dataset, Analysis) {
 }
 
 fn index(ds: &Dataset, id: &str) -> u32 {
-    ds.customer_ids.values.iter().position(|x| x == id).unwrap() as u32
+    ds.customer_ids.position(id).unwrap() as u32
 }
 
 fn ids(ds: &Dataset, tags: &TagTable, filters: &[TagFilter]) -> Vec<String> {

@@ -667,7 +667,6 @@ pub(super) fn summarize_streamed(
             let dataset = &part.dataset;
             let global = dataset
                 .customer_ids
-                .values
                 .iter()
                 .map(|id| ids.intern(id.as_bytes()))
                 .collect::<CliResult<Vec<u32>>>()?;
@@ -794,7 +793,7 @@ pub(super) fn summarize_streamed(
         // real id.
         let customers: Vec<String> = (p..ids.len()).step_by(k).map(|g| g.to_string()).collect();
         let mut dataset = Dataset {
-            customer_ids: Interned { values: customers },
+            customer_ids: Interned::from(customers),
             ..Dataset::default()
         };
         let mut keys: Vec<(u64, u32, u64)> = Vec::new();

@@ -24,7 +24,7 @@ pub fn dataset_from_csv(text: &str) -> Dataset {
         let id = record[0].to_string();
         let next = index.len() as u32;
         let customer = *index.entry(id.clone()).or_insert_with(|| {
-            d.customer_ids.values.push(id);
+            d.customer_ids.push(&id);
             next
         });
         d.customer.push(customer);

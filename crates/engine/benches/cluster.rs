@@ -275,14 +275,14 @@ fn million_customers() -> Dataset {
         (state >> 11) as f64 / (1u64 << 53) as f64
     };
     for p in 0..500 {
-        d.products.values.push(format!("p{p}"));
+        d.products.push(&format!("p{p}"));
     }
     for r in 0..30 {
-        d.regions.values.push(format!("r{r}"));
+        d.regions.push(&format!("r{r}"));
     }
-    d.channels.values = vec!["web".into(), "shop".into(), "app".into()];
+    d.channels = segscope_engine::Interned::from(vec!["web", "shop", "app"]);
     for c in 0..customers {
-        d.customer_ids.values.push(format!("c{c}"));
+        d.customer_ids.push(&format!("c{c}"));
         for _ in 0..3 {
             d.customer.push(c);
             d.day.push(19_000 + (next() * 365.0) as i32);

@@ -48,7 +48,7 @@ static DATASET: LazyLock<Dataset> = LazyLock::new(|| {
         let record = record.unwrap();
         let next = index.len() as u32;
         let customer = *index.entry(record[0].to_string()).or_insert_with(|| {
-            d.customer_ids.values.push(record[0].to_string());
+            d.customer_ids.push(&record[0]);
             next
         });
         d.customer.push(customer);

@@ -55,9 +55,7 @@ fn main() {
 }
 
 fn names(prefix: &str, n: usize) -> Interned {
-    Interned {
-        values: (0..n).map(|i| format!("{prefix}{i}")).collect(),
-    }
+    (0..n).map(|i| format!("{prefix}{i}")).collect()
 }
 
 /// `lines` lines of `lines / 10` customers: orders of one to four lines (one day, one order id),
@@ -229,11 +227,13 @@ fn customer_profile_one(bencher: Bencher) {
 #[divan::bench(sample_count = 3, sample_size = 1)]
 fn tag_table_1m_customers(bencher: Bencher) {
     let customers = 1_000_000u32;
-    let mut ds = Dataset::default();
-    ds.customer_ids.values = (0..customers).map(|c| format!("C{c:07}")).collect();
-    ds.products.values = (0..200).map(|p| format!("P{p}")).collect();
-    ds.regions.values = (0..30).map(|r| format!("R{r}")).collect();
-    ds.channels.values = vec!["web".into(), "store".into(), "app".into()];
+    let mut ds = Dataset {
+        customer_ids: (0..customers).map(|c| format!("C{c:07}")).collect(),
+        products: (0..200).map(|p| format!("P{p}")).collect(),
+        regions: (0..30).map(|r| format!("R{r}")).collect(),
+        channels: Interned::from(vec!["web", "store", "app"]),
+        ..Dataset::default()
+    };
     let base = parse_iso_day("2023-01-01").unwrap();
     let mut seed = 42u64;
     let mut next = || {

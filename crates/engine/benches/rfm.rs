@@ -24,8 +24,10 @@ fn main() {
 /// a file sorted by date), some returns and duplicates. A copy of `rfm::fixtures::synthetic`
 /// (crate-private), so the figures compare with the ones recorded before the benches moved here.
 fn synthetic(lines: usize, customers: u32, order_ids: bool) -> Dataset {
-    let mut ds = Dataset::default();
-    ds.customer_ids.values = (0..customers).map(|c| format!("C{c:07}")).collect();
+    let mut ds = Dataset {
+        customer_ids: (0..customers).map(|c| format!("C{c:07}")).collect(),
+        ..Dataset::default()
+    };
     let mut state = 0x9E37_79B9_7F4A_7C15u64;
     let mut next = || {
         state ^= state << 13;

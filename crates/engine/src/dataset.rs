@@ -11,24 +11,160 @@ use serde::{Deserialize, Serialize};
 pub type Day = i32;
 
 /// Interned string table: index → text, in first-seen order.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+///
+/// The texts are kept one after another in one string, with where each ends: a `Vec<String>`
+/// cost a 24-byte `String` and an allocation of its own per value (≈ 56 bytes a short customer
+/// id natively, 5.6 MB of the 1M-row file's 100,000 customers and ≈ 50 MB at 10M rows), where
+/// this costs the text and 8 bytes (4 in wasm).
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Interned {
-    /// The distinct values, in the order they were first seen.
-    pub values: Vec<String>,
+    /// Every value's text, one after another.
+    text: String,
+    /// Where each value ends in `text` (it starts where the one before ends).
+    ends: Vec<usize>,
 }
 
 impl Interned {
     /// Number of distinct values.
     pub fn len(&self) -> usize {
-        self.values.len()
+        self.ends.len()
     }
     /// True when no value was interned.
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.ends.is_empty()
     }
     /// The text of value `index`, or "" when out of range.
     pub fn get(&self, index: u32) -> &str {
-        self.values.get(index as usize).map_or("", String::as_str)
+        self.value(index as usize).unwrap_or("")
+    }
+    /// The text of value `index`; `None` when out of range.
+    pub fn value(&self, index: usize) -> Option<&str> {
+        let end = *self.ends.get(index)?;
+        let start = match index.checked_sub(1) {
+            Some(before) => *self.ends.get(before)?,
+            None => 0,
+        };
+        self.text.get(start..end)
+    }
+    /// The values in their order.
+    pub fn iter(&self) -> InternedIter<'_> {
+        InternedIter {
+            table: self,
+            front: 0,
+            back: self.len(),
+        }
+    }
+    /// Adds `text` as a new value (whether or not it is there already) and returns its index.
+    pub fn push(&mut self, text: &str) -> u32 {
+        let index = u32::try_from(self.ends.len()).unwrap_or(u32::MAX);
+        self.text.push_str(text);
+        self.ends.push(self.text.len());
+        index
+    }
+    /// Room for `values` more values without growing the index of ends.
+    pub fn reserve(&mut self, values: usize) {
+        self.ends.reserve(values);
+    }
+    /// Room for exactly `values` more values and `bytes` more bytes of text.
+    pub fn reserve_exact(&mut self, values: usize, bytes: usize) {
+        self.ends.reserve_exact(values);
+        self.text.reserve_exact(bytes);
+    }
+    /// The index of the first value equal to `text` (a linear search: for tests and small tables).
+    pub fn position(&self, text: &str) -> Option<usize> {
+        self.iter().position(|v| v == text)
+    }
+    /// The values as owned strings.
+    pub fn to_vec(&self) -> Vec<String> {
+        self.iter().map(str::to_owned).collect()
+    }
+    /// Bytes of text held (for memory estimates).
+    pub fn text_bytes(&self) -> usize {
+        self.text.len()
+    }
+    /// Frees the room reserved beyond the values held.
+    pub fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+}
+
+impl std::fmt::Debug for Interned {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for Interned {
+    fn from_iter<I: IntoIterator<Item = S>>(values: I) -> Self {
+        let mut table = Self::default();
+        for value in values {
+            table.push(value.as_ref());
+        }
+        table
+    }
+}
+
+impl<S: AsRef<str>> From<Vec<S>> for Interned {
+    fn from(values: Vec<S>) -> Self {
+        values.iter().collect()
+    }
+}
+
+impl<'a> IntoIterator for &'a Interned {
+    type Item = &'a str;
+    type IntoIter = InternedIter<'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+/// The values of an [`Interned`] table in their order ([`Interned::iter`]).
+#[derive(Debug, Clone)]
+pub struct InternedIter<'a> {
+    table: &'a Interned,
+    front: usize,
+    back: usize,
+}
+
+impl<'a> Iterator for InternedIter<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        if self.front >= self.back {
+            return None;
+        }
+        let value = self.table.value(self.front).unwrap_or("");
+        self.front += 1;
+        Some(value)
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.back.saturating_sub(self.front);
+        (left, Some(left))
+    }
+}
+
+impl DoubleEndedIterator for InternedIter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        if self.front >= self.back {
+            return None;
+        }
+        self.back -= 1;
+        Some(self.table.value(self.back).unwrap_or(""))
+    }
+}
+
+impl ExactSizeIterator for InternedIter<'_> {}
+
+/// As a list of the values' texts (`["C001","C002"]`).
+impl Serialize for Interned {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Interned {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Vec::<String>::deserialize(deserializer)?.into())
     }
 }
 
@@ -116,5 +252,48 @@ impl Dataset {
     /// Number of distinct customers.
     pub fn customer_count(&self) -> usize {
         self.customer_ids.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// The packed table reads back what was pushed, as a `Vec<String>` of the same values would
+    /// (empty values, multi-byte text, a value pushed twice), forwards and backwards.
+    #[test]
+    fn an_interned_table_reads_back_its_values_in_order() {
+        let values = ["C001", "", "张三", "C001", "a,b", "\u{FFFD}"];
+        let mut table = Interned::default();
+        for (i, v) in values.iter().enumerate() {
+            assert_eq!(table.push(v), i as u32);
+        }
+        assert_eq!(table.len(), values.len());
+        assert_eq!(table.to_vec(), values);
+        assert_eq!(table.iter().len(), values.len());
+        assert!(table.iter().rev().eq(values.iter().rev().copied()));
+        for (i, v) in values.iter().enumerate() {
+            assert_eq!(table.get(i as u32), *v);
+            assert_eq!(table.value(i), Some(*v));
+        }
+        assert_eq!(table.get(99), "");
+        assert_eq!(table.value(values.len()), None);
+        assert_eq!(table.position("张三"), Some(2));
+        assert_eq!(table.position("C001"), Some(0));
+        assert_eq!(table.position("nope"), None);
+        assert_eq!(
+            table.text_bytes(),
+            values.iter().map(|v| v.len()).sum::<usize>()
+        );
+        assert_eq!(Interned::from(values.to_vec()), table);
+        assert_eq!(format!("{table:?}"), format!("{values:?}"));
+        // Serialized as the list of its values, and back.
+        let json = serde_json::to_string(&table).unwrap();
+        assert_eq!(json, serde_json::to_string(&values).unwrap());
+        assert_eq!(serde_json::from_str::<Interned>(&json).unwrap(), table);
+        assert!(Interned::default().is_empty());
+        assert_eq!(Interned::default().iter().next(), None);
     }
 }

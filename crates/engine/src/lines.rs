@@ -641,9 +641,7 @@ mod tests {
     /// after the as-of day 5, line 4 has a NaN amount. Orders 7, 8, 7, 8, 9.
     fn dataset(order_ids: bool) -> Dataset {
         Dataset {
-            customer_ids: Interned {
-                values: vec!["a".into(), "b".into()],
-            },
+            customer_ids: Interned::from(vec!["a", "b"]),
             customer: vec![1, 0, 1, 0, 1, 0],
             day: vec![1, 2, 1, 9, 3, 2],
             amount: vec![10.0, 5.0, 10.0, 1.0, f64::NAN, 2.5],
@@ -667,9 +665,7 @@ mod tests {
                 // Order ids cycle through 7 values in a scrambled order; amounts not exactly
                 // representable, so the summing order would show.
                 let d = Dataset {
-                    customer_ids: Interned {
-                        values: vec!["a".into()],
-                    },
+                    customer_ids: Interned::from(vec!["a"]),
                     customer: vec![0; n],
                     day: (0..n).map(|i| (i % 11) as Day).collect(),
                     amount: (0..n).map(|i| 0.1 * (i as f64 + 1.0)).collect(),
@@ -737,9 +733,7 @@ mod tests {
                 _ => f64::from(cents) / 100.0 + 0.001 * f64::from(odd),
             };
             let d = Dataset {
-                customer_ids: Interned {
-                    values: (0..12).map(|i| i.to_string()).collect(),
-                },
+                customer_ids: (0..12).map(|i| i.to_string()).collect(),
                 customer: lines.iter().map(|l| l.0).collect(),
                 day: lines.iter().map(|l| l.1).collect(),
                 amount: lines.iter().map(|l| amount(l.2, l.5)).collect(),

@@ -19,7 +19,7 @@ use segscope_engine::forecast::{
 };
 use segscope_engine::rfm::{analyze, RfmParams};
 use segscope_engine::table_out::CsvSink;
-use segscope_engine::{Dataset, Day, Interned};
+use segscope_engine::{Dataset, Day};
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/forecast")
@@ -263,9 +263,7 @@ fn a_planted_level_trend_and_season_are_recovered() {
 fn daily_dataset(days: i32) -> Dataset {
     let start = day_from_ymd(2020, 1, 1).unwrap();
     let mut d = Dataset {
-        customer_ids: Interned {
-            values: (0..7).map(|i| format!("c{i}")).collect(),
-        },
+        customer_ids: (0..7).map(|i| format!("c{i}")).collect(),
         ..Dataset::default()
     };
     for i in 0..days {
@@ -565,9 +563,7 @@ fn weekly_dataset(weeks: usize, seed: u64) -> (Dataset, Day) {
     let start = day_from_ymd(2021, 1, 4).unwrap();
     let mut rng = Pcg64Mcg::seed_from_u64(seed);
     let mut d = Dataset {
-        customer_ids: Interned {
-            values: (0..7).map(|i| format!("c{i}")).collect(),
-        },
+        customer_ids: (0..7).map(|i| format!("c{i}")).collect(),
         ..Dataset::default()
     };
     for t in 0..weeks {

@@ -124,7 +124,7 @@ proptest! {
             match (&utf8, &other) {
                 (None, None) => {}
                 (Some((d1, r1)), Some((d2, r2))) => {
-                    prop_assert_eq!(&d1.customer_ids.values, &d2.customer_ids.values);
+                    prop_assert_eq!(&d1.customer_ids, &d2.customer_ids);
                     prop_assert_eq!(&d1.customer, &d2.customer);
                     prop_assert_eq!(&d1.day, &d2.day);
                     prop_assert_eq!(&d1.amount, &d2.amount);

@@ -269,17 +269,13 @@ pub(crate) mod tests {
     /// (bread, an empty product), order 4 (a return only).
     pub(crate) fn dataset() -> Dataset {
         Dataset {
-            customer_ids: Interned {
-                values: vec!["a".into(), "b".into()],
-            },
+            customer_ids: Interned::from(vec!["a", "b"]),
             customer: vec![0, 0, 0, 0, 1, 1, 1],
             day: vec![1, 1, 1, 2, 1, 1, 3],
             amount: vec![2.0, 3.0, -1.0, 2.0, 3.0, 1.0, -3.0],
             order_hash: vec![1, 1, 1, 2, 3, 3, 4],
             product: vec![0, 1, 2, 0, 1, 3, 1],
-            products: Interned {
-                values: vec!["milk".into(), "bread".into(), "eggs".into(), "".into()],
-            },
+            products: Interned::from(vec!["milk", "bread", "eggs", ""]),
             is_exact_duplicate: vec![false; 7],
             ..Dataset::default()
         }

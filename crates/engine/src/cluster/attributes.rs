@@ -189,7 +189,6 @@ impl AttributeTable {
     /// Row of each customer index (`None` = no row) and the join report.
     pub fn join(&self, customer_ids: &Interned) -> (Vec<Option<usize>>, AttributeJoin) {
         let index: FxHashMap<&str, usize> = customer_ids
-            .values
             .iter()
             .enumerate()
             .map(|(c, id)| (id.trim(), c))

@@ -646,9 +646,8 @@ impl<'a, 'b> Builder<'a, 'b> {
             .enumerate()
             .map(|(i, p)| (p.as_str(), i))
             .collect();
-        for (code, name) in items.values.iter().enumerate() {
-            if let (Some(&column), Some(slot)) = (index.get(name.as_str()), column_of.get_mut(code))
-            {
+        for (code, name) in items.iter().enumerate() {
+            if let (Some(&column), Some(slot)) = (index.get(name), column_of.get_mut(code)) {
                 *slot = column;
             }
         }
@@ -858,9 +857,9 @@ fn top_products(view: &LineView<'_>, product: &[u32], products: &Interned) -> (V
     });
     let mut ranked: Vec<(f64, &str)> = revenue
         .iter()
-        .zip(&products.values)
+        .zip(products)
         .filter(|(r, _)| **r > 0.0)
-        .map(|(r, name)| (*r, name.as_str()))
+        .map(|(r, name)| (*r, name))
         .collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     let other = ranked.len() > MAX_CATEGORY_COLUMNS;

@@ -97,7 +97,7 @@ pub fn customer_profile(
     customer_id: &str,
 ) -> Option<CustomerProfile> {
     let wanted = customer_id.trim();
-    let ids = &dataset.customer_ids.values;
+    let ids = &dataset.customer_ids;
     // Exactly as typed; else ignoring white space and line breaks, which a search box cannot
     // hold (regression: ids with a line break inside could not be found).
     let position = ids.iter().position(|id| id == wanted).or_else(|| {

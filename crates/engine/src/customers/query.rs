@@ -118,9 +118,8 @@ impl BoughtFilter {
             *wanted.entry(name.as_str()).or_default() |= 1 << (32 + b);
         }
         let bit: Vec<u64> = names
-            .values
             .iter()
-            .map(|v| wanted.get(v.as_str()).copied().unwrap_or(0))
+            .map(|v| wanted.get(v).copied().unwrap_or(0))
             .collect();
         let need = (1u64 << bought.len()) - 1;
         let banned = ((1u64 << not_bought.len()) - 1) << 32;

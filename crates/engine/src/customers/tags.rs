@@ -450,7 +450,7 @@ impl TagTable {
             TagKind::PreferredCategory | TagKind::Region | TagKind::Channel => {
                 let names = self.names(filter.kind);
                 let mut accepted = vec![false; names.len()];
-                for (slot, name) in accepted.iter_mut().zip(&names.values) {
+                for (slot, name) in accepted.iter_mut().zip(names) {
                     *slot = values.iter().any(|v| v == name);
                 }
                 Accepted::Text(filter.kind, accepted)
@@ -521,11 +521,10 @@ impl TagTable {
                             }
                         }
                         let mut counted: Vec<(String, u64)> = names
-                            .values
                             .iter()
                             .zip(counts)
                             .filter(|(_, count)| *count > 0)
-                            .map(|(name, count)| (name.clone(), count))
+                            .map(|(name, count)| (name.to_owned(), count))
                             .collect();
                         counted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
                         counted

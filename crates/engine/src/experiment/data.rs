@@ -190,7 +190,6 @@ impl ExperimentData {
             Some((dataset, _)) => {
                 let by_id: FxHashMap<&str, u32> = dataset
                     .customer_ids
-                    .values
                     .iter()
                     .enumerate()
                     .map(|(c, id)| (id.trim(), c as u32))

@@ -1506,12 +1506,7 @@ impl Builder {
         }
 
         let products = self.product.as_ref().map_or(0, |p| {
-            p.interner
-                .table
-                .values
-                .iter()
-                .filter(|v| !v.is_empty())
-                .count() as u64
+            p.interner.table.iter().filter(|v| !v.is_empty()).count() as u64
         });
         let date_range = (rows_kept > 0).then_some((self.min_day, self.max_day));
         let (product, products_table) = split_text(self.product);
@@ -1854,6 +1849,15 @@ fn shrink(dataset: &mut Dataset) {
     dataset.category.shrink_to_fit();
     dataset.minute_of_day.shrink_to_fit();
     dataset.is_exact_duplicate.shrink_to_fit();
+    for table in [
+        &mut dataset.customer_ids,
+        &mut dataset.products,
+        &mut dataset.regions,
+        &mut dataset.channels,
+        &mut dataset.categories,
+    ] {
+        table.shrink_to_fit();
+    }
 }
 
 // Native only: proptest and the fixture files are not there on wasm32 (nor is the two-threads

@@ -613,7 +613,7 @@ pub(crate) mod tests {
             ds.is_exact_duplicate.push(seen.contains(line));
             seen.push(*line);
         }
-        ds.customer_ids = Interned { values: ids };
+        ds.customer_ids = Interned::from(ids);
         ds
     }
 
@@ -627,7 +627,7 @@ pub(crate) mod tests {
         a: &Analysis,
         id: &str,
     ) -> (i32, u32, f64, u8, u8, u8, Segment) {
-        let c = ds.customer_ids.values.iter().position(|x| x == id).unwrap() as u32;
+        let c = ds.customer_ids.position(id).unwrap() as u32;
         let i = a
             .customers
             .customer
@@ -1051,8 +1051,10 @@ pub(crate) mod tests {
     /// A synthetic dataset: `lines` lines over `customers` customers, dates over two years,
     /// customers interleaved (as in a file sorted by date), some returns and duplicates.
     pub(crate) fn synthetic(lines: usize, customers: u32, order_ids: bool) -> Dataset {
-        let mut ds = Dataset::default();
-        ds.customer_ids.values = (0..customers).map(|c| format!("C{c:07}")).collect();
+        let mut ds = Dataset {
+            customer_ids: (0..customers).map(|c| format!("C{c:07}")).collect(),
+            ..Dataset::default()
+        };
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
         let mut next = || {
             state ^= state << 13;

@@ -219,8 +219,7 @@ impl Names {
         if let Some(i) = self.index.get(text) {
             return *i;
         }
-        let i = self.table.values.len() as u32;
-        self.table.values.push(text.to_string());
+        let i = self.table.push(text);
         self.index.insert(text.to_string(), i);
         i
     }
@@ -559,7 +558,8 @@ fn synthesize(
         channels,
         ..Dataset::default()
     };
-    d.customer_ids.values.reserve_exact(rows.len());
+    d.customer_ids
+        .reserve_exact(rows.len(), rows.iter().map(|r| r.id.len()).sum());
     d.customer.reserve_exact(lines);
     d.day.reserve_exact(lines);
     d.amount.reserve_exact(lines);
@@ -572,8 +572,7 @@ fn synthesize(
         d.channel.reserve_exact(lines);
     }
     for row in rows {
-        let customer = d.customer_ids.values.len() as u32;
-        d.customer_ids.values.push(row.id);
+        let customer = d.customer_ids.push(&row.id);
         let region = c.region.map(|_| row.region);
         let channel = c.channel.map(|_| row.channel);
         if row

@@ -140,6 +140,8 @@ fn check_basic(bytes: &[u8], encoding: TextEncoding) {
     assert_ne!(data.order_hash[0], data.order_hash[2]);
     assert_eq!(report.customers, 3);
     assert_eq!(report.orders, 5);
+    // The dataset carries the count: the room an RFM run reserves for its orders.
+    assert_eq!(data.order_count, Some(5));
     assert_eq!(report.products, 4);
     assert_eq!(report.date_range, Some((day(2024, 3, 5), day(2024, 4, 2))));
     assert_eq!(report.returns.lines, 1);

@@ -209,6 +209,10 @@ pub struct Dataset {
     /// day (inclusive; see [`crate::summary::read_summary`]): per-customer aggregates are exact,
     /// the lines themselves are not real.
     pub summary_as_of: Option<Day>,
+    /// Distinct orders among the lines as the ingest counted them (order ids hashed with their
+    /// customer, else customer-days); `None` when not counted. Room an analysis reserves for its
+    /// orders, never a result: a run with an earlier as-of day has fewer.
+    pub order_count: Option<u64>,
 }
 
 /// [`Dataset::minute_of_day`] of a line whose date had no time of day.

@@ -1532,6 +1532,7 @@ impl Builder {
             minute_of_day: self.minute_of_day,
             is_exact_duplicate: self.is_exact_duplicate,
             summary_as_of: None,
+            order_count: Some(orders),
         };
         shrink(&mut dataset);
         // Customers whose every line was dropped as far-dated keep their interned id with no

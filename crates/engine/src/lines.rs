@@ -553,6 +553,11 @@ impl GroupsMut<'_> {
         self.start.len().saturating_sub(1)
     }
 
+    /// Number of lines in this part's groups.
+    pub(crate) fn lines(&self) -> usize {
+        self.lines.len()
+    }
+
     /// The line indices of this part's group `group`, to reorder in place.
     pub(crate) fn of_mut(&mut self, group: usize) -> &mut [u32] {
         match (self.start.get(group), self.start.get(group + 1)) {

@@ -445,15 +445,34 @@ impl Orders {
             let customers = by_customer.groups();
             let duplicates_removed = by_customer.removed_duplicates();
             let [mut low, mut high] = by_customer.halves_mut(customers / 2);
-            let part = |groups: &mut lines::GroupsMut<'_>| {
+            // Room: the first half's orders are where the second's are appended, so it reserves
+            // for all of them; the second half for its share of the lines' orders and 1/16 more.
+            let count = order_count.and_then(|n| usize::try_from(n).ok());
+            let all_lines = (low.lines() + high.lines()).max(1);
+            let rooms = [
+                count.map(|n| (n.min(all_lines), customers + 1)),
+                count.map(|n| {
+                    let share = (n as u128 * high.lines() as u128 / all_lines as u128) as usize;
+                    ((share + share / 16).min(high.lines()), high.groups())
+                }),
+            ];
+            let part = |groups: &mut lines::GroupsMut<'_>, room: Option<(usize, usize)>| {
                 let mut orders = Orders::default();
+                if let Some((orders_room, customers_room)) = room {
+                    orders.reserve(orders_room);
+                    orders.start.reserve_exact(customers_room);
+                }
                 for c in 0..groups.groups() {
                     orders.start.push(orders.day.len());
                     run.for_each_order(groups.of_mut(c), |_, order| orders.push(order));
                 }
                 orders
             };
-            let (mut orders, second) = crate::parallel::join(|| part(&mut low), || part(&mut high));
+            let [first_room, second_room] = rooms;
+            let (mut orders, second) = crate::parallel::join(
+                || part(&mut low, first_room),
+                || part(&mut high, second_room),
+            );
             let shift = orders.day.len();
             orders
                 .start
@@ -466,13 +485,10 @@ impl Orders {
             return orders;
         }
         let _ = threads;
-        // Orders are pushed as found: reserving one per line would cost real memory in wasm.
+        // Room for the ingest's count of orders (one per line would cost real memory in wasm).
         let mut orders = Orders::default();
         if let Some(count) = order_count.and_then(|n| usize::try_from(n).ok()) {
-            let room = count.min(run.len());
-            orders.day.reserve_exact(room);
-            orders.net.reserve_exact(room);
-            orders.purchase.reserve_exact(room);
+            orders.reserve(count.min(run.len()));
         }
         let mut next = 0;
         let (customers, duplicates_removed) =
@@ -490,6 +506,13 @@ impl Orders {
         orders.start.push(orders.day.len());
         orders.duplicates_removed = duplicates_removed;
         orders
+    }
+
+    /// Room for exactly `orders` more orders.
+    fn reserve(&mut self, orders: usize) {
+        self.day.reserve_exact(orders);
+        self.net.reserve_exact(orders);
+        self.purchase.reserve_exact(orders);
     }
 
     fn push(&mut self, order: lines::OrderTotal) {
@@ -1155,8 +1178,10 @@ pub(crate) mod tests {
         let orders = analyze_on(&ds, &params, 1).unwrap().report.kpis.orders;
         for count in [Some(orders), Some(1), Some(0), Some(u64::MAX), None] {
             ds.order_count = count;
-            let analysis = format!("{:?}", analyze_on(&ds, &params, 1).unwrap());
-            assert_eq!(analysis, unknown, "{count:?}");
+            for threads in [1, 2] {
+                let analysis = format!("{:?}", analyze_on(&ds, &params, threads).unwrap());
+                assert_eq!(analysis, unknown, "{count:?} {threads}");
+            }
         }
     }
 

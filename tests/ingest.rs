@@ -1305,7 +1305,7 @@ fn numeric_and_text_customer_ids_mixed_keep_first_seen_order() {
     let named: Vec<&str> = data
         .customer
         .iter()
-        .map(|&c| data.customer_ids.get(c))
+        .map(|&c| data.customer_ids.value(c as usize).unwrap())
         .collect();
     assert_eq!(named, kept_ids);
 }

@@ -78,10 +78,6 @@ impl Interned {
     pub fn to_vec(&self) -> Vec<String> {
         self.iter().map(str::to_owned).collect()
     }
-    /// Bytes of text held (for memory estimates).
-    pub fn text_bytes(&self) -> usize {
-        self.text.len()
-    }
     /// Frees the room reserved beyond the values held.
     pub fn shrink_to_fit(&mut self) {
         self.text.shrink_to_fit();
@@ -162,9 +158,28 @@ impl Serialize for Interned {
     }
 }
 
+/// From a list of strings, each pushed as it is read (no `Vec<String>` between).
 impl<'de> Deserialize<'de> for Interned {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(Vec::<String>::deserialize(deserializer)?.into())
+        struct Values;
+        impl<'de> serde::de::Visitor<'de> for Values {
+            type Value = Interned;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of strings")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Interned, A::Error> {
+                let mut table = Interned::default();
+                table.reserve(seq.size_hint().unwrap_or(0));
+                while let Some(value) = seq.next_element::<std::borrow::Cow<'de, str>>()? {
+                    table.push(&value);
+                }
+                Ok(table)
+            }
+        }
+        deserializer.deserialize_seq(Values)
     }
 }
 
@@ -287,10 +302,6 @@ mod tests {
         assert_eq!(table.position("张三"), Some(2));
         assert_eq!(table.position("C001"), Some(0));
         assert_eq!(table.position("nope"), None);
-        assert_eq!(
-            table.text_bytes(),
-            values.iter().map(|v| v.len()).sum::<usize>()
-        );
         assert_eq!(Interned::from(values.to_vec()), table);
         assert_eq!(format!("{table:?}"), format!("{values:?}"));
         // Serialized as the list of its values, and back.

@@ -146,7 +146,8 @@ pub(super) struct Interner {
     short: HashMap<ShortKey, u32, BuildPassThrough>,
     long: FxHashMap<Box<[u8]>, u32>,
     pub(super) table: Interned,
-    /// U+FFFD introduced when decoding each value (all zero for valid UTF-8).
+    /// U+FFFD introduced when decoding each value; empty until a value needed one (then one
+    /// entry a value: 4 bytes a customer saved in the usual all-valid file).
     replaced: Vec<u32>,
     any_replaced: bool,
     /// The value looked up last (consecutive lines of one order often repeat it).
@@ -170,13 +171,13 @@ impl Interner {
             dense: Vec::new(),
             short: HashMap::with_capacity_and_hasher(values, BuildPassThrough::default()),
             long: FxHashMap::default(),
-            // The values' ends too (growing them copies them all).
+            // The values' ends too (growing them copies them all); their text grows as needed.
             table: {
                 let mut table = Interned::default();
                 table.reserve(values);
                 table
             },
-            replaced: Vec::with_capacity(values),
+            replaced: Vec::new(),
             any_replaced: false,
             last: None,
             recent: Vec::new(),
@@ -369,8 +370,14 @@ impl Interner {
             }
         };
         let i = self.table.push(&text);
-        self.replaced.push(replaced);
+        if replaced > 0 && !self.any_replaced {
+            // The values before this one needed none.
+            self.replaced.resize(i as usize, 0);
+        }
         self.any_replaced |= replaced > 0;
+        if self.any_replaced {
+            self.replaced.push(replaced);
+        }
         if replaced > 0 {
             self.invalid.insert(i, bytes.into());
         }
@@ -414,6 +421,47 @@ mod tests {
         let mut interner = Interner::new();
         let indexes = values.iter().map(|v| interner.intern(v).0).collect();
         (indexes, interner)
+    }
+
+    /// The replacement characters a value needed are given again each time it is found, before
+    /// and after the first value that needed any (the counts are kept only from then on).
+    #[test]
+    fn replaced_characters_are_found_again_with_their_value() {
+        let mut interner = Interner::new();
+        let cells: [&[u8]; 8] = [
+            b"a",
+            b"b\xff\xfe",
+            b"c",
+            b"a",
+            b"b\xff\xfe",
+            b"\xffd",
+            b"c",
+            b"\xffd",
+        ];
+        let got: Vec<(u32, u32)> = cells.iter().map(|c| interner.intern(c)).collect();
+        assert_eq!(
+            got,
+            [
+                (0, 0),
+                (1, 2),
+                (2, 0),
+                (0, 0),
+                (1, 2),
+                (3, 1),
+                (2, 0),
+                (3, 1)
+            ]
+        );
+        assert_eq!(
+            interner.table.to_vec(),
+            ["a", "b\u{FFFD}\u{FFFD}", "c", "\u{FFFD}d"]
+        );
+        // A file whose values are all valid keeps no count at all.
+        let mut valid = Interner::new();
+        for c in [&b"x"[..], b"y", b"x"] {
+            assert_eq!(valid.intern(c).1, 0);
+        }
+        assert!(valid.replaced.is_empty());
     }
 
     #[test]
@@ -530,7 +578,7 @@ mod tests {
             prop_assert_eq!(&indexes, &reference(&all));
             for (v, &i) in all.iter().zip(&indexes) {
                 let text = String::from_utf8_lossy(v);
-                prop_assert_eq!(interner.table.get(i), &*text);
+                prop_assert_eq!(interner.table.value(i as usize).unwrap(), &*text);
             }
         }
     }

@@ -435,9 +435,11 @@ impl Orders {
     /// `threads` ≥ 2 and enough customers (natively), each half of the customers on a thread,
     /// the second half's orders then appended (the same orders in the same order).
     ///
-    /// `order_count`, the ingest's count of the dataset's orders, is the room reserved for them
-    /// with one thread: in wasm, growing by doubling left up to twice the room in the heap (the
-    /// 10M-row run's 4.6M orders in 8.4M places, the run's and so the page's peak).
+    /// `order_count`, the ingest's count of the dataset's orders, sizes the room reserved for
+    /// them (at most one per line; a run with an earlier as-of day has fewer orders and leaves
+    /// some of it unused): in wasm, growing by doubling left up to twice the room in the heap
+    /// (the 10M-row run's 4.6M orders in 8.4M places, the run's and so the page's peak), and
+    /// natively each step copied the orders in the heap.
     fn build(run: &RunLines<'_>, threads: usize, order_count: Option<u64>) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         if threads >= 2 && run.customer_groups() >= MIN_CUSTOMERS_IN_HALVES {
@@ -447,13 +449,19 @@ impl Orders {
             let [mut low, mut high] = by_customer.halves_mut(customers / 2);
             // Room: the first half's orders are where the second's are appended, so it reserves
             // for all of them; the second half for its share of the lines' orders and 1/16 more.
-            let count = order_count.and_then(|n| usize::try_from(n).ok());
             let all_lines = (low.lines() + high.lines()).max(1);
+            let count = order_count
+                .and_then(|n| usize::try_from(n).ok())
+                .map(|n| n.min(all_lines));
             let rooms = [
-                count.map(|n| (n.min(all_lines), customers + 1)),
+                count.map(|n| (n, customers + 1)),
                 count.map(|n| {
+                    // n ≤ all_lines, so the share is at most the half's lines.
                     let share = (n as u128 * high.lines() as u128 / all_lines as u128) as usize;
-                    ((share + share / 16).min(high.lines()), high.groups())
+                    (
+                        share.saturating_add(share / 16).min(high.lines()),
+                        high.groups(),
+                    )
                 }),
             ];
             let part = |groups: &mut lines::GroupsMut<'_>, room: Option<(usize, usize)>| {
@@ -1177,6 +1185,20 @@ pub(crate) mod tests {
         let unknown = format!("{:?}", analyze_on(&ds, &params, 1).unwrap());
         let orders = analyze_on(&ds, &params, 1).unwrap().report.kpis.orders;
         for count in [Some(orders), Some(1), Some(0), Some(u64::MAX), None] {
+            ds.order_count = count;
+            for threads in [1, 2] {
+                let analysis = format!("{:?}", analyze_on(&ds, &params, threads).unwrap());
+                assert_eq!(analysis, unknown, "{count:?} {threads}");
+            }
+        }
+        // Two threads where the second half holds nearly every line: its share of a huge count
+        // is cut at its lines (it overflowed before the count was cut at all the lines).
+        let mut lines: Vec<Line> = vec![("a", "2024-01-01", 5.0, "a1")];
+        let orders: Vec<String> = (0..40).map(|i| format!("b{i}")).collect();
+        lines.extend(orders.iter().map(|o| ("b", "2024-02-01", 7.0, o.as_str())));
+        let mut ds = dataset(&lines);
+        let unknown = format!("{:?}", analyze_on(&ds, &params, 1).unwrap());
+        for count in [Some(u64::MAX), Some(41), Some(3), None] {
             ds.order_count = count;
             for threads in [1, 2] {
                 let analysis = format!("{:?}", analyze_on(&ds, &params, threads).unwrap());

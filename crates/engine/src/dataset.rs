@@ -47,12 +47,8 @@ impl Interned {
         self.text.get(start..end)
     }
     /// The values in their order.
-    pub fn iter(&self) -> InternedIter<'_> {
-        InternedIter {
-            table: self,
-            front: 0,
-            back: self.len(),
-        }
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator + Clone {
+        (0..self.len()).map(|index| self.value(index).unwrap_or(""))
     }
     /// Adds `text` as a new value (whether or not it is there already) and returns its index.
     pub fn push(&mut self, text: &str) -> u32 {
@@ -106,50 +102,6 @@ impl<S: AsRef<str>> From<Vec<S>> for Interned {
         values.iter().collect()
     }
 }
-
-impl<'a> IntoIterator for &'a Interned {
-    type Item = &'a str;
-    type IntoIter = InternedIter<'a>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.iter()
-    }
-}
-
-/// The values of an [`Interned`] table in their order ([`Interned::iter`]).
-#[derive(Debug, Clone)]
-pub struct InternedIter<'a> {
-    table: &'a Interned,
-    front: usize,
-    back: usize,
-}
-
-impl<'a> Iterator for InternedIter<'a> {
-    type Item = &'a str;
-    fn next(&mut self) -> Option<&'a str> {
-        if self.front >= self.back {
-            return None;
-        }
-        let value = self.table.value(self.front).unwrap_or("");
-        self.front += 1;
-        Some(value)
-    }
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = self.back.saturating_sub(self.front);
-        (left, Some(left))
-    }
-}
-
-impl DoubleEndedIterator for InternedIter<'_> {
-    fn next_back(&mut self) -> Option<Self::Item> {
-        if self.front >= self.back {
-            return None;
-        }
-        self.back -= 1;
-        Some(self.table.value(self.back).unwrap_or(""))
-    }
-}
-
-impl ExactSizeIterator for InternedIter<'_> {}
 
 /// As a list of the values' texts (`["C001","C002"]`).
 impl Serialize for Interned {

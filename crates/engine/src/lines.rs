@@ -319,6 +319,9 @@ impl<'a> RunLines<'a> {
         let running = start.last().copied().unwrap_or(0);
         // The ranges of customers gathered at once: as many customers as fit, at least one.
         let mut ranges = Vec::new();
+        // Lines of the widest range: its room is reserved once (growing from a smaller first
+        // range doubled it: 2¹⁹ lines, 12.6 MB, for 2¹⁸ used at 1M rows).
+        let mut widest = 0;
         let mut from = 0;
         while from < customers {
             let first_line = start.get(from).copied().unwrap_or(running);
@@ -330,19 +333,10 @@ impl<'a> RunLines<'a> {
             {
                 to += 1;
             }
+            widest = widest.max(start.get(to).copied().unwrap_or(running) - first_line);
             ranges.push((from, to));
             from = to;
         }
-        // Room for the largest range, reserved once: growing from a smaller first range doubled
-        // it (2¹⁹ lines, 12.6 MB, for 2¹⁸ used at 1M rows: the native run's peak).
-        let widest = ranges
-            .iter()
-            .map(|&(from, to)| {
-                start.get(to).copied().unwrap_or(running)
-                    - start.get(from).copied().unwrap_or(running)
-            })
-            .max()
-            .unwrap_or(0);
         let mut gathered: Vec<Gathered> = Vec::with_capacity(widest);
         let mut cursor: Vec<usize> = Vec::new();
         let mut runs = Vec::with_capacity(MAX_RUNS);

@@ -857,7 +857,7 @@ fn top_products(view: &LineView<'_>, product: &[u32], products: &Interned) -> (V
     });
     let mut ranked: Vec<(f64, &str)> = revenue
         .iter()
-        .zip(products)
+        .zip(products.iter())
         .filter(|(r, _)| **r > 0.0)
         .map(|(r, name)| (*r, name))
         .collect();

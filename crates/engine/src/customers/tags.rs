@@ -450,7 +450,7 @@ impl TagTable {
             TagKind::PreferredCategory | TagKind::Region | TagKind::Channel => {
                 let names = self.names(filter.kind);
                 let mut accepted = vec![false; names.len()];
-                for (slot, name) in accepted.iter_mut().zip(names) {
+                for (slot, name) in accepted.iter_mut().zip(names.iter()) {
                     *slot = values.iter().any(|v| v == name);
                 }
                 Accepted::Text(filter.kind, accepted)

@@ -453,17 +453,15 @@ impl Orders {
             let count = order_count
                 .and_then(|n| usize::try_from(n).ok())
                 .map(|n| n.min(all_lines));
-            let rooms = [
-                count.map(|n| (n, customers + 1)),
-                count.map(|n| {
-                    // n ≤ all_lines, so the share is at most the half's lines.
-                    let share = (n as u128 * high.lines() as u128 / all_lines as u128) as usize;
-                    (
-                        share.saturating_add(share / 16).min(high.lines()),
-                        high.groups(),
-                    )
-                }),
-            ];
+            let first_room = count.map(|n| (n, customers + 1));
+            let second_room = count.map(|n| {
+                // n ≤ all_lines, so the share is at most the half's lines.
+                let share = (n as u128 * high.lines() as u128 / all_lines as u128) as usize;
+                (
+                    share.saturating_add(share / 16).min(high.lines()),
+                    high.groups(),
+                )
+            });
             let part = |groups: &mut lines::GroupsMut<'_>, room: Option<(usize, usize)>| {
                 let mut orders = Orders::default();
                 if let Some((orders_room, customers_room)) = room {
@@ -476,7 +474,6 @@ impl Orders {
                 }
                 orders
             };
-            let [first_room, second_room] = rooms;
             let (mut orders, second) = crate::parallel::join(
                 || part(&mut low, first_room),
                 || part(&mut high, second_room),

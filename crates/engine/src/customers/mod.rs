@@ -28,8 +28,8 @@ pub use profile::{
     FAVOURITE_PRODUCTS_MAX, ORDER_PRODUCTS_MAX, TIMELINE_MAX_ORDERS,
 };
 pub use query::{
-    export_csv, export_csv_tagged, export_table, query, query_tagged, BoughtFilter, CustomerPage,
-    CustomerQuery, CustomerRow, SortKey, EXPORT_HEADER, TAG_EXPORT_HEADER,
+    export_csv, export_csv_tagged, export_table, for_each_row, query, query_tagged, BoughtFilter,
+    CustomerPage, CustomerQuery, CustomerRow, SortKey, EXPORT_HEADER, TAG_EXPORT_HEADER,
 };
 pub use tags::{
     ClusterLabels, CustomerTags, PurchaseCycle, TagCounts, TagFilter, TagKind, TagTable,

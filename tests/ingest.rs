@@ -131,7 +131,7 @@ fn check_basic(bytes: &[u8], encoding: TextEncoding) {
     assert_eq!(data.amount, [12.5, 7.25, 30.0, 5.0, -7.25, 19.99]);
     assert_close(sum(&data), 67.49);
     assert_eq!(data.products.to_vec(), ["Tea", "Cup", "Teapot", "茶叶"]);
-    assert_eq!(data.product, [0, 1, 2, 0, 1, 3]);
+    assert_eq!(data.product.to_vec(), [0, 1, 2, 0, 1, 3]);
     assert_eq!(data.regions.to_vec(), ["North", "South", "East"]);
     assert_eq!(data.channels.to_vec(), ["web", "store", "app"]);
     assert!(data.quantity.is_empty());
@@ -570,7 +570,7 @@ fn missing_optional_cells_are_counted_not_dropped() {
     assert_eq!(report.rows_kept, 4);
     // Empty product cells are interned as "" (a valid index) and not counted as products.
     assert_eq!(data.products.to_vec(), ["Tea", "", "Cup"]);
-    assert_eq!(data.product, [0, 1, 2, 0]);
+    assert_eq!(data.product.to_vec(), [0, 1, 2, 0]);
     assert_eq!(report.products, 2);
     assert_eq!(data.quantity[0], 2.0);
     assert!(data.quantity[1].is_nan() && data.quantity[2].is_nan());

@@ -186,7 +186,7 @@ fn each_tag_of_the_hand_built_customers() {
 fn a_category_column_is_the_preferred_category() {
     let (mut ds, a) = fixture();
     for code in &ds.product {
-        let name = ds.products.get(*code).to_string();
+        let name = ds.products.get(code).to_string();
         let category = if name == "C" { "cups" } else { "tea" };
         let c = intern(&mut ds.categories, category);
         ds.category.push(c);

@@ -80,10 +80,10 @@ fn generate(lines: usize) -> Dataset {
             d.day.push(d.day[last]);
             d.amount.push(d.amount[last]);
             d.order_hash.push(d.order_hash[last]);
-            d.product.push(d.product[last]);
+            d.product.push(d.product.get(last).unwrap_or(0));
             d.quantity.push(d.quantity[last]);
-            d.region.push(d.region[last]);
-            d.channel.push(d.channel[last]);
+            d.region.push(d.region.get(last).unwrap_or(0));
+            d.channel.push(d.channel.get(last).unwrap_or(0));
             d.is_exact_duplicate.push(true);
             continue;
         }

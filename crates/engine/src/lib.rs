@@ -72,5 +72,5 @@ pub mod table_out;
 pub mod tiers;
 pub mod warehouse;
 
-pub use dataset::{Dataset, Day, Interned};
+pub use dataset::{Codes, Dataset, Day, Interned};
 pub use error::{EngineError, Result};

@@ -96,7 +96,7 @@ impl Transactions {
                     if amount < 0.0 {
                         continue;
                     }
-                    match column.get(i).and_then(|&raw| rank.get(raw as usize)) {
+                    match column.get(i).and_then(|raw| rank.get(raw as usize)) {
                         Some(&Some(item)) => {
                             basket.push(item);
                             if let Some(r) = t.item_revenue.get_mut(item as usize) {
@@ -198,7 +198,7 @@ impl Transactions {
             .first_line
             .iter()
             .map(|&line| match column.get(line as usize) {
-                Some(&g) if !names.get(g).is_empty() => g,
+                Some(g) if !names.get(g).is_empty() => g,
                 _ => NO_GROUP,
             })
             .collect();
@@ -274,7 +274,7 @@ pub(crate) mod tests {
             day: vec![1, 1, 1, 2, 1, 1, 3],
             amount: vec![2.0, 3.0, -1.0, 2.0, 3.0, 1.0, -3.0],
             order_hash: vec![1, 1, 1, 2, 3, 3, 4],
-            product: vec![0, 1, 2, 0, 1, 3, 1],
+            product: vec![0, 1, 2, 0, 1, 3, 1].into(),
             products: Interned::from(vec!["milk", "bread", "eggs", ""]),
             is_exact_duplicate: vec![false; 7],
             ..Dataset::default()

@@ -19,7 +19,7 @@ use super::{
     Unavailable,
 };
 use crate::lines::{CustomerLines, RunLines};
-use crate::{Dataset, Day, Interned};
+use crate::{Codes, Dataset, Day, Interned};
 
 /// Category-share columns at most (the rest of the spend is one "other" column).
 pub const MAX_CATEGORY_COLUMNS: usize = 8;
@@ -251,7 +251,7 @@ impl<'a> LineView<'a> {
         &self,
         line_segments: &[u8],
         rows: usize,
-        columns: &[(&[u32], usize)],
+        columns: &[(&Codes, usize)],
     ) -> Option<Vec<Vec<Option<u32>>>> {
         let width: usize = columns.iter().map(|(_, count)| *count).sum();
         if width == 0 || width > BLOCK_MAX_LEVELS || columns.len() > 2 {
@@ -295,8 +295,8 @@ impl<'a> LineView<'a> {
                 .and_then(|(codes, count)| {
                     codes
                         .get(line)
-                        .filter(|code| (**code as usize) < *count)
-                        .map(|code| (offset + *code as usize) as u32)
+                        .filter(|&code| (code as usize) < *count)
+                        .map(|code| (offset + code as usize) as u32)
                 })
                 .unwrap_or(NO_CELL)
         };
@@ -376,7 +376,7 @@ impl<'a> LineView<'a> {
         &self,
         by_customer: &CustomerLines,
         rows: usize,
-        codes: &[u32],
+        codes: &Codes,
         level_count: usize,
     ) -> Vec<Option<u32>> {
         let mut spend = vec![0.0f64; level_count];
@@ -388,7 +388,7 @@ impl<'a> LineView<'a> {
                 if amount <= 0.0 {
                     continue;
                 }
-                let Some(&code) = codes.get(line as usize) else {
+                let Some(code) = codes.get(line as usize) else {
                     continue;
                 };
                 let Some(slot) = spend.get_mut(code as usize) else {
@@ -661,7 +661,7 @@ impl<'a, 'b> Builder<'a, 'b> {
             if let Some(t) = total.get_mut(row) {
                 *t += amount;
             }
-            let Some(&code) = item.get(line) else {
+            let Some(code) = item.get(line) else {
                 return;
             };
             let Some(&column) = column_of.get(code as usize) else {
@@ -702,7 +702,7 @@ impl<'a, 'b> Builder<'a, 'b> {
     }
 
     /// The main region or channel of each customer.
-    fn main_level(&mut self, key: &FeatureKey, codes: &[u32], names: &Interned) {
+    fn main_level(&mut self, key: &FeatureKey, codes: &Codes, names: &Interned) {
         let rows = self.rows();
         self.by_customer();
         let main = match self.by_customer.as_ref() {
@@ -842,7 +842,7 @@ impl<'a, 'b> Builder<'a, 'b> {
 
 /// The top [`MAX_CATEGORY_COLUMNS`] products by positive revenue of the segmented customers
 /// (ties by name), and whether other products had revenue.
-fn top_products(view: &LineView<'_>, product: &[u32], products: &Interned) -> (Vec<String>, bool) {
+fn top_products(view: &LineView<'_>, product: &Codes, products: &Interned) -> (Vec<String>, bool) {
     let mut revenue = vec![0.0f64; products.len()];
     view.for_each(|line, _, _, amount| {
         if amount <= 0.0 {
@@ -850,7 +850,7 @@ fn top_products(view: &LineView<'_>, product: &[u32], products: &Interned) -> (V
         }
         if let Some(slot) = product
             .get(line)
-            .and_then(|code| revenue.get_mut(*code as usize))
+            .and_then(|code| revenue.get_mut(code as usize))
         {
             *slot += amount;
         }

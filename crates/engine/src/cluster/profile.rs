@@ -32,7 +32,7 @@ use super::transform::FittedTransform;
 use super::{
     ClusterInput, FeatureTable, FeatureValues, NameTrait, SegmentProfile, Share, TransformKind,
 };
-use crate::Interned;
+use crate::{Codes, Interned};
 
 /// Rows of the top-products / regions / channels lists.
 pub const TOP_SHARES: usize = 5;
@@ -186,10 +186,10 @@ fn main_shares<const N: usize>(
     p: &ProfileInput<'_>,
     view: &LineView<'_>,
     line_segments: &[u8],
-    columns: [(&[u32], &Interned); N],
+    columns: [(&Codes, &Interned); N],
 ) -> [Vec<Vec<Share>>; N] {
     let rows = p.labels.len();
-    let present: Vec<(&[u32], usize)> = columns
+    let present: Vec<(&Codes, usize)> = columns
         .iter()
         .filter(|(codes, _)| !codes.is_empty())
         .map(|(codes, names)| (*codes, names.len()))
@@ -358,7 +358,7 @@ fn top_products(p: &ProfileInput<'_>, line_segments: &[u8]) -> Vec<Vec<Share>> {
             .zip(&d.product)
             .zip(&d.amount)
             .filter(|((segment, _), _)| **segment != NO_SEGMENT)
-            .map(|((segment, code), amount)| (*segment as usize, *code as usize, *amount))
+            .map(|((segment, code), amount)| (*segment as usize, code as usize, *amount))
     };
     for (_, code, amount) in lines() {
         if let Some(slot) = base_by_code.get_mut(code) {

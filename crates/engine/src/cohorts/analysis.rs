@@ -136,7 +136,7 @@ impl CohortAnalysis {
         params: CohortParams,
     ) -> Result<Self, CohortError> {
         let period = params.period;
-        let split_column: Option<(&[u32], &crate::Interned)> = match params.split {
+        let split_column: Option<(&crate::Codes, &crate::Interned)> = match params.split {
             CohortSplit::None => None,
             CohortSplit::FirstItem(ItemLevel::Product) => {
                 Some((&dataset.product, &dataset.products))
@@ -190,7 +190,7 @@ impl CohortAnalysis {
                 continue;
             };
             let value = split_column
-                .and_then(|(column, _)| column.get(first_line as usize).copied())
+                .and_then(|(column, _)| column.get(first_line as usize))
                 .unwrap_or(u32::MAX);
             customers.push(Customer {
                 index: c as u32,

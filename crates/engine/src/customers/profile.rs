@@ -136,7 +136,7 @@ pub fn customer_profile(
                 continue;
             };
             quantity += dataset.quantity.get(i).copied().unwrap_or(0.0);
-            if let Some(&product) = dataset.product.get(i) {
+            if let Some(product) = dataset.product.get(i) {
                 spend.entry(product).or_insert((0.0, 0)).0 += amount;
                 if !order_products.contains(&product) {
                     order_products.push(product);
@@ -169,11 +169,11 @@ pub fn customer_profile(
                 region: dataset
                     .region
                     .get(first)
-                    .map(|r| dataset.regions.get(*r).to_string()),
+                    .map(|r| dataset.regions.get(r).to_string()),
                 channel: dataset
                     .channel
                     .get(first)
-                    .map(|c| dataset.channels.get(*c).to_string()),
+                    .map(|c| dataset.channels.get(c).to_string()),
             },
         ));
     });

@@ -16,7 +16,7 @@ use super::profile::mean_days_between;
 use crate::cluster::ClusterAnalysis;
 use crate::clv::{ChurnRisk, ClvAnalysis};
 use crate::rfm::{Analysis, Segment};
-use crate::{Dataset, Interned};
+use crate::{Codes, Dataset, Interned};
 
 /// Value tier by net revenue rank.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -776,7 +776,7 @@ impl SpendTags {
 /// Net spend per value of one interned line column, for one customer at a time (dense scratch
 /// arrays and a list of the values touched, so each customer costs O(its lines)).
 struct Tally<'a> {
-    column: &'a [u32],
+    column: &'a Codes,
     names: &'a Interned,
     spend: Vec<f64>,
     seen: Vec<bool>,
@@ -784,7 +784,7 @@ struct Tally<'a> {
 }
 
 impl<'a> Tally<'a> {
-    fn new(column: &'a [u32], names: &'a Interned) -> Self {
+    fn new(column: &'a Codes, names: &'a Interned) -> Self {
         Self {
             column,
             names,
@@ -803,7 +803,7 @@ impl<'a> Tally<'a> {
     }
 
     fn add(&mut self, line: usize, amount: f64) {
-        let Some(&value) = self.column.get(line) else {
+        let Some(value) = self.column.get(line) else {
             return;
         };
         let (Some(spend), Some(seen)) = (

@@ -17,7 +17,7 @@ use super::intern::InternedValues;
 use super::parse::{read_rows_until_blocked, Builder};
 use super::records::RecordReader;
 use super::{IngestError, IngestParams, QuoteRepair};
-use crate::Day;
+use crate::{Codes, Day};
 
 /// What the reader of a later part needs from the first reader: the parameters, the column
 /// names (the header is in the first part) and room for the rows it will read.
@@ -58,7 +58,7 @@ pub(super) struct PartRows<'a> {
 /// One text column of a [`PartRows`].
 #[derive(Debug, Default)]
 pub(super) struct TextRows<'a> {
-    pub(super) values: Column<'a, u32>,
+    pub(super) values: CodesColumn<'a>,
     pub(super) interned: InternedValues,
     pub(super) missing: u64,
 }
@@ -232,6 +232,74 @@ impl<T: Word> Column<'_, T> {
     }
 }
 
+/// The text column of a [`TextRows`]: its indexes as the builder stored them, or where their
+/// bytes are (written as four bytes each, whatever their width in memory).
+pub(super) enum CodesColumn<'a> {
+    Values(Codes),
+    Bytes(Column<'a, u32>),
+}
+
+impl std::fmt::Debug for CodesColumn<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Values(codes) => write!(f, "Values({} codes)", codes.len()),
+            Self::Bytes(column) => column.fmt(f),
+        }
+    }
+}
+
+impl Default for CodesColumn<'_> {
+    fn default() -> Self {
+        Self::Values(Codes::default())
+    }
+}
+
+impl CodesColumn<'_> {
+    pub(super) fn len(&self) -> usize {
+        match self {
+            Self::Values(codes) => codes.len(),
+            Self::Bytes(column) => column.len(),
+        }
+    }
+
+    /// Appends the indexes to `to`, each through `map` (see [`Column::append_mapped`]).
+    pub(super) fn append_mapped(self, to: &mut Codes, map: impl Fn(u32) -> u32) {
+        match self {
+            Self::Values(codes) => {
+                to.reserve(codes.len());
+                codes.iter().for_each(|c| to.push(map(c)));
+            }
+            Self::Bytes(column) => {
+                to.reserve(column.len());
+                column.for_each(|c| to.push(map(c)));
+            }
+        }
+    }
+}
+
+/// Writes a text column to `sink` as [`put_column`] writes a `u32` column.
+fn put_codes(sink: &mut dyn FnMut(&[u8]), codes: &CodesColumn<'_>) {
+    match codes {
+        CodesColumn::Bytes(column) => put_column(sink, column),
+        CodesColumn::Values(codes) => {
+            sink(&(codes.len() as u64).to_le_bytes());
+            let mut piece = vec![0u8; PIECE_BYTES.min(codes.len() * 4)];
+            let mut codes = codes.iter();
+            loop {
+                let mut filled = 0;
+                for (out, code) in piece.chunks_exact_mut(4).zip(codes.by_ref()) {
+                    code.put(out);
+                    filled += 4;
+                }
+                match piece.get(..filled) {
+                    Some(bytes) if filled > 0 => sink(bytes),
+                    _ => break,
+                }
+            }
+        }
+    }
+}
+
 /// A number of a column, written as its little-endian bytes.
 pub(super) trait Word: Copy {
     const BYTES: usize;
@@ -342,7 +410,7 @@ pub struct PartBytes {
     amount: Column<'static, f64>,
     order_hash: Column<'static, u64>,
     quantity: Column<'static, f64>,
-    text: [Column<'static, u32>; 4],
+    text: [CodesColumn<'static>; 4],
     minute_of_day: Option<Column<'static, u16>>,
     record_hash: Column<'static, u64>,
 }
@@ -365,7 +433,7 @@ impl PartBytes {
             + column_bytes(&self.amount)
             + column_bytes(&self.order_hash)
             + column_bytes(&self.quantity)
-            + self.text.iter().map(column_bytes).sum::<usize>()
+            + self.text.iter().map(|c| 8 + c.len() * 4).sum::<usize>()
             + 1
             + self.minute_of_day.as_ref().map_or(8, column_bytes)
             + column_bytes(&self.record_hash)
@@ -383,7 +451,7 @@ impl PartBytes {
         put_column(sink, &self.order_hash);
         put_column(sink, &self.quantity);
         for values in &self.text {
-            put_column(sink, values);
+            put_codes(sink, values);
         }
         sink(&[u8::from(self.minute_of_day.is_some())]);
         put_column(
@@ -417,7 +485,7 @@ impl PartRows<'static> {
             lines,
             tally,
         } = self;
-        let mut values: [Column<'static, u32>; 4] = Default::default();
+        let mut values: [CodesColumn<'static>; 4] = Default::default();
         let text = {
             let mut header: [Option<(InternedValues, u64)>; 4] = Default::default();
             for ((slot, values), column) in header.iter_mut().zip(&mut values).zip(text) {
@@ -482,7 +550,7 @@ impl<'a> PartRows<'a> {
         let quantity = get_column(source, &mut at)?;
         let mut text: [Option<TextRows<'_>>; 4] = Default::default();
         for (slot, interned) in text.iter_mut().zip(header.text) {
-            let values = get_column(source, &mut at)?;
+            let values = CodesColumn::Bytes(get_column(source, &mut at)?);
             *slot = interned.map(|(interned, missing)| TextRows {
                 values,
                 interned,

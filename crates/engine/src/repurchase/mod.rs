@@ -193,7 +193,7 @@ impl RepurchaseAnalysis {
                 for &l in lines {
                     let i = l as usize;
                     if dataset.amount.get(i).is_some_and(|&a| a >= 0.0) {
-                        if let Some(&item) = column.get(i) {
+                        if let Some(item) = column.get(i) {
                             if !names.get(item).is_empty() {
                                 bought.push((item, total.day));
                             }

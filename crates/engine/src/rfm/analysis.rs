@@ -135,6 +135,18 @@ pub fn analyze_on(
     if totals.customers.is_empty() {
         return Err(RfmError::NoCustomers);
     }
+    // What the report needs of the orders, taken now: they are freed before the scores are
+    // made, whose buffers then reuse their memory (the 1M-row run's peak RSS, two threads:
+    // ≈ 2 MiB lower).
+    // A summary has no months: its synthetic order days are not real.
+    let monthly = if dataset.is_summary() {
+        Vec::new()
+    } else {
+        orders.monthly()
+    };
+    let fully_returned_orders = orders.purchase.iter().filter(|p| !**p).count() as u64;
+    let duplicates_removed = orders.duplicates_removed;
+    drop(orders);
 
     let c = totals.customers;
     let r_score = counted_quintile_scores(&c.recency_days, Better::Lower)
@@ -176,12 +188,7 @@ pub fn analyze_on(
             .copied()
             .unwrap_or(valid.as_of_day),
         kpis: summary::kpis(&customers),
-        // A summary has no months: its synthetic order days are not real.
-        monthly: if dataset.is_summary() {
-            Vec::new()
-        } else {
-            orders.monthly()
-        },
+        monthly,
         segments: summary::segment_rows(&customers),
         rf_heatmap: summary::rf_heatmap(&customers),
         pareto: summary::pareto_of_sorted(&sorted_monetary),
@@ -193,10 +200,10 @@ pub fn analyze_on(
         duplicates_removed: if dataset.is_summary() {
             0
         } else {
-            orders.duplicates_removed
+            duplicates_removed
         },
         duplicates_were_removed: valid.remove_duplicates,
-        fully_returned_orders: orders.purchase.iter().filter(|p| !**p).count() as u64,
+        fully_returned_orders,
         customers_without_purchase: totals.without_purchase,
         customers_after_as_of: totals.without_lines,
     };
@@ -410,6 +417,44 @@ struct Orders {
     duplicates_removed: u64,
 }
 
+/// One half's orders ([`Orders::build`] with two threads): written into its part of the
+/// shared columns while they have room, then into `spilled`.
+#[cfg(not(target_arch = "wasm32"))]
+struct HalfOrders<'a> {
+    day: &'a mut [Day],
+    net: &'a mut [f64],
+    purchase: &'a mut [bool],
+    /// Orders written into the shared columns.
+    len: usize,
+    spilled: Orders,
+    /// Where each customer's orders start, counted from the half's first order.
+    start: Vec<usize>,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl HalfOrders<'_> {
+    fn push(&mut self, order: lines::OrderTotal) {
+        let slot = (
+            self.day.get_mut(self.len),
+            self.net.get_mut(self.len),
+            self.purchase.get_mut(self.len),
+        );
+        if let (Some(day), Some(net), Some(purchase)) = slot {
+            *day = order.day;
+            *net = order.net;
+            *purchase = order.purchase;
+            self.len += 1;
+        } else {
+            self.spilled.push(order);
+        }
+    }
+
+    /// Orders pushed.
+    fn count(&self) -> usize {
+        self.len + self.spilled.day.len()
+    }
+}
+
 /// Per-customer totals before scoring.
 struct CustomerTotals {
     /// Scored customers (scores and segments still empty).
@@ -433,11 +478,13 @@ fn gather_lines(lines: usize) -> usize {
 impl Orders {
     /// Groups the lines `run` uses into orders, customer by customer ([`crate::lines`]); with
     /// `threads` ≥ 2 and enough customers (natively), each half of the customers on a thread,
-    /// the second half's orders then appended (the same orders in the same order).
+    /// the second half's orders then moved to follow the first's (the same orders in the same
+    /// order).
     ///
     /// `order_count`, the ingest's count of the dataset's orders, sizes the room reserved for
     /// them (at most one per line; a run with an earlier as-of day has fewer orders and leaves
-    /// some of it unused): in wasm, growing by doubling left up to twice the room in the heap
+    /// some of it unused; with two threads, orders beyond a half's room are kept aside and
+    /// joined by copying): in wasm, growing by doubling left up to twice the room in the heap
     /// (the 10M-row run's 4.6M orders in 8.4M places, the run's and so the page's peak), and
     /// natively each step copied the orders in the heap.
     fn build(run: &RunLines<'_>, threads: usize, order_count: Option<u64>) -> Self {
@@ -447,51 +494,99 @@ impl Orders {
             let customers = by_customer.groups();
             let duplicates_removed = by_customer.removed_duplicates();
             let [mut low, mut high] = by_customer.halves_mut(customers / 2);
-            // Room: the first half's orders are where the second's are appended, so it reserves
-            // for all of them; the second half for its share of the lines' orders and 1/16 more.
+            // One set of columns for both halves' orders, the first half writing from the start,
+            // the second from its estimated place (each half's share of the lines' orders, with
+            // 1/32 of them to spare on each side); the second half's are then moved down to
+            // follow the first's. Appending a second set instead wrote its orders twice: ≈ 3 MiB
+            // more peak RSS for the 1M-row file. The columns are zeroed, so the room never
+            // written costs no memory (fresh pages), and they are made on the calling thread:
+            // what the other thread allocated would be freed into its own allocator arena,
+            // which glibc keeps resident and this thread does not reuse.
             let all_lines = (low.lines() + high.lines()).max(1);
-            let count = order_count
+            let orders_bound = order_count
                 .and_then(|n| usize::try_from(n).ok())
-                .map(|n| n.min(all_lines));
-            let first_room = count.map(|n| (n, customers + 1));
-            let second_room = count.map(|n| {
-                // n ≤ all_lines, so the share is at most the half's lines.
-                let share = (n as u128 * high.lines() as u128 / all_lines as u128) as usize;
-                (
-                    share.saturating_add(share / 16).min(high.lines()),
-                    high.groups(),
-                )
-            });
-            // Both halves' room is reserved here, on the calling thread: what the other thread
-            // allocated would be freed into its own allocator arena, which glibc keeps resident
-            // and this thread's later allocations do not reuse (the 1M-row run's second half:
-            // ≈ 3 MiB more peak RSS).
-            let room = |room: Option<(usize, usize)>| {
-                let mut orders = Orders::default();
-                if let Some((orders_room, customers_room)) = room {
-                    orders.reserve(orders_room);
-                    orders.start.reserve_exact(customers_room);
-                }
-                orders
+                .unwrap_or(all_lines)
+                .min(all_lines);
+            let spare = orders_bound / 32;
+            let first_share =
+                (orders_bound as u128 * low.lines() as u128 / all_lines as u128) as usize;
+            let first_room = first_share + spare;
+            let room = first_room + (orders_bound - first_share) + spare;
+            let mut day: Vec<Day> = vec![0; room];
+            let mut net = vec![0.0f64; room];
+            let mut purchase = vec![false; room];
+            let (day_low, day_high) = day.split_at_mut(first_room);
+            let (net_low, net_high) = net.split_at_mut(first_room);
+            let (purchase_low, purchase_high) = purchase.split_at_mut(first_room);
+            let low_half = HalfOrders {
+                day: day_low,
+                net: net_low,
+                purchase: purchase_low,
+                len: 0,
+                spilled: Orders::default(),
+                start: Vec::with_capacity(customers + 1),
             };
-            let (first, second) = (room(first_room), room(second_room));
-            let part = |groups: &mut lines::GroupsMut<'_>, mut orders: Orders| {
+            let high_half = HalfOrders {
+                day: day_high,
+                net: net_high,
+                purchase: purchase_high,
+                len: 0,
+                spilled: Orders::default(),
+                start: Vec::with_capacity(high.groups()),
+            };
+            let part = |groups: &mut lines::GroupsMut<'_>, mut half: HalfOrders<'_>| {
                 for c in 0..groups.groups() {
-                    orders.start.push(orders.day.len());
-                    run.for_each_order(groups.of_mut(c), |_, order| orders.push(order));
+                    half.start.push(half.count());
+                    run.for_each_order(groups.of_mut(c), |_, order| half.push(order));
+                }
+                (half.len, half.spilled, half.start)
+            };
+            let ((low_len, low_spilled, mut start), (high_len, high_spilled, high_start)) =
+                crate::parallel::join(|| part(&mut low, low_half), || part(&mut high, high_half));
+            let low_count = low_len + low_spilled.day.len();
+            let total = low_count + high_len + high_spilled.day.len();
+            let mut orders = if low_spilled.day.is_empty() && high_spilled.day.is_empty() {
+                let moved = first_room..first_room + high_len;
+                day.copy_within(moved.clone(), low_len);
+                net.copy_within(moved.clone(), low_len);
+                purchase.copy_within(moved, low_len);
+                day.truncate(total);
+                net.truncate(total);
+                purchase.truncate(total);
+                Orders {
+                    day,
+                    net,
+                    purchase,
+                    ..Orders::default()
+                }
+            } else {
+                // A half had more orders than its room (the lines' shares misjudged them):
+                // joined by copying, in order.
+                let mut orders = Orders::default();
+                orders.reserve(total);
+                let pieces = [
+                    (0..low_len, low_spilled),
+                    (first_room..first_room + high_len, high_spilled),
+                ];
+                for (range, spilled) in pieces {
+                    orders
+                        .day
+                        .extend(day.get(range.clone()).unwrap_or_default());
+                    orders
+                        .net
+                        .extend(net.get(range.clone()).unwrap_or_default());
+                    orders
+                        .purchase
+                        .extend(purchase.get(range).unwrap_or_default());
+                    orders.day.extend(spilled.day);
+                    orders.net.extend(spilled.net);
+                    orders.purchase.extend(spilled.purchase);
                 }
                 orders
             };
-            let (mut orders, second) =
-                crate::parallel::join(|| part(&mut low, first), || part(&mut high, second));
-            let shift = orders.day.len();
-            orders
-                .start
-                .extend(second.start.iter().map(|start| start + shift));
-            orders.day.extend(second.day);
-            orders.net.extend(second.net);
-            orders.purchase.extend(second.purchase);
-            orders.start.push(orders.day.len());
+            start.extend(high_start.iter().map(|s| s + low_count));
+            start.push(total);
+            orders.start = start;
             orders.duplicates_removed = duplicates_removed;
             return orders;
         }
@@ -1180,7 +1275,9 @@ pub(crate) mod tests {
     }
 
     /// The ingest's order count only sizes the room for the orders: a count that is right, too
-    /// small, too large or absent gives the same analysis.
+    /// small, too large or absent gives the same analysis (with two threads, a count too small
+    /// leaves orders beyond a half's room, joined by copying; a right one moves the second
+    /// half's orders down to follow the first's).
     #[test]
     fn the_order_count_reserves_room_and_changes_nothing() {
         let mut ds = synthetic(20_000, 2_001, true);

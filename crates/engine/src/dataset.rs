@@ -368,8 +368,8 @@ impl From<Vec<u32>> for Codes {
     }
 }
 
-/// The kept transaction lines, columnar. All `Vec`s have the same length (`len()`), except the
-/// optional columns, which are empty when the file has no such column.
+/// The kept transaction lines, columnar. All columns (`Vec`s and [`Codes`]) have the same length
+/// (`len()`), except the optional columns, which are empty when the file has no such column.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Dataset {
     /// Customer ids, interned; `customer[i]` indexes into it.

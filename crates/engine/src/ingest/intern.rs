@@ -158,6 +158,8 @@ pub(super) struct Interner {
     /// The bytes of the values that were not valid UTF-8 (the others' are their text), to look
     /// them up again when two parts of a file are joined.
     invalid: FxHashMap<u32, Box<[u8]>>,
+    /// Set by [`Self::forget_lookups`]: a value interned after it would be added again.
+    forgotten: bool,
 }
 
 impl Interner {
@@ -182,6 +184,7 @@ impl Interner {
             last: None,
             recent: Vec::new(),
             invalid: FxHashMap::default(),
+            forgotten: false,
         }
     }
 
@@ -196,6 +199,7 @@ impl Interner {
         self.long = FxHashMap::default();
         self.last = None;
         self.recent = Vec::new();
+        self.forgotten = true;
     }
 
     /// The values in their order, and the bytes of those that were not valid UTF-8: what
@@ -237,6 +241,12 @@ impl Interner {
     /// The index of `bytes` and the replacement characters its text needed.
     #[inline]
     pub(super) fn intern(&mut self, bytes: &[u8]) -> (u32, u32) {
+        // Its callers never intern after forgetting (the builder finishes, or a part is joined
+        // and nothing is fed after): checked in the tests' debug builds.
+        debug_assert!(
+            !self.forgotten,
+            "a value interned after the lookups were freed"
+        );
         let number = plain_number(bytes);
         if let Some(&slot) = number.and_then(|n| self.dense.get(n)) {
             if slot != 0 {

@@ -1253,15 +1253,7 @@ impl Builder {
     fn forget_lookups(&mut self) {
         self.intern_pending_customers();
         self.customers.forget_lookups();
-        for text in [
-            &mut self.product,
-            &mut self.region,
-            &mut self.channel,
-            &mut self.category,
-        ]
-        .into_iter()
-        .flatten()
-        {
+        for text in self.text_columns_mut() {
             text.interner.forget_lookups();
         }
     }

@@ -499,9 +499,11 @@ impl Orders {
             // 1/32 of them to spare on each side); the second half's are then moved down to
             // follow the first's. Appending a second set instead wrote its orders twice: ≈ 3 MiB
             // more peak RSS for the 1M-row file. The columns are zeroed, so the room never
-            // written costs no memory (fresh pages), and they are made on the calling thread:
-            // what the other thread allocated would be freed into its own allocator arena,
-            // which glibc keeps resident and this thread does not reuse.
+            // written costs no memory (fresh pages; without a count the room is the lines',
+            // mostly never written), and they are made on the calling thread: what the other
+            // thread allocated would be freed into its own allocator arena, which glibc keeps
+            // resident and this thread does not reuse (only the orders spilled past a half's
+            // room, when the shares misjudge them, are allocated on the thread).
             let all_lines = (low.lines() + high.lines()).max(1);
             let orders_bound = order_count
                 .and_then(|n| usize::try_from(n).ok())
